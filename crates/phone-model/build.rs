@@ -1,0 +1,51 @@
+//! Turns the provider's country-code table (`data/country-codes.csv`, copied verbatim from the
+//! provider) into a static Rust table, so the rules carry the data without parsing it at run time.
+
+use std::{env, fs, path::Path};
+
+fn main() {
+    let source = "data/country-codes.csv";
+    println!("cargo::rerun-if-changed={source}");
+    let csv = fs::read_to_string(source).expect("the country-code table is part of the crate");
+    let mut out = String::from("&[\n");
+    for (line_number, line) in csv.lines().enumerate().skip(1) {
+        let fields = split_csv_line(line);
+        let [name, code, extensions] = fields.as_slice() else {
+            panic!("{source}:{}: expected 3 fields, found {fields:?}", line_number + 1);
+        };
+        assert!(
+            code.starts_with('+') && code[1..].bytes().all(|b| b.is_ascii_digit()),
+            "{source}:{}: bad country code {code:?}",
+            line_number + 1
+        );
+        // The provider writes some lists as "809, -829, -849": the dashes mean nothing.
+        let extensions: Vec<String> = extensions
+            .split(',')
+            .map(|e| e.trim().trim_start_matches('-').to_owned())
+            .filter(|e| !e.is_empty())
+            .collect();
+        out.push_str(&format!(
+            "    Country {{ name: {name:?}, code: {code:?}, area_codes: &{extensions:?} }},\n"
+        ));
+    }
+    out.push(']');
+    let dest = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("countries.rs");
+    fs::write(dest, out).expect("OUT_DIR is writable");
+}
+
+/// Splits one line of the provider's CSV: plain fields, or fields in double quotes that may hold
+/// commas. The file has no escaped quotes.
+fn split_csv_line(line: &str) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => fields.push(std::mem::take(&mut field)),
+            _ => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}

@@ -1,0 +1,111 @@
+//! The provider's table of country codes, and the country code a number is dialled with.
+
+use core::fmt;
+
+use crate::{ValidationError, text::utf16_len};
+
+/// One row of the provider's country-code table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Country {
+    name: &'static str,
+    code: &'static str,
+    area_codes: &'static [&'static str],
+}
+
+impl Country {
+    /// The country's name in English (`New Zealand`).
+    #[must_use]
+    pub const fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Its country code with the plus (`+64`).
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// The area codes that pick it out among the countries sharing its code (`684` for
+    /// American Samoa under `+1`); empty for most countries.
+    #[must_use]
+    pub const fn area_codes(&self) -> &'static [&'static str] {
+        self.area_codes
+    }
+}
+
+/// The provider's table, in its order (by country name), generated from
+/// `data/country-codes.csv` at build time.
+static COUNTRIES: &[Country] = include!(concat!(env!("OUT_DIR"), "/countries.rs"));
+
+/// Every country of the provider's table, in the table's order.
+///
+/// ```
+/// let nz = phone_model::countries().iter().find(|c| c.name() == "New Zealand");
+/// assert_eq!(nz.map(|c| c.code()), Some("+64"));
+/// ```
+#[must_use]
+pub fn countries() -> &'static [Country] {
+    COUNTRIES
+}
+
+/// A country code of the provider's table, such as `+64`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CountryCode(&'static str);
+
+impl CountryCode {
+    /// The longest country code the contract allows, in UTF-16 code units.
+    pub const MAX_LEN: usize = 4;
+
+    /// New Zealand, `+64`.
+    pub const NZ: Self = Self("+64");
+    /// Australia, `+61`.
+    pub const AU: Self = Self("+61");
+
+    /// Checks a country code against the provider's table. The plus may be left out.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), phone_model::ValidationError> {
+    /// use phone_model::CountryCode;
+    /// assert_eq!(CountryCode::new("+64")?, CountryCode::NZ);
+    /// assert_eq!(CountryCode::new(" 61")?.as_str(), "+61");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// - [`ValidationError::CountryCodeRequired`] for `""` and `"   "`;
+    /// - [`ValidationError::CountryCodeTooLong`] for `"+6400"`;
+    /// - [`ValidationError::CountryCodeInvalid`] for `"+999"`, `"NZ"` and `"+"`.
+    pub fn new(text: &str) -> Result<Self, ValidationError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(ValidationError::CountryCodeRequired);
+        }
+        if utf16_len(text) > Self::MAX_LEN {
+            return Err(ValidationError::CountryCodeTooLong);
+        }
+        let digits = text.strip_prefix('+').unwrap_or(text);
+        COUNTRIES
+            .iter()
+            .find(|c| &c.code[1..] == digits)
+            .map(|c| Self(c.code))
+            .ok_or(ValidationError::CountryCodeInvalid)
+    }
+
+    /// The code with its plus (`+64`).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        self.0
+    }
+
+    /// The code's digits (`64`).
+    #[must_use]
+    pub fn digits(self) -> &'static str {
+        &self.0[1..]
+    }
+}
+
+impl fmt::Display for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}

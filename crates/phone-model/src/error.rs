@@ -1,0 +1,135 @@
+//! The validation errors, each rendering the provider's message to the letter.
+//!
+//! This is the one place that holds the sentences the API contract fixes. Rules the provider's
+//! list does not name use the same shape and sentence style.
+
+use core::fmt;
+
+use crate::Field;
+
+/// A rule that a request broke. Renders the provider's message with [`message`](Self::message)
+/// and names the field with [`field`](Self::field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ValidationError {
+    /// The body is not a JSON object.
+    BodyInvalid,
+    /// A phone number id that is not 1 to 10 digits, or a body id that differs from the path's.
+    PhoneNumberIdInvalid,
+    /// The primary number cannot be deleted (reported on `phoneNumberId`).
+    PrimaryDeletion,
+    /// `phoneName` is missing, `null` or only white space.
+    PhoneNameRequired,
+    /// `phoneName` is longer than 50 UTF-16 code units.
+    PhoneNameTooLong,
+    /// `phoneName` is not a string.
+    PhoneNameInvalid,
+    /// `countryCode` is missing, `null` or only white space.
+    CountryCodeRequired,
+    /// `countryCode` is longer than 4 UTF-16 code units.
+    CountryCodeTooLong,
+    /// `countryCode` is not one of the provider's table (or not a string).
+    CountryCodeInvalid,
+    /// `areaCode` is longer than 4 UTF-16 code units.
+    AreaCodeTooLong,
+    /// `areaCode` holds something other than digits, spaces and parentheses (or is not a string).
+    AreaCodeInvalid,
+    /// `phoneNumber` is missing, `null` or only white space.
+    PhoneNumberRequired,
+    /// `phoneNumber` holds a character the contract does not allow, or no digit to dial.
+    PhoneNumberInvalid,
+    /// `phoneNumber` is longer than 75 UTF-16 code units.
+    PhoneNumberTooLong,
+    /// The customer already has this number.
+    PhoneNumberExists,
+    /// `phoneType` is missing, `null` or only white space.
+    PhoneTypeRequired,
+    /// `phoneType` is not emergency, fax, home, mobile or work.
+    PhoneTypeInvalid,
+    /// `isPrimary` is missing where it is required (creating a number).
+    IsPrimaryRequired,
+    /// `isPrimary` is neither a boolean nor the string `"true"` or `"false"`.
+    IsPrimaryInvalid,
+    /// The change would leave the customer without a primary number.
+    PrimaryRequired,
+    /// `phoneName` and its alias `name` were both sent, with different values.
+    PhoneNameConflict,
+    /// `phoneType` and its alias `type` (or `phonetype`) were both sent, with different values.
+    PhoneTypeConflict,
+}
+
+impl ValidationError {
+    /// The field the error is about, as the provider reports it.
+    ///
+    /// ```
+    /// use phone_model::{Field, ValidationError};
+    /// assert_eq!(ValidationError::PrimaryDeletion.field(), Field::PhoneNumberId);
+    /// ```
+    #[must_use]
+    pub const fn field(self) -> Field {
+        match self {
+            Self::BodyInvalid => Field::Body,
+            Self::PhoneNumberIdInvalid | Self::PrimaryDeletion => Field::PhoneNumberId,
+            Self::PhoneNameRequired
+            | Self::PhoneNameTooLong
+            | Self::PhoneNameInvalid
+            | Self::PhoneNameConflict => Field::PhoneName,
+            Self::CountryCodeRequired | Self::CountryCodeTooLong | Self::CountryCodeInvalid => {
+                Field::CountryCode
+            }
+            Self::AreaCodeTooLong | Self::AreaCodeInvalid => Field::AreaCode,
+            Self::PhoneNumberRequired
+            | Self::PhoneNumberInvalid
+            | Self::PhoneNumberTooLong
+            | Self::PhoneNumberExists => Field::PhoneNumber,
+            Self::PhoneTypeRequired | Self::PhoneTypeInvalid | Self::PhoneTypeConflict => {
+                Field::PhoneType
+            }
+            Self::IsPrimaryRequired | Self::IsPrimaryInvalid | Self::PrimaryRequired => {
+                Field::IsPrimary
+            }
+        }
+    }
+
+    /// The message, to the letter of the provider's documentation.
+    ///
+    /// ```
+    /// use phone_model::ValidationError;
+    /// assert_eq!(ValidationError::PhoneNameRequired.message(), "PhoneName is required.");
+    /// ```
+    #[must_use]
+    pub const fn message(self) -> &'static str {
+        match self {
+            Self::BodyInvalid => "Body must be a JSON object.",
+            Self::PhoneNumberIdInvalid => "PhoneNumberId is invalid.",
+            Self::PrimaryDeletion => "Deletion of Primary phone number is not allowed.",
+            Self::PhoneNameRequired => "PhoneName is required.",
+            Self::PhoneNameTooLong => "PhoneName must not exceed 50 characters.",
+            Self::PhoneNameInvalid => "PhoneName is invalid.",
+            Self::CountryCodeRequired => "CountryCode is required.",
+            Self::CountryCodeTooLong => "CountryCode must not exceed 4 characters.",
+            Self::CountryCodeInvalid => "CountryCode is invalid.",
+            Self::AreaCodeTooLong => "AreaCode must not exceed 4 characters.",
+            Self::AreaCodeInvalid => "AreaCode is invalid.",
+            Self::PhoneNumberRequired => "PhoneNumber is required.",
+            Self::PhoneNumberInvalid => "PhoneNumber provided is invalid.",
+            Self::PhoneNumberTooLong => "PhoneNumber must not exceed 75 characters.",
+            Self::PhoneNumberExists => "PhoneNumber provided already exists.",
+            Self::PhoneTypeRequired => "PhoneType is required.",
+            Self::PhoneTypeInvalid => "PhoneType is invalid.",
+            Self::IsPrimaryRequired => "IsPrimary is required.",
+            Self::IsPrimaryInvalid => "IsPrimary is invalid.",
+            Self::PrimaryRequired => "Each customer must have 1 primary phone number.",
+            Self::PhoneNameConflict => "PhoneName must not be sent twice with different values.",
+            Self::PhoneTypeConflict => "PhoneType must not be sent twice with different values.",
+        }
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl core::error::Error for ValidationError {}

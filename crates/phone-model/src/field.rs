@@ -1,0 +1,62 @@
+//! The fields of a phone number request, named as they travel on the wire.
+
+/// A field that a validation message is about, in the provider's order.
+///
+/// The order of the variants is the order in which the provider lists its messages, so sorting
+/// by field gives the provider's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Field {
+    /// The request body as a whole (it is not a JSON object).
+    Body,
+    /// `phoneNumberId`: the path's id, or one sent in a body.
+    PhoneNumberId,
+    /// `phoneName`: the person to contact.
+    PhoneName,
+    /// `countryCode`, such as `+64`.
+    CountryCode,
+    /// `areaCode`, such as `09`.
+    AreaCode,
+    /// `phoneNumber`, the number itself.
+    PhoneNumber,
+    /// `phoneType`: emergency, fax, home, mobile or work.
+    PhoneType,
+    /// `isPrimary`.
+    IsPrimary,
+}
+
+impl Field {
+    /// The member name on the wire, as the provider spells it in its error bodies.
+    ///
+    /// ```
+    /// assert_eq!(phone_model::Field::PhoneName.wire_name(), "phoneName");
+    /// ```
+    #[must_use]
+    pub const fn wire_name(self) -> &'static str {
+        match self {
+            Self::Body => "body",
+            Self::PhoneNumberId => "phoneNumberId",
+            Self::PhoneName => "phoneName",
+            Self::CountryCode => "countryCode",
+            Self::AreaCode => "areaCode",
+            Self::PhoneNumber => "phoneNumber",
+            Self::PhoneType => "phoneType",
+            Self::IsPrimary => "isPrimary",
+        }
+    }
+
+    /// The name the provider's messages start with (`PhoneName is required.`).
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Body => "Body",
+            Self::PhoneNumberId => "PhoneNumberId",
+            Self::PhoneName => "PhoneName",
+            Self::CountryCode => "CountryCode",
+            Self::AreaCode => "AreaCode",
+            Self::PhoneNumber => "PhoneNumber",
+            Self::PhoneType => "PhoneType",
+            Self::IsPrimary => "IsPrimary",
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! A phone number request as it arrived: every member as sent, before any rule is applied.
+
+/// One member's value as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Value {
+    /// The member was not sent.
+    #[default]
+    Absent,
+    /// The member was `null`.
+    Null,
+    /// A string.
+    Text(String),
+    /// A boolean.
+    Bool(bool),
+    /// Anything else: a number, an array, an object.
+    Other,
+    /// The member and its alias were both sent, with different values.
+    Conflicting,
+}
+
+impl Value {
+    /// Text, from a form field.
+    #[must_use]
+    pub fn text(text: impl Into<String>) -> Self {
+        Self::Text(text.into())
+    }
+}
+
+/// The members of a create or update request. Build it from a form with struct syntax and
+/// [`Value::text`], or from a decoded body with [`PhoneNumberInput::from_members`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PhoneNumberInput {
+    /// `phoneNumberId` in a body: ignored on create, must match the path on update.
+    pub phone_number_id: Value,
+    /// `phoneName`, or its alias `name`.
+    pub phone_name: Value,
+    /// `countryCode`.
+    pub country_code: Value,
+    /// `areaCode`.
+    pub area_code: Value,
+    /// `phoneNumber`.
+    pub phone_number: Value,
+    /// `phoneType`, or its aliases `type` and `phonetype`.
+    pub phone_type: Value,
+    /// `isPrimary`.
+    pub is_primary: Value,
+}
+
+impl PhoneNumberInput {
+    /// Gathers the members of a request body. Names match in any letter case, as the
+    /// provider's server matches them (so `phonetype` is `phoneType`); the older names `name`
+    /// and `type` are aliases; members the object does not have are ignored. A member sent
+    /// twice (directly or by alias) with different values becomes [`Value::Conflicting`].
+    ///
+    /// ```
+    /// use phone_model::{PhoneNumberInput, Value};
+    /// let input = PhoneNumberInput::from_members([
+    ///     ("name", Value::text("John")),
+    ///     ("phonetype", Value::text("Home")),
+    ///     ("colour", Value::text("blue")),
+    /// ]);
+    /// assert_eq!(input.phone_name, Value::text("John"));
+    /// assert_eq!(input.phone_type, Value::text("Home"));
+    /// ```
+    #[must_use]
+    pub fn from_members<K: AsRef<str>>(members: impl IntoIterator<Item = (K, Value)>) -> Self {
+        let mut input = Self::default();
+        for (name, value) in members {
+            let slot = match name.as_ref().to_ascii_lowercase().as_str() {
+                "phonenumberid" => &mut input.phone_number_id,
+                "phonename" | "name" => &mut input.phone_name,
+                "countrycode" => &mut input.country_code,
+                "areacode" => &mut input.area_code,
+                "phonenumber" => &mut input.phone_number,
+                "phonetype" | "type" => &mut input.phone_type,
+                "isprimary" => &mut input.is_primary,
+                _ => continue,
+            };
+            merge(slot, value);
+        }
+        input
+    }
+}
+
+/// Puts a member's value in its slot. `null` or absence beside a value is no disagreement.
+fn merge(slot: &mut Value, value: Value) {
+    match (&*slot, &value) {
+        (_, Value::Absent | Value::Null) if *slot != Value::Absent => {}
+        (Value::Absent | Value::Null, _) => *slot = value,
+        (old, new) if old == new => {}
+        _ => *slot = Value::Conflicting,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_alias_that_disagrees_conflicts_and_one_that_agrees_does_not() {
+        let agree = PhoneNumberInput::from_members([
+            ("phoneName", Value::text("John")),
+            ("name", Value::text("John")),
+        ]);
+        assert_eq!(agree.phone_name, Value::text("John"));
+        let disagree = PhoneNumberInput::from_members([
+            ("phoneType", Value::text("home")),
+            ("type", Value::text("work")),
+        ]);
+        assert_eq!(disagree.phone_type, Value::Conflicting);
+        let with_null = PhoneNumberInput::from_members([
+            ("name", Value::Null),
+            ("phoneName", Value::text("John")),
+            ("NAME", Value::Absent),
+        ]);
+        assert_eq!(with_null.phone_name, Value::text("John"));
+    }
+}

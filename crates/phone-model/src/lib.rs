@@ -1,0 +1,67 @@
+//! What a valid phone number is, in the words of the provider's Phone Number API.
+//!
+//! One crate judges a number for the server, the staff app and the embeddable validator, so a
+//! number is judged the same everywhere. It does no I/O.
+//!
+//! ```
+//! use phone_model::{PhoneNumberInput, ValidationError, Value, validate_create};
+//!
+//! // A request as the staff app's form or a client's JSON body gives it.
+//! let input = PhoneNumberInput {
+//!     phone_name: Value::text("  "),
+//!     country_code: Value::text("+64"),
+//!     area_code: Value::text(""),
+//!     phone_number: Value::text("021 123 4567"),
+//!     phone_type: Value::text("HOME"),
+//!     is_primary: Value::text("true"),
+//!     ..PhoneNumberInput::default()
+//! };
+//! let validation = validate_create(&input);
+//!
+//! // Every error at once, in the provider's words and order.
+//! assert_eq!(validation.errors(), [ValidationError::PhoneNameRequired]);
+//! assert_eq!(validation.errors()[0].to_string(), "PhoneName is required.");
+//!
+//! // The number itself is read even so, and formatted.
+//! let number = validation.number().expect("a New Zealand mobile");
+//! assert_eq!(number.international(), "+64 21 123 4567");
+//! ```
+//!
+//! Errors ([`ValidationError`]) block saving. Warnings ([`Warning`]) — a number that does not
+//! fit the New Zealand or Australian numbering plan, a type that contradicts the number — never
+//! do: the provider accepts such numbers, and plans change.
+//!
+//! With the default `serde` feature, [`PhoneNumberInput`] reads a request body and the wire
+//! types ([`PhoneNumberResource`], [`ErrorBody`]) are available; without it the rules compile
+//! alone, for the small embeddable module.
+
+mod country;
+mod error;
+mod field;
+mod id;
+mod input;
+mod kind;
+mod number;
+mod phone_type;
+mod plan;
+mod text;
+mod validation;
+mod warning;
+#[cfg(feature = "serde")]
+mod wire;
+
+pub use country::{Country, CountryCode, countries};
+pub use error::ValidationError;
+pub use field::Field;
+pub use id::PhoneNumberId;
+pub use input::{PhoneNumberInput, Value};
+pub use kind::NumberKind;
+pub use number::{NumberError, ParsedNumber};
+pub use phone_type::PhoneType;
+pub use validation::{
+    AREA_CODE_MAX, PHONE_NAME_MAX, PHONE_NUMBER_MAX, ValidPhoneNumber, Validation,
+    validate_create, validate_update,
+};
+pub use warning::Warning;
+#[cfg(feature = "serde")]
+pub use wire::{ErrorBody, FieldMessage, PhoneNumberResource, VALIDATION_MESSAGE};

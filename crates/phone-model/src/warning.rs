@@ -1,0 +1,92 @@
+//! Warnings: what looks wrong about a number but does not stop it being saved.
+//!
+//! The provider accepts these numbers, numbering plans change, and staff must be able to save a
+//! number the plan has not caught up with; so these never block, they only inform.
+
+use core::fmt;
+
+use crate::{Field, NumberKind, PhoneType};
+
+/// Something about a number that a person should look at twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Warning {
+    /// The number fits none of the ranges of its country's plan (`+64 9 064 5555`).
+    NotInPlan {
+        /// The country whose plan it breaks (`New Zealand`).
+        country: &'static str,
+    },
+    /// The number has too few digits, or too many to be dialled internationally.
+    ImpossibleLength,
+    /// The number is written with `+` and a country code other than `countryCode`.
+    OtherCountry,
+    /// The phone type contradicts the kind of number (`mobile` on a landline).
+    TypeMismatch {
+        /// The type that was chosen.
+        phone_type: PhoneType,
+        /// What the number is.
+        kind: NumberKind,
+    },
+    /// Text after the number that is not an extension: kept, but not dialled.
+    TrailingText,
+}
+
+impl Warning {
+    /// The field the warning is about.
+    ///
+    /// ```
+    /// assert_eq!(phone_model::Warning::TrailingText.field(), phone_model::Field::PhoneNumber);
+    /// ```
+    #[must_use]
+    pub const fn field(self) -> Field {
+        match self {
+            Self::TypeMismatch { .. } => Field::PhoneType,
+            Self::NotInPlan { .. }
+            | Self::ImpossibleLength
+            | Self::OtherCountry
+            | Self::TrailingText => Field::PhoneNumber,
+        }
+    }
+
+    /// Whether `phone_type` contradicts what a number of `kind` is. Only clear contradictions
+    /// count: a work or home mobile is common; a mobile landline or a fax on a mobile is not.
+    #[must_use]
+    pub fn contradicts(phone_type: PhoneType, kind: NumberKind) -> bool {
+        use NumberKind::{FixedLine, Mobile, PremiumRate, SharedCost, TollFree};
+        match phone_type {
+            PhoneType::Mobile => matches!(kind, FixedLine | TollFree | PremiumRate | SharedCost),
+            PhoneType::Fax => kind == Mobile,
+            PhoneType::Home => matches!(kind, TollFree | PremiumRate | SharedCost),
+            PhoneType::Emergency | PhoneType::Work => false,
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    /// The message, in the provider's sentence style.
+    ///
+    /// ```
+    /// use phone_model::{NumberKind, PhoneType, Warning};
+    /// let warning = Warning::TypeMismatch { phone_type: PhoneType::Mobile, kind: NumberKind::FixedLine };
+    /// assert_eq!(warning.to_string(), "PhoneType mobile does not match a landline.");
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotInPlan { country } => {
+                write!(f, "PhoneNumber does not fit the numbering plan of {country}.")
+            }
+            Self::ImpossibleLength => {
+                f.write_str("PhoneNumber has too few or too many digits to be dialled.")
+            }
+            Self::OtherCountry => {
+                f.write_str("PhoneNumber starts with a country code other than CountryCode.")
+            }
+            Self::TypeMismatch { phone_type, kind } => {
+                write!(f, "PhoneType {phone_type} does not match a {}.", kind.description())
+            }
+            Self::TrailingText => {
+                f.write_str("PhoneNumber has text after the number, which is kept but not dialled.")
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! The JSON shapes of the contract: the phone number the server sends, the error bodies, and
+//! reading a request body into a [`PhoneNumberInput`] without losing what was wrong with it.
+
+use core::fmt;
+
+use serde::{
+    Deserialize, Deserializer, Serialize,
+    de::{self, IgnoredAny, MapAccess, Visitor},
+};
+
+use crate::{CountryCode, PhoneNumberId, PhoneNumberInput, PhoneType, ValidationError, Value};
+
+/// A phone number as the server sends it. Every member is always sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PhoneNumberResource {
+    /// Assigned by the server.
+    pub phone_number_id: PhoneNumberId,
+    /// The person to contact.
+    pub phone_name: String,
+    /// From the provider's table.
+    pub country_code: CountryCode,
+    /// `""` when the number has none.
+    pub area_code: String,
+    /// As it was sent, with any text after the number.
+    pub phone_number: String,
+    /// Sent lower-case.
+    pub phone_type: PhoneType,
+    /// Exactly one number of each customer is primary.
+    pub is_primary: bool,
+}
+
+/// The sentence every validation failure's body carries.
+pub const VALIDATION_MESSAGE: &str = "Unable to process request due to validation errors.";
+
+/// An error body of the contract: `{"message"}`, with `errorCode` and `errors` where the
+/// contract has them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorBody {
+    /// `validation` for a 400; `customer_access_denied` for a 403.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// The provider's sentence.
+    pub message: String,
+    /// One entry per failed rule (400 only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldMessage>,
+}
+
+/// One failed rule of a 400 body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldMessage {
+    /// The member, in wire spelling (`phoneName`).
+    pub field: String,
+    /// The provider's message (`PhoneName is required.`).
+    pub message: String,
+}
+
+impl ErrorBody {
+    /// The 400 body for these errors, in the order given.
+    ///
+    /// ```
+    /// use phone_model::{ErrorBody, ValidationError};
+    /// let body = ErrorBody::validation(&[ValidationError::PhoneNameRequired]);
+    /// assert_eq!(body.errors[0].field, "phoneName");
+    /// assert_eq!(body.errors[0].message, "PhoneName is required.");
+    /// ```
+    #[must_use]
+    pub fn validation(errors: &[ValidationError]) -> Self {
+        Self {
+            error_code: Some("validation".to_owned()),
+            message: VALIDATION_MESSAGE.to_owned(),
+            errors: errors
+                .iter()
+                .map(|e| FieldMessage {
+                    field: e.field().wire_name().to_owned(),
+                    message: e.message().to_owned(),
+                })
+                .collect(),
+        }
+    }
+}
+
+// By hand: serde's derive would ask `'de: 'static` because of the `&'static str` inside.
+impl Serialize for CountryCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CountryCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Self::new(&text).map_err(de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+/// Reads any JSON value, keeping only what the rules need to know of it.
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::Text(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::Text(v))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Value, E> {
+        Ok(Value::Other)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Value, E> {
+        Ok(Value::Other)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Value, E> {
+        Ok(Value::Other)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Value::Other)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Value::Other)
+    }
+}
+
+impl<'de> Deserialize<'de> for PhoneNumberInput {
+    /// Reads a request body: any JSON object is accepted here, whatever its members hold, so
+    /// that validation can report every problem in the contract's words. Anything that is not
+    /// an object fails; report that as [`ValidationError::BodyInvalid`].
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(InputVisitor)
+    }
+}
+
+/// Collects the members of a request object.
+struct InputVisitor;
+
+impl<'de> Visitor<'de> for InputVisitor {
+    type Value = PhoneNumberInput;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(ValidationError::BodyInvalid.message())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumberInput, A::Error> {
+        let mut members = Vec::new();
+        while let Some(member) = map.next_entry::<String, Value>()? {
+            members.push(member);
+        }
+        Ok(PhoneNumberInput::from_members(members))
+    }
+}

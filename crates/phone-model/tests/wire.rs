@@ -1,0 +1,73 @@
+//! Reading request bodies and writing the phone number as the server sends it.
+
+use phone_model::{PhoneNumberInput, PhoneNumberResource, Value, validate_create};
+use serde_json::json;
+
+#[test]
+fn a_body_of_the_older_sample_reads_like_the_current_one() {
+    let older: PhoneNumberInput = serde_json::from_value(json!({
+        "name": "john", "countryCode": "+64", "areaCode": "09", "phoneNumber": "264 5555",
+        "type": "Home", "isPrimary": "true"
+    }))
+    .unwrap();
+    let current: PhoneNumberInput = serde_json::from_value(json!({
+        "phoneName": "john", "countryCode": "+64", "areaCode": "09", "phoneNumber": "264 5555",
+        "phoneType": "Home", "isPrimary": true, "phoneNumberId": "55", "unknown": [1, {"a": 2}]
+    }))
+    .unwrap();
+    let older = validate_create(&older).into_result().unwrap();
+    let current = validate_create(&current).into_result().unwrap();
+    assert_eq!(older, current);
+}
+
+#[test]
+fn members_of_the_wrong_json_type_are_kept_for_validation_to_report() {
+    let input: PhoneNumberInput = serde_json::from_value(json!({
+        "phoneName": 5, "countryCode": null, "areaCode": {"x": 1}, "phoneNumber": [1],
+        "phoneType": false, "isPrimary": 1.5
+    }))
+    .unwrap();
+    assert_eq!(input.phone_name, Value::Other);
+    assert_eq!(input.country_code, Value::Null);
+    assert_eq!(input.phone_type, Value::Bool(false));
+    let messages: Vec<_> = validate_create(&input).errors().iter().map(|e| e.message()).collect();
+    assert_eq!(
+        messages,
+        [
+            "PhoneName is invalid.",
+            "CountryCode is required.",
+            "AreaCode is invalid.",
+            "PhoneNumber provided is invalid.",
+            "PhoneType is invalid.",
+            "IsPrimary is invalid.",
+        ]
+    );
+}
+
+#[test]
+fn a_body_that_is_not_an_object_does_not_read() {
+    for body in ["[]", "\"text\"", "42", "null", "{", ""] {
+        assert!(serde_json::from_str::<PhoneNumberInput>(body).is_err(), "{body}");
+    }
+}
+
+#[test]
+fn the_phone_number_is_sent_with_every_member_in_wire_spelling() {
+    let sent: PhoneNumberResource = serde_json::from_value(json!({
+        "phoneNumberId": "9999999", "phoneName": "john", "countryCode": "+64", "areaCode": "09",
+        "phoneNumber": "264 5555", "phoneType": "Home", "isPrimary": true
+    }))
+    .unwrap();
+    assert_eq!(
+        serde_json::to_value(&sent).unwrap(),
+        json!({
+            "phoneNumberId": "9999999", "phoneName": "john", "countryCode": "+64", "areaCode": "09",
+            "phoneNumber": "264 5555", "phoneType": "home", "isPrimary": true
+        })
+    );
+    let bad_id = json!({
+        "phoneNumberId": "12345678901", "phoneName": "john", "countryCode": "+64", "areaCode": "",
+        "phoneNumber": "264 5555", "phoneType": "home", "isPrimary": true
+    });
+    assert!(serde_json::from_value::<PhoneNumberResource>(bad_id).is_err());
+}
