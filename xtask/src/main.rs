@@ -1,1 +1,50 @@
-fn main() {}
+//! Phonedesk's automation, run as `cargo xtask <command>` (the alias is in
+//! `.cargo/config.toml`).
+//!
+//! - `test`: every check CI runs, installing the tools it needs first.
+//! - `serve`: builds the staff app and serves it on 127.0.0.1.
+
+mod process;
+mod serve;
+mod sizes;
+mod test;
+mod tools;
+mod trunk;
+
+use std::{path::PathBuf, process::ExitCode};
+
+/// What a failed step reports: a sentence for the person at the terminal.
+type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+const USAGE: &str = "usage: cargo xtask <test | serve>
+
+  test    format, lint, native tests, browser tests, release build (what CI runs)
+  serve   build the staff app and serve it on http://127.0.0.1:8080 (PORT to change)";
+
+fn main() -> ExitCode {
+    let command = std::env::args().nth(1);
+    let result = match command.as_deref() {
+        Some("test") => test::run_all(),
+        Some("serve") => serve::run_server(),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("\nxtask: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: xtask's manifest lives one folder below it.
+fn root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .expect("xtask sits inside the workspace")
+        .to_path_buf()
+}

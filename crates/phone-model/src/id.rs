@@ -27,8 +27,8 @@ impl PhoneNumberId {
     /// [`ValidationError::PhoneNumberIdInvalid`] for `""`, `"12a"`, `" 12"`, `"-1"`, `"１２"`
     /// (full-width digits) and `"12345678901"` (11 digits).
     pub fn new(id: &str) -> Result<Self, ValidationError> {
-        let valid = (1..=Self::MAX_DIGITS).contains(&id.len())
-            && id.bytes().all(|b| b.is_ascii_digit());
+        let valid =
+            (1..=Self::MAX_DIGITS).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit());
         if valid {
             Ok(Self(id.to_owned()))
         } else {

@@ -59,8 +59,8 @@ pub use kind::NumberKind;
 pub use number::{NumberError, ParsedNumber};
 pub use phone_type::PhoneType;
 pub use validation::{
-    AREA_CODE_MAX, PHONE_NAME_MAX, PHONE_NUMBER_MAX, ValidPhoneNumber, Validation,
-    validate_create, validate_update,
+    AREA_CODE_MAX, PHONE_NAME_MAX, PHONE_NUMBER_MAX, ValidPhoneNumber, Validation, validate_create,
+    validate_update,
 };
 pub use warning::Warning;
 #[cfg(feature = "serde")]

@@ -80,7 +80,10 @@ impl<'a> Typed<'a> {
         if !dialled.bytes().any(|b| b.is_ascii_digit()) {
             return Err(NumberError::NoDigits);
         }
-        Ok(Self { dialled, after: after.trim() })
+        Ok(Self {
+            dialled,
+            after: after.trim(),
+        })
     }
 }
 
@@ -149,7 +152,13 @@ impl ParsedNumber {
         }
         let range = Plan::of(country_code).and_then(|plan| plan.range_of(&national));
         let (extension, note) = split_extension(typed.after);
-        Ok(Self { country_code, national, range, extension, note })
+        Ok(Self {
+            country_code,
+            national,
+            range,
+            extension,
+            note,
+        })
     }
 
     /// The country code it is dialled with.

@@ -23,7 +23,13 @@ pub enum PhoneType {
 
 impl PhoneType {
     /// Every type, in the provider's order (for a select list).
-    pub const ALL: [Self; 5] = [Self::Emergency, Self::Fax, Self::Home, Self::Mobile, Self::Work];
+    pub const ALL: [Self; 5] = [
+        Self::Emergency,
+        Self::Fax,
+        Self::Home,
+        Self::Mobile,
+        Self::Work,
+    ];
 
     /// The wire spelling, lower-case.
     ///

@@ -2,8 +2,8 @@
 //! the normalised number alongside.
 
 use crate::{
-    CountryCode, ParsedNumber, PhoneNumberId, PhoneNumberInput, PhoneType, ValidationError,
-    Value, Warning,
+    CountryCode, ParsedNumber, PhoneNumberId, PhoneNumberInput, PhoneType, ValidationError, Value,
+    Warning,
     number::{NumberError, Typed},
     text::{digits_of, utf16_len},
 };
@@ -95,9 +95,10 @@ impl Validation {
     /// The request's errors, in the provider's order, when there is at least one.
     pub fn into_result(self) -> Result<ValidPhoneNumber, Vec<ValidationError>> {
         match self.fields {
-            Some(fields) if self.errors.is_empty() => {
-                Ok(ValidPhoneNumber { fields, number: self.number })
-            }
+            Some(fields) if self.errors.is_empty() => Ok(ValidPhoneNumber {
+                fields,
+                number: self.number,
+            }),
             _ => Err(self.errors),
         }
     }
@@ -201,12 +202,11 @@ fn validate(input: &PhoneNumberInput, path_id: Option<&str>) -> Validation {
         }
     }
     let phone_name = check_phone_name(&input.phone_name, &mut errors);
-    let country_code =
-        required_text(&input.country_code, ValidationError::CountryCodeRequired)
-            .and_then(|text| text.ok_or(ValidationError::CountryCodeInvalid))
-            .and_then(CountryCode::new)
-            .map_err(|e| errors.push(e))
-            .ok();
+    let country_code = required_text(&input.country_code, ValidationError::CountryCodeRequired)
+        .and_then(|text| text.ok_or(ValidationError::CountryCodeInvalid))
+        .and_then(CountryCode::new)
+        .map_err(|e| errors.push(e))
+        .ok();
     let area_code = check_area_code(&input.area_code, &mut errors);
     let phone_number = check_phone_number(&input.phone_number, &mut errors);
     let phone_type = match &input.phone_type {
@@ -226,27 +226,43 @@ fn validate(input: &PhoneNumberInput, path_id: Option<&str>) -> Validation {
         }
         _ => None,
     };
-    if let (Some(number), Some(phone_type)) = (&number, phone_type) {
-        if Warning::contradicts(phone_type, number.kind()) {
-            warnings.push(Warning::TypeMismatch { phone_type, kind: number.kind() });
-        }
+    if let (Some(number), Some(phone_type)) = (&number, phone_type)
+        && Warning::contradicts(phone_type, number.kind())
+    {
+        warnings.push(Warning::TypeMismatch {
+            phone_type,
+            kind: number.kind(),
+        });
     }
-    let fields = match (phone_name, country_code, area_code, phone_number, phone_type) {
-        (Some(phone_name), Some(country_code), Some(area_code), Some(phone_number), Some(phone_type))
-            if errors.is_empty() =>
-        {
-            Some(Fields {
-                phone_name: phone_name.to_owned(),
-                country_code,
-                area_code: area_code.to_owned(),
-                phone_number: phone_number.to_owned(),
-                phone_type,
-                is_primary: is_primary.flatten(),
-            })
-        }
+    let fields = match (
+        phone_name,
+        country_code,
+        area_code,
+        phone_number,
+        phone_type,
+    ) {
+        (
+            Some(phone_name),
+            Some(country_code),
+            Some(area_code),
+            Some(phone_number),
+            Some(phone_type),
+        ) if errors.is_empty() => Some(Fields {
+            phone_name: phone_name.to_owned(),
+            country_code,
+            area_code: area_code.to_owned(),
+            phone_number: phone_number.to_owned(),
+            phone_type,
+            is_primary: is_primary.flatten(),
+        }),
         _ => None,
     };
-    Validation { errors, warnings, number, fields }
+    Validation {
+        errors,
+        warnings,
+        number,
+        fields,
+    }
 }
 
 /// A member that must be text: `Ok(Some(text))` trimmed, `Ok(None)` when it is not a string,
@@ -296,7 +312,10 @@ fn check_area_code<'a>(value: &'a Value, errors: &mut Vec<ValidationError>) -> O
     if utf16_len(code) > AREA_CODE_MAX {
         errors.push(ValidationError::AreaCodeTooLong);
         None
-    } else if !code.chars().all(|c| c.is_ascii_digit() || " -()".contains(c)) {
+    } else if !code
+        .chars()
+        .all(|c| c.is_ascii_digit() || " -()".contains(c))
+    {
         errors.push(ValidationError::AreaCodeInvalid);
         None
     } else {

@@ -1,6 +1,8 @@
 //! Properties over any input: nothing panics, and a normalised number is already normal.
 
-use phone_model::{CountryCode, ParsedNumber, PhoneNumberInput, Value, countries, validate_create, validate_update};
+use phone_model::{
+    CountryCode, ParsedNumber, PhoneNumberInput, Value, countries, validate_create, validate_update,
+};
 use proptest::prelude::*;
 
 /// Text a person might type into a phone form, and text nobody would.

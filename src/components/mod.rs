@@ -1,0 +1,3 @@
+//! Reusable pieces of the app's pages.
+
+pub(crate) mod number_check;

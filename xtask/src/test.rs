@@ -1,0 +1,84 @@
+//! `cargo xtask test`: every check, in the order that fails fastest, as CI runs it.
+
+use crate::{
+    Result,
+    process::{Steps, command, run},
+    sizes, tools, trunk,
+};
+
+/// Runs every check; the first failure stops the run.
+///
+/// # Errors
+/// The failing step, by name.
+pub(crate) fn run_all() -> Result {
+    let mut steps = Steps::new(6);
+    steps.step(
+        "tools: wasm32 target, wasm-opt, wasm-bindgen-cli, trunk, chromium",
+        || {
+            tools::ensure_web_tools()?;
+            run(command("cargo", &["fetch", "--quiet"]))
+        },
+    )?;
+    steps.step("cargo fmt --check", || {
+        run(command("cargo", &["fmt", "--all", "--check"]))
+    })?;
+    steps.step(
+        "cargo clippy (native, wasm32, phone-model without serde)",
+        || {
+            let deny = ["--", "-D", "warnings"];
+            let mut native = command("cargo", &["clippy", "--workspace", "--all-targets"]);
+            native.args(deny);
+            run(native)?;
+            let mut wasm = command(
+                "cargo",
+                &[
+                    "clippy",
+                    "--package",
+                    "phonedesk",
+                    "--all-targets",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                ],
+            );
+            wasm.args(deny);
+            run(wasm)?;
+            let mut lean = command(
+                "cargo",
+                &[
+                    "clippy",
+                    "--package",
+                    "phone-model",
+                    "--no-default-features",
+                ],
+            );
+            lean.args(deny);
+            run(lean)
+        },
+    )?;
+    steps.step("native tests (cargo test --workspace)", || {
+        run(command("cargo", &["test", "--workspace"]))
+    })?;
+    steps.step(
+        "wasm tests in headless Chromium (cargo test --target wasm32-unknown-unknown)",
+        || {
+            let mut wasm = command(
+                "cargo",
+                &[
+                    "test",
+                    "--package",
+                    "phonedesk",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                ],
+            );
+            wasm.env("CHROMEDRIVER", "/usr/bin/chromedriver");
+            run(wasm)
+        },
+    )?;
+    steps.step("trunk build --release", || {
+        trunk::build()?;
+        sizes::print_app_sizes()
+    })?;
+    steps.finish();
+    Ok(())
+}

@@ -1,0 +1,154 @@
+//! The tools the checks need, installed when they are missing.
+//!
+//! Versions and the pitfalls behind them are in DEVELOPERS.md. Each check looks first and
+//! installs only what is missing or at the wrong version, so a warm run costs seconds.
+
+use std::{fs, path::Path};
+
+use crate::{
+    Result,
+    process::{command, output, run},
+    root,
+};
+
+/// Trunk 0.21.14: 0.22 needs a newer rustc than this project's.
+const TRUNK_VERSION: &str = "0.21.14";
+
+/// Installs every tool the browser tests and the release build need.
+///
+/// # Errors
+/// When a tool is missing and cannot be installed here; the message says how to get it.
+pub(crate) fn ensure_web_tools() -> Result {
+    ensure_wasm_target()?;
+    ensure_npm_packages()?;
+    ensure_wasm_bindgen()?;
+    ensure_trunk()?;
+    ensure_browser()
+}
+
+fn ensure_wasm_target() -> Result {
+    let installed = output("rustup", &["target", "list", "--installed"])
+        .ok_or("rustup is missing: the wasm32 target is added with rustup (https://rustup.rs)")?;
+    if installed
+        .lines()
+        .any(|t| t.trim() == "wasm32-unknown-unknown")
+    {
+        eprintln!("found the wasm32-unknown-unknown target");
+        return Ok(());
+    }
+    run(command(
+        "rustup",
+        &["target", "add", "wasm32-unknown-unknown"],
+    ))
+}
+
+/// wasm-opt comes from the npm registry's binaryen (pinned in package.json): Debian's
+/// binaryen 108 silently corrupts wasm-bindgen's output.
+fn ensure_npm_packages() -> Result {
+    let wanted = "version_132";
+    if output("wasm-opt", &["--version"]).is_some_and(|v| v.contains(wanted))
+        && root().join("node_modules/.bin/wasm-opt").exists()
+    {
+        eprintln!("found wasm-opt {wanted} in node_modules");
+        return Ok(());
+    }
+    if output("npm", &["--version"]).is_none() {
+        install_debian_packages(&["nodejs", "npm"], "Node.js and npm (https://nodejs.org)")?;
+    }
+    run(command("npm", &["ci", "--no-audit", "--no-fund"]))
+}
+
+/// wasm-bindgen-cli must be exactly the version of the wasm-bindgen crate in Cargo.lock.
+/// Installed without `--locked`: its own lockfile names a crate the registry no longer has.
+fn ensure_wasm_bindgen() -> Result {
+    let version = locked_version("wasm-bindgen")?;
+    let found = output("wasm-bindgen", &["--version"]).unwrap_or_default();
+    let runner = output("wasm-bindgen-test-runner", &["--version"]).unwrap_or_default();
+    if found.split_whitespace().nth(1) == Some(version.as_str()) && runner.contains(&version) {
+        eprintln!("found wasm-bindgen-cli {version}");
+        return Ok(());
+    }
+    run(command(
+        "cargo",
+        &[
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &version,
+            "--force",
+        ],
+    ))
+}
+
+fn ensure_trunk() -> Result {
+    let found = output("trunk", &["--version"]).unwrap_or_default();
+    if found.split_whitespace().nth(1) == Some(TRUNK_VERSION) {
+        eprintln!("found trunk {TRUNK_VERSION}");
+        return Ok(());
+    }
+    eprintln!("installing trunk {TRUNK_VERSION}: about 15 minutes on 2 cores, once");
+    run(command(
+        "cargo",
+        &[
+            "install",
+            "--locked",
+            "trunk",
+            "--version",
+            TRUNK_VERSION,
+            "--force",
+        ],
+    ))
+}
+
+/// Chromium and chromedriver from Debian: a browser download by any test tool fails here.
+fn ensure_browser() -> Result {
+    let found = ["/usr/bin/chromium", "/usr/bin/chromedriver"]
+        .iter()
+        .all(|p| Path::new(p).exists());
+    if found {
+        eprintln!("found chromium and chromedriver in /usr/bin");
+        return Ok(());
+    }
+    install_debian_packages(
+        &["chromium", "chromium-driver"],
+        "Chromium and ChromeDriver at /usr/bin/chromium and /usr/bin/chromedriver",
+    )
+}
+
+/// Installs Debian packages when running as root on Debian; otherwise says what is missing.
+fn install_debian_packages(packages: &[&str], what: &str) -> Result {
+    let is_root = output("id", &["-u"]).is_some_and(|id| id.trim() == "0");
+    let is_debian = Path::new("/etc/debian_version").exists();
+    if !(is_root && is_debian) {
+        return Err(format!(
+            "{what} are missing: install them (on Debian, as root: apt-get install -y {})",
+            packages.join(" ")
+        )
+        .into());
+    }
+    run(command("apt-get", &["update", "-q"]))?;
+    let mut install = command("apt-get", &["install", "-y", "-q"]);
+    install
+        .args(packages)
+        .env("DEBIAN_FRONTEND", "noninteractive");
+    run(install)
+}
+
+/// The version of a package as Cargo.lock pins it.
+///
+/// # Errors
+/// When Cargo.lock cannot be read or does not name the package.
+pub(crate) fn locked_version(package: &str) -> Result<String> {
+    let lock = fs::read_to_string(root().join("Cargo.lock"))?;
+    let name_line = format!("name = \"{package}\"");
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == name_line {
+            let version = lines.next().and_then(|l| l.strip_prefix("version = \""));
+            if let Some(version) = version {
+                return Ok(version.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    Err(format!("Cargo.lock does not name {package}").into())
+}
