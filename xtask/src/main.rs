@@ -8,6 +8,8 @@ mod process;
 mod serve;
 mod sizes;
 mod test;
+#[cfg(test)]
+mod tidy;
 mod tools;
 mod trunk;
 
