@@ -44,6 +44,7 @@ mod kind;
 mod number;
 mod phone_type;
 mod plan;
+mod refusal;
 mod text;
 mod validation;
 mod warning;
@@ -58,10 +59,11 @@ pub use input::{PhoneNumberInput, Value};
 pub use kind::NumberKind;
 pub use number::{NumberError, ParsedNumber};
 pub use phone_type::PhoneType;
+pub use refusal::{DELETED_MESSAGE, Refusal};
 pub use validation::{
     AREA_CODE_MAX, PHONE_NAME_MAX, PHONE_NUMBER_MAX, ValidPhoneNumber, Validation, validate_create,
     validate_update,
 };
 pub use warning::Warning;
 #[cfg(feature = "serde")]
-pub use wire::{ErrorBody, FieldMessage, PhoneNumberResource, VALIDATION_MESSAGE};
+pub use wire::{ErrorBody, FieldMessage, PhoneNumberResource};

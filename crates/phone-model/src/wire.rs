@@ -8,7 +8,9 @@ use serde::{
     de::{self, IgnoredAny, MapAccess, Visitor},
 };
 
-use crate::{CountryCode, PhoneNumberId, PhoneNumberInput, PhoneType, ValidationError, Value};
+use crate::{
+    CountryCode, PhoneNumberId, PhoneNumberInput, PhoneType, Refusal, ValidationError, Value,
+};
 
 /// A phone number as the server sends it. Every member is always sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,9 +31,6 @@ pub struct PhoneNumberResource {
     /// Exactly one number of each customer is primary.
     pub is_primary: bool,
 }
-
-/// The sentence every validation failure's body carries.
-pub const VALIDATION_MESSAGE: &str = "Unable to process request due to validation errors.";
 
 /// An error body of the contract: `{"message"}`, with `errorCode` and `errors` where the
 /// contract has them.
@@ -69,8 +68,6 @@ impl ErrorBody {
     #[must_use]
     pub fn validation(errors: &[ValidationError]) -> Self {
         Self {
-            error_code: Some("validation".to_owned()),
-            message: VALIDATION_MESSAGE.to_owned(),
             errors: errors
                 .iter()
                 .map(|e| FieldMessage {
@@ -78,6 +75,24 @@ impl ErrorBody {
                     message: e.message().to_owned(),
                 })
                 .collect(),
+            ..Self::refusal(Refusal::Validation)
+        }
+    }
+
+    /// The body of a refusal, without field errors.
+    ///
+    /// ```
+    /// use phone_model::{ErrorBody, Refusal};
+    /// let body = ErrorBody::refusal(Refusal::Unauthorized);
+    /// assert_eq!(body.message, "Authorization has been denied for this request.");
+    /// assert_eq!(body.error_code, None);
+    /// ```
+    #[must_use]
+    pub fn refusal(refusal: Refusal) -> Self {
+        Self {
+            error_code: refusal.error_code().map(str::to_owned),
+            message: refusal.message().to_owned(),
+            errors: Vec::new(),
         }
     }
 }

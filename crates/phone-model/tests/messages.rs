@@ -321,3 +321,63 @@ fn the_validation_body_has_the_contracts_shape() {
         })
     );
 }
+
+#[test]
+fn every_refusal_has_the_contracts_status_and_body() {
+    use phone_model::{DELETED_MESSAGE, Refusal};
+    use serde_json::json;
+    let cases = [
+        (
+            Refusal::Unauthorized,
+            401,
+            json!({"message": "Authorization has been denied for this request."}),
+        ),
+        (
+            Refusal::CustomerAccessDenied,
+            403,
+            json!({
+                "errorCode": "customer_access_denied",
+                "message": "Unable to process this request as you do not have access to the customer associated to this request."
+            }),
+        ),
+        (
+            Refusal::NotFound,
+            404,
+            json!({"message": "The requested resource could not be found."}),
+        ),
+        (
+            Refusal::TooManyRequests,
+            429,
+            json!({"message": "You have exceeded the maximum limit of request allowed. Please try your request again in a moment."}),
+        ),
+        (
+            Refusal::Internal,
+            500,
+            json!({"message": "Something went wrong while processing your request. We’re sorry for the trouble. We’ve been notified of the error and will correct it as soon as possible. Please try your request again in a moment."}),
+        ),
+        (
+            Refusal::Validation,
+            400,
+            json!({"errorCode": "validation", "message": "Unable to process request due to validation errors."}),
+        ),
+    ];
+    for (refusal, status, body) in cases {
+        assert_eq!(refusal.status(), status);
+        assert_eq!(
+            serde_json::to_value(ErrorBody::refusal(refusal)).unwrap(),
+            body,
+            "{refusal:?}"
+        );
+    }
+    // Our own refusals: the contract fixes only the status and the `{"message"}` shape.
+    for (refusal, status) in [
+        (Refusal::MethodNotAllowed, 405),
+        (Refusal::PayloadTooLarge, 413),
+        (Refusal::UnsupportedMediaType, 415),
+        (Refusal::Unavailable, 503),
+    ] {
+        assert_eq!(refusal.status(), status);
+        assert!(refusal.message().ends_with('.') && refusal.error_code().is_none());
+    }
+    assert_eq!(DELETED_MESSAGE, "Phone number successfully deleted");
+}
