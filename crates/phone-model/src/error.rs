@@ -12,7 +12,9 @@ use crate::Field;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ValidationError {
-    /// The body is not a JSON object.
+    /// The body does not parse as JSON.
+    BodyMalformed,
+    /// The body is JSON, but not an object.
     BodyInvalid,
     /// A phone number id that is not 1 to 10 digits, or a body id that differs from the path's.
     PhoneNumberIdInvalid,
@@ -34,7 +36,8 @@ pub enum ValidationError {
     AreaCodeTooLong,
     /// `areaCode` holds something other than digits, spaces and parentheses (or is not a string).
     AreaCodeInvalid,
-    /// `phoneNumber` is missing, `null` or only white space.
+    /// `phoneNumber` is missing, `null` or only white space (or, creating a customer, its
+    /// `phoneNumber` object is missing or not an object).
     PhoneNumberRequired,
     /// `phoneNumber` holds a character the contract does not allow, or no digit to dial.
     PhoneNumberInvalid,
@@ -56,6 +59,30 @@ pub enum ValidationError {
     PhoneNameConflict,
     /// `phoneType` and its alias `type` (or `phonetype`) were both sent, with different values.
     PhoneTypeConflict,
+    /// A new customer's `businessId` is missing.
+    BusinessIdRequired,
+    /// A new customer's `businessId` names no business (or is not a string).
+    BusinessIdInvalid,
+    /// A new customer's `firstName` is missing.
+    FirstNameRequired,
+    /// `firstName` is longer than 40 UTF-16 code units.
+    FirstNameTooLong,
+    /// `firstName` is not a string.
+    FirstNameInvalid,
+    /// `lastName` is longer than 40 UTF-16 code units.
+    LastNameTooLong,
+    /// `lastName` is not a string.
+    LastNameInvalid,
+    /// `externalReference` is longer than 40 UTF-16 code units.
+    ExternalReferenceTooLong,
+    /// `externalReference` is not a string.
+    ExternalReferenceInvalid,
+    /// Another customer of the business already has this `externalReference`.
+    ExternalReferenceExists,
+    /// `limit` is not a whole number from 1 up.
+    LimitInvalid,
+    /// `nextCursor` is not one this server issued for this list.
+    NextCursorInvalid,
 }
 
 impl ValidationError {
@@ -68,7 +95,7 @@ impl ValidationError {
     #[must_use]
     pub const fn field(self) -> Field {
         match self {
-            Self::BodyInvalid => Field::Body,
+            Self::BodyMalformed | Self::BodyInvalid => Field::Body,
             Self::PhoneNumberIdInvalid | Self::PrimaryDeletion => Field::PhoneNumberId,
             Self::PhoneNameRequired
             | Self::PhoneNameTooLong
@@ -88,6 +115,16 @@ impl ValidationError {
             Self::IsPrimaryRequired | Self::IsPrimaryInvalid | Self::PrimaryRequired => {
                 Field::IsPrimary
             }
+            Self::BusinessIdRequired | Self::BusinessIdInvalid => Field::BusinessId,
+            Self::FirstNameRequired | Self::FirstNameTooLong | Self::FirstNameInvalid => {
+                Field::FirstName
+            }
+            Self::LastNameTooLong | Self::LastNameInvalid => Field::LastName,
+            Self::ExternalReferenceTooLong
+            | Self::ExternalReferenceInvalid
+            | Self::ExternalReferenceExists => Field::ExternalReference,
+            Self::LimitInvalid => Field::Limit,
+            Self::NextCursorInvalid => Field::NextCursor,
         }
     }
 
@@ -100,6 +137,7 @@ impl ValidationError {
     #[must_use]
     pub const fn message(self) -> &'static str {
         match self {
+            Self::BodyMalformed => "Body is not valid JSON.",
             Self::BodyInvalid => "Body must be a JSON object.",
             Self::PhoneNumberIdInvalid => "PhoneNumberId is invalid.",
             Self::PrimaryDeletion => "Deletion of Primary phone number is not allowed.",
@@ -122,6 +160,20 @@ impl ValidationError {
             Self::PrimaryRequired => "Each customer must have 1 primary phone number.",
             Self::PhoneNameConflict => "PhoneName must not be sent twice with different values.",
             Self::PhoneTypeConflict => "PhoneType must not be sent twice with different values.",
+            Self::BusinessIdRequired => "BusinessId is required.",
+            Self::BusinessIdInvalid => "BusinessId is invalid.",
+            Self::FirstNameRequired => "FirstName is required.",
+            Self::FirstNameTooLong => "FirstName must not exceed 40 characters.",
+            Self::FirstNameInvalid => "FirstName is invalid.",
+            Self::LastNameTooLong => "LastName must not exceed 40 characters.",
+            Self::LastNameInvalid => "LastName is invalid.",
+            Self::ExternalReferenceTooLong => "ExternalReference must not exceed 40 characters.",
+            Self::ExternalReferenceInvalid => "ExternalReference is invalid.",
+            Self::ExternalReferenceExists => {
+                "ExternalReference exists for the provided BusinessId."
+            }
+            Self::LimitInvalid => "Limit is invalid.",
+            Self::NextCursorInvalid => "NextCursor is invalid.",
         }
     }
 }

@@ -2,8 +2,8 @@
 
 /// A field that a validation message is about, in the provider's order.
 ///
-/// The order of the variants is the order in which the provider lists its messages, so sorting
-/// by field gives the provider's order.
+/// Within a phone number, the order of the variants is the order in which the provider lists
+/// its messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Field {
@@ -23,6 +23,18 @@ pub enum Field {
     PhoneType,
     /// `isPrimary`.
     IsPrimary,
+    /// `businessId` of a customer.
+    BusinessId,
+    /// `firstName` of a customer.
+    FirstName,
+    /// `lastName` of a customer.
+    LastName,
+    /// `externalReference` of a customer: the business's own id for them.
+    ExternalReference,
+    /// The `limit` query parameter of a list.
+    Limit,
+    /// The `nextCursor` query parameter of a list.
+    NextCursor,
 }
 
 impl Field {
@@ -42,6 +54,12 @@ impl Field {
             Self::PhoneNumber => "phoneNumber",
             Self::PhoneType => "phoneType",
             Self::IsPrimary => "isPrimary",
+            Self::BusinessId => "businessId",
+            Self::FirstName => "firstName",
+            Self::LastName => "lastName",
+            Self::ExternalReference => "externalReference",
+            Self::Limit => "limit",
+            Self::NextCursor => "nextCursor",
         }
     }
 
@@ -57,6 +75,12 @@ impl Field {
             Self::PhoneNumber => "PhoneNumber",
             Self::PhoneType => "PhoneType",
             Self::IsPrimary => "IsPrimary",
+            Self::BusinessId => "BusinessId",
+            Self::FirstName => "FirstName",
+            Self::LastName => "LastName",
+            Self::ExternalReference => "ExternalReference",
+            Self::Limit => "Limit",
+            Self::NextCursor => "NextCursor",
         }
     }
 }

@@ -36,12 +36,14 @@
 //! alone, for the small embeddable module.
 
 mod country;
+mod customer;
 mod error;
 mod field;
 mod id;
 mod input;
 mod kind;
 mod number;
+mod page;
 mod phone_type;
 mod plan;
 mod refusal;
@@ -52,12 +54,14 @@ mod warning;
 mod wire;
 
 pub use country::{Country, CountryCode, countries};
+pub use customer::{CUSTOMER_TEXT_MAX, CustomerInput, Located, NewCustomer, validate_new_customer};
 pub use error::ValidationError;
 pub use field::Field;
 pub use id::PhoneNumberId;
 pub use input::{PhoneNumberInput, Value};
 pub use kind::NumberKind;
 pub use number::{NumberError, ParsedNumber};
+pub use page::PageSize;
 pub use phone_type::PhoneType;
 pub use refusal::{DELETED_MESSAGE, Refusal};
 pub use validation::{
@@ -66,4 +70,7 @@ pub use validation::{
 };
 pub use warning::Warning;
 #[cfg(feature = "serde")]
-pub use wire::{ErrorBody, FieldMessage, PhoneNumberResource};
+pub use wire::{
+    BusinessResource, CreatedCustomer, CustomerPage, CustomerResource, ErrorBody, FieldMessage,
+    MessageBody, PhoneNumberPage, PhoneNumberResource, ResponseMetadata,
+};

@@ -9,7 +9,8 @@ use serde::{
 };
 
 use crate::{
-    CountryCode, PhoneNumberId, PhoneNumberInput, PhoneType, Refusal, ValidationError, Value,
+    CountryCode, CustomerInput, Located, PhoneNumberId, PhoneNumberInput, PhoneType, Refusal,
+    ValidationError, Value,
 };
 
 /// A phone number as the server sends it. Every member is always sent.
@@ -30,6 +31,82 @@ pub struct PhoneNumberResource {
     pub phone_type: PhoneType,
     /// Exactly one number of each customer is primary.
     pub is_primary: bool,
+}
+
+/// A customer as the server sends it: the fields a staff member needs to find and recognise
+/// them, in the provider's shapes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerResource {
+    /// Assigned by the server: digits.
+    pub customer_id: String,
+    /// The business the customer belongs to, nested as the provider nests it.
+    pub business: BusinessResource,
+    /// First name.
+    pub first_name: String,
+    /// Last name; `""` when there is none.
+    pub last_name: String,
+    /// The business's own id for the customer; `""` when there is none.
+    pub external_reference: String,
+}
+
+/// A business, as nested in a customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BusinessResource {
+    /// The business's id.
+    pub business_id: String,
+    /// Its name.
+    pub name: String,
+}
+
+/// A customer just created, with its one phone number (`POST /customers`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedCustomer {
+    /// The customer.
+    #[serde(flatten)]
+    pub customer: CustomerResource,
+    /// Its primary phone number.
+    pub phone_number: PhoneNumberResource,
+}
+
+/// Where a list goes on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResponseMetadata {
+    /// Pass as `nextCursor` for the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+    /// Whether there is a next page.
+    pub has_next: bool,
+}
+
+/// A page of a customer's phone numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PhoneNumberPage {
+    /// The numbers, oldest first.
+    pub phone_numbers: Vec<PhoneNumberResource>,
+    /// Where the list goes on.
+    pub response_metadata: ResponseMetadata,
+}
+
+/// A page of customers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerPage {
+    /// The customers, oldest first.
+    pub customers: Vec<CustomerResource>,
+    /// Where the list goes on.
+    pub response_metadata: ResponseMetadata,
+}
+
+/// The body of a successful delete: `{"message": "Phone number successfully deleted"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageBody {
+    /// The sentence.
+    pub message: String,
 }
 
 /// An error body of the contract: `{"message"}`, with `errorCode` and `errors` where the
@@ -57,7 +134,8 @@ pub struct FieldMessage {
 }
 
 impl ErrorBody {
-    /// The 400 body for these errors, in the order given.
+    /// The 400 body for these errors, in the order given; each may be a [`ValidationError`]
+    /// or a [`Located`] one (`phoneNumber.phoneName`).
     ///
     /// ```
     /// use phone_model::{ErrorBody, ValidationError};
@@ -66,13 +144,16 @@ impl ErrorBody {
     /// assert_eq!(body.errors[0].message, "PhoneName is required.");
     /// ```
     #[must_use]
-    pub fn validation(errors: &[ValidationError]) -> Self {
+    pub fn validation<E: Into<Located> + Copy>(errors: &[E]) -> Self {
         Self {
             errors: errors
                 .iter()
-                .map(|e| FieldMessage {
-                    field: e.field().wire_name().to_owned(),
-                    message: e.message().to_owned(),
+                .map(|&e| {
+                    let located: Located = e.into();
+                    FieldMessage {
+                        field: located.path(),
+                        message: located.error.message().to_owned(),
+                    }
                 })
                 .collect(),
             ..Self::refusal(Refusal::Validation)
@@ -199,5 +280,102 @@ impl<'de> Visitor<'de> for InputVisitor {
             members.push(member);
         }
         Ok(PhoneNumberInput::from_members(members))
+    }
+}
+
+/// A new customer's `phoneNumber` member: an object, or anything else (which counts as missing).
+struct NestedPhoneNumber(Option<PhoneNumberInput>);
+
+impl<'de> Deserialize<'de> for NestedPhoneNumber {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = deserializer.deserialize_any(NestedVisitor)?;
+        Ok(Self(value))
+    }
+}
+
+/// Reads a nested phone number object, and consumes anything else.
+struct NestedVisitor;
+
+impl<'de> Visitor<'de> for NestedVisitor {
+    type Value = Option<PhoneNumberInput>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a phone number object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        InputVisitor.visit_map(map).map(Some)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        ValueVisitor.visit_seq(seq).map(|_| None)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomerInput {
+    /// Reads a new customer's body; like [`PhoneNumberInput`], any object reads.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(CustomerVisitor)
+    }
+}
+
+/// Collects the members of a new customer.
+struct CustomerVisitor;
+
+impl<'de> Visitor<'de> for CustomerVisitor {
+    type Value = CustomerInput;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(ValidationError::BodyInvalid.message())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CustomerInput, A::Error> {
+        let mut input = CustomerInput::default();
+        while let Some(name) = map.next_key::<String>()? {
+            let slot = match name.to_ascii_lowercase().as_str() {
+                "phonenumber" => {
+                    input.phone_number = map.next_value::<NestedPhoneNumber>()?.0;
+                    continue;
+                }
+                "businessid" => &mut input.business_id,
+                "firstname" => &mut input.first_name,
+                "lastname" => &mut input.last_name,
+                "externalreference" => &mut input.external_reference,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            *slot = map.next_value()?;
+        }
+        Ok(input)
     }
 }
