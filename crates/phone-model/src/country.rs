@@ -50,6 +50,7 @@ pub fn countries() -> &'static [Country] {
 
 /// A country code of the provider's table, such as `+64`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "+64"))]
 pub struct CountryCode(&'static str);
 
 impl CountryCode {

@@ -8,6 +8,7 @@ use crate::ValidationError;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(try_from = "String", into = "String"))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "9999999", pattern = "^[0-9]{1,10}$"))]
 pub struct PhoneNumberId(String);
 
 impl PhoneNumberId {

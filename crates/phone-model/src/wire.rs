@@ -15,6 +15,7 @@ use crate::{
 
 /// A phone number as the server sends it. Every member is always sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PhoneNumberResource {
     /// Assigned by the server.
@@ -36,6 +37,7 @@ pub struct PhoneNumberResource {
 /// A customer as the server sends it: the fields a staff member needs to find and recognise
 /// them, in the provider's shapes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerResource {
     /// Assigned by the server: digits.
@@ -52,6 +54,7 @@ pub struct CustomerResource {
 
 /// A business, as nested in a customer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct BusinessResource {
     /// The business's id.
@@ -62,6 +65,7 @@ pub struct BusinessResource {
 
 /// A customer just created, with its one phone number (`POST /customers`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedCustomer {
     /// The customer.
@@ -73,6 +77,7 @@ pub struct CreatedCustomer {
 
 /// Where a list goes on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ResponseMetadata {
     /// Pass as `nextCursor` for the next page; absent on the last page.
@@ -84,6 +89,7 @@ pub struct ResponseMetadata {
 
 /// A page of a customer's phone numbers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PhoneNumberPage {
     /// The numbers, oldest first.
@@ -94,6 +100,7 @@ pub struct PhoneNumberPage {
 
 /// A page of customers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerPage {
     /// The customers, oldest first.
@@ -104,6 +111,7 @@ pub struct CustomerPage {
 
 /// The body of a successful delete: `{"message": "Phone number successfully deleted"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MessageBody {
     /// The sentence.
     pub message: String,
@@ -112,6 +120,7 @@ pub struct MessageBody {
 /// An error body of the contract: `{"message"}`, with `errorCode` and `errors` where the
 /// contract has them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorBody {
     /// `validation` for a 400; `customer_access_denied` for a 403.
@@ -126,6 +135,7 @@ pub struct ErrorBody {
 
 /// One failed rule of a 400 body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldMessage {
     /// The member, in wire spelling (`phoneName`).
     pub field: String,

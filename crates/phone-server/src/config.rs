@@ -1,0 +1,42 @@
+//! The server's configuration: flags, each also settable by an environment variable.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::{Parser, ValueEnum};
+
+/// Phonedesk's server: the Phone Number API on SQLite, and the staff app.
+#[derive(Debug, Parser)]
+#[command(name = "phone-server", version)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "PHONEDESK_ADDRESS", default_value = "127.0.0.1:8080")]
+    pub address: SocketAddr,
+    /// The SQLite database file; created, with its schema, if missing.
+    #[arg(
+        long,
+        env = "PHONEDESK_DATABASE",
+        default_value = "data/phonedesk.sqlite3"
+    )]
+    pub database: PathBuf,
+    /// The built staff app (Trunk's `dist/`), served outside the API.
+    #[arg(long, env = "PHONEDESK_APP_DIR")]
+    pub app_dir: Option<PathBuf>,
+    /// Origins allowed to call the API from a browser (comma-separated); none by default.
+    #[arg(long, env = "PHONEDESK_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+    /// Log format.
+    #[arg(long, env = "PHONEDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// Seed demonstration customers into a new, empty database (never into one with data).
+    #[arg(long)]
+    pub demo: bool,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// For people.
+    Text,
+    /// One JSON object a line, for log collectors.
+    Json,
+}

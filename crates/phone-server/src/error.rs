@@ -1,0 +1,72 @@
+//! The one way a request fails: every error leaves through [`ApiError`]'s `IntoResponse`, in
+//! the contract's shape. Internal causes are logged with the request id, never sent.
+
+use axum::{
+    Json,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use phone_model::{ErrorBody, Located, Refusal, ValidationError};
+
+use crate::store::{StoreError, WriteError};
+
+/// Why a request failed.
+#[derive(Debug)]
+pub enum ApiError {
+    /// 400 with one entry per failed rule.
+    Validation(Vec<Located>),
+    /// A whole-request refusal (404, 413, 415, …).
+    Refused(Refusal),
+    /// 500: the cause is logged, the client gets the contract's sentence.
+    Internal(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl ApiError {
+    /// One failed rule.
+    pub fn invalid(error: ValidationError) -> Self {
+        Self::Validation(vec![error.into()])
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        Self::Internal(Box::new(error))
+    }
+}
+
+impl From<WriteError> for ApiError {
+    fn from(error: WriteError) -> Self {
+        match error {
+            WriteError::NotFound => Self::Refused(Refusal::NotFound),
+            WriteError::Invalid(error) => Self::invalid(error),
+            WriteError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<Vec<ValidationError>> for ApiError {
+    fn from(errors: Vec<ValidationError>) -> Self {
+        Self::Validation(errors.into_iter().map(Located::from).collect())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (refusal, body) = match self {
+            Self::Validation(errors) => (Refusal::Validation, ErrorBody::validation(&errors)),
+            Self::Refused(refusal) => (refusal, ErrorBody::refusal(refusal)),
+            Self::Internal(cause) => {
+                // The request id is on the surrounding span (see lib.rs), so this line has it.
+                tracing::error!(error = %cause, "internal error");
+                (Refusal::Internal, ErrorBody::refusal(Refusal::Internal))
+            }
+        };
+        respond(refusal, body)
+    }
+}
+
+fn respond(refusal: Refusal, body: ErrorBody) -> Response {
+    let status =
+        StatusCode::from_u16(refusal.status()).expect("refusal statuses are valid HTTP statuses");
+    (status, Json(body)).into_response()
+}

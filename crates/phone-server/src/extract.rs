@@ -1,0 +1,94 @@
+//! Extractors whose failures speak the contract: a body that is not JSON, too large, or
+//! malformed, and query parameters that do not parse, all answer in the contract's shapes.
+
+use axum::{
+    body::Bytes,
+    extract::{FromRequest, FromRequestParts, Path, Query, Request},
+    http::{header, request::Parts},
+};
+use phone_model::{Refusal, ValidationError};
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// The largest body the server reads.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// A JSON body, read only when declared as JSON and no larger than [`BODY_LIMIT`].
+#[derive(Debug)]
+pub struct ContractJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ContractJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|mime| {
+                let mime = mime.trim().to_ascii_lowercase();
+                mime == "application/json"
+                    || (mime.starts_with("application/") && mime.ends_with("+json"))
+            });
+        if !is_json {
+            return Err(ApiError::Refused(Refusal::UnsupportedMediaType));
+        }
+        // The body limit layer (lib.rs) turns an oversized body into an error here.
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|_| ApiError::Refused(Refusal::PayloadTooLarge))?;
+        let value: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|_| ApiError::invalid(ValidationError::BodyMalformed))?;
+        serde_json::from_value(value)
+            .map(Self)
+            .map_err(|_| ApiError::invalid(ValidationError::BodyInvalid))
+    }
+}
+
+/// The query parameters of a list, read by name without failing on any value: the handlers
+/// judge them with the contract's rules.
+#[derive(Debug, Default)]
+pub struct ListQuery {
+    pairs: Vec<(String, String)>,
+}
+
+impl ListQuery {
+    /// The first value of a parameter.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ListQuery {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        // form_urlencoded decoding never fails (a bad escape stays as written), so neither
+        // does this; a query that still cannot be read is treated as empty.
+        let pairs = Query::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map(|Query(pairs)| pairs)
+            .unwrap_or_default();
+        Ok(Self { pairs })
+    }
+}
+
+/// Path parameters; a path that does not decode is a resource that does not exist.
+#[derive(Debug)]
+pub struct Ids<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Ids<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(ids)| Self(ids))
+            .map_err(|_| ApiError::Refused(Refusal::NotFound))
+    }
+}

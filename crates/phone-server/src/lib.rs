@@ -1,0 +1,161 @@
+//! Phonedesk's server: the provider's Phone Number API (and the customers part its workflows
+//! need) on embedded SQLite, serving the built staff app beside it.
+//!
+//! [`app`] builds the whole HTTP service from an [`AppState`], so tests drive it on a socket
+//! of their own; `main.rs` only reads the configuration and serves.
+
+pub mod config;
+mod cursor;
+pub mod demo;
+mod error;
+mod extract;
+mod openapi;
+pub mod routes;
+pub mod store;
+
+use std::{
+    path::PathBuf,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+};
+
+use axum::{
+    Router,
+    body::Bytes,
+    extract::DefaultBodyLimit,
+    http::{HeaderName, HeaderValue, Request, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use phone_model::Refusal;
+use tower_http::{
+    cors::{AllowOrigin, CorsLayer},
+    request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
+    services::{ServeDir, ServeFile},
+    trace::TraceLayer,
+};
+
+use crate::{error::ApiError, extract::BODY_LIMIT, store::Store};
+
+/// Where the contract's API lives.
+pub const API_PREFIX: &str = "/CustomerServices/v1.0";
+
+/// What every request handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    store: Arc<Store>,
+}
+
+impl AppState {
+    /// State around an open database.
+    pub fn new(store: Store) -> Self {
+        Self {
+            store: Arc::new(store),
+        }
+    }
+}
+
+/// How the service is put together, beyond its database.
+#[derive(Debug, Clone, Default)]
+pub struct AppOptions {
+    /// The built staff app (`dist/`), served for every path outside the API.
+    pub app_dir: Option<PathBuf>,
+    /// Origins allowed to call the API from a browser; none by default.
+    pub cors_origins: Vec<HeaderValue>,
+}
+
+/// The whole HTTP service.
+pub fn app(state: AppState, options: &AppOptions) -> Router {
+    let (api, openapi) = routes::api().split_for_parts();
+    let openapi = Bytes::from(
+        openapi
+            .to_json()
+            .expect("the generated document serialises"),
+    );
+    let api = api
+        .route(
+            "/openapi.json",
+            get(move || async move { ([(header::CONTENT_TYPE, "application/json")], openapi) }),
+        )
+        .fallback(|| async { ApiError::Refused(Refusal::NotFound) })
+        .layer(axum::middleware::map_response(
+            method_not_allowed_in_contract_shape,
+        ))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
+    let api = match cors(&options.cors_origins) {
+        Some(cors) => api.layer(cors),
+        None => api,
+    };
+    let router = Router::new()
+        .nest(API_PREFIX, api)
+        .route("/healthz", get(routes::health::healthz))
+        .with_state(state);
+    let router = match &options.app_dir {
+        // Unknown paths outside the API are app routes: the app's index.html answers them.
+        Some(dir) => router
+            .fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))),
+        None => router.fallback(|| async { ApiError::Refused(Refusal::NotFound) }),
+    };
+    let request_id = HeaderName::from_static("x-request-id");
+    router
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let id = request
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, CountingRequestIds::default()))
+}
+
+/// axum answers a known path with an unknown method with an empty 405; give it the contract's
+/// body. axum adds the `Allow` header after this runs (only where none is set).
+async fn method_not_allowed_in_contract_shape(response: Response) -> Response {
+    if response.status() == StatusCode::METHOD_NOT_ALLOWED {
+        ApiError::Refused(Refusal::MethodNotAllowed).into_response()
+    } else {
+        response
+    }
+}
+
+fn cors(origins: &[HeaderValue]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins.iter().cloned()))
+            .allow_methods(tower_http::cors::Any)
+            .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION]),
+    )
+}
+
+/// Request ids: a per-process random prefix and a counter, so ids are unique across restarts
+/// without a UUID dependency.
+#[derive(Debug, Clone)]
+struct CountingRequestIds {
+    prefix: u32,
+    next: Arc<AtomicU64>,
+}
+
+impl Default for CountingRequestIds {
+    fn default() -> Self {
+        Self {
+            prefix: rand::random(),
+            next: Arc::new(AtomicU64::new(1)),
+        }
+    }
+}
+
+impl MakeRequestId for CountingRequestIds {
+    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{:08x}-{n}", self.prefix))
+            .ok()
+            .map(RequestId::new)
+    }
+}

@@ -1,0 +1,133 @@
+//! Customers: the part of the provider's API that its phone number workflows need.
+
+use axum::{Json, extract::State, http::StatusCode};
+use phone_model::{
+    CreatedCustomer, CustomerInput, CustomerPage, CustomerResource, ErrorBody, PageSize, Refusal,
+    ResponseMetadata, validate_new_customer,
+};
+
+use super::blocking;
+use crate::{
+    AppState,
+    cursor::Cursors,
+    error::ApiError,
+    extract::{ContractJson, Ids, ListQuery},
+    openapi::CreateCustomerRequest,
+    store::CustomerFilter,
+};
+
+/// List customers, oldest first, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/customers",
+    tag = "Customers",
+    operation_id = "customersList",
+    params(
+        ("limit" = Option<u32>, Query, description = "Page size: 1 to 50, default 50; larger values give 50."),
+        ("nextCursor" = Option<String>, Query, description = "The previous page's `responseMetadata.nextCursor`."),
+        ("businessId" = Option<String>, Query, description = "Only this business's customers."),
+        ("externalReference" = Option<String>, Query, description = "Only the customer with this external reference."),
+        ("search" = Option<String>, Query, description = "Phonedesk's extension: customers whose id, external reference or name contains this text, in any case."),
+    ),
+    responses(
+        (status = 200, body = CustomerPage),
+        (status = 400, body = ErrorBody, description = "`limit` or `nextCursor` is invalid."),
+    )
+)]
+pub async fn customers_list(
+    State(state): State<AppState>,
+    query: ListQuery,
+) -> Result<Json<CustomerPage>, ApiError> {
+    let text = |name| {
+        query
+            .get(name)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let filter = CustomerFilter {
+        business_id: text("businessId"),
+        external_reference: text("externalReference"),
+        search: text("search"),
+    };
+    // A cursor continues only the list it came from: the same filters.
+    let list = format!(
+        "customers:{}\0{}\0{}",
+        filter.business_id.as_deref().unwrap_or_default(),
+        filter.external_reference.as_deref().unwrap_or_default(),
+        filter.search.as_deref().unwrap_or_default()
+    );
+    let size = PageSize::from_limit(query.get("limit"));
+    let after = Cursors::new(state.store.cursor_key(), list.clone()).read(query.get("nextCursor"));
+    let (size, after) = match (size, after) {
+        (Ok(size), Ok(after)) => (size, after),
+        (size, after) => {
+            return Err([size.err(), after.err()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .into());
+        }
+    };
+    let page = blocking(&state, move |store| {
+        Ok(store.customers(&filter, after, size)?)
+    })
+    .await?;
+    let cursors = Cursors::new(state.store.cursor_key(), list);
+    Ok(Json(CustomerPage {
+        customers: page.items,
+        response_metadata: ResponseMetadata {
+            next_cursor: page.next_after.map(|seq| cursors.issue(seq)),
+            has_next: page.next_after.is_some(),
+        },
+    }))
+}
+
+/// Get one customer.
+#[utoipa::path(
+    get,
+    path = "/customers/{customerId}",
+    tag = "Customers",
+    operation_id = "customersGet",
+    params(("customerId" = String, Path, description = "The customer.")),
+    responses(
+        (status = 200, body = CustomerResource),
+        (status = 404, body = ErrorBody, description = "No such customer."),
+    )
+)]
+pub async fn customers_get(
+    State(state): State<AppState>,
+    Ids(customer_id): Ids<String>,
+) -> Result<Json<CustomerResource>, ApiError> {
+    blocking(&state, move |store| {
+        store
+            .customer(&customer_id)?
+            .ok_or(ApiError::Refused(Refusal::NotFound))
+    })
+    .await
+    .map(Json)
+}
+
+/// Create a customer with exactly one phone number, which becomes its primary.
+#[utoipa::path(
+    post,
+    path = "/customers",
+    tag = "Customers",
+    operation_id = "customersCreate",
+    request_body = CreateCustomerRequest,
+    responses(
+        (status = 201, body = CreatedCustomer),
+        (status = 400, body = ErrorBody, description = "Validation errors; the phone number's fields as `phoneNumber.<field>`."),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+    )
+)]
+pub async fn customers_create(
+    State(state): State<AppState>,
+    ContractJson(input): ContractJson<CustomerInput>,
+) -> Result<(StatusCode, Json<CreatedCustomer>), ApiError> {
+    let customer = validate_new_customer(&input)
+        .0
+        .map_err(ApiError::Validation)?;
+    let created = blocking(&state, move |store| Ok(store.create_customer(&customer)?)).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}

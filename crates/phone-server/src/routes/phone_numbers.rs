@@ -1,0 +1,213 @@
+//! A customer's phone numbers: list, create, get, update, delete.
+
+use axum::{Json, extract::State, http::StatusCode};
+use phone_model::{
+    DELETED_MESSAGE, ErrorBody, MessageBody, PageSize, PhoneNumberInput, PhoneNumberPage,
+    PhoneNumberResource, Refusal, ResponseMetadata, ValidationError, validate_create,
+    validate_update,
+};
+
+use super::blocking;
+use crate::{
+    AppState,
+    cursor::Cursors,
+    error::ApiError,
+    extract::{ContractJson, Ids, ListQuery},
+    openapi::{AddPhoneNumberRequest, UpdatePhoneNumberRequest},
+};
+
+/// List a customer's phone numbers, oldest first, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/customers/{customerId}/phoneNumbers",
+    tag = "Phone Numbers",
+    operation_id = "phoneNumbersList",
+    params(
+        ("customerId" = String, Path, description = "The customer."),
+        ("limit" = Option<u32>, Query, description = "Page size: 1 to 50, default 50; larger values give 50."),
+        ("nextCursor" = Option<String>, Query, description = "The previous page's `responseMetadata.nextCursor`."),
+    ),
+    responses(
+        (status = 200, body = PhoneNumberPage),
+        (status = 400, body = ErrorBody, description = "`limit` or `nextCursor` is invalid."),
+        (status = 404, body = ErrorBody, description = "No such customer."),
+    )
+)]
+pub async fn phone_numbers_list(
+    State(state): State<AppState>,
+    Ids(customer_id): Ids<String>,
+    query: ListQuery,
+) -> Result<Json<PhoneNumberPage>, ApiError> {
+    let list = format!("phoneNumbers:{customer_id}");
+    let size = PageSize::from_limit(query.get("limit"));
+    let after = Cursors::new(state.store.cursor_key(), list.clone()).read(query.get("nextCursor"));
+    let (size, after) = match (size, after) {
+        (Ok(size), Ok(after)) => (size, after),
+        (size, after) => {
+            let errors = [size.err(), after.err()].into_iter().flatten().collect();
+            return Err(refuse(&state, customer_id, None, errors).await);
+        }
+    };
+    let page = blocking(&state, move |store| {
+        store
+            .phone_numbers(&customer_id, after, size)?
+            .ok_or(ApiError::Refused(Refusal::NotFound))
+    })
+    .await?;
+    let cursors = Cursors::new(state.store.cursor_key(), list);
+    Ok(Json(PhoneNumberPage {
+        phone_numbers: page.items,
+        response_metadata: ResponseMetadata {
+            next_cursor: page.next_after.map(|seq| cursors.issue(seq)),
+            has_next: page.next_after.is_some(),
+        },
+    }))
+}
+
+/// Add a phone number to a customer. `isPrimary: true` makes it the primary and demotes the
+/// customer's other numbers in the same transaction.
+#[utoipa::path(
+    post,
+    path = "/customers/{customerId}/phoneNumbers",
+    tag = "Phone Numbers",
+    operation_id = "phoneNumbersCreate",
+    params(("customerId" = String, Path, description = "The customer.")),
+    request_body = AddPhoneNumberRequest,
+    responses(
+        (status = 201, body = PhoneNumberResource),
+        (status = 400, body = ErrorBody, description = "Validation errors, one per failed rule."),
+        (status = 404, body = ErrorBody, description = "No such customer."),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+    )
+)]
+pub async fn phone_numbers_create(
+    State(state): State<AppState>,
+    Ids(customer_id): Ids<String>,
+    ContractJson(input): ContractJson<PhoneNumberInput>,
+) -> Result<(StatusCode, Json<PhoneNumberResource>), ApiError> {
+    let number = match validate_create(&input).into_result() {
+        Ok(number) => number,
+        Err(errors) => return Err(refuse(&state, customer_id, None, errors).await),
+    };
+    let created = blocking(&state, move |store| {
+        Ok(store.create_phone_number(&customer_id, &number)?)
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Get one phone number of a customer.
+#[utoipa::path(
+    get,
+    path = "/customers/{customerId}/phoneNumbers/{phoneNumberId}",
+    tag = "Phone Numbers",
+    operation_id = "phoneNumbersGet",
+    params(
+        ("customerId" = String, Path, description = "The customer."),
+        ("phoneNumberId" = String, Path, description = "The phone number."),
+    ),
+    responses(
+        (status = 200, body = PhoneNumberResource),
+        (status = 404, body = ErrorBody, description = "No such customer, or no such number of theirs."),
+    )
+)]
+pub async fn phone_numbers_get(
+    State(state): State<AppState>,
+    Ids((customer_id, phone_number_id)): Ids<(String, String)>,
+) -> Result<Json<PhoneNumberResource>, ApiError> {
+    blocking(&state, move |store| {
+        store
+            .phone_number(&customer_id, &phone_number_id)?
+            .ok_or(ApiError::Refused(Refusal::NotFound))
+    })
+    .await
+    .map(Json)
+}
+
+/// Replace a phone number's fields. `isPrimary: true` makes it the primary; `false` on the
+/// primary is refused; left out, it changes nothing.
+#[utoipa::path(
+    put,
+    path = "/customers/{customerId}/phoneNumbers/{phoneNumberId}",
+    tag = "Phone Numbers",
+    operation_id = "phoneNumbersUpdate",
+    params(
+        ("customerId" = String, Path, description = "The customer."),
+        ("phoneNumberId" = String, Path, description = "The phone number."),
+    ),
+    request_body = UpdatePhoneNumberRequest,
+    responses(
+        (status = 200, body = PhoneNumberResource),
+        (status = 400, body = ErrorBody, description = "Validation errors, one per failed rule."),
+        (status = 404, body = ErrorBody, description = "No such customer, or no such number of theirs."),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+    )
+)]
+pub async fn phone_numbers_update(
+    State(state): State<AppState>,
+    Ids((customer_id, phone_number_id)): Ids<(String, String)>,
+    ContractJson(input): ContractJson<PhoneNumberInput>,
+) -> Result<Json<PhoneNumberResource>, ApiError> {
+    let number = match validate_update(&phone_number_id, &input).into_result() {
+        Ok(number) => number,
+        Err(errors) => {
+            return Err(refuse(&state, customer_id, Some(phone_number_id), errors).await);
+        }
+    };
+    blocking(&state, move |store| {
+        Ok(store.update_phone_number(&customer_id, &phone_number_id, &number)?)
+    })
+    .await
+    .map(Json)
+}
+
+/// Delete a phone number that is not the customer's primary.
+#[utoipa::path(
+    delete,
+    path = "/customers/{customerId}/phoneNumbers/{phoneNumberId}",
+    tag = "Phone Numbers",
+    operation_id = "phoneNumbersDelete",
+    params(
+        ("customerId" = String, Path, description = "The customer."),
+        ("phoneNumberId" = String, Path, description = "The phone number."),
+    ),
+    responses(
+        (status = 200, body = MessageBody, description = "`Phone number successfully deleted`"),
+        (status = 400, body = ErrorBody, description = "It is the primary number."),
+        (status = 404, body = ErrorBody, description = "No such customer, or no such number of theirs."),
+    )
+)]
+pub async fn phone_numbers_delete(
+    State(state): State<AppState>,
+    Ids((customer_id, phone_number_id)): Ids<(String, String)>,
+) -> Result<Json<MessageBody>, ApiError> {
+    blocking(&state, move |store| {
+        Ok(store.delete_phone_number(&customer_id, &phone_number_id)?)
+    })
+    .await?;
+    Ok(Json(MessageBody {
+        message: DELETED_MESSAGE.to_owned(),
+    }))
+}
+
+/// A request that broke rules: 400 with its errors, unless what it names does not exist —
+/// then 404, as the contract answers an unknown customer on every operation.
+async fn refuse(
+    state: &AppState,
+    customer_id: String,
+    phone_number_id: Option<String>,
+    errors: Vec<ValidationError>,
+) -> ApiError {
+    let exists = blocking(state, move |store| {
+        Ok(match phone_number_id {
+            Some(id) => store.phone_number(&customer_id, &id)?.is_some(),
+            None => store.customer(&customer_id)?.is_some(),
+        })
+    })
+    .await;
+    match exists {
+        Ok(true) => errors.into(),
+        Ok(false) => ApiError::Refused(Refusal::NotFound),
+        Err(error) => error,
+    }
+}

@@ -1,0 +1,701 @@
+//! All SQL: the SQLite file, its migrations, and every query, behind a small interface that a
+//! PostgreSQL backend can later implement too.
+//!
+//! Durability: WAL with `synchronous = FULL`, so a write is on disk before it is answered.
+//! Writes go through one connection and begin `IMMEDIATE`, so concurrent writers (also from
+//! another process) wait for each other instead of failing; reads use a small pool and never
+//! wait for writes.
+
+use std::{
+    path::{Path, PathBuf},
+    sync::Mutex,
+    time::Duration,
+};
+
+use phone_model::{
+    BusinessResource, CreatedCustomer, CustomerResource, NewCustomer, PageSize, PhoneNumberId,
+    PhoneNumberResource, PhoneType, ValidPhoneNumber, ValidationError,
+};
+use rand::Rng;
+use rusqlite::{
+    Connection, OpenFlags, OptionalExtension, Row, Transaction, TransactionBehavior, params,
+};
+
+/// The migrations, in order; each runs once, in its own transaction.
+const MIGRATIONS: &[&str] = &[include_str!(
+    "../migrations/0001_customers_and_phone_numbers.sql"
+)];
+
+/// The oldest SQLite that does not risk corrupting a WAL database under concurrent writes
+/// or checkpoints (fixed in 3.51.3).
+const MIN_SQLITE: (u32, u32, u32) = (3, 51, 3);
+
+/// Server-assigned ids look like the provider's (7 to 10 digits) and are random, so they
+/// reveal neither order nor count.
+const ID_RANGE: std::ops::Range<u64> = 1_000_000..10_000_000_000;
+
+/// What can go wrong in storage: always the server's fault, never the client's.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// SQLite failed.
+    Sqlite(rusqlite::Error),
+    /// The SQLite linked in is too old to be safe.
+    SqliteTooOld(String),
+    /// The database's folder could not be created.
+    Folder(std::io::Error),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Sqlite(e) => write!(f, "database: {e}"),
+            Self::SqliteTooOld(v) => write!(f, "SQLite {v} is too old: 3.51.3 or later is needed"),
+            Self::Folder(e) => write!(f, "database folder: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Sqlite(e)
+    }
+}
+
+/// Why a write was refused or failed.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The customer or phone number does not exist (for this customer).
+    NotFound,
+    /// A rule that needs the stored data: a duplicate, the primary rules.
+    Invalid(ValidationError),
+    /// Storage failed.
+    Store(StoreError),
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotFound => f.write_str("not found"),
+            Self::Invalid(error) => write!(f, "refused: {error}"),
+            Self::Store(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for WriteError {}
+
+impl From<rusqlite::Error> for WriteError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Store(StoreError::Sqlite(e))
+    }
+}
+
+impl From<StoreError> for WriteError {
+    fn from(e: StoreError) -> Self {
+        Self::Store(e)
+    }
+}
+
+/// A page of rows and the `seq` to continue after, if there are more.
+#[derive(Debug)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_after: Option<i64>,
+}
+
+/// Which customers to list.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct CustomerFilter {
+    pub business_id: Option<String>,
+    pub external_reference: Option<String>,
+    /// Matches customer id, external reference, first, last and full name (any case).
+    pub search: Option<String>,
+}
+
+/// The database.
+#[derive(Debug)]
+pub struct Store {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+    cursor_key: [u8; 32],
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    ///
+    /// # Errors
+    /// When the file cannot be opened or migrated, or SQLite is too old.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(folder).map_err(StoreError::Folder)?;
+        }
+        check_sqlite_version()?;
+        let mut writer = connect(path)?;
+        migrate(&mut writer)?;
+        let cursor_key = cursor_key(&mut writer)?;
+        Ok(Self {
+            path: path.to_owned(),
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+            cursor_key,
+        })
+    }
+
+    /// The key that signs this database's list cursors.
+    pub fn cursor_key(&self) -> &[u8; 32] {
+        &self.cursor_key
+    }
+
+    /// Runs `f` on a reading connection from the pool.
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, StoreError> {
+        let pooled = self
+            .readers
+            .lock()
+            .expect("no reader panics while holding the pool")
+            .pop();
+        let connection = match pooled {
+            Some(connection) => connection,
+            None => connect(&self.path)?,
+        };
+        let result = f(&connection);
+        self.readers
+            .lock()
+            .expect("no reader panics while holding the pool")
+            .push(connection);
+        Ok(result?)
+    }
+
+    /// Runs `f` in an IMMEDIATE transaction on the writing connection, committing on `Ok`.
+    fn write<T>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, WriteError>,
+    ) -> Result<T, WriteError> {
+        let mut writer = self
+            .writer
+            .lock()
+            .expect("no writer panics while holding the lock");
+        let tx = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Answers only when the database does.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn ping(&self) -> Result<(), StoreError> {
+        self.read(|c| c.query_row("SELECT count(*) FROM settings", [], |_| Ok(())))
+    }
+
+    /// Whether the database holds no customer and no business (a fresh file).
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        self.read(|c| {
+            c.query_row(
+                "SELECT NOT EXISTS (SELECT 1 FROM customers) AND NOT EXISTS (SELECT 1 FROM businesses)",
+                [],
+                |row| row.get(0),
+            )
+        })
+    }
+
+    /// Adds a business, or renames it.
+    ///
+    /// # Errors
+    /// When the database cannot be written.
+    pub fn put_business(&self, business_id: &str, name: &str) -> Result<(), WriteError> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO businesses (business_id, name) VALUES (?1, ?2)
+                 ON CONFLICT (business_id) DO UPDATE SET name = excluded.name",
+                params![business_id, name],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// One page of a customer's phone numbers, oldest first; `None` if there is no such customer.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn phone_numbers(
+        &self,
+        customer_id: &str,
+        after: i64,
+        size: PageSize,
+    ) -> Result<Option<Page<PhoneNumberResource>>, StoreError> {
+        self.read(|c| {
+            let Some(customer_seq) = customer_seq(c, customer_id)? else {
+                return Ok(None);
+            };
+            let mut statement = c.prepare_cached(
+                "SELECT seq, phone_number_id, phone_name, country_code, area_code, phone_number,
+                        phone_type, is_primary
+                 FROM phone_numbers WHERE customer_seq = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+            )?;
+            let rows = statement
+                .query_map(params![customer_seq, after, size.get() + 1], |row| {
+                    Ok((row.get::<_, i64>(0)?, phone_number_from(row, 1)?))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(Some(page(rows, size)))
+        })
+    }
+
+    /// One phone number of a customer; `None` if either does not exist, or it is another's.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn phone_number(
+        &self,
+        customer_id: &str,
+        phone_number_id: &str,
+    ) -> Result<Option<PhoneNumberResource>, StoreError> {
+        self.read(|c| find_phone_number(c, customer_id, phone_number_id))
+    }
+
+    /// Adds a phone number to a customer. `isPrimary: true` demotes the others; a customer
+    /// without a primary gets this one as primary.
+    ///
+    /// # Errors
+    /// [`WriteError::NotFound`] for an unknown customer; [`WriteError::Invalid`] with
+    /// `PhoneNumberExists` for a number the customer already has.
+    pub fn create_phone_number(
+        &self,
+        customer_id: &str,
+        number: &ValidPhoneNumber,
+    ) -> Result<PhoneNumberResource, WriteError> {
+        self.write(|tx| {
+            let customer_seq = customer_seq(tx, customer_id)?.ok_or(WriteError::NotFound)?;
+            insert_phone_number(tx, customer_seq, number)
+        })
+    }
+
+    /// Replaces a phone number's fields; `isPrimary: true` promotes it, `false` on the primary
+    /// is refused, absent leaves it.
+    ///
+    /// # Errors
+    /// [`WriteError::NotFound`] for an unknown customer or number; [`WriteError::Invalid`] with
+    /// `PhoneNumberExists` or `PrimaryRequired`.
+    pub fn update_phone_number(
+        &self,
+        customer_id: &str,
+        phone_number_id: &str,
+        number: &ValidPhoneNumber,
+    ) -> Result<PhoneNumberResource, WriteError> {
+        self.write(|tx| {
+            let (seq, customer_seq, was_primary) = locate(tx, customer_id, phone_number_id)?;
+            let is_primary = match number.is_primary() {
+                Some(false) if was_primary => {
+                    return Err(WriteError::Invalid(ValidationError::PrimaryRequired));
+                }
+                Some(wanted) => wanted,
+                None => was_primary,
+            };
+            let key = number.duplicate_key();
+            let clash: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM phone_numbers
+                                WHERE customer_seq = ?1 AND duplicate_key = ?2 AND seq <> ?3)",
+                params![customer_seq, key, seq],
+                |row| row.get(0),
+            )?;
+            if clash {
+                return Err(WriteError::Invalid(ValidationError::PhoneNumberExists));
+            }
+            if is_primary && !was_primary {
+                demote_primary(tx, customer_seq)?;
+            }
+            tx.execute(
+                "UPDATE phone_numbers SET phone_name = ?2, country_code = ?3, area_code = ?4,
+                        phone_number = ?5, phone_type = ?6, is_primary = ?7, duplicate_key = ?8
+                 WHERE seq = ?1",
+                params![
+                    seq,
+                    number.phone_name(),
+                    number.country_code().as_str(),
+                    number.area_code(),
+                    number.phone_number(),
+                    number.phone_type().as_str(),
+                    is_primary,
+                    key
+                ],
+            )?;
+            Ok(find_phone_number(tx, customer_id, phone_number_id)?
+                .expect("the row updated in this transaction exists"))
+        })
+    }
+
+    /// Deletes a phone number that is not the primary.
+    ///
+    /// # Errors
+    /// [`WriteError::NotFound`] for an unknown customer or number; [`WriteError::Invalid`] with
+    /// `PrimaryDeletion` for the primary.
+    pub fn delete_phone_number(
+        &self,
+        customer_id: &str,
+        phone_number_id: &str,
+    ) -> Result<(), WriteError> {
+        self.write(|tx| {
+            let (seq, _, is_primary) = locate(tx, customer_id, phone_number_id)?;
+            if is_primary {
+                return Err(WriteError::Invalid(ValidationError::PrimaryDeletion));
+            }
+            tx.execute("DELETE FROM phone_numbers WHERE seq = ?1", [seq])?;
+            Ok(())
+        })
+    }
+
+    /// One page of customers matching `filter`, oldest first.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn customers(
+        &self,
+        filter: &CustomerFilter,
+        after: i64,
+        size: PageSize,
+    ) -> Result<Page<CustomerResource>, StoreError> {
+        self.read(|c| {
+            let pattern = filter.search.as_deref().map(like_pattern);
+            let mut statement = c.prepare_cached(
+                "SELECT c.seq, c.customer_id, c.business_id, b.name, c.first_name, c.last_name,
+                        c.external_reference
+                 FROM customers c JOIN businesses b USING (business_id)
+                 WHERE c.seq > ?1
+                   AND (?2 IS NULL OR c.business_id = ?2)
+                   AND (?3 IS NULL OR c.external_reference = ?3)
+                   AND (?4 IS NULL OR c.customer_id LIKE ?4 ESCAPE '\\'
+                        OR c.external_reference LIKE ?4 ESCAPE '\\'
+                        OR c.first_name || ' ' || c.last_name LIKE ?4 ESCAPE '\\'
+                        OR c.last_name || ' ' || c.first_name LIKE ?4 ESCAPE '\\')
+                 ORDER BY c.seq LIMIT ?5",
+            )?;
+            let rows = statement
+                .query_map(
+                    params![
+                        after,
+                        filter.business_id,
+                        filter.external_reference,
+                        pattern,
+                        size.get() + 1
+                    ],
+                    |row| Ok((row.get::<_, i64>(0)?, customer_from(row, 1)?)),
+                )?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(page(rows, size))
+        })
+    }
+
+    /// One customer.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn customer(&self, customer_id: &str) -> Result<Option<CustomerResource>, StoreError> {
+        self.read(|c| find_customer(c, customer_id))
+    }
+
+    /// Creates a customer with its one phone number, as the primary.
+    ///
+    /// # Errors
+    /// [`WriteError::Invalid`] with `BusinessIdInvalid` for an unknown business, or
+    /// `ExternalReferenceExists`.
+    pub fn create_customer(&self, customer: &NewCustomer) -> Result<CreatedCustomer, WriteError> {
+        self.write(|tx| {
+            let known: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM businesses WHERE business_id = ?1)",
+                [customer.business_id()],
+                |row| row.get(0),
+            )?;
+            if !known {
+                return Err(WriteError::Invalid(ValidationError::BusinessIdInvalid));
+            }
+            if !customer.external_reference().is_empty() {
+                let taken: bool = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM customers
+                                    WHERE business_id = ?1 AND external_reference = ?2)",
+                    [customer.business_id(), customer.external_reference()],
+                    |row| row.get(0),
+                )?;
+                if taken {
+                    return Err(WriteError::Invalid(ValidationError::ExternalReferenceExists));
+                }
+            }
+            let customer_id = unused_id(tx, "SELECT EXISTS (SELECT 1 FROM customers WHERE customer_id = ?1)")?;
+            tx.execute(
+                "INSERT INTO customers (customer_id, business_id, first_name, last_name, external_reference)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    customer_id,
+                    customer.business_id(),
+                    customer.first_name(),
+                    customer.last_name(),
+                    customer.external_reference()
+                ],
+            )?;
+            let customer_seq = tx.last_insert_rowid();
+            let phone_number = insert_phone_number(tx, customer_seq, customer.phone_number())?;
+            let customer = find_customer(tx, &customer_id)?.expect("the customer inserted in this transaction exists");
+            Ok(CreatedCustomer { customer, phone_number })
+        })
+    }
+}
+
+/// Opens one connection with the settings every connection needs.
+fn connect(path: &Path) -> Result<Connection, StoreError> {
+    let connection = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    connection.busy_timeout(Duration::from_secs(5))?;
+    connection.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;",
+    )?;
+    Ok(connection)
+}
+
+fn check_sqlite_version() -> Result<(), StoreError> {
+    let version = rusqlite::version();
+    let parts: Vec<u32> = version.split('.').filter_map(|p| p.parse().ok()).collect();
+    let found = (
+        parts.first().copied().unwrap_or(0),
+        parts.get(1).copied().unwrap_or(0),
+        parts.get(2).copied().unwrap_or(0),
+    );
+    if found < MIN_SQLITE {
+        Err(StoreError::SqliteTooOld(version.to_owned()))
+    } else {
+        Ok(())
+    }
+}
+
+/// Runs the migrations the database has not had yet (`user_version` counts them).
+fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
+    let done: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    for (number, migration) in (1_i64..)
+        .zip(MIGRATIONS)
+        .skip(usize::try_from(done).unwrap_or(0))
+    {
+        let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(migration)?;
+        tx.pragma_update(None, "user_version", number)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// The database's cursor-signing key, made once with the database.
+fn cursor_key(connection: &mut Connection) -> Result<[u8; 32], StoreError> {
+    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let stored: Option<Vec<u8>> = tx
+        .query_row(
+            "SELECT value FROM settings WHERE name = 'cursor_key'",
+            [],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let key = match stored.and_then(|k| <[u8; 32]>::try_from(k).ok()) {
+        Some(key) => key,
+        None => {
+            let key: [u8; 32] = rand::rng().random();
+            tx.execute(
+                "INSERT OR REPLACE INTO settings (name, value) VALUES ('cursor_key', ?1)",
+                [key.as_slice()],
+            )?;
+            key
+        }
+    };
+    tx.commit()?;
+    Ok(key)
+}
+
+/// Splits `size + 1` fetched rows into a page and whether there is a next one.
+fn page<T>(mut rows: Vec<(i64, T)>, size: PageSize) -> Page<T> {
+    let has_next = rows.len() > size.get() as usize;
+    rows.truncate(size.get() as usize);
+    let next_after = if has_next {
+        rows.last().map(|(seq, _)| *seq)
+    } else {
+        None
+    };
+    Page {
+        items: rows.into_iter().map(|(_, item)| item).collect(),
+        next_after,
+    }
+}
+
+fn customer_seq(c: &Connection, customer_id: &str) -> rusqlite::Result<Option<i64>> {
+    c.prepare_cached("SELECT seq FROM customers WHERE customer_id = ?1")?
+        .query_row([customer_id], |row| row.get(0))
+        .optional()
+}
+
+fn find_customer(c: &Connection, customer_id: &str) -> rusqlite::Result<Option<CustomerResource>> {
+    c.prepare_cached(
+        "SELECT c.customer_id, c.business_id, b.name, c.first_name, c.last_name, c.external_reference
+         FROM customers c JOIN businesses b USING (business_id) WHERE c.customer_id = ?1",
+    )?
+    .query_row([customer_id], |row| customer_from(row, 0))
+    .optional()
+}
+
+fn find_phone_number(
+    c: &Connection,
+    customer_id: &str,
+    phone_number_id: &str,
+) -> rusqlite::Result<Option<PhoneNumberResource>> {
+    c.prepare_cached(
+        "SELECT p.phone_number_id, p.phone_name, p.country_code, p.area_code, p.phone_number,
+                p.phone_type, p.is_primary
+         FROM phone_numbers p JOIN customers c ON c.seq = p.customer_seq
+         WHERE c.customer_id = ?1 AND p.phone_number_id = ?2",
+    )?
+    .query_row([customer_id, phone_number_id], |row| {
+        phone_number_from(row, 0)
+    })
+    .optional()
+}
+
+/// A phone number's `seq`, its customer's `seq`, and whether it is primary.
+fn locate(
+    tx: &Transaction<'_>,
+    customer_id: &str,
+    phone_number_id: &str,
+) -> Result<(i64, i64, bool), WriteError> {
+    tx.prepare_cached(
+        "SELECT p.seq, p.customer_seq, p.is_primary
+         FROM phone_numbers p JOIN customers c ON c.seq = p.customer_seq
+         WHERE c.customer_id = ?1 AND p.phone_number_id = ?2",
+    )?
+    .query_row([customer_id, phone_number_id], |row| {
+        Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+    })
+    .optional()?
+    .ok_or(WriteError::NotFound)
+}
+
+fn demote_primary(tx: &Transaction<'_>, customer_seq: i64) -> rusqlite::Result<usize> {
+    tx.execute(
+        "UPDATE phone_numbers SET is_primary = 0 WHERE customer_seq = ?1 AND is_primary = 1",
+        [customer_seq],
+    )
+}
+
+fn insert_phone_number(
+    tx: &Transaction<'_>,
+    customer_seq: i64,
+    number: &ValidPhoneNumber,
+) -> Result<PhoneNumberResource, WriteError> {
+    let key = number.duplicate_key();
+    let (exists, has_primary): (bool, bool) = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM phone_numbers WHERE customer_seq = ?1 AND duplicate_key = ?2),
+                EXISTS (SELECT 1 FROM phone_numbers WHERE customer_seq = ?1 AND is_primary = 1)",
+        params![customer_seq, key],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    if exists {
+        return Err(WriteError::Invalid(ValidationError::PhoneNumberExists));
+    }
+    let is_primary = number.is_primary() == Some(true) || !has_primary;
+    if is_primary && has_primary {
+        demote_primary(tx, customer_seq)?;
+    }
+    let id = unused_id(
+        tx,
+        "SELECT EXISTS (SELECT 1 FROM phone_numbers WHERE phone_number_id = ?1)",
+    )?;
+    tx.execute(
+        "INSERT INTO phone_numbers (phone_number_id, customer_seq, phone_name, country_code,
+                                    area_code, phone_number, phone_type, is_primary, duplicate_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            id,
+            customer_seq,
+            number.phone_name(),
+            number.country_code().as_str(),
+            number.area_code(),
+            number.phone_number(),
+            number.phone_type().as_str(),
+            is_primary,
+            key
+        ],
+    )?;
+    Ok(PhoneNumberResource {
+        phone_number_id: PhoneNumberId::new(&id).expect("ids are made of 7 to 10 digits"),
+        phone_name: number.phone_name().to_owned(),
+        country_code: number.country_code(),
+        area_code: number.area_code().to_owned(),
+        phone_number: number.phone_number().to_owned(),
+        phone_type: number.phone_type(),
+        is_primary,
+    })
+}
+
+/// A random id that `exists_query` says is not taken.
+fn unused_id(tx: &Transaction<'_>, exists_query: &str) -> rusqlite::Result<String> {
+    loop {
+        let id = rand::rng().random_range(ID_RANGE).to_string();
+        let taken: bool = tx
+            .prepare_cached(exists_query)?
+            .query_row([&id], |row| row.get(0))?;
+        if !taken {
+            return Ok(id);
+        }
+    }
+}
+
+/// A LIKE pattern that matches `search` anywhere, with LIKE's own characters escaped.
+fn like_pattern(search: &str) -> String {
+    let escaped = search
+        .trim()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// Reads a phone number from the row's columns starting at `first`.
+fn phone_number_from(row: &Row<'_>, first: usize) -> rusqlite::Result<PhoneNumberResource> {
+    let invalid = |column: usize, e: ValidationError| {
+        rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(e))
+    };
+    let id: String = row.get(first)?;
+    let country_code: String = row.get(first + 2)?;
+    let phone_type: String = row.get(first + 5)?;
+    Ok(PhoneNumberResource {
+        phone_number_id: PhoneNumberId::new(&id).map_err(|e| invalid(first, e))?,
+        phone_name: row.get(first + 1)?,
+        country_code: phone_model::CountryCode::new(&country_code)
+            .map_err(|e| invalid(first + 2, e))?,
+        area_code: row.get(first + 3)?,
+        phone_number: row.get(first + 4)?,
+        phone_type: phone_type
+            .parse::<PhoneType>()
+            .map_err(|e| invalid(first + 5, e))?,
+        is_primary: row.get(first + 6)?,
+    })
+}
+
+/// Reads a customer from the row's columns starting at `first`.
+fn customer_from(row: &Row<'_>, first: usize) -> rusqlite::Result<CustomerResource> {
+    Ok(CustomerResource {
+        customer_id: row.get(first)?,
+        business: BusinessResource {
+            business_id: row.get(first + 1)?,
+            name: row.get(first + 2)?,
+        },
+        first_name: row.get(first + 3)?,
+        last_name: row.get(first + 4)?,
+        external_reference: row.get(first + 5)?,
+    })
+}
