@@ -1,0 +1,158 @@
+//! Bad input gets a clear answer in the contract's shape: never a panic, a 500 or plain text.
+
+use phone_server::AppOptions;
+use reqwest::{StatusCode, header};
+use serde_json::json;
+
+use crate::server::{TestServer, not_found, read, validation, write_file};
+
+#[tokio::test]
+async fn bodies_that_are_too_large_not_json_or_malformed_are_refused_in_the_contracts_shape() {
+    let server = TestServer::start().await;
+    let customer = server.customer("Ana").await;
+    let url = format!("{}/customers/{customer}/phoneNumbers", server.api);
+    let send = |content_type: &'static str, body: String| {
+        server
+            .client
+            .post(&url)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+    };
+
+    let huge = json!({"phoneName": "x".repeat(70 * 1024)}).to_string();
+    let cases = [
+        (
+            send("application/json", huge).await.unwrap(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            json!({"message": "The request body is too large. Please send at most 64 KiB."}),
+        ),
+        (
+            send("text/plain", "{}".to_owned()).await.unwrap(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            json!({"message": "The request body must be JSON, sent with Content-Type: application/json."}),
+        ),
+        (
+            send("application/json", "{\"phoneName\": ".to_owned())
+                .await
+                .unwrap(),
+            StatusCode::BAD_REQUEST,
+            validation(&[("body", "Body is not valid JSON.")]),
+        ),
+        (
+            send("application/json", "[1, 2]".to_owned()).await.unwrap(),
+            StatusCode::BAD_REQUEST,
+            validation(&[("body", "Body must be a JSON object.")]),
+        ),
+        (
+            send("application/json; charset=utf-8", "\"text\"".to_owned())
+                .await
+                .unwrap(),
+            StatusCode::BAD_REQUEST,
+            validation(&[("body", "Body must be a JSON object.")]),
+        ),
+    ];
+    for (n, (answer, status, body)) in cases.into_iter().enumerate() {
+        assert_eq!(read(answer).await, (status, body), "case {n}");
+    }
+    assert_eq!(
+        server.all_numbers(&customer).await.len(),
+        1,
+        "nothing was saved"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_method_is_405_with_allow_and_an_unknown_api_path_is_404() {
+    let server = TestServer::start().await;
+    let customer = server.customer("Ana").await;
+
+    let answer = server
+        .client
+        .patch(format!("{}/customers/{customer}/phoneNumbers", server.api))
+        .send()
+        .await
+        .unwrap();
+    let allow = answer
+        .headers()
+        .get(header::ALLOW)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(allow, "GET,HEAD,POST");
+    assert_eq!(
+        read(answer).await,
+        (
+            StatusCode::METHOD_NOT_ALLOWED,
+            json!({"message": "The requested method is not supported for this resource."})
+        )
+    );
+    for path in ["/nothing", "/customers/1/phoneNumbers/2/extra", ""] {
+        assert_eq!(
+            read(server.get(path).await).await,
+            (StatusCode::NOT_FOUND, not_found()),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_app_is_served_for_its_routes_but_never_for_the_api() {
+    let dist = tempfile::tempdir().unwrap();
+    write_file(
+        dist.path(),
+        "index.html",
+        "<!doctype html><title>Phonedesk</title>",
+    );
+    write_file(dist.path(), "app.js", "export {}");
+    let server = TestServer::start_with(AppOptions {
+        app_dir: Some(dist.path().to_owned()),
+        ..AppOptions::default()
+    })
+    .await;
+
+    for path in ["/", "/customers/123", "/customers/123/phone-numbers/new"] {
+        let answer = server
+            .client
+            .get(format!("{}{path}", server.root))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::OK, "{path}");
+        assert!(
+            answer
+                .text()
+                .await
+                .unwrap()
+                .contains("<title>Phonedesk</title>"),
+            "{path}"
+        );
+    }
+    let script = server
+        .client
+        .get(format!("{}/app.js", server.root))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(script.text().await.unwrap(), "export {}");
+    assert_eq!(
+        read(server.get("/unknown").await).await,
+        (StatusCode::NOT_FOUND, not_found())
+    );
+}
+
+#[tokio::test]
+async fn health_answers_when_the_database_does() {
+    let server = TestServer::start().await;
+    let answer = server
+        .client
+        .get(format!("{}/healthz", server.root))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        read(answer).await,
+        (StatusCode::OK, json!({"status": "ok"}))
+    );
+}

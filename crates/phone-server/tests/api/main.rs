@@ -1,0 +1,10 @@
+//! The server through real HTTP: each test starts its own server on a random loopback port,
+//! on its own database file.
+
+mod bad_input;
+mod customers;
+mod openapi;
+mod persistence;
+mod phone_numbers;
+mod races;
+mod server;

@@ -1,0 +1,163 @@
+//! The server's own OpenAPI document: generated from the handlers, listing every operation,
+//! and describing what the server really answers.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::server::{TestServer, phone, read};
+
+async fn document(server: &TestServer) -> Value {
+    let (status, doc) = read(server.get("/openapi.json").await).await;
+    assert_eq!(status, StatusCode::OK);
+    doc
+}
+
+#[tokio::test]
+async fn the_document_lists_every_operation() {
+    let server = TestServer::start().await;
+    let doc = document(&server).await;
+
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    let mut operations = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            operations.push(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    operations.sort();
+    assert_eq!(
+        operations,
+        [
+            "DELETE /customers/{customerId}/phoneNumbers/{phoneNumberId}",
+            "GET /customers",
+            "GET /customers/{customerId}",
+            "GET /customers/{customerId}/phoneNumbers",
+            "GET /customers/{customerId}/phoneNumbers/{phoneNumberId}",
+            "POST /customers",
+            "POST /customers/{customerId}/phoneNumbers",
+            "PUT /customers/{customerId}/phoneNumbers/{phoneNumberId}",
+        ]
+    );
+}
+
+/// Checks `body` against the schema the document gives for `method path` and `status`.
+#[track_caller]
+fn assert_described(doc: &Value, method: &str, path: &str, status: u16, body: &Value) {
+    let response = &doc["paths"][path][method]["responses"][status.to_string()];
+    let schema = &response["content"]["application/json"]["schema"];
+    assert!(
+        schema.is_object(),
+        "the document gives no schema for {method} {path} {status}"
+    );
+    // The schema refers into components: validate against a root that holds them.
+    let root = json!({"components": doc["components"], "allOf": [schema]});
+    let validator = jsonschema::validator_for(&root).expect("the document's schemas compile");
+    let errors: Vec<String> = validator.iter_errors(body).map(|e| e.to_string()).collect();
+    assert!(
+        errors.is_empty(),
+        "{method} {path} {status}: {errors:?}\n{body}"
+    );
+}
+
+#[tokio::test]
+async fn responses_validate_against_the_document() {
+    let server = TestServer::start().await;
+    let doc = document(&server).await;
+    let customer = server.customer("Ana").await;
+    let number = server.number(&customer, "021", "123 4567", false).await;
+    let numbers = "/customers/{customerId}/phoneNumbers";
+    let one = "/customers/{customerId}/phoneNumbers/{phoneNumberId}";
+
+    let (status, body) = read(server.get("/customers?limit=1").await).await;
+    assert_described(&doc, "get", "/customers", status.as_u16(), &body);
+    let (status, body) = read(server.get(&format!("/customers/{customer}")).await).await;
+    assert_described(
+        &doc,
+        "get",
+        "/customers/{customerId}",
+        status.as_u16(),
+        &body,
+    );
+    let (status, body) = read(
+        server
+            .get(&format!("/customers/{customer}/phoneNumbers?limit=1"))
+            .await,
+    )
+    .await;
+    assert_described(&doc, "get", numbers, status.as_u16(), &body);
+    let (status, body) = read(
+        server
+            .get(&format!("/customers/{customer}/phoneNumbers?limit=0"))
+            .await,
+    )
+    .await;
+    assert_described(&doc, "get", numbers, status.as_u16(), &body);
+    let (status, body) = read(
+        server
+            .post(
+                &format!("/customers/{customer}/phoneNumbers"),
+                &phone("09", "555 0000", "work", false),
+            )
+            .await,
+    )
+    .await;
+    assert_described(&doc, "post", numbers, status.as_u16(), &body);
+    let (status, body) = read(
+        server
+            .post(&format!("/customers/{customer}/phoneNumbers"), &json!({}))
+            .await,
+    )
+    .await;
+    assert_described(&doc, "post", numbers, status.as_u16(), &body);
+    let (status, body) = read(
+        server
+            .get(&format!("/customers/{customer}/phoneNumbers/{number}"))
+            .await,
+    )
+    .await;
+    assert_described(&doc, "get", one, status.as_u16(), &body);
+    let (status, body) = read(
+        server
+            .get(&format!("/customers/{customer}/phoneNumbers/1"))
+            .await,
+    )
+    .await;
+    assert_described(&doc, "get", one, status.as_u16(), &body);
+    let (status, body) = read(
+        server
+            .put(
+                &format!("/customers/{customer}/phoneNumbers/{number}"),
+                &phone("021", "123 4567", "mobile", true),
+            )
+            .await,
+    )
+    .await;
+    assert_described(&doc, "put", one, status.as_u16(), &body);
+    let old = server
+        .all_numbers(&customer)
+        .await
+        .into_iter()
+        .find(|n| n["isPrimary"] == json!(false))
+        .unwrap();
+    let (status, body) = read(
+        server
+            .delete(&format!(
+                "/customers/{customer}/phoneNumbers/{}",
+                old["phoneNumberId"].as_str().unwrap()
+            ))
+            .await,
+    )
+    .await;
+    assert_described(&doc, "delete", one, status.as_u16(), &body);
+    let (status, body) = read(
+        server
+            .post(
+                "/customers",
+                &json!({"businessId": crate::server::BUSINESS, "firstName": "Bo",
+        "phoneNumber": phone("09", "264 5555", "home", true)}),
+            )
+            .await,
+    )
+    .await;
+    assert_described(&doc, "post", "/customers", status.as_u16(), &body);
+}

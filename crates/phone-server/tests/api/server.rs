@@ -1,0 +1,218 @@
+//! A server of our own for one test: its database in a temporary folder, its port random.
+
+use std::path::{Path, PathBuf};
+
+use phone_server::{AppOptions, AppState, app, store::Store};
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+
+/// The business every test customer belongs to.
+pub const BUSINESS: &str = "3333333";
+
+pub struct TestServer {
+    /// `http://127.0.0.1:<port>/CustomerServices/v1.0`
+    pub api: String,
+    /// `http://127.0.0.1:<port>`
+    pub root: String,
+    pub client: Client,
+    folder: TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl TestServer {
+    /// A server on a new database that knows one business.
+    pub async fn start() -> Self {
+        Self::start_with(AppOptions::default()).await
+    }
+
+    pub async fn start_with(options: AppOptions) -> Self {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let store = Store::open(&folder.path().join("phonedesk.sqlite3")).expect("a new database");
+        store
+            .put_business(BUSINESS, "Debitsuccess 24/7 Fitness")
+            .expect("a business");
+        Self::serve(folder, store, options).await
+    }
+
+    async fn serve(folder: TempDir, store: Store, options: AppOptions) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+        let root = format!("http://{}", listener.local_addr().expect("a bound address"));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let service = app(AppState::new(store), &options);
+        let task = tokio::spawn(async move {
+            axum::serve(listener, service)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+                .expect("the server runs");
+        });
+        Self {
+            api: format!("{root}/CustomerServices/v1.0"),
+            root,
+            client: Client::new(),
+            folder,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// Stops the server gracefully and starts a new one on the same database file.
+    pub async fn restart(mut self) -> Self {
+        self.stop_serving().await;
+        let folder = std::mem::replace(&mut self.folder, tempfile::tempdir().expect("a folder"));
+        let store =
+            Store::open(&folder.path().join("phonedesk.sqlite3")).expect("the same database");
+        Self::serve(folder, store, AppOptions::default()).await
+    }
+
+    async fn stop_serving(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.expect("the server stops cleanly");
+        }
+    }
+
+    pub fn database(&self) -> PathBuf {
+        self.folder.path().join("phonedesk.sqlite3")
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(format!("{}{path}", self.api))
+            .send()
+            .await
+            .expect("an answer")
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .post(format!("{}{path}", self.api))
+            .json(body)
+            .send()
+            .await
+            .expect("an answer")
+    }
+
+    pub async fn put(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .put(format!("{}{path}", self.api))
+            .json(body)
+            .send()
+            .await
+            .expect("an answer")
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.client
+            .delete(format!("{}{path}", self.api))
+            .send()
+            .await
+            .expect("an answer")
+    }
+
+    /// Creates a customer whose primary number is `09 264 5555`; returns its id.
+    pub async fn customer(&self, first_name: &str) -> String {
+        let response = self
+            .post(
+                "/customers",
+                &json!({
+                    "businessId": BUSINESS, "firstName": first_name, "lastName": "Tester",
+                    "phoneNumber": phone("09", "264 5555", "home", true)
+                }),
+            )
+            .await;
+        let (status, body) = read(response).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["customerId"]
+            .as_str()
+            .expect("a customer id")
+            .to_owned()
+    }
+
+    /// Adds a number to a customer; returns its id.
+    pub async fn number(&self, customer: &str, area: &str, number: &str, primary: bool) -> String {
+        let response = self
+            .post(
+                &format!("/customers/{customer}/phoneNumbers"),
+                &phone(area, number, "work", primary),
+            )
+            .await;
+        let (status, body) = read(response).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["phoneNumberId"]
+            .as_str()
+            .expect("a phone number id")
+            .to_owned()
+    }
+
+    /// Every phone number of a customer, following `nextCursor`.
+    pub async fn all_numbers(&self, customer: &str) -> Vec<Value> {
+        let mut numbers = Vec::new();
+        let mut path = format!("/customers/{customer}/phoneNumbers?limit=3");
+        loop {
+            let (status, body) = read(self.get(&path).await).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            numbers.extend(
+                body["phoneNumbers"]
+                    .as_array()
+                    .expect("a list")
+                    .iter()
+                    .cloned(),
+            );
+            match body["responseMetadata"]["nextCursor"].as_str() {
+                Some(cursor) => {
+                    path = format!("/customers/{customer}/phoneNumbers?limit=3&nextCursor={cursor}")
+                }
+                None => return numbers,
+            }
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A phone number body under `+64`.
+pub fn phone(area: &str, number: &str, phone_type: &str, primary: bool) -> Value {
+    json!({
+        "phoneName": "John", "countryCode": "+64", "areaCode": area, "phoneNumber": number,
+        "phoneType": phone_type, "isPrimary": primary
+    })
+}
+
+/// The status and JSON body of a response.
+pub async fn read(response: Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let text = response.text().await.expect("a body");
+    let body = serde_json::from_str(&text).unwrap_or_else(|_| panic!("a JSON body, got {text:?}"));
+    (status, body)
+}
+
+/// The body of a 400 with these (field, message) errors.
+pub fn validation(errors: &[(&str, &str)]) -> Value {
+    json!({
+        "errorCode": "validation",
+        "message": "Unable to process request due to validation errors.",
+        "errors": errors.iter().map(|(field, message)| json!({"field": field, "message": message})).collect::<Vec<_>>()
+    })
+}
+
+pub fn not_found() -> Value {
+    json!({"message": "The requested resource could not be found."})
+}
+
+/// Ensures a path exists relative to the workspace, for tests that serve files.
+pub fn write_file(folder: &Path, name: &str, text: &str) {
+    std::fs::write(folder.join(name), text).expect("a writable folder");
+}
