@@ -2,7 +2,7 @@
 //! `.cargo/config.toml`).
 //!
 //! - `test`: every check CI runs, installing the tools it needs first.
-//! - `serve`: builds the staff app and serves it on 127.0.0.1.
+//! - `serve`: builds the staff app and serves it, with the API, on 127.0.0.1.
 
 mod process;
 mod serve;
@@ -21,7 +21,7 @@ type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 const USAGE: &str = "usage: cargo xtask <test | serve>
 
   test    format, lint, native tests, browser tests, release build (what CI runs)
-  serve   build the staff app and serve it on http://127.0.0.1:8080 (PORT to change)";
+  serve   build the staff app and run phone-server with demo data on http://127.0.0.1:8080 (PORT to change)";
 
 fn main() -> ExitCode {
     let command = std::env::args().nth(1);

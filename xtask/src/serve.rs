@@ -1,24 +1,45 @@
-//! `cargo xtask serve`: the staff app, built for release and served on loopback.
+//! `cargo xtask serve`: the staff app, built for release, served by `phone-server` with
+//! demonstration data, on loopback.
 
-use crate::{Result, process::run, tools, trunk};
+use crate::{
+    Result,
+    process::{command, run},
+    root, tools, trunk,
+};
 
-/// Builds the app and serves it until interrupted.
+/// Builds the app and runs the server until interrupted.
 ///
 /// # Errors
-/// When a tool is missing or the build fails.
+/// When a tool is missing, the build fails or the server stops with an error.
 pub(crate) fn run_server() -> Result {
     tools::ensure_web_tools()?;
     trunk::build()?;
     let port = std::env::var("PORT").unwrap_or_else(|_| "8080".to_owned());
-    eprintln!("\nPhonedesk: http://127.0.0.1:{port}/  (Ctrl-C to stop)\n");
-    // No live-reload script: what is served is what the release build produced.
-    run(trunk::trunk(&[
-        "serve",
-        "--release",
-        "--no-autoreload",
-        "--address",
-        "127.0.0.1",
-        "--port",
-        &port,
-    ]))
+    let address = format!("127.0.0.1:{port}");
+    let dist = root().join("dist");
+    let database = root().join("data/phonedesk.sqlite3");
+    eprintln!(
+        "\nPhonedesk: http://{address}/  (Ctrl-C to stop; data in {})\n",
+        database.display()
+    );
+    let mut server = command(
+        "cargo",
+        &[
+            "run",
+            "--release",
+            "--quiet",
+            "--package",
+            "phone-server",
+            "--",
+            "--demo",
+            "--address",
+            &address,
+        ],
+    );
+    server
+        .arg("--app-dir")
+        .arg(dist)
+        .arg("--database")
+        .arg(database);
+    run(server)
 }

@@ -138,11 +138,20 @@ const CUSTOMERS: &[(&str, &str, &str, &str, &[DemoNumber])] = &[
     ),
 ];
 
-/// Seeds the demonstration data into `store`.
+/// Seeds the demonstration data into a new, empty database; a database that holds anything is
+/// left alone. Returns whether it seeded.
 ///
 /// # Errors
 /// When the database refuses a write (a demo number the rules refuse is a bug, reported too).
-pub fn seed(store: &Store) -> Result<(), WriteError> {
+pub fn seed_if_empty(store: &Store) -> Result<bool, WriteError> {
+    if !store.is_empty()? {
+        return Ok(false);
+    }
+    seed(store)?;
+    Ok(true)
+}
+
+fn seed(store: &Store) -> Result<(), WriteError> {
     for (id, name) in BUSINESSES {
         store.put_business(id, name)?;
     }

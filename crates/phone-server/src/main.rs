@@ -35,8 +35,7 @@ async fn main() -> ExitCode {
 async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let store = Store::open(&config.database)?;
     if config.demo {
-        if store.is_empty()? {
-            demo::seed(&store)?;
+        if demo::seed_if_empty(&store)? {
             tracing::info!("seeded demonstration customers");
         } else {
             tracing::info!("the database holds data: no demonstration customers added");

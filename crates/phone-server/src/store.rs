@@ -699,3 +699,33 @@ fn customer_from(row: &Row<'_>, first: usize) -> rusqlite::Result<CustomerResour
         external_reference: row.get(first + 5)?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_connection_is_durable_and_the_bundled_sqlite_is_recent_enough() {
+        let folder = std::env::temp_dir().join(format!("phonedesk-store-{}", std::process::id()));
+        let store = Store::open(&folder.join("settings.sqlite3")).unwrap();
+        store.ping().unwrap();
+        let settings = |c: &Connection| -> rusqlite::Result<(String, i64, i64)> {
+            Ok((
+                c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
+                c.query_row("PRAGMA synchronous", [], |r| r.get(0))?,
+                c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?,
+            ))
+        };
+        let writer = settings(&store.writer.lock().unwrap()).unwrap();
+        let reader = store.read(settings).unwrap();
+        // synchronous 2 is FULL: a commit is on disk before it returns.
+        assert_eq!(writer, ("wal".to_owned(), 2, 1));
+        assert_eq!(reader, writer);
+        assert!(
+            check_sqlite_version().is_ok(),
+            "SQLite {}",
+            rusqlite::version()
+        );
+        std::fs::remove_dir_all(folder).unwrap();
+    }
+}

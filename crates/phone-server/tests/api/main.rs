@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod customers;
+mod demo;
 mod openapi;
 mod persistence;
 mod phone_numbers;

@@ -1,0 +1,58 @@
+//! Demonstration data: seeded into a new database only, with numbers of every type.
+
+use std::collections::BTreeSet;
+
+use phone_model::PageSize;
+use phone_server::{
+    demo,
+    store::{CustomerFilter, Store},
+};
+
+#[test]
+fn a_new_database_gets_a_dozen_customers_with_numbers_of_every_type_and_a_used_one_nothing() {
+    let folder = tempfile::tempdir().unwrap();
+    let store = Store::open(&folder.path().join("demo.sqlite3")).unwrap();
+
+    assert!(demo::seed_if_empty(&store).unwrap());
+
+    let customers = store
+        .customers(&CustomerFilter::default(), 0, PageSize::MAX)
+        .unwrap()
+        .items;
+    assert_eq!(customers.len(), 12);
+    let mut types = BTreeSet::new();
+    let mut countries = BTreeSet::new();
+    for customer in &customers {
+        let numbers = store
+            .phone_numbers(&customer.customer_id, 0, PageSize::MAX)
+            .unwrap()
+            .unwrap()
+            .items;
+        assert_eq!(
+            numbers.iter().filter(|n| n.is_primary).count(),
+            1,
+            "{}",
+            customer.first_name
+        );
+        types.extend(numbers.iter().map(|n| n.phone_type.as_str()));
+        countries.extend(numbers.iter().map(|n| n.country_code.as_str()));
+    }
+    assert_eq!(
+        types.into_iter().collect::<Vec<_>>(),
+        ["emergency", "fax", "home", "mobile", "work"]
+    );
+    assert_eq!(countries.into_iter().collect::<Vec<_>>(), ["+61", "+64"]);
+
+    assert!(
+        !demo::seed_if_empty(&store).unwrap(),
+        "a database with data is never seeded"
+    );
+    assert_eq!(
+        store
+            .customers(&CustomerFilter::default(), 0, PageSize::MAX)
+            .unwrap()
+            .items
+            .len(),
+        12
+    );
+}
