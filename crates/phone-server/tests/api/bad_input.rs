@@ -156,3 +156,50 @@ async fn health_answers_when_the_database_does() {
         (StatusCode::OK, json!({"status": "ok"}))
     );
 }
+
+#[tokio::test]
+async fn only_configured_origins_may_call_the_api_from_a_browser_and_every_answer_has_a_request_id()
+{
+    let allowed = "http://localhost:5173";
+    let server = TestServer::start_with(AppOptions {
+        cors_origins: vec![reqwest::header::HeaderValue::from_static(allowed)],
+        ..AppOptions::default()
+    })
+    .await;
+    let preflight = |origin: &'static str| {
+        server
+            .client
+            .request(
+                reqwest::Method::OPTIONS,
+                format!("{}/customers", server.api),
+            )
+            .header(header::ORIGIN, origin)
+            .header(header::ACCESS_CONTROL_REQUEST_METHOD, "GET")
+            .send()
+    };
+
+    let answer = preflight(allowed).await.unwrap();
+    assert_eq!(
+        answer
+            .headers()
+            .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+            .unwrap(),
+        allowed
+    );
+    let answer = preflight("https://evil.example").await.unwrap();
+    assert!(
+        answer
+            .headers()
+            .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+            .is_none()
+    );
+
+    let answer = server.get("/customers").await;
+    let id = answer
+        .headers()
+        .get("x-request-id")
+        .expect("a request id")
+        .to_str()
+        .unwrap();
+    assert!(!id.is_empty());
+}
