@@ -2,7 +2,9 @@
 //! database's key, bound to the list it came from: a cursor the server did not issue, or one
 //! from another list, is refused as a validation error rather than trusted.
 
-use phone_model::ValidationError;
+use phone_model::{PageSize, ResponseMetadata, ValidationError};
+
+use crate::extract::ListQuery;
 
 /// How many bytes of the signature a cursor carries: enough that guessing is hopeless.
 const TAG_BYTES: usize = 12;
@@ -47,6 +49,32 @@ impl<'a> Cursors<'a> {
             Ok(seq)
         } else {
             Err(ValidationError::NextCursorInvalid)
+        }
+    }
+
+    /// The page a list request asks for: its size (`limit`) and the row to continue after
+    /// (`nextCursor`).
+    ///
+    /// # Errors
+    /// `LimitInvalid` and `NextCursorInvalid`, each if it applies, in that order.
+    pub fn requested_page(
+        &self,
+        query: &ListQuery,
+    ) -> Result<(PageSize, i64), Vec<ValidationError>> {
+        match (
+            PageSize::from_limit(query.get("limit")),
+            self.read(query.get("nextCursor")),
+        ) {
+            (Ok(size), Ok(after)) => Ok((size, after)),
+            (size, after) => Err([size.err(), after.err()].into_iter().flatten().collect()),
+        }
+    }
+
+    /// Where the list goes on after a page that ended with row `next_after`, if any.
+    pub fn metadata(&self, next_after: Option<i64>) -> ResponseMetadata {
+        ResponseMetadata {
+            next_cursor: next_after.map(|seq| self.issue(seq)),
+            has_next: next_after.is_some(),
         }
     }
 

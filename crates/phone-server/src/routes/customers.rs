@@ -2,8 +2,8 @@
 
 use axum::{Json, extract::State, http::StatusCode};
 use phone_model::{
-    CreatedCustomer, CustomerInput, CustomerPage, CustomerResource, ErrorBody, PageSize, Refusal,
-    ResponseMetadata, validate_new_customer,
+    CreatedCustomer, CustomerInput, CustomerPage, CustomerResource, ErrorBody, Refusal,
+    validate_new_customer,
 };
 
 use super::blocking;
@@ -57,29 +57,15 @@ pub async fn customers_list(
         filter.external_reference.as_deref().unwrap_or_default(),
         filter.search.as_deref().unwrap_or_default()
     );
-    let size = PageSize::from_limit(query.get("limit"));
-    let after = Cursors::new(state.store.cursor_key(), list.clone()).read(query.get("nextCursor"));
-    let (size, after) = match (size, after) {
-        (Ok(size), Ok(after)) => (size, after),
-        (size, after) => {
-            return Err([size.err(), after.err()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .into());
-        }
-    };
+    let cursors = Cursors::new(state.store.cursor_key(), list);
+    let (size, after) = cursors.requested_page(&query)?;
     let page = blocking(&state, move |store| {
         Ok(store.customers(&filter, after, size)?)
     })
     .await?;
-    let cursors = Cursors::new(state.store.cursor_key(), list);
     Ok(Json(CustomerPage {
         customers: page.items,
-        response_metadata: ResponseMetadata {
-            next_cursor: page.next_after.map(|seq| cursors.issue(seq)),
-            has_next: page.next_after.is_some(),
-        },
+        response_metadata: cursors.metadata(page.next_after),
     }))
 }
 

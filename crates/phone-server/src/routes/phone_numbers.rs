@@ -2,9 +2,8 @@
 
 use axum::{Json, extract::State, http::StatusCode};
 use phone_model::{
-    DELETED_MESSAGE, ErrorBody, MessageBody, PageSize, PhoneNumberInput, PhoneNumberPage,
-    PhoneNumberResource, Refusal, ResponseMetadata, ValidationError, validate_create,
-    validate_update,
+    DELETED_MESSAGE, ErrorBody, MessageBody, PhoneNumberInput, PhoneNumberPage,
+    PhoneNumberResource, Refusal, ValidationError, validate_create, validate_update,
 };
 
 use super::blocking;
@@ -38,15 +37,13 @@ pub async fn phone_numbers_list(
     Ids(customer_id): Ids<String>,
     query: ListQuery,
 ) -> Result<Json<PhoneNumberPage>, ApiError> {
-    let list = format!("phoneNumbers:{customer_id}");
-    let size = PageSize::from_limit(query.get("limit"));
-    let after = Cursors::new(state.store.cursor_key(), list.clone()).read(query.get("nextCursor"));
-    let (size, after) = match (size, after) {
-        (Ok(size), Ok(after)) => (size, after),
-        (size, after) => {
-            let errors = [size.err(), after.err()].into_iter().flatten().collect();
-            return Err(refuse(&state, customer_id, None, errors).await);
-        }
+    let cursors = Cursors::new(
+        state.store.cursor_key(),
+        format!("phoneNumbers:{customer_id}"),
+    );
+    let (size, after) = match cursors.requested_page(&query) {
+        Ok(page) => page,
+        Err(errors) => return Err(refuse(&state, customer_id, None, errors).await),
     };
     let page = blocking(&state, move |store| {
         store
@@ -54,13 +51,9 @@ pub async fn phone_numbers_list(
             .ok_or(ApiError::Refused(Refusal::NotFound))
     })
     .await?;
-    let cursors = Cursors::new(state.store.cursor_key(), list);
     Ok(Json(PhoneNumberPage {
         phone_numbers: page.items,
-        response_metadata: ResponseMetadata {
-            next_cursor: page.next_after.map(|seq| cursors.issue(seq)),
-            has_next: page.next_after.is_some(),
-        },
+        response_metadata: cursors.metadata(page.next_after),
     }))
 }
 
