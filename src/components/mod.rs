@@ -1,3 +1,9 @@
 //! Reusable pieces of the app's pages.
 
-pub(crate) mod number_check;
+pub mod delete_dialog;
+pub mod error_summary;
+pub mod form_field;
+pub mod phone_number_form;
+pub mod phone_number_list;
+pub mod problem;
+pub mod unsaved_changes;

@@ -1,0 +1,203 @@
+//! The one client of the Phone Number API: typed requests with gloo-net, every answer checked
+//! with `ok()` and every error body decoded into [`ApiError`].
+
+use std::fmt;
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use phone_model::{
+    CustomerPage, CustomerResource, ErrorBody, PhoneNumberPage, PhoneNumberResource,
+};
+use serde::de::DeserializeOwned;
+
+/// Where the API is unless the page says otherwise: the same origin.
+const DEFAULT_BASE: &str = "/CustomerServices/v1.0";
+
+/// The API's base URL: the `content` of `<meta name="phonedesk-api-base">` in index.html, so
+/// a deployment can point the app elsewhere without rebuilding it; else [`DEFAULT_BASE`].
+pub fn base_url() -> String {
+    leptos::prelude::document()
+        .query_selector("meta[name=phonedesk-api-base]")
+        .ok()
+        .flatten()
+        .and_then(|meta| meta.get_attribute("content"))
+        .map(|base| base.trim_end_matches('/').to_owned())
+        .filter(|base| !base.is_empty())
+        .unwrap_or_else(|| DEFAULT_BASE.to_owned())
+}
+
+/// Why a call failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// 400: the request broke rules; the body says which, field by field.
+    Invalid(ErrorBody),
+    /// Any other refusal (404, 409, 5xx …) with the server's message.
+    Refused { status: u16, message: String },
+    /// No answer: the server is down or the network is.
+    Network,
+    /// An answer this client cannot read.
+    Unreadable(u16),
+}
+
+impl ApiError {
+    /// Whether the thing asked for does not exist.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Self::Refused { status: 404, .. })
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Invalid(body) => f.write_str(&body.message),
+            Self::Refused { message, .. } => f.write_str(message),
+            Self::Network => {
+                f.write_str("The server could not be reached. Check the connection and try again.")
+            }
+            Self::Unreadable(status) => write!(
+                f,
+                "The server answered with something unexpected (status {status})."
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Sends a request and decodes a successful JSON answer.
+async fn call<T: DeserializeOwned>(
+    request: Result<Request, gloo_net::Error>,
+) -> Result<T, ApiError> {
+    let response = request
+        .map_err(|_| ApiError::Network)?
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if !response.ok() {
+        return Err(refusal(response).await);
+    }
+    let status = response.status();
+    response
+        .json::<T>()
+        .await
+        .map_err(|_| ApiError::Unreadable(status))
+}
+
+/// The error an unsuccessful answer carries, in the contract's shape where it has one.
+async fn refusal(response: Response) -> ApiError {
+    let status = response.status();
+    match response.json::<ErrorBody>().await {
+        Ok(body) if status == 400 => ApiError::Invalid(body),
+        Ok(body) => ApiError::Refused {
+            status,
+            message: body.message,
+        },
+        Err(_) => ApiError::Unreadable(status),
+    }
+}
+
+fn get(path: &str) -> Result<Request, gloo_net::Error> {
+    RequestBuilder::new(&format!("{}{path}", base_url()))
+        .header("Accept", "application/json")
+        .build()
+}
+
+fn with_body(
+    builder: RequestBuilder,
+    body: &serde_json::Value,
+) -> Result<Request, gloo_net::Error> {
+    builder.header("Accept", "application/json").json(body)
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The browser's own percent-encoding of a path segment or query value.
+    #[wasm_bindgen(js_name = encodeURIComponent)]
+    fn encode(text: &str) -> String;
+}
+
+/// Customers whose id, external reference or name contains `text` (the first page: enough
+/// for a search box).
+pub async fn search_customers(text: &str) -> Result<CustomerPage, ApiError> {
+    call(get(&format!("/customers?limit=20&search={}", encode(text)))).await
+}
+
+/// One customer.
+pub async fn customer(customer_id: &str) -> Result<CustomerResource, ApiError> {
+    call(get(&format!("/customers/{}", encode(customer_id)))).await
+}
+
+/// Every phone number of a customer, following `nextCursor` to the end.
+pub async fn phone_numbers(customer_id: &str) -> Result<Vec<PhoneNumberResource>, ApiError> {
+    let mut numbers = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut path = format!("/customers/{}/phoneNumbers", encode(customer_id));
+        if let Some(cursor) = &cursor {
+            path.push_str(&format!("?nextCursor={}", encode(cursor)));
+        }
+        let page: PhoneNumberPage = call(get(&path)).await?;
+        numbers.extend(page.phone_numbers);
+        match page.response_metadata.next_cursor {
+            Some(next) if page.response_metadata.has_next => cursor = Some(next),
+            _ => return Ok(numbers),
+        }
+    }
+}
+
+/// One phone number of a customer.
+pub async fn phone_number(
+    customer_id: &str,
+    phone_number_id: &str,
+) -> Result<PhoneNumberResource, ApiError> {
+    call(get(&format!(
+        "/customers/{}/phoneNumbers/{}",
+        encode(customer_id),
+        encode(phone_number_id)
+    )))
+    .await
+}
+
+/// Adds a phone number.
+pub async fn create_phone_number(
+    customer_id: &str,
+    body: &serde_json::Value,
+) -> Result<PhoneNumberResource, ApiError> {
+    let url = format!(
+        "{}/customers/{}/phoneNumbers",
+        base_url(),
+        encode(customer_id)
+    );
+    call(with_body(Request::post(&url), body)).await
+}
+
+/// Replaces a phone number's fields.
+pub async fn update_phone_number(
+    customer_id: &str,
+    phone_number_id: &str,
+    body: &serde_json::Value,
+) -> Result<PhoneNumberResource, ApiError> {
+    let url = format!(
+        "{}/customers/{}/phoneNumbers/{}",
+        base_url(),
+        encode(customer_id),
+        encode(phone_number_id)
+    );
+    call(with_body(Request::put(&url), body)).await
+}
+
+/// Deletes a phone number.
+pub async fn delete_phone_number(customer_id: &str, phone_number_id: &str) -> Result<(), ApiError> {
+    let url = format!(
+        "{}/customers/{}/phoneNumbers/{}",
+        base_url(),
+        encode(customer_id),
+        encode(phone_number_id)
+    );
+    call::<phone_model::MessageBody>(
+        Request::delete(&url)
+            .header("Accept", "application/json")
+            .build(),
+    )
+    .await
+    .map(|_| ())
+}

@@ -1,0 +1,259 @@
+//! The add/edit phone number form: the shared rules checked in the browser, the server's
+//! answer mapped onto the fields, and nothing typed ever lost.
+
+use std::collections::BTreeSet;
+
+use leptos::{html, prelude::*};
+use phone_model::{
+    AREA_CODE_MAX, CountryCode, PHONE_NAME_MAX, PHONE_NUMBER_MAX, PhoneType, countries,
+};
+
+use super::{
+    error_summary::{ErrorSummary, focus_element},
+    form_field::{FormField, described_by},
+    problem::Problem,
+    unsaved_changes::UnsavedChanges,
+};
+use crate::{
+    api::ApiError,
+    form::{PhoneForm, Problems},
+};
+
+/// The form. `save` is run with what was typed once the shared rules pass (and any warnings
+/// were seen); its result's 400 lands on the fields, anything else shows with a retry.
+#[component]
+pub fn PhoneNumberForm(
+    initial: PhoneForm,
+    /// The id of the number being edited; `None` to add one.
+    editing: Option<String>,
+    save: Action<PhoneForm, Result<(), ApiError>>,
+    cancel_href: String,
+) -> impl IntoView {
+    let form = RwSignal::new(initial.clone());
+    let touched = RwSignal::new(BTreeSet::<&'static str>::new());
+    let submitted = RwSignal::new(false);
+    let server_problems = RwSignal::new(Problems::default());
+    let warnings_seen = RwSignal::new(false);
+    let summary_ref = NodeRef::<html::Div>::new();
+    let primary_locked = editing.is_some() && initial.is_primary;
+    let is_edit = editing.is_some();
+    let editing = StoredValue::new(editing);
+
+    let validation =
+        Memo::new(move |_| form.with(|f| editing.with_value(|id| f.check(id.as_deref()))));
+    let local_errors = Memo::new(move |_| validation.with(Problems::errors_of));
+    let warnings = Memo::new(move |_| validation.with(Problems::warnings_of));
+    let summary = Signal::derive(move || {
+        let mut all = local_errors.get();
+        all.extend(&server_problems.get());
+        all
+    });
+
+    let unsaved = UnsavedChanges::get();
+    let initial_form = initial.clone();
+    Effect::new(move |_| unsaved.set(form.with(|f| *f != initial_form)));
+    on_cleanup(move || unsaved.set(false));
+
+    // The server's 400 lands on the fields, like the shared rules' errors do.
+    Effect::new(move |_| {
+        if let Some(Err(ApiError::Invalid(body))) = save.value().get() {
+            server_problems.set(Problems::from_server(&body));
+            focus_after_render(summary_ref);
+        }
+    });
+
+    let errors_of = move |field: &'static str| {
+        Signal::derive(move || {
+            let shown = submitted.get() || touched.with(|t| t.contains(field));
+            let mut messages = if shown {
+                local_errors.with(|p| p.of(field).to_vec())
+            } else {
+                Vec::new()
+            };
+            messages.extend(server_problems.with(|p| p.of(field).to_vec()));
+            messages
+        })
+    };
+    let warnings_of = move |field: &'static str| {
+        Signal::derive(move || {
+            let shown = submitted.get() || touched.with(|t| t.contains(field));
+            if shown {
+                warnings.with(|p| p.of(field).to_vec())
+            } else {
+                Vec::new()
+            }
+        })
+    };
+    let touch = move |field: &'static str| {
+        touched.update(|t| {
+            t.insert(field);
+        })
+    };
+    let edit = move |change: &dyn Fn(&mut PhoneForm)| {
+        form.update(|f| change(f));
+        // What the server said was about the old values.
+        server_problems.set(Problems::default());
+        warnings_seen.set(false);
+    };
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if save.pending().get_untracked() {
+            return;
+        }
+        submitted.set(true);
+        if !local_errors.with_untracked(Problems::is_empty) {
+            focus_after_render(summary_ref);
+        } else if !warnings.with_untracked(Problems::is_empty) && !warnings_seen.get_untracked() {
+            // Warnings never block, but a person sees them once before saving.
+            warnings_seen.set(true);
+            request_animation_frame(|| focus_element("warnings-confirm"));
+        } else {
+            save.dispatch(form.get_untracked());
+        }
+    };
+
+    let name_errors = errors_of("phoneName");
+    let type_errors = errors_of("phoneType");
+    let type_warnings = warnings_of("phoneType");
+    let country_errors = errors_of("countryCode");
+    let area_errors = errors_of("areaCode");
+    let number_errors = errors_of("phoneNumber");
+    let number_warnings = warnings_of("phoneNumber");
+    let primary_errors = errors_of("isPrimary");
+    let no_warnings = Signal::derive(Vec::new);
+
+    view! {
+        <form id="phone-form" class="phone-form" novalidate on:submit=on_submit data-testid="phone-form" tabindex="-1">
+            <Show when=move || submitted.get() && !summary.get().is_empty()>
+                <ErrorSummary problems=summary node_ref=summary_ref />
+            </Show>
+            {move || match save.value().get() {
+                Some(Err(error)) if !matches!(error, ApiError::Invalid(_)) => Some(view! {
+                    <Problem error=error retry=Callback::new(move |()| { save.dispatch(form.get_untracked()); }) />
+                }),
+                _ => None,
+            }}
+
+            <FormField id="phone-name" label="Contact name" hint="The person to ask for on this number."
+                errors=name_errors warnings=no_warnings>
+                <input id="phone-name" data-testid="phone-name" type="text" autocomplete="off"
+                    maxlength=PHONE_NAME_MAX.to_string()
+                    aria-invalid=move || (!name_errors.get().is_empty()).then_some("true")
+                    aria-describedby=move || described_by("phone-name", true, !name_errors.get().is_empty(), false)
+                    prop:value=move || form.with(|f| f.phone_name.clone())
+                    on:input=move |ev| edit(&|f| f.phone_name = event_target_value(&ev))
+                    on:blur=move |_| touch("phoneName") />
+            </FormField>
+
+            <FormField id="phone-type" label="Type" errors=type_errors warnings=type_warnings>
+                <select id="phone-type" data-testid="phone-type"
+                    aria-invalid=move || (!type_errors.get().is_empty()).then_some("true")
+                    aria-describedby=move || described_by("phone-type", false, !type_errors.get().is_empty(), !type_warnings.get().is_empty())
+                    prop:value=move || form.with(|f| f.phone_type.clone())
+                    on:change=move |ev| { edit(&|f| f.phone_type = event_target_value(&ev)); touch("phoneType"); }
+                    on:blur=move |_| touch("phoneType")>
+                    <option value="">"Choose a type"</option>
+                    {PhoneType::ALL.into_iter().map(|t| view! { <option value=t.as_str()>{t.label()}</option> }).collect_view()}
+                </select>
+            </FormField>
+
+            <div class="field-row">
+                <FormField id="country-code" label="Country code" hint="Type a code or a country; +64 is New Zealand."
+                    errors=country_errors warnings=no_warnings>
+                    <input id="country-code" data-testid="country-code" type="text" inputmode="tel"
+                        list="country-codes" autocomplete="off" class="input--short"
+                        aria-invalid=move || (!country_errors.get().is_empty()).then_some("true")
+                        aria-describedby=move || described_by("country-code", true, !country_errors.get().is_empty(), false)
+                        prop:value=move || form.with(|f| f.country_code.clone())
+                        on:input=move |ev| edit(&|f| f.country_code = event_target_value(&ev))
+                        on:blur=move |_| touch("countryCode") />
+                    <CountryList />
+                </FormField>
+
+                <FormField id="area-code" label="Area code" hint="Optional, with its 0: 09, 021."
+                    errors=area_errors warnings=no_warnings>
+                    <input id="area-code" data-testid="area-code" type="text" inputmode="tel" autocomplete="off"
+                        class="input--short" maxlength=AREA_CODE_MAX.to_string()
+                        aria-invalid=move || (!area_errors.get().is_empty()).then_some("true")
+                        aria-describedby=move || described_by("area-code", true, !area_errors.get().is_empty(), false)
+                        prop:value=move || form.with(|f| f.area_code.clone())
+                        on:input=move |ev| edit(&|f| f.area_code = event_target_value(&ev))
+                        on:blur=move |_| touch("areaCode") />
+                </FormField>
+            </div>
+
+            <FormField id="phone-number" label="Number" hint="Digits, spaces and - ( ) . /; an extension after it (ext 12) is kept."
+                errors=number_errors warnings=number_warnings>
+                <input id="phone-number" data-testid="phone-number" type="text" inputmode="tel" autocomplete="off"
+                    maxlength=PHONE_NUMBER_MAX.to_string()
+                    aria-invalid=move || (!number_errors.get().is_empty()).then_some("true")
+                    aria-describedby=move || described_by("phone-number", true, !number_errors.get().is_empty(), !number_warnings.get().is_empty())
+                    prop:value=move || form.with(|f| f.phone_number.clone())
+                    on:input=move |ev| edit(&|f| f.phone_number = event_target_value(&ev))
+                    on:blur=move |_| touch("phoneNumber") />
+            </FormField>
+
+            <p class="preview" data-testid="preview" aria-live="polite">
+                <span class="preview__label">"Dialled as "</span>
+                {move || validation.with(|v| match v.number() {
+                    Some(n) => format!("{} ({} · {})", n.international(), n.national(), n.kind().description()),
+                    None => "—".to_owned(),
+                })}
+            </p>
+
+            <FormField id="is-primary" label="Primary number"
+                hint=if primary_locked { "This is the primary number. To change that, make another number primary." } else { "The number to try first." }
+                errors=primary_errors warnings=no_warnings>
+                <input id="is-primary" data-testid="is-primary" type="checkbox" class="checkbox"
+                    disabled=primary_locked
+                    aria-describedby="is-primary-hint"
+                    prop:checked=move || form.with(|f| f.is_primary)
+                    on:change=move |ev| edit(&|f| f.is_primary = event_target_checked(&ev)) />
+            </FormField>
+
+            <Show when=move || warnings_seen.get() && !warnings.with(Problems::is_empty)>
+                <div id="warnings-confirm" class="warnings-confirm" role="alert" tabindex="-1" data-testid="warnings-confirm">
+                    <p>"Check the warnings above. The number can still be saved: select Save again to save it as it is."</p>
+                </div>
+            </Show>
+
+            <div class="actions">
+                <button type="submit" class="button" data-testid="save" disabled=move || save.pending().get()>
+                    {move || if save.pending().get() { "Saving…" } else if is_edit { "Save changes" } else { "Add number" }}
+                </button>
+                <a class="button button--secondary" href=cancel_href data-testid="cancel">"Cancel"</a>
+            </div>
+        </form>
+    }
+}
+
+/// The provider's country codes for the country field: New Zealand and Australia first.
+#[component]
+fn CountryList() -> impl IntoView {
+    let first = [CountryCode::NZ.as_str(), CountryCode::AU.as_str()];
+    let mut ordered: Vec<_> = countries()
+        .iter()
+        .filter(|c| first.contains(&c.code()) && matches!(c.name(), "New Zealand" | "Australia"))
+        .collect();
+    ordered.sort_by_key(|c| first.iter().position(|code| *code == c.code()));
+    ordered.extend(
+        countries()
+            .iter()
+            .filter(|c| !matches!(c.name(), "New Zealand" | "Australia")),
+    );
+    view! {
+        <datalist id="country-codes">
+            {ordered.into_iter().map(|c| view! { <option value=c.code()>{c.name()}</option> }).collect_view()}
+        </datalist>
+    }
+}
+
+/// Focuses an element once the view has rendered it.
+fn focus_after_render(node: NodeRef<html::Div>) {
+    request_animation_frame(move || {
+        if let Some(element) = node.get_untracked() {
+            let _ = element.focus();
+        }
+    });
+}

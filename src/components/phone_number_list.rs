@@ -1,0 +1,69 @@
+//! A customer's phone numbers: each with its type, contact name, international form as a
+//! `tel:` link and a clear primary marker, and what can be done with it.
+
+use leptos::prelude::*;
+use phone_model::PhoneNumberResource;
+
+use crate::display::dialable;
+
+/// The list. `busy` disables the actions while a change is being saved.
+#[component]
+pub fn PhoneNumberList(
+    customer_id: String,
+    numbers: Vec<PhoneNumberResource>,
+    on_make_primary: Callback<PhoneNumberResource>,
+    on_delete: Callback<PhoneNumberResource>,
+    #[prop(into)] busy: Signal<bool>,
+) -> impl IntoView {
+    if numbers.is_empty() {
+        return view! { <p class="empty" data-testid="no-numbers">"This customer has no phone numbers yet."</p> }.into_any();
+    }
+    let items = numbers
+        .into_iter()
+        .map(|number| {
+            let (shown, tel) = dialable(&number);
+            let id = number.phone_number_id.to_string();
+            let edit_href = format!("/customers/{customer_id}/phone-numbers/{id}");
+            let primary = number.is_primary;
+            let (for_primary, for_delete) = (number.clone(), number.clone());
+            view! {
+                <li class="number" class:number--primary=primary data-testid="phone-number" data-id=id.clone()>
+                    <div class="number__main">
+                        <span class="number__type">{number.phone_type.label()}</span>
+                        {primary.then(|| view! { <span class="badge" data-testid="primary-marker">"Primary"</span> })}
+                        <span class="number__name">{number.phone_name.clone()}</span>
+                        {match tel {
+                            Some(tel) => view! { <a class="number__dial" href=tel data-testid="dial">{shown}</a> }.into_any(),
+                            None => view! { <span class="number__dial" data-testid="dial">{shown}</span> }.into_any(),
+                        }}
+                    </div>
+                    <div class="number__actions">
+                        <a class="button button--secondary" href=edit_href data-testid="edit"
+                            aria-label=format!("Edit {}'s {} number", number.phone_name, number.phone_type)>"Edit"</a>
+                        {if primary {
+                            view! {
+                                <p class="number__reason" data-testid="primary-reason">
+                                    "The primary number can't be deleted. Make another number primary first."
+                                </p>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <button type="button" class="button button--secondary" data-testid="make-primary"
+                                    disabled=move || busy.get()
+                                    on:click=move |_| on_make_primary.run(for_primary.clone())>
+                                    "Make primary"
+                                </button>
+                                <button type="button" class="button button--danger" id=format!("delete-{id}") data-testid="delete"
+                                    disabled=move || busy.get()
+                                    on:click=move |_| on_delete.run(for_delete.clone())>
+                                    "Delete"
+                                </button>
+                            }.into_any()
+                        }}
+                    </div>
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ul class="numbers" data-testid="phone-numbers">{items}</ul> }.into_any()
+}

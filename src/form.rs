@@ -1,0 +1,258 @@
+//! The phone number form as data: what was typed, the request it makes, and the problems to
+//! show at each field — from the shared rules before saving, or from the server's 400 after.
+//! Plain functions, tested natively; the components only render them.
+
+use std::collections::BTreeMap;
+
+use phone_model::{
+    ErrorBody, Field, PhoneNumberInput, PhoneNumberResource, Validation, Value, validate_create,
+    validate_update,
+};
+use serde_json::json;
+
+/// What a person typed into the phone number form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhoneForm {
+    pub phone_name: String,
+    pub phone_type: String,
+    pub country_code: String,
+    pub area_code: String,
+    pub phone_number: String,
+    pub is_primary: bool,
+}
+
+impl Default for PhoneForm {
+    /// A new number: New Zealand first, as most of our customers are there.
+    fn default() -> Self {
+        Self {
+            phone_name: String::new(),
+            phone_type: String::new(),
+            country_code: "+64".to_owned(),
+            area_code: String::new(),
+            phone_number: String::new(),
+            is_primary: false,
+        }
+    }
+}
+
+impl PhoneForm {
+    /// The form for editing a saved number.
+    pub fn from_saved(number: &PhoneNumberResource) -> Self {
+        Self {
+            phone_name: number.phone_name.clone(),
+            phone_type: number.phone_type.as_str().to_owned(),
+            country_code: number.country_code.as_str().to_owned(),
+            area_code: number.area_code.clone(),
+            phone_number: number.phone_number.clone(),
+            is_primary: number.is_primary,
+        }
+    }
+
+    fn input(&self) -> PhoneNumberInput {
+        PhoneNumberInput {
+            phone_name: Value::text(&self.phone_name),
+            country_code: Value::text(&self.country_code),
+            area_code: Value::text(&self.area_code),
+            phone_number: Value::text(&self.phone_number),
+            phone_type: Value::text(&self.phone_type),
+            is_primary: Value::Bool(self.is_primary),
+            ..PhoneNumberInput::default()
+        }
+    }
+
+    /// The shared rules' verdict: for a new number, or for an edit of `editing`.
+    pub fn check(&self, editing: Option<&str>) -> Validation {
+        match editing {
+            Some(id) => validate_update(id, &self.input()),
+            None => validate_create(&self.input()),
+        }
+    }
+
+    /// The request body, in the contract's member names.
+    pub fn body(&self) -> serde_json::Value {
+        json!({
+            "phoneName": self.phone_name,
+            "countryCode": self.country_code,
+            "areaCode": self.area_code,
+            "phoneNumber": self.phone_number,
+            "phoneType": self.phone_type,
+            "isPrimary": self.is_primary,
+        })
+    }
+}
+
+/// The form's fields, in the order they appear and the provider lists them, with the id of the
+/// element each is typed into.
+pub const FIELDS: [(Field, &str); 6] = [
+    (Field::PhoneName, "phone-name"),
+    (Field::PhoneType, "phone-type"),
+    (Field::CountryCode, "country-code"),
+    (Field::AreaCode, "area-code"),
+    (Field::PhoneNumber, "phone-number"),
+    (Field::IsPrimary, "is-primary"),
+];
+
+/// The element id for a field's wire name; problems of fields the form does not have (the
+/// body, the id) belong to the form as a whole.
+pub fn element_id(wire_name: &str) -> &'static str {
+    FIELDS
+        .iter()
+        .find(|(field, _)| field.wire_name() == wire_name)
+        .map_or("phone-form", |(_, id)| id)
+}
+
+/// Messages by the wire name of their field, each field's in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Problems {
+    by_field: BTreeMap<String, Vec<String>>,
+    /// (field, message) in the order they were reported, for the error summary.
+    in_order: Vec<(String, String)>,
+}
+
+impl Problems {
+    fn push(&mut self, field: &str, message: String) {
+        self.by_field
+            .entry(field.to_owned())
+            .or_default()
+            .push(message.clone());
+        self.in_order.push((field.to_owned(), message));
+    }
+
+    /// The errors of a validation.
+    pub fn errors_of(validation: &Validation) -> Self {
+        let mut problems = Self::default();
+        for error in validation.errors() {
+            problems.push(error.field().wire_name(), error.message().to_owned());
+        }
+        problems
+    }
+
+    /// The warnings of a validation.
+    pub fn warnings_of(validation: &Validation) -> Self {
+        let mut problems = Self::default();
+        for warning in validation.warnings() {
+            problems.push(warning.field().wire_name(), warning.to_string());
+        }
+        problems
+    }
+
+    /// The server's 400 body, field by field (a nested `phoneNumber.x` counts as `x`).
+    pub fn from_server(body: &ErrorBody) -> Self {
+        let mut problems = Self::default();
+        for error in &body.errors {
+            let field = error.field.rsplit('.').next().unwrap_or_default();
+            problems.push(field, error.message.clone());
+        }
+        problems
+    }
+
+    /// Adds `other`'s problems after these.
+    pub fn extend(&mut self, other: &Self) {
+        for (field, message) in &other.in_order {
+            self.push(field, message.clone());
+        }
+    }
+
+    /// The messages of one field.
+    pub fn of(&self, wire_name: &str) -> &[String] {
+        self.by_field.get(wire_name).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every (field, message), in the order reported.
+    pub fn all(&self) -> &[(String, String)] {
+        &self.in_order
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.in_order.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use phone_model::FieldMessage;
+
+    use super::*;
+
+    fn filled() -> PhoneForm {
+        PhoneForm {
+            phone_name: "John".to_owned(),
+            phone_type: "home".to_owned(),
+            area_code: "09".to_owned(),
+            phone_number: "264 5555".to_owned(),
+            ..PhoneForm::default()
+        }
+    }
+
+    #[test]
+    fn a_filled_form_makes_the_contracts_body_and_passes_the_rules() {
+        let form = filled();
+        assert!(form.check(None).errors().is_empty());
+        assert_eq!(
+            form.body(),
+            json!({"phoneName": "John", "countryCode": "+64", "areaCode": "09",
+                   "phoneNumber": "264 5555", "phoneType": "home", "isPrimary": false})
+        );
+    }
+
+    #[test]
+    fn an_empty_form_has_the_providers_messages_at_each_field() {
+        let problems = Problems::errors_of(&PhoneForm::default().check(None));
+        assert_eq!(problems.of("phoneName"), ["PhoneName is required."]);
+        assert_eq!(problems.of("phoneNumber"), ["PhoneNumber is required."]);
+        assert_eq!(problems.of("phoneType"), ["PhoneType is required."]);
+        assert_eq!(problems.of("countryCode"), [] as [String; 0]);
+        assert_eq!(problems.all().len(), 3);
+    }
+
+    #[test]
+    fn a_server_400_lands_on_its_fields_and_unknown_fields_on_the_form() {
+        let body = ErrorBody {
+            error_code: Some("validation".to_owned()),
+            message: "Unable to process request due to validation errors.".to_owned(),
+            errors: vec![
+                FieldMessage {
+                    field: "phoneNumber".to_owned(),
+                    message: "PhoneNumber provided already exists.".to_owned(),
+                },
+                FieldMessage {
+                    field: "body".to_owned(),
+                    message: "Body is not valid JSON.".to_owned(),
+                },
+            ],
+        };
+        let problems = Problems::from_server(&body);
+        assert_eq!(
+            problems.of("phoneNumber"),
+            ["PhoneNumber provided already exists."]
+        );
+        assert_eq!(element_id("phoneNumber"), "phone-number");
+        assert_eq!(element_id("body"), "phone-form");
+    }
+
+    #[test]
+    fn warnings_are_kept_apart_from_errors() {
+        let form = PhoneForm {
+            phone_type: "mobile".to_owned(),
+            ..filled()
+        };
+        let validation = form.check(None);
+        assert!(Problems::errors_of(&validation).is_empty());
+        assert_eq!(
+            Problems::warnings_of(&validation).of("phoneType"),
+            ["PhoneType mobile does not match a landline."]
+        );
+    }
+
+    #[test]
+    fn a_saved_number_fills_the_form_as_it_was_saved() {
+        let saved: PhoneNumberResource = serde_json::from_value(json!({
+            "phoneNumberId": "12", "phoneName": "John", "countryCode": "+61", "areaCode": "",
+            "phoneNumber": "0412 345 678", "phoneType": "mobile", "isPrimary": true
+        }))
+        .unwrap();
+        let form = PhoneForm::from_saved(&saved);
+        assert_eq!((form.country_code.as_str(), form.is_primary), ("+61", true));
+        assert!(form.check(Some("12")).errors().is_empty());
+    }
+}

@@ -1,0 +1,156 @@
+//! A customer (`/customers/{customerId}`): who they are and every phone number, with the
+//! actions to add, edit, delete and make primary. The list is fetched again after every change,
+//! so it always shows the server's truth.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use phone_model::{CustomerResource, PhoneNumberResource};
+
+use super::not_found::NoSuchCustomer;
+use crate::{
+    api::{self, ApiError},
+    components::{
+        delete_dialog::DeleteDialog,
+        phone_number_list::PhoneNumberList,
+        problem::{Loading, Problem},
+    },
+    display::describe,
+    form::PhoneForm,
+    notice::{Notice, NoticeArea},
+};
+
+#[component]
+pub fn CustomerPage() -> impl IntoView {
+    let params = use_params_map();
+    let customer_id = Memo::new(move |_| params.with(|p| p.get("customer_id").unwrap_or_default()));
+    let customer = LocalResource::new(move || {
+        let id = customer_id.get();
+        async move { api::customer(&id).await }
+    });
+
+    view! {
+        <NoticeArea />
+        <Transition fallback=|| view! { <Loading what="the customer" /> }>
+            {move || Suspend::new(async move {
+                match customer.await {
+                    Ok(customer) => view! { <CustomerDetails customer=customer /> }.into_any(),
+                    Err(error) if error.is_not_found() => {
+                        view! { <NoSuchCustomer customer_id=customer_id.get_untracked() /> }.into_any()
+                    }
+                    Err(error) => view! { <Problem error=error retry=Callback::new(move |()| customer.refetch()) /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Who the customer is, and their numbers.
+#[component]
+fn CustomerDetails(customer: CustomerResource) -> impl IntoView {
+    let customer_id = customer.customer_id.clone();
+    let numbers = LocalResource::new({
+        let id = customer_id.clone();
+        move || {
+            let id = id.clone();
+            async move { api::phone_numbers(&id).await }
+        }
+    });
+    let notice = Notice::get();
+    let to_delete = RwSignal::new(None::<PhoneNumberResource>);
+    let change_error = RwSignal::new(None::<ApiError>);
+
+    // Both changes reload the list afterwards, whatever happened: the server has the truth.
+    let make_primary = Action::new_local({
+        let id = customer_id.clone();
+        move |number: &PhoneNumberResource| {
+            let (id, number) = (id.clone(), number.clone());
+            async move {
+                let body = PhoneForm {
+                    is_primary: true,
+                    ..PhoneForm::from_saved(&number)
+                }
+                .body();
+                let result =
+                    api::update_phone_number(&id, number.phone_number_id.as_str(), &body).await;
+                (number, result.map(|_| ()))
+            }
+        }
+    });
+    let delete = Action::new_local({
+        let id = customer_id.clone();
+        move |number: &PhoneNumberResource| {
+            let (id, number) = (id.clone(), number.clone());
+            async move {
+                let result = api::delete_phone_number(&id, number.phone_number_id.as_str()).await;
+                (number, result)
+            }
+        }
+    });
+    for (action, done) in [
+        (make_primary, "is now the primary number."),
+        (delete, "was deleted."),
+    ] {
+        Effect::new(move |_| {
+            if let Some((number, result)) = action.value().get() {
+                match result {
+                    Ok(()) => {
+                        change_error.set(None);
+                        notice.set(format!("{} {done}", capitalise(&describe(&number))));
+                    }
+                    Err(error) => change_error.set(Some(error)),
+                }
+                numbers.refetch();
+            }
+        });
+    }
+    let busy = Signal::derive(move || make_primary.pending().get() || delete.pending().get());
+    let add_href = format!("/customers/{customer_id}/phone-numbers/new");
+    let full_name = format!("{} {}", customer.first_name, customer.last_name);
+
+    view! {
+        <section class="card" aria-labelledby="customer-name">
+            <p class="breadcrumb"><a href="/">"Find a customer"</a></p>
+            <h1 id="customer-name" data-testid="customer-name">{full_name.trim().to_owned()}</h1>
+            <dl class="facts">
+                <dt>"Customer id"</dt><dd data-testid="customer-id">{customer.customer_id.clone()}</dd>
+                <dt>"External reference"</dt>
+                <dd>{if customer.external_reference.is_empty() { "—".to_owned() } else { customer.external_reference.clone() }}</dd>
+                <dt>"Business"</dt><dd>{format!("{} ({})", customer.business.name, customer.business.business_id)}</dd>
+            </dl>
+        </section>
+        <section class="card" aria-labelledby="numbers-title">
+            <div class="card__header">
+                <h2 id="numbers-title">"Phone numbers"</h2>
+                <a class="button" href=add_href data-testid="add-number">"Add a number"</a>
+            </div>
+            {move || change_error.get().map(|error| view! { <Problem error=error /> })}
+            <Transition fallback=|| view! { <Loading what="phone numbers" /> }>
+                {
+                    let customer_id = customer_id.clone();
+                    move || {
+                        let customer_id = customer_id.clone();
+                        Suspend::new(async move {
+                            match numbers.await {
+                                Ok(list) => view! {
+                                    <PhoneNumberList customer_id=customer_id numbers=list busy=busy
+                                        on_make_primary=Callback::new(move |n| { make_primary.dispatch(n); })
+                                        on_delete=Callback::new(move |n| to_delete.set(Some(n))) />
+                                }.into_any(),
+                                Err(error) => view! { <Problem error=error retry=Callback::new(move |()| numbers.refetch()) /> }.into_any(),
+                            }
+                        })
+                    }
+                }
+            </Transition>
+        </section>
+        <DeleteDialog number=to_delete on_confirm=Callback::new(move |n| { delete.dispatch(n); }) />
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,6 @@
+//! One route per file, and the page for routes that do not exist.
+
+pub mod customer;
+pub mod find_customer;
+pub mod not_found;
+pub mod phone_number;

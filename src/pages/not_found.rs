@@ -1,0 +1,24 @@
+//! The page for a URL the app does not have.
+
+use leptos::prelude::*;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! {
+        <section class="card" data-testid="not-found">
+            <h1>"Page not found"</h1>
+            <p>"There is no page at this address. Check it, or "<a href="/">"find a customer"</a>"."</p>
+        </section>
+    }
+}
+
+/// The page for a customer id that names nobody.
+#[component]
+pub fn NoSuchCustomer(customer_id: String) -> impl IntoView {
+    view! {
+        <section class="card" data-testid="no-such-customer">
+            <h1>"No such customer"</h1>
+            <p>{format!("No customer has the id {customer_id}. ")}<a href="/">"Find a customer"</a>" by name, id or reference."</p>
+        </section>
+    }
+}
