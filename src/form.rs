@@ -81,14 +81,14 @@ impl PhoneForm {
     }
 }
 
-/// The form's fields, in the order they appear and the provider lists them, with the id of the
-/// element each is typed into.
+/// The form's fields, in the order they appear — the order the provider lists its messages
+/// in, so the error summary reads top to bottom — with the id of the element of each.
 pub const FIELDS: [(Field, &str); 6] = [
     (Field::PhoneName, "phone-name"),
-    (Field::PhoneType, "phone-type"),
     (Field::CountryCode, "country-code"),
     (Field::AreaCode, "area-code"),
     (Field::PhoneNumber, "phone-number"),
+    (Field::PhoneType, "phone-type"),
     (Field::IsPrimary, "is-primary"),
 ];
 

@@ -1,31 +1,64 @@
-//! The app mounted in a real browser (headless Chromium through wasm-bindgen-test-runner).
+//! The app's pieces mounted in a real browser (headless Chromium, wasm-bindgen-test): the
+//! form's messages, the error summary, a server 400 on the fields, the list with its primary
+//! marker, and the delete dialog.
 #![cfg(target_arch = "wasm32")]
 
+use std::{cell::RefCell, rc::Rc};
+
 use leptos::{mount::mount_to, prelude::*, task::tick};
-use phonedesk::App;
+use phone_model::{ErrorBody, FieldMessage, PhoneNumberResource};
+use phonedesk::{
+    App,
+    api::ApiError,
+    components::{
+        delete_dialog::DeleteDialog, phone_number_form::PhoneNumberForm,
+        phone_number_list::PhoneNumberList,
+    },
+    form::PhoneForm,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{HtmlElement, HtmlInputElement};
+use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts the app into a fresh element of the page and returns that element.
-fn mount_app() -> HtmlElement {
-    let document = document();
-    let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&root).unwrap();
-    mount_to(root.clone(), App).forget();
+/// A fresh element of the page to mount into.
+fn root() -> HtmlElement {
+    let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&root).unwrap();
     root
 }
 
-fn by_test_id<T: JsCast>(root: &HtmlElement, id: &str) -> T {
-    root.query_selector(&format!("[data-testid={id}]"))
+fn find<T: JsCast>(root: &HtmlElement, test_id: &str) -> Option<T> {
+    root.query_selector(&format!("[data-testid={test_id}]"))
         .unwrap()
-        .unwrap_or_else(|| panic!("no element with data-testid={id}"))
-        .unchecked_into()
+        .map(JsCast::unchecked_into)
 }
 
-/// Types `text` into an input the way a person does: the value changes, then `input` fires.
+#[track_caller]
+fn get<T: JsCast>(root: &HtmlElement, test_id: &str) -> T {
+    find(root, test_id).unwrap_or_else(|| panic!("no element with data-testid={test_id}"))
+}
+
+fn text(root: &HtmlElement, test_id: &str) -> String {
+    get::<HtmlElement>(root, test_id)
+        .text_content()
+        .unwrap_or_default()
+}
+
+/// Lets effects, actions and animation frames run.
+async fn settle() {
+    for _ in 0..3 {
+        tick().await;
+        let wait = js_sys::Promise::new(&mut |resolve, _| {
+            window()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
+                .unwrap();
+        });
+        wasm_bindgen_futures::JsFuture::from(wait).await.unwrap();
+    }
+}
+
 fn type_into(input: &HtmlInputElement, text: &str) {
     input.set_value(text);
     input
@@ -33,28 +66,315 @@ fn type_into(input: &HtmlInputElement, text: &str) {
         .unwrap();
 }
 
-#[wasm_bindgen_test]
-async fn the_app_shows_the_product_name() {
-    let root = mount_app();
-    let name: HtmlElement = by_test_id(&root, "product-name");
-    assert_eq!(name.text_content().as_deref(), Some("Phonedesk"));
+fn leave(element: &HtmlElement) {
+    element
+        .dispatch_event(&web_sys::FocusEvent::new("blur").unwrap())
+        .unwrap();
+}
+
+fn choose(select: &HtmlSelectElement, value: &str) {
+    select.set_value(value);
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+}
+
+fn submit(root: &HtmlElement) {
+    get::<HtmlElement>(root, "save").click();
+}
+
+/// Mounts the form for a new number; `answer` is what saving returns. Returns the root and
+/// the forms that were saved.
+fn mount_form(answer: Result<(), ApiError>) -> (HtmlElement, Rc<RefCell<Vec<PhoneForm>>>) {
+    let root = root();
+    let saved = Rc::new(RefCell::new(Vec::new()));
+    let record = Rc::clone(&saved);
+    mount_to(root.clone(), move || {
+        let record = Rc::clone(&record);
+        let answer = answer.clone();
+        let save = Action::new_local(move |form: &PhoneForm| {
+            record.borrow_mut().push(form.clone());
+            let answer = answer.clone();
+            async move { answer }
+        });
+        view! { <PhoneNumberForm initial=PhoneForm::default() editing=None save=save cancel_href="/".to_owned() /> }
+    })
+    .forget();
+    (root, saved)
+}
+
+fn fill_valid(root: &HtmlElement) {
+    type_into(&get(root, "phone-name"), "John");
+    choose(&get(root, "phone-type"), "home");
+    type_into(&get(root, "area-code"), "09");
+    type_into(&get(root, "phone-number"), "264 5555");
 }
 
 #[wasm_bindgen_test]
-async fn a_typed_number_is_judged_by_the_shared_rules() {
-    let root = mount_app();
-    let input: HtmlInputElement = by_test_id(&root, "check-number");
+async fn the_app_shows_the_product_name_and_the_search_box() {
+    let root = root();
+    mount_to(root.clone(), App).forget();
+    settle().await;
+    assert_eq!(text(&root, "product-name"), "Phonedesk");
+    assert!(find::<HtmlInputElement>(&root, "customer-search").is_some());
+}
 
-    type_into(&input, "(09) 264-5555");
-    tick().await;
-    let result: HtmlElement = by_test_id(&root, "check-result");
-    assert_eq!(result.text_content().as_deref(), Some("+64 9 264 5555"));
+#[wasm_bindgen_test]
+async fn submitting_an_empty_form_lists_every_problem_in_a_summary_that_takes_focus() {
+    let (root, saved) = mount_form(Ok(()));
+    assert!(find::<HtmlElement>(&root, "error-summary").is_none());
 
-    type_into(&input, "call me");
-    tick().await;
-    let result: HtmlElement = by_test_id(&root, "check-result");
+    submit(&root);
+    settle().await;
+
+    let summary: HtmlElement = get(&root, "error-summary");
+    let links: Vec<(String, String)> = (0..summary.query_selector_all("a").unwrap().length())
+        .map(|i| {
+            let link: web_sys::Element = summary
+                .query_selector_all("a")
+                .unwrap()
+                .item(i)
+                .unwrap()
+                .unchecked_into();
+            (
+                link.get_attribute("href").unwrap(),
+                link.text_content().unwrap(),
+            )
+        })
+        .collect();
     assert_eq!(
-        result.text_content().as_deref(),
-        Some("PhoneNumber provided is invalid.")
+        links,
+        [
+            (
+                "#phone-name".to_owned(),
+                "PhoneName is required.".to_owned()
+            ),
+            (
+                "#phone-number".to_owned(),
+                "PhoneNumber is required.".to_owned()
+            ),
+            (
+                "#phone-type".to_owned(),
+                "PhoneType is required.".to_owned()
+            ),
+        ]
     );
+    assert_eq!(
+        document().active_element(),
+        Some(summary.clone().unchecked_into::<web_sys::Element>())
+    );
+    assert_eq!(text(&root, "phone-name-error"), "PhoneName is required.");
+    let name: HtmlInputElement = get(&root, "phone-name");
+    assert_eq!(name.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(
+        name.get_attribute("aria-describedby").as_deref(),
+        Some("phone-name-hint phone-name-error")
+    );
+    assert!(
+        saved.borrow().is_empty(),
+        "nothing is saved while the rules fail"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_field_is_checked_when_it_loses_focus_and_then_as_it_changes() {
+    let (root, _) = mount_form(Ok(()));
+    let number: HtmlInputElement = get(&root, "phone-number");
+
+    type_into(&number, "abc");
+    settle().await;
+    assert!(
+        find::<HtmlElement>(&root, "phone-number-error").is_none(),
+        "not while first typing"
+    );
+
+    leave(&number);
+    settle().await;
+    assert_eq!(
+        text(&root, "phone-number-error"),
+        "PhoneNumber provided is invalid."
+    );
+
+    type_into(&number, "021 123 4567");
+    settle().await;
+    assert!(find::<HtmlElement>(&root, "phone-number-error").is_none());
+    assert!(text(&root, "preview").contains("+64 21 123 4567"));
+}
+
+#[wasm_bindgen_test]
+async fn a_valid_form_is_saved_with_what_was_typed() {
+    let (root, saved) = mount_form(Ok(()));
+    fill_valid(&root);
+    submit(&root);
+    settle().await;
+    let saved = saved.borrow();
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0].body()["phoneNumber"], "264 5555");
+}
+
+#[wasm_bindgen_test]
+async fn the_servers_400_lands_on_its_field_and_in_the_summary() {
+    let body = ErrorBody {
+        error_code: Some("validation".to_owned()),
+        message: "Unable to process request due to validation errors.".to_owned(),
+        errors: vec![FieldMessage {
+            field: "phoneNumber".to_owned(),
+            message: "PhoneNumber provided already exists.".to_owned(),
+        }],
+    };
+    let (root, _) = mount_form(Err(ApiError::Invalid(body)));
+    fill_valid(&root);
+    submit(&root);
+    settle().await;
+
+    assert_eq!(
+        text(&root, "phone-number-error"),
+        "PhoneNumber provided already exists."
+    );
+    assert!(text(&root, "error-summary").contains("PhoneNumber provided already exists."));
+    assert_eq!(
+        get::<HtmlInputElement>(&root, "phone-name").value(),
+        "John",
+        "the form keeps what was typed"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_failure_that_is_not_a_400_offers_to_retry_and_keeps_the_form() {
+    let (root, saved) = mount_form(Err(ApiError::Network));
+    fill_valid(&root);
+    submit(&root);
+    settle().await;
+
+    assert!(text(&root, "problem").contains("could not be reached"));
+    assert_eq!(
+        get::<HtmlInputElement>(&root, "phone-number").value(),
+        "264 5555"
+    );
+    get::<HtmlElement>(&root, "retry").click();
+    settle().await;
+    assert_eq!(saved.borrow().len(), 2, "retry saves again");
+}
+
+#[wasm_bindgen_test]
+async fn a_warning_does_not_block_but_asks_once_before_saving() {
+    let (root, saved) = mount_form(Ok(()));
+    fill_valid(&root);
+    choose(&get(&root, "phone-type"), "mobile"); // a landline number
+    submit(&root);
+    settle().await;
+
+    assert_eq!(
+        text(&root, "phone-type-warning"),
+        "PhoneType mobile does not match a landline."
+    );
+    assert!(find::<HtmlElement>(&root, "warnings-confirm").is_some());
+    assert!(saved.borrow().is_empty());
+
+    submit(&root);
+    settle().await;
+    assert_eq!(saved.borrow().len(), 1);
+}
+
+fn numbers() -> Vec<PhoneNumberResource> {
+    serde_json::from_value(serde_json::json!([
+        {"phoneNumberId": "11", "phoneName": "John", "countryCode": "+64", "areaCode": "09",
+         "phoneNumber": "264 5555", "phoneType": "home", "isPrimary": true},
+        {"phoneNumberId": "12", "phoneName": "Office", "countryCode": "+64", "areaCode": "",
+         "phoneNumber": "021 123 4567", "phoneType": "work", "isPrimary": false}
+    ]))
+    .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn the_list_marks_the_one_primary_and_offers_no_delete_for_it() {
+    let root = root();
+    mount_to(root.clone(), || {
+        view! {
+            <PhoneNumberList customer_id="7".to_owned() numbers=numbers() busy=Signal::derive(|| false)
+                on_make_primary=Callback::new(|_| {}) on_delete=Callback::new(|_| {}) />
+        }
+    })
+    .forget();
+    settle().await;
+
+    let items = root
+        .query_selector_all("[data-testid=phone-number]")
+        .unwrap();
+    assert_eq!(items.length(), 2);
+    assert_eq!(
+        root.query_selector_all("[data-testid=primary-marker]")
+            .unwrap()
+            .length(),
+        1
+    );
+    let primary: HtmlElement = items.item(0).unwrap().unchecked_into();
+    assert!(
+        primary
+            .query_selector("[data-testid=primary-marker]")
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        primary
+            .query_selector("[data-testid=delete]")
+            .unwrap()
+            .is_none()
+    );
+    assert!(primary.text_content().unwrap().contains("can't be deleted"));
+    let dial: web_sys::Element = primary
+        .query_selector("[data-testid=dial]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        dial.get_attribute("href").as_deref(),
+        Some("tel:+6492645555")
+    );
+    assert_eq!(dial.text_content().as_deref(), Some("+64 9 264 5555"));
+}
+
+#[wasm_bindgen_test]
+async fn the_delete_dialog_names_the_number_and_only_confirm_deletes() {
+    let root = root();
+    let confirmed = RwSignal::new(Vec::<String>::new());
+    let target = RwSignal::new(None::<PhoneNumberResource>);
+    mount_to(root.clone(), move || {
+        view! {
+            <DeleteDialog number=target on_confirm=Callback::new(move |n: PhoneNumberResource| {
+                confirmed.update(|c| c.push(n.phone_number_id.to_string()));
+            }) />
+        }
+    })
+    .forget();
+    let dialog: web_sys::HtmlDialogElement = get(&root, "delete-dialog");
+    assert!(!dialog.open());
+
+    target.set(Some(numbers()[1].clone()));
+    settle().await;
+    assert!(dialog.open());
+    assert_eq!(
+        text(&root, "delete-description"),
+        "Delete Office's work number +64 21 123 4567? This cannot be undone."
+    );
+    assert!(
+        dialog.contains(
+            document()
+                .active_element()
+                .as_ref()
+                .map(|e| e.unchecked_ref())
+        ),
+        "focus moved in"
+    );
+
+    get::<HtmlElement>(&root, "cancel-delete").click();
+    settle().await;
+    assert!(!dialog.open());
+    assert!(confirmed.get_untracked().is_empty());
+
+    target.set(Some(numbers()[1].clone()));
+    settle().await;
+    get::<HtmlElement>(&root, "confirm-delete").click();
+    settle().await;
+    assert!(!dialog.open());
+    assert_eq!(confirmed.get_untracked(), ["12"]);
 }

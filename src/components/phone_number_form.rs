@@ -146,18 +146,6 @@ pub fn PhoneNumberForm(
                     on:blur=move |_| touch("phoneName") />
             </FormField>
 
-            <FormField id="phone-type" label="Type" errors=type_errors warnings=type_warnings>
-                <select id="phone-type" data-testid="phone-type"
-                    aria-invalid=move || (!type_errors.get().is_empty()).then_some("true")
-                    aria-describedby=move || described_by("phone-type", false, !type_errors.get().is_empty(), !type_warnings.get().is_empty())
-                    prop:value=move || form.with(|f| f.phone_type.clone())
-                    on:change=move |ev| { edit(&|f| f.phone_type = event_target_value(&ev)); touch("phoneType"); }
-                    on:blur=move |_| touch("phoneType")>
-                    <option value="">"Choose a type"</option>
-                    {PhoneType::ALL.into_iter().map(|t| view! { <option value=t.as_str()>{t.label()}</option> }).collect_view()}
-                </select>
-            </FormField>
-
             <div class="field-row">
                 <FormField id="country-code" label="Country code" hint="Type a code or a country; +64 is New Zealand."
                     errors=country_errors warnings=no_warnings>
@@ -201,6 +189,18 @@ pub fn PhoneNumberForm(
                     None => "—".to_owned(),
                 })}
             </p>
+
+            <FormField id="phone-type" label="Type" errors=type_errors warnings=type_warnings>
+                <select id="phone-type" data-testid="phone-type"
+                    aria-invalid=move || (!type_errors.get().is_empty()).then_some("true")
+                    aria-describedby=move || described_by("phone-type", false, !type_errors.get().is_empty(), !type_warnings.get().is_empty())
+                    prop:value=move || form.with(|f| f.phone_type.clone())
+                    on:change=move |ev| { edit(&|f| f.phone_type = event_target_value(&ev)); touch("phoneType"); }
+                    on:blur=move |_| touch("phoneType")>
+                    <option value="">"Choose a type"</option>
+                    {PhoneType::ALL.into_iter().map(|t| view! { <option value=t.as_str()>{t.label()}</option> }).collect_view()}
+                </select>
+            </FormField>
 
             <FormField id="is-primary" label="Primary number"
                 hint=if primary_locked { "This is the primary number. To change that, make another number primary." } else { "The number to try first." }
