@@ -6,7 +6,7 @@ use flate2::{Compression, write::GzEncoder};
 
 use crate::{Result, root};
 
-/// Prints the size of the release app's wasm and JavaScript in `dist/`.
+/// Prints the size of the release app's first load in `dist/`: html, css, js and wasm.
 ///
 /// # Errors
 /// When `dist/` cannot be read.
