@@ -35,6 +35,7 @@
 //! types ([`PhoneNumberResource`], [`ErrorBody`]) are available; without it the rules compile
 //! alone, for the small embeddable module.
 
+mod as_you_type;
 mod country;
 mod customer;
 mod error;
@@ -53,6 +54,7 @@ mod warning;
 #[cfg(feature = "serde")]
 mod wire;
 
+pub use as_you_type::format_as_you_type;
 pub use country::{Country, CountryCode, countries};
 pub use customer::{CUSTOMER_TEXT_MAX, CustomerInput, Located, NewCustomer, validate_new_customer};
 pub use error::ValidationError;

@@ -42,6 +42,14 @@ impl Plan {
         }
     }
 
+    /// The range a number still being typed can grow into: the first whose prefix agrees with
+    /// every digit typed so far, and whose length it has not outgrown.
+    pub(crate) fn range_for_partial(&self, national: &str) -> Option<&'static Range> {
+        self.ranges
+            .iter()
+            .find(|r| national.len() <= r.lengths.1 && prefix_agrees(r.prefix, national))
+    }
+
     /// The range a national significant number falls in, if any.
     pub(crate) fn range_of(&self, national: &str) -> Option<&'static Range> {
         self.ranges.iter().find(|r| {
@@ -72,10 +80,23 @@ impl Range {
 
 /// Whether `digits` starts with `pattern`: literal digits and classes like `[2-79]`.
 fn prefix_matches(pattern: &str, digits: &str) -> bool {
+    compare_prefix(pattern, digits, false)
+}
+
+/// Whether `digits` agrees with `pattern` as far as both go (`"2"` agrees with `"2[0-27-9]"`).
+fn prefix_agrees(pattern: &str, digits: &str) -> bool {
+    compare_prefix(pattern, digits, true)
+}
+
+/// Compares `digits` with `pattern` digit by digit; `short_ok` says whether running out of
+/// digits before the pattern ends still counts as a match.
+fn compare_prefix(pattern: &str, digits: &str, short_ok: bool) -> bool {
     let mut digits = digits.bytes();
     let mut pattern = pattern.bytes();
     while let Some(p) = pattern.next() {
-        let Some(d) = digits.next() else { return false };
+        let Some(d) = digits.next() else {
+            return short_ok;
+        };
         let matched = if p == b'[' {
             let mut class = Vec::new();
             for c in pattern.by_ref() {

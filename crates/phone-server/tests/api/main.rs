@@ -9,3 +9,4 @@ mod persistence;
 mod phone_numbers;
 mod races;
 mod server;
+mod shared_cases;

@@ -1,0 +1,78 @@
+//! Formatting a number while it is being typed, for an input that shows `021 123 4` as the
+//! person types `0211234`.
+
+use crate::{CountryCode, plan::Plan, text::digits_of};
+
+/// The partial number `text`, grouped as its country writes such numbers: nationally
+/// (`09 264 5`) when typed with the trunk 0 or without a `+`, internationally (`+64 9 264 5`)
+/// when typed with `+` and this country code. Outside the plans here, the digits as typed.
+///
+/// ```
+/// use phone_model::{CountryCode, format_as_you_type};
+/// assert_eq!(format_as_you_type(CountryCode::NZ, "0211234"), "021 123 4");
+/// assert_eq!(format_as_you_type(CountryCode::NZ, "+6492645"), "+64 9 264 5");
+/// assert_eq!(format_as_you_type(CountryCode::AU, "0412345678"), "0412 345 678");
+/// ```
+#[must_use]
+pub fn format_as_you_type(country_code: CountryCode, text: &str) -> String {
+    let international = text.trim_start().starts_with('+');
+    let digits = digits_of(text);
+    let Some(plan) = Plan::of(country_code) else {
+        return if international {
+            format!("+{digits}")
+        } else {
+            digits
+        };
+    };
+    if international {
+        let Some(national) = digits.strip_prefix(country_code.digits()) else {
+            return format!("+{digits}");
+        };
+        return match plan.range_for_partial(national) {
+            Some(range) if !national.is_empty() => {
+                format!("{country_code} {}", range.grouped(national))
+            }
+            _ => format!("{country_code} {national}").trim_end().to_owned(),
+        };
+    }
+    let (trunk, national) = match digits.strip_prefix('0') {
+        Some(rest) => ("0", rest),
+        None => ("", digits.as_str()),
+    };
+    match plan.range_for_partial(national) {
+        Some(range) if !national.is_empty() => format!("{trunk}{}", range.grouped(national)),
+        _ => digits.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_digit_typed_keeps_the_grouping_of_the_finished_number() {
+        let cases = [
+            (CountryCode::NZ, "", ""),
+            (CountryCode::NZ, "0", "0"),
+            (CountryCode::NZ, "09", "09"),
+            (CountryCode::NZ, "092", "09 2"),
+            (CountryCode::NZ, "09264", "09 264"),
+            (CountryCode::NZ, "092645", "09 264 5"),
+            (CountryCode::NZ, "(09) 264-5555", "09 264 5555"),
+            (CountryCode::NZ, "021", "021"),
+            (CountryCode::NZ, "0211234567", "021 123 4567"),
+            (CountryCode::NZ, "0800123456", "0800 123 456"),
+            (CountryCode::NZ, "+64", "+64"),
+            (CountryCode::NZ, "+642112", "+64 21 12"),
+            (CountryCode::AU, "04123", "0412 3"),
+            (CountryCode::AU, "1800123456", "1800 123 456"),
+            (CountryCode::AU, "0298765432", "02 9876 5432"),
+        ];
+        for (code, typed, shown) in cases {
+            assert_eq!(format_as_you_type(code, typed), shown, "{code} {typed:?}");
+        }
+        let uk = CountryCode::new("+44").unwrap();
+        assert_eq!(format_as_you_type(uk, "020 7946"), "0207946");
+        assert_eq!(format_as_you_type(CountryCode::NZ, "+44 20"), "+4420");
+    }
+}

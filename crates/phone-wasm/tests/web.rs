@@ -1,0 +1,257 @@
+//! The exported functions in headless Chromium, called as a page would call them: good input,
+//! bad input of every JavaScript type, and a call after each bad one.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, JSON, Reflect};
+use phone_wasm::{
+    country_codes, format_as_you_type_js, format_phone_number, validate_phone_number,
+};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn js(json: &str) -> JsValue {
+    JSON::parse(json).expect("test JSON parses")
+}
+
+fn member(object: &JsValue, name: &str) -> JsValue {
+    Reflect::get(object, &name.into()).expect("a member")
+}
+
+/// The (field, message) pairs of a list of messages.
+fn pairs(list: &JsValue) -> Vec<(String, String)> {
+    list.dyn_ref::<Array>()
+        .expect("an array")
+        .iter()
+        .map(|m| {
+            (
+                member(&m, "field").as_string().unwrap(),
+                member(&m, "message").as_string().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[track_caller]
+fn assert_still_works() {
+    let result = validate_phone_number(js(
+        r#"{"phoneName":"John","countryCode":"+64","areaCode":"09","phoneNumber":"264 5555","phoneType":"home","isPrimary":true}"#,
+    ))
+    .expect("a good call answers");
+    assert_eq!(member(&result, "valid"), JsValue::TRUE);
+}
+
+#[wasm_bindgen_test]
+fn a_valid_number_is_valid_with_its_forms() {
+    let result = validate_phone_number(js(
+        r#"{"phoneName":"John","countryCode":"+64","phoneNumber":"021 123 4567","phoneType":"Mobile","isPrimary":"true"}"#,
+    ))
+    .unwrap();
+    assert_eq!(member(&result, "valid"), JsValue::TRUE);
+    assert!(pairs(&member(&result, "errors")).is_empty());
+    assert_eq!(
+        member(&result, "e164").as_string().as_deref(),
+        Some("+64211234567")
+    );
+    assert_eq!(
+        member(&result, "national").as_string().as_deref(),
+        Some("021 123 4567")
+    );
+    assert_eq!(
+        member(&result, "international").as_string().as_deref(),
+        Some("+64 21 123 4567")
+    );
+    assert_eq!(
+        member(&result, "telUri").as_string().as_deref(),
+        Some("tel:+64211234567")
+    );
+    assert_eq!(
+        member(&result, "kind").as_string().as_deref(),
+        Some("mobile")
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_module_gives_the_shared_tables_errors_as_the_server_does() {
+    let cases = js(include_str!(
+        "../../phone-model/tests/data/validation-cases.json"
+    ));
+    for case in cases.dyn_ref::<Array>().unwrap().iter() {
+        let name = member(&case, "name").as_string().unwrap();
+        let result = validate_phone_number(member(&case, "body")).unwrap();
+        let expected = pairs(&member(&case, "errors"));
+        assert_eq!(pairs(&member(&result, "errors")), expected, "{name}");
+        assert_eq!(
+            member(&result, "valid").as_bool(),
+            Some(expected.is_empty()),
+            "{name}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn warnings_come_with_fields_and_do_not_invalidate() {
+    let result = validate_phone_number(js(
+        r#"{"phoneName":"John","countryCode":"+64","areaCode":"09","phoneNumber":"264 5555","phoneType":"mobile","isPrimary":true}"#,
+    ))
+    .unwrap();
+    assert_eq!(member(&result, "valid"), JsValue::TRUE);
+    assert_eq!(
+        pairs(&member(&result, "warnings")),
+        [(
+            "phoneType".to_owned(),
+            "PhoneType mobile does not match a landline.".to_owned()
+        )]
+    );
+}
+
+#[wasm_bindgen_test]
+fn anything_that_is_not_an_object_throws_a_clear_error_and_the_module_goes_on() {
+    let not_objects = [
+        JsValue::UNDEFINED,
+        JsValue::NULL,
+        JsValue::from_f64(42.0),
+        JsValue::from_str("09 264 5555"),
+        JsValue::TRUE,
+        Array::new().into(),
+        js_sys::Function::new_no_args("return 1").into(),
+        js_sys::Symbol::for_("phone").into(),
+        js_sys::BigInt::from(7_u32).into(),
+    ];
+    for value in not_objects {
+        let error = validate_phone_number(value.clone()).expect_err("not an object");
+        let error: JsValue = error.into();
+        let message = member(&error, "message").as_string().unwrap();
+        assert!(
+            message.contains("expects an object"),
+            "{value:?}: {message}"
+        );
+        assert_still_works();
+    }
+}
+
+#[wasm_bindgen_test]
+fn odd_members_are_answered_with_errors_and_the_module_goes_on() {
+    let huge = "9".repeat(10 * 1024 * 1024);
+    let bodies = [
+        js(
+            r#"{"phoneName":{"nested":{"deeper":[1,2,3]}},"countryCode":[],"phoneNumber":null,"phoneType":1e308,"isPrimary":{}}"#,
+        ),
+        {
+            let object = js(
+                r#"{"phoneName":"John","countryCode":"+64","phoneType":"home","isPrimary":true}"#,
+            );
+            Reflect::set(&object, &"phoneNumber".into(), &JsValue::from_str(&huge)).unwrap();
+            object
+        },
+        {
+            let object = js(r#"{"phoneName":"John"}"#);
+            Reflect::set(
+                &object,
+                &"phoneNumber".into(),
+                &js_sys::BigInt::from(64_u32).into(),
+            )
+            .unwrap();
+            Reflect::set(&object, &js_sys::Symbol::for_("x").into(), &JsValue::TRUE).unwrap();
+            object
+        },
+    ];
+    for body in bodies {
+        let result = validate_phone_number(body).expect("an object is answered");
+        assert_eq!(member(&result, "valid"), JsValue::FALSE);
+        assert!(!pairs(&member(&result, "errors")).is_empty());
+        assert_still_works();
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_member_that_throws_when_read_becomes_an_error() {
+    let object = js("{}");
+    let getter = js_sys::Function::new_no_args("throw new Error('boom')");
+    let descriptor = js_sys::Object::new();
+    Reflect::set(&descriptor, &"get".into(), &getter).unwrap();
+    Reflect::set(&descriptor, &"enumerable".into(), &JsValue::TRUE).unwrap();
+    js_sys::Object::define_property(
+        object.unchecked_ref::<js_sys::Object>(),
+        &"phoneName".into(),
+        &descriptor,
+    );
+    let error: JsValue = validate_phone_number(object)
+        .expect_err("the getter throws")
+        .into();
+    assert!(
+        member(&error, "message")
+            .as_string()
+            .unwrap()
+            .contains("phoneName")
+    );
+    assert_still_works();
+}
+
+#[wasm_bindgen_test]
+fn format_phone_number_gives_the_forms_or_null() {
+    let forms =
+        format_phone_number("+61".into(), JsValue::UNDEFINED, "0412 345 678".into()).unwrap();
+    assert_eq!(
+        member(&forms, "international").as_string().as_deref(),
+        Some("+61 412 345 678")
+    );
+    assert!(
+        format_phone_number("+64".into(), "".into(), "abc".into())
+            .unwrap()
+            .is_null()
+    );
+    assert!(
+        format_phone_number("+999".into(), "".into(), "264 5555".into())
+            .unwrap()
+            .is_null()
+    );
+    let error: JsValue = format_phone_number(JsValue::from_f64(64.0), "".into(), "1".into())
+        .unwrap_err()
+        .into();
+    assert_eq!(
+        member(&error, "message").as_string().as_deref(),
+        Some("countryCode must be a string")
+    );
+    assert_still_works();
+}
+
+#[wasm_bindgen_test]
+fn format_as_you_type_groups_the_digits_typed_so_far() {
+    assert_eq!(
+        format_as_you_type_js("+64".into(), "0211234".into()).unwrap(),
+        "021 123 4"
+    );
+    assert_eq!(
+        format_as_you_type_js("nowhere".into(), "0211234".into()).unwrap(),
+        "0211234"
+    );
+    assert!(format_as_you_type_js("+64".into(), JsValue::TRUE).is_err());
+    assert_still_works();
+}
+
+#[wasm_bindgen_test]
+fn country_codes_lists_the_providers_table() {
+    let table = country_codes();
+    let rows = table.dyn_ref::<Array>().unwrap();
+    assert!(rows.length() > 200);
+    let nz = rows
+        .iter()
+        .find(|r| member(r, "name").as_string().as_deref() == Some("New Zealand"))
+        .unwrap();
+    assert_eq!(member(&nz, "code").as_string().as_deref(), Some("+64"));
+    let samoa = rows
+        .iter()
+        .find(|r| member(r, "name").as_string().as_deref() == Some("American Samoa"))
+        .unwrap();
+    assert_eq!(pairs_of_strings(&member(&samoa, "areaCodes")), ["684"]);
+}
+
+fn pairs_of_strings(list: &JsValue) -> Vec<String> {
+    list.dyn_ref::<Array>()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_string().unwrap())
+        .collect()
+}
