@@ -2,7 +2,7 @@
 //! demonstration data, on loopback.
 
 use crate::{
-    Result,
+    Result, embed,
     process::{command, run},
     root, tools, trunk,
 };
@@ -14,6 +14,7 @@ use crate::{
 pub(crate) fn run_server() -> Result {
     tools::ensure_web_tools()?;
     trunk::build()?;
+    embed::build()?;
     let port = std::env::var("PORT").unwrap_or_else(|_| "8080".to_owned());
     let address = format!("127.0.0.1:{port}");
     let dist = root().join("dist");

@@ -1,4 +1,4 @@
-//! How big the built app is, raw and compressed, as a browser downloads it.
+//! How big what we ship is, raw and compressed, as a browser downloads it.
 
 use std::{fs, io::Write, path::Path};
 
@@ -11,45 +11,68 @@ use crate::{Result, root};
 /// # Errors
 /// When `dist/` cannot be read.
 pub(crate) fn print_app_sizes() -> Result {
-    let mut total_raw = 0;
-    let mut total_gzip = 0;
-    let mut entries: Vec<_> = fs::read_dir(root().join("dist"))?.collect::<std::io::Result<_>>()?;
-    entries.sort_by_key(fs::DirEntry::file_name);
-    eprintln!("{:<44} {:>10} {:>10}", "release app file", "raw", "gzip -9");
-    for entry in entries {
-        let path = entry.path();
-        let counted = matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("wasm" | "js")
-        );
-        if counted {
-            let (raw, gzip) = raw_and_gzip(&path)?;
-            total_raw += raw;
-            total_gzip += gzip;
-            let name = entry.file_name();
-            eprintln!(
-                "{:<44} {:>10} {:>10}",
-                name.to_string_lossy(),
-                kb(raw),
-                kb(gzip)
-            );
+    let dist = root().join("dist");
+    let mut names: Vec<String> = fs::read_dir(&dist)?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| {
+            [".wasm", ".js", ".css", ".html"]
+                .iter()
+                .any(|ext| name.ends_with(ext))
+        })
+        .collect();
+    names.sort();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    print_sizes(&dist, &names, "first load")
+}
+
+/// Prints raw, gzip (level 9) and brotli (quality 11) sizes of `files` in `folder`, and their
+/// total under `total_label`.
+///
+/// # Errors
+/// When a file cannot be read.
+pub(crate) fn print_sizes(folder: &Path, files: &[&str], total_label: &str) -> Result {
+    let mut total = [0; 3];
+    eprintln!(
+        "{:<44} {:>10} {:>10} {:>10}",
+        "file", "raw", "gzip -9", "brotli 11"
+    );
+    for name in files {
+        let bytes = fs::read(folder.join(name))?;
+        let sizes = [bytes.len(), gzip(&bytes)?, brotli(&bytes)?];
+        for (sum, size) in total.iter_mut().zip(sizes) {
+            *sum += size;
         }
+        eprintln!(
+            "{name:<44} {:>10} {:>10} {:>10}",
+            kb(sizes[0]),
+            kb(sizes[1]),
+            kb(sizes[2])
+        );
     }
     eprintln!(
-        "{:<44} {:>10} {:>10}",
-        "wasm + js",
-        kb(total_raw),
-        kb(total_gzip)
+        "{total_label:<44} {:>10} {:>10} {:>10}",
+        kb(total[0]),
+        kb(total[1]),
+        kb(total[2])
     );
     Ok(())
 }
 
-/// A file's size, and its size gzipped at the best level.
-fn raw_and_gzip(path: &Path) -> Result<(usize, usize)> {
-    let bytes = fs::read(path)?;
-    let mut gzip = GzEncoder::new(Vec::new(), Compression::best());
-    gzip.write_all(&bytes)?;
-    Ok((bytes.len(), gzip.finish()?.len()))
+fn gzip(bytes: &[u8]) -> Result<usize> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    encoder.write_all(bytes)?;
+    Ok(encoder.finish()?.len())
+}
+
+fn brotli(bytes: &[u8]) -> Result<usize> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)?;
+    Ok(out.len())
 }
 
 fn kb(bytes: usize) -> String {

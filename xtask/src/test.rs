@@ -1,7 +1,7 @@
 //! `cargo xtask test`: every check, in the order that fails fastest, as CI runs it.
 
 use crate::{
-    Result,
+    Result, embed,
     process::{Steps, command, run},
     sizes, tools, trunk,
 };
@@ -11,7 +11,7 @@ use crate::{
 /// # Errors
 /// The failing step, by name.
 pub(crate) fn run_all() -> Result {
-    let mut steps = Steps::new(6);
+    let mut steps = Steps::new(7);
     steps.step(
         "tools: wasm32 target, wasm-opt, wasm-bindgen-cli, trunk, chromium",
         || {
@@ -67,8 +67,13 @@ pub(crate) fn run_all() -> Result {
                     "test",
                     "--package",
                     "phonedesk",
+                    "--package",
+                    "phone-wasm",
                     "--target",
                     "wasm32-unknown-unknown",
+                    // The browser tests; phone-wasm's throughput benchmark runs in `embed`.
+                    "--test",
+                    "web",
                 ],
             );
             wasm.env("CHROMEDRIVER", "/usr/bin/chromedriver");
@@ -79,6 +84,10 @@ pub(crate) fn run_all() -> Result {
         trunk::build()?;
         sizes::print_app_sizes()
     })?;
+    steps.step(
+        "embeddable validator (cargo xtask embed): build, size, speed",
+        embed::run_embed,
+    )?;
     steps.finish();
     Ok(())
 }

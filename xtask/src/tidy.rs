@@ -61,3 +61,13 @@ fn the_readme_gives_the_two_commands_and_ci_runs_the_test_command() {
     }
     assert!(read(".ci/run").contains("cargo xtask test"));
 }
+
+#[test]
+fn the_integrator_readme_shows_the_demo_as_it_is() {
+    let demo = read("crates/phone-wasm/module/index.html");
+    let readme = read("crates/phone-wasm/module/README.md");
+    assert!(
+        readme.contains(&demo),
+        "crates/phone-wasm/module/README.md must contain index.html verbatim"
+    );
+}
