@@ -1,11 +1,13 @@
 //! Formatting a number while it is being typed, for an input that shows `021 123 4` as the
 //! person types `0211234`.
 
-use crate::{CountryCode, plan::Plan, text::digits_of};
+use crate::{CountryCode, number::LAYOUT, plan::Plan, text::digits_of};
 
 /// The partial number `text`, grouped as its country writes such numbers: nationally
 /// (`09 264 5`) when typed with the trunk 0 or without a `+`, internationally (`+64 9 264 5`)
 /// when typed with `+` and this country code. Outside the plans here, the digits as typed.
+/// Text with anything but digits and layout characters (an extension, a note, a mistake) is
+/// left as typed, so that nothing a person types disappears under them.
 ///
 /// ```
 /// use phone_model::{CountryCode, format_as_you_type};
@@ -15,6 +17,12 @@ use crate::{CountryCode, plan::Plan, text::digits_of};
 /// ```
 #[must_use]
 pub fn format_as_you_type(country_code: CountryCode, text: &str) -> String {
+    if text
+        .chars()
+        .any(|c| !c.is_ascii_digit() && !LAYOUT.contains(c))
+    {
+        return text.to_owned();
+    }
     let international = text.trim_start().starts_with('+');
     let digits = digits_of(text);
     let Some(plan) = Plan::of(country_code) else {
@@ -71,6 +79,11 @@ mod tests {
         for (code, typed, shown) in cases {
             assert_eq!(format_as_you_type(code, typed), shown, "{code} {typed:?}");
         }
+        assert_eq!(
+            format_as_you_type(CountryCode::NZ, "09 264 5555 ext"),
+            "09 264 5555 ext"
+        );
+        assert_eq!(format_as_you_type(CountryCode::NZ, "abc"), "abc");
         let uk = CountryCode::new("+44").unwrap();
         assert_eq!(format_as_you_type(uk, "020 7946"), "0207946");
         assert_eq!(format_as_you_type(CountryCode::NZ, "+44 20"), "+4420");

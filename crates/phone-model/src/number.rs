@@ -14,7 +14,7 @@ const ALLOWED_PUNCTUATION: &str = " #+-()*_,;:./";
 /// Characters that lay out the dialled part of a number without being dialled. The first
 /// character that is neither a digit nor one of these (a letter, `#`, `*`, `,` …) starts the
 /// text after the number: an extension or a note.
-const LAYOUT: &str = " +-()./";
+pub(crate) const LAYOUT: &str = " +-()./";
 
 /// Country codes whose national numbers keep their leading 0 after the country code (Italy's
 /// `+39 06 …`, San Marino, Côte d'Ivoire, the Republic of the Congo). Everywhere else a leading
