@@ -4,7 +4,9 @@
 //! - `test`: every check CI runs, installing the tools it needs first.
 //! - `serve`: builds the staff app and serves it, with the API, on 127.0.0.1.
 //! - `embed`: builds the embeddable validator and prints its size and speed.
+//! - `screenshots`: runs the end-to-end scenarios and refreshes `docs/screenshots/`.
 
+mod e2e;
 mod embed;
 mod process;
 mod serve;
@@ -20,11 +22,12 @@ use std::{path::PathBuf, process::ExitCode};
 /// What a failed step reports: a sentence for the person at the terminal.
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-const USAGE: &str = "usage: cargo xtask <test | serve | embed>
+const USAGE: &str = "usage: cargo xtask <test | serve | embed | screenshots>
 
   test    format, lint, native tests, browser tests, release build (what CI runs)
   serve   build the staff app and run phone-server with demo data on http://127.0.0.1:8080 (PORT to change)
-  embed   build the embeddable validator into target/embed/ and print its size and speed";
+  embed   build the embeddable validator into target/embed/ and print its size and speed
+  screenshots  run the end-to-end scenarios and copy their pictures into docs/screenshots/";
 
 fn main() -> ExitCode {
     let command = std::env::args().nth(1);
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
         Some("test") => test::run_all(),
         Some("serve") => serve::run_server(),
         Some("embed") => tools::ensure_web_tools().and_then(|()| embed::run_embed()),
+        Some("screenshots") => e2e::screenshots(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

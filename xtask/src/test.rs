@@ -11,7 +11,7 @@ use crate::{
 /// # Errors
 /// The failing step, by name.
 pub(crate) fn run_all() -> Result {
-    let mut steps = Steps::new(7);
+    let mut steps = Steps::new(8);
     steps.step(
         "tools: wasm32 target, wasm-opt, wasm-bindgen-cli, trunk, chromium",
         || {
@@ -56,7 +56,11 @@ pub(crate) fn run_all() -> Result {
         },
     )?;
     steps.step("native tests (cargo test --workspace)", || {
-        run(command("cargo", &["test", "--workspace"]))
+        // The end-to-end tests need the release build: they run last.
+        run(command(
+            "cargo",
+            &["test", "--workspace", "--exclude", "phone-e2e"],
+        ))
     })?;
     steps.step(
         "wasm tests in headless Chromium (cargo test --target wasm32-unknown-unknown)",

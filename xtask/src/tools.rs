@@ -42,14 +42,16 @@ fn ensure_wasm_target() -> Result {
     ))
 }
 
-/// wasm-opt comes from the npm registry's binaryen (pinned in package.json): Debian's
-/// binaryen 108 silently corrupts wasm-bindgen's output.
+/// The npm registry's packages, pinned in package.json: wasm-opt from binaryen (Debian's
+/// binaryen 108 silently corrupts wasm-bindgen's output) and axe-core for the accessibility
+/// checks of the end-to-end tests.
 fn ensure_npm_packages() -> Result {
     let wanted = "version_132";
     if output("wasm-opt", &["--version"]).is_some_and(|v| v.contains(wanted))
         && root().join("node_modules/.bin/wasm-opt").exists()
+        && root().join("node_modules/axe-core/axe.min.js").exists()
     {
-        eprintln!("found wasm-opt {wanted} in node_modules");
+        eprintln!("found wasm-opt {wanted} and axe-core in node_modules");
         return Ok(());
     }
     if output("npm", &["--version"]).is_none() {

@@ -1,0 +1,351 @@
+//! The end-to-end harness: the release-built staff app in headless Chromium (through
+//! chromedriver and WebDriver) against `phone-server` on its own database and port.
+//!
+//! Nothing is left behind, even when a test fails: chromedriver runs in its own process group,
+//! which is killed; the browser session is always closed; the private temporary folder (the
+//! browser profile, the database) is removed.
+
+use std::{
+    future::Future,
+    net::TcpListener as StdListener,
+    os::unix::process::CommandExt,
+    panic::AssertUnwindSafe,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
+use futures::FutureExt;
+use phone_model::PageSize;
+use phone_server::{
+    AppOptions, AppState, app, demo,
+    store::{CustomerFilter, Store},
+};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tokio::task::JoinHandle;
+
+/// What a scenario returns: a failed WebDriver command fails the test with its message.
+pub type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// How long to wait for something to appear.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// The workspace root (this crate is `crates/phone-e2e`).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// One scenario's world: a browser session, the app's address, and the server behind it.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub client: Client,
+    /// `http://127.0.0.1:<port>`
+    pub base: String,
+    lookups: Arc<Store>,
+    server: Arc<Mutex<Option<JoinHandle<()>>>>,
+}
+
+/// Runs a scenario with a fresh server, database, chromedriver and browser, and cleans up
+/// whatever happens.
+///
+/// # Panics
+/// When the scenario fails (its error or panic), or the harness cannot start.
+pub fn run<F, Fut>(scenario: F)
+where
+    F: FnOnce(Ctx) -> Fut,
+    Fut: Future<Output = Result>,
+{
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let folder = tempfile::tempdir().expect("a private temporary folder");
+    let mut driver = Driver::start(&folder).expect("chromedriver starts");
+    let outcome = runtime.block_on(async {
+        let ctx = match start(&folder, &driver).await {
+            Ok(ctx) => ctx,
+            Err(error) => return Err(format!("the harness did not start: {error}")),
+        };
+        let client = ctx.client.clone();
+        let result = AssertUnwindSafe(scenario(ctx.clone())).catch_unwind().await;
+        // Always close the session, whatever the scenario did.
+        let _ = client.close().await;
+        ctx.stop_server();
+        match result {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(error)) => Err(error.to_string()),
+            Err(panic) => Err(panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_else(|| "the scenario panicked".to_owned())),
+        }
+    });
+    runtime.shutdown_timeout(Duration::from_secs(2));
+    driver.stop();
+    drop(folder);
+    if let Err(message) = outcome {
+        panic!("{message}");
+    }
+}
+
+async fn start(folder: &TempDir, driver: &Driver) -> Result<Ctx> {
+    let database = folder.path().join("phonedesk.sqlite3");
+    let store = Store::open(&database)?;
+    demo::seed_if_empty(&store)?;
+    let lookups = Arc::new(Store::open(&database)?);
+    let dist = root().join("dist");
+    if !dist.join("index.html").exists() {
+        return Err(
+            "dist/ has no built app: run `cargo xtask test` (or `trunk build --release`) first"
+                .into(),
+        );
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let service = app(
+        AppState::new(store),
+        &AppOptions {
+            app_dir: Some(dist),
+            ..AppOptions::default()
+        },
+    );
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, service).await;
+    });
+    let capabilities = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1100,900"
+            ]
+        }
+    });
+    let Value::Object(capabilities) = capabilities else {
+        unreachable!("a JSON object literal")
+    };
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&driver.url)
+        .await?;
+    Ok(Ctx {
+        client,
+        base,
+        lookups,
+        server: Arc::new(Mutex::new(Some(server))),
+    })
+}
+
+impl Ctx {
+    /// Opens a path of the app.
+    pub async fn open(&self, path: &str) -> Result {
+        self.client.goto(&format!("{}{path}", self.base)).await?;
+        Ok(())
+    }
+
+    /// Waits for the element with this `data-testid`.
+    pub async fn find(&self, test_id: &str) -> Result<Element> {
+        Ok(self
+            .client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(&format!("[data-testid={test_id}]")))
+            .await?)
+    }
+
+    /// Every element with this `data-testid` now.
+    pub async fn all(&self, test_id: &str) -> Result<Vec<Element>> {
+        Ok(self
+            .client
+            .find_all(Locator::Css(&format!("[data-testid={test_id}]")))
+            .await?)
+    }
+
+    /// The text of the element with this `data-testid`.
+    pub async fn text(&self, test_id: &str) -> Result<String> {
+        Ok(self.find(test_id).await?.text().await?)
+    }
+
+    /// Waits until the element's text contains `expected`, and returns the text.
+    pub async fn wait_for_text(&self, test_id: &str, expected: &str) -> Result<String> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let text = match self
+                .client
+                .find(Locator::Css(&format!("[data-testid={test_id}]")))
+                .await
+            {
+                Ok(element) => element.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if text.contains(expected) {
+                return Ok(text);
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "[data-testid={test_id}] never said {expected:?}; it says {text:?}"
+                )
+                .into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until `condition` holds.
+    pub async fn wait_until<F, Fut>(&self, what: &str, mut condition: F) -> Result
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<bool>>,
+    {
+        let deadline = Instant::now() + PATIENCE;
+        while !condition().await? {
+            if Instant::now() > deadline {
+                return Err(format!("timed out waiting until {what}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Ok(())
+    }
+
+    /// Replaces the text of an input, as a person selecting all and typing would.
+    pub async fn fill(&self, test_id: &str, text: &str) -> Result {
+        let input = self.find(test_id).await?;
+        input.clear().await?;
+        input.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Chooses an option of a select by its value.
+    pub async fn choose(&self, test_id: &str, value: &str) -> Result {
+        let select = self.find(test_id).await?;
+        select.select_by_value(value).await?;
+        Ok(())
+    }
+
+    /// The customer id of the demo customer with this first name.
+    pub fn customer_id(&self, first_name: &str) -> Result<String> {
+        let filter = CustomerFilter {
+            search: Some(first_name.to_owned()),
+            ..CustomerFilter::default()
+        };
+        let page = self.lookups.customers(&filter, 0, PageSize::MAX)?;
+        Ok(page
+            .items
+            .into_iter()
+            .next()
+            .ok_or("no such demo customer")?
+            .customer_id)
+    }
+
+    /// Stops the server: it answers nothing more.
+    pub fn stop_server(&self) {
+        if let Some(server) = self
+            .server
+            .lock()
+            .expect("no test panics holding the server")
+            .take()
+        {
+            server.abort();
+        }
+    }
+
+    /// Saves a PNG of the page as `target/screenshots/<name>.png`.
+    pub async fn screenshot(&self, name: &str) -> Result {
+        let png = self.client.screenshot().await?;
+        let folder = root().join("target/screenshots");
+        std::fs::create_dir_all(&folder)?;
+        std::fs::write(folder.join(format!("{name}.png")), png)?;
+        Ok(())
+    }
+
+    /// Runs axe-core (from the npm registry, in `node_modules/`) on the page and returns its
+    /// violations, one line each.
+    pub async fn accessibility_violations(&self) -> Result<Vec<String>> {
+        let axe = std::fs::read_to_string(root().join("node_modules/axe-core/axe.min.js"))
+            .map_err(|e| format!("axe-core is missing (npm ci installs it): {e}"))?;
+        self.client.execute(&axe, vec![]).await?;
+        let found = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] })
+                    .then(r => done(r.violations.map(v =>
+                        `${v.id}: ${v.help} — ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)))
+                    .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await?;
+        Ok(serde_json::from_value(found)?)
+    }
+}
+
+/// chromedriver in a process group of its own, with a private TMPDIR.
+#[derive(Debug)]
+struct Driver {
+    child: Child,
+    url: String,
+    stopped: bool,
+}
+
+impl Driver {
+    fn start(folder: &TempDir) -> std::io::Result<Self> {
+        let port = StdListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let tmp = folder.path().join("tmp");
+        std::fs::create_dir_all(&tmp)?;
+        let child = Command::new("/usr/bin/chromedriver")
+            .arg(format!("--port={port}"))
+            .env("TMPDIR", &tmp)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()?;
+        let driver = Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            stopped: false,
+        };
+        let deadline = Instant::now() + PATIENCE;
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                return Err(std::io::Error::other("chromedriver did not listen"));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(driver)
+    }
+
+    /// Kills chromedriver and every browser process it started (its whole process group).
+    fn stop(&mut self) {
+        if std::mem::replace(&mut self.stopped, true) {
+            return;
+        }
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.child.wait();
+        // The browser's processes die a moment later; wait for the group to be gone, so that
+        // nothing of this test outlives it.
+        let deadline = Instant::now() + PATIENCE;
+        while Instant::now() < deadline
+            && Command::new("kill")
+                .args(["-0", "--", &group])
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

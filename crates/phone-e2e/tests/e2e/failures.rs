@@ -1,0 +1,74 @@
+//! Unsaved changes are never lost silently, and a server that goes away is said plainly.
+
+use phone_e2e::run;
+
+#[test]
+fn leaving_a_changed_form_asks_first_and_cancelling_keeps_the_text() {
+    run(|ctx| async move {
+        let customer = ctx.customer_id("Sophie")?;
+        ctx.open(&format!("/customers/{customer}")).await?;
+        ctx.all("edit").await.map(|_| ())?;
+        ctx.find("edit").await?.click().await?;
+        ctx.find("phone-form").await?;
+        ctx.fill("phone-name", "Sophie, changed").await?;
+
+        ctx.find("cancel").await?.click().await?;
+        let question = ctx.client.get_alert_text().await?;
+        assert!(question.contains("unsaved changes"), "{question}");
+        ctx.client.dismiss_alert().await?;
+
+        assert!(
+            ctx.client
+                .current_url()
+                .await?
+                .path()
+                .contains("/phone-numbers/")
+        );
+        assert_eq!(
+            ctx.find("phone-name")
+                .await?
+                .prop("value")
+                .await?
+                .as_deref(),
+            Some("Sophie, changed")
+        );
+        Ok(())
+    });
+}
+
+#[test]
+fn a_save_while_the_server_is_down_offers_to_retry_and_keeps_the_form() {
+    run(|ctx| async move {
+        let customer = ctx.customer_id("Hemi")?;
+        ctx.open(&format!("/customers/{customer}/phone-numbers/new"))
+            .await?;
+        ctx.find("phone-form").await?;
+        ctx.fill("phone-name", "Hemi at work").await?;
+        ctx.fill("area-code", "06").await?;
+        ctx.fill("phone-number", "835 9999").await?;
+        ctx.choose("phone-type", "work").await?;
+
+        ctx.stop_server();
+        ctx.find("save").await?.click().await?;
+
+        ctx.wait_for_text("problem", "could not be reached").await?;
+        ctx.find("retry").await?;
+        assert_eq!(
+            ctx.find("phone-number")
+                .await?
+                .prop("value")
+                .await?
+                .as_deref(),
+            Some("835 9999")
+        );
+        assert_eq!(
+            ctx.find("phone-name")
+                .await?
+                .prop("value")
+                .await?
+                .as_deref(),
+            Some("Hemi at work")
+        );
+        Ok(())
+    });
+}

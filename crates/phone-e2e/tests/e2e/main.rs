@@ -1,0 +1,9 @@
+//! The staff workflows in headless Chromium against the real server, as staff do them.
+//! Each scenario has its own server, database, chromedriver and browser (see the harness).
+
+mod accessibility;
+mod deleting;
+mod embed;
+mod failures;
+mod keyboard;
+mod workflows;

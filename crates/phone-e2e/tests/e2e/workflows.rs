@@ -1,0 +1,139 @@
+//! The provider's two workflows: find the customer and add a number; find the customer and
+//! update a number.
+
+use phone_e2e::{Ctx, Result, run};
+
+/// Opens the first customer found for `name` from the search page.
+async fn find_customer(ctx: &Ctx, name: &str) -> Result {
+    ctx.open("/").await?;
+    ctx.fill("customer-search", name).await?;
+    ctx.find("customer-link").await?.click().await?;
+    ctx.find("customer-name").await?;
+    Ok(())
+}
+
+#[test]
+fn adding_a_number_shows_every_mistake_then_saves_it_for_good() {
+    run(|ctx| async move {
+        ctx.open("/").await?;
+        ctx.fill("customer-search", "Aroha").await?;
+        ctx.wait_for_text("customer-results", "Aroha Ngata").await?;
+        ctx.screenshot("search").await?;
+        ctx.find("customer-link").await?.click().await?;
+        ctx.wait_for_text("customer-name", "Aroha Ngata").await?;
+        ctx.screenshot("customer").await?;
+        ctx.find("add-number").await?.click().await?;
+
+        // Mistakes: no contact name, a letters-only number, a fifth digit in the country code.
+        ctx.fill("country-code", "+6412").await?;
+        ctx.fill("phone-number", "call me").await?;
+        ctx.choose("phone-type", "work").await?;
+        ctx.find("save").await?.click().await?;
+        let summary = ctx
+            .wait_for_text("error-summary", "There is a problem")
+            .await?;
+        for message in [
+            "PhoneName is required.",
+            "CountryCode must not exceed 4 characters.",
+            "PhoneNumber provided is invalid.",
+        ] {
+            assert!(
+                summary.contains(message),
+                "summary lacks {message:?}: {summary}"
+            );
+        }
+        assert_eq!(
+            ctx.text("phone-name-error").await?,
+            "PhoneName is required."
+        );
+        assert_eq!(
+            ctx.text("country-code-error").await?,
+            "CountryCode must not exceed 4 characters."
+        );
+        assert_eq!(
+            ctx.text("phone-number-error").await?,
+            "PhoneNumber provided is invalid."
+        );
+        ctx.screenshot("add-with-errors").await?;
+
+        // Fixed and saved.
+        ctx.fill("phone-name", "Aroha at work").await?;
+        ctx.fill("country-code", "+64").await?;
+        ctx.fill("area-code", "09").await?;
+        ctx.fill("phone-number", "555 1234").await?;
+        ctx.find("save").await?.click().await?;
+        ctx.wait_for_text("notice", "The number was added.").await?;
+        ctx.wait_for_text("phone-numbers", "+64 9 555 1234").await?;
+
+        ctx.client.refresh().await?;
+        ctx.wait_for_text("phone-numbers", "+64 9 555 1234").await?;
+        Ok(())
+    });
+}
+
+#[test]
+fn updating_a_number_to_primary_leaves_exactly_one_primary() {
+    run(|ctx| async move {
+        let customer = ctx.customer_id("Liam")?;
+        ctx.open(&format!("/customers/{customer}")).await?;
+        let numbers = ctx.find("phone-numbers").await?;
+        assert_eq!(ctx.all("primary-marker").await?.len(), 1);
+        let first_primary = ctx.all("phone-number").await?[0].attr("data-id").await?;
+
+        // Edit the second number: a new contact name, and make it primary.
+        ctx.all("edit").await?[1].click().await?;
+        ctx.find("phone-form").await?;
+        ctx.screenshot("edit").await?;
+        ctx.fill("phone-name", "Liam (mobile)").await?;
+        ctx.find("is-primary").await?.click().await?;
+        ctx.find("save").await?.click().await?;
+        ctx.wait_for_text("notice", "The number was saved.").await?;
+        drop(numbers);
+
+        ctx.wait_for_text("phone-numbers", "Liam (mobile)").await?;
+        let items = ctx.all("phone-number").await?;
+        let mut primaries = Vec::new();
+        for item in &items {
+            if item
+                .find(fantoccini::Locator::Css("[data-testid=primary-marker]"))
+                .await
+                .is_ok()
+            {
+                primaries.push(item.text().await?);
+            }
+        }
+        assert_eq!(primaries.len(), 1, "{primaries:?}");
+        assert!(primaries[0].contains("Liam (mobile)"));
+        for item in &items {
+            if item.attr("data-id").await? == first_primary {
+                assert!(
+                    item.find(fantoccini::Locator::Css("[data-testid=primary-marker]"))
+                        .await
+                        .is_err()
+                );
+            }
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn the_servers_already_exists_lands_at_the_number_field() {
+    run(|ctx| async move {
+        find_customer(&ctx, "John").await?;
+        ctx.find("add-number").await?.click().await?;
+        ctx.fill("phone-name", "John again").await?;
+        ctx.fill("area-code", "09").await?;
+        ctx.fill("phone-number", "264 5555").await?; // John's home number
+        ctx.choose("phone-type", "home").await?;
+        ctx.find("save").await?.click().await?;
+        ctx.wait_for_text("phone-number-error", "PhoneNumber provided already exists.")
+            .await?;
+        assert!(
+            ctx.text("error-summary")
+                .await?
+                .contains("PhoneNumber provided already exists.")
+        );
+        Ok(())
+    });
+}

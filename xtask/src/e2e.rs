@@ -1,0 +1,48 @@
+//! The end-to-end scenarios (`crates/phone-e2e`), and `cargo xtask screenshots`, which runs
+//! them to refresh the README's pictures.
+
+use std::fs;
+
+use crate::{
+    Result, embed,
+    process::{command, run},
+    root, tools, trunk,
+};
+
+/// Runs the scenarios against what is in `dist/` (the release app, with the validator's demo).
+///
+/// # Errors
+/// When a scenario fails.
+pub(crate) fn run_e2e() -> Result {
+    // Two at a time: each scenario runs a browser, and the machine has two cores.
+    let mut e2e = command(
+        "cargo",
+        &["test", "--package", "phone-e2e", "--", "--test-threads=2"],
+    );
+    e2e.env("CHROMEDRIVER", "/usr/bin/chromedriver");
+    run(e2e)
+}
+
+/// Builds everything, runs the scenarios, and copies the pictures they took into
+/// `docs/screenshots/`.
+///
+/// # Errors
+/// When a build or a scenario fails, or the pictures cannot be copied.
+pub(crate) fn screenshots() -> Result {
+    tools::ensure_web_tools()?;
+    trunk::build()?;
+    embed::build()?;
+    let taken = root().join("target/screenshots");
+    if taken.exists() {
+        fs::remove_dir_all(&taken)?;
+    }
+    run_e2e()?;
+    let docs = root().join("docs/screenshots");
+    fs::create_dir_all(&docs)?;
+    for entry in fs::read_dir(&taken)? {
+        let entry = entry?;
+        fs::copy(entry.path(), docs.join(entry.file_name()))?;
+        eprintln!("docs/screenshots/{}", entry.file_name().to_string_lossy());
+    }
+    Ok(())
+}
