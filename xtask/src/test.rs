@@ -1,7 +1,7 @@
 //! `cargo xtask test`: every check, in the order that fails fastest, as CI runs it.
 
 use crate::{
-    Result, embed,
+    Result, e2e, embed,
     process::{Steps, command, run},
     sizes, tools, trunk,
 };
@@ -91,6 +91,10 @@ pub(crate) fn run_all() -> Result {
     steps.step(
         "embeddable validator (cargo xtask embed): build, size, speed",
         embed::run_embed,
+    )?;
+    steps.step(
+        "end to end: the release app in headless Chromium against phone-server",
+        e2e::run_e2e,
     )?;
     steps.finish();
     Ok(())
