@@ -9,6 +9,7 @@ mod cursor;
 pub mod demo;
 mod error;
 mod extract;
+mod headers;
 mod openapi;
 pub mod routes;
 pub mod store;
@@ -30,10 +31,12 @@ use axum::{
     routing::get,
 };
 use phone_model::Refusal;
+use tower::ServiceBuilder;
 use tower_http::{
     cors::{AllowOrigin, CorsLayer},
     request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     services::{ServeDir, ServeFile},
+    set_header::SetResponseHeaderLayer,
     trace::TraceLayer,
 };
 
@@ -75,6 +78,10 @@ pub fn app(state: AppState, options: &AppOptions) -> Router {
             .expect("the generated document serialises"),
     );
     let api = api
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .route(
             "/openapi.json",
             get(move || async move { ([(header::CONTENT_TYPE, "application/json")], openapi) }),
@@ -94,12 +101,27 @@ pub fn app(state: AppState, options: &AppOptions) -> Router {
         .with_state(state);
     let router = match &options.app_dir {
         // Unknown paths outside the API are app routes: the app's index.html answers them.
-        Some(dir) => router
-            .fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))),
+        // Its pages carry the Content Security Policy, which allows their inline loaders by hash.
+        Some(dir) => router.fallback_service(
+            ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CONTENT_SECURITY_POLICY,
+                    headers::content_security_policy(dir),
+                ))
+                .service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))),
+        ),
         None => router.fallback(|| async { ApiError::Refused(Refusal::NotFound) }),
     };
     let request_id = HeaderName::from_static("x-request-id");
     router
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
             let id = request

@@ -72,3 +72,45 @@ fn a_save_while_the_server_is_down_offers_to_retry_and_keeps_the_form() {
         Ok(())
     });
 }
+
+#[test]
+fn a_stored_script_in_a_contact_name_is_shown_as_text_and_never_runs() {
+    run(|ctx| async move {
+        let customer = ctx.customer_id("Isla")?;
+        // Within the 50 characters a contact name may have.
+        let name = "<img src=x onerror=window.pwned=1><b>Isla</b>";
+        ctx.open(&format!("/customers/{customer}/phone-numbers/new"))
+            .await?;
+        ctx.find("phone-form").await?;
+        ctx.fill("phone-name", name).await?;
+        ctx.fill("area-code", "09").await?;
+        ctx.fill("phone-number", "555 7777").await?;
+        ctx.choose("phone-type", "work").await?;
+        ctx.find("save").await?.click().await?;
+        ctx.wait_for_text("notice", "The number was added.").await?;
+
+        ctx.client.refresh().await?;
+        ctx.wait_for_text("phone-numbers", name).await?;
+        let pwned = ctx
+            .client
+            .execute("return window.pwned === undefined;", vec![])
+            .await?;
+        assert_eq!(pwned, serde_json::json!(true), "the stored markup ran");
+        // And the policy itself refuses inline handlers, should markup ever reach the page.
+        let blocked = ctx
+            .client
+            .execute_async(
+                "const done = arguments[0];
+                 document.body.insertAdjacentHTML('beforeend', '<img src=x onerror=\"window.pwned=3\">');
+                 setTimeout(() => done(window.pwned === undefined), 300);",
+                vec![],
+            )
+            .await?;
+        assert_eq!(
+            blocked,
+            serde_json::json!(true),
+            "the Content Security Policy let an inline handler run"
+        );
+        Ok(())
+    });
+}

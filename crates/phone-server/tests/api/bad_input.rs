@@ -103,7 +103,7 @@ async fn the_app_is_served_for_its_routes_but_never_for_the_api() {
     write_file(
         dist.path(),
         "index.html",
-        "<!doctype html><title>Phonedesk</title>",
+        "<!doctype html><title>Phonedesk</title><script type=\"module\">start()</script>",
     );
     write_file(dist.path(), "app.js", "export {}");
     let server = TestServer::start_with(AppOptions {
@@ -136,6 +136,51 @@ async fn the_app_is_served_for_its_routes_but_never_for_the_api() {
         .await
         .unwrap();
     assert_eq!(script.text().await.unwrap(), "export {}");
+    // The app's pages allow no inline script but their own loader, by its SHA-256
+    // (printf 'start()' | openssl dgst -sha256 -binary | base64).
+    let page = server
+        .client
+        .get(format!("{}/customers/1", server.root))
+        .send()
+        .await
+        .unwrap();
+    let policy = page
+        .headers()
+        .get(header::CONTENT_SECURITY_POLICY)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let loader = "'sha256-DIm7WJS6ZKDYe5qFLPy+h4JFI9Bol5QmYC57mt3Fb00='";
+    assert!(
+        policy.contains(&format!("script-src 'self' 'wasm-unsafe-eval' {loader};")),
+        "{policy}"
+    );
+    for directive in [
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(policy.contains(directive), "{policy}");
+    }
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+    assert_eq!(
+        page.headers().get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
+        "nosniff"
+    );
+    assert_eq!(
+        page.headers().get(header::REFERRER_POLICY).unwrap(),
+        "no-referrer"
+    );
+    let api = server.get("/customers").await;
+    assert_eq!(
+        api.headers().get(header::CACHE_CONTROL).unwrap(),
+        "no-store"
+    );
+    assert_eq!(
+        api.headers().get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
+        "nosniff"
+    );
     assert_eq!(
         read(server.get("/unknown").await).await,
         (StatusCode::NOT_FOUND, not_found())
