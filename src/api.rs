@@ -53,10 +53,9 @@ impl fmt::Display for ApiError {
             Self::Network => {
                 f.write_str("The server could not be reached. Check the connection and try again.")
             }
-            Self::Unreadable(status) => write!(
-                f,
-                "The server answered with something unexpected (status {status})."
-            ),
+            Self::Unreadable(status) => {
+                write!(f, "The server answered with something unexpected (status {status}).")
+            }
         }
     }
 }
@@ -67,19 +66,13 @@ impl std::error::Error for ApiError {}
 async fn call<T: DeserializeOwned>(
     request: Result<Request, gloo_net::Error>,
 ) -> Result<T, ApiError> {
-    let response = request
-        .map_err(|_| ApiError::Network)?
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
+    let response =
+        request.map_err(|_| ApiError::Network)?.send().await.map_err(|_| ApiError::Network)?;
     if !response.ok() {
         return Err(refusal(response).await);
     }
     let status = response.status();
-    response
-        .json::<T>()
-        .await
-        .map_err(|_| ApiError::Unreadable(status))
+    response.json::<T>().await.map_err(|_| ApiError::Unreadable(status))
 }
 
 /// The error an unsuccessful answer carries, in the contract's shape where it has one.
@@ -87,10 +80,7 @@ async fn refusal(response: Response) -> ApiError {
     let status = response.status();
     match response.json::<ErrorBody>().await {
         Ok(body) if status == 400 => ApiError::Invalid(body),
-        Ok(body) => ApiError::Refused {
-            status,
-            message: body.message,
-        },
+        Ok(body) => ApiError::Refused { status, message: body.message },
         Err(_) => ApiError::Unreadable(status),
     }
 }
@@ -162,11 +152,7 @@ pub async fn create_phone_number(
     customer_id: &str,
     body: &serde_json::Value,
 ) -> Result<PhoneNumberResource, ApiError> {
-    let url = format!(
-        "{}/customers/{}/phoneNumbers",
-        base_url(),
-        encode(customer_id)
-    );
+    let url = format!("{}/customers/{}/phoneNumbers", base_url(), encode(customer_id));
     call(with_body(Request::post(&url), body)).await
 }
 
@@ -194,9 +180,7 @@ pub async fn delete_phone_number(customer_id: &str, phone_number_id: &str) -> Re
         encode(phone_number_id)
     );
     call::<phone_model::MessageBody>(
-        Request::delete(&url)
-            .header("Accept", "application/json")
-            .build(),
+        Request::delete(&url).header("Accept", "application/json").build(),
     )
     .await
     .map(|_| ())

@@ -14,15 +14,11 @@ pub fn dialable(number: &PhoneNumberResource) -> (String, Option<String>) {
             (shown, Some(parsed.tel_uri()))
         }
         Err(_) => {
-            let typed = [
-                number.country_code.as_str(),
-                &number.area_code,
-                &number.phone_number,
-            ]
-            .into_iter()
-            .filter(|part| !part.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
+            let typed = [number.country_code.as_str(), &number.area_code, &number.phone_number]
+                .into_iter()
+                .filter(|part| !part.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
             (typed, None)
         }
     }
@@ -30,12 +26,7 @@ pub fn dialable(number: &PhoneNumberResource) -> (String, Option<String>) {
 
 /// "John's home number" — how the delete dialog and notices name a number.
 pub fn describe(number: &PhoneNumberResource) -> String {
-    format!(
-        "{}'s {} number {}",
-        number.phone_name,
-        number.phone_type,
-        dialable(number).0
-    )
+    format!("{}'s {} number {}", number.phone_name, number.phone_type, dialable(number).0)
 }
 
 #[cfg(test)]
@@ -56,15 +47,9 @@ mod tests {
     fn a_readable_number_is_international_with_a_tel_link() {
         assert_eq!(
             dialable(&saved("09", "264 5555 ext 12")),
-            (
-                "+64 9 264 5555 ext. 12".to_owned(),
-                Some("tel:+6492645555;ext=12".to_owned())
-            )
+            ("+64 9 264 5555 ext. 12".to_owned(), Some("tel:+6492645555;ext=12".to_owned()))
         );
-        assert_eq!(
-            describe(&saved("09", "264 5555")),
-            "John's work number +64 9 264 5555"
-        );
+        assert_eq!(describe(&saved("09", "264 5555")), "John's work number +64 9 264 5555");
     }
 
     #[test]

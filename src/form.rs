@@ -111,10 +111,7 @@ pub struct Problems {
 
 impl Problems {
     fn push(&mut self, field: &str, message: String) {
-        self.by_field
-            .entry(field.to_owned())
-            .or_default()
-            .push(message.clone());
+        self.by_field.entry(field.to_owned()).or_default().push(message.clone());
         self.in_order.push((field.to_owned(), message));
     }
 
@@ -222,20 +219,14 @@ mod tests {
             ],
         };
         let problems = Problems::from_server(&body);
-        assert_eq!(
-            problems.of("phoneNumber"),
-            ["PhoneNumber provided already exists."]
-        );
+        assert_eq!(problems.of("phoneNumber"), ["PhoneNumber provided already exists."]);
         assert_eq!(element_id("phoneNumber"), "phone-number");
         assert_eq!(element_id("body"), "phone-form");
     }
 
     #[test]
     fn warnings_are_kept_apart_from_errors() {
-        let form = PhoneForm {
-            phone_type: "mobile".to_owned(),
-            ..filled()
-        };
+        let form = PhoneForm { phone_type: "mobile".to_owned(), ..filled() };
         let validation = form.check(None);
         assert!(Problems::errors_of(&validation).is_empty());
         assert_eq!(

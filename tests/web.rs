@@ -30,9 +30,7 @@ fn root() -> HtmlElement {
 }
 
 fn find<T: JsCast>(root: &HtmlElement, test_id: &str) -> Option<T> {
-    root.query_selector(&format!("[data-testid={test_id}]"))
-        .unwrap()
-        .map(JsCast::unchecked_into)
+    root.query_selector(&format!("[data-testid={test_id}]")).unwrap().map(JsCast::unchecked_into)
 }
 
 #[track_caller]
@@ -41,9 +39,7 @@ fn get<T: JsCast>(root: &HtmlElement, test_id: &str) -> T {
 }
 
 fn text(root: &HtmlElement, test_id: &str) -> String {
-    get::<HtmlElement>(root, test_id)
-        .text_content()
-        .unwrap_or_default()
+    get::<HtmlElement>(root, test_id).text_content().unwrap_or_default()
 }
 
 /// Lets effects, actions and animation frames run.
@@ -51,9 +47,7 @@ async fn settle() {
     for _ in 0..3 {
         tick().await;
         let wait = js_sys::Promise::new(&mut |resolve, _| {
-            window()
-                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
-                .unwrap();
+            window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20).unwrap();
         });
         wasm_bindgen_futures::JsFuture::from(wait).await.unwrap();
     }
@@ -61,22 +55,16 @@ async fn settle() {
 
 fn type_into(input: &HtmlInputElement, text: &str) {
     input.set_value(text);
-    input
-        .dispatch_event(&web_sys::Event::new("input").unwrap())
-        .unwrap();
+    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
 }
 
 fn leave(element: &HtmlElement) {
-    element
-        .dispatch_event(&web_sys::FocusEvent::new("blur").unwrap())
-        .unwrap();
+    element.dispatch_event(&web_sys::FocusEvent::new("blur").unwrap()).unwrap();
 }
 
 fn choose(select: &HtmlSelectElement, value: &str) {
     select.set_value(value);
-    select
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
 }
 
 fn submit(root: &HtmlElement) {
@@ -130,33 +118,17 @@ async fn submitting_an_empty_form_lists_every_problem_in_a_summary_that_takes_fo
     let summary: HtmlElement = get(&root, "error-summary");
     let links: Vec<(String, String)> = (0..summary.query_selector_all("a").unwrap().length())
         .map(|i| {
-            let link: web_sys::Element = summary
-                .query_selector_all("a")
-                .unwrap()
-                .item(i)
-                .unwrap()
-                .unchecked_into();
-            (
-                link.get_attribute("href").unwrap(),
-                link.text_content().unwrap(),
-            )
+            let link: web_sys::Element =
+                summary.query_selector_all("a").unwrap().item(i).unwrap().unchecked_into();
+            (link.get_attribute("href").unwrap(), link.text_content().unwrap())
         })
         .collect();
     assert_eq!(
         links,
         [
-            (
-                "#phone-name".to_owned(),
-                "PhoneName is required.".to_owned()
-            ),
-            (
-                "#phone-number".to_owned(),
-                "PhoneNumber is required.".to_owned()
-            ),
-            (
-                "#phone-type".to_owned(),
-                "PhoneType is required.".to_owned()
-            ),
+            ("#phone-name".to_owned(), "PhoneName is required.".to_owned()),
+            ("#phone-number".to_owned(), "PhoneNumber is required.".to_owned()),
+            ("#phone-type".to_owned(), "PhoneType is required.".to_owned()),
         ]
     );
     assert_eq!(
@@ -170,10 +142,7 @@ async fn submitting_an_empty_form_lists_every_problem_in_a_summary_that_takes_fo
         name.get_attribute("aria-describedby").as_deref(),
         Some("phone-name-hint phone-name-error")
     );
-    assert!(
-        saved.borrow().is_empty(),
-        "nothing is saved while the rules fail"
-    );
+    assert!(saved.borrow().is_empty(), "nothing is saved while the rules fail");
 }
 
 #[wasm_bindgen_test]
@@ -183,17 +152,11 @@ async fn a_field_is_checked_when_it_loses_focus_and_then_as_it_changes() {
 
     type_into(&number, "abc");
     settle().await;
-    assert!(
-        find::<HtmlElement>(&root, "phone-number-error").is_none(),
-        "not while first typing"
-    );
+    assert!(find::<HtmlElement>(&root, "phone-number-error").is_none(), "not while first typing");
 
     leave(&number);
     settle().await;
-    assert_eq!(
-        text(&root, "phone-number-error"),
-        "PhoneNumber provided is invalid."
-    );
+    assert_eq!(text(&root, "phone-number-error"), "PhoneNumber provided is invalid.");
 
     type_into(&number, "021 123 4567");
     settle().await;
@@ -227,10 +190,7 @@ async fn the_servers_400_lands_on_its_field_and_in_the_summary() {
     submit(&root);
     settle().await;
 
-    assert_eq!(
-        text(&root, "phone-number-error"),
-        "PhoneNumber provided already exists."
-    );
+    assert_eq!(text(&root, "phone-number-error"), "PhoneNumber provided already exists.");
     assert!(text(&root, "error-summary").contains("PhoneNumber provided already exists."));
     assert_eq!(
         get::<HtmlInputElement>(&root, "phone-name").value(),
@@ -247,10 +207,7 @@ async fn a_failure_that_is_not_a_400_offers_to_retry_and_keeps_the_form() {
     settle().await;
 
     assert!(text(&root, "problem").contains("could not be reached"));
-    assert_eq!(
-        get::<HtmlInputElement>(&root, "phone-number").value(),
-        "264 5555"
-    );
+    assert_eq!(get::<HtmlInputElement>(&root, "phone-number").value(), "264 5555");
     get::<HtmlElement>(&root, "retry").click();
     settle().await;
     assert_eq!(saved.borrow().len(), 2, "retry saves again");
@@ -264,10 +221,7 @@ async fn a_warning_does_not_block_but_asks_once_before_saving() {
     submit(&root);
     settle().await;
 
-    assert_eq!(
-        text(&root, "phone-type-warning"),
-        "PhoneType mobile does not match a landline."
-    );
+    assert_eq!(text(&root, "phone-type-warning"), "PhoneType mobile does not match a landline.");
     assert!(find::<HtmlElement>(&root, "warnings-confirm").is_some());
     assert!(saved.borrow().is_empty());
 
@@ -298,38 +252,15 @@ async fn the_list_marks_the_one_primary_and_offers_no_delete_for_it() {
     .forget();
     settle().await;
 
-    let items = root
-        .query_selector_all("[data-testid=phone-number]")
-        .unwrap();
+    let items = root.query_selector_all("[data-testid=phone-number]").unwrap();
     assert_eq!(items.length(), 2);
-    assert_eq!(
-        root.query_selector_all("[data-testid=primary-marker]")
-            .unwrap()
-            .length(),
-        1
-    );
+    assert_eq!(root.query_selector_all("[data-testid=primary-marker]").unwrap().length(), 1);
     let primary: HtmlElement = items.item(0).unwrap().unchecked_into();
-    assert!(
-        primary
-            .query_selector("[data-testid=primary-marker]")
-            .unwrap()
-            .is_some()
-    );
-    assert!(
-        primary
-            .query_selector("[data-testid=delete]")
-            .unwrap()
-            .is_none()
-    );
+    assert!(primary.query_selector("[data-testid=primary-marker]").unwrap().is_some());
+    assert!(primary.query_selector("[data-testid=delete]").unwrap().is_none());
     assert!(primary.text_content().unwrap().contains("can't be deleted"));
-    let dial: web_sys::Element = primary
-        .query_selector("[data-testid=dial]")
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        dial.get_attribute("href").as_deref(),
-        Some("tel:+6492645555")
-    );
+    let dial: web_sys::Element = primary.query_selector("[data-testid=dial]").unwrap().unwrap();
+    assert_eq!(dial.get_attribute("href").as_deref(), Some("tel:+6492645555"));
     assert_eq!(dial.text_content().as_deref(), Some("+64 9 264 5555"));
 }
 
@@ -357,12 +288,7 @@ async fn the_delete_dialog_names_the_number_and_only_confirm_deletes() {
         "Delete Office's work number +64 21 123 4567? This cannot be undone."
     );
     assert!(
-        dialog.contains(
-            document()
-                .active_element()
-                .as_ref()
-                .map(|e| e.unchecked_ref())
-        ),
+        dialog.contains(document().active_element().as_ref().map(|e| e.unchecked_ref())),
         "focus moved in"
     );
 

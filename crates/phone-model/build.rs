@@ -11,10 +11,7 @@ fn main() {
     for (line_number, line) in csv.lines().enumerate().skip(1) {
         let fields = split_csv_line(line);
         let [name, code, extensions] = fields.as_slice() else {
-            panic!(
-                "{source}:{}: expected 3 fields, found {fields:?}",
-                line_number + 1
-            );
+            panic!("{source}:{}: expected 3 fields, found {fields:?}", line_number + 1);
         };
         assert!(
             code.starts_with('+') && code[1..].bytes().all(|b| b.is_ascii_digit()),

@@ -33,9 +33,8 @@ pub fn ErrorSummary(problems: Signal<Problems>, node_ref: NodeRef<html::Div>) ->
 /// Focuses the element with this id, if the page has it.
 pub fn focus_element(id: &str) {
     use wasm_bindgen::JsCast;
-    let element = document()
-        .get_element_by_id(id)
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    let element =
+        document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
     if let Some(element) = element {
         let _ = element.focus();
     }

@@ -65,11 +65,8 @@ pub fn PhoneNumberForm(
     let errors_of = move |field: &'static str| {
         Signal::derive(move || {
             let shown = submitted.get() || touched.with(|t| t.contains(field));
-            let mut messages = if shown {
-                local_errors.with(|p| p.of(field).to_vec())
-            } else {
-                Vec::new()
-            };
+            let mut messages =
+                if shown { local_errors.with(|p| p.of(field).to_vec()) } else { Vec::new() };
             messages.extend(server_problems.with(|p| p.of(field).to_vec()));
             messages
         })
@@ -77,11 +74,7 @@ pub fn PhoneNumberForm(
     let warnings_of = move |field: &'static str| {
         Signal::derive(move || {
             let shown = submitted.get() || touched.with(|t| t.contains(field));
-            if shown {
-                warnings.with(|p| p.of(field).to_vec())
-            } else {
-                Vec::new()
-            }
+            if shown { warnings.with(|p| p.of(field).to_vec()) } else { Vec::new() }
         })
     };
     let touch = move |field: &'static str| {
@@ -237,11 +230,7 @@ fn CountryList() -> impl IntoView {
         .filter(|c| first.contains(&c.code()) && matches!(c.name(), "New Zealand" | "Australia"))
         .collect();
     ordered.sort_by_key(|c| first.iter().position(|code| *code == c.code()));
-    ordered.extend(
-        countries()
-            .iter()
-            .filter(|c| !matches!(c.name(), "New Zealand" | "Australia")),
-    );
+    ordered.extend(countries().iter().filter(|c| !matches!(c.name(), "New Zealand" | "Australia")));
     view! {
         <datalist id="country-codes">
             {ordered.into_iter().map(|c| view! { <option value=c.code()>{c.name()}</option> }).collect_view()}

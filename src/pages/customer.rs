@@ -65,11 +65,7 @@ fn CustomerDetails(customer: CustomerResource) -> impl IntoView {
         move |number: &PhoneNumberResource| {
             let (id, number) = (id.clone(), number.clone());
             async move {
-                let body = PhoneForm {
-                    is_primary: true,
-                    ..PhoneForm::from_saved(&number)
-                }
-                .body();
+                let body = PhoneForm { is_primary: true, ..PhoneForm::from_saved(&number) }.body();
                 let result =
                     api::update_phone_number(&id, number.phone_number_id.as_str(), &body).await;
                 (number, result.map(|_| ()))
@@ -86,10 +82,7 @@ fn CustomerDetails(customer: CustomerResource) -> impl IntoView {
             }
         }
     });
-    for (action, done) in [
-        (make_primary, "is now the primary number."),
-        (delete, "was deleted."),
-    ] {
+    for (action, done) in [(make_primary, "is now the primary number."), (delete, "was deleted.")] {
         Effect::new(move |_| {
             if let Some((number, result)) = action.value().get() {
                 match result {
@@ -149,8 +142,5 @@ fn CustomerDetails(customer: CustomerResource) -> impl IntoView {
 
 fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

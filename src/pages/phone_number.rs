@@ -83,10 +83,7 @@ pub fn EditPhoneNumber() -> impl IntoView {
         async move {
             api::update_phone_number(&customer, &number, &body).await?;
             notice.set("The number was saved.");
-            navigate(
-                &format!("/customers/{customer}"),
-                NavigateOptions::default(),
-            );
+            navigate(&format!("/customers/{customer}"), NavigateOptions::default());
             Ok(())
         }
     });

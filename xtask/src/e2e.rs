@@ -15,10 +15,7 @@ use crate::{
 /// When a scenario fails.
 pub(crate) fn run_e2e() -> Result {
     // Two at a time: each scenario runs a browser, and the machine has two cores.
-    let mut e2e = command(
-        "cargo",
-        &["test", "--package", "phone-e2e", "--", "--test-threads=2"],
-    );
+    let mut e2e = command("cargo", &["test", "--package", "phone-e2e", "--", "--test-threads=2"]);
     e2e.env("CHROMEDRIVER", "/usr/bin/chromedriver");
     run(e2e)
 }

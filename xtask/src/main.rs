@@ -53,8 +53,5 @@ fn main() -> ExitCode {
 /// The workspace root: xtask's manifest lives one folder below it.
 fn root() -> PathBuf {
     let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir
-        .parent()
-        .expect("xtask sits inside the workspace")
-        .to_path_buf()
+    manifest_dir.parent().expect("xtask sits inside the workspace").to_path_buf()
 }

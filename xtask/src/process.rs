@@ -9,10 +9,7 @@ use crate::{Result, root};
 /// wasm-bindgen), wherever the caller's `PATH` puts them.
 pub(crate) fn command(program: &str, args: &[&str]) -> Command {
     let mut command = Command::new(program);
-    command
-        .args(args)
-        .current_dir(root())
-        .env("PATH", tool_path());
+    command.args(args).current_dir(root()).env("PATH", tool_path());
     command
 }
 
@@ -38,22 +35,14 @@ pub(crate) fn cargo_bin() -> PathBuf {
 /// When it cannot start or exits unsuccessfully.
 pub(crate) fn run(mut command: Command) -> Result {
     let shown = format!("{command:?}");
-    let status = command
-        .status()
-        .map_err(|e| format!("could not start {shown}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{shown} failed ({status})").into())
-    }
+    let status = command.status().map_err(|e| format!("could not start {shown}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("{shown} failed ({status})").into()) }
 }
 
 /// Runs a command and returns its standard output, or `None` if it cannot run or fails.
 pub(crate) fn output(program: &str, args: &[&str]) -> Option<String> {
     let out = command(program, args).output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// Numbered steps that each print a line when they start and when they end.
@@ -65,11 +54,7 @@ pub(crate) struct Steps {
 
 impl Steps {
     pub(crate) fn new(total: usize) -> Self {
-        Self {
-            total,
-            done: 0,
-            started: Instant::now(),
-        }
+        Self { total, done: 0, started: Instant::now() }
     }
 
     /// Runs one step, printing its name, then how long it took.
@@ -81,21 +66,12 @@ impl Steps {
         eprintln!("\n==> [{}/{}] {name}", self.done, self.total);
         let started = Instant::now();
         body().map_err(|e| format!("{name}: {e}"))?;
-        eprintln!(
-            "==> [{}/{}] {name}: ok in {:.1?}",
-            self.done,
-            self.total,
-            started.elapsed()
-        );
+        eprintln!("==> [{}/{}] {name}: ok in {:.1?}", self.done, self.total, started.elapsed());
         Ok(())
     }
 
     /// Prints the closing line.
     pub(crate) fn finish(&self) {
-        eprintln!(
-            "\n==> all {} steps passed in {:.1?}",
-            self.total,
-            self.started.elapsed()
-        );
+        eprintln!("\n==> all {} steps passed in {:.1?}", self.total, self.started.elapsed());
     }
 }

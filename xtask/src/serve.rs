@@ -19,10 +19,7 @@ pub(crate) fn run_server() -> Result {
     let address = format!("127.0.0.1:{port}");
     let dist = root().join("dist");
     let database = root().join("data/phonedesk.sqlite3");
-    eprintln!(
-        "\nPhonedesk: http://{address}/  (Ctrl-C to stop; data in {})\n",
-        database.display()
-    );
+    eprintln!("\nPhonedesk: http://{address}/  (Ctrl-C to stop; data in {})\n", database.display());
     let mut server = command(
         "cargo",
         &[
@@ -37,10 +34,6 @@ pub(crate) fn run_server() -> Result {
             &address,
         ],
     );
-    server
-        .arg("--app-dir")
-        .arg(dist)
-        .arg("--database")
-        .arg(database);
+    server.arg("--app-dir").arg(dist).arg("--database").arg(database);
     run(server)
 }

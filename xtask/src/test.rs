@@ -12,55 +12,37 @@ use crate::{
 /// The failing step, by name.
 pub(crate) fn run_all() -> Result {
     let mut steps = Steps::new(8);
-    steps.step(
-        "tools: wasm32 target, wasm-opt, wasm-bindgen-cli, trunk, chromium",
-        || {
-            tools::ensure_web_tools()?;
-            run(command("cargo", &["fetch", "--quiet"]))
-        },
-    )?;
-    steps.step("cargo fmt --check", || {
-        run(command("cargo", &["fmt", "--all", "--check"]))
+    steps.step("tools: wasm32 target, wasm-opt, wasm-bindgen-cli, trunk, chromium", || {
+        tools::ensure_web_tools()?;
+        run(command("cargo", &["fetch", "--quiet"]))
     })?;
-    steps.step(
-        "cargo clippy (native, wasm32, phone-model without serde)",
-        || {
-            let deny = ["--", "-D", "warnings"];
-            let mut native = command("cargo", &["clippy", "--workspace", "--all-targets"]);
-            native.args(deny);
-            run(native)?;
-            let mut wasm = command(
-                "cargo",
-                &[
-                    "clippy",
-                    "--package",
-                    "phonedesk",
-                    "--all-targets",
-                    "--target",
-                    "wasm32-unknown-unknown",
-                ],
-            );
-            wasm.args(deny);
-            run(wasm)?;
-            let mut lean = command(
-                "cargo",
-                &[
-                    "clippy",
-                    "--package",
-                    "phone-model",
-                    "--no-default-features",
-                ],
-            );
-            lean.args(deny);
-            run(lean)
-        },
-    )?;
+    steps.step("cargo fmt --check", || run(command("cargo", &["fmt", "--all", "--check"])))?;
+    steps.step("cargo clippy (native, wasm32, phone-model without serde)", || {
+        let deny = ["--", "-D", "warnings"];
+        let mut native = command("cargo", &["clippy", "--workspace", "--all-targets"]);
+        native.args(deny);
+        run(native)?;
+        let mut wasm = command(
+            "cargo",
+            &[
+                "clippy",
+                "--package",
+                "phonedesk",
+                "--all-targets",
+                "--target",
+                "wasm32-unknown-unknown",
+            ],
+        );
+        wasm.args(deny);
+        run(wasm)?;
+        let mut lean =
+            command("cargo", &["clippy", "--package", "phone-model", "--no-default-features"]);
+        lean.args(deny);
+        run(lean)
+    })?;
     steps.step("native tests (cargo test --workspace)", || {
         // The end-to-end tests need the release build: they run last.
-        run(command(
-            "cargo",
-            &["test", "--workspace", "--exclude", "phone-e2e"],
-        ))
+        run(command("cargo", &["test", "--workspace", "--exclude", "phone-e2e"]))
     })?;
     steps.step(
         "wasm tests in headless Chromium (cargo test --target wasm32-unknown-unknown)",
@@ -88,10 +70,7 @@ pub(crate) fn run_all() -> Result {
         trunk::build()?;
         sizes::print_app_sizes()
     })?;
-    steps.step(
-        "embeddable validator (cargo xtask embed): build, size, speed",
-        embed::run_embed,
-    )?;
+    steps.step("embeddable validator (cargo xtask embed): build, size, speed", embed::run_embed)?;
     steps.step(
         "end to end: the release app in headless Chromium against phone-server",
         e2e::run_e2e,

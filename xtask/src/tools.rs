@@ -29,17 +29,11 @@ pub(crate) fn ensure_web_tools() -> Result {
 fn ensure_wasm_target() -> Result {
     let installed = output("rustup", &["target", "list", "--installed"])
         .ok_or("rustup is missing: the wasm32 target is added with rustup (https://rustup.rs)")?;
-    if installed
-        .lines()
-        .any(|t| t.trim() == "wasm32-unknown-unknown")
-    {
+    if installed.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
         eprintln!("found the wasm32-unknown-unknown target");
         return Ok(());
     }
-    run(command(
-        "rustup",
-        &["target", "add", "wasm32-unknown-unknown"],
-    ))
+    run(command("rustup", &["target", "add", "wasm32-unknown-unknown"]))
 }
 
 /// The npm registry's packages, pinned in package.json: wasm-opt from binaryen (Debian's
@@ -70,16 +64,7 @@ fn ensure_wasm_bindgen() -> Result {
         eprintln!("found wasm-bindgen-cli {version}");
         return Ok(());
     }
-    run(command(
-        "cargo",
-        &[
-            "install",
-            "wasm-bindgen-cli",
-            "--version",
-            &version,
-            "--force",
-        ],
-    ))
+    run(command("cargo", &["install", "wasm-bindgen-cli", "--version", &version, "--force"]))
 }
 
 fn ensure_trunk() -> Result {
@@ -89,24 +74,13 @@ fn ensure_trunk() -> Result {
         return Ok(());
     }
     eprintln!("installing trunk {TRUNK_VERSION}: about 15 minutes on 2 cores, once");
-    run(command(
-        "cargo",
-        &[
-            "install",
-            "--locked",
-            "trunk",
-            "--version",
-            TRUNK_VERSION,
-            "--force",
-        ],
-    ))
+    run(command("cargo", &["install", "--locked", "trunk", "--version", TRUNK_VERSION, "--force"]))
 }
 
 /// Chromium and chromedriver from Debian: a browser download by any test tool fails here.
 fn ensure_browser() -> Result {
-    let found = ["/usr/bin/chromium", "/usr/bin/chromedriver"]
-        .iter()
-        .all(|p| Path::new(p).exists());
+    let found =
+        ["/usr/bin/chromium", "/usr/bin/chromedriver"].iter().all(|p| Path::new(p).exists());
     if found {
         eprintln!("found chromium and chromedriver in /usr/bin");
         return Ok(());
@@ -130,9 +104,7 @@ fn install_debian_packages(packages: &[&str], what: &str) -> Result {
     }
     run(command("apt-get", &["update", "-q"]))?;
     let mut install = command("apt-get", &["install", "-y", "-q"]);
-    install
-        .args(packages)
-        .env("DEBIAN_FRONTEND", "noninteractive");
+    install.args(packages).env("DEBIAN_FRONTEND", "noninteractive");
     run(install)
 }
 

@@ -107,13 +107,8 @@ async fn start(folder: &TempDir, driver: &Driver) -> Result<Ctx> {
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
-    let service = app(
-        AppState::new(store),
-        &AppOptions {
-            app_dir: Some(dist),
-            ..AppOptions::default()
-        },
-    );
+    let service =
+        app(AppState::new(store), &AppOptions { app_dir: Some(dist), ..AppOptions::default() });
     let server = tokio::spawn(async move {
         let _ = axum::serve(listener, service).await;
     });
@@ -128,19 +123,12 @@ async fn start(folder: &TempDir, driver: &Driver) -> Result<Ctx> {
             ]
         }
     });
-    let Value::Object(capabilities) = capabilities else {
-        unreachable!("a JSON object literal")
-    };
+    let Value::Object(capabilities) = capabilities else { unreachable!("a JSON object literal") };
     let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(capabilities)
         .connect(&driver.url)
         .await?;
-    Ok(Ctx {
-        client,
-        base,
-        lookups,
-        server: Arc::new(Mutex::new(Some(server))),
-    })
+    Ok(Ctx { client, base, lookups, server: Arc::new(Mutex::new(Some(server))) })
 }
 
 impl Ctx {
@@ -162,10 +150,7 @@ impl Ctx {
 
     /// Every element with this `data-testid` now.
     pub async fn all(&self, test_id: &str) -> Result<Vec<Element>> {
-        Ok(self
-            .client
-            .find_all(Locator::Css(&format!("[data-testid={test_id}]")))
-            .await?)
+        Ok(self.client.find_all(Locator::Css(&format!("[data-testid={test_id}]"))).await?)
     }
 
     /// The text of the element with this `data-testid`.
@@ -177,14 +162,11 @@ impl Ctx {
     pub async fn wait_for_text(&self, test_id: &str, expected: &str) -> Result<String> {
         let deadline = Instant::now() + PATIENCE;
         loop {
-            let text = match self
-                .client
-                .find(Locator::Css(&format!("[data-testid={test_id}]")))
-                .await
-            {
-                Ok(element) => element.text().await.unwrap_or_default(),
-                Err(_) => String::new(),
-            };
+            let text =
+                match self.client.find(Locator::Css(&format!("[data-testid={test_id}]"))).await {
+                    Ok(element) => element.text().await.unwrap_or_default(),
+                    Err(_) => String::new(),
+                };
             if text.contains(expected) {
                 return Ok(text);
             }
@@ -231,26 +213,15 @@ impl Ctx {
 
     /// The customer id of the demo customer with this first name.
     pub fn customer_id(&self, first_name: &str) -> Result<String> {
-        let filter = CustomerFilter {
-            search: Some(first_name.to_owned()),
-            ..CustomerFilter::default()
-        };
+        let filter =
+            CustomerFilter { search: Some(first_name.to_owned()), ..CustomerFilter::default() };
         let page = self.lookups.customers(&filter, 0, PageSize::MAX)?;
-        Ok(page
-            .items
-            .into_iter()
-            .next()
-            .ok_or("no such demo customer")?
-            .customer_id)
+        Ok(page.items.into_iter().next().ok_or("no such demo customer")?.customer_id)
     }
 
     /// Stops the server: it answers nothing more.
     pub fn stop_server(&self) {
-        if let Some(server) = self
-            .server
-            .lock()
-            .expect("no test panics holding the server")
-            .take()
+        if let Some(server) = self.server.lock().expect("no test panics holding the server").take()
         {
             server.abort();
         }
@@ -306,11 +277,7 @@ impl Driver {
             .stderr(Stdio::null())
             .process_group(0)
             .spawn()?;
-        let driver = Self {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            stopped: false,
-        };
+        let driver = Self { child, url: format!("http://127.0.0.1:{port}"), stopped: false };
         let deadline = Instant::now() + PATIENCE;
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             if Instant::now() > deadline {

@@ -17,20 +17,13 @@ use crate::{CountryCode, number::LAYOUT, plan::Plan, text::digits_of};
 /// ```
 #[must_use]
 pub fn format_as_you_type(country_code: CountryCode, text: &str) -> String {
-    if text
-        .chars()
-        .any(|c| !c.is_ascii_digit() && !LAYOUT.contains(c))
-    {
+    if text.chars().any(|c| !c.is_ascii_digit() && !LAYOUT.contains(c)) {
         return text.to_owned();
     }
     let international = text.trim_start().starts_with('+');
     let digits = digits_of(text);
     let Some(plan) = Plan::of(country_code) else {
-        return if international {
-            format!("+{digits}")
-        } else {
-            digits
-        };
+        return if international { format!("+{digits}") } else { digits };
     };
     if international {
         let Some(national) = digits.strip_prefix(country_code.digits()) else {
@@ -79,10 +72,7 @@ mod tests {
         for (code, typed, shown) in cases {
             assert_eq!(format_as_you_type(code, typed), shown, "{code} {typed:?}");
         }
-        assert_eq!(
-            format_as_you_type(CountryCode::NZ, "09 264 5555 ext"),
-            "09 264 5555 ext"
-        );
+        assert_eq!(format_as_you_type(CountryCode::NZ, "09 264 5555 ext"), "09 264 5555 ext");
         assert_eq!(format_as_you_type(CountryCode::NZ, "abc"), "abc");
         let uk = CountryCode::new("+44").unwrap();
         assert_eq!(format_as_you_type(uk, "020 7946"), "0207946");

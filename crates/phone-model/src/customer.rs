@@ -53,10 +53,7 @@ impl Located {
 
 impl From<ValidationError> for Located {
     fn from(error: ValidationError) -> Self {
-        Self {
-            parent: None,
-            error,
-        }
+        Self { parent: None, error }
     }
 }
 
@@ -168,17 +165,15 @@ pub fn validate_new_customer(
     let (phone_number, warnings) = match &input.phone_number {
         Some(phone) => {
             // The customer's only number is its primary: `isPrimary` may be left out.
-            let phone = PhoneNumberInput {
-                is_primary: Value::Bool(true),
-                ..phone.clone()
-            };
+            let phone = PhoneNumberInput { is_primary: Value::Bool(true), ..phone.clone() };
             let validation = validate_create(&phone);
             let warnings = validation.warnings().to_vec();
             let phone_number = validation.into_result().map_err(|phone_errors| {
-                errors.extend(phone_errors.into_iter().map(|error| Located {
-                    parent: Some(Field::PhoneNumber),
-                    error,
-                }));
+                errors.extend(
+                    phone_errors
+                        .into_iter()
+                        .map(|error| Located { parent: Some(Field::PhoneNumber), error }),
+                );
             });
             (phone_number.ok(), warnings)
         }
@@ -187,26 +182,16 @@ pub fn validate_new_customer(
             (None, Vec::new())
         }
     };
-    let customer = match (
-        business_id,
-        first_name,
-        last_name,
-        external_reference,
-        phone_number,
-    ) {
+    let customer = match (business_id, first_name, last_name, external_reference, phone_number) {
         (
             Some(business_id),
             Some(first_name),
             Some(last_name),
             Some(external_reference),
             Some(phone_number),
-        ) if errors.is_empty() => Ok(NewCustomer {
-            business_id,
-            first_name,
-            last_name,
-            external_reference,
-            phone_number,
-        }),
+        ) if errors.is_empty() => {
+            Ok(NewCustomer { business_id, first_name, last_name, external_reference, phone_number })
+        }
         _ => Err(errors),
     };
     (customer, warnings)

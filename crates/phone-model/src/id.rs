@@ -30,11 +30,7 @@ impl PhoneNumberId {
     pub fn new(id: &str) -> Result<Self, ValidationError> {
         let valid =
             (1..=Self::MAX_DIGITS).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit());
-        if valid {
-            Ok(Self(id.to_owned()))
-        } else {
-            Err(ValidationError::PhoneNumberIdInvalid)
-        }
+        if valid { Ok(Self(id.to_owned())) } else { Err(ValidationError::PhoneNumberIdInvalid) }
     }
 
     /// The id as sent on the wire.

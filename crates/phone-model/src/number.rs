@@ -67,23 +67,18 @@ pub(crate) struct Typed<'a> {
 impl<'a> Typed<'a> {
     /// Checks a `phoneNumber` against the contract's characters and splits it.
     pub(crate) fn read(text: &'a str) -> Result<Self, NumberError> {
-        if let Some(c) = text
-            .chars()
-            .find(|&c| !c.is_ascii_alphanumeric() && !ALLOWED_PUNCTUATION.contains(c))
+        if let Some(c) =
+            text.chars().find(|&c| !c.is_ascii_alphanumeric() && !ALLOWED_PUNCTUATION.contains(c))
         {
             return Err(NumberError::InvalidCharacter(c));
         }
-        let end = text
-            .find(|c: char| !c.is_ascii_digit() && !LAYOUT.contains(c))
-            .unwrap_or(text.len());
+        let end =
+            text.find(|c: char| !c.is_ascii_digit() && !LAYOUT.contains(c)).unwrap_or(text.len());
         let (dialled, after) = text.split_at(end);
         if !dialled.bytes().any(|b| b.is_ascii_digit()) {
             return Err(NumberError::NoDigits);
         }
-        Ok(Self {
-            dialled,
-            after: after.trim(),
-        })
+        Ok(Self { dialled, after: after.trim() })
     }
 }
 
@@ -132,10 +127,7 @@ impl ParsedNumber {
         let national = if dialled.trim_start().starts_with('+') {
             // Written in international form: the area code field, if any, is part of it.
             let digits = digits_of(&dialled);
-            digits
-                .strip_prefix(country_code.digits())
-                .ok_or(NumberError::OtherCountry)?
-                .to_owned()
+            digits.strip_prefix(country_code.digits()).ok_or(NumberError::OtherCountry)?.to_owned()
         } else {
             let digits = digits_of(area_code) + &digits_of(&dialled);
             match digits.strip_prefix('0') {
@@ -152,13 +144,7 @@ impl ParsedNumber {
         }
         let range = Plan::of(country_code).and_then(|plan| plan.range_of(&national));
         let (extension, note) = split_extension(typed.after);
-        Ok(Self {
-            country_code,
-            national,
-            range,
-            extension,
-            note,
-        })
+        Ok(Self { country_code, national, range, extension, note })
     }
 
     /// The country code it is dialled with.

@@ -8,11 +8,7 @@ use crate::ValidationError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(try_from = "String", into = "&'static str"))]
-#[cfg_attr(
-    feature = "openapi",
-    derive(utoipa::ToSchema),
-    schema(rename_all = "lowercase")
-)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(rename_all = "lowercase"))]
 pub enum PhoneType {
     /// A number to call in an emergency.
     Emergency,
@@ -28,13 +24,7 @@ pub enum PhoneType {
 
 impl PhoneType {
     /// Every type, in the provider's order (for a select list).
-    pub const ALL: [Self; 5] = [
-        Self::Emergency,
-        Self::Fax,
-        Self::Home,
-        Self::Mobile,
-        Self::Work,
-    ];
+    pub const ALL: [Self; 5] = [Self::Emergency, Self::Fax, Self::Home, Self::Mobile, Self::Work];
 
     /// The wire spelling, lower-case.
     ///

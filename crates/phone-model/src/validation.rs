@@ -95,10 +95,9 @@ impl Validation {
     /// The request's errors, in the provider's order, when there is at least one.
     pub fn into_result(self) -> Result<ValidPhoneNumber, Vec<ValidationError>> {
         match self.fields {
-            Some(fields) if self.errors.is_empty() => Ok(ValidPhoneNumber {
-                fields,
-                number: self.number,
-            }),
+            Some(fields) if self.errors.is_empty() => {
+                Ok(ValidPhoneNumber { fields, number: self.number })
+            }
             _ => Err(self.errors),
         }
     }
@@ -229,18 +228,9 @@ fn validate(input: &PhoneNumberInput, path_id: Option<&str>) -> Validation {
     if let (Some(number), Some(phone_type)) = (&number, phone_type)
         && Warning::contradicts(phone_type, number.kind())
     {
-        warnings.push(Warning::TypeMismatch {
-            phone_type,
-            kind: number.kind(),
-        });
+        warnings.push(Warning::TypeMismatch { phone_type, kind: number.kind() });
     }
-    let fields = match (
-        phone_name,
-        country_code,
-        area_code,
-        phone_number,
-        phone_type,
-    ) {
+    let fields = match (phone_name, country_code, area_code, phone_number, phone_type) {
         (
             Some(phone_name),
             Some(country_code),
@@ -257,12 +247,7 @@ fn validate(input: &PhoneNumberInput, path_id: Option<&str>) -> Validation {
         }),
         _ => None,
     };
-    Validation {
-        errors,
-        warnings,
-        number,
-        fields,
-    }
+    Validation { errors, warnings, number, fields }
 }
 
 /// A member that must be text: `Ok(Some(text))` trimmed, `Ok(None)` when it is not a string,
@@ -312,10 +297,7 @@ fn check_area_code<'a>(value: &'a Value, errors: &mut Vec<ValidationError>) -> O
     if utf16_len(code) > AREA_CODE_MAX {
         errors.push(ValidationError::AreaCodeTooLong);
         None
-    } else if !code
-        .chars()
-        .all(|c| c.is_ascii_digit() || " -()".contains(c))
-    {
+    } else if !code.chars().all(|c| c.is_ascii_digit() || " -()".contains(c)) {
         errors.push(ValidationError::AreaCodeInvalid);
         None
     } else {

@@ -73,10 +73,7 @@ impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::NotInPlan { country } => {
-                write!(
-                    f,
-                    "PhoneNumber does not fit the numbering plan of {country}."
-                )
+                write!(f, "PhoneNumber does not fit the numbering plan of {country}.")
             }
             Self::ImpossibleLength => {
                 f.write_str("PhoneNumber has too few or too many digits to be dialled.")
@@ -85,11 +82,7 @@ impl fmt::Display for Warning {
                 f.write_str("PhoneNumber starts with a country code other than CountryCode.")
             }
             Self::TypeMismatch { phone_type, kind } => {
-                write!(
-                    f,
-                    "PhoneType {phone_type} does not match a {}.",
-                    kind.description()
-                )
+                write!(f, "PhoneType {phone_type} does not match a {}.", kind.description())
             }
             Self::TrailingText => {
                 f.write_str("PhoneNumber has text after the number, which is kept but not dialled.")

@@ -79,19 +79,11 @@ fn list_limits_default_to_and_are_capped_at_fifty() {
         (Some(""), Err("Limit is invalid.")),
     ];
     for (limit, expected) in cases {
-        let got = PageSize::from_limit(limit)
-            .map(PageSize::get)
-            .map_err(|e| e.message());
+        let got = PageSize::from_limit(limit).map(PageSize::get).map_err(|e| e.message());
         assert_eq!(got, expected, "{limit:?}");
     }
-    assert_eq!(
-        ValidationError::NextCursorInvalid.field().wire_name(),
-        "nextCursor"
-    );
-    assert_eq!(
-        ValidationError::NextCursorInvalid.message(),
-        "NextCursor is invalid."
-    );
+    assert_eq!(ValidationError::NextCursorInvalid.field().wire_name(), "nextCursor");
+    assert_eq!(ValidationError::NextCursorInvalid.message(), "NextCursor is invalid.");
     assert_eq!(
         ValidationError::ExternalReferenceExists.message(),
         "ExternalReference exists for the provided BusinessId."

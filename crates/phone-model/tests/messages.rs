@@ -20,11 +20,7 @@ fn valid() -> PhoneNumberInput {
 /// The (field, message) pairs that validating `input` as a create gives.
 #[track_caller]
 fn create_errors(input: &PhoneNumberInput) -> Vec<(&'static str, &'static str)> {
-    validate_create(input)
-        .errors()
-        .iter()
-        .map(|e| (e.field().wire_name(), e.message()))
-        .collect()
+    validate_create(input).errors().iter().map(|e| (e.field().wire_name(), e.message())).collect()
 }
 
 #[test]
@@ -37,118 +33,79 @@ fn each_contract_message_comes_from_the_rule_it_names() {
     let cases: Vec<(&str, PhoneNumberInput, &str, &str)> = vec![
         (
             "missing name",
-            PhoneNumberInput {
-                phone_name: Value::Absent,
-                ..valid()
-            },
+            PhoneNumberInput { phone_name: Value::Absent, ..valid() },
             "phoneName",
             "PhoneName is required.",
         ),
         (
             "white-space name",
-            PhoneNumberInput {
-                phone_name: Value::text(" \t "),
-                ..valid()
-            },
+            PhoneNumberInput { phone_name: Value::text(" \t "), ..valid() },
             "phoneName",
             "PhoneName is required.",
         ),
         (
             "51 characters",
-            PhoneNumberInput {
-                phone_name: Value::text("a".repeat(51)),
-                ..valid()
-            },
+            PhoneNumberInput { phone_name: Value::text("a".repeat(51)), ..valid() },
             "phoneName",
             "PhoneName must not exceed 50 characters.",
         ),
         (
             "26 emoji are 52 UTF-16 code units",
-            PhoneNumberInput {
-                phone_name: Value::text("😀".repeat(26)),
-                ..valid()
-            },
+            PhoneNumberInput { phone_name: Value::text("😀".repeat(26)), ..valid() },
             "phoneName",
             "PhoneName must not exceed 50 characters.",
         ),
         (
             "null country code",
-            PhoneNumberInput {
-                country_code: Value::Null,
-                ..valid()
-            },
+            PhoneNumberInput { country_code: Value::Null, ..valid() },
             "countryCode",
             "CountryCode is required.",
         ),
         (
             "five-character country code",
-            PhoneNumberInput {
-                country_code: Value::text("+6400"),
-                ..valid()
-            },
+            PhoneNumberInput { country_code: Value::text("+6400"), ..valid() },
             "countryCode",
             "CountryCode must not exceed 4 characters.",
         ),
         (
             "five-character area code",
-            PhoneNumberInput {
-                area_code: Value::text("09999"),
-                ..valid()
-            },
+            PhoneNumberInput { area_code: Value::text("09999"), ..valid() },
             "areaCode",
             "AreaCode must not exceed 4 characters.",
         ),
         (
             "empty number",
-            PhoneNumberInput {
-                phone_number: Value::text(""),
-                ..valid()
-            },
+            PhoneNumberInput { phone_number: Value::text(""), ..valid() },
             "phoneNumber",
             "PhoneNumber is required.",
         ),
         (
             "letters only",
-            PhoneNumberInput {
-                phone_number: Value::text("abcdefg"),
-                ..valid()
-            },
+            PhoneNumberInput { phone_number: Value::text("abcdefg"), ..valid() },
             "phoneNumber",
             "PhoneNumber provided is invalid.",
         ),
         (
             "a character the contract does not allow",
-            PhoneNumberInput {
-                phone_number: Value::text("264 5555!"),
-                ..valid()
-            },
+            PhoneNumberInput { phone_number: Value::text("264 5555!"), ..valid() },
             "phoneNumber",
             "PhoneNumber provided is invalid.",
         ),
         (
             "76 characters",
-            PhoneNumberInput {
-                phone_number: Value::text("1".repeat(76)),
-                ..valid()
-            },
+            PhoneNumberInput { phone_number: Value::text("1".repeat(76)), ..valid() },
             "phoneNumber",
             "PhoneNumber must not exceed 75 characters.",
         ),
         (
             "missing type",
-            PhoneNumberInput {
-                phone_type: Value::Absent,
-                ..valid()
-            },
+            PhoneNumberInput { phone_type: Value::Absent, ..valid() },
             "phoneType",
             "PhoneType is required.",
         ),
         (
             "unknown type",
-            PhoneNumberInput {
-                phone_type: Value::text("cell"),
-                ..valid()
-            },
+            PhoneNumberInput { phone_type: Value::text("cell"), ..valid() },
             "phoneType",
             "PhoneType is invalid.",
         ),
@@ -160,37 +117,22 @@ fn each_contract_message_comes_from_the_rule_it_names() {
 
 #[test]
 fn an_update_whose_ids_disagree_has_an_invalid_id() {
-    let body_differs = PhoneNumberInput {
-        phone_number_id: Value::text("2"),
-        ..valid()
-    };
+    let body_differs = PhoneNumberInput { phone_number_id: Value::text("2"), ..valid() };
     let path_bad = valid();
-    for (path, input) in [
-        ("1", &body_differs),
-        ("12345678901", &path_bad),
-        ("x1", &path_bad),
-    ] {
+    for (path, input) in [("1", &body_differs), ("12345678901", &path_bad), ("x1", &path_bad)] {
         let errors: Vec<_> = validate_update(path, input)
             .errors()
             .iter()
             .map(|e| (e.field().wire_name(), e.message()))
             .collect();
-        assert_eq!(
-            errors,
-            [("phoneNumberId", "PhoneNumberId is invalid.")],
-            "path {path}"
-        );
+        assert_eq!(errors, [("phoneNumberId", "PhoneNumberId is invalid.")], "path {path}");
     }
 }
 
 #[test]
 fn the_messages_of_rules_the_server_enforces_are_the_contracts() {
     let cases = [
-        (
-            ValidationError::PhoneNumberExists,
-            "phoneNumber",
-            "PhoneNumber provided already exists.",
-        ),
+        (ValidationError::PhoneNumberExists, "phoneNumber", "PhoneNumber provided already exists."),
         (
             ValidationError::PrimaryRequired,
             "isPrimary",
@@ -203,10 +145,7 @@ fn the_messages_of_rules_the_server_enforces_are_the_contracts() {
         ),
     ];
     for (error, field, message) in cases {
-        assert_eq!(
-            (error.field().wire_name(), error.message()),
-            (field, message)
-        );
+        assert_eq!((error.field().wire_name(), error.message()), (field, message));
         assert_eq!(error.to_string(), message);
     }
 }
@@ -215,42 +154,27 @@ fn the_messages_of_rules_the_server_enforces_are_the_contracts() {
 fn rules_the_provider_does_not_name_use_its_sentence_style() {
     let cases: Vec<(PhoneNumberInput, &str, &str)> = vec![
         (
-            PhoneNumberInput {
-                country_code: Value::text("+999"),
-                ..valid()
-            },
+            PhoneNumberInput { country_code: Value::text("+999"), ..valid() },
             "countryCode",
             "CountryCode is invalid.",
         ),
         (
-            PhoneNumberInput {
-                is_primary: Value::text("yes"),
-                ..valid()
-            },
+            PhoneNumberInput { is_primary: Value::text("yes"), ..valid() },
             "isPrimary",
             "IsPrimary is invalid.",
         ),
         (
-            PhoneNumberInput {
-                is_primary: Value::Absent,
-                ..valid()
-            },
+            PhoneNumberInput { is_primary: Value::Absent, ..valid() },
             "isPrimary",
             "IsPrimary is required.",
         ),
         (
-            PhoneNumberInput {
-                phone_name: Value::Other,
-                ..valid()
-            },
+            PhoneNumberInput { phone_name: Value::Other, ..valid() },
             "phoneName",
             "PhoneName is invalid.",
         ),
         (
-            PhoneNumberInput {
-                area_code: Value::text("ab"),
-                ..valid()
-            },
+            PhoneNumberInput { area_code: Value::text("ab"), ..valid() },
             "areaCode",
             "AreaCode is invalid.",
         ),
@@ -271,10 +195,7 @@ fn rules_the_provider_does_not_name_use_its_sentence_style() {
         assert_eq!(create_errors(&input), [(field, message)], "{message}");
     }
     assert_eq!(ValidationError::BodyInvalid.field(), Field::Body);
-    assert_eq!(
-        ValidationError::BodyInvalid.message(),
-        "Body must be a JSON object."
-    );
+    assert_eq!(ValidationError::BodyInvalid.message(), "Body must be a JSON object.");
 }
 
 #[test]
@@ -288,11 +209,8 @@ fn every_failure_is_reported_at_once_in_the_providers_order() {
         phone_type: Value::text("pager"),
         is_primary: Value::text("maybe"),
     };
-    let errors: Vec<_> = validate_update("8", &input)
-        .errors()
-        .iter()
-        .map(|e| e.message())
-        .collect();
+    let errors: Vec<_> =
+        validate_update("8", &input).errors().iter().map(|e| e.message()).collect();
     assert_eq!(
         errors,
         [
@@ -340,11 +258,7 @@ fn every_refusal_has_the_contracts_status_and_body() {
                 "message": "Unable to process this request as you do not have access to the customer associated to this request."
             }),
         ),
-        (
-            Refusal::NotFound,
-            404,
-            json!({"message": "The requested resource could not be found."}),
-        ),
+        (Refusal::NotFound, 404, json!({"message": "The requested resource could not be found."})),
         (
             Refusal::TooManyRequests,
             429,
@@ -363,11 +277,7 @@ fn every_refusal_has_the_contracts_status_and_body() {
     ];
     for (refusal, status, body) in cases {
         assert_eq!(refusal.status(), status);
-        assert_eq!(
-            serde_json::to_value(ErrorBody::refusal(refusal)).unwrap(),
-            body,
-            "{refusal:?}"
-        );
+        assert_eq!(serde_json::to_value(ErrorBody::refusal(refusal)).unwrap(), body, "{refusal:?}");
     }
     // Our own refusals: the contract fixes only the status and the `{"message"}` shape.
     for (refusal, status) in [

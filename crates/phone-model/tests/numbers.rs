@@ -16,111 +16,23 @@ fn parse(code: &str, area: &str, number: &str) -> ParsedNumber {
 fn new_zealand_and_australian_numbers_typed_either_way_normalise_alike() {
     let cases = [
         // (country, area, number, e164, national, international)
-        (
-            "+64",
-            "09",
-            "264 5555",
-            "+6492645555",
-            "09 264 5555",
-            "+64 9 264 5555",
-        ),
-        (
-            "+64",
-            "",
-            "09 264 5555",
-            "+6492645555",
-            "09 264 5555",
-            "+64 9 264 5555",
-        ),
-        (
-            "+64",
-            "9",
-            "2645555",
-            "+6492645555",
-            "09 264 5555",
-            "+64 9 264 5555",
-        ),
-        (
-            "+64",
-            "",
-            "(09) 264-5555",
-            "+6492645555",
-            "09 264 5555",
-            "+64 9 264 5555",
-        ),
-        (
-            "+64",
-            "",
-            "+64 (0)9 264 5555",
-            "+6492645555",
-            "09 264 5555",
-            "+64 9 264 5555",
-        ),
-        (
-            "+64",
-            "",
-            "+64 9 264 5555",
-            "+6492645555",
-            "09 264 5555",
-            "+64 9 264 5555",
-        ),
-        (
-            "64",
-            "(09)",
-            "264.5555",
-            "+6492645555",
-            "09 264 5555",
-            "+64 9 264 5555",
-        ),
-        (
-            "+64",
-            "021",
-            "123 4567",
-            "+64211234567",
-            "021 123 4567",
-            "+64 21 123 4567",
-        ),
-        (
-            "+64",
-            "",
-            "021 123 4567",
-            "+64211234567",
-            "021 123 4567",
-            "+64 21 123 4567",
-        ),
-        (
-            "+61",
-            "",
-            "0412 345 678",
-            "+61412345678",
-            "0412 345 678",
-            "+61 412 345 678",
-        ),
-        (
-            "+61",
-            "04",
-            "1234 5678",
-            "+61412345678",
-            "0412 345 678",
-            "+61 412 345 678",
-        ),
-        (
-            "+61",
-            "02",
-            "9876 5432",
-            "+61298765432",
-            "02 9876 5432",
-            "+61 2 9876 5432",
-        ),
+        ("+64", "09", "264 5555", "+6492645555", "09 264 5555", "+64 9 264 5555"),
+        ("+64", "", "09 264 5555", "+6492645555", "09 264 5555", "+64 9 264 5555"),
+        ("+64", "9", "2645555", "+6492645555", "09 264 5555", "+64 9 264 5555"),
+        ("+64", "", "(09) 264-5555", "+6492645555", "09 264 5555", "+64 9 264 5555"),
+        ("+64", "", "+64 (0)9 264 5555", "+6492645555", "09 264 5555", "+64 9 264 5555"),
+        ("+64", "", "+64 9 264 5555", "+6492645555", "09 264 5555", "+64 9 264 5555"),
+        ("64", "(09)", "264.5555", "+6492645555", "09 264 5555", "+64 9 264 5555"),
+        ("+64", "021", "123 4567", "+64211234567", "021 123 4567", "+64 21 123 4567"),
+        ("+64", "", "021 123 4567", "+64211234567", "021 123 4567", "+64 21 123 4567"),
+        ("+61", "", "0412 345 678", "+61412345678", "0412 345 678", "+61 412 345 678"),
+        ("+61", "04", "1234 5678", "+61412345678", "0412 345 678", "+61 412 345 678"),
+        ("+61", "02", "9876 5432", "+61298765432", "02 9876 5432", "+61 2 9876 5432"),
     ];
     for (code, area, number, e164, national, international) in cases {
         let parsed = parse(code, area, number);
         assert_eq!(
-            (
-                parsed.e164().as_str(),
-                parsed.national().as_str(),
-                parsed.international().as_str()
-            ),
+            (parsed.e164().as_str(), parsed.national().as_str(), parsed.international().as_str()),
             (e164, national, international),
             "{code} {area:?} {number:?}"
         );
@@ -152,11 +64,7 @@ fn every_kind_of_new_zealand_and_australian_number_is_recognised() {
     ];
     for (code, number, kind, national) in cases {
         let parsed = parse(code, "", number);
-        assert_eq!(
-            (parsed.kind(), parsed.national().as_str()),
-            (kind, national),
-            "{number}"
-        );
+        assert_eq!((parsed.kind(), parsed.national().as_str()), (kind, national), "{number}");
         assert_eq!(parsed.broken_plan(), None, "{number}");
     }
 }
@@ -188,14 +96,8 @@ fn other_countries_are_held_to_the_e164_limits_only() {
     // Italy keeps its leading 0.
     assert_eq!(parse("+39", "", "06 1234 5678").e164(), "+390612345678");
     let us = CountryCode::new("+1").unwrap();
-    assert_eq!(
-        ParsedNumber::parse(us, "", "123"),
-        Err(NumberError::ImpossibleLength)
-    );
-    assert_eq!(
-        ParsedNumber::parse(us, "", &"1".repeat(15)),
-        Err(NumberError::ImpossibleLength)
-    );
+    assert_eq!(ParsedNumber::parse(us, "", "123"), Err(NumberError::ImpossibleLength));
+    assert_eq!(ParsedNumber::parse(us, "", &"1".repeat(15)), Err(NumberError::ImpossibleLength));
     assert!(ParsedNumber::parse(us, "", &"2".repeat(14)).is_ok());
 }
 
@@ -239,14 +141,7 @@ fn request(code: &str, number: &str, phone_type: &str) -> PhoneNumberInput {
 #[test]
 fn warnings_inform_but_never_block() {
     let cases = [
-        (
-            "+64",
-            "09 264 555",
-            "home",
-            vec![Warning::NotInPlan {
-                country: "New Zealand",
-            }],
-        ),
+        ("+64", "09 264 555", "home", vec![Warning::NotInPlan { country: "New Zealand" }]),
         (
             "+64",
             "09 264 5555",
@@ -260,33 +155,17 @@ fn warnings_inform_but_never_block() {
             "+61",
             "0412 345 678",
             "fax",
-            vec![Warning::TypeMismatch {
-                phone_type: PhoneType::Fax,
-                kind: NumberKind::Mobile,
-            }],
+            vec![Warning::TypeMismatch { phone_type: PhoneType::Fax, kind: NumberKind::Mobile }],
         ),
         ("+64", "021 123 4567", "work", vec![]),
-        (
-            "+64",
-            "+44 20 7946 0000",
-            "work",
-            vec![Warning::OtherCountry],
-        ),
+        ("+64", "+44 20 7946 0000", "work", vec![Warning::OtherCountry]),
         ("+64", "12", "work", vec![Warning::ImpossibleLength]),
-        (
-            "+64",
-            "09 264 5555 after 5pm",
-            "home",
-            vec![Warning::TrailingText],
-        ),
+        ("+64", "09 264 5555 after 5pm", "home", vec![Warning::TrailingText]),
     ];
     for (code, number, phone_type, warnings) in cases {
         let validation = validate_create(&request(code, number, phone_type));
         assert_eq!(validation.warnings(), warnings, "{number}");
-        assert!(
-            validation.into_result().is_ok(),
-            "{number} must still be valid"
-        );
+        assert!(validation.into_result().is_ok(), "{number} must still be valid");
     }
 }
 
@@ -294,24 +173,13 @@ fn warnings_inform_but_never_block() {
 fn warning_messages_read_as_sentences() {
     let cases = [
         (
-            Warning::NotInPlan {
-                country: "Australia",
-            },
+            Warning::NotInPlan { country: "Australia" },
             "PhoneNumber does not fit the numbering plan of Australia.",
         ),
+        (Warning::ImpossibleLength, "PhoneNumber has too few or too many digits to be dialled."),
+        (Warning::OtherCountry, "PhoneNumber starts with a country code other than CountryCode."),
         (
-            Warning::ImpossibleLength,
-            "PhoneNumber has too few or too many digits to be dialled.",
-        ),
-        (
-            Warning::OtherCountry,
-            "PhoneNumber starts with a country code other than CountryCode.",
-        ),
-        (
-            Warning::TypeMismatch {
-                phone_type: PhoneType::Home,
-                kind: NumberKind::TollFree,
-            },
+            Warning::TypeMismatch { phone_type: PhoneType::Home, kind: NumberKind::TollFree },
             "PhoneType home does not match a toll-free number.",
         ),
         (
@@ -327,14 +195,9 @@ fn warning_messages_read_as_sentences() {
 #[test]
 fn duplicates_are_the_same_e164_or_else_the_same_digits() {
     let key = |code: &str, area: &str, number: &str| {
-        let input = PhoneNumberInput {
-            area_code: Value::text(area),
-            ..request(code, number, "home")
-        };
-        validate_create(&input)
-            .into_result()
-            .unwrap()
-            .duplicate_key()
+        let input =
+            PhoneNumberInput { area_code: Value::text(area), ..request(code, number, "home") };
+        validate_create(&input).into_result().unwrap().duplicate_key()
     };
     assert_eq!(key("+64", "09", "264 5555"), "+6492645555");
     assert_eq!(key("+64", "", "(09) 264-5555"), "+6492645555");

@@ -7,11 +7,7 @@ use proptest::prelude::*;
 
 /// Text a person might type into a phone form, and text nobody would.
 fn any_text() -> impl Strategy<Value = String> {
-    prop_oneof![
-        "[0-9 ()+.-]{0,20}",
-        "[0-9a-zA-Z #+()*_,;:./-]{0,80}",
-        any::<String>(),
-    ]
+    prop_oneof!["[0-9 ()+.-]{0,20}", "[0-9a-zA-Z #+()*_,;:./-]{0,80}", any::<String>(),]
 }
 
 fn any_value() -> impl Strategy<Value = Value> {

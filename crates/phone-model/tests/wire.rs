@@ -30,11 +30,7 @@ fn members_of_the_wrong_json_type_are_kept_for_validation_to_report() {
     assert_eq!(input.phone_name, Value::Other);
     assert_eq!(input.country_code, Value::Null);
     assert_eq!(input.phone_type, Value::Bool(false));
-    let messages: Vec<_> = validate_create(&input)
-        .errors()
-        .iter()
-        .map(|e| e.message())
-        .collect();
+    let messages: Vec<_> = validate_create(&input).errors().iter().map(|e| e.message()).collect();
     assert_eq!(
         messages,
         [
@@ -51,10 +47,7 @@ fn members_of_the_wrong_json_type_are_kept_for_validation_to_report() {
 #[test]
 fn a_body_that_is_not_an_object_does_not_read() {
     for body in ["[]", "\"text\"", "42", "null", "{", ""] {
-        assert!(
-            serde_json::from_str::<PhoneNumberInput>(body).is_err(),
-            "{body}"
-        );
+        assert!(serde_json::from_str::<PhoneNumberInput>(body).is_err(), "{body}");
     }
 }
 

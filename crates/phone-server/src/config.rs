@@ -12,11 +12,7 @@ pub struct Config {
     #[arg(long, env = "PHONEDESK_ADDRESS", default_value = "127.0.0.1:8080")]
     pub address: SocketAddr,
     /// The SQLite database file; created, with its schema, if missing.
-    #[arg(
-        long,
-        env = "PHONEDESK_DATABASE",
-        default_value = "data/phonedesk.sqlite3"
-    )]
+    #[arg(long, env = "PHONEDESK_DATABASE", default_value = "data/phonedesk.sqlite3")]
     pub database: PathBuf,
     /// The built staff app (Trunk's `dist/`), served outside the API.
     #[arg(long, env = "PHONEDESK_APP_DIR")]
@@ -24,6 +20,12 @@ pub struct Config {
     /// Origins allowed to call the API from a browser (comma-separated); none by default.
     #[arg(long, env = "PHONEDESK_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
+    /// Requests each caller (a token, a session, or else an address) may make per window.
+    #[arg(long, env = "PHONEDESK_RATE_LIMIT", default_value_t = 1200)]
+    pub rate_limit: u32,
+    /// The rate limit's window, in seconds.
+    #[arg(long, env = "PHONEDESK_RATE_WINDOW", default_value_t = 60)]
+    pub rate_window: u64,
     /// Log format.
     #[arg(long, env = "PHONEDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

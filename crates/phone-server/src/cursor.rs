@@ -36,20 +36,12 @@ impl<'a> Cursors<'a> {
     pub fn read(&self, cursor: Option<&str>) -> Result<i64, ValidationError> {
         let Some(cursor) = cursor else { return Ok(0) };
         let bytes = unhex(cursor).ok_or(ValidationError::NextCursorInvalid)?;
-        let (seq, tag) = bytes
-            .split_at_checked(8)
-            .ok_or(ValidationError::NextCursorInvalid)?;
-        let seq = i64::from_be_bytes(
-            seq.try_into()
-                .map_err(|_| ValidationError::NextCursorInvalid)?,
-        );
+        let (seq, tag) = bytes.split_at_checked(8).ok_or(ValidationError::NextCursorInvalid)?;
+        let seq =
+            i64::from_be_bytes(seq.try_into().map_err(|_| ValidationError::NextCursorInvalid)?);
         // A forged cursor could only move where a page starts, within the caller's own list;
         // the signature is there to refuse cursors we did not issue, so a plain compare will do.
-        if tag == self.tag(seq) {
-            Ok(seq)
-        } else {
-            Err(ValidationError::NextCursorInvalid)
-        }
+        if tag == self.tag(seq) { Ok(seq) } else { Err(ValidationError::NextCursorInvalid) }
     }
 
     /// The page a list request asks for: its size (`limit`) and the row to continue after
@@ -61,10 +53,7 @@ impl<'a> Cursors<'a> {
         &self,
         query: &ListQuery,
     ) -> Result<(PageSize, i64), Vec<ValidationError>> {
-        match (
-            PageSize::from_limit(query.get("limit")),
-            self.read(query.get("nextCursor")),
-        ) {
+        match (PageSize::from_limit(query.get("limit")), self.read(query.get("nextCursor"))) {
             (Ok(size), Ok(after)) => Ok((size, after)),
             (size, after) => Err([size.err(), after.err()].into_iter().flatten().collect()),
         }
@@ -97,10 +86,7 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(2) || !text.is_ascii() {
         return None;
     }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
-        .collect()
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok()).collect()
 }
 
 #[cfg(test)]
@@ -114,10 +100,7 @@ mod tests {
         let theirs = Cursors::new(&key, "phoneNumbers:2".to_owned());
         let cursor = mine.issue(42);
         assert_eq!(mine.read(Some(&cursor)), Ok(42));
-        assert_eq!(
-            theirs.read(Some(&cursor)),
-            Err(ValidationError::NextCursorInvalid)
-        );
+        assert_eq!(theirs.read(Some(&cursor)), Err(ValidationError::NextCursorInvalid));
         assert_eq!(mine.read(None), Ok(0));
     }
 
@@ -129,11 +112,7 @@ mod tests {
         tampered[15] = if tampered[15] == b'0' { b'1' } else { b'0' };
         let tampered = String::from_utf8(tampered).unwrap();
         for bad in [tampered.as_str(), "", "zz", "abc", "TmV4dEl0ZW1JZDox", "é"] {
-            assert_eq!(
-                cursors.read(Some(bad)),
-                Err(ValidationError::NextCursorInvalid),
-                "{bad}"
-            );
+            assert_eq!(cursors.read(Some(bad)), Err(ValidationError::NextCursorInvalid), "{bad}");
         }
     }
 }

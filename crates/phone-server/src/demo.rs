@@ -7,20 +7,12 @@ use phone_model::{CustomerInput, PhoneNumberInput, Value, validate_create, valid
 use crate::store::{Store, WriteError};
 
 /// (business id, name)
-const BUSINESSES: [(&str, &str); 2] = [
-    ("3333333", "Debitsuccess 24/7 Fitness"),
-    ("4444444", "Harbourside Physio"),
-];
+const BUSINESSES: [(&str, &str); 2] =
+    [("3333333", "Debitsuccess 24/7 Fitness"), ("4444444", "Harbourside Physio")];
 
 /// (business, first name, last name, external reference, numbers); the first number becomes the
 /// primary. A number is (contact name, country code, area code, number, type).
-type DemoNumber = (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-);
+type DemoNumber = (&'static str, &'static str, &'static str, &'static str, &'static str);
 const CUSTOMERS: &[(&str, &str, &str, &str, &[DemoNumber])] = &[
     (
         "3333333",
@@ -54,13 +46,7 @@ const CUSTOMERS: &[(&str, &str, &str, &str, &[DemoNumber])] = &[
             ("Fax", "+64", "03", "345 6790", "fax"),
         ],
     ),
-    (
-        "3333333",
-        "Mere",
-        "Tipene",
-        "abc1456",
-        &[("Mere", "+64", "", "0800 123 456", "work")],
-    ),
+    ("3333333", "Mere", "Tipene", "abc1456", &[("Mere", "+64", "", "0800 123 456", "work")]),
     (
         "3333333",
         "Sophie",
@@ -71,13 +57,7 @@ const CUSTOMERS: &[(&str, &str, &str, &str, &[DemoNumber])] = &[
             ("Partner", "+64", "", "021 555 0199", "emergency"),
         ],
     ),
-    (
-        "3333333",
-        "Hemi",
-        "Walker",
-        "abc1458",
-        &[("Hemi", "+64", "06", "835 4321", "home")],
-    ),
+    ("3333333", "Hemi", "Walker", "abc1458", &[("Hemi", "+64", "06", "835 4321", "home")]),
     (
         "3333333",
         "Chloe",
@@ -119,13 +99,7 @@ const CUSTOMERS: &[(&str, &str, &str, &str, &[DemoNumber])] = &[
             ("Sister", "+61", "", "0400 111 222", "emergency"),
         ],
     ),
-    (
-        "4444444",
-        "Isla",
-        "Martin",
-        "HP-004",
-        &[("Isla", "+61", "08", "8123 4567", "home")],
-    ),
+    ("4444444", "Isla", "Martin", "HP-004", &[("Isla", "+61", "08", "8123 4567", "home")]),
     (
         "4444444",
         "Charlotte",
@@ -166,9 +140,8 @@ fn seed(store: &Store) -> Result<(), WriteError> {
             external_reference: Value::text(reference),
             phone_number: Some(phone_input(first_number)),
         };
-        let customer = validate_new_customer(&input)
-            .0
-            .map_err(|errors| invalid(errors[0].error))?;
+        let customer =
+            validate_new_customer(&input).0.map_err(|errors| invalid(errors[0].error))?;
         let created = store.create_customer(&customer)?;
         for number in more {
             let valid = validate_create(&phone_input(number))

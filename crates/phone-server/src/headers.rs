@@ -21,16 +21,10 @@ pub fn content_security_policy(app_dir: &Path) -> HeaderValue {
             continue;
         };
         for code in inline_contents(&html, "script") {
-            scripts.push_str(&format!(
-                " 'sha256-{}'",
-                STANDARD.encode(Sha256::digest(code))
-            ));
+            scripts.push_str(&format!(" 'sha256-{}'", STANDARD.encode(Sha256::digest(code))));
         }
         for code in inline_contents(&html, "style") {
-            styles.push_str(&format!(
-                " 'sha256-{}'",
-                STANDARD.encode(Sha256::digest(code))
-            ));
+            styles.push_str(&format!(" 'sha256-{}'", STANDARD.encode(Sha256::digest(code))));
         }
     }
     let policy = format!(

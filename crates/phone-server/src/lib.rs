@@ -11,6 +11,7 @@ mod error;
 mod extract;
 mod headers;
 mod openapi;
+mod rate_limit;
 pub mod routes;
 pub mod store;
 
@@ -40,7 +41,8 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{error::ApiError, extract::BODY_LIMIT, store::Store};
+pub use crate::rate_limit::RateLimit;
+use crate::{error::ApiError, extract::BODY_LIMIT, rate_limit::RateLimiter, store::Store};
 
 /// Where the contract's API lives.
 pub const API_PREFIX: &str = "/CustomerServices/v1.0";
@@ -54,9 +56,7 @@ pub struct AppState {
 impl AppState {
     /// State around an open database.
     pub fn new(store: Store) -> Self {
-        Self {
-            store: Arc::new(store),
-        }
+        Self { store: Arc::new(store) }
     }
 }
 
@@ -67,16 +67,14 @@ pub struct AppOptions {
     pub app_dir: Option<PathBuf>,
     /// Origins allowed to call the API from a browser; none by default.
     pub cors_origins: Vec<HeaderValue>,
+    /// Requests per caller per window.
+    pub rate_limit: RateLimit,
 }
 
 /// The whole HTTP service.
 pub fn app(state: AppState, options: &AppOptions) -> Router {
     let (api, openapi) = routes::api().split_for_parts();
-    let openapi = Bytes::from(
-        openapi
-            .to_json()
-            .expect("the generated document serialises"),
-    );
+    let openapi = Bytes::from(openapi.to_json().expect("the generated document serialises"));
     let api = api
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -87,10 +85,12 @@ pub fn app(state: AppState, options: &AppOptions) -> Router {
             get(move || async move { ([(header::CONTENT_TYPE, "application/json")], openapi) }),
         )
         .fallback(|| async { ApiError::Refused(Refusal::NotFound) })
-        .layer(axum::middleware::map_response(
-            method_not_allowed_in_contract_shape,
-        ))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT));
+        .layer(axum::middleware::map_response(method_not_allowed_in_contract_shape))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            RateLimiter::new(options.rate_limit),
+            rate_limit::limit,
+        ));
     let api = match cors(&options.cors_origins) {
         Some(cors) => api.layer(cors),
         None => api,
@@ -166,18 +166,13 @@ struct CountingRequestIds {
 
 impl Default for CountingRequestIds {
     fn default() -> Self {
-        Self {
-            prefix: rand::random(),
-            next: Arc::new(AtomicU64::new(1)),
-        }
+        Self { prefix: rand::random(), next: Arc::new(AtomicU64::new(1)) }
     }
 }
 
 impl MakeRequestId for CountingRequestIds {
     fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
-        HeaderValue::from_str(&format!("{:08x}-{n}", self.prefix))
-            .ok()
-            .map(RequestId::new)
+        HeaderValue::from_str(&format!("{:08x}-{n}", self.prefix)).ok().map(RequestId::new)
     }
 }

@@ -1,11 +1,11 @@
 //! `phone-server`: read the configuration, open the database, serve until told to stop.
 
-use std::process::ExitCode;
+use std::{net::SocketAddr, process::ExitCode, time::Duration};
 
 use axum::http::HeaderValue;
 use clap::Parser;
 use phone_server::{
-    AppOptions, AppState, app,
+    AppOptions, AppState, RateLimit, app,
     config::{Config, LogFormat},
     demo,
     store::Store,
@@ -18,10 +18,7 @@ async fn main() -> ExitCode {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     match config.log_format {
         LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
-        LogFormat::Json => tracing_subscriber::fmt()
-            .json()
-            .with_env_filter(filter)
-            .init(),
+        LogFormat::Json => tracing_subscriber::fmt().json().with_env_filter(filter).init(),
     }
     match serve(config).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -46,10 +43,9 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .map(|origin| HeaderValue::from_str(origin))
         .collect::<Result<_, _>>()?;
-    let options = AppOptions {
-        app_dir: config.app_dir,
-        cors_origins,
-    };
+    let rate_limit =
+        RateLimit { limit: config.rate_limit, window: Duration::from_secs(config.rate_window) };
+    let options = AppOptions { app_dir: config.app_dir, cors_origins, rate_limit };
     let listener = tokio::net::TcpListener::bind(config.address).await?;
     tracing::info!(
         "Phonedesk on http://{} (database {})",
@@ -58,9 +54,9 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     );
     let state = AppState::new(store);
     // In-flight requests finish; then the state, and with it the database, is dropped.
-    axum::serve(listener, app(state, &options))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    // Connection addresses let callers without credentials be rate-limited one by one.
+    let service = app(state, &options).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -1,10 +1,7 @@
 //! Request bodies as the OpenAPI document describes them. The server reads bodies leniently
 //! (phone-model's `PhoneNumberInput` keeps wrong types for validation to report), so these
 //! types exist only to document the contract's shapes; no request is parsed into them.
-#![expect(
-    dead_code,
-    reason = "these types describe bodies for the document; none is built"
-)]
+#![expect(dead_code, reason = "these types describe bodies for the document; none is built")]
 
 use utoipa::ToSchema;
 

@@ -22,9 +22,7 @@ use rusqlite::{
 };
 
 /// The migrations, in order; each runs once, in its own transaction.
-const MIGRATIONS: &[&str] = &[include_str!(
-    "../migrations/0001_customers_and_phone_numbers.sql"
-)];
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_customers_and_phone_numbers.sql")];
 
 /// The oldest SQLite that does not risk corrupting a WAL database under concurrent writes
 /// or checkpoints (fixed in 3.51.3).
@@ -152,20 +150,13 @@ impl Store {
 
     /// Runs `f` on a reading connection from the pool.
     fn read<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, StoreError> {
-        let pooled = self
-            .readers
-            .lock()
-            .expect("no reader panics while holding the pool")
-            .pop();
+        let pooled = self.readers.lock().expect("no reader panics while holding the pool").pop();
         let connection = match pooled {
             Some(connection) => connection,
             None => connect(&self.path)?,
         };
         let result = f(&connection);
-        self.readers
-            .lock()
-            .expect("no reader panics while holding the pool")
-            .push(connection);
+        self.readers.lock().expect("no reader panics while holding the pool").push(connection);
         Ok(result?)
     }
 
@@ -174,10 +165,7 @@ impl Store {
         &self,
         f: impl FnOnce(&Transaction<'_>) -> Result<T, WriteError>,
     ) -> Result<T, WriteError> {
-        let mut writer = self
-            .writer
-            .lock()
-            .expect("no writer panics while holding the lock");
+        let mut writer = self.writer.lock().expect("no writer panics while holding the lock");
         let tx = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
         tx.commit()?;
@@ -472,20 +460,13 @@ fn check_sqlite_version() -> Result<(), StoreError> {
         parts.get(1).copied().unwrap_or(0),
         parts.get(2).copied().unwrap_or(0),
     );
-    if found < MIN_SQLITE {
-        Err(StoreError::SqliteTooOld(version.to_owned()))
-    } else {
-        Ok(())
-    }
+    if found < MIN_SQLITE { Err(StoreError::SqliteTooOld(version.to_owned())) } else { Ok(()) }
 }
 
 /// Runs the migrations the database has not had yet (`user_version` counts them).
 fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
     let done: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    for (number, migration) in (1_i64..)
-        .zip(MIGRATIONS)
-        .skip(usize::try_from(done).unwrap_or(0))
-    {
+    for (number, migration) in (1_i64..).zip(MIGRATIONS).skip(usize::try_from(done).unwrap_or(0)) {
         let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(migration)?;
         tx.pragma_update(None, "user_version", number)?;
@@ -498,11 +479,7 @@ fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
 fn cursor_key(connection: &mut Connection) -> Result<[u8; 32], StoreError> {
     let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let stored: Option<Vec<u8>> = tx
-        .query_row(
-            "SELECT value FROM settings WHERE name = 'cursor_key'",
-            [],
-            |row| row.get(0),
-        )
+        .query_row("SELECT value FROM settings WHERE name = 'cursor_key'", [], |row| row.get(0))
         .optional()?;
     let key = match stored.and_then(|k| <[u8; 32]>::try_from(k).ok()) {
         Some(key) => key,
@@ -523,15 +500,8 @@ fn cursor_key(connection: &mut Connection) -> Result<[u8; 32], StoreError> {
 fn page<T>(mut rows: Vec<(i64, T)>, size: PageSize) -> Page<T> {
     let has_next = rows.len() > size.get() as usize;
     rows.truncate(size.get() as usize);
-    let next_after = if has_next {
-        rows.last().map(|(seq, _)| *seq)
-    } else {
-        None
-    };
-    Page {
-        items: rows.into_iter().map(|(_, item)| item).collect(),
-        next_after,
-    }
+    let next_after = if has_next { rows.last().map(|(seq, _)| *seq) } else { None };
+    Page { items: rows.into_iter().map(|(_, item)| item).collect(), next_after }
 }
 
 fn customer_seq(c: &Connection, customer_id: &str) -> rusqlite::Result<Option<i64>> {
@@ -560,9 +530,7 @@ fn find_phone_number(
          FROM phone_numbers p JOIN customers c ON c.seq = p.customer_seq
          WHERE c.customer_id = ?1 AND p.phone_number_id = ?2",
     )?
-    .query_row([customer_id, phone_number_id], |row| {
-        phone_number_from(row, 0)
-    })
+    .query_row([customer_id, phone_number_id], |row| phone_number_from(row, 0))
     .optional()
 }
 
@@ -577,9 +545,7 @@ fn locate(
          FROM phone_numbers p JOIN customers c ON c.seq = p.customer_seq
          WHERE c.customer_id = ?1 AND p.phone_number_id = ?2",
     )?
-    .query_row([customer_id, phone_number_id], |row| {
-        Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-    })
+    .query_row([customer_id, phone_number_id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
     .optional()?
     .ok_or(WriteError::NotFound)
 }
@@ -610,10 +576,8 @@ fn insert_phone_number(
     if is_primary && has_primary {
         demote_primary(tx, customer_seq)?;
     }
-    let id = unused_id(
-        tx,
-        "SELECT EXISTS (SELECT 1 FROM phone_numbers WHERE phone_number_id = ?1)",
-    )?;
+    let id =
+        unused_id(tx, "SELECT EXISTS (SELECT 1 FROM phone_numbers WHERE phone_number_id = ?1)")?;
     tx.execute(
         "INSERT INTO phone_numbers (phone_number_id, customer_seq, phone_name, country_code,
                                     area_code, phone_number, phone_type, is_primary, duplicate_key)
@@ -645,9 +609,7 @@ fn insert_phone_number(
 fn unused_id(tx: &Transaction<'_>, exists_query: &str) -> rusqlite::Result<String> {
     loop {
         let id = rand::rng().random_range(ID_RANGE).to_string();
-        let taken: bool = tx
-            .prepare_cached(exists_query)?
-            .query_row([&id], |row| row.get(0))?;
+        let taken: bool = tx.prepare_cached(exists_query)?.query_row([&id], |row| row.get(0))?;
         if !taken {
             return Ok(id);
         }
@@ -656,11 +618,7 @@ fn unused_id(tx: &Transaction<'_>, exists_query: &str) -> rusqlite::Result<Strin
 
 /// A LIKE pattern that matches `search` anywhere, with LIKE's own characters escaped.
 fn like_pattern(search: &str) -> String {
-    let escaped = search
-        .trim()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
+    let escaped = search.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
 }
 
@@ -679,9 +637,7 @@ fn phone_number_from(row: &Row<'_>, first: usize) -> rusqlite::Result<PhoneNumbe
             .map_err(|e| invalid(first + 2, e))?,
         area_code: row.get(first + 3)?,
         phone_number: row.get(first + 4)?,
-        phone_type: phone_type
-            .parse::<PhoneType>()
-            .map_err(|e| invalid(first + 5, e))?,
+        phone_type: phone_type.parse::<PhoneType>().map_err(|e| invalid(first + 5, e))?,
         is_primary: row.get(first + 6)?,
     })
 }
@@ -690,10 +646,7 @@ fn phone_number_from(row: &Row<'_>, first: usize) -> rusqlite::Result<PhoneNumbe
 fn customer_from(row: &Row<'_>, first: usize) -> rusqlite::Result<CustomerResource> {
     Ok(CustomerResource {
         customer_id: row.get(first)?,
-        business: BusinessResource {
-            business_id: row.get(first + 1)?,
-            name: row.get(first + 2)?,
-        },
+        business: BusinessResource { business_id: row.get(first + 1)?, name: row.get(first + 2)? },
         first_name: row.get(first + 3)?,
         last_name: row.get(first + 4)?,
         external_reference: row.get(first + 5)?,
@@ -721,11 +674,7 @@ mod tests {
         // synchronous 2 is FULL: a commit is on disk before it returns.
         assert_eq!(writer, ("wal".to_owned(), 2, 1));
         assert_eq!(reader, writer);
-        assert!(
-            check_sqlite_version().is_ok(),
-            "SQLite {}",
-            rusqlite::version()
-        );
+        assert!(check_sqlite_version().is_ok(), "SQLite {}", rusqlite::version());
         std::fs::remove_dir_all(folder).unwrap();
     }
 }

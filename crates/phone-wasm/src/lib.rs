@@ -85,26 +85,17 @@ pub fn validate_phone_number(
     let input = read_fields(&fields)?;
     let validation = validate_create(&input);
     let result = Object::new();
-    set(
-        &result,
-        "valid",
-        &JsValue::from_bool(validation.errors().is_empty()),
-    );
-    let errors = validation
-        .errors()
-        .iter()
-        .map(|e| field_message(e.field().wire_name(), e.message()));
+    set(&result, "valid", &JsValue::from_bool(validation.errors().is_empty()));
+    let errors =
+        validation.errors().iter().map(|e| field_message(e.field().wire_name(), e.message()));
     set(&result, "errors", &errors.collect::<Array>());
-    let warnings = validation
-        .warnings()
-        .iter()
-        .map(|w| field_message(w.field().wire_name(), &w.to_string()));
+    let warnings =
+        validation.warnings().iter().map(|w| field_message(w.field().wire_name(), &w.to_string()));
     set(&result, "warnings", &warnings.collect::<Array>());
     let forms = validation.number().map(formatted);
     for name in ["e164", "national", "international", "telUri", "kind"] {
-        let value = forms
-            .as_ref()
-            .map_or(Ok(JsValue::NULL), |forms| Reflect::get(forms, &name.into()));
+        let value =
+            forms.as_ref().map_or(Ok(JsValue::NULL), |forms| Reflect::get(forms, &name.into()));
         set(&result, name, &value.unwrap_or(JsValue::NULL));
     }
     Ok(result.into())
@@ -162,10 +153,7 @@ pub fn country_codes() -> JsValue {
             set(
                 &row,
                 "areaCodes",
-                &c.area_codes()
-                    .iter()
-                    .map(|a| JsValue::from_str(a))
-                    .collect::<Array>(),
+                &c.area_codes().iter().map(|a| JsValue::from_str(a)).collect::<Array>(),
             );
             row
         })

@@ -23,13 +23,8 @@ const NUMBERS: [&str; 8] = [
 
 #[wasm_bindgen_test]
 fn validations_per_second() {
-    let inputs: Vec<_> = NUMBERS
-        .iter()
-        .map(|n| JSON::parse(n).expect("fixed JSON"))
-        .collect();
-    let performance = web_sys::window()
-        .and_then(|w| w.performance())
-        .expect("a browser clock");
+    let inputs: Vec<_> = NUMBERS.iter().map(|n| JSON::parse(n).expect("fixed JSON")).collect();
+    let performance = web_sys::window().and_then(|w| w.performance()).expect("a browser clock");
     // Warm up, then count for about a second.
     for input in &inputs {
         validate_phone_number(input.clone()).expect("an object is answered");

@@ -25,10 +25,7 @@ fn pairs(list: &JsValue) -> Vec<(String, String)> {
         .expect("an array")
         .iter()
         .map(|m| {
-            (
-                member(&m, "field").as_string().unwrap(),
-                member(&m, "message").as_string().unwrap(),
-            )
+            (member(&m, "field").as_string().unwrap(), member(&m, "message").as_string().unwrap())
         })
         .collect()
 }
@@ -50,43 +47,22 @@ fn a_valid_number_is_valid_with_its_forms() {
     .unwrap();
     assert_eq!(member(&result, "valid"), JsValue::TRUE);
     assert!(pairs(&member(&result, "errors")).is_empty());
-    assert_eq!(
-        member(&result, "e164").as_string().as_deref(),
-        Some("+64211234567")
-    );
-    assert_eq!(
-        member(&result, "national").as_string().as_deref(),
-        Some("021 123 4567")
-    );
-    assert_eq!(
-        member(&result, "international").as_string().as_deref(),
-        Some("+64 21 123 4567")
-    );
-    assert_eq!(
-        member(&result, "telUri").as_string().as_deref(),
-        Some("tel:+64211234567")
-    );
-    assert_eq!(
-        member(&result, "kind").as_string().as_deref(),
-        Some("mobile")
-    );
+    assert_eq!(member(&result, "e164").as_string().as_deref(), Some("+64211234567"));
+    assert_eq!(member(&result, "national").as_string().as_deref(), Some("021 123 4567"));
+    assert_eq!(member(&result, "international").as_string().as_deref(), Some("+64 21 123 4567"));
+    assert_eq!(member(&result, "telUri").as_string().as_deref(), Some("tel:+64211234567"));
+    assert_eq!(member(&result, "kind").as_string().as_deref(), Some("mobile"));
 }
 
 #[wasm_bindgen_test]
 fn the_module_gives_the_shared_tables_errors_as_the_server_does() {
-    let cases = js(include_str!(
-        "../../phone-model/tests/data/validation-cases.json"
-    ));
+    let cases = js(include_str!("../../phone-model/tests/data/validation-cases.json"));
     for case in cases.dyn_ref::<Array>().unwrap().iter() {
         let name = member(&case, "name").as_string().unwrap();
         let result = validate_phone_number(member(&case, "body")).unwrap();
         let expected = pairs(&member(&case, "errors"));
         assert_eq!(pairs(&member(&result, "errors")), expected, "{name}");
-        assert_eq!(
-            member(&result, "valid").as_bool(),
-            Some(expected.is_empty()),
-            "{name}"
-        );
+        assert_eq!(member(&result, "valid").as_bool(), Some(expected.is_empty()), "{name}");
     }
 }
 
@@ -99,10 +75,7 @@ fn warnings_come_with_fields_and_do_not_invalidate() {
     assert_eq!(member(&result, "valid"), JsValue::TRUE);
     assert_eq!(
         pairs(&member(&result, "warnings")),
-        [(
-            "phoneType".to_owned(),
-            "PhoneType mobile does not match a landline.".to_owned()
-        )]
+        [("phoneType".to_owned(), "PhoneType mobile does not match a landline.".to_owned())]
     );
 }
 
@@ -123,10 +96,7 @@ fn anything_that_is_not_an_object_throws_a_clear_error_and_the_module_goes_on() 
         let error = validate_phone_number(value.clone()).expect_err("not an object");
         let error: JsValue = error.into();
         let message = member(&error, "message").as_string().unwrap();
-        assert!(
-            message.contains("expects an object"),
-            "{value:?}: {message}"
-        );
+        assert!(message.contains("expects an object"), "{value:?}: {message}");
         assert_still_works();
     }
 }
@@ -147,12 +117,8 @@ fn odd_members_are_answered_with_errors_and_the_module_goes_on() {
         },
         {
             let object = js(r#"{"phoneName":"John"}"#);
-            Reflect::set(
-                &object,
-                &"phoneNumber".into(),
-                &js_sys::BigInt::from(64_u32).into(),
-            )
-            .unwrap();
+            Reflect::set(&object, &"phoneNumber".into(), &js_sys::BigInt::from(64_u32).into())
+                .unwrap();
             Reflect::set(&object, &js_sys::Symbol::for_("x").into(), &JsValue::TRUE).unwrap();
             object
         },
@@ -177,15 +143,8 @@ fn a_member_that_throws_when_read_becomes_an_error() {
         &"phoneName".into(),
         &descriptor,
     );
-    let error: JsValue = validate_phone_number(object)
-        .expect_err("the getter throws")
-        .into();
-    assert!(
-        member(&error, "message")
-            .as_string()
-            .unwrap()
-            .contains("phoneName")
-    );
+    let error: JsValue = validate_phone_number(object).expect_err("the getter throws").into();
+    assert!(member(&error, "message").as_string().unwrap().contains("phoneName"));
     assert_still_works();
 }
 
@@ -193,23 +152,11 @@ fn a_member_that_throws_when_read_becomes_an_error() {
 fn format_phone_number_gives_the_forms_or_null() {
     let forms =
         format_phone_number("+61".into(), JsValue::UNDEFINED, "0412 345 678".into()).unwrap();
-    assert_eq!(
-        member(&forms, "international").as_string().as_deref(),
-        Some("+61 412 345 678")
-    );
-    assert!(
-        format_phone_number("+64".into(), "".into(), "abc".into())
-            .unwrap()
-            .is_null()
-    );
-    assert!(
-        format_phone_number("+999".into(), "".into(), "264 5555".into())
-            .unwrap()
-            .is_null()
-    );
-    let error: JsValue = format_phone_number(JsValue::from_f64(64.0), "".into(), "1".into())
-        .unwrap_err()
-        .into();
+    assert_eq!(member(&forms, "international").as_string().as_deref(), Some("+61 412 345 678"));
+    assert!(format_phone_number("+64".into(), "".into(), "abc".into()).unwrap().is_null());
+    assert!(format_phone_number("+999".into(), "".into(), "264 5555".into()).unwrap().is_null());
+    let error: JsValue =
+        format_phone_number(JsValue::from_f64(64.0), "".into(), "1".into()).unwrap_err().into();
     assert_eq!(
         member(&error, "message").as_string().as_deref(),
         Some("countryCode must be a string")
@@ -219,14 +166,8 @@ fn format_phone_number_gives_the_forms_or_null() {
 
 #[wasm_bindgen_test]
 fn format_as_you_type_groups_the_digits_typed_so_far() {
-    assert_eq!(
-        format_as_you_type_js("+64".into(), "0211234".into()).unwrap(),
-        "021 123 4"
-    );
-    assert_eq!(
-        format_as_you_type_js("nowhere".into(), "0211234".into()).unwrap(),
-        "0211234"
-    );
+    assert_eq!(format_as_you_type_js("+64".into(), "0211234".into()).unwrap(), "021 123 4");
+    assert_eq!(format_as_you_type_js("nowhere".into(), "0211234".into()).unwrap(), "0211234");
     assert!(format_as_you_type_js("+64".into(), JsValue::TRUE).is_err());
     assert_still_works();
 }
@@ -249,9 +190,5 @@ fn country_codes_lists_the_providers_table() {
 }
 
 fn pairs_of_strings(list: &JsValue) -> Vec<String> {
-    list.dyn_ref::<Array>()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_string().unwrap())
-        .collect()
+    list.dyn_ref::<Array>().unwrap().iter().map(|v| v.as_string().unwrap()).collect()
 }

@@ -28,8 +28,7 @@ fn every_screen_has_no_accessibility_violations() {
         assert_accessible(&ctx, "delete dialog").await?;
         ctx.find("cancel-delete").await?.click().await?;
 
-        ctx.open(&format!("/customers/{customer}/phone-numbers/new"))
-            .await?;
+        ctx.open(&format!("/customers/{customer}/phone-numbers/new")).await?;
         ctx.find("phone-form").await?;
         assert_accessible(&ctx, "add").await?;
         ctx.find("save").await?.click().await?;
@@ -48,10 +47,7 @@ fn every_screen_has_no_accessibility_violations() {
         ctx.find("not-found").await?;
         assert_accessible(&ctx, "not found").await?;
         ctx.open("/embed/").await?;
-        ctx.client
-            .wait()
-            .for_element(fantoccini::Locator::Css("#countryCode option"))
-            .await?;
+        ctx.client.wait().for_element(fantoccini::Locator::Css("#countryCode option")).await?;
         assert_accessible(&ctx, "embed demo").await?;
         Ok(())
     });

@@ -9,16 +9,8 @@ fn the_primary_cannot_be_deleted_and_another_only_after_confirming() {
         ctx.open(&format!("/customers/{customer}")).await?;
         ctx.find("phone-numbers").await?;
         assert_eq!(ctx.all("phone-number").await?.len(), 3);
-        assert!(
-            ctx.text("primary-reason")
-                .await?
-                .contains("can't be deleted")
-        );
-        assert_eq!(
-            ctx.all("delete").await?.len(),
-            2,
-            "no delete button for the primary"
-        );
+        assert!(ctx.text("primary-reason").await?.contains("can't be deleted"));
+        assert_eq!(ctx.all("delete").await?.len(), 2, "no delete button for the primary");
 
         // Cancel: nothing is deleted.
         ctx.all("delete").await?[0].click().await?;
@@ -27,9 +19,7 @@ fn the_primary_cannot_be_deleted_and_another_only_after_confirming() {
         ctx.screenshot("delete-dialog").await?;
         ctx.find("cancel-delete").await?.click().await?;
         ctx.client
-            .find(fantoccini::Locator::Css(
-                "[data-testid=delete-dialog]:not([open])",
-            ))
+            .find(fantoccini::Locator::Css("[data-testid=delete-dialog]:not([open])"))
             .await?;
         assert_eq!(ctx.all("phone-number").await?.len(), 3);
 

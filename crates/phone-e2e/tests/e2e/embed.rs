@@ -8,19 +8,10 @@ fn the_demo_shows_the_message_for_an_invalid_number_and_the_form_of_a_valid_one(
     run(|ctx| async move {
         ctx.open("/embed/").await?;
         ctx.wait_until("the country list is filled", || async {
-            Ok(ctx
-                .client
-                .find_all(Locator::Css("#countryCode option"))
-                .await?
-                .len()
-                > 200)
+            Ok(ctx.client.find_all(Locator::Css("#countryCode option")).await?.len() > 200)
         })
         .await?;
-        ctx.client
-            .find(Locator::Css("#phoneName"))
-            .await?
-            .send_keys("John")
-            .await?;
+        ctx.client.find(Locator::Css("#phoneName")).await?.send_keys("John").await?;
         let number = ctx.client.find(Locator::Css("#phoneNumber")).await?;
         number.send_keys("call me").await?;
         let error = ctx.client.find(Locator::Css("#phoneNumber-error")).await?;

@@ -17,19 +17,9 @@ fn leaving_a_changed_form_asks_first_and_cancelling_keeps_the_text() {
         assert!(question.contains("unsaved changes"), "{question}");
         ctx.client.dismiss_alert().await?;
 
-        assert!(
-            ctx.client
-                .current_url()
-                .await?
-                .path()
-                .contains("/phone-numbers/")
-        );
+        assert!(ctx.client.current_url().await?.path().contains("/phone-numbers/"));
         assert_eq!(
-            ctx.find("phone-name")
-                .await?
-                .prop("value")
-                .await?
-                .as_deref(),
+            ctx.find("phone-name").await?.prop("value").await?.as_deref(),
             Some("Sophie, changed")
         );
         Ok(())
@@ -40,8 +30,7 @@ fn leaving_a_changed_form_asks_first_and_cancelling_keeps_the_text() {
 fn a_save_while_the_server_is_down_offers_to_retry_and_keeps_the_form() {
     run(|ctx| async move {
         let customer = ctx.customer_id("Hemi")?;
-        ctx.open(&format!("/customers/{customer}/phone-numbers/new"))
-            .await?;
+        ctx.open(&format!("/customers/{customer}/phone-numbers/new")).await?;
         ctx.find("phone-form").await?;
         ctx.fill("phone-name", "Hemi at work").await?;
         ctx.fill("area-code", "06").await?;
@@ -54,19 +43,11 @@ fn a_save_while_the_server_is_down_offers_to_retry_and_keeps_the_form() {
         ctx.wait_for_text("problem", "could not be reached").await?;
         ctx.find("retry").await?;
         assert_eq!(
-            ctx.find("phone-number")
-                .await?
-                .prop("value")
-                .await?
-                .as_deref(),
+            ctx.find("phone-number").await?.prop("value").await?.as_deref(),
             Some("835 9999")
         );
         assert_eq!(
-            ctx.find("phone-name")
-                .await?
-                .prop("value")
-                .await?
-                .as_deref(),
+            ctx.find("phone-name").await?.prop("value").await?.as_deref(),
             Some("Hemi at work")
         );
         Ok(())
@@ -79,8 +60,7 @@ fn a_stored_script_in_a_contact_name_is_shown_as_text_and_never_runs() {
         let customer = ctx.customer_id("Isla")?;
         // Within the 50 characters a contact name may have.
         let name = "<img src=x onerror=window.pwned=1><b>Isla</b>";
-        ctx.open(&format!("/customers/{customer}/phone-numbers/new"))
-            .await?;
+        ctx.open(&format!("/customers/{customer}/phone-numbers/new")).await?;
         ctx.find("phone-form").await?;
         ctx.fill("phone-name", name).await?;
         ctx.fill("area-code", "09").await?;
@@ -91,10 +71,7 @@ fn a_stored_script_in_a_contact_name_is_shown_as_text_and_never_runs() {
 
         ctx.client.refresh().await?;
         ctx.wait_for_text("phone-numbers", name).await?;
-        let pwned = ctx
-            .client
-            .execute("return window.pwned === undefined;", vec![])
-            .await?;
+        let pwned = ctx.client.execute("return window.pwned === undefined;", vec![]).await?;
         assert_eq!(pwned, serde_json::json!(true), "the stored markup ran");
         // And the policy itself refuses inline handlers, should markup ever reach the page.
         let blocked = ctx

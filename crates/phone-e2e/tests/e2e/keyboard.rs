@@ -16,12 +16,7 @@ fn key(key: Key) -> String {
 /// Tabs until the element with this `data-testid` has focus.
 async fn tab_to(ctx: &Ctx, test_id: &str) -> Result {
     for _ in 0..40 {
-        let focused = ctx
-            .client
-            .active_element()
-            .await?
-            .attr("data-testid")
-            .await?;
+        let focused = ctx.client.active_element().await?.attr("data-testid").await?;
         if focused.as_deref() == Some(test_id) {
             return Ok(());
         }
@@ -49,26 +44,15 @@ fn a_number_can_be_added_by_keyboard_alone() {
         // Save at once: the summary takes focus; its first link leads to the first field.
         tab_to(&ctx, "save").await?;
         press(&ctx, &key(Key::Enter)).await?;
-        ctx.wait_for_text("error-summary", "PhoneName is required.")
-            .await?;
+        ctx.wait_for_text("error-summary", "PhoneName is required.").await?;
         assert_eq!(
-            ctx.client
-                .active_element()
-                .await?
-                .attr("data-testid")
-                .await?
-                .as_deref(),
+            ctx.client.active_element().await?.attr("data-testid").await?.as_deref(),
             Some("error-summary")
         );
         press(&ctx, &key(Key::Tab)).await?;
         press(&ctx, &key(Key::Enter)).await?;
         assert_eq!(
-            ctx.client
-                .active_element()
-                .await?
-                .attr("data-testid")
-                .await?
-                .as_deref(),
+            ctx.client.active_element().await?.attr("data-testid").await?.as_deref(),
             Some("phone-name")
         );
 
@@ -83,8 +67,7 @@ fn a_number_can_be_added_by_keyboard_alone() {
         press(&ctx, &key(Key::Enter)).await?;
 
         ctx.wait_for_text("notice", "The number was added.").await?;
-        ctx.wait_for_text("phone-numbers", "+64 21 765 4321")
-            .await?;
+        ctx.wait_for_text("phone-numbers", "+64 21 765 4321").await?;
         Ok(())
     });
 }

@@ -29,31 +29,20 @@ fn adding_a_number_shows_every_mistake_then_saves_it_for_good() {
         ctx.fill("phone-number", "call me").await?;
         ctx.choose("phone-type", "work").await?;
         ctx.find("save").await?.click().await?;
-        let summary = ctx
-            .wait_for_text("error-summary", "There is a problem")
-            .await?;
+        let summary = ctx.wait_for_text("error-summary", "There is a problem").await?;
         for message in [
             "PhoneName is required.",
             "CountryCode must not exceed 4 characters.",
             "PhoneNumber provided is invalid.",
         ] {
-            assert!(
-                summary.contains(message),
-                "summary lacks {message:?}: {summary}"
-            );
+            assert!(summary.contains(message), "summary lacks {message:?}: {summary}");
         }
-        assert_eq!(
-            ctx.text("phone-name-error").await?,
-            "PhoneName is required."
-        );
+        assert_eq!(ctx.text("phone-name-error").await?, "PhoneName is required.");
         assert_eq!(
             ctx.text("country-code-error").await?,
             "CountryCode must not exceed 4 characters."
         );
-        assert_eq!(
-            ctx.text("phone-number-error").await?,
-            "PhoneNumber provided is invalid."
-        );
+        assert_eq!(ctx.text("phone-number-error").await?, "PhoneNumber provided is invalid.");
         ctx.screenshot("add-with-errors").await?;
 
         // Fixed and saved.
@@ -94,11 +83,7 @@ fn updating_a_number_to_primary_leaves_exactly_one_primary() {
         let items = ctx.all("phone-number").await?;
         let mut primaries = Vec::new();
         for item in &items {
-            if item
-                .find(fantoccini::Locator::Css("[data-testid=primary-marker]"))
-                .await
-                .is_ok()
-            {
+            if item.find(fantoccini::Locator::Css("[data-testid=primary-marker]")).await.is_ok() {
                 primaries.push(item.text().await?);
             }
         }
@@ -127,13 +112,8 @@ fn the_servers_already_exists_lands_at_the_number_field() {
         ctx.fill("phone-number", "264 5555").await?; // John's home number
         ctx.choose("phone-type", "home").await?;
         ctx.find("save").await?.click().await?;
-        ctx.wait_for_text("phone-number-error", "PhoneNumber provided already exists.")
-            .await?;
-        assert!(
-            ctx.text("error-summary")
-                .await?
-                .contains("PhoneNumber provided already exists.")
-        );
+        ctx.wait_for_text("phone-number-error", "PhoneNumber provided already exists.").await?;
+        assert!(ctx.text("error-summary").await?.contains("PhoneNumber provided already exists."));
         Ok(())
     });
 }

@@ -151,11 +151,7 @@ mod tests {
             ("[2378]", "512345678", false),
         ];
         for (pattern, digits, expected) in cases {
-            assert_eq!(
-                prefix_matches(pattern, digits),
-                expected,
-                "{pattern} on {digits}"
-            );
+            assert_eq!(prefix_matches(pattern, digits), expected, "{pattern} on {digits}");
         }
     }
 

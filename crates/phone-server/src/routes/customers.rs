@@ -38,13 +38,7 @@ pub async fn customers_list(
     State(state): State<AppState>,
     query: ListQuery,
 ) -> Result<Json<CustomerPage>, ApiError> {
-    let text = |name| {
-        query
-            .get(name)
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-    };
+    let text = |name| query.get(name).map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
     let filter = CustomerFilter {
         business_id: text("businessId"),
         external_reference: text("externalReference"),
@@ -59,10 +53,7 @@ pub async fn customers_list(
     );
     let cursors = Cursors::new(state.store.cursor_key(), list);
     let (size, after) = cursors.requested_page(&query)?;
-    let page = blocking(&state, move |store| {
-        Ok(store.customers(&filter, after, size)?)
-    })
-    .await?;
+    let page = blocking(&state, move |store| Ok(store.customers(&filter, after, size)?)).await?;
     Ok(Json(CustomerPage {
         customers: page.items,
         response_metadata: cursors.metadata(page.next_after),
@@ -86,9 +77,7 @@ pub async fn customers_get(
     Ids(customer_id): Ids<String>,
 ) -> Result<Json<CustomerResource>, ApiError> {
     blocking(&state, move |store| {
-        store
-            .customer(&customer_id)?
-            .ok_or(ApiError::Refused(Refusal::NotFound))
+        store.customer(&customer_id)?.ok_or(ApiError::Refused(Refusal::NotFound))
     })
     .await
     .map(Json)
@@ -111,9 +100,7 @@ pub async fn customers_create(
     State(state): State<AppState>,
     ContractJson(input): ContractJson<CustomerInput>,
 ) -> Result<(StatusCode, Json<CreatedCustomer>), ApiError> {
-    let customer = validate_new_customer(&input)
-        .0
-        .map_err(ApiError::Validation)?;
+    let customer = validate_new_customer(&input).0.map_err(ApiError::Validation)?;
     let created = blocking(&state, move |store| Ok(store.create_customer(&customer)?)).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }

@@ -28,15 +28,9 @@ use crate::{AppState, error::ApiError, store::Store};
 /// The API's routes, with the OpenAPI document they describe.
 pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(
-            customers::customers_list,
-            customers::customers_create
-        ))
+        .routes(routes!(customers::customers_list, customers::customers_create))
         .routes(routes!(customers::customers_get))
-        .routes(routes!(
-            phone_numbers::phone_numbers_list,
-            phone_numbers::phone_numbers_create
-        ))
+        .routes(routes!(phone_numbers::phone_numbers_list, phone_numbers::phone_numbers_create))
         .routes(routes!(
             phone_numbers::phone_numbers_get,
             phone_numbers::phone_numbers_update,

@@ -37,18 +37,13 @@ pub async fn phone_numbers_list(
     Ids(customer_id): Ids<String>,
     query: ListQuery,
 ) -> Result<Json<PhoneNumberPage>, ApiError> {
-    let cursors = Cursors::new(
-        state.store.cursor_key(),
-        format!("phoneNumbers:{customer_id}"),
-    );
+    let cursors = Cursors::new(state.store.cursor_key(), format!("phoneNumbers:{customer_id}"));
     let (size, after) = match cursors.requested_page(&query) {
         Ok(page) => page,
         Err(errors) => return Err(refuse(&state, customer_id, None, errors).await),
     };
     let page = blocking(&state, move |store| {
-        store
-            .phone_numbers(&customer_id, after, size)?
-            .ok_or(ApiError::Refused(Refusal::NotFound))
+        store.phone_numbers(&customer_id, after, size)?.ok_or(ApiError::Refused(Refusal::NotFound))
     })
     .await?;
     Ok(Json(PhoneNumberPage {
@@ -82,10 +77,9 @@ pub async fn phone_numbers_create(
         Ok(number) => number,
         Err(errors) => return Err(refuse(&state, customer_id, None, errors).await),
     };
-    let created = blocking(&state, move |store| {
-        Ok(store.create_phone_number(&customer_id, &number)?)
-    })
-    .await?;
+    let created =
+        blocking(&state, move |store| Ok(store.create_phone_number(&customer_id, &number)?))
+            .await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -174,13 +168,9 @@ pub async fn phone_numbers_delete(
     State(state): State<AppState>,
     Ids((customer_id, phone_number_id)): Ids<(String, String)>,
 ) -> Result<Json<MessageBody>, ApiError> {
-    blocking(&state, move |store| {
-        Ok(store.delete_phone_number(&customer_id, &phone_number_id)?)
-    })
-    .await?;
-    Ok(Json(MessageBody {
-        message: DELETED_MESSAGE.to_owned(),
-    }))
+    blocking(&state, move |store| Ok(store.delete_phone_number(&customer_id, &phone_number_id)?))
+        .await?;
+    Ok(Json(MessageBody { message: DELETED_MESSAGE.to_owned() }))
 }
 
 /// A request that broke rules: 400 with its errors, unless what it names does not exist —

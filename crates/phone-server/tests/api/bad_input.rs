@@ -12,12 +12,7 @@ async fn bodies_that_are_too_large_not_json_or_malformed_are_refused_in_the_cont
     let customer = server.customer("Ana").await;
     let url = format!("{}/customers/{customer}/phoneNumbers", server.api);
     let send = |content_type: &'static str, body: String| {
-        server
-            .client
-            .post(&url)
-            .header(header::CONTENT_TYPE, content_type)
-            .body(body)
-            .send()
+        server.client.post(&url).header(header::CONTENT_TYPE, content_type).body(body).send()
     };
 
     let huge = json!({"phoneName": "x".repeat(70 * 1024)}).to_string();
@@ -33,9 +28,7 @@ async fn bodies_that_are_too_large_not_json_or_malformed_are_refused_in_the_cont
             json!({"message": "The request body must be JSON, sent with Content-Type: application/json."}),
         ),
         (
-            send("application/json", "{\"phoneName\": ".to_owned())
-                .await
-                .unwrap(),
+            send("application/json", "{\"phoneName\": ".to_owned()).await.unwrap(),
             StatusCode::BAD_REQUEST,
             validation(&[("body", "Body is not valid JSON.")]),
         ),
@@ -45,9 +38,7 @@ async fn bodies_that_are_too_large_not_json_or_malformed_are_refused_in_the_cont
             validation(&[("body", "Body must be a JSON object.")]),
         ),
         (
-            send("application/json; charset=utf-8", "\"text\"".to_owned())
-                .await
-                .unwrap(),
+            send("application/json; charset=utf-8", "\"text\"".to_owned()).await.unwrap(),
             StatusCode::BAD_REQUEST,
             validation(&[("body", "Body must be a JSON object.")]),
         ),
@@ -55,11 +46,7 @@ async fn bodies_that_are_too_large_not_json_or_malformed_are_refused_in_the_cont
     for (n, (answer, status, body)) in cases.into_iter().enumerate() {
         assert_eq!(read(answer).await, (status, body), "case {n}");
     }
-    assert_eq!(
-        server.all_numbers(&customer).await.len(),
-        1,
-        "nothing was saved"
-    );
+    assert_eq!(server.all_numbers(&customer).await.len(), 1, "nothing was saved");
 }
 
 #[tokio::test]
@@ -73,13 +60,7 @@ async fn an_unknown_method_is_405_with_allow_and_an_unknown_api_path_is_404() {
         .send()
         .await
         .unwrap();
-    let allow = answer
-        .headers()
-        .get(header::ALLOW)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let allow = answer.headers().get(header::ALLOW).unwrap().to_str().unwrap().to_owned();
     assert_eq!(allow, "GET,HEAD,POST");
     assert_eq!(
         read(answer).await,
@@ -113,93 +94,39 @@ async fn the_app_is_served_for_its_routes_but_never_for_the_api() {
     .await;
 
     for path in ["/", "/customers/123", "/customers/123/phone-numbers/new"] {
-        let answer = server
-            .client
-            .get(format!("{}{path}", server.root))
-            .send()
-            .await
-            .unwrap();
+        let answer = server.client.get(format!("{}{path}", server.root)).send().await.unwrap();
         assert_eq!(answer.status(), StatusCode::OK, "{path}");
-        assert!(
-            answer
-                .text()
-                .await
-                .unwrap()
-                .contains("<title>Phonedesk</title>"),
-            "{path}"
-        );
+        assert!(answer.text().await.unwrap().contains("<title>Phonedesk</title>"), "{path}");
     }
-    let script = server
-        .client
-        .get(format!("{}/app.js", server.root))
-        .send()
-        .await
-        .unwrap();
+    let script = server.client.get(format!("{}/app.js", server.root)).send().await.unwrap();
     assert_eq!(script.text().await.unwrap(), "export {}");
     // The app's pages allow no inline script but their own loader, by its SHA-256
     // (printf 'start()' | openssl dgst -sha256 -binary | base64).
-    let page = server
-        .client
-        .get(format!("{}/customers/1", server.root))
-        .send()
-        .await
-        .unwrap();
-    let policy = page
-        .headers()
-        .get(header::CONTENT_SECURITY_POLICY)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let page = server.client.get(format!("{}/customers/1", server.root)).send().await.unwrap();
+    let policy =
+        page.headers().get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap().to_owned();
     let loader = "'sha256-DIm7WJS6ZKDYe5qFLPy+h4JFI9Bol5QmYC57mt3Fb00='";
     assert!(
         policy.contains(&format!("script-src 'self' 'wasm-unsafe-eval' {loader};")),
         "{policy}"
     );
-    for directive in [
-        "object-src 'none'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-    ] {
+    for directive in ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"] {
         assert!(policy.contains(directive), "{policy}");
     }
     assert!(!policy.contains("unsafe-inline"), "{policy}");
-    assert_eq!(
-        page.headers().get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
-        "nosniff"
-    );
-    assert_eq!(
-        page.headers().get(header::REFERRER_POLICY).unwrap(),
-        "no-referrer"
-    );
+    assert_eq!(page.headers().get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
+    assert_eq!(page.headers().get(header::REFERRER_POLICY).unwrap(), "no-referrer");
     let api = server.get("/customers").await;
-    assert_eq!(
-        api.headers().get(header::CACHE_CONTROL).unwrap(),
-        "no-store"
-    );
-    assert_eq!(
-        api.headers().get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
-        "nosniff"
-    );
-    assert_eq!(
-        read(server.get("/unknown").await).await,
-        (StatusCode::NOT_FOUND, not_found())
-    );
+    assert_eq!(api.headers().get(header::CACHE_CONTROL).unwrap(), "no-store");
+    assert_eq!(api.headers().get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
+    assert_eq!(read(server.get("/unknown").await).await, (StatusCode::NOT_FOUND, not_found()));
 }
 
 #[tokio::test]
 async fn health_answers_when_the_database_does() {
     let server = TestServer::start().await;
-    let answer = server
-        .client
-        .get(format!("{}/healthz", server.root))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        read(answer).await,
-        (StatusCode::OK, json!({"status": "ok"}))
-    );
+    let answer = server.client.get(format!("{}/healthz", server.root)).send().await.unwrap();
+    assert_eq!(read(answer).await, (StatusCode::OK, json!({"status": "ok"})));
 }
 
 #[tokio::test]
@@ -214,37 +141,18 @@ async fn only_configured_origins_may_call_the_api_from_a_browser_and_every_answe
     let preflight = |origin: &'static str| {
         server
             .client
-            .request(
-                reqwest::Method::OPTIONS,
-                format!("{}/customers", server.api),
-            )
+            .request(reqwest::Method::OPTIONS, format!("{}/customers", server.api))
             .header(header::ORIGIN, origin)
             .header(header::ACCESS_CONTROL_REQUEST_METHOD, "GET")
             .send()
     };
 
     let answer = preflight(allowed).await.unwrap();
-    assert_eq!(
-        answer
-            .headers()
-            .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
-            .unwrap(),
-        allowed
-    );
+    assert_eq!(answer.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(), allowed);
     let answer = preflight("https://evil.example").await.unwrap();
-    assert!(
-        answer
-            .headers()
-            .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
-            .is_none()
-    );
+    assert!(answer.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
 
     let answer = server.get("/customers").await;
-    let id = answer
-        .headers()
-        .get("x-request-id")
-        .expect("a request id")
-        .to_str()
-        .unwrap();
+    let id = answer.headers().get("x-request-id").expect("a request id").to_str().unwrap();
     assert!(!id.is_empty());
 }

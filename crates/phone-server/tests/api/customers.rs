@@ -54,10 +54,7 @@ async fn a_new_customer_is_refused_with_every_problem_located() {
         (
             json!({"businessId": BUSINESS, "firstName": "B", "externalReference": "r1",
                 "phoneNumber": phone("09", "264 5556", "home", true)}),
-            vec![(
-                "externalReference",
-                "ExternalReference exists for the provided BusinessId.",
-            )],
+            vec![("externalReference", "ExternalReference exists for the provided BusinessId.")],
         ),
         (
             json!({"businessId": BUSINESS, "phoneNumber": {"phoneType": "x"}}),
@@ -72,22 +69,16 @@ async fn a_new_customer_is_refused_with_every_problem_located() {
     ];
     for (body, errors) in cases {
         let (status, answer) = read(server.post("/customers", &body).await).await;
-        assert_eq!(
-            (status, answer),
-            (StatusCode::BAD_REQUEST, validation(&errors)),
-            "{body}"
-        );
+        assert_eq!((status, answer), (StatusCode::BAD_REQUEST, validation(&errors)), "{body}");
     }
 }
 
 #[tokio::test]
 async fn customers_are_found_by_search_reference_and_business() {
     let server = TestServer::start().await;
-    for (first, last, reference) in [
-        ("Aroha", "Ngata", "abc1454"),
-        ("Liam", "O'Connor", "x_1"),
-        ("Mere", "Tipene", "x%2"),
-    ] {
+    for (first, last, reference) in
+        [("Aroha", "Ngata", "abc1454"), ("Liam", "O'Connor", "x_1"), ("Mere", "Tipene", "x%2")]
+    {
         server
             .post(
                 "/customers",
@@ -115,19 +106,13 @@ async fn customers_are_found_by_search_reference_and_business() {
         ("search=nobody", vec![]),
         ("externalReference=abc1454", vec!["Aroha"]),
         ("businessId=0000000", vec![]),
-        (
-            &*format!("businessId={BUSINESS}"),
-            vec!["Aroha", "Liam", "Mere"],
-        ),
+        (&*format!("businessId={BUSINESS}"), vec!["Aroha", "Liam", "Mere"]),
     ];
     for (query, expected) in cases {
         let (status, body) = read(server.get(&format!("/customers?{query}")).await).await;
         assert_eq!(
             (status, names(&body)),
-            (
-                StatusCode::OK,
-                expected.iter().map(|s| s.to_string()).collect()
-            ),
+            (StatusCode::OK, expected.iter().map(|s| s.to_string()).collect()),
             "{query}"
         );
     }
@@ -138,21 +123,10 @@ async fn customers_are_found_by_search_reference_and_business() {
     assert_eq!(names(&found), ["Aroha"]);
     // A cursor belongs to its own search.
     let cursor = all["responseMetadata"]["nextCursor"].as_str().unwrap();
-    let (status, _) = read(
-        server
-            .get(&format!("/customers?search=liam&nextCursor={cursor}"))
-            .await,
-    )
-    .await;
+    let (status, _) =
+        read(server.get(&format!("/customers?search=liam&nextCursor={cursor}")).await).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let (status, next) = read(
-        server
-            .get(&format!("/customers?limit=1&nextCursor={cursor}"))
-            .await,
-    )
-    .await;
-    assert_eq!(
-        (status, names(&next)),
-        (StatusCode::OK, vec!["Liam".to_owned()])
-    );
+    let (status, next) =
+        read(server.get(&format!("/customers?limit=1&nextCursor={cursor}")).await).await;
+    assert_eq!((status, names(&next)), (StatusCode::OK, vec!["Liam".to_owned()]));
 }

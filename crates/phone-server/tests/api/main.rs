@@ -8,5 +8,6 @@ mod openapi;
 mod persistence;
 mod phone_numbers;
 mod races;
+mod rate_limits;
 mod server;
 mod shared_cases;

@@ -45,18 +45,12 @@ async fn the_document_lists_every_operation() {
 fn assert_described(doc: &Value, method: &str, path: &str, status: u16, body: &Value) {
     let response = &doc["paths"][path][method]["responses"][status.to_string()];
     let schema = &response["content"]["application/json"]["schema"];
-    assert!(
-        schema.is_object(),
-        "the document gives no schema for {method} {path} {status}"
-    );
+    assert!(schema.is_object(), "the document gives no schema for {method} {path} {status}");
     // The schema refers into components: validate against a root that holds them.
     let root = json!({"components": doc["components"], "allOf": [schema]});
     let validator = jsonschema::validator_for(&root).expect("the document's schemas compile");
     let errors: Vec<String> = validator.iter_errors(body).map(|e| e.to_string()).collect();
-    assert!(
-        errors.is_empty(),
-        "{method} {path} {status}: {errors:?}\n{body}"
-    );
+    assert!(errors.is_empty(), "{method} {path} {status}: {errors:?}\n{body}");
 }
 
 #[tokio::test]
@@ -71,26 +65,12 @@ async fn responses_validate_against_the_document() {
     let (status, body) = read(server.get("/customers?limit=1").await).await;
     assert_described(&doc, "get", "/customers", status.as_u16(), &body);
     let (status, body) = read(server.get(&format!("/customers/{customer}")).await).await;
-    assert_described(
-        &doc,
-        "get",
-        "/customers/{customerId}",
-        status.as_u16(),
-        &body,
-    );
-    let (status, body) = read(
-        server
-            .get(&format!("/customers/{customer}/phoneNumbers?limit=1"))
-            .await,
-    )
-    .await;
+    assert_described(&doc, "get", "/customers/{customerId}", status.as_u16(), &body);
+    let (status, body) =
+        read(server.get(&format!("/customers/{customer}/phoneNumbers?limit=1")).await).await;
     assert_described(&doc, "get", numbers, status.as_u16(), &body);
-    let (status, body) = read(
-        server
-            .get(&format!("/customers/{customer}/phoneNumbers?limit=0"))
-            .await,
-    )
-    .await;
+    let (status, body) =
+        read(server.get(&format!("/customers/{customer}/phoneNumbers?limit=0")).await).await;
     assert_described(&doc, "get", numbers, status.as_u16(), &body);
     let (status, body) = read(
         server
@@ -102,26 +82,14 @@ async fn responses_validate_against_the_document() {
     )
     .await;
     assert_described(&doc, "post", numbers, status.as_u16(), &body);
-    let (status, body) = read(
-        server
-            .post(&format!("/customers/{customer}/phoneNumbers"), &json!({}))
-            .await,
-    )
-    .await;
+    let (status, body) =
+        read(server.post(&format!("/customers/{customer}/phoneNumbers"), &json!({})).await).await;
     assert_described(&doc, "post", numbers, status.as_u16(), &body);
-    let (status, body) = read(
-        server
-            .get(&format!("/customers/{customer}/phoneNumbers/{number}"))
-            .await,
-    )
-    .await;
+    let (status, body) =
+        read(server.get(&format!("/customers/{customer}/phoneNumbers/{number}")).await).await;
     assert_described(&doc, "get", one, status.as_u16(), &body);
-    let (status, body) = read(
-        server
-            .get(&format!("/customers/{customer}/phoneNumbers/1"))
-            .await,
-    )
-    .await;
+    let (status, body) =
+        read(server.get(&format!("/customers/{customer}/phoneNumbers/1")).await).await;
     assert_described(&doc, "get", one, status.as_u16(), &body);
     let (status, body) = read(
         server

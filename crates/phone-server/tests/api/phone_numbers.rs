@@ -19,21 +19,14 @@ async fn a_created_number_is_answered_201_and_can_be_fetched() {
 
     assert_eq!(status, StatusCode::CREATED);
     let id = created["phoneNumberId"].as_str().unwrap();
-    assert!(
-        id.len() <= 10 && id.bytes().all(|b| b.is_ascii_digit()) && id != "1",
-        "{id}"
-    );
+    assert!(id.len() <= 10 && id.bytes().all(|b| b.is_ascii_digit()) && id != "1", "{id}");
     assert_eq!(
         created,
         json!({"phoneNumberId": id, "phoneName": "john", "countryCode": "+64", "areaCode": "021",
                "phoneNumber": "123 4567", "phoneType": "mobile", "isPrimary": false})
     );
-    let (status, fetched) = read(
-        server
-            .get(&format!("/customers/{customer}/phoneNumbers/{id}"))
-            .await,
-    )
-    .await;
+    let (status, fetched) =
+        read(server.get(&format!("/customers/{customer}/phoneNumbers/{id}")).await).await;
     assert_eq!((status, fetched), (StatusCode::OK, created));
 }
 
@@ -59,26 +52,18 @@ async fn a_list_is_paged_with_an_opaque_cursor_until_every_number_is_seen() {
     let server = TestServer::start().await;
     let customer = server.customer("Ana").await;
     for n in 0..6 {
-        server
-            .number(&customer, "09", &format!("300 000{n}"), false)
-            .await;
+        server.number(&customer, "09", &format!("300 000{n}"), false).await;
     }
 
-    let (status, first) = read(
-        server
-            .get(&format!("/customers/{customer}/phoneNumbers?limit=4"))
-            .await,
-    )
-    .await;
+    let (status, first) =
+        read(server.get(&format!("/customers/{customer}/phoneNumbers?limit=4")).await).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(first["phoneNumbers"].as_array().unwrap().len(), 4);
     assert_eq!(first["responseMetadata"]["hasNext"], json!(true));
     let cursor = first["responseMetadata"]["nextCursor"].as_str().unwrap();
     let (_, second) = read(
         server
-            .get(&format!(
-                "/customers/{customer}/phoneNumbers?limit=4&nextCursor={cursor}"
-            ))
+            .get(&format!("/customers/{customer}/phoneNumbers?limit=4&nextCursor={cursor}"))
             .await,
     )
     .await;
@@ -86,12 +71,8 @@ async fn a_list_is_paged_with_an_opaque_cursor_until_every_number_is_seen() {
     assert_eq!(second["responseMetadata"], json!({"hasNext": false}));
     assert_eq!(server.all_numbers(&customer).await.len(), 7);
     // The default and the cap are 50.
-    let (_, all) = read(
-        server
-            .get(&format!("/customers/{customer}/phoneNumbers?limit=500"))
-            .await,
-    )
-    .await;
+    let (_, all) =
+        read(server.get(&format!("/customers/{customer}/phoneNumbers?limit=500")).await).await;
     assert_eq!(all["phoneNumbers"].as_array().unwrap().len(), 7);
 }
 
@@ -101,53 +82,27 @@ async fn a_bad_limit_or_a_cursor_the_server_did_not_issue_is_a_validation_error(
     let customer = server.customer("Ana").await;
     let other = server.customer("Ben").await;
     for n in 0..2 {
-        server
-            .number(&other, "09", &format!("300 000{n}"), false)
-            .await;
+        server.number(&other, "09", &format!("300 000{n}"), false).await;
     }
-    let (_, page) = read(
-        server
-            .get(&format!("/customers/{other}/phoneNumbers?limit=1"))
-            .await,
-    )
-    .await;
-    let foreign_cursor = page["responseMetadata"]["nextCursor"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (_, page) =
+        read(server.get(&format!("/customers/{other}/phoneNumbers?limit=1")).await).await;
+    let foreign_cursor = page["responseMetadata"]["nextCursor"].as_str().unwrap().to_owned();
 
     let cases = [
         ("limit=0", vec![("limit", "Limit is invalid.")]),
         ("limit=-3", vec![("limit", "Limit is invalid.")]),
         ("limit=ten", vec![("limit", "Limit is invalid.")]),
-        (
-            "nextCursor=TmV4dEl0ZW1JZDox",
-            vec![("nextCursor", "NextCursor is invalid.")],
-        ),
-        (
-            &*format!("nextCursor={foreign_cursor}"),
-            vec![("nextCursor", "NextCursor is invalid.")],
-        ),
+        ("nextCursor=TmV4dEl0ZW1JZDox", vec![("nextCursor", "NextCursor is invalid.")]),
+        (&*format!("nextCursor={foreign_cursor}"), vec![("nextCursor", "NextCursor is invalid.")]),
         (
             "limit=1.5&nextCursor=x",
-            vec![
-                ("limit", "Limit is invalid."),
-                ("nextCursor", "NextCursor is invalid."),
-            ],
+            vec![("limit", "Limit is invalid."), ("nextCursor", "NextCursor is invalid.")],
         ),
     ];
     for (query, errors) in cases {
-        let (status, body) = read(
-            server
-                .get(&format!("/customers/{customer}/phoneNumbers?{query}"))
-                .await,
-        )
-        .await;
-        assert_eq!(
-            (status, body),
-            (StatusCode::BAD_REQUEST, validation(&errors)),
-            "{query}"
-        );
+        let (status, body) =
+            read(server.get(&format!("/customers/{customer}/phoneNumbers?{query}")).await).await;
+        assert_eq!((status, body), (StatusCode::BAD_REQUEST, validation(&errors)), "{query}");
     }
 }
 
@@ -179,10 +134,8 @@ async fn an_update_replaces_the_fields_and_leaving_out_is_primary_changes_nothin
 async fn making_a_number_primary_demotes_the_old_one_and_unsetting_the_primary_is_refused() {
     let server = TestServer::start().await;
     let customer = server.customer("Ana").await;
-    let old_primary = server.all_numbers(&customer).await[0]["phoneNumberId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let old_primary =
+        server.all_numbers(&customer).await[0]["phoneNumberId"].as_str().unwrap().to_owned();
     let id = server.number(&customer, "021", "123 4567", false).await;
 
     let (status, promoted) = read(
@@ -194,16 +147,9 @@ async fn making_a_number_primary_demotes_the_old_one_and_unsetting_the_primary_i
             .await,
     )
     .await;
-    assert_eq!(
-        (status, &promoted["isPrimary"]),
-        (StatusCode::OK, &json!(true))
-    );
-    let (_, old) = read(
-        server
-            .get(&format!("/customers/{customer}/phoneNumbers/{old_primary}"))
-            .await,
-    )
-    .await;
+    assert_eq!((status, &promoted["isPrimary"]), (StatusCode::OK, &json!(true)));
+    let (_, old) =
+        read(server.get(&format!("/customers/{customer}/phoneNumbers/{old_primary}")).await).await;
     assert_eq!(old["isPrimary"], json!(false));
 
     let (status, body) = read(
@@ -219,10 +165,7 @@ async fn making_a_number_primary_demotes_the_old_one_and_unsetting_the_primary_i
         (status, body),
         (
             StatusCode::BAD_REQUEST,
-            validation(&[(
-                "isPrimary",
-                "Each customer must have 1 primary phone number."
-            )])
+            validation(&[("isPrimary", "Each customer must have 1 primary phone number.")])
         )
     );
 }
@@ -231,48 +174,28 @@ async fn making_a_number_primary_demotes_the_old_one_and_unsetting_the_primary_i
 async fn the_primary_cannot_be_deleted_and_another_number_can() {
     let server = TestServer::start().await;
     let customer = server.customer("Ana").await;
-    let primary = server.all_numbers(&customer).await[0]["phoneNumberId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let primary =
+        server.all_numbers(&customer).await[0]["phoneNumberId"].as_str().unwrap().to_owned();
     let other = server.number(&customer, "021", "123 4567", false).await;
 
-    let (status, body) = read(
-        server
-            .delete(&format!("/customers/{customer}/phoneNumbers/{primary}"))
-            .await,
-    )
-    .await;
+    let (status, body) =
+        read(server.delete(&format!("/customers/{customer}/phoneNumbers/{primary}")).await).await;
     assert_eq!(
         (status, body),
         (
             StatusCode::BAD_REQUEST,
-            validation(&[(
-                "phoneNumberId",
-                "Deletion of Primary phone number is not allowed."
-            )])
+            validation(&[("phoneNumberId", "Deletion of Primary phone number is not allowed.")])
         )
     );
 
-    let (status, body) = read(
-        server
-            .delete(&format!("/customers/{customer}/phoneNumbers/{other}"))
-            .await,
-    )
-    .await;
+    let (status, body) =
+        read(server.delete(&format!("/customers/{customer}/phoneNumbers/{other}")).await).await;
     assert_eq!(
         (status, body),
-        (
-            StatusCode::OK,
-            json!({"message": "Phone number successfully deleted"})
-        )
+        (StatusCode::OK, json!({"message": "Phone number successfully deleted"}))
     );
-    let (status, _) = read(
-        server
-            .get(&format!("/customers/{customer}/phoneNumbers/{other}"))
-            .await,
-    )
-    .await;
+    let (status, _) =
+        read(server.get(&format!("/customers/{customer}/phoneNumbers/{other}")).await).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -281,12 +204,9 @@ async fn the_same_number_written_another_way_already_exists() {
     let server = TestServer::start().await;
     let customer = server.customer("Ana").await; // primary: 09 264 5555
 
-    for (area, number) in [
-        ("09", "264 5555"),
-        ("", "(09) 264-5555"),
-        ("9", "2645555"),
-        ("", "+64 9 264 5555"),
-    ] {
+    for (area, number) in
+        [("09", "264 5555"), ("", "(09) 264-5555"), ("9", "2645555"), ("", "+64 9 264 5555")]
+    {
         let (status, body) = read(
             server
                 .post(
@@ -352,11 +272,7 @@ async fn every_validation_message_of_the_contract_reaches_the_client() {
     ];
     for (body, errors) in cases {
         let (status, answer) = read(server.post(&path, &body).await).await;
-        assert_eq!(
-            (status, answer),
-            (StatusCode::BAD_REQUEST, validation(&errors)),
-            "{body}"
-        );
+        assert_eq!((status, answer), (StatusCode::BAD_REQUEST, validation(&errors)), "{body}");
     }
     let id = server.number(&customer, "021", "123 4567", false).await;
     let mut body = phone("021", "123 4567", "mobile", false);
@@ -364,10 +280,7 @@ async fn every_validation_message_of_the_contract_reaches_the_client() {
     let (status, answer) = read(server.put(&format!("{path}/{id}"), &body).await).await;
     assert_eq!(
         (status, answer),
-        (
-            StatusCode::BAD_REQUEST,
-            validation(&[("phoneNumberId", "PhoneNumberId is invalid.")])
-        )
+        (StatusCode::BAD_REQUEST, validation(&[("phoneNumberId", "PhoneNumberId is invalid.")]))
     );
 }
 
@@ -375,50 +288,24 @@ async fn every_validation_message_of_the_contract_reaches_the_client() {
 async fn an_unknown_customer_is_404_on_every_operation() {
     let server = TestServer::start().await;
     let customer = server.customer("Ana").await;
-    let id = server.all_numbers(&customer).await[0]["phoneNumberId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = server.all_numbers(&customer).await[0]["phoneNumberId"].as_str().unwrap().to_owned();
     let body = phone("021", "123 4567", "mobile", false);
     let bad_body = json!({"phoneName": ""});
     let unknown = "9999999999";
 
     let answers = [
-        server
-            .get(&format!("/customers/{unknown}/phoneNumbers"))
-            .await,
-        server
-            .get(&format!("/customers/{unknown}/phoneNumbers?limit=0"))
-            .await,
-        server
-            .post(&format!("/customers/{unknown}/phoneNumbers"), &body)
-            .await,
-        server
-            .post(&format!("/customers/{unknown}/phoneNumbers"), &bad_body)
-            .await,
-        server
-            .get(&format!("/customers/{unknown}/phoneNumbers/{id}"))
-            .await,
-        server
-            .put(&format!("/customers/{unknown}/phoneNumbers/{id}"), &body)
-            .await,
-        server
-            .put(
-                &format!("/customers/{unknown}/phoneNumbers/{id}"),
-                &bad_body,
-            )
-            .await,
-        server
-            .delete(&format!("/customers/{unknown}/phoneNumbers/{id}"))
-            .await,
+        server.get(&format!("/customers/{unknown}/phoneNumbers")).await,
+        server.get(&format!("/customers/{unknown}/phoneNumbers?limit=0")).await,
+        server.post(&format!("/customers/{unknown}/phoneNumbers"), &body).await,
+        server.post(&format!("/customers/{unknown}/phoneNumbers"), &bad_body).await,
+        server.get(&format!("/customers/{unknown}/phoneNumbers/{id}")).await,
+        server.put(&format!("/customers/{unknown}/phoneNumbers/{id}"), &body).await,
+        server.put(&format!("/customers/{unknown}/phoneNumbers/{id}"), &bad_body).await,
+        server.delete(&format!("/customers/{unknown}/phoneNumbers/{id}")).await,
         server.get(&format!("/customers/{unknown}")).await,
     ];
     for (n, answer) in answers.into_iter().enumerate() {
-        assert_eq!(
-            read(answer).await,
-            (StatusCode::NOT_FOUND, not_found()),
-            "request {n}"
-        );
+        assert_eq!(read(answer).await, (StatusCode::NOT_FOUND, not_found()), "request {n}");
     }
 }
 
@@ -437,21 +324,10 @@ async fn a_number_of_another_customer_is_404_for_every_method() {
         ("PUT invalid", server.put(&path, &json!({})).await),
         ("DELETE", server.delete(&path).await),
     ] {
-        assert_eq!(
-            read(answer).await,
-            (StatusCode::NOT_FOUND, not_found()),
-            "{method}"
-        );
+        assert_eq!(read(answer).await, (StatusCode::NOT_FOUND, not_found()), "{method}");
     }
     // Nothing changed for the owner.
-    let (status, number) = read(
-        server
-            .get(&format!("/customers/{owner}/phoneNumbers/{theirs}"))
-            .await,
-    )
-    .await;
-    assert_eq!(
-        (status, &number["phoneNumber"]),
-        (StatusCode::OK, &json!("123 4567"))
-    );
+    let (status, number) =
+        read(server.get(&format!("/customers/{owner}/phoneNumbers/{theirs}")).await).await;
+    assert_eq!((status, &number["phoneNumber"]), (StatusCode::OK, &json!("123 4567")));
 }

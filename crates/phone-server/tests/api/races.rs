@@ -11,21 +11,14 @@ async fn fifty_concurrent_make_primary_requests_leave_exactly_one_primary() {
     let customer = server.customer("Ana").await;
     let mut ids = Vec::new();
     for n in 0..50 {
-        ids.push(
-            server
-                .number(&customer, "09", &format!("30{n:05}"), false)
-                .await,
-        );
+        ids.push(server.number(&customer, "09", &format!("30{n:05}"), false).await);
     }
 
     let requests = ids.iter().enumerate().map(|(n, id)| {
         let body = phone("09", &format!("30{n:05}"), "work", true);
         server
             .client
-            .put(format!(
-                "{}/customers/{customer}/phoneNumbers/{id}",
-                server.api
-            ))
+            .put(format!("{}/customers/{customer}/phoneNumbers/{id}", server.api))
             .json(&body)
             .send()
     });

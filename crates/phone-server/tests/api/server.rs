@@ -31,9 +31,7 @@ impl TestServer {
     pub async fn start_with(options: AppOptions) -> Self {
         let folder = tempfile::tempdir().expect("a temporary folder");
         let store = Store::open(&folder.path().join("phonedesk.sqlite3")).expect("a new database");
-        store
-            .put_business(BUSINESS, "Debitsuccess 24/7 Fitness")
-            .expect("a business");
+        store.put_business(BUSINESS, "Debitsuccess 24/7 Fitness").expect("a business");
         Self::serve(folder, store, options).await
     }
 
@@ -83,37 +81,19 @@ impl TestServer {
     }
 
     pub async fn get(&self, path: &str) -> Response {
-        self.client
-            .get(format!("{}{path}", self.api))
-            .send()
-            .await
-            .expect("an answer")
+        self.client.get(format!("{}{path}", self.api)).send().await.expect("an answer")
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> Response {
-        self.client
-            .post(format!("{}{path}", self.api))
-            .json(body)
-            .send()
-            .await
-            .expect("an answer")
+        self.client.post(format!("{}{path}", self.api)).json(body).send().await.expect("an answer")
     }
 
     pub async fn put(&self, path: &str, body: &Value) -> Response {
-        self.client
-            .put(format!("{}{path}", self.api))
-            .json(body)
-            .send()
-            .await
-            .expect("an answer")
+        self.client.put(format!("{}{path}", self.api)).json(body).send().await.expect("an answer")
     }
 
     pub async fn delete(&self, path: &str) -> Response {
-        self.client
-            .delete(format!("{}{path}", self.api))
-            .send()
-            .await
-            .expect("an answer")
+        self.client.delete(format!("{}{path}", self.api)).send().await.expect("an answer")
     }
 
     /// Creates a customer whose primary number is `09 264 5555`; returns its id.
@@ -129,10 +109,7 @@ impl TestServer {
             .await;
         let (status, body) = read(response).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        body["customerId"]
-            .as_str()
-            .expect("a customer id")
-            .to_owned()
+        body["customerId"].as_str().expect("a customer id").to_owned()
     }
 
     /// Adds a number to a customer; returns its id.
@@ -145,10 +122,7 @@ impl TestServer {
             .await;
         let (status, body) = read(response).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        body["phoneNumberId"]
-            .as_str()
-            .expect("a phone number id")
-            .to_owned()
+        body["phoneNumberId"].as_str().expect("a phone number id").to_owned()
     }
 
     /// Every phone number of a customer, following `nextCursor`.
@@ -158,13 +132,7 @@ impl TestServer {
         loop {
             let (status, body) = read(self.get(&path).await).await;
             assert_eq!(status, StatusCode::OK, "{body}");
-            numbers.extend(
-                body["phoneNumbers"]
-                    .as_array()
-                    .expect("a list")
-                    .iter()
-                    .cloned(),
-            );
+            numbers.extend(body["phoneNumbers"].as_array().expect("a list").iter().cloned());
             match body["responseMetadata"]["nextCursor"].as_str() {
                 Some(cursor) => {
                     path = format!("/customers/{customer}/phoneNumbers?limit=3&nextCursor={cursor}")

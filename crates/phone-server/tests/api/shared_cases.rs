@@ -8,41 +8,29 @@ use crate::server::{TestServer, read, validation};
 
 #[tokio::test]
 async fn the_server_gives_the_shared_tables_errors() {
-    let cases: Vec<Value> = serde_json::from_str(include_str!(
-        "../../../phone-model/tests/data/validation-cases.json"
-    ))
-    .unwrap();
+    let cases: Vec<Value> =
+        serde_json::from_str(include_str!("../../../phone-model/tests/data/validation-cases.json"))
+            .unwrap();
     let server = TestServer::start().await;
     for case in cases {
         // A customer of its own, so no case's number is another's duplicate.
         let customer = server.customer("Case").await;
-        let (status, body) = read(
-            server
-                .post(
-                    &format!("/customers/{customer}/phoneNumbers"),
-                    &case["body"],
-                )
-                .await,
-        )
-        .await;
+        let (status, body) =
+            read(server.post(&format!("/customers/{customer}/phoneNumbers"), &case["body"]).await)
+                .await;
         let expected: Vec<(String, String)> = case["errors"]
             .as_array()
             .unwrap()
             .iter()
             .map(|e| {
-                (
-                    e["field"].as_str().unwrap().to_owned(),
-                    e["message"].as_str().unwrap().to_owned(),
-                )
+                (e["field"].as_str().unwrap().to_owned(), e["message"].as_str().unwrap().to_owned())
             })
             .collect();
         if expected.is_empty() {
             assert_eq!(status, StatusCode::CREATED, "{}: {body}", case["name"]);
         } else {
-            let pairs: Vec<(&str, &str)> = expected
-                .iter()
-                .map(|(f, m)| (f.as_str(), m.as_str()))
-                .collect();
+            let pairs: Vec<(&str, &str)> =
+                expected.iter().map(|(f, m)| (f.as_str(), m.as_str())).collect();
             assert_eq!(
                 (status, body),
                 (StatusCode::BAD_REQUEST, validation(&pairs)),

@@ -1,0 +1,44 @@
+//! Past the rate limit the answer is the contract's 429, with the headers; after the window
+//! the caller is served again.
+
+use std::time::Duration;
+
+use phone_server::{AppOptions, RateLimit};
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::server::{TestServer, read};
+
+#[tokio::test]
+async fn the_limit_answers_429_with_its_headers_and_recovers_after_the_window() {
+    let rule = RateLimit { limit: 3, window: Duration::from_secs(2) };
+    let server =
+        TestServer::start_with(AppOptions { rate_limit: rule, ..AppOptions::default() }).await;
+    // Start at the beginning of a window, so that all four requests fall in it.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+    tokio::time::sleep(Duration::from_millis(2000 - (now.as_millis() % 2000) as u64 + 20)).await;
+
+    let mut remaining = Vec::new();
+    for _ in 0..3 {
+        let answer = server.get("/customers").await;
+        assert_eq!(answer.status(), StatusCode::OK);
+        assert_eq!(answer.headers()["x-ratelimit-limit"], "3");
+        remaining.push(answer.headers()["x-ratelimit-remaining"].to_str().unwrap().to_owned());
+    }
+    assert_eq!(remaining, ["2", "1", "0"]);
+
+    let refused = server.get("/customers").await;
+    let reset: u64 = refused.headers()["x-ratelimit-reset"].to_str().unwrap().parse().unwrap();
+    assert_eq!(refused.headers()["x-ratelimit-remaining"], "0");
+    assert!(reset > now.as_secs(), "the reset is in the future: {reset}");
+    assert_eq!(
+        read(refused).await,
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            json!({"message": "You have exceeded the maximum limit of request allowed. Please try your request again in a moment."})
+        )
+    );
+
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert_eq!(server.get("/customers").await.status(), StatusCode::OK);
+}
