@@ -2,12 +2,15 @@
 
 use std::{net::SocketAddr, path::PathBuf};
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// Phonedesk's server: the Phone Number API on SQLite, and the staff app.
 #[derive(Debug, Parser)]
 #[command(name = "phone-server", version)]
 pub struct Config {
+    /// Manage API clients or staff users instead of serving.
+    #[command(subcommand)]
+    pub command: Option<Command>,
     /// Address to listen on.
     #[arg(long, env = "PHONEDESK_ADDRESS", default_value = "127.0.0.1:8080")]
     pub address: SocketAddr,
@@ -41,4 +44,51 @@ pub enum LogFormat {
     Text,
     /// One JSON object a line, for log collectors.
     Json,
+}
+
+/// Managing who may use the server.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// API clients (OAuth 2.0 client credentials).
+    #[command(subcommand)]
+    Client(ClientCommand),
+    /// Staff users of the app.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Adds a client and prints its id and secret, once.
+    Add { name: String },
+    /// Lists the clients.
+    List,
+    /// Removes a client by id.
+    Remove { client_id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Adds a user; the password is asked for and not echoed.
+    Add {
+        name: String,
+        #[arg(long, value_enum, default_value_t = RoleArg::Viewer)]
+        role: RoleArg,
+        /// Read the password from standard input instead (for scripts).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Lists the users.
+    List,
+    /// Removes a user and ends their sessions.
+    Remove { name: String },
+}
+
+/// A user's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    /// Reads.
+    Viewer,
+    /// Reads and writes.
+    Editor,
 }

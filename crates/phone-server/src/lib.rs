@@ -4,6 +4,8 @@
 //! [`app`] builds the whole HTTP service from an [`AppState`], so tests drive it on a socket
 //! of their own; `main.rs` only reads the configuration and serves.
 
+pub mod accounts;
+pub mod auth;
 pub mod config;
 mod cursor;
 pub mod demo;
@@ -29,7 +31,7 @@ use axum::{
     extract::DefaultBodyLimit,
     http::{HeaderName, HeaderValue, Request, StatusCode, header},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
 };
 use phone_model::Refusal;
 use tower::ServiceBuilder;
@@ -51,12 +53,14 @@ pub const API_PREFIX: &str = "/CustomerServices/v1.0";
 #[derive(Debug, Clone)]
 pub struct AppState {
     store: Arc<Store>,
+    access: Arc<auth::Access>,
 }
 
 impl AppState {
     /// State around an open database.
     pub fn new(store: Store) -> Self {
-        Self { store: Arc::new(store) }
+        let access = Arc::new(auth::Access::new(&store));
+        Self { store: Arc::new(store), access }
     }
 }
 
@@ -76,6 +80,7 @@ pub fn app(state: AppState, options: &AppOptions) -> Router {
     let (api, openapi) = routes::api().split_for_parts();
     let openapi = Bytes::from(openapi.to_json().expect("the generated document serialises"));
     let api = api
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_principal))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
@@ -98,6 +103,15 @@ pub fn app(state: AppState, options: &AppOptions) -> Router {
     let router = Router::new()
         .nest(API_PREFIX, api)
         .route("/healthz", get(routes::health::healthz))
+        .route("/identity/connect/token", post(routes::identity::token))
+        .route("/identity/.well-known/openid-configuration", get(routes::identity::openid_configuration))
+        .route("/identity/.well-known/openid-configuration/jwks", get(routes::identity::jwks))
+        .route(
+            "/auth/session",
+            get(routes::session::session_get)
+                .post(routes::session::session_create)
+                .delete(routes::session::session_delete),
+        )
         .with_state(state);
     let router = match &options.app_dir {
         // Unknown paths outside the API are app routes: the app's index.html answers them.

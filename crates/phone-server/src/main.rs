@@ -5,10 +5,10 @@ use std::{net::SocketAddr, process::ExitCode, time::Duration};
 use axum::http::HeaderValue;
 use clap::Parser;
 use phone_server::{
-    AppOptions, AppState, RateLimit, app,
-    config::{Config, LogFormat},
+    AppOptions, AppState, RateLimit, accounts, app,
+    config::{ClientCommand, Command, Config, LogFormat, RoleArg, UserCommand},
     demo,
-    store::Store,
+    store::{Role, Store},
 };
 use tracing_subscriber::EnvFilter;
 
@@ -20,17 +20,88 @@ async fn main() -> ExitCode {
         LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
         LogFormat::Json => tracing_subscriber::fmt().json().with_env_filter(filter).init(),
     }
-    match serve(config).await {
+    let result = match config.command {
+        Some(_) => manage(config).map_err(|e| e.to_string()),
+        None => serve(config).await.map_err(|e| e.to_string()),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            tracing::error!("{error}");
+            eprintln!("phone-server: {error}");
             ExitCode::FAILURE
         }
     }
 }
 
+/// `phone-server client …` and `phone-server user …`.
+fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    let store = Store::open(&config.database)?;
+    match config.command {
+        Some(Command::Client(ClientCommand::Add { name })) => {
+            let (id, secret) = accounts::add_client(&store, &name)?;
+            println!("client_id:     {id}\nclient_secret: {secret}\n(the secret is shown only now)");
+        }
+        Some(Command::Client(ClientCommand::List)) => {
+            for client in store.clients()? {
+                println!("{}\t{}", client.id, client.detail);
+            }
+        }
+        Some(Command::Client(ClientCommand::Remove { client_id })) => {
+            if !store.remove_client(&client_id)? {
+                return Err(format!("no client {client_id}").into());
+            }
+        }
+        Some(Command::User(UserCommand::Add { name, role, password_stdin })) => {
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line)?;
+                line.trim_end_matches(['\r', '\n']).to_owned()
+            } else {
+                rpassword::prompt_password(format!("Password for {name}: "))?
+            };
+            if password.chars().count() < 12 {
+                return Err("the password must have at least 12 characters".into());
+            }
+            let role = match role {
+                RoleArg::Viewer => Role::Viewer,
+                RoleArg::Editor => Role::Editor,
+            };
+            if !accounts::add_user(&store, &name, role, &password)? {
+                return Err(format!("there is already a user {name}").into());
+            }
+        }
+        Some(Command::User(UserCommand::List)) => {
+            for user in store.users()? {
+                println!("{}\t{}", user.id, user.detail);
+            }
+        }
+        Some(Command::User(UserCommand::Remove { name })) => {
+            if !store.remove_user(&name)? {
+                return Err(format!("no user {name}").into());
+            }
+        }
+        None => {}
+    }
+    Ok(())
+}
+
 async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let store = Store::open(&config.database)?;
+    // Personal data is not served beyond this machine without someone to sign in.
+    if !config.address.ip().is_loopback() && store.users()?.is_empty() {
+        return Err(format!(
+            "refusing to listen on {}: there is no user yet. Add one first: \
+             phone-server --database {} user add NAME --role editor",
+            config.address,
+            config.database.display()
+        )
+        .into());
+    }
+    if config.demo && config.address.ip().is_loopback() {
+        for (name, role, password) in accounts::add_demo_users(&store)? {
+            tracing::warn!("demo {} {name}, password {password}", role.as_str());
+        }
+    }
     if config.demo {
         if demo::seed_if_empty(&store)? {
             tracing::info!("seeded demonstration customers");

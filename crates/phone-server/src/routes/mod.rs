@@ -12,11 +12,15 @@
 //! | DELETE | `/customers/{customerId}/phoneNumbers/{phoneNumberId}` | [`phone_numbers::phone_numbers_delete`] |
 //! | GET | `/openapi.json` | this API's OpenAPI 3.1 document, generated from these handlers |
 //!
-//! And outside the prefix: `GET /healthz` ([`health::healthz`]).
+//! Every operation under the prefix but `openapi.json` needs a bearer token or a staff session
+//! (see `auth`). Outside the prefix: `GET /healthz` ([`health::healthz`]); the identity
+//! service (`/identity/…`, [`identity`]); staff sign-in (`/auth/session`, [`session`]).
 
 pub mod customers;
 pub mod health;
+pub mod identity;
 pub mod phone_numbers;
+pub mod session;
 
 use std::sync::Arc;
 

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use phone_server::{AppOptions, AppState, app, store::Store};
+use phone_server::{AppOptions, AppState, accounts, app, store::Store};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -32,7 +32,24 @@ impl TestServer {
         let folder = tempfile::tempdir().expect("a temporary folder");
         let store = Store::open(&folder.path().join("phonedesk.sqlite3")).expect("a new database");
         store.put_business(BUSINESS, "Debitsuccess 24/7 Fitness").expect("a business");
-        Self::serve(folder, store, options).await
+        let (id, secret) = accounts::add_client(&store, "tests").expect("an API client");
+        let mut server = Self::serve(folder, store, options).await;
+        let token = server.token(&id, &secret).await;
+        server.client = authorised_client(&token);
+        server
+    }
+
+    /// An access token for a client, from the token endpoint.
+    pub async fn token(&self, client_id: &str, secret: &str) -> String {
+        let answer = Client::new()
+            .post(format!("{}/identity/connect/token", self.root))
+            .form(&[("grant_type", "client_credentials"), ("client_id", client_id), ("client_secret", secret)])
+            .send()
+            .await
+            .expect("an answer");
+        let (status, body) = read(answer).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["access_token"].as_str().expect("a token").to_owned()
     }
 
     async fn serve(folder: TempDir, store: Store, options: AppOptions) -> Self {
@@ -64,7 +81,11 @@ impl TestServer {
         let folder = std::mem::replace(&mut self.folder, tempfile::tempdir().expect("a folder"));
         let store =
             Store::open(&folder.path().join("phonedesk.sqlite3")).expect("the same database");
-        Self::serve(folder, store, AppOptions::default()).await
+        let client = self.client.clone();
+        let mut server = Self::serve(folder, store, AppOptions::default()).await;
+        // The token is still good: the key that signed it is in the database.
+        server.client = client;
+        server
     }
 
     async fn stop_serving(&mut self) {
@@ -149,6 +170,14 @@ impl Drop for TestServer {
             let _ = stop.send(());
         }
     }
+}
+
+/// An HTTP client that sends this bearer token with every request.
+pub fn authorised_client(token: &str) -> Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    let value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}")).expect("ASCII");
+    headers.insert(reqwest::header::AUTHORIZATION, value);
+    Client::builder().default_headers(headers).build().expect("an HTTP client")
 }
 
 /// A phone number body under `+64`.

@@ -17,12 +17,18 @@ use phone_model::{
     PhoneNumberResource, PhoneType, ValidPhoneNumber, ValidationError,
 };
 use rand::Rng;
+mod access;
+
+pub use access::{Account, Role};
 use rusqlite::{
     Connection, OpenFlags, OptionalExtension, Row, Transaction, TransactionBehavior, params,
 };
 
 /// The migrations, in order; each runs once, in its own transaction.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_customers_and_phone_numbers.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_customers_and_phone_numbers.sql"),
+    include_str!("../../migrations/0002_access_and_history.sql"),
+];
 
 /// The oldest SQLite that does not risk corrupting a WAL database under concurrent writes
 /// or checkpoints (fixed in 3.51.3).
@@ -120,6 +126,7 @@ pub struct Store {
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
     cursor_key: [u8; 32],
+    token_seed: [u8; 32],
 }
 
 impl Store {
@@ -134,13 +141,20 @@ impl Store {
         check_sqlite_version()?;
         let mut writer = connect(path)?;
         migrate(&mut writer)?;
-        let cursor_key = cursor_key(&mut writer)?;
+        let cursor_key = secret_key(&mut writer, "cursor_key")?;
+        let token_seed = secret_key(&mut writer, "token_signing_seed")?;
         Ok(Self {
             path: path.to_owned(),
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
             cursor_key,
+            token_seed,
         })
+    }
+
+    /// The seed of the Ed25519 key that signs this server's access tokens.
+    pub fn token_seed(&self) -> &[u8; 32] {
+        &self.token_seed
     }
 
     /// The key that signs this database's list cursors.
@@ -475,19 +489,19 @@ fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The database's cursor-signing key, made once with the database.
-fn cursor_key(connection: &mut Connection) -> Result<[u8; 32], StoreError> {
+/// A random 32-byte key of the database's, made once with the database and kept in it.
+fn secret_key(connection: &mut Connection, name: &str) -> Result<[u8; 32], StoreError> {
     let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let stored: Option<Vec<u8>> = tx
-        .query_row("SELECT value FROM settings WHERE name = 'cursor_key'", [], |row| row.get(0))
+        .query_row("SELECT value FROM settings WHERE name = ?1", [name], |row| row.get(0))
         .optional()?;
     let key = match stored.and_then(|k| <[u8; 32]>::try_from(k).ok()) {
         Some(key) => key,
         None => {
             let key: [u8; 32] = rand::rng().random();
             tx.execute(
-                "INSERT OR REPLACE INTO settings (name, value) VALUES ('cursor_key', ?1)",
-                [key.as_slice()],
+                "INSERT OR REPLACE INTO settings (name, value) VALUES (?1, ?2)",
+                params![name, key.as_slice()],
             )?;
             key
         }
