@@ -85,17 +85,62 @@ async fn refusal(response: Response) -> ApiError {
     }
 }
 
+/// Every request the app makes: it takes JSON, and says it comes from the app (the server
+/// refuses writes by session without this header, so other sites cannot forge them).
+fn from_app(builder: RequestBuilder) -> RequestBuilder {
+    builder.header("Accept", "application/json").header("X-Phonedesk-Request", "1")
+}
+
 fn get(path: &str) -> Result<Request, gloo_net::Error> {
-    RequestBuilder::new(&format!("{}{path}", base_url()))
-        .header("Accept", "application/json")
-        .build()
+    from_app(RequestBuilder::new(&format!("{}{path}", base_url()))).build()
 }
 
 fn with_body(
     builder: RequestBuilder,
     body: &serde_json::Value,
 ) -> Result<Request, gloo_net::Error> {
-    builder.header("Accept", "application/json").json(body)
+    from_app(builder).json(body)
+}
+
+/// Where staff sign in: `/auth/session` beside the API on its origin.
+fn session_url() -> String {
+    let base = base_url();
+    let origin = base.strip_suffix(DEFAULT_BASE).unwrap_or_default();
+    format!("{origin}/auth/session")
+}
+
+/// Who is signed in.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Me {
+    pub username: String,
+    pub role: String,
+}
+
+impl Me {
+    /// Whether they may change numbers (an editor) or only read them (a viewer).
+    pub fn can_edit(&self) -> bool {
+        self.role == "editor"
+    }
+}
+
+/// Who is signed in; `None` when nobody is.
+pub async fn session() -> Result<Option<Me>, ApiError> {
+    match call::<Me>(from_app(RequestBuilder::new(&session_url())).build()).await {
+        Ok(me) => Ok(Some(me)),
+        Err(ApiError::Refused { status: 401, .. }) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// Signs in.
+pub async fn sign_in(username: &str, password: &str) -> Result<Me, ApiError> {
+    let body = serde_json::json!({"username": username, "password": password});
+    call(with_body(Request::post(&session_url()), &body)).await
+}
+
+/// Signs out.
+pub async fn sign_out() -> Result<(), ApiError> {
+    call::<serde_json::Value>(from_app(Request::delete(&session_url())).build()).await.map(|_| ())
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen]
@@ -179,9 +224,5 @@ pub async fn delete_phone_number(customer_id: &str, phone_number_id: &str) -> Re
         encode(customer_id),
         encode(phone_number_id)
     );
-    call::<phone_model::MessageBody>(
-        Request::delete(&url).header("Accept", "application/json").build(),
-    )
-    .await
-    .map(|_| ())
+    call::<phone_model::MessageBody>(from_app(Request::delete(&url)).build()).await.map(|_| ())
 }

@@ -7,6 +7,7 @@ pub mod display;
 pub mod form;
 pub mod notice;
 pub mod pages;
+pub mod session;
 
 use leptos::prelude::*;
 use leptos_router::{
@@ -15,36 +16,75 @@ use leptos_router::{
 };
 
 use crate::{
-    components::unsaved_changes::UnsavedChanges,
+    components::{problem::Loading, unsaved_changes::UnsavedChanges},
     notice::Notice,
     pages::{
         customer::CustomerPage,
         find_customer::FindCustomer,
         not_found::NotFound,
         phone_number::{AddPhoneNumber, EditPhoneNumber},
+        sign_in::SignIn,
     },
+    session::{Session, SignedIn},
 };
 
-/// The whole app: a header, and the page the URL names.
+/// The whole app: a header, and the page the URL names — once someone is signed in.
 #[component]
 pub fn App() -> impl IntoView {
     Notice::provide();
     UnsavedChanges::install();
+    let session = Session::provide(SignedIn::Checking);
+    let check = LocalResource::new(api::session);
+    Effect::new(move |_| {
+        if let Some(result) = check.get() {
+            // Not reaching the server shows the sign-in page, which says so when used.
+            session.0.set(match result {
+                Ok(Some(me)) => SignedIn::As(me),
+                _ => SignedIn::Nobody,
+            });
+        }
+    });
+    let sign_out = Action::new_local(move |(): &()| async move {
+        let _ = api::sign_out().await;
+        session.0.set(SignedIn::Nobody);
+    });
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="masthead">
                 <a class="masthead__name" href="/" data-testid="product-name">"Phonedesk"</a>
                 <span class="masthead__tagline">"Keep customers' phone numbers right."</span>
+                {move || match session.0.get() {
+                    SignedIn::As(me) => Some(view! {
+                        <span class="masthead__user" data-testid="signed-in-as">
+                            {format!("Signed in as {} ({})", me.username, me.role)}
+                        </span>
+                        <button type="button" class="button button--on-brand" data-testid="sign-out"
+                            on:click=move |_| { sign_out.dispatch(()); }>"Sign out"</button>
+                    }),
+                    _ => None,
+                }}
             </header>
             <main id="main" class="page" tabindex="-1">
+                {move || match session.0.get() {
+                    SignedIn::Checking => view! { <Loading what="Phonedesk" /> }.into_any(),
+                    SignedIn::Nobody => view! { <SignIn /> }.into_any(),
+                    SignedIn::As(_) => view! { <Pages /> }.into_any(),
+                }}
+            </main>
+        </Router>
+    }
+}
+
+/// The page the URL names.
+#[component]
+fn Pages() -> impl IntoView {
+    view! {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=FindCustomer />
                     <Route path=path!("/customers/:customer_id") view=CustomerPage />
                     <Route path=path!("/customers/:customer_id/phone-numbers/new") view=AddPhoneNumber />
                     <Route path=path!("/customers/:customer_id/phone-numbers/:phone_number_id") view=EditPhoneNumber />
                 </Routes>
-            </main>
-        </Router>
     }
 }

@@ -99,12 +99,19 @@ fn fill_valid(root: &HtmlElement) {
 }
 
 #[wasm_bindgen_test]
-async fn the_app_shows_the_product_name_and_the_search_box() {
+async fn the_app_asks_to_sign_in_before_showing_any_page() {
     let root = root();
     mount_to(root.clone(), App).forget();
-    settle().await;
+    // No server answers here: nobody is signed in.
+    for _ in 0..20 {
+        settle().await;
+        if find::<HtmlElement>(&root, "sign-in-form").is_some() {
+            break;
+        }
+    }
     assert_eq!(text(&root, "product-name"), "Phonedesk");
-    assert!(find::<HtmlInputElement>(&root, "customer-search").is_some());
+    assert!(find::<HtmlElement>(&root, "sign-in-form").is_some());
+    assert!(find::<HtmlInputElement>(&root, "customer-search").is_none());
 }
 
 #[wasm_bindgen_test]

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use phone_model::PhoneNumberResource;
 
-use crate::display::dialable;
+use crate::{display::dialable, session::Session};
 
 /// The list. `busy` disables the actions while a change is being saved.
 #[component]
@@ -18,6 +18,8 @@ pub fn PhoneNumberList(
     if numbers.is_empty() {
         return view! { <p class="empty" data-testid="no-numbers">"This customer has no phone numbers yet."</p> }.into_any();
     }
+    // A viewer sees the numbers, and is not offered changes the server would refuse.
+    let can_edit = Session::get().can_edit();
     let items = numbers
         .into_iter()
         .map(|number| {
@@ -26,6 +28,7 @@ pub fn PhoneNumberList(
             let edit_href = format!("/customers/{customer_id}/phone-numbers/{id}");
             let primary = number.is_primary;
             let (for_primary, for_delete) = (number.clone(), number.clone());
+            let delete_id = format!("delete-{id}");
             view! {
                 <li class="number" class:number--primary=primary data-testid="phone-number" data-id=id.clone()>
                     <div class="number__main">
@@ -37,6 +40,7 @@ pub fn PhoneNumberList(
                             None => view! { <span class="number__dial" data-testid="dial">{shown}</span> }.into_any(),
                         }}
                     </div>
+                    {can_edit.then(move || view! {
                     <div class="number__actions">
                         <a class="button button--secondary" href=edit_href data-testid="edit"
                             aria-label=format!("Edit {}'s {} number", number.phone_name, number.phone_type)>"Edit"</a>
@@ -50,17 +54,18 @@ pub fn PhoneNumberList(
                             view! {
                                 <button type="button" class="button button--secondary" data-testid="make-primary"
                                     disabled=move || busy.get()
-                                    on:click=move |_| on_make_primary.run(for_primary.clone())>
+                                    on:click={let n = for_primary.clone(); move |_| on_make_primary.run(n.clone())}>
                                     "Make primary"
                                 </button>
-                                <button type="button" class="button button--danger" id=format!("delete-{id}") data-testid="delete"
+                                <button type="button" class="button button--danger" id=delete_id data-testid="delete"
                                     disabled=move || busy.get()
-                                    on:click=move |_| on_delete.run(for_delete.clone())>
+                                    on:click={let n = for_delete.clone(); move |_| on_delete.run(n.clone())}>
                                     "Delete"
                                 </button>
                             }.into_any()
                         }}
                     </div>
+                    })}
                 </li>
             }
         })

@@ -17,6 +17,7 @@ use crate::{
     display::describe,
     form::PhoneForm,
     notice::{Notice, NoticeArea},
+    session::Session,
 };
 
 #[component]
@@ -114,7 +115,9 @@ fn CustomerDetails(customer: CustomerResource) -> impl IntoView {
         <section class="card" aria-labelledby="numbers-title">
             <div class="card__header">
                 <h2 id="numbers-title">"Phone numbers"</h2>
-                <a class="button" href=add_href data-testid="add-number">"Add a number"</a>
+                {Session::get().can_edit().then(|| view! {
+                    <a class="button" href=add_href data-testid="add-number">"Add a number"</a>
+                })}
             </div>
             {move || change_error.get().map(|error| view! { <Problem error=error /> })}
             <Transition fallback=|| view! { <Loading what="phone numbers" /> }>

@@ -4,3 +4,4 @@ pub mod customer;
 pub mod find_customer;
 pub mod not_found;
 pub mod phone_number;
+pub mod sign_in;

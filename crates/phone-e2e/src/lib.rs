@@ -20,8 +20,8 @@ use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
 use futures::FutureExt;
 use phone_model::PageSize;
 use phone_server::{
-    AppOptions, AppState, app, demo,
-    store::{CustomerFilter, Store},
+    AppOptions, AppState, accounts, app, demo,
+    store::{CustomerFilter, Role, Store},
 };
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -97,6 +97,9 @@ async fn start(folder: &TempDir, driver: &Driver) -> Result<Ctx> {
     let database = folder.path().join("phonedesk.sqlite3");
     let store = Store::open(&database)?;
     demo::seed_if_empty(&store)?;
+    for (name, role) in [("editor", Role::Editor), ("viewer", Role::Viewer)] {
+        accounts::add_user(&store, name, role, PASSWORD)?;
+    }
     let lookups = Arc::new(Store::open(&database)?);
     let dist = root().join("dist");
     if !dist.join("index.html").exists() {
@@ -128,10 +131,30 @@ async fn start(folder: &TempDir, driver: &Driver) -> Result<Ctx> {
         .capabilities(capabilities)
         .connect(&driver.url)
         .await?;
-    Ok(Ctx { client, base, lookups, server: Arc::new(Mutex::new(Some(server))) })
+    let ctx = Ctx { client, base, lookups, server: Arc::new(Mutex::new(Some(server))) };
+    // Every scenario works as an editor unless it signs in as someone else.
+    ctx.sign_in("editor").await?;
+    Ok(ctx)
 }
 
+/// The password of the scenarios' users, `editor` and `viewer`.
+pub const PASSWORD: &str = "correct horse battery staple";
+
 impl Ctx {
+    /// Signs in through the app's sign-in page.
+    pub async fn sign_in(&self, username: &str) -> Result {
+        self.open("/").await?;
+        if let Ok(sign_out) = self.client.find(Locator::Css("[data-testid=sign-out]")).await {
+            sign_out.click().await?;
+        }
+        self.find("sign-in-form").await?;
+        self.fill("username", username).await?;
+        self.fill("password", PASSWORD).await?;
+        self.find("sign-in").await?.click().await?;
+        self.wait_for_text("signed-in-as", username).await?;
+        Ok(())
+    }
+
     /// Opens a path of the app.
     pub async fn open(&self, path: &str) -> Result {
         self.client.goto(&format!("{}{path}", self.base)).await?;

@@ -104,7 +104,10 @@ pub fn app(state: AppState, options: &AppOptions) -> Router {
         .nest(API_PREFIX, api)
         .route("/healthz", get(routes::health::healthz))
         .route("/identity/connect/token", post(routes::identity::token))
-        .route("/identity/.well-known/openid-configuration", get(routes::identity::openid_configuration))
+        .route(
+            "/identity/.well-known/openid-configuration",
+            get(routes::identity::openid_configuration),
+        )
         .route("/identity/.well-known/openid-configuration/jwks", get(routes::identity::jwks))
         .route(
             "/auth/session",

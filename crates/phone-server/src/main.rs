@@ -39,7 +39,9 @@ fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     match config.command {
         Some(Command::Client(ClientCommand::Add { name })) => {
             let (id, secret) = accounts::add_client(&store, &name)?;
-            println!("client_id:     {id}\nclient_secret: {secret}\n(the secret is shown only now)");
+            println!(
+                "client_id:     {id}\nclient_secret: {secret}\n(the secret is shown only now)"
+            );
         }
         Some(Command::Client(ClientCommand::List)) => {
             for client in store.clients()? {
@@ -47,9 +49,7 @@ fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Some(Command::Client(ClientCommand::Remove { client_id })) => {
-            if !store.remove_client(&client_id)? {
-                return Err(format!("no client {client_id}").into());
-            }
+            existed(store.remove_client(&client_id)?, "client", &client_id)?;
         }
         Some(Command::User(UserCommand::Add { name, role, password_stdin })) => {
             let password = if password_stdin {
@@ -76,9 +76,7 @@ fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Some(Command::User(UserCommand::Remove { name })) => {
-            if !store.remove_user(&name)? {
-                return Err(format!("no user {name}").into());
-            }
+            existed(store.remove_user(&name)?, "user", &name)?;
         }
         None => {}
     }
@@ -130,6 +128,11 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Whether a removal found what it was to remove.
+fn existed(found: bool, what: &str, name: &str) -> Result<(), Box<dyn std::error::Error>> {
+    if found { Ok(()) } else { Err(format!("no {what} {name}").into()) }
 }
 
 /// Resolves on SIGINT or SIGTERM.

@@ -46,6 +46,9 @@ fn every_screen_has_no_accessibility_violations() {
         ctx.open("/nowhere").await?;
         ctx.find("not-found").await?;
         assert_accessible(&ctx, "not found").await?;
+        ctx.find("sign-out").await?.click().await?;
+        ctx.find("sign-in-form").await?;
+        assert_accessible(&ctx, "sign in").await?;
         ctx.open("/embed/").await?;
         ctx.client.wait().for_element(fantoccini::Locator::Css("#countryCode option")).await?;
         assert_accessible(&ctx, "embed demo").await?;

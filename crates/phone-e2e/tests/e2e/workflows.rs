@@ -117,3 +117,19 @@ fn the_servers_already_exists_lands_at_the_number_field() {
         Ok(())
     });
 }
+
+#[test]
+fn a_viewer_sees_the_numbers_and_is_offered_no_changes() {
+    run(|ctx| async move {
+        ctx.sign_in("viewer").await?;
+        let customer = ctx.customer_id("John")?;
+        ctx.open(&format!("/customers/{customer}")).await?;
+        ctx.wait_for_text("phone-numbers", "+64 9 264 5555").await?;
+        assert_eq!(ctx.all("primary-marker").await?.len(), 1);
+        for action in ["add-number", "edit", "make-primary", "delete"] {
+            assert!(ctx.all(action).await?.is_empty(), "a viewer is offered {action}");
+        }
+        assert!(ctx.text("signed-in-as").await?.contains("viewer"));
+        Ok(())
+    });
+}

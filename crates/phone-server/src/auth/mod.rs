@@ -70,7 +70,10 @@ pub struct Access {
 
 impl Access {
     pub fn new(store: &Store) -> Self {
-        Self { keys: TokenKeys::from_seed(store.token_seed()), failures: Mutex::new(HashMap::new()) }
+        Self {
+            keys: TokenKeys::from_seed(store.token_seed()),
+            failures: Mutex::new(HashMap::new()),
+        }
     }
 
     /// How long to wait before answering a sign-in for `username`: nothing at first, then
@@ -119,7 +122,10 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 ///
 /// # Errors
 /// When the database fails.
-pub fn session_user(store: &Store, headers: &HeaderMap) -> Result<Option<(String, Role)>, WriteError> {
+pub fn session_user(
+    store: &Store,
+    headers: &HeaderMap,
+) -> Result<Option<(String, Role)>, WriteError> {
     match cookie(headers, SESSION_COOKIE) {
         Some(token) => store.session(&token_hash(token), now(), IDLE_LIMIT),
         None => Ok(None),
@@ -144,7 +150,11 @@ fn from_the_app(headers: &HeaderMap) -> bool {
 
 /// The middleware in front of the API: finds the principal, refuses those who may not do what
 /// they ask, and hands the principal to the handlers.
-pub async fn require_principal(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn require_principal(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let writes = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let principal = match principal(&state, request.headers(), writes).await {
         Ok(principal) => principal,
@@ -157,14 +167,22 @@ pub async fn require_principal(State(state): State<AppState>, mut request: Reque
     next.run(request).await
 }
 
-async fn principal(state: &AppState, headers: &HeaderMap, writes: bool) -> Result<Principal, Response> {
+async fn principal(
+    state: &AppState,
+    headers: &HeaderMap,
+    writes: bool,
+) -> Result<Principal, Response> {
     let unauthorized = || {
         let mut response = ApiError::Refused(Refusal::Unauthorized).into_response();
         response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         response
     };
     if let Some(authorization) = headers.get(header::AUTHORIZATION) {
-        let token = authorization.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or_else(unauthorized)?;
+        let token = authorization
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(unauthorized)?;
         let claims = state.access.keys.verify(token.trim()).ok_or_else(unauthorized)?;
         return Ok(Principal::Client(claims.sub));
     }

@@ -12,12 +12,16 @@ use argon2::{
 /// its defaults.
 pub fn hash(secret: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default().hash_password(secret.as_bytes(), &salt).expect("default Argon2id parameters are valid").to_string()
+    Argon2::default()
+        .hash_password(secret.as_bytes(), &salt)
+        .expect("default Argon2id parameters are valid")
+        .to_string()
 }
 
 /// Whether `secret` matches `hash`; a malformed hash matches nothing.
 pub fn verify(secret: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(secret.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash)
+        .is_ok_and(|parsed| Argon2::default().verify_password(secret.as_bytes(), &parsed).is_ok())
 }
 
 /// A random secret for a client or a demo user: 24 bytes, URL-safe base64.

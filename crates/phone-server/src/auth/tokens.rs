@@ -68,7 +68,8 @@ impl TokenKeys {
             iat: now,
             exp: now + LIFETIME,
         };
-        jsonwebtoken::encode(&header, &claims, &self.encoding).expect("claims serialise and the key signs")
+        jsonwebtoken::encode(&header, &claims, &self.encoding)
+            .expect("claims serialise and the key signs")
     }
 
     /// The claims of a token this key signed, for this audience, not expired.
@@ -77,7 +78,9 @@ impl TokenKeys {
         validation.set_audience(&[AUDIENCE]);
         validation.leeway = 0;
         validation.set_required_spec_claims(&["exp", "sub", "aud"]);
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).ok().map(|data| data.claims)
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
+            .ok()
+            .map(|data| data.claims)
     }
 
     /// The JSON Web Key Set that verifies tokens.

@@ -33,7 +33,8 @@ fn issuer(headers: &HeaderMap) -> String {
 
 /// An RFC 6749 §5.2 error.
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    let mut response = (status, Json(json!({"error": error, "error_description": description}))).into_response();
+    let mut response =
+        (status, Json(json!({"error": error, "error_description": description}))).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if status == StatusCode::UNAUTHORIZED {
         response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic"));
@@ -49,7 +50,9 @@ fn client_credentials(headers: &HeaderMap, form: &[(String, String)]) -> Option<
         .and_then(|v| v.strip_prefix("Basic "))
         .and_then(|encoded| STANDARD.decode(encoded.trim()).ok())
         .and_then(|decoded| String::from_utf8(decoded).ok())
-        .and_then(|pair| pair.split_once(':').map(|(id, secret)| (id.to_owned(), secret.to_owned())));
+        .and_then(|pair| {
+            pair.split_once(':').map(|(id, secret)| (id.to_owned(), secret.to_owned()))
+        });
     let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     basic.or_else(|| Some((field("client_id")?, field("client_secret")?)))
 }
@@ -69,7 +72,13 @@ pub async fn token(
     };
     let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     match field("grant_type") {
-        None => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "grant_type is required."),
+        None => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "grant_type is required.",
+            );
+        }
         Some("client_credentials") => {}
         Some(_) => {
             return oauth_error(
@@ -82,10 +91,18 @@ pub async fn token(
     if let Some(scope) = field("scope")
         && scope.split_whitespace().any(|s| s != SCOPE)
     {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", "The only scope is customerservices.");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_scope",
+            "The only scope is customerservices.",
+        );
     }
     let Some((client_id, secret)) = client_credentials(&headers, &form) else {
-        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Client authentication failed.");
+        return oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Client authentication failed.",
+        );
     };
     let id = client_id.clone();
     let known = blocking(&state, move |store| Ok(store.client_secret_hash(&id)?))
@@ -94,7 +111,11 @@ pub async fn token(
     match known {
         Ok(true) => {}
         Ok(false) => {
-            return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Client authentication failed.");
+            return oauth_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "Client authentication failed.",
+            );
         }
         Err(error) => return error.into_response(),
     }

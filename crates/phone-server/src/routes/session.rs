@@ -15,7 +15,9 @@ use serde_json::{Value, json};
 use super::blocking;
 use crate::{
     AppState,
-    auth::{APP_HEADER, IDLE_LIMIT, SESSION_COOKIE, cookie, now, passwords, session_user, token_hash},
+    auth::{
+        APP_HEADER, IDLE_LIMIT, SESSION_COOKIE, cookie, now, passwords, session_user, token_hash,
+    },
     extract::ContractJson,
 };
 
@@ -26,7 +28,10 @@ fn who(name: &str, role: &str) -> Json<Value> {
 }
 
 fn not_signed_in() -> Response {
-    (StatusCode::UNAUTHORIZED, Json(json!({"message": "Authorization has been denied for this request."})))
+    (
+        StatusCode::UNAUTHORIZED,
+        Json(json!({"message": "Authorization has been denied for this request."})),
+    )
         .into_response()
 }
 
@@ -46,7 +51,11 @@ pub async fn session_create(
     ContractJson(body): ContractJson<Value>,
 ) -> Response {
     if !headers.contains_key(APP_HEADER) {
-        return (StatusCode::FORBIDDEN, Json(json!({"message": "Sign in from the Phonedesk app."}))).into_response();
+        return (
+            StatusCode::FORBIDDEN,
+            Json(json!({"message": "Sign in from the Phonedesk app."})),
+        )
+            .into_response();
     }
     let username = body["username"].as_str().unwrap_or_default().trim().to_owned();
     let password = body["password"].as_str().unwrap_or_default().to_owned();
@@ -78,7 +87,9 @@ pub async fn session_create(
             let cookie = format!(
                 "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={IDLE_LIMIT}{secure}"
             );
-            response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ASCII"));
+            response
+                .headers_mut()
+                .insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ASCII"));
             response
         }
         Ok(None) => {
@@ -92,7 +103,11 @@ pub async fn session_create(
 /// Signs out.
 pub async fn session_delete(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if !headers.contains_key(APP_HEADER) {
-        return (StatusCode::FORBIDDEN, Json(json!({"message": "Sign out from the Phonedesk app."}))).into_response();
+        return (
+            StatusCode::FORBIDDEN,
+            Json(json!({"message": "Sign out from the Phonedesk app."})),
+        )
+            .into_response();
     }
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         let hash = token_hash(token);
@@ -102,11 +117,16 @@ pub async fn session_delete(State(state): State<AppState>, headers: HeaderMap) -
     }
     let mut response = Json(json!({"message": "Signed out."})).into_response();
     let cleared = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
-    response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cleared).expect("ASCII"));
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, HeaderValue::from_str(&cleared).expect("ASCII"));
     response
 }
 
 /// Whether a proxy in front says the request came over TLS.
 fn over_tls(headers: &HeaderMap) -> bool {
-    headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.eq_ignore_ascii_case("https"))
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|p| p.eq_ignore_ascii_case("https"))
 }

@@ -43,7 +43,11 @@ impl TestServer {
     pub async fn token(&self, client_id: &str, secret: &str) -> String {
         let answer = Client::new()
             .post(format!("{}/identity/connect/token", self.root))
-            .form(&[("grant_type", "client_credentials"), ("client_id", client_id), ("client_secret", secret)])
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", client_id),
+                ("client_secret", secret),
+            ])
             .send()
             .await
             .expect("an answer");

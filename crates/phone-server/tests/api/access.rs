@@ -1,0 +1,246 @@
+//! Who may do what: the authorisation matrix, the token endpoint, and writes by cookie.
+
+use phone_server::{
+    accounts,
+    auth::tokens::TokenKeys,
+    store::{Role, Store},
+};
+use reqwest::{Client, StatusCode, header};
+use serde_json::{Value, json};
+
+use crate::server::{TestServer, authorised_client, not_found, phone, read};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+fn unauthorized() -> Value {
+    json!({"message": "Authorization has been denied for this request."})
+}
+
+fn forbidden() -> Value {
+    json!({"errorCode": "customer_access_denied", "message": "Unable to process this request as you do not have access to the customer associated to this request."})
+}
+
+/// Signs `name` in as the app does; returns a client that sends the session cookie and, when
+/// `as_app`, the app's header.
+async fn signed_in(server: &TestServer, name: &str, role: Role, as_app: bool) -> Client {
+    let store = Store::open(&server.database()).unwrap();
+    accounts::add_user(&store, name, role, PASSWORD).unwrap();
+    let answer = Client::new()
+        .post(format!("{}/auth/session", server.root))
+        .header("x-phonedesk-request", "1")
+        .json(&json!({"username": name, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    let cookie = answer.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    let session = cookie.split(';').next().unwrap().to_owned();
+    let mut headers = header::HeaderMap::new();
+    headers.insert(header::COOKIE, session.parse().unwrap());
+    if as_app {
+        headers.insert("x-phonedesk-request", "1".parse().unwrap());
+    }
+    Client::builder().default_headers(headers).build().unwrap()
+}
+
+#[tokio::test]
+async fn every_operation_refuses_callers_without_valid_credentials() {
+    let server = TestServer::start().await;
+    let customer = server.customer("Ana").await;
+    let number = server.number(&customer, "021", "123 4567", false).await;
+    let other_key = TokenKeys::from_seed(&[9; 32]);
+    let store = Store::open(&server.database()).unwrap();
+    let own_key = TokenKeys::from_seed(store.token_seed());
+    let credentials: Vec<(&str, Client)> = vec![
+        ("no credentials", Client::new()),
+        ("a malformed token", authorised_client("not-a-jwt")),
+        (
+            "a token of another key",
+            authorised_client(&other_key.issue("pd-x", "http://x/identity", now())),
+        ),
+        (
+            "an expired token",
+            authorised_client(&own_key.issue("pd-x", "http://x/identity", now() - 7200)),
+        ),
+    ];
+    let body = phone("09", "555 0001", "work", false);
+    for (what, client) in credentials {
+        let base = &server.api;
+        let requests = [
+            client.get(format!("{base}/customers")),
+            client.get(format!("{base}/customers/{customer}")),
+            client.post(format!("{base}/customers")).json(&json!({})),
+            client.get(format!("{base}/customers/{customer}/phoneNumbers")),
+            client.post(format!("{base}/customers/{customer}/phoneNumbers")).json(&body),
+            client.get(format!("{base}/customers/{customer}/phoneNumbers/{number}")),
+            client.put(format!("{base}/customers/{customer}/phoneNumbers/{number}")).json(&body),
+            client.delete(format!("{base}/customers/{customer}/phoneNumbers/{number}")),
+        ];
+        for request in requests {
+            let answer = request.send().await.unwrap();
+            assert_eq!(answer.headers()[header::WWW_AUTHENTICATE], "Bearer", "{what}");
+            assert_eq!(read(answer).await, (StatusCode::UNAUTHORIZED, unauthorized()), "{what}");
+        }
+    }
+    // Nothing changed.
+    assert_eq!(server.all_numbers(&customer).await.len(), 2);
+}
+
+fn now() -> i64 {
+    phone_server::auth::now()
+}
+
+#[tokio::test]
+async fn a_viewer_reads_an_editor_writes_and_a_foreign_customer_is_not_found() {
+    let server = TestServer::start().await;
+    let customer = server.customer("Ana").await;
+    let viewer = signed_in(&server, "vera", Role::Viewer, true).await;
+    let editor = signed_in(&server, "eddie", Role::Editor, true).await;
+    let url = format!("{}/customers/{customer}/phoneNumbers", server.api);
+
+    let (status, _) = read(viewer.get(&url).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    let answer =
+        viewer.post(&url).json(&phone("09", "555 0002", "work", false)).send().await.unwrap();
+    assert_eq!(read(answer).await, (StatusCode::FORBIDDEN, forbidden()));
+
+    let (status, created) =
+        read(editor.post(&url).json(&phone("09", "555 0003", "work", false)).send().await.unwrap())
+            .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["phoneNumberId"].as_str().unwrap();
+
+    let stranger = server.customer("Ben").await;
+    let foreign = format!("{}/customers/{stranger}/phoneNumbers/{id}", server.api);
+    assert_eq!(
+        read(editor.get(&foreign).send().await.unwrap()).await,
+        (StatusCode::NOT_FOUND, not_found())
+    );
+    assert_eq!(
+        read(editor.delete(&foreign).send().await.unwrap()).await,
+        (StatusCode::NOT_FOUND, not_found())
+    );
+}
+
+#[tokio::test]
+async fn a_write_by_cookie_must_prove_it_comes_from_the_app_and_a_bearer_write_need_not() {
+    let server = TestServer::start().await;
+    let customer = server.customer("Ana").await;
+    let url = format!("{}/customers/{customer}/phoneNumbers", server.api);
+    let forged = signed_in(&server, "eve", Role::Editor, false).await;
+
+    let answer =
+        forged.post(&url).json(&phone("09", "555 0004", "work", false)).send().await.unwrap();
+    assert_eq!(read(answer).await, (StatusCode::FORBIDDEN, forbidden()));
+    // Reading needs no proof; and a page of another origin is refused even with the header.
+    assert_eq!(forged.get(&url).send().await.unwrap().status(), StatusCode::OK);
+    let cross_site = forged
+        .post(&url)
+        .header("x-phonedesk-request", "1")
+        .header(header::ORIGIN, "https://evil.example")
+        .json(&phone("09", "555 0005", "work", false))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
+    // The bearer-token client of every other test writes without any such header.
+    let (status, _) = read(
+        server
+            .post(
+                &format!("/customers/{customer}/phoneNumbers"),
+                &phone("09", "555 0006", "work", false),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn the_token_endpoint_answers_as_rfc_6749_says() {
+    let server = TestServer::start().await;
+    let store = Store::open(&server.database()).unwrap();
+    let (id, secret) = accounts::add_client(&store, "matrix").unwrap();
+    let url = format!("{}/identity/connect/token", server.root);
+    let token = |form: Vec<(&'static str, String)>| Client::new().post(&url).form(&form).send();
+
+    let good = read(
+        token(vec![
+            ("grant_type", "client_credentials".into()),
+            ("client_id", id.clone()),
+            ("client_secret", secret.clone()),
+            ("scope", "customerservices".into()),
+        ])
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(good.0, StatusCode::OK);
+    assert_eq!(
+        (good.1["token_type"].as_str(), good.1["expires_in"].as_i64()),
+        (Some("Bearer"), Some(3600))
+    );
+    let cases = [
+        (
+            vec![
+                ("grant_type", "client_credentials".into()),
+                ("client_id", id.clone()),
+                ("client_secret", "wrong".into()),
+            ],
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+        ),
+        (
+            vec![
+                ("grant_type", "password".into()),
+                ("client_id", id.clone()),
+                ("client_secret", secret.clone()),
+            ],
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+        ),
+        (
+            vec![
+                ("grant_type", "client_credentials".into()),
+                ("client_id", id.clone()),
+                ("client_secret", secret.clone()),
+                ("scope", "admin".into()),
+            ],
+            StatusCode::BAD_REQUEST,
+            "invalid_scope",
+        ),
+        (vec![("client_id", id.clone())], StatusCode::BAD_REQUEST, "invalid_request"),
+    ];
+    for (form, status, error) in cases {
+        let (got, body) = read(token(form).await.unwrap()).await;
+        assert_eq!((got, body["error"].as_str()), (status, Some(error)));
+    }
+    // HTTP Basic client authentication works too, and the key set verifies the token.
+    let basic = Client::new()
+        .post(&url)
+        .basic_auth(&id, Some(&secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(basic.status(), StatusCode::OK);
+    let (_, discovery) = read(
+        Client::new()
+            .get(format!("{}/identity/.well-known/openid-configuration", server.root))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let jwks_uri = discovery["jwks_uri"].as_str().unwrap();
+    let (_, jwks) = read(Client::new().get(jwks_uri).send().await.unwrap()).await;
+    assert_eq!(jwks["keys"][0]["kty"], "OKP");
+    assert_eq!(jwks["keys"][0]["crv"], "Ed25519");
+    let answer = authorised_client(good.1["access_token"].as_str().unwrap())
+        .get(format!("{}/customers", server.api))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+}

@@ -1,0 +1,53 @@
+//! Signing in: every page asks for it until the server knows who this is.
+
+use leptos::prelude::*;
+
+use crate::{
+    api::{self, ApiError},
+    session::{Session, SignedIn},
+};
+
+#[component]
+pub fn SignIn() -> impl IntoView {
+    let session = Session::get();
+    let (username, set_username) = signal(String::new());
+    let (password, set_password) = signal(String::new());
+    let sign_in = Action::new_local(move |(name, secret): &(String, String)| {
+        let (name, secret) = (name.clone(), secret.clone());
+        async move {
+            let me = api::sign_in(&name, &secret).await?;
+            session.0.set(SignedIn::As(me));
+            Ok::<(), ApiError>(())
+        }
+    });
+    let failure = move || match sign_in.value().get() {
+        Some(Err(ApiError::Refused { message, .. })) => Some(message),
+        Some(Err(error)) => Some(error.to_string()),
+        _ => None,
+    };
+
+    view! {
+        <section class="card sign-in">
+            <h1>"Sign in"</h1>
+            <form data-testid="sign-in-form" on:submit=move |ev| {
+                ev.prevent_default();
+                sign_in.dispatch((username.get_untracked(), password.get_untracked()));
+            }>
+                {move || failure().map(|message| view! { <p class="problem" role="alert" data-testid="sign-in-error">{message}</p> })}
+                <div class="field">
+                    <label class="field__label" for="username">"User name"</label>
+                    <input id="username" data-testid="username" type="text" autocomplete="username" autofocus
+                        prop:value=move || username.get() on:input=move |ev| set_username.set(event_target_value(&ev)) />
+                </div>
+                <div class="field">
+                    <label class="field__label" for="password">"Password"</label>
+                    <input id="password" data-testid="password" type="password" autocomplete="current-password"
+                        prop:value=move || password.get() on:input=move |ev| set_password.set(event_target_value(&ev)) />
+                </div>
+                <button type="submit" class="button" data-testid="sign-in" disabled=move || sign_in.pending().get()>
+                    {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
+                </button>
+            </form>
+        </section>
+    }
+}

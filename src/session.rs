@@ -1,0 +1,44 @@
+//! Who is signed in, for the whole app: the pages show only to a signed-in person, and only
+//! an editor is offered changes.
+
+use leptos::prelude::*;
+
+use crate::api::Me;
+
+/// The app's idea of who is signed in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignedIn {
+    /// Not known yet: the app is asking the server.
+    Checking,
+    /// Nobody: the sign-in page shows.
+    Nobody,
+    /// Someone.
+    As(Me),
+}
+
+/// The shared state, through context.
+#[derive(Debug, Clone, Copy)]
+pub struct Session(pub RwSignal<SignedIn>);
+
+impl Session {
+    pub fn provide(initial: SignedIn) -> Self {
+        let session = Self(RwSignal::new(initial));
+        provide_context(session);
+        session
+    }
+
+    /// The app's session; outside the app (a component under test) an editor's.
+    pub fn get() -> Self {
+        use_context().unwrap_or_else(|| {
+            Self::provide(SignedIn::As(Me {
+                username: "test".to_owned(),
+                role: "editor".to_owned(),
+            }))
+        })
+    }
+
+    /// Whether the person signed in may change numbers.
+    pub fn can_edit(self) -> bool {
+        matches!(self.0.get(), SignedIn::As(me) if me.can_edit())
+    }
+}
