@@ -5,7 +5,8 @@ use std::fmt;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use phone_model::{
-    CustomerPage, CustomerResource, ErrorBody, PhoneNumberPage, PhoneNumberResource,
+    CustomerPage, CustomerResource, ErrorBody, PhoneNumberHistory, PhoneNumberPage,
+    PhoneNumberResource,
 };
 use serde::de::DeserializeOwned;
 
@@ -177,6 +178,11 @@ pub async fn phone_numbers(customer_id: &str) -> Result<Vec<PhoneNumberResource>
             _ => return Ok(numbers),
         }
     }
+}
+
+/// The history of a customer's phone numbers, newest first (Phonedesk's extension).
+pub async fn phone_number_history(customer_id: &str) -> Result<PhoneNumberHistory, ApiError> {
+    call(get(&format!("/customers/{}/phoneNumberHistory", encode(customer_id)))).await
 }
 
 /// One phone number of a customer.

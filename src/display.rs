@@ -1,7 +1,7 @@
 //! How a saved number is shown: in international form with a `tel:` link where it can be read,
 //! as it was typed where it cannot.
 
-use phone_model::{ParsedNumber, PhoneNumberResource};
+use phone_model::{ChangeAction, ParsedNumber, PhoneNumberChange, PhoneNumberResource};
 
 /// The number as staff read it, and the `tel:` URI to dial it (when it can be read).
 pub fn dialable(number: &PhoneNumberResource) -> (String, Option<String>) {
@@ -29,6 +29,37 @@ pub fn describe(number: &PhoneNumberResource) -> String {
     format!("{}'s {} number {}", number.phone_name, number.phone_type, dialable(number).0)
 }
 
+/// What a change did, in a sentence after the actor's name ("changed John's mobile number …").
+pub fn summarise(change: &PhoneNumberChange) -> String {
+    match (change.action, &change.before, &change.after) {
+        (ChangeAction::Created, _, Some(after)) => {
+            let primary = if after.is_primary { ", as the primary" } else { "" };
+            format!("added {}{primary}", describe(after))
+        }
+        (ChangeAction::Deleted, Some(before), _) => format!("deleted {}", describe(before)),
+        (ChangeAction::Updated, Some(before), Some(after)) => {
+            let mut differences = Vec::new();
+            let (was, now) = (dialable(before).0, dialable(after).0);
+            if was != now {
+                differences.push(format!("number {was} → {now}"));
+            }
+            if before.phone_name != after.phone_name {
+                differences.push(format!("contact {} → {}", before.phone_name, after.phone_name));
+            }
+            if before.phone_type != after.phone_type {
+                differences.push(format!("type {} → {}", before.phone_type, after.phone_type));
+            }
+            match (before.is_primary, after.is_primary) {
+                (false, true) => differences.push("made it the primary".to_owned()),
+                (true, false) => differences.push("it is no longer the primary".to_owned()),
+                _ => {}
+            }
+            format!("changed {}: {}", describe(before), differences.join("; "))
+        }
+        _ => format!("changed number {}", change.phone_number_id),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -50,6 +81,39 @@ mod tests {
             ("+64 9 264 5555 ext. 12".to_owned(), Some("tel:+6492645555;ext=12".to_owned()))
         );
         assert_eq!(describe(&saved("09", "264 5555")), "John's work number +64 9 264 5555");
+    }
+
+    #[test]
+    fn a_change_says_what_changed() {
+        let before = saved("09", "264 5555");
+        let after = PhoneNumberResource {
+            phone_number: "264 5556".to_owned(),
+            is_primary: true,
+            ..before.clone()
+        };
+        let change =
+            |action, before: Option<&PhoneNumberResource>, after: Option<&PhoneNumberResource>| {
+                summarise(&PhoneNumberChange {
+                    phone_number_id: before.or(after).unwrap().phone_number_id.clone(),
+                    at: 0,
+                    actor: "eddie".to_owned(),
+                    action,
+                    before: before.cloned(),
+                    after: after.cloned(),
+                })
+            };
+        assert_eq!(
+            change(ChangeAction::Created, None, Some(&before)),
+            "added John's work number +64 9 264 5555"
+        );
+        assert_eq!(
+            change(ChangeAction::Updated, Some(&before), Some(&after)),
+            "changed John's work number +64 9 264 5555: number +64 9 264 5555 → +64 9 264 5556; made it the primary"
+        );
+        assert_eq!(
+            change(ChangeAction::Deleted, Some(&after), None),
+            "deleted John's work number +64 9 264 5556"
+        );
     }
 
     #[test]

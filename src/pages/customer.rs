@@ -14,7 +14,7 @@ use crate::{
         phone_number_list::PhoneNumberList,
         problem::{Loading, Problem},
     },
-    display::describe,
+    display::{describe, summarise},
     form::PhoneForm,
     notice::{Notice, NoticeArea},
     session::Session,
@@ -56,6 +56,13 @@ fn CustomerDetails(customer: CustomerResource) -> impl IntoView {
             async move { api::phone_numbers(&id).await }
         }
     });
+    let history = LocalResource::new({
+        let id = customer_id.clone();
+        move || {
+            let id = id.clone();
+            async move { api::phone_number_history(&id).await }
+        }
+    });
     let notice = Notice::get();
     let to_delete = RwSignal::new(None::<PhoneNumberResource>);
     let change_error = RwSignal::new(None::<ApiError>);
@@ -94,6 +101,7 @@ fn CustomerDetails(customer: CustomerResource) -> impl IntoView {
                     Err(error) => change_error.set(Some(error)),
                 }
                 numbers.refetch();
+                history.refetch();
             }
         });
     }
@@ -139,8 +147,37 @@ fn CustomerDetails(customer: CustomerResource) -> impl IntoView {
                 }
             </Transition>
         </section>
+        <section class="card" aria-labelledby="history-title">
+            <h2 id="history-title">"History"</h2>
+            <Transition fallback=|| view! { <Loading what="the history" /> }>
+                {move || Suspend::new(async move {
+                    match history.await {
+                        Ok(history) if history.changes.is_empty() => {
+                            view! { <p class="empty">"No changes yet."</p> }.into_any()
+                        }
+                        Ok(history) => view! {
+                            <ol class="history" data-testid="history">
+                                {history.changes.into_iter().map(|change| view! {
+                                    <li class="history__item">
+                                        <span class="history__when">{when(change.at)}</span>
+                                        " "<strong>{change.actor.clone()}</strong>" "{summarise(&change)}
+                                    </li>
+                                }).collect_view()}
+                            </ol>
+                        }.into_any(),
+                        Err(error) => view! { <Problem error=error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
         <DeleteDialog number=to_delete on_confirm=Callback::new(move |n| { delete.dispatch(n); }) />
     }
+}
+
+/// A moment (seconds since the epoch) as the browser writes dates where the person is.
+fn when(at: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64 * 1000.0));
+    String::from(date.to_locale_string("en-NZ", &wasm_bindgen::JsValue::UNDEFINED))
 }
 
 fn capitalise(text: &str) -> String {

@@ -73,6 +73,7 @@ pub use validation::{
 pub use warning::Warning;
 #[cfg(feature = "serde")]
 pub use wire::{
-    BusinessResource, CreatedCustomer, CustomerPage, CustomerResource, ErrorBody, FieldMessage,
-    MessageBody, PhoneNumberPage, PhoneNumberResource, ResponseMetadata,
+    BusinessResource, ChangeAction, CreatedCustomer, CustomerPage, CustomerResource, ErrorBody,
+    FieldMessage, MessageBody, PhoneNumberChange, PhoneNumberHistory, PhoneNumberPage,
+    PhoneNumberResource, ResponseMetadata,
 };

@@ -109,6 +109,49 @@ pub struct CustomerPage {
     pub response_metadata: ResponseMetadata,
 }
 
+/// What happened to a phone number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeAction {
+    /// It was added.
+    Created,
+    /// Its fields changed, or it became (or stopped being) the primary.
+    Updated,
+    /// It was deleted.
+    Deleted,
+}
+
+/// One change to a phone number, for the audit trail: who, when, and the values before and
+/// after (Phonedesk's extension).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PhoneNumberChange {
+    /// The number changed.
+    pub phone_number_id: PhoneNumberId,
+    /// When, in seconds since 1970-01-01 UTC.
+    pub at: i64,
+    /// Who: a staff member's name, or `client <id>` for an API client.
+    pub actor: String,
+    /// What happened.
+    pub action: ChangeAction,
+    /// The number before (absent when created).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<PhoneNumberResource>,
+    /// The number after (absent when deleted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<PhoneNumberResource>,
+}
+
+/// A customer's phone number history, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PhoneNumberHistory {
+    /// The changes, newest first (at most 200).
+    pub changes: Vec<PhoneNumberChange>,
+}
+
 /// The body of a successful delete: `{"message": "Phone number successfully deleted"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -6,6 +6,9 @@ use phone_model::{CustomerInput, PhoneNumberInput, Value, validate_create, valid
 
 use crate::store::{Store, WriteError};
 
+/// Who the audit trail says added the demonstration numbers.
+const ACTOR: &str = "demo data";
+
 /// (business id, name)
 const BUSINESSES: [(&str, &str); 2] =
     [("3333333", "Debitsuccess 24/7 Fitness"), ("4444444", "Harbourside Physio")];
@@ -142,12 +145,12 @@ fn seed(store: &Store) -> Result<(), WriteError> {
         };
         let customer =
             validate_new_customer(&input).0.map_err(|errors| invalid(errors[0].error))?;
-        let created = store.create_customer(&customer)?;
+        let created = store.create_customer(&customer, ACTOR)?;
         for number in more {
             let valid = validate_create(&phone_input(number))
                 .into_result()
                 .map_err(|errors| invalid(errors[0]))?;
-            store.create_phone_number(&created.customer.customer_id, &valid)?;
+            store.create_phone_number(&created.customer.customer_id, &valid, ACTOR)?;
         }
     }
     Ok(())

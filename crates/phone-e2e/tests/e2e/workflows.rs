@@ -88,6 +88,8 @@ fn updating_a_number_to_primary_leaves_exactly_one_primary() {
             }
         }
         assert_eq!(primaries.len(), 1, "{primaries:?}");
+        // The history says who made the change.
+        ctx.wait_for_text("history", "editor changed").await?;
         assert!(primaries[0].contains("Liam (mobile)"));
         for item in &items {
             if item.attr("data-id").await? == first_primary {

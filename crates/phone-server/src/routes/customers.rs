@@ -1,14 +1,15 @@
 //! Customers: the part of the provider's API that its phone number workflows need.
 
-use axum::{Json, extract::State, http::StatusCode};
+use axum::{Extension, Json, extract::State, http::StatusCode};
 use phone_model::{
-    CreatedCustomer, CustomerInput, CustomerPage, CustomerResource, ErrorBody, Refusal,
-    validate_new_customer,
+    CreatedCustomer, CustomerInput, CustomerPage, CustomerResource, ErrorBody, PhoneNumberHistory,
+    Refusal, validate_new_customer,
 };
 
 use super::blocking;
 use crate::{
     AppState,
+    auth::Principal,
     cursor::Cursors,
     error::ApiError,
     extract::{ContractJson, Ids, ListQuery},
@@ -98,9 +99,36 @@ pub async fn customers_get(
 )]
 pub async fn customers_create(
     State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
     ContractJson(input): ContractJson<CustomerInput>,
 ) -> Result<(StatusCode, Json<CreatedCustomer>), ApiError> {
     let customer = validate_new_customer(&input).0.map_err(ApiError::Validation)?;
-    let created = blocking(&state, move |store| Ok(store.create_customer(&customer)?)).await?;
+    let created =
+        blocking(&state, move |store| Ok(store.create_customer(&customer, &principal.actor())?))
+            .await?;
     Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// The history of a customer's phone numbers, newest first: who changed what, when, and the
+/// values before and after. Phonedesk's extension.
+#[utoipa::path(
+    get,
+    path = "/customers/{customerId}/phoneNumberHistory",
+    tag = "Phone Numbers",
+    operation_id = "phoneNumberHistory",
+    params(("customerId" = String, Path, description = "The customer.")),
+    responses(
+        (status = 200, body = PhoneNumberHistory),
+        (status = 404, body = ErrorBody, description = "No such customer."),
+    )
+)]
+pub async fn phone_number_history(
+    State(state): State<AppState>,
+    Ids(customer_id): Ids<String>,
+) -> Result<Json<PhoneNumberHistory>, ApiError> {
+    blocking(&state, move |store| {
+        store.phone_number_history(&customer_id)?.ok_or(ApiError::Refused(Refusal::NotFound))
+    })
+    .await
+    .map(|changes| Json(PhoneNumberHistory { changes }))
 }

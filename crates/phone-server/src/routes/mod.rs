@@ -10,6 +10,7 @@
 //! | GET | `/customers/{customerId}/phoneNumbers/{phoneNumberId}` | [`phone_numbers::phone_numbers_get`] |
 //! | PUT | `/customers/{customerId}/phoneNumbers/{phoneNumberId}` | [`phone_numbers::phone_numbers_update`] |
 //! | DELETE | `/customers/{customerId}/phoneNumbers/{phoneNumberId}` | [`phone_numbers::phone_numbers_delete`] |
+//! | GET | `/customers/{customerId}/phoneNumberHistory` | [`customers::phone_number_history`] (our extension: the audit trail) |
 //! | GET | `/openapi.json` | this API's OpenAPI 3.1 document, generated from these handlers |
 //!
 //! Every operation under the prefix but `openapi.json` needs a bearer token or a staff session
@@ -34,6 +35,7 @@ pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(customers::customers_list, customers::customers_create))
         .routes(routes!(customers::customers_get))
+        .routes(routes!(customers::phone_number_history))
         .routes(routes!(phone_numbers::phone_numbers_list, phone_numbers::phone_numbers_create))
         .routes(routes!(
             phone_numbers::phone_numbers_get,

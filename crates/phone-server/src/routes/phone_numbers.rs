@@ -1,6 +1,6 @@
 //! A customer's phone numbers: list, create, get, update, delete.
 
-use axum::{Json, extract::State, http::StatusCode};
+use axum::{Extension, Json, extract::State, http::StatusCode};
 use phone_model::{
     DELETED_MESSAGE, ErrorBody, MessageBody, PhoneNumberInput, PhoneNumberPage,
     PhoneNumberResource, Refusal, ValidationError, validate_create, validate_update,
@@ -9,6 +9,7 @@ use phone_model::{
 use super::blocking;
 use crate::{
     AppState,
+    auth::Principal,
     cursor::Cursors,
     error::ApiError,
     extract::{ContractJson, Ids, ListQuery},
@@ -70,6 +71,7 @@ pub async fn phone_numbers_list(
 )]
 pub async fn phone_numbers_create(
     State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
     Ids(customer_id): Ids<String>,
     ContractJson(input): ContractJson<PhoneNumberInput>,
 ) -> Result<(StatusCode, Json<PhoneNumberResource>), ApiError> {
@@ -77,9 +79,10 @@ pub async fn phone_numbers_create(
         Ok(number) => number,
         Err(errors) => return Err(refuse(&state, customer_id, None, errors).await),
     };
-    let created =
-        blocking(&state, move |store| Ok(store.create_phone_number(&customer_id, &number)?))
-            .await?;
+    let created = blocking(&state, move |store| {
+        Ok(store.create_phone_number(&customer_id, &number, &principal.actor())?)
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -132,6 +135,7 @@ pub async fn phone_numbers_get(
 )]
 pub async fn phone_numbers_update(
     State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
     Ids((customer_id, phone_number_id)): Ids<(String, String)>,
     ContractJson(input): ContractJson<PhoneNumberInput>,
 ) -> Result<Json<PhoneNumberResource>, ApiError> {
@@ -142,7 +146,12 @@ pub async fn phone_numbers_update(
         }
     };
     blocking(&state, move |store| {
-        Ok(store.update_phone_number(&customer_id, &phone_number_id, &number)?)
+        Ok(store.update_phone_number(
+            &customer_id,
+            &phone_number_id,
+            &number,
+            &principal.actor(),
+        )?)
     })
     .await
     .map(Json)
@@ -166,10 +175,13 @@ pub async fn phone_numbers_update(
 )]
 pub async fn phone_numbers_delete(
     State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
     Ids((customer_id, phone_number_id)): Ids<(String, String)>,
 ) -> Result<Json<MessageBody>, ApiError> {
-    blocking(&state, move |store| Ok(store.delete_phone_number(&customer_id, &phone_number_id)?))
-        .await?;
+    blocking(&state, move |store| {
+        Ok(store.delete_phone_number(&customer_id, &phone_number_id, &principal.actor())?)
+    })
+    .await?;
     Ok(Json(MessageBody { message: DELETED_MESSAGE.to_owned() }))
 }
 

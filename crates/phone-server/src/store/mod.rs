@@ -13,8 +13,9 @@ use std::{
 };
 
 use phone_model::{
-    BusinessResource, CreatedCustomer, CustomerResource, NewCustomer, PageSize, PhoneNumberId,
-    PhoneNumberResource, PhoneType, ValidPhoneNumber, ValidationError,
+    BusinessResource, ChangeAction, CreatedCustomer, CustomerResource, NewCustomer, PageSize,
+    PhoneNumberChange, PhoneNumberId, PhoneNumberResource, PhoneType, ValidPhoneNumber,
+    ValidationError,
 };
 use rand::Rng;
 mod access;
@@ -273,10 +274,11 @@ impl Store {
         &self,
         customer_id: &str,
         number: &ValidPhoneNumber,
+        actor: &str,
     ) -> Result<PhoneNumberResource, WriteError> {
         self.write(|tx| {
             let customer_seq = customer_seq(tx, customer_id)?.ok_or(WriteError::NotFound)?;
-            insert_phone_number(tx, customer_seq, number)
+            insert_phone_number(tx, customer_seq, number, actor)
         })
     }
 
@@ -291,9 +293,11 @@ impl Store {
         customer_id: &str,
         phone_number_id: &str,
         number: &ValidPhoneNumber,
+        actor: &str,
     ) -> Result<PhoneNumberResource, WriteError> {
         self.write(|tx| {
             let (seq, customer_seq, was_primary) = locate(tx, customer_id, phone_number_id)?;
+            let before = phone_number_at(tx, seq)?;
             let is_primary = match number.is_primary() {
                 Some(false) if was_primary => {
                     return Err(WriteError::Invalid(ValidationError::PrimaryRequired));
@@ -312,7 +316,7 @@ impl Store {
                 return Err(WriteError::Invalid(ValidationError::PhoneNumberExists));
             }
             if is_primary && !was_primary {
-                demote_primary(tx, customer_seq)?;
+                demote_primary(tx, customer_seq, actor)?;
             }
             tx.execute(
                 "UPDATE phone_numbers SET phone_name = ?2, country_code = ?3, area_code = ?4,
@@ -329,8 +333,19 @@ impl Store {
                     key
                 ],
             )?;
-            Ok(find_phone_number(tx, customer_id, phone_number_id)?
-                .expect("the row updated in this transaction exists"))
+            let after = phone_number_at(tx, seq)?;
+            // An update that changes nothing is no change to record.
+            if after != before {
+                record_change(
+                    tx,
+                    customer_seq,
+                    actor,
+                    ChangeAction::Updated,
+                    Some(&before),
+                    Some(&after),
+                )?;
+            }
+            Ok(after)
         })
     }
 
@@ -343,14 +358,72 @@ impl Store {
         &self,
         customer_id: &str,
         phone_number_id: &str,
+        actor: &str,
     ) -> Result<(), WriteError> {
         self.write(|tx| {
-            let (seq, _, is_primary) = locate(tx, customer_id, phone_number_id)?;
+            let (seq, customer_seq, is_primary) = locate(tx, customer_id, phone_number_id)?;
             if is_primary {
                 return Err(WriteError::Invalid(ValidationError::PrimaryDeletion));
             }
+            let before = phone_number_at(tx, seq)?;
             tx.execute("DELETE FROM phone_numbers WHERE seq = ?1", [seq])?;
+            record_change(tx, customer_seq, actor, ChangeAction::Deleted, Some(&before), None)?;
             Ok(())
+        })
+    }
+
+    /// A customer's phone number history, newest first; `None` if there is no such customer.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn phone_number_history(
+        &self,
+        customer_id: &str,
+    ) -> Result<Option<Vec<PhoneNumberChange>>, StoreError> {
+        self.read(|c| {
+            let Some(customer_seq) = customer_seq(c, customer_id)? else { return Ok(None) };
+            let mut statement = c.prepare_cached(
+                "SELECT phone_number_id, at, actor, action, before, after FROM phone_number_changes
+                 WHERE customer_seq = ?1 ORDER BY seq DESC LIMIT 200",
+            )?;
+            let rows = statement
+                .query_map([customer_seq], |row| {
+                    let json = |column: usize| -> rusqlite::Result<Option<PhoneNumberResource>> {
+                        let text: Option<String> = row.get(column)?;
+                        text.map(|t| {
+                            serde_json::from_str(&t).map_err(|e| {
+                                rusqlite::Error::FromSqlConversionFailure(
+                                    column,
+                                    rusqlite::types::Type::Text,
+                                    Box::new(e),
+                                )
+                            })
+                        })
+                        .transpose()
+                    };
+                    let id: String = row.get(0)?;
+                    let action: String = row.get(3)?;
+                    Ok(PhoneNumberChange {
+                        phone_number_id: PhoneNumberId::new(&id).map_err(|e| {
+                            rusqlite::Error::FromSqlConversionFailure(
+                                0,
+                                rusqlite::types::Type::Text,
+                                Box::new(e),
+                            )
+                        })?,
+                        at: row.get(1)?,
+                        actor: row.get(2)?,
+                        action: match action.as_str() {
+                            "created" => ChangeAction::Created,
+                            "deleted" => ChangeAction::Deleted,
+                            _ => ChangeAction::Updated,
+                        },
+                        before: json(4)?,
+                        after: json(5)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(Some(rows))
         })
     }
 
@@ -408,7 +481,11 @@ impl Store {
     /// # Errors
     /// [`WriteError::Invalid`] with `BusinessIdInvalid` for an unknown business, or
     /// `ExternalReferenceExists`.
-    pub fn create_customer(&self, customer: &NewCustomer) -> Result<CreatedCustomer, WriteError> {
+    pub fn create_customer(
+        &self,
+        customer: &NewCustomer,
+        actor: &str,
+    ) -> Result<CreatedCustomer, WriteError> {
         self.write(|tx| {
             let known: bool = tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM businesses WHERE business_id = ?1)",
@@ -442,7 +519,7 @@ impl Store {
                 ],
             )?;
             let customer_seq = tx.last_insert_rowid();
-            let phone_number = insert_phone_number(tx, customer_seq, customer.phone_number())?;
+            let phone_number = insert_phone_number(tx, customer_seq, customer.phone_number(), actor)?;
             let customer = find_customer(tx, &customer_id)?.expect("the customer inserted in this transaction exists");
             Ok(CreatedCustomer { customer, phone_number })
         })
@@ -564,17 +641,65 @@ fn locate(
     .ok_or(WriteError::NotFound)
 }
 
-fn demote_primary(tx: &Transaction<'_>, customer_seq: i64) -> rusqlite::Result<usize> {
+/// Makes the customer's primary number an ordinary one, and records that.
+fn demote_primary(tx: &Transaction<'_>, customer_seq: i64, actor: &str) -> Result<(), WriteError> {
+    let primary: Option<i64> = tx
+        .query_row(
+            "SELECT seq FROM phone_numbers WHERE customer_seq = ?1 AND is_primary = 1",
+            [customer_seq],
+            |row| row.get(0),
+        )
+        .optional()?;
+    if let Some(seq) = primary {
+        let before = phone_number_at(tx, seq)?;
+        tx.execute("UPDATE phone_numbers SET is_primary = 0 WHERE seq = ?1", [seq])?;
+        let after = PhoneNumberResource { is_primary: false, ..before.clone() };
+        record_change(tx, customer_seq, actor, ChangeAction::Updated, Some(&before), Some(&after))?;
+    }
+    Ok(())
+}
+
+/// The phone number in row `seq`.
+fn phone_number_at(tx: &Transaction<'_>, seq: i64) -> rusqlite::Result<PhoneNumberResource> {
+    tx.prepare_cached(
+        "SELECT phone_number_id, phone_name, country_code, area_code, phone_number, phone_type,
+                is_primary
+         FROM phone_numbers WHERE seq = ?1",
+    )?
+    .query_row([seq], |row| phone_number_from(row, 0))
+}
+
+/// Adds a change to the audit trail, in the transaction that makes it.
+fn record_change(
+    tx: &Transaction<'_>,
+    customer_seq: i64,
+    actor: &str,
+    action: ChangeAction,
+    before: Option<&PhoneNumberResource>,
+    after: Option<&PhoneNumberResource>,
+) -> Result<(), WriteError> {
+    let id = after.or(before).map(|n| n.phone_number_id.to_string()).unwrap_or_default();
+    let json = |n: Option<&PhoneNumberResource>| {
+        n.map(|n| serde_json::to_string(n).expect("a phone number serialises"))
+    };
+    let action = match action {
+        ChangeAction::Created => "created",
+        ChangeAction::Updated => "updated",
+        ChangeAction::Deleted => "deleted",
+    };
     tx.execute(
-        "UPDATE phone_numbers SET is_primary = 0 WHERE customer_seq = ?1 AND is_primary = 1",
-        [customer_seq],
-    )
+        "INSERT INTO phone_number_changes (customer_seq, phone_number_id, at, actor, action, before, after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![customer_seq, id, crate::auth::now(), actor, action, json(before), json(after)],
+    )?;
+    Ok(())
 }
 
 fn insert_phone_number(
     tx: &Transaction<'_>,
     customer_seq: i64,
     number: &ValidPhoneNumber,
+    actor: &str,
 ) -> Result<PhoneNumberResource, WriteError> {
     let key = number.duplicate_key();
     let (exists, has_primary): (bool, bool) = tx.query_row(
@@ -588,7 +713,7 @@ fn insert_phone_number(
     }
     let is_primary = number.is_primary() == Some(true) || !has_primary;
     if is_primary && has_primary {
-        demote_primary(tx, customer_seq)?;
+        demote_primary(tx, customer_seq, actor)?;
     }
     let id =
         unused_id(tx, "SELECT EXISTS (SELECT 1 FROM phone_numbers WHERE phone_number_id = ?1)")?;
@@ -608,15 +733,9 @@ fn insert_phone_number(
             key
         ],
     )?;
-    Ok(PhoneNumberResource {
-        phone_number_id: PhoneNumberId::new(&id).expect("ids are made of 7 to 10 digits"),
-        phone_name: number.phone_name().to_owned(),
-        country_code: number.country_code(),
-        area_code: number.area_code().to_owned(),
-        phone_number: number.phone_number().to_owned(),
-        phone_type: number.phone_type(),
-        is_primary,
-    })
+    let created = phone_number_at(tx, tx.last_insert_rowid())?;
+    record_change(tx, customer_seq, actor, ChangeAction::Created, None, Some(&created))?;
+    Ok(created)
 }
 
 /// A random id that `exists_query` says is not taken.

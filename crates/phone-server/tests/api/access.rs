@@ -244,3 +244,44 @@ async fn the_token_endpoint_answers_as_rfc_6749_says() {
         .unwrap();
     assert_eq!(answer.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn repeated_failed_sign_ins_slow_down_and_idle_sessions_end() {
+    let server = TestServer::start().await;
+    let store = Store::open(&server.database()).unwrap();
+    accounts::add_user(&store, "sam", Role::Editor, PASSWORD).unwrap();
+    let attempt = |password: &'static str| {
+        Client::new()
+            .post(format!("{}/auth/session", server.root))
+            .header("x-phonedesk-request", "1")
+            .json(&json!({"username": "sam", "password": password}))
+            .send()
+    };
+    let mut waits = Vec::new();
+    for _ in 0..3 {
+        let started = std::time::Instant::now();
+        let (status, body) = read(attempt("wrong password").await.unwrap()).await;
+        assert_eq!(
+            (status, body),
+            (
+                StatusCode::UNAUTHORIZED,
+                json!({"message": "The user name or password is incorrect."})
+            )
+        );
+        waits.push(started.elapsed());
+    }
+    assert!(waits[1] >= std::time::Duration::from_millis(250), "{waits:?}");
+    assert!(waits[2] >= std::time::Duration::from_millis(500), "{waits:?}");
+    assert_eq!(attempt(PASSWORD).await.unwrap().status(), StatusCode::OK);
+
+    // A session unused for longer than the idle limit is over.
+    let hash = phone_server::auth::token_hash("an old token");
+    store.start_session(&hash, "sam", now() - phone_server::auth::IDLE_LIMIT - 1).unwrap();
+    assert_eq!(store.session(&hash, now(), phone_server::auth::IDLE_LIMIT).unwrap(), None);
+    let fresh = phone_server::auth::token_hash("a fresh token");
+    store.start_session(&fresh, "sam", now()).unwrap();
+    assert_eq!(
+        store.session(&fresh, now(), phone_server::auth::IDLE_LIMIT).unwrap(),
+        Some(("sam".to_owned(), Role::Editor))
+    );
+}

@@ -3,8 +3,10 @@
 
 mod access;
 mod bad_input;
+mod commands;
 mod customers;
 mod demo;
+mod history;
 mod openapi;
 mod persistence;
 mod phone_numbers;

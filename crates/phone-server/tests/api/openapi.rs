@@ -31,6 +31,7 @@ async fn the_document_lists_every_operation() {
             "DELETE /customers/{customerId}/phoneNumbers/{phoneNumberId}",
             "GET /customers",
             "GET /customers/{customerId}",
+            "GET /customers/{customerId}/phoneNumberHistory",
             "GET /customers/{customerId}/phoneNumbers",
             "GET /customers/{customerId}/phoneNumbers/{phoneNumberId}",
             "POST /customers",
