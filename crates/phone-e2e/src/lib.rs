@@ -144,8 +144,16 @@ impl Ctx {
     /// Signs in through the app's sign-in page.
     pub async fn sign_in(&self, username: &str) -> Result {
         self.open("/").await?;
-        if let Ok(sign_out) = self.client.find(Locator::Css("[data-testid=sign-out]")).await {
-            sign_out.click().await?;
+        // The app asks the server who is signed in first: wait for its answer either way.
+        let present = |test_id: &'static str| async move {
+            Result::<bool>::Ok(!self.all(test_id).await?.is_empty())
+        };
+        self.wait_until("the app knows who is signed in", || async {
+            Ok(present("sign-in-form").await? || present("sign-out").await?)
+        })
+        .await?;
+        if present("sign-out").await? {
+            self.find("sign-out").await?.click().await?;
         }
         self.find("sign-in-form").await?;
         self.fill("username", username).await?;
