@@ -195,6 +195,30 @@ impl Store {
         self.read(|c| c.query_row("SELECT count(*) FROM settings", [], |_| Ok(())))
     }
 
+    /// SQLite's own check of the whole file: `ok`, or what is wrong.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn integrity_check(&self) -> Result<String, StoreError> {
+        self.read(|c| c.query_row("PRAGMA integrity_check", [], |row| row.get(0)))
+    }
+
+    /// Customers with other than exactly one primary number (each with its count).
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn customers_without_one_primary(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        self.read(|c| {
+            c.prepare(
+                "SELECT c.customer_id, (SELECT count(*) FROM phone_numbers p
+                                        WHERE p.customer_seq = c.seq AND p.is_primary = 1) AS primaries
+                 FROM customers c WHERE primaries <> 1",
+            )?
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect()
+        })
+    }
+
     /// Whether the database holds no customer and no business (a fresh file).
     ///
     /// # Errors

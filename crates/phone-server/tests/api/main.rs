@@ -4,6 +4,7 @@
 mod access;
 mod bad_input;
 mod commands;
+mod crash;
 mod customers;
 mod demo;
 mod history;

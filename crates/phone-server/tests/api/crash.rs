@@ -1,0 +1,127 @@
+//! Every write that was answered survives a crash: the real binary under write load from
+//! several connections is killed with SIGKILL, restarted on the same file, and checked.
+
+use std::{
+    io::{BufRead, BufReader},
+    path::Path,
+    process::{Child, Command, Stdio},
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use phone_server::{accounts, store::Store};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+use crate::server::authorised_client;
+
+const SERVER: &str = env!("CARGO_BIN_EXE_phone-server");
+
+/// Starts the binary on a random loopback port; returns it and its base URL.
+fn start(database: &Path) -> (Child, String) {
+    let mut child = Command::new(SERVER)
+        .arg("--database")
+        .arg(database)
+        .args(["--address", "127.0.0.1:0", "--demo", "--rate-limit", "1000000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("phone-server starts");
+    let stdout = child.stdout.take().expect("piped");
+    let mut lines = BufReader::new(stdout).lines();
+    let base = loop {
+        let line = lines.next().expect("the server logs its address").expect("a log line");
+        if let Some(rest) = line.split("Phonedesk on ").nth(1) {
+            break rest.split_whitespace().next().expect("an address").to_owned();
+        }
+    };
+    // Keep reading the log so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, base)
+}
+
+async fn token(base: &str, id: &str, secret: &str) -> String {
+    let answer: Value = Client::new()
+        .post(format!("{base}/identity/connect/token"))
+        .form(&[("grant_type", "client_credentials"), ("client_id", id), ("client_secret", secret)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["access_token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn answered_writes_survive_kill_9_and_the_rules_still_hold() {
+    let folder = tempfile::tempdir().unwrap();
+    let database = folder.path().join("crash.sqlite3");
+    let (id, secret) = accounts::add_client(&Store::open(&database).unwrap(), "crash").unwrap();
+    for round in 0..3 {
+        let (mut server, base) = start(&database);
+        let client = authorised_client(&token(&base, &id, &secret).await);
+        let api = format!("{base}/CustomerServices/v1.0");
+        let customers: Value =
+            client.get(format!("{api}/customers")).send().await.unwrap().json().await.unwrap();
+        let customers: Vec<String> = customers["customers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["customerId"].as_str().unwrap().to_owned())
+            .collect();
+
+        // Six writers create numbers and make each new one primary, until the server dies.
+        let answered = Arc::new(Mutex::new(Vec::<(String, String, String)>::new()));
+        let mut writers = Vec::new();
+        for writer in 0..6 {
+            let (client, api, answered) = (client.clone(), api.clone(), Arc::clone(&answered));
+            let customer = customers[writer % customers.len()].clone();
+            writers.push(tokio::spawn(async move {
+                for n in 0.. {
+                    let number = format!("{round}{writer}{n:05}");
+                    let body = json!({"phoneName": "Crash", "countryCode": "+44", "phoneNumber": number,
+                                      "phoneType": "work", "isPrimary": n % 2 == 0});
+                    let Ok(answer) = client.post(format!("{api}/customers/{customer}/phoneNumbers")).json(&body).send().await else { return };
+                    if answer.status() != StatusCode::CREATED {
+                        return;
+                    }
+                    let Ok(created) = answer.json::<Value>().await else { return };
+                    let id = created["phoneNumberId"].as_str().unwrap().to_owned();
+                    answered.lock().unwrap().push((customer.clone(), id, number));
+                }
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        server.kill().unwrap(); // SIGKILL
+        server.wait().unwrap();
+        for writer in writers {
+            writer.await.unwrap();
+        }
+
+        let store = Store::open(&database).unwrap();
+        assert_eq!(store.integrity_check().unwrap(), "ok", "round {round}");
+        assert_eq!(store.customers_without_one_primary().unwrap(), [], "round {round}");
+        drop(store);
+        let answered = answered.lock().unwrap().clone();
+        assert!(answered.len() > 10, "round {round}: only {} writes were answered", answered.len());
+        let (mut server, base) = start(&database);
+        let client = authorised_client(&token(&base, &id, &secret).await);
+        for (customer, id, number) in &answered {
+            let answer = client
+                .get(format!("{base}/CustomerServices/v1.0/customers/{customer}/phoneNumbers/{id}"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                answer.status(),
+                StatusCode::OK,
+                "round {round}: the answered write {id} was lost"
+            );
+            let saved: Value = answer.json().await.unwrap();
+            assert_eq!(saved["phoneNumber"].as_str(), Some(number.as_str()));
+        }
+        server.kill().unwrap();
+        server.wait().unwrap();
+    }
+}
