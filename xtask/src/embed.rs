@@ -9,6 +9,9 @@ use crate::{
     root, sizes,
 };
 
+/// The module's files a page downloads.
+pub(crate) const MODULE_FILES: [&str; 2] = ["phone_wasm_bg.wasm", "phone_wasm.js"];
+
 /// Where the module is built.
 pub(crate) fn out_dir() -> std::path::PathBuf {
     root().join("target/embed")
@@ -21,7 +24,7 @@ pub(crate) fn out_dir() -> std::path::PathBuf {
 pub(crate) fn run_embed() -> Result {
     build()?;
     let out = out_dir();
-    sizes::print_sizes(&out, &["phone_wasm_bg.wasm", "phone_wasm.js"], "wasm + js")?;
+    sizes::print_sizes(&sizes::measure(&out, &MODULE_FILES)?, "wasm + js");
     measure()
 }
 

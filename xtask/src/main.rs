@@ -5,7 +5,9 @@
 //! - `serve`: builds the staff app and serves it, with the API, on 127.0.0.1.
 //! - `embed`: builds the embeddable validator and prints its size and speed.
 //! - `screenshots`: runs the end-to-end scenarios and refreshes `docs/screenshots/`.
+//! - `bench`: the benchmarks, printed and written to `BENCHMARKS.md`.
 
+mod bench;
 mod e2e;
 mod embed;
 mod process;
@@ -22,12 +24,13 @@ use std::{path::PathBuf, process::ExitCode};
 /// What a failed step reports: a sentence for the person at the terminal.
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-const USAGE: &str = "usage: cargo xtask <test | serve | embed | screenshots>
+const USAGE: &str = "usage: cargo xtask <test | serve | embed | screenshots | bench>
 
   test    format, lint, native tests, browser tests, release build (what CI runs)
   serve   build the staff app and run phone-server with demo data on http://127.0.0.1:8080 (PORT to change)
   embed   build the embeddable validator into target/embed/ and print its size and speed
-  screenshots  run the end-to-end scenarios and copy their pictures into docs/screenshots/";
+  screenshots  run the end-to-end scenarios and copy their pictures into docs/screenshots/
+  bench   run the benchmarks (minutes; not part of test) and write BENCHMARKS.md";
 
 fn main() -> ExitCode {
     let command = std::env::args().nth(1);
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
         Some("serve") => serve::run_server(),
         Some("embed") => tools::ensure_web_tools().and_then(|()| embed::run_embed()),
         Some("screenshots") => e2e::screenshots(),
+        Some("bench") => bench::run_bench(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -6,40 +6,85 @@ use flate2::{Compression, write::GzEncoder};
 
 use crate::{Result, root};
 
-/// Prints the size of the release app's first load in `dist/`: html, css, js and wasm.
+/// One file's sizes: raw, gzip -9, brotli 11.
+pub(crate) struct Sizes {
+    name: String,
+    bytes: [usize; 3],
+}
+
+/// The files of the release app's first load in `dist/`: html, css, js and wasm.
 ///
 /// # Errors
 /// When `dist/` cannot be read.
-pub(crate) fn print_app_sizes() -> Result {
-    let dist = root().join("dist");
-    let mut names: Vec<String> = fs::read_dir(&dist)?
+pub(crate) fn app_files() -> Result<Vec<String>> {
+    let mut names: Vec<String> = fs::read_dir(root().join("dist"))?
         .filter_map(|entry| entry.ok())
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
         .filter(|name| [".wasm", ".js", ".css", ".html"].iter().any(|ext| name.ends_with(ext)))
         .collect();
     names.sort();
-    let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    print_sizes(&dist, &names, "first load")
+    Ok(names)
 }
 
-/// Prints raw, gzip (level 9) and brotli (quality 11) sizes of `files` in `folder`, and their
-/// total under `total_label`.
+/// Prints the size of the release app's first load.
+///
+/// # Errors
+/// When `dist/` cannot be read.
+pub(crate) fn print_app_sizes() -> Result {
+    let names = app_files()?;
+    print_sizes(&measure(&root().join("dist"), &names)?, "first load");
+    Ok(())
+}
+
+/// The sizes of `files` in `folder`.
 ///
 /// # Errors
 /// When a file cannot be read.
-pub(crate) fn print_sizes(folder: &Path, files: &[&str], total_label: &str) -> Result {
-    let mut total = [0; 3];
-    eprintln!("{:<44} {:>10} {:>10} {:>10}", "file", "raw", "gzip -9", "brotli 11");
-    for name in files {
-        let bytes = fs::read(folder.join(name))?;
-        let sizes = [bytes.len(), gzip(&bytes)?, brotli(&bytes)?];
-        for (sum, size) in total.iter_mut().zip(sizes) {
-            *sum += size;
+pub(crate) fn measure(folder: &Path, files: &[impl AsRef<str>]) -> Result<Vec<Sizes>> {
+    files
+        .iter()
+        .map(|name| {
+            let bytes = fs::read(folder.join(name.as_ref()))?;
+            Ok(Sizes {
+                name: name.as_ref().to_owned(),
+                bytes: [bytes.len(), gzip(&bytes)?, brotli(&bytes)?],
+            })
+        })
+        .collect()
+}
+
+fn total(rows: &[Sizes]) -> [usize; 3] {
+    let mut sum = [0; 3];
+    for row in rows {
+        for (s, b) in sum.iter_mut().zip(row.bytes) {
+            *s += b;
         }
-        eprintln!("{name:<44} {:>10} {:>10} {:>10}", kb(sizes[0]), kb(sizes[1]), kb(sizes[2]));
     }
-    eprintln!("{total_label:<44} {:>10} {:>10} {:>10}", kb(total[0]), kb(total[1]), kb(total[2]));
-    Ok(())
+    sum
+}
+
+/// Prints rows and their total under `total_label`.
+pub(crate) fn print_sizes(rows: &[Sizes], total_label: &str) {
+    eprintln!("{:<44} {:>10} {:>10} {:>10}", "file", "raw", "gzip -9", "brotli 11");
+    for row in rows {
+        let [raw, gz, br] = row.bytes;
+        eprintln!("{:<44} {:>10} {:>10} {:>10}", row.name, kb(raw), kb(gz), kb(br));
+    }
+    let [raw, gz, br] = total(rows);
+    eprintln!("{total_label:<44} {:>10} {:>10} {:>10}", kb(raw), kb(gz), kb(br));
+}
+
+/// The rows and their total as a Markdown table.
+pub(crate) fn markdown(rows: &[Sizes], total_label: &str) -> String {
+    let mut table =
+        vec!["| file | raw | gzip -9 | brotli 11 |".to_owned(), "|---|---|---|---|".to_owned()];
+    for row in rows {
+        let [raw, gz, br] = row.bytes;
+        table.push(format!("| {} | {} | {} | {} |", row.name, kb(raw), kb(gz), kb(br)));
+    }
+    let [raw, gz, br] = total(rows);
+    table.push(format!("| **{total_label}** | {} | {} | {} |", kb(raw), kb(gz), kb(br)));
+    table.join("\n")
 }
 
 fn gzip(bytes: &[u8]) -> Result<usize> {

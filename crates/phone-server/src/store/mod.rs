@@ -219,6 +219,44 @@ impl Store {
         })
     }
 
+    /// Fills the database for a benchmark: `customers` customers of business `business_id`, each
+    /// with `per_customer` numbers (the first primary), in one transaction. Returns the last
+    /// customer's id. Far faster than requests, and the rows are what requests would write.
+    ///
+    /// # Errors
+    /// When the database cannot be written.
+    pub fn fill_for_benchmark(
+        &self,
+        business_id: &str,
+        customers: usize,
+        per_customer: usize,
+    ) -> Result<String, WriteError> {
+        self.write(|tx| {
+            let mut last = String::new();
+            let start: i64 = tx.query_row("SELECT coalesce(max(seq), 0) FROM customers", [], |r| r.get(0))?;
+            for c in 0..customers as i64 {
+                let customer_id = format!("9{:09}", start + c + 1);
+                tx.execute(
+                    "INSERT INTO customers (customer_id, business_id, first_name, last_name, external_reference)
+                     VALUES (?1, ?2, 'Bench', ?1, '')",
+                    params![customer_id, business_id],
+                )?;
+                let customer_seq = tx.last_insert_rowid();
+                for n in 0..per_customer as i64 {
+                    let number = format!("{:07}", n + 2_000_000);
+                    tx.execute(
+                        "INSERT INTO phone_numbers (phone_number_id, customer_seq, phone_name, country_code,
+                                                    area_code, phone_number, phone_type, is_primary, duplicate_key)
+                         VALUES (?1, ?2, 'Bench', '+64', '09', ?3, 'home', ?4, ?5)",
+                        params![format!("8{:09}", customer_seq * 100 + n), customer_seq, number, n == 0, format!("+649{number}")],
+                    )?;
+                }
+                last = customer_id;
+            }
+            Ok(last)
+        })
+    }
+
     /// Whether the database holds no customer and no business (a fresh file).
     ///
     /// # Errors

@@ -1,0 +1,320 @@
+//! Phonedesk's API benchmarks, run by `cargo xtask bench` against a release build of
+//! `phone-server` on loopback: requests per second and latency under load, the list's latency
+//! as the database grows, and durable writes per second. Prints a Markdown report on stdout.
+//!
+//! Every load is bounded in time and in requests, and goes only to 127.0.0.1.
+
+use std::{
+    io::{BufRead, BufReader},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use http_body_util::{BodyExt, Full};
+use hyper::{Method, Request, body::Bytes};
+use hyper_util::{
+    client::legacy::{Client, connect::HttpConnector},
+    rt::TokioExecutor,
+};
+use phone_server::{accounts, store::Store};
+use serde_json::{Value, json};
+
+/// How long each measurement runs, and the most requests it sends.
+const DURATION: Duration = Duration::from_secs(3);
+const MAX_REQUESTS: u64 = 300_000;
+
+type Http = Client<HttpConnector, Full<Bytes>>;
+type Failure = Box<dyn std::error::Error + Send + Sync>;
+
+/// A release `phone-server` on its own database and port.
+struct Server {
+    child: Child,
+    api: String,
+    token: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(binary: &Path, database: &Path) -> Result<(Child, String), Failure> {
+    let mut child = Command::new(binary)
+        .arg("--database")
+        .arg(database)
+        .args(["--address", "127.0.0.1:0", "--demo", "--rate-limit", "100000000"])
+        .env("RUST_LOG", "warn,phone_server=info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let mut lines = BufReader::new(child.stdout.take().ok_or("no stdout")?).lines();
+    let base = loop {
+        let line = lines.next().ok_or("the server stopped before listening")??;
+        if let Some(rest) = line.split("Phonedesk on ").nth(1) {
+            break rest.split_whitespace().next().ok_or("no address")?.to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    Ok((child, base))
+}
+
+async fn call(
+    http: &Http,
+    method: Method,
+    url: &str,
+    token: &str,
+    body: Option<&Value>,
+) -> Result<(u16, Value), Failure> {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(url)
+        .header("authorization", format!("Bearer {token}"));
+    let payload = match body {
+        Some(body) => {
+            request = request.header("content-type", "application/json");
+            Bytes::from(serde_json::to_vec(body)?)
+        }
+        None => Bytes::new(),
+    };
+    let response = http.request(request.body(Full::new(payload))?).await?;
+    let status = response.status().as_u16();
+    let bytes = response.into_body().collect().await?.to_bytes();
+    Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
+}
+
+fn http() -> Http {
+    Client::builder(TokioExecutor::new()).pool_max_idle_per_host(1).build_http()
+}
+
+async fn serve(binary: &Path, database: &Path) -> Result<Server, Failure> {
+    let (id, secret) = accounts::add_client(&Store::open(database)?, "bench")?;
+    let (child, base) = start(binary, database)?;
+    let form = format!("grant_type=client_credentials&client_id={id}&client_secret={secret}");
+    let request = Request::post(format!("{base}/identity/connect/token"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Full::new(Bytes::from(form)))?;
+    let response = http().request(request).await?;
+    let body: Value = serde_json::from_slice(&response.into_body().collect().await?.to_bytes())?;
+    let token = body["access_token"].as_str().ok_or("no token")?.to_owned();
+    Ok(Server { child, api: format!("{base}/CustomerServices/v1.0"), token })
+}
+
+/// What one measurement found.
+struct Stats {
+    requests: u64,
+    errors: u64,
+    seconds: f64,
+    p50: Duration,
+    p99: Duration,
+}
+
+impl Stats {
+    fn row(&self, what: &str, connections: usize) -> String {
+        format!(
+            "| {what} | {connections} | {:.0} | {:.2} | {:.2} | {} |",
+            self.requests as f64 / self.seconds,
+            self.p50.as_secs_f64() * 1000.0,
+            self.p99.as_secs_f64() * 1000.0,
+            self.errors
+        )
+    }
+}
+
+/// What each request of a measurement is.
+#[derive(Clone, Copy)]
+enum Operation {
+    List,
+    One,
+    Create,
+    Update,
+}
+
+/// Runs `connections` workers, each on its own connection, for [`DURATION`].
+async fn measure(
+    server: &Server,
+    operation: Operation,
+    connections: usize,
+    customer: &str,
+    number: &str,
+) -> Result<Stats, Failure> {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let sent = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..connections {
+        let (api, token, customer, number, sent) = (
+            server.api.clone(),
+            server.token.clone(),
+            customer.to_owned(),
+            number.to_owned(),
+            Arc::clone(&sent),
+        );
+        workers.push(tokio::spawn(async move {
+            let http = http();
+            // Each updating worker changes a number of its own, so workers do not contend on one row.
+            let own_number = format!("7{:09}", NEXT.fetch_add(1, Ordering::Relaxed));
+            let own = match operation {
+                Operation::Update => {
+                    let body = json!({"phoneName": "Bench", "countryCode": "+44", "phoneNumber": own_number, "phoneType": "work", "isPrimary": false});
+                    let (_, created) = call(&http, Method::POST, &format!("{api}/customers/{customer}/phoneNumbers"), &token, Some(&body)).await?;
+                    created["phoneNumberId"].as_str().unwrap_or_default().to_owned()
+                }
+                _ => number.clone(),
+            };
+            let mut latencies = Vec::new();
+            let mut errors = 0_u64;
+            while started.elapsed() < DURATION && sent.fetch_add(1, Ordering::Relaxed) < MAX_REQUESTS {
+                let n = NEXT.fetch_add(1, Ordering::Relaxed);
+                let (method, url, body) = match operation {
+                    Operation::List => (Method::GET, format!("{api}/customers/{customer}/phoneNumbers"), None),
+                    Operation::One => (Method::GET, format!("{api}/customers/{customer}/phoneNumbers/{number}"), None),
+                    Operation::Create => (
+                        Method::POST,
+                        format!("{api}/customers/{customer}/phoneNumbers"),
+                        Some(json!({"phoneName": "Bench", "countryCode": "+44", "phoneNumber": format!("1{n:09}"), "phoneType": "work", "isPrimary": false})),
+                    ),
+                    Operation::Update => (
+                        Method::PUT,
+                        format!("{api}/customers/{customer}/phoneNumbers/{own}"),
+                        Some(json!({"phoneName": format!("Bench {n}"), "countryCode": "+44", "phoneNumber": own_number, "phoneType": "work"})),
+                    ),
+                };
+                let at = Instant::now();
+                match call(&http, method, &url, &token, body.as_ref()).await {
+                    Ok((status, _)) if (200..300).contains(&status) => latencies.push(at.elapsed()),
+                    _ => errors += 1,
+                }
+            }
+            Ok::<_, Failure>((latencies, errors))
+        }));
+    }
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for worker in workers {
+        let (found, failed) = worker.await??;
+        latencies.extend(found);
+        errors += failed;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    latencies.sort();
+    let at = |q: f64| {
+        latencies
+            .get(((latencies.len() as f64 * q) as usize).min(latencies.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
+    Ok(Stats { requests: latencies.len() as u64, errors, seconds, p50: at(0.50), p99: at(0.99) })
+}
+
+/// The first demo customer and one of its numbers.
+async fn a_customer(server: &Server) -> Result<(String, String), Failure> {
+    let http = http();
+    let (_, page) =
+        call(&http, Method::GET, &format!("{}/customers?limit=1", server.api), &server.token, None)
+            .await?;
+    let customer = page["customers"][0]["customerId"].as_str().ok_or("no customer")?.to_owned();
+    let (_, numbers) = call(
+        &http,
+        Method::GET,
+        &format!("{}/customers/{customer}/phoneNumbers", server.api),
+        &server.token,
+        None,
+    )
+    .await?;
+    let number =
+        numbers["phoneNumbers"][0]["phoneNumberId"].as_str().ok_or("no number")?.to_owned();
+    Ok((customer, number))
+}
+
+fn machine() -> String {
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .next()
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse::<u64>().unwrap_or(0))
+        })
+        .map_or(0.0, |kb| kb as f64 / 1024.0 / 1024.0);
+    format!("{cores} cores, {memory:.0} GiB memory; server and load generator share them")
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Failure> {
+    let binary = PathBuf::from(
+        std::env::args().nth(1).ok_or("usage: phone-bench <path to release phone-server>")?,
+    );
+    let folder = tempfile::tempdir()?;
+    let mut report = vec![
+        format!(
+            "Machine: {}. Each row: {} s or {MAX_REQUESTS} requests, whichever ends first, on loopback; each connection sends its next request when the last is answered.",
+            machine(),
+            DURATION.as_secs()
+        ),
+        String::new(),
+        "## API under load".to_owned(),
+        String::new(),
+        "| operation | connections | requests/s | p50 ms | p99 ms | errors |".to_owned(),
+        "|---|---|---|---|---|---|".to_owned(),
+    ];
+    let server = serve(&binary, &folder.path().join("load.sqlite3")).await?;
+    let (customer, number) = a_customer(&server).await?;
+    let mut durable = 0.0_f64;
+    for (name, operation) in [
+        ("GET …/phoneNumbers (list)", Operation::List),
+        ("GET …/phoneNumbers/{id}", Operation::One),
+        ("POST …/phoneNumbers", Operation::Create),
+        ("PUT …/phoneNumbers/{id}", Operation::Update),
+    ] {
+        for connections in [1, 16, 64] {
+            let stats = measure(&server, operation, connections, &customer, &number).await?;
+            if matches!(operation, Operation::Create) {
+                durable = durable.max(stats.requests as f64 / stats.seconds);
+            }
+            let row = stats.row(name, connections);
+            eprintln!("{row}");
+            report.push(row);
+        }
+    }
+    drop(server);
+    report.push(String::new());
+    report.push(format!(
+        "**Durable creates per second:** {durable:.0} (the best POST row: each 201 is answered only after SQLite's WAL commit with `synchronous = FULL`)."
+    ));
+
+    report.extend(["".to_owned(), "## The list as the database grows".to_owned(), String::new()]);
+    report.push(
+        "| numbers in the database | customers | p50 ms | p99 ms | requests/s (16 connections) |"
+            .to_owned(),
+    );
+    report.push("|---|---|---|---|---|".to_owned());
+    for total in [1_000_usize, 100_000, 1_000_000] {
+        let database = folder.path().join(format!("scale-{total}.sqlite3"));
+        let store = Store::open(&database)?;
+        store.put_business("3333333", "Bench")?;
+        let filled = Instant::now();
+        let customer = store.fill_for_benchmark("3333333", total / 10, 10)?;
+        eprintln!("filled {total} numbers in {:.1} s", filled.elapsed().as_secs_f64());
+        drop(store);
+        let server = serve(&binary, &database).await?;
+        let stats = measure(&server, Operation::List, 16, &customer, "").await?;
+        let row = format!(
+            "| {total} | {} | {:.2} | {:.2} | {:.0} |",
+            total / 10,
+            stats.p50.as_secs_f64() * 1000.0,
+            stats.p99.as_secs_f64() * 1000.0,
+            stats.requests as f64 / stats.seconds
+        );
+        eprintln!("{row}");
+        report.push(row);
+    }
+    println!("{}", report.join("\n"));
+    Ok(())
+}

@@ -1,0 +1,47 @@
+//! `cargo xtask bench`: the benchmarks, printed and written to `BENCHMARKS.md`. Not part of
+//! `cargo xtask test`: it takes minutes and loads the machine.
+
+use std::{fs, process::Stdio};
+
+use crate::{
+    Result, embed,
+    process::{command, run},
+    root, sizes, tools, trunk,
+};
+
+/// Builds everything for release, runs the API benchmarks and measures the sizes.
+///
+/// # Errors
+/// When a build or a benchmark fails.
+pub(crate) fn run_bench() -> Result {
+    tools::ensure_web_tools()?;
+    trunk::build()?;
+    embed::build()?;
+    run(command(
+        "cargo",
+        &["build", "--release", "--package", "phone-server", "--package", "phone-bench"],
+    ))?;
+    eprintln!("\nAPI benchmarks (a few minutes; progress below)\n");
+    let server = root().join("target/release/phone-server");
+    let output =
+        command(root().join("target/release/phone-bench").to_str().unwrap_or("phone-bench"), &[])
+            .arg(&server)
+            .stderr(Stdio::inherit())
+            .output()?;
+    if !output.status.success() {
+        return Err("phone-bench failed".into());
+    }
+    let api = String::from_utf8_lossy(&output.stdout);
+    let app = sizes::measure(&root().join("dist"), &sizes::app_files()?)?;
+    let module = sizes::measure(&embed::out_dir(), &embed::MODULE_FILES)?;
+    let report = format!(
+        "# Benchmarks\n\nWritten by `cargo xtask bench` (release builds). Goals are in issue 8; the \
+         closing notes say which are met.\n\n{api}\n\n## Sizes\n\nThe staff app's first load:\n\n{}\n\n\
+         The embeddable validator:\n\n{}\n",
+        sizes::markdown(&app, "first load"),
+        sizes::markdown(&module, "wasm + js"),
+    );
+    fs::write(root().join("BENCHMARKS.md"), &report)?;
+    println!("{report}");
+    Ok(())
+}
