@@ -22,7 +22,8 @@ impl PageSize {
     /// ```
     ///
     /// # Errors
-    /// [`ValidationError::LimitInvalid`] for `"0"`, `"-1"`, `"1.5"`, `"ten"`, `" 5"` and `""`.
+    /// [`ValidationError::LimitInvalid`] for `"0"`, `"-1"`, `"1.5"`, `"ten"`, `" 5"`, `""` and
+    /// a number past the API's integer type (`"9223372036854775808"`).
     pub fn from_limit(limit: Option<&str>) -> Result<Self, ValidationError> {
         let Some(limit) = limit else {
             return Ok(Self::MAX);
@@ -30,11 +31,10 @@ impl PageSize {
         if limit.is_empty() || !limit.bytes().all(|b| b.is_ascii_digit()) {
             return Err(ValidationError::LimitInvalid);
         }
-        // A whole number too long to parse is still a whole number: it is capped like 500.
-        match limit.parse::<u32>() {
-            Ok(0) => Err(ValidationError::LimitInvalid),
-            Ok(n) => Ok(Self(n.min(Self::MAX.0))),
-            Err(_) => Ok(Self::MAX),
+        // The API documents `limit` as a 64-bit integer: within that, anything above 50 is 50.
+        match limit.parse::<i64>() {
+            Ok(n) if n >= 1 => Ok(Self(u32::try_from(n).unwrap_or(u32::MAX).min(Self::MAX.0))),
+            _ => Err(ValidationError::LimitInvalid),
         }
     }
 

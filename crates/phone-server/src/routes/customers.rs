@@ -24,7 +24,7 @@ use crate::{
     tag = "Customers",
     operation_id = "customersList",
     params(
-        ("limit" = Option<u32>, Query, description = "Page size: 1 to 50, default 50; larger values give 50."),
+        ("limit" = Option<i64>, Query, minimum = 1, description = "Page size: 1 to 50, default 50; larger values give 50."),
         ("nextCursor" = Option<String>, Query, description = "The previous page's `responseMetadata.nextCursor`."),
         ("businessId" = Option<String>, Query, description = "Only this business's customers."),
         ("externalReference" = Option<String>, Query, description = "Only the customer with this external reference."),

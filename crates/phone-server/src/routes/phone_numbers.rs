@@ -24,7 +24,7 @@ use crate::{
     operation_id = "phoneNumbersList",
     params(
         ("customerId" = String, Path, description = "The customer."),
-        ("limit" = Option<u32>, Query, description = "Page size: 1 to 50, default 50; larger values give 50."),
+        ("limit" = Option<i64>, Query, minimum = 1, description = "Page size: 1 to 50, default 50; larger values give 50."),
         ("nextCursor" = Option<String>, Query, description = "The previous page's `responseMetadata.nextCursor`."),
     ),
     responses(
