@@ -6,10 +6,12 @@
 //! - `embed`: builds the embeddable validator and prints its size and speed.
 //! - `screenshots`: runs the end-to-end scenarios and refreshes `docs/screenshots/`.
 //! - `bench`: the benchmarks, printed and written to `BENCHMARKS.md`.
+//! - `faults`: schemathesis and the fuzzer, too slow for every CI run.
 
 mod bench;
 mod e2e;
 mod embed;
+mod faults;
 mod process;
 mod serve;
 mod sizes;
@@ -24,13 +26,14 @@ use std::{path::PathBuf, process::ExitCode};
 /// What a failed step reports: a sentence for the person at the terminal.
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-const USAGE: &str = "usage: cargo xtask <test | serve | embed | screenshots | bench>
+const USAGE: &str = "usage: cargo xtask <test | serve | embed | screenshots | bench | faults>
 
   test    format, lint, native tests, browser tests, release build (what CI runs)
   serve   build the staff app and run phone-server with demo data on http://127.0.0.1:8080 (PORT to change)
   embed   build the embeddable validator into target/embed/ and print its size and speed
   screenshots  run the end-to-end scenarios and copy their pictures into docs/screenshots/
-  bench   run the benchmarks (minutes; not part of test) and write BENCHMARKS.md";
+  bench   run the benchmarks (minutes; not part of test) and write BENCHMARKS.md
+  faults  schemathesis against the server's OpenAPI document, and a minute of cargo fuzz";
 
 fn main() -> ExitCode {
     let command = std::env::args().nth(1);
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
         Some("embed") => tools::ensure_web_tools().and_then(|()| embed::run_embed()),
         Some("screenshots") => e2e::screenshots(),
         Some("bench") => bench::run_bench(),
+        Some("faults") => faults::run_faults(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

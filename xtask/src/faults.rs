@@ -1,0 +1,124 @@
+//! `cargo xtask faults`: the fault tests that take too long for every CI run. (The crash test
+//! — kill -9 under write load — is quick and runs in `cargo xtask test`.)
+//!
+//! - Schemathesis (PyPI) against `phone-server`'s own OpenAPI document, every check, with the
+//!   stateful phase (configuration in `schemathesis.toml`);
+//! - libFuzzer (`cargo fuzz`, nightly) on the phone-model rules for a minute, growing the corpus
+//!   kept in `crates/phone-model/fuzz/corpus/`.
+
+use std::{
+    io::{BufRead, BufReader, Read, Write},
+    net::TcpStream,
+    process::{Child, Stdio},
+};
+
+use crate::{
+    Result,
+    process::{command, output, run},
+    root,
+};
+
+const SCHEMATHESIS: &str = "schemathesis==4.32.5";
+
+pub(crate) fn run_faults() -> Result {
+    run(command("cargo", &["build", "--release", "--package", "phone-server"]))?;
+    schemathesis()?;
+    fuzz()
+}
+
+fn schemathesis() -> Result {
+    if output("schemathesis", &["--version"]).is_none_or(|v| !v.contains("4.32.5")) {
+        run(command("python3", &["-m", "pip", "install", "--quiet", SCHEMATHESIS]))?;
+    }
+    let folder = std::env::temp_dir().join(format!("phonedesk-faults-{}", std::process::id()));
+    std::fs::create_dir_all(&folder)?;
+    let database = folder.join("faults.sqlite3");
+    let server = root().join("target/release/phone-server");
+    let server = server.to_str().ok_or("a UTF-8 path")?;
+    let database_arg = database.to_str().ok_or("a UTF-8 path")?;
+    let added =
+        command(server, &["--database", database_arg, "client", "add", "schemathesis"]).output()?;
+    let added = String::from_utf8_lossy(&added.stdout).into_owned();
+    let field = |name: &str| {
+        added
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim().to_owned())
+            .ok_or("no client")
+    };
+    let (id, secret) = (field("client_id:")?, field("client_secret:")?);
+    let mut child = command(
+        server,
+        &[
+            "--database",
+            database_arg,
+            "--address",
+            "127.0.0.1:0",
+            "--demo",
+            "--rate-limit",
+            "100000000",
+        ],
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::null())
+    .spawn()?;
+    let result = (|| {
+        let address = listening_address(&mut child)?;
+        let token = token(&address, &id, &secret)?;
+        let base = format!("http://{address}/CustomerServices/v1.0");
+        let config = root().join("schemathesis.toml");
+        let mut st = command("schemathesis", &["--config-file"]);
+        st.arg(&config).args(["run", &format!("{base}/openapi.json"), "--url", &base]).args([
+            "-H",
+            &format!("Authorization: Bearer {token}"),
+            "--checks",
+            "all",
+            "--max-examples",
+            "100",
+        ]);
+        run(st)
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&folder);
+    result
+}
+
+/// The address the server logs that it listens on.
+fn listening_address(child: &mut Child) -> Result<String> {
+    let mut lines = BufReader::new(child.stdout.take().ok_or("no log")?).lines();
+    let address = loop {
+        let line = lines.next().ok_or("the server stopped")??;
+        if let Some(rest) = line.split("Phonedesk on http://").nth(1) {
+            break rest.split_whitespace().next().ok_or("no address")?.to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    Ok(address)
+}
+
+/// A token from the server's token endpoint, over a plain HTTP/1.1 request.
+fn token(address: &str, id: &str, secret: &str) -> Result<String> {
+    let body = format!("grant_type=client_credentials&client_id={id}&client_secret={secret}");
+    let mut stream = TcpStream::connect(address)?;
+    write!(
+        stream,
+        "POST /identity/connect/token HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer)?;
+    let start = answer.find("\"access_token\":\"").ok_or("no token in the answer")? + 16;
+    let end = answer[start..].find('"').ok_or("a malformed answer")?;
+    Ok(answer[start..start + end].to_owned())
+}
+
+fn fuzz() -> Result {
+    if output("cargo", &["+nightly", "fuzz", "--version"]).is_none() {
+        run(command("cargo", &["install", "--locked", "cargo-fuzz", "--version", "0.13.2"]))?;
+    }
+    let mut fuzz =
+        command("cargo", &["+nightly", "fuzz", "run", "rules", "--", "-max_total_time=60"]);
+    fuzz.current_dir(root().join("crates/phone-model"));
+    run(fuzz)
+}
