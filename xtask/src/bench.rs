@@ -21,6 +21,13 @@ pub(crate) fn run_bench() -> Result {
         "cargo",
         &["build", "--release", "--package", "phone-server", "--package", "phone-bench"],
     ))?;
+    // libphonenumber-js, for the browser comparison, served beside the app like the module.
+    let bench = root().join("dist/bench");
+    fs::create_dir_all(&bench)?;
+    fs::copy(
+        root().join("node_modules/libphonenumber-js/bundle/libphonenumber-min.js"),
+        bench.join("libphonenumber-min.js"),
+    )?;
     eprintln!("\nAPI benchmarks (a few minutes; progress below)\n");
     let server = root().join("target/release/phone-server");
     let output =

@@ -44,8 +44,9 @@ fn ensure_npm_packages() -> Result {
     if output("wasm-opt", &["--version"]).is_some_and(|v| v.contains(wanted))
         && root().join("node_modules/.bin/wasm-opt").exists()
         && root().join("node_modules/axe-core/axe.min.js").exists()
+        && root().join("node_modules/libphonenumber-js/bundle/libphonenumber-min.js").exists()
     {
-        eprintln!("found wasm-opt {wanted} and axe-core in node_modules");
+        eprintln!("found wasm-opt {wanted}, axe-core and libphonenumber-js in node_modules");
         return Ok(());
     }
     if output("npm", &["--version"]).is_none() {

@@ -15,6 +15,8 @@ use std::{
     time::{Duration, Instant},
 };
 
+mod chromium;
+
 use http_body_util::{BodyExt, Full};
 use hyper::{Method, Request, body::Bytes};
 use hyper_util::{
@@ -315,6 +317,8 @@ async fn main() -> Result<(), Failure> {
         eprintln!("{row}");
         report.push(row);
     }
+    report.push(String::new());
+    report.extend(chromium::measure());
     println!("{}", report.join("\n"));
     Ok(())
 }

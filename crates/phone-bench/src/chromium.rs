@@ -1,0 +1,101 @@
+//! What a person's browser does: the time from navigation to a customer's phone list on screen,
+//! and validations per second of the embeddable module against libphonenumber-js's
+//! `isValidPhoneNumber` on the same numbers, both in headless Chromium (through the end-to-end
+//! harness: the release app, a real server, a signed-in editor).
+
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+
+/// Runs the measurements; returns Markdown lines.
+pub fn measure() -> Vec<String> {
+    let rows = Arc::new(Mutex::new(Vec::new()));
+    let found = Arc::clone(&rows);
+    // The harness makes its own runtime: run it on a thread of its own.
+    std::thread::spawn(move || {
+        phone_e2e::run(|ctx| async move {
+            let customer = ctx.customer_id("John")?;
+            let mut painted = Vec::new();
+            for _ in 0..7 {
+                ctx.open(&format!("/customers/{customer}")).await?;
+                ctx.find("phone-numbers").await?;
+                let mut at = Value::Null;
+                for _ in 0..50 {
+                    at = ctx
+                        .client
+                        .execute("const m = performance.getEntriesByName('phone-list-painted'); return m.length ? m[0].startTime : null;", vec![])
+                        .await?;
+                    if !at.is_null() {
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+                painted.push(at.as_f64().ok_or("the list was never marked as painted")?);
+            }
+            painted.sort_by(f64::total_cmp);
+            let speed = ctx.client.execute_async(SPEED, vec![]).await?;
+            if let Some(error) = speed.get("error") {
+                return Err(format!("the speed page failed: {error}").into());
+            }
+            let ours = speed["ours"].as_f64().unwrap_or(0.0);
+            let theirs = speed["theirs"].as_f64().unwrap_or(0.0);
+            let mut rows = found.lock().expect("no panic holding the rows");
+            rows.extend([
+                "## In headless Chromium".to_owned(),
+                String::new(),
+                "| measure | value |".to_owned(),
+                "|---|---|".to_owned(),
+                format!(
+                    "| navigation to the phone list painted (customer page, 7 loads) | median {:.0} ms, worst {:.0} ms |",
+                    painted[painted.len() / 2],
+                    painted[painted.len() - 1]
+                ),
+                format!("| `validatePhoneNumber` (our module), validations/s | {ours:.0} |"),
+                format!("| libphonenumber-js 1.13.16 `isValidPhoneNumber`, validations/s | {theirs:.0} |"),
+                format!("| ratio, ours / libphonenumber-js | {:.2}× |", ours / theirs.max(1.0)),
+            ]);
+            Ok(())
+        });
+    })
+    .join()
+    .expect("the browser measurements finish");
+    Arc::try_unwrap(rows).map(|m| m.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// Runs both validators on the same eight numbers for a second each.
+const SPEED: &str = r#"
+const done = arguments[arguments.length - 1];
+(async () => {
+  const module = await import('/embed/phone_wasm.js');
+  await module.default();
+  await new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = '/bench/libphonenumber-min.js';
+    script.onload = resolve;
+    script.onerror = () => reject('libphonenumber-js did not load');
+    document.head.appendChild(script);
+  });
+  const numbers = [
+    ['+64', 'NZ', '09', '264 5555'], ['+64', 'NZ', '', '021 123 4567'], ['+61', 'AU', '', '0412 345 678'],
+    ['+61', 'AU', '02', '9876 5432'], ['+64', 'NZ', '', '0800 123 456'], ['+44', 'GB', '', '020 7946 0000'],
+    ['+64', 'NZ', '', 'call me'], ['+64', 'NZ', '', '09 064 5555'],
+  ];
+  const ours = numbers.map(([countryCode, , areaCode, phoneNumber]) =>
+    ({ phoneName: 'Bench', countryCode, areaCode, phoneNumber, phoneType: 'home', isPrimary: true }));
+  const theirs = numbers.map(([, country, area, number]) => [`${area ? area + ' ' : ''}${number}`, country]);
+  const rate = (run) => {
+    for (let i = 0; i < 200; i++) run(i % numbers.length);
+    const start = performance.now();
+    let count = 0;
+    while (performance.now() - start < 1000) {
+      for (let i = 0; i < numbers.length; i++) run(i);
+      count += numbers.length;
+    }
+    return count / ((performance.now() - start) / 1000);
+  };
+  done({
+    ours: rate((i) => module.validatePhoneNumber(ours[i])),
+    theirs: rate((i) => libphonenumber.isValidPhoneNumber(theirs[i][0], theirs[i][1])),
+  });
+})().catch((error) => done({ error: String(error) }));
+"#;
