@@ -28,11 +28,20 @@ pub(crate) fn run_bench() -> Result {
         root().join("node_modules/libphonenumber-js/bundle/libphonenumber-min.js"),
         bench.join("libphonenumber-min.js"),
     )?;
+    // Stoplight Prism, for the comparison with a mock: into target/, not the project's packages.
+    let prism = root().join("target/prism/node_modules/.bin/prism");
+    if !prism.exists() {
+        let mut install =
+            command("npm", &["install", "--no-audit", "--no-fund", "--prefix", "target/prism"]);
+        install.arg("@stoplight/prism-cli@5.16.0");
+        run(install)?;
+    }
     eprintln!("\nAPI benchmarks (a few minutes; progress below)\n");
     let server = root().join("target/release/phone-server");
     let output =
         command(root().join("target/release/phone-bench").to_str().unwrap_or("phone-bench"), &[])
             .arg(&server)
+            .arg(&prism)
             .stderr(Stdio::inherit())
             .output()?;
     if !output.status.success() {

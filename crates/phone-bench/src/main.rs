@@ -33,11 +33,16 @@ const MAX_REQUESTS: u64 = 300_000;
 type Http = Client<HttpConnector, Full<Bytes>>;
 type Failure = Box<dyn std::error::Error + Send + Sync>;
 
+/// Where the load goes: an API's base URL and the bearer token to send.
+struct Target {
+    api: String,
+    token: String,
+}
+
 /// A release `phone-server` on its own database and port.
 struct Server {
     child: Child,
-    api: String,
-    token: String,
+    target: Target,
 }
 
 impl Drop for Server {
@@ -105,7 +110,7 @@ async fn serve(binary: &Path, database: &Path) -> Result<Server, Failure> {
     let response = http().request(request).await?;
     let body: Value = serde_json::from_slice(&response.into_body().collect().await?.to_bytes())?;
     let token = body["access_token"].as_str().ok_or("no token")?.to_owned();
-    Ok(Server { child, api: format!("{base}/CustomerServices/v1.0"), token })
+    Ok(Server { child, target: Target { api: format!("{base}/CustomerServices/v1.0"), token } })
 }
 
 /// What one measurement found.
@@ -140,7 +145,7 @@ enum Operation {
 
 /// Runs `connections` workers, each on its own connection, for [`DURATION`].
 async fn measure(
-    server: &Server,
+    server: &Target,
     operation: Operation,
     connections: usize,
     customer: &str,
@@ -216,7 +221,7 @@ async fn measure(
 }
 
 /// The first demo customer and one of its numbers.
-async fn a_customer(server: &Server) -> Result<(String, String), Failure> {
+async fn a_customer(server: &Target) -> Result<(String, String), Failure> {
     let http = http();
     let (_, page) =
         call(&http, Method::GET, &format!("{}/customers?limit=1", server.api), &server.token, None)
@@ -233,6 +238,58 @@ async fn a_customer(server: &Server) -> Result<(String, String), Failure> {
     let number =
         numbers["phoneNumbers"][0]["phoneNumberId"].as_str().ok_or("no number")?.to_owned();
     Ok((customer, number))
+}
+
+/// Stoplight Prism serving the provider's OpenAPI document (a copy is in `data/`), under the
+/// same list load as ours at 64 connections.
+async fn against_prism(prism: &Path, ours: &f64) -> Result<Vec<String>, Failure> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/CustomerServicesApi.v1.yaml");
+    let mut child = Command::new(prism)
+        .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string()])
+        .arg(&spec)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let target = Target { api: format!("http://127.0.0.1:{port}"), token: "any".to_owned() };
+    let ready = Instant::now();
+    while call(
+        &http(),
+        Method::GET,
+        &format!("{}/customers/1234567/phoneNumbers", target.api),
+        "any",
+        None,
+    )
+    .await
+    .is_err()
+    {
+        if ready.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            return Err("Prism did not start".into());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let stats = measure(&target, Operation::List, 64, "1234567", "").await;
+    let _ = child.kill();
+    let _ = child.wait();
+    let stats = stats?;
+    let theirs = stats.requests as f64 / stats.seconds;
+    Ok(vec![
+        "| server | GET …/phoneNumbers at 64 connections, requests/s | p50 ms | p99 ms |"
+            .to_owned(),
+        "|---|---|---|---|".to_owned(),
+        format!(
+            "| Stoplight Prism 5.16.0 mock of the provider's document | {theirs:.0} | {:.2} | {:.2} |",
+            stats.p50.as_secs_f64() * 1000.0,
+            stats.p99.as_secs_f64() * 1000.0
+        ),
+        format!("| phone-server (from the table above) | {ours:.0} | | |"),
+        String::new(),
+        format!(
+            "**Ratio:** phone-server does {:.1}× Prism's throughput on the list.",
+            ours / theirs.max(1.0)
+        ),
+    ])
 }
 
 fn machine() -> String {
@@ -267,8 +324,9 @@ async fn main() -> Result<(), Failure> {
         "|---|---|---|---|---|---|".to_owned(),
     ];
     let server = serve(&binary, &folder.path().join("load.sqlite3")).await?;
-    let (customer, number) = a_customer(&server).await?;
+    let (customer, number) = a_customer(&server.target).await?;
     let mut durable = 0.0_f64;
+    let mut list_at_64 = 0.0_f64;
     for (name, operation) in [
         ("GET …/phoneNumbers (list)", Operation::List),
         ("GET …/phoneNumbers/{id}", Operation::One),
@@ -276,9 +334,12 @@ async fn main() -> Result<(), Failure> {
         ("PUT …/phoneNumbers/{id}", Operation::Update),
     ] {
         for connections in [1, 16, 64] {
-            let stats = measure(&server, operation, connections, &customer, &number).await?;
+            let stats = measure(&server.target, operation, connections, &customer, &number).await?;
             if matches!(operation, Operation::Create) {
                 durable = durable.max(stats.requests as f64 / stats.seconds);
+            }
+            if matches!(operation, Operation::List) && connections == 64 {
+                list_at_64 = stats.requests as f64 / stats.seconds;
             }
             let row = stats.row(name, connections);
             eprintln!("{row}");
@@ -306,7 +367,7 @@ async fn main() -> Result<(), Failure> {
         eprintln!("filled {total} numbers in {:.1} s", filled.elapsed().as_secs_f64());
         drop(store);
         let server = serve(&binary, &database).await?;
-        let stats = measure(&server, Operation::List, 16, &customer, "").await?;
+        let stats = measure(&server.target, Operation::List, 16, &customer, "").await?;
         let row = format!(
             "| {total} | {} | {:.2} | {:.2} | {:.0} |",
             total / 10,
@@ -316,6 +377,14 @@ async fn main() -> Result<(), Failure> {
         );
         eprintln!("{row}");
         report.push(row);
+    }
+    if let Some(prism) = std::env::args().nth(2) {
+        report.extend([
+            "".to_owned(),
+            "## Against a mock a user might run instead".to_owned(),
+            String::new(),
+        ]);
+        report.extend(against_prism(Path::new(&prism), &list_at_64).await?);
     }
     report.push(String::new());
     report.extend(chromium::measure());
