@@ -3,6 +3,7 @@
 //!
 //! - Schemathesis (PyPI) against `phone-server`'s own OpenAPI document, every check, with the
 //!   stateful phase (configuration in `schemathesis.toml`);
+//! - a full disk under the database (root: a 4 MiB tmpfs);
 //! - libFuzzer (`cargo fuzz`, nightly) on the phone-model rules for a minute, growing the corpus
 //!   kept in `crates/phone-model/fuzz/corpus/`.
 
@@ -23,6 +24,11 @@ const SCHEMATHESIS: &str = "schemathesis==4.32.5";
 pub(crate) fn run_faults() -> Result {
     run(command("cargo", &["build", "--release", "--package", "phone-server"]))?;
     schemathesis()?;
+    // A full disk (needs root: it mounts a small tmpfs for the database).
+    run(command(
+        "cargo",
+        &["test", "--package", "phone-server", "--features", "fault-tests", "--test", "disk_full"],
+    ))?;
     fuzz()
 }
 

@@ -19,7 +19,9 @@ pub(crate) fn run_all() -> Result {
     steps.step("cargo fmt --check", || run(command("cargo", &["fmt", "--all", "--check"])))?;
     steps.step("cargo clippy (native, wasm32, phone-model without serde)", || {
         let deny = ["--", "-D", "warnings"];
-        let mut native = command("cargo", &["clippy", "--workspace", "--all-targets"]);
+        // All features: the fault tests behind `fault-tests` are linted too.
+        let mut native =
+            command("cargo", &["clippy", "--workspace", "--all-targets", "--all-features"]);
         native.args(deny);
         run(native)?;
         let mut wasm = command(

@@ -1,0 +1,128 @@
+//! A full disk: writes fail with the contract's 500 body, reads keep working, nothing is
+//! corrupted, and writes work again once there is space. Needs root: it mounts a 4 MiB tmpfs
+//! for the database (`cargo xtask faults` runs it).
+
+use std::{
+    fs::File,
+    io::Write,
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use phone_server::{AppOptions, AppState, accounts, app, demo, store::Store};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+/// A tmpfs mounted for the test, unmounted however it ends.
+struct TinyDisk(PathBuf);
+
+impl TinyDisk {
+    fn mount(folder: &Path) -> Self {
+        let status = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=4m", "tmpfs"])
+            .arg(folder)
+            .status();
+        assert!(status.is_ok_and(|s| s.success()), "mounting a tmpfs needs root");
+        Self(folder.to_owned())
+    }
+}
+
+impl Drop for TinyDisk {
+    fn drop(&mut self) {
+        // Lazily: the server task may still hold the database open as the test ends.
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+#[tokio::test]
+async fn a_full_disk_fails_writes_cleanly_keeps_reads_and_recovers() {
+    let folder = tempfile::tempdir().unwrap();
+    let disk = TinyDisk::mount(folder.path());
+    let database = disk.0.join("db.sqlite3");
+    let store = Store::open(&database).unwrap();
+    demo::seed_if_empty(&store).unwrap();
+    let (id, secret) = accounts::add_client(&store, "faults").unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let service = app(AppState::new(store), &AppOptions::default());
+    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
+    let token: Value = Client::new()
+        .post(format!("{base}/identity/connect/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &id),
+            ("client_secret", &secret),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bearer = format!("Bearer {}", token["access_token"].as_str().unwrap());
+    let client = Client::new();
+    let api = format!("{base}/CustomerServices/v1.0");
+    let customers: Value = client
+        .get(format!("{api}/customers"))
+        .header("authorization", &bearer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let customer = customers["customers"][0]["customerId"].as_str().unwrap().to_owned();
+    let create = |n: usize| {
+        client
+            .post(format!("{api}/customers/{customer}/phoneNumbers"))
+            .header("authorization", &bearer)
+            .json(&json!({"phoneName": "Full", "countryCode": "+44", "phoneNumber": format!("{n:010}"), "phoneType": "work", "isPrimary": false}))
+            .send()
+    };
+
+    // Fill the disk.
+    let ballast = disk.0.join("ballast");
+    let mut file = File::create(&ballast).unwrap();
+    while file.write_all(&[0; 64 * 1024]).is_ok() {}
+    drop(file);
+
+    let mut refused = 0;
+    for n in 0..300 {
+        let answer = create(n).await.unwrap();
+        match answer.status() {
+            StatusCode::CREATED => continue,
+            StatusCode::INTERNAL_SERVER_ERROR | StatusCode::SERVICE_UNAVAILABLE => {
+                let body: Value = answer.json().await.unwrap();
+                assert!(
+                    body["message"].as_str().unwrap().starts_with("Something went wrong")
+                        || body["message"].as_str().unwrap().contains("unavailable"),
+                    "{body}"
+                );
+                assert!(
+                    !body.to_string().contains("SQL") && !body.to_string().contains("/tmp"),
+                    "no internals: {body}"
+                );
+                refused += 1;
+                if refused == 3 {
+                    break;
+                }
+            }
+            other => panic!("a write on a full disk answered {other}"),
+        }
+    }
+    assert_eq!(refused, 3, "writes on a full disk must fail");
+    let list = client
+        .get(format!("{api}/customers/{customer}/phoneNumbers"))
+        .header("authorization", &bearer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.status(), StatusCode::OK, "reads keep working");
+
+    // Space returns: writes work again, and the file is sound.
+    std::fs::remove_file(&ballast).unwrap();
+    assert_eq!(create(999_999).await.unwrap().status(), StatusCode::CREATED);
+    let check = Store::open(&database).unwrap();
+    assert_eq!(check.integrity_check().unwrap(), "ok");
+    assert_eq!(check.customers_without_one_primary().unwrap(), []);
+}
