@@ -92,11 +92,13 @@ pub fn validate_phone_number(
     let warnings =
         validation.warnings().iter().map(|w| field_message(w.field().wire_name(), &w.to_string()));
     set(&result, "warnings", &warnings.collect::<Array>());
-    let forms = validation.number().map(formatted);
-    for name in ["e164", "national", "international", "telUri", "kind"] {
-        let value =
-            forms.as_ref().map_or(Ok(JsValue::NULL), |forms| Reflect::get(forms, &name.into()));
-        set(&result, name, &value.unwrap_or(JsValue::NULL));
+    match validation.number() {
+        Some(number) => set_forms(&result, number),
+        None => {
+            for name in ["e164", "national", "international", "telUri", "kind"] {
+                set(&result, name, &JsValue::NULL);
+            }
+        }
     }
     Ok(result.into())
 }
@@ -206,14 +208,20 @@ fn text_argument(value: &JsValue, name: &str) -> Result<String, JsError> {
         .ok_or_else(|| JsError::new(&format!("{name} must be a string")))
 }
 
+/// An object of the number's forms.
 fn formatted(number: &ParsedNumber) -> Object {
     let forms = Object::new();
-    set(&forms, "e164", &number.e164().into());
-    set(&forms, "national", &number.national().into());
-    set(&forms, "international", &number.international().into());
-    set(&forms, "telUri", &number.tel_uri().into());
-    set(&forms, "kind", &number.kind().as_str().into());
+    set_forms(&forms, number);
     forms
+}
+
+/// Sets the number's forms on `object` (a validation's result, or an object of its own).
+fn set_forms(object: &Object, number: &ParsedNumber) {
+    set(object, "e164", &number.e164().into());
+    set(object, "national", &number.national().into());
+    set(object, "international", &number.international().into());
+    set(object, "telUri", &number.tel_uri().into());
+    set(object, "kind", &number.kind().as_str().into());
 }
 
 fn field_message(field: &str, message: &str) -> Object {
