@@ -77,7 +77,8 @@ pub struct AppOptions {
 
 /// The whole HTTP service.
 pub fn app(state: AppState, options: &AppOptions) -> Router {
-    let (api, openapi) = routes::api().split_for_parts();
+    let (api, mut openapi) = routes::api().split_for_parts();
+    routes::complete(&mut openapi);
     let openapi = Bytes::from(openapi.to_json().expect("the generated document serialises"));
     let api = api
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_principal))

@@ -54,9 +54,45 @@ pub fn api() -> OpenApiRouter<AppState> {
         version = "1.0"
     ),
     servers((url = "/CustomerServices/v1.0")),
-    tags((name = "Customers"), (name = "Phone Numbers"))
+    tags((name = "Customers"), (name = "Phone Numbers")),
+    security(("bearer" = []))
 )]
 struct ApiDoc;
+
+/// Completes the document once the handlers' paths are in it: every operation needs a bearer
+/// token from `/identity/connect/token` (or, for the staff app, a session cookie, which the
+/// document leaves out: it is not for API clients), and can answer 401 and 429.
+pub fn complete(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{
+        Content, Ref, ResponseBuilder,
+        security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    };
+    let scheme = HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build();
+    openapi
+        .components
+        .get_or_insert_with(Default::default)
+        .add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    let refusal = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content("application/json", Content::new(Some(Ref::from_schema_name("ErrorBody"))))
+            .build()
+    };
+    for item in openapi.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.post, &mut item.put, &mut item.delete];
+        for operation in operations.into_iter().flatten() {
+            let responses = &mut operation.responses.responses;
+            responses.insert(
+                "401".to_owned(),
+                refusal("No valid bearer token (or staff session).").into(),
+            );
+            responses.insert(
+                "429".to_owned(),
+                refusal("Too many requests in the current window.").into(),
+            );
+        }
+    }
+}
 
 /// Runs blocking database work off the async threads.
 pub(crate) async fn blocking<T: Send + 'static>(

@@ -18,6 +18,10 @@ async fn the_document_lists_every_operation() {
     let doc = document(&server).await;
 
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    assert_eq!(doc["security"], serde_json::json!([{"bearer": []}]));
+    let list = &doc["paths"]["/customers/{customerId}/phoneNumbers"]["get"]["responses"];
+    assert!(list["401"].is_object() && list["429"].is_object(), "{list}");
     let mut operations = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for method in item.as_object().unwrap().keys() {
