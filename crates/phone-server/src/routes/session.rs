@@ -64,12 +64,14 @@ pub async fn session_create(
     let name = username.clone();
     let checked = blocking(&state, move |store| {
         let user = store.user(&name)?;
-        // Hash even for an unknown name, so the answer's timing does not tell which names exist.
-        let (hash, role) = match user {
-            Some((hash, role)) => (hash, Some(role)),
-            None => (passwords::hash("no such user"), None),
+        // Check a password even for an unknown name, so the answer's timing does not tell
+        // which names exist.
+        let (hash, role) = match &user {
+            Some((hash, role)) => (hash.as_str(), Some(*role)),
+            None => (passwords::unknown_user_hash(), None),
         };
-        let role = role.filter(|_| passwords::verify(&password, &hash));
+        let matches = passwords::verify(&password, hash);
+        let role = role.filter(|_| matches);
         if let Some(role) = role {
             let token = passwords::random_secret();
             store.start_session(&token_hash(&token), &name, now())?;

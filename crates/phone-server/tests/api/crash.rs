@@ -10,10 +10,10 @@ use std::{
 };
 
 use phone_server::{accounts, store::Store};
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::server::authorised_client;
+use crate::server::{authorised_client, token};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_phone-server");
 
@@ -38,19 +38,6 @@ fn start(database: &Path) -> (Child, String) {
     // Keep reading the log so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
     (child, base)
-}
-
-async fn token(base: &str, id: &str, secret: &str) -> String {
-    let answer: Value = Client::new()
-        .post(format!("{base}/identity/connect/token"))
-        .form(&[("grant_type", "client_credentials"), ("client_id", id), ("client_secret", secret)])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    answer["access_token"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -34,26 +34,9 @@ impl TestServer {
         store.put_business(BUSINESS, "Debitsuccess 24/7 Fitness").expect("a business");
         let (id, secret) = accounts::add_client(&store, "tests").expect("an API client");
         let mut server = Self::serve(folder, store, options).await;
-        let token = server.token(&id, &secret).await;
+        let token = token(&server.root, &id, &secret).await;
         server.client = authorised_client(&token);
         server
-    }
-
-    /// An access token for a client, from the token endpoint.
-    pub async fn token(&self, client_id: &str, secret: &str) -> String {
-        let answer = Client::new()
-            .post(format!("{}/identity/connect/token", self.root))
-            .form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", client_id),
-                ("client_secret", secret),
-            ])
-            .send()
-            .await
-            .expect("an answer");
-        let (status, body) = read(answer).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        body["access_token"].as_str().expect("a token").to_owned()
     }
 
     async fn serve(folder: TempDir, store: Store, options: AppOptions) -> Self {
@@ -174,6 +157,23 @@ impl Drop for TestServer {
             let _ = stop.send(());
         }
     }
+}
+
+/// An access token for a client, from the token endpoint of the server at `root`.
+pub async fn token(root: &str, client_id: &str, secret: &str) -> String {
+    let answer = Client::new()
+        .post(format!("{root}/identity/connect/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", client_id),
+            ("client_secret", secret),
+        ])
+        .send()
+        .await
+        .expect("an answer");
+    let (status, body) = read(answer).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["access_token"].as_str().expect("a token").to_owned()
 }
 
 /// An HTTP client that sends this bearer token with every request.
