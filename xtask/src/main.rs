@@ -12,6 +12,7 @@ mod bench;
 mod e2e;
 mod embed;
 mod faults;
+mod metadata;
 mod process;
 mod serve;
 mod sizes;
@@ -44,6 +45,7 @@ fn main() -> ExitCode {
         Some("screenshots") => e2e::screenshots(),
         Some("bench") => bench::run_bench(),
         Some("faults") => faults::run_faults(),
+        Some("metadata") => metadata::run_metadata(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -1,13 +1,19 @@
 //! Formatting a number while it is being typed, for an input that shows `021 123 4` as the
 //! person types `0211234`.
 
-use crate::{CountryCode, number::LAYOUT, plan::Plan, text::digits_of};
+use crate::{
+    CountryCode,
+    plan::{Region, Style},
+    text::digits_of,
+    typed::LAYOUT,
+};
 
-/// The partial number `text`, grouped as its country writes such numbers: nationally
-/// (`09 264 5`) when typed with the trunk 0 or without a `+`, internationally (`+64 9 264 5`)
-/// when typed with `+` and this country code. Outside the plans here, the digits as typed.
-/// Text with anything but digits and layout characters (an extension, a note, a mistake) is
-/// left as typed, so that nothing a person types disappears under them.
+/// The partial number `text`, grouped as its country's plan writes such numbers: nationally
+/// (`09 264 5`) when typed without `+` (with the national prefix where it was typed),
+/// internationally (`+64 9 264 5`) when typed with `+` and this country code. Where no format
+/// of the plan fits yet, or the country has no plan here, the digits as typed. Text with
+/// anything but digits and layout characters (an extension, a note, a mistake) is left as
+/// typed, so that nothing a person types disappears under them.
 ///
 /// ```
 /// use phone_model::{CountryCode, format_as_you_type};
@@ -22,28 +28,35 @@ pub fn format_as_you_type(country_code: CountryCode, text: &str) -> String {
     }
     let international = text.trim_start().starts_with('+');
     let digits = digits_of(text);
-    let Some(plan) = Plan::of(country_code) else {
-        return if international { format!("+{digits}") } else { digits };
+    let plus = |digits: &str| {
+        let mut out = String::from("+");
+        out.push_str(digits);
+        out
+    };
+    let Some(main) = Region::main_for(country_code.digits()) else {
+        return if international { plus(&digits) } else { digits };
     };
     if international {
         let Some(national) = digits.strip_prefix(country_code.digits()) else {
-            return format!("+{digits}");
+            return plus(&digits);
         };
-        return match plan.range_for_partial(national) {
-            Some(range) if !national.is_empty() => {
-                format!("{country_code} {}", range.grouped(national))
-            }
-            _ => format!("{country_code} {national}").trim_end().to_owned(),
-        };
+        let mut out = country_code.as_str().to_owned();
+        if !national.is_empty() {
+            out.push(' ');
+            let grouped = main.format_partial(national, Style::International);
+            out.push_str(grouped.as_deref().unwrap_or(national));
+        }
+        return out;
     }
-    let (trunk, national) = match digits.strip_prefix('0') {
-        Some(rest) => ("0", rest),
-        None => ("", digits.as_str()),
+    let prefix = main.national_prefix();
+    let (style, national) = match digits.strip_prefix(prefix).filter(|_| !prefix.is_empty()) {
+        Some(rest) => (Style::National, rest),
+        None => (Style::Grouped, digits.as_str()),
     };
-    match plan.range_for_partial(national) {
-        Some(range) if !national.is_empty() => format!("{trunk}{}", range.grouped(national)),
-        _ => digits.clone(),
+    if national.is_empty() {
+        return digits;
     }
+    main.format_partial(national, style).unwrap_or(digits)
 }
 
 #[cfg(test)]
@@ -52,6 +65,7 @@ mod tests {
 
     #[test]
     fn each_digit_typed_keeps_the_grouping_of_the_finished_number() {
+        let uk = CountryCode::new("+44").unwrap();
         let cases = [
             (CountryCode::NZ, "", ""),
             (CountryCode::NZ, "0", "0"),
@@ -67,15 +81,15 @@ mod tests {
             (CountryCode::NZ, "+642112", "+64 21 12"),
             (CountryCode::AU, "04123", "0412 3"),
             (CountryCode::AU, "1800123456", "1800 123 456"),
-            (CountryCode::AU, "0298765432", "02 9876 5432"),
+            (CountryCode::AU, "0298765432", "(02) 9876 5432"),
+            (uk, "020 7946", "020 7946"),
+            (uk, "02079460958", "020 7946 0958"),
         ];
         for (code, typed, shown) in cases {
             assert_eq!(format_as_you_type(code, typed), shown, "{code} {typed:?}");
         }
         assert_eq!(format_as_you_type(CountryCode::NZ, "09 264 5555 ext"), "09 264 5555 ext");
         assert_eq!(format_as_you_type(CountryCode::NZ, "abc"), "abc");
-        let uk = CountryCode::new("+44").unwrap();
-        assert_eq!(format_as_you_type(uk, "020 7946"), "0207946");
         assert_eq!(format_as_you_type(CountryCode::NZ, "+44 20"), "+4420");
     }
 }

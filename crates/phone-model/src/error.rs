@@ -86,6 +86,46 @@ pub enum ValidationError {
 }
 
 impl ValidationError {
+    /// Every error, in declaration order: a stable numbering for callers that send errors as
+    /// codes (the embeddable module does).
+    pub const ALL: [Self; 35] = [
+        Self::BodyMalformed,
+        Self::BodyInvalid,
+        Self::PhoneNumberIdInvalid,
+        Self::PrimaryDeletion,
+        Self::PhoneNameRequired,
+        Self::PhoneNameTooLong,
+        Self::PhoneNameInvalid,
+        Self::CountryCodeRequired,
+        Self::CountryCodeTooLong,
+        Self::CountryCodeInvalid,
+        Self::AreaCodeTooLong,
+        Self::AreaCodeInvalid,
+        Self::PhoneNumberRequired,
+        Self::PhoneNumberInvalid,
+        Self::PhoneNumberTooLong,
+        Self::PhoneNumberExists,
+        Self::PhoneTypeRequired,
+        Self::PhoneTypeInvalid,
+        Self::IsPrimaryRequired,
+        Self::IsPrimaryInvalid,
+        Self::PrimaryRequired,
+        Self::PhoneNameConflict,
+        Self::PhoneTypeConflict,
+        Self::BusinessIdRequired,
+        Self::BusinessIdInvalid,
+        Self::FirstNameRequired,
+        Self::FirstNameTooLong,
+        Self::FirstNameInvalid,
+        Self::LastNameTooLong,
+        Self::LastNameInvalid,
+        Self::ExternalReferenceTooLong,
+        Self::ExternalReferenceInvalid,
+        Self::ExternalReferenceExists,
+        Self::LimitInvalid,
+        Self::NextCursorInvalid,
+    ];
+
     /// The field the error is about, as the provider reports it.
     ///
     /// ```

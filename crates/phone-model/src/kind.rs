@@ -16,7 +16,19 @@ pub enum NumberKind {
     PremiumRate,
     /// Charged at a local rate wherever the caller is (13, 1300).
     SharedCost,
-    /// Not known: the country has no plan here, or the number fits none of its ranges.
+    /// A landline or a mobile: the plan cannot tell (the United States, Canada).
+    FixedLineOrMobile,
+    /// Voice over IP.
+    Voip,
+    /// A personal number that follows its owner to other phones.
+    PersonalNumber,
+    /// A pager.
+    Pager,
+    /// A universal access number: one number for a company's many lines.
+    Uan,
+    /// Straight to voicemail.
+    Voicemail,
+    /// Not known: the country has no plan here, or the number fits none of its types.
     Unknown,
 }
 
@@ -34,6 +46,12 @@ impl NumberKind {
             Self::TollFree => "tollFree",
             Self::PremiumRate => "premiumRate",
             Self::SharedCost => "sharedCost",
+            Self::FixedLineOrMobile => "landlineOrMobile",
+            Self::Voip => "voip",
+            Self::PersonalNumber => "personalNumber",
+            Self::Pager => "pager",
+            Self::Uan => "uan",
+            Self::Voicemail => "voicemail",
             Self::Unknown => "unknown",
         }
     }
@@ -47,6 +65,12 @@ impl NumberKind {
             Self::TollFree => "toll-free number",
             Self::PremiumRate => "premium-rate number",
             Self::SharedCost => "local-rate number",
+            Self::FixedLineOrMobile => "landline or mobile number",
+            Self::Voip => "VoIP number",
+            Self::PersonalNumber => "personal number",
+            Self::Pager => "pager number",
+            Self::Uan => "universal access number",
+            Self::Voicemail => "voicemail number",
             Self::Unknown => "number of unknown kind",
         }
     }

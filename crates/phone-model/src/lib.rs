@@ -28,8 +28,10 @@
 //! ```
 //!
 //! Errors ([`ValidationError`]) block saving. Warnings ([`Warning`]) — a number that does not
-//! fit the New Zealand or Australian numbering plan, a type that contradicts the number — never
-//! do: the provider accepts such numbers, and plans change.
+//! fit its country's numbering plan, a type that contradicts the number — never do: the
+//! provider accepts such numbers, and plans change. The plans are Google libphonenumber's
+//! metadata for every country of the provider's table, compiled into automata by
+//! `cargo xtask metadata` (release and provenance in `data/libphonenumber/NOTICE.md`).
 //!
 //! With the default `serde` feature, [`PhoneNumberInput`] reads a request body and the wire
 //! types ([`PhoneNumberResource`], [`ErrorBody`]) are available; without it the rules compile
@@ -49,6 +51,7 @@ mod phone_type;
 mod plan;
 mod refusal;
 mod text;
+mod typed;
 mod validation;
 mod warning;
 #[cfg(feature = "serde")]

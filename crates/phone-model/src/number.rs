@@ -1,31 +1,21 @@
-//! The number itself: reading what a person typed, normalising it, and writing it out again.
+//! The number itself: reading what a person typed, normalising it by its country's numbering
+//! plan, and writing it out again in the plan's formats.
 
 use core::fmt;
 
 use crate::{
     CountryCode, NumberKind,
-    plan::{Plan, Range},
+    plan::{Region, Style},
     text::digits_of,
+    typed::{Typed, split_extension},
 };
-
-/// Characters the contract allows in `phoneNumber` besides ASCII letters and digits.
-const ALLOWED_PUNCTUATION: &str = " #+-()*_,;:./";
-
-/// Characters that lay out the dialled part of a number without being dialled. The first
-/// character that is neither a digit nor one of these (a letter, `#`, `*`, `,` …) starts the
-/// text after the number: an extension or a note.
-pub(crate) const LAYOUT: &str = " +-()./";
-
-/// Country codes whose national numbers keep their leading 0 after the country code (Italy's
-/// `+39 06 …`, San Marino, Côte d'Ivoire, the Republic of the Congo). Everywhere else a leading
-/// 0 is the trunk prefix, dialled only at home, and is dropped.
-const LEADING_ZERO_IS_SIGNIFICANT: [&str; 4] = ["39", "378", "225", "242"];
 
 /// The fewest national digits any country's numbers have (Niue, Tokelau).
 const MIN_NATIONAL_DIGITS: usize = 4;
 
-/// E.164's limit on a whole number: country code and national number together.
-const MAX_E164_DIGITS: usize = 15;
+/// The most digits a national number has: libphonenumber's limit, which goes beyond E.164's 15
+/// digits for the few long toll-free and UAN numbers some countries have (`+49 800 …`).
+const MAX_NATIONAL_DIGITS: usize = 17;
 
 /// Why a phone number could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,11 +23,13 @@ const MAX_E164_DIGITS: usize = 15;
 pub enum NumberError {
     /// A character the contract does not allow, such as `!`, `é` or `@`.
     InvalidCharacter(char),
-    /// Nothing to dial: no digit before the first letter or other non-layout character.
+    /// Nothing to dial: no digit or capital-letter word before the text after the number.
     NoDigits,
+    /// A service code such as `*555` or `#123`: dialled as written, with no E.164 form.
+    ServiceCode,
     /// Written in international form with another country's code (`+44 …` under `+64`).
     OtherCountry,
-    /// Too few digits (under 4) or too many for E.164 (over 15 with the country code).
+    /// Too few digits (under 4) or too many (over 17 after the country code) for any number.
     ImpossibleLength,
 }
 
@@ -46,6 +38,7 @@ impl fmt::Display for NumberError {
         match self {
             Self::InvalidCharacter(c) => write!(f, "the character {c:?} is not allowed"),
             Self::NoDigits => f.write_str("there is no digit to dial"),
+            Self::ServiceCode => f.write_str("a service code has no international form"),
             Self::OtherCountry => f.write_str("the number starts with another country code"),
             Self::ImpossibleLength => f.write_str("no number has that many digits"),
         }
@@ -54,36 +47,9 @@ impl fmt::Display for NumberError {
 
 impl core::error::Error for NumberError {}
 
-/// A phone number typed as the contract allows, split into the part that is dialled and the
-/// text after it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Typed<'a> {
-    /// The digits and layout characters that are dialled (`(09) 264-5555`).
-    pub(crate) dialled: &'a str,
-    /// What follows, trimmed: an extension (`ext 12`) or a note (`after 5pm`); may be empty.
-    pub(crate) after: &'a str,
-}
-
-impl<'a> Typed<'a> {
-    /// Checks a `phoneNumber` against the contract's characters and splits it.
-    pub(crate) fn read(text: &'a str) -> Result<Self, NumberError> {
-        if let Some(c) =
-            text.chars().find(|&c| !c.is_ascii_alphanumeric() && !ALLOWED_PUNCTUATION.contains(c))
-        {
-            return Err(NumberError::InvalidCharacter(c));
-        }
-        let end =
-            text.find(|c: char| !c.is_ascii_digit() && !LAYOUT.contains(c)).unwrap_or(text.len());
-        let (dialled, after) = text.split_at(end);
-        if !dialled.bytes().any(|b| b.is_ascii_digit()) {
-            return Err(NumberError::NoDigits);
-        }
-        Ok(Self { dialled, after: after.trim() })
-    }
-}
-
 /// A phone number read and normalised: its country code, its national significant number
-/// (the digits after the country code, without a trunk 0), and what its plan says of it.
+/// (the digits after the country code, without a national prefix), and what its plan says of
+/// it.
 ///
 /// ```
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -100,51 +66,61 @@ impl<'a> Typed<'a> {
 pub struct ParsedNumber {
     country_code: CountryCode,
     national: String,
-    range: Option<&'static Range>,
+    /// The plan of the calling code's main region, which formats its numbers.
+    main: Option<Region>,
+    /// The region the number belongs to, where one is found.
+    region: Option<Region>,
+    kind: NumberKind,
+    area_code_ignored: bool,
     extension: Option<String>,
     note: Option<String>,
 }
 
 impl ParsedNumber {
-    /// Reads a number as a person or a client sends it: the area code and the number are
-    /// joined, a trunk 0 (also written `(0)`) is dropped, and a number written with `+` and
-    /// this country code is accepted too. So under `+64`, `"09"` + `"264 5555"`,
-    /// `""` + `"09 264 5555"`, `"9"` + `"2645555"` and `""` + `"+64 (0)9 264 5555"` are one
-    /// number.
+    /// Reads a number as a person or a client sends it. The area code and the number are
+    /// joined and the plan's national prefix is dropped, so under `+64` `"09"` + `"264 5555"`,
+    /// `""` + `"09 264 5555"`, `"9"` + `"2645555"`, `""` + `"+64 9 264 5555"` and
+    /// `""` + `"+64 (0)9 264 5555"` are one number. A number written with `+` is complete: an
+    /// area code beside it is not added (see [`area_code_ignored`](Self::area_code_ignored)).
     ///
     /// # Errors
     /// - [`NumberError::InvalidCharacter`] for `"264 5555!"`;
-    /// - [`NumberError::NoDigits`] for `"abc"` or `"ext 12"`;
+    /// - [`NumberError::NoDigits`] for `"call me"` or `"ext 12"`;
+    /// - [`NumberError::ServiceCode`] for `"*555"`;
     /// - [`NumberError::OtherCountry`] for `"+44 20 7946 0000"` under `+64`;
-    /// - [`NumberError::ImpossibleLength`] for `"123"` or twenty digits.
+    /// - [`NumberError::ImpossibleLength`] for `"123"` or eighteen digits.
     pub fn parse(
         country_code: CountryCode,
         area_code: &str,
         number: &str,
     ) -> Result<Self, NumberError> {
-        let typed = Typed::read(number.trim())?;
-        let dialled = typed.dialled.replace("(0)", "");
-        let national = if dialled.trim_start().starts_with('+') {
-            // Written in international form: the area code field, if any, is part of it.
-            let digits = digits_of(&dialled);
-            digits.strip_prefix(country_code.digits()).ok_or(NumberError::OtherCountry)?.to_owned()
-        } else {
-            let digits = digits_of(area_code) + &digits_of(&dialled);
-            match digits.strip_prefix('0') {
-                Some(rest) if !LEADING_ZERO_IS_SIGNIFICANT.contains(&country_code.digits()) => {
-                    rest.to_owned()
-                }
-                _ => digits,
-            }
+        let typed = Typed::read(number)?;
+        let main = Region::main_for(country_code.digits());
+        let strip = |digits: &str| match main {
+            Some(region) => region.strip_national_prefix(digits),
+            // Without a plan the national prefix is not known: the digits stay as dialled.
+            None => digits.to_owned(),
         };
-        if national.len() < MIN_NATIONAL_DIGITS
-            || country_code.digits().len() + national.len() > MAX_E164_DIGITS
-        {
+        let area = digits_of(area_code);
+        let (national, area_code_ignored) = if typed.international {
+            let rest = typed
+                .digits
+                .strip_prefix(country_code.digits())
+                .ok_or(NumberError::OtherCountry)?;
+            let national = strip(rest);
+            let prefix = main.map_or("", Region::national_prefix);
+            let area = area.strip_prefix(prefix).filter(|_| !prefix.is_empty()).unwrap_or(&area);
+            (national.clone(), !national.starts_with(area))
+        } else {
+            (strip(&(area + &typed.digits)), false)
+        };
+        if !(MIN_NATIONAL_DIGITS..=MAX_NATIONAL_DIGITS).contains(&national.len()) {
             return Err(NumberError::ImpossibleLength);
         }
-        let range = Plan::of(country_code).and_then(|plan| plan.range_of(&national));
+        let region = main.and_then(|main| main.region_of(&national));
+        let kind = region.map_or(NumberKind::Unknown, |region| region.kind_of(&national));
         let (extension, note) = split_extension(typed.after);
-        Ok(Self { country_code, national, range, extension, note })
+        Ok(Self { country_code, national, main, region, kind, area_code_ignored, extension, note })
     }
 
     /// The country code it is dialled with.
@@ -159,56 +135,80 @@ impl ParsedNumber {
         &self.national
     }
 
-    /// The kind of number its country's plan says it is.
+    /// The kind of number its country's plan says it is; [`NumberKind::Unknown`] when the
+    /// number is not valid in the plan, or the country has none here.
     #[must_use]
     pub fn kind(&self) -> NumberKind {
-        self.range.map_or(NumberKind::Unknown, |r| r.kind)
+        self.kind
     }
 
-    /// The country whose numbering plan the number breaks: `Some` when the country has a
-    /// plan here and the number fits none of its ranges.
+    /// Whether the number is valid in its country's plan (it has a known kind).
+    #[must_use]
+    pub fn is_valid(&self) -> bool {
+        self.kind != NumberKind::Unknown
+    }
+
+    /// The country whose numbering plan the number breaks: `Some` when the country has a plan
+    /// here and the number fits none of its types.
     #[must_use]
     pub fn broken_plan(&self) -> Option<&'static str> {
-        match self.range {
-            Some(_) => None,
-            None => Plan::of(self.country_code).map(|plan| plan.country),
+        if self.is_valid() {
+            return None;
         }
+        self.region.or(self.main).map(Region::name)
+    }
+
+    /// Whether an area code was sent beside a number written with `+` and does not start its
+    /// national number: the number was read as written, without it.
+    #[must_use]
+    pub fn area_code_ignored(&self) -> bool {
+        self.area_code_ignored
     }
 
     /// The E.164 form (`+6492645555`): what a phone system dials, and the key for duplicates.
     #[must_use]
     pub fn e164(&self) -> String {
-        format!("{}{}", self.country_code, self.national)
+        let mut out = String::with_capacity(16);
+        out.push_str(self.country_code.as_str());
+        out.push_str(&self.national);
+        out
     }
 
-    /// The form dialled within the country (`09 264 5555`, `0412 345 678`, `1800 123 456`).
-    /// For a number outside the plans here, the international form: without a plan it is not
-    /// known whether the country dials a trunk prefix, and a guess could dial the wrong number.
+    /// The form dialled within the country, in its plan's format (`09 264 5555`,
+    /// `0412 345 678`, `1800 123 456`, `020 7946 0958`). Where the plan has no format for the
+    /// number, its national significant number; for a country without a plan here, the
+    /// international form, since whether it dials a national prefix is not known.
     #[must_use]
     pub fn national(&self) -> String {
-        match self.range {
-            Some(range) if range.trunk_zero => format!("0{}", range.grouped(&self.national)),
-            Some(range) => range.grouped(&self.national),
+        match self.main {
+            Some(main) => main
+                .format(&self.national, Style::National)
+                .unwrap_or_else(|| self.national.clone()),
             None => self.international(),
         }
     }
 
-    /// The form dialled from abroad, grouped for reading (`+64 9 264 5555`).
+    /// The form dialled from abroad, grouped as its plan says (`+64 9 264 5555`).
     #[must_use]
     pub fn international(&self) -> String {
-        match self.range {
-            Some(range) => format!("{} {}", self.country_code, range.grouped(&self.national)),
-            None => format!("{} {}", self.country_code, self.national),
-        }
+        let grouped = self.main.and_then(|main| main.format(&self.national, Style::International));
+        let mut out = String::with_capacity(24);
+        out.push_str(self.country_code.as_str());
+        out.push(' ');
+        out.push_str(grouped.as_deref().unwrap_or(&self.national));
+        out
     }
 
     /// An RFC 3966 `tel:` URI, with the extension if there is one (`tel:+6492645555;ext=12`).
     #[must_use]
     pub fn tel_uri(&self) -> String {
-        match &self.extension {
-            Some(extension) => format!("tel:{};ext={extension}", self.e164()),
-            None => format!("tel:{}", self.e164()),
+        let mut out = String::from("tel:");
+        out.push_str(&self.e164());
+        if let Some(extension) = &self.extension {
+            out.push_str(";ext=");
+            out.push_str(extension);
         }
+        out
     }
 
     /// The extension's digits, when the number is followed by one (`ext 12`, `x12`, `#12`).
@@ -227,48 +227,5 @@ impl ParsedNumber {
 impl fmt::Display for ParsedNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.international())
-    }
-}
-
-/// Splits the text after a number into an extension (`ext. 12`, `x 12`, `#12`, `,12`) and a
-/// note (anything else).
-fn split_extension(after: &str) -> (Option<String>, Option<String>) {
-    if after.is_empty() {
-        return (None, None);
-    }
-    let lower = after.to_ascii_lowercase();
-    let digits = ["extension", "ext", "x", "#", ",", ";"]
-        .iter()
-        .find_map(|marker| lower.strip_prefix(marker))
-        .map(|rest| rest.trim_start_matches([' ', '.', ':']));
-    match digits {
-        Some(digits) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
-            (Some(digits.to_owned()), None)
-        }
-        _ => (None, Some(after.to_owned())),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn text_after_the_number_is_an_extension_or_a_note() {
-        let cases = [
-            ("ext 12", Some("12"), None),
-            ("Ext. 12", Some("12"), None),
-            ("extension: 345", Some("345"), None),
-            ("x12", Some("12"), None),
-            ("#12", Some("12"), None),
-            (",12", Some("12"), None),
-            ("after 5pm", None, Some("after 5pm")),
-            ("ext", None, Some("ext")),
-            ("x 12a", None, Some("x 12a")),
-        ];
-        for (after, extension, note) in cases {
-            let (e, n) = split_extension(after);
-            assert_eq!((e.as_deref(), n.as_deref()), (extension, note), "{after:?}");
-        }
     }
 }

@@ -4,8 +4,9 @@
 use crate::{
     CountryCode, ParsedNumber, PhoneNumberId, PhoneNumberInput, PhoneType, ValidationError, Value,
     Warning,
-    number::{NumberError, Typed},
+    number::NumberError,
     text::{digits_of, utf16_len},
+    typed::Typed,
 };
 
 /// The longest `phoneName`, in UTF-16 code units.
@@ -313,7 +314,9 @@ fn check_phone_number<'a>(value: &'a Value, errors: &mut Vec<ValidationError>) -
             return None;
         }
     };
-    let readable = number.is_some_and(|n| Typed::read(n).is_ok());
+    let readable = number.is_some_and(|n| {
+        !matches!(Typed::read(n), Err(NumberError::InvalidCharacter(_) | NumberError::NoDigits))
+    });
     if !readable {
         errors.push(ValidationError::PhoneNumberInvalid);
     }
@@ -358,6 +361,9 @@ fn read_number(
             if number.note().is_some() {
                 warnings.push(Warning::TrailingText);
             }
+            if number.area_code_ignored() {
+                warnings.push(Warning::AreaCodeIgnored);
+            }
             Some(number)
         }
         Err(NumberError::OtherCountry) => {
@@ -366,6 +372,10 @@ fn read_number(
         }
         Err(NumberError::ImpossibleLength) => {
             warnings.push(Warning::ImpossibleLength);
+            None
+        }
+        Err(NumberError::ServiceCode) => {
+            warnings.push(Warning::ServiceCode);
             None
         }
         // The characters were checked with the field; nothing else can fail here.

@@ -29,6 +29,12 @@ pub enum Warning {
     },
     /// Text after the number that is not an extension: kept, but not dialled.
     TrailingText,
+    /// An area code beside a number written with `+` that does not start its national number:
+    /// the number is read as written.
+    AreaCodeIgnored,
+    /// A service code (`*555`, `#123`): dialled as written within the country, never from
+    /// abroad, and not judged by the plan.
+    ServiceCode,
 }
 
 impl Warning {
@@ -41,7 +47,9 @@ impl Warning {
     pub const fn field(self) -> Field {
         match self {
             Self::TypeMismatch { .. } => Field::PhoneType,
+            Self::AreaCodeIgnored => Field::AreaCode,
             Self::NotInPlan { .. }
+            | Self::ServiceCode
             | Self::ImpossibleLength
             | Self::OtherCountry
             | Self::TrailingText => Field::PhoneNumber,
@@ -52,11 +60,13 @@ impl Warning {
     /// count: a work or home mobile is common; a mobile landline or a fax on a mobile is not.
     #[must_use]
     pub fn contradicts(phone_type: PhoneType, kind: NumberKind) -> bool {
-        use NumberKind::{FixedLine, Mobile, PremiumRate, SharedCost, TollFree};
+        use NumberKind::{FixedLine, Mobile, Pager, PremiumRate, SharedCost, TollFree, Uan};
         match phone_type {
-            PhoneType::Mobile => matches!(kind, FixedLine | TollFree | PremiumRate | SharedCost),
-            PhoneType::Fax => kind == Mobile,
-            PhoneType::Home => matches!(kind, TollFree | PremiumRate | SharedCost),
+            PhoneType::Mobile => {
+                matches!(kind, FixedLine | TollFree | PremiumRate | SharedCost | Uan)
+            }
+            PhoneType::Fax => matches!(kind, Mobile | Pager),
+            PhoneType::Home => matches!(kind, TollFree | PremiumRate | SharedCost | Uan),
             PhoneType::Emergency | PhoneType::Work => false,
         }
     }
@@ -86,6 +96,12 @@ impl fmt::Display for Warning {
             }
             Self::TrailingText => {
                 f.write_str("PhoneNumber has text after the number, which is kept but not dialled.")
+            }
+            Self::AreaCodeIgnored => f.write_str(
+                "AreaCode does not match PhoneNumber, which has its country code and is used as written.",
+            ),
+            Self::ServiceCode => {
+                f.write_str("PhoneNumber is a service code, dialled as written and not from abroad.")
             }
         }
     }

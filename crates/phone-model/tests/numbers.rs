@@ -1,4 +1,4 @@
-//! Reading, normalising and writing numbers; the New Zealand and Australian plans.
+//! Reading, normalising and writing numbers by libphonenumber's plans.
 
 use phone_model::{
     CountryCode, NumberError, NumberKind, ParsedNumber, PhoneNumberInput, PhoneType, Value,
@@ -27,7 +27,17 @@ fn new_zealand_and_australian_numbers_typed_either_way_normalise_alike() {
         ("+64", "", "021 123 4567", "+64211234567", "021 123 4567", "+64 21 123 4567"),
         ("+61", "", "0412 345 678", "+61412345678", "0412 345 678", "+61 412 345 678"),
         ("+61", "04", "1234 5678", "+61412345678", "0412 345 678", "+61 412 345 678"),
-        ("+61", "02", "9876 5432", "+61298765432", "02 9876 5432", "+61 2 9876 5432"),
+        ("+61", "02", "9876 5432", "+61298765432", "(02) 9876 5432", "+61 2 9876 5432"),
+        // A trunk 0 written after the country code is dropped, as libphonenumber does.
+        ("+64", "", "+64 09 264 5555", "+6492645555", "09 264 5555", "+64 9 264 5555"),
+        ("+64", "09", "+64 9 264 5555", "+6492645555", "09 264 5555", "+64 9 264 5555"),
+        // Capital letters dial as their keys.
+        ("+64", "", "0800 FLOWERS", "+648003569377", "0800 356 9377", "+64 800 356 9377"),
+        // Other countries, in their own formats.
+        ("+44", "", "020 7946 0958", "+442079460958", "020 7946 0958", "+44 20 7946 0958"),
+        ("+1", "", "(201) 555-0123", "+12015550123", "(201) 555-0123", "+1 201-555-0123"),
+        ("+49", "", "030 123456", "+4930123456", "030 123456", "+49 30 123456"),
+        ("+39", "", "06 1234 5678", "+390612345678", "06 1234 5678", "+39 06 1234 5678"),
     ];
     for (code, area, number, e164, national, international) in cases {
         let parsed = parse(code, area, number);
@@ -42,21 +52,28 @@ fn new_zealand_and_australian_numbers_typed_either_way_normalise_alike() {
 
 #[test]
 fn every_kind_of_new_zealand_and_australian_number_is_recognised() {
-    use NumberKind::{FixedLine, Mobile, PremiumRate, SharedCost, TollFree};
+    use NumberKind::{FixedLine, Mobile, PremiumRate, SharedCost, TollFree, Uan};
     let cases = [
         ("+64", "03 345 6789", FixedLine, "03 345 6789"),
         ("+64", "04 470 1234", FixedLine, "04 470 1234"),
         ("+64", "06 835 1234", FixedLine, "06 835 1234"),
         ("+64", "07 838 1234", FixedLine, "07 838 1234"),
+        ("+64", "0240 12345", FixedLine, "02 401 2345"),
         ("+64", "022 123 4567", Mobile, "022 123 4567"),
         ("+64", "027 123 4567", Mobile, "027 123 4567"),
         ("+64", "021 123 456", Mobile, "021 123 456"),
+        // Found wrongly warned by the hand-made plans before they became libphonenumber's.
+        ("+64", "0265577290", Mobile, "026 557 7290"),
+        ("+64", "026389428", Mobile, "026 389 428"),
+        ("+64", "0830754", Uan, "083 0754"),
+        ("+64", "0879078883", Uan, "087 9078883"),
+        ("+64", "09067277533", PremiumRate, "0906 727 7533"),
         ("+64", "0800 123 456", TollFree, "0800 123 456"),
         ("+64", "0508 123 456", TollFree, "0508 123 456"),
-        ("+64", "0900 12345", PremiumRate, "0900 12345"),
-        ("+61", "03 9876 5432", FixedLine, "03 9876 5432"),
-        ("+61", "07 3123 4567", FixedLine, "07 3123 4567"),
-        ("+61", "08 8123 4567", FixedLine, "08 8123 4567"),
+        ("+64", "0900 12345", PremiumRate, "0900 12 345"),
+        ("+61", "03 9876 5432", FixedLine, "(03) 9876 5432"),
+        ("+61", "07 3123 4567", FixedLine, "(07) 3123 4567"),
+        ("+61", "08 8123 4567", FixedLine, "(08) 8123 4567"),
         ("+61", "1800 123 456", TollFree, "1800 123 456"),
         ("+61", "1300 123 456", SharedCost, "1300 123 456"),
         ("+61", "13 12 34", SharedCost, "13 12 34"),
@@ -72,13 +89,17 @@ fn every_kind_of_new_zealand_and_australian_number_is_recognised() {
 #[test]
 fn numbers_the_plans_cannot_hold_are_recognised_as_such() {
     let cases = [
-        ("+64", "09 064 5555", "New Zealand"), // a landline cannot start 0 after the area
+        ("+64", "09 164 5555", "New Zealand"), // a landline cannot start 1 after the area
         ("+64", "09 264 555", "New Zealand"),  // one digit short
         ("+64", "05 264 5555", "New Zealand"), // no area 5
         ("+64", "264 5555", "New Zealand"),    // the area code left out
-        ("+61", "0412 345 67", "Australia"),   // one digit short
-        ("+61", "05 1234 5678", "Australia"),  // no area 5
+        ("+64", "029987792", "New Zealand"),   // passed by the hand-made plans
+        ("+64", "020759502", "New Zealand"),
+        ("+61", "0412 345 67", "Australia"),  // one digit short
+        ("+61", "05 1234 5678", "Australia"), // no area 5
         ("+61", "1800 123 45", "Australia"),
+        ("+61", "0837051147", "Australia"),
+        ("+44", "020 7946 095", "United Kingdom"),
     ];
     for (code, number, country) in cases {
         let parsed = parse(code, "", number);
@@ -88,17 +109,44 @@ fn numbers_the_plans_cannot_hold_are_recognised_as_such() {
 }
 
 #[test]
-fn other_countries_are_held_to_the_e164_limits_only() {
-    let uk = parse("+44", "", "020 7946 0000");
-    assert_eq!(uk.e164(), "+442079460000");
-    assert_eq!(uk.kind(), NumberKind::Unknown);
-    assert_eq!(uk.broken_plan(), None);
-    // Italy keeps its leading 0.
-    assert_eq!(parse("+39", "", "06 1234 5678").e164(), "+390612345678");
+fn a_calling_code_shared_by_regions_picks_the_region_by_its_leading_digits() {
+    // +1 684 is American Samoa, +1 416 Canada; +44 1481 Guernsey; +61 8 9162 Cocos Islands.
+    let cases = [
+        ("+1", "684 733 1234", NumberKind::Mobile),
+        ("+1", "416 555 0123", NumberKind::FixedLineOrMobile),
+        ("+44", "01481 256789", NumberKind::FixedLine),
+        ("+61", "08 9162 1234", NumberKind::FixedLine),
+        ("+7", "8 7172 123456", NumberKind::FixedLine),
+    ];
+    for (code, number, kind) in cases {
+        assert_eq!(parse(code, "", number).kind(), kind, "{code} {number}");
+    }
+    assert_eq!(parse("+1", "", "684 123 1234").broken_plan(), Some("American Samoa"));
+}
+
+#[test]
+fn a_country_without_a_plan_is_held_to_the_length_limits_only() {
+    // +379 is in the provider's table but not in service: libphonenumber has no plan for it.
+    let vatican = parse("+379", "", "06 1234 5678");
+    assert_eq!(vatican.e164(), "+3790612345678");
+    assert_eq!(vatican.kind(), NumberKind::Unknown);
+    assert_eq!(vatican.broken_plan(), None);
+    assert_eq!(vatican.national(), "+379 0612345678");
     let us = CountryCode::new("+1").unwrap();
     assert_eq!(ParsedNumber::parse(us, "", "123"), Err(NumberError::ImpossibleLength));
-    assert_eq!(ParsedNumber::parse(us, "", &"1".repeat(15)), Err(NumberError::ImpossibleLength));
-    assert!(ParsedNumber::parse(us, "", &"2".repeat(14)).is_ok());
+    assert_eq!(ParsedNumber::parse(us, "", &"2".repeat(18)), Err(NumberError::ImpossibleLength));
+    assert!(ParsedNumber::parse(us, "", &"2".repeat(17)).is_ok());
+    // Germany has toll-free numbers longer than E.164's fifteen digits.
+    assert_eq!(parse("+49", "", "0800 4425 5959 9889").kind(), NumberKind::TollFree);
+}
+
+#[test]
+fn an_area_code_beside_an_international_number_must_agree_with_it() {
+    let agreeing = parse("+64", "09", "+64 9 264 5555");
+    assert!(!agreeing.area_code_ignored());
+    let contradicting = parse("+64", "07", "+64 9 264 5555");
+    assert_eq!(contradicting.e164(), "+6492645555");
+    assert!(contradicting.area_code_ignored());
 }
 
 #[test]
@@ -106,6 +154,8 @@ fn numbers_that_cannot_be_read_say_why() {
     let nz = CountryCode::NZ;
     let cases = [
         ("abc", NumberError::NoDigits),
+        ("*555", NumberError::ServiceCode),
+        ("#123", NumberError::ServiceCode),
         ("ext 12", NumberError::NoDigits),
         ("264 5555!", NumberError::InvalidCharacter('!')),
         ("２６４", NumberError::InvalidCharacter('２')),
@@ -161,6 +211,9 @@ fn warnings_inform_but_never_block() {
         ("+64", "+44 20 7946 0000", "work", vec![Warning::OtherCountry]),
         ("+64", "12", "work", vec![Warning::ImpossibleLength]),
         ("+64", "09 264 5555 after 5pm", "home", vec![Warning::TrailingText]),
+        ("+64", "*555", "mobile", vec![Warning::ServiceCode]),
+        ("+64", "#123", "mobile", vec![Warning::ServiceCode]),
+        ("+64", "0800 FLOWERS", "work", vec![]),
     ];
     for (code, number, phone_type, warnings) in cases {
         let validation = validate_create(&request(code, number, phone_type));
@@ -186,6 +239,14 @@ fn warning_messages_read_as_sentences() {
             Warning::TrailingText,
             "PhoneNumber has text after the number, which is kept but not dialled.",
         ),
+        (
+            Warning::AreaCodeIgnored,
+            "AreaCode does not match PhoneNumber, which has its country code and is used as written.",
+        ),
+        (
+            Warning::ServiceCode,
+            "PhoneNumber is a service code, dialled as written and not from abroad.",
+        ),
     ];
     for (warning, message) in cases {
         assert_eq!(warning.to_string(), message);
@@ -202,6 +263,7 @@ fn duplicates_are_the_same_e164_or_else_the_same_digits() {
     assert_eq!(key("+64", "09", "264 5555"), "+6492645555");
     assert_eq!(key("+64", "", "(09) 264-5555"), "+6492645555");
     assert_eq!(key("+64", "9", "2645555"), "+6492645555");
+    assert_eq!(key("+64", "", "+64 09 264 5555"), "+6492645555");
     // Unreadable: too short to be a number anywhere, so the digits are the key.
     assert_eq!(key("+64", "0", "12"), "64012");
 }

@@ -4,7 +4,8 @@
 
 use js_sys::{Array, JSON, Reflect};
 use phone_wasm::{
-    country_codes, format_as_you_type_js, format_phone_number, validate_phone_number,
+    country_codes, format_as_you_type_js, format_phone_number, is_valid_number,
+    validate_phone_number,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -94,7 +95,7 @@ fn anything_that_is_not_an_object_throws_a_clear_error_and_the_module_goes_on() 
     ];
     for value in not_objects {
         let error = validate_phone_number(value.clone()).expect_err("not an object");
-        let error: JsValue = error.into();
+        let error: JsValue = error;
         let message = member(&error, "message").as_string().unwrap();
         assert!(message.contains("expects an object"), "{value:?}: {message}");
         assert_still_works();
@@ -143,7 +144,7 @@ fn a_member_that_throws_when_read_becomes_an_error() {
         &"phoneName".into(),
         &descriptor,
     );
-    let error: JsValue = validate_phone_number(object).expect_err("the getter throws").into();
+    let error = validate_phone_number(object).expect_err("the getter throws");
     assert!(member(&error, "message").as_string().unwrap().contains("phoneName"));
     assert_still_works();
 }
@@ -191,4 +192,41 @@ fn country_codes_lists_the_providers_table() {
 
 fn pairs_of_strings(list: &JsValue) -> Vec<String> {
     list.dyn_ref::<Array>().unwrap().iter().map(|v| v.as_string().unwrap()).collect()
+}
+
+#[wasm_bindgen_test]
+fn is_valid_number_answers_yes_or_no_for_any_text() {
+    let valid = |code: &str, number: &str| is_valid_number(Some(code.into()), Some(number.into()));
+    assert!(valid("+64", "021 123 4567"));
+    assert!(valid("+64", "+64 21 123 4567"));
+    assert!(valid("+44", "020 7946 0958"));
+    assert!(!valid("+64", "09 164 5555"));
+    assert!(!valid("+999", "021 123 4567"));
+    assert!(!valid("+64", "call me"));
+    assert!(!is_valid_number(None, None));
+}
+
+/// The metadata's self-test, as `phone-model`'s native tests run it: every example number is
+/// valid, and of its type, in the module too.
+#[wasm_bindgen_test]
+fn every_example_number_of_the_metadata_is_valid_and_of_its_type() {
+    let table = include_str!("../../phone-model/data/example-numbers.tsv");
+    for line in table.lines().skip(1) {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let (code, region, type_name, example) = (fields[0], fields[1], fields[2], fields[3]);
+        let international = format!("{code}{example}");
+        assert!(
+            is_valid_number(Some(code.into()), Some(international.clone())),
+            "{region} {international}"
+        );
+        let forms =
+            format_phone_number(code.into(), "".into(), international.as_str().into()).unwrap();
+        let kind = member(&forms, "kind").as_string().unwrap();
+        let expected: &[&str] = match type_name {
+            "fixedLine" => &["landline", "landlineOrMobile"],
+            "mobile" => &["mobile", "landlineOrMobile"],
+            other => &[other],
+        };
+        assert!(expected.contains(&kind.as_str()), "{region} {type_name} {international}: {kind}");
+    }
 }

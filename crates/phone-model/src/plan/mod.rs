@@ -1,171 +1,285 @@
-//! Numbering plans: which national numbers can exist, what kind they are, and how they are
-//! written. New Zealand and Australia have plans here (facts from libphonenumber's published
-//! metadata, simplified to prefixes and lengths); every other country is held only to the
-//! E.164 length limits.
+//! Numbering plans: which national numbers exist, what kind they are, how they are written and
+//! how a national prefix is dialled — for every region of the provider's country table, from
+//! Google libphonenumber's metadata (`data/libphonenumber/`, release and provenance in its
+//! `NOTICE.md`), compiled by `cargo xtask metadata` into `data/plans.bin`.
+//!
+//! The rules follow libphonenumber's own: a number is valid for a region when it fits the
+//! region's general pattern and one type's pattern and possible lengths (types tried in
+//! libphonenumber's order); a calling code several regions share picks the region by its
+//! leading digits, or else the first region the number is valid in; a national prefix is
+//! stripped only when what is left can still be a number; formats are the region's own. No
+//! pattern is parsed at run time: each is an automaton walked digit by digit.
+//!
+//! With the `nz-au-only` feature (the slim embeddable module) only New Zealand and Australia
+//! have plans; every other calling code is held to the length limits alone.
 
-mod au;
-mod nz;
+mod automaton;
+mod data;
+mod format;
+mod prefix;
 
-use crate::{CountryCode, NumberKind};
+use automaton::Automaton;
+use data::Reader;
+pub(crate) use format::Style;
 
-/// A country's plan.
-#[derive(Debug)]
-pub(crate) struct Plan {
-    /// The country's name, for messages.
-    pub(crate) country: &'static str,
-    /// The ranges of national numbers that exist.
-    pub(crate) ranges: &'static [Range],
+use crate::NumberKind;
+
+#[cfg(not(feature = "nz-au-only"))]
+static PLANS: &[u8] = include_bytes!("../../data/plans.bin");
+#[cfg(feature = "nz-au-only")]
+static PLANS: &[u8] = include_bytes!("../../data/plans-nz-au.bin");
+
+/// Where the table of calling codes starts (after `PDP1` and the region count).
+const CODE_INDEX: usize = 5;
+const REGION_OFFSETS: usize = CODE_INDEX + 1000;
+
+/// The kinds in the order of the compiled type indexes (`xtask/src/metadata/territory.rs`),
+/// which is the order libphonenumber tries them in.
+const KINDS: [NumberKind; 10] = [
+    NumberKind::PremiumRate,
+    NumberKind::TollFree,
+    NumberKind::SharedCost,
+    NumberKind::Voip,
+    NumberKind::PersonalNumber,
+    NumberKind::Pager,
+    NumberKind::Uan,
+    NumberKind::Voicemail,
+    NumberKind::FixedLine,
+    NumberKind::Mobile,
+];
+const FIXED_LINE: usize = 8;
+const MOBILE: usize = 9;
+
+/// One region's plan (a country or territory: `NZ`, `GG`), read from the compiled plans.
+#[derive(Clone, Copy)]
+pub(crate) struct Region {
+    calling_code: u16,
+    id: [u8; 2],
+    name: &'static str,
+    national_prefix: &'static str,
+    program: &'static [u8],
+    transform: &'static str,
+    local_lengths: u32,
+    general: Option<Automaton>,
+    lead: Option<Automaton>,
+    /// Each type's possible lengths (0 when the region has no such numbers) and pattern.
+    types: [(u32, Option<Automaton>); 10],
+    format_count: u8,
+    formats: &'static [u8],
+    leading: Option<Automaton>,
 }
 
-/// A range of national significant numbers (the digits after the country code, without the
-/// trunk 0) that share a kind and a written form.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct Range {
-    /// The start of the number: digits and `[...]` classes such as `[2-9]`.
-    pub(crate) prefix: &'static str,
-    /// The lengths the whole national significant number may have.
-    pub(crate) lengths: (usize, usize),
-    pub(crate) kind: NumberKind,
-    /// The sizes of the leading groups when written; the rest of the digits form the last group.
-    pub(crate) groups: &'static [usize],
-    /// Whether the national form starts with the trunk 0 (`09 …`, but `1800 …`).
-    pub(crate) trunk_zero: bool,
-}
+impl Region {
+    /// The main region of a calling code (`64` → New Zealand, `1` → the United States), when
+    /// the plans have one.
+    pub(crate) fn main_for(calling_code: &str) -> Option<Self> {
+        let code: usize = calling_code.parse().ok()?;
+        let index = usize::from(*PLANS.get(CODE_INDEX + code).filter(|_| code < 1000)?);
+        index.checked_sub(1).map(Self::at)
+    }
 
-impl Plan {
-    /// The plan of a country, where Phonedesk knows it.
-    pub(crate) fn of(code: CountryCode) -> Option<&'static Self> {
-        match code {
-            CountryCode::NZ => Some(&nz::PLAN),
-            CountryCode::AU => Some(&au::PLAN),
-            _ => None,
+    /// Region number `index` of the plans.
+    fn at(index: usize) -> Self {
+        let mut reader = Reader::at(PLANS, REGION_OFFSETS + 4 * index);
+        let offset = reader.u32();
+        let mut reader = Reader::at(PLANS, usize::try_from(offset).unwrap_or(usize::MAX));
+        let calling_code = reader.u16();
+        let id = [reader.u8(), reader.u8()];
+        let name = reader.str();
+        let national_prefix = reader.str();
+        let program_length = reader.varint();
+        let program = reader.take(program_length);
+        let transform = reader.str();
+        let local_lengths = reader.u32();
+        let general = Automaton::read(&mut reader);
+        let lead = Automaton::read(&mut reader);
+        let mut types = [(0, None); 10];
+        for _ in 0..reader.u8() {
+            let index = usize::from(reader.u8());
+            let lengths = reader.u32();
+            let automaton = Automaton::read(&mut reader);
+            if let Some(slot) = types.get_mut(index) {
+                *slot = (lengths, automaton);
+            }
+        }
+        let format_count = reader.u8();
+        let start = reader.position();
+        format::skip(&mut reader, format_count);
+        let formats = Reader::at(PLANS, start).take(reader.position() - start);
+        let leading = Automaton::read(&mut reader);
+        Self {
+            calling_code,
+            id,
+            name,
+            national_prefix,
+            program,
+            transform,
+            local_lengths,
+            general,
+            lead,
+            types,
+            format_count,
+            formats,
+            leading,
         }
     }
 
-    /// The range a number still being typed can grow into: the first whose prefix agrees with
-    /// every digit typed so far, and whose length it has not outgrown.
-    pub(crate) fn range_for_partial(&self, national: &str) -> Option<&'static Range> {
-        self.ranges
-            .iter()
-            .find(|r| national.len() <= r.lengths.1 && prefix_agrees(r.prefix, national))
+    /// The regions sharing this one's calling code, this one (the main one) first.
+    fn siblings(self) -> impl Iterator<Item = Self> {
+        let first = usize::from(
+            PLANS.get(CODE_INDEX + usize::from(self.calling_code)).copied().unwrap_or(0),
+        );
+        let count = usize::from(PLANS.get(4).copied().unwrap_or(0));
+        (first.max(1) - 1..count)
+            .map(Self::at)
+            .take_while(move |r| r.calling_code == self.calling_code)
     }
 
-    /// The range a national significant number falls in, if any.
-    pub(crate) fn range_of(&self, national: &str) -> Option<&'static Range> {
-        self.ranges.iter().find(|r| {
-            (r.lengths.0..=r.lengths.1).contains(&national.len())
-                && prefix_matches(r.prefix, national)
+    /// The region's name in English (`New Zealand`).
+    pub(crate) fn name(self) -> &'static str {
+        self.name
+    }
+
+    /// The region of this calling code a national significant number belongs to: by the
+    /// region's leading digits where it has them, else the first it is valid in.
+    pub(crate) fn region_of(self, national: &str) -> Option<Self> {
+        self.siblings().find(|region| match region.lead {
+            Some(lead) => lead.accepts(national.as_bytes()),
+            None => region.kind_of(national) != NumberKind::Unknown,
         })
     }
-}
 
-impl Range {
-    /// Writes `national` in this range's groups, separated by spaces.
-    pub(crate) fn grouped(&self, national: &str) -> String {
-        let mut out = String::with_capacity(national.len() + 4);
-        let mut rest = national;
-        for &size in self.groups {
-            if rest.len() <= size {
-                break;
-            }
-            let (group, tail) = rest.split_at(size);
-            out.push_str(group);
-            out.push(' ');
-            rest = tail;
+    /// What kind of number `national` is in this region; `Unknown` when it is not valid here.
+    pub(crate) fn kind_of(self, national: &str) -> NumberKind {
+        let digits = national.as_bytes();
+        if !self.fits_general(digits) {
+            return NumberKind::Unknown;
         }
-        out.push_str(rest);
-        out
-    }
-}
-
-/// Whether `digits` starts with `pattern`: literal digits and classes like `[2-79]`.
-fn prefix_matches(pattern: &str, digits: &str) -> bool {
-    compare_prefix(pattern, digits, false)
-}
-
-/// Whether `digits` agrees with `pattern` as far as both go (`"2"` agrees with `"2[0-27-9]"`).
-fn prefix_agrees(pattern: &str, digits: &str) -> bool {
-    compare_prefix(pattern, digits, true)
-}
-
-/// Compares `digits` with `pattern` digit by digit; `short_ok` says whether running out of
-/// digits before the pattern ends still counts as a match.
-fn compare_prefix(pattern: &str, digits: &str, short_ok: bool) -> bool {
-    let mut digits = digits.bytes();
-    let mut pattern = pattern.bytes();
-    while let Some(p) = pattern.next() {
-        let Some(d) = digits.next() else {
-            return short_ok;
+        let is = |index: usize| {
+            let (lengths, automaton) = self.types[index];
+            has_length(lengths, digits.len()) && automaton.is_some_and(|a| a.accepts(digits))
         };
-        let matched = if p == b'[' {
-            let mut class = Vec::new();
-            for c in pattern.by_ref() {
-                if c == b']' {
-                    break;
-                }
-                class.push(c);
+        if let Some(index) = (0..FIXED_LINE).find(|&index| is(index)) {
+            return KINDS[index];
+        }
+        match (is(FIXED_LINE), is(MOBILE)) {
+            (true, true) => NumberKind::FixedLineOrMobile,
+            (true, false) => NumberKind::FixedLine,
+            (false, true) => NumberKind::Mobile,
+            (false, false) => NumberKind::Unknown,
+        }
+    }
+
+    fn fits_general(self, digits: &[u8]) -> bool {
+        self.general.is_some_and(|general| general.accepts(digits))
+    }
+
+    /// The lengths a national number of this region can have, any type.
+    fn possible_lengths(self) -> u32 {
+        self.types.iter().fold(0, |mask, (lengths, _)| mask | lengths)
+    }
+
+    /// `digits` (a national number as dialled at home) without the national prefix — the
+    /// trunk 0 of `09 264 5555` — or a carrier code, rewritten by the region's transform rule
+    /// where it has one. As libphonenumber does: only when what is left can still be a number
+    /// here, and not when the number was already valid with the prefix and is not without.
+    pub(crate) fn strip_national_prefix(self, digits: &str) -> String {
+        let bytes = digits.as_bytes();
+        let (end, slots) = if self.program.is_empty() {
+            if self.national_prefix.is_empty() || !digits.starts_with(self.national_prefix) {
+                return digits.to_owned();
             }
-            class_contains(&class, d)
+            (self.national_prefix.len(), [prefix::UNSET; 8])
         } else {
-            p == d
-        };
-        if !matched {
-            return false;
-        }
-    }
-    true
-}
-
-/// Whether a class body such as `2-79` (2 to 7, and 9) holds `digit`.
-fn class_contains(class: &[u8], digit: u8) -> bool {
-    let mut i = 0;
-    while i < class.len() {
-        if i + 2 < class.len() && class[i + 1] == b'-' {
-            if (class[i]..=class[i + 2]).contains(&digit) {
-                return true;
+            match prefix::run(self.program, bytes) {
+                Some(found) => found,
+                None => return digits.to_owned(),
             }
-            i += 3;
+        };
+        let last_group = (1..4)
+            .rev()
+            .find(|&g| slots[2 * g] != prefix::UNSET && slots[2 * g + 1] != prefix::UNSET);
+        let stripped = match last_group {
+            Some(_) if !self.transform.is_empty() => {
+                let mut out = expand(self.transform, digits, &slots);
+                out.push_str(digits.get(end..).unwrap_or_default());
+                out
+            }
+            _ => digits.get(end..).unwrap_or_default().to_owned(),
+        };
+        let viable = self.fits_general(bytes);
+        if viable && !self.fits_general(stripped.as_bytes()) {
+            return digits.to_owned();
+        }
+        // libphonenumber keeps the stripped number when its length is possible, or too long
+        // (a later check says so); too short, local-only or between lengths, it keeps the
+        // number as dialled.
+        let length = stripped.len();
+        let possible = self.possible_lengths();
+        let too_long = possible != 0 && length > 31 - possible.leading_zeros() as usize;
+        if has_length(possible, length) && !has_length(self.local_lengths, length) || too_long {
+            stripped
         } else {
-            if class[i] == digit {
-                return true;
-            }
-            i += 1;
+            digits.to_owned()
         }
     }
-    false
+
+    /// `national` written in one of the region's formats, or `None` when no format fits.
+    pub(crate) fn format(self, national: &str, style: Style) -> Option<String> {
+        format::format(self, national, style)
+    }
+
+    /// `partial`, a national number still being typed, grouped by the first format that it
+    /// can still grow into; `None` when none can.
+    pub(crate) fn format_partial(self, partial: &str, style: Style) -> Option<String> {
+        format::format_partial(self, partial, style)
+    }
+
+    /// The national prefix (`0` in New Zealand; empty where there is none).
+    pub(crate) fn national_prefix(self) -> &'static str {
+        self.national_prefix
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// A region is its id: the rest is read from the plans.
+impl PartialEq for Region {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id && self.calling_code == other.calling_code
+    }
+}
 
-    #[test]
-    fn prefixes_match_literal_digits_and_classes() {
-        let cases = [
-            ("3[2-79]", "32645555", true),
-            ("3[2-79]", "38645555", false),
-            ("3[2-79]", "39645555", true),
-            ("180", "1800123456", true),
-            ("180", "18", false),
-            ("[2378]", "212345678", true),
-            ("[2378]", "512345678", false),
-        ];
-        for (pattern, digits, expected) in cases {
-            assert_eq!(prefix_matches(pattern, digits), expected, "{pattern} on {digits}");
+impl Eq for Region {}
+
+impl core::fmt::Debug for Region {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "Region({}, +{})",
+            core::str::from_utf8(&self.id).unwrap_or("??"),
+            self.calling_code
+        )
+    }
+}
+
+/// Whether the bit for `length` is set.
+fn has_length(mask: u32, length: usize) -> bool {
+    length < 32 && mask & (1 << length) != 0
+}
+
+/// A transform rule (`9$1`, `268$1`) with its groups filled in from `digits`.
+fn expand(rule: &str, digits: &str, slots: &prefix::Slots) -> String {
+    let mut out = String::with_capacity(rule.len() + digits.len());
+    let mut bytes = rule.bytes();
+    while let Some(byte) = bytes.next() {
+        if byte != b'$' {
+            out.push(char::from(byte));
+            continue;
+        }
+        let group = usize::from(bytes.next().unwrap_or(b'0').wrapping_sub(b'0'));
+        let (start, end) = (slots.get(2 * group).copied(), slots.get(2 * group + 1).copied());
+        if let (Some(start), Some(end)) = (start, end) {
+            out.push_str(digits.get(start..end).unwrap_or_default());
         }
     }
-
-    #[test]
-    fn groups_leave_the_rest_in_the_last_group() {
-        let range = Range {
-            prefix: "",
-            lengths: (1, 15),
-            kind: NumberKind::FixedLine,
-            groups: &[1, 3],
-            trunk_zero: true,
-        };
-        assert_eq!(range.grouped("92645555"), "9 264 5555");
-        assert_eq!(range.grouped("92"), "9 2");
-        assert_eq!(range.grouped("9"), "9");
-    }
+    out
 }

@@ -1,0 +1,176 @@
+//! Reading a `phoneNumber` as a person types it, before any numbering plan is consulted.
+//!
+//! The contract allows letters, digits, space and `# + - ( ) * _ , ; : . /`. Its reading here:
+//! - A number that starts with `*` or `#` is a **service code** (`*555`, `#123`): dialled as
+//!   written on a phone of the country, with no international form. It is accepted; it is not
+//!   a number a plan judges.
+//! - Otherwise the number is the leading run of digits, the layout characters ` +-()./`, and
+//!   words in **capitals**, which are dialled as the letters on a phone's keypad (E.161:
+//!   `0800 FLOWERS` dials `0800 356 9377`). Only capitals, and only two or more together: a
+//!   lower-case word or a lone letter is ordinary text.
+//! - What follows the number is an **extension** (`ext 12`, `x12`, `#12`, `,12`, in any case)
+//!   or a **note** (`after 5pm`): kept, never dialled.
+//! - A `+` before the first digit means the number is written with its country code.
+
+use crate::NumberError;
+
+/// Characters the contract allows in `phoneNumber` besides ASCII letters and digits.
+const ALLOWED_PUNCTUATION: &str = " #+-()*_,;:./";
+
+/// Characters that lay out the dialled part of a number without being dialled.
+pub(crate) const LAYOUT: &str = " +-()./";
+
+/// Markers that start an extension, longest first so `extension` is not read as `ext`.
+const EXTENSION_MARKERS: [&str; 6] = ["extension", "ext", "x", "#", ",", ";"];
+
+/// A phone number typed as the contract allows, split into the part that is dialled and the
+/// text after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Typed<'a> {
+    /// The digits dialled, letters of a vanity number turned into their keypad digits.
+    pub(crate) digits: String,
+    /// Whether the number is written with `+` and its country code.
+    pub(crate) international: bool,
+    /// What follows, trimmed: an extension (`ext 12`) or a note (`after 5pm`); may be empty.
+    pub(crate) after: &'a str,
+}
+
+impl<'a> Typed<'a> {
+    /// Checks a `phoneNumber` against the contract's characters and splits it.
+    ///
+    /// # Errors
+    /// - [`NumberError::InvalidCharacter`] for `"264 5555!"`;
+    /// - [`NumberError::ServiceCode`] for `"*555"`;
+    /// - [`NumberError::NoDigits`] for `"call me"` or `"ext 12"`.
+    pub(crate) fn read(text: &'a str) -> Result<Self, NumberError> {
+        let text = text.trim();
+        if let Some(c) =
+            text.chars().find(|&c| !c.is_ascii_alphanumeric() && !ALLOWED_PUNCTUATION.contains(c))
+        {
+            return Err(NumberError::InvalidCharacter(c));
+        }
+        if text.starts_with(['*', '#']) && text.bytes().any(|b| b.is_ascii_digit()) {
+            return Err(NumberError::ServiceCode);
+        }
+        let end = dialled_end(text);
+        let (dialled, after) = text.split_at(end);
+        let digits: String = dialled.bytes().filter_map(keypad_digit).map(char::from).collect();
+        if digits.is_empty() {
+            return Err(NumberError::NoDigits);
+        }
+        let international = dialled.starts_with('+');
+        Ok(Self { digits, international, after: after.trim() })
+    }
+}
+
+/// Where the dialled part of `text` ends: at the first character that is not a digit, layout,
+/// or a capital letter of a vanity word (and not an extension marker).
+fn dialled_end(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if byte.is_ascii_digit() || LAYOUT.as_bytes().contains(&byte) {
+            at += 1;
+            continue;
+        }
+        let word = text[at..].bytes().take_while(u8::is_ascii_alphabetic).count();
+        let is_vanity = word >= 2
+            && text[at..at + word].bytes().all(|b| b.is_ascii_uppercase())
+            && !starts_extension(&text[at..]);
+        if !is_vanity {
+            break;
+        }
+        at += word;
+    }
+    at
+}
+
+/// Whether `text` starts with an extension marker followed by digits (`EXT 12`, `x12`).
+fn starts_extension(text: &str) -> bool {
+    split_extension(text).0.is_some()
+}
+
+/// The digit a dialled character stands for: itself, or a letter's key on a phone (E.161).
+fn keypad_digit(byte: u8) -> Option<u8> {
+    const KEYS: &[u8; 26] = b"22233344455566677778889999";
+    match byte {
+        b'0'..=b'9' => Some(byte),
+        b'A'..=b'Z' => Some(KEYS[usize::from(byte - b'A')]),
+        _ => None,
+    }
+}
+
+/// Splits the text after a number into an extension (`ext. 12`, `x 12`, `#12`, `,12`) and a
+/// note (anything else).
+pub(crate) fn split_extension(after: &str) -> (Option<String>, Option<String>) {
+    if after.is_empty() {
+        return (None, None);
+    }
+    let lower = after.to_ascii_lowercase();
+    let digits = EXTENSION_MARKERS
+        .iter()
+        .find_map(|marker| lower.strip_prefix(marker))
+        .map(|rest| rest.trim_start_matches([' ', '.', ':']));
+    match digits {
+        Some(digits) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+            (Some(digits.to_owned()), None)
+        }
+        _ => (None, Some(after.to_owned())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn read(text: &str) -> (String, bool, &str) {
+        let typed = Typed::read(text).expect("readable");
+        (typed.digits, typed.international, typed.after)
+    }
+
+    #[test]
+    fn capital_words_dial_as_their_keypad_digits() {
+        assert_eq!(read("0800 FLOWERS"), ("08003569377".to_owned(), false, ""));
+        assert_eq!(read("1-800-GOT-JUNK"), ("18004685865".to_owned(), false, ""));
+        assert_eq!(read("FLOWERS"), ("3569377".to_owned(), false, ""));
+    }
+
+    #[test]
+    fn lower_case_words_and_extensions_end_the_number() {
+        assert_eq!(read("09 264 5555 after 5pm"), ("092645555".to_owned(), false, "after 5pm"));
+        assert_eq!(read("09 264 5555 EXT 12"), ("092645555".to_owned(), false, "EXT 12"));
+        assert_eq!(read("+64 9 264 5555 x12"), ("6492645555".to_owned(), true, "x12"));
+        assert_eq!(read("0800 A 123"), ("0800".to_owned(), false, "A 123"));
+    }
+
+    #[test]
+    fn service_codes_and_text_without_digits_are_told_apart() {
+        assert_eq!(Typed::read("*555"), Err(NumberError::ServiceCode));
+        assert_eq!(Typed::read("#123"), Err(NumberError::ServiceCode));
+        assert_eq!(Typed::read("call me"), Err(NumberError::NoDigits));
+        assert_eq!(Typed::read("ext 12"), Err(NumberError::NoDigits));
+        assert_eq!(Typed::read("#"), Err(NumberError::NoDigits));
+        assert_eq!(Typed::read("09 264!"), Err(NumberError::InvalidCharacter('!')));
+    }
+
+    #[test]
+    fn text_after_the_number_is_an_extension_or_a_note() {
+        let cases = [
+            ("ext 12", Some("12"), None),
+            ("Ext. 12", Some("12"), None),
+            ("extension: 345", Some("345"), None),
+            ("x12", Some("12"), None),
+            ("#12", Some("12"), None),
+            (",12", Some("12"), None),
+            ("after 5pm", None, Some("after 5pm")),
+            ("ext", None, Some("ext")),
+            ("x 12a", None, Some("x 12a")),
+        ];
+        for (after, extension, note) in cases {
+            let (e, n) = split_extension(after);
+            assert_eq!((e.as_deref(), n.as_deref()), (extension, note), "{after:?}");
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! `cargo xtask metadata`: compiles libphonenumber's metadata
+//! (`crates/phone-model/data/libphonenumber/PhoneNumberMetadata.xml`) into the plans
+//! `phone-model` carries, so that a newer release is one file swap and one command.
+//!
+//! Writes, in `crates/phone-model/data/`:
+//! - `plans.bin`: every region whose calling code is in the provider's table;
+//! - `plans-nz-au.bin`: New Zealand and Australia only, for the slim embeddable module;
+//! - `example-numbers.tsv`: the file's example number of each type, for the self-test.
+//!
+//! The layout of the plans, which `phone-model`'s `plan/data.rs` reads:
+//!
+//! - `PDP1`, then `u8` the number of regions `N`;
+//! - 1000 bytes: for each calling code 0–999, 1 + the index of its first region, or 0;
+//! - `N` × `u32`: each region's offset from the start of the file;
+//! - the regions, by calling code (the main region of a shared code first, then the others in
+//!   the file's order). A region is its calling code (`u16`), id (2 bytes), name, national
+//!   prefix, `nationalPrefixForParsing` program (its length, then its bytes; empty when the national prefix
+//!   itself is what is stripped), transform rule, the lengths dialled only locally (`u32` bit set,
+//!   every type's together); the general pattern's automaton; the region's
+//!   leading-digits automaton (prefix match; a bare length 0 when it has none); `u8` the number
+//!   of types, each as its index (`u8`, see [`territory::TYPES`]), possible lengths (`u32` bit
+//!   set) and automaton; `u8` the number of formats, each as its groups (`u8` count, then the
+//!   fewest and most digits of each), format, national rule (`$1` for the first group) and
+//!   international form (`u8` 0 as nationally, 1 none, 2 the string that follows); and one
+//!   automaton of every format's leading digits (prefix match, label bit `n` for format `n`).
+//!
+//! Strings are a `u8` length and the bytes. Automata are as `encode.rs` lays them out.
+
+mod automaton;
+mod encode;
+mod program;
+mod territory;
+
+use std::{collections::BTreeSet, fs, path::PathBuf};
+
+use automaton::{Anchor, Nfa};
+use territory::{Intl, Territory};
+
+use crate::{Result, root};
+
+fn data_dir() -> PathBuf {
+    root().join("crates/phone-model/data")
+}
+
+/// The regions of the slim module.
+const SLIM: [&str; 2] = ["NZ", "AU"];
+
+/// Regenerates the compiled plans and prints their sizes.
+///
+/// # Errors
+/// When the XML cannot be read or a pattern cannot be compiled.
+pub(crate) fn run_metadata() -> Result {
+    for (name, bytes) in generate()? {
+        let path = data_dir().join(name);
+        fs::write(&path, &bytes)?;
+        println!("wrote {} ({} bytes)", path.display(), bytes.len());
+    }
+    Ok(())
+}
+
+/// Every file this command writes, with its contents.
+fn generate() -> Result<Vec<(&'static str, Vec<u8>)>> {
+    let xml = fs::read_to_string(data_dir().join("libphonenumber/PhoneNumberMetadata.xml"))?;
+    let codes = provider_codes()?;
+    let mut territories: Vec<Territory> =
+        territory::read(&xml)?.into_iter().filter(|t| codes.contains(&t.calling_code)).collect();
+    // By calling code, the main region of a shared code first, then the file's order.
+    territories.sort_by_key(|t| (t.calling_code, !t.main_for_code));
+    let slim: Vec<&Territory> =
+        territories.iter().filter(|t| SLIM.contains(&t.id.as_str())).collect();
+    let all: Vec<&Territory> = territories.iter().collect();
+    Ok(vec![
+        ("plans.bin", plans(&all)?),
+        ("plans-nz-au.bin", plans(&slim)?),
+        ("example-numbers.tsv", examples(&all).into_bytes()),
+    ])
+}
+
+/// The calling codes of the provider's table (`country-codes.csv`).
+fn provider_codes() -> Result<BTreeSet<u16>> {
+    let csv = fs::read_to_string(data_dir().join("country-codes.csv"))?;
+    let mut codes = BTreeSet::new();
+    for line in csv.lines().skip(1) {
+        let code = line.split(',').find(|f| f.starts_with('+')).ok_or("a row without a code")?;
+        codes.insert(code[1..].parse()?);
+    }
+    Ok(codes)
+}
+
+fn plans(territories: &[&Territory]) -> Result<Vec<u8>> {
+    let mut regions = Vec::new();
+    for territory in territories {
+        regions.push(region(territory).map_err(|e| format!("{}: {e}", territory.id))?);
+    }
+    let mut out = b"PDP1".to_vec();
+    out.push(u8::try_from(territories.len())?);
+    let mut index = [0_u8; 1000];
+    for (i, territory) in territories.iter().enumerate().rev() {
+        index[usize::from(territory.calling_code)] = u8::try_from(i + 1)?;
+    }
+    out.extend(index);
+    let mut offset = out.len() + 4 * regions.len();
+    for region in &regions {
+        out.extend(u32::try_from(offset)?.to_le_bytes());
+        offset += region.len();
+    }
+    for region in regions {
+        out.extend(region);
+    }
+    Ok(out)
+}
+
+fn region(t: &Territory) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    out.extend(t.calling_code.to_le_bytes());
+    out.extend(t.id.as_bytes());
+    string(&mut out, &t.name)?;
+    string(&mut out, &t.national_prefix)?;
+    let program = match &t.prefix_for_parsing {
+        Some(pattern) => program::compile(pattern)?,
+        None => Vec::new(),
+    };
+    encode::varint(&mut out, program.len());
+    out.extend(program);
+    string(&mut out, t.transform_rule.as_deref().unwrap_or(""))?;
+    let local_lengths = t.types.iter().fold(0, |mask, desc| mask | desc.local_lengths);
+    out.extend(local_lengths.to_le_bytes());
+    out.extend(automaton(&[(&t.general, Anchor::Whole)])?);
+    match &t.leading_digits {
+        Some(lead) => out.extend(automaton(&[(lead, Anchor::Prefix)])?),
+        None => out.push(0),
+    }
+    out.push(u8::try_from(t.types.len())?);
+    for desc in &t.types {
+        out.push(u8::try_from(desc.index)?);
+        out.extend(desc.lengths.to_le_bytes());
+        out.extend(automaton(&[(&desc.pattern, Anchor::Whole)])?);
+    }
+    out.push(u8::try_from(t.formats.len())?);
+    let mut leading = Vec::new();
+    for format in &t.formats {
+        out.push(u8::try_from(format.groups.len())?);
+        for &(min, max) in &format.groups {
+            out.extend([min, max]);
+        }
+        string(&mut out, &format.format)?;
+        string(&mut out, format.national_rule.as_deref().unwrap_or(""))?;
+        match &format.intl {
+            Intl::Same => out.push(0),
+            Intl::None => out.push(1),
+            Intl::Other(text) => {
+                out.push(2);
+                string(&mut out, text)?;
+            }
+        }
+        leading.push((format.leading_digits.as_deref().unwrap_or(""), Anchor::Prefix));
+    }
+    out.extend(automaton(&leading)?);
+    Ok(out)
+}
+
+/// One automaton of `patterns`, pattern `n` accepting with bit `n`.
+fn automaton(patterns: &[(&str, Anchor)]) -> Result<Vec<u8>> {
+    let mut nfa = Nfa::new();
+    for (bit, &(pattern, anchor)) in (0..).zip(patterns) {
+        nfa.add(pattern, anchor, bit)?;
+    }
+    encode::encode(&nfa.determinise())
+}
+
+fn string(out: &mut Vec<u8>, text: &str) -> Result {
+    out.push(u8::try_from(text.len())?);
+    out.extend(text.as_bytes());
+    Ok(())
+}
+
+/// `+64\tNZ\tmobile\t211234567` for every example number, with a header line.
+fn examples(territories: &[&Territory]) -> String {
+    let mut out = String::from("calling code\tregion\ttype\texample\n");
+    for t in territories {
+        for desc in &t.types {
+            if let Some(example) = &desc.example {
+                let kind = territory::TYPES[desc.index];
+                out.push_str(&format!("+{}\t{}\t{kind}\t{example}\n", t.calling_code, t.id));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_compiled_plans_are_those_of_the_vendored_metadata() {
+        for (name, bytes) in generate().expect("the metadata compiles") {
+            let committed = fs::read(data_dir().join(name)).unwrap_or_default();
+            assert!(
+                committed == bytes,
+                "crates/phone-model/data/{name} is not what the XML compiles to: run `cargo xtask metadata`"
+            );
+        }
+    }
+}
