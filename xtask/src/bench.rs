@@ -4,7 +4,8 @@
 use std::{fs, process::Stdio};
 
 use crate::{
-    Result, embed,
+    Result,
+    embed::{self, Build},
     process::{command, run},
     root, sizes, tools, trunk,
 };
@@ -49,13 +50,18 @@ pub(crate) fn run_bench() -> Result {
     }
     let api = String::from_utf8_lossy(&output.stdout);
     let app = sizes::measure(&root().join("dist"), &sizes::app_files()?)?;
-    let module = sizes::measure(&embed::out_dir(), &embed::MODULE_FILES)?;
+    let all = Build::All;
+    let module = sizes::measure(&all.out_dir(), &embed::module_files(all)?)?;
+    let slim = Build::NzAu;
+    let slim_module = sizes::measure(&slim.out_dir(), &embed::module_files(slim)?)?;
     let report = format!(
-        "# Benchmarks\n\nWritten by `cargo xtask bench` (release builds). Goals are in issue 8; the \
-         closing notes say which are met.\n\n{api}\n\n## Sizes\n\nThe staff app's first load:\n\n{}\n\n\
-         The embeddable validator:\n\n{}\n",
+        "# Benchmarks\n\nWritten by `cargo xtask bench` (release builds). Goals are in the issues; \
+         the closing notes say which are met.\n\n{api}\n\n## Sizes\n\nThe staff app's first load:\n\n{}\n\n\
+         The embeddable validator, every region:\n\n{}\n\nThe embeddable validator, New Zealand \
+         and Australia only (`target/embed/nz-au/`):\n\n{}\n",
         sizes::markdown(&app, "first load"),
         sizes::markdown(&module, "wasm + js"),
+        sizes::markdown(&slim_module, "wasm + js"),
     );
     fs::write(root().join("BENCHMARKS.md"), &report)?;
     println!("{report}");

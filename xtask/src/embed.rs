@@ -1,7 +1,11 @@
-//! `cargo xtask embed`: the embeddable validator as a folder a page can serve as it is
-//! (`target/embed/`), with its size and speed printed.
+//! `cargo xtask embed`: the embeddable validator as folders a page can serve as they are —
+//! `target/embed/` (every country's plan) and `target/embed/nz-au/` (New Zealand and Australia
+//! only) — with their sizes, the differential test against libphonenumber-js, and their speed.
 
-use std::{fs, path::Path};
+use std::{
+    fs,
+    path::{Path, PathBuf},
+};
 
 use crate::{
     Result,
@@ -9,32 +13,94 @@ use crate::{
     root, sizes,
 };
 
-/// The module's files a page downloads.
-pub(crate) const MODULE_FILES: [&str; 2] = ["phone_wasm_bg.wasm", "phone_wasm.js"];
-
-/// Where the module is built.
-pub(crate) fn out_dir() -> std::path::PathBuf {
-    root().join("target/embed")
+/// The two builds of the module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Build {
+    /// Every region of the provider's table.
+    All,
+    /// New Zealand and Australia only (`--features nz-au-only`).
+    NzAu,
 }
 
-/// Builds the module, prints its sizes, and measures it in headless Chromium.
+impl Build {
+    /// Where the build is written.
+    pub(crate) fn out_dir(self) -> PathBuf {
+        match self {
+            Self::All => root().join("target/embed"),
+            Self::NzAu => root().join("target/embed/nz-au"),
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::All => "every region, wasm + js",
+            Self::NzAu => "NZ + AU, wasm + js",
+        }
+    }
+}
+
+/// Builds both modules, prints their sizes, runs the differential test, and measures the speed
+/// in headless Chromium.
 ///
 /// # Errors
-/// When a build step fails.
+/// When a build step fails, or the module and libphonenumber-js disagree too often.
 pub(crate) fn run_embed() -> Result {
     build()?;
-    let out = out_dir();
-    sizes::print_sizes(&sizes::measure(&out, &MODULE_FILES)?, "wasm + js");
+    for which in [Build::All, Build::NzAu] {
+        sizes::print_sizes(
+            &sizes::measure(&which.out_dir(), &module_files(which)?)?,
+            which.label(),
+        );
+    }
+    differential()?;
     measure()
 }
 
-/// Builds the module into [`out_dir`]: cargo, wasm-bindgen (`--target web`), wasm-opt, and
-/// the files that travel with it.
+/// The files of a build a page downloads: the wasm and every script (wasm-bindgen's glue and
+/// its snippets), not the type declarations.
+///
+/// # Errors
+/// When the build's folder cannot be read.
+pub(crate) fn module_files(which: Build) -> Result<Vec<String>> {
+    let dir = which.out_dir();
+    let mut files = Vec::new();
+    let mut folders = vec![dir.clone()];
+    while let Some(folder) = folders.pop() {
+        for entry in fs::read_dir(&folder)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                // The slim build sits inside the full one's folder: not part of it.
+                if path != Build::NzAu.out_dir() {
+                    folders.push(path);
+                }
+            } else if path.extension().is_some_and(|e| e == "wasm" || e == "js") {
+                let relative = path.strip_prefix(&dir)?.to_string_lossy().into_owned();
+                files.push(relative);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Builds both modules: cargo, wasm-bindgen (`--target web`), wasm-opt, and the files that
+/// travel with them.
 ///
 /// # Errors
 /// When a build step fails.
 pub(crate) fn build() -> Result {
-    run(command(
+    let all = Build::All.out_dir();
+    if all.exists() {
+        fs::remove_dir_all(&all)?;
+    }
+    for which in [Build::All, Build::NzAu] {
+        build_one(which)?;
+    }
+    copy_next_to_app(&all)
+}
+
+fn build_one(which: Build) -> Result {
+    let mut cargo = command(
         "cargo",
         &[
             "build",
@@ -45,11 +111,12 @@ pub(crate) fn build() -> Result {
             "--profile",
             "wasm-release",
         ],
-    ))?;
-    let out = out_dir();
-    if out.exists() {
-        fs::remove_dir_all(&out)?;
+    );
+    if which == Build::NzAu {
+        cargo.args(["--features", "nz-au-only"]);
     }
+    run(cargo)?;
+    let out = which.out_dir();
     let built = root().join("target/wasm32-unknown-unknown/wasm-release/phone_wasm.wasm");
     let mut bindgen = command("wasm-bindgen", &["--target", "web", "--out-dir"]);
     bindgen.arg(&out).arg(&built);
@@ -62,23 +129,37 @@ pub(crate) fn build() -> Result {
     for file in ["package.json", "README.md", "index.html"] {
         fs::copy(module.join(file), out.join(file))?;
     }
-    copy_next_to_app(&out)
+    Ok(())
 }
 
-/// Puts the module under the built app's `embed/`, so `phone-server` serves the demo at
+/// Puts the modules under the built app's `embed/`, so `phone-server` serves the demo at
 /// `/embed/` beside the app.
 fn copy_next_to_app(out: &Path) -> Result {
     let dist = root().join("dist");
-    if !dist.exists() {
-        return Ok(());
-    }
-    let target = dist.join("embed");
-    fs::create_dir_all(&target)?;
-    for entry in fs::read_dir(out)? {
+    if dist.exists() { copy_tree(out, &dist.join("embed")) } else { Ok(()) }
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result {
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from)? {
         let entry = entry?;
-        fs::copy(entry.path(), target.join(entry.file_name()))?;
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            fs::copy(entry.path(), target)?;
+        }
     }
     Ok(())
+}
+
+/// The differential test: the module with every region against libphonenumber-js (with the
+/// same metadata release) on over 10,000 generated numbers of every region, in Node.js.
+fn differential() -> Result {
+    let script = root().join("crates/phone-wasm/differential/compare.mjs");
+    let mut node = command("node", &[]);
+    node.arg(script).arg(Build::All.out_dir());
+    run(node)
 }
 
 /// Runs the throughput benchmark in headless Chromium and lets it print its figure.

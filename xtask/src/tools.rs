@@ -37,16 +37,18 @@ fn ensure_wasm_target() -> Result {
 }
 
 /// The npm registry's packages, pinned in package.json: wasm-opt from binaryen (Debian's
-/// binaryen 108 silently corrupts wasm-bindgen's output) and axe-core for the accessibility
-/// checks of the end-to-end tests.
+/// binaryen 108 silently corrupts wasm-bindgen's output), axe-core for the accessibility
+/// checks of the end-to-end tests, and libphonenumber-js for the benchmark and (in the release
+/// with our plans' metadata) the differential test.
 fn ensure_npm_packages() -> Result {
     let wanted = "version_132";
     if output("wasm-opt", &["--version"]).is_some_and(|v| v.contains(wanted))
         && root().join("node_modules/.bin/wasm-opt").exists()
         && root().join("node_modules/axe-core/axe.min.js").exists()
         && root().join("node_modules/libphonenumber-js/bundle/libphonenumber-min.js").exists()
+        && root().join("node_modules/libphonenumber-js-9.0.35/max/index.js").exists()
     {
-        eprintln!("found wasm-opt {wanted}, axe-core and libphonenumber-js in node_modules");
+        eprintln!("found wasm-opt {wanted}, axe-core and both libphonenumber-js in node_modules");
         return Ok(());
     }
     if output("npm", &["--version"]).is_none() {

@@ -1,4 +1,7 @@
-// Differential test: Phonedesk's embeddable module against libphonenumber-js (max metadata).
+// Differential test: Phonedesk's embeddable module against libphonenumber-js (max metadata), in
+// the version that carries the same libphonenumber metadata release as our plans (9.0.35:
+// libphonenumber-js 1.13.9, installed as `libphonenumber-js-9.0.35`), so that a difference is a
+// difference of rules, not of data.
 //
 //   node crates/phone-wasm/differential/compare.mjs <embed-dir> [--min 99.9] [--per-region 50] [--seed 1]
 //
@@ -36,18 +39,16 @@ function usage(problem) {
 }
 
 // ---- the two sides
-const lib = require('libphonenumber-js/max');
-const metadata = require('libphonenumber-js/metadata.max.json');
+const PACKAGE = 'libphonenumber-js-9.0.35';
+const lib = require(`${PACKAGE}/max`);
+const metadata = require(`${PACKAGE}/metadata.max.json`);
 // metadata.max.json has per-type patterns but no example numbers; only mobile examples ship
 // (examples.mobile.json), so the other types' examples are drawn from their patterns below.
-const mobileExamples = require('libphonenumber-js/examples.mobile.json');
+const mobileExamples = require(`${PACKAGE}/examples.mobile.json`);
 
 const glue = await import(pathToFileURL(path.resolve(embedDir, 'phone_wasm.js')).href);
 const wasmBytes = fs.readFileSync(path.resolve(embedDir, 'phone_wasm_bg.wasm'));
-// wasm-bindgen ≥ 0.2.93 takes `{ module }`; older glue takes the bytes themselves (and throws on
-// the object, having instantiated nothing).
-try { glue.initSync({ module: wasmBytes }); } catch { glue.initSync(wasmBytes); }
-const hasIsValid = typeof glue.isValidNumber === 'function';
+glue.initSync({ module: wasmBytes });
 
 // ---- the regions: every libphonenumber region of every calling code in the provider's table
 const table = fs.readFileSync(path.join(root, 'crates/phone-model/data/country-codes.csv'), 'utf8');
@@ -192,7 +193,7 @@ function libVerdict(text) {
 function ourVerdict(code, text) {
   try {
     const kind = glue.formatPhoneNumber(`+${code}`, '', text)?.kind ?? 'unknown';
-    const valid = hasIsValid ? glue.isValidNumber(`+${code}`, text) : kind !== 'unknown';
+    const valid = glue.isValidNumber(`+${code}`, text);
     return { valid, kind };
   } catch (error) { // a throw is a disagreement to see, not a reason to stop
     return { valid: false, kind: `threw: ${error.message}` };
@@ -201,6 +202,12 @@ function ourVerdict(code, text) {
 
 // ---- compare
 let compared = 0, agreed = 0, libValid = 0, ourValid = 0, fingerprint = 0x811c9dc5;
+// libphonenumber-js answers "fixed line or mobile" for a fixed line of a region with no mobile
+// numbers at all (Tristan da Cunha): it cannot tell a mobile pattern left out of its metadata
+// for being the fixed line's from one that does not exist. libphonenumber itself, and Phonedesk,
+// say "fixed line". Counted apart, as agreement with libphonenumber, and reported.
+let knownDeviation = 0;
+const noMobiles = (region) => !(metadata.countries[region][11] || [])[1];
 const perRegionCount = new Map(), disagreementsByRegion = new Map(), disagreements = [], libKinds = {};
 const verdict = ({ valid, kind }) => `${valid ? 'valid' : 'invalid'}/${kind}`;
 for (const entry of regions) {
@@ -215,6 +222,8 @@ for (const entry of regions) {
     libKinds[theirs.kind] = (libKinds[theirs.kind] ?? 0) + 1;
     if (ours.valid) ourValid++;
     if (theirs.valid === ours.valid && theirs.kind === ours.kind) { agreed++; continue; }
+    if (theirs.valid && ours.valid && theirs.kind === 'landlineOrMobile' && ours.kind === 'landline'
+      && noMobiles(entry.region)) { agreed++; knownDeviation++; continue; }
     disagreementsByRegion.set(entry.region, (disagreementsByRegion.get(entry.region) ?? 0) + 1);
     if (disagreements.length < 40) {
       disagreements.push(`${text} ${entry.region}: phonedesk ${verdict(ours)} vs libphonenumber-js ${verdict(theirs)}`);
@@ -226,9 +235,8 @@ for (const entry of regions) {
 const percent = (n, d) => (d === 0 ? 0 : (100 * n) / d).toFixed(2);
 const agreement = compared === 0 ? 0 : (100 * agreed) / compared;
 const empty = regions.filter(({ region }) => !perRegionCount.get(region));
-const libVersion = require('libphonenumber-js/package.json').version;
+const libVersion = require(`${PACKAGE}/package.json`).version;
 console.log(`libphonenumber-js ${libVersion} (max metadata) vs Phonedesk ${path.resolve(embedDir)}`);
-if (!hasIsValid) console.log('the module has no isValidNumber: valid means formatPhoneNumber knows the kind');
 for (const code of skippedCodes) {
   console.log(`skipped +${code}: in the provider's table, but libphonenumber-js has no region for it`);
 }
@@ -240,6 +248,7 @@ print('regions covered', `${regions.length - empty.length} of ${regions.length} 
 print('valid share', `${percent(libValid, compared)}% by libphonenumber-js, ${percent(ourValid, compared)}% by Phonedesk`);
 print('libphonenumber-js types', Object.entries(libKinds).sort((a, b) => b[1] - a[1]).map((e) => e.join(' ')).join(', '));
 print('agreement', `${agreement.toFixed(2)}% (${agreed} of ${compared}; minimum ${options.min}%)`);
+print('of which', `${knownDeviation} fixed lines of regions without mobiles (libphonenumber-js says fixed line or mobile); without them ${percent(agreed - knownDeviation, compared)}%`);
 const worst = [...disagreementsByRegion].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 15);
 if (worst.length) print('most disagreements', worst.map(([region, n]) => `${region} ${n}`).join(', '));
 if (disagreements.length) console.log(`first ${disagreements.length} disagreements:\n  ${disagreements.join('\n  ')}`);
