@@ -1,5 +1,6 @@
 //! Turns the provider's country-code table (`data/country-codes.csv`, copied verbatim from the
-//! provider) into a static Rust table, so the rules carry the data without parsing it at run time.
+//! provider) into a static Rust table, so the rules carry the data without parsing it at run time,
+//! and its distinct codes into a sorted list for looking a code up.
 
 use std::{env, fs, path::Path};
 
@@ -8,6 +9,7 @@ fn main() {
     println!("cargo::rerun-if-changed={source}");
     let csv = fs::read_to_string(source).expect("the country-code table is part of the crate");
     let mut out = String::from("&[\n");
+    let mut codes = Vec::new();
     for (line_number, line) in csv.lines().enumerate().skip(1) {
         let fields = split_csv_line(line);
         let [name, code, extensions] = fields.as_slice() else {
@@ -27,10 +29,16 @@ fn main() {
         out.push_str(&format!(
             "    Country {{ name: {name:?}, code: {code:?}, area_codes: &{extensions:?} }},\n"
         ));
+        codes.push(code.clone());
     }
     out.push(']');
-    let dest = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("countries.rs");
-    fs::write(dest, out).expect("OUT_DIR is writable");
+    let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    fs::write(Path::new(&out_dir).join("countries.rs"), out).expect("OUT_DIR is writable");
+    // The distinct codes, sorted by their digits as text, for a binary search.
+    codes.sort_by(|a, b| a[1..].cmp(&b[1..]));
+    codes.dedup();
+    fs::write(Path::new(&out_dir).join("codes.rs"), format!("&{codes:?}"))
+        .expect("OUT_DIR is writable");
 }
 
 /// Splits one line of the provider's CSV: plain fields, or fields in double quotes that may hold

@@ -112,9 +112,8 @@ fn build_one(which: Build) -> Result {
             "wasm-release",
         ],
     );
-    if which == Build::NzAu {
-        cargo.args(["--features", "nz-au-only"]);
-    }
+    // `module`: the shipped build, without the standard library (see phone-wasm's Cargo.toml).
+    cargo.args(["--features", if which == Build::NzAu { "module,nz-au-only" } else { "module" }]);
     run(cargo)?;
     let out = which.out_dir();
     let built = root().join("target/wasm32-unknown-unknown/wasm-release/phone_wasm.wasm");

@@ -7,6 +7,7 @@ use crate::{
     text::digits_of,
     typed::LAYOUT,
 };
+use alloc::{borrow::ToOwned, string::String};
 
 /// The partial number `text`, grouped as its country's plan writes such numbers: nationally
 /// (`09 264 5`) when typed without `+` (with the national prefix where it was typed),

@@ -37,6 +37,9 @@ impl Country {
 /// `data/country-codes.csv` at build time.
 static COUNTRIES: &[Country] = include!(concat!(env!("OUT_DIR"), "/countries.rs"));
 
+/// The table's distinct codes, sorted by their digits as text (generated at build time).
+static CODES: &[&str] = include!(concat!(env!("OUT_DIR"), "/codes.rs"));
+
 /// Every country of the provider's table, in the table's order.
 ///
 /// ```
@@ -85,11 +88,10 @@ impl CountryCode {
             return Err(ValidationError::CountryCodeTooLong);
         }
         let digits = text.strip_prefix('+').unwrap_or(text);
-        COUNTRIES
-            .iter()
-            .find(|c| &c.code[1..] == digits)
-            .map(|c| Self(c.code))
-            .ok_or(ValidationError::CountryCodeInvalid)
+        CODES
+            .binary_search_by(|code| code[1..].cmp(digits))
+            .map(|i| Self(CODES[i]))
+            .map_err(|_| ValidationError::CountryCodeInvalid)
     }
 
     /// The code with its plus (`+64`).

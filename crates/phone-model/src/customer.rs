@@ -5,6 +5,7 @@ use crate::{
     Field, PhoneNumberInput, ValidPhoneNumber, ValidationError, Value, Warning, text::utf16_len,
     validate_create,
 };
+use alloc::{borrow::ToOwned, format, string::String, vec::Vec};
 
 /// The longest first name, last name or external reference, in UTF-16 code units.
 pub const CUSTOMER_TEXT_MAX: usize = 40;

@@ -1,5 +1,6 @@
 //! The phone number id the server assigns.
 
+use alloc::{borrow::ToOwned, string::String};
 use core::fmt;
 
 use crate::ValidationError;

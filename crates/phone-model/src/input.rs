@@ -1,5 +1,7 @@
 //! A phone number request as it arrived: every member as sent, before any rule is applied.
 
+use alloc::string::String;
+
 /// One member's value as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -67,15 +69,23 @@ impl PhoneNumberInput {
     pub fn from_members<K: AsRef<str>>(members: impl IntoIterator<Item = (K, Value)>) -> Self {
         let mut input = Self::default();
         for (name, value) in members {
-            let slot = match name.as_ref().to_ascii_lowercase().as_str() {
-                "phonenumberid" => &mut input.phone_number_id,
-                "phonename" | "name" => &mut input.phone_name,
-                "countrycode" => &mut input.country_code,
-                "areacode" => &mut input.area_code,
-                "phonenumber" => &mut input.phone_number,
-                "phonetype" | "type" => &mut input.phone_type,
-                "isprimary" => &mut input.is_primary,
-                _ => continue,
+            let is = |wanted: &str| name.as_ref().eq_ignore_ascii_case(wanted);
+            let slot = if is("phoneNumberId") {
+                &mut input.phone_number_id
+            } else if is("phoneName") || is("name") {
+                &mut input.phone_name
+            } else if is("countryCode") {
+                &mut input.country_code
+            } else if is("areaCode") {
+                &mut input.area_code
+            } else if is("phoneNumber") {
+                &mut input.phone_number
+            } else if is("phoneType") || is("type") {
+                &mut input.phone_type
+            } else if is("isPrimary") {
+                &mut input.is_primary
+            } else {
+                continue;
             };
             merge(slot, value);
         }

@@ -37,6 +37,12 @@
 //! types ([`PhoneNumberResource`], [`ErrorBody`]) are available; without it the rules compile
 //! alone, for the small embeddable module.
 
+// Without serde (the embeddable module's build) the crate needs only `core` and `alloc`, so the
+// module can leave out the standard library's panic and formatting machinery.
+#![cfg_attr(not(any(test, feature = "serde")), no_std)]
+
+extern crate alloc;
+
 mod as_you_type;
 mod country;
 mod customer;

@@ -1,6 +1,7 @@
 //! The number itself: reading what a person typed, normalising it by its country's numbering
 //! plan, and writing it out again in the plan's formats.
 
+use alloc::{borrow::ToOwned, string::String};
 use core::fmt;
 
 use crate::{
@@ -117,8 +118,9 @@ impl ParsedNumber {
         if !(MIN_NATIONAL_DIGITS..=MAX_NATIONAL_DIGITS).contains(&national.len()) {
             return Err(NumberError::ImpossibleLength);
         }
-        let region = main.and_then(|main| main.region_of(&national));
-        let kind = region.map_or(NumberKind::Unknown, |region| region.kind_of(&national));
+        let found = main.and_then(|main| main.region_of(&national));
+        let region = found.map(|(region, _)| region);
+        let kind = found.map_or(NumberKind::Unknown, |(_, kind)| kind);
         let (extension, note) = split_extension(typed.after);
         Ok(Self { country_code, national, main, region, kind, area_code_ignored, extension, note })
     }

@@ -1,5 +1,6 @@
 //! What a phone number is for: emergency, fax, home, mobile or work.
 
+use alloc::string::String;
 use core::{fmt, str::FromStr};
 
 use crate::ValidationError;

@@ -1,5 +1,7 @@
 //! How the contract measures and reads text.
 
+use alloc::string::String;
+
 /// The length of `text` as the contract counts it: in UTF-16 code units, as the provider's
 /// .NET stack and a browser's `maxlength` do (an emoji counts 2).
 #[must_use]

@@ -13,6 +13,7 @@
 //! - A `+` before the first digit means the number is written with its country code.
 
 use crate::NumberError;
+use alloc::{borrow::ToOwned, string::String};
 
 /// Characters the contract allows in `phoneNumber` besides ASCII letters and digits.
 const ALLOWED_PUNCTUATION: &str = " #+-()*_,;:./";

@@ -8,6 +8,7 @@ use crate::{
     text::{digits_of, utf16_len},
     typed::Typed,
 };
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
 
 /// The longest `phoneName`, in UTF-16 code units.
 pub const PHONE_NAME_MAX: usize = 50;

@@ -3,6 +3,7 @@
 //! The provider accepts these numbers, numbering plans change, and staff must be able to save a
 //! number the plan has not caught up with; so these never block, they only inform.
 
+use alloc::string::String;
 use core::fmt;
 
 use crate::{Field, NumberKind, PhoneType};
@@ -72,37 +73,58 @@ impl Warning {
     }
 }
 
-impl fmt::Display for Warning {
-    /// The message, in the provider's sentence style.
+impl Warning {
+    /// The message, in the provider's sentence style. Built without `core::fmt`, so the
+    /// embeddable module can say it without the formatting machinery.
     ///
     /// ```
     /// use phone_model::{NumberKind, PhoneType, Warning};
     /// let warning = Warning::TypeMismatch { phone_type: PhoneType::Mobile, kind: NumberKind::FixedLine };
-    /// assert_eq!(warning.to_string(), "PhoneType mobile does not match a landline.");
+    /// assert_eq!(warning.message(), "PhoneType mobile does not match a landline.");
     /// ```
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+    #[must_use]
+    pub fn message(self) -> String {
+        let parts: [&str; 5] = match self {
             Self::NotInPlan { country } => {
-                write!(f, "PhoneNumber does not fit the numbering plan of {country}.")
+                ["PhoneNumber does not fit the numbering plan of ", country, ".", "", ""]
             }
             Self::ImpossibleLength => {
-                f.write_str("PhoneNumber has too few or too many digits to be dialled.")
+                ["PhoneNumber has too few or too many digits to be dialled.", "", "", "", ""]
             }
             Self::OtherCountry => {
-                f.write_str("PhoneNumber starts with a country code other than CountryCode.")
+                ["PhoneNumber starts with a country code other than CountryCode.", "", "", "", ""]
             }
             Self::TypeMismatch { phone_type, kind } => {
-                write!(f, "PhoneType {phone_type} does not match a {}.", kind.description())
+                ["PhoneType ", phone_type.as_str(), " does not match a ", kind.description(), "."]
             }
-            Self::TrailingText => {
-                f.write_str("PhoneNumber has text after the number, which is kept but not dialled.")
-            }
-            Self::AreaCodeIgnored => f.write_str(
+            Self::TrailingText => [
+                "PhoneNumber has text after the number, which is kept but not dialled.",
+                "",
+                "",
+                "",
+                "",
+            ],
+            Self::AreaCodeIgnored => [
                 "AreaCode does not match PhoneNumber, which has its country code and is used as written.",
-            ),
-            Self::ServiceCode => {
-                f.write_str("PhoneNumber is a service code, dialled as written and not from abroad.")
-            }
-        }
+                "",
+                "",
+                "",
+                "",
+            ],
+            Self::ServiceCode => [
+                "PhoneNumber is a service code, dialled as written and not from abroad.",
+                "",
+                "",
+                "",
+                "",
+            ],
+        };
+        parts.concat()
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }

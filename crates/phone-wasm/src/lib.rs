@@ -9,7 +9,13 @@
 //! `Error` with a clear message; nothing here panics (a panic would trap and leave the module
 //! unusable).
 
-use std::sync::atomic::{AtomicBool, Ordering};
+// The shipped module (feature `module`) does without the standard library: see Cargo.toml.
+#![cfg_attr(all(feature = "module", target_arch = "wasm32"), no_std)]
+
+extern crate alloc;
+
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
+use core::sync::atomic::{AtomicBool, Ordering};
 
 use js_sys::{Array, Object, Reflect};
 use phone_model::{
@@ -17,6 +23,19 @@ use phone_model::{
     format_as_you_type, validate_create,
 };
 use wasm_bindgen::prelude::*;
+
+/// The allocator std would use, named here since there is no std.
+#[cfg(all(feature = "module", target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+
+/// Nothing here panics on purpose (every fallible step returns a `Result`); should the
+/// impossible happen, trap at once rather than carry the formatting code a message needs.
+#[cfg(all(feature = "module", target_arch = "wasm32"))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
 
 #[wasm_bindgen(module = "/js/bridge.js")]
 extern "C" {
@@ -129,7 +148,7 @@ pub fn validate_phone_number(
         }
         answer.push_str(warning.field().wire_name());
         answer.push(PAIR);
-        answer.push_str(&warning.to_string());
+        answer.push_str(&warning.message());
     }
     answer.push(PART);
     if let Some(number) = validation.number() {
@@ -275,6 +294,10 @@ fn unpack(packed: &str) -> PhoneNumberInput {
 fn counted(packed: &str) -> Option<(&str, &str)> {
     let (length, rest) = packed.split_once(':')?;
     let mut units: usize = length.parse().ok()?;
+    // Most text is ASCII, where a UTF-16 code unit is a byte.
+    if rest.as_bytes().get(..units).is_some_and(<[u8]>::is_ascii) {
+        return Some(rest.split_at(units));
+    }
     let mut end = 0;
     for c in rest.chars() {
         if units == 0 {
@@ -291,7 +314,7 @@ fn text_argument(value: &JsValue, name: &str) -> Result<String, JsError> {
     if value.is_undefined() || value.is_null() {
         return Ok(String::new());
     }
-    value.as_string().ok_or_else(|| JsError::new(&format!("{name} must be a string")))
+    value.as_string().ok_or_else(|| JsError::new(&[name, " must be a string"].concat()))
 }
 
 /// Sets a member of an object this module made; that cannot fail, so the result is ignored.

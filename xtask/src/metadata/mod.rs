@@ -13,16 +13,20 @@
 //! - 1000 bytes: for each calling code 0–999, 1 + the index of its first region, or 0;
 //! - `N` × `u32`: each region's offset from the start of the file;
 //! - the regions, by calling code (the main region of a shared code first, then the others in
-//!   the file's order). A region is its calling code (`u16`), id (2 bytes), name, national
-//!   prefix, `nationalPrefixForParsing` program (its length, then its bytes; empty when the national prefix
-//!   itself is what is stripped), transform rule, the lengths dialled only locally (`u32` bit set,
-//!   every type's together); the general pattern's automaton; the region's
-//!   leading-digits automaton (prefix match; a bare length 0 when it has none); `u8` the number
-//!   of types, each as its index (`u8`, see [`territory::TYPES`]), possible lengths (`u32` bit
-//!   set) and automaton; `u8` the number of formats, each as its groups (`u8` count, then the
-//!   fewest and most digits of each), format, national rule (`$1` for the first group) and
-//!   international form (`u8` 0 as nationally, 1 none, 2 the string that follows); and one
-//!   automaton of every format's leading digits (prefix match, label bit `n` for format `n`).
+//!   the file's order). A region starts with its calling code (`u16`), id (2 bytes), the lengths
+//!   its numbers can have and those dialled only locally (`u32` bit sets, every type's
+//!   together), and the offsets (`u16`, from the region's start) of its six sections, so that a
+//!   check reads only what it needs:
+//!   1. strings: name, national prefix, the `nationalPrefixForParsing` program (its length, then
+//!      its bytes; empty when the national prefix itself is what is stripped), transform rule;
+//!   2. the general pattern's automaton;
+//!   3. the region's leading-digits automaton (prefix match; a bare length 0 when it has none);
+//!   4. `u8` the number of types, each as its index (`u8`, see [`territory::TYPES`]), possible
+//!      lengths (`u32` bit set) and automaton;
+//!   5. `u8` the number of formats, each as its groups (`u8` count, then the fewest and most
+//!      digits of each), format, national rule (`$1` for the first group) and international
+//!      form (`u8` 0 as nationally, 1 none, 2 the string that follows);
+//!   6. one automaton of every format's leading digits (prefix match, bit `n` for format `n`).
 //!
 //! Strings are a `u8` length and the bytes. Automata are as `encode.rs` lays them out.
 
@@ -111,51 +115,67 @@ fn plans(territories: &[&Territory]) -> Result<Vec<u8>> {
 }
 
 fn region(t: &Territory) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    out.extend(t.calling_code.to_le_bytes());
-    out.extend(t.id.as_bytes());
-    string(&mut out, &t.name)?;
-    string(&mut out, &t.national_prefix)?;
+    // The sections, each found through the offsets in the record's header.
+    let mut strings = Vec::new();
+    string(&mut strings, &t.name)?;
+    string(&mut strings, &t.national_prefix)?;
     let program = match &t.prefix_for_parsing {
         Some(pattern) => program::compile(pattern)?,
         None => Vec::new(),
     };
-    encode::varint(&mut out, program.len());
-    out.extend(program);
-    string(&mut out, t.transform_rule.as_deref().unwrap_or(""))?;
-    let local_lengths = t.types.iter().fold(0, |mask, desc| mask | desc.local_lengths);
-    out.extend(local_lengths.to_le_bytes());
-    out.extend(automaton(&[(&t.general, Anchor::Whole)])?);
-    match &t.leading_digits {
-        Some(lead) => out.extend(automaton(&[(lead, Anchor::Prefix)])?),
-        None => out.push(0),
-    }
-    out.push(u8::try_from(t.types.len())?);
+    encode::varint(&mut strings, program.len());
+    strings.extend(program);
+    string(&mut strings, t.transform_rule.as_deref().unwrap_or(""))?;
+    let general = automaton(&[(&t.general, Anchor::Whole)])?;
+    let lead = match &t.leading_digits {
+        Some(lead) => automaton(&[(lead, Anchor::Prefix)])?,
+        None => vec![0],
+    };
+    let mut types = vec![u8::try_from(t.types.len())?];
     for desc in &t.types {
-        out.push(u8::try_from(desc.index)?);
-        out.extend(desc.lengths.to_le_bytes());
-        out.extend(automaton(&[(&desc.pattern, Anchor::Whole)])?);
+        types.push(u8::try_from(desc.index)?);
+        types.extend(desc.lengths.to_le_bytes());
+        types.extend(automaton(&[(&desc.pattern, Anchor::Whole)])?);
     }
-    out.push(u8::try_from(t.formats.len())?);
+    let mut formats = vec![u8::try_from(t.formats.len())?];
     let mut leading = Vec::new();
     for format in &t.formats {
-        out.push(u8::try_from(format.groups.len())?);
+        formats.push(u8::try_from(format.groups.len())?);
         for &(min, max) in &format.groups {
-            out.extend([min, max]);
+            formats.extend([min, max]);
         }
-        string(&mut out, &format.format)?;
-        string(&mut out, format.national_rule.as_deref().unwrap_or(""))?;
+        string(&mut formats, &format.format)?;
+        string(&mut formats, format.national_rule.as_deref().unwrap_or(""))?;
         match &format.intl {
-            Intl::Same => out.push(0),
-            Intl::None => out.push(1),
+            Intl::Same => formats.push(0),
+            Intl::None => formats.push(1),
             Intl::Other(text) => {
-                out.push(2);
-                string(&mut out, text)?;
+                formats.push(2);
+                string(&mut formats, text)?;
             }
         }
         leading.push((format.leading_digits.as_deref().unwrap_or(""), Anchor::Prefix));
     }
-    out.extend(automaton(&leading)?);
+    let leading = automaton(&leading)?;
+
+    let mut out = Vec::new();
+    out.extend(t.calling_code.to_le_bytes());
+    out.extend(t.id.as_bytes());
+    let lengths = t.types.iter().fold(0, |mask, desc| mask | desc.lengths);
+    // As libphonenumber builds its general description: a length some type dials nationally is
+    // not "local only", even if another type dials it only locally.
+    let local_lengths = t.types.iter().fold(0, |mask, desc| mask | desc.local_lengths) & !lengths;
+    out.extend(lengths.to_le_bytes());
+    out.extend(local_lengths.to_le_bytes());
+    let sections = [strings, general, lead, types, formats, leading];
+    let mut offset = out.len() + 2 * sections.len();
+    for section in &sections {
+        out.extend(u16::try_from(offset)?.to_le_bytes());
+        offset += section.len();
+    }
+    for section in sections {
+        out.extend(section);
+    }
     Ok(out)
 }
 

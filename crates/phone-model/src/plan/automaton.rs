@@ -28,8 +28,14 @@ pub(crate) struct Automaton {
 impl Automaton {
     /// Reads one framed automaton; `None` for an empty frame (no pattern).
     pub(crate) fn read(reader: &mut Reader) -> Option<Self> {
+        Self::read_if(reader, true)
+    }
+
+    /// Reads one framed automaton when `wanted`, else only steps over it.
+    pub(crate) fn read_if(reader: &mut Reader, wanted: bool) -> Option<Self> {
         let length = reader.varint();
-        if length == 0 {
+        if length == 0 || !wanted {
+            reader.take(length);
             return None;
         }
         let mut body = Reader::new(reader.take(length));

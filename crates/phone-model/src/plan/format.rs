@@ -5,6 +5,7 @@
 //! groups can hold its length is used, as in libphonenumber.
 
 use super::{Region, data::Reader};
+use alloc::string::String;
 
 /// Which form of a number to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,36 +88,26 @@ impl Format {
     }
 }
 
-/// Skips `count` formats.
-pub(super) fn skip(reader: &mut Reader, count: u8) {
-    for _ in 0..count {
-        Format::read(reader);
-    }
-}
-
-/// The region's formats with their indexes.
-fn formats(region: Region) -> impl Iterator<Item = (usize, Format)> {
-    let mut reader = Reader::new(region.formats);
-    (0..usize::from(region.format_count)).map(move |i| (i, Format::read(&mut reader)))
-}
-
-/// The formats whose leading digits `digits` start with, as bits.
-fn fitting(region: Region, digits: &str) -> u32 {
-    region.leading.and_then(|a| a.walk(digits.as_bytes())).unwrap_or(0)
+/// The region's formats whose leading digits `digits` start with, with their indexes.
+fn fitting(region: Region, digits: &str) -> impl Iterator<Item = (usize, Format)> {
+    let (mut reader, leading) = region.formats();
+    let fitting = leading.and_then(|a| a.walk(digits.as_bytes())).unwrap_or(0);
+    let count = usize::from(reader.u8());
+    (0..count)
+        .map(move |i| (i, Format::read(&mut reader)))
+        .filter(move |(i, _)| fitting & (1 << i) != 0)
 }
 
 pub(super) fn format(region: Region, national: &str, style: Style) -> Option<String> {
-    let fitting = fitting(region, national);
     let length = national.len();
-    formats(region)
-        .filter(|(i, f)| fitting & (1 << i) != 0 && (f.fewest()..=f.most()).contains(&length))
+    fitting(region, national)
+        .filter(|(_, f)| (f.fewest()..=f.most()).contains(&length))
         .find_map(|(_, f)| Some(render(f.template(style)?, rule(&f, style), &f.split(national))))
 }
 
 pub(super) fn format_partial(region: Region, partial: &str, style: Style) -> Option<String> {
-    let fitting = fitting(region, partial);
-    formats(region)
-        .filter(|(i, f)| fitting & (1 << i) != 0 && partial.len() <= f.most())
+    fitting(region, partial)
+        .filter(|(_, f)| partial.len() <= f.most())
         .find_map(|(_, f)| Some(render(f.template(style)?, rule(&f, style), &f.split(partial))))
 }
 

@@ -13,6 +13,8 @@
 //! With the `nz-au-only` feature (the slim embeddable module) only New Zealand and Australia
 //! have plans; every other calling code is held to the length limits alone.
 
+use alloc::{borrow::ToOwned, string::String};
+
 mod automaton;
 mod data;
 mod format;
@@ -50,23 +52,34 @@ const KINDS: [NumberKind; 10] = [
 const FIXED_LINE: usize = 8;
 const MOBILE: usize = 9;
 
-/// One region's plan (a country or territory: `NZ`, `GG`), read from the compiled plans.
+/// One region's plan (a country or territory: `NZ`, `GG`): where its record is in the compiled
+/// plans, with the few numbers every check needs. The rest is read when it is needed.
 #[derive(Clone, Copy)]
 pub(crate) struct Region {
     calling_code: u16,
     id: [u8; 2],
+    /// The lengths its numbers can have, every type's together.
+    lengths: u32,
+    /// The lengths dialled only within an area.
+    local_lengths: u32,
+    /// Where its sections start in [`PLANS`]: strings, general pattern, leading digits, types,
+    /// formats, formats' leading digits.
+    sections: [usize; 6],
+}
+
+const STRINGS: usize = 0;
+const GENERAL: usize = 1;
+const LEAD: usize = 2;
+const TYPES: usize = 3;
+const FORMATS: usize = 4;
+const LEADING: usize = 5;
+
+/// A region's strings.
+struct Strings {
     name: &'static str,
     national_prefix: &'static str,
     program: &'static [u8],
     transform: &'static str,
-    local_lengths: u32,
-    general: Option<Automaton>,
-    lead: Option<Automaton>,
-    /// Each type's possible lengths (0 when the region has no such numbers) and pattern.
-    types: [(u32, Option<Automaton>); 10],
-    format_count: u8,
-    formats: &'static [u8],
-    leading: Option<Automaton>,
 }
 
 impl Region {
@@ -81,47 +94,32 @@ impl Region {
     /// Region number `index` of the plans.
     fn at(index: usize) -> Self {
         let mut reader = Reader::at(PLANS, REGION_OFFSETS + 4 * index);
-        let offset = reader.u32();
-        let mut reader = Reader::at(PLANS, usize::try_from(offset).unwrap_or(usize::MAX));
+        let base = usize::try_from(reader.u32()).unwrap_or(usize::MAX);
+        let mut reader = Reader::at(PLANS, base);
         let calling_code = reader.u16();
         let id = [reader.u8(), reader.u8()];
+        let lengths = reader.u32();
+        let local_lengths = reader.u32();
+        let sections = [(); 6].map(|()| base + usize::from(reader.u16()));
+        Self { calling_code, id, lengths, local_lengths, sections }
+    }
+
+    fn reader(self, section: usize) -> Reader {
+        Reader::at(PLANS, self.sections[section])
+    }
+
+    fn strings(self) -> Strings {
+        let mut reader = self.reader(STRINGS);
         let name = reader.str();
         let national_prefix = reader.str();
-        let program_length = reader.varint();
-        let program = reader.take(program_length);
+        let length = reader.varint();
+        let program = reader.take(length);
         let transform = reader.str();
-        let local_lengths = reader.u32();
-        let general = Automaton::read(&mut reader);
-        let lead = Automaton::read(&mut reader);
-        let mut types = [(0, None); 10];
-        for _ in 0..reader.u8() {
-            let index = usize::from(reader.u8());
-            let lengths = reader.u32();
-            let automaton = Automaton::read(&mut reader);
-            if let Some(slot) = types.get_mut(index) {
-                *slot = (lengths, automaton);
-            }
-        }
-        let format_count = reader.u8();
-        let start = reader.position();
-        format::skip(&mut reader, format_count);
-        let formats = Reader::at(PLANS, start).take(reader.position() - start);
-        let leading = Automaton::read(&mut reader);
-        Self {
-            calling_code,
-            id,
-            name,
-            national_prefix,
-            program,
-            transform,
-            local_lengths,
-            general,
-            lead,
-            types,
-            format_count,
-            formats,
-            leading,
-        }
+        Strings { name, national_prefix, program, transform }
+    }
+
+    fn automaton(self, section: usize) -> Option<Automaton> {
+        Automaton::read(&mut self.reader(section))
     }
 
     /// The regions sharing this one's calling code, this one (the main one) first.
@@ -137,32 +135,46 @@ impl Region {
 
     /// The region's name in English (`New Zealand`).
     pub(crate) fn name(self) -> &'static str {
-        self.name
+        self.strings().name
     }
 
-    /// The region of this calling code a national significant number belongs to: by the
-    /// region's leading digits where it has them, else the first it is valid in.
-    pub(crate) fn region_of(self, national: &str) -> Option<Self> {
-        self.siblings().find(|region| match region.lead {
-            Some(lead) => lead.accepts(national.as_bytes()),
-            None => region.kind_of(national) != NumberKind::Unknown,
+    /// The region of this calling code a national significant number belongs to, with its
+    /// kind there: by the region's leading digits where it has them, else the first it is valid
+    /// in.
+    pub(crate) fn region_of(self, national: &str) -> Option<(Self, NumberKind)> {
+        self.siblings().find_map(|region| match region.automaton(LEAD) {
+            Some(lead) => {
+                lead.accepts(national.as_bytes()).then(|| (region, region.kind_of(national)))
+            }
+            None => {
+                let kind = region.kind_of(national);
+                (kind != NumberKind::Unknown).then_some((region, kind))
+            }
         })
     }
 
     /// What kind of number `national` is in this region; `Unknown` when it is not valid here.
+    /// Only the patterns of types whose lengths fit are walked.
     pub(crate) fn kind_of(self, national: &str) -> NumberKind {
         let digits = national.as_bytes();
-        if !self.fits_general(digits) {
+        if !has_length(self.lengths, digits.len()) || !self.fits_general(digits) {
             return NumberKind::Unknown;
         }
-        let is = |index: usize| {
-            let (lengths, automaton) = self.types[index];
-            has_length(lengths, digits.len()) && automaton.is_some_and(|a| a.accepts(digits))
-        };
-        if let Some(index) = (0..FIXED_LINE).find(|&index| is(index)) {
+        let mut reader = self.reader(TYPES);
+        let mut fits = [false; 10];
+        for _ in 0..reader.u8() {
+            let index = usize::from(reader.u8());
+            let lengths = reader.u32();
+            let fitting = has_length(lengths, digits.len());
+            let Some(automaton) = Automaton::read_if(&mut reader, fitting) else { continue };
+            if let Some(fit) = fits.get_mut(index) {
+                *fit = automaton.accepts(digits);
+            }
+        }
+        if let Some(index) = (0..FIXED_LINE).find(|&index| fits[index]) {
             return KINDS[index];
         }
-        match (is(FIXED_LINE), is(MOBILE)) {
+        match (fits[FIXED_LINE], fits[MOBILE]) {
             (true, true) => NumberKind::FixedLineOrMobile,
             (true, false) => NumberKind::FixedLine,
             (false, true) => NumberKind::Mobile,
@@ -171,12 +183,7 @@ impl Region {
     }
 
     fn fits_general(self, digits: &[u8]) -> bool {
-        self.general.is_some_and(|general| general.accepts(digits))
-    }
-
-    /// The lengths a national number of this region can have, any type.
-    fn possible_lengths(self) -> u32 {
-        self.types.iter().fold(0, |mask, (lengths, _)| mask | lengths)
+        self.automaton(GENERAL).is_some_and(|general| general.accepts(digits))
     }
 
     /// `digits` (a national number as dialled at home) without the national prefix — the
@@ -185,13 +192,15 @@ impl Region {
     /// here, and not when the number was already valid with the prefix and is not without.
     pub(crate) fn strip_national_prefix(self, digits: &str) -> String {
         let bytes = digits.as_bytes();
-        let (end, slots) = if self.program.is_empty() {
-            if self.national_prefix.is_empty() || !digits.starts_with(self.national_prefix) {
+        let strings = self.strings();
+        let (end, slots) = if strings.program.is_empty() {
+            let national_prefix = strings.national_prefix;
+            if national_prefix.is_empty() || !digits.starts_with(national_prefix) {
                 return digits.to_owned();
             }
-            (self.national_prefix.len(), [prefix::UNSET; 8])
+            (national_prefix.len(), [prefix::UNSET; 8])
         } else {
-            match prefix::run(self.program, bytes) {
+            match prefix::run(strings.program, bytes) {
                 Some(found) => found,
                 None => return digits.to_owned(),
             }
@@ -200,8 +209,8 @@ impl Region {
             .rev()
             .find(|&g| slots[2 * g] != prefix::UNSET && slots[2 * g + 1] != prefix::UNSET);
         let stripped = match last_group {
-            Some(_) if !self.transform.is_empty() => {
-                let mut out = expand(self.transform, digits, &slots);
+            Some(_) if !strings.transform.is_empty() => {
+                let mut out = expand(strings.transform, digits, &slots);
                 out.push_str(digits.get(end..).unwrap_or_default());
                 out
             }
@@ -215,7 +224,7 @@ impl Region {
         // (a later check says so); too short, local-only or between lengths, it keeps the
         // number as dialled.
         let length = stripped.len();
-        let possible = self.possible_lengths();
+        let possible = self.lengths;
         let too_long = possible != 0 && length > 31 - possible.leading_zeros() as usize;
         if has_length(possible, length) && !has_length(self.local_lengths, length) || too_long {
             stripped
@@ -237,7 +246,13 @@ impl Region {
 
     /// The national prefix (`0` in New Zealand; empty where there is none).
     pub(crate) fn national_prefix(self) -> &'static str {
-        self.national_prefix
+        self.strings().national_prefix
+    }
+
+    /// The region's formats (their count, then the formats) and its automaton of their
+    /// leading digits.
+    fn formats(self) -> (Reader, Option<Automaton>) {
+        (self.reader(FORMATS), self.automaton(LEADING))
     }
 }
 
