@@ -25,10 +25,12 @@ pub(crate) fn run_bench() -> Result {
     // libphonenumber-js, for the browser comparison, served beside the app like the module.
     let bench = root().join("dist/bench");
     fs::create_dir_all(&bench)?;
-    fs::copy(
-        root().join("node_modules/libphonenumber-js/bundle/libphonenumber-min.js"),
-        bench.join("libphonenumber-min.js"),
-    )?;
+    for bundle in ["libphonenumber-min.js", "libphonenumber-max.js"] {
+        fs::copy(
+            root().join("node_modules/libphonenumber-js/bundle").join(bundle),
+            bench.join(bundle),
+        )?;
+    }
     // Stoplight Prism, for the comparison with a mock: into target/, not the project's packages.
     let prism = root().join("target/prism/node_modules/.bin/prism");
     if !prism.exists() {

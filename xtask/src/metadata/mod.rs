@@ -144,14 +144,14 @@ fn region(t: &Territory) -> Result<Vec<u8>> {
         for &(min, max) in &format.groups {
             formats.extend([min, max]);
         }
-        string(&mut formats, &format.format)?;
-        string(&mut formats, format.national_rule.as_deref().unwrap_or(""))?;
+        ascii(&mut formats, &format.format)?;
+        ascii(&mut formats, format.national_rule.as_deref().unwrap_or(""))?;
         match &format.intl {
             Intl::Same => formats.push(0),
             Intl::None => formats.push(1),
             Intl::Other(text) => {
                 formats.push(2);
-                string(&mut formats, text)?;
+                ascii(&mut formats, text)?;
             }
         }
         leading.push((format.leading_digits.as_deref().unwrap_or(""), Anchor::Prefix));
@@ -188,6 +188,15 @@ fn automaton(patterns: &[(&str, Anchor)]) -> Result<Vec<u8>> {
     encode::encode(&nfa.determinise())
 }
 
+/// A format's string: ASCII only, since the core renders formats byte by byte.
+fn ascii(out: &mut Vec<u8>, text: &str) -> Result {
+    if !text.is_ascii() {
+        return Err(format!("the format {text:?} is not ASCII").into());
+    }
+    string(out, text)
+}
+
+/// A string: its length in one byte, then its bytes.
 fn string(out: &mut Vec<u8>, text: &str) -> Result {
     out.push(u8::try_from(text.len())?);
     out.extend(text.as_bytes());

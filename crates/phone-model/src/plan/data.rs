@@ -81,7 +81,12 @@ impl Reader {
 
     /// A string: its length (one byte), then its bytes.
     pub(crate) fn str(&mut self) -> &'static str {
+        core::str::from_utf8(self.bytes()).unwrap_or_default()
+    }
+
+    /// A string's bytes, unchecked: its length (one byte), then the bytes.
+    pub(crate) fn bytes(&mut self) -> &'static [u8] {
         let length = usize::from(self.u8());
-        core::str::from_utf8(self.take(length)).unwrap_or_default()
+        self.take(length)
     }
 }

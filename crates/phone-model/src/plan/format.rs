@@ -25,21 +25,23 @@ pub(crate) enum Style {
 struct Format {
     /// The fewest and most digits of each group, in pairs.
     groups: &'static [u8],
-    template: &'static str,
-    national_rule: &'static str,
+    // Templates stay bytes (the metadata's are ASCII) until one is rendered, so looking through
+    // a region's formats does not check every string's UTF-8.
+    template: &'static [u8],
+    national_rule: &'static [u8],
     /// `None` when the format is not used internationally.
-    international: Option<&'static str>,
+    international: Option<&'static [u8]>,
 }
 
 impl Format {
     fn read(reader: &mut Reader) -> Self {
         let count = usize::from(reader.u8());
         let groups = reader.take(2 * count);
-        let template = reader.str();
-        let national_rule = reader.str();
+        let template = reader.bytes();
+        let national_rule = reader.bytes();
         let international = match reader.u8() {
             0 => Some(template),
-            2 => Some(reader.str()),
+            2 => Some(reader.bytes()),
             _ => None,
         };
         Self { groups, template, national_rule, international }
@@ -53,7 +55,7 @@ impl Format {
         self.groups.iter().skip(1).step_by(2).map(|&n| usize::from(n)).sum()
     }
 
-    fn template(&self, style: Style) -> Option<&'static str> {
+    fn template(&self, style: Style) -> Option<&'static [u8]> {
         match style {
             Style::National | Style::Grouped => Some(self.template),
             Style::International => self.international,
@@ -111,17 +113,17 @@ pub(super) fn format_partial(region: Region, partial: &str, style: Style) -> Opt
         .find_map(|(_, f)| Some(render(f.template(style)?, rule(&f, style), &f.split(partial))))
 }
 
-fn rule(format: &Format, style: Style) -> &'static str {
-    if style == Style::National { format.national_rule } else { "" }
+fn rule(format: &Format, style: Style) -> &'static [u8] {
+    if style == Style::National { format.national_rule } else { b"" }
 }
 
 /// Fills `template`'s `$n` with the groups; the first `$n` is written through `rule` when
 /// there is one (`0$1`). Stops before the first empty group, so a number being typed shows no
 /// separator that nothing follows yet.
-fn render(template: &str, rule: &str, groups: &[&str; 8]) -> String {
+fn render(template: &[u8], rule: &[u8], groups: &[&str; 8]) -> String {
     let mut out = String::with_capacity(template.len() + 20);
     let mut first = true;
-    let mut bytes = template.bytes();
+    let mut bytes = template.iter().copied();
     while let Some(byte) = bytes.next() {
         if byte != b'$' {
             out.push(char::from(byte));
@@ -133,7 +135,7 @@ fn render(template: &str, rule: &str, groups: &[&str; 8]) -> String {
             break;
         }
         if first && !rule.is_empty() {
-            out.push_str(&render(rule, "", &[text, "", "", "", "", "", "", ""]));
+            out.push_str(&render(rule, b"", &[text, "", "", "", "", "", "", ""]));
         } else {
             out.push_str(text);
         }
