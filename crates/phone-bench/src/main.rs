@@ -23,7 +23,11 @@ use hyper_util::{
     client::legacy::{Client, connect::HttpConnector},
     rt::TokioExecutor,
 };
-use phone_server::{accounts, store::Store};
+use phone_model::Businesses;
+use phone_server::{
+    accounts,
+    store::{ClientAccess, Store},
+};
 use serde_json::{Value, json};
 
 /// How long each measurement runs, and the most requests it sends.
@@ -101,7 +105,8 @@ fn http() -> Http {
 }
 
 async fn serve(binary: &Path, database: &Path) -> Result<Server, Failure> {
-    let (id, secret) = accounts::add_client(&Store::open(database)?, "bench")?;
+    let everything = ClientAccess { businesses: Businesses::All, read_only: false };
+    let (id, secret) = accounts::add_client(&Store::open(database)?, "bench", &everything)?;
     let (child, base) = start(binary, database)?;
     let form = format!("grant_type=client_credentials&client_id={id}&client_secret={secret}");
     let request = Request::post(format!("{base}/identity/connect/token"))

@@ -18,7 +18,7 @@ use std::{
 
 use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
 use futures::FutureExt;
-use phone_model::PageSize;
+use phone_model::{Businesses, PageSize};
 use phone_server::{
     AppOptions, AppState, accounts, app, demo,
     store::{CustomerFilter, Role, Store},
@@ -98,7 +98,7 @@ async fn start(folder: &TempDir, driver: &Driver) -> Result<Ctx> {
     let store = Store::open(&database)?;
     demo::seed_if_empty(&store)?;
     for (name, role) in [("editor", Role::Editor), ("viewer", Role::Viewer)] {
-        accounts::add_user(&store, name, role, PASSWORD)?;
+        accounts::add_user(&store, name, role, &Businesses::All, PASSWORD)?;
     }
     let lookups = Arc::new(Store::open(&database)?);
     let dist = root().join("dist");
@@ -246,7 +246,7 @@ impl Ctx {
     pub fn customer_id(&self, first_name: &str) -> Result<String> {
         let filter =
             CustomerFilter { search: Some(first_name.to_owned()), ..CustomerFilter::default() };
-        let page = self.lookups.customers(&filter, 0, PageSize::MAX)?;
+        let page = self.lookups.customers(&filter, &Businesses::All, 0, PageSize::MAX)?;
         Ok(page.items.into_iter().next().ok_or("no such demo customer")?.customer_id)
     }
 

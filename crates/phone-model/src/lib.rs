@@ -56,6 +56,7 @@ mod page;
 mod phone_type;
 mod plan;
 mod refusal;
+mod tenancy;
 mod text;
 mod typed;
 mod validation;
@@ -75,6 +76,7 @@ pub use number::{NumberError, ParsedNumber};
 pub use page::PageSize;
 pub use phone_type::PhoneType;
 pub use refusal::{DELETED_MESSAGE, Refusal};
+pub use tenancy::Businesses;
 pub use validation::{
     AREA_CODE_MAX, PHONE_NAME_MAX, PHONE_NUMBER_MAX, ValidPhoneNumber, Validation, validate_create,
     validate_update,

@@ -1,9 +1,11 @@
 //! Adding API clients and staff users: what `phone-server client …` and `user …` do, and
 //! what tests and the demo use.
 
+use phone_model::Businesses;
+
 use crate::{
     auth::{now, passwords},
-    store::{Role, Store, WriteError},
+    store::{ClientAccess, OperationError, Role, Store},
 };
 
 /// Adds an API client; returns its id and secret. The secret is shown only now: the database
@@ -11,10 +13,14 @@ use crate::{
 ///
 /// # Errors
 /// When the database cannot be written.
-pub fn add_client(store: &Store, name: &str) -> Result<(String, String), WriteError> {
+pub fn add_client(
+    store: &Store,
+    name: &str,
+    access: &ClientAccess,
+) -> Result<(String, String), OperationError> {
     let id = format!("pd-{}", &blake3::hash(passwords::random_secret().as_bytes()).to_hex()[..16]);
     let secret = passwords::random_secret();
-    store.add_client(&id, name, &passwords::hash(&secret), now())?;
+    store.add_client(&id, name, &passwords::hash(&secret), access, now())?;
     Ok((id, secret))
 }
 
@@ -22,23 +28,37 @@ pub fn add_client(store: &Store, name: &str) -> Result<(String, String), WriteEr
 ///
 /// # Errors
 /// When the database cannot be written.
-pub fn add_user(store: &Store, name: &str, role: Role, password: &str) -> Result<bool, WriteError> {
-    store.add_user(name, &passwords::hash(password), role, now())
+pub fn add_user(
+    store: &Store,
+    name: &str,
+    role: Role,
+    businesses: &Businesses,
+    password: &str,
+) -> Result<bool, OperationError> {
+    store.add_user(name, &passwords::hash(password), role, businesses, now())
 }
 
-/// On a new installation with `--demo`: a demo editor and viewer with random passwords, which
-/// are returned to be shown once. Nothing when any user exists.
+/// On a new installation with `--demo`: demo users with random passwords, which are returned
+/// to be shown once — an editor and a viewer of every business (the provider's own staff), and
+/// an editor of each demo business alone. Nothing when any user exists.
 ///
 /// # Errors
 /// When the database cannot be read or written.
-pub fn add_demo_users(store: &Store) -> Result<Vec<(String, Role, String)>, WriteError> {
+pub fn add_demo_users(store: &Store) -> Result<Vec<(String, Role, String)>, OperationError> {
     if !store.users()?.is_empty() {
         return Ok(Vec::new());
     }
+    let [(fitness, _), (physio, _)] = crate::demo::BUSINESSES;
+    let users = [
+        ("demo-editor", Role::Editor, Businesses::All),
+        ("demo-viewer", Role::Viewer, Businesses::All),
+        ("fitness-editor", Role::Editor, Businesses::only([fitness])),
+        ("physio-editor", Role::Editor, Businesses::only([physio])),
+    ];
     let mut added = Vec::new();
-    for (name, role) in [("demo-editor", Role::Editor), ("demo-viewer", Role::Viewer)] {
+    for (name, role, businesses) in users {
         let password = passwords::random_secret();
-        add_user(store, name, role, &password)?;
+        add_user(store, name, role, &businesses, &password)?;
         added.push((name.to_owned(), role, password));
     }
     Ok(added)

@@ -2,6 +2,8 @@
 
 use std::{net::SocketAddr, path::PathBuf};
 
+use phone_model::Businesses;
+
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// Phonedesk's server: the Phone Number API on SQLite, and the staff app.
@@ -57,13 +59,44 @@ pub enum Command {
     User(UserCommand),
 }
 
+/// The businesses an account may see: some, by id, or every one.
+#[derive(Debug, Clone, clap::Args)]
+#[group(required = true, multiple = false)]
+pub struct BusinessArgs {
+    /// A business it may see (repeat for several).
+    #[arg(long = "business", value_name = "BUSINESS_ID")]
+    pub businesses: Vec<String>,
+    /// Every business, present and future: the provider's own staff.
+    #[arg(long)]
+    pub all_businesses: bool,
+}
+
+impl BusinessArgs {
+    pub fn businesses(&self) -> Businesses {
+        if self.all_businesses { Businesses::All } else { Businesses::only(&self.businesses) }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ClientCommand {
     /// Adds a client and prints its id and secret, once.
-    Add { name: String },
-    /// Lists the clients.
+    Add {
+        name: String,
+        #[command(flatten)]
+        businesses: BusinessArgs,
+        /// The client may read, never write.
+        #[arg(long)]
+        read_only: bool,
+    },
+    /// Lists the clients, with their businesses.
     List,
-    /// Removes a client by id.
+    /// Replaces a client's businesses.
+    Businesses {
+        client_id: String,
+        #[command(flatten)]
+        businesses: BusinessArgs,
+    },
+    /// Removes a client by id; its tokens stop working at once.
     Remove { client_id: String },
 }
 
@@ -74,12 +107,20 @@ pub enum UserCommand {
         name: String,
         #[arg(long, value_enum, default_value_t = RoleArg::Viewer)]
         role: RoleArg,
+        #[command(flatten)]
+        businesses: BusinessArgs,
         /// Read the password from standard input instead (for scripts).
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Lists the users.
+    /// Lists the users, with their businesses.
     List,
+    /// Replaces a user's businesses.
+    Businesses {
+        name: String,
+        #[command(flatten)]
+        businesses: BusinessArgs,
+    },
     /// Removes a user and ends their sessions.
     Remove { name: String },
 }

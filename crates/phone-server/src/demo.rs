@@ -2,15 +2,17 @@
 //! numbers of every type, so a new installation has something to find. Every number goes
 //! through the same rules as a request does.
 
-use phone_model::{CustomerInput, PhoneNumberInput, Value, validate_create, validate_new_customer};
+use phone_model::{
+    Businesses, CustomerInput, PhoneNumberInput, Value, validate_create, validate_new_customer,
+};
 
-use crate::store::{Store, WriteError};
+use crate::store::{OperationError, Store};
 
 /// Who the audit trail says added the demonstration numbers.
 const ACTOR: &str = "demo data";
 
 /// (business id, name)
-const BUSINESSES: [(&str, &str); 2] =
+pub const BUSINESSES: [(&str, &str); 2] =
     [("3333333", "Debitsuccess 24/7 Fitness"), ("4444444", "Harbourside Physio")];
 
 /// (business, first name, last name, external reference, numbers); the first number becomes the
@@ -120,7 +122,7 @@ const CUSTOMERS: &[(&str, &str, &str, &str, &[DemoNumber])] = &[
 ///
 /// # Errors
 /// When the database refuses a write (a demo number the rules refuse is a bug, reported too).
-pub fn seed_if_empty(store: &Store) -> Result<bool, WriteError> {
+pub fn seed_if_empty(store: &Store) -> Result<bool, OperationError> {
     if !store.is_empty()? {
         return Ok(false);
     }
@@ -128,7 +130,7 @@ pub fn seed_if_empty(store: &Store) -> Result<bool, WriteError> {
     Ok(true)
 }
 
-fn seed(store: &Store) -> Result<(), WriteError> {
+fn seed(store: &Store) -> Result<(), OperationError> {
     for (id, name) in BUSINESSES {
         store.put_business(id, name)?;
     }
@@ -145,12 +147,13 @@ fn seed(store: &Store) -> Result<(), WriteError> {
         };
         let customer =
             validate_new_customer(&input).0.map_err(|errors| invalid(errors[0].error))?;
-        let created = store.create_customer(&customer, ACTOR)?;
+        let created = store.create_customer(&customer, &Businesses::All, ACTOR)?;
         for number in more {
             let valid = validate_create(&phone_input(number))
                 .into_result()
                 .map_err(|errors| invalid(errors[0]))?;
-            store.create_phone_number(&created.customer.customer_id, &valid, ACTOR)?;
+            let id = &created.customer.customer_id;
+            store.create_phone_number(id, &Businesses::All, &valid, ACTOR)?;
         }
     }
     Ok(())
@@ -168,6 +171,6 @@ fn phone_input(&(name, country, area, number, phone_type): &DemoNumber) -> Phone
     }
 }
 
-fn invalid(error: phone_model::ValidationError) -> WriteError {
-    WriteError::Invalid(error)
+fn invalid(error: phone_model::ValidationError) -> OperationError {
+    OperationError::Invalid(error)
 }

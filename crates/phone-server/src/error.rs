@@ -8,7 +8,7 @@ use axum::{
 };
 use phone_model::{ErrorBody, Located, Refusal, ValidationError};
 
-use crate::store::{StoreError, WriteError};
+use crate::store::{OperationError, StoreError};
 
 /// Why a request failed.
 #[derive(Debug)]
@@ -34,12 +34,12 @@ impl From<StoreError> for ApiError {
     }
 }
 
-impl From<WriteError> for ApiError {
-    fn from(error: WriteError) -> Self {
+impl From<OperationError> for ApiError {
+    fn from(error: OperationError) -> Self {
         match error {
-            WriteError::NotFound => Self::Refused(Refusal::NotFound),
-            WriteError::Invalid(error) => Self::invalid(error),
-            WriteError::Store(error) => error.into(),
+            OperationError::Refused(refusal) => Self::Refused(refusal),
+            OperationError::Invalid(error) => Self::invalid(error),
+            OperationError::Store(error) => error.into(),
         }
     }
 }

@@ -4,11 +4,12 @@ use std::{net::SocketAddr, process::ExitCode, time::Duration};
 
 use axum::http::HeaderValue;
 use clap::Parser;
+use phone_model::Businesses;
 use phone_server::{
     AppOptions, AppState, RateLimit, accounts, app,
     config::{ClientCommand, Command, Config, LogFormat, RoleArg, UserCommand},
     demo,
-    store::{Role, Store},
+    store::{ClientAccess, Role, Store},
 };
 use tracing_subscriber::EnvFilter;
 
@@ -37,21 +38,26 @@ async fn main() -> ExitCode {
 fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let store = Store::open(&config.database)?;
     match config.command {
-        Some(Command::Client(ClientCommand::Add { name })) => {
-            let (id, secret) = accounts::add_client(&store, &name)?;
+        Some(Command::Client(ClientCommand::Add { name, businesses, read_only })) => {
+            let access = ClientAccess { businesses: businesses.businesses(), read_only };
+            let (id, secret) = accounts::add_client(&store, &name, &access)?;
             println!(
                 "client_id:     {id}\nclient_secret: {secret}\n(the secret is shown only now)"
             );
         }
         Some(Command::Client(ClientCommand::List)) => {
             for client in store.clients()? {
-                println!("{}\t{}", client.id, client.detail);
+                println!("{}\t{}\t{}", client.id, client.detail, listed(&client.businesses));
             }
+        }
+        Some(Command::Client(ClientCommand::Businesses { client_id, businesses })) => {
+            let found = store.set_client_businesses(&client_id, &businesses.businesses())?;
+            existed(found, "client", &client_id)?;
         }
         Some(Command::Client(ClientCommand::Remove { client_id })) => {
             existed(store.remove_client(&client_id)?, "client", &client_id)?;
         }
-        Some(Command::User(UserCommand::Add { name, role, password_stdin })) => {
+        Some(Command::User(UserCommand::Add { name, role, businesses, password_stdin })) => {
             let password = if password_stdin {
                 let mut line = String::new();
                 std::io::stdin().read_line(&mut line)?;
@@ -66,14 +72,17 @@ fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
                 RoleArg::Viewer => Role::Viewer,
                 RoleArg::Editor => Role::Editor,
             };
-            if !accounts::add_user(&store, &name, role, &password)? {
+            if !accounts::add_user(&store, &name, role, &businesses.businesses(), &password)? {
                 return Err(format!("there is already a user {name}").into());
             }
         }
         Some(Command::User(UserCommand::List)) => {
             for user in store.users()? {
-                println!("{}\t{}", user.id, user.detail);
+                println!("{}\t{}\t{}", user.id, user.detail, listed(&user.businesses));
             }
+        }
+        Some(Command::User(UserCommand::Businesses { name, businesses })) => {
+            existed(store.set_user_businesses(&name, &businesses.businesses())?, "user", &name)?;
         }
         Some(Command::User(UserCommand::Remove { name })) => {
             existed(store.remove_user(&name)?, "user", &name)?;
@@ -83,13 +92,22 @@ fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// Businesses as `client list` and `user list` show them.
+fn listed(businesses: &Businesses) -> String {
+    match businesses.ids() {
+        None => "all businesses".to_owned(),
+        Some([]) => "no business".to_owned(),
+        Some(ids) => ids.join(","),
+    }
+}
+
 async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let store = Store::open(&config.database)?;
     // Personal data is not served beyond this machine without someone to sign in.
     if !config.address.ip().is_loopback() && store.users()?.is_empty() {
         return Err(format!(
             "refusing to listen on {}: there is no user yet. Add one first: \
-             phone-server --database {} user add NAME --role editor",
+             phone-server --database {} user add NAME --role editor --all-businesses",
             config.address,
             config.database.display()
         )
@@ -97,7 +115,8 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     }
     if config.demo && config.address.ip().is_loopback() {
         for (name, role, password) in accounts::add_demo_users(&store)? {
-            tracing::warn!("demo {} {name}, password {password}", role.as_str());
+            // On the terminal only: a password in the structured log would outlive the demo.
+            println!("demo user {name} ({}): password {password}", role.as_str());
         }
     }
     if config.demo {

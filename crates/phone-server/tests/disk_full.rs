@@ -11,7 +11,11 @@ use std::{
     process::Command,
 };
 
-use phone_server::{AppOptions, AppState, accounts, app, demo, store::Store};
+use phone_model::Businesses;
+use phone_server::{
+    AppOptions, AppState, accounts, app, demo,
+    store::{ClientAccess, Store},
+};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
@@ -41,7 +45,12 @@ async fn serve(disk: &TinyDisk) -> (String, String, String) {
     let database = disk.0.join("db.sqlite3");
     let store = Store::open(&database).unwrap();
     demo::seed_if_empty(&store).unwrap();
-    let (id, secret) = accounts::add_client(&store, "faults").unwrap();
+    let (id, secret) = accounts::add_client(
+        &store,
+        "faults",
+        &ClientAccess { businesses: Businesses::All, read_only: false },
+    )
+    .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let service = app(AppState::new(store), &AppOptions::default());

@@ -18,12 +18,12 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use phone_model::Refusal;
+use phone_model::{Businesses, Refusal};
 
 use crate::{
     AppState,
     error::ApiError,
-    store::{Role, Store, WriteError},
+    store::{OperationError, Role, SessionUser, Store},
 };
 use tokens::TokenKeys;
 
@@ -35,25 +35,35 @@ pub const APP_HEADER: &str = "x-phonedesk-request";
 /// A session ends after this long without a request, in seconds.
 pub const IDLE_LIMIT: i64 = 30 * 60;
 
-/// Who made a request.
+/// Who made a request, and the businesses whose customers they may see.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Principal {
     /// An API client, by its id (from a bearer token).
-    Client(String),
+    Client { id: String, businesses: Businesses, read_only: bool },
     /// A staff member, by name, with their role (from a session).
-    User { name: String, role: Role },
+    User { name: String, role: Role, businesses: Businesses },
 }
 
 impl Principal {
     /// Whether it may change data.
     pub fn can_write(&self) -> bool {
-        !matches!(self, Self::User { role: Role::Viewer, .. })
+        match self {
+            Self::Client { read_only, .. } => !read_only,
+            Self::User { role, .. } => *role == Role::Editor,
+        }
+    }
+
+    /// The businesses whose customers it may see and change.
+    pub fn businesses(&self) -> &Businesses {
+        match self {
+            Self::Client { businesses, .. } | Self::User { businesses, .. } => businesses,
+        }
     }
 
     /// How the audit trail names it.
     pub fn actor(&self) -> String {
         match self {
-            Self::Client(id) => format!("client {id}"),
+            Self::Client { id, .. } => format!("client {id}"),
             Self::User { name, .. } => name.clone(),
         }
     }
@@ -125,7 +135,7 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 pub fn session_user(
     store: &Store,
     headers: &HeaderMap,
-) -> Result<Option<(String, Role)>, WriteError> {
+) -> Result<Option<SessionUser>, OperationError> {
     match cookie(headers, SESSION_COOKIE) {
         Some(token) => store.session(&token_hash(token), now(), IDLE_LIMIT),
         None => Ok(None),
@@ -184,7 +194,18 @@ async fn principal(
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or_else(unauthorized)?;
         let claims = state.access.keys.verify(token.trim()).ok_or_else(unauthorized)?;
-        return Ok(Principal::Client(claims.sub));
+        // The client as it stands now: a removed client's tokens stop at once, and a change
+        // to its businesses applies to the next request.
+        let store = std::sync::Arc::clone(&state.store);
+        let id = claims.sub.clone();
+        let access = tokio::task::spawn_blocking(move || store.client_access(&id))
+            .await
+            .map_err(|e| ApiError::Internal(Box::new(e)).into_response())?
+            .map_err(|e| ApiError::from(e).into_response())?
+            .ok_or_else(unauthorized)?;
+        let may_write = claims.scope.split_whitespace().any(|s| s == tokens::SCOPE);
+        let read_only = access.read_only || !may_write;
+        return Ok(Principal::Client { id: claims.sub, businesses: access.businesses, read_only });
     }
     let store = std::sync::Arc::clone(&state.store);
     let headers_owned = headers.clone();
@@ -192,9 +213,9 @@ async fn principal(
         .await
         .map_err(|e| ApiError::Internal(Box::new(e)).into_response())?
         .map_err(|e| ApiError::from(e).into_response())?;
-    let (name, role) = user.ok_or_else(unauthorized)?;
+    let SessionUser { name, role, businesses } = user.ok_or_else(unauthorized)?;
     if writes && !from_the_app(headers) {
         return Err(ApiError::Refused(Refusal::CustomerAccessDenied).into_response());
     }
-    Ok(Principal::User { name, role })
+    Ok(Principal::User { name, role, businesses })
 }

@@ -9,8 +9,10 @@ use serde_json::{Value, json};
 
 /// Who tokens are for: this API.
 pub const AUDIENCE: &str = "customerservices";
-/// The one scope there is.
+/// The scope of reading and writing.
 pub const SCOPE: &str = "customerservices";
+/// The scope of reading only: a client can ask for it to hold a token that cannot write.
+pub const READ_SCOPE: &str = "customerservices.read";
 /// How long a token lasts, in seconds.
 pub const LIFETIME: i64 = 3600;
 
@@ -56,15 +58,16 @@ impl TokenKeys {
         }
     }
 
-    /// A token for `client_id`, issued at `now` (seconds since the epoch) by `issuer`.
-    pub fn issue(&self, client_id: &str, issuer: &str, now: i64) -> String {
+    /// A token for `client_id` with `scope`, issued at `now` (seconds since the epoch) by
+    /// `issuer`.
+    pub fn issue(&self, client_id: &str, scope: &str, issuer: &str, now: i64) -> String {
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(self.kid.clone());
         let claims = Claims {
             sub: client_id.to_owned(),
             iss: issuer.to_owned(),
             aud: AUDIENCE.to_owned(),
-            scope: SCOPE.to_owned(),
+            scope: scope.to_owned(),
             iat: now,
             exp: now + LIFETIME,
         };
@@ -101,11 +104,11 @@ mod tests {
         let keys = TokenKeys::from_seed(&[1; 32]);
         let other = TokenKeys::from_seed(&[2; 32]);
         let now = 1_800_000_000;
-        let token = keys.issue("client", "http://phonedesk", now);
+        let token = keys.issue("client", SCOPE, "http://phonedesk", now);
         let claims = keys.verify(&token).expect("a fresh token verifies");
         assert_eq!((claims.sub.as_str(), claims.exp), ("client", now + LIFETIME));
         assert!(other.verify(&token).is_none(), "another key's signature");
-        let expired = keys.issue("client", "http://phonedesk", 1_000_000_000);
+        let expired = keys.issue("client", SCOPE, "http://phonedesk", 1_000_000_000);
         assert!(keys.verify(&expired).is_none(), "an expired token");
         assert!(keys.verify("not.a.token").is_none());
     }

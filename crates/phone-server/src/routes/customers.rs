@@ -3,7 +3,7 @@
 use axum::{Extension, Json, extract::State, http::StatusCode};
 use phone_model::{
     CreatedCustomer, CustomerInput, CustomerPage, CustomerResource, ErrorBody, PhoneNumberHistory,
-    Refusal, validate_new_customer,
+    validate_new_customer,
 };
 
 use super::blocking;
@@ -37,6 +37,7 @@ use crate::{
 )]
 pub async fn customers_list(
     State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
     query: ListQuery,
 ) -> Result<Json<CustomerPage>, ApiError> {
     let text = |name| query.get(name).map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
@@ -54,7 +55,14 @@ pub async fn customers_list(
     );
     let cursors = Cursors::new(state.store.cursor_key(), list);
     let (size, after) = cursors.requested_page(&query)?;
-    let page = blocking(&state, move |store| Ok(store.customers(&filter, after, size)?)).await?;
+    // Asking for a business outside the caller's is asking for its customers: refused.
+    if let Some(business_id) = &filter.business_id {
+        principal.businesses().check_new_customer(business_id).map_err(ApiError::Refused)?;
+    }
+    let page = blocking(&state, move |store| {
+        Ok(store.customers(&filter, principal.businesses(), after, size)?)
+    })
+    .await?;
     Ok(Json(CustomerPage {
         customers: page.items,
         response_metadata: cursors.metadata(page.next_after),
@@ -75,13 +83,12 @@ pub async fn customers_list(
 )]
 pub async fn customers_get(
     State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
     Ids(customer_id): Ids<String>,
 ) -> Result<Json<CustomerResource>, ApiError> {
-    blocking(&state, move |store| {
-        store.customer(&customer_id)?.ok_or(ApiError::Refused(Refusal::NotFound))
-    })
-    .await
-    .map(Json)
+    blocking(&state, move |store| Ok(store.customer(&customer_id, principal.businesses())?))
+        .await
+        .map(Json)
 }
 
 /// Create a customer with exactly one phone number, which becomes its primary.
@@ -103,9 +110,10 @@ pub async fn customers_create(
     ContractJson(input): ContractJson<CustomerInput>,
 ) -> Result<(StatusCode, Json<CreatedCustomer>), ApiError> {
     let customer = validate_new_customer(&input).0.map_err(ApiError::Validation)?;
-    let created =
-        blocking(&state, move |store| Ok(store.create_customer(&customer, &principal.actor())?))
-            .await?;
+    let created = blocking(&state, move |store| {
+        Ok(store.create_customer(&customer, principal.businesses(), &principal.actor())?)
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -124,10 +132,11 @@ pub async fn customers_create(
 )]
 pub async fn phone_number_history(
     State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
     Ids(customer_id): Ids<String>,
 ) -> Result<Json<PhoneNumberHistory>, ApiError> {
     blocking(&state, move |store| {
-        store.phone_number_history(&customer_id)?.ok_or(ApiError::Refused(Refusal::NotFound))
+        Ok(store.phone_number_history(&customer_id, principal.businesses())?)
     })
     .await
     .map(|changes| Json(PhoneNumberHistory { changes }))

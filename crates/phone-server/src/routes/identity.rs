@@ -21,7 +21,7 @@ use crate::{
     AppState,
     auth::{
         now, passwords,
-        tokens::{LIFETIME, SCOPE},
+        tokens::{LIFETIME, READ_SCOPE, SCOPE},
     },
 };
 
@@ -88,13 +88,13 @@ pub async fn token(
             );
         }
     }
-    if let Some(scope) = field("scope")
-        && scope.split_whitespace().any(|s| s != SCOPE)
-    {
+    // `customerservices` reads and writes; `customerservices.read` only reads.
+    let asked: Vec<&str> = field("scope").unwrap_or_default().split_whitespace().collect();
+    if asked.iter().any(|s| *s != SCOPE && *s != READ_SCOPE) {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_scope",
-            "The only scope is customerservices.",
+            "The scopes are customerservices and customerservices.read.",
         );
     }
     let Some((client_id, secret)) = client_credentials(&headers, &form) else {
@@ -105,12 +105,15 @@ pub async fn token(
         );
     };
     let id = client_id.clone();
-    let known = blocking(&state, move |store| Ok(store.client_secret_hash(&id)?))
-        .await
-        .map(|hash| hash.is_some_and(|hash| passwords::verify(&secret, &hash)));
-    match known {
-        Ok(true) => {}
-        Ok(false) => {
+    let known = blocking(&state, move |store| {
+        let hash = store.client_secret_hash(&id)?;
+        let verified = hash.is_some_and(|hash| passwords::verify(&secret, &hash));
+        Ok(if verified { store.client_access(&id)? } else { None })
+    })
+    .await;
+    let access = match known {
+        Ok(Some(access)) => access,
+        Ok(None) => {
             return oauth_error(
                 StatusCode::UNAUTHORIZED,
                 "invalid_client",
@@ -118,10 +121,16 @@ pub async fn token(
             );
         }
         Err(error) => return error.into_response(),
-    }
-    let token = state.access.keys.issue(&client_id, &issuer(&headers), now());
+    };
+    // A read-only client, or one that asks for no more, gets a token that cannot write.
+    let scope = if access.read_only || (!asked.is_empty() && !asked.contains(&SCOPE)) {
+        READ_SCOPE
+    } else {
+        SCOPE
+    };
+    let token = state.access.keys.issue(&client_id, scope, &issuer(&headers), now());
     let mut response = Json(json!({
-        "access_token": token, "expires_in": LIFETIME, "token_type": "Bearer", "scope": SCOPE
+        "access_token": token, "expires_in": LIFETIME, "token_type": "Bearer", "scope": scope
     }))
     .into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -137,7 +146,7 @@ pub async fn openid_configuration(headers: HeaderMap) -> Json<Value> {
         "jwks_uri": format!("{issuer}/.well-known/openid-configuration/jwks"),
         "grant_types_supported": ["client_credentials"],
         "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
-        "scopes_supported": [SCOPE],
+        "scopes_supported": [SCOPE, READ_SCOPE],
         "id_token_signing_alg_values_supported": ["EdDSA"],
     }))
 }

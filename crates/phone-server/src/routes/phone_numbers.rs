@@ -3,7 +3,7 @@
 use axum::{Extension, Json, extract::State, http::StatusCode};
 use phone_model::{
     DELETED_MESSAGE, ErrorBody, MessageBody, PhoneNumberInput, PhoneNumberPage,
-    PhoneNumberResource, Refusal, ValidationError, validate_create, validate_update,
+    PhoneNumberResource, ValidationError, validate_create, validate_update,
 };
 
 use super::blocking;
@@ -35,16 +35,17 @@ use crate::{
 )]
 pub async fn phone_numbers_list(
     State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
     Ids(customer_id): Ids<String>,
     query: ListQuery,
 ) -> Result<Json<PhoneNumberPage>, ApiError> {
     let cursors = Cursors::new(state.store.cursor_key(), format!("phoneNumbers:{customer_id}"));
     let (size, after) = match cursors.requested_page(&query) {
         Ok(page) => page,
-        Err(errors) => return Err(refuse(&state, customer_id, None, errors).await),
+        Err(errors) => return Err(refuse(&state, &principal, customer_id, None, errors).await),
     };
     let page = blocking(&state, move |store| {
-        store.phone_numbers(&customer_id, after, size)?.ok_or(ApiError::Refused(Refusal::NotFound))
+        Ok(store.phone_numbers(&customer_id, principal.businesses(), after, size)?)
     })
     .await?;
     Ok(Json(PhoneNumberPage {
@@ -77,10 +78,11 @@ pub async fn phone_numbers_create(
 ) -> Result<(StatusCode, Json<PhoneNumberResource>), ApiError> {
     let number = match validate_create(&input).into_result() {
         Ok(number) => number,
-        Err(errors) => return Err(refuse(&state, customer_id, None, errors).await),
+        Err(errors) => return Err(refuse(&state, &principal, customer_id, None, errors).await),
     };
     let created = blocking(&state, move |store| {
-        Ok(store.create_phone_number(&customer_id, &number, &principal.actor())?)
+        let businesses = principal.businesses();
+        Ok(store.create_phone_number(&customer_id, businesses, &number, &principal.actor())?)
     })
     .await?;
     Ok((StatusCode::CREATED, Json(created)))
@@ -103,12 +105,11 @@ pub async fn phone_numbers_create(
 )]
 pub async fn phone_numbers_get(
     State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
     Ids((customer_id, phone_number_id)): Ids<(String, String)>,
 ) -> Result<Json<PhoneNumberResource>, ApiError> {
     blocking(&state, move |store| {
-        store
-            .phone_number(&customer_id, &phone_number_id)?
-            .ok_or(ApiError::Refused(Refusal::NotFound))
+        Ok(store.phone_number(&customer_id, &phone_number_id, principal.businesses())?)
     })
     .await
     .map(Json)
@@ -142,13 +143,16 @@ pub async fn phone_numbers_update(
     let number = match validate_update(&phone_number_id, &input).into_result() {
         Ok(number) => number,
         Err(errors) => {
-            return Err(refuse(&state, customer_id, Some(phone_number_id), errors).await);
+            return Err(
+                refuse(&state, &principal, customer_id, Some(phone_number_id), errors).await
+            );
         }
     };
     blocking(&state, move |store| {
         Ok(store.update_phone_number(
             &customer_id,
             &phone_number_id,
+            principal.businesses(),
             &number,
             &principal.actor(),
         )?)
@@ -179,30 +183,38 @@ pub async fn phone_numbers_delete(
     Ids((customer_id, phone_number_id)): Ids<(String, String)>,
 ) -> Result<Json<MessageBody>, ApiError> {
     blocking(&state, move |store| {
-        Ok(store.delete_phone_number(&customer_id, &phone_number_id, &principal.actor())?)
+        let businesses = principal.businesses();
+        Ok(store.delete_phone_number(
+            &customer_id,
+            &phone_number_id,
+            businesses,
+            &principal.actor(),
+        )?)
     })
     .await?;
     Ok(Json(MessageBody { message: DELETED_MESSAGE.to_owned() }))
 }
 
-/// A request that broke rules: 400 with its errors, unless what it names does not exist —
-/// then 404, as the contract answers an unknown customer on every operation.
+/// A request that broke rules: 400 with its errors, unless what it names does not exist or is
+/// not the caller's — then 404 or 403, as the contract answers on every operation.
 async fn refuse(
     state: &AppState,
+    principal: &Principal,
     customer_id: String,
     phone_number_id: Option<String>,
     errors: Vec<ValidationError>,
 ) -> ApiError {
-    let exists = blocking(state, move |store| {
-        Ok(match phone_number_id {
-            Some(id) => store.phone_number(&customer_id, &id)?.is_some(),
-            None => store.customer(&customer_id)?.is_some(),
-        })
+    let businesses = principal.businesses().clone();
+    let found = blocking(state, move |store| {
+        match phone_number_id {
+            Some(id) => store.phone_number(&customer_id, &id, &businesses).map(drop),
+            None => store.customer(&customer_id, &businesses).map(drop),
+        }
+        .map_err(ApiError::from)
     })
     .await;
-    match exists {
-        Ok(true) => errors.into(),
-        Ok(false) => ApiError::Refused(Refusal::NotFound),
+    match found {
+        Ok(()) => errors.into(),
         Err(error) => error,
     }
 }

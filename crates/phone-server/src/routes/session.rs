@@ -10,6 +10,7 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
+use phone_model::Businesses;
 use serde_json::{Value, json};
 
 use super::blocking;
@@ -18,13 +19,23 @@ use crate::{
     auth::{
         APP_HEADER, IDLE_LIMIT, SESSION_COOKIE, cookie, now, passwords, session_user, token_hash,
     },
+    error::ApiError,
     extract::ContractJson,
+    store::{SessionUser, Store},
 };
 
 const WRONG: &str = "The user name or password is incorrect.";
 
-fn who(name: &str, role: &str) -> Json<Value> {
-    Json(json!({"username": name, "role": role}))
+/// Who is signed in: name, role, and the businesses they see (`allBusinesses` for the
+/// provider's own staff, with every business listed), so the app can show and filter by them.
+fn who(store: &Store, user: &SessionUser) -> Result<Value, ApiError> {
+    let businesses = store.businesses(&user.businesses)?;
+    Ok(json!({
+        "username": user.name,
+        "role": user.role.as_str(),
+        "allBusinesses": user.businesses == Businesses::All,
+        "businesses": businesses,
+    }))
 }
 
 fn not_signed_in() -> Response {
@@ -37,8 +48,11 @@ fn not_signed_in() -> Response {
 
 /// Who is signed in.
 pub async fn session_get(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    match blocking(&state, move |store| Ok(session_user(store, &headers)?)).await {
-        Ok(Some((name, role))) => who(&name, role.as_str()).into_response(),
+    let answer = blocking(&state, move |store| {
+        session_user(store, &headers)?.map(|user| who(store, &user)).transpose()
+    });
+    match answer.await {
+        Ok(Some(body)) => Json(body).into_response(),
         Ok(None) => not_signed_in(),
         Err(error) => error.into_response(),
     }
@@ -66,25 +80,25 @@ pub async fn session_create(
         let user = store.user(&name)?;
         // Check a password even for an unknown name, so the answer's timing does not tell
         // which names exist.
-        let (hash, role) = match &user {
-            Some((hash, role)) => (hash.as_str(), Some(*role)),
-            None => (passwords::unknown_user_hash(), None),
+        let (hash, found) = match user {
+            Some((hash, found)) => (hash, Some(found)),
+            None => (passwords::unknown_user_hash().to_owned(), None),
         };
-        let matches = passwords::verify(&password, hash);
-        let role = role.filter(|_| matches);
-        if let Some(role) = role {
-            let token = passwords::random_secret();
-            store.start_session(&token_hash(&token), &name, now())?;
-            Ok(Some((token, role)))
-        } else {
-            Ok(None)
+        let matches = passwords::verify(&password, &hash);
+        match found.filter(|_| matches) {
+            Some(user) => {
+                let token = passwords::random_secret();
+                store.start_session(&token_hash(&token), &name, now())?;
+                Ok(Some((token, who(store, &user)?)))
+            }
+            None => Ok(None),
         }
     })
     .await;
     match checked {
-        Ok(Some((token, role))) => {
+        Ok(Some((token, body))) => {
             state.access.record_sign_in(&username, true);
-            let mut response = who(&username, role.as_str()).into_response();
+            let mut response = Json(body).into_response();
             let secure = if over_tls(&headers) { "; Secure" } else { "" };
             let cookie = format!(
                 "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={IDLE_LIMIT}{secure}"

@@ -13,14 +13,14 @@ use std::{
 };
 
 use phone_model::{
-    BusinessResource, ChangeAction, CreatedCustomer, CustomerResource, NewCustomer, PageSize,
-    PhoneNumberChange, PhoneNumberId, PhoneNumberResource, PhoneType, ValidPhoneNumber,
-    ValidationError,
+    BusinessResource, Businesses, ChangeAction, CreatedCustomer, CustomerResource, NewCustomer,
+    PageSize, PhoneNumberChange, PhoneNumberId, PhoneNumberResource, PhoneType, Refusal,
+    ValidPhoneNumber, ValidationError,
 };
 use rand::Rng;
 mod access;
 
-pub use access::{Account, Role};
+pub use access::{Account, ClientAccess, Role, SessionUser};
 use rusqlite::{
     Connection, OpenFlags, OptionalExtension, Row, Transaction, TransactionBehavior, params,
 };
@@ -29,6 +29,7 @@ use rusqlite::{
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_customers_and_phone_numbers.sql"),
     include_str!("../../migrations/0002_access_and_history.sql"),
+    include_str!("../../migrations/0003_tenancy.sql"),
 ];
 
 /// The oldest SQLite that does not risk corrupting a WAL database under concurrent writes
@@ -69,36 +70,37 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// Why a write was refused or failed.
+/// Why an operation on a customer was refused or failed.
 #[derive(Debug)]
-pub enum WriteError {
-    /// The customer or phone number does not exist (for this customer).
-    NotFound,
+pub enum OperationError {
+    /// The contract's refusal: no such customer or phone number (for this customer), or a
+    /// customer of a business the caller may not see.
+    Refused(Refusal),
     /// A rule that needs the stored data: a duplicate, the primary rules.
     Invalid(ValidationError),
     /// Storage failed.
     Store(StoreError),
 }
 
-impl std::fmt::Display for WriteError {
+impl std::fmt::Display for OperationError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::NotFound => f.write_str("not found"),
+            Self::Refused(refusal) => write!(f, "refused: {}", refusal.message()),
             Self::Invalid(error) => write!(f, "refused: {error}"),
             Self::Store(error) => error.fmt(f),
         }
     }
 }
 
-impl std::error::Error for WriteError {}
+impl std::error::Error for OperationError {}
 
-impl From<rusqlite::Error> for WriteError {
+impl From<rusqlite::Error> for OperationError {
     fn from(e: rusqlite::Error) -> Self {
         Self::Store(StoreError::Sqlite(e))
     }
 }
 
-impl From<StoreError> for WriteError {
+impl From<StoreError> for OperationError {
     fn from(e: StoreError) -> Self {
         Self::Store(e)
     }
@@ -175,11 +177,19 @@ impl Store {
         Ok(result?)
     }
 
+    /// Like [`read`](Self::read), for reads that the contract may refuse.
+    fn read_checked<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, OperationError>,
+    ) -> Result<T, OperationError> {
+        self.read(|c| Ok(f(c)))?
+    }
+
     /// Runs `f` in an IMMEDIATE transaction on the writing connection, committing on `Ok`.
     fn write<T>(
         &self,
-        f: impl FnOnce(&Transaction<'_>) -> Result<T, WriteError>,
-    ) -> Result<T, WriteError> {
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, OperationError>,
+    ) -> Result<T, OperationError> {
         let mut writer = self.writer.lock().expect("no writer panics while holding the lock");
         let tx = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
@@ -230,7 +240,7 @@ impl Store {
         business_id: &str,
         customers: usize,
         per_customer: usize,
-    ) -> Result<String, WriteError> {
+    ) -> Result<String, OperationError> {
         self.write(|tx| {
             let mut last = String::new();
             let start: i64 = tx.query_row("SELECT coalesce(max(seq), 0) FROM customers", [], |r| r.get(0))?;
@@ -275,7 +285,7 @@ impl Store {
     ///
     /// # Errors
     /// When the database cannot be written.
-    pub fn put_business(&self, business_id: &str, name: &str) -> Result<(), WriteError> {
+    pub fn put_business(&self, business_id: &str, name: &str) -> Result<(), OperationError> {
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO businesses (business_id, name) VALUES (?1, ?2)
@@ -286,20 +296,20 @@ impl Store {
         })
     }
 
-    /// One page of a customer's phone numbers, oldest first; `None` if there is no such customer.
+    /// One page of a customer's phone numbers, oldest first.
     ///
     /// # Errors
-    /// When the database cannot be read.
+    /// The contract's refusal for a customer that does not exist or that `businesses` does not
+    /// hold; when the database cannot be read.
     pub fn phone_numbers(
         &self,
         customer_id: &str,
+        businesses: &Businesses,
         after: i64,
         size: PageSize,
-    ) -> Result<Option<Page<PhoneNumberResource>>, StoreError> {
-        self.read(|c| {
-            let Some(customer_seq) = customer_seq(c, customer_id)? else {
-                return Ok(None);
-            };
+    ) -> Result<Page<PhoneNumberResource>, OperationError> {
+        self.read_checked(|c| {
+            let customer_seq = customer_for(c, customer_id, businesses)?;
             let mut statement = c.prepare_cached(
                 "SELECT seq, phone_number_id, phone_name, country_code, area_code, phone_number,
                         phone_type, is_primary
@@ -310,36 +320,44 @@ impl Store {
                     Ok((row.get::<_, i64>(0)?, phone_number_from(row, 1)?))
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(Some(page(rows, size)))
+            Ok(page(rows, size))
         })
     }
 
-    /// One phone number of a customer; `None` if either does not exist, or it is another's.
+    /// One phone number of a customer.
     ///
     /// # Errors
-    /// When the database cannot be read.
+    /// The contract's refusal for a customer outside `businesses`, or a number that does not
+    /// exist or is another customer's (404); when the database cannot be read.
     pub fn phone_number(
         &self,
         customer_id: &str,
         phone_number_id: &str,
-    ) -> Result<Option<PhoneNumberResource>, StoreError> {
-        self.read(|c| find_phone_number(c, customer_id, phone_number_id))
+        businesses: &Businesses,
+    ) -> Result<PhoneNumberResource, OperationError> {
+        self.read_checked(|c| {
+            let customer_seq = customer_for(c, customer_id, businesses)?;
+            find_phone_number(c, customer_seq, phone_number_id)?
+                .ok_or(OperationError::Refused(Refusal::NotFound))
+        })
     }
 
     /// Adds a phone number to a customer. `isPrimary: true` demotes the others; a customer
     /// without a primary gets this one as primary.
     ///
     /// # Errors
-    /// [`WriteError::NotFound`] for an unknown customer; [`WriteError::Invalid`] with
-    /// `PhoneNumberExists` for a number the customer already has.
+    /// [`OperationError::Refused`] for a customer that does not exist or is outside
+    /// `businesses`; [`OperationError::Invalid`] with `PhoneNumberExists` for a number the
+    /// customer already has.
     pub fn create_phone_number(
         &self,
         customer_id: &str,
+        businesses: &Businesses,
         number: &ValidPhoneNumber,
         actor: &str,
-    ) -> Result<PhoneNumberResource, WriteError> {
+    ) -> Result<PhoneNumberResource, OperationError> {
         self.write(|tx| {
-            let customer_seq = customer_seq(tx, customer_id)?.ok_or(WriteError::NotFound)?;
+            let customer_seq = customer_for(tx, customer_id, businesses)?;
             insert_phone_number(tx, customer_seq, number, actor)
         })
     }
@@ -348,21 +366,23 @@ impl Store {
     /// is refused, absent leaves it.
     ///
     /// # Errors
-    /// [`WriteError::NotFound`] for an unknown customer or number; [`WriteError::Invalid`] with
-    /// `PhoneNumberExists` or `PrimaryRequired`.
+    /// [`OperationError::Refused`] for an unknown customer or number, or a customer outside
+    /// `businesses`; [`OperationError::Invalid`] with `PhoneNumberExists` or `PrimaryRequired`.
     pub fn update_phone_number(
         &self,
         customer_id: &str,
         phone_number_id: &str,
+        businesses: &Businesses,
         number: &ValidPhoneNumber,
         actor: &str,
-    ) -> Result<PhoneNumberResource, WriteError> {
+    ) -> Result<PhoneNumberResource, OperationError> {
         self.write(|tx| {
-            let (seq, customer_seq, was_primary) = locate(tx, customer_id, phone_number_id)?;
+            let customer_seq = customer_for(tx, customer_id, businesses)?;
+            let (seq, was_primary) = locate(tx, customer_seq, phone_number_id)?;
             let before = phone_number_at(tx, seq)?;
             let is_primary = match number.is_primary() {
                 Some(false) if was_primary => {
-                    return Err(WriteError::Invalid(ValidationError::PrimaryRequired));
+                    return Err(OperationError::Invalid(ValidationError::PrimaryRequired));
                 }
                 Some(wanted) => wanted,
                 None => was_primary,
@@ -375,7 +395,7 @@ impl Store {
                 |row| row.get(0),
             )?;
             if clash {
-                return Err(WriteError::Invalid(ValidationError::PhoneNumberExists));
+                return Err(OperationError::Invalid(ValidationError::PhoneNumberExists));
             }
             if is_primary && !was_primary {
                 demote_primary(tx, customer_seq, actor)?;
@@ -414,18 +434,20 @@ impl Store {
     /// Deletes a phone number that is not the primary.
     ///
     /// # Errors
-    /// [`WriteError::NotFound`] for an unknown customer or number; [`WriteError::Invalid`] with
-    /// `PrimaryDeletion` for the primary.
+    /// [`OperationError::Refused`] for an unknown customer or number, or a customer outside
+    /// `businesses`; [`OperationError::Invalid`] with `PrimaryDeletion` for the primary.
     pub fn delete_phone_number(
         &self,
         customer_id: &str,
         phone_number_id: &str,
+        businesses: &Businesses,
         actor: &str,
-    ) -> Result<(), WriteError> {
+    ) -> Result<(), OperationError> {
         self.write(|tx| {
-            let (seq, customer_seq, is_primary) = locate(tx, customer_id, phone_number_id)?;
+            let customer_seq = customer_for(tx, customer_id, businesses)?;
+            let (seq, is_primary) = locate(tx, customer_seq, phone_number_id)?;
             if is_primary {
-                return Err(WriteError::Invalid(ValidationError::PrimaryDeletion));
+                return Err(OperationError::Invalid(ValidationError::PrimaryDeletion));
             }
             let before = phone_number_at(tx, seq)?;
             tx.execute("DELETE FROM phone_numbers WHERE seq = ?1", [seq])?;
@@ -434,16 +456,18 @@ impl Store {
         })
     }
 
-    /// A customer's phone number history, newest first; `None` if there is no such customer.
+    /// A customer's phone number history, newest first.
     ///
     /// # Errors
-    /// When the database cannot be read.
+    /// The contract's refusal for a customer that does not exist or is outside `businesses`;
+    /// when the database cannot be read.
     pub fn phone_number_history(
         &self,
         customer_id: &str,
-    ) -> Result<Option<Vec<PhoneNumberChange>>, StoreError> {
-        self.read(|c| {
-            let Some(customer_seq) = customer_seq(c, customer_id)? else { return Ok(None) };
+        businesses: &Businesses,
+    ) -> Result<Vec<PhoneNumberChange>, OperationError> {
+        self.read_checked(|c| {
+            let customer_seq = customer_for(c, customer_id, businesses)?;
             let mut statement = c.prepare_cached(
                 "SELECT phone_number_id, at, actor, action, before, after FROM phone_number_changes
                  WHERE customer_seq = ?1 ORDER BY seq DESC LIMIT 200",
@@ -485,20 +509,23 @@ impl Store {
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(Some(rows))
+            Ok(rows)
         })
     }
 
-    /// One page of customers matching `filter`, oldest first.
+    /// One page of the customers of `businesses` matching `filter`, oldest first. The
+    /// businesses are a condition of the query, so a page is never filled from others'.
     ///
     /// # Errors
     /// When the database cannot be read.
     pub fn customers(
         &self,
         filter: &CustomerFilter,
+        businesses: &Businesses,
         after: i64,
         size: PageSize,
     ) -> Result<Page<CustomerResource>, StoreError> {
+        let within = businesses.ids().map(|ids| serde_json::Value::from(ids.to_vec()).to_string());
         self.read(|c| {
             let pattern = filter.search.as_deref().map(like_pattern);
             let mut statement = c.prepare_cached(
@@ -512,6 +539,7 @@ impl Store {
                         OR c.external_reference LIKE ?4 ESCAPE '\\'
                         OR c.first_name || ' ' || c.last_name LIKE ?4 ESCAPE '\\'
                         OR c.last_name || ' ' || c.first_name LIKE ?4 ESCAPE '\\')
+                   AND (?6 IS NULL OR c.business_id IN (SELECT value FROM json_each(?6)))
                  ORDER BY c.seq LIMIT ?5",
             )?;
             let rows = statement
@@ -521,7 +549,8 @@ impl Store {
                         filter.business_id,
                         filter.external_reference,
                         pattern,
-                        size.get() + 1
+                        size.get() + 1,
+                        within
                     ],
                     |row| Ok((row.get::<_, i64>(0)?, customer_from(row, 1)?)),
                 )?
@@ -533,21 +562,32 @@ impl Store {
     /// One customer.
     ///
     /// # Errors
-    /// When the database cannot be read.
-    pub fn customer(&self, customer_id: &str) -> Result<Option<CustomerResource>, StoreError> {
-        self.read(|c| find_customer(c, customer_id))
+    /// The contract's refusal for a customer that does not exist or is outside `businesses`;
+    /// when the database cannot be read.
+    pub fn customer(
+        &self,
+        customer_id: &str,
+        businesses: &Businesses,
+    ) -> Result<CustomerResource, OperationError> {
+        self.read_checked(|c| {
+            customer_for(c, customer_id, businesses)?;
+            find_customer(c, customer_id)?.ok_or(OperationError::Refused(Refusal::NotFound))
+        })
     }
 
     /// Creates a customer with its one phone number, as the primary.
     ///
     /// # Errors
-    /// [`WriteError::Invalid`] with `BusinessIdInvalid` for an unknown business, or
-    /// `ExternalReferenceExists`.
+    /// [`OperationError::Refused`] for a business outside `businesses` (whether it exists or
+    /// not: a caller learns nothing of others' businesses); [`OperationError::Invalid`] with
+    /// `BusinessIdInvalid` for an unknown business, or `ExternalReferenceExists`.
     pub fn create_customer(
         &self,
         customer: &NewCustomer,
+        businesses: &Businesses,
         actor: &str,
-    ) -> Result<CreatedCustomer, WriteError> {
+    ) -> Result<CreatedCustomer, OperationError> {
+        businesses.check_new_customer(customer.business_id()).map_err(OperationError::Refused)?;
         self.write(|tx| {
             let known: bool = tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM businesses WHERE business_id = ?1)",
@@ -555,7 +595,7 @@ impl Store {
                 |row| row.get(0),
             )?;
             if !known {
-                return Err(WriteError::Invalid(ValidationError::BusinessIdInvalid));
+                return Err(OperationError::Invalid(ValidationError::BusinessIdInvalid));
             }
             if !customer.external_reference().is_empty() {
                 let taken: bool = tx.query_row(
@@ -565,7 +605,7 @@ impl Store {
                     |row| row.get(0),
                 )?;
                 if taken {
-                    return Err(WriteError::Invalid(ValidationError::ExternalReferenceExists));
+                    return Err(OperationError::Invalid(ValidationError::ExternalReferenceExists));
                 }
             }
             let customer_id = unused_id(tx, "SELECT EXISTS (SELECT 1 FROM customers WHERE customer_id = ?1)")?;
@@ -657,10 +697,21 @@ fn page<T>(mut rows: Vec<(i64, T)>, size: PageSize) -> Page<T> {
     Page { items: rows.into_iter().map(|(_, item)| item).collect(), next_after }
 }
 
-fn customer_seq(c: &Connection, customer_id: &str) -> rusqlite::Result<Option<i64>> {
-    c.prepare_cached("SELECT seq FROM customers WHERE customer_id = ?1")?
-        .query_row([customer_id], |row| row.get(0))
-        .optional()
+/// The customer's `seq` when `businesses` holds its business; the contract's refusal (404 or
+/// 403) otherwise, decided by the core.
+fn customer_for(
+    c: &Connection,
+    customer_id: &str,
+    businesses: &Businesses,
+) -> Result<i64, OperationError> {
+    let found: Option<(i64, String)> = c
+        .prepare_cached("SELECT seq, business_id FROM customers WHERE customer_id = ?1")?
+        .query_row([customer_id], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    businesses
+        .check_customer(found.as_ref().map(|(_, business)| business.as_str()))
+        .map_err(OperationError::Refused)?;
+    found.map(|(seq, _)| seq).ok_or(OperationError::Refused(Refusal::NotFound))
 }
 
 fn find_customer(c: &Connection, customer_id: &str) -> rusqlite::Result<Option<CustomerResource>> {
@@ -674,37 +725,39 @@ fn find_customer(c: &Connection, customer_id: &str) -> rusqlite::Result<Option<C
 
 fn find_phone_number(
     c: &Connection,
-    customer_id: &str,
+    customer_seq: i64,
     phone_number_id: &str,
 ) -> rusqlite::Result<Option<PhoneNumberResource>> {
     c.prepare_cached(
-        "SELECT p.phone_number_id, p.phone_name, p.country_code, p.area_code, p.phone_number,
-                p.phone_type, p.is_primary
-         FROM phone_numbers p JOIN customers c ON c.seq = p.customer_seq
-         WHERE c.customer_id = ?1 AND p.phone_number_id = ?2",
+        "SELECT phone_number_id, phone_name, country_code, area_code, phone_number, phone_type,
+                is_primary
+         FROM phone_numbers WHERE customer_seq = ?1 AND phone_number_id = ?2",
     )?
-    .query_row([customer_id, phone_number_id], |row| phone_number_from(row, 0))
+    .query_row(params![customer_seq, phone_number_id], |row| phone_number_from(row, 0))
     .optional()
 }
 
-/// A phone number's `seq`, its customer's `seq`, and whether it is primary.
+/// A customer's phone number's `seq`, and whether it is primary; 404 when the customer has no
+/// such number.
 fn locate(
     tx: &Transaction<'_>,
-    customer_id: &str,
+    customer_seq: i64,
     phone_number_id: &str,
-) -> Result<(i64, i64, bool), WriteError> {
+) -> Result<(i64, bool), OperationError> {
     tx.prepare_cached(
-        "SELECT p.seq, p.customer_seq, p.is_primary
-         FROM phone_numbers p JOIN customers c ON c.seq = p.customer_seq
-         WHERE c.customer_id = ?1 AND p.phone_number_id = ?2",
+        "SELECT seq, is_primary FROM phone_numbers WHERE customer_seq = ?1 AND phone_number_id = ?2",
     )?
-    .query_row([customer_id, phone_number_id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+    .query_row(params![customer_seq, phone_number_id], |row| Ok((row.get(0)?, row.get(1)?)))
     .optional()?
-    .ok_or(WriteError::NotFound)
+    .ok_or(OperationError::Refused(Refusal::NotFound))
 }
 
 /// Makes the customer's primary number an ordinary one, and records that.
-fn demote_primary(tx: &Transaction<'_>, customer_seq: i64, actor: &str) -> Result<(), WriteError> {
+fn demote_primary(
+    tx: &Transaction<'_>,
+    customer_seq: i64,
+    actor: &str,
+) -> Result<(), OperationError> {
     let primary: Option<i64> = tx
         .query_row(
             "SELECT seq FROM phone_numbers WHERE customer_seq = ?1 AND is_primary = 1",
@@ -739,7 +792,7 @@ fn record_change(
     action: ChangeAction,
     before: Option<&PhoneNumberResource>,
     after: Option<&PhoneNumberResource>,
-) -> Result<(), WriteError> {
+) -> Result<(), OperationError> {
     let id = after.or(before).map(|n| n.phone_number_id.to_string()).unwrap_or_default();
     let json = |n: Option<&PhoneNumberResource>| {
         n.map(|n| serde_json::to_string(n).expect("a phone number serialises"))
@@ -762,7 +815,7 @@ fn insert_phone_number(
     customer_seq: i64,
     number: &ValidPhoneNumber,
     actor: &str,
-) -> Result<PhoneNumberResource, WriteError> {
+) -> Result<PhoneNumberResource, OperationError> {
     let key = number.duplicate_key();
     let (exists, has_primary): (bool, bool) = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM phone_numbers WHERE customer_seq = ?1 AND duplicate_key = ?2),
@@ -771,7 +824,7 @@ fn insert_phone_number(
         |row| Ok((row.get(0)?, row.get(1)?)),
     )?;
     if exists {
-        return Err(WriteError::Invalid(ValidationError::PhoneNumberExists));
+        return Err(OperationError::Invalid(ValidationError::PhoneNumberExists));
     }
     let is_primary = number.is_primary() == Some(true) || !has_primary;
     if is_primary && has_primary {

@@ -1,14 +1,15 @@
 //! Who may do what: the authorisation matrix, the token endpoint, and writes by cookie.
 
+use phone_model::Businesses;
 use phone_server::{
     accounts,
-    auth::tokens::TokenKeys,
-    store::{Role, Store},
+    auth::tokens::{SCOPE, TokenKeys},
+    store::{Role, SessionUser, Store},
 };
 use reqwest::{Client, StatusCode, header};
 use serde_json::{Value, json};
 
-use crate::server::{TestServer, authorised_client, not_found, phone, read};
+use crate::server::{TestServer, authorised_client, every_business, not_found, phone, read};
 
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -24,7 +25,7 @@ fn forbidden() -> Value {
 /// `as_app`, the app's header.
 async fn signed_in(server: &TestServer, name: &str, role: Role, as_app: bool) -> Client {
     let store = Store::open(&server.database()).unwrap();
-    accounts::add_user(&store, name, role, PASSWORD).unwrap();
+    accounts::add_user(&store, name, role, &Businesses::All, PASSWORD).unwrap();
     let answer = Client::new()
         .post(format!("{}/auth/session", server.root))
         .header("x-phonedesk-request", "1")
@@ -57,11 +58,11 @@ async fn every_operation_refuses_callers_without_valid_credentials() {
         ("a malformed token", authorised_client("not-a-jwt")),
         (
             "a token of another key",
-            authorised_client(&other_key.issue("pd-x", "http://x/identity", now())),
+            authorised_client(&other_key.issue("pd-x", SCOPE, "http://x/identity", now())),
         ),
         (
             "an expired token",
-            authorised_client(&own_key.issue("pd-x", "http://x/identity", now() - 7200)),
+            authorised_client(&own_key.issue("pd-x", SCOPE, "http://x/identity", now() - 7200)),
         ),
     ];
     let body = phone("09", "555 0001", "work", false);
@@ -161,7 +162,7 @@ async fn a_write_by_cookie_must_prove_it_comes_from_the_app_and_a_bearer_write_n
 async fn the_token_endpoint_answers_as_rfc_6749_says() {
     let server = TestServer::start().await;
     let store = Store::open(&server.database()).unwrap();
-    let (id, secret) = accounts::add_client(&store, "matrix").unwrap();
+    let (id, secret) = accounts::add_client(&store, "matrix", &every_business()).unwrap();
     let url = format!("{}/identity/connect/token", server.root);
     let token = |form: Vec<(&'static str, String)>| Client::new().post(&url).form(&form).send();
 
@@ -249,7 +250,7 @@ async fn the_token_endpoint_answers_as_rfc_6749_says() {
 async fn repeated_failed_sign_ins_slow_down_and_idle_sessions_end() {
     let server = TestServer::start().await;
     let store = Store::open(&server.database()).unwrap();
-    accounts::add_user(&store, "sam", Role::Editor, PASSWORD).unwrap();
+    accounts::add_user(&store, "sam", Role::Editor, &Businesses::All, PASSWORD).unwrap();
     let attempt = |password: &'static str| {
         Client::new()
             .post(format!("{}/auth/session", server.root))
@@ -282,6 +283,10 @@ async fn repeated_failed_sign_ins_slow_down_and_idle_sessions_end() {
     store.start_session(&fresh, "sam", now()).unwrap();
     assert_eq!(
         store.session(&fresh, now(), phone_server::auth::IDLE_LIMIT).unwrap(),
-        Some(("sam".to_owned(), Role::Editor))
+        Some(SessionUser {
+            name: "sam".to_owned(),
+            role: Role::Editor,
+            businesses: Businesses::All
+        })
     );
 }

@@ -33,7 +33,13 @@ fn clients_are_added_listed_and_removed_and_their_secret_is_shown_once() {
     let folder = tempfile::tempdir().unwrap();
     let database = folder.path().join("db.sqlite3");
 
-    let (ok, out, _) = phone_server(&database, &["client", "add", "billing"], "");
+    let (ok, _, err) = phone_server(&database, &["client", "add", "billing"], "");
+    assert!(!ok && err.contains("--business"), "a client needs businesses: {err}");
+    let (ok, out, _) = phone_server(
+        &database,
+        &["client", "add", "billing", "--business", "1002", "--business", "1001"],
+        "",
+    );
     assert!(ok, "{out}");
     let id = out.lines().find_map(|l| l.strip_prefix("client_id:")).unwrap().trim().to_owned();
     let secret =
@@ -41,8 +47,18 @@ fn clients_are_added_listed_and_removed_and_their_secret_is_shown_once() {
     assert!(id.starts_with("pd-") && secret.len() >= 32);
 
     let (_, list, _) = phone_server(&database, &["client", "list"], "");
-    assert_eq!(list.trim(), format!("{id}\tbilling"));
+    assert_eq!(list.trim(), format!("{id}\tbilling\t1001,1002"));
     assert!(!list.contains(&secret), "the secret is never shown again");
+    let (ok, _, _) = phone_server(
+        &database,
+        &["client", "add", "reports", "--all-businesses", "--read-only"],
+        "",
+    );
+    assert!(ok);
+    assert!(phone_server(&database, &["client", "businesses", &id, "--business", "1003"], "").0);
+    let (_, list, _) = phone_server(&database, &["client", "list"], "");
+    assert!(list.lines().any(|l| l == format!("{id}\tbilling\t1003")), "{list}");
+    assert!(list.lines().any(|l| l.ends_with("\treports (read-only)\tall businesses")), "{list}");
     let stored = std::fs::read(&database).unwrap();
     assert!(!stored.windows(secret.len()).any(|w| w == secret.as_bytes()), "only a hash is stored");
 
@@ -58,29 +74,32 @@ fn users_are_added_with_a_role_and_a_long_enough_password() {
 
     let (ok, _, err) = phone_server(
         &database,
-        &["user", "add", "ana", "--role", "editor", "--password-stdin"],
+        &["user", "add", "ana", "--role", "editor", "--business", "1001", "--password-stdin"],
         "short\n",
     );
     assert!(!ok && err.contains("at least 12 characters"), "{err}");
     let (ok, _, err) = phone_server(
         &database,
-        &["user", "add", "ana", "--role", "editor", "--password-stdin"],
+        &["user", "add", "ana", "--role", "editor", "--business", "1001", "--password-stdin"],
         "correct horse battery staple\n",
     );
     assert!(ok, "{err}");
     let (_, list, _) = phone_server(&database, &["user", "list"], "");
-    assert_eq!(list.trim(), "ana\teditor");
+    assert_eq!(list.trim(), "ana\teditor\t1001");
+    assert!(phone_server(&database, &["user", "businesses", "ana", "--all-businesses"], "").0);
+    let (_, list, _) = phone_server(&database, &["user", "list"], "");
+    assert_eq!(list.trim(), "ana\teditor\tall businesses");
     assert!(phone_server(&database, &["user", "remove", "ana"], "").0);
 }
 
 #[test]
-fn serving_beyond_loopback_needs_a_user_and_demo_on_loopback_makes_two() {
+fn serving_beyond_loopback_needs_a_user_and_demo_on_loopback_makes_users_of_each_business() {
     let folder = tempfile::tempdir().unwrap();
     let database = folder.path().join("db.sqlite3");
 
     let (ok, _, err) = phone_server(&database, &["--address", "0.0.0.0:0"], "");
     assert!(!ok, "it must refuse");
-    assert!(err.contains("user add NAME --role editor"), "{err}");
+    assert!(err.contains("user add NAME --role editor --all-businesses"), "{err}");
 
     let mut server = Command::new(SERVER)
         .arg("--database")
@@ -93,16 +112,20 @@ fn serving_beyond_loopback_needs_a_user_and_demo_on_loopback_makes_two() {
     let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut demo_users = Vec::new();
-    while Instant::now() < deadline && demo_users.len() < 2 {
+    while Instant::now() < deadline && demo_users.len() < 4 {
         let Some(Ok(line)) = lines.next() else { break };
-        if line.contains("demo editor") || line.contains("demo viewer") {
+        if line.contains("demo user") {
             demo_users.push(line);
         }
     }
     server.kill().unwrap();
     server.wait().unwrap();
-    assert_eq!(demo_users.len(), 2, "{demo_users:?}");
-    assert!(demo_users.iter().all(|l| l.contains("password")));
+    assert_eq!(demo_users.len(), 4, "{demo_users:?}");
+    assert!(demo_users.iter().all(|l| l.contains("password") && !l.starts_with('{')));
     let (_, list, _) = phone_server(&database, &["user", "list"], "");
-    assert_eq!(list.trim(), "demo-editor\teditor\ndemo-viewer\tviewer");
+    assert_eq!(
+        list.trim(),
+        "demo-editor\teditor\tall businesses\ndemo-viewer\tviewer\tall businesses\n\
+         fitness-editor\teditor\t3333333\nphysio-editor\teditor\t4444444"
+    );
 }

@@ -13,7 +13,7 @@ use phone_server::{accounts, store::Store};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::server::{authorised_client, token};
+use crate::server::{authorised_client, every_business, token};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_phone-server");
 
@@ -44,7 +44,8 @@ fn start(database: &Path) -> (Child, String) {
 async fn answered_writes_survive_kill_9_and_the_rules_still_hold() {
     let folder = tempfile::tempdir().unwrap();
     let database = folder.path().join("crash.sqlite3");
-    let (id, secret) = accounts::add_client(&Store::open(&database).unwrap(), "crash").unwrap();
+    let (id, secret) =
+        accounts::add_client(&Store::open(&database).unwrap(), "crash", &every_business()).unwrap();
     for round in 0..3 {
         let (mut server, base) = start(&database);
         let client = authorised_client(&token(&base, &id, &secret).await);

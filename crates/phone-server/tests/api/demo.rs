@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use phone_model::PageSize;
+use phone_model::{Businesses, PageSize};
 use phone_server::{
     demo,
     store::{CustomerFilter, Store},
@@ -15,13 +15,15 @@ fn a_new_database_gets_a_dozen_customers_with_numbers_of_every_type_and_a_used_o
 
     assert!(demo::seed_if_empty(&store).unwrap());
 
-    let customers = store.customers(&CustomerFilter::default(), 0, PageSize::MAX).unwrap().items;
+    let all = Businesses::All;
+    let customers =
+        store.customers(&CustomerFilter::default(), &all, 0, PageSize::MAX).unwrap().items;
     assert_eq!(customers.len(), 12);
     let mut types = BTreeSet::new();
     let mut countries = BTreeSet::new();
     for customer in &customers {
         let numbers =
-            store.phone_numbers(&customer.customer_id, 0, PageSize::MAX).unwrap().unwrap().items;
+            store.phone_numbers(&customer.customer_id, &all, 0, PageSize::MAX).unwrap().items;
         assert_eq!(numbers.iter().filter(|n| n.is_primary).count(), 1, "{}", customer.first_name);
         types.extend(numbers.iter().map(|n| n.phone_type.as_str()));
         countries.extend(numbers.iter().map(|n| n.country_code.as_str()));
@@ -34,7 +36,7 @@ fn a_new_database_gets_a_dozen_customers_with_numbers_of_every_type_and_a_used_o
 
     assert!(!demo::seed_if_empty(&store).unwrap(), "a database with data is never seeded");
     assert_eq!(
-        store.customers(&CustomerFilter::default(), 0, PageSize::MAX).unwrap().items.len(),
+        store.customers(&CustomerFilter::default(), &all, 0, PageSize::MAX).unwrap().items.len(),
         12
     );
 }

@@ -15,3 +15,4 @@ mod races;
 mod rate_limits;
 mod server;
 mod shared_cases;
+mod tenancy;

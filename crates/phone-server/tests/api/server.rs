@@ -2,7 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
-use phone_server::{AppOptions, AppState, accounts, app, store::Store};
+use phone_model::Businesses;
+use phone_server::{
+    AppOptions, AppState, accounts, app,
+    store::{ClientAccess, Store},
+};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -10,6 +14,11 @@ use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
 /// The business every test customer belongs to.
 pub const BUSINESS: &str = "3333333";
+
+/// What the tests' own API client may do: everything.
+pub fn every_business() -> ClientAccess {
+    ClientAccess { businesses: Businesses::All, read_only: false }
+}
 
 pub struct TestServer {
     /// `http://127.0.0.1:<port>/CustomerServices/v1.0`
@@ -32,7 +41,8 @@ impl TestServer {
         let folder = tempfile::tempdir().expect("a temporary folder");
         let store = Store::open(&folder.path().join("phonedesk.sqlite3")).expect("a new database");
         store.put_business(BUSINESS, "Debitsuccess 24/7 Fitness").expect("a business");
-        let (id, secret) = accounts::add_client(&store, "tests").expect("an API client");
+        let (id, secret) =
+            accounts::add_client(&store, "tests", &every_business()).expect("a client");
         let mut server = Self::serve(folder, store, options).await;
         let token = token(&server.root, &id, &secret).await;
         server.client = authorised_client(&token);
