@@ -5,8 +5,8 @@ use std::fmt;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use phone_model::{
-    CustomerPage, CustomerResource, ErrorBody, PhoneNumberHistory, PhoneNumberPage,
-    PhoneNumberResource,
+    BusinessResource, CustomerPage, CustomerResource, ErrorBody, PhoneNumberHistory,
+    PhoneNumberPage, PhoneNumberResource,
 };
 use serde::de::DeserializeOwned;
 
@@ -110,11 +110,18 @@ fn session_url() -> String {
     format!("{origin}/auth/session")
 }
 
-/// Who is signed in.
+/// Who is signed in, and the businesses whose customers they see.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Me {
     pub username: String,
     pub role: String,
+    /// The provider's own staff see every business.
+    #[serde(default)]
+    pub all_businesses: bool,
+    /// The businesses they see (every one, listed, for the provider's staff).
+    #[serde(default)]
+    pub businesses: Vec<BusinessResource>,
 }
 
 impl Me {
@@ -152,9 +159,13 @@ extern "C" {
 }
 
 /// Customers whose id, external reference or name contains `text` (the first page: enough
-/// for a search box).
-pub async fn search_customers(text: &str) -> Result<CustomerPage, ApiError> {
-    call(get(&format!("/customers?limit=20&search={}", encode(text)))).await
+/// for a search box), of one business or of every business the person sees.
+pub async fn search_customers(
+    text: &str,
+    business_id: Option<&str>,
+) -> Result<CustomerPage, ApiError> {
+    let within = business_id.map(|id| format!("&businessId={}", encode(id))).unwrap_or_default();
+    call(get(&format!("/customers?limit=20&search={}{within}", encode(text)))).await
 }
 
 /// One customer.

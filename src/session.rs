@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use phone_model::BusinessResource;
+
 use crate::api::Me;
 
 /// The app's idea of who is signed in.
@@ -33,8 +35,18 @@ impl Session {
             Self::provide(SignedIn::As(Me {
                 username: "test".to_owned(),
                 role: "editor".to_owned(),
+                all_businesses: true,
+                businesses: Vec::new(),
             }))
         })
+    }
+
+    /// The businesses the person signed in sees, when there is more than one to choose from.
+    pub fn businesses_to_choose(self) -> Vec<BusinessResource> {
+        match self.0.get() {
+            SignedIn::As(me) if me.businesses.len() > 1 => me.businesses,
+            _ => Vec::new(),
+        }
     }
 
     /// Whether the person signed in may change numbers.

@@ -6,15 +6,18 @@
 use std::{cell::RefCell, rc::Rc};
 
 use leptos::{mount::mount_to, prelude::*, task::tick};
-use phone_model::{ErrorBody, FieldMessage, PhoneNumberResource};
+use leptos_router::components::Router;
+use phone_model::{BusinessResource, ErrorBody, FieldMessage, PhoneNumberResource};
 use phonedesk::{
     App,
-    api::ApiError,
+    api::{ApiError, Me},
     components::{
         delete_dialog::DeleteDialog, phone_number_form::PhoneNumberForm,
         phone_number_list::PhoneNumberList,
     },
     form::PhoneForm,
+    pages::find_customer::FindCustomer,
+    session::{Session, SignedIn},
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -310,4 +313,54 @@ async fn the_delete_dialog_names_the_number_and_only_confirm_deletes() {
     settle().await;
     assert!(!dialog.open());
     assert_eq!(confirmed.get_untracked(), ["12"]);
+}
+
+/// The search page for a person who sees `businesses`.
+async fn search_page_of(businesses: &[(&str, &str)]) -> HtmlElement {
+    let root = root();
+    let me = Me {
+        username: "ana".to_owned(),
+        role: "viewer".to_owned(),
+        all_businesses: false,
+        businesses: businesses
+            .iter()
+            .map(|(id, name)| BusinessResource {
+                business_id: (*id).to_owned(),
+                name: (*name).to_owned(),
+            })
+            .collect(),
+    };
+    mount_to(root.clone(), move || {
+        Session::provide(SignedIn::As(me.clone()));
+        view! { <Router><FindCustomer /></Router> }
+    })
+    .forget();
+    settle().await;
+    root
+}
+
+#[wasm_bindgen_test]
+async fn a_person_of_several_businesses_can_search_one_of_them_and_of_one_is_not_asked() {
+    let two = search_page_of(&[
+        ("3333333", "Debitsuccess 24/7 Fitness"),
+        ("4444444", "Harbourside Physio"),
+    ])
+    .await;
+    let select: HtmlSelectElement = get(&two, "business-filter");
+    let options: Vec<(String, String)> = (0..select.length())
+        .map(|i| {
+            let option: web_sys::HtmlOptionElement = select.item(i).unwrap().unchecked_into();
+            (option.value(), option.text())
+        })
+        .collect();
+    assert_eq!(
+        options,
+        [
+            (String::new(), "All my businesses".to_owned()),
+            ("3333333".to_owned(), "Debitsuccess 24/7 Fitness".to_owned()),
+            ("4444444".to_owned(), "Harbourside Physio".to_owned()),
+        ]
+    );
+    let one = search_page_of(&[("3333333", "Debitsuccess 24/7 Fitness")]).await;
+    assert!(find::<HtmlSelectElement>(&one, "business-filter").is_none());
 }

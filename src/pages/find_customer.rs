@@ -9,6 +9,7 @@ use phone_model::CustomerPage;
 use crate::{
     api::{self, ApiError},
     components::problem::{Loading, Problem},
+    session::Session,
 };
 
 /// How long typing must pause before the search runs.
@@ -18,14 +19,19 @@ const DEBOUNCE: Duration = Duration::from_millis(250);
 pub fn FindCustomer() -> impl IntoView {
     let (query, set_query) = signal(String::new());
     let (searched, set_searched) = signal(String::new());
+    // A person who sees several businesses can search one of them; empty is every one.
+    let (business, set_business) = signal(String::new());
+    let choices = Session::get().businesses_to_choose();
     let pending = StoredValue::new(None::<TimeoutHandle>);
     let results = LocalResource::new(move || {
         let text = searched.get();
+        let business = business.get();
         async move {
             if text.trim().is_empty() {
                 Ok(None)
             } else {
-                api::search_customers(text.trim()).await.map(Some)
+                let within = Some(business.as_str()).filter(|b| !b.is_empty());
+                api::search_customers(text.trim(), within).await.map(Some)
             }
         }
     });
@@ -56,6 +62,16 @@ pub fn FindCustomer() -> impl IntoView {
                 <label for="customer-search" class="field__label">"Name, customer id or external reference"</label>
                 <input id="customer-search" data-testid="customer-search" type="search" autocomplete="off"
                     autofocus prop:value=move || query.get() on:input=on_input on:keydown=on_keydown />
+                {(!choices.is_empty()).then(|| view! {
+                    <label for="business-filter" class="field__label">"Business"</label>
+                    <select id="business-filter" data-testid="business-filter"
+                        on:change=move |ev| set_business.set(event_target_value(&ev))>
+                        <option value="">"All my businesses"</option>
+                        {choices.into_iter().map(|b| view! {
+                            <option value=b.business_id.clone()>{b.name}</option>
+                        }).collect_view()}
+                    </select>
+                })}
             </form>
             <div class="results" aria-live="polite" data-testid="results">
                 <Transition fallback=|| view! { <Loading what="customers" /> }>

@@ -61,7 +61,7 @@ struct ApiDoc;
 
 /// Completes the document once the handlers' paths are in it: every operation needs a bearer
 /// token from `/identity/connect/token` (or, for the staff app, a session cookie, which the
-/// document leaves out: it is not for API clients), and can answer 401 and 429.
+/// document leaves out: it is not for API clients), and can answer 401, 403 and 429.
 pub fn complete(openapi: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::{
         Content, Ref, ResponseBuilder,
@@ -85,6 +85,14 @@ pub fn complete(openapi: &mut utoipa::openapi::OpenApi) {
             responses.insert(
                 "401".to_owned(),
                 refusal("No valid bearer token (or staff session).").into(),
+            );
+            responses.insert(
+                "403".to_owned(),
+                refusal(
+                    "`customer_access_denied`: the customer (or the business asked for) is not one \
+                     of the caller's businesses, or the caller may only read.",
+                )
+                .into(),
             );
             responses.insert(
                 "429".to_owned(),
