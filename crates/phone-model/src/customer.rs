@@ -10,6 +10,30 @@ use alloc::{borrow::ToOwned, format, string::String, vec::Vec};
 /// The longest first name, last name or external reference, in UTF-16 code units.
 pub const CUSTOMER_TEXT_MAX: usize = 40;
 
+/// The longest `search` text of the customer list, in UTF-16 code units: enough for any name
+/// or number a person types, short enough that a search cannot be made expensive.
+pub const SEARCH_MAX: usize = 100;
+
+/// The `search` text of a customer list, trimmed; `None` when there is none.
+///
+/// ```
+/// # fn main() -> Result<(), phone_model::ValidationError> {
+/// use phone_model::customer_search;
+/// assert_eq!(customer_search(Some("  Ngata "))?, Some("Ngata"));
+/// assert_eq!(customer_search(Some("   "))?, None);
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// [`ValidationError::SearchTooLong`] for text over [`SEARCH_MAX`] code units, such as 101
+/// letters.
+pub fn customer_search(text: Option<&str>) -> Result<Option<&str>, ValidationError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(text) if utf16_len(text) > SEARCH_MAX => Err(ValidationError::SearchTooLong),
+        found => Ok(found),
+    }
+}
+
 /// The members of a new customer, as they arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CustomerInput {

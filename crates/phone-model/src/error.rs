@@ -83,12 +83,14 @@ pub enum ValidationError {
     LimitInvalid,
     /// `nextCursor` is not one this server issued for this list.
     NextCursorInvalid,
+    /// The `search` text of a customer list is longer than [`SEARCH_MAX`](crate::SEARCH_MAX).
+    SearchTooLong,
 }
 
 impl ValidationError {
     /// Every error, in declaration order: a stable numbering for callers that send errors as
     /// codes (the embeddable module does).
-    pub const ALL: [Self; 35] = [
+    pub const ALL: [Self; 36] = [
         Self::BodyMalformed,
         Self::BodyInvalid,
         Self::PhoneNumberIdInvalid,
@@ -124,6 +126,7 @@ impl ValidationError {
         Self::ExternalReferenceExists,
         Self::LimitInvalid,
         Self::NextCursorInvalid,
+        Self::SearchTooLong,
     ];
 
     /// The field the error is about, as the provider reports it.
@@ -165,6 +168,7 @@ impl ValidationError {
             | Self::ExternalReferenceExists => Field::ExternalReference,
             Self::LimitInvalid => Field::Limit,
             Self::NextCursorInvalid => Field::NextCursor,
+            Self::SearchTooLong => Field::Search,
         }
     }
 
@@ -214,6 +218,7 @@ impl ValidationError {
             }
             Self::LimitInvalid => "Limit is invalid.",
             Self::NextCursorInvalid => "NextCursor is invalid.",
+            Self::SearchTooLong => "Search must not exceed 100 characters.",
         }
     }
 }

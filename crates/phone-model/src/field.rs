@@ -35,6 +35,8 @@ pub enum Field {
     Limit,
     /// The `nextCursor` query parameter of a list.
     NextCursor,
+    /// The `search` query parameter of the customer list (Phonedesk's extension).
+    Search,
 }
 
 impl Field {
@@ -60,6 +62,7 @@ impl Field {
             Self::ExternalReference => "externalReference",
             Self::Limit => "limit",
             Self::NextCursor => "nextCursor",
+            Self::Search => "search",
         }
     }
 
@@ -81,6 +84,7 @@ impl Field {
             Self::ExternalReference => "ExternalReference",
             Self::Limit => "Limit",
             Self::NextCursor => "NextCursor",
+            Self::Search => "Search",
         }
     }
 }

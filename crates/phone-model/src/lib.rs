@@ -66,7 +66,10 @@ mod wire;
 
 pub use as_you_type::format_as_you_type;
 pub use country::{Country, CountryCode, countries};
-pub use customer::{CUSTOMER_TEXT_MAX, CustomerInput, Located, NewCustomer, validate_new_customer};
+pub use customer::{
+    CUSTOMER_TEXT_MAX, CustomerInput, Located, NewCustomer, SEARCH_MAX, customer_search,
+    validate_new_customer,
+};
 pub use error::ValidationError;
 pub use field::Field;
 pub use id::PhoneNumberId;

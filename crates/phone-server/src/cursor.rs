@@ -82,11 +82,19 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Exactly what [`hex`] writes, lower-case digits in pairs; anything else (`+`, upper case)
+/// is a cursor the server never issued.
 fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) || !text.is_ascii() {
+    let nibble = |b: u8| match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        _ => None,
+    };
+    let bytes = text.as_bytes();
+    if !bytes.len().is_multiple_of(2) {
         return None;
     }
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok()).collect()
+    bytes.chunks(2).map(|pair| Some(nibble(pair[0])? << 4 | nibble(pair[1])?)).collect()
 }
 
 #[cfg(test)]
@@ -111,7 +119,11 @@ mod tests {
         let mut tampered = cursors.issue(42).into_bytes();
         tampered[15] = if tampered[15] == b'0' { b'1' } else { b'0' };
         let tampered = String::from_utf8(tampered).unwrap();
-        for bad in [tampered.as_str(), "", "zz", "abc", "TmV4dEl0ZW1JZDox", "é"] {
+        let issued = cursors.issue(42);
+        let upper = issued.to_ascii_uppercase();
+        // `from_str_radix` would take "+f" as 15: an edited cursor must not work.
+        let plus = format!("+{}", &issued[1..]);
+        for bad in [tampered.as_str(), "", "zz", "abc", "TmV4dEl0ZW1JZDox", "é", &upper, &plus] {
             assert_eq!(cursors.read(Some(bad)), Err(ValidationError::NextCursorInvalid), "{bad}");
         }
     }

@@ -39,9 +39,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ContractJson<T> {
         let bytes = Bytes::from_request(request, state)
             .await
             .map_err(|_| ApiError::Refused(Refusal::PayloadTooLarge))?;
-        let value: serde_json::Value = serde_json::from_slice(&bytes)
+        // Syntax first (any JSON), then the shape, read straight from the bytes: going through
+        // `serde_json::Value` would keep only the last of a member sent twice, where the
+        // rules see both and refuse a conflict.
+        serde_json::from_slice::<serde::de::IgnoredAny>(&bytes)
             .map_err(|_| ApiError::invalid(ValidationError::BodyMalformed))?;
-        serde_json::from_value(value)
+        serde_json::from_slice(&bytes)
             .map(Self)
             .map_err(|_| ApiError::invalid(ValidationError::BodyInvalid))
     }

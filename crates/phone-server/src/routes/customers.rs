@@ -3,7 +3,7 @@
 use axum::{Extension, Json, extract::State, http::StatusCode};
 use phone_model::{
     CreatedCustomer, CustomerInput, CustomerPage, CustomerResource, ErrorBody, PhoneNumberHistory,
-    validate_new_customer,
+    customer_search, validate_new_customer,
 };
 
 use super::blocking;
@@ -41,10 +41,11 @@ pub async fn customers_list(
     query: ListQuery,
 ) -> Result<Json<CustomerPage>, ApiError> {
     let text = |name| query.get(name).map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    let search = customer_search(query.get("search")).map_err(ApiError::invalid)?;
     let filter = CustomerFilter {
         business_id: text("businessId"),
         external_reference: text("externalReference"),
-        search: text("search"),
+        search: search.map(str::to_owned),
     };
     // A cursor continues only the list it came from: the same filters.
     let list = format!(

@@ -156,3 +156,75 @@ async fn only_configured_origins_may_call_the_api_from_a_browser_and_every_answe
     let id = answer.headers().get("x-request-id").expect("a request id").to_str().unwrap();
     assert!(!id.is_empty());
 }
+
+#[tokio::test]
+async fn a_member_sent_twice_with_different_values_is_a_conflict_not_the_last_one() {
+    let server = TestServer::start().await;
+    let customer = server.customer("Ana").await;
+    let body = r#"{"phoneName":"Ann","phoneName":"Bob","countryCode":"+64","areaCode":"09","phoneNumber":"555 1234","phoneType":"home","isPrimary":false}"#;
+    let answer = server
+        .client
+        .post(format!("{}/customers/{customer}/phoneNumbers", server.api))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        read(answer).await,
+        (
+            StatusCode::BAD_REQUEST,
+            validation(&[("phoneName", "PhoneName must not be sent twice with different values.")])
+        )
+    );
+    // The same value twice is no disagreement.
+    let same = body.replace(r#""phoneName":"Bob""#, r#""phoneName":"Ann""#);
+    let answer = server
+        .client
+        .post(format!("{}/customers/{customer}/phoneNumbers", server.api))
+        .header("content-type", "application/json")
+        .body(same)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn a_search_longer_than_a_hundred_characters_is_refused() {
+    let server = TestServer::start().await;
+    let long = "a".repeat(101);
+    assert_eq!(
+        read(server.get(&format!("/customers?search={long}")).await).await,
+        (
+            StatusCode::BAD_REQUEST,
+            validation(&[("search", "Search must not exceed 100 characters.")])
+        )
+    );
+    let (status, _) =
+        read(server.get(&format!("/customers?search={}", "a".repeat(100))).await).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_cursor_edited_to_another_spelling_of_the_same_bytes_is_refused() {
+    let server = TestServer::start().await;
+    let customer = server.customer("Ana").await;
+    for n in 0..3 {
+        server.number(&customer, "09", &format!("555 000{n}"), false).await;
+    }
+    let (_, page) =
+        read(server.get(&format!("/customers/{customer}/phoneNumbers?limit=1")).await).await;
+    let cursor = page["responseMetadata"]["nextCursor"].as_str().unwrap().to_owned();
+    for edited in [cursor.to_ascii_uppercase(), format!("+{}", &cursor[1..])] {
+        let path = format!(
+            "/customers/{customer}/phoneNumbers?limit=1&nextCursor={}",
+            edited.replace('+', "%2B")
+        );
+        assert_eq!(
+            read(server.get(&path).await).await,
+            (StatusCode::BAD_REQUEST, validation(&[("nextCursor", "NextCursor is invalid.")])),
+            "{edited}"
+        );
+    }
+}
