@@ -25,9 +25,13 @@ pub struct Config {
     /// Origins allowed to call the API from a browser (comma-separated); none by default.
     #[arg(long, env = "PHONEDESK_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
-    /// Requests each caller (a token, a session, or else an address) may make per window.
+    /// Requests each caller (an API client, a staff member, or else an address) may make per
+    /// window.
     #[arg(long, env = "PHONEDESK_RATE_LIMIT", default_value_t = 1200)]
     pub rate_limit: u32,
+    /// Sign-ins and token requests each address may make per window.
+    #[arg(long, env = "PHONEDESK_SIGN_IN_LIMIT", default_value_t = 30)]
+    pub sign_in_limit: u32,
     /// The rate limit's window, in seconds.
     #[arg(long, env = "PHONEDESK_RATE_WINDOW", default_value_t = 60)]
     pub rate_window: u64,

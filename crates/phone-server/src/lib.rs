@@ -25,6 +25,7 @@ use std::{
     },
 };
 
+use axum::handler::Handler;
 use axum::{
     Router,
     body::Bytes,
@@ -65,7 +66,7 @@ impl AppState {
 }
 
 /// How the service is put together, beyond its database.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AppOptions {
     /// The built staff app (`dist/`), served for every path outside the API.
     pub app_dir: Option<PathBuf>,
@@ -73,15 +74,33 @@ pub struct AppOptions {
     pub cors_origins: Vec<HeaderValue>,
     /// Requests per caller per window.
     pub rate_limit: RateLimit,
+    /// Sign-in and token requests per address per window.
+    pub sign_in_limit: RateLimit,
 }
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        Self {
+            app_dir: None,
+            cors_origins: Vec::new(),
+            rate_limit: RateLimit::default(),
+            sign_in_limit: RateLimit { limit: 30, window: std::time::Duration::from_secs(60) },
+        }
+    }
+}
+
+/// The largest body of a sign-in or a token request: a name and a password, or a form of a
+/// few fields.
+pub const SIGN_IN_BODY_LIMIT: usize = 4 * 1024;
 
 /// The whole HTTP service.
 pub fn app(state: AppState, options: &AppOptions) -> Router {
     let (api, mut openapi) = routes::api().split_for_parts();
     routes::complete(&mut openapi);
     let openapi = Bytes::from(openapi.to_json().expect("the generated document serialises"));
+    let gate = auth::Gate { state: state.clone(), limiter: RateLimiter::new(options.rate_limit) };
     let api = api
-        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_principal))
+        .layer(axum::middleware::from_fn_with_state(gate, auth::require_principal))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
@@ -92,19 +111,24 @@ pub fn app(state: AppState, options: &AppOptions) -> Router {
         )
         .fallback(|| async { ApiError::Refused(Refusal::NotFound) })
         .layer(axum::middleware::map_response(method_not_allowed_in_contract_shape))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(axum::middleware::from_fn_with_state(
-            RateLimiter::new(options.rate_limit),
-            rate_limit::limit,
-        ));
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
     let api = match cors(&options.cors_origins) {
         Some(cors) => api.layer(cors),
         None => api,
     };
+    // Signing in and getting a token check a password: their bodies are small, and each address
+    // gets few attempts (`--sign-in-limit`), on top of the per-name waits and locks.
+    let sign_ins = RateLimiter::new(options.sign_in_limit);
+    let sign_in_guard = ServiceBuilder::new()
+        .layer(axum::middleware::from_fn_with_state(sign_ins, rate_limit::limit_by_address))
+        .layer(DefaultBodyLimit::max(SIGN_IN_BODY_LIMIT));
     let router = Router::new()
         .nest(API_PREFIX, api)
         .route("/healthz", get(routes::health::healthz))
-        .route("/identity/connect/token", post(routes::identity::token))
+        .route(
+            "/identity/connect/token",
+            post(routes::identity::token.layer(sign_in_guard.clone())),
+        )
         .route(
             "/identity/.well-known/openid-configuration",
             get(routes::identity::openid_configuration),
@@ -113,7 +137,7 @@ pub fn app(state: AppState, options: &AppOptions) -> Router {
         .route(
             "/auth/session",
             get(routes::session::session_get)
-                .post(routes::session::session_create)
+                .post(routes::session::session_create.layer(sign_in_guard))
                 .delete(routes::session::session_delete),
         )
         .with_state(state);

@@ -133,7 +133,9 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         .collect::<Result<_, _>>()?;
     let rate_limit =
         RateLimit { limit: config.rate_limit, window: Duration::from_secs(config.rate_window) };
-    let options = AppOptions { app_dir: config.app_dir, cors_origins, rate_limit };
+    let sign_in_limit =
+        RateLimit { limit: config.sign_in_limit, window: Duration::from_secs(config.rate_window) };
+    let options = AppOptions { app_dir: config.app_dir, cors_origins, rate_limit, sign_in_limit };
     let listener = tokio::net::TcpListener::bind(config.address).await?;
     tracing::info!(
         "Phonedesk on http://{} (database {})",

@@ -1,18 +1,26 @@
-//! Rate limits per caller: each credential (a bearer token, a staff session) or, without one,
-//! each address gets `limit` requests per window. Every API answer says where the caller
-//! stands (`X-RateLimit-Limit`, `-Remaining`, `-Reset`); past the limit the answer is the
-//! contract's 429.
+//! Rate limits per caller: each verified caller (an API client by its id, a staff member by
+//! name) or, without verified credentials, each address gets `limit` requests per window. A
+//! caller cannot mint allowances: junk cookies, fake tokens or spaces after `Bearer` all count
+//! against the address. Every API answer says where the caller stands (`X-RateLimit-Limit`,
+//! `-Remaining`, `-Reset`); past the limit the answer is the contract's 429.
+//!
+//! The counters are sharded, each shard behind its own lock, and only hold the current window:
+//! a shard whose window is over is emptied at its next use, so the work per request is O(1)
+//! (amortised) and memory is bounded by the callers of one window. Past [`MAX_CALLERS`] in a
+//! window, newcomers share one allowance: under a flood of addresses the server throttles the
+//! flood, not itself.
 
 use std::{
     collections::HashMap,
-    net::SocketAddr,
+    hash::{BuildHasher, RandomState},
+    net::{IpAddr, SocketAddr},
     sync::{Arc, Mutex},
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
 use axum::{
     extract::{ConnectInfo, Request, State},
-    http::{HeaderMap, HeaderName, HeaderValue, header},
+    http::{HeaderMap, HeaderName, HeaderValue},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -35,73 +43,149 @@ impl Default for RateLimit {
     }
 }
 
+/// Who is counted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Caller {
+    /// An API client, by its id, after its token verified.
+    Client(String),
+    /// A staff member, by name, after their session was found.
+    User(String),
+    /// Anyone else, by address.
+    Address(IpAddr),
+    /// Newcomers once a window holds [`MAX_CALLERS`]: one shared allowance.
+    Overflow,
+}
+
+impl Caller {
+    /// The address a request came from, or the shared allowance when it is not known.
+    pub fn address(request: &Request) -> Self {
+        match request.extensions().get::<ConnectInfo<SocketAddr>>() {
+            Some(ConnectInfo(address)) => Self::Address(address.ip()),
+            None => Self::Overflow,
+        }
+    }
+}
+
+/// The most callers tracked in one window.
+pub const MAX_CALLERS: usize = 100_000;
+const SHARDS: usize = 16;
+
+/// Counters for one window of one shard.
+#[derive(Debug, Default)]
+struct Shard {
+    window_start: u64,
+    counts: HashMap<Caller, u32>,
+}
+
+/// Where a caller stands after a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub allowed: bool,
+    pub limit: u32,
+    pub remaining: u32,
+    /// When the window ends, in seconds since the epoch.
+    pub reset: u64,
+}
+
 /// The counters, shared by every request.
 #[derive(Debug, Clone)]
 pub struct RateLimiter {
     rule: RateLimit,
-    /// Per caller: the window's start (seconds since the epoch) and the requests in it.
-    windows: Arc<Mutex<HashMap<String, (u64, u32)>>>,
+    shards: Arc<[Mutex<Shard>; SHARDS]>,
+    hasher: RandomState,
 }
 
 impl RateLimiter {
     pub fn new(rule: RateLimit) -> Self {
-        Self { rule, windows: Arc::new(Mutex::new(HashMap::new())) }
+        Self { rule, shards: Arc::new(Default::default()), hasher: RandomState::new() }
     }
 
-    /// Counts a request of `caller`: whether it is allowed, the requests left and when the
-    /// window resets (seconds since the epoch).
-    fn count(&self, caller: String) -> (bool, u32, u64) {
+    /// Counts a request of `caller`.
+    pub fn count(&self, caller: Caller) -> Standing {
         let window = self.rule.window.as_secs().max(1);
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
         let start = now - now % window;
-        let mut windows = self.windows.lock().expect("no request panics while counting");
-        if windows.len() > 100_000 {
-            // Forget callers whose window is over, so the map cannot grow without bound.
-            windows.retain(|_, (started, _)| *started == start);
+        let index = usize::try_from(self.hasher.hash_one(&caller) % SHARDS as u64).unwrap_or(0);
+        let mut shard = self.shards[index].lock().expect("no request panics while counting");
+        if shard.window_start != start {
+            shard.window_start = start;
+            shard.counts.clear();
         }
-        let entry = windows.entry(caller).or_insert((start, 0));
-        if entry.0 != start {
-            *entry = (start, 0);
-        }
-        let allowed = entry.1 < self.rule.limit;
+        let caller =
+            if shard.counts.len() >= MAX_CALLERS / SHARDS && !shard.counts.contains_key(&caller) {
+                Caller::Overflow
+            } else {
+                caller
+            };
+        let count = shard.counts.entry(caller).or_insert(0);
+        let allowed = *count < self.rule.limit;
         if allowed {
-            entry.1 += 1;
+            *count += 1;
         }
-        (allowed, self.rule.limit - entry.1, start + window)
+        Standing {
+            allowed,
+            limit: self.rule.limit,
+            remaining: self.rule.limit - *count,
+            reset: start + window,
+        }
     }
 }
 
-/// Who is calling, for counting: the credential if one was sent, else the address.
-fn caller(request: &Request) -> String {
-    let headers = request.headers();
-    let credential = headers.get(header::AUTHORIZATION).or_else(|| headers.get(header::COOKIE));
-    match credential {
-        Some(value) => format!("credential:{}", blake3::hash(value.as_bytes()).to_hex()),
-        None => match request.extensions().get::<ConnectInfo<SocketAddr>>() {
-            Some(ConnectInfo(address)) => format!("address:{}", address.ip()),
-            None => "address:unknown".to_owned(),
-        },
-    }
+/// The middleware for what is not the API (the app's files, health, the identity service's
+/// discovery, sign-in): counts by address, refuses past the limit, and says where the caller
+/// stands. The API counts verified callers by who they are (see `auth`).
+pub async fn limit_by_address(
+    State(limiter): State<RateLimiter>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let standing = limiter.count(Caller::address(&request));
+    let response = if standing.allowed { next.run(request).await } else { refused() };
+    with_standing(response, standing)
 }
 
-/// The middleware: counts, refuses past the limit, and tells every caller where it stands.
-pub async fn limit(State(limiter): State<RateLimiter>, request: Request, next: Next) -> Response {
-    let (allowed, remaining, reset) = limiter.count(caller(&request));
-    let mut response = if allowed {
-        next.run(request).await
-    } else {
-        ApiError::Refused(Refusal::TooManyRequests).into_response()
-    };
-    set_headers(response.headers_mut(), limiter.rule.limit, remaining, reset);
+/// The contract's 429.
+pub fn refused() -> Response {
+    ApiError::Refused(Refusal::TooManyRequests).into_response()
+}
+
+/// `response` with the `X-RateLimit-*` headers of `standing`.
+pub fn with_standing(mut response: Response, standing: Standing) -> Response {
+    set_headers(response.headers_mut(), standing);
     response
 }
 
-fn set_headers(headers: &mut HeaderMap, limit: u32, remaining: u32, reset: u64) {
+fn set_headers(headers: &mut HeaderMap, standing: Standing) {
     for (name, value) in [
-        ("x-ratelimit-limit", u64::from(limit)),
-        ("x-ratelimit-remaining", u64::from(remaining)),
-        ("x-ratelimit-reset", reset),
+        ("x-ratelimit-limit", u64::from(standing.limit)),
+        ("x-ratelimit-remaining", u64::from(standing.remaining)),
+        ("x-ratelimit-reset", standing.reset),
     ] {
         headers.insert(HeaderName::from_static(name), HeaderValue::from(value));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn callers_count_apart_and_newcomers_past_the_cap_share_one_allowance() {
+        let limiter = RateLimiter::new(RateLimit { limit: 2, window: Duration::from_secs(3600) });
+        let ana = || Caller::User("ana".to_owned());
+        assert!(limiter.count(ana()).allowed);
+        assert!(limiter.count(ana()).allowed);
+        assert!(!limiter.count(ana()).allowed);
+        assert!(limiter.count(Caller::Client("billing".to_owned())).allowed);
+        // Fill the windows, then every newcomer lands in the shared allowance.
+        for n in 0..MAX_CALLERS as u32 * 2 {
+            let _ = limiter.count(Caller::Address(IpAddr::from(n.to_be_bytes())));
+        }
+        let newcomer =
+            |n: u32| limiter.count(Caller::Address(IpAddr::from(((n + 1) << 28).to_be_bytes())));
+        let allowed = (0..10).filter(|&n| newcomer(n).allowed).count();
+        assert!(allowed <= 2 * SHARDS, "newcomers shared the overflow allowances: {allowed}");
+        let tracked: usize = limiter.shards.iter().map(|s| s.lock().unwrap().counts.len()).sum();
+        assert!(tracked <= MAX_CALLERS + SHARDS, "{tracked} callers tracked");
     }
 }

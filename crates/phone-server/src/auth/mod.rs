@@ -3,14 +3,13 @@
 //! session must prove it comes from the app, so another site cannot make a staff member's
 //! browser change a number.
 
+pub mod attempts;
 pub mod passwords;
 pub mod tokens;
 
-use std::{
-    collections::HashMap,
-    sync::Mutex,
-    time::{Duration, SystemTime, UNIX_EPOCH},
-};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 use axum::{
     extract::{Request, State},
@@ -23,6 +22,7 @@ use phone_model::{Businesses, Refusal};
 use crate::{
     AppState,
     error::ApiError,
+    rate_limit::{self, Caller, RateLimiter, with_standing},
     store::{OperationError, Role, SessionUser, Store},
 };
 use tokens::TokenKeys;
@@ -69,41 +69,44 @@ impl Principal {
     }
 }
 
+/// The longest user name or client id a sign-in may name: longer ones exist nowhere, so they
+/// are refused before any password work.
+pub const MAX_NAME: usize = 64;
+/// The longest password or client secret read.
+pub const MAX_SECRET: usize = 1024;
+/// How long a sign-in waits for a turn at checking a password before it is told to come back.
+const CHECK_WAIT: Duration = Duration::from_secs(2);
+
 /// The server's keys and sign-in state.
 #[derive(Debug)]
 pub struct Access {
     pub keys: TokenKeys,
-    /// Failed sign-ins per user name since their last success: each makes the next answer wait
-    /// longer.
-    failures: Mutex<HashMap<String, u32>>,
+    /// Sign-in attempts per user name.
+    pub attempts: attempts::Attempts,
+    /// Password checks (Argon2, ~19 MiB each) at once: no more than the machine has cores, so
+    /// a flood of sign-ins cannot take the memory or the blocking threads the API needs.
+    password_checks: Semaphore,
 }
 
 impl Access {
     pub fn new(store: &Store) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         Self {
             keys: TokenKeys::from_seed(store.token_seed()),
-            failures: Mutex::new(HashMap::new()),
+            attempts: attempts::Attempts::default(),
+            password_checks: Semaphore::new(cores),
         }
     }
 
-    /// How long to wait before answering a sign-in for `username`: nothing at first, then
-    /// doubling from a quarter second, at most 8 seconds.
-    pub fn sign_in_delay(&self, username: &str) -> Duration {
-        let failures = self.failures.lock().expect("no sign-in panics holding the counts");
-        match failures.get(username).copied().unwrap_or(0) {
-            0 => Duration::ZERO,
-            n => Duration::from_millis(250 << (n - 1).min(5)),
-        }
+    /// A turn at checking a password; `None` when none comes free soon (answer 429).
+    pub async fn password_check(&self) -> Option<SemaphorePermit<'_>> {
+        tokio::time::timeout(CHECK_WAIT, self.password_checks.acquire()).await.ok()?.ok()
     }
+}
 
-    pub fn record_sign_in(&self, username: &str, succeeded: bool) {
-        let mut failures = self.failures.lock().expect("no sign-in panics holding the counts");
-        if succeeded {
-            failures.remove(username);
-        } else {
-            *failures.entry(username.to_owned()).or_default() += 1;
-        }
-    }
+/// Milliseconds since the epoch.
+pub fn now_millis() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
 /// Seconds since the epoch.
@@ -158,23 +161,44 @@ fn from_the_app(headers: &HeaderMap) -> bool {
     has_header && same_origin
 }
 
-/// The middleware in front of the API: finds the principal, refuses those who may not do what
-/// they ask, and hands the principal to the handlers.
+/// What the API's gate needs: the app's state and the API's rate limits.
+#[derive(Debug, Clone)]
+pub struct Gate {
+    pub state: AppState,
+    pub limiter: RateLimiter,
+}
+
+/// The middleware in front of the API: finds the principal, counts the request against it (or
+/// against the address, for a request without valid credentials), refuses those past their
+/// limit or who may not do what they ask, and hands the principal to the handlers.
 pub async fn require_principal(
-    State(state): State<AppState>,
+    State(gate): State<Gate>,
     mut request: Request,
     next: Next,
 ) -> Response {
     let writes = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let principal = match principal(&state, request.headers(), writes).await {
-        Ok(principal) => principal,
-        Err(refusal) => return refusal.into_response(),
+    let found = principal(&gate.state, request.headers(), writes).await;
+    let caller = match &found {
+        Ok(Principal::Client { id, .. }) => Caller::Client(id.clone()),
+        Ok(Principal::User { name, .. }) => Caller::User(name.clone()),
+        Err(_) => Caller::address(&request),
     };
-    if writes && !principal.can_write() {
-        return ApiError::Refused(Refusal::CustomerAccessDenied).into_response();
+    let standing = gate.limiter.count(caller);
+    if !standing.allowed {
+        return with_standing(rate_limit::refused(), standing);
     }
-    request.extensions_mut().insert(principal);
-    next.run(request).await
+    let response = match found {
+        Err(refusal) => refusal,
+        Ok(principal) if writes && !principal.can_write() => {
+            tracing::warn!(principal = %principal.actor(), "refused: may not write");
+            ApiError::Refused(Refusal::CustomerAccessDenied).into_response()
+        }
+        Ok(principal) => {
+            request.extensions_mut().insert(principal);
+            next.run(request).await
+        }
+    };
+    with_standing(response, standing)
 }
 
 async fn principal(

@@ -10,17 +10,20 @@
 use axum::{
     Form, Json,
     extract::{State, rejection::FormRejection},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{Extensions, HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use base64::{Engine, engine::general_purpose::STANDARD};
 use serde_json::{Value, json};
 
-use super::blocking;
+use super::{
+    blocking,
+    session::{address, too_many, truncated},
+};
 use crate::{
     AppState,
     auth::{
-        now, passwords,
+        MAX_NAME, MAX_SECRET, now, passwords,
         tokens::{LIFETIME, READ_SCOPE, SCOPE},
     },
 };
@@ -57,18 +60,31 @@ fn client_credentials(headers: &HeaderMap, form: &[(String, String)]) -> Option<
     basic.or_else(|| Some((field("client_id")?, field("client_secret")?)))
 }
 
-/// Issues an access token.
+/// Issues an access token. An unknown client id costs the same password work as a known one
+/// (so the timing does not tell which ids exist), checks take turns with sign-ins, and an id or
+/// secret too long to exist is refused before any of it.
 pub async fn token(
     State(state): State<AppState>,
+    extensions: Extensions,
     headers: HeaderMap,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let Ok(Form(form)) = form else {
-        return oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "The request must be form-encoded (application/x-www-form-urlencoded).",
-        );
+    let form = match form {
+        Ok(Form(form)) => form,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return oauth_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "invalid_request",
+                "The request is larger than a token request can be.",
+            );
+        }
+        Err(_) => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "The request must be form-encoded (application/x-www-form-urlencoded).",
+            );
+        }
     };
     let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     match field("grant_type") {
@@ -104,22 +120,29 @@ pub async fn token(
             "Client authentication failed.",
         );
     };
+    let address = address(&extensions);
+    let refused = |why: &str| {
+        tracing::warn!(client = %truncated(&client_id), %address, "token refused: {why}");
+        oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Client authentication failed.")
+    };
+    if client_id.len() > MAX_NAME || secret.len() > MAX_SECRET {
+        return refused("id or secret too long");
+    }
+    let Some(_turn) = state.access.password_check().await else {
+        tracing::warn!(%address, "token refused: too many password checks at once");
+        return too_many(1000);
+    };
     let id = client_id.clone();
     let known = blocking(&state, move |store| {
         let hash = store.client_secret_hash(&id)?;
-        let verified = hash.is_some_and(|hash| passwords::verify(&secret, &hash));
+        let hash = hash.as_deref().unwrap_or_else(|| passwords::unknown_user_hash());
+        let verified = passwords::verify(&secret, hash);
         Ok(if verified { store.client_access(&id)? } else { None })
     })
     .await;
     let access = match known {
         Ok(Some(access)) => access,
-        Ok(None) => {
-            return oauth_error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_client",
-                "Client authentication failed.",
-            );
-        }
+        Ok(None) => return refused("unknown client or wrong secret"),
         Err(error) => return error.into_response(),
     };
     // A read-only client, or one that asks for no more, gets a token that cannot write.
@@ -129,6 +152,7 @@ pub async fn token(
         SCOPE
     };
     let token = state.access.keys.issue(&client_id, scope, &issuer(&headers), now());
+    tracing::info!(client = %client_id, %address, scope, "token issued");
     let mut response = Json(json!({
         "access_token": token, "expires_in": LIFETIME, "token_type": "Bearer", "scope": scope
     }))

@@ -4,20 +4,23 @@
 //! The session is an HttpOnly, SameSite=Strict cookie (Secure when the request came over TLS
 //! through a proxy that says so) holding a random token; the database keeps only its hash.
 
+use std::net::SocketAddr;
+
 use axum::{
     Json,
-    extract::State,
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    extract::{ConnectInfo, State},
+    http::{Extensions, HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use phone_model::Businesses;
+use phone_model::{Businesses, Refusal};
 use serde_json::{Value, json};
 
 use super::blocking;
 use crate::{
     AppState,
     auth::{
-        APP_HEADER, IDLE_LIMIT, SESSION_COOKIE, cookie, now, passwords, session_user, token_hash,
+        APP_HEADER, IDLE_LIMIT, MAX_NAME, MAX_SECRET, SESSION_COOKIE, attempts::Gate, cookie, now,
+        now_millis, passwords, session_user, token_hash,
     },
     error::ApiError,
     extract::ContractJson,
@@ -58,9 +61,13 @@ pub async fn session_get(State(state): State<AppState>, headers: HeaderMap) -> R
     }
 }
 
-/// Signs in.
+/// Signs in. Each attempt counts before its password is checked: while a failure's wait is
+/// pending, or the name is locked, the answer is 429 at once; a name or password too long to
+/// exist is refused without any password work; and password checks take turns (see
+/// [`Access`](crate::auth::Access)).
 pub async fn session_create(
     State(state): State<AppState>,
+    extensions: Extensions,
     headers: HeaderMap,
     ContractJson(body): ContractJson<Value>,
 ) -> Response {
@@ -73,8 +80,22 @@ pub async fn session_create(
     }
     let username = body["username"].as_str().unwrap_or_default().trim().to_owned();
     let password = body["password"].as_str().unwrap_or_default().to_owned();
-    // Repeated failures slow down: the wait grows with each failure for this name.
-    tokio::time::sleep(state.access.sign_in_delay(&username)).await;
+    let address = address(&extensions);
+    if username.len() > MAX_NAME || password.len() > MAX_SECRET {
+        tracing::warn!(user = %truncated(&username), %address, "sign-in refused: name or password too long");
+        return wrong();
+    }
+    match state.access.attempts.before(&username, now_millis()) {
+        Gate::Go => {}
+        Gate::Wait(millis) | Gate::Locked(millis) => {
+            tracing::warn!(user = %username, %address, "sign-in refused: waiting after failures, or locked");
+            return too_many(millis);
+        }
+    }
+    let Some(_turn) = state.access.password_check().await else {
+        tracing::warn!(user = %username, %address, "sign-in refused: too many password checks at once");
+        return too_many(1000);
+    };
     let name = username.clone();
     let checked = blocking(&state, move |store| {
         let user = store.user(&name)?;
@@ -95,9 +116,13 @@ pub async fn session_create(
         }
     })
     .await;
+    let succeeded = matches!(checked, Ok(Some(_)));
+    if state.access.attempts.after(&username, succeeded, now_millis()) {
+        tracing::warn!(user = %username, %address, "sign-in locked after repeated failures");
+    }
     match checked {
         Ok(Some((token, body))) => {
-            state.access.record_sign_in(&username, true);
+            tracing::info!(user = %username, %address, "signed in");
             let mut response = Json(body).into_response();
             let secure = if over_tls(&headers) { "; Secure" } else { "" };
             let cookie = format!(
@@ -109,8 +134,8 @@ pub async fn session_create(
             response
         }
         Ok(None) => {
-            state.access.record_sign_in(&username, false);
-            (StatusCode::UNAUTHORIZED, Json(json!({"message": WRONG}))).into_response()
+            tracing::warn!(user = %username, %address, "sign-in failed");
+            wrong()
         }
         Err(error) => error.into_response(),
     }
@@ -137,6 +162,30 @@ pub async fn session_delete(State(state): State<AppState>, headers: HeaderMap) -
         .headers_mut()
         .insert(header::SET_COOKIE, HeaderValue::from_str(&cleared).expect("ASCII"));
     response
+}
+
+fn wrong() -> Response {
+    (StatusCode::UNAUTHORIZED, Json(json!({"message": WRONG}))).into_response()
+}
+
+/// The contract's 429, with when to come back.
+pub(crate) fn too_many(millis: i64) -> Response {
+    let mut response = ApiError::Refused(Refusal::TooManyRequests).into_response();
+    let seconds = (millis + 999) / 1000;
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+    response
+}
+
+/// The address a request came from, for the security log.
+pub(crate) fn address(extensions: &Extensions) -> String {
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |ConnectInfo(address)| address.ip().to_string())
+}
+
+/// A name as the log shows it: at most 64 characters, so the log cannot be flooded.
+pub(crate) fn truncated(name: &str) -> String {
+    name.chars().take(MAX_NAME).collect()
 }
 
 /// Whether a proxy in front says the request came over TLS.

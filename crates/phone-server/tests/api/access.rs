@@ -247,7 +247,7 @@ async fn the_token_endpoint_answers_as_rfc_6749_says() {
 }
 
 #[tokio::test]
-async fn repeated_failed_sign_ins_slow_down_and_idle_sessions_end() {
+async fn repeated_failed_sign_ins_wait_longer_each_time_and_idle_sessions_end() {
     let server = TestServer::start().await;
     let store = Store::open(&server.database()).unwrap();
     accounts::add_user(&store, "sam", Role::Editor, &Businesses::All, PASSWORD).unwrap();
@@ -258,21 +258,29 @@ async fn repeated_failed_sign_ins_slow_down_and_idle_sessions_end() {
             .json(&json!({"username": "sam", "password": password}))
             .send()
     };
-    let mut waits = Vec::new();
-    for _ in 0..3 {
-        let started = std::time::Instant::now();
-        let (status, body) = read(attempt("wrong password").await.unwrap()).await;
-        assert_eq!(
-            (status, body),
-            (
-                StatusCode::UNAUTHORIZED,
-                json!({"message": "The user name or password is incorrect."})
-            )
-        );
-        waits.push(started.elapsed());
-    }
-    assert!(waits[1] >= std::time::Duration::from_millis(250), "{waits:?}");
-    assert!(waits[2] >= std::time::Duration::from_millis(500), "{waits:?}");
+    let wrong = || {
+        (StatusCode::UNAUTHORIZED, json!({"message": "The user name or password is incorrect."}))
+    };
+    let too_many = || {
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            json!({"message": "You have exceeded the maximum limit of request allowed. Please try your request again in a moment."}),
+        )
+    };
+    // Each failure makes the next attempt wait longer; trying before then is refused at once.
+    assert_eq!(read(attempt("wrong password").await.unwrap()).await, wrong());
+    assert_eq!(read(attempt("wrong password").await.unwrap()).await, wrong());
+    let early = attempt("wrong password").await.unwrap();
+    assert_eq!(early.headers()["retry-after"], "1");
+    assert_eq!(read(early).await, too_many());
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(read(attempt("wrong password").await.unwrap()).await, wrong());
+    assert_eq!(
+        read(attempt(PASSWORD).await.unwrap()).await,
+        too_many(),
+        "even the right one waits"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
     assert_eq!(attempt(PASSWORD).await.unwrap().status(), StatusCode::OK);
 
     // A session unused for longer than the idle limit is over.

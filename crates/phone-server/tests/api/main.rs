@@ -1,6 +1,7 @@
 //! The server through real HTTP: each test starts its own server on a random loopback port,
 //! on its own database file.
 
+mod abuse;
 mod access;
 mod bad_input;
 mod commands;

@@ -1,0 +1,216 @@
+//! A hostile caller cannot wear the server down through the endpoints that check passwords,
+//! nor mint rate-limit allowances by varying what it sends.
+
+use std::time::{Duration, Instant};
+
+use phone_model::Businesses;
+use phone_server::{
+    AppOptions, RateLimit, accounts,
+    store::{ClientAccess, Role, Store},
+};
+use reqwest::{Client, StatusCode, header};
+use serde_json::{Value, json};
+
+use crate::server::{TestServer, authorised_client, every_business, read, token};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+fn too_many() -> Value {
+    json!({"message": "You have exceeded the maximum limit of request allowed. Please try your request again in a moment."})
+}
+
+async fn sign_in(server: &TestServer, name: &str, password: &str) -> (StatusCode, Value) {
+    let answer = Client::new()
+        .post(format!("{}/auth/session", server.root))
+        .header("x-phonedesk-request", "1")
+        .json(&json!({"username": name, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    read(answer).await
+}
+
+#[tokio::test]
+async fn a_sign_in_body_over_four_kilobytes_is_refused_before_it_is_read() {
+    let server = TestServer::start().await;
+    let answer = Client::new()
+        .post(format!("{}/auth/session", server.root))
+        .header("x-phonedesk-request", "1")
+        .json(&json!({"username": "x".repeat(1024 * 1024), "password": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let answer = Client::new()
+        .post(format!("{}/identity/connect/token", server.root))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &"x".repeat(8 * 1024)),
+            ("client_secret", "x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn names_too_long_to_exist_cost_no_password_work() {
+    let server = TestServer::start().await;
+    let started = Instant::now();
+    for n in 0..20 {
+        let (status, _) = sign_in(&server, &format!("{n}{}", "x".repeat(200)), "guess").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    // One Argon2 check takes tens of milliseconds: twenty would take a second or more.
+    assert!(started.elapsed() < Duration::from_millis(400), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn parallel_guesses_for_one_name_get_one_check_and_the_rest_a_429_at_once() {
+    let server = TestServer::start().await;
+    let store = Store::open(&server.database()).unwrap();
+    accounts::add_user(&store, "sam", Role::Editor, &Businesses::All, PASSWORD).unwrap();
+    // A first failure makes the next attempt wait.
+    assert_eq!(sign_in(&server, "sam", "wrong").await.0, StatusCode::UNAUTHORIZED);
+    let mut guesses = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let root = server.root.clone();
+        guesses.spawn(async move {
+            let answer = Client::new()
+                .post(format!("{root}/auth/session"))
+                .header("x-phonedesk-request", "1")
+                .json(&json!({"username": "sam", "password": "wrong"}))
+                .send()
+                .await
+                .unwrap();
+            read(answer).await
+        });
+    }
+    let answers = guesses.join_all().await;
+    let checked = answers.iter().filter(|(status, _)| *status == StatusCode::UNAUTHORIZED).count();
+    let refused = answers
+        .iter()
+        .filter(|answer| **answer == (StatusCode::TOO_MANY_REQUESTS, too_many()))
+        .count();
+    assert!(checked <= 1 && checked + refused == 20, "{checked} checked, {refused} refused");
+    // Even the right password waits its turn, then works.
+    assert_eq!(sign_in(&server, "sam", PASSWORD).await.0, StatusCode::TOO_MANY_REQUESTS);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(sign_in(&server, "sam", PASSWORD).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn each_address_gets_few_sign_ins_and_token_requests() {
+    let rule = RateLimit { limit: 3, window: Duration::from_secs(60) };
+    let server =
+        TestServer::start_with(AppOptions { sign_in_limit: rule, ..AppOptions::default() }).await;
+    // Getting the tests' own token was the first of the three.
+    for n in 0..2 {
+        let (status, _) = sign_in(&server, &format!("user{n}"), "guess").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {n}");
+    }
+    let (status, body) = sign_in(&server, "user9", "guess").await;
+    assert_eq!((status, body), (StatusCode::TOO_MANY_REQUESTS, too_many()));
+    // The API itself is not held back by the sign-in limit.
+    assert_eq!(server.get("/customers").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_unknown_client_id_costs_as_much_as_a_wrong_secret() {
+    let server = TestServer::start().await;
+    let store = Store::open(&server.database()).unwrap();
+    let (known, _) = accounts::add_client(&store, "timing", &every_business()).unwrap();
+    let time = |id: String| {
+        let root = server.root.clone();
+        async move {
+            let started = Instant::now();
+            let answer = Client::new()
+                .post(format!("{root}/identity/connect/token"))
+                .form(&[
+                    ("grant_type", "client_credentials"),
+                    ("client_id", id.as_str()),
+                    ("client_secret", "wrong"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
+            started.elapsed()
+        }
+    };
+    let mut known_times = Vec::new();
+    let mut unknown_times = Vec::new();
+    for n in 0..5 {
+        known_times.push(time(known.clone()).await);
+        unknown_times.push(time(format!("pd-unknown{n}")).await);
+    }
+    known_times.sort();
+    unknown_times.sort();
+    let (known, unknown) = (known_times[2], unknown_times[2]);
+    assert!(unknown * 2 > known, "unknown {unknown:?} against known {known:?}: a timing oracle");
+}
+
+#[tokio::test]
+async fn variations_of_one_credential_share_one_allowance_and_another_has_its_own() {
+    let rule = RateLimit { limit: 3, window: Duration::from_secs(60) };
+    let server =
+        TestServer::start_with(AppOptions { rate_limit: rule, ..AppOptions::default() }).await;
+    let store = Store::open(&server.database()).unwrap();
+    let (id, secret) = accounts::add_client(&store, "one", &every_business()).unwrap();
+    let bearer = token(&server.root, &id, &secret).await;
+    let variations =
+        [format!("Bearer {bearer}"), format!("Bearer   {bearer}"), format!("Bearer {bearer} ")];
+    let mut statuses = Vec::new();
+    for (n, value) in variations.iter().cycle().take(4).enumerate() {
+        let answer = Client::new()
+            .get(format!("{}/customers", server.api))
+            .header(header::AUTHORIZATION, value)
+            .header(header::COOKIE, format!("junk={n}"))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(answer.status());
+    }
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::OK, StatusCode::OK, StatusCode::TOO_MANY_REQUESTS]
+    );
+    // Another client is counted apart.
+    let (other, other_secret) = accounts::add_client(
+        &store,
+        "two",
+        &ClientAccess { businesses: Businesses::All, read_only: false },
+    )
+    .unwrap();
+    let second = authorised_client(&token(&server.root, &other, &other_secret).await);
+    assert_eq!(
+        second.get(format!("{}/customers", server.api)).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn fake_tokens_count_against_the_address_not_a_fresh_allowance_each() {
+    let rule = RateLimit { limit: 3, window: Duration::from_secs(60) };
+    let server =
+        TestServer::start_with(AppOptions { rate_limit: rule, ..AppOptions::default() }).await;
+    let mut statuses = Vec::new();
+    for n in 0..4 {
+        let answer = authorised_client(&format!("fake.token.{n}"))
+            .get(format!("{}/customers", server.api))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(answer.status());
+    }
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::UNAUTHORIZED,
+            StatusCode::UNAUTHORIZED,
+            StatusCode::UNAUTHORIZED,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+    );
+}
