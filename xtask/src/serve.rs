@@ -18,7 +18,9 @@ pub(crate) fn run_server() -> Result {
     let port = std::env::var("PORT").unwrap_or_else(|_| "8080".to_owned());
     let address = format!("127.0.0.1:{port}");
     let dist = root().join("dist");
-    let database = root().join("data/phonedesk.sqlite3");
+    // A database of its own: the demo users' passwords are printed on the terminal, and the
+    // server refuses to take a database with them beyond loopback.
+    let database = root().join("data/demo.sqlite3");
     eprintln!("\nPhonedesk: http://{address}/  (Ctrl-C to stop; data in {})\n", database.display());
     let mut server = command(
         "cargo",

@@ -8,6 +8,9 @@ ALTER TABLE clients ADD COLUMN all_businesses INTEGER NOT NULL DEFAULT 1
 ALTER TABLE clients ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0 CHECK (read_only IN (0, 1));
 ALTER TABLE users ADD COLUMN all_businesses INTEGER NOT NULL DEFAULT 1
     CHECK (all_businesses IN (0, 1));
+-- Demo users, whose passwords were printed on a terminal: the server refuses to listen beyond
+-- loopback while any exist.
+ALTER TABLE users ADD COLUMN demo INTEGER NOT NULL DEFAULT 0 CHECK (demo IN (0, 1));
 
 CREATE TABLE client_businesses (
     client_id   TEXT NOT NULL REFERENCES clients (client_id) ON DELETE CASCADE,

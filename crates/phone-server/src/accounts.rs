@@ -59,6 +59,7 @@ pub fn add_demo_users(store: &Store) -> Result<Vec<(String, Role, String)>, Oper
     for (name, role, businesses) in users {
         let password = passwords::random_secret();
         add_user(store, name, role, &businesses, &password)?;
+        store.mark_demo_user(name)?;
         added.push((name.to_owned(), role, password));
     }
     Ok(added)

@@ -38,6 +38,11 @@ pub struct Config {
     /// Log format.
     #[arg(long, env = "PHONEDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// The server's public base URL, as clients reach it (`https://phonedesk.example.com`): the
+    /// identity service's issuer, and `https` makes cookies `Secure`. Default: `http://` and
+    /// the address listened on.
+    #[arg(long, env = "PHONEDESK_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// Seed demonstration customers into a new, empty database (never into one with data).
     #[arg(long)]
     pub demo: bool,

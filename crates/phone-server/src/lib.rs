@@ -55,13 +55,15 @@ pub const API_PREFIX: &str = "/CustomerServices/v1.0";
 pub struct AppState {
     store: Arc<Store>,
     access: Arc<auth::Access>,
+    /// See [`AppOptions::public_url`].
+    public_url: Arc<str>,
 }
 
 impl AppState {
     /// State around an open database.
     pub fn new(store: Store) -> Self {
         let access = Arc::new(auth::Access::new(&store));
-        Self { store: Arc::new(store), access }
+        Self { store: Arc::new(store), access, public_url: Arc::from("http://127.0.0.1:8080") }
     }
 }
 
@@ -76,6 +78,10 @@ pub struct AppOptions {
     pub rate_limit: RateLimit,
     /// Sign-in and token requests per address per window.
     pub sign_in_limit: RateLimit,
+    /// The server's public base URL (`https://phonedesk.example.com`): the identity service's
+    /// issuer and endpoints, and whether cookies must be `Secure`. Never taken from a request's
+    /// `Host`, which the caller chooses.
+    pub public_url: String,
 }
 
 impl Default for AppOptions {
@@ -85,6 +91,7 @@ impl Default for AppOptions {
             cors_origins: Vec::new(),
             rate_limit: RateLimit::default(),
             sign_in_limit: RateLimit { limit: 30, window: std::time::Duration::from_secs(60) },
+            public_url: "http://127.0.0.1:8080".to_owned(),
         }
     }
 }
@@ -94,7 +101,8 @@ impl Default for AppOptions {
 pub const SIGN_IN_BODY_LIMIT: usize = 4 * 1024;
 
 /// The whole HTTP service.
-pub fn app(state: AppState, options: &AppOptions) -> Router {
+pub fn app(mut state: AppState, options: &AppOptions) -> Router {
+    state.public_url = Arc::from(options.public_url.trim_end_matches('/'));
     let (api, mut openapi) = routes::api().split_for_parts();
     routes::complete(&mut openapi);
     let openapi = Bytes::from(openapi.to_json().expect("the generated document serialises"));
@@ -174,6 +182,23 @@ pub fn app(state: AppState, options: &AppOptions) -> Router {
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(request_id, CountingRequestIds::default()))
+        .layer(axum::middleware::map_request(keep_only_plain_request_ids))
+}
+
+/// A caller's `X-Request-Id` is kept only when it is `[A-Za-z0-9-]{1,64}`; anything else (a
+/// log-injection attempt, a kilobyte of it) is dropped, and the server makes its own.
+async fn keep_only_plain_request_ids(
+    mut request: axum::extract::Request,
+) -> axum::extract::Request {
+    let plain = request.headers().get("x-request-id").is_none_or(|value| {
+        let bytes = value.as_bytes();
+        (1..=64).contains(&bytes.len())
+            && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+    });
+    if !plain {
+        request.headers_mut().remove("x-request-id");
+    }
+    request
 }
 
 /// axum answers a known path with an unknown method with an empty 405; give it the contract's

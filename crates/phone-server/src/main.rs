@@ -103,6 +103,20 @@ fn listed(businesses: &Businesses) -> String {
 
 async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let store = Store::open(&config.database)?;
+    // Demo users' passwords were printed on a terminal: fine on this machine, never beyond it.
+    let demo_users = store.demo_users()?;
+    if !config.address.ip().is_loopback() && !demo_users.is_empty() {
+        return Err(format!(
+            "refusing to listen on {}: {} has demo users ({}), whose passwords were printed on a \
+             terminal. Use another database, or remove them: phone-server --database {} user \
+             remove NAME",
+            config.address,
+            config.database.display(),
+            demo_users.join(", "),
+            config.database.display()
+        )
+        .into());
+    }
     // Personal data is not served beyond this machine without someone to sign in.
     if !config.address.ip().is_loopback() && store.users()?.is_empty() {
         return Err(format!(
@@ -135,8 +149,11 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         RateLimit { limit: config.rate_limit, window: Duration::from_secs(config.rate_window) };
     let sign_in_limit =
         RateLimit { limit: config.sign_in_limit, window: Duration::from_secs(config.rate_window) };
-    let options = AppOptions { app_dir: config.app_dir, cors_origins, rate_limit, sign_in_limit };
     let listener = tokio::net::TcpListener::bind(config.address).await?;
+    let public_url =
+        config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.address));
+    let options =
+        AppOptions { app_dir: config.app_dir, cors_origins, rate_limit, sign_in_limit, public_url };
     tracing::info!(
         "Phonedesk on http://{} (database {})",
         listener.local_addr()?,

@@ -194,8 +194,14 @@ pub async fn require_principal(
             ApiError::Refused(Refusal::CustomerAccessDenied).into_response()
         }
         Ok(principal) => {
+            let actor = principal.actor();
+            let path = request.uri().path().to_owned();
             request.extensions_mut().insert(principal);
-            next.run(request).await
+            let response = next.run(request).await;
+            if response.status() == axum::http::StatusCode::FORBIDDEN {
+                tracing::warn!(principal = %actor, %path, "refused: customer_access_denied");
+            }
+            response
         }
     };
     with_standing(response, standing)

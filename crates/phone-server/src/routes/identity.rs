@@ -28,10 +28,10 @@ use crate::{
     },
 };
 
-/// The identity service's base URL as the caller reached it.
-fn issuer(headers: &HeaderMap) -> String {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    format!("http://{host}/identity")
+/// The identity service's base URL: from the server's configured public URL, never from the
+/// request's `Host`.
+fn issuer(state: &AppState) -> String {
+    format!("{}/identity", state.public_url)
 }
 
 /// An RFC 6749 §5.2 error.
@@ -151,7 +151,7 @@ pub async fn token(
     } else {
         SCOPE
     };
-    let token = state.access.keys.issue(&client_id, scope, &issuer(&headers), now());
+    let token = state.access.keys.issue(&client_id, scope, &issuer(&state), now());
     tracing::info!(client = %client_id, %address, scope, "token issued");
     let mut response = Json(json!({
         "access_token": token, "expires_in": LIFETIME, "token_type": "Bearer", "scope": scope
@@ -162,8 +162,8 @@ pub async fn token(
 }
 
 /// OpenID Connect discovery: where to get tokens and the keys that verify them.
-pub async fn openid_configuration(headers: HeaderMap) -> Json<Value> {
-    let issuer = issuer(&headers);
+pub async fn openid_configuration(State(state): State<AppState>) -> Json<Value> {
+    let issuer = issuer(&state);
     Json(json!({
         "issuer": issuer,
         "token_endpoint": format!("{issuer}/connect/token"),

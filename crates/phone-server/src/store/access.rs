@@ -226,6 +226,29 @@ impl Store {
         })
     }
 
+    /// Marks a user as a demo user (their password was printed on a terminal).
+    ///
+    /// # Errors
+    /// When the database cannot be written.
+    pub fn mark_demo_user(&self, username: &str) -> Result<(), OperationError> {
+        self.write(|tx| {
+            tx.execute("UPDATE users SET demo = 1 WHERE username = ?1", [username])?;
+            Ok(())
+        })
+    }
+
+    /// The names of the demo users.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn demo_users(&self) -> Result<Vec<String>, StoreError> {
+        self.read(|c| {
+            c.prepare("SELECT username FROM users WHERE demo = 1 ORDER BY username")?
+                .query_map([], |r| r.get(0))?
+                .collect()
+        })
+    }
+
     /// Replaces a user's businesses; whether the user exists.
     ///
     /// # Errors

@@ -214,3 +214,49 @@ async fn fake_tokens_count_against_the_address_not_a_fresh_allowance_each() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_callers_request_id_is_kept_only_when_it_is_plain() {
+    let server = TestServer::start().await;
+    let echoed = |sent: &'static str| {
+        let client = server.client.clone();
+        let url = format!("{}/customers", server.api);
+        async move {
+            let answer = client.get(url).header("x-request-id", sent).send().await.unwrap();
+            answer.headers()["x-request-id"].to_str().unwrap().to_owned()
+        }
+    };
+    assert_eq!(echoed("trace-42-ABC").await, "trace-42-ABC");
+    for hostile in ["a b", "id\"}{\"admin\":true", "../../etc", "x;drop table"] {
+        let id = echoed(hostile).await;
+        assert_ne!(id, hostile);
+        assert!(id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'), "{id}");
+    }
+    let long = "a".repeat(65);
+    let answer = server
+        .client
+        .get(format!("{}/customers", server.api))
+        .header("x-request-id", &long)
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(answer.headers()["x-request-id"], long.as_str());
+}
+
+#[tokio::test]
+async fn the_identity_service_names_itself_by_the_configured_url_not_the_callers_host() {
+    let options = AppOptions {
+        public_url: "https://phonedesk.example.com/".to_owned(),
+        ..AppOptions::default()
+    };
+    let server = TestServer::start_with(options).await;
+    let discovery = Client::new()
+        .get(format!("{}/identity/.well-known/openid-configuration", server.root))
+        .header(header::HOST, "evil.example")
+        .send()
+        .await
+        .unwrap();
+    let (_, discovery) = read(discovery).await;
+    assert_eq!(discovery["issuer"], "https://phonedesk.example.com/identity");
+    assert_eq!(discovery["token_endpoint"], "https://phonedesk.example.com/identity/connect/token");
+}

@@ -122,6 +122,9 @@ fn serving_beyond_loopback_needs_a_user_and_demo_on_loopback_makes_users_of_each
     server.wait().unwrap();
     assert_eq!(demo_users.len(), 4, "{demo_users:?}");
     assert!(demo_users.iter().all(|l| l.contains("password") && !l.starts_with('{')));
+    // Their passwords were printed on a terminal: this database is never served beyond it.
+    let (ok, _, err) = phone_server(&database, &["--address", "0.0.0.0:0"], "");
+    assert!(!ok && err.contains("demo users"), "{err}");
     let (_, list, _) = phone_server(&database, &["user", "list"], "");
     assert_eq!(
         list.trim(),

@@ -53,6 +53,13 @@ impl TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let root = format!("http://{}", listener.local_addr().expect("a bound address"));
         let (stop, stopped) = oneshot::channel::<()>();
+        // A test that sets its own public URL keeps it; the rest are reached where they listen.
+        let public_url = if options.public_url == AppOptions::default().public_url {
+            root.clone()
+        } else {
+            options.public_url
+        };
+        let options = AppOptions { public_url, ..options };
         let service = app(AppState::new(store), &options);
         let task = tokio::spawn(async move {
             axum::serve(listener, service)
