@@ -24,5 +24,9 @@ CREATE TABLE user_businesses (
     PRIMARY KEY (username, business_id)
 ) STRICT, WITHOUT ROWID;
 
+-- A session ends 12 hours after it began, however busy: sessions from before this migration
+-- began at 0, so they end at once.
+ALTER TABLE sessions ADD COLUMN started_at INTEGER NOT NULL DEFAULT 0;
+
 -- Customers are listed and searched within a caller's businesses.
 CREATE INDEX customers_by_business ON customers (business_id, seq);

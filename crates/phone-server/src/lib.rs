@@ -57,13 +57,17 @@ pub struct AppState {
     access: Arc<auth::Access>,
     /// See [`AppOptions::public_url`].
     public_url: Arc<str>,
+    /// How the session cookie is sent, from the public URL.
+    cookies: auth::CookiePolicy,
 }
 
 impl AppState {
     /// State around an open database.
     pub fn new(store: Store) -> Self {
         let access = Arc::new(auth::Access::new(&store));
-        Self { store: Arc::new(store), access, public_url: Arc::from("http://127.0.0.1:8080") }
+        let public_url = "http://127.0.0.1:8080";
+        let cookies = auth::CookiePolicy::for_url(public_url);
+        Self { store: Arc::new(store), access, public_url: Arc::from(public_url), cookies }
     }
 }
 
@@ -103,6 +107,7 @@ pub const SIGN_IN_BODY_LIMIT: usize = 4 * 1024;
 /// The whole HTTP service.
 pub fn app(mut state: AppState, options: &AppOptions) -> Router {
     state.public_url = Arc::from(options.public_url.trim_end_matches('/'));
+    state.cookies = auth::CookiePolicy::for_url(&options.public_url);
     let (api, mut openapi) = routes::api().split_for_parts();
     routes::complete(&mut openapi);
     let openapi = Bytes::from(openapi.to_json().expect("the generated document serialises"));

@@ -27,13 +27,50 @@ use crate::{
 };
 use tokens::TokenKeys;
 
-/// The session cookie's name.
+/// The session cookie's name over plain HTTP (loopback only).
 pub const SESSION_COOKIE: &str = "phonedesk_session";
+/// Its name when `Secure`: the `__Host-` prefix makes browsers refuse it unless it is Secure,
+/// host-only and for the whole site, so another subdomain cannot plant or overwrite it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-phonedesk_session";
 /// The header the app sends with every request: a page of another site cannot send it without
 /// the browser asking us first (CORS), and we never say yes.
 pub const APP_HEADER: &str = "x-phonedesk-request";
 /// A session ends after this long without a request, in seconds.
 pub const IDLE_LIMIT: i64 = 30 * 60;
+/// A session ends this long after it began, however busy, in seconds.
+pub const ABSOLUTE_LIMIT: i64 = 12 * 60 * 60;
+
+/// How the session cookie is sent: `Secure` (and `__Host-` named) unless the server is reached
+/// over plain HTTP on loopback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CookiePolicy {
+    pub secure: bool,
+}
+
+impl CookiePolicy {
+    /// The policy for a server whose public URL is `public_url`.
+    pub fn for_url(public_url: &str) -> Self {
+        let plain_loopback = public_url.strip_prefix("http://").is_some_and(|rest| {
+            let host = rest.split('/').next().unwrap_or_default();
+            let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
+            host == "localhost" || host == "[::1]" || host.starts_with("127.")
+        });
+        Self { secure: !plain_loopback }
+    }
+
+    pub fn name(self) -> &'static str {
+        if self.secure { SECURE_SESSION_COOKIE } else { SESSION_COOKIE }
+    }
+
+    /// The `Set-Cookie` value for `token`, lasting `max_age` seconds (0 clears it).
+    pub fn set(self, token: &str, max_age: i64) -> String {
+        let secure = if self.secure { "; Secure" } else { "" };
+        format!(
+            "{}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}",
+            self.name()
+        )
+    }
+}
 
 /// Who made a request, and the businesses whose customers they may see.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,16 +168,18 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, value)| value)
 }
 
-/// The staff member of the request's session cookie, if it is a live session.
+/// The staff member of the request's session cookie, if it is a live session, with the
+/// seconds it has left.
 ///
 /// # Errors
 /// When the database fails.
 pub fn session_user(
     store: &Store,
     headers: &HeaderMap,
-) -> Result<Option<SessionUser>, OperationError> {
-    match cookie(headers, SESSION_COOKIE) {
-        Some(token) => store.session(&token_hash(token), now(), IDLE_LIMIT),
+    policy: CookiePolicy,
+) -> Result<Option<(SessionUser, i64)>, OperationError> {
+    match cookie(headers, policy.name()) {
+        Some(token) => store.session(&token_hash(token), now(), IDLE_LIMIT, ABSOLUTE_LIMIT),
         None => Ok(None),
     }
 }
@@ -179,21 +218,24 @@ pub async fn require_principal(
     let writes = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let found = principal(&gate.state, request.headers(), writes).await;
     let caller = match &found {
-        Ok(Principal::Client { id, .. }) => Caller::Client(id.clone()),
-        Ok(Principal::User { name, .. }) => Caller::User(name.clone()),
+        Ok((Principal::Client { id, .. }, _)) => Caller::Client(id.clone()),
+        Ok((Principal::User { name, .. }, _)) => Caller::User(name.clone()),
         Err(_) => Caller::address(&request),
     };
     let standing = gate.limiter.count(caller);
     if !standing.allowed {
         return with_standing(rate_limit::refused(), standing);
     }
-    let response = match found {
-        Err(refusal) => refusal,
-        Ok(principal) if writes && !principal.can_write() => {
+    let (principal, refreshed_cookie) = match found {
+        Err(refusal) => return with_standing(refusal, standing),
+        Ok(found) => found,
+    };
+    let mut response = match principal {
+        principal if writes && !principal.can_write() => {
             tracing::warn!(principal = %principal.actor(), "refused: may not write");
             ApiError::Refused(Refusal::CustomerAccessDenied).into_response()
         }
-        Ok(principal) => {
+        principal => {
             let actor = principal.actor();
             let path = request.uri().path().to_owned();
             request.extensions_mut().insert(principal);
@@ -204,14 +246,18 @@ pub async fn require_principal(
             response
         }
     };
+    if let Some(cookie) = refreshed_cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
     with_standing(response, standing)
 }
 
+/// The principal of a request, with a refreshed session cookie for a staff member.
 async fn principal(
     state: &AppState,
     headers: &HeaderMap,
     writes: bool,
-) -> Result<Principal, Response> {
+) -> Result<(Principal, Option<String>), Response> {
     let unauthorized = || {
         let mut response = ApiError::Refused(Refusal::Unauthorized).into_response();
         response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
@@ -235,17 +281,21 @@ async fn principal(
             .ok_or_else(unauthorized)?;
         let may_write = claims.scope.split_whitespace().any(|s| s == tokens::SCOPE);
         let read_only = access.read_only || !may_write;
-        return Ok(Principal::Client { id: claims.sub, businesses: access.businesses, read_only });
+        let client = Principal::Client { id: claims.sub, businesses: access.businesses, read_only };
+        return Ok((client, None));
     }
     let store = std::sync::Arc::clone(&state.store);
     let headers_owned = headers.clone();
-    let user = tokio::task::spawn_blocking(move || session_user(&store, &headers_owned))
+    let policy = state.cookies;
+    let user = tokio::task::spawn_blocking(move || session_user(&store, &headers_owned, policy))
         .await
         .map_err(|e| ApiError::Internal(Box::new(e)).into_response())?
         .map_err(|e| ApiError::from(e).into_response())?;
-    let SessionUser { name, role, businesses } = user.ok_or_else(unauthorized)?;
+    let (SessionUser { name, role, businesses }, left) = user.ok_or_else(unauthorized)?;
     if writes && !from_the_app(headers) {
         return Err(ApiError::Refused(Refusal::CustomerAccessDenied).into_response());
     }
-    Ok(Principal::User { name, role, businesses })
+    // The cookie lasts as long as the session still may: refreshed as it is used.
+    let token = cookie(headers, policy.name()).unwrap_or_default();
+    Ok((Principal::User { name, role, businesses }, Some(policy.set(token, left))))
 }

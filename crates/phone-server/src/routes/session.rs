@@ -19,8 +19,8 @@ use super::blocking;
 use crate::{
     AppState,
     auth::{
-        APP_HEADER, IDLE_LIMIT, MAX_NAME, MAX_SECRET, SESSION_COOKIE, attempts::Gate, cookie, now,
-        now_millis, passwords, session_user, token_hash,
+        APP_HEADER, IDLE_LIMIT, MAX_NAME, MAX_SECRET, attempts::Gate, cookie, now, now_millis,
+        passwords, session_user, token_hash,
     },
     error::ApiError,
     extract::ContractJson,
@@ -51,8 +51,9 @@ fn not_signed_in() -> Response {
 
 /// Who is signed in.
 pub async fn session_get(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let state_cookies = state.cookies;
     let answer = blocking(&state, move |store| {
-        session_user(store, &headers)?.map(|user| who(store, &user)).transpose()
+        session_user(store, &headers, state_cookies)?.map(|(user, _)| who(store, &user)).transpose()
     });
     match answer.await {
         Ok(Some(body)) => Json(body).into_response(),
@@ -124,10 +125,7 @@ pub async fn session_create(
         Ok(Some((token, body))) => {
             tracing::info!(user = %username, %address, "signed in");
             let mut response = Json(body).into_response();
-            let secure = if over_tls(&headers) { "; Secure" } else { "" };
-            let cookie = format!(
-                "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={IDLE_LIMIT}{secure}"
-            );
+            let cookie = state.cookies.set(&token, IDLE_LIMIT);
             response
                 .headers_mut()
                 .insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ASCII"));
@@ -150,14 +148,14 @@ pub async fn session_delete(State(state): State<AppState>, headers: HeaderMap) -
         )
             .into_response();
     }
-    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+    if let Some(token) = cookie(&headers, state.cookies.name()) {
         let hash = token_hash(token);
         if let Err(error) = blocking(&state, move |store| Ok(store.end_session(&hash)?)).await {
             return error.into_response();
         }
     }
     let mut response = Json(json!({"message": "Signed out."})).into_response();
-    let cleared = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    let cleared = state.cookies.set("", 0);
     response
         .headers_mut()
         .insert(header::SET_COOKIE, HeaderValue::from_str(&cleared).expect("ASCII"));
@@ -186,12 +184,4 @@ pub(crate) fn address(extensions: &Extensions) -> String {
 /// A name as the log shows it: at most 64 characters, so the log cannot be flooded.
 pub(crate) fn truncated(name: &str) -> String {
     name.chars().take(MAX_NAME).collect()
-}
-
-/// Whether a proxy in front says the request came over TLS.
-fn over_tls(headers: &HeaderMap) -> bool {
-    headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|p| p.eq_ignore_ascii_case("https"))
 }

@@ -348,15 +348,17 @@ impl Store {
     ) -> Result<(), OperationError> {
         self.write(|tx| {
             tx.execute(
-                "INSERT INTO sessions (token_hash, username, last_seen) VALUES (?1, ?2, ?3)",
+                "INSERT INTO sessions (token_hash, username, last_seen, started_at)
+                 VALUES (?1, ?2, ?3, ?3)",
                 params![token_hash, username, now],
             )?;
             Ok(())
         })
     }
 
-    /// The user of a session not idle for longer than `idle` seconds; it counts as used now.
-    /// An expired session is removed.
+    /// The user of a session not idle for longer than `idle` seconds nor older than `absolute`,
+    /// with the seconds it has left (the lesser of the two); it counts as used now. An ended
+    /// session is removed.
     ///
     /// # Errors
     /// When the database cannot be read or written.
@@ -365,22 +367,29 @@ impl Store {
         token_hash: &str,
         now: i64,
         idle: i64,
-    ) -> Result<Option<SessionUser>, OperationError> {
-        let found: Option<(String, String, i64, Businesses)> = self.read(|c| {
-            let row: Option<(String, String, i64, bool)> = c
+        absolute: i64,
+    ) -> Result<Option<(SessionUser, i64)>, OperationError> {
+        type Found = (String, String, i64, i64, Businesses);
+        let found: Option<Found> = self.read(|c| {
+            let row: Option<(String, String, i64, i64, bool)> = c
                 .prepare_cached(
-                    "SELECT s.username, u.role, s.last_seen, u.all_businesses
+                    "SELECT s.username, u.role, s.last_seen, s.started_at, u.all_businesses
                      FROM sessions s JOIN users u USING (username) WHERE s.token_hash = ?1",
                 )?
-                .query_row([token_hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .query_row([token_hash], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })
                 .optional()?;
-            row.map(|(name, role, last_seen, all)| {
-                Ok((name.clone(), role, last_seen, businesses_of(c, Kind::User, &name, all)?))
+            row.map(|(name, role, last_seen, started_at, all)| {
+                let businesses = businesses_of(c, Kind::User, &name, all)?;
+                Ok((name, role, last_seen, started_at, businesses))
             })
             .transpose()
         })?;
-        let Some((username, role, last_seen, businesses)) = found else { return Ok(None) };
-        if now - last_seen > idle {
+        let Some((username, role, last_seen, started_at, businesses)) = found else {
+            return Ok(None);
+        };
+        if now - last_seen > idle || now - started_at > absolute {
             self.end_session(token_hash)?;
             return Ok(None);
         }
@@ -394,7 +403,8 @@ impl Store {
                 Ok(())
             })?;
         }
-        Ok(Role::parse(&role).map(|role| SessionUser { name: username, role, businesses }))
+        let left = idle.min(started_at + absolute - now);
+        Ok(Role::parse(&role).map(|role| (SessionUser { name: username, role, businesses }, left)))
     }
 
     /// Ends a session.

@@ -260,3 +260,51 @@ async fn the_identity_service_names_itself_by_the_configured_url_not_the_callers
     assert_eq!(discovery["issuer"], "https://phonedesk.example.com/identity");
     assert_eq!(discovery["token_endpoint"], "https://phonedesk.example.com/identity/connect/token");
 }
+
+#[tokio::test]
+async fn the_session_cookie_is_secure_and_host_only_unless_served_over_loopback_and_refreshed_as_used()
+ {
+    for (public_url, name, secure) in [
+        ("https://phonedesk.example.com", "__Host-phonedesk_session=", true),
+        ("", "phonedesk_session=", false),
+    ] {
+        let mut options = AppOptions::default();
+        if !public_url.is_empty() {
+            options.public_url = public_url.to_owned();
+        }
+        let server = TestServer::start_with(options).await;
+        let store = Store::open(&server.database()).unwrap();
+        accounts::add_user(&store, "sam", Role::Editor, &Businesses::All, PASSWORD).unwrap();
+        let answer = Client::new()
+            .post(format!("{}/auth/session", server.root))
+            .header("x-phonedesk-request", "1")
+            .json(&json!({"username": "sam", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        let cookie = answer.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
+        assert!(cookie.starts_with(name), "{cookie}");
+        assert_eq!(cookie.contains("; Secure"), secure, "{cookie}");
+        assert!(cookie.contains("Max-Age=1800") && cookie.contains("HttpOnly"), "{cookie}");
+        // Using the session sends the cookie again, with the time it has left.
+        let pair = cookie.split(';').next().unwrap().to_owned();
+        let used = Client::new()
+            .get(format!("{}/customers", server.api))
+            .header(header::COOKIE, &pair)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(used.status(), StatusCode::OK);
+        let refreshed = used.headers()[header::SET_COOKIE].to_str().unwrap();
+        assert!(refreshed.starts_with(&pair) && refreshed.contains("Max-Age=1800"), "{refreshed}");
+        // The other name is not read.
+        let other = if secure { pair.replace("__Host-", "") } else { format!("__Host-{pair}") };
+        let refused = Client::new()
+            .get(format!("{}/customers", server.api))
+            .header(header::COOKIE, other)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    }
+}

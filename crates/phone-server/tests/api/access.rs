@@ -283,18 +283,28 @@ async fn repeated_failed_sign_ins_wait_longer_each_time_and_idle_sessions_end() 
     tokio::time::sleep(std::time::Duration::from_millis(600)).await;
     assert_eq!(attempt(PASSWORD).await.unwrap().status(), StatusCode::OK);
 
-    // A session unused for longer than the idle limit is over.
-    let hash = phone_server::auth::token_hash("an old token");
-    store.start_session(&hash, "sam", now() - phone_server::auth::IDLE_LIMIT - 1).unwrap();
-    assert_eq!(store.session(&hash, now(), phone_server::auth::IDLE_LIMIT).unwrap(), None);
-    let fresh = phone_server::auth::token_hash("a fresh token");
+    // A session unused for longer than the idle limit is over, and so is one older than the
+    // absolute limit however busy; a live one says how long it has left.
+    use phone_server::auth::{ABSOLUTE_LIMIT, IDLE_LIMIT, token_hash};
+    let session =
+        |hash: &str, at: i64| store.session(hash, at, IDLE_LIMIT, ABSOLUTE_LIMIT).unwrap();
+    let old = token_hash("an old token");
+    store.start_session(&old, "sam", now() - IDLE_LIMIT - 1).unwrap();
+    assert_eq!(session(&old, now()), None);
+    let long = token_hash("a long day");
+    let started = now() - ABSOLUTE_LIMIT + 100;
+    store.start_session(&long, "sam", started).unwrap();
+    // Used every few minutes all day long…
+    let mut at = started;
+    while at + 600 < now() {
+        at += 600;
+        assert!(session(&long, at).is_some());
+    }
+    assert_eq!(session(&long, now()).map(|(_, left)| left), Some(100), "…it has its last 100 s");
+    assert_eq!(session(&long, now() + 101), None, "…and then it is over");
+    let fresh = token_hash("a fresh token");
     store.start_session(&fresh, "sam", now()).unwrap();
-    assert_eq!(
-        store.session(&fresh, now(), phone_server::auth::IDLE_LIMIT).unwrap(),
-        Some(SessionUser {
-            name: "sam".to_owned(),
-            role: Role::Editor,
-            businesses: Businesses::All
-        })
-    );
+    let sam =
+        SessionUser { name: "sam".to_owned(), role: Role::Editor, businesses: Businesses::All };
+    assert_eq!(session(&fresh, now()), Some((sam, IDLE_LIMIT)));
 }
