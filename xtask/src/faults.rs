@@ -5,7 +5,10 @@
 //!   stateful phase (configuration in `schemathesis.toml`);
 //! - a full disk under the database (root: a 4 MiB tmpfs);
 //! - libFuzzer (`cargo fuzz`, nightly) on the phone-model rules for a minute, growing the corpus
-//!   kept in `crates/phone-model/fuzz/corpus/`.
+//!   kept in `crates/phone-model/fuzz/corpus/`;
+//! - the server under attack (`phone-bench --abuse`): a legitimate client's latency and the
+//!   server's memory while 200 callers flood the sign-in and the API with junk; the figures go
+//!   into BENCHMARKS.md's "Under attack" section.
 
 use std::{
     io::{BufRead, BufReader, Read, Write},
@@ -22,7 +25,11 @@ use crate::{
 const SCHEMATHESIS: &str = "schemathesis==4.32.5";
 
 pub(crate) fn run_faults() -> Result {
-    run(command("cargo", &["build", "--release", "--package", "phone-server"]))?;
+    run(command(
+        "cargo",
+        &["build", "--release", "--package", "phone-server", "--package", "phone-bench"],
+    ))?;
+    under_attack()?;
     schemathesis()?;
     // A full disk (needs root: it mounts a small tmpfs for the database).
     run(command(
@@ -117,6 +124,32 @@ fn token(address: &str, id: &str, secret: &str) -> Result<String> {
     let start = answer.find("\"access_token\":\"").ok_or("no token in the answer")? + 16;
     let end = answer[start..].find('"').ok_or("a malformed answer")?;
     Ok(answer[start..start + end].to_owned())
+}
+
+/// Runs the attack scenario and puts its section into BENCHMARKS.md (replacing an older one).
+fn under_attack() -> Result {
+    let bench = root().join("target/release/phone-bench");
+    let server = root().join("target/release/phone-server");
+    let mut scenario = command(bench.to_str().unwrap_or("phone-bench"), &["--abuse"]);
+    scenario.arg(&server).stderr(Stdio::inherit());
+    let output = scenario.output()?;
+    if !output.status.success() {
+        return Err("the attack scenario failed".into());
+    }
+    let section = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    println!("{section}");
+    let path = root().join("BENCHMARKS.md");
+    let benchmarks = std::fs::read_to_string(&path).unwrap_or_default();
+    let kept = match benchmarks.find("## Under attack") {
+        Some(start) => {
+            let end =
+                benchmarks[start + 1..].find("\n## ").map_or(benchmarks.len(), |e| start + 1 + e);
+            format!("{}{}", &benchmarks[..start], &benchmarks[end..].trim_start())
+        }
+        None => benchmarks,
+    };
+    std::fs::write(&path, format!("{}\n\n{section}\n", kept.trim_end()))?;
+    Ok(())
 }
 
 fn fuzz() -> Result {

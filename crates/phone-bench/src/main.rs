@@ -15,6 +15,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+mod abuse;
 mod chromium;
 
 use http_body_util::{BodyExt, Full};
@@ -56,11 +57,13 @@ impl Drop for Server {
     }
 }
 
-fn start(binary: &Path, database: &Path) -> Result<(Child, String), Failure> {
+/// Starts `binary` on `database` with `limits` (`--rate-limit …`); returns it and its base URL.
+fn start(binary: &Path, database: &Path, limits: &[&str]) -> Result<(Child, String), Failure> {
     let mut child = Command::new(binary)
         .arg("--database")
         .arg(database)
-        .args(["--address", "127.0.0.1:0", "--demo", "--rate-limit", "100000000"])
+        .args(["--address", "127.0.0.1:0", "--demo"])
+        .args(limits)
         .env("RUST_LOG", "warn,phone_server=info")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -104,10 +107,16 @@ fn http() -> Http {
     Client::builder(TokioExecutor::new()).pool_max_idle_per_host(1).build_http()
 }
 
+/// A server for the benchmarks: rate limits out of the way, since they measure the server.
 async fn serve(binary: &Path, database: &Path) -> Result<Server, Failure> {
+    serve_with(binary, database, &["--rate-limit", "100000000"]).await
+}
+
+/// A server with `limits`, and a token of a client that may do everything.
+async fn serve_with(binary: &Path, database: &Path, limits: &[&str]) -> Result<Server, Failure> {
     let everything = ClientAccess { businesses: Businesses::All, read_only: false };
     let (id, secret) = accounts::add_client(&Store::open(database)?, "bench", &everything)?;
-    let (child, base) = start(binary, database)?;
+    let (child, base) = start(binary, database, limits)?;
     let form = format!("grant_type=client_credentials&client_id={id}&client_secret={secret}");
     let request = Request::post(format!("{base}/identity/connect/token"))
         .header("content-type", "application/x-www-form-urlencoded")
@@ -312,9 +321,13 @@ fn machine() -> String {
 
 #[tokio::main]
 async fn main() -> Result<(), Failure> {
-    let binary = PathBuf::from(
-        std::env::args().nth(1).ok_or("usage: phone-bench <path to release phone-server>")?,
-    );
+    let usage = "usage: phone-bench [--abuse] <path to release phone-server> [prism]";
+    if std::env::args().nth(1).as_deref() == Some("--abuse") {
+        let binary = PathBuf::from(std::env::args().nth(2).ok_or(usage)?);
+        println!("{}", abuse::measure(&binary).await?.join("\n"));
+        return Ok(());
+    }
+    let binary = PathBuf::from(std::env::args().nth(1).ok_or(usage)?);
     let folder = tempfile::tempdir()?;
     let mut report = vec![
         format!(

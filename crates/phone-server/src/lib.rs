@@ -13,7 +13,7 @@ mod error;
 mod extract;
 mod headers;
 mod openapi;
-mod rate_limit;
+pub mod rate_limit;
 pub mod routes;
 pub mod store;
 

@@ -131,6 +131,19 @@ impl RateLimiter {
     }
 }
 
+/// How long a refusal of an unverified caller takes: a flood of requests without valid
+/// credentials, each waiting for its answer, then arrives at a trickle rather than as fast as
+/// the server can say no, and the server's time goes to the callers it knows.
+pub const TARPIT: Duration = Duration::from_millis(250);
+
+/// The contract's 429 for `caller`, after [`TARPIT`] for one that is not verified.
+pub async fn refuse(caller_is_verified: bool) -> Response {
+    if !caller_is_verified {
+        tokio::time::sleep(TARPIT).await;
+    }
+    refused()
+}
+
 /// The middleware for what is not the API (the app's files, health, the identity service's
 /// discovery, sign-in): counts by address, refuses past the limit, and says where the caller
 /// stands. The API counts verified callers by who they are (see `auth`).
@@ -140,7 +153,7 @@ pub async fn limit_by_address(
     next: Next,
 ) -> Response {
     let standing = limiter.count(Caller::address(&request));
-    let response = if standing.allowed { next.run(request).await } else { refused() };
+    let response = if standing.allowed { next.run(request).await } else { refuse(false).await };
     with_standing(response, standing)
 }
 

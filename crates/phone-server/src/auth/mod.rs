@@ -222,9 +222,10 @@ pub async fn require_principal(
         Ok((Principal::User { name, .. }, _)) => Caller::User(name.clone()),
         Err(_) => Caller::address(&request),
     };
+    let verified = found.is_ok();
     let standing = gate.limiter.count(caller);
     if !standing.allowed {
-        return with_standing(rate_limit::refused(), standing);
+        return with_standing(rate_limit::refuse(verified).await, standing);
     }
     let (principal, refreshed_cookie) = match found {
         Err(refusal) => return with_standing(refusal, standing),
