@@ -300,3 +300,25 @@ async fn principal(
     let token = cookie(headers, policy.name()).unwrap_or_default();
     Ok((Principal::User { name, role, businesses }, Some(policy.set(token, left))))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn password_checks_take_turns_and_a_late_one_is_told_to_come_back() {
+        let access = Access {
+            keys: TokenKeys::from_seed(&[1; 32]),
+            attempts: attempts::Attempts::default(),
+            password_checks: Semaphore::new(2),
+        };
+        let first = access.password_check().await;
+        let second = access.password_check().await;
+        assert!(first.is_some() && second.is_some());
+        let started = std::time::Instant::now();
+        assert!(access.password_check().await.is_none(), "no turn while two checks run");
+        assert!(started.elapsed() >= CHECK_WAIT);
+        drop(first);
+        assert!(access.password_check().await.is_some(), "a turn once one ends");
+    }
+}
