@@ -49,8 +49,11 @@ fn schemathesis() -> Result {
     let server = root().join("target/release/phone-server");
     let server = server.to_str().ok_or("a UTF-8 path")?;
     let database_arg = database.to_str().ok_or("a UTF-8 path")?;
-    let added =
-        command(server, &["--database", database_arg, "client", "add", "schemathesis"]).output()?;
+    let added = command(
+        server,
+        &["--database", database_arg, "client", "add", "schemathesis", "--all-businesses"],
+    )
+    .output()?;
     let added = String::from_utf8_lossy(&added.stdout).into_owned();
     let field = |name: &str| {
         added
