@@ -18,9 +18,9 @@ use crate::{Failure, Target, a_customer, call, http, serve_with};
 
 const ATTACKERS: usize = 200;
 const ATTACK: Duration = Duration::from_secs(30);
-const QUIET: Duration = Duration::from_secs(10);
+const QUIET: Duration = Duration::from_secs(20);
 /// The legitimate client's pace: well under its 1,200 requests a minute.
-const PACE: Duration = Duration::from_millis(100);
+const PACE: Duration = Duration::from_millis(66);
 
 /// Runs the scenario; returns Markdown lines.
 pub async fn measure(binary: &Path) -> Result<Vec<String>, Failure> {

@@ -134,7 +134,7 @@ impl RateLimiter {
 /// How long a refusal of an unverified caller takes: a flood of requests without valid
 /// credentials, each waiting for its answer, then arrives at a trickle rather than as fast as
 /// the server can say no, and the server's time goes to the callers it knows.
-pub const TARPIT: Duration = Duration::from_millis(250);
+pub const TARPIT: Duration = Duration::from_secs(1);
 
 /// The contract's 429 for `caller`, after [`TARPIT`] for one that is not verified.
 pub async fn refuse(caller_is_verified: bool) -> Response {

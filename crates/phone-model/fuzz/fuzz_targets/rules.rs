@@ -1,5 +1,8 @@
 //! Any bytes, read as the fields of a phone number: validating, reading, formatting and
-//! formatting-as-you-type must never panic, and a number that reads must read the same again.
+//! formatting-as-you-type must never panic, and a valid number must read the same again from
+//! its international form. (An invalid one need not: `00946 147 4943` under +64 keeps one of
+//! its zeros after the trunk prefix is taken off, and loses it when read again — as in
+//! libphonenumber, whose plans these are.)
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -31,7 +34,9 @@ fuzz_target!(|data: &[u8]| {
     let country = countries()[data.first().copied().unwrap_or(0) as usize % countries().len()];
     let code = CountryCode::new(country.code()).expect("the table's codes are valid");
     let _ = format_as_you_type(code, number);
-    if let Ok(parsed) = ParsedNumber::parse(code, area, number) {
+    if let Ok(parsed) = ParsedNumber::parse(code, area, number)
+        && parsed.is_valid()
+    {
         let again = ParsedNumber::parse(code, "", &parsed.international())
             .expect("a normalised number reads");
         assert_eq!(again.e164(), parsed.e164());
