@@ -55,6 +55,7 @@ mod number;
 mod page;
 mod phone_type;
 mod plan;
+mod primary;
 mod refusal;
 mod tenancy;
 mod text;
@@ -78,6 +79,7 @@ pub use kind::NumberKind;
 pub use number::{NumberError, ParsedNumber};
 pub use page::PageSize;
 pub use phone_type::PhoneType;
+pub use primary::{CreateFacts, Outcome, UpdateFacts, plan_create, plan_delete, plan_update};
 pub use refusal::{DELETED_MESSAGE, Refusal};
 pub use tenancy::Businesses;
 pub use validation::{

@@ -13,9 +13,9 @@ use std::{
 };
 
 use phone_model::{
-    BusinessResource, Businesses, ChangeAction, CreatedCustomer, CustomerResource, NewCustomer,
-    PageSize, PhoneNumberChange, PhoneNumberId, PhoneNumberResource, PhoneType, Refusal,
-    ValidPhoneNumber, ValidationError,
+    BusinessResource, Businesses, ChangeAction, CreateFacts, CreatedCustomer, CustomerResource,
+    NewCustomer, PageSize, PhoneNumberChange, PhoneNumberId, PhoneNumberResource, PhoneType,
+    Refusal, UpdateFacts, ValidPhoneNumber, ValidationError, plan_create, plan_delete, plan_update,
 };
 use rand::Rng;
 mod access;
@@ -380,26 +380,20 @@ impl Store {
             let customer_seq = customer_for(tx, customer_id, businesses)?;
             let (seq, was_primary) = locate(tx, customer_seq, phone_number_id)?;
             let before = phone_number_at(tx, seq)?;
-            let is_primary = match number.is_primary() {
-                Some(false) if was_primary => {
-                    return Err(OperationError::Invalid(ValidationError::PrimaryRequired));
-                }
-                Some(wanted) => wanted,
-                None => was_primary,
-            };
             let key = number.duplicate_key();
-            let clash: bool = tx.query_row(
+            let duplicate: bool = tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM phone_numbers
                                 WHERE customer_seq = ?1 AND duplicate_key = ?2 AND seq <> ?3)",
                 params![customer_seq, key, seq],
                 |row| row.get(0),
             )?;
-            if clash {
-                return Err(OperationError::Invalid(ValidationError::PhoneNumberExists));
-            }
-            if is_primary && !was_primary {
+            let facts = UpdateFacts { was_primary, duplicate };
+            let outcome =
+                plan_update(number.is_primary(), facts).map_err(OperationError::Invalid)?;
+            if outcome.demote_primary {
                 demote_primary(tx, customer_seq, actor)?;
             }
+            let is_primary = outcome.is_primary;
             tx.execute(
                 "UPDATE phone_numbers SET phone_name = ?2, country_code = ?3, area_code = ?4,
                         phone_number = ?5, phone_type = ?6, is_primary = ?7, duplicate_key = ?8
@@ -446,9 +440,7 @@ impl Store {
         self.write(|tx| {
             let customer_seq = customer_for(tx, customer_id, businesses)?;
             let (seq, is_primary) = locate(tx, customer_seq, phone_number_id)?;
-            if is_primary {
-                return Err(OperationError::Invalid(ValidationError::PrimaryDeletion));
-            }
+            plan_delete(is_primary).map_err(OperationError::Invalid)?;
             let before = phone_number_at(tx, seq)?;
             tx.execute("DELETE FROM phone_numbers WHERE seq = ?1", [seq])?;
             record_change(tx, customer_seq, actor, ChangeAction::Deleted, Some(&before), None)?;
@@ -823,13 +815,13 @@ fn insert_phone_number(
         params![customer_seq, key],
         |row| Ok((row.get(0)?, row.get(1)?)),
     )?;
-    if exists {
-        return Err(OperationError::Invalid(ValidationError::PhoneNumberExists));
-    }
-    let is_primary = number.is_primary() == Some(true) || !has_primary;
-    if is_primary && has_primary {
+    let facts = CreateFacts { has_primary, duplicate: exists };
+    let outcome =
+        plan_create(number.is_primary() == Some(true), facts).map_err(OperationError::Invalid)?;
+    if outcome.demote_primary {
         demote_primary(tx, customer_seq, actor)?;
     }
+    let is_primary = outcome.is_primary;
     let id =
         unused_id(tx, "SELECT EXISTS (SELECT 1 FROM phone_numbers WHERE phone_number_id = ?1)")?;
     tx.execute(
