@@ -6,7 +6,7 @@ use phone_model::{
     Businesses, CustomerInput, PhoneNumberInput, Value, validate_create, validate_new_customer,
 };
 
-use crate::store::{OperationError, Store};
+use crate::store::{Change, OperationError, Store};
 
 /// Who the audit trail says added the demonstration numbers.
 const ACTOR: &str = "demo data";
@@ -147,13 +147,14 @@ fn seed(store: &Store) -> Result<(), OperationError> {
         };
         let customer =
             validate_new_customer(&input).0.map_err(|errors| invalid(errors[0].error))?;
-        let created = store.create_customer(&customer, &Businesses::All, ACTOR)?;
+        let change = Change { actor: ACTOR, at: crate::auth::now() };
+        let created = store.create_customer(&customer, &Businesses::All, &change)?;
         for number in more {
             let valid = validate_create(&phone_input(number))
                 .into_result()
                 .map_err(|errors| invalid(errors[0]))?;
             let id = &created.customer.customer_id;
-            store.create_phone_number(id, &Businesses::All, &valid, ACTOR)?;
+            store.create_phone_number(id, &Businesses::All, &valid, &change)?;
         }
     }
     Ok(())

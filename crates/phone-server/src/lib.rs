@@ -14,6 +14,7 @@ mod extract;
 mod headers;
 mod openapi;
 pub mod rate_limit;
+pub mod role;
 pub mod routes;
 pub mod store;
 

@@ -223,7 +223,7 @@ pub async fn require_principal(
         Err(_) => Caller::address(&request),
     };
     let verified = found.is_ok();
-    let standing = gate.limiter.count(caller);
+    let standing = gate.limiter.count(caller, rate_limit::now());
     if !standing.allowed {
         return with_standing(rate_limit::refuse(verified).await, standing);
     }

@@ -9,12 +9,12 @@ use phone_model::{
 use super::blocking;
 use crate::{
     AppState,
-    auth::Principal,
+    auth::{Principal, now},
     cursor::Cursors,
     error::ApiError,
     extract::{ContractJson, Ids, ListQuery},
     openapi::CreateCustomerRequest,
-    store::CustomerFilter,
+    store::{Change, CustomerFilter},
 };
 
 /// List customers, oldest first, a page at a time.
@@ -112,7 +112,9 @@ pub async fn customers_create(
 ) -> Result<(StatusCode, Json<CreatedCustomer>), ApiError> {
     let customer = validate_new_customer(&input).0.map_err(ApiError::Validation)?;
     let created = blocking(&state, move |store| {
-        Ok(store.create_customer(&customer, principal.businesses(), &principal.actor())?)
+        let actor = principal.actor();
+        let change = Change { actor: &actor, at: now() };
+        Ok(store.create_customer(&customer, principal.businesses(), &change)?)
     })
     .await?;
     Ok((StatusCode::CREATED, Json(created)))

@@ -9,11 +9,12 @@ use phone_model::{
 use super::blocking;
 use crate::{
     AppState,
-    auth::Principal,
+    auth::{Principal, now},
     cursor::Cursors,
     error::ApiError,
     extract::{ContractJson, Ids, ListQuery},
     openapi::{AddPhoneNumberRequest, UpdatePhoneNumberRequest},
+    store::Change,
 };
 
 /// List a customer's phone numbers, oldest first, a page at a time.
@@ -82,7 +83,9 @@ pub async fn phone_numbers_create(
     };
     let created = blocking(&state, move |store| {
         let businesses = principal.businesses();
-        Ok(store.create_phone_number(&customer_id, businesses, &number, &principal.actor())?)
+        let actor = principal.actor();
+        let change = Change { actor: &actor, at: now() };
+        Ok(store.create_phone_number(&customer_id, businesses, &number, &change)?)
     })
     .await?;
     Ok((StatusCode::CREATED, Json(created)))
@@ -149,12 +152,14 @@ pub async fn phone_numbers_update(
         }
     };
     blocking(&state, move |store| {
+        let actor = principal.actor();
+        let change = Change { actor: &actor, at: now() };
         Ok(store.update_phone_number(
             &customer_id,
             &phone_number_id,
             principal.businesses(),
             &number,
-            &principal.actor(),
+            &change,
         )?)
     })
     .await
@@ -184,12 +189,9 @@ pub async fn phone_numbers_delete(
 ) -> Result<Json<MessageBody>, ApiError> {
     blocking(&state, move |store| {
         let businesses = principal.businesses();
-        Ok(store.delete_phone_number(
-            &customer_id,
-            &phone_number_id,
-            businesses,
-            &principal.actor(),
-        )?)
+        let actor = principal.actor();
+        let change = Change { actor: &actor, at: now() };
+        Ok(store.delete_phone_number(&customer_id, &phone_number_id, businesses, &change)?)
     })
     .await?;
     Ok(Json(MessageBody { message: DELETED_MESSAGE.to_owned() }))

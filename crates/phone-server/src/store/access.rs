@@ -4,30 +4,7 @@ use phone_model::{BusinessResource, Businesses};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::{OperationError, Store, StoreError};
-
-/// A staff member's role: a viewer reads; an editor also writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Viewer,
-    Editor,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Viewer => "viewer",
-            Self::Editor => "editor",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "viewer" => Some(Self::Viewer),
-            "editor" => Some(Self::Editor),
-            _ => None,
-        }
-    }
-}
+pub use crate::role::Role;
 
 /// A row of the clients or users table, for listing.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use phone_model::{
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::phone_numbers::insert_phone_number;
-use super::{OperationError, Page, Store, StoreError, page, unused_id};
+use super::{Change, OperationError, Page, Store, StoreError, page, unused_id};
 
 /// Which customers to list.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -107,7 +107,7 @@ impl Store {
         &self,
         customer: &NewCustomer,
         businesses: &Businesses,
-        actor: &str,
+        change: &Change<'_>,
     ) -> Result<CreatedCustomer, OperationError> {
         businesses.check_new_customer(customer.business_id()).map_err(OperationError::Refused)?;
         self.write(|tx| {
@@ -143,7 +143,7 @@ impl Store {
                 ],
             )?;
             let customer_seq = tx.last_insert_rowid();
-            let phone_number = insert_phone_number(tx, customer_seq, customer.phone_number(), actor)?;
+            let phone_number = insert_phone_number(tx, customer_seq, customer.phone_number(), change)?;
             let customer = find_customer(tx, &customer_id)?.expect("the customer inserted in this transaction exists");
             Ok(CreatedCustomer { customer, phone_number })
         })

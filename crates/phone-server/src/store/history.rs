@@ -7,7 +7,7 @@ use phone_model::{
 use rusqlite::{Transaction, params};
 
 use super::customers::customer_for;
-use super::{OperationError, Store};
+use super::{Change, OperationError, Store};
 
 impl Store {
     /// A customer's phone number history, newest first.
@@ -72,7 +72,7 @@ impl Store {
 pub(super) fn record_change(
     tx: &Transaction<'_>,
     customer_seq: i64,
-    actor: &str,
+    change: &Change<'_>,
     action: ChangeAction,
     before: Option<&PhoneNumberResource>,
     after: Option<&PhoneNumberResource>,
@@ -89,7 +89,7 @@ pub(super) fn record_change(
     tx.execute(
         "INSERT INTO phone_number_changes (customer_seq, phone_number_id, at, actor, action, before, after)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![customer_seq, id, crate::auth::now(), actor, action, json(before), json(after)],
+        params![customer_seq, id, change.at, change.actor, action, json(before), json(after)],
     )?;
     Ok(())
 }

@@ -111,6 +111,14 @@ impl From<StoreError> for OperationError {
     }
 }
 
+/// Who makes a change, and when (seconds since the epoch): what the audit trail records. The
+/// caller passes the time in, so the store never reads a clock of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change<'a> {
+    pub actor: &'a str,
+    pub at: i64,
+}
+
 /// A page of rows and the `seq` to continue after, if there are more.
 #[derive(Debug)]
 pub struct Page<T> {

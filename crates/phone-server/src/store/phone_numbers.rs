@@ -7,7 +7,7 @@ use phone_model::{
 };
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
-use super::{OperationError, Page, Store, page, unused_id};
+use super::{Change, OperationError, Page, Store, page, unused_id};
 use super::{customers::customer_for, history::record_change};
 
 impl Store {
@@ -69,11 +69,11 @@ impl Store {
         customer_id: &str,
         businesses: &Businesses,
         number: &ValidPhoneNumber,
-        actor: &str,
+        change: &Change<'_>,
     ) -> Result<PhoneNumberResource, OperationError> {
         self.write(|tx| {
             let customer_seq = customer_for(tx, customer_id, businesses)?;
-            insert_phone_number(tx, customer_seq, number, actor)
+            insert_phone_number(tx, customer_seq, number, change)
         })
     }
 
@@ -89,7 +89,7 @@ impl Store {
         phone_number_id: &str,
         businesses: &Businesses,
         number: &ValidPhoneNumber,
-        actor: &str,
+        change: &Change<'_>,
     ) -> Result<PhoneNumberResource, OperationError> {
         self.write(|tx| {
             let customer_seq = customer_for(tx, customer_id, businesses)?;
@@ -106,7 +106,7 @@ impl Store {
             let outcome =
                 plan_update(number.is_primary(), facts).map_err(OperationError::Invalid)?;
             if outcome.demote_primary {
-                demote_primary(tx, customer_seq, actor)?;
+                demote_primary(tx, customer_seq, change)?;
             }
             let is_primary = outcome.is_primary;
             tx.execute(
@@ -130,7 +130,7 @@ impl Store {
                 record_change(
                     tx,
                     customer_seq,
-                    actor,
+                    change,
                     ChangeAction::Updated,
                     Some(&before),
                     Some(&after),
@@ -150,7 +150,7 @@ impl Store {
         customer_id: &str,
         phone_number_id: &str,
         businesses: &Businesses,
-        actor: &str,
+        change: &Change<'_>,
     ) -> Result<(), OperationError> {
         self.write(|tx| {
             let customer_seq = customer_for(tx, customer_id, businesses)?;
@@ -158,7 +158,7 @@ impl Store {
             plan_delete(is_primary).map_err(OperationError::Invalid)?;
             let before = phone_number_at(tx, seq)?;
             tx.execute("DELETE FROM phone_numbers WHERE seq = ?1", [seq])?;
-            record_change(tx, customer_seq, actor, ChangeAction::Deleted, Some(&before), None)?;
+            record_change(tx, customer_seq, change, ChangeAction::Deleted, Some(&before), None)?;
             Ok(())
         })
     }
@@ -197,7 +197,7 @@ fn locate(
 fn demote_primary(
     tx: &Transaction<'_>,
     customer_seq: i64,
-    actor: &str,
+    change: &Change<'_>,
 ) -> Result<(), OperationError> {
     let primary: Option<i64> = tx
         .query_row(
@@ -210,7 +210,14 @@ fn demote_primary(
         let before = phone_number_at(tx, seq)?;
         tx.execute("UPDATE phone_numbers SET is_primary = 0 WHERE seq = ?1", [seq])?;
         let after = PhoneNumberResource { is_primary: false, ..before.clone() };
-        record_change(tx, customer_seq, actor, ChangeAction::Updated, Some(&before), Some(&after))?;
+        record_change(
+            tx,
+            customer_seq,
+            change,
+            ChangeAction::Updated,
+            Some(&before),
+            Some(&after),
+        )?;
     }
     Ok(())
 }
@@ -232,7 +239,7 @@ pub(super) fn insert_phone_number(
     tx: &Transaction<'_>,
     customer_seq: i64,
     number: &ValidPhoneNumber,
-    actor: &str,
+    change: &Change<'_>,
 ) -> Result<PhoneNumberResource, OperationError> {
     let key = number.duplicate_key();
     let (exists, has_primary): (bool, bool) = tx.query_row(
@@ -245,7 +252,7 @@ pub(super) fn insert_phone_number(
     let outcome =
         plan_create(number.is_primary() == Some(true), facts).map_err(OperationError::Invalid)?;
     if outcome.demote_primary {
-        demote_primary(tx, customer_seq, actor)?;
+        demote_primary(tx, customer_seq, change)?;
     }
     let is_primary = outcome.is_primary;
     let id =
@@ -267,7 +274,7 @@ pub(super) fn insert_phone_number(
         ],
     )?;
     let created = phone_number_at(tx, tx.last_insert_rowid())?;
-    record_change(tx, customer_seq, actor, ChangeAction::Created, None, Some(&created))?;
+    record_change(tx, customer_seq, change, ChangeAction::Created, None, Some(&created))?;
     Ok(created)
 }
 
