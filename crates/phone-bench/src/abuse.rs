@@ -14,7 +14,7 @@ use std::{
 use http_body_util::Full;
 use hyper::{Method, Request, body::Bytes};
 
-use crate::{Failure, Target, a_customer, call, http, serve_with};
+use crate::{Failure, Target, a_customer, call, http, quantile, serve_with};
 
 const ATTACKERS: usize = 200;
 const ATTACK: Duration = Duration::from_secs(30);
@@ -150,13 +150,8 @@ async fn legitimate(target: &Target, customer: &str, how_long: Duration) -> Resu
         }
     }
     latencies.sort();
-    let at = |q: f64| {
-        latencies
-            .get(((latencies.len() as f64 * q) as usize).min(latencies.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or_default()
-    };
-    Ok(Seen { requests: latencies.len() + errors, errors, p50: at(0.5), p99: at(0.99) })
+    let (p50, p99) = (quantile(&latencies, 0.5), quantile(&latencies, 0.99));
+    Ok(Seen { requests: latencies.len() + errors, errors, p50, p99 })
 }
 
 fn ms(duration: Duration) -> f64 {

@@ -225,13 +225,14 @@ async fn measure(
     }
     let seconds = started.elapsed().as_secs_f64();
     latencies.sort();
-    let at = |q: f64| {
-        latencies
-            .get(((latencies.len() as f64 * q) as usize).min(latencies.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or_default()
-    };
-    Ok(Stats { requests: latencies.len() as u64, errors, seconds, p50: at(0.50), p99: at(0.99) })
+    let (p50, p99) = (quantile(&latencies, 0.50), quantile(&latencies, 0.99));
+    Ok(Stats { requests: latencies.len() as u64, errors, seconds, p50, p99 })
+}
+
+/// The `q` quantile of sorted latencies (0 when there are none).
+fn quantile(sorted: &[Duration], q: f64) -> Duration {
+    let at = ((sorted.len() as f64 * q) as usize).min(sorted.len().saturating_sub(1));
+    sorted.get(at).copied().unwrap_or_default()
 }
 
 /// The first demo customer and one of its numbers.

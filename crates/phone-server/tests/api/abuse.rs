@@ -11,23 +11,12 @@ use phone_server::{
 use reqwest::{Client, StatusCode, header};
 use serde_json::{Value, json};
 
-use crate::server::{TestServer, authorised_client, every_business, read, token};
-
-const PASSWORD: &str = "correct horse battery staple";
-
-fn too_many() -> Value {
-    json!({"message": "You have exceeded the maximum limit of request allowed. Please try your request again in a moment."})
-}
+use crate::server::{
+    PASSWORD, TestServer, authorised_client, every_business, read, token, too_many,
+};
 
 async fn sign_in(server: &TestServer, name: &str, password: &str) -> (StatusCode, Value) {
-    let answer = Client::new()
-        .post(format!("{}/auth/session", server.root))
-        .header("x-phonedesk-request", "1")
-        .json(&json!({"username": name, "password": password}))
-        .send()
-        .await
-        .unwrap();
-    read(answer).await
+    read(crate::server::sign_in(&server.root, name, password).await).await
 }
 
 #[tokio::test]

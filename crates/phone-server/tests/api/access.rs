@@ -9,40 +9,20 @@ use phone_server::{
 use reqwest::{Client, StatusCode, header};
 use serde_json::{Value, json};
 
-use crate::server::{TestServer, authorised_client, every_business, not_found, phone, read};
-
-const PASSWORD: &str = "correct horse battery staple";
+use crate::server::{
+    PASSWORD, TestServer, authorised_client, browser, every_business, forbidden, not_found, phone,
+    read, too_many,
+};
 
 fn unauthorized() -> Value {
     json!({"message": "Authorization has been denied for this request."})
 }
 
-fn forbidden() -> Value {
-    json!({"errorCode": "customer_access_denied", "message": "Unable to process this request as you do not have access to the customer associated to this request."})
-}
-
-/// Signs `name` in as the app does; returns a client that sends the session cookie and, when
-/// `as_app`, the app's header.
+/// Adds `name` with `role` and signs them in as the app does (see [`browser`]).
 async fn signed_in(server: &TestServer, name: &str, role: Role, as_app: bool) -> Client {
     let store = Store::open(&server.database()).unwrap();
     accounts::add_user(&store, name, role, &Businesses::All, PASSWORD).unwrap();
-    let answer = Client::new()
-        .post(format!("{}/auth/session", server.root))
-        .header("x-phonedesk-request", "1")
-        .json(&json!({"username": name, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), StatusCode::OK);
-    let cookie = answer.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
-    let session = cookie.split(';').next().unwrap().to_owned();
-    let mut headers = header::HeaderMap::new();
-    headers.insert(header::COOKIE, session.parse().unwrap());
-    if as_app {
-        headers.insert("x-phonedesk-request", "1".parse().unwrap());
-    }
-    Client::builder().default_headers(headers).build().unwrap()
+    browser(&server.root, name, as_app).await
 }
 
 #[tokio::test]
@@ -261,25 +241,16 @@ async fn repeated_failed_sign_ins_wait_longer_each_time_and_idle_sessions_end() 
     let wrong = || {
         (StatusCode::UNAUTHORIZED, json!({"message": "The user name or password is incorrect."}))
     };
-    let too_many = || {
-        (
-            StatusCode::TOO_MANY_REQUESTS,
-            json!({"message": "You have exceeded the maximum limit of request allowed. Please try your request again in a moment."}),
-        )
-    };
+    let refused = || (StatusCode::TOO_MANY_REQUESTS, too_many());
     // Each failure makes the next attempt wait longer; trying before then is refused at once.
     assert_eq!(read(attempt("wrong password").await.unwrap()).await, wrong());
     assert_eq!(read(attempt("wrong password").await.unwrap()).await, wrong());
     let early = attempt("wrong password").await.unwrap();
     assert_eq!(early.headers()["retry-after"], "1");
-    assert_eq!(read(early).await, too_many());
+    assert_eq!(read(early).await, refused());
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(read(attempt("wrong password").await.unwrap()).await, wrong());
-    assert_eq!(
-        read(attempt(PASSWORD).await.unwrap()).await,
-        too_many(),
-        "even the right one waits"
-    );
+    assert_eq!(read(attempt(PASSWORD).await.unwrap()).await, refused(), "even the right one waits");
     tokio::time::sleep(std::time::Duration::from_millis(600)).await;
     assert_eq!(attempt(PASSWORD).await.unwrap().status(), StatusCode::OK);
 

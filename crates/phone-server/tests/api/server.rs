@@ -234,3 +234,43 @@ pub fn not_found() -> Value {
 pub fn write_file(folder: &Path, name: &str, text: &str) {
     std::fs::write(folder.join(name), text).expect("a writable folder");
 }
+
+/// The password of the test users.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A sign-in as the app sends it.
+pub async fn sign_in(root: &str, name: &str, password: &str) -> Response {
+    Client::new()
+        .post(format!("{root}/auth/session"))
+        .header("x-phonedesk-request", "1")
+        .json(&json!({"username": name, "password": password}))
+        .send()
+        .await
+        .expect("an answer")
+}
+
+/// A staff member's browser after signing in as `name`: the session cookie on every request,
+/// and the app's header when `as_app`.
+pub async fn browser(root: &str, name: &str, as_app: bool) -> Client {
+    let answer = sign_in(root, name, PASSWORD).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let cookie = answer.headers()[reqwest::header::SET_COOKIE].to_str().expect("ASCII").to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    let session = cookie.split(';').next().expect("a name=value").to_owned();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::COOKIE, session.parse().expect("a header value"));
+    if as_app {
+        headers.insert("x-phonedesk-request", "1".parse().expect("a header value"));
+    }
+    Client::builder().default_headers(headers).build().expect("an HTTP client")
+}
+
+/// The contract's 403.
+pub fn forbidden() -> Value {
+    json!({"errorCode": "customer_access_denied", "message": "Unable to process this request as you do not have access to the customer associated to this request."})
+}
+
+/// The contract's 429.
+pub fn too_many() -> Value {
+    json!({"message": "You have exceeded the maximum limit of request allowed. Please try your request again in a moment."})
+}

@@ -6,17 +6,15 @@ use phone_server::{
     accounts,
     store::{ClientAccess, Role, Store},
 };
-use reqwest::{Client, Method, StatusCode, header};
+use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::server::{BUSINESS, TestServer, authorised_client, not_found, phone, read, token};
+use crate::server::{
+    BUSINESS, PASSWORD, TestServer, authorised_client, browser, forbidden, not_found, phone, read,
+    token,
+};
 
 const OTHER: &str = "4444444";
-const PASSWORD: &str = "correct horse battery staple";
-
-fn forbidden() -> Value {
-    json!({"errorCode": "customer_access_denied", "message": "Unable to process this request as you do not have access to the customer associated to this request."})
-}
 
 /// A caller of one business: its HTTP client and whether it may write.
 struct Caller {
@@ -38,33 +36,10 @@ async fn callers_of(server: &TestServer, business: &'static str) -> Vec<Caller> 
     for (role, writes) in [(Role::Viewer, false), (Role::Editor, true)] {
         let name = format!("{}-{business}", role.as_str());
         accounts::add_user(&store, &name, role, &only, PASSWORD).unwrap();
-        let client = signed_in(server, &name).await;
+        let client = browser(&server.root, &name, true).await;
         callers.push(Caller { name, business, client, writes });
     }
     callers
-}
-
-/// A staff member's browser: the session cookie and the app's header on every request.
-async fn signed_in(server: &TestServer, name: &str) -> Client {
-    let answer = Client::new()
-        .post(format!("{}/auth/session", server.root))
-        .header("x-phonedesk-request", "1")
-        .json(&json!({"username": name, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), StatusCode::OK);
-    let cookie = answer.headers()[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let mut headers = header::HeaderMap::new();
-    headers.insert(header::COOKIE, cookie.parse().unwrap());
-    headers.insert("x-phonedesk-request", "1".parse().unwrap());
-    Client::builder().default_headers(headers).build().unwrap()
 }
 
 /// A customer of `business` with a primary and a second number: (customer, second number).
@@ -331,7 +306,7 @@ async fn the_session_says_which_businesses_a_staff_member_sees() {
     accounts::add_user(&store, "boss", Role::Viewer, &Businesses::All, PASSWORD).unwrap();
     for (name, all) in [("ana", false), ("boss", true)] {
         let (status, session) = read(
-            signed_in(&server, name)
+            browser(&server.root, name, true)
                 .await
                 .get(format!("{}/auth/session", server.root))
                 .send()
