@@ -5,12 +5,14 @@
 //!   written on a phone of the country, with no international form. It is accepted; it is not
 //!   a number a plan judges.
 //! - Otherwise the number is the leading run of digits, the layout characters ` +-()./`, and
-//!   words in **capitals**, which are dialled as the letters on a phone's keypad (E.161:
-//!   `0800 FLOWERS` dials `0800 356 9377`). Only capitals, and only two or more together: a
-//!   lower-case word or a lone letter is ordinary text.
+//!   words in **capitals** after a digit, which are dialled as the letters on a phone's keypad
+//!   (E.161: `0800 FLOWERS` dials `0800 356 9377`). Only capitals, only two or more together,
+//!   and only once a digit has been dialled: a lower-case word, a lone letter, or capitals
+//!   alone (`UNKNOWN`, `NONE`) are ordinary text.
 //! - What follows the number is an **extension** (`ext 12`, `x12`, `#12`, `,12`, in any case)
 //!   or a **note** (`after 5pm`): kept, never dialled.
-//! - A `+` before the first digit means the number is written with its country code.
+//! - A `+` before the first digit (also inside a bracket: `(+64) 9 264 5555`) means the number
+//!   is written with its country code.
 
 use crate::NumberError;
 use alloc::{borrow::ToOwned, string::String};
@@ -59,7 +61,8 @@ impl<'a> Typed<'a> {
         if digits.is_empty() {
             return Err(NumberError::NoDigits);
         }
-        let international = dialled.starts_with('+');
+        let international =
+            dialled.split(|c: char| c.is_ascii_digit()).next().unwrap_or_default().contains('+');
         Ok(Self { digits, international, after: after.trim() })
     }
 }
@@ -76,7 +79,9 @@ fn dialled_end(text: &str) -> usize {
             continue;
         }
         let word = text[at..].bytes().take_while(u8::is_ascii_alphabetic).count();
+        let after_a_digit = text[..at].bytes().any(|b| b.is_ascii_digit());
         let is_vanity = word >= 2
+            && after_a_digit
             && text[at..at + word].bytes().all(|b| b.is_ascii_uppercase())
             && !starts_extension(&text[at..]);
         if !is_vanity {
@@ -135,7 +140,10 @@ mod tests {
     fn capital_words_dial_as_their_keypad_digits() {
         assert_eq!(read("0800 FLOWERS"), ("08003569377".to_owned(), false, ""));
         assert_eq!(read("1-800-GOT-JUNK"), ("18004685865".to_owned(), false, ""));
-        assert_eq!(read("FLOWERS"), ("3569377".to_owned(), false, ""));
+        assert_eq!(read("1 FLOWERS"), ("13569377".to_owned(), false, ""));
+        // Capitals alone are text a person typed, not a number.
+        assert_eq!(Typed::read("UNKNOWN"), Err(NumberError::NoDigits));
+        assert_eq!(Typed::read("NONE NONE"), Err(NumberError::NoDigits));
     }
 
     #[test]
@@ -143,6 +151,7 @@ mod tests {
         assert_eq!(read("09 264 5555 after 5pm"), ("092645555".to_owned(), false, "after 5pm"));
         assert_eq!(read("09 264 5555 EXT 12"), ("092645555".to_owned(), false, "EXT 12"));
         assert_eq!(read("+64 9 264 5555 x12"), ("6492645555".to_owned(), true, "x12"));
+        assert_eq!(read("(+64) 9 264 5555"), ("6492645555".to_owned(), true, ""));
         assert_eq!(read("0800 A 123"), ("0800".to_owned(), false, "A 123"));
     }
 

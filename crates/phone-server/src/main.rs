@@ -7,6 +7,7 @@ use clap::Parser;
 use phone_model::Businesses;
 use phone_server::{
     AppOptions, AppState, RateLimit, accounts, app,
+    auth::CookiePolicy,
     config::{ClientCommand, Command, Config, LogFormat, RoleArg, UserCommand},
     demo,
     store::{ClientAccess, Role, Store},
@@ -104,8 +105,11 @@ fn listed(businesses: &Businesses) -> String {
 async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let store = Store::open(&config.database)?;
     // Demo users' passwords were printed on a terminal: fine on this machine, never beyond it.
+    // Nor behind a proxy that makes a loopback server public: the public URL says so.
+    let public = !config.address.ip().is_loopback()
+        || config.public_url.as_deref().is_some_and(|url| CookiePolicy::for_url(url).secure);
     let demo_users = store.demo_users()?;
-    if !config.address.ip().is_loopback() && !demo_users.is_empty() {
+    if public && !demo_users.is_empty() {
         return Err(format!(
             "refusing to listen on {}: {} has demo users ({}), whose passwords were printed on a \
              terminal. Use another database, or remove them: phone-server --database {} user \

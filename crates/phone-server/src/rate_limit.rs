@@ -6,9 +6,11 @@
 //!
 //! The counters are sharded, each shard behind its own lock, and only hold the current window:
 //! a shard whose window is over is emptied at its next use, so the work per request is O(1)
-//! (amortised) and memory is bounded by the callers of one window. Past [`MAX_CALLERS`] in a
-//! window, newcomers share one allowance: under a flood of addresses the server throttles the
-//! flood, not itself.
+//! (amortised) and memory is bounded by the callers of one window. Verified callers are always
+//! counted apart (there are only as many as clients and staff); addresses are capped at
+//! [`MAX_CALLERS`] a window, past which new addresses share one allowance, so a flood of
+//! addresses throttles the flood, not the callers the server knows. An IPv6 address counts by
+//! its /64, the block one subscriber gets.
 
 use std::{
     collections::HashMap,
@@ -57,12 +59,24 @@ pub enum Caller {
 }
 
 impl Caller {
-    /// The address a request came from, or the shared allowance when it is not known.
+    /// The address a request came from (an IPv6 one by its /64), or the shared allowance when
+    /// it is not known.
     pub fn address(request: &Request) -> Self {
         match request.extensions().get::<ConnectInfo<SocketAddr>>() {
-            Some(ConnectInfo(address)) => Self::Address(address.ip()),
+            Some(ConnectInfo(address)) => Self::Address(match address.ip() {
+                IpAddr::V6(v6) => {
+                    let mut segments = v6.segments();
+                    segments[4..].fill(0);
+                    IpAddr::from(segments)
+                }
+                v4 => v4,
+            }),
             None => Self::Overflow,
         }
+    }
+
+    fn is_address(&self) -> bool {
+        matches!(self, Self::Address(_) | Self::Overflow)
     }
 }
 
@@ -75,6 +89,8 @@ const SHARDS: usize = 16;
 struct Shard {
     window_start: u64,
     counts: HashMap<Caller, u32>,
+    /// How many of the counts are addresses'.
+    addresses: usize,
 }
 
 /// Where a caller stands after a request.
@@ -109,13 +125,17 @@ impl RateLimiter {
         if shard.window_start != start {
             shard.window_start = start;
             shard.counts.clear();
+            shard.addresses = 0;
         }
-        let caller =
-            if shard.counts.len() >= MAX_CALLERS / SHARDS && !shard.counts.contains_key(&caller) {
-                Caller::Overflow
-            } else {
-                caller
-            };
+        let full = shard.addresses >= MAX_CALLERS / SHARDS;
+        let caller = if caller.is_address() && full && !shard.counts.contains_key(&caller) {
+            Caller::Overflow
+        } else {
+            caller
+        };
+        if caller.is_address() && !shard.counts.contains_key(&caller) {
+            shard.addresses += 1;
+        }
         let count = shard.counts.entry(caller).or_insert(0);
         let allowed = *count < self.rule.limit;
         if allowed {
@@ -203,6 +223,9 @@ mod tests {
         let allowed = (0..10).filter(|&n| newcomer(n).allowed).count();
         assert!(allowed <= 2 * SHARDS, "newcomers shared the overflow allowances: {allowed}");
         let tracked: usize = limiter.shards.iter().map(|s| s.lock().unwrap().counts.len()).sum();
-        assert!(tracked <= MAX_CALLERS + SHARDS, "{tracked} callers tracked");
+        assert!(tracked <= MAX_CALLERS + 2 * SHARDS, "{tracked} callers tracked");
+        // A verified caller first seen now is counted apart, however full the windows are.
+        assert!(limiter.count(Caller::Client("late".to_owned()), 0).allowed);
+        assert!(limiter.count(Caller::User("late".to_owned()), 0).allowed);
     }
 }

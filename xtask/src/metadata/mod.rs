@@ -137,6 +137,11 @@ fn region(t: &Territory) -> Result<Vec<u8>> {
         types.extend(desc.lengths.to_le_bytes());
         types.extend(automaton(&[(&desc.pattern, Anchor::Whole)])?);
     }
+    // The core reads a format's leading digits as bit `n` of a label it decodes in at most 28
+    // bits, and splits a number into at most 8 groups: the data must stay within both.
+    if t.formats.len() > 28 || t.formats.iter().any(|f| f.groups.len() > 8) {
+        return Err("more than 28 formats, or a format of more than 8 groups".into());
+    }
     let mut formats = vec![u8::try_from(t.formats.len())?];
     let mut leading = Vec::new();
     for format in &t.formats {

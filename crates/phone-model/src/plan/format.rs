@@ -95,9 +95,9 @@ fn fitting(region: Region, digits: &str) -> impl Iterator<Item = (usize, Format)
     let (mut reader, leading) = region.formats();
     let fitting = leading.and_then(|a| a.walk(digits.as_bytes())).unwrap_or(0);
     let count = usize::from(reader.u8());
-    (0..count)
-        .map(move |i| (i, Format::read(&mut reader)))
-        .filter(move |(i, _)| fitting & (1 << i) != 0)
+    (0..count).map(move |i| (i, Format::read(&mut reader))).filter(move |(i, _)| {
+        fitting.checked_shr(u32::try_from(*i).unwrap_or(u32::MAX)).unwrap_or(0) & 1 != 0
+    })
 }
 
 pub(super) fn format(region: Region, national: &str, style: Style) -> Option<String> {

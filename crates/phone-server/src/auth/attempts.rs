@@ -3,9 +3,13 @@
 //! an hour is locked for [`LOCK_FOR`]. An attempt counts *before* its password is checked, so
 //! a burst of parallel guesses for one name gets one check, not one each.
 //!
-//! The table is bounded ([`MAX_NAMES`]): records of names that neither wait nor are locked and
-//! whose hour is over are dropped when it fills; past that, new names go untracked (the
-//! per-address limit and the bound on parallel password checks still hold them back).
+//! An attempt in flight also holds its name back: a second one for the same name while the
+//! first is being checked is answered 429, even on a name with no failures yet.
+//!
+//! The table is bounded ([`MAX_NAMES`]). When it fills, the records that can be dropped are
+//! dropped: first those whose hour is over, then those of names that exist nowhere (which can
+//! never sign in, so forgetting them costs nothing). A flood of made-up names therefore cannot
+//! push out the record of a real user under attack.
 
 use std::{collections::HashMap, sync::Mutex};
 
@@ -17,6 +21,9 @@ pub const LOCK_AFTER: u32 = 10;
 pub const LOCK_FOR: i64 = 15 * 60 * 1000;
 /// The window failures are counted in, in milliseconds.
 const WINDOW: i64 = 60 * 60 * 1000;
+/// How long an attempt may be in flight before its hold on the name lapses (it should end
+/// within the password-check wait and the check itself).
+const IN_FLIGHT: i64 = 10 * 1000;
 
 /// One name's record.
 #[derive(Debug, Clone, Copy, Default)]
@@ -27,6 +34,10 @@ struct Record {
     /// No attempt before this.
     next_allowed: i64,
     locked_until: i64,
+    /// Until when an attempt is being checked (0 when none is).
+    in_flight_until: i64,
+    /// Whether the name is a user's (learnt after the first check).
+    exists: bool,
 }
 
 /// Whether an attempt may go ahead.
@@ -52,9 +63,16 @@ impl Attempts {
     pub fn before(&self, name: &str, now: i64) -> Gate {
         let mut names = self.names.lock().expect("no sign-in panics holding the attempts");
         if !names.contains_key(name) && names.len() >= MAX_NAMES {
-            names.retain(|_, r| {
-                r.locked_until > now || r.next_allowed > now || now - r.since < WINDOW
-            });
+            let live = |r: &Record| {
+                r.locked_until > now
+                    || r.next_allowed > now
+                    || r.in_flight_until > now
+                    || now - r.since < WINDOW
+            };
+            names.retain(|_, r| live(r));
+            if names.len() >= MAX_NAMES {
+                names.retain(|_, r| r.exists);
+            }
             if names.len() >= MAX_NAMES {
                 return Gate::Go;
             }
@@ -63,22 +81,27 @@ impl Attempts {
         if record.locked_until > now {
             return Gate::Locked(record.locked_until - now);
         }
-        if record.next_allowed > now {
-            return Gate::Wait(record.next_allowed - now);
+        let held = record.next_allowed.max(record.in_flight_until);
+        if held > now {
+            return Gate::Wait(held - now);
         }
         record.next_allowed = now + delay(record.failures + 1);
+        record.in_flight_until = now + IN_FLIGHT;
         Gate::Go
     }
 
-    /// Called after the check: a success forgets the name; a failure counts, and returns
-    /// whether it locked the name.
-    pub fn after(&self, name: &str, succeeded: bool, now: i64) -> bool {
+    /// Called after the check of an attempt that went ahead: a success forgets the name; a
+    /// failure counts (`exists`: whether the name is a user's), and returns whether it locked
+    /// the name.
+    pub fn after(&self, name: &str, succeeded: bool, exists: bool, now: i64) -> bool {
         let mut names = self.names.lock().expect("no sign-in panics holding the attempts");
         if succeeded {
             names.remove(name);
             return false;
         }
         let Some(record) = names.get_mut(name) else { return false };
+        record.in_flight_until = 0;
+        record.exists = exists;
         if now - record.since >= WINDOW {
             record.failures = 0;
             record.since = now;
@@ -110,24 +133,28 @@ mod tests {
     fn failures_make_the_next_attempt_wait_and_enough_of_them_lock_the_name() {
         let attempts = Attempts::default();
         let mut now = 1_000_000;
-        // The first attempt reserves no wait: a first failure costs nothing more.
+        // While the first attempt is checked, another for the name waits for it.
         assert_eq!(attempts.before("sam", now), Gate::Go);
-        assert!(!attempts.after("sam", false, now));
+        assert_eq!(attempts.before("sam", now), Gate::Wait(IN_FLIGHT), "a guess in parallel");
+        // A first failure then costs nothing more.
+        assert!(!attempts.after("sam", false, true, now));
         assert_eq!(attempts.before("sam", now), Gate::Go);
-        assert_eq!(attempts.before("sam", now), Gate::Wait(250), "a guess in parallel waits");
-        assert!(!attempts.after("sam", false, now));
+        assert_eq!(attempts.before("sam", now), Gate::Wait(IN_FLIGHT), "a guess in parallel waits");
+        assert!(!attempts.after("sam", false, true, now));
         now += 250;
         assert_eq!(attempts.before("sam", now), Gate::Go);
-        assert_eq!(attempts.before("sam", now + 1), Gate::Wait(499));
+        assert_eq!(attempts.before("sam", now + 1), Gate::Wait(IN_FLIGHT - 1), "in flight");
+        assert!(!attempts.after("sam", false, true, now + 1));
+        assert_eq!(attempts.before("sam", now + 1), Gate::Wait(499), "then the wait");
         for _ in 0..LOCK_AFTER {
             now += 10_000;
-            if attempts.before("sam", now) == Gate::Go && attempts.after("sam", false, now) {
+            if attempts.before("sam", now) == Gate::Go && attempts.after("sam", false, true, now) {
                 break;
             }
         }
         assert!(matches!(attempts.before("sam", now + 1), Gate::Locked(_)));
         assert_eq!(attempts.before("sam", now + LOCK_FOR), Gate::Go, "the lock ends");
-        assert!(!attempts.after("sam", true, now + LOCK_FOR));
+        assert!(!attempts.after("sam", true, true, now + LOCK_FOR));
         assert_eq!(attempts.before("sam", now + LOCK_FOR), Gate::Go, "success forgets");
     }
 
@@ -137,11 +164,26 @@ mod tests {
         for n in 0..MAX_NAMES * 2 {
             let name = format!("name{n}");
             assert_eq!(attempts.before(&name, 0), Gate::Go);
-            attempts.after(&name, false, 0);
+            attempts.after(&name, false, false, 0);
         }
         assert!(attempts.names.lock().unwrap().len() <= MAX_NAMES);
         // An hour on, old records make room again.
         assert_eq!(attempts.before("late", WINDOW + 1), Gate::Go);
         assert!(attempts.names.lock().unwrap().contains_key("late"));
+    }
+
+    #[test]
+    fn a_flood_of_made_up_names_cannot_push_out_a_real_user_under_attack() {
+        let attempts = Attempts::default();
+        assert_eq!(attempts.before("sam", 0), Gate::Go);
+        attempts.after("sam", false, true, 0);
+        for n in 0..MAX_NAMES * 2 {
+            let name = format!("made-up{n}");
+            if attempts.before(&name, 1) == Gate::Go {
+                attempts.after(&name, false, false, 1);
+            }
+        }
+        assert!(attempts.names.lock().unwrap().contains_key("sam"), "sam's failures are kept");
+        assert!(attempts.names.lock().unwrap().len() <= MAX_NAMES);
     }
 }

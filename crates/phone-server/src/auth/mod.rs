@@ -48,12 +48,18 @@ pub struct CookiePolicy {
 }
 
 impl CookiePolicy {
-    /// The policy for a server whose public URL is `public_url`.
+    /// The policy for a server whose public URL is `public_url`: plain only for `http://` on
+    /// `localhost` or a loopback address.
     pub fn for_url(public_url: &str) -> Self {
         let plain_loopback = public_url.strip_prefix("http://").is_some_and(|rest| {
-            let host = rest.split('/').next().unwrap_or_default();
-            let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
-            host == "localhost" || host == "[::1]" || host.starts_with("127.")
+            let authority = rest.split('/').next().unwrap_or_default();
+            // `[::1]:8080`, `[::1]`, `127.0.0.1:8080`, `localhost:8080`.
+            let host = match authority.strip_prefix('[') {
+                Some(bracketed) => bracketed.split(']').next().unwrap_or_default(),
+                None => authority.split(':').next().unwrap_or_default(),
+            };
+            host.eq_ignore_ascii_case("localhost")
+                || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
         });
         Self { secure: !plain_loopback }
     }
@@ -304,6 +310,24 @@ async fn principal(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cookies_are_plain_only_over_http_on_loopback() {
+        let secure = |url| CookiePolicy::for_url(url).secure;
+        for plain in
+            ["http://127.0.0.1:8080", "http://localhost", "http://[::1]", "http://[::1]:80/x"]
+        {
+            assert!(!secure(plain), "{plain}");
+        }
+        for tls in [
+            "https://127.0.0.1",
+            "http://127.example.com",
+            "http://0.0.0.0:8080",
+            "http://phonedesk.example.com",
+        ] {
+            assert!(secure(tls), "{tls}");
+        }
+    }
 
     #[tokio::test]
     async fn password_checks_take_turns_and_a_late_one_is_told_to_come_back() {

@@ -1,8 +1,9 @@
 //! Staff sign-in for the app: `GET /auth/session` (who is signed in), `POST /auth/session`
 //! (sign in with `{"username", "password"}`), `DELETE /auth/session` (sign out).
 //!
-//! The session is an HttpOnly, SameSite=Strict cookie (Secure when the request came over TLS
-//! through a proxy that says so) holding a random token; the database keeps only its hash.
+//! The session is an HttpOnly, SameSite=Strict cookie holding a random token (Secure and
+//! `__Host-` named unless the server's public URL is plain HTTP on loopback: see
+//! [`CookiePolicy`](crate::auth::CookiePolicy)); the database keeps only its hash.
 
 use std::net::SocketAddr;
 
@@ -106,19 +107,24 @@ pub async fn session_create(
             Some((hash, found)) => (hash, Some(found)),
             None => (passwords::unknown_user_hash().to_owned(), None),
         };
+        let exists = found.is_some();
         let matches = passwords::verify(&password, &hash);
         match found.filter(|_| matches) {
             Some(user) => {
                 let token = passwords::random_secret();
                 store.start_session(&token_hash(&token), &name, now())?;
-                Ok(Some((token, who(store, &user)?)))
+                Ok((Some((token, who(store, &user)?)), exists))
             }
-            None => Ok(None),
+            None => Ok((None, exists)),
         }
     })
     .await;
-    let succeeded = matches!(checked, Ok(Some(_)));
-    if state.access.attempts.after(&username, succeeded, now_millis()) {
+    let (succeeded, exists) = match &checked {
+        Ok((found, exists)) => (found.is_some(), *exists),
+        Err(_) => (false, true),
+    };
+    let checked = checked.map(|(found, _)| found);
+    if state.access.attempts.after(&username, succeeded, exists, now_millis()) {
         tracing::warn!(user = %username, %address, "sign-in locked after repeated failures");
     }
     match checked {

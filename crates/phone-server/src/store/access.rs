@@ -77,6 +77,9 @@ fn set_businesses(
         &format!("UPDATE {table} SET all_businesses = ?2 WHERE {key} = ?1"),
         params![id, all],
     )? > 0;
+    if !found {
+        return Ok(false);
+    }
     tx.execute(&format!("DELETE FROM {grants} WHERE {key} = ?1"), [id])?;
     for business_id in businesses.ids().unwrap_or_default() {
         tx.execute(
