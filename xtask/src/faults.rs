@@ -11,9 +11,9 @@
 //!   into BENCHMARKS.md's "Under attack" section.
 
 use std::{
-    io::{BufRead, BufReader, Read, Write},
+    io::{Read, Write},
     net::TcpStream,
-    process::{Child, Stdio},
+    process::Stdio,
 };
 
 use crate::{
@@ -63,24 +63,13 @@ fn schemathesis() -> Result {
             .ok_or("no client")
     };
     let (id, secret) = (field("client_id:")?, field("client_secret:")?);
-    let mut child = command(
-        server,
-        &[
-            "--database",
-            database_arg,
-            "--address",
-            "127.0.0.1:0",
-            "--demo",
-            "--rate-limit",
-            "100000000",
-        ],
-    )
-    .stdout(Stdio::piped())
-    .stderr(Stdio::null())
-    .spawn()?;
+    let launched = phone_launch::Server::start(
+        std::path::Path::new(server),
+        &["--database", database_arg, "--demo", "--rate-limit", "100000000"],
+    )?;
     let result = (|| {
-        let address = listening_address(&mut child)?;
-        let token = token(&address, &id, &secret)?;
+        let address = launched.address();
+        let token = token(address, &id, &secret)?;
         let base = format!("http://{address}/CustomerServices/v1.0");
         let config = root().join("schemathesis.toml");
         let mut st = command("schemathesis", &["--config-file"]);
@@ -94,23 +83,9 @@ fn schemathesis() -> Result {
         ]);
         run(st)
     })();
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(launched);
     let _ = std::fs::remove_dir_all(&folder);
     result
-}
-
-/// The address the server logs that it listens on.
-fn listening_address(child: &mut Child) -> Result<String> {
-    let mut lines = BufReader::new(child.stdout.take().ok_or("no log")?).lines();
-    let address = loop {
-        let line = lines.next().ok_or("the server stopped")??;
-        if let Some(rest) = line.split("Phonedesk on http://").nth(1) {
-            break rest.split_whitespace().next().ok_or("no address")?.to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    Ok(address)
 }
 
 /// A token from the server's token endpoint, over a plain HTTP/1.1 request.

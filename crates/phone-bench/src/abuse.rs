@@ -26,7 +26,7 @@ const PACE: Duration = Duration::from_millis(66);
 pub async fn measure(binary: &Path) -> Result<Vec<String>, Failure> {
     let folder = tempfile::tempdir()?;
     let server = serve_with(binary, &folder.path().join("abuse.sqlite3"), &[]).await?;
-    let pid = server.child.id();
+    let pid = server.process.id();
     let (customer, _) = a_customer(&server.target).await?;
     let quiet = legitimate(&server.target, &customer, QUIET).await?;
     eprintln!("quiet: p99 {:.2} ms, {} errors", ms(quiet.p99), quiet.errors);

@@ -5,9 +5,8 @@
 //! Every load is bounded in time and in requests, and goes only to 127.0.0.1.
 
 use std::{
-    io::{BufRead, BufReader},
     path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
+    process::{Command, Stdio},
     sync::{
         Arc,
         atomic::{AtomicU64, Ordering},
@@ -44,39 +43,10 @@ struct Target {
     token: String,
 }
 
-/// A release `phone-server` on its own database and port.
+/// A release `phone-server` on its own database and port (stopped when dropped).
 struct Server {
-    child: Child,
+    process: phone_launch::Server,
     target: Target,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `binary` on `database` with `limits` (`--rate-limit …`); returns it and its base URL.
-fn start(binary: &Path, database: &Path, limits: &[&str]) -> Result<(Child, String), Failure> {
-    let mut child = Command::new(binary)
-        .arg("--database")
-        .arg(database)
-        .args(["--address", "127.0.0.1:0", "--demo"])
-        .args(limits)
-        .env("RUST_LOG", "warn,phone_server=info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let mut lines = BufReader::new(child.stdout.take().ok_or("no stdout")?).lines();
-    let base = loop {
-        let line = lines.next().ok_or("the server stopped before listening")??;
-        if let Some(rest) = line.split("Phonedesk on ").nth(1) {
-            break rest.split_whitespace().next().ok_or("no address")?.to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    Ok((child, base))
 }
 
 async fn call(
@@ -116,7 +86,11 @@ async fn serve(binary: &Path, database: &Path) -> Result<Server, Failure> {
 async fn serve_with(binary: &Path, database: &Path, limits: &[&str]) -> Result<Server, Failure> {
     let everything = ClientAccess { businesses: Businesses::All, read_only: false };
     let (id, secret) = accounts::add_client(&Store::open(database)?, "bench", &everything)?;
-    let (child, base) = start(binary, database, limits)?;
+    let database = database.to_str().ok_or("a UTF-8 path")?;
+    let mut args = vec!["--database", database, "--demo"];
+    args.extend(limits);
+    let process = phone_launch::Server::start(binary, &args)?;
+    let base = process.base_url();
     let form = format!("grant_type=client_credentials&client_id={id}&client_secret={secret}");
     let request = Request::post(format!("{base}/identity/connect/token"))
         .header("content-type", "application/x-www-form-urlencoded")
@@ -124,7 +98,7 @@ async fn serve_with(binary: &Path, database: &Path, limits: &[&str]) -> Result<S
     let response = http().request(request).await?;
     let body: Value = serde_json::from_slice(&response.into_body().collect().await?.to_bytes())?;
     let token = body["access_token"].as_str().ok_or("no token")?.to_owned();
-    Ok(Server { child, target: Target { api: format!("{base}/CustomerServices/v1.0"), token } })
+    Ok(Server { process, target: Target { api: format!("{base}/CustomerServices/v1.0"), token } })
 }
 
 /// What one measurement found.

@@ -46,6 +46,10 @@ pub struct Config {
     /// Seed demonstration customers into a new, empty database (never into one with data).
     #[arg(long)]
     pub demo: bool,
+    /// Once listening, write `{"address": "<ip>:<port>"}` to this file (atomically): how a
+    /// process that started the server, with `--address …:0`, learns where and when it is up.
+    #[arg(long, env = "PHONEDESK_READY_FILE")]
+    pub ready_file: Option<PathBuf>,
 }
 
 /// How log lines are written.

@@ -163,6 +163,13 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         listener.local_addr()?,
         config.database.display()
     );
+    if let Some(path) = &config.ready_file {
+        // Written beside and renamed, so a reader never sees half of it.
+        let ready = serde_json::json!({"address": listener.local_addr()?.to_string()});
+        let partial = path.with_extension("partial");
+        std::fs::write(&partial, ready.to_string())?;
+        std::fs::rename(&partial, path)?;
+    }
     let state = AppState::new(store);
     // In-flight requests finish; then the state, and with it the database, is dropped.
     // Connection addresses let callers without credentials be rate-limited one by one.

@@ -2,12 +2,12 @@
 //! several connections is killed with SIGKILL, restarted on the same file, and checked.
 
 use std::{
-    io::{BufRead, BufReader},
     path::Path,
-    process::{Child, Command, Stdio},
     sync::{Arc, Mutex},
     time::Duration,
 };
+
+use phone_launch::Server;
 
 use phone_server::{accounts, store::Store};
 use reqwest::StatusCode;
@@ -18,26 +18,15 @@ use crate::server::{authorised_client, every_business, token};
 const SERVER: &str = env!("CARGO_BIN_EXE_phone-server");
 
 /// Starts the binary on a random loopback port; returns it and its base URL.
-fn start(database: &Path) -> (Child, String) {
-    let mut child = Command::new(SERVER)
-        .arg("--database")
-        .arg(database)
-        .args(["--address", "127.0.0.1:0", "--demo", "--rate-limit", "1000000"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("phone-server starts");
-    let stdout = child.stdout.take().expect("piped");
-    let mut lines = BufReader::new(stdout).lines();
-    let base = loop {
-        let line = lines.next().expect("the server logs its address").expect("a log line");
-        if let Some(rest) = line.split("Phonedesk on ").nth(1) {
-            break rest.split_whitespace().next().expect("an address").to_owned();
-        }
-    };
-    // Keep reading the log so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (child, base)
+fn start(database: &Path) -> (Server, String) {
+    let database = database.to_str().expect("a UTF-8 path");
+    let server = Server::start(
+        Path::new(SERVER),
+        &["--database", database, "--demo", "--rate-limit", "1000000"],
+    )
+    .expect("phone-server starts");
+    let base = server.base_url();
+    (server, base)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -82,7 +71,6 @@ async fn answered_writes_survive_kill_9_and_the_rules_still_hold() {
         }
         tokio::time::sleep(Duration::from_millis(700)).await;
         server.kill().unwrap(); // SIGKILL
-        server.wait().unwrap();
         for writer in writers {
             writer.await.unwrap();
         }
@@ -110,6 +98,5 @@ async fn answered_writes_survive_kill_9_and_the_rules_still_hold() {
             assert_eq!(saved["phoneNumber"].as_str(), Some(number.as_str()));
         }
         server.kill().unwrap();
-        server.wait().unwrap();
     }
 }

@@ -1,0 +1,111 @@
+//! Starting a `phone-server` process and knowing when it is ready. The server is given
+//! `--address 127.0.0.1:0 --ready-file <file>` and writes the address it bound to that file once
+//! it listens; this waits for the file, so nothing reads the server's log to find it.
+//!
+//! ```no_run
+//! # fn main() -> std::io::Result<()> {
+//! let server = phone_launch::Server::start(
+//!     std::path::Path::new("target/release/phone-server"),
+//!     &["--database", "/tmp/db.sqlite3", "--demo"],
+//! )?;
+//! println!("listening on {}", server.base_url());
+//! # Ok(()) }
+//! ```
+
+use std::{
+    io,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    sync::atomic::{AtomicU64, Ordering},
+    time::{Duration, Instant},
+};
+
+/// How long a server may take to start listening.
+const START_LIMIT: Duration = Duration::from_secs(30);
+
+/// A running server, killed and waited for when dropped.
+#[derive(Debug)]
+pub struct Server {
+    child: Child,
+    address: String,
+}
+
+impl Server {
+    /// Starts `binary` with `args` on a free loopback port and waits until it listens.
+    ///
+    /// # Errors
+    /// When the binary cannot be started, or does not become ready within 30 seconds (it is
+    /// then killed).
+    pub fn start(binary: &Path, args: &[&str]) -> io::Result<Self> {
+        let ready = ready_file();
+        let _ = std::fs::remove_file(&ready);
+        let mut child = Command::new(binary)
+            .args(args)
+            .args(["--address", "127.0.0.1:0", "--ready-file"])
+            .arg(&ready)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let started = Instant::now();
+        loop {
+            if let Ok(text) = std::fs::read_to_string(&ready) {
+                let _ = std::fs::remove_file(&ready);
+                let address = serde_json::from_str::<serde_json::Value>(&text)
+                    .ok()
+                    .and_then(|v| v["address"].as_str().map(str::to_owned));
+                if let Some(address) = address {
+                    return Ok(Self { child, address });
+                }
+            }
+            if let Some(status) = child.try_wait()? {
+                return Err(io::Error::other(format!(
+                    "phone-server stopped before listening: {status}"
+                )));
+            }
+            if started.elapsed() > START_LIMIT {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(io::Error::other("phone-server did not start listening within 30 s"));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// `127.0.0.1:<port>`.
+    pub fn address(&self) -> &str {
+        &self.address
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// The process id, for reading its resource use.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Kills the server at once (SIGKILL) and waits for it: a crash, for the crash test.
+    ///
+    /// # Errors
+    /// When the process cannot be signalled or waited for.
+    pub fn kill(&mut self) -> io::Result<()> {
+        self.child.kill()?;
+        self.child.wait().map(drop)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A file name no other server of this machine uses.
+fn ready_file() -> PathBuf {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!("phone-server-ready-{}-{n}.json", std::process::id()))
+}
