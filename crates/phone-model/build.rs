@@ -39,6 +39,11 @@ fn main() {
     codes.dedup();
     fs::write(Path::new(&out_dir).join("codes.rs"), format!("&{codes:?}"))
         .expect("OUT_DIR is writable");
+    // Every code a number can have, `+1` to `+999`: what a stored row may hold even after the
+    // provider's table dropped it.
+    let every: Vec<String> = (1..=999).map(|n| format!("+{n}")).collect();
+    fs::write(Path::new(&out_dir).join("every_code.rs"), format!("&{every:?}"))
+        .expect("OUT_DIR is writable");
 }
 
 /// Splits one line of the provider's CSV: plain fields, or fields in double quotes that may hold

@@ -94,6 +94,29 @@ impl CountryCode {
             .map_err(|_| ValidationError::CountryCodeInvalid)
     }
 
+    /// A country code as stored or sent by a server: any `+` and 1 to 3 digits, whether or not
+    /// the provider's table has it today, so that data saved under an older table is still
+    /// read as it was saved (a code dropped from the table must not make a list unreadable).
+    ///
+    /// ```
+    /// use phone_model::CountryCode;
+    /// assert_eq!(CountryCode::stored("+64"), Some(CountryCode::NZ));
+    /// assert_eq!(CountryCode::stored("+999").map(CountryCode::as_str), Some("+999"));
+    /// assert_eq!(CountryCode::stored("64"), None);
+    /// ```
+    #[cfg(feature = "serde")]
+    #[must_use]
+    pub fn stored(text: &str) -> Option<Self> {
+        static EVERY_CODE: &[&str] = include!(concat!(env!("OUT_DIR"), "/every_code.rs"));
+        let digits = text.strip_prefix('+')?;
+        let number: usize = digits.parse().ok().filter(|_| {
+            (1..=3).contains(&digits.len())
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && !digits.starts_with('0')
+        })?;
+        EVERY_CODE.get(number.checked_sub(1)?).map(|code| Self(code))
+    }
+
     /// The code with its plus (`+64`).
     #[must_use]
     pub const fn as_str(self) -> &'static str {

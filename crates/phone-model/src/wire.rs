@@ -238,10 +238,13 @@ impl Serialize for CountryCode {
     }
 }
 
+/// Reads a code as a server sent it (see [`CountryCode::stored`]): a client must be able to read
+/// any number a server keeps, whatever the table says today.
 impl<'de> Deserialize<'de> for CountryCode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        Self::new(&text).map_err(de::Error::custom)
+        Self::stored(&text)
+            .ok_or_else(|| de::Error::custom("a country code is + and 1 to 3 digits"))
     }
 }
 

@@ -292,8 +292,9 @@ pub(super) fn phone_number_from(
     Ok(PhoneNumberResource {
         phone_number_id: PhoneNumberId::new(&id).map_err(|e| invalid(first, e))?,
         phone_name: row.get(first + 1)?,
-        country_code: phone_model::CountryCode::new(&country_code)
-            .map_err(|e| invalid(first + 2, e))?,
+        // Read as stored: a code the provider's table has since dropped is still the code.
+        country_code: phone_model::CountryCode::stored(&country_code)
+            .ok_or_else(|| invalid(first + 2, ValidationError::CountryCodeInvalid))?,
         area_code: row.get(first + 3)?,
         phone_number: row.get(first + 4)?,
         phone_type: phone_type.parse::<PhoneType>().map_err(|e| invalid(first + 5, e))?,

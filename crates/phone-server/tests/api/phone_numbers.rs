@@ -331,3 +331,31 @@ async fn a_number_of_another_customer_is_404_for_every_method() {
         read(server.get(&format!("/customers/{owner}/phoneNumbers/{theirs}")).await).await;
     assert_eq!((status, &number["phoneNumber"]), (StatusCode::OK, &json!("123 4567")));
 }
+
+#[tokio::test]
+async fn a_stored_number_is_read_as_stored_even_when_the_table_no_longer_has_its_code() {
+    let server = TestServer::start().await;
+    let customer = server.customer("Ana").await;
+    let number = server.number(&customer, "021", "123 4567", false).await;
+    // As if the provider's table had dropped the code since the number was saved.
+    let database = rusqlite::Connection::open(server.database()).unwrap();
+    database
+        .execute(
+            "UPDATE phone_numbers SET country_code = '+999' WHERE phone_number_id = ?1",
+            [&number],
+        )
+        .unwrap();
+    let (status, list) =
+        read(server.get(&format!("/customers/{customer}/phoneNumbers")).await).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let stored = list["phoneNumbers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["phoneNumberId"] == number.as_str())
+        .cloned();
+    assert_eq!(stored.map(|n| n["countryCode"].clone()), Some(json!("+999")));
+    let (status, one) =
+        read(server.get(&format!("/customers/{customer}/phoneNumbers/{number}")).await).await;
+    assert_eq!((status, one["countryCode"].clone()), (StatusCode::OK, json!("+999")));
+}
