@@ -111,7 +111,8 @@ impl ParsedNumber {
             let national = strip(rest);
             let prefix = main.map_or("", Region::national_prefix);
             let area = area.strip_prefix(prefix).filter(|_| !prefix.is_empty()).unwrap_or(&area);
-            (national.clone(), !national.starts_with(area))
+            let ignored = !national.starts_with(area);
+            (national, ignored)
         } else {
             (strip(&(area + &typed.digits)), false)
         };

@@ -72,14 +72,15 @@ impl<'a> Typed<'a> {
 fn dialled_end(text: &str) -> usize {
     let bytes = text.as_bytes();
     let mut at = 0;
+    let mut after_a_digit = false;
     while at < bytes.len() {
         let byte = bytes[at];
         if byte.is_ascii_digit() || LAYOUT.as_bytes().contains(&byte) {
+            after_a_digit |= byte.is_ascii_digit();
             at += 1;
             continue;
         }
         let word = text[at..].bytes().take_while(u8::is_ascii_alphabetic).count();
-        let after_a_digit = text[..at].bytes().any(|b| b.is_ascii_digit());
         let is_vanity = word >= 2
             && after_a_digit
             && text[at..at + word].bytes().all(|b| b.is_ascii_uppercase())

@@ -58,17 +58,31 @@ pub struct AppState {
     access: Arc<auth::Access>,
     /// See [`AppOptions::public_url`].
     public_url: Arc<str>,
-    /// How the session cookie is sent, from the public URL.
+    /// How the session cookie is sent, from the public URL (kept, not read from it per request).
     cookies: auth::CookiePolicy,
 }
+
+/// The public URL of a server that was not told its own: the default address, on loopback.
+const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
 impl AppState {
     /// State around an open database.
     pub fn new(store: Store) -> Self {
         let access = Arc::new(auth::Access::new(&store));
-        let public_url = "http://127.0.0.1:8080";
-        let cookies = auth::CookiePolicy::for_url(public_url);
-        Self { store: Arc::new(store), access, public_url: Arc::from(public_url), cookies }
+        let mut state = Self {
+            store: Arc::new(store),
+            access,
+            public_url: Arc::from(""),
+            cookies: auth::CookiePolicy { secure: true },
+        };
+        state.set_public_url(DEFAULT_PUBLIC_URL);
+        state
+    }
+
+    /// The public URL and what follows from it, set together.
+    fn set_public_url(&mut self, public_url: &str) {
+        self.public_url = Arc::from(public_url.trim_end_matches('/'));
+        self.cookies = auth::CookiePolicy::for_url(public_url);
     }
 }
 
@@ -96,7 +110,7 @@ impl Default for AppOptions {
             cors_origins: Vec::new(),
             rate_limit: RateLimit::default(),
             sign_in_limit: RateLimit { limit: 30, window: std::time::Duration::from_secs(60) },
-            public_url: "http://127.0.0.1:8080".to_owned(),
+            public_url: DEFAULT_PUBLIC_URL.to_owned(),
         }
     }
 }
@@ -107,8 +121,7 @@ pub const SIGN_IN_BODY_LIMIT: usize = 4 * 1024;
 
 /// The whole HTTP service.
 pub fn app(mut state: AppState, options: &AppOptions) -> Router {
-    state.public_url = Arc::from(options.public_url.trim_end_matches('/'));
-    state.cookies = auth::CookiePolicy::for_url(&options.public_url);
+    state.set_public_url(&options.public_url);
     let (api, mut openapi) = routes::api().split_for_parts();
     routes::complete(&mut openapi);
     let openapi = Bytes::from(openapi.to_json().expect("the generated document serialises"));

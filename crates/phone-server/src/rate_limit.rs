@@ -117,10 +117,10 @@ impl RateLimiter {
     }
 
     /// Counts a request of `caller` at `now` (seconds since the epoch).
-    pub fn count(&self, caller: Caller, now: u64) -> Standing {
+    pub fn count(&self, caller: &Caller, now: u64) -> Standing {
         let window = self.rule.window.as_secs().max(1);
         let start = now - now % window;
-        let index = usize::try_from(self.hasher.hash_one(&caller) % SHARDS as u64).unwrap_or(0);
+        let index = usize::try_from(self.hasher.hash_one(caller) % SHARDS as u64).unwrap_or(0);
         let mut shard = self.shards[index].lock().expect("no request panics while counting");
         if shard.window_start != start {
             shard.window_start = start;
@@ -128,23 +128,29 @@ impl RateLimiter {
             shard.addresses = 0;
         }
         let full = shard.addresses >= MAX_CALLERS / SHARDS;
-        let caller = if caller.is_address() && full && !shard.counts.contains_key(&caller) {
-            Caller::Overflow
+        let overflow = Caller::Overflow;
+        let caller = if caller.is_address() && full && !shard.counts.contains_key(caller) {
+            &overflow
         } else {
             caller
         };
-        if caller.is_address() && !shard.counts.contains_key(&caller) {
-            shard.addresses += 1;
+        let before = shard.counts.get(caller).copied();
+        if before.is_none() {
+            shard.addresses += usize::from(caller.is_address());
         }
-        let count = shard.counts.entry(caller).or_insert(0);
-        let allowed = *count < self.rule.limit;
-        if allowed {
-            *count += 1;
+        let allowed = before.unwrap_or(0) < self.rule.limit;
+        let count = before.unwrap_or(0) + u32::from(allowed);
+        match shard.counts.get_mut(caller) {
+            Some(counted) => *counted = count,
+            // The key is cloned only for a caller new to the window.
+            None => {
+                shard.counts.insert(caller.clone(), count);
+            }
         }
         Standing {
             allowed,
             limit: self.rule.limit,
-            remaining: self.rule.limit - *count,
+            remaining: self.rule.limit - count,
             reset: start + window,
         }
     }
@@ -171,7 +177,7 @@ pub async fn limit_by_address(
     request: Request,
     next: Next,
 ) -> Response {
-    let standing = limiter.count(Caller::address(&request), now());
+    let standing = limiter.count(&Caller::address(&request), now());
     let response = if standing.allowed { next.run(request).await } else { refuse(false).await };
     with_standing(response, standing)
 }
@@ -210,22 +216,23 @@ mod tests {
     fn callers_count_apart_and_newcomers_past_the_cap_share_one_allowance() {
         let limiter = RateLimiter::new(RateLimit { limit: 2, window: Duration::from_secs(3600) });
         let ana = || Caller::User("ana".to_owned());
-        assert!(limiter.count(ana(), 0).allowed);
-        assert!(limiter.count(ana(), 0).allowed);
-        assert!(!limiter.count(ana(), 0).allowed);
-        assert!(limiter.count(Caller::Client("billing".to_owned()), 0).allowed);
+        assert!(limiter.count(&ana(), 0).allowed);
+        assert!(limiter.count(&ana(), 0).allowed);
+        assert!(!limiter.count(&ana(), 0).allowed);
+        assert!(limiter.count(&Caller::Client("billing".to_owned()), 0).allowed);
         // Fill the windows, then every newcomer lands in the shared allowance.
         for n in 0..MAX_CALLERS as u32 * 2 {
-            let _ = limiter.count(Caller::Address(IpAddr::from(n.to_be_bytes())), 0);
+            let _ = limiter.count(&Caller::Address(IpAddr::from(n.to_be_bytes())), 0);
         }
-        let newcomer =
-            |n: u32| limiter.count(Caller::Address(IpAddr::from(((n + 1) << 28).to_be_bytes())), 0);
+        let newcomer = |n: u32| {
+            limiter.count(&Caller::Address(IpAddr::from(((n + 1) << 28).to_be_bytes())), 0)
+        };
         let allowed = (0..10).filter(|&n| newcomer(n).allowed).count();
         assert!(allowed <= 2 * SHARDS, "newcomers shared the overflow allowances: {allowed}");
         let tracked: usize = limiter.shards.iter().map(|s| s.lock().unwrap().counts.len()).sum();
         assert!(tracked <= MAX_CALLERS + 2 * SHARDS, "{tracked} callers tracked");
         // A verified caller first seen now is counted apart, however full the windows are.
-        assert!(limiter.count(Caller::Client("late".to_owned()), 0).allowed);
-        assert!(limiter.count(Caller::User("late".to_owned()), 0).allowed);
+        assert!(limiter.count(&Caller::Client("late".to_owned()), 0).allowed);
+        assert!(limiter.count(&Caller::User("late".to_owned()), 0).allowed);
     }
 }

@@ -39,12 +39,17 @@ export function packMembers(fields) {
   return packed;
 }
 
-// The module's error messages, `field \u0002 message` joined by `\u0003`, kept for every call.
-export function learnMessages(table) {
-  messages = table.split("\u0003").map((entry) => {
+// `field \u0002 message` joined by `\u0003`, as `{ field, message }` objects.
+function messagesOf(text) {
+  return text === "" ? [] : text.split("\u0003").map((entry) => {
     const [field, message] = entry.split("\u0002");
     return { field, message };
   });
+}
+
+// The module's error messages, kept for every call.
+export function learnMessages(table) {
+  messages = messagesOf(table);
 }
 
 // An answer is parts joined by `\u0001`: valid (1 or 0), error codes (one character each,
@@ -57,10 +62,7 @@ export function makeValidation(answer) {
     const { field, message } = messages[parts[1].charCodeAt(i) - 65];
     errors.push({ field, message });
   }
-  const warnings = parts[2] === "" ? [] : parts[2].split("\u0003").map((entry) => {
-    const [field, message] = entry.split("\u0002");
-    return { field, message };
-  });
+  const warnings = messagesOf(parts[2]);
   const readable = parts[3] !== "";
   return {
     valid: parts[0] === "1",

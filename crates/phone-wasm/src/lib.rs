@@ -19,7 +19,7 @@ use core::sync::atomic::{AtomicBool, Ordering};
 
 use js_sys::{Array, Object, Reflect};
 use phone_model::{
-    CountryCode, ParsedNumber, PhoneNumberInput, ValidationError, Value, countries,
+    CountryCode, Field, ParsedNumber, PhoneNumberInput, ValidationError, Value, countries,
     format_as_you_type, validate_create,
 };
 use wasm_bindgen::prelude::*;
@@ -142,14 +142,7 @@ pub fn validate_phone_number(
         answer.push(char::from(b'A' + u8::try_from(code).unwrap_or(0)));
     }
     answer.push(PART);
-    for (i, warning) in validation.warnings().iter().enumerate() {
-        if i > 0 {
-            answer.push(ITEM);
-        }
-        answer.push_str(warning.field().wire_name());
-        answer.push(PAIR);
-        answer.push_str(&warning.message());
-    }
+    push_messages(&mut answer, validation.warnings().iter().map(|w| (w.field(), w.message())));
     answer.push(PART);
     if let Some(number) = validation.number() {
         push_forms(&mut answer, number);
@@ -172,7 +165,7 @@ pub fn format_phone_number(
     let area_code = text_argument(&area_code, "areaCode")?;
     let phone_number = text_argument(&phone_number, "phoneNumber")?;
     let mut answer = String::new();
-    if let Some(number) = parse(Some(country_code), Some(area_code), Some(phone_number)) {
+    if let Some(number) = parse(&country_code, &area_code, &phone_number) {
         push_forms(&mut answer, &number);
     }
     Ok(make_forms(&answer))
@@ -188,7 +181,8 @@ pub fn is_valid_number(
     #[wasm_bindgen(js_name = countryCode)] country_code: Option<String>,
     number: Option<String>,
 ) -> bool {
-    parse(country_code, None, number).is_some_and(|n| n.is_valid())
+    let (Some(country_code), Some(number)) = (country_code, number) else { return false };
+    parse(&country_code, "", &number).is_some_and(|n| n.is_valid())
 }
 
 /// A number still being typed, grouped for display (`"0211234"` → `"021 123 4"`). With a
@@ -230,13 +224,8 @@ pub fn country_codes() -> JsValue {
         .into()
 }
 
-fn parse(
-    country_code: Option<String>,
-    area_code: Option<String>,
-    number: Option<String>,
-) -> Option<ParsedNumber> {
-    let code = CountryCode::new(&country_code?).ok()?;
-    ParsedNumber::parse(code, area_code.as_deref().unwrap_or(""), &number?).ok()
+fn parse(country_code: &str, area_code: &str, number: &str) -> Option<ParsedNumber> {
+    ParsedNumber::parse(CountryCode::new(country_code).ok()?, area_code, number).ok()
 }
 
 /// `e164 · national · international · tel · kind`, as `makeForms` reads them.
@@ -251,15 +240,20 @@ fn push_forms(answer: &mut String, number: &ParsedNumber) {
 /// Every error's field and message, in [`ValidationError::ALL`]'s order.
 fn message_table() -> String {
     let mut table = String::new();
-    for (i, error) in ValidationError::ALL.iter().enumerate() {
-        if i > 0 {
-            table.push(ITEM);
-        }
-        table.push_str(error.field().wire_name());
-        table.push(PAIR);
-        table.push_str(error.message());
-    }
+    push_messages(&mut table, ValidationError::ALL.iter().map(|e| (e.field(), e.message())));
     table
+}
+
+/// `field \u{2} message` joined by `\u{3}`, as `messagesOf` in `js/bridge.js` reads them.
+fn push_messages<M: AsRef<str>>(out: &mut String, messages: impl Iterator<Item = (Field, M)>) {
+    for (i, (field, message)) in messages.enumerate() {
+        if i > 0 {
+            out.push(ITEM);
+        }
+        out.push_str(field.wire_name());
+        out.push(PAIR);
+        out.push_str(message.as_ref());
+    }
 }
 
 /// Reads `packMembers`' string back into the rules' input (see `js/bridge.js`).

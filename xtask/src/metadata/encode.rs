@@ -21,13 +21,11 @@
 use std::collections::HashMap;
 
 use super::automaton::Dfa;
+use super::layout::{
+    HAS_LABEL,
+    target::{DEAD as TO_DEAD, NEXT as TO_NEXT, OFFSET as TO_OFFSET, TAIL as TO_TAIL},
+};
 use crate::Result;
-
-const HAS_LABEL: u8 = 0x80;
-const TO_DEAD: u8 = 0;
-const TO_NEXT: u8 = 1;
-const TO_OFFSET: u8 = 2;
-const TO_TAIL: u8 = 3;
 
 /// Lays `dfa` out as above.
 ///

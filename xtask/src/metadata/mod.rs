@@ -32,6 +32,10 @@
 
 mod automaton;
 mod encode;
+// The layout the core reads, from the core itself: one definition, no crate dependency (the
+// core embeds the plans this module writes).
+#[path = "../../../crates/phone-model/src/plan/layout.rs"]
+mod layout;
 mod program;
 mod territory;
 

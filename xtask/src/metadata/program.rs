@@ -15,17 +15,11 @@
 use regex_syntax::hir::{Hir, HirKind, Look};
 
 use super::automaton::{digit_mask, digit_mask_of_byte, parse};
+use super::layout::{
+    MAX_GROUP,
+    opcode::{DIGIT, END, JUMP, MATCH, SAVE, SPLIT},
+};
 use crate::Result;
-
-const DIGIT: u8 = 0;
-const SPLIT: u8 = 1;
-const JUMP: u8 = 2;
-const SAVE: u8 = 3;
-const END: u8 = 4;
-const MATCH: u8 = 5;
-
-/// The highest capture group the core keeps slots for.
-pub(crate) const MAX_GROUP: u32 = 3;
 
 /// Compiles a `nationalPrefixForParsing` pattern, anchored at the start of the number.
 ///

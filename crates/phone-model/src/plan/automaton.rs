@@ -7,13 +7,10 @@
 //! even corrupt data gives a wrong answer rather than a crash.
 
 use super::data::Reader;
-
-/// A run's target (0, the dead state, is any other value): the next state, a state at an
-/// offset, a tail.
-const TO_NEXT: u8 = 1;
-const TO_OFFSET: u8 = 2;
-const TO_TAIL: u8 = 3;
-const HAS_LABEL: u8 = 0x80;
+use super::layout::{
+    HAS_LABEL,
+    target::{NEXT as TO_NEXT, OFFSET as TO_OFFSET, TAIL as TO_TAIL},
+};
 
 /// One compiled automaton, borrowed from the plans.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -18,6 +18,7 @@ use alloc::{borrow::ToOwned, string::String};
 mod automaton;
 mod data;
 mod format;
+mod layout;
 mod prefix;
 
 use automaton::Automaton;
@@ -198,7 +199,7 @@ impl Region {
             if national_prefix.is_empty() || !digits.starts_with(national_prefix) {
                 return digits.to_owned();
             }
-            (national_prefix.len(), [prefix::UNSET; 8])
+            (national_prefix.len(), [prefix::UNSET; _])
         } else {
             match prefix::run(strings.program, bytes) {
                 Some(found) => found,

@@ -5,21 +5,19 @@
 //! else is an automaton.
 
 use super::data::Reader;
+use super::layout::{
+    MAX_GROUP,
+    opcode::{DIGIT, END, JUMP, MATCH, SAVE, SPLIT},
+};
 
-const DIGIT: u8 = 0;
-const SPLIT: u8 = 1;
-const JUMP: u8 = 2;
-const SAVE: u8 = 3;
-const END: u8 = 4;
-const MATCH: u8 = 5;
-
-/// Capture slots: 2n and 2n + 1 are where group n starts and ends (groups 0–3).
-pub(crate) type Slots = [usize; 8];
+/// Capture slots: 2n and 2n + 1 are where group n starts and ends.
+pub(crate) type Slots = [usize; SLOTS];
+const SLOTS: usize = 2 * (MAX_GROUP as usize + 1);
 pub(crate) const UNSET: usize = usize::MAX;
 
 /// Where a match of `program` at the start of `digits` ends, with its groups.
 pub(crate) fn run(program: &'static [u8], digits: &[u8]) -> Option<(usize, Slots)> {
-    let mut slots = [UNSET; 8];
+    let mut slots = [UNSET; SLOTS];
     let end = step(&Reader::new(program), digits, 0, 0, &mut slots, 0)?;
     Some((end, slots))
 }

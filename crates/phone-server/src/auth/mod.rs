@@ -7,13 +7,16 @@ pub mod attempts;
 pub mod passwords;
 pub mod tokens;
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::{
+    net::SocketAddr,
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
 
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 use axum::{
-    extract::{Request, State},
-    http::{HeaderMap, HeaderValue, Method, header},
+    extract::{ConnectInfo, Request, State},
+    http::{Extensions, HeaderMap, HeaderValue, Method, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -23,6 +26,7 @@ use crate::{
     AppState,
     error::ApiError,
     rate_limit::{self, Caller, RateLimiter, with_standing},
+    routes::blocking,
     store::{OperationError, Role, SessionUser, Store},
 };
 use tokens::TokenKeys;
@@ -117,6 +121,26 @@ impl Principal {
 pub const MAX_NAME: usize = 64;
 /// The longest password or client secret read.
 pub const MAX_SECRET: usize = 1024;
+/// The contract's 429, with when to come back.
+pub(crate) fn too_many(millis: i64) -> Response {
+    let mut response = rate_limit::refused();
+    let seconds = (millis + 999) / 1000;
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+    response
+}
+
+/// The address a request came from, for the security log.
+pub(crate) fn address(extensions: &Extensions) -> String {
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |ConnectInfo(address)| address.ip().to_string())
+}
+
+/// A name as the log shows it: at most 64 characters, so the log cannot be flooded.
+pub(crate) fn truncated(name: &str) -> String {
+    name.chars().take(MAX_NAME).collect()
+}
+
 /// How long a sign-in waits for a turn at checking a password before it is told to come back.
 const CHECK_WAIT: Duration = Duration::from_secs(2);
 
@@ -229,7 +253,7 @@ pub async fn require_principal(
         Err(_) => Caller::address(&request),
     };
     let verified = found.is_ok();
-    let standing = gate.limiter.count(caller, rate_limit::now());
+    let standing = gate.limiter.count(&caller, rate_limit::now());
     if !standing.allowed {
         return with_standing(rate_limit::refuse(verified).await, standing);
     }
@@ -239,16 +263,15 @@ pub async fn require_principal(
     };
     let mut response = match principal {
         principal if writes && !principal.can_write() => {
-            tracing::warn!(principal = %principal.actor(), "refused: may not write");
+            tracing::warn!(?caller, "refused: may not write");
             ApiError::Refused(Refusal::CustomerAccessDenied).into_response()
         }
         principal => {
-            let actor = principal.actor();
-            let path = request.uri().path().to_owned();
             request.extensions_mut().insert(principal);
             let response = next.run(request).await;
+            // The request's span names the path.
             if response.status() == axum::http::StatusCode::FORBIDDEN {
-                tracing::warn!(principal = %actor, %path, "refused: customer_access_denied");
+                tracing::warn!(?caller, "refused: customer_access_denied");
             }
             response
         }
@@ -279,25 +302,21 @@ async fn principal(
         let claims = state.access.keys.verify(token.trim()).ok_or_else(unauthorized)?;
         // The client as it stands now: a removed client's tokens stop at once, and a change
         // to its businesses applies to the next request.
-        let store = std::sync::Arc::clone(&state.store);
         let id = claims.sub.clone();
-        let access = tokio::task::spawn_blocking(move || store.client_access(&id))
+        let access = blocking(state, move |store| Ok(store.client_access(&id)?))
             .await
-            .map_err(|e| ApiError::Internal(Box::new(e)).into_response())?
-            .map_err(|e| ApiError::from(e).into_response())?
+            .map_err(IntoResponse::into_response)?
             .ok_or_else(unauthorized)?;
         let may_write = claims.scope.split_whitespace().any(|s| s == tokens::SCOPE);
         let read_only = access.read_only || !may_write;
         let client = Principal::Client { id: claims.sub, businesses: access.businesses, read_only };
         return Ok((client, None));
     }
-    let store = std::sync::Arc::clone(&state.store);
     let headers_owned = headers.clone();
     let policy = state.cookies;
-    let user = tokio::task::spawn_blocking(move || session_user(&store, &headers_owned, policy))
+    let user = blocking(state, move |store| Ok(session_user(store, &headers_owned, policy)?))
         .await
-        .map_err(|e| ApiError::Internal(Box::new(e)).into_response())?
-        .map_err(|e| ApiError::from(e).into_response())?;
+        .map_err(IntoResponse::into_response)?;
     let (SessionUser { name, role, businesses }, left) = user.ok_or_else(unauthorized)?;
     if writes && !from_the_app(headers) {
         return Err(ApiError::Refused(Refusal::CustomerAccessDenied).into_response());

@@ -24,11 +24,18 @@ pub fn verify(secret: &str, hash: &str) -> bool {
         .is_ok_and(|parsed| Argon2::default().verify_password(secret.as_bytes(), &parsed).is_ok())
 }
 
-/// A hash to check passwords of unknown user names against, made once: checking it costs what
-/// checking a real user's costs, so the answer's timing does not tell which names exist.
-pub fn unknown_user_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| hash(&random_secret()))
+/// Whether `secret` matches the `stored` hash of a user or client; `false` with none stored
+/// (an unknown name), after checking a hash all the same, so the answer's timing does not tell
+/// which names exist.
+pub fn verify_stored(secret: &str, stored: Option<&str>) -> bool {
+    static UNKNOWN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    match stored {
+        Some(hash) => verify(secret, hash),
+        None => {
+            verify(secret, UNKNOWN.get_or_init(|| hash(&random_secret())));
+            false
+        }
+    }
 }
 
 /// A random secret for a client or a demo user: 24 bytes, URL-safe base64.

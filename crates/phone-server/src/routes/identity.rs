@@ -16,15 +16,13 @@ use axum::{
 use base64::{Engine, engine::general_purpose::STANDARD};
 use serde_json::{Value, json};
 
-use super::{
-    blocking,
-    session::{address, too_many, truncated},
-};
+use super::blocking;
 use crate::{
     AppState,
     auth::{
-        MAX_NAME, MAX_SECRET, now, passwords,
+        MAX_NAME, MAX_SECRET, address, now, passwords,
         tokens::{LIFETIME, READ_SCOPE, SCOPE},
+        too_many, truncated,
     },
 };
 
@@ -135,8 +133,7 @@ pub async fn token(
     let id = client_id.clone();
     let known = blocking(&state, move |store| {
         let hash = store.client_secret_hash(&id)?;
-        let hash = hash.as_deref().unwrap_or_else(|| passwords::unknown_user_hash());
-        let verified = passwords::verify(&secret, hash);
+        let verified = passwords::verify_stored(&secret, hash.as_deref());
         Ok(if verified { store.client_access(&id)? } else { None })
     })
     .await;

@@ -5,23 +5,21 @@
 //! `__Host-` named unless the server's public URL is plain HTTP on loopback: see
 //! [`CookiePolicy`](crate::auth::CookiePolicy)); the database keeps only its hash.
 
-use std::net::SocketAddr;
-
 use axum::{
     Json,
-    extract::{ConnectInfo, State},
+    extract::State,
     http::{Extensions, HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use phone_model::{Businesses, Refusal};
+use phone_model::Businesses;
 use serde_json::{Value, json};
 
 use super::blocking;
 use crate::{
     AppState,
     auth::{
-        APP_HEADER, IDLE_LIMIT, MAX_NAME, MAX_SECRET, attempts::Gate, cookie, now, now_millis,
-        passwords, session_user, token_hash,
+        APP_HEADER, IDLE_LIMIT, MAX_NAME, MAX_SECRET, address, attempts::Gate, cookie, now,
+        now_millis, passwords, session_user, token_hash, too_many, truncated,
     },
     error::ApiError,
     extract::ContractJson,
@@ -101,16 +99,10 @@ pub async fn session_create(
     let name = username.clone();
     let checked = blocking(&state, move |store| {
         let user = store.user(&name)?;
-        // Check a password even for an unknown name, so the answer's timing does not tell
-        // which names exist.
-        let (hash, found) = match user {
-            Some((hash, found)) => (hash, Some(found)),
-            None => (passwords::unknown_user_hash().to_owned(), None),
-        };
-        let exists = found.is_some();
-        let matches = passwords::verify(&password, &hash);
-        match found.filter(|_| matches) {
-            Some(user) => {
+        let exists = user.is_some();
+        let matches = passwords::verify_stored(&password, user.as_ref().map(|(h, _)| h.as_str()));
+        match user.filter(|_| matches) {
+            Some((_, user)) => {
                 let token = passwords::random_secret();
                 store.start_session(&token_hash(&token), &name, now())?;
                 Ok((Some((token, who(store, &user)?)), exists))
@@ -170,24 +162,4 @@ pub async fn session_delete(State(state): State<AppState>, headers: HeaderMap) -
 
 fn wrong() -> Response {
     (StatusCode::UNAUTHORIZED, Json(json!({"message": WRONG}))).into_response()
-}
-
-/// The contract's 429, with when to come back.
-pub(crate) fn too_many(millis: i64) -> Response {
-    let mut response = ApiError::Refused(Refusal::TooManyRequests).into_response();
-    let seconds = (millis + 999) / 1000;
-    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
-    response
-}
-
-/// The address a request came from, for the security log.
-pub(crate) fn address(extensions: &Extensions) -> String {
-    extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |ConnectInfo(address)| address.ip().to_string())
-}
-
-/// A name as the log shows it: at most 64 characters, so the log cannot be flooded.
-pub(crate) fn truncated(name: &str) -> String {
-    name.chars().take(MAX_NAME).collect()
 }

@@ -3,7 +3,7 @@
 use phone_model::{BusinessResource, Businesses};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::{OperationError, Store, StoreError};
+use super::{OperationError, Store, StoreError, within};
 pub use crate::role::Role;
 
 /// A row of the clients or users table, for listing.
@@ -87,7 +87,7 @@ fn set_businesses(
             [id, business_id],
         )?;
     }
-    Ok(found)
+    Ok(true)
 }
 
 impl Store {
@@ -266,7 +266,7 @@ impl Store {
     /// # Errors
     /// When the database cannot be read.
     pub fn businesses(&self, businesses: &Businesses) -> Result<Vec<BusinessResource>, StoreError> {
-        let within = businesses.ids().map(|ids| serde_json::Value::from(ids.to_vec()).to_string());
+        let within = within(businesses);
         self.read(|c| {
             c.prepare_cached(
                 "SELECT business_id, name FROM businesses

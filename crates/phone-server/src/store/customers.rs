@@ -8,7 +8,7 @@ use phone_model::{
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::phone_numbers::insert_phone_number;
-use super::{Change, OperationError, Page, Store, StoreError, page, unused_id};
+use super::{Change, OperationError, Page, Store, StoreError, page, unused_id, within};
 
 /// Which customers to list.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -47,7 +47,7 @@ impl Store {
         after: i64,
         size: PageSize,
     ) -> Result<Page<CustomerResource>, StoreError> {
-        let within = businesses.ids().map(|ids| serde_json::Value::from(ids.to_vec()).to_string());
+        let within = within(businesses);
         self.read(|c| {
             let pattern = filter.search.as_deref().map(like_pattern);
             let mut statement = c.prepare_cached(

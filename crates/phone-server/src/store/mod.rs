@@ -21,7 +21,7 @@ mod history;
 mod phone_numbers;
 mod support;
 
-use phone_model::{PageSize, Refusal, ValidationError};
+use phone_model::{Businesses, PageSize, Refusal, ValidationError};
 use rand::Rng;
 use rusqlite::{
     Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
@@ -299,6 +299,12 @@ pub(super) fn page<T>(mut rows: Vec<(i64, T)>, size: PageSize) -> Page<T> {
     rows.truncate(size.get() as usize);
     let next_after = if has_next { rows.last().map(|(seq, _)| *seq) } else { None };
     Page { items: rows.into_iter().map(|(_, item)| item).collect(), next_after }
+}
+
+/// A caller's businesses as one SQL parameter: `NULL` for all, else a JSON array that queries
+/// read with `business_id IN (SELECT value FROM json_each(?))`.
+pub(super) fn within(businesses: &Businesses) -> Option<String> {
+    businesses.ids().map(|ids| serde_json::Value::from(ids.to_vec()).to_string())
 }
 
 /// A random id that `exists_query` says is not taken.
