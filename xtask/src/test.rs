@@ -1,21 +1,30 @@
 //! `cargo xtask test`: every check, in the order that fails fastest, as CI runs it.
 
+use phone_launch::Postgres;
+
 use crate::{
     Result, e2e, embed,
     process::{Steps, command, run},
     sizes, tools, trunk,
 };
 
+/// Names the PostgreSQL cluster that phone-server's API tests run on; unset, they use SQLite.
+const POSTGRES_VARIABLE: &str = "PHONEDESK_TEST_POSTGRES";
+
 /// Runs every check; the first failure stops the run.
 ///
 /// # Errors
 /// The failing step, by name.
 pub(crate) fn run_all() -> Result {
-    let mut steps = Steps::new(8);
-    steps.step("tools: wasm32 target, wasm-opt, wasm-bindgen-cli, trunk, chromium", || {
-        tools::ensure_web_tools()?;
-        run(command("cargo", &["fetch", "--quiet"]))
-    })?;
+    let mut steps = Steps::new(9);
+    steps.step(
+        "tools: wasm32 target, wasm-opt, wasm-bindgen-cli, trunk, chromium, postgresql",
+        || {
+            tools::ensure_web_tools()?;
+            tools::ensure_postgres()?;
+            run(command("cargo", &["fetch", "--quiet"]))
+        },
+    )?;
     steps.step("cargo fmt --check", || run(command("cargo", &["fmt", "--all", "--check"])))?;
     steps.step("cargo clippy (native, wasm32, phone-model without serde)", || {
         let deny = ["--", "-D", "warnings"];
@@ -43,8 +52,26 @@ pub(crate) fn run_all() -> Result {
         run(lean)
     })?;
     steps.step("native tests (cargo test --workspace)", || {
+        eprintln!("phone-server's tests run on SQLite ({POSTGRES_VARIABLE} unset)");
         // The end-to-end tests need the release build: they run last.
-        run(command("cargo", &["test", "--workspace", "--exclude", "phone-e2e"]))
+        let mut native = command("cargo", &["test", "--workspace", "--exclude", "phone-e2e"]);
+        native.env_remove(POSTGRES_VARIABLE);
+        run(native)
+    })?;
+    steps.step("phone-server API tests on PostgreSQL (cargo test --test api)", || {
+        // Stopped and deleted whatever the tests' outcome, and by its Drop should anything in
+        // between panic; nothing here exits the process while it lives.
+        let cluster = Postgres::start()?;
+        eprintln!(
+            "phone-server's API tests run on PostgreSQL ({POSTGRES_VARIABLE}={})",
+            cluster.url()
+        );
+        let mut api = command("cargo", &["test", "--package", "phone-server", "--test", "api"]);
+        api.env(POSTGRES_VARIABLE, cluster.url());
+        let tests = run(api);
+        let stopped = cluster.stop();
+        tests?;
+        Ok(stopped?)
     })?;
     steps.step(
         "wasm tests in headless Chromium (cargo test --target wasm32-unknown-unknown)",

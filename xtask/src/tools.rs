@@ -94,6 +94,31 @@ fn ensure_browser() -> Result {
     )
 }
 
+/// PostgreSQL from Debian (postgresql-contrib brings `pg_trgm`) for the server's tests on
+/// PostgreSQL. Only its binaries are used: `phone_launch::Postgres` makes a throwaway cluster
+/// for each run, so no service needs to be running. `PG_BIN` points elsewhere, as it does there.
+pub(crate) fn ensure_postgres() -> Result {
+    if let Some(bin) = std::env::var_os("PG_BIN") {
+        let initdb = Path::new(&bin).join("initdb");
+        if initdb.exists() {
+            eprintln!("found PostgreSQL's {} (PG_BIN)", initdb.display());
+            return Ok(());
+        }
+        return Err(format!("PG_BIN is {}, which holds no initdb", initdb.display()).into());
+    }
+    let versions = fs::read_dir("/usr/lib/postgresql").into_iter().flatten().flatten();
+    let initdb =
+        versions.map(|version| version.path().join("bin/initdb")).find(|initdb| initdb.exists());
+    if let Some(initdb) = initdb {
+        eprintln!("found PostgreSQL's {}", initdb.display());
+        return Ok(());
+    }
+    install_debian_packages(
+        &["postgresql", "postgresql-contrib"],
+        "PostgreSQL's server binaries (/usr/lib/postgresql/<version>/bin/initdb)",
+    )
+}
+
 /// Installs Debian packages when running as root on Debian; otherwise says what is missing.
 fn install_debian_packages(packages: &[&str], what: &str) -> Result {
     let is_root = output("id", &["-u"]).is_some_and(|id| id.trim() == "0");

@@ -14,6 +14,8 @@ use std::{
 use http_body_util::Full;
 use hyper::{Method, Request, body::Bytes};
 
+use phone_server::store::Location;
+
 use crate::{Failure, Target, a_customer, call, http, quantile, serve_with};
 
 const ATTACKERS: usize = 200;
@@ -25,7 +27,8 @@ const PACE: Duration = Duration::from_millis(66);
 /// Runs the scenario; returns Markdown lines.
 pub async fn measure(binary: &Path) -> Result<Vec<String>, Failure> {
     let folder = tempfile::tempdir()?;
-    let server = serve_with(binary, &folder.path().join("abuse.sqlite3"), &[]).await?;
+    let server =
+        serve_with(binary, &Location::Sqlite(folder.path().join("abuse.sqlite3")), &[]).await?;
     let pid = server.process.id();
     let (customer, _) = a_customer(&server.target).await?;
     let quiet = legitimate(&server.target, &customer, QUIET).await?;

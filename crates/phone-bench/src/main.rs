@@ -26,7 +26,7 @@ use hyper_util::{
 use phone_model::Businesses;
 use phone_server::{
     accounts,
-    store::{ClientAccess, Store},
+    store::{ClientAccess, Location, Store},
 };
 use serde_json::{Value, json};
 
@@ -78,16 +78,20 @@ fn http() -> Http {
 }
 
 /// A server for the benchmarks: rate limits out of the way, since they measure the server.
-async fn serve(binary: &Path, database: &Path) -> Result<Server, Failure> {
+async fn serve(binary: &Path, database: &Location) -> Result<Server, Failure> {
     serve_with(binary, database, &["--rate-limit", "100000000"]).await
 }
 
 /// A server with `limits`, and a token of a client that may do everything.
-async fn serve_with(binary: &Path, database: &Path, limits: &[&str]) -> Result<Server, Failure> {
+async fn serve_with(
+    binary: &Path,
+    database: &Location,
+    limits: &[&str],
+) -> Result<Server, Failure> {
     let everything = ClientAccess { businesses: Businesses::All, read_only: false };
     let (id, secret) = accounts::add_client(&Store::open(database)?, "bench", &everything)?;
-    let database = database.to_str().ok_or("a UTF-8 path")?;
-    let mut args = vec!["--database", database, "--demo"];
+    let database = database.to_string();
+    let mut args = vec!["--database", database.as_str(), "--demo"];
     args.extend(limits);
     let process = phone_launch::Server::start(binary, &args)?;
     let base = process.base_url();
@@ -316,7 +320,7 @@ async fn main() -> Result<(), Failure> {
         "| operation | connections | requests/s | p50 ms | p99 ms | errors |".to_owned(),
         "|---|---|---|---|---|---|".to_owned(),
     ];
-    let server = serve(&binary, &folder.path().join("load.sqlite3")).await?;
+    let server = serve(&binary, &Location::Sqlite(folder.path().join("load.sqlite3"))).await?;
     let (customer, number) = a_customer(&server.target).await?;
     let mut durable = 0.0_f64;
     let mut list_at_64 = 0.0_f64;
@@ -352,7 +356,7 @@ async fn main() -> Result<(), Failure> {
     );
     report.push("|---|---|---|---|---|".to_owned());
     for total in [1_000_usize, 100_000, 1_000_000] {
-        let database = folder.path().join(format!("scale-{total}.sqlite3"));
+        let database = Location::Sqlite(folder.path().join(format!("scale-{total}.sqlite3")));
         let store = Store::open(&database)?;
         store.put_business("3333333", "Bench")?;
         let filled = Instant::now();

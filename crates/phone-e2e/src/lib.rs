@@ -21,7 +21,7 @@ use futures::FutureExt;
 use phone_model::{Businesses, PageSize};
 use phone_server::{
     AppOptions, AppState, accounts, app, demo,
-    store::{CustomerFilter, Role, Store},
+    store::{CustomerFilter, Location, Role, Store},
 };
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -94,7 +94,7 @@ where
 }
 
 async fn start(folder: &TempDir, driver: &Driver) -> Result<Ctx> {
-    let database = folder.path().join("phonedesk.sqlite3");
+    let database = Location::Sqlite(folder.path().join("phonedesk.sqlite3"));
     let store = Store::open(&database)?;
     demo::seed_if_empty(&store)?;
     for (name, role) in [("editor", Role::Editor), ("viewer", Role::Viewer)] {

@@ -1,4 +1,7 @@
-//! Starting a `phone-server` process and knowing when it is ready. The server is given
+//! Starting what the tests run against: a `phone-server` process ([`Server`]) and a throwaway
+//! PostgreSQL cluster ([`Postgres`]).
+//!
+//! [`Server`] starts the binary and knows when it is ready. The server is given
 //! `--address 127.0.0.1:0 --ready-file <file>` and writes the address it bound to that file once
 //! it listens; this waits for the file, so nothing reads the server's log to find it.
 //!
@@ -11,6 +14,10 @@
 //! println!("listening on {}", server.base_url());
 //! # Ok(()) }
 //! ```
+
+mod postgres;
+
+pub use postgres::Postgres;
 
 use std::{
     io,

@@ -4,6 +4,8 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use phone_model::Businesses;
 
+use crate::store::Location;
+
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// Phonedesk's server: the Phone Number API on SQLite, and the staff app.
@@ -16,9 +18,11 @@ pub struct Config {
     /// Address to listen on.
     #[arg(long, env = "PHONEDESK_ADDRESS", default_value = "127.0.0.1:8080")]
     pub address: SocketAddr,
-    /// The SQLite database file; created, with its schema, if missing.
+    /// Where the data is: a SQLite file (created, with its schema, if missing), or a PostgreSQL
+    /// database as `postgres://user:password@host:port/database` (its schema is made on first
+    /// start). Give a URL with a password through PHONEDESK_DATABASE, which `ps` does not show.
     #[arg(long, env = "PHONEDESK_DATABASE", default_value = "data/phonedesk.sqlite3")]
-    pub database: PathBuf,
+    pub database: Location,
     /// The built staff app (Trunk's `dist/`), served outside the API.
     #[arg(long, env = "PHONEDESK_APP_DIR")]
     pub app_dir: Option<PathBuf>,

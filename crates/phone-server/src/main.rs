@@ -115,9 +115,9 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
              terminal. Use another database, or remove them: phone-server --database {} user \
              remove NAME",
             config.address,
-            config.database.display(),
+            config.database,
             demo_users.join(", "),
-            config.database.display()
+            config.database
         )
         .into());
     }
@@ -126,8 +126,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         return Err(format!(
             "refusing to listen on {}: there is no user yet. Add one first: \
              phone-server --database {} user add NAME --role editor --all-businesses",
-            config.address,
-            config.database.display()
+            config.address, config.database
         )
         .into());
     }
@@ -158,11 +157,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.address));
     let options =
         AppOptions { app_dir: config.app_dir, cors_origins, rate_limit, sign_in_limit, public_url };
-    tracing::info!(
-        "Phonedesk on http://{} (database {})",
-        listener.local_addr()?,
-        config.database.display()
-    );
+    tracing::info!("Phonedesk on http://{} (database {})", listener.local_addr()?, config.database);
     if let Some(path) = &config.ready_file {
         // Written beside and renamed, so a reader never sees half of it.
         let ready = serde_json::json!({"address": listener.local_addr()?.to_string()});

@@ -14,7 +14,7 @@ use std::{
 use phone_model::Businesses;
 use phone_server::{
     AppOptions, AppState, accounts, app, demo,
-    store::{ClientAccess, Store},
+    store::{ClientAccess, Location, Store},
 };
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -33,6 +33,13 @@ impl TinyDisk {
     }
 }
 
+impl TinyDisk {
+    /// The database on it.
+    fn database(&self) -> Location {
+        Location::Sqlite(self.0.join("db.sqlite3"))
+    }
+}
+
 impl Drop for TinyDisk {
     fn drop(&mut self) {
         // Lazily: the server task may still hold the database open as the test ends.
@@ -42,8 +49,7 @@ impl Drop for TinyDisk {
 
 /// A server on a database in `disk`: its API base, a bearer header and a demo customer.
 async fn serve(disk: &TinyDisk) -> (String, String, String) {
-    let database = disk.0.join("db.sqlite3");
-    let store = Store::open(&database).unwrap();
+    let store = Store::open(&disk.database()).unwrap();
     demo::seed_if_empty(&store).unwrap();
     let (id, secret) = accounts::add_client(
         &store,
@@ -135,8 +141,8 @@ async fn create(api: &str, bearer: &str, customer: &str, n: usize) -> reqwest::R
 /// Writes work again and the file is sound.
 async fn assert_recovered(disk: &TinyDisk, api: &str, bearer: &str, customer: &str) {
     assert_eq!(create(api, bearer, customer, 999_999).await.status(), StatusCode::CREATED);
-    let check = Store::open(&disk.0.join("db.sqlite3")).unwrap();
-    assert_eq!(check.integrity_check().unwrap(), "ok");
+    let check = Store::open(&disk.database()).unwrap();
+    assert_eq!(check.integrity_check().unwrap().as_deref(), Some("ok"));
     assert_eq!(check.customers_without_one_primary().unwrap(), []);
 }
 

@@ -1,10 +1,9 @@
 //! The SQL of access: API clients, staff users and their sessions.
 
-use phone_model::{BusinessResource, Businesses};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
-
+use super::sql::{Sql, params};
 use super::{OperationError, Store, StoreError, within};
 pub use crate::role::Role;
+use phone_model::{BusinessResource, Businesses};
 
 /// A row of the clients or users table, for listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,39 +51,45 @@ impl Kind {
 }
 
 /// An account's businesses: all, or those granted.
-fn businesses_of(c: &Connection, kind: Kind, id: &str, all: bool) -> rusqlite::Result<Businesses> {
+fn businesses_of(
+    db: &mut dyn Sql,
+    kind: Kind,
+    id: &str,
+    all: bool,
+) -> Result<Businesses, StoreError> {
     if all {
         return Ok(Businesses::All);
     }
     let (_, key, grants) = kind.tables();
-    let ids = c
-        .prepare_cached(&format!("SELECT business_id FROM {grants} WHERE {key} = ?1"))?
-        .query_map([id], |row| row.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let ids = db
+        .rows(&format!("SELECT business_id FROM {grants} WHERE {key} = $1"), params![id])?
+        .iter()
+        .map(|row| row.text(0))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Businesses::only(ids))
 }
 
 /// Replaces an account's businesses; whether the account exists.
 fn set_businesses(
-    tx: &Transaction<'_>,
+    db: &mut dyn Sql,
     kind: Kind,
     id: &str,
     businesses: &Businesses,
-) -> rusqlite::Result<bool> {
+) -> Result<bool, StoreError> {
     let (table, key, grants) = kind.tables();
     let all = businesses.ids().is_none();
-    let found = tx.execute(
-        &format!("UPDATE {table} SET all_businesses = ?2 WHERE {key} = ?1"),
-        params![id, all],
+    let found = db.execute(
+        &format!("UPDATE {table} SET all_businesses = $1 WHERE {key} = $2"),
+        params![all, id],
     )? > 0;
     if !found {
         return Ok(false);
     }
-    tx.execute(&format!("DELETE FROM {grants} WHERE {key} = ?1"), [id])?;
+    db.execute(&format!("DELETE FROM {grants} WHERE {key} = $1"), params![id])?;
     for business_id in businesses.ids().unwrap_or_default() {
-        tx.execute(
-            &format!("INSERT INTO {grants} ({key}, business_id) VALUES (?1, ?2)"),
-            [id, business_id],
+        db.execute(
+            &format!("INSERT INTO {grants} ({key}, business_id) VALUES ($1, $2)"),
+            params![id, business_id],
         )?;
     }
     Ok(true)
@@ -103,13 +108,13 @@ impl Store {
         access: &ClientAccess,
         now: i64,
     ) -> Result<(), OperationError> {
-        self.write(|tx| {
-            tx.execute(
+        self.write(|db| {
+            db.execute(
                 "INSERT INTO clients (client_id, name, secret_hash, created_at, read_only)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                 VALUES ($1, $2, $3, $4, $5)",
                 params![client_id, name, secret_hash, now, access.read_only],
             )?;
-            set_businesses(tx, Kind::Client, client_id, &access.businesses)?;
+            set_businesses(db, Kind::Client, client_id, &access.businesses)?;
             Ok(())
         })
     }
@@ -123,7 +128,7 @@ impl Store {
         client_id: &str,
         businesses: &Businesses,
     ) -> Result<bool, OperationError> {
-        self.write(|tx| Ok(set_businesses(tx, Kind::Client, client_id, businesses)?))
+        self.write(|db| Ok(set_businesses(db, Kind::Client, client_id, businesses)?))
     }
 
     /// What a client may do; `None` for a client that does not exist (any more), whose tokens
@@ -132,16 +137,14 @@ impl Store {
     /// # Errors
     /// When the database cannot be read.
     pub fn client_access(&self, client_id: &str) -> Result<Option<ClientAccess>, StoreError> {
-        self.read(|c| {
-            let row: Option<(bool, bool)> = c
-                .prepare_cached(
-                    "SELECT all_businesses, read_only FROM clients WHERE client_id = ?1",
-                )?
-                .query_row([client_id], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
-            let Some((all, read_only)) = row else { return Ok(None) };
-            let businesses = businesses_of(c, Kind::Client, client_id, all)?;
-            Ok(Some(ClientAccess { businesses, read_only }))
+        self.read(|db| {
+            let row = db.optional_row(
+                "SELECT all_businesses, read_only FROM clients WHERE client_id = $1",
+                params![client_id],
+            )?;
+            let Some(row) = row else { return Ok(None) };
+            let businesses = businesses_of(db, Kind::Client, client_id, row.bool(0)?)?;
+            Ok(Some(ClientAccess { businesses, read_only: row.bool(1)? }))
         })
     }
 
@@ -150,11 +153,13 @@ impl Store {
     /// # Errors
     /// When the database cannot be read.
     pub fn client_secret_hash(&self, client_id: &str) -> Result<Option<String>, StoreError> {
-        self.read(|c| {
-            c.query_row("SELECT secret_hash FROM clients WHERE client_id = ?1", [client_id], |r| {
-                r.get(0)
-            })
-            .optional()
+        self.read(|db| {
+            db.optional_row(
+                "SELECT secret_hash FROM clients WHERE client_id = $1",
+                params![client_id],
+            )?
+            .map(|row| row.text(0))
+            .transpose()
         })
     }
 
@@ -165,7 +170,8 @@ impl Store {
     pub fn clients(&self) -> Result<Vec<Account>, StoreError> {
         self.accounts(
             Kind::Client,
-            "SELECT client_id, name || iif(read_only, ' (read-only)', ''), created_at, all_businesses
+            "SELECT client_id, name || CASE WHEN read_only THEN ' (read-only)' ELSE '' END,
+                    created_at, all_businesses
              FROM clients ORDER BY created_at, client_id",
         )
     }
@@ -176,9 +182,9 @@ impl Store {
     /// # Errors
     /// When the database cannot be written.
     pub fn remove_client(&self, client_id: &str) -> Result<bool, OperationError> {
-        self.write(
-            |tx| Ok(tx.execute("DELETE FROM clients WHERE client_id = ?1", [client_id])? > 0),
-        )
+        self.write(|db| {
+            Ok(db.execute("DELETE FROM clients WHERE client_id = $1", params![client_id])? > 0)
+        })
     }
 
     /// Adds a staff user; `false` if the name is taken.
@@ -193,16 +199,16 @@ impl Store {
         businesses: &Businesses,
         now: i64,
     ) -> Result<bool, OperationError> {
-        self.write(|tx| {
-            let added = tx.execute(
-                "INSERT INTO users (username, password_hash, role, created_at) VALUES (?1, ?2, ?3, ?4)
+        self.write(|db| {
+            let added = db.execute(
+                "INSERT INTO users (username, password_hash, role, created_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (username) DO NOTHING",
                 params![username, password_hash, role.as_str(), now],
-            )?;
-            if added > 0 {
-                set_businesses(tx, Kind::User, username, businesses)?;
+            )? > 0;
+            if added {
+                set_businesses(db, Kind::User, username, businesses)?;
             }
-            Ok(added > 0)
+            Ok(added)
         })
     }
 
@@ -211,8 +217,8 @@ impl Store {
     /// # Errors
     /// When the database cannot be written.
     pub fn mark_demo_user(&self, username: &str) -> Result<(), OperationError> {
-        self.write(|tx| {
-            tx.execute("UPDATE users SET demo = 1 WHERE username = ?1", [username])?;
+        self.write(|db| {
+            db.execute("UPDATE users SET demo = TRUE WHERE username = $1", params![username])?;
             Ok(())
         })
     }
@@ -222,9 +228,10 @@ impl Store {
     /// # Errors
     /// When the database cannot be read.
     pub fn demo_users(&self) -> Result<Vec<String>, StoreError> {
-        self.read(|c| {
-            c.prepare("SELECT username FROM users WHERE demo = 1 ORDER BY username")?
-                .query_map([], |r| r.get(0))?
+        self.read(|db| {
+            db.rows("SELECT username FROM users WHERE demo ORDER BY username", &[])?
+                .iter()
+                .map(|row| row.text(0))
                 .collect()
         })
     }
@@ -238,7 +245,7 @@ impl Store {
         username: &str,
         businesses: &Businesses,
     ) -> Result<bool, OperationError> {
-        self.write(|tx| Ok(set_businesses(tx, Kind::User, username, businesses)?))
+        self.write(|db| Ok(set_businesses(db, Kind::User, username, businesses)?))
     }
 
     /// A user's password hash, and the user.
@@ -246,18 +253,15 @@ impl Store {
     /// # Errors
     /// When the database cannot be read.
     pub fn user(&self, username: &str) -> Result<Option<(String, SessionUser)>, StoreError> {
-        self.read(|c| {
-            let row: Option<(String, String, bool)> = c
-                .query_row(
-                    "SELECT password_hash, role, all_businesses FROM users WHERE username = ?1",
-                    [username],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?;
-            let Some((hash, role, all)) = row else { return Ok(None) };
-            let Some(role) = Role::parse(&role) else { return Ok(None) };
-            let businesses = businesses_of(c, Kind::User, username, all)?;
-            Ok(Some((hash, SessionUser { name: username.to_owned(), role, businesses })))
+        self.read(|db| {
+            let row = db.optional_row(
+                "SELECT password_hash, role, all_businesses FROM users WHERE username = $1",
+                params![username],
+            )?;
+            let Some(row) = row else { return Ok(None) };
+            let Some(role) = Role::parse(&row.text(1)?) else { return Ok(None) };
+            let businesses = businesses_of(db, Kind::User, username, row.bool(2)?)?;
+            Ok(Some((row.text(0)?, SessionUser { name: username.to_owned(), role, businesses })))
         })
     }
 
@@ -267,16 +271,17 @@ impl Store {
     /// When the database cannot be read.
     pub fn businesses(&self, businesses: &Businesses) -> Result<Vec<BusinessResource>, StoreError> {
         let within = within(businesses);
-        self.read(|c| {
-            c.prepare_cached(
+        self.read(|db| {
+            let statement = format!(
                 "SELECT business_id, name FROM businesses
-                 WHERE ?1 IS NULL OR business_id IN (SELECT value FROM json_each(?1))
+                 WHERE CAST($1 AS TEXT) IS NULL OR business_id IN ({})
                  ORDER BY business_id",
-            )?
-            .query_map([within], |r| {
-                Ok(BusinessResource { business_id: r.get(0)?, name: r.get(1)? })
-            })?
-            .collect()
+                db.dialect().json_strings(1)
+            );
+            db.rows(&statement, params![within.as_ref()])?
+                .iter()
+                .map(|row| Ok(BusinessResource { business_id: row.text(0)?, name: row.text(1)? }))
+                .collect()
         })
     }
 
@@ -296,21 +301,19 @@ impl Store {
     /// # Errors
     /// When the database cannot be written.
     pub fn remove_user(&self, username: &str) -> Result<bool, OperationError> {
-        self.write(|tx| Ok(tx.execute("DELETE FROM users WHERE username = ?1", [username])? > 0))
+        self.write(|db| {
+            Ok(db.execute("DELETE FROM users WHERE username = $1", params![username])? > 0)
+        })
     }
 
     fn accounts(&self, kind: Kind, query: &str) -> Result<Vec<Account>, StoreError> {
-        self.read(|c| {
-            let rows = c
-                .prepare(query)?
-                .query_map([], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get::<_, bool>(3)?))
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            rows.into_iter()
-                .map(|(id, detail, created_at, all)| {
-                    let businesses = businesses_of(c, kind, &id, all)?;
-                    Ok(Account { id, detail, businesses, created_at })
+        self.read(|db| {
+            let rows = db.rows(query, &[])?;
+            rows.iter()
+                .map(|row| {
+                    let id = row.text(0)?;
+                    let businesses = businesses_of(db, kind, &id, row.bool(3)?)?;
+                    Ok(Account { id, detail: row.text(1)?, businesses, created_at: row.int(2)? })
                 })
                 .collect()
         })
@@ -326,10 +329,10 @@ impl Store {
         username: &str,
         now: i64,
     ) -> Result<(), OperationError> {
-        self.write(|tx| {
-            tx.execute(
+        self.write(|db| {
+            db.execute(
                 "INSERT INTO sessions (token_hash, username, last_seen, started_at)
-                 VALUES (?1, ?2, ?3, ?3)",
+                 VALUES ($1, $2, $3, $3)",
                 params![token_hash, username, now],
             )?;
             Ok(())
@@ -350,19 +353,16 @@ impl Store {
         absolute: i64,
     ) -> Result<Option<(SessionUser, i64)>, OperationError> {
         type Found = (String, String, i64, i64, Businesses);
-        let found: Option<Found> = self.read(|c| {
-            let row: Option<(String, String, i64, i64, bool)> = c
-                .prepare_cached(
-                    "SELECT s.username, u.role, s.last_seen, s.started_at, u.all_businesses
-                     FROM sessions s JOIN users u USING (username) WHERE s.token_hash = ?1",
-                )?
-                .query_row([token_hash], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-                })
-                .optional()?;
-            row.map(|(name, role, last_seen, started_at, all)| {
-                let businesses = businesses_of(c, Kind::User, &name, all)?;
-                Ok((name, role, last_seen, started_at, businesses))
+        let found: Option<Found> = self.read(|db| {
+            let row = db.optional_row(
+                "SELECT s.username, u.role, s.last_seen, s.started_at, u.all_businesses
+                 FROM sessions s JOIN users u USING (username) WHERE s.token_hash = $1",
+                params![token_hash],
+            )?;
+            row.map(|row| {
+                let name = row.text(0)?;
+                let businesses = businesses_of(db, Kind::User, &name, row.bool(4)?)?;
+                Ok::<_, StoreError>((name, row.text(1)?, row.int(2)?, row.int(3)?, businesses))
             })
             .transpose()
         })?;
@@ -375,12 +375,12 @@ impl Store {
         }
         // Writing on every request would make reads into writes; a minute's precision will do.
         if now - last_seen > 60 {
-            self.write(|tx| {
-                tx.execute(
-                    "UPDATE sessions SET last_seen = ?2 WHERE token_hash = ?1",
-                    params![token_hash, now],
+            self.write(|db| {
+                db.execute(
+                    "UPDATE sessions SET last_seen = $1 WHERE token_hash = $2",
+                    params![now, token_hash],
                 )?;
-                Ok(())
+                Ok::<_, OperationError>(())
             })?;
         }
         let left = idle.min(started_at + absolute - now);
@@ -392,8 +392,8 @@ impl Store {
     /// # Errors
     /// When the database cannot be written.
     pub fn end_session(&self, token_hash: &str) -> Result<(), OperationError> {
-        self.write(|tx| {
-            tx.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+        self.write(|db| {
+            db.execute("DELETE FROM sessions WHERE token_hash = $1", params![token_hash])?;
             Ok(())
         })
     }

@@ -1,14 +1,13 @@
 //! The SQL of customers and businesses: the list and search within a caller's businesses, one
 //! customer, creating one with its first number.
 
+use super::phone_numbers::insert_phone_number;
+use super::sql::{Row, Sql, params};
+use super::{Change, OperationError, Page, Store, StoreError, page, unused_id, within};
 use phone_model::{
     BusinessResource, Businesses, CreatedCustomer, CustomerResource, NewCustomer, PageSize,
     Refusal, ValidationError,
 };
-use rusqlite::{Connection, OptionalExtension, Row, params};
-
-use super::phone_numbers::insert_phone_number;
-use super::{Change, OperationError, Page, Store, StoreError, page, unused_id, within};
 
 /// Which customers to list.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -25,9 +24,9 @@ impl Store {
     /// # Errors
     /// When the database cannot be written.
     pub fn put_business(&self, business_id: &str, name: &str) -> Result<(), OperationError> {
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO businesses (business_id, name) VALUES (?1, ?2)
+        self.write(|db| {
+            db.execute(
+                "INSERT INTO businesses (business_id, name) VALUES ($1, $2)
                  ON CONFLICT (business_id) DO UPDATE SET name = excluded.name",
                 params![business_id, name],
             )?;
@@ -48,35 +47,38 @@ impl Store {
         size: PageSize,
     ) -> Result<Page<CustomerResource>, StoreError> {
         let within = within(businesses);
-        self.read(|c| {
-            let pattern = filter.search.as_deref().map(like_pattern);
-            let mut statement = c.prepare_cached(
+        let pattern = filter.search.as_deref().map(like_pattern);
+        self.read(|db| {
+            let statement = format!(
                 "SELECT c.seq, c.customer_id, c.business_id, b.name, c.first_name, c.last_name,
                         c.external_reference
                  FROM customers c JOIN businesses b USING (business_id)
-                 WHERE c.seq > ?1
-                   AND (?2 IS NULL OR c.business_id = ?2)
-                   AND (?3 IS NULL OR c.external_reference = ?3)
-                   AND (?4 IS NULL OR c.customer_id LIKE ?4 ESCAPE '\\'
-                        OR c.external_reference LIKE ?4 ESCAPE '\\'
-                        OR c.first_name || ' ' || c.last_name LIKE ?4 ESCAPE '\\'
-                        OR c.last_name || ' ' || c.first_name LIKE ?4 ESCAPE '\\')
-                   AND (?6 IS NULL OR c.business_id IN (SELECT value FROM json_each(?6)))
-                 ORDER BY c.seq LIMIT ?5",
+                 WHERE c.seq > $1
+                   AND (CAST($2 AS TEXT) IS NULL OR c.business_id = $2)
+                   AND (CAST($3 AS TEXT) IS NULL OR c.external_reference = $3)
+                   AND (CAST($4 AS TEXT) IS NULL OR lower(c.customer_id) LIKE lower($4) ESCAPE '\\'
+                        OR lower(c.external_reference) LIKE lower($4) ESCAPE '\\'
+                        OR lower(c.first_name || ' ' || c.last_name) LIKE lower($4) ESCAPE '\\'
+                        OR lower(c.last_name || ' ' || c.first_name) LIKE lower($4) ESCAPE '\\')
+                   AND (CAST($5 AS TEXT) IS NULL OR c.business_id IN ({}))
+                 ORDER BY c.seq LIMIT $6",
+                db.dialect().json_strings(5)
+            );
+            let rows = db.rows(
+                &statement,
+                params![
+                    after,
+                    filter.business_id.as_ref(),
+                    filter.external_reference.as_ref(),
+                    pattern.as_ref(),
+                    within.as_ref(),
+                    i64::from(size.get()) + 1
+                ],
             )?;
-            let rows = statement
-                .query_map(
-                    params![
-                        after,
-                        filter.business_id,
-                        filter.external_reference,
-                        pattern,
-                        size.get() + 1,
-                        within
-                    ],
-                    |row| Ok((row.get::<_, i64>(0)?, customer_from(row, 1)?)),
-                )?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let rows = rows
+                .iter()
+                .map(|row| Ok((row.int(0)?, customer_from(row, 1)?)))
+                .collect::<Result<Vec<_>, StoreError>>()?;
             Ok(page(rows, size))
         })
     }
@@ -91,9 +93,9 @@ impl Store {
         customer_id: &str,
         businesses: &Businesses,
     ) -> Result<CustomerResource, OperationError> {
-        self.read_checked(|c| {
-            customer_for(c, customer_id, businesses)?;
-            find_customer(c, customer_id)?.ok_or(OperationError::Refused(Refusal::NotFound))
+        self.read(|db| {
+            customer_for(db, customer_id, businesses, false)?;
+            find_customer(db, customer_id)?.ok_or(OperationError::Refused(Refusal::NotFound))
         })
     }
 
@@ -110,41 +112,51 @@ impl Store {
         change: &Change<'_>,
     ) -> Result<CreatedCustomer, OperationError> {
         businesses.check_new_customer(customer.business_id()).map_err(OperationError::Refused)?;
-        self.write(|tx| {
-            let known: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM businesses WHERE business_id = ?1)",
-                [customer.business_id()],
-                |row| row.get(0),
+        self.write(|db| {
+            // Locked, so two servers creating customers of one business check the external
+            // reference one after the other.
+            let known = db.optional_row(
+                &format!(
+                    "SELECT 1 FROM businesses WHERE business_id = $1{}",
+                    db.dialect().for_update()
+                ),
+                params![customer.business_id()],
             )?;
-            if !known {
+            if known.is_none() {
                 return Err(OperationError::Invalid(ValidationError::BusinessIdInvalid));
             }
             if !customer.external_reference().is_empty() {
-                let taken: bool = tx.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM customers
-                                    WHERE business_id = ?1 AND external_reference = ?2)",
-                    [customer.business_id(), customer.external_reference()],
-                    |row| row.get(0),
-                )?;
+                let taken = db
+                    .row(
+                        "SELECT EXISTS (SELECT 1 FROM customers
+                                        WHERE business_id = $1 AND external_reference = $2)",
+                        params![customer.business_id(), customer.external_reference()],
+                    )?
+                    .bool(0)?;
                 if taken {
                     return Err(OperationError::Invalid(ValidationError::ExternalReferenceExists));
                 }
             }
-            let customer_id = unused_id(tx, "SELECT EXISTS (SELECT 1 FROM customers WHERE customer_id = ?1)")?;
-            tx.execute(
-                "INSERT INTO customers (customer_id, business_id, first_name, last_name, external_reference)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    customer_id,
-                    customer.business_id(),
-                    customer.first_name(),
-                    customer.last_name(),
-                    customer.external_reference()
-                ],
-            )?;
-            let customer_seq = tx.last_insert_rowid();
-            let phone_number = insert_phone_number(tx, customer_seq, customer.phone_number(), change)?;
-            let customer = find_customer(tx, &customer_id)?.expect("the customer inserted in this transaction exists");
+            let customer_id =
+                unused_id(db, "SELECT EXISTS (SELECT 1 FROM customers WHERE customer_id = $1)")?;
+            let customer_seq = db
+                .row(
+                    "INSERT INTO customers (customer_id, business_id, first_name, last_name,
+                                            external_reference)
+                     VALUES ($1, $2, $3, $4, $5) RETURNING seq",
+                    params![
+                        customer_id.as_str(),
+                        customer.business_id(),
+                        customer.first_name(),
+                        customer.last_name(),
+                        customer.external_reference()
+                    ],
+                )?
+                .int(0)?;
+            let phone_number =
+                insert_phone_number(db, customer_seq, customer.phone_number(), change)?;
+            let customer = find_customer(db, &customer_id)?
+                .expect("the customer inserted in this transaction exists");
             Ok(CreatedCustomer { customer, phone_number })
         })
     }
@@ -152,43 +164,60 @@ impl Store {
 
 /// The customer's `seq` when `businesses` holds its business; the contract's refusal (404 or
 /// 403) otherwise, decided by the core.
+///
+/// When `lock` is set (in a write), the customer's row stays locked until the transaction
+/// ends: PostgreSQL writers for one customer then run one after another (see `postgres`).
 pub(super) fn customer_for(
-    c: &Connection,
+    db: &mut dyn Sql,
     customer_id: &str,
     businesses: &Businesses,
+    lock: bool,
 ) -> Result<i64, OperationError> {
-    let found: Option<(i64, String)> = c
-        .prepare_cached("SELECT seq, business_id FROM customers WHERE customer_id = ?1")?
-        .query_row([customer_id], |row| Ok((row.get(0)?, row.get(1)?)))
-        .optional()?;
+    const FIND: &str = "SELECT seq, business_id FROM customers WHERE customer_id = $1";
+    let lock = if lock { db.dialect().for_update() } else { "" };
+    let found = if lock.is_empty() {
+        db.optional_row(FIND, params![customer_id])?
+    } else {
+        db.optional_row(&format!("{FIND}{lock}"), params![customer_id])?
+    };
+    let found = found.map(|row| Ok::<_, StoreError>((row.int(0)?, row.text(1)?))).transpose()?;
     businesses
         .check_customer(found.as_ref().map(|(_, business)| business.as_str()))
         .map_err(OperationError::Refused)?;
     found.map(|(seq, _)| seq).ok_or(OperationError::Refused(Refusal::NotFound))
 }
 
-fn find_customer(c: &Connection, customer_id: &str) -> rusqlite::Result<Option<CustomerResource>> {
-    c.prepare_cached(
+fn find_customer(
+    db: &mut dyn Sql,
+    customer_id: &str,
+) -> Result<Option<CustomerResource>, StoreError> {
+    db.optional_row(
         "SELECT c.customer_id, c.business_id, b.name, c.first_name, c.last_name, c.external_reference
-         FROM customers c JOIN businesses b USING (business_id) WHERE c.customer_id = ?1",
+         FROM customers c JOIN businesses b USING (business_id) WHERE c.customer_id = $1",
+        params![customer_id],
     )?
-    .query_row([customer_id], |row| customer_from(row, 0))
-    .optional()
+    .map(|row| customer_from(&row, 0))
+    .transpose()
 }
 
-/// A LIKE pattern that matches `search` anywhere, with LIKE's own characters escaped.
+/// A LIKE pattern that matches `search` anywhere, with LIKE's own characters escaped. The
+/// query compares both sides in lower case: SQLite's LIKE ignores ASCII case, PostgreSQL's
+/// does not.
 fn like_pattern(search: &str) -> String {
     let escaped = search.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
 }
 
 /// Reads a customer from the row's columns starting at `first`.
-fn customer_from(row: &Row<'_>, first: usize) -> rusqlite::Result<CustomerResource> {
+fn customer_from(row: &Row, first: usize) -> Result<CustomerResource, StoreError> {
     Ok(CustomerResource {
-        customer_id: row.get(first)?,
-        business: BusinessResource { business_id: row.get(first + 1)?, name: row.get(first + 2)? },
-        first_name: row.get(first + 3)?,
-        last_name: row.get(first + 4)?,
-        external_reference: row.get(first + 5)?,
+        customer_id: row.text(first)?,
+        business: BusinessResource {
+            business_id: row.text(first + 1)?,
+            name: row.text(first + 2)?,
+        },
+        first_name: row.text(first + 3)?,
+        last_name: row.text(first + 4)?,
+        external_reference: row.text(first + 5)?,
     })
 }

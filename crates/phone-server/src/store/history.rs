@@ -4,10 +4,10 @@
 use phone_model::{
     Businesses, ChangeAction, PhoneNumberChange, PhoneNumberId, PhoneNumberResource,
 };
-use rusqlite::{Transaction, params};
 
 use super::customers::customer_for;
-use super::{Change, OperationError, Store};
+use super::sql::{Row, Sql, params, unexpected};
+use super::{Change, OperationError, Store, StoreError};
 
 impl Store {
     /// A customer's phone number history, newest first.
@@ -20,57 +20,41 @@ impl Store {
         customer_id: &str,
         businesses: &Businesses,
     ) -> Result<Vec<PhoneNumberChange>, OperationError> {
-        self.read_checked(|c| {
-            let customer_seq = customer_for(c, customer_id, businesses)?;
-            let mut statement = c.prepare_cached(
+        self.read(|db| {
+            let customer_seq = customer_for(db, customer_id, businesses, false)?;
+            let rows = db.rows(
                 "SELECT phone_number_id, at, actor, action, before, after FROM phone_number_changes
-                 WHERE customer_seq = ?1 ORDER BY seq DESC LIMIT 200",
+                 WHERE customer_seq = $1 ORDER BY seq DESC LIMIT 200",
+                params![customer_seq],
             )?;
-            let rows = statement
-                .query_map([customer_seq], |row| {
-                    let json = |column: usize| -> rusqlite::Result<Option<PhoneNumberResource>> {
-                        let text: Option<String> = row.get(column)?;
-                        text.map(|t| {
-                            serde_json::from_str(&t).map_err(|e| {
-                                rusqlite::Error::FromSqlConversionFailure(
-                                    column,
-                                    rusqlite::types::Type::Text,
-                                    Box::new(e),
-                                )
-                            })
-                        })
-                        .transpose()
-                    };
-                    let id: String = row.get(0)?;
-                    let action: String = row.get(3)?;
-                    Ok(PhoneNumberChange {
-                        phone_number_id: PhoneNumberId::new(&id).map_err(|e| {
-                            rusqlite::Error::FromSqlConversionFailure(
-                                0,
-                                rusqlite::types::Type::Text,
-                                Box::new(e),
-                            )
-                        })?,
-                        at: row.get(1)?,
-                        actor: row.get(2)?,
-                        action: match action.as_str() {
-                            "created" => ChangeAction::Created,
-                            "deleted" => ChangeAction::Deleted,
-                            _ => ChangeAction::Updated,
-                        },
-                        before: json(4)?,
-                        after: json(5)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(rows)
+            Ok(rows.iter().map(change_from).collect::<Result<_, _>>()?)
         })
     }
 }
 
+fn change_from(row: &Row) -> Result<PhoneNumberChange, StoreError> {
+    let json = |column: usize| -> Result<Option<PhoneNumberResource>, StoreError> {
+        row.optional_text(column)?
+            .map(|text| serde_json::from_str(&text).map_err(|e| unexpected(column, e)))
+            .transpose()
+    };
+    Ok(PhoneNumberChange {
+        phone_number_id: PhoneNumberId::new(&row.text(0)?).map_err(|e| unexpected(0, e))?,
+        at: row.int(1)?,
+        actor: row.text(2)?,
+        action: match row.text(3)?.as_str() {
+            "created" => ChangeAction::Created,
+            "deleted" => ChangeAction::Deleted,
+            _ => ChangeAction::Updated,
+        },
+        before: json(4)?,
+        after: json(5)?,
+    })
+}
+
 /// Adds a change to the audit trail, in the transaction that makes it.
 pub(super) fn record_change(
-    tx: &Transaction<'_>,
+    db: &mut dyn Sql,
     customer_seq: i64,
     change: &Change<'_>,
     action: ChangeAction,
@@ -86,10 +70,19 @@ pub(super) fn record_change(
         ChangeAction::Updated => "updated",
         ChangeAction::Deleted => "deleted",
     };
-    tx.execute(
-        "INSERT INTO phone_number_changes (customer_seq, phone_number_id, at, actor, action, before, after)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![customer_seq, id, change.at, change.actor, action, json(before), json(after)],
+    db.execute(
+        "INSERT INTO phone_number_changes (customer_seq, phone_number_id, at, actor, action,
+                                           before, after)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        params![
+            customer_seq,
+            id.as_str(),
+            change.at,
+            change.actor,
+            action,
+            json(before).as_ref(),
+            json(after).as_ref()
+        ],
     )?;
     Ok(())
 }

@@ -1,66 +1,99 @@
-//! All SQL, split by concern: the SQLite file, its connections, migrations and secrets here;
-//! phone numbers (`phone_numbers`), customers and businesses (`customers`), the audit trail
-//! (`history`), clients, users and sessions (`access`), and what only tests and benchmarks use
-//! (`support`). The contract's rules are the core's (`phone_model::plan_create` and the like):
-//! the store fetches the facts they need and applies what they decide.
+//! All SQL, split by concern: opening a database and what every query shares here; the two
+//! engines (`sqlite`, the embedded default, and `postgres`, for several servers on one
+//! database) behind one interface of statements and rows (`sql`), with their connection pool
+//! (`pool`); phone numbers (`phone_numbers`), customers and businesses (`customers`), the audit
+//! trail (`history`), clients, users and sessions (`access`), and what only tests and
+//! benchmarks use (`support`). Every query is written once, for both engines. The contract's
+//! rules are the core's (`phone_model::plan_create` and the like): the store fetches the facts
+//! they need and applies what they decide, in one transaction.
 //!
-//! Durability: WAL with `synchronous = FULL`, so a write is on disk before it is answered.
-//! Writes go through one connection and begin `IMMEDIATE`, so concurrent writers (also from
-//! another process) wait for each other instead of failing; reads use a small pool and never
-//! wait for writes.
+//! Nothing outside this module names an engine's client library.
 
-use std::{
-    path::{Path, PathBuf},
-    sync::Mutex,
-    time::Duration,
-};
+use std::{fmt, path::PathBuf, str::FromStr};
 
 mod access;
 mod customers;
 mod history;
 mod phone_numbers;
+mod pool;
+mod postgres;
+mod sql;
+mod sqlite;
+#[cfg(any(test, feature = "test-support"))]
 mod support;
 
 use phone_model::{Businesses, PageSize, Refusal, ValidationError};
 use rand::Rng;
-use rusqlite::{
-    Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
-};
 
 pub use access::{Account, ClientAccess, Role, SessionUser};
 pub use customers::CustomerFilter;
-
-/// The migrations, in order; each runs once, in its own transaction.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../../migrations/0001_customers_and_phone_numbers.sql"),
-    include_str!("../../migrations/0002_access_and_history.sql"),
-    include_str!("../../migrations/0003_tenancy.sql"),
-];
-
-/// The oldest SQLite that does not risk corrupting a WAL database under concurrent writes
-/// or checkpoints (fixed in 3.51.3).
-const MIN_SQLITE: (u32, u32, u32) = (3, 51, 3);
+use pool::Pool;
+use sql::{Sql, params};
 
 /// Server-assigned ids look like the provider's (7 to 10 digits) and are random, so they
 /// reveal neither order nor count.
 const ID_RANGE: std::ops::Range<u64> = 1_000_000..10_000_000_000;
 
+/// Where the data is: a SQLite file, or a PostgreSQL database (`postgres://…`).
+#[derive(Clone, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl FromStr for Location {
+    type Err = std::convert::Infallible;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            Self::Postgres(text.to_owned())
+        } else {
+            Self::Sqlite(PathBuf::from(text))
+        })
+    }
+}
+
+/// As logs and messages show it: a PostgreSQL URL without its password.
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Sqlite(path) => path.display().fmt(f),
+            Self::Postgres(url) => match (url.find("://"), url.rfind('@')) {
+                (Some(scheme), Some(at)) if url[scheme + 3..at].contains(':') => {
+                    let user_end = scheme + 3 + url[scheme + 3..at].find(':').unwrap_or(0);
+                    write!(f, "{}:…{}", &url[..user_end], &url[at..])
+                }
+                _ => f.write_str(url),
+            },
+        }
+    }
+}
+
+impl fmt::Debug for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
 /// What can go wrong in storage: always the server's fault, never the client's.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum StoreError {
-    /// SQLite failed.
-    Sqlite(rusqlite::Error),
+    /// The database engine failed.
+    Database(Box<dyn std::error::Error + Send + Sync>),
+    /// A stored value is not what the schema says.
+    Data(String),
     /// The SQLite linked in is too old to be safe.
     SqliteTooOld(String),
     /// The database's folder could not be created.
     Folder(std::io::Error),
 }
 
-impl std::fmt::Display for StoreError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Sqlite(e) => write!(f, "database: {e}"),
+            Self::Database(e) => write!(f, "database: {e}"),
+            Self::Data(e) => write!(f, "stored data: {e}"),
             Self::SqliteTooOld(v) => write!(f, "SQLite {v} is too old: 3.51.3 or later is needed"),
             Self::Folder(e) => write!(f, "database folder: {e}"),
         }
@@ -68,12 +101,6 @@ impl std::fmt::Display for StoreError {
 }
 
 impl std::error::Error for StoreError {}
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> Self {
-        Self::Sqlite(e)
-    }
-}
 
 /// Why an operation on a customer was refused or failed.
 #[derive(Debug)]
@@ -99,12 +126,6 @@ impl std::fmt::Display for OperationError {
 
 impl std::error::Error for OperationError {}
 
-impl From<rusqlite::Error> for OperationError {
-    fn from(e: rusqlite::Error) -> Self {
-        Self::Store(StoreError::Sqlite(e))
-    }
-}
-
 impl From<StoreError> for OperationError {
     fn from(e: StoreError) -> Self {
         Self::Store(e)
@@ -129,37 +150,39 @@ pub struct Page<T> {
 /// The database.
 #[derive(Debug)]
 pub struct Store {
-    path: PathBuf,
-    writer: Mutex<Connection>,
-    readers: Mutex<Vec<Connection>>,
+    engine: Engine,
     cursor_key: [u8; 32],
     token_seed: [u8; 32],
 }
 
+#[derive(Debug)]
+enum Engine {
+    Sqlite(sqlite::Engine),
+    Postgres(postgres::Engine),
+}
+
 impl Store {
-    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// Opens the database (a SQLite file is created if missing) and brings its schema up to
+    /// date.
     ///
     /// # Errors
-    /// When the file cannot be opened or migrated, or SQLite is too old.
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
-        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(folder).map_err(StoreError::Folder)?;
-        }
-        check_sqlite_version()?;
-        let mut writer = connect(path)?;
-        migrate(&mut writer)?;
-        let cursor_key = secret_key(&mut writer, "cursor_key")?;
-        let token_seed = secret_key(&mut writer, "token_signing_seed")?;
-        Ok(Self {
-            path: path.to_owned(),
-            writer: Mutex::new(writer),
-            readers: Mutex::new(Vec::new()),
-            cursor_key,
-            token_seed,
-        })
+    /// When the database cannot be opened or migrated, or SQLite is too old.
+    pub fn open(location: &Location) -> Result<Self, StoreError> {
+        let (engine, [cursor_key, token_seed]) = match location {
+            Location::Sqlite(path) => {
+                let (engine, keys) = sqlite::Engine::open(path)?;
+                (Engine::Sqlite(engine), keys)
+            }
+            Location::Postgres(url) => {
+                let (engine, keys) = postgres::Engine::open(url)?;
+                (Engine::Postgres(engine), keys)
+            }
+        };
+        Ok(Self { engine, cursor_key, token_seed })
     }
 
-    /// The seed of the Ed25519 key that signs this server's access tokens.
+    /// The seed of the Ed25519 key that signs this database's access tokens (every server on
+    /// one database signs and checks with the same key).
     pub fn token_seed(&self) -> &[u8; 32] {
         &self.token_seed
     }
@@ -169,36 +192,26 @@ impl Store {
         &self.cursor_key
     }
 
-    /// Runs `f` on a reading connection from the pool.
-    fn read<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, StoreError> {
-        let pooled = self.readers.lock().expect("no reader panics while holding the pool").pop();
-        let connection = match pooled {
-            Some(connection) => connection,
-            None => connect(&self.path)?,
-        };
-        let result = f(&connection);
-        self.readers.lock().expect("no reader panics while holding the pool").push(connection);
-        Ok(result?)
+    /// Runs `f` on a connection outside a transaction.
+    fn read<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut dyn Sql) -> Result<T, E>,
+    ) -> Result<T, E> {
+        match &self.engine {
+            Engine::Sqlite(engine) => engine.read(f),
+            Engine::Postgres(engine) => engine.read(f),
+        }
     }
 
-    /// Like [`read`](Self::read), for reads that the contract may refuse.
-    fn read_checked<T>(
+    /// Runs `f` in one transaction, committed on `Ok`.
+    fn write<T, E: From<StoreError>>(
         &self,
-        f: impl FnOnce(&Connection) -> Result<T, OperationError>,
-    ) -> Result<T, OperationError> {
-        self.read(|c| Ok(f(c)))?
-    }
-
-    /// Runs `f` in an IMMEDIATE transaction on the writing connection, committing on `Ok`.
-    fn write<T>(
-        &self,
-        f: impl FnOnce(&Transaction<'_>) -> Result<T, OperationError>,
-    ) -> Result<T, OperationError> {
-        let mut writer = self.writer.lock().expect("no writer panics while holding the lock");
-        let tx = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = f(&tx)?;
-        tx.commit()?;
-        Ok(value)
+        f: impl FnOnce(&mut dyn Sql) -> Result<T, E>,
+    ) -> Result<T, E> {
+        match &self.engine {
+            Engine::Sqlite(engine) => engine.write(f),
+            Engine::Postgres(engine) => engine.write(f),
+        }
     }
 
     /// Answers only when the database does.
@@ -206,15 +219,19 @@ impl Store {
     /// # Errors
     /// When the database cannot be read.
     pub fn ping(&self) -> Result<(), StoreError> {
-        self.read(|c| c.query_row("SELECT count(*) FROM settings", [], |_| Ok(())))
+        self.read(|db| db.row("SELECT count(*) FROM settings", &[]).map(drop))
     }
 
-    /// SQLite's own check of the whole file: `ok`, or what is wrong.
+    /// SQLite's own check of the whole file: `ok`, or what is wrong; `None` on PostgreSQL,
+    /// which checks its pages itself.
     ///
     /// # Errors
     /// When the database cannot be read.
-    pub fn integrity_check(&self) -> Result<String, StoreError> {
-        self.read(|c| c.query_row("PRAGMA integrity_check", [], |row| row.get(0)))
+    pub fn integrity_check(&self) -> Result<Option<String>, StoreError> {
+        match &self.engine {
+            Engine::Sqlite(engine) => engine.integrity_check().map(Some),
+            Engine::Postgres(_) => Ok(None),
+        }
     }
 
     /// Whether the database holds no customer and no business (a fresh file).
@@ -222,74 +239,35 @@ impl Store {
     /// # Errors
     /// When the database cannot be read.
     pub fn is_empty(&self) -> Result<bool, StoreError> {
-        self.read(|c| {
-            c.query_row(
+        self.read(|db| {
+            db.row(
                 "SELECT NOT EXISTS (SELECT 1 FROM customers) AND NOT EXISTS (SELECT 1 FROM businesses)",
-                [],
-                |row| row.get(0),
-            )
+                &[],
+            )?
+            .bool(0)
         })
     }
 }
 
-/// Opens one connection with the settings every connection needs.
-fn connect(path: &Path) -> Result<Connection, StoreError> {
-    let connection = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    connection.busy_timeout(Duration::from_secs(5))?;
-    connection.execute_batch(
-        "PRAGMA journal_mode = WAL;
-         PRAGMA synchronous = FULL;
-         PRAGMA foreign_keys = ON;",
-    )?;
-    Ok(connection)
+/// The database's two keys, the cursor key and the token seed: random, made once with the
+/// database and kept in it. Run by each engine in the transaction that migrates.
+fn secret_keys(db: &mut dyn Sql) -> Result<[[u8; 32]; 2], StoreError> {
+    Ok([secret_key(db, "cursor_key")?, secret_key(db, "token_signing_seed")?])
 }
 
-fn check_sqlite_version() -> Result<(), StoreError> {
-    let version = rusqlite::version();
-    let parts: Vec<u32> = version.split('.').filter_map(|p| p.parse().ok()).collect();
-    let found = (
-        parts.first().copied().unwrap_or(0),
-        parts.get(1).copied().unwrap_or(0),
-        parts.get(2).copied().unwrap_or(0),
-    );
-    if found < MIN_SQLITE { Err(StoreError::SqliteTooOld(version.to_owned())) } else { Ok(()) }
-}
-
-/// Runs the migrations the database has not had yet (`user_version` counts them).
-fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
-    let done: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    for (number, migration) in (1_i64..).zip(MIGRATIONS).skip(usize::try_from(done).unwrap_or(0)) {
-        let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(migration)?;
-        tx.pragma_update(None, "user_version", number)?;
-        tx.commit()?;
+fn secret_key(db: &mut dyn Sql, name: &str) -> Result<[u8; 32], StoreError> {
+    let stored = db.optional_row("SELECT value FROM settings WHERE name = $1", params![name])?;
+    if let Some(key) =
+        stored.map(|row| row.bytes(0)).transpose()?.and_then(|k| <[u8; 32]>::try_from(k).ok())
+    {
+        return Ok(key);
     }
-    Ok(())
-}
-
-/// A random 32-byte key of the database's, made once with the database and kept in it.
-fn secret_key(connection: &mut Connection, name: &str) -> Result<[u8; 32], StoreError> {
-    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let stored: Option<Vec<u8>> = tx
-        .query_row("SELECT value FROM settings WHERE name = ?1", [name], |row| row.get(0))
-        .optional()?;
-    let key = match stored.and_then(|k| <[u8; 32]>::try_from(k).ok()) {
-        Some(key) => key,
-        None => {
-            let key: [u8; 32] = rand::rng().random();
-            tx.execute(
-                "INSERT OR REPLACE INTO settings (name, value) VALUES (?1, ?2)",
-                params![name, key.as_slice()],
-            )?;
-            key
-        }
-    };
-    tx.commit()?;
+    let key: [u8; 32] = rand::rng().random();
+    db.execute(
+        "INSERT INTO settings (name, value) VALUES ($1, $2)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        params![name, key.as_slice()],
+    )?;
     Ok(key)
 }
 
@@ -301,45 +279,18 @@ pub(super) fn page<T>(mut rows: Vec<(i64, T)>, size: PageSize) -> Page<T> {
     Page { items: rows.into_iter().map(|(_, item)| item).collect(), next_after }
 }
 
-/// A caller's businesses as one SQL parameter: `NULL` for all, else a JSON array that queries
-/// read with `business_id IN (SELECT value FROM json_each(?))`.
+/// A caller's businesses as one SQL parameter: `NULL` for all, else a JSON array of their ids
+/// (see [`sql::Dialect::json_strings`]).
 pub(super) fn within(businesses: &Businesses) -> Option<String> {
     businesses.ids().map(|ids| serde_json::Value::from(ids.to_vec()).to_string())
 }
 
 /// A random id that `exists_query` says is not taken.
-pub(super) fn unused_id(tx: &Transaction<'_>, exists_query: &str) -> rusqlite::Result<String> {
+pub(super) fn unused_id(db: &mut dyn Sql, exists_query: &str) -> Result<String, StoreError> {
     loop {
         let id = rand::rng().random_range(ID_RANGE).to_string();
-        let taken: bool = tx.prepare_cached(exists_query)?.query_row([&id], |row| row.get(0))?;
-        if !taken {
+        if !db.row(exists_query, params![&id])?.bool(0)? {
             return Ok(id);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_connection_is_durable_and_the_bundled_sqlite_is_recent_enough() {
-        let folder = std::env::temp_dir().join(format!("phonedesk-store-{}", std::process::id()));
-        let store = Store::open(&folder.join("settings.sqlite3")).unwrap();
-        store.ping().unwrap();
-        let settings = |c: &Connection| -> rusqlite::Result<(String, i64, i64)> {
-            Ok((
-                c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
-                c.query_row("PRAGMA synchronous", [], |r| r.get(0))?,
-                c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?,
-            ))
-        };
-        let writer = settings(&store.writer.lock().unwrap()).unwrap();
-        let reader = store.read(settings).unwrap();
-        // synchronous 2 is FULL: a commit is on disk before it returns.
-        assert_eq!(writer, ("wal".to_owned(), 2, 1));
-        assert_eq!(reader, writer);
-        assert!(check_sqlite_version().is_ok(), "SQLite {}", rusqlite::version());
-        std::fs::remove_dir_all(folder).unwrap();
     }
 }

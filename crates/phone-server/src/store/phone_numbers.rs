@@ -3,12 +3,20 @@
 
 use phone_model::{
     Businesses, ChangeAction, CreateFacts, PageSize, PhoneNumberId, PhoneNumberResource, PhoneType,
-    Refusal, UpdateFacts, ValidPhoneNumber, ValidationError, plan_create, plan_delete, plan_update,
+    Refusal, UpdateFacts, ValidPhoneNumber, plan_create, plan_delete, plan_update,
 };
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
-use super::{Change, OperationError, Page, Store, page, unused_id};
+use super::sql::{Row, Sql, params, unexpected};
+use super::{Change, OperationError, Page, Store, StoreError, page, unused_id};
 use super::{customers::customer_for, history::record_change};
+
+/// A phone number's columns, in the order [`phone_number_from`] reads them (a macro, so that
+/// `concat!` makes each statement one constant).
+macro_rules! columns {
+    () => {
+        "phone_number_id, phone_name, country_code, area_code, phone_number, phone_type, is_primary"
+    };
+}
 
 impl Store {
     /// One page of a customer's phone numbers, oldest first.
@@ -23,18 +31,20 @@ impl Store {
         after: i64,
         size: PageSize,
     ) -> Result<Page<PhoneNumberResource>, OperationError> {
-        self.read_checked(|c| {
-            let customer_seq = customer_for(c, customer_id, businesses)?;
-            let mut statement = c.prepare_cached(
-                "SELECT seq, phone_number_id, phone_name, country_code, area_code, phone_number,
-                        phone_type, is_primary
-                 FROM phone_numbers WHERE customer_seq = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        self.read(|db| {
+            let customer_seq = customer_for(db, customer_id, businesses, false)?;
+            let rows = db.rows(
+                concat!(
+                    "SELECT seq, ",
+                    columns!(),
+                    " FROM phone_numbers WHERE customer_seq = $1 AND seq > $2 ORDER BY seq LIMIT $3"
+                ),
+                params![customer_seq, after, i64::from(size.get()) + 1],
             )?;
-            let rows = statement
-                .query_map(params![customer_seq, after, size.get() + 1], |row| {
-                    Ok((row.get::<_, i64>(0)?, phone_number_from(row, 1)?))
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let rows = rows
+                .iter()
+                .map(|row| Ok((row.int(0)?, phone_number_from(row, 1)?)))
+                .collect::<Result<Vec<_>, StoreError>>()?;
             Ok(page(rows, size))
         })
     }
@@ -50,10 +60,18 @@ impl Store {
         phone_number_id: &str,
         businesses: &Businesses,
     ) -> Result<PhoneNumberResource, OperationError> {
-        self.read_checked(|c| {
-            let customer_seq = customer_for(c, customer_id, businesses)?;
-            find_phone_number(c, customer_seq, phone_number_id)?
-                .ok_or(OperationError::Refused(Refusal::NotFound))
+        self.read(|db| {
+            let customer_seq = customer_for(db, customer_id, businesses, false)?;
+            let found = db.optional_row(
+                concat!(
+                    "SELECT ",
+                    columns!(),
+                    " FROM phone_numbers WHERE customer_seq = $1 AND phone_number_id = $2"
+                ),
+                params![customer_seq, phone_number_id],
+            )?;
+            let found = found.as_ref().ok_or(OperationError::Refused(Refusal::NotFound))?;
+            Ok(phone_number_from(found, 0)?)
         })
     }
 
@@ -71,9 +89,9 @@ impl Store {
         number: &ValidPhoneNumber,
         change: &Change<'_>,
     ) -> Result<PhoneNumberResource, OperationError> {
-        self.write(|tx| {
-            let customer_seq = customer_for(tx, customer_id, businesses)?;
-            insert_phone_number(tx, customer_seq, number, change)
+        self.write(|db| {
+            let customer_seq = customer_for(db, customer_id, businesses, true)?;
+            insert_phone_number(db, customer_seq, number, change)
         })
     }
 
@@ -91,50 +109,46 @@ impl Store {
         number: &ValidPhoneNumber,
         change: &Change<'_>,
     ) -> Result<PhoneNumberResource, OperationError> {
-        self.write(|tx| {
-            let customer_seq = customer_for(tx, customer_id, businesses)?;
-            let (seq, was_primary) = locate(tx, customer_seq, phone_number_id)?;
-            let before = phone_number_at(tx, seq)?;
+        self.write(|db| {
+            let customer_seq = customer_for(db, customer_id, businesses, true)?;
+            let (seq, before) = locate(db, customer_seq, phone_number_id)?;
             let key = number.duplicate_key();
-            let duplicate: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM phone_numbers
-                                WHERE customer_seq = ?1 AND duplicate_key = ?2 AND seq <> ?3)",
-                params![customer_seq, key, seq],
-                |row| row.get(0),
-            )?;
-            let facts = UpdateFacts { was_primary, duplicate };
+            let duplicate = db
+                .row(
+                    "SELECT EXISTS (SELECT 1 FROM phone_numbers
+                                    WHERE customer_seq = $1 AND duplicate_key = $2 AND seq <> $3)",
+                    params![customer_seq, key.as_str(), seq],
+                )?
+                .bool(0)?;
+            let facts = UpdateFacts { was_primary: before.is_primary, duplicate };
             let outcome =
                 plan_update(number.is_primary(), facts).map_err(OperationError::Invalid)?;
             if outcome.demote_primary {
-                demote_primary(tx, customer_seq, change)?;
+                demote_primary(db, customer_seq, change)?;
             }
-            let is_primary = outcome.is_primary;
-            tx.execute(
-                "UPDATE phone_numbers SET phone_name = ?2, country_code = ?3, area_code = ?4,
-                        phone_number = ?5, phone_type = ?6, is_primary = ?7, duplicate_key = ?8
-                 WHERE seq = ?1",
+            let after = db.row(
+                concat!(
+                    "UPDATE phone_numbers SET phone_name = $1, country_code = $2, area_code = $3,
+                            phone_number = $4, phone_type = $5, is_primary = $6, duplicate_key = $7
+                     WHERE seq = $8 RETURNING ",
+                    columns!()
+                ),
                 params![
-                    seq,
                     number.phone_name(),
                     number.country_code().as_str(),
                     number.area_code(),
                     number.phone_number(),
                     number.phone_type().as_str(),
-                    is_primary,
-                    key
+                    outcome.is_primary,
+                    key.as_str(),
+                    seq
                 ],
             )?;
-            let after = phone_number_at(tx, seq)?;
+            let after = phone_number_from(&after, 0)?;
             // An update that changes nothing is no change to record.
             if after != before {
-                record_change(
-                    tx,
-                    customer_seq,
-                    change,
-                    ChangeAction::Updated,
-                    Some(&before),
-                    Some(&after),
-                )?;
+                let action = ChangeAction::Updated;
+                record_change(db, customer_seq, change, action, Some(&before), Some(&after))?;
             }
             Ok(after)
         })
@@ -152,66 +166,54 @@ impl Store {
         businesses: &Businesses,
         change: &Change<'_>,
     ) -> Result<(), OperationError> {
-        self.write(|tx| {
-            let customer_seq = customer_for(tx, customer_id, businesses)?;
-            let (seq, is_primary) = locate(tx, customer_seq, phone_number_id)?;
-            plan_delete(is_primary).map_err(OperationError::Invalid)?;
-            let before = phone_number_at(tx, seq)?;
-            tx.execute("DELETE FROM phone_numbers WHERE seq = ?1", [seq])?;
-            record_change(tx, customer_seq, change, ChangeAction::Deleted, Some(&before), None)?;
+        self.write(|db| {
+            let customer_seq = customer_for(db, customer_id, businesses, true)?;
+            let (seq, before) = locate(db, customer_seq, phone_number_id)?;
+            plan_delete(before.is_primary).map_err(OperationError::Invalid)?;
+            db.execute("DELETE FROM phone_numbers WHERE seq = $1", params![seq])?;
+            record_change(db, customer_seq, change, ChangeAction::Deleted, Some(&before), None)?;
             Ok(())
         })
     }
 }
 
-fn find_phone_number(
-    c: &Connection,
-    customer_seq: i64,
-    phone_number_id: &str,
-) -> rusqlite::Result<Option<PhoneNumberResource>> {
-    c.prepare_cached(
-        "SELECT phone_number_id, phone_name, country_code, area_code, phone_number, phone_type,
-                is_primary
-         FROM phone_numbers WHERE customer_seq = ?1 AND phone_number_id = ?2",
-    )?
-    .query_row(params![customer_seq, phone_number_id], |row| phone_number_from(row, 0))
-    .optional()
-}
-
-/// A customer's phone number's `seq`, and whether it is primary; 404 when the customer has no
-/// such number.
+/// A customer's phone number's `seq` and values; 404 when the customer has no such number.
 fn locate(
-    tx: &Transaction<'_>,
+    db: &mut dyn Sql,
     customer_seq: i64,
     phone_number_id: &str,
-) -> Result<(i64, bool), OperationError> {
-    tx.prepare_cached(
-        "SELECT seq, is_primary FROM phone_numbers WHERE customer_seq = ?1 AND phone_number_id = ?2",
-    )?
-    .query_row(params![customer_seq, phone_number_id], |row| Ok((row.get(0)?, row.get(1)?)))
-    .optional()?
-    .ok_or(OperationError::Refused(Refusal::NotFound))
+) -> Result<(i64, PhoneNumberResource), OperationError> {
+    let found = db.optional_row(
+        concat!(
+            "SELECT seq, ",
+            columns!(),
+            " FROM phone_numbers WHERE customer_seq = $1 AND phone_number_id = $2"
+        ),
+        params![customer_seq, phone_number_id],
+    )?;
+    let found = found.ok_or(OperationError::Refused(Refusal::NotFound))?;
+    Ok((found.int(0)?, phone_number_from(&found, 1)?))
 }
 
 /// Makes the customer's primary number an ordinary one, and records that.
 fn demote_primary(
-    tx: &Transaction<'_>,
+    db: &mut dyn Sql,
     customer_seq: i64,
     change: &Change<'_>,
 ) -> Result<(), OperationError> {
-    let primary: Option<i64> = tx
-        .query_row(
-            "SELECT seq FROM phone_numbers WHERE customer_seq = ?1 AND is_primary = 1",
-            [customer_seq],
-            |row| row.get(0),
-        )
-        .optional()?;
-    if let Some(seq) = primary {
-        let before = phone_number_at(tx, seq)?;
-        tx.execute("UPDATE phone_numbers SET is_primary = 0 WHERE seq = ?1", [seq])?;
-        let after = PhoneNumberResource { is_primary: false, ..before.clone() };
+    let demoted = db.optional_row(
+        concat!(
+            "UPDATE phone_numbers SET is_primary = FALSE
+             WHERE customer_seq = $1 AND is_primary RETURNING ",
+            columns!()
+        ),
+        params![customer_seq],
+    )?;
+    if let Some(row) = demoted {
+        let after = phone_number_from(&row, 0)?;
+        let before = PhoneNumberResource { is_primary: true, ..after.clone() };
         record_change(
-            tx,
+            db,
             customer_seq,
             change,
             ChangeAction::Updated,
@@ -222,82 +224,70 @@ fn demote_primary(
     Ok(())
 }
 
-/// The phone number in row `seq`.
-pub(super) fn phone_number_at(
-    tx: &Transaction<'_>,
-    seq: i64,
-) -> rusqlite::Result<PhoneNumberResource> {
-    tx.prepare_cached(
-        "SELECT phone_number_id, phone_name, country_code, area_code, phone_number, phone_type,
-                is_primary
-         FROM phone_numbers WHERE seq = ?1",
-    )?
-    .query_row([seq], |row| phone_number_from(row, 0))
-}
-
 pub(super) fn insert_phone_number(
-    tx: &Transaction<'_>,
+    db: &mut dyn Sql,
     customer_seq: i64,
     number: &ValidPhoneNumber,
     change: &Change<'_>,
 ) -> Result<PhoneNumberResource, OperationError> {
     let key = number.duplicate_key();
-    let (exists, has_primary): (bool, bool) = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM phone_numbers WHERE customer_seq = ?1 AND duplicate_key = ?2),
-                EXISTS (SELECT 1 FROM phone_numbers WHERE customer_seq = ?1 AND is_primary = 1)",
-        params![customer_seq, key],
-        |row| Ok((row.get(0)?, row.get(1)?)),
+    let facts = db.row(
+        "SELECT EXISTS (SELECT 1 FROM phone_numbers WHERE customer_seq = $1 AND duplicate_key = $2),
+                EXISTS (SELECT 1 FROM phone_numbers WHERE customer_seq = $1 AND is_primary)",
+        params![customer_seq, key.as_str()],
     )?;
-    let facts = CreateFacts { has_primary, duplicate: exists };
+    let facts = CreateFacts { duplicate: facts.bool(0)?, has_primary: facts.bool(1)? };
     let outcome =
         plan_create(number.is_primary() == Some(true), facts).map_err(OperationError::Invalid)?;
     if outcome.demote_primary {
-        demote_primary(tx, customer_seq, change)?;
+        demote_primary(db, customer_seq, change)?;
     }
-    let is_primary = outcome.is_primary;
     let id =
-        unused_id(tx, "SELECT EXISTS (SELECT 1 FROM phone_numbers WHERE phone_number_id = ?1)")?;
-    tx.execute(
-        "INSERT INTO phone_numbers (phone_number_id, customer_seq, phone_name, country_code,
-                                    area_code, phone_number, phone_type, is_primary, duplicate_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        unused_id(db, "SELECT EXISTS (SELECT 1 FROM phone_numbers WHERE phone_number_id = $1)")?;
+    let created = db.row(
+        concat!(
+            "INSERT INTO phone_numbers (phone_number_id, customer_seq, phone_name, country_code,
+                                        area_code, phone_number, phone_type, is_primary,
+                                        duplicate_key)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ",
+            columns!()
+        ),
         params![
-            id,
+            id.as_str(),
             customer_seq,
             number.phone_name(),
             number.country_code().as_str(),
             number.area_code(),
             number.phone_number(),
             number.phone_type().as_str(),
-            is_primary,
-            key
+            outcome.is_primary,
+            key.as_str()
         ],
     )?;
-    let created = phone_number_at(tx, tx.last_insert_rowid())?;
-    record_change(tx, customer_seq, change, ChangeAction::Created, None, Some(&created))?;
+    let created = phone_number_from(&created, 0)?;
+    record_change(db, customer_seq, change, ChangeAction::Created, None, Some(&created))?;
     Ok(created)
 }
 
-/// Reads a phone number from the row's columns starting at `first`.
+/// Reads a phone number from the row's columns starting at `first` (in `columns!()` order).
 pub(super) fn phone_number_from(
-    row: &Row<'_>,
+    row: &Row,
     first: usize,
-) -> rusqlite::Result<PhoneNumberResource> {
-    let invalid = |column: usize, e: ValidationError| {
-        rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(e))
-    };
-    let id: String = row.get(first)?;
-    let country_code: String = row.get(first + 2)?;
-    let phone_type: String = row.get(first + 5)?;
+) -> Result<PhoneNumberResource, StoreError> {
+    let id = row.text(first)?;
+    let country_code = row.text(first + 2)?;
     Ok(PhoneNumberResource {
-        phone_number_id: PhoneNumberId::new(&id).map_err(|e| invalid(first, e))?,
-        phone_name: row.get(first + 1)?,
+        phone_number_id: PhoneNumberId::new(&id).map_err(|e| unexpected(first, e))?,
+        phone_name: row.text(first + 1)?,
         // Read as stored: a code the provider's table has since dropped is still the code.
         country_code: phone_model::CountryCode::stored(&country_code)
-            .ok_or_else(|| invalid(first + 2, ValidationError::CountryCodeInvalid))?,
-        area_code: row.get(first + 3)?,
-        phone_number: row.get(first + 4)?,
-        phone_type: phone_type.parse::<PhoneType>().map_err(|e| invalid(first + 5, e))?,
-        is_primary: row.get(first + 6)?,
+            .ok_or_else(|| unexpected(first + 2, "not a country code"))?,
+        area_code: row.text(first + 3)?,
+        phone_number: row.text(first + 4)?,
+        phone_type: row
+            .text(first + 5)?
+            .parse::<PhoneType>()
+            .map_err(|e| unexpected(first + 5, e))?,
+        is_primary: row.bool(first + 6)?,
     })
 }

@@ -1,8 +1,8 @@
-//! What the tests and the benchmarks use, not the server: the invariant query the crash test
-//! checks, and a loader that fills a database far faster than requests would.
+//! What the tests and the benchmarks use, not the server (behind the `test-support` feature):
+//! the invariant query the crash tests check, and a loader that fills a database far faster
+//! than requests would.
 
-use rusqlite::params;
-
+use super::sql::{Param, params};
 use super::{OperationError, Store, StoreError};
 
 impl Store {
@@ -11,20 +11,32 @@ impl Store {
     /// # Errors
     /// When the database cannot be read.
     pub fn customers_without_one_primary(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        self.read(|c| {
-            c.prepare(
-                "SELECT c.customer_id, (SELECT count(*) FROM phone_numbers p
-                                        WHERE p.customer_seq = c.seq AND p.is_primary = 1) AS primaries
-                 FROM customers c WHERE primaries <> 1",
+        self.read(|db| {
+            db.rows(
+                "SELECT c.customer_id, count(p.seq)
+                 FROM customers c LEFT JOIN phone_numbers p ON p.customer_seq = c.seq AND p.is_primary
+                 GROUP BY c.seq, c.customer_id HAVING count(p.seq) <> 1",
+                &[],
             )?
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .iter()
+            .map(|row| Ok((row.text(0)?, row.int(1)?)))
             .collect()
         })
     }
 
+    /// Runs one statement with text parameters, as a test that sets up what requests cannot
+    /// (say, a row from before a rule changed) would; how many rows it changed.
+    ///
+    /// # Errors
+    /// When the database fails.
+    pub fn execute(&self, statement: &str, params: &[&str]) -> Result<u64, StoreError> {
+        let params: Vec<Param<'_>> = params.iter().map(|p| Param::Text(p)).collect();
+        self.write(|db| db.execute(statement, &params))
+    }
+
     /// Fills the database for a benchmark: `customers` customers of business `business_id`, each
-    /// with `per_customer` numbers (the first primary), in one transaction. Returns the last
-    /// customer's id. Far faster than requests, and the rows are what requests would write.
+    /// with `per_customer` numbers (at most 100; the first primary), in one transaction, set by
+    /// set. Returns the last customer's id. The rows are what requests would write.
     ///
     /// # Errors
     /// When the database cannot be written.
@@ -34,29 +46,32 @@ impl Store {
         customers: usize,
         per_customer: usize,
     ) -> Result<String, OperationError> {
-        self.write(|tx| {
-            let mut last = String::new();
-            let start: i64 = tx.query_row("SELECT coalesce(max(seq), 0) FROM customers", [], |r| r.get(0))?;
-            for c in 0..customers as i64 {
-                let customer_id = format!("9{:09}", start + c + 1);
-                tx.execute(
-                    "INSERT INTO customers (customer_id, business_id, first_name, last_name, external_reference)
-                     VALUES (?1, ?2, 'Bench', ?1, '')",
-                    params![customer_id, business_id],
-                )?;
-                let customer_seq = tx.last_insert_rowid();
-                for n in 0..per_customer as i64 {
-                    let number = format!("{:07}", n + 2_000_000);
-                    tx.execute(
-                        "INSERT INTO phone_numbers (phone_number_id, customer_seq, phone_name, country_code,
-                                                    area_code, phone_number, phone_type, is_primary, duplicate_key)
-                         VALUES (?1, ?2, 'Bench', '+64', '09', ?3, 'home', ?4, ?5)",
-                        params![format!("8{:09}", customer_seq * 100 + n), customer_seq, number, n == 0, format!("+649{number}")],
-                    )?;
-                }
-                last = customer_id;
-            }
-            Ok(last)
+        let (customers, per_customer) = (customers as i64, per_customer.min(100) as i64);
+        self.write(|db| {
+            let start = db.row("SELECT coalesce(max(seq), 0) FROM customers", &[])?.int(0)?;
+            db.execute(
+                "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
+                 INSERT INTO customers (customer_id, business_id, first_name, last_name,
+                                        external_reference)
+                 SELECT CAST(9000000000 + $2 + i AS TEXT), $3, 'Bench',
+                        CAST(9000000000 + $2 + i AS TEXT), ''
+                 FROM n",
+                params![customers, start, business_id],
+            )?;
+            db.execute(
+                "WITH RECURSIVE n (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1)
+                 INSERT INTO phone_numbers (phone_number_id, customer_seq, phone_name, country_code,
+                                            area_code, phone_number, phone_type, is_primary,
+                                            duplicate_key)
+                 SELECT CAST(8000000000 + c.seq * 100 + n.i AS TEXT), c.seq, 'Bench', '+64', '09',
+                        CAST(2000000 + n.i AS TEXT), 'home', n.i = 0,
+                        '+649' || CAST(2000000 + n.i AS TEXT)
+                 FROM customers c CROSS JOIN n WHERE c.seq > $2",
+                params![per_customer, start],
+            )?;
+            let last =
+                db.row("SELECT customer_id FROM customers ORDER BY seq DESC LIMIT 1", &[])?;
+            Ok(last.text(0)?)
         })
     }
 }

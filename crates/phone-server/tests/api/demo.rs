@@ -11,7 +11,7 @@ use phone_server::{
 #[test]
 fn a_new_database_gets_a_dozen_customers_with_numbers_of_every_type_and_a_used_one_nothing() {
     let folder = tempfile::tempdir().unwrap();
-    let store = Store::open(&folder.path().join("demo.sqlite3")).unwrap();
+    let store = Store::open(&crate::server::new_database(folder.path())).unwrap();
 
     assert!(demo::seed_if_empty(&store).unwrap());
 

@@ -338,13 +338,9 @@ async fn a_stored_number_is_read_as_stored_even_when_the_table_no_longer_has_its
     let customer = server.customer("Ana").await;
     let number = server.number(&customer, "021", "123 4567", false).await;
     // As if the provider's table had dropped the code since the number was saved.
-    let database = rusqlite::Connection::open(server.database()).unwrap();
-    database
-        .execute(
-            "UPDATE phone_numbers SET country_code = '+999' WHERE phone_number_id = ?1",
-            [&number],
-        )
-        .unwrap();
+    let store = phone_server::store::Store::open(&server.database()).unwrap();
+    let statement = "UPDATE phone_numbers SET country_code = '+999' WHERE phone_number_id = $1";
+    assert_eq!(store.execute(statement, &[&number]).unwrap(), 1);
     let (status, list) =
         read(server.get(&format!("/customers/{customer}/phoneNumbers")).await).await;
     assert_eq!(status, StatusCode::OK, "{list}");

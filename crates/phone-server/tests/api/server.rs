@@ -1,11 +1,14 @@
-//! A server of our own for one test: its database in a temporary folder, its port random.
+//! A server of our own for one test: its own new database, its port random. The database is
+//! a SQLite file in a temporary folder, or, when `PHONEDESK_TEST_POSTGRES` names a PostgreSQL
+//! cluster (`cargo xtask test` starts a throwaway one), a new database on that cluster: the
+//! whole suite runs on either engine.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use phone_model::Businesses;
 use phone_server::{
     AppOptions, AppState, accounts, app,
-    store::{ClientAccess, Store},
+    store::{ClientAccess, Location, Store},
 };
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
@@ -26,6 +29,7 @@ pub struct TestServer {
     /// `http://127.0.0.1:<port>`
     pub root: String,
     pub client: Client,
+    database: Location,
     folder: TempDir,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -39,17 +43,18 @@ impl TestServer {
 
     pub async fn start_with(options: AppOptions) -> Self {
         let folder = tempfile::tempdir().expect("a temporary folder");
-        let store = Store::open(&folder.path().join("phonedesk.sqlite3")).expect("a new database");
+        let database = new_database(folder.path());
+        let store = Store::open(&database).expect("a new database");
         store.put_business(BUSINESS, "Debitsuccess 24/7 Fitness").expect("a business");
         let (id, secret) =
             accounts::add_client(&store, "tests", &every_business()).expect("a client");
-        let mut server = Self::serve(folder, store, options).await;
+        let mut server = Self::serve(folder, database, store, options).await;
         let token = token(&server.root, &id, &secret).await;
         server.client = authorised_client(&token);
         server
     }
 
-    async fn serve(folder: TempDir, store: Store, options: AppOptions) -> Self {
+    async fn serve(folder: TempDir, database: Location, store: Store, options: AppOptions) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let root = format!("http://{}", listener.local_addr().expect("a bound address"));
         let (stop, stopped) = oneshot::channel::<()>();
@@ -73,20 +78,21 @@ impl TestServer {
             api: format!("{root}/CustomerServices/v1.0"),
             root,
             client: Client::new(),
+            database,
             folder,
             stop: Some(stop),
             task: Some(task),
         }
     }
 
-    /// Stops the server gracefully and starts a new one on the same database file.
+    /// Stops the server gracefully and starts a new one on the same database.
     pub async fn restart(mut self) -> Self {
         self.stop_serving().await;
         let folder = std::mem::replace(&mut self.folder, tempfile::tempdir().expect("a folder"));
-        let store =
-            Store::open(&folder.path().join("phonedesk.sqlite3")).expect("the same database");
+        let database = self.database.clone();
+        let store = Store::open(&database).expect("the same database");
         let client = self.client.clone();
-        let mut server = Self::serve(folder, store, AppOptions::default()).await;
+        let mut server = Self::serve(folder, database, store, AppOptions::default()).await;
         // The token is still good: the key that signed it is in the database.
         server.client = client;
         server
@@ -101,8 +107,8 @@ impl TestServer {
         }
     }
 
-    pub fn database(&self) -> PathBuf {
-        self.folder.path().join("phonedesk.sqlite3")
+    pub fn database(&self) -> Location {
+        self.database.clone()
     }
 
     pub async fn get(&self, path: &str) -> Response {
@@ -273,4 +279,41 @@ pub fn forbidden() -> Value {
 /// The contract's 429.
 pub fn too_many() -> Value {
     json!({"message": "You have exceeded the maximum limit of request allowed. Please try your request again in a moment."})
+}
+
+/// A new, empty database for one test: a SQLite file in `folder`, or a new database on the
+/// PostgreSQL cluster that `PHONEDESK_TEST_POSTGRES` names.
+pub fn new_database(folder: &Path) -> Location {
+    match std::env::var("PHONEDESK_TEST_POSTGRES") {
+        Ok(cluster) => Location::Postgres(new_postgres_database(&cluster)),
+        Err(_) => Location::Sqlite(folder.join("phonedesk.sqlite3")),
+    }
+}
+
+/// Creates a database with a fresh name on the cluster at `cluster` (a URL of one of its
+/// databases); returns its URL. On a thread of its own, so it works in async tests and others.
+fn new_postgres_database(cluster: &str) -> String {
+    static CREATED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let name = format!(
+        "test_{}_{}",
+        std::process::id(),
+        CREATED.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    let cluster = cluster.to_owned();
+    let statement = format!("CREATE DATABASE {name}");
+    std::thread::spawn(move || {
+        let runtime =
+            tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+        runtime.block_on(async {
+            let (client, connection) = tokio_postgres::connect(&cluster, tokio_postgres::NoTls)
+                .await
+                .expect("the cluster");
+            tokio::spawn(connection);
+            client.batch_execute(&statement).await.expect("a new database");
+        });
+        let (base, _) = cluster.rsplit_once('/').expect("a URL with a database");
+        format!("{base}/{name}")
+    })
+    .join()
+    .expect("the database is made")
 }

@@ -1,0 +1,263 @@
+//! The shared engine, PostgreSQL, for several servers on one database.
+//!
+//! The client is `tokio-postgres`. Its connections run on a small runtime of the store's own,
+//! and the store's calls wait for their answers on the blocking threads the routes already use
+//! (a client's requests only travel over channels to its connection task), so one storage
+//! interface serves both engines and nothing blocks the server's async threads.
+//!
+//! Isolation: READ COMMITTED, PostgreSQL's default, and every write that decides by what is
+//! stored first locks the row it decides for (`SELECT … FOR UPDATE` on the customer, or on
+//! the business for a new customer). Every rule of the contract is per customer, so writes
+//! that could conflict run one after another, each reading what the one before committed,
+//! and writes for different customers run side by side, with no retries needed. The unique
+//! indexes (one primary, no duplicate) hold even so. Durability: `synchronous_commit` is on
+//! (the default), so a commit is on disk before it is answered.
+
+use std::{collections::HashMap, sync::LazyLock};
+
+use bytes::BytesMut;
+use tokio_postgres::{
+    Client, NoTls, Statement,
+    types::{IsNull, ToSql, Type, to_sql_checked},
+};
+
+use super::{
+    Pool, StoreError, secret_keys,
+    sql::{Dialect, Param, Row, Sql, Value, unexpected},
+};
+
+/// The migrations, in order; each runs once, in its own transaction.
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/postgres/0001_schema.sql")];
+
+/// Held while migrating, so servers starting together migrate one at a time.
+const MIGRATION_LOCK: i64 = 0x7068_6f6e_6564_736b; // "phonedsk"
+
+/// Runs every connection's I/O. It lives as long as the process.
+static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("phonedesk-postgres")
+        .enable_all()
+        .build()
+        .expect("a runtime for the PostgreSQL connections")
+});
+
+/// A PostgreSQL database and this server's connections to it.
+#[derive(Debug)]
+pub struct Engine {
+    config: tokio_postgres::Config,
+    connections: Pool<Connection>,
+}
+
+/// One connection, with the statements it has prepared.
+#[derive(Debug)]
+struct Connection {
+    client: Client,
+    statements: HashMap<String, Statement>,
+}
+
+impl Engine {
+    /// Connects to the database at `url` (`postgres://…`), brings its schema up to date, and
+    /// returns it with its cursor key and token seed.
+    pub fn open(url: &str) -> Result<(Self, [[u8; 32]; 2]), StoreError> {
+        let config: tokio_postgres::Config = url.parse().map_err(db)?;
+        let engine = Self { config, connections: Pool::new() };
+        let mut connection = engine.connections.take(|| engine.connect())?;
+        let keys = migrate(&mut connection)?;
+        drop(connection);
+        Ok((engine, keys))
+    }
+
+    fn connect(&self) -> Result<Connection, StoreError> {
+        let config = self.config.clone();
+        let client = wait(RUNTIME.spawn(async move {
+            let (client, connection) = config.connect(NoTls).await?;
+            tokio::spawn(async move {
+                if let Err(error) = connection.await {
+                    tracing::warn!("PostgreSQL connection ended: {error}");
+                }
+            });
+            Ok::<_, tokio_postgres::Error>(client)
+        }))
+        .map_err(|e| StoreError::Database(Box::new(e)))?
+        .map_err(db)?;
+        Ok(Connection { client, statements: HashMap::new() })
+    }
+
+    /// Runs `f` on a connection from the pool, outside a transaction.
+    pub fn read<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut dyn Sql) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut connection = self.connections.take(|| self.connect())?;
+        let result = f(&mut *connection);
+        if connection.client.is_closed() {
+            connection.discard();
+        }
+        result
+    }
+
+    /// Runs `f` in a transaction, committing on `Ok` and rolling back otherwise.
+    pub fn write<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut dyn Sql) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut connection = self.connections.take(|| self.connect())?;
+        let result = connection.transaction(|c| f(c));
+        if connection.client.is_closed() || result.is_err() && connection.idle_in_transaction() {
+            connection.discard();
+        }
+        result
+    }
+}
+
+impl Connection {
+    fn transaction<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.batch("BEGIN")?;
+        match f(self) {
+            Ok(value) => {
+                self.batch("COMMIT")?;
+                Ok(value)
+            }
+            Err(error) => {
+                self.batch("ROLLBACK")?;
+                Err(error)
+            }
+        }
+    }
+
+    /// Whether a transaction is still open (a failed `ROLLBACK` leaves it so).
+    fn idle_in_transaction(&mut self) -> bool {
+        self.batch("SELECT 1").is_err()
+    }
+
+    fn batch(&mut self, statements: &str) -> Result<(), StoreError> {
+        block_on(self.client.batch_execute(statements)).map_err(db)
+    }
+
+    fn prepared(&mut self, statement: &str) -> Result<Statement, StoreError> {
+        if let Some(prepared) = self.statements.get(statement) {
+            return Ok(prepared.clone());
+        }
+        let prepared = block_on(self.client.prepare(statement)).map_err(db)?;
+        self.statements.insert(statement.to_owned(), prepared.clone());
+        Ok(prepared)
+    }
+}
+
+impl Sql for Connection {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn rows(&mut self, statement: &str, params: &[Param<'_>]) -> Result<Vec<Row>, StoreError> {
+        let prepared = self.prepared(statement)?;
+        let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
+        let rows = block_on(self.client.query(&prepared, &params)).map_err(db)?;
+        rows.iter().map(row_from).collect()
+    }
+
+    fn execute(&mut self, statement: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {
+        let prepared = self.prepared(statement)?;
+        let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
+        block_on(self.client.execute(&prepared, &params)).map_err(db)
+    }
+}
+
+/// Runs the migrations the database has not had yet, under an advisory lock so two servers
+/// starting together do not race, then makes or reads the database's keys.
+fn migrate(connection: &mut Connection) -> Result<[[u8; 32]; 2], StoreError> {
+    connection.transaction(migrate_in_transaction)
+}
+
+fn migrate_in_transaction(connection: &mut Connection) -> Result<[[u8; 32]; 2], StoreError> {
+    connection.rows("SELECT pg_advisory_xact_lock($1)", &[Param::Int(MIGRATION_LOCK)])?;
+    // Quietly: "already exists" is the usual case, not news for the log.
+    connection.batch(
+        "SET LOCAL client_min_messages = warning;
+         CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)",
+    )?;
+    let done =
+        (connection as &mut dyn Sql).row("SELECT count(*) FROM schema_migrations", &[])?.int(0)?;
+    for (number, migration) in (1_i64..).zip(MIGRATIONS).skip(usize::try_from(done).unwrap_or(0)) {
+        connection.batch(migration)?;
+        connection.execute(
+            "INSERT INTO schema_migrations (version) VALUES ($1)",
+            &[Param::Int(number)],
+        )?;
+    }
+    secret_keys(connection)
+}
+
+/// Reads a row into plain values, by each column's type.
+fn row_from(row: &tokio_postgres::Row) -> Result<Row, StoreError> {
+    let values = row
+        .columns()
+        .iter()
+        .enumerate()
+        .map(|(column, described)| {
+            let get = |e: tokio_postgres::Error| unexpected(column, e);
+            Ok(match *described.type_() {
+                Type::INT8 => row.try_get::<_, Option<i64>>(column).map_err(get)?.map(Value::Int),
+                Type::INT4 => row
+                    .try_get::<_, Option<i32>>(column)
+                    .map_err(get)?
+                    .map(|v| Value::Int(v.into())),
+                Type::BOOL => row.try_get::<_, Option<bool>>(column).map_err(get)?.map(Value::Bool),
+                Type::TEXT | Type::VARCHAR | Type::NAME => {
+                    row.try_get::<_, Option<String>>(column).map_err(get)?.map(Value::Text)
+                }
+                Type::BYTEA => {
+                    row.try_get::<_, Option<Vec<u8>>>(column).map_err(get)?.map(Value::Bytes)
+                }
+                Type::VOID => None,
+                ref other => return Err(unexpected(column, format!("a column of type {other}"))),
+            }
+            .unwrap_or(Value::Null))
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok(Row(values))
+}
+
+impl ToSql for Param<'_> {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        match *self {
+            Self::Null => Ok(IsNull::Yes),
+            Self::Int(value) if *ty == Type::INT4 => i32::try_from(value)?.to_sql(ty, out),
+            Self::Int(value) => value.to_sql(ty, out),
+            Self::Bool(value) => value.to_sql(ty, out),
+            Self::Text(text) => text.to_sql(ty, out),
+            Self::Bytes(bytes) => bytes.to_sql(ty, out),
+        }
+    }
+
+    /// Each value's own `to_sql` writes it for the type PostgreSQL asked for; a mismatch is an
+    /// error PostgreSQL reports.
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
+
+/// A PostgreSQL failure, as the store reports it.
+fn db(error: tokio_postgres::Error) -> StoreError {
+    StoreError::Database(Box::new(error))
+}
+
+/// Waits on this thread for a client call; the connection task on [`RUNTIME`] does the I/O.
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    futures_executor::block_on(future)
+}
+
+/// Waits for a task spawned on [`RUNTIME`].
+fn wait<T>(task: tokio::task::JoinHandle<T>) -> Result<T, tokio::task::JoinError> {
+    block_on(task)
+}

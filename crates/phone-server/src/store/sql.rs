@@ -1,0 +1,191 @@
+//! What the store's queries need of a database engine, and no more: run a statement with
+//! parameters, get rows of plain values back. SQLite (`sqlite`) and PostgreSQL (`postgres`)
+//! each implement it, so every query and every rule of the store is written once.
+//!
+//! Statements are written in the SQL both engines read: parameters as `$1`, `$2`, … (each first
+//! used in that order, which is how SQLite numbers named parameters), booleans as `TRUE` and
+//! `FALSE`, `ON CONFLICT` and `RETURNING`. Where the engines differ, [`Dialect`] says how.
+
+use super::StoreError;
+
+/// A statement's parameter.
+#[derive(Debug, Clone, Copy)]
+pub enum Param<'a> {
+    Null,
+    Int(i64),
+    Bool(bool),
+    Text(&'a str),
+    Bytes(&'a [u8]),
+}
+
+impl From<i64> for Param<'_> {
+    fn from(value: i64) -> Self {
+        Self::Int(value)
+    }
+}
+
+impl From<bool> for Param<'_> {
+    fn from(value: bool) -> Self {
+        Self::Bool(value)
+    }
+}
+
+impl<'a> From<&'a str> for Param<'a> {
+    fn from(value: &'a str) -> Self {
+        Self::Text(value)
+    }
+}
+
+impl<'a> From<&'a String> for Param<'a> {
+    fn from(value: &'a String) -> Self {
+        Self::Text(value)
+    }
+}
+
+impl<'a> From<&'a [u8]> for Param<'a> {
+    fn from(value: &'a [u8]) -> Self {
+        Self::Bytes(value)
+    }
+}
+
+impl<'a, T: Into<Param<'a>>> From<Option<T>> for Param<'a> {
+    fn from(value: Option<T>) -> Self {
+        value.map_or(Self::Null, Into::into)
+    }
+}
+
+/// The parameters of a statement, each converted with `Param::from`.
+macro_rules! params {
+    ($($value:expr),* $(,)?) => { &[$($crate::store::sql::Param::from($value)),*] as &[$crate::store::sql::Param<'_>] };
+}
+pub(crate) use params;
+
+/// A value read from a row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Bool(bool),
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+/// One row of a result.
+#[derive(Debug)]
+pub struct Row(pub(super) Vec<Value>);
+
+impl Row {
+    fn value(&self, column: usize) -> Result<&Value, StoreError> {
+        self.0.get(column).ok_or_else(|| unexpected(column, "no such column"))
+    }
+
+    /// An integer column.
+    pub fn int(&self, column: usize) -> Result<i64, StoreError> {
+        match self.value(column)? {
+            Value::Int(value) => Ok(*value),
+            _ => Err(unexpected(column, "not an integer")),
+        }
+    }
+
+    /// A boolean column (SQLite keeps booleans as 0 and 1).
+    pub fn bool(&self, column: usize) -> Result<bool, StoreError> {
+        match self.value(column)? {
+            Value::Bool(value) => Ok(*value),
+            Value::Int(value) => Ok(*value != 0),
+            _ => Err(unexpected(column, "not a boolean")),
+        }
+    }
+
+    /// A text column.
+    pub fn text(&self, column: usize) -> Result<String, StoreError> {
+        self.optional_text(column)?.ok_or_else(|| unexpected(column, "null"))
+    }
+
+    /// A text column that may be null.
+    pub fn optional_text(&self, column: usize) -> Result<Option<String>, StoreError> {
+        match self.value(column)? {
+            Value::Text(value) => Ok(Some(value.clone())),
+            Value::Null => Ok(None),
+            _ => Err(unexpected(column, "not text")),
+        }
+    }
+
+    /// A binary column.
+    pub fn bytes(&self, column: usize) -> Result<Vec<u8>, StoreError> {
+        match self.value(column)? {
+            Value::Bytes(value) => Ok(value.clone()),
+            _ => Err(unexpected(column, "not bytes")),
+        }
+    }
+}
+
+/// A stored value that is not what the schema says it is.
+pub fn unexpected(column: usize, what: impl std::fmt::Display) -> StoreError {
+    StoreError::Data(format!("column {column}: {what}"))
+}
+
+/// Where the two engines' SQL differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// What a `SELECT` ends with to lock the rows it reads until the transaction ends.
+    /// PostgreSQL writers run side by side and need it; SQLite has one writer at a time.
+    pub fn for_update(self) -> &'static str {
+        match self {
+            Self::Sqlite => "",
+            Self::Postgres => " FOR UPDATE",
+        }
+    }
+
+    /// The rows of a JSON array of strings given as parameter `$n`, as a one-column table.
+    pub fn json_strings(self, n: usize) -> String {
+        match self {
+            Self::Sqlite => format!("SELECT value FROM json_each(${n})"),
+            Self::Postgres => format!("SELECT json_array_elements_text(CAST(${n} AS JSON))"),
+        }
+    }
+}
+
+/// A connection, or a transaction on one: what every query of the store runs on.
+pub trait Sql {
+    /// Which engine this is.
+    fn dialect(&self) -> Dialect;
+
+    /// Runs `statement` and returns every row.
+    ///
+    /// # Errors
+    /// When the database fails.
+    fn rows(&mut self, statement: &str, params: &[Param<'_>]) -> Result<Vec<Row>, StoreError>;
+
+    /// Runs `statement` and returns how many rows it changed.
+    ///
+    /// # Errors
+    /// When the database fails.
+    fn execute(&mut self, statement: &str, params: &[Param<'_>]) -> Result<u64, StoreError>;
+}
+
+impl dyn Sql + '_ {
+    /// The first row, if any.
+    ///
+    /// # Errors
+    /// When the database fails.
+    pub fn optional_row(
+        &mut self,
+        statement: &str,
+        params: &[Param<'_>],
+    ) -> Result<Option<Row>, StoreError> {
+        Ok(self.rows(statement, params)?.into_iter().next())
+    }
+
+    /// The first row, which must exist.
+    ///
+    /// # Errors
+    /// When the database fails or there is no row.
+    pub fn row(&mut self, statement: &str, params: &[Param<'_>]) -> Result<Row, StoreError> {
+        self.optional_row(statement, params)?.ok_or_else(|| unexpected(0, "no row"))
+    }
+}

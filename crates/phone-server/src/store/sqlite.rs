@@ -1,0 +1,256 @@
+//! The embedded engine, SQLite: one file, WAL with `synchronous = FULL`, so a write is on disk
+//! before it is answered. Writes go through one connection and begin `IMMEDIATE`, so concurrent
+//! writers (also from another process) wait for each other instead of failing; reads use a pool
+//! of their own and never wait for writes.
+
+use std::{
+    path::{Path, PathBuf},
+    sync::Mutex,
+    time::Duration,
+};
+
+use rusqlite::{
+    Connection, OpenFlags, TransactionBehavior,
+    types::{ToSqlOutput, ValueRef},
+};
+
+use super::{
+    Pool, StoreError, secret_keys,
+    sql::{Dialect, Param, Row, Sql, Value, unexpected},
+};
+
+/// The migrations, in order; each runs once, in its own transaction.
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/sqlite/0001_customers_and_phone_numbers.sql"),
+    include_str!("../../migrations/sqlite/0002_access_and_history.sql"),
+    include_str!("../../migrations/sqlite/0003_tenancy.sql"),
+];
+
+/// The oldest SQLite that does not risk corrupting a WAL database under concurrent writes
+/// or checkpoints (fixed in 3.51.3).
+const MIN_SQLITE: (u32, u32, u32) = (3, 51, 3);
+
+/// More than the store has statements, so each is prepared once per connection.
+const STATEMENT_CACHE: usize = 128;
+
+/// A SQLite database file and its connections.
+#[derive(Debug)]
+pub struct Engine {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Pool<Connection>,
+}
+
+impl Engine {
+    /// Opens (creating if needed) the database at `path`, brings its schema up to date, and
+    /// returns it with its cursor key and token seed.
+    pub fn open(path: &Path) -> Result<(Self, [[u8; 32]; 2]), StoreError> {
+        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(folder).map_err(StoreError::Folder)?;
+        }
+        check_version()?;
+        let mut writer = connect(path)?;
+        let keys = migrate(&mut writer)?;
+        let engine =
+            Self { path: path.to_owned(), writer: Mutex::new(writer), readers: Pool::new() };
+        Ok((engine, keys))
+    }
+
+    /// Runs `f` on a reading connection from the pool.
+    pub fn read<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut dyn Sql) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let connection = self.readers.take(|| connect(&self.path))?;
+        f(&mut Conn(&connection))
+    }
+
+    /// Runs `f` in an IMMEDIATE transaction on the writing connection, committing on `Ok`.
+    pub fn write<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut dyn Sql) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut writer = self.writer.lock().expect("no writer panics while holding the lock");
+        let tx = writer.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
+        let value = f(&mut Conn(&tx))?;
+        tx.commit().map_err(db)?;
+        Ok(value)
+    }
+
+    /// SQLite's own check of the whole file: `ok`, or what is wrong.
+    pub fn integrity_check(&self) -> Result<String, StoreError> {
+        self.read(|db| db.row("PRAGMA integrity_check", &[])?.text(0))
+    }
+}
+
+/// A SQLite failure, as the store reports it.
+fn db(error: rusqlite::Error) -> StoreError {
+    StoreError::Database(Box::new(error))
+}
+
+/// Opens one connection with the settings every connection needs.
+fn connect(path: &Path) -> Result<Connection, StoreError> {
+    let connection = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(db)?;
+    connection.busy_timeout(Duration::from_secs(5)).map_err(db)?;
+    connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    connection
+        .execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = FULL;
+             PRAGMA foreign_keys = ON;",
+        )
+        .map_err(db)?;
+    Ok(connection)
+}
+
+fn check_version() -> Result<(), StoreError> {
+    let version = rusqlite::version();
+    let parts: Vec<u32> = version.split('.').filter_map(|p| p.parse().ok()).collect();
+    let found = (
+        parts.first().copied().unwrap_or(0),
+        parts.get(1).copied().unwrap_or(0),
+        parts.get(2).copied().unwrap_or(0),
+    );
+    if found < MIN_SQLITE { Err(StoreError::SqliteTooOld(version.to_owned())) } else { Ok(()) }
+}
+
+/// Runs the migrations the database has not had yet (`user_version` counts them), then makes
+/// or reads the database's keys.
+fn migrate(connection: &mut Connection) -> Result<[[u8; 32]; 2], StoreError> {
+    let done: i64 =
+        connection.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(db)?;
+    for (number, migration) in (1_i64..).zip(MIGRATIONS).skip(usize::try_from(done).unwrap_or(0)) {
+        let tx =
+            connection.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
+        tx.execute_batch(migration).map_err(db)?;
+        tx.pragma_update(None, "user_version", number).map_err(db)?;
+        tx.commit().map_err(db)?;
+    }
+    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
+    let keys = secret_keys(&mut Conn(&tx))?;
+    tx.commit().map_err(db)?;
+    Ok(keys)
+}
+
+/// A connection (or a transaction's) as the store's queries use it.
+struct Conn<'a>(&'a Connection);
+
+impl Sql for Conn<'_> {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    fn rows(&mut self, statement: &str, params: &[Param<'_>]) -> Result<Vec<Row>, StoreError> {
+        let mut prepared = self.0.prepare_cached(statement).map_err(db)?;
+        bind(&mut prepared, params)?;
+        let columns = prepared.column_count();
+        let mut rows = prepared.raw_query();
+        let mut found = Vec::new();
+        while let Some(row) = rows.next().map_err(db)? {
+            let values = (0..columns)
+                .map(|column| {
+                    Ok(match row.get_ref(column).map_err(db)? {
+                        ValueRef::Null => Value::Null,
+                        ValueRef::Integer(value) => Value::Int(value),
+                        ValueRef::Text(text) => Value::Text(
+                            std::str::from_utf8(text)
+                                .map_err(|e| unexpected(column, e))?
+                                .to_owned(),
+                        ),
+                        ValueRef::Blob(bytes) => Value::Bytes(bytes.to_vec()),
+                        ValueRef::Real(_) => return Err(unexpected(column, "a real number")),
+                    })
+                })
+                .collect::<Result<_, StoreError>>()?;
+            found.push(Row(values));
+        }
+        Ok(found)
+    }
+
+    fn execute(&mut self, statement: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {
+        let mut prepared = self.0.prepare_cached(statement).map_err(db)?;
+        bind(&mut prepared, params)?;
+        Ok(prepared.raw_execute().map_err(db)? as u64)
+    }
+}
+
+/// Binds `params` in order. SQLite numbers named parameters in the order they first appear,
+/// so `$n` is the n-th only when they first appear in order: checked, so a statement that
+/// breaks that fails in every test that runs it instead of binding the wrong values.
+fn bind(statement: &mut rusqlite::Statement<'_>, params: &[Param<'_>]) -> Result<(), StoreError> {
+    if statement.parameter_count() != params.len() {
+        return Err(StoreError::Data(format!(
+            "{} parameters for a statement of {}",
+            params.len(),
+            statement.parameter_count()
+        )));
+    }
+    for (index, param) in (1..).zip(params) {
+        let numbered = statement
+            .parameter_name(index)
+            .and_then(|name| name.strip_prefix('$'))
+            .and_then(|n| n.parse::<usize>().ok())
+            == Some(index);
+        if !numbered {
+            return Err(StoreError::Data(format!("parameter {index} is not ${index}")));
+        }
+        statement.raw_bind_parameter(index, param).map_err(db)?;
+    }
+    Ok(())
+}
+
+impl rusqlite::ToSql for Param<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match *self {
+            Self::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Self::Int(value) => ToSqlOutput::Borrowed(ValueRef::Integer(value)),
+            Self::Bool(value) => ToSqlOutput::Borrowed(ValueRef::Integer(i64::from(value))),
+            Self::Text(text) => ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes())),
+            Self::Bytes(bytes) => ToSqlOutput::Borrowed(ValueRef::Blob(bytes)),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_connection_is_durable_and_the_bundled_sqlite_is_recent_enough() {
+        let folder = tempfile::tempdir().unwrap();
+        let (engine, _) = Engine::open(&folder.path().join("settings.sqlite3")).unwrap();
+        let settings = |db: &mut dyn Sql| -> Result<(String, i64, i64), StoreError> {
+            Ok((
+                db.row("PRAGMA journal_mode", &[])?.text(0)?,
+                db.row("PRAGMA synchronous", &[])?.int(0)?,
+                db.row("PRAGMA foreign_keys", &[])?.int(0)?,
+            ))
+        };
+        let writer = settings(&mut Conn(&engine.writer.lock().unwrap())).unwrap();
+        let reader = engine.read(settings).unwrap();
+        // synchronous 2 is FULL: a commit is on disk before it returns.
+        assert_eq!(writer, ("wal".to_owned(), 2, 1));
+        assert_eq!(reader, writer);
+        assert!(check_version().is_ok(), "SQLite {}", rusqlite::version());
+    }
+
+    #[test]
+    fn a_statement_whose_parameters_first_appear_out_of_order_is_refused() {
+        let folder = tempfile::tempdir().unwrap();
+        let (engine, _) = Engine::open(&folder.path().join("order.sqlite3")).unwrap();
+        let answer = engine.read(|db| db.rows("SELECT $2, $1", &[Param::Int(1), Param::Int(2)]));
+        assert!(
+            matches!(&answer, Err(StoreError::Data(m)) if m == "parameter 1 is not $1"),
+            "{answer:?}"
+        );
+        let in_order =
+            engine.read(|db| db.row("SELECT $1, $2, $1", &[Param::Int(1), Param::Int(2)]));
+        assert_eq!(in_order.unwrap().0, [Value::Int(1), Value::Int(2), Value::Int(1)]);
+    }
+}
