@@ -14,9 +14,12 @@ use crate::{
 /// # Errors
 /// When a scenario fails.
 pub(crate) fn run_e2e() -> Result {
+    // The scenarios start the server binary, as a deployment would.
+    run(command("cargo", &["build", "--package", "phone-server"]))?;
     // Two at a time: each scenario runs a browser, and the machine has two cores.
     let mut e2e = command("cargo", &["test", "--package", "phone-e2e", "--", "--test-threads=2"]);
     e2e.env("CHROMEDRIVER", "/usr/bin/chromedriver");
+    e2e.env("PHONEDESK_SERVER", root().join("target/debug/phone-server"));
     run(e2e)
 }
 

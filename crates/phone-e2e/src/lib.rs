@@ -20,12 +20,11 @@ use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
 use futures::FutureExt;
 use phone_model::{Businesses, PageSize};
 use phone_server::{
-    AppOptions, AppState, accounts, app, demo,
+    accounts, demo,
     store::{CustomerFilter, Location, Role, Store},
 };
 use serde_json::{Value, json};
 use tempfile::TempDir;
-use tokio::task::JoinHandle;
 
 /// What a scenario returns: a failed WebDriver command fails the test with its message.
 pub type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -38,6 +37,13 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// The `phone-server` binary the scenarios run: `PHONEDESK_SERVER`, which `cargo xtask test`
+/// sets after building it, or else the workspace's debug build.
+fn server_binary() -> PathBuf {
+    std::env::var_os("PHONEDESK_SERVER")
+        .map_or_else(|| root().join("target/debug/phone-server"), PathBuf::from)
+}
+
 /// One scenario's world: a browser session, the app's address, and the server behind it.
 #[derive(Debug, Clone)]
 pub struct Ctx {
@@ -45,7 +51,7 @@ pub struct Ctx {
     /// `http://127.0.0.1:<port>`
     pub base: String,
     lookups: Arc<Store>,
-    server: Arc<Mutex<Option<JoinHandle<()>>>>,
+    server: Arc<Mutex<Option<phone_launch::Server>>>,
 }
 
 /// Runs a scenario with a fresh server, database, chromedriver and browser, and cleans up
@@ -100,6 +106,7 @@ async fn start(folder: &TempDir, driver: &Driver) -> Result<Ctx> {
     for (name, role) in [("editor", Role::Editor), ("viewer", Role::Viewer)] {
         accounts::add_user(&store, name, role, &Businesses::All, PASSWORD)?;
     }
+    drop(store);
     let lookups = Arc::new(Store::open(&database)?);
     let dist = root().join("dist");
     if !dist.join("index.html").exists() {
@@ -108,13 +115,18 @@ async fn start(folder: &TempDir, driver: &Driver) -> Result<Ctx> {
                 .into(),
         );
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    let service =
-        app(AppState::new(store), &AppOptions { app_dir: Some(dist), ..AppOptions::default() });
-    let server = tokio::spawn(async move {
-        let _ = axum::serve(listener, service).await;
-    });
+    let binary = server_binary();
+    if !binary.exists() {
+        return Err(format!(
+            "no phone-server at {}: run `cargo xtask test` (or `cargo build -p phone-server`) first",
+            binary.display()
+        )
+        .into());
+    }
+    let (location, dist) = (database.to_string(), dist.to_string_lossy().into_owned());
+    let server =
+        phone_launch::Server::start(&binary, &["--database", &location, "--app-dir", &dist])?;
+    let base = server.base_url();
     let capabilities = json!({
         "browserName": "chrome",
         "goog:chromeOptions": {
@@ -252,9 +264,10 @@ impl Ctx {
 
     /// Stops the server: it answers nothing more.
     pub fn stop_server(&self) {
-        if let Some(server) = self.server.lock().expect("no test panics holding the server").take()
+        if let Some(mut server) =
+            self.server.lock().expect("no test panics holding the server").take()
         {
-            server.abort();
+            let _ = server.kill();
         }
     }
 

@@ -93,6 +93,25 @@ impl Server {
         self.child.id()
     }
 
+    /// Asks the server to stop (SIGTERM), as a service manager would, and waits until it has
+    /// finished its requests and exited.
+    ///
+    /// # Errors
+    /// When the process cannot be signalled, or exits with a failure.
+    pub fn stop(&mut self) -> io::Result<()> {
+        let signalled =
+            Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status()?;
+        if !signalled.success() {
+            return Err(io::Error::other("kill -TERM failed"));
+        }
+        let status = self.child.wait()?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(io::Error::other(format!("phone-server stopped with {status}")))
+        }
+    }
+
     /// Kills the server at once (SIGKILL) and waits for it: a crash, for the crash test.
     ///
     /// # Errors

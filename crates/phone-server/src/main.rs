@@ -153,8 +153,9 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let sign_in_limit =
         RateLimit { limit: config.sign_in_limit, window: Duration::from_secs(config.rate_window) };
     let listener = tokio::net::TcpListener::bind(config.address).await?;
-    let public_url =
-        config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.address));
+    // Where it listens, as bound: `--address 127.0.0.1:0` gets a port only now.
+    let bound = listener.local_addr()?;
+    let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{bound}"));
     let options =
         AppOptions { app_dir: config.app_dir, cors_origins, rate_limit, sign_in_limit, public_url };
     tracing::info!("Phonedesk on http://{} (database {})", listener.local_addr()?, config.database);

@@ -13,7 +13,7 @@ use std::{
 
 use phone_model::Businesses;
 use phone_server::{
-    AppOptions, AppState, accounts, app, demo,
+    accounts, demo,
     store::{ClientAccess, Location, Store},
 };
 use reqwest::{Client, StatusCode};
@@ -42,13 +42,16 @@ impl TinyDisk {
 
 impl Drop for TinyDisk {
     fn drop(&mut self) {
-        // Lazily: the server task may still hold the database open as the test ends.
+        // Lazily: should the test fail, the server may still hold the database open.
         let _ = Command::new("umount").arg("-l").arg(&self.0).status();
     }
 }
 
-/// A server on a database in `disk`: its API base, a bearer header and a demo customer.
-async fn serve(disk: &TinyDisk) -> (String, String, String) {
+const SERVER: &str = env!("CARGO_BIN_EXE_phone-server");
+
+/// A server on a database in `disk`: the process, its API base, a bearer header and a demo
+/// customer.
+async fn serve(disk: &TinyDisk) -> (phone_launch::Server, String, String, String) {
     let store = Store::open(&disk.database()).unwrap();
     demo::seed_if_empty(&store).unwrap();
     let (id, secret) = accounts::add_client(
@@ -57,10 +60,11 @@ async fn serve(disk: &TinyDisk) -> (String, String, String) {
         &ClientAccess { businesses: Businesses::All, read_only: false },
     )
     .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let service = app(AppState::new(store), &AppOptions::default());
-    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
+    drop(store);
+    let database = disk.database().to_string();
+    let server =
+        phone_launch::Server::start(Path::new(SERVER), &["--database", &database]).unwrap();
+    let base = server.base_url();
     let token: Value = Client::new()
         .post(format!("{base}/identity/connect/token"))
         .form(&[
@@ -87,7 +91,7 @@ async fn serve(disk: &TinyDisk) -> (String, String, String) {
         .await
         .unwrap();
     let customer = customers["customers"][0]["customerId"].as_str().unwrap().to_owned();
-    (api, bearer, customer)
+    (server, api, bearer, customer)
 }
 
 /// Sends creates until three are refused, checking each refusal's body; panics if a write on
@@ -150,7 +154,7 @@ async fn assert_recovered(disk: &TinyDisk, api: &str, bearer: &str, customer: &s
 async fn a_full_disk_fails_writes_cleanly_keeps_reads_and_recovers() {
     let folder = tempfile::tempdir().unwrap();
     let disk = TinyDisk::mount(folder.path());
-    let (api, bearer, customer) = serve(&disk).await;
+    let (_server, api, bearer, customer) = serve(&disk).await;
 
     let ballast = disk.0.join("ballast");
     let mut file = File::create(&ballast).unwrap();

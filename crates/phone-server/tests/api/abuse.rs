@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use phone_model::Businesses;
 use phone_server::{
-    AppOptions, RateLimit, accounts,
+    accounts,
     store::{ClientAccess, Role, Store},
 };
 use reqwest::{Client, StatusCode, header};
@@ -96,9 +96,7 @@ async fn parallel_guesses_for_one_name_get_one_check_and_the_rest_a_429_at_once(
 
 #[tokio::test]
 async fn each_address_gets_few_sign_ins_and_token_requests() {
-    let rule = RateLimit { limit: 3, window: Duration::from_secs(60) };
-    let server =
-        TestServer::start_with(AppOptions { sign_in_limit: rule, ..AppOptions::default() }).await;
+    let server = TestServer::start_with(&["--sign-in-limit", "3", "--rate-window", "60"]).await;
     // Getting the tests' own token was the first of the three.
     for n in 0..2 {
         let (status, _) = sign_in(&server, &format!("user{n}"), "guess").await;
@@ -147,9 +145,7 @@ async fn an_unknown_client_id_costs_as_much_as_a_wrong_secret() {
 
 #[tokio::test]
 async fn variations_of_one_credential_share_one_allowance_and_another_has_its_own() {
-    let rule = RateLimit { limit: 3, window: Duration::from_secs(60) };
-    let server =
-        TestServer::start_with(AppOptions { rate_limit: rule, ..AppOptions::default() }).await;
+    let server = TestServer::start_with(&["--rate-limit", "3", "--rate-window", "60"]).await;
     let store = Store::open(&server.database()).unwrap();
     let (id, secret) = accounts::add_client(&store, "one", &every_business()).unwrap();
     let bearer = token(&server.root, &id, &secret).await;
@@ -186,9 +182,7 @@ async fn variations_of_one_credential_share_one_allowance_and_another_has_its_ow
 
 #[tokio::test]
 async fn fake_tokens_count_against_the_address_not_a_fresh_allowance_each() {
-    let rule = RateLimit { limit: 3, window: Duration::from_secs(60) };
-    let server =
-        TestServer::start_with(AppOptions { rate_limit: rule, ..AppOptions::default() }).await;
+    let server = TestServer::start_with(&["--rate-limit", "3", "--rate-window", "60"]).await;
     let mut statuses = Vec::new();
     let mut last = Duration::ZERO;
     for n in 0..4 {
@@ -244,11 +238,7 @@ async fn a_callers_request_id_is_kept_only_when_it_is_plain() {
 
 #[tokio::test]
 async fn the_identity_service_names_itself_by_the_configured_url_not_the_callers_host() {
-    let options = AppOptions {
-        public_url: "https://phonedesk.example.com/".to_owned(),
-        ..AppOptions::default()
-    };
-    let server = TestServer::start_with(options).await;
+    let server = TestServer::start_with(&["--public-url", "https://phonedesk.example.com/"]).await;
     let discovery = Client::new()
         .get(format!("{}/identity/.well-known/openid-configuration", server.root))
         .header(header::HOST, "evil.example")
@@ -267,11 +257,9 @@ async fn the_session_cookie_is_secure_and_host_only_unless_served_over_loopback_
         ("https://phonedesk.example.com", "__Host-phonedesk_session=", true),
         ("", "phonedesk_session=", false),
     ] {
-        let mut options = AppOptions::default();
-        if !public_url.is_empty() {
-            options.public_url = public_url.to_owned();
-        }
-        let server = TestServer::start_with(options).await;
+        let flags: &[&str] =
+            if public_url.is_empty() { &[] } else { &["--public-url", public_url] };
+        let server = TestServer::start_with(flags).await;
         let store = Store::open(&server.database()).unwrap();
         accounts::add_user(&store, "sam", Role::Editor, &Businesses::All, PASSWORD).unwrap();
         let answer = Client::new()

@@ -1,6 +1,5 @@
 //! Bad input gets a clear answer in the contract's shape: never a panic, a 500 or plain text.
 
-use phone_server::AppOptions;
 use reqwest::{StatusCode, header};
 use serde_json::json;
 
@@ -87,11 +86,8 @@ async fn the_app_is_served_for_its_routes_but_never_for_the_api() {
         "<!doctype html><title>Phonedesk</title><script type=\"module\">start()</script>",
     );
     write_file(dist.path(), "app.js", "export {}");
-    let server = TestServer::start_with(AppOptions {
-        app_dir: Some(dist.path().to_owned()),
-        ..AppOptions::default()
-    })
-    .await;
+    let app_dir = dist.path().to_str().expect("a UTF-8 path");
+    let server = TestServer::start_with(&["--app-dir", app_dir]).await;
 
     for path in ["/", "/customers/123", "/customers/123/phone-numbers/new"] {
         let answer = server.client.get(format!("{}{path}", server.root)).send().await.unwrap();
@@ -133,11 +129,7 @@ async fn health_answers_when_the_database_does() {
 async fn only_configured_origins_may_call_the_api_from_a_browser_and_every_answer_has_a_request_id()
 {
     let allowed = "http://localhost:5173";
-    let server = TestServer::start_with(AppOptions {
-        cors_origins: vec![reqwest::header::HeaderValue::from_static(allowed)],
-        ..AppOptions::default()
-    })
-    .await;
+    let server = TestServer::start_with(&["--cors-origins", allowed]).await;
     let preflight = |origin: &'static str| {
         server
             .client

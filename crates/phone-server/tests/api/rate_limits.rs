@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use phone_server::{AppOptions, RateLimit};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -11,9 +10,7 @@ use crate::server::{TestServer, read};
 
 #[tokio::test]
 async fn the_limit_answers_429_with_its_headers_and_recovers_after_the_window() {
-    let rule = RateLimit { limit: 3, window: Duration::from_secs(2) };
-    let server =
-        TestServer::start_with(AppOptions { rate_limit: rule, ..AppOptions::default() }).await;
+    let server = TestServer::start_with(&["--rate-limit", "3", "--rate-window", "2"]).await;
     // Start at the beginning of a window, so that all four requests fall in it.
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
     tokio::time::sleep(Duration::from_millis(2000 - (now.as_millis() % 2000) as u64 + 20)).await;

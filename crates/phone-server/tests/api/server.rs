@@ -7,22 +7,26 @@ use std::path::Path;
 
 use phone_model::Businesses;
 use phone_server::{
-    AppOptions, AppState, accounts, app,
+    accounts,
     store::{ClientAccess, Location, Store},
 };
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
-use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
 /// The business every test customer belongs to.
 pub const BUSINESS: &str = "3333333";
+
+/// The server binary the tests run, as a deployment would.
+pub const SERVER: &str = env!("CARGO_BIN_EXE_phone-server");
 
 /// What the tests' own API client may do: everything.
 pub fn every_business() -> ClientAccess {
     ClientAccess { businesses: Businesses::All, read_only: false }
 }
 
+/// A `phone-server` process of one test's own, started through `phone_launch` like every
+/// server the tests, benchmarks and xtask run; killed when dropped.
 pub struct TestServer {
     /// `http://127.0.0.1:<port>/CustomerServices/v1.0`
     pub api: String,
@@ -30,81 +34,57 @@ pub struct TestServer {
     pub root: String,
     pub client: Client,
     database: Location,
+    process: phone_launch::Server,
+    /// Holds a SQLite database's file for as long as the server runs.
     folder: TempDir,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<()>>,
 }
 
 impl TestServer {
     /// A server on a new database that knows one business.
     pub async fn start() -> Self {
-        Self::start_with(AppOptions::default()).await
+        Self::start_with(&[]).await
     }
 
-    pub async fn start_with(options: AppOptions) -> Self {
+    /// The same, with more of `phone-server`'s flags (`--rate-limit 3`, …).
+    pub async fn start_with(flags: &[&str]) -> Self {
         let folder = tempfile::tempdir().expect("a temporary folder");
         let database = new_database(folder.path());
         let store = Store::open(&database).expect("a new database");
         store.put_business(BUSINESS, "Debitsuccess 24/7 Fitness").expect("a business");
         let (id, secret) =
             accounts::add_client(&store, "tests", &every_business()).expect("a client");
-        let mut server = Self::serve(folder, database, store, options).await;
+        drop(store);
+        let mut server = Self::serve(folder, database, flags);
         let token = token(&server.root, &id, &secret).await;
         server.client = authorised_client(&token);
         server
     }
 
-    async fn serve(folder: TempDir, database: Location, store: Store, options: AppOptions) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
-        let root = format!("http://{}", listener.local_addr().expect("a bound address"));
-        let (stop, stopped) = oneshot::channel::<()>();
-        // A test that sets its own public URL keeps it; the rest are reached where they listen.
-        let public_url = if options.public_url == AppOptions::default().public_url {
-            root.clone()
-        } else {
-            options.public_url
-        };
-        let options = AppOptions { public_url, ..options };
-        let service = app(AppState::new(store), &options);
-        let task = tokio::spawn(async move {
-            axum::serve(listener, service)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await
-                .expect("the server runs");
-        });
+    fn serve(folder: TempDir, database: Location, flags: &[&str]) -> Self {
+        let location = database.to_string();
+        let mut args = vec!["--database", location.as_str()];
+        args.extend(flags);
+        let process = phone_launch::Server::start(Path::new(SERVER), &args)
+            .unwrap_or_else(|e| panic!("phone-server starts on {database}: {e}"));
+        let root = process.base_url();
         Self {
             api: format!("{root}/CustomerServices/v1.0"),
             root,
             client: Client::new(),
             database,
+            process,
             folder,
-            stop: Some(stop),
-            task: Some(task),
         }
     }
 
-    /// Stops the server gracefully and starts a new one on the same database.
+    /// Stops the server gracefully (SIGTERM) and starts a new one on the same database.
     pub async fn restart(mut self) -> Self {
-        self.stop_serving().await;
+        self.process.stop().expect("the server stops cleanly");
         let folder = std::mem::replace(&mut self.folder, tempfile::tempdir().expect("a folder"));
-        let database = self.database.clone();
-        let store = Store::open(&database).expect("the same database");
-        let client = self.client.clone();
-        let mut server = Self::serve(folder, database, store, AppOptions::default()).await;
+        let mut server = Self::serve(folder, self.database.clone(), &[]);
         // The token is still good: the key that signed it is in the database.
-        server.client = client;
+        server.client = self.client.clone();
         server
-    }
-
-    async fn stop_serving(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            task.await.expect("the server stops cleanly");
-        }
     }
 
     pub fn database(&self) -> Location {
@@ -170,14 +150,6 @@ impl TestServer {
                 }
                 None => return numbers,
             }
-        }
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
         }
     }
 }
