@@ -8,7 +8,7 @@ use crate::store::Location;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-/// Phonedesk's server: the Phone Number API on SQLite, and the staff app.
+/// Phonedesk's server: the Phone Number API on SQLite or PostgreSQL, and the staff app.
 #[derive(Debug, Parser)]
 #[command(name = "phone-server", version)]
 pub struct Config {
@@ -74,6 +74,18 @@ pub enum Command {
     /// Staff users of the app.
     #[command(subcommand)]
     User(UserCommand),
+    /// Copy a whole deployment (customers, numbers, history, businesses, clients, users,
+    /// sessions and keys) into a new, empty database: say, from the embedded SQLite file to
+    /// PostgreSQL. Stop the servers first; the target must hold no data.
+    Copy {
+        /// The database to copy: a SQLite file or a `postgres://` URL.
+        #[arg(long)]
+        from: Location,
+        /// The new database: a SQLite file or a `postgres://` URL (for a URL with a password,
+        /// prefer PHONEDESK_COPY_TO, which `ps` does not show).
+        #[arg(long, env = "PHONEDESK_COPY_TO")]
+        to: Location,
+    },
 }
 
 /// The businesses an account may see: some, by id, or every one.

@@ -35,8 +35,20 @@ async fn main() -> ExitCode {
     }
 }
 
-/// `phone-server client …` and `phone-server user …`.
+/// `phone-server client …`, `phone-server user …` and `phone-server copy …`.
 fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    if let Some(Command::Copy { from, to }) = &config.command {
+        if from == to {
+            return Err("--from and --to are the same database".into());
+        }
+        let source = Store::open(from)?;
+        let target = Store::open(to)?;
+        for (table, rows) in source.copy_to(&target)? {
+            println!("{table}\t{rows}");
+        }
+        println!("copied {from} to {to}");
+        return Ok(());
+    }
     let store = Store::open(&config.database)?;
     match config.command {
         Some(Command::Client(ClientCommand::Add { name, businesses, read_only })) => {
@@ -88,7 +100,7 @@ fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         Some(Command::User(UserCommand::Remove { name })) => {
             existed(store.remove_user(&name)?, "user", &name)?;
         }
-        None => {}
+        Some(Command::Copy { .. }) | None => {}
     }
     Ok(())
 }

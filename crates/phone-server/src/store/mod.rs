@@ -12,6 +12,7 @@
 use std::{fmt, path::PathBuf, str::FromStr};
 
 mod access;
+mod copy;
 mod customers;
 mod history;
 mod phone_numbers;
@@ -26,6 +27,7 @@ use phone_model::{Businesses, PageSize, Refusal, ValidationError};
 use rand::Rng;
 
 pub use access::{Account, ClientAccess, Role, SessionUser};
+pub use copy::CopyError;
 pub use customers::CustomerFilter;
 use pool::Pool;
 use sql::{Sql, params};

@@ -231,6 +231,8 @@ impl ToSql for Param<'_> {
         match *self {
             Self::Null => Ok(IsNull::Yes),
             Self::Int(value) if *ty == Type::INT4 => i32::try_from(value)?.to_sql(ty, out),
+            // A boolean as SQLite keeps it, on its way into PostgreSQL (`phone-server copy`).
+            Self::Int(value) if *ty == Type::BOOL => (value != 0).to_sql(ty, out),
             Self::Int(value) => value.to_sql(ty, out),
             Self::Bool(value) => value.to_sql(ty, out),
             Self::Text(text) => text.to_sql(ty, out),

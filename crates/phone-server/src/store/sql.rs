@@ -70,6 +70,21 @@ pub enum Value {
     Bytes(Vec<u8>),
 }
 
+impl Value {
+    /// The value written out, alike on both engines (booleans as `1` and `0`), for tests that
+    /// compare databases.
+    #[cfg(any(test, feature = "test-support"))]
+    pub fn as_text(&self) -> String {
+        match self {
+            Self::Null => "NULL".to_owned(),
+            Self::Int(value) => value.to_string(),
+            Self::Bool(value) => i64::from(*value).to_string(),
+            Self::Text(text) => format!("{text:?}"),
+            Self::Bytes(bytes) => bytes.iter().map(|b| format!("{b:02x}")).collect(),
+        }
+    }
+}
+
 /// One row of a result.
 #[derive(Debug)]
 pub struct Row(pub(super) Vec<Value>);

@@ -2,7 +2,7 @@
 //! the invariant query the crash tests check, and a loader that fills a database far faster
 //! than requests would.
 
-use super::sql::{Param, params};
+use super::sql::{Param, Value, params};
 use super::{OperationError, Store, StoreError};
 
 impl Store {
@@ -32,6 +32,34 @@ impl Store {
     pub fn execute(&self, statement: &str, params: &[&str]) -> Result<u64, StoreError> {
         let params: Vec<Param<'_>> = params.iter().map(|p| Param::Text(p)).collect();
         self.write(|db| db.execute(statement, &params))
+    }
+
+    /// Every row of every table (keys included), each as text, sorted: what two databases
+    /// holding the same deployment have alike, whichever engine each is on (a boolean reads
+    /// as `1` or `0` on both).
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn dump(&self) -> Result<Vec<(&'static str, Vec<String>)>, StoreError> {
+        let tables = std::iter::once(("settings", ["name", "value"].as_slice()))
+            .chain(super::copy::TABLES.iter().copied());
+        self.read(|db| {
+            tables
+                .map(|(table, columns)| {
+                    let rows =
+                        db.rows(&format!("SELECT {} FROM {table}", columns.join(", ")), &[])?;
+                    let mut rows: Vec<String> = rows
+                        .iter()
+                        .map(|row| {
+                            let values: Vec<String> = row.0.iter().map(Value::as_text).collect();
+                            values.join(" | ")
+                        })
+                        .collect();
+                    rows.sort();
+                    Ok((table, rows))
+                })
+                .collect()
+        })
     }
 
     /// Fills the database for a benchmark: `customers` customers of business `business_id`, each

@@ -65,7 +65,7 @@ async fn twenty_concurrent_creates_of_one_number_give_exactly_one_201() {
 }
 
 /// Runs the futures at once, each on its own task, and collects their answers in order.
-async fn futures_join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+pub async fn futures_join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
 where
     F: std::future::Future + Send + 'static,
     F::Output: Send + 'static,

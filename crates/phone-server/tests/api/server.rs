@@ -49,6 +49,11 @@ impl TestServer {
     pub async fn start_with(flags: &[&str]) -> Self {
         let folder = tempfile::tempdir().expect("a temporary folder");
         let database = new_database(folder.path());
+        Self::start_on(folder, database, flags).await
+    }
+
+    /// A server on `database` (new and empty), which `folder` holds if it is a file.
+    pub async fn start_on(folder: TempDir, database: Location, flags: &[&str]) -> Self {
         let store = Store::open(&database).expect("a new database");
         store.put_business(BUSINESS, "Debitsuccess 24/7 Fitness").expect("a business");
         let (id, secret) =
@@ -61,11 +66,7 @@ impl TestServer {
     }
 
     fn serve(folder: TempDir, database: Location, flags: &[&str]) -> Self {
-        let location = database.to_string();
-        let mut args = vec!["--database", location.as_str()];
-        args.extend(flags);
-        let process = phone_launch::Server::start(Path::new(SERVER), &args)
-            .unwrap_or_else(|e| panic!("phone-server starts on {database}: {e}"));
+        let process = start_process(&database, flags);
         let root = process.base_url();
         Self {
             api: format!("{root}/CustomerServices/v1.0"),
@@ -251,6 +252,30 @@ pub fn forbidden() -> Value {
 /// The contract's 429.
 pub fn too_many() -> Value {
     json!({"message": "You have exceeded the maximum limit of request allowed. Please try your request again in a moment."})
+}
+
+/// A `phone-server` process on `database`, with more flags.
+pub fn start_process(database: &Location, flags: &[&str]) -> phone_launch::Server {
+    let location = database.to_string();
+    let mut args = vec!["--database", location.as_str()];
+    args.extend(flags);
+    phone_launch::Server::start(Path::new(SERVER), &args)
+        .unwrap_or_else(|e| panic!("phone-server starts on {database}: {e}"))
+}
+
+/// A new PostgreSQL database for a test that needs that engine whichever the suite runs on:
+/// on the suite's cluster if it has one, else on a throwaway cluster of the test's own, which
+/// it holds until it ends (stopped and deleted when dropped).
+pub fn postgres_database() -> (Option<phone_launch::Postgres>, Location) {
+    match std::env::var("PHONEDESK_TEST_POSTGRES") {
+        Ok(cluster) => (None, Location::Postgres(new_postgres_database(&cluster))),
+        Err(_) => {
+            let cluster = phone_launch::Postgres::start()
+                .expect("a PostgreSQL cluster (cargo xtask test installs PostgreSQL)");
+            let url = cluster.create_database("phonedesk").expect("a new database");
+            (Some(cluster), Location::Postgres(url))
+        }
+    }
 }
 
 /// A new, empty database for one test: a SQLite file in `folder`, or a new database on the

@@ -1,0 +1,175 @@
+//! Moving a deployment from one database to another (`phone-server copy`): every table, row
+//! for row, keys included, so tokens, cursors and sessions issued on the old database keep
+//! working on the new one. Either engine to either.
+
+use super::sql::{Dialect, Param, Row, Sql, Value};
+use super::{Store, StoreError};
+
+/// The tables in an order that satisfies their foreign keys, each with its columns. Tables
+/// with a `seq` are copied a batch at a time in its order; the rest are small.
+pub(super) const TABLES: &[(&str, &[&str])] = &[
+    ("businesses", &["business_id", "name"]),
+    (
+        "customers",
+        &["seq", "customer_id", "business_id", "first_name", "last_name", "external_reference"],
+    ),
+    (
+        "phone_numbers",
+        &[
+            "seq",
+            "phone_number_id",
+            "customer_seq",
+            "phone_name",
+            "country_code",
+            "area_code",
+            "phone_number",
+            "phone_type",
+            "is_primary",
+            "duplicate_key",
+        ],
+    ),
+    (
+        "phone_number_changes",
+        &["seq", "customer_seq", "phone_number_id", "at", "actor", "action", "before", "after"],
+    ),
+    ("clients", &["client_id", "name", "secret_hash", "created_at", "all_businesses", "read_only"]),
+    ("client_businesses", &["client_id", "business_id"]),
+    ("users", &["username", "password_hash", "role", "created_at", "all_businesses", "demo"]),
+    ("user_businesses", &["username", "business_id"]),
+    ("sessions", &["token_hash", "username", "last_seen", "started_at"]),
+];
+
+/// Rows per batch of a `seq` table.
+const BATCH: i64 = 2_000;
+
+/// Why a copy did not happen.
+#[derive(Debug)]
+pub enum CopyError {
+    /// The target already holds customers, businesses, clients or users.
+    TargetNotEmpty,
+    Store(StoreError),
+}
+
+impl From<StoreError> for CopyError {
+    fn from(error: StoreError) -> Self {
+        Self::Store(error)
+    }
+}
+
+impl std::fmt::Display for CopyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::TargetNotEmpty => f.write_str(
+                "the target database already holds data (customers, businesses, clients or users): \
+                 copy only into a new, empty one",
+            ),
+            Self::Store(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for CopyError {}
+
+impl Store {
+    /// Copies everything in this database into `target`, which must hold no data yet, in one
+    /// transaction on each side (the source is read as of one moment). Returns how many rows
+    /// each table had.
+    ///
+    /// # Errors
+    /// [`CopyError::TargetNotEmpty`], or when either database fails.
+    pub fn copy_to(&self, target: &Store) -> Result<Vec<(&'static str, u64)>, CopyError> {
+        self.write(|source| {
+            if source.dialect() == Dialect::Postgres {
+                source.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", &[])?;
+            }
+            target.write(|target| {
+                if holds_data(target)? {
+                    return Err(CopyError::TargetNotEmpty);
+                }
+                copy_keys(source, target)?;
+                let mut counts = Vec::new();
+                for (table, columns) in TABLES {
+                    counts.push((*table, copy_table(source, target, table, columns)?));
+                }
+                if target.dialect() == Dialect::Postgres {
+                    // Rows came with their `seq`: new rows continue after the largest.
+                    for (table, _) in TABLES.iter().filter(|(_, columns)| columns[0] == "seq") {
+                        target.rows(
+                            &format!(
+                                "SELECT setval(pg_get_serial_sequence('{table}', 'seq'),
+                                               (SELECT coalesce(max(seq), 0) + 1 FROM {table}),
+                                               false)"
+                            ),
+                            &[],
+                        )?;
+                    }
+                }
+                Ok(counts)
+            })
+        })
+    }
+}
+
+fn holds_data(db: &mut dyn Sql) -> Result<bool, StoreError> {
+    db.row(
+        "SELECT EXISTS (SELECT 1 FROM customers) OR EXISTS (SELECT 1 FROM businesses)
+             OR EXISTS (SELECT 1 FROM clients) OR EXISTS (SELECT 1 FROM users)",
+        &[],
+    )?
+    .bool(0)
+}
+
+/// The source's keys replace the ones the target made when it was created.
+fn copy_keys(source: &mut dyn Sql, target: &mut dyn Sql) -> Result<(), StoreError> {
+    for row in source.rows("SELECT name, value FROM settings ORDER BY name", &[])? {
+        target.execute(
+            "INSERT INTO settings (name, value) VALUES ($1, $2)
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            &params_of(&row),
+        )?;
+    }
+    Ok(())
+}
+
+fn copy_table(
+    source: &mut dyn Sql,
+    target: &mut dyn Sql,
+    table: &str,
+    columns: &[&str],
+) -> Result<u64, StoreError> {
+    let list = columns.join(", ");
+    let placeholders: Vec<String> = (1..=columns.len()).map(|n| format!("${n}")).collect();
+    let insert = format!("INSERT INTO {table} ({list}) VALUES ({})", placeholders.join(", "));
+    let mut copied = 0;
+    if columns[0] == "seq" {
+        let select = format!("SELECT {list} FROM {table} WHERE seq > $1 ORDER BY seq LIMIT $2");
+        let mut after = 0;
+        loop {
+            let rows = source.rows(&select, &[Param::Int(after), Param::Int(BATCH)])?;
+            let Some(last) = rows.last() else { break };
+            after = last.int(0)?;
+            for row in &rows {
+                copied += target.execute(&insert, &params_of(row))?;
+            }
+        }
+    } else {
+        for row in source.rows(&format!("SELECT {list} FROM {table}"), &[])? {
+            copied += target.execute(&insert, &params_of(&row))?;
+        }
+    }
+    Ok(copied)
+}
+
+/// A row's values as the parameters of the statement that writes it again.
+fn params_of(row: &Row) -> Vec<Param<'_>> {
+    row.0
+        .iter()
+        .map(|value| match value {
+            Value::Null => Param::Null,
+            Value::Int(value) => Param::Int(*value),
+            Value::Bool(value) => Param::Bool(*value),
+            Value::Text(text) => Param::Text(text),
+            Value::Bytes(bytes) => Param::Bytes(bytes),
+        })
+        .collect()
+}
