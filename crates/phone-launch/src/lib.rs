@@ -17,7 +17,7 @@
 
 mod postgres;
 
-pub use postgres::Postgres;
+pub use postgres::{Postgres, create_database};
 
 use std::{
     io,

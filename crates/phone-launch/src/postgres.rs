@@ -123,11 +123,7 @@ impl Postgres {
     /// # Errors
     /// When `createdb` cannot run or fails, for example because `name` exists already.
     pub fn create_database(&self, name: &str) -> io::Result<String> {
-        let mut createdb = Command::new(self.bin.join("createdb"));
-        createdb.arg("-h").arg(&self.folder).arg("-p").arg(self.port.to_string());
-        createdb.args(["-U", USER, "--", name]);
-        checked(createdb, "createdb")?;
-        Ok(self.url_for(name))
+        create_database(&self.url(), name)
     }
 
     /// Stops the cluster at once and deletes its folder, as dropping it does, but says when
@@ -163,6 +159,24 @@ impl Drop for Postgres {
     fn drop(&mut self) {
         let _ = self.remove();
     }
+}
+
+/// Creates database `name` on the cluster that `url` (a URL of one of its databases, as
+/// [`Postgres::url`] gives) reaches, and returns the new database's URL: for tests handed a
+/// cluster by URL, such as `cargo xtask test`'s.
+///
+/// # Errors
+/// When PostgreSQL's binaries are missing, or `createdb` fails.
+pub fn create_database(url: &str, name: &str) -> io::Result<String> {
+    let mut createdb = Command::new(binaries()?.join("createdb"));
+    createdb.arg(format!("--maintenance-db={url}")).args(["--", name]);
+    checked(createdb, "createdb")?;
+    let (cluster, _) = url
+        .split('?')
+        .next()
+        .and_then(|u| u.rsplit_once('/'))
+        .ok_or_else(|| io::Error::other(format!("{url} names no database")))?;
+    Ok(format!("{cluster}/{}", percent_encode(name.as_bytes())))
 }
 
 fn server_command(bin: &Path, program: &str, as_server_user: bool) -> Command {

@@ -288,7 +288,7 @@ pub fn new_database(folder: &Path) -> Location {
 }
 
 /// Creates a database with a fresh name on the cluster at `cluster` (a URL of one of its
-/// databases); returns its URL. On a thread of its own, so it works in async tests and others.
+/// databases); returns its URL.
 fn new_postgres_database(cluster: &str) -> String {
     static CREATED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let name = format!(
@@ -296,21 +296,5 @@ fn new_postgres_database(cluster: &str) -> String {
         std::process::id(),
         CREATED.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     );
-    let cluster = cluster.to_owned();
-    let statement = format!("CREATE DATABASE {name}");
-    std::thread::spawn(move || {
-        let runtime =
-            tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
-        runtime.block_on(async {
-            let (client, connection) = tokio_postgres::connect(&cluster, tokio_postgres::NoTls)
-                .await
-                .expect("the cluster");
-            tokio::spawn(connection);
-            client.batch_execute(&statement).await.expect("a new database");
-        });
-        let (base, _) = cluster.rsplit_once('/').expect("a URL with a database");
-        format!("{base}/{name}")
-    })
-    .join()
-    .expect("the database is made")
+    phone_launch::create_database(cluster, &name).expect("a new database")
 }
