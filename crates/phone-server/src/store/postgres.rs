@@ -54,6 +54,8 @@ pub struct Engine {
 struct Connection {
     client: Client,
     statements: HashMap<String, Statement>,
+    /// A rollback failed: the connection may still be in a transaction.
+    broken: bool,
 }
 
 impl Engine {
@@ -81,7 +83,7 @@ impl Engine {
         }))
         .map_err(|e| StoreError::Database(Box::new(e)))?
         .map_err(db)?;
-        Ok(Connection { client, statements: HashMap::new() })
+        Ok(Connection { client, statements: HashMap::new(), broken: false })
     }
 
     /// Runs `f` on a connection from the pool, outside a transaction.
@@ -104,7 +106,7 @@ impl Engine {
     ) -> Result<T, E> {
         let mut connection = self.connections.take(|| self.connect())?;
         let result = connection.transaction(|c| f(c));
-        if connection.client.is_closed() || result.is_err() && connection.idle_in_transaction() {
+        if connection.client.is_closed() || connection.broken {
             connection.discard();
         }
         result
@@ -123,15 +125,12 @@ impl Connection {
                 Ok(value)
             }
             Err(error) => {
-                self.batch("ROLLBACK")?;
+                // The error to report is the first; a connection that cannot roll back may
+                // still be in the transaction, and is not reused.
+                self.broken = self.batch("ROLLBACK").is_err();
                 Err(error)
             }
         }
-    }
-
-    /// Whether a transaction is still open (a failed `ROLLBACK` leaves it so).
-    fn idle_in_transaction(&mut self) -> bool {
-        self.batch("SELECT 1").is_err()
     }
 
     fn batch(&mut self, statements: &str) -> Result<(), StoreError> {
