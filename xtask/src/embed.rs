@@ -8,7 +8,7 @@ use std::{
 };
 
 use crate::{
-    Result,
+    Result, compress,
     process::{command, run},
     root, sizes,
 };
@@ -135,7 +135,11 @@ fn build_one(which: Build) -> Result {
 /// `/embed/` beside the app.
 fn copy_next_to_app(out: &Path) -> Result {
     let dist = root().join("dist");
-    if dist.exists() { copy_tree(out, &dist.join("embed")) } else { Ok(()) }
+    if !dist.exists() {
+        return Ok(());
+    }
+    copy_tree(out, &dist.join("embed"))?;
+    compress::precompress(&dist.join("embed"))
 }
 
 fn copy_tree(from: &Path, to: &Path) -> Result {

@@ -9,6 +9,7 @@
 //! - `faults`: schemathesis and the fuzzer, too slow for every CI run.
 
 mod bench;
+mod compress;
 mod e2e;
 mod embed;
 mod faults;

@@ -1,10 +1,8 @@
 //! How big what we ship is, raw and compressed, as a browser downloads it.
 
-use std::{fs, io::Write, path::Path};
+use std::{fs, path::Path};
 
-use flate2::{Compression, write::GzEncoder};
-
-use crate::{Result, root};
+use crate::{Result, compress, root};
 
 /// One file's sizes: raw, gzip -9, brotli 11.
 pub(crate) struct Sizes {
@@ -47,7 +45,11 @@ pub(crate) fn measure(folder: &Path, files: &[impl AsRef<str>]) -> Result<Vec<Si
             let bytes = fs::read(folder.join(name.as_ref()))?;
             Ok(Sizes {
                 name: name.as_ref().to_owned(),
-                bytes: [bytes.len(), gzip(&bytes)?, brotli(&bytes)?],
+                bytes: [
+                    bytes.len(),
+                    compress::gzip(&bytes)?.len(),
+                    compress::brotli(&bytes)?.len(),
+                ],
             })
         })
         .collect()
@@ -85,19 +87,6 @@ pub(crate) fn markdown(rows: &[Sizes], total_label: &str) -> String {
     let [raw, gz, br] = total(rows);
     table.push(format!("| **{total_label}** | {} | {} | {} |", kb(raw), kb(gz), kb(br)));
     table.join("\n")
-}
-
-fn gzip(bytes: &[u8]) -> Result<usize> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
-    encoder.write_all(bytes)?;
-    Ok(encoder.finish()?.len())
-}
-
-fn brotli(bytes: &[u8]) -> Result<usize> {
-    let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams { quality: 11, ..Default::default() };
-    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)?;
-    Ok(out.len())
 }
 
 fn kb(bytes: usize) -> String {

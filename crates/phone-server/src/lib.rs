@@ -5,6 +5,7 @@
 //! of their own; `main.rs` only reads the configuration and serves.
 
 pub mod accounts;
+mod assets;
 pub mod auth;
 pub mod config;
 mod cursor;
@@ -40,7 +41,6 @@ use tower::ServiceBuilder;
 use tower_http::{
     cors::{AllowOrigin, CorsLayer},
     request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
-    services::{ServeDir, ServeFile},
     set_header::SetResponseHeaderLayer,
     trace::TraceLayer,
 };
@@ -169,16 +169,7 @@ pub fn app(mut state: AppState, options: &AppOptions) -> Router {
         )
         .with_state(state);
     let router = match &options.app_dir {
-        // Unknown paths outside the API are app routes: the app's index.html answers them.
-        // Its pages carry the Content Security Policy, which allows their inline loaders by hash.
-        Some(dir) => router.fallback_service(
-            ServiceBuilder::new()
-                .layer(SetResponseHeaderLayer::overriding(
-                    header::CONTENT_SECURITY_POLICY,
-                    headers::content_security_policy(dir),
-                ))
-                .service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))),
-        ),
+        Some(dir) => router.merge(assets::app_files(dir)),
         None => router.fallback(|| async { ApiError::Refused(Refusal::NotFound) }),
     };
     let request_id = HeaderName::from_static("x-request-id");

@@ -3,6 +3,7 @@
 
 mod abuse;
 mod access;
+mod app_delivery;
 mod bad_input;
 mod commands;
 mod copy;
