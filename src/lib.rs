@@ -8,6 +8,7 @@ pub mod form;
 pub mod notice;
 pub mod pages;
 pub mod session;
+pub mod title;
 
 use leptos::prelude::*;
 use leptos_router::{

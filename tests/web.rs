@@ -115,6 +115,7 @@ async fn the_app_asks_to_sign_in_before_showing_any_page() {
     assert_eq!(text(&root, "product-name"), "Phonedesk");
     assert!(find::<HtmlElement>(&root, "sign-in-form").is_some());
     assert!(find::<HtmlInputElement>(&root, "customer-search").is_none());
+    assert_eq!(document().title(), "Sign in — Phonedesk", "the page says where one is");
 }
 
 #[wasm_bindgen_test]

@@ -18,6 +18,7 @@ use crate::{
     form::PhoneForm,
     notice::{Notice, NoticeArea},
     session::Session,
+    title,
 };
 
 #[component]
@@ -34,7 +35,10 @@ pub fn CustomerPage() -> impl IntoView {
         <Transition fallback=|| view! { <Loading what="the customer" /> }>
             {move || Suspend::new(async move {
                 match customer.await {
-                    Ok(customer) => view! { <CustomerDetails customer=customer /> }.into_any(),
+                    Ok(customer) => {
+                        title::set(format!("{} {}", customer.first_name, customer.last_name).trim());
+                        view! { <CustomerDetails customer=customer /> }.into_any()
+                    }
                     Err(error) if error.is_not_found() => {
                         view! { <NoSuchCustomer customer_id=customer_id.get_untracked() /> }.into_any()
                     }

@@ -10,6 +10,7 @@ use crate::{
     api::{self, ApiError},
     components::problem::{Loading, Problem},
     session::Session,
+    title,
 };
 
 /// How long typing must pause before the search runs.
@@ -17,6 +18,7 @@ const DEBOUNCE: Duration = Duration::from_millis(250);
 
 #[component]
 pub fn FindCustomer() -> impl IntoView {
+    title::set("Find a customer");
     let (query, set_query) = signal(String::new());
     let (searched, set_searched) = signal(String::new());
     // A person who sees several businesses can search one of them; empty is every one.

@@ -2,8 +2,11 @@
 
 use leptos::prelude::*;
 
+use crate::title;
+
 #[component]
 pub fn NotFound() -> impl IntoView {
+    title::set("Page not found");
     view! {
         <section class="card" data-testid="not-found">
             <h1>"Page not found"</h1>
@@ -15,6 +18,7 @@ pub fn NotFound() -> impl IntoView {
 /// The page for a customer id that names nobody.
 #[component]
 pub fn NoSuchCustomer(customer_id: String) -> impl IntoView {
+    title::set("No such customer");
     view! {
         <section class="card" data-testid="no-such-customer">
             <h1>"No such customer"</h1>

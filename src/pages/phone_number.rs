@@ -16,6 +16,7 @@ use crate::{
     form::PhoneForm,
     notice::Notice,
     pages::not_found::NoSuchCustomer,
+    title,
 };
 
 fn param(name: &'static str) -> Memo<String> {
@@ -25,6 +26,7 @@ fn param(name: &'static str) -> Memo<String> {
 
 #[component]
 pub fn AddPhoneNumber() -> impl IntoView {
+    title::set("Add a number");
     let customer_id = param("customer_id");
     let customer = LocalResource::new(move || {
         let id = customer_id.get();
@@ -65,6 +67,7 @@ pub fn AddPhoneNumber() -> impl IntoView {
 
 #[component]
 pub fn EditPhoneNumber() -> impl IntoView {
+    title::set("Change a number");
     let customer_id = param("customer_id");
     let phone_number_id = param("phone_number_id");
     let number = LocalResource::new(move || {

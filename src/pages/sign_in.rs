@@ -5,10 +5,12 @@ use leptos::prelude::*;
 use crate::{
     api::{self, ApiError},
     session::{Session, SignedIn},
+    title,
 };
 
 #[component]
 pub fn SignIn() -> impl IntoView {
+    title::set("Sign in");
     let session = Session::get();
     let (username, set_username) = signal(String::new());
     let (password, set_password) = signal(String::new());

@@ -64,6 +64,36 @@ where
     F: FnOnce(Ctx) -> Fut,
     Fut: Future<Output = Result>,
 {
+    run_with(App::Built, scenario);
+}
+
+/// Like [`run`], against the app as a browser gets it when its code cannot be downloaded
+/// (`dist/` without the wasm), with nobody signed in.
+///
+/// # Panics
+/// As [`run`].
+pub fn run_without_app_code<F, Fut>(scenario: F)
+where
+    F: FnOnce(Ctx) -> Fut,
+    Fut: Future<Output = Result>,
+{
+    run_with(App::WithoutCode, scenario);
+}
+
+/// Which app the scenario's server serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum App {
+    /// The release build in `dist/`.
+    Built,
+    /// The same without its wasm.
+    WithoutCode,
+}
+
+fn run_with<F, Fut>(app: App, scenario: F)
+where
+    F: FnOnce(Ctx) -> Fut,
+    Fut: Future<Output = Result>,
+{
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -72,7 +102,7 @@ where
     let folder = tempfile::tempdir().expect("a private temporary folder");
     let mut driver = Driver::start(&folder).expect("chromedriver starts");
     let outcome = runtime.block_on(async {
-        let ctx = match start(&folder, &driver).await {
+        let ctx = match start(&folder, &driver, app).await {
             Ok(ctx) => ctx,
             Err(error) => return Err(format!("the harness did not start: {error}")),
         };
@@ -99,7 +129,7 @@ where
     }
 }
 
-async fn start(folder: &TempDir, driver: &Driver) -> Result<Ctx> {
+async fn start(folder: &TempDir, driver: &Driver, app: App) -> Result<Ctx> {
     let database = Location::Sqlite(folder.path().join("phonedesk.sqlite3"));
     let store = Store::open(&database)?;
     demo::seed_if_empty(&store)?;
@@ -115,6 +145,21 @@ async fn start(folder: &TempDir, driver: &Driver) -> Result<Ctx> {
                 .into(),
         );
     }
+    let dist = match app {
+        App::Built => dist,
+        App::WithoutCode => {
+            let copy = folder.path().join("dist");
+            std::fs::create_dir(&copy)?;
+            for entry in std::fs::read_dir(&dist)? {
+                let entry = entry?;
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if entry.path().is_file() && !name.contains("_bg.wasm") {
+                    std::fs::copy(entry.path(), copy.join(name))?;
+                }
+            }
+            copy
+        }
+    };
     let binary = server_binary();
     if !binary.exists() {
         return Err(format!(
@@ -145,7 +190,9 @@ async fn start(folder: &TempDir, driver: &Driver) -> Result<Ctx> {
         .await?;
     let ctx = Ctx { client, base, lookups, server: Arc::new(Mutex::new(Some(server))) };
     // Every scenario works as an editor unless it signs in as someone else.
-    ctx.sign_in("editor").await?;
+    if app == App::Built {
+        ctx.sign_in("editor").await?;
+    }
     Ok(ctx)
 }
 

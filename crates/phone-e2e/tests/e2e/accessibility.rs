@@ -8,12 +8,21 @@ async fn assert_accessible(ctx: &Ctx, screen: &str) -> Result {
     Ok(())
 }
 
+/// The page's title names where one is.
+async fn assert_title(ctx: &Ctx, title: &str) -> Result {
+    assert_eq!(ctx.client.title().await?, format!("{title} — Phonedesk"));
+    Ok(())
+}
+
 #[test]
 fn every_screen_has_no_accessibility_violations() {
     run(|ctx| async move {
         ctx.open("/").await?;
         ctx.find("customer-search").await?;
         assert_accessible(&ctx, "search, empty").await?;
+        assert_title(&ctx, "Find a customer").await?;
+        // The frame index.html painted before the app ran has given way to the app's own.
+        assert!(ctx.client.find_all(fantoccini::Locator::Id("boot")).await?.is_empty());
         ctx.fill("customer-search", "o").await?;
         ctx.find("customer-results").await?;
         assert_accessible(&ctx, "search, results").await?;
@@ -22,6 +31,8 @@ fn every_screen_has_no_accessibility_violations() {
         ctx.open(&format!("/customers/{customer}")).await?;
         ctx.find("phone-numbers").await?;
         assert_accessible(&ctx, "customer").await?;
+        let name = ctx.find("customer-name").await?.text().await?;
+        assert_title(&ctx, &name).await?;
 
         ctx.find("delete").await?.click().await?;
         ctx.find("delete-description").await?;
@@ -31,6 +42,7 @@ fn every_screen_has_no_accessibility_violations() {
         ctx.open(&format!("/customers/{customer}/phone-numbers/new")).await?;
         ctx.find("phone-form").await?;
         assert_accessible(&ctx, "add").await?;
+        assert_title(&ctx, "Add a number").await?;
         ctx.find("save").await?.click().await?;
         ctx.find("error-summary").await?;
         assert_accessible(&ctx, "add with errors").await?;
@@ -39,16 +51,20 @@ fn every_screen_has_no_accessibility_violations() {
         ctx.find("edit").await?.click().await?;
         ctx.find("phone-form").await?;
         assert_accessible(&ctx, "edit").await?;
+        assert_title(&ctx, "Change a number").await?;
 
         ctx.open("/customers/1").await?;
         ctx.find("no-such-customer").await?;
         assert_accessible(&ctx, "no such customer").await?;
+        assert_title(&ctx, "No such customer").await?;
         ctx.open("/nowhere").await?;
         ctx.find("not-found").await?;
         assert_accessible(&ctx, "not found").await?;
+        assert_title(&ctx, "Page not found").await?;
         ctx.find("sign-out").await?.click().await?;
         ctx.find("sign-in-form").await?;
         assert_accessible(&ctx, "sign in").await?;
+        assert_title(&ctx, "Sign in").await?;
         ctx.open("/embed/").await?;
         ctx.client.wait().for_element(fantoccini::Locator::Css("#countryCode option")).await?;
         assert_accessible(&ctx, "embed demo").await?;

@@ -1,6 +1,8 @@
-//! Unsaved changes are never lost silently, and a server that goes away is said plainly.
+//! Unsaved changes are never lost silently, and a server that goes away, or an app that cannot
+//! download, is said plainly.
 
-use phone_e2e::run;
+use fantoccini::Locator;
+use phone_e2e::{run, run_without_app_code};
 
 #[test]
 fn leaving_a_changed_form_asks_first_and_cancelling_keeps_the_text() {
@@ -88,6 +90,20 @@ fn a_stored_script_in_a_contact_name_is_shown_as_text_and_never_runs() {
             serde_json::json!(true),
             "the Content Security Policy let an inline handler run"
         );
+        Ok(())
+    });
+}
+
+#[test]
+fn an_app_whose_code_cannot_download_says_so_with_a_way_to_reload() {
+    run_without_app_code(|ctx| async move {
+        ctx.open("/").await?;
+        let failed = Locator::Css(".boot-failed:not([hidden])");
+        let message = ctx.client.wait().for_element(failed).await?.text().await?;
+        assert!(message.starts_with("Phonedesk could not start"), "{message}");
+        let reload = ctx.client.find(Locator::Css(".boot-failed a")).await?;
+        assert_eq!(reload.text().await?, "reload the page");
+        assert_eq!(ctx.client.title().await?, "Phonedesk");
         Ok(())
     });
 }
