@@ -10,12 +10,14 @@ use crate::{
     root, sizes, tools, trunk,
 };
 
-/// Builds everything for release, runs the API benchmarks and measures the sizes.
+/// Builds everything for release, runs the API benchmarks (on SQLite, then on a throwaway
+/// PostgreSQL cluster) and measures the sizes.
 ///
 /// # Errors
 /// When a build or a benchmark fails.
 pub(crate) fn run_bench() -> Result {
     tools::ensure_web_tools()?;
+    tools::ensure_postgres()?;
     trunk::build()?;
     embed::build()?;
     run(command(

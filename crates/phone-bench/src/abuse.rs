@@ -16,7 +16,11 @@ use hyper::{Method, Request, body::Bytes};
 
 use phone_server::store::Location;
 
-use crate::{Failure, Target, a_customer, call, http, quantile, serve_with};
+use crate::{
+    Failure, a_customer,
+    load::{Target, call, http, quantile},
+    serve_with,
+};
 
 const ATTACKERS: usize = 200;
 const ATTACK: Duration = Duration::from_secs(30);
@@ -34,13 +38,13 @@ pub async fn measure(binary: &Path) -> Result<Vec<String>, Failure> {
     let quiet = legitimate(&server.target, &customer, QUIET).await?;
     eprintln!("quiet: p99 {:.2} ms, {} errors", ms(quiet.p99), quiet.errors);
 
-    let base = server.target.api.trim_end_matches("/CustomerServices/v1.0").to_owned();
+    let base = server.target.api().trim_end_matches("/CustomerServices/v1.0").to_owned();
     let outcomes = Arc::new(Mutex::new(BTreeMap::<String, u64>::new()));
     let started = Instant::now();
     let mut attackers = Vec::new();
     for n in 0..ATTACKERS {
         let (base, api, customer, outcomes) =
-            (base.clone(), server.target.api.clone(), customer.clone(), Arc::clone(&outcomes));
+            (base.clone(), server.target.api().to_owned(), customer.clone(), Arc::clone(&outcomes));
         attackers.push(tokio::spawn(async move {
             let http = http();
             // One megabyte of name, made once per attacker: the cost is the server's to bear.
@@ -75,7 +79,7 @@ pub async fn measure(binary: &Path) -> Result<Vec<String>, Failure> {
     }
     // The legitimate client runs on a thread and runtime of its own, so that what it measures is
     // the server, not the attackers' tasks queued beside it in this process.
-    let target = Target { api: server.target.api.clone(), token: server.target.token.clone() };
+    let target = server.target.clone();
     let watched = customer.clone();
     let attacked = std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
@@ -138,7 +142,7 @@ struct Seen {
 /// Lists `customer`'s numbers every [`PACE`] for `how_long`.
 async fn legitimate(target: &Target, customer: &str, how_long: Duration) -> Result<Seen, Failure> {
     let http = http();
-    let url = format!("{}/customers/{customer}/phoneNumbers", target.api);
+    let url = format!("{}/customers/{customer}/phoneNumbers", target.api());
     let started = Instant::now();
     let mut latencies = Vec::new();
     let mut errors = 0;

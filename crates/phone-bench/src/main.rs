@@ -1,80 +1,45 @@
 //! Phonedesk's API benchmarks, run by `cargo xtask bench` against a release build of
 //! `phone-server` on loopback: requests per second and latency under load, the list's latency
-//! as the database grows, and durable writes per second. Prints a Markdown report on stdout.
+//! as the database grows, and durable writes per second, on SQLite and then on PostgreSQL
+//! (`postgres`). Prints a Markdown report on stdout.
+//!
+//! `phone-bench <phone-server> [prism]` runs them all; `phone-bench --postgres <phone-server>`
+//! only the PostgreSQL section (about five minutes, two of them filling 10 million numbers;
+//! `PHONEDESK_BENCH_PG_NUMBERS=1000000` for fewer); `phone-bench --abuse <phone-server>` the
+//! server under attack, for `cargo xtask faults`.
 //!
 //! Every load is bounded in time and in requests, and goes only to 127.0.0.1.
 
 use std::{
     path::{Path, PathBuf},
     process::{Command, Stdio},
-    sync::{
-        Arc,
-        atomic::{AtomicU64, Ordering},
-    },
+    slice,
     time::{Duration, Instant},
 };
 
 mod abuse;
 mod chromium;
+mod load;
+mod machine;
+mod postgres;
 
 use http_body_util::{BodyExt, Full};
 use hyper::{Method, Request, body::Bytes};
-use hyper_util::{
-    client::legacy::{Client, connect::HttpConnector},
-    rt::TokioExecutor,
-};
 use phone_model::Businesses;
 use phone_server::{
     accounts,
     store::{ClientAccess, Location, Store},
 };
-use serde_json::{Value, json};
+use serde_json::Value;
 
-/// How long each measurement runs, and the most requests it sends.
-const DURATION: Duration = Duration::from_secs(3);
-const MAX_REQUESTS: u64 = 300_000;
+use load::{DURATION, MAX_REQUESTS, Operation, Target, call, http, measure};
 
-type Http = Client<HttpConnector, Full<Bytes>>;
 type Failure = Box<dyn std::error::Error + Send + Sync>;
-
-/// Where the load goes: an API's base URL and the bearer token to send.
-struct Target {
-    api: String,
-    token: String,
-}
 
 /// A release `phone-server` on its own database and port (stopped when dropped).
 struct Server {
     process: phone_launch::Server,
     target: Target,
-}
-
-async fn call(
-    http: &Http,
-    method: Method,
-    url: &str,
-    token: &str,
-    body: Option<&Value>,
-) -> Result<(u16, Value), Failure> {
-    let mut request = Request::builder()
-        .method(method)
-        .uri(url)
-        .header("authorization", format!("Bearer {token}"));
-    let payload = match body {
-        Some(body) => {
-            request = request.header("content-type", "application/json");
-            Bytes::from(serde_json::to_vec(body)?)
-        }
-        None => Bytes::new(),
-    };
-    let response = http.request(request.body(Full::new(payload))?).await?;
-    let status = response.status().as_u16();
-    let bytes = response.into_body().collect().await?.to_bytes();
-    Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
-}
-
-fn http() -> Http {
-    Client::builder(TokioExecutor::new()).pool_max_idle_per_host(1).build_http()
 }
 
 /// A server for the benchmarks: rate limits out of the way, since they measure the server.
@@ -102,128 +67,25 @@ async fn serve_with(
     let response = http().request(request).await?;
     let body: Value = serde_json::from_slice(&response.into_body().collect().await?.to_bytes())?;
     let token = body["access_token"].as_str().ok_or("no token")?.to_owned();
-    Ok(Server { process, target: Target { api: format!("{base}/CustomerServices/v1.0"), token } })
-}
-
-/// What one measurement found.
-struct Stats {
-    requests: u64,
-    errors: u64,
-    seconds: f64,
-    p50: Duration,
-    p99: Duration,
-}
-
-impl Stats {
-    fn row(&self, what: &str, connections: usize) -> String {
-        format!(
-            "| {what} | {connections} | {:.0} | {:.2} | {:.2} | {} |",
-            self.requests as f64 / self.seconds,
-            self.p50.as_secs_f64() * 1000.0,
-            self.p99.as_secs_f64() * 1000.0,
-            self.errors
-        )
-    }
-}
-
-/// What each request of a measurement is.
-#[derive(Clone, Copy)]
-enum Operation {
-    List,
-    One,
-    Create,
-    Update,
-}
-
-/// Runs `connections` workers, each on its own connection, for [`DURATION`].
-async fn measure(
-    server: &Target,
-    operation: Operation,
-    connections: usize,
-    customer: &str,
-    number: &str,
-) -> Result<Stats, Failure> {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let sent = Arc::new(AtomicU64::new(0));
-    let started = Instant::now();
-    let mut workers = Vec::new();
-    for _ in 0..connections {
-        let (api, token, customer, number, sent) = (
-            server.api.clone(),
-            server.token.clone(),
-            customer.to_owned(),
-            number.to_owned(),
-            Arc::clone(&sent),
-        );
-        workers.push(tokio::spawn(async move {
-            let http = http();
-            // Each updating worker changes a number of its own, so workers do not contend on one row.
-            let own_number = format!("7{:09}", NEXT.fetch_add(1, Ordering::Relaxed));
-            let own = match operation {
-                Operation::Update => {
-                    let body = json!({"phoneName": "Bench", "countryCode": "+44", "phoneNumber": own_number, "phoneType": "work", "isPrimary": false});
-                    let (_, created) = call(&http, Method::POST, &format!("{api}/customers/{customer}/phoneNumbers"), &token, Some(&body)).await?;
-                    created["phoneNumberId"].as_str().unwrap_or_default().to_owned()
-                }
-                _ => number.clone(),
-            };
-            let mut latencies = Vec::new();
-            let mut errors = 0_u64;
-            while started.elapsed() < DURATION && sent.fetch_add(1, Ordering::Relaxed) < MAX_REQUESTS {
-                let n = NEXT.fetch_add(1, Ordering::Relaxed);
-                let (method, url, body) = match operation {
-                    Operation::List => (Method::GET, format!("{api}/customers/{customer}/phoneNumbers"), None),
-                    Operation::One => (Method::GET, format!("{api}/customers/{customer}/phoneNumbers/{number}"), None),
-                    Operation::Create => (
-                        Method::POST,
-                        format!("{api}/customers/{customer}/phoneNumbers"),
-                        Some(json!({"phoneName": "Bench", "countryCode": "+44", "phoneNumber": format!("1{n:09}"), "phoneType": "work", "isPrimary": false})),
-                    ),
-                    Operation::Update => (
-                        Method::PUT,
-                        format!("{api}/customers/{customer}/phoneNumbers/{own}"),
-                        Some(json!({"phoneName": format!("Bench {n}"), "countryCode": "+44", "phoneNumber": own_number, "phoneType": "work"})),
-                    ),
-                };
-                let at = Instant::now();
-                match call(&http, method, &url, &token, body.as_ref()).await {
-                    Ok((status, _)) if (200..300).contains(&status) => latencies.push(at.elapsed()),
-                    _ => errors += 1,
-                }
-            }
-            Ok::<_, Failure>((latencies, errors))
-        }));
-    }
-    let mut latencies = Vec::new();
-    let mut errors = 0;
-    for worker in workers {
-        let (found, failed) = worker.await??;
-        latencies.extend(found);
-        errors += failed;
-    }
-    let seconds = started.elapsed().as_secs_f64();
-    latencies.sort();
-    let (p50, p99) = (quantile(&latencies, 0.50), quantile(&latencies, 0.99));
-    Ok(Stats { requests: latencies.len() as u64, errors, seconds, p50, p99 })
-}
-
-/// The `q` quantile of sorted latencies (0 when there are none).
-fn quantile(sorted: &[Duration], q: f64) -> Duration {
-    let at = ((sorted.len() as f64 * q) as usize).min(sorted.len().saturating_sub(1));
-    sorted.get(at).copied().unwrap_or_default()
+    Ok(Server { process, target: Target::new(format!("{base}/CustomerServices/v1.0"), token) })
 }
 
 /// The first demo customer and one of its numbers.
 async fn a_customer(server: &Target) -> Result<(String, String), Failure> {
     let http = http();
-    let (_, page) =
-        call(&http, Method::GET, &format!("{}/customers?limit=1", server.api), &server.token, None)
-            .await?;
+    let (_, page) = call(
+        &http,
+        Method::GET,
+        &format!("{}/customers?limit=1", server.api()),
+        &server.token,
+        None,
+    )
+    .await?;
     let customer = page["customers"][0]["customerId"].as_str().ok_or("no customer")?.to_owned();
     let (_, numbers) = call(
         &http,
         Method::GET,
-        &format!("{}/customers/{customer}/phoneNumbers", server.api),
+        &format!("{}/customers/{customer}/phoneNumbers", server.api()),
         &server.token,
         None,
     )
@@ -231,6 +93,28 @@ async fn a_customer(server: &Target) -> Result<(String, String), Failure> {
     let number =
         numbers["phoneNumbers"][0]["phoneNumberId"].as_str().ok_or("no number")?.to_owned();
     Ok((customer, number))
+}
+
+/// The ids of the first `n` customers the target lists, page by page.
+async fn customers(target: &Target, n: usize) -> Result<Vec<String>, Failure> {
+    let http = http();
+    let mut ids = Vec::new();
+    let mut cursor = String::new();
+    while ids.len() < n {
+        let url = format!("{}/customers?limit=50{cursor}", target.api());
+        let (_, page) = call(&http, Method::GET, &url, &target.token, None).await?;
+        let listed = page["customers"].as_array().ok_or("no customers")?;
+        ids.extend(listed.iter().filter_map(|c| c["customerId"].as_str().map(str::to_owned)));
+        match page["responseMetadata"]["nextCursor"].as_str() {
+            Some(next) => cursor = format!("&nextCursor={next}"),
+            None => break,
+        }
+    }
+    ids.truncate(n);
+    if ids.len() < n {
+        return Err(format!("{} customers listed, {n} wanted", ids.len()).into());
+    }
+    Ok(ids)
 }
 
 /// Stoplight Prism serving the provider's OpenAPI document (a copy is in `data/`), under the
@@ -244,12 +128,12 @@ async fn against_prism(prism: &Path, ours: &f64) -> Result<Vec<String>, Failure>
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()?;
-    let target = Target { api: format!("http://127.0.0.1:{port}"), token: "any".to_owned() };
+    let target = Target::new(format!("http://127.0.0.1:{port}"), "any".to_owned());
     let ready = Instant::now();
     while call(
         &http(),
         Method::GET,
-        &format!("{}/customers/1234567/phoneNumbers", target.api),
+        &format!("{}/customers/1234567/phoneNumbers", target.api()),
         "any",
         None,
     )
@@ -262,7 +146,7 @@ async fn against_prism(prism: &Path, ours: &f64) -> Result<Vec<String>, Failure>
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let stats = measure(&target, Operation::List, 64, "1234567", "").await;
+    let stats = measure(&target, Operation::List, 64, &["1234567".to_owned()], "").await;
     let _ = child.kill();
     let _ = child.wait();
     let stats = stats?;
@@ -285,25 +169,17 @@ async fn against_prism(prism: &Path, ours: &f64) -> Result<Vec<String>, Failure>
     ])
 }
 
-fn machine() -> String {
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let memory = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|m| {
-            m.lines()
-                .next()
-                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse::<u64>().unwrap_or(0))
-        })
-        .map_or(0.0, |kb| kb as f64 / 1024.0 / 1024.0);
-    format!("{cores} cores, {memory:.0} GiB memory; server and load generator share them")
-}
-
 #[tokio::main]
 async fn main() -> Result<(), Failure> {
-    let usage = "usage: phone-bench [--abuse] <path to release phone-server> [prism]";
+    let usage = "usage: phone-bench [--abuse | --postgres] <path to release phone-server> [prism]";
     if std::env::args().nth(1).as_deref() == Some("--abuse") {
         let binary = PathBuf::from(std::env::args().nth(2).ok_or(usage)?);
         println!("{}", abuse::measure(&binary).await?.join("\n"));
+        return Ok(());
+    }
+    if std::env::args().nth(1).as_deref() == Some("--postgres") {
+        let binary = PathBuf::from(std::env::args().nth(2).ok_or(usage)?);
+        println!("{}", postgres::measure_all(&binary, None).await?.join("\n"));
         return Ok(());
     }
     let binary = PathBuf::from(std::env::args().nth(1).ok_or(usage)?);
@@ -311,7 +187,7 @@ async fn main() -> Result<(), Failure> {
     let mut report = vec![
         format!(
             "Machine: {}. Each row: {} s or {MAX_REQUESTS} requests, whichever ends first, on loopback; each connection sends its next request when the last is answered.",
-            machine(),
+            machine::describe(),
             DURATION.as_secs()
         ),
         String::new(),
@@ -331,7 +207,14 @@ async fn main() -> Result<(), Failure> {
         ("PUT …/phoneNumbers/{id}", Operation::Update),
     ] {
         for connections in [1, 16, 64] {
-            let stats = measure(&server.target, operation, connections, &customer, &number).await?;
+            let stats = measure(
+                &server.target,
+                operation,
+                connections,
+                slice::from_ref(&customer),
+                &number,
+            )
+            .await?;
             if matches!(operation, Operation::Create) {
                 durable = durable.max(stats.requests as f64 / stats.seconds);
             }
@@ -364,7 +247,7 @@ async fn main() -> Result<(), Failure> {
         eprintln!("filled {total} numbers in {:.1} s", filled.elapsed().as_secs_f64());
         drop(store);
         let server = serve(&binary, &database).await?;
-        let stats = measure(&server.target, Operation::List, 16, &customer, "").await?;
+        let stats = measure(&server.target, Operation::List, 16, &[customer], "").await?;
         let row = format!(
             "| {total} | {} | {:.2} | {:.2} | {:.0} |",
             total / 10,
@@ -383,6 +266,8 @@ async fn main() -> Result<(), Failure> {
         ]);
         report.extend(against_prism(Path::new(&prism), &list_at_64).await?);
     }
+    report.push(String::new());
+    report.extend(postgres::measure_all(&binary, Some(list_at_64)).await?);
     report.push(String::new());
     report.extend(chromium::measure());
     println!("{}", report.join("\n"));
