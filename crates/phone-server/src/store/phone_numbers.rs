@@ -6,9 +6,10 @@ use phone_model::{
     Refusal, UpdateFacts, ValidPhoneNumber, plan_create, plan_delete, plan_update,
 };
 
+use super::customers::{check_customer, customer_for};
+use super::history::record_change;
 use super::sql::{Row, Sql, params, unexpected};
 use super::{Change, OperationError, Page, Store, StoreError, page, unused_id};
-use super::{customers::customer_for, history::record_change};
 
 /// A phone number's columns, in the order [`phone_number_from`] reads them (a macro, so that
 /// `concat!` makes each statement one constant).
@@ -32,18 +33,24 @@ impl Store {
         size: PageSize,
     ) -> Result<Page<PhoneNumberResource>, OperationError> {
         self.read(|db| {
-            let customer_seq = customer_for(db, customer_id, businesses, false)?;
+            // The customer and the page in one statement, one round trip: the customer's row
+            // comes back once with no number when the page is empty.
             let rows = db.rows(
                 concat!(
-                    "SELECT seq, ",
+                    "SELECT c.business_id, p.seq, ",
                     columns!(),
-                    " FROM phone_numbers WHERE customer_seq = $1 AND seq > $2 ORDER BY seq LIMIT $3"
+                    " FROM customers c
+                      LEFT JOIN phone_numbers p ON p.customer_seq = c.seq AND p.seq > $1
+                      WHERE c.customer_id = $2 ORDER BY p.seq LIMIT $3"
                 ),
-                params![customer_seq, after, i64::from(size.get()) + 1],
+                params![after, customer_id, i64::from(size.get()) + 1],
             )?;
+            let business = rows.first().map(|row| row.text(0)).transpose()?;
+            check_customer(business.as_deref(), businesses)?;
             let rows = rows
                 .iter()
-                .map(|row| Ok((row.int(0)?, phone_number_from(row, 1)?)))
+                .filter(|row| row.optional_int(1).is_ok_and(|seq| seq.is_some()))
+                .map(|row| Ok((row.int(1)?, phone_number_from(row, 2)?)))
                 .collect::<Result<Vec<_>, StoreError>>()?;
             Ok(page(rows, size))
         })

@@ -96,8 +96,14 @@ impl Row {
 
     /// An integer column.
     pub fn int(&self, column: usize) -> Result<i64, StoreError> {
+        self.optional_int(column)?.ok_or_else(|| unexpected(column, "null"))
+    }
+
+    /// An integer column that may be null.
+    pub fn optional_int(&self, column: usize) -> Result<Option<i64>, StoreError> {
         match self.value(column)? {
-            Value::Int(value) => Ok(*value),
+            Value::Int(value) => Ok(Some(*value)),
+            Value::Null => Ok(None),
             _ => Err(unexpected(column, "not an integer")),
         }
     }
