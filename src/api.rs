@@ -10,6 +10,8 @@ use phone_model::{
 };
 use serde::de::DeserializeOwned;
 
+use crate::form::PhoneForm;
+
 /// Where the API is unless the page says otherwise: the same origin.
 const DEFAULT_BASE: &str = "/CustomerServices/v1.0";
 
@@ -98,7 +100,7 @@ fn get(path: &str) -> Result<Request, gloo_net::Error> {
 
 fn with_body(
     builder: RequestBuilder,
-    body: &serde_json::Value,
+    body: &impl serde::Serialize,
 ) -> Result<Request, gloo_net::Error> {
     from_app(builder).json(body)
 }
@@ -142,13 +144,19 @@ pub async fn session() -> Result<Option<Me>, ApiError> {
 
 /// Signs in.
 pub async fn sign_in(username: &str, password: &str) -> Result<Me, ApiError> {
-    let body = serde_json::json!({"username": username, "password": password});
-    call(with_body(Request::post(&session_url()), &body)).await
+    #[derive(serde::Serialize)]
+    struct SignIn<'a> {
+        username: &'a str,
+        password: &'a str,
+    }
+    call(with_body(Request::post(&session_url()), &SignIn { username, password })).await
 }
 
 /// Signs out.
 pub async fn sign_out() -> Result<(), ApiError> {
-    call::<serde_json::Value>(from_app(Request::delete(&session_url())).build()).await.map(|_| ())
+    call::<serde::de::IgnoredAny>(from_app(Request::delete(&session_url())).build())
+        .await
+        .map(|_| ())
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen]
@@ -212,7 +220,7 @@ pub async fn phone_number(
 /// Adds a phone number.
 pub async fn create_phone_number(
     customer_id: &str,
-    body: &serde_json::Value,
+    body: &PhoneForm,
 ) -> Result<PhoneNumberResource, ApiError> {
     let url = format!("{}/customers/{}/phoneNumbers", base_url(), encode(customer_id));
     call(with_body(Request::post(&url), body)).await
@@ -222,7 +230,7 @@ pub async fn create_phone_number(
 pub async fn update_phone_number(
     customer_id: &str,
     phone_number_id: &str,
-    body: &serde_json::Value,
+    body: &PhoneForm,
 ) -> Result<PhoneNumberResource, ApiError> {
     let url = format!(
         "{}/customers/{}/phoneNumbers/{}",

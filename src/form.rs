@@ -8,10 +8,11 @@ use phone_model::{
     ErrorBody, Field, PhoneNumberInput, PhoneNumberResource, Validation, Value, validate_create,
     validate_update,
 };
-use serde_json::json;
 
-/// What a person typed into the phone number form.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a person typed into the phone number form; sent as it is, in the contract's member
+/// names, as the body of a create or an update (a typed body: no JSON tree in the wasm).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PhoneForm {
     pub phone_name: String,
     pub phone_type: String,
@@ -66,18 +67,6 @@ impl PhoneForm {
             Some(id) => validate_update(id, &self.input()),
             None => validate_create(&self.input()),
         }
-    }
-
-    /// The request body, in the contract's member names.
-    pub fn body(&self) -> serde_json::Value {
-        json!({
-            "phoneName": self.phone_name,
-            "countryCode": self.country_code,
-            "areaCode": self.area_code,
-            "phoneNumber": self.phone_number,
-            "phoneType": self.phone_type,
-            "isPrimary": self.is_primary,
-        })
     }
 }
 
@@ -168,6 +157,7 @@ impl Problems {
 #[cfg(test)]
 mod tests {
     use phone_model::FieldMessage;
+    use serde_json::json;
 
     use super::*;
 
@@ -186,7 +176,7 @@ mod tests {
         let form = filled();
         assert!(form.check(None).errors().is_empty());
         assert_eq!(
-            form.body(),
+            serde_json::to_value(&form).unwrap(),
             json!({"phoneName": "John", "countryCode": "+64", "areaCode": "09",
                    "phoneNumber": "264 5555", "phoneType": "home", "isPrimary": false})
         );

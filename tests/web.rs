@@ -183,7 +183,7 @@ async fn a_valid_form_is_saved_with_what_was_typed() {
     settle().await;
     let saved = saved.borrow();
     assert_eq!(saved.len(), 1);
-    assert_eq!(saved[0].body()["phoneNumber"], "264 5555");
+    assert_eq!(saved[0].phone_number, "264 5555");
 }
 
 #[wasm_bindgen_test]

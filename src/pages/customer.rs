@@ -77,7 +77,7 @@ fn CustomerDetails(customer: CustomerResource) -> impl IntoView {
         move |number: &PhoneNumberResource| {
             let (id, number) = (id.clone(), number.clone());
             async move {
-                let body = PhoneForm { is_primary: true, ..PhoneForm::from_saved(&number) }.body();
+                let body = PhoneForm { is_primary: true, ..PhoneForm::from_saved(&number) };
                 let result =
                     api::update_phone_number(&id, number.phone_number_id.as_str(), &body).await;
                 (number, result.map(|_| ()))

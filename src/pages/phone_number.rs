@@ -35,7 +35,7 @@ pub fn AddPhoneNumber() -> impl IntoView {
     let notice = Notice::get();
     let navigate = use_navigate();
     let save = Action::new_local(move |form: &PhoneForm| {
-        let (id, body, navigate) = (customer_id.get_untracked(), form.body(), navigate.clone());
+        let (id, body, navigate) = (customer_id.get_untracked(), form.clone(), navigate.clone());
         async move {
             api::create_phone_number(&id, &body).await?;
             notice.set("The number was added.");
@@ -80,7 +80,7 @@ pub fn EditPhoneNumber() -> impl IntoView {
         let (customer, number, body, navigate) = (
             customer_id.get_untracked(),
             phone_number_id.get_untracked(),
-            form.body(),
+            form.clone(),
             navigate.clone(),
         );
         async move {
