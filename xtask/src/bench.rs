@@ -41,18 +41,35 @@ pub(crate) fn run_bench() -> Result {
         install.arg("@stoplight/prism-cli@5.16.0");
         run(install)?;
     }
+    // Lighthouse, for the app's load on a simulated phone: into target/ as well.
+    let lighthouse = root().join("target/lighthouse/node_modules/.bin/lighthouse");
+    if !lighthouse.exists() {
+        let mut install = command(
+            "npm",
+            &["install", "--no-audit", "--no-fund", "--prefix", "target/lighthouse"],
+        );
+        install.arg("lighthouse@13.5.0");
+        run(install)?;
+    }
     eprintln!("\nAPI benchmarks (a few minutes; progress below)\n");
     let server = root().join("target/release/phone-server");
-    let output =
-        command(root().join("target/release/phone-bench").to_str().unwrap_or("phone-bench"), &[])
-            .arg(&server)
-            .arg(&prism)
-            .stderr(Stdio::inherit())
-            .output()?;
+    let output = phone_bench().arg(&server).arg(&prism).stderr(Stdio::inherit()).output()?;
     if !output.status.success() {
         return Err("phone-bench failed".into());
     }
     let api = String::from_utf8_lossy(&output.stdout);
+    eprintln!("\nLighthouse (default simulated mobile; about a minute)\n");
+    let pages = phone_bench()
+        .arg("--lighthouse")
+        .arg(&server)
+        .arg(&lighthouse)
+        .arg(root().join("dist"))
+        .stderr(Stdio::inherit())
+        .output()?;
+    if !pages.status.success() {
+        return Err("phone-bench --lighthouse failed".into());
+    }
+    let pages = String::from_utf8_lossy(&pages.stdout);
     let app = sizes::measure(&root().join("dist"), &sizes::app_files()?)?;
     let all = Build::All;
     let module = sizes::measure(&all.out_dir(), &embed::module_files(all)?)?;
@@ -60,7 +77,10 @@ pub(crate) fn run_bench() -> Result {
     let slim_module = sizes::measure(&slim.out_dir(), &embed::module_files(slim)?)?;
     let report = format!(
         "# Benchmarks\n\nWritten by `cargo xtask bench` (release builds). Goals are in the issues; \
-         the closing notes say which are met.\n\n{api}\n\n## Sizes\n\nThe staff app's first load:\n\n{}\n\n\
+         the closing notes say which are met.\n\n{api}\n\n## The app's load in Lighthouse\n\n\
+         Lighthouse 13.5.0, default simulated mobile, performance only, on the app as \
+         `phone-server` serves it (compressed, cached):\n\n{pages}\n\n## Sizes\n\n\
+         The staff app's first load (the brotli column is what goes on the wire):\n\n{}\n\n\
          The embeddable validator, every region:\n\n{}\n\nThe embeddable validator, New Zealand \
          and Australia only (`target/embed/nz-au/`):\n\n{}\n",
         sizes::markdown(&app, "first load"),
@@ -70,4 +90,9 @@ pub(crate) fn run_bench() -> Result {
     fs::write(root().join("BENCHMARKS.md"), &report)?;
     println!("{report}");
     Ok(())
+}
+
+/// The release benchmark binary, to be given its arguments.
+fn phone_bench() -> std::process::Command {
+    command(root().join("target/release/phone-bench").to_str().unwrap_or("phone-bench"), &[])
 }

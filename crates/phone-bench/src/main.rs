@@ -19,6 +19,7 @@ use std::{
 
 mod abuse;
 mod chromium;
+mod lighthouse;
 mod load;
 mod machine;
 mod postgres;
@@ -171,10 +172,18 @@ async fn against_prism(prism: &Path, ours: &f64) -> Result<Vec<String>, Failure>
 
 #[tokio::main]
 async fn main() -> Result<(), Failure> {
-    let usage = "usage: phone-bench [--abuse | --postgres] <path to release phone-server> [prism]";
+    let usage = "usage: phone-bench [--abuse | --postgres] <path to release phone-server> [prism], \
+                 or phone-bench --lighthouse <phone-server> <lighthouse> <dist>";
     if std::env::args().nth(1).as_deref() == Some("--abuse") {
         let binary = PathBuf::from(std::env::args().nth(2).ok_or(usage)?);
         println!("{}", abuse::measure(&binary).await?.join("\n"));
+        return Ok(());
+    }
+    if std::env::args().nth(1).as_deref() == Some("--lighthouse") {
+        let binary = PathBuf::from(std::env::args().nth(2).ok_or(usage)?);
+        let lighthouse = PathBuf::from(std::env::args().nth(3).ok_or(usage)?);
+        let dist = PathBuf::from(std::env::args().nth(4).ok_or(usage)?);
+        println!("{}", lighthouse::measure(&binary, &lighthouse, &dist).await?.join("\n"));
         return Ok(());
     }
     if std::env::args().nth(1).as_deref() == Some("--postgres") {
