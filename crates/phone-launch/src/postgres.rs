@@ -113,11 +113,6 @@ impl Postgres {
         &self.folder
     }
 
-    /// The port that names the socket: `psql -p`.
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
     /// Creates the database `name`, owned by `phonedesk`, and returns its URL.
     ///
     /// # Errors
@@ -334,7 +329,7 @@ mod tests {
         let url = cluster.create_database("numbers").expect("createdb succeeds");
 
         let host = folder.to_str().expect("a UTF-8 temporary folder");
-        let port = cluster.port().to_string();
+        let port = cluster.port.to_string();
         let by_parts = ["-h", host, "-p", &port, "-U", "phonedesk", "-d", "numbers"];
         assert_eq!(psql(&cluster, &by_parts, "select 1"), "1");
         assert_eq!(psql(&cluster, &[&url], "select current_database()"), "numbers");

@@ -181,18 +181,10 @@ pub(super) fn customer_for(
         db.optional_row(&format!("{FIND}{lock}"), params![customer_id])?
     };
     let found = found.map(|row| Ok::<_, StoreError>((row.int(0)?, row.text(1)?))).transpose()?;
-    check_customer(found.as_ref().map(|(_, business)| business.as_str()), businesses)?;
+    businesses
+        .check_customer(found.as_ref().map(|(_, business)| business.as_str()))
+        .map_err(OperationError::Refused)?;
     found.map(|(seq, _)| seq).ok_or(OperationError::Refused(Refusal::NotFound))
-}
-
-/// The contract's refusal (404 or 403) for a customer found in `business`, or not found,
-/// decided by the core.
-pub(super) fn check_customer(
-    business: Option<&str>,
-    businesses: &Businesses,
-) -> Result<(), OperationError> {
-    businesses.check_customer(business).map_err(OperationError::Refused)?;
-    if business.is_none() { Err(OperationError::Refused(Refusal::NotFound)) } else { Ok(()) }
 }
 
 fn find_customer(

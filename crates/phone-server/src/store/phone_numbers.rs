@@ -6,7 +6,7 @@ use phone_model::{
     Refusal, UpdateFacts, ValidPhoneNumber, plan_create, plan_delete, plan_update,
 };
 
-use super::customers::{check_customer, customer_for};
+use super::customers::customer_for;
 use super::history::record_change;
 use super::sql::{Row, Sql, params, unexpected};
 use super::{Change, OperationError, Page, Store, StoreError, page, unused_id};
@@ -46,7 +46,7 @@ impl Store {
                 params![after, customer_id, i64::from(size.get()) + 1],
             )?;
             let business = rows.first().map(|row| row.text(0)).transpose()?;
-            check_customer(business.as_deref(), businesses)?;
+            businesses.check_customer(business.as_deref()).map_err(OperationError::Refused)?;
             let rows = rows
                 .iter()
                 .filter(|row| row.optional_int(1).is_ok_and(|seq| seq.is_some()))

@@ -72,7 +72,7 @@ impl Engine {
 
     fn connect(&self) -> Result<Connection, StoreError> {
         let config = self.config.clone();
-        let client = wait(RUNTIME.spawn(async move {
+        let client = block_on(RUNTIME.spawn(async move {
             let (client, connection) = config.connect(NoTls).await?;
             tokio::spawn(async move {
                 if let Err(error) = connection.await {
@@ -91,12 +91,7 @@ impl Engine {
         &self,
         f: impl FnOnce(&mut dyn Sql) -> Result<T, E>,
     ) -> Result<T, E> {
-        let mut connection = self.connections.take(|| self.connect())?;
-        let result = f(&mut *connection);
-        if connection.client.is_closed() {
-            connection.discard();
-        }
-        result
+        self.with_connection(|c| f(c))?
     }
 
     /// Runs `f` in a transaction, committing on `Ok` and rolling back otherwise.
@@ -104,12 +99,18 @@ impl Engine {
         &self,
         f: impl FnOnce(&mut dyn Sql) -> Result<T, E>,
     ) -> Result<T, E> {
+        self.with_connection(|c| c.transaction(|c| f(c)))?
+    }
+
+    /// Runs `f` on a connection from the pool; one that closed, or failed to roll back, is not
+    /// put back.
+    fn with_connection<T>(&self, f: impl FnOnce(&mut Connection) -> T) -> Result<T, StoreError> {
         let mut connection = self.connections.take(|| self.connect())?;
-        let result = connection.transaction(|c| f(c));
+        let result = f(&mut connection);
         if connection.client.is_closed() || connection.broken {
             connection.discard();
         }
-        result
+        Ok(result)
     }
 }
 
@@ -253,12 +254,8 @@ fn db(error: tokio_postgres::Error) -> StoreError {
     StoreError::Database(Box::new(error))
 }
 
-/// Waits on this thread for a client call; the connection task on [`RUNTIME`] does the I/O.
+/// Waits on this thread for a client call, or a task spawned on [`RUNTIME`], where the
+/// connections do their I/O.
 fn block_on<F: std::future::Future>(future: F) -> F::Output {
     futures_executor::block_on(future)
-}
-
-/// Waits for a task spawned on [`RUNTIME`].
-fn wait<T>(task: tokio::task::JoinHandle<T>) -> Result<T, tokio::task::JoinError> {
-    block_on(task)
 }

@@ -50,9 +50,10 @@ impl Engine {
         }
         check_version()?;
         let mut writer = connect(path)?;
-        let keys = migrate(&mut writer)?;
+        migrate(&mut writer)?;
         let engine =
             Self { path: path.to_owned(), writer: Mutex::new(writer), readers: Pool::new() };
+        let keys = engine.write(secret_keys)?;
         Ok((engine, keys))
     }
 
@@ -120,9 +121,8 @@ fn check_version() -> Result<(), StoreError> {
     if found < MIN_SQLITE { Err(StoreError::SqliteTooOld(version.to_owned())) } else { Ok(()) }
 }
 
-/// Runs the migrations the database has not had yet (`user_version` counts them), then makes
-/// or reads the database's keys.
-fn migrate(connection: &mut Connection) -> Result<[[u8; 32]; 2], StoreError> {
+/// Runs the migrations the database has not had yet (`user_version` counts them).
+fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
     let done: i64 =
         connection.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(db)?;
     for (number, migration) in (1_i64..).zip(MIGRATIONS).skip(usize::try_from(done).unwrap_or(0)) {
@@ -132,10 +132,7 @@ fn migrate(connection: &mut Connection) -> Result<[[u8; 32]; 2], StoreError> {
         tx.pragma_update(None, "user_version", number).map_err(db)?;
         tx.commit().map_err(db)?;
     }
-    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
-    let keys = secret_keys(&mut Conn(&tx))?;
-    tx.commit().map_err(db)?;
-    Ok(keys)
+    Ok(())
 }
 
 /// A connection (or a transaction's) as the store's queries use it.

@@ -2,13 +2,11 @@
 //! several connections is killed with SIGKILL, restarted on the same database, and checked.
 
 use std::{
-    path::Path,
     sync::{Arc, Mutex},
     time::Duration,
 };
 
 use phone_launch::Server;
-
 use phone_server::{
     accounts,
     store::{Location, Store},
@@ -16,18 +14,11 @@ use phone_server::{
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::server::{authorised_client, every_business, new_database, token};
-
-const SERVER: &str = env!("CARGO_BIN_EXE_phone-server");
+use crate::server::{authorised_client, every_business, new_database, start_process, token};
 
 /// Starts the binary on a random loopback port; returns it and its base URL.
 fn start(database: &Location) -> (Server, String) {
-    let database = &database.to_string();
-    let server = Server::start(
-        Path::new(SERVER),
-        &["--database", database, "--demo", "--rate-limit", "1000000"],
-    )
-    .expect("phone-server starts");
+    let server = start_process(database, &["--demo", "--rate-limit", "1000000"]);
     let base = server.base_url();
     (server, base)
 }
