@@ -17,7 +17,7 @@ use leptos_router::{
 };
 
 use crate::{
-    components::{problem::Loading, unsaved_changes::UnsavedChanges},
+    components::unsaved_changes::UnsavedChanges,
     notice::Notice,
     pages::{
         customer::CustomerPage,
@@ -45,6 +45,7 @@ pub fn App() -> impl IntoView {
             });
         }
     });
+    let signed_out = Memo::new(move |_| session.0.get() == SignedIn::Nobody);
     let sign_out = Action::new_local(move |(): &()| async move {
         let _ = api::sign_out().await;
         session.0.set(SignedIn::Nobody);
@@ -67,10 +68,13 @@ pub fn App() -> impl IntoView {
                 }}
             </header>
             <main id="main" class="page" tabindex="-1">
-                {move || match session.0.get() {
-                    SignedIn::Checking => view! { <Loading what="Phonedesk" /> }.into_any(),
-                    SignedIn::Nobody => view! { <SignIn /> }.into_any(),
-                    SignedIn::As(_) => view! { <Pages /> }.into_any(),
+                // The page starts loading while the app asks who is signed in, so that a visit
+                // waits for one round trip, not two; it gives way to the sign-in page if nobody
+                // is. (A `Memo`: the page is not built again when the answer is someone.)
+                {move || if signed_out.get() {
+                    view! { <SignIn /> }.into_any()
+                } else {
+                    view! { <Pages /> }.into_any()
                 }}
             </main>
         </Router>

@@ -24,19 +24,25 @@ pub fn PhoneNumberList(
             let _ = performance.mark("phone-list-painted");
         }
     });
-    // A viewer sees the numbers, and is not offered changes the server would refuse.
-    let can_edit = Session::get().can_edit();
+    // A viewer sees the numbers, and is not offered changes the server would refuse. Read as
+    // the session changes: the list may be on screen before the app knows who is signed in.
+    let session = Session::get();
     let items = numbers
         .into_iter()
         .map(|number| {
             let (shown, tel) = dialable(&number);
             let id = number.phone_number_id.to_string();
-            let edit_href = format!("/customers/{customer_id}/phone-numbers/{id}");
             let primary = number.is_primary;
-            let (for_primary, for_delete) = (number.clone(), number.clone());
-            let delete_id = format!("delete-{id}");
+            let actions = {
+                let (customer_id, number) = (customer_id.clone(), number.clone());
+                move || {
+                    session.can_edit().then(|| {
+                        actions(&customer_id, number.clone(), busy, on_make_primary, on_delete)
+                    })
+                }
+            };
             view! {
-                <li class="number" class:number--primary=primary data-testid="phone-number" data-id=id.clone()>
+                <li class="number" class:number--primary=primary data-testid="phone-number" data-id=id>
                     <div class="number__main">
                         <span class="number__type">{number.phone_type.label()}</span>
                         {primary.then(|| view! { <span class="badge" data-testid="primary-marker">"Primary"</span> })}
@@ -46,35 +52,53 @@ pub fn PhoneNumberList(
                             None => view! { <span class="number__dial" data-testid="dial">{shown}</span> }.into_any(),
                         }}
                     </div>
-                    {can_edit.then(move || view! {
-                    <div class="number__actions">
-                        <a class="button button--secondary" href=edit_href data-testid="edit"
-                            aria-label=format!("Edit {}'s {} number", number.phone_name, number.phone_type)>"Edit"</a>
-                        {if primary {
-                            view! {
-                                <p class="number__reason" data-testid="primary-reason">
-                                    "The primary number can't be deleted. Make another number primary first."
-                                </p>
-                            }.into_any()
-                        } else {
-                            view! {
-                                <button type="button" class="button button--secondary" data-testid="make-primary"
-                                    disabled=move || busy.get()
-                                    on:click={let n = for_primary.clone(); move |_| on_make_primary.run(n.clone())}>
-                                    "Make primary"
-                                </button>
-                                <button type="button" class="button button--danger" id=delete_id data-testid="delete"
-                                    disabled=move || busy.get()
-                                    on:click={let n = for_delete.clone(); move |_| on_delete.run(n.clone())}>
-                                    "Delete"
-                                </button>
-                            }.into_any()
-                        }}
-                    </div>
-                    })}
+                    {actions}
                 </li>
             }
         })
         .collect_view();
     view! { <ul class="numbers" data-testid="phone-numbers">{items}</ul> }.into_any()
+}
+
+/// What an editor can do with one number: edit it, and make it primary or delete it (the
+/// primary number says why it cannot be deleted instead).
+fn actions(
+    customer_id: &str,
+    number: PhoneNumberResource,
+    busy: Signal<bool>,
+    on_make_primary: Callback<PhoneNumberResource>,
+    on_delete: Callback<PhoneNumberResource>,
+) -> impl IntoView + use<> {
+    let id = number.phone_number_id.to_string();
+    let edit_href = format!("/customers/{customer_id}/phone-numbers/{id}");
+    let label = format!("Edit {}'s {} number", number.phone_name, number.phone_type);
+    let choices = if number.is_primary {
+        view! {
+            <p class="number__reason" data-testid="primary-reason">
+                "The primary number can't be deleted. Make another number primary first."
+            </p>
+        }
+        .into_any()
+    } else {
+        let (for_primary, for_delete) = (number.clone(), number);
+        view! {
+            <button type="button" class="button button--secondary" data-testid="make-primary"
+                disabled=move || busy.get()
+                on:click=move |_| on_make_primary.run(for_primary.clone())>
+                "Make primary"
+            </button>
+            <button type="button" class="button button--danger" id=format!("delete-{id}") data-testid="delete"
+                disabled=move || busy.get()
+                on:click=move |_| on_delete.run(for_delete.clone())>
+                "Delete"
+            </button>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="number__actions">
+            <a class="button button--secondary" href=edit_href data-testid="edit" aria-label=label>"Edit"</a>
+            {choices}
+        </div>
+    }
 }

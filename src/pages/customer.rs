@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use phone_model::{CustomerResource, PhoneNumberResource};
+use phone_model::{CustomerResource, PhoneNumberHistory, PhoneNumberResource};
 
 use super::not_found::NoSuchCustomer;
 use crate::{
@@ -25,9 +25,19 @@ use crate::{
 pub fn CustomerPage() -> impl IntoView {
     let params = use_params_map();
     let customer_id = Memo::new(move |_| params.with(|p| p.get("customer_id").unwrap_or_default()));
+    // All three requests leave at once: waiting for the customer before asking for their
+    // numbers would add a round trip to every visit.
     let customer = LocalResource::new(move || {
         let id = customer_id.get();
         async move { api::customer(&id).await }
+    });
+    let numbers = LocalResource::new(move || {
+        let id = customer_id.get();
+        async move { api::phone_numbers(&id).await }
+    });
+    let history = LocalResource::new(move || {
+        let id = customer_id.get();
+        async move { api::phone_number_history(&id).await }
     });
 
     view! {
@@ -37,7 +47,7 @@ pub fn CustomerPage() -> impl IntoView {
                 match customer.await {
                     Ok(customer) => {
                         title::set(format!("{} {}", customer.first_name, customer.last_name).trim());
-                        view! { <CustomerDetails customer=customer /> }.into_any()
+                        view! { <CustomerDetails customer=customer numbers=numbers history=history /> }.into_any()
                     }
                     Err(error) if error.is_not_found() => {
                         view! { <NoSuchCustomer customer_id=customer_id.get_untracked() /> }.into_any()
@@ -49,24 +59,14 @@ pub fn CustomerPage() -> impl IntoView {
     }
 }
 
-/// Who the customer is, and their numbers.
+/// Who the customer is, their numbers and the history of changes to them.
 #[component]
-fn CustomerDetails(customer: CustomerResource) -> impl IntoView {
+fn CustomerDetails(
+    customer: CustomerResource,
+    numbers: LocalResource<Result<Vec<PhoneNumberResource>, ApiError>>,
+    history: LocalResource<Result<PhoneNumberHistory, ApiError>>,
+) -> impl IntoView {
     let customer_id = customer.customer_id.clone();
-    let numbers = LocalResource::new({
-        let id = customer_id.clone();
-        move || {
-            let id = id.clone();
-            async move { api::phone_numbers(&id).await }
-        }
-    });
-    let history = LocalResource::new({
-        let id = customer_id.clone();
-        move || {
-            let id = id.clone();
-            async move { api::phone_number_history(&id).await }
-        }
-    });
     let notice = Notice::get();
     let to_delete = RwSignal::new(None::<PhoneNumberResource>);
     let change_error = RwSignal::new(None::<ApiError>);
@@ -110,6 +110,7 @@ fn CustomerDetails(customer: CustomerResource) -> impl IntoView {
         });
     }
     let busy = Signal::derive(move || make_primary.pending().get() || delete.pending().get());
+    let session = Session::get();
     let add_href = format!("/customers/{customer_id}/phone-numbers/new");
     let full_name = format!("{} {}", customer.first_name, customer.last_name);
 
@@ -127,8 +128,8 @@ fn CustomerDetails(customer: CustomerResource) -> impl IntoView {
         <section class="card" aria-labelledby="numbers-title">
             <div class="card__header">
                 <h2 id="numbers-title">"Phone numbers"</h2>
-                {Session::get().can_edit().then(|| view! {
-                    <a class="button" href=add_href data-testid="add-number">"Add a number"</a>
+                {move || session.can_edit().then(|| view! {
+                    <a class="button" href=add_href.clone() data-testid="add-number">"Add a number"</a>
                 })}
             </div>
             {move || change_error.get().map(|error| view! { <Problem error=error /> })}

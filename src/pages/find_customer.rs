@@ -23,7 +23,8 @@ pub fn FindCustomer() -> impl IntoView {
     let (searched, set_searched) = signal(String::new());
     // A person who sees several businesses can search one of them; empty is every one.
     let (business, set_business) = signal(String::new());
-    let choices = Session::get().businesses_to_choose();
+    // Read as the session changes: the page may show before the app knows who is signed in.
+    let session = Session::get();
     let pending = StoredValue::new(None::<TimeoutHandle>);
     let results = LocalResource::new(move || {
         let text = searched.get();
@@ -64,16 +65,19 @@ pub fn FindCustomer() -> impl IntoView {
                 <label for="customer-search" class="field__label">"Name, customer id or external reference"</label>
                 <input id="customer-search" data-testid="customer-search" type="search" autocomplete="off"
                     autofocus prop:value=move || query.get() on:input=on_input on:keydown=on_keydown />
-                {(!choices.is_empty()).then(|| view! {
-                    <label for="business-filter" class="field__label">"Business"</label>
-                    <select id="business-filter" data-testid="business-filter"
-                        on:change=move |ev| set_business.set(event_target_value(&ev))>
-                        <option value="">"All my businesses"</option>
-                        {choices.into_iter().map(|b| view! {
-                            <option value=b.business_id.clone()>{b.name}</option>
-                        }).collect_view()}
-                    </select>
-                })}
+                {move || {
+                    let choices = session.businesses_to_choose();
+                    (!choices.is_empty()).then(|| view! {
+                        <label for="business-filter" class="field__label">"Business"</label>
+                        <select id="business-filter" data-testid="business-filter"
+                            on:change=move |ev| set_business.set(event_target_value(&ev))>
+                            <option value="">"All my businesses"</option>
+                            {choices.into_iter().map(|b| view! {
+                                <option value=b.business_id.clone()>{b.name}</option>
+                            }).collect_view()}
+                        </select>
+                    })
+                }}
             </form>
             <div class="results" aria-live="polite" data-testid="results">
                 <Transition fallback=|| view! { <Loading what="customers" /> }>

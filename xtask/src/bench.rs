@@ -92,7 +92,12 @@ pub(crate) fn run_bench() -> Result {
     Ok(())
 }
 
-/// The release benchmark binary, to be given its arguments.
+/// The release benchmark binary, to be given its arguments. Its browser measurements go
+/// through the end-to-end harness: point that at the release server too, not a debug build
+/// that may be stale or absent.
 fn phone_bench() -> std::process::Command {
-    command(root().join("target/release/phone-bench").to_str().unwrap_or("phone-bench"), &[])
+    let mut bench =
+        command(root().join("target/release/phone-bench").to_str().unwrap_or("phone-bench"), &[]);
+    bench.env("PHONEDESK_SERVER", root().join("target/release/phone-server"));
+    bench
 }

@@ -6,7 +6,8 @@
 //! `phone-bench <phone-server> [prism]` runs them all; `phone-bench --postgres <phone-server>`
 //! only the PostgreSQL section (about five minutes, two of them filling 10 million numbers;
 //! `PHONEDESK_BENCH_PG_NUMBERS=1000000` for fewer); `phone-bench --abuse <phone-server>` the
-//! server under attack, for `cargo xtask faults`.
+//! server under attack, for `cargo xtask faults`; `phone-bench --browser` only the measurements
+//! in headless Chromium (the end-to-end harness's `PHONEDESK_SERVER` and `dist/`).
 //!
 //! Every load is bounded in time and in requests, and goes only to 127.0.0.1.
 
@@ -173,7 +174,7 @@ async fn against_prism(prism: &Path, ours: &f64) -> Result<Vec<String>, Failure>
 #[tokio::main]
 async fn main() -> Result<(), Failure> {
     let usage = "usage: phone-bench [--abuse | --postgres] <path to release phone-server> [prism], \
-                 or phone-bench --lighthouse <phone-server> <lighthouse> <dist>";
+                 phone-bench --lighthouse <phone-server> <lighthouse> <dist>, or phone-bench --browser";
     if std::env::args().nth(1).as_deref() == Some("--abuse") {
         let binary = PathBuf::from(std::env::args().nth(2).ok_or(usage)?);
         println!("{}", abuse::measure(&binary).await?.join("\n"));
@@ -184,6 +185,10 @@ async fn main() -> Result<(), Failure> {
         let lighthouse = PathBuf::from(std::env::args().nth(3).ok_or(usage)?);
         let dist = PathBuf::from(std::env::args().nth(4).ok_or(usage)?);
         println!("{}", lighthouse::measure(&binary, &lighthouse, &dist).await?.join("\n"));
+        return Ok(());
+    }
+    if std::env::args().nth(1).as_deref() == Some("--browser") {
+        println!("{}", chromium::measure().join("\n"));
         return Ok(());
     }
     if std::env::args().nth(1).as_deref() == Some("--postgres") {
