@@ -56,16 +56,19 @@ pub fn App() -> impl IntoView {
             <header class="masthead">
                 <a class="masthead__name" href="/" data-testid="product-name">"Phonedesk"</a>
                 <span class="masthead__tagline">"Keep customers' phone numbers right."</span>
-                {move || match session.0.get() {
-                    SignedIn::As(me) => Some(view! {
-                        <span class="masthead__user" data-testid="signed-in-as">
-                            {format!("Signed in as {} ({})", me.username, me.role)}
-                        </span>
-                        <button type="button" class="button button--on-brand" data-testid="sign-out"
-                            on:click=move |_| { sign_out.dispatch(()); }>"Sign out"</button>
-                    }),
-                    _ => None,
-                }}
+                <div class="masthead__session">
+                    {move || match session.0.get() {
+                        SignedIn::As(me) => view! {
+                            <span data-testid="signed-in-as">
+                                {format!("Signed in as {} ({})", me.username, me.role)}
+                            </span>
+                            <button type="button" class="button button--on-brand" data-testid="sign-out"
+                                on:click=move |_| { sign_out.dispatch(()); }>"Sign out"</button>
+                        }.into_any(),
+                        SignedIn::Nobody => view! { <span>"Not signed in"</span> }.into_any(),
+                        SignedIn::Checking => ().into_any(),
+                    }}
+                </div>
             </header>
             <main id="main" class="page" tabindex="-1">
                 // The page starts loading while the app asks who is signed in, so that a visit

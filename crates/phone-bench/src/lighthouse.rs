@@ -1,7 +1,7 @@
 //! Lighthouse (npm, pinned, in `target/lighthouse/`) on the staff app as `phone-server` serves
 //! it: the default simulated mobile run, performance only, on the sign-in page and on a
 //! customer's page (signed in, through the session cookie). Each row: the score and the
-//! largest contentful paint.
+//! metrics it weighs most.
 
 use std::{path::Path, process::Command};
 
@@ -42,23 +42,24 @@ pub async fn measure(
     let base = server.base_url();
     let cookie = sign_in(&base).await?;
     let mut rows = vec![
-        "| page | performance score | largest contentful paint, s | first contentful paint, s |"
+        "| page | performance score | largest contentful paint, s | first contentful paint, s | total blocking time, ms | cumulative layout shift |"
             .to_owned(),
-        "|---|---|---|---|".to_owned(),
+        "|---|---|---|---|---|---|".to_owned(),
     ];
     for (page, path, headers) in [
         ("sign-in", "/".to_owned(), None),
         ("a customer's numbers", format!("/customers/{customer}"), Some(&cookie)),
     ] {
         let report = run(lighthouse, &format!("{base}{path}"), headers)?;
-        let seconds = |audit: &str| {
-            report["audits"][audit]["numericValue"].as_f64().unwrap_or(f64::NAN) / 1000.0
-        };
+        let value =
+            |audit: &str| report["audits"][audit]["numericValue"].as_f64().unwrap_or(f64::NAN);
         rows.push(format!(
-            "| {page} | {:.2} | {:.1} | {:.1} |",
+            "| {page} | {:.2} | {:.1} | {:.1} | {:.0} | {:.3} |",
             report["categories"]["performance"]["score"].as_f64().unwrap_or(f64::NAN),
-            seconds("largest-contentful-paint"),
-            seconds("first-contentful-paint"),
+            value("largest-contentful-paint") / 1000.0,
+            value("first-contentful-paint") / 1000.0,
+            value("total-blocking-time"),
+            value("cumulative-layout-shift"),
         ));
     }
     Ok(rows)

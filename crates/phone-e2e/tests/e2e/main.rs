@@ -6,4 +6,5 @@ mod deleting;
 mod embed;
 mod failures;
 mod keyboard;
+mod layout;
 mod workflows;
