@@ -1,7 +1,7 @@
 //! The page holds still while it loads: what a person is about to tap does not move when the
 //! app learns who is signed in or when the numbers arrive.
 
-use phone_e2e::{Result, run};
+use phone_e2e::run;
 
 /// The cumulative layout shift so far (shifts a person caused by typing or clicking are not
 /// counted), through the browser's own layout-shift entries.
