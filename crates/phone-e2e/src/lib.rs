@@ -18,7 +18,7 @@ use std::{
 
 use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
 use futures::FutureExt;
-use phone_model::{Businesses, PageSize};
+use phone_model::{Businesses, CustomerQuery, PageSize};
 use phone_server::{
     accounts, demo,
     store::{CustomerFilter, Location, Role, Store},
@@ -304,7 +304,7 @@ impl Ctx {
     /// The customer id of the demo customer with this first name.
     pub fn customer_id(&self, first_name: &str) -> Result<String> {
         let filter =
-            CustomerFilter { search: Some(first_name.to_owned()), ..CustomerFilter::default() };
+            CustomerFilter { search: Some(CustomerQuery::parse(first_name)), ..Default::default() };
         let page = self.lookups.customers(&filter, &Businesses::All, 0, PageSize::MAX)?;
         Ok(page.items.into_iter().next().ok_or("no such demo customer")?.customer_id)
     }

@@ -57,6 +57,7 @@ mod phone_type;
 mod plan;
 mod primary;
 mod refusal;
+mod search;
 mod tenancy;
 mod text;
 mod typed;
@@ -81,6 +82,10 @@ pub use page::PageSize;
 pub use phone_type::PhoneType;
 pub use primary::{CreateFacts, Outcome, UpdateFacts, plan_create, plan_delete, plan_update};
 pub use refusal::{DELETED_MESSAGE, Refusal};
+pub use search::{
+    CustomerQuery, MatchRank, SEARCH_WORDS_MAX, customer_document, fold, match_rank,
+    reversed_digits, typo_anchors,
+};
 pub use tenancy::Businesses;
 pub use validation::{
     AREA_CODE_MAX, PHONE_NAME_MAX, PHONE_NUMBER_MAX, ValidPhoneNumber, Validation, validate_create,

@@ -2,8 +2,8 @@
 
 use axum::{Extension, Json, extract::State, http::StatusCode};
 use phone_model::{
-    CreatedCustomer, CustomerInput, CustomerPage, CustomerResource, ErrorBody, PhoneNumberHistory,
-    customer_search, validate_new_customer,
+    CreatedCustomer, CustomerInput, CustomerPage, CustomerQuery, CustomerResource, ErrorBody,
+    PhoneNumberHistory, customer_search, validate_new_customer,
 };
 
 use super::blocking;
@@ -28,7 +28,7 @@ use crate::{
         ("nextCursor" = Option<String>, Query, description = "The previous page's `responseMetadata.nextCursor`."),
         ("businessId" = Option<String>, Query, description = "Only this business's customers."),
         ("externalReference" = Option<String>, Query, description = "Only the customer with this external reference."),
-        ("search" = Option<String>, Query, description = "Phonedesk's extension: customers whose id, external reference or name contains this text, in any case."),
+        ("search" = Option<String>, Query, description = "Phonedesk's extension: customers found by what a person types, best first: names in any case, order, accents or punctuation, with one typo forgiven; the business's name; the customer id or external reference; or one of the customer's phone numbers in any written form (\"021 123 4567\", \"+64 21 123 4567\", the last digits of a local number)."),
     ),
     responses(
         (status = 200, body = CustomerPage),
@@ -45,14 +45,14 @@ pub async fn customers_list(
     let filter = CustomerFilter {
         business_id: text("businessId"),
         external_reference: text("externalReference"),
-        search: search.map(str::to_owned),
+        search: search.map(CustomerQuery::parse),
     };
     // A cursor continues only the list it came from: the same filters.
     let list = format!(
         "customers:{}\0{}\0{}",
         filter.business_id.as_deref().unwrap_or_default(),
         filter.external_reference.as_deref().unwrap_or_default(),
-        filter.search.as_deref().unwrap_or_default()
+        search.unwrap_or_default()
     );
     let cursors = Cursors::new(state.store.cursor_key(), list);
     let (size, after) = cursors.requested_page(&query)?;

@@ -2,6 +2,7 @@
 //! for row, keys included, so tokens, cursors and sessions issued on the old database keep
 //! working on the new one. Either engine to either.
 
+use super::search::remake_documents;
 use super::sql::{Dialect, Param, Row, Sql, Value};
 use super::{Store, StoreError};
 
@@ -26,6 +27,7 @@ pub(super) const TABLES: &[(&str, &[&str])] = &[
             "phone_type",
             "is_primary",
             "duplicate_key",
+            "digits_reversed",
         ],
     ),
     (
@@ -91,6 +93,8 @@ impl Store {
                 for (table, columns) in TABLES {
                     counts.push((*table, copy_table(source, target, table, columns)?));
                 }
+                // The search documents are each engine's own index: made anew from the rows.
+                remake_documents(target, None)?;
                 if target.dialect() == Dialect::Postgres {
                     // Rows came with their `seq`: new rows continue after the largest.
                     for (table, _) in TABLES.iter().filter(|(_, columns)| columns[0] == "seq") {

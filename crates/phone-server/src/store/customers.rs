@@ -2,11 +2,12 @@
 //! customer, creating one with its first number.
 
 use super::phone_numbers::insert_phone_number;
+use super::search::{put_document, remake_documents, search};
 use super::sql::{Row, Sql, params};
 use super::{Change, OperationError, Page, Store, StoreError, page, unused_id, within};
 use phone_model::{
-    BusinessResource, Businesses, CreatedCustomer, CustomerResource, NewCustomer, PageSize,
-    Refusal, ValidationError,
+    BusinessResource, Businesses, CreatedCustomer, CustomerQuery, CustomerResource, NewCustomer,
+    PageSize, Refusal, ValidationError, customer_document,
 };
 
 /// Which customers to list.
@@ -14,22 +15,31 @@ use phone_model::{
 pub struct CustomerFilter {
     pub business_id: Option<String>,
     pub external_reference: Option<String>,
-    /// Matches customer id, external reference, first, last and full name (any case).
-    pub search: Option<String>,
+    /// What a person typed to find a customer (see `phone_model::search`): then the page is
+    /// the best matches first.
+    pub search: Option<CustomerQuery>,
 }
 
 impl Store {
-    /// Adds a business, or renames it.
+    /// Adds a business, or renames it (and its customers are then found by the new name).
     ///
     /// # Errors
     /// When the database cannot be written.
     pub fn put_business(&self, business_id: &str, name: &str) -> Result<(), OperationError> {
         self.write(|db| {
-            db.execute(
-                "INSERT INTO businesses (business_id, name) VALUES ($1, $2)
-                 ON CONFLICT (business_id) DO UPDATE SET name = excluded.name",
-                params![business_id, name],
+            let renamed = db.execute(
+                "UPDATE businesses SET name = $1 WHERE business_id = $2 AND name <> $1",
+                params![name, business_id],
             )?;
+            if renamed > 0 {
+                remake_documents(db, Some(business_id))?;
+            } else {
+                db.execute(
+                    "INSERT INTO businesses (business_id, name) VALUES ($1, $2)
+                     ON CONFLICT (business_id) DO NOTHING",
+                    params![business_id, name],
+                )?;
+            }
             Ok(())
         })
     }
@@ -47,7 +57,9 @@ impl Store {
         size: PageSize,
     ) -> Result<Page<CustomerResource>, StoreError> {
         let within = within(businesses);
-        let pattern = filter.search.as_deref().map(like_pattern);
+        if let Some(query) = &filter.search {
+            return self.read(|db| search(db, query, filter, within.as_deref(), after, size));
+        }
         self.read(|db| {
             let statement = format!(
                 "SELECT c.seq, c.customer_id, c.business_id, b.name, c.first_name, c.last_name,
@@ -56,13 +68,9 @@ impl Store {
                  WHERE c.seq > $1
                    AND (CAST($2 AS TEXT) IS NULL OR c.business_id = $2)
                    AND (CAST($3 AS TEXT) IS NULL OR c.external_reference = $3)
-                   AND (CAST($4 AS TEXT) IS NULL OR lower(c.customer_id) LIKE lower($4) ESCAPE '\\'
-                        OR lower(c.external_reference) LIKE lower($4) ESCAPE '\\'
-                        OR lower(c.first_name || ' ' || c.last_name) LIKE lower($4) ESCAPE '\\'
-                        OR lower(c.last_name || ' ' || c.first_name) LIKE lower($4) ESCAPE '\\')
-                   AND (CAST($5 AS TEXT) IS NULL OR c.business_id IN ({}))
-                 ORDER BY c.seq LIMIT $6",
-                db.dialect().json_strings(5)
+                   AND (CAST($4 AS TEXT) IS NULL OR c.business_id IN ({}))
+                 ORDER BY c.seq LIMIT $5",
+                db.dialect().json_strings(4)
             );
             let rows = db.rows(
                 &statement,
@@ -70,7 +78,6 @@ impl Store {
                     after,
                     filter.business_id.as_ref(),
                     filter.external_reference.as_ref(),
-                    pattern.as_ref(),
                     within.as_ref(),
                     i64::from(size.get()) + 1
                 ],
@@ -115,16 +122,16 @@ impl Store {
         self.write(|db| {
             // Locked, so two servers creating customers of one business check the external
             // reference one after the other.
-            let known = db.optional_row(
+            let business = db.optional_row(
                 &format!(
-                    "SELECT 1 FROM businesses WHERE business_id = $1{}",
+                    "SELECT name FROM businesses WHERE business_id = $1{}",
                     db.dialect().for_update()
                 ),
                 params![customer.business_id()],
             )?;
-            if known.is_none() {
+            let Some(business) = business else {
                 return Err(OperationError::Invalid(ValidationError::BusinessIdInvalid));
-            }
+            };
             if !customer.external_reference().is_empty() {
                 let taken = db
                     .row(
@@ -153,6 +160,14 @@ impl Store {
                     ],
                 )?
                 .int(0)?;
+            let document = customer_document(
+                customer.first_name(),
+                customer.last_name(),
+                customer.external_reference(),
+                &customer_id,
+                &business.text(0)?,
+            );
+            put_document(db, customer_seq, &document)?;
             let phone_number =
                 insert_phone_number(db, customer_seq, customer.phone_number(), change)?;
             let customer = find_customer(db, &customer_id)?
@@ -200,16 +215,8 @@ fn find_customer(
     .transpose()
 }
 
-/// A LIKE pattern that matches `search` anywhere, with LIKE's own characters escaped. The
-/// query compares both sides in lower case: SQLite's LIKE ignores ASCII case, PostgreSQL's
-/// does not.
-fn like_pattern(search: &str) -> String {
-    let escaped = search.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 /// Reads a customer from the row's columns starting at `first`.
-fn customer_from(row: &Row, first: usize) -> Result<CustomerResource, StoreError> {
+pub(super) fn customer_from(row: &Row, first: usize) -> Result<CustomerResource, StoreError> {
     Ok(CustomerResource {
         customer_id: row.text(first)?,
         business: BusinessResource {

@@ -18,6 +18,7 @@ mod history;
 mod phone_numbers;
 mod pool;
 mod postgres;
+mod search;
 mod sql;
 mod sqlite;
 #[cfg(any(test, feature = "test-support"))]
@@ -251,8 +252,15 @@ impl Store {
     }
 }
 
+/// What follows the SQL migrations, in Rust, run by each engine after it migrates: the search
+/// documents when a migration asked for them, and the database's keys.
+fn after_migrations(db: &mut dyn Sql) -> Result<[[u8; 32]; 2], StoreError> {
+    search::remake_if_stale(db)?;
+    secret_keys(db)
+}
+
 /// The database's two keys, the cursor key and the token seed: random, made once with the
-/// database and kept in it. Run by each engine in the transaction that migrates.
+/// database and kept in it.
 fn secret_keys(db: &mut dyn Sql) -> Result<[[u8; 32]; 2], StoreError> {
     Ok([secret_key(db, "cursor_key")?, secret_key(db, "token_signing_seed")?])
 }

@@ -3,7 +3,7 @@
 
 use phone_model::{
     Businesses, ChangeAction, CreateFacts, PageSize, PhoneNumberId, PhoneNumberResource, PhoneType,
-    Refusal, UpdateFacts, ValidPhoneNumber, plan_create, plan_delete, plan_update,
+    Refusal, UpdateFacts, ValidPhoneNumber, plan_create, plan_delete, plan_update, reversed_digits,
 };
 
 use super::customers::customer_for;
@@ -136,8 +136,9 @@ impl Store {
             let after = db.row(
                 concat!(
                     "UPDATE phone_numbers SET phone_name = $1, country_code = $2, area_code = $3,
-                            phone_number = $4, phone_type = $5, is_primary = $6, duplicate_key = $7
-                     WHERE seq = $8 RETURNING ",
+                            phone_number = $4, phone_type = $5, is_primary = $6, duplicate_key = $7,
+                            digits_reversed = $8
+                     WHERE seq = $9 RETURNING ",
                     columns!()
                 ),
                 params![
@@ -148,6 +149,7 @@ impl Store {
                     number.phone_type().as_str(),
                     outcome.is_primary,
                     key.as_str(),
+                    reversed_digits(&key).as_str(),
                     seq
                 ],
             )?;
@@ -255,8 +257,8 @@ pub(super) fn insert_phone_number(
         concat!(
             "INSERT INTO phone_numbers (phone_number_id, customer_seq, phone_name, country_code,
                                         area_code, phone_number, phone_type, is_primary,
-                                        duplicate_key)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ",
+                                        duplicate_key, digits_reversed)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ",
             columns!()
         ),
         params![
@@ -268,7 +270,8 @@ pub(super) fn insert_phone_number(
             number.phone_number(),
             number.phone_type().as_str(),
             outcome.is_primary,
-            key.as_str()
+            key.as_str(),
+            reversed_digits(&key).as_str()
         ],
     )?;
     let created = phone_number_from(&created, 0)?;

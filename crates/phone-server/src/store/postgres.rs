@@ -22,12 +22,15 @@ use tokio_postgres::{
 };
 
 use super::{
-    Pool, StoreError, secret_keys,
+    Pool, StoreError, after_migrations,
     sql::{Dialect, Param, Row, Sql, Value, unexpected},
 };
 
 /// The migrations, in order; each runs once, in its own transaction.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/postgres/0001_schema.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/postgres/0001_schema.sql"),
+    include_str!("../../migrations/postgres/0002_search.sql"),
+];
 
 /// Held while migrating, so servers starting together migrate one at a time.
 const MIGRATION_LOCK: i64 = 0x7068_6f6e_6564_736b; // "phonedsk"
@@ -189,7 +192,7 @@ fn migrate_in_transaction(connection: &mut Connection) -> Result<[[u8; 32]; 2], 
             &[Param::Int(number)],
         )?;
     }
-    secret_keys(connection)
+    after_migrations(connection)
 }
 
 /// Reads a row into plain values, by each column's type.

@@ -162,6 +162,15 @@ impl Dialect {
         }
     }
 
+    /// The column of `customer_search` that holds the customer's `seq`: an FTS5 table's own
+    /// `rowid` in SQLite, a column of its own in PostgreSQL.
+    pub fn search_key(self) -> &'static str {
+        match self {
+            Self::Sqlite => "rowid",
+            Self::Postgres => "customer_seq",
+        }
+    }
+
     /// The rows of a JSON array of strings given as parameter `$n`, as a one-column table.
     pub fn json_strings(self, n: usize) -> String {
         match self {

@@ -15,7 +15,7 @@ use rusqlite::{
 };
 
 use super::{
-    Pool, StoreError, secret_keys,
+    Pool, StoreError, after_migrations,
     sql::{Dialect, Param, Row, Sql, Value, unexpected},
 };
 
@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0001_customers_and_phone_numbers.sql"),
     include_str!("../../migrations/sqlite/0002_access_and_history.sql"),
     include_str!("../../migrations/sqlite/0003_tenancy.sql"),
+    include_str!("../../migrations/sqlite/0004_search.sql"),
 ];
 
 /// The oldest SQLite that does not risk corrupting a WAL database under concurrent writes
@@ -53,7 +54,7 @@ impl Engine {
         migrate(&mut writer)?;
         let engine =
             Self { path: path.to_owned(), writer: Mutex::new(writer), readers: Pool::new() };
-        let keys = engine.write(secret_keys)?;
+        let keys = engine.write(after_migrations)?;
         Ok((engine, keys))
     }
 

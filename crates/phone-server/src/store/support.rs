@@ -2,6 +2,8 @@
 //! the invariant query the crash tests check, and a loader that fills a database far faster
 //! than requests would.
 
+use phone_model::{customer_document, fold};
+
 use super::sql::{Param, Value, params};
 use super::{OperationError, Store, StoreError};
 
@@ -87,16 +89,49 @@ impl Store {
                 params![customers, start, business_id],
             )?;
             db.execute(
-                "WITH RECURSIVE n (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1)
+                "WITH RECURSIVE n (i, number) AS (
+                     SELECT 0, CAST('2000000' AS TEXT)
+                     UNION ALL SELECT i + 1, CAST(2000001 + i AS TEXT) FROM n WHERE i + 1 < $1)
                  INSERT INTO phone_numbers (phone_number_id, customer_seq, phone_name, country_code,
                                             area_code, phone_number, phone_type, is_primary,
-                                            duplicate_key)
+                                            duplicate_key, digits_reversed)
                  SELECT CAST(8000000000 + c.seq * 100 + n.i AS TEXT), c.seq, 'Bench', '+64', '09',
-                        CAST(2000000 + n.i AS TEXT), 'home', n.i = 0,
-                        '+649' || CAST(2000000 + n.i AS TEXT)
+                        n.number, 'home', n.i = 0, '+649' || n.number,
+                        substr(n.number, 7, 1) || substr(n.number, 6, 1) || substr(n.number, 5, 1)
+                        || substr(n.number, 4, 1) || substr(n.number, 3, 1)
+                        || substr(n.number, 2, 1) || substr(n.number, 1, 1) || '946'
                  FROM customers c CROSS JOIN n WHERE c.seq > $2",
                 params![per_customer, start],
             )?;
+            // Each customer's search document as `customer_document` makes it from the first
+            // name "Bench", the id as last name and id, and the business's name.
+            let business = db
+                .row("SELECT name FROM businesses WHERE business_id = $1", params![business_id])?
+                .text(0)?;
+            let key = db.dialect().search_key();
+            db.execute(
+                &format!(
+                    "INSERT INTO customer_search ({key}, document)
+                     SELECT seq, ' bench ' || customer_id || ' ' || customer_id || ' ' || $1 || ' '
+                     FROM customers WHERE seq > $2"
+                ),
+                params![fold(&business).as_str(), start],
+            )?;
+            let first = db.optional_row(
+                &format!(
+                    "SELECT c.customer_id, s.document FROM customers c
+                     JOIN customer_search s ON s.{key} = c.seq WHERE c.seq = $1"
+                ),
+                params![start + 1],
+            )?;
+            if let Some(first) = first {
+                let id = first.text(0)?;
+                if first.text(1)? != customer_document("Bench", &id, "", &id, &business) {
+                    return Err(OperationError::Store(StoreError::Data(
+                        "the benchmark's search documents differ from the core's".to_owned(),
+                    )));
+                }
+            }
             let last =
                 db.row("SELECT customer_id FROM customers ORDER BY seq DESC LIMIT 1", &[])?;
             Ok(last.text(0)?)

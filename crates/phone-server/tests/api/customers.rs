@@ -3,6 +3,8 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
+use phone_server::store::Store;
+
 use crate::server::{BUSINESS, TestServer, phone, read, validation};
 
 #[tokio::test]
@@ -76,39 +78,91 @@ async fn a_new_customer_is_refused_with_every_problem_located() {
 #[tokio::test]
 async fn customers_are_found_by_search_reference_and_business() {
     let server = TestServer::start().await;
-    for (first, last, reference) in
-        [("Aroha", "Ngata", "abc1454"), ("Liam", "O'Connor", "x_1"), ("Mere", "Tipene", "x%2")]
-    {
-        server
-            .post(
-                "/customers",
-                &json!({"businessId": BUSINESS, "firstName": first, "lastName": last,
-                                        "externalReference": reference,
-                                        "phoneNumber": phone("09", "264 5555", "home", true)}),
-            )
-            .await;
+    let store = Store::open(&server.database()).unwrap();
+    store.put_business("4444444", "Kōwhai Physio").unwrap();
+    drop(store);
+    let au = json!({"phoneName": "Mere", "countryCode": "+61", "areaCode": "",
+                    "phoneNumber": "0412 345 678", "phoneType": "mobile", "isPrimary": true});
+    for (business, first, last, reference, number) in [
+        (BUSINESS, "Aroha", "Ngata", "abc1454", phone("", "021 123 4567", "mobile", true)),
+        (BUSINESS, "Liam", "O'Connor", "x_1", phone("09", "264 5555", "home", true)),
+        (BUSINESS, "Mere", "Tipene", "x%2", au),
+        ("4444444", "John", "Smith", "", phone("04", "555 1234", "work", true)),
+        ("4444444", "Jonah", "Élodie", "", phone("04", "555 9876", "work", true)),
+    ] {
+        let (status, _) = read(
+            server
+                .post(
+                    "/customers",
+                    &json!({"businessId": business, "firstName": first, "lastName": last,
+                            "externalReference": reference, "phoneNumber": number}),
+                )
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
     }
     let names = |body: &serde_json::Value| -> Vec<String> {
         body["customers"]
             .as_array()
-            .unwrap()
+            .unwrap_or_else(|| panic!("a page of customers, got {body}"))
             .iter()
             .map(|c| c["firstName"].as_str().unwrap().to_owned())
             .collect()
     };
     let cases = [
-        ("search=aroha", vec!["Aroha"]),
-        ("search=ngata%20aroha", vec!["Aroha"]),
-        ("search=Aroha%20Ngata", vec!["Aroha"]),
-        ("search=o%27con", vec!["Liam"]),
-        ("search=x_", vec!["Liam"]),
-        ("search=%25", vec!["Mere"]),
-        ("search=nobody", vec![]),
+        // A caller's number, in any written form.
+        ("021 123 4567", vec!["Aroha"]),
+        ("0211234567", vec!["Aroha"]),
+        ("+64 21 123 4567", vec!["Aroha"]),
+        ("+64211234567", vec!["Aroha"]),
+        ("021-123-4567", vec!["Aroha"]),
+        ("264 5555", vec!["Liam"]),
+        ("(09) 264-5555", vec!["Liam"]),
+        ("0064 9 264 5555", vec!["Liam"]),
+        ("0412 345 678", vec!["Mere"]),
+        ("+61 412 345 678", vec!["Mere"]),
+        ("555 1234", vec!["John"]),
+        // Names as people type them.
+        ("aroha", vec!["Aroha"]),
+        ("ngata aroha", vec!["Aroha"]),
+        ("Ngata, Aroha", vec!["Aroha"]),
+        ("Aroha  Ngata", vec!["Aroha"]),
+        ("oconnor", vec!["Liam"]),
+        ("o'con", vec!["Liam"]),
+        ("elodie", vec!["Jonah"]),
+        ("ÉLODIE", vec!["Jonah"]),
+        // Exact and prefix matches first, then one typo away: "jon" starts Jonah's name and is
+        // one letter short of John's; "john" is one letter more than the start of Jonah's.
+        ("john", vec!["John", "Jonah"]),
+        ("jon", vec!["Jonah", "John"]),
+        ("jonh", vec!["John", "Jonah"]),
+        ("smoth", vec!["John"]),
+        ("smoth jonh", vec!["John"]),
+        // The business's name, with or without its accent.
+        ("physio", vec!["John", "Jonah"]),
+        ("kowhai jo", vec!["John", "Jonah"]),
+        // References and nothing.
+        ("x_1", vec!["Liam"]),
+        ("%", vec![]),
+        ("nobody", vec![]),
+        ("zzzzzz smith", vec![]),
+    ];
+    for (text, expected) in cases {
+        let query = format!("search={}", urlencoding(text));
+        let (status, body) = read(server.get(&format!("/customers?{query}")).await).await;
+        assert_eq!(
+            (status, names(&body)),
+            (StatusCode::OK, expected.iter().map(|s| s.to_string()).collect()),
+            "{text:?}"
+        );
+    }
+    for (query, expected) in [
         ("externalReference=abc1454", vec!["Aroha"]),
         ("businessId=0000000", vec![]),
         (&*format!("businessId={BUSINESS}"), vec!["Aroha", "Liam", "Mere"]),
-    ];
-    for (query, expected) in cases {
+        (&*format!("businessId={BUSINESS}&search=kowhai"), vec![]),
+    ] {
         let (status, body) = read(server.get(&format!("/customers?{query}")).await).await;
         assert_eq!(
             (status, names(&body)),
@@ -129,4 +183,108 @@ async fn customers_are_found_by_search_reference_and_business() {
     let (status, next) =
         read(server.get(&format!("/customers?limit=1&nextCursor={cursor}")).await).await;
     assert_eq!((status, names(&next)), (StatusCode::OK, vec!["Liam".to_owned()]));
+}
+
+/// `text` as a query string value.
+fn urlencoding(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Creates customers named `first last` in the test business, each with its own number.
+async fn add_customers(server: &TestServer, names: &[(&str, &str)]) {
+    for (n, (first, last)) in names.iter().enumerate() {
+        let body = json!({"businessId": BUSINESS, "firstName": first, "lastName": last,
+                          "phoneNumber": phone("09", &format!("300 {:04}", 1000 + n), "home", true)});
+        assert_eq!(read(server.post("/customers", &body).await).await.0, StatusCode::CREATED);
+    }
+}
+
+fn last_names(body: &serde_json::Value) -> Vec<String> {
+    let customers = body["customers"].as_array().unwrap_or_else(|| panic!("a page, got {body}"));
+    customers.iter().map(|c| c["lastName"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn search_results_come_best_first_and_page_through_every_match_once() {
+    let server = TestServer::start().await;
+    // Oldest first within a rank; the ranks: a whole word, a word's start, within a word,
+    // one typo away.
+    add_customers(
+        &server,
+        &[
+            ("Ana", "Parkinson"),
+            ("Ben", "Park"),
+            ("Cai", "Lapark"),
+            ("Dee", "Parker"),
+            ("Eli", "Pork"),
+        ],
+    )
+    .await;
+    let (status, all) = read(server.get("/customers?search=park").await).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(last_names(&all), ["Park", "Parkinson", "Parker", "Lapark", "Pork"]);
+    // A page at a time: the same order, each once, and no cursor after the last.
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let (status, page) =
+            read(server.get(&format!("/customers?search=park&limit=2{cursor}")).await).await;
+        assert_eq!(status, StatusCode::OK);
+        seen.extend(last_names(&page));
+        match page["responseMetadata"]["nextCursor"].as_str() {
+            Some(next) if !next.is_empty() => cursor = format!("&nextCursor={next}"),
+            _ => break,
+        }
+    }
+    // The typo comes only on a first page with room: paging stops with the exact matches.
+    assert_eq!(seen, ["Park", "Parkinson", "Parker", "Lapark"]);
+}
+
+#[tokio::test]
+async fn a_renamed_business_is_found_by_its_new_name() {
+    let server = TestServer::start().await;
+    add_customers(&server, &[("Aroha", "Ngata")]).await;
+    let (_, before) = read(server.get("/customers?search=pilates").await).await;
+    assert_eq!(last_names(&before), Vec::<String>::new());
+    Store::open(&server.database()).unwrap().put_business(BUSINESS, "Pōneke Pilates").unwrap();
+    let (_, after) = read(server.get("/customers?search=poneke%20pilates%20aroha").await).await;
+    assert_eq!(last_names(&after), ["Ngata"]);
+    let (_, old) = read(server.get("/customers?search=fitness").await).await;
+    assert_eq!(last_names(&old), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_database_from_before_search_gets_its_index_when_the_server_opens_it() {
+    let server = TestServer::start().await;
+    add_customers(&server, &[("Aroha", "Ngata")]).await;
+    // As a database migrated from before the search left it: no documents, no digits, and
+    // the migration's request to make them.
+    let store = Store::open(&server.database()).unwrap();
+    store.execute("DELETE FROM customer_search", &[]).unwrap();
+    store.execute("UPDATE phone_numbers SET digits_reversed = ''", &[]).unwrap();
+    let (_, none) = read(server.get("/customers?search=aroha").await).await;
+    assert_eq!(last_names(&none), Vec::<String>::new());
+    store
+        .execute(
+            "INSERT INTO settings (name, value)
+             SELECT 'search_index_stale', value FROM settings WHERE name = 'cursor_key'",
+            &[],
+        )
+        .unwrap();
+    drop(store);
+    let server = server.restart().await;
+    for text in ["aroha", "09%20300%201000"] {
+        let (_, found) = read(server.get(&format!("/customers?search={text}")).await).await;
+        assert_eq!(last_names(&found), ["Ngata"], "{text}");
+    }
+    let store = Store::open(&server.database()).unwrap();
+    assert_eq!(
+        store.execute("DELETE FROM settings WHERE name = 'search_index_stale'", &[]).unwrap(),
+        0
+    );
 }

@@ -1,0 +1,338 @@
+//! How a customer is found from what a person types: a name in any case, order, spacing,
+//! punctuation or accents, with one typo; a business's name; a customer id or external
+//! reference; or any written form of one of the customer's phone numbers.
+//!
+//! The server keeps, for each customer, a *document* of its folded words and, for each number,
+//! its digits reversed; the database's own text index (SQLite FTS5's trigrams, PostgreSQL's
+//! `pg_trgm`) and a B-tree find the candidates. The rules of what matches live here, so every
+//! engine matches the same.
+
+use alloc::{string::String, vec::Vec};
+
+/// The base letter of each character from U+00C0 to U+017F (Latin-1 Supplement and Latin
+/// Extended-A: "é" → "e", "ā" → "a", "ø" → "o"); a space for the few that are not letters.
+const LATIN_BASES: &str = "aaaaaaaceeeeiiiidnooooo ouuuuytsaaaaaaaceeeeiiiidnooooo ouuuuytyaaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkkllllllllllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+
+/// The most words of a query that count; the rest are ignored.
+pub const SEARCH_WORDS_MAX: usize = 5;
+
+/// A query's digits must number at least this many to be looked for among phone numbers.
+const NUMBER_DIGITS_MIN: usize = 4;
+
+/// `text` as the search compares it: lower case, accents taken off, apostrophes dropped
+/// ("O'Connor" is "oconnor"), every other mark a space, one space between words.
+///
+/// ```
+/// use phone_model::fold;
+/// assert_eq!(fold("  Ngata,  Āroha "), "ngata aroha");
+/// assert_eq!(fold("O’Connor-Smith"), "oconnor smith");
+/// ```
+#[must_use]
+pub fn fold(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    let mut space = true;
+    for c in text.chars() {
+        let c = match c {
+            '\'' | '’' | '‘' | 'ʻ' => continue,
+            'A'..='Z' | 'a'..='z' | '0'..='9' => c.to_ascii_lowercase(),
+            '\u{c0}'..='\u{17f}' => {
+                LATIN_BASES.as_bytes().get(c as usize - 0xc0).map_or(' ', |&b| char::from(b))
+            }
+            c if c.is_alphanumeric() => c.to_lowercase().next().unwrap_or(c),
+            _ => ' ',
+        };
+        if c == ' ' {
+            if !space {
+                folded.push(' ');
+            }
+            space = true;
+        } else {
+            folded.push(c);
+            space = false;
+        }
+    }
+    if folded.ends_with(' ') {
+        folded.pop();
+    }
+    folded
+}
+
+/// The document a customer is found by: its names, external reference, id and business's
+/// name, folded, with a space at each end so that `" jo"` matches a word that starts "jo".
+#[must_use]
+pub fn customer_document(
+    first_name: &str,
+    last_name: &str,
+    external_reference: &str,
+    customer_id: &str,
+    business_name: &str,
+) -> String {
+    let mut document = String::from(" ");
+    for part in [first_name, last_name, external_reference, customer_id, business_name] {
+        let part = fold(part);
+        if !part.is_empty() {
+            document.push_str(&part);
+            document.push(' ');
+        }
+    }
+    document
+}
+
+/// The digits of a stored number's E.164 form (or of its text, when it cannot be read),
+/// last first: every written form of a number is an ending of its E.164 digits, so a
+/// search by number is a search by the start of this, which a B-tree index answers.
+///
+/// ```
+/// use phone_model::reversed_digits;
+/// assert_eq!(reversed_digits("+64211234567"), "76543211246");
+/// ```
+#[must_use]
+pub fn reversed_digits(number: &str) -> String {
+    number.chars().rev().filter(char::is_ascii_digit).collect()
+}
+
+/// What a person typed into the customer search, read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerQuery {
+    /// The folded words, each to be found in the customer's document (at most
+    /// [`SEARCH_WORDS_MAX`], no repeats).
+    pub words: Vec<String>,
+    /// When the text is a phone number in some written form: the start of the reversed
+    /// digits its numbers must have (see [`reversed_digits`]).
+    pub number: Option<String>,
+}
+
+impl CustomerQuery {
+    /// Reads the text. A phone number is digits with only spaces, dashes, dots, brackets and
+    /// a leading `+` around them; written nationally ("021 123 4567", "09 264 5555"), its
+    /// trunk `0` is left off, and written with an international prefix ("0064 …", "0011 61
+    /// …") the prefix is.
+    ///
+    /// ```
+    /// use phone_model::CustomerQuery;
+    /// let query = CustomerQuery::parse("021 123 4567");
+    /// assert_eq!(query.number.as_deref(), Some("765432112"));
+    /// assert_eq!(CustomerQuery::parse("+64 21 123 4567").number.as_deref(), Some("76543211246"));
+    /// assert_eq!(CustomerQuery::parse("Ngata, Aroha").words, ["ngata", "aroha"]);
+    /// ```
+    #[must_use]
+    pub fn parse(text: &str) -> Self {
+        let mut words: Vec<String> = Vec::new();
+        for word in fold(text).split(' ').filter(|w| !w.is_empty()) {
+            if words.len() < SEARCH_WORDS_MAX && !words.iter().any(|w| w == word) {
+                words.push(word.into());
+            }
+        }
+        Self { words, number: number_ending(text) }
+    }
+
+    /// Whether there is anything to look for.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty() && self.number.is_none()
+    }
+}
+
+/// The reversed digits a number written as `text` ends with, when `text` is a number.
+fn number_ending(text: &str) -> Option<String> {
+    let text = text.trim();
+    let written_as_number =
+        text.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')' | '+'));
+    if !written_as_number || text.chars().skip(1).any(|c| c == '+') {
+        return None;
+    }
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    let significant = if text.starts_with('+') {
+        digits.as_str()
+    } else {
+        ["0011", "00", "0"]
+            .iter()
+            .find_map(|prefix| digits.strip_prefix(prefix))
+            .unwrap_or(digits.as_str())
+    };
+    (significant.len() >= NUMBER_DIGITS_MIN).then(|| significant.chars().rev().collect())
+}
+
+/// How well a customer's document matches: the better, the smaller. Results are shown best
+/// first, and in the order customers were created within a rank.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MatchRank {
+    /// Every word is a whole word of the document.
+    Exact,
+    /// Every word starts a word of the document.
+    Prefix,
+    /// Every word is somewhere in the document.
+    Within,
+    /// Some word is one typo away from a word of the document (or from its start).
+    Typo,
+}
+
+impl MatchRank {
+    /// The rank as a number, for ordering in SQL.
+    #[must_use]
+    pub fn number(self) -> i64 {
+        self as i64
+    }
+}
+
+/// How `document` (see [`customer_document`]) matches every word of `words`, or `None`.
+///
+/// ```
+/// use phone_model::{MatchRank, customer_document, match_rank};
+/// let john = customer_document("John", "O'Connor", "", "1234567890", "City Physio");
+/// let rank = |query: &[&str]| {
+///     let words: Vec<String> = query.iter().map(|w| w.to_string()).collect();
+///     match_rank(&john, &words)
+/// };
+/// assert_eq!(rank(&["oconnor", "john"]), Some(MatchRank::Exact));
+/// assert_eq!(rank(&["jo", "physio"]), Some(MatchRank::Prefix));
+/// assert_eq!(rank(&["onno"]), Some(MatchRank::Within));
+/// assert_eq!(rank(&["jon"]), Some(MatchRank::Typo));
+/// assert_eq!(rank(&["jane"]), None);
+/// ```
+#[must_use]
+pub fn match_rank(document: &str, words: &[String]) -> Option<MatchRank> {
+    let document_words: Vec<&str> = document.split(' ').filter(|w| !w.is_empty()).collect();
+    words.iter().try_fold(MatchRank::Exact, |worst, word| {
+        let word = word.as_str();
+        let rank = if document_words.contains(&word) {
+            MatchRank::Exact
+        } else if document_words.iter().any(|w| w.starts_with(word)) {
+            MatchRank::Prefix
+        } else if document.contains(word) {
+            MatchRank::Within
+        } else if document_words.iter().any(|w| one_typo_from(word, w)) {
+            MatchRank::Typo
+        } else {
+            return None;
+        };
+        Some(worst.max(rank))
+    })
+}
+
+/// Whether `typed` is one typo (a letter added, missing, changed, or two swapped) away from
+/// `word` or from its start; words shorter than three letters get no typo.
+fn one_typo_from(typed: &str, word: &str) -> bool {
+    let (typed, word): (Vec<char>, Vec<char>) = (typed.chars().collect(), word.chars().collect());
+    if typed.len() < 3 {
+        return false;
+    }
+    // The start of `word` as long as `typed`, one shorter and one longer: a typo at the end
+    // of a prefix looks like any of the three.
+    (typed.len().saturating_sub(1)..=typed.len() + 1)
+        .filter(|&length| length <= word.len() && length > 0)
+        .any(|length| within_one_edit(&typed, &word[..length]))
+}
+
+/// Damerau–Levenshtein distance of at most one.
+fn within_one_edit(a: &[char], b: &[char]) -> bool {
+    let start = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[start..], &b[start..]);
+    match (a.len(), b.len()) {
+        (0, 0) | (0, 1) | (1, 0) => true,
+        (m, n) if m == n => {
+            a[1..] == b[1..] || (m >= 2 && a[0] == b[1] && a[1] == b[0] && a[2..] == b[2..])
+        }
+        (m, n) if m + 1 == n => a == &b[1..],
+        (m, n) if m == n + 1 => &a[1..] == b,
+        _ => false,
+    }
+}
+
+/// The patterns a candidate document is fetched by when `word` may hold a typo: its first two
+/// letters at a word's start, or its last two at a word's end. One typo leaves one of them
+/// whole in a word of five letters or more, and in most shorter ones; not where it changes
+/// the middle of three letters or swaps the middle two of four ("jhon"), which no trigram
+/// of the word survives.
+#[must_use]
+pub fn typo_anchors(word: &str) -> Option<[String; 2]> {
+    let letters: Vec<char> = word.chars().collect();
+    if letters.len() < 3 {
+        return None;
+    }
+    let start: String = letters[..2].iter().collect();
+    let end: String = letters[letters.len() - 2..].iter().collect();
+    Some([alloc::format!(" {start}"), alloc::format!("{end} ")])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_drops_case_accents_marks_and_extra_spaces() {
+        assert_eq!(fold("ÉLODIE  d’Arcy"), "elodie darcy");
+        assert_eq!(fold("Mōrena, Tāne!"), "morena tane");
+        assert_eq!(fold("Øster-Ødegård"), "oster odegard");
+        assert_eq!(fold(" , "), "");
+    }
+
+    #[test]
+    fn a_number_in_any_written_form_is_an_ending_of_its_e164_digits() {
+        let stored = reversed_digits("+64211234567");
+        for typed in [
+            "021 123 4567",
+            "0211234567",
+            "+64 21 123 4567",
+            "+64211234567",
+            "0064 21 123 4567",
+            "21-123-4567",
+            "(021) 123.4567",
+            "123 4567",
+        ] {
+            let ending = CustomerQuery::parse(typed).number.expect(typed);
+            assert!(stored.starts_with(&ending), "{typed}: {ending} vs {stored}");
+        }
+        let au = reversed_digits("+61412345678");
+        let ending = CustomerQuery::parse("0011 61 412 345 678").number.expect("AU");
+        assert!(au.starts_with(&ending));
+        let local = reversed_digits("+6492645555");
+        assert!(local.starts_with(&CustomerQuery::parse("264 5555").number.expect("local")));
+    }
+
+    #[test]
+    fn text_that_is_not_a_number_is_only_words() {
+        assert_eq!(CustomerQuery::parse("021 abc").number, None);
+        assert_eq!(CustomerQuery::parse("12").number, None);
+        assert_eq!(CustomerQuery::parse("1+2345").number, None);
+        let query = CustomerQuery::parse("a b c d e f g a");
+        assert_eq!(query.words, ["a", "b", "c", "d", "e"]);
+        assert!(CustomerQuery::parse(" ,; ").is_empty());
+    }
+
+    #[test]
+    fn one_typo_is_forgiven_and_two_are_not() {
+        let smith = customer_document("John", "Smith", "", "", "");
+        let rank = |word: &str| match_rank(&smith, &[word.into()]);
+        assert_eq!(rank("smoth"), Some(MatchRank::Typo));
+        assert_eq!(rank("simth"), Some(MatchRank::Typo));
+        assert_eq!(rank("smiths"), Some(MatchRank::Typo));
+        assert_eq!(rank("smth"), Some(MatchRank::Typo));
+        assert_eq!(rank("smi"), Some(MatchRank::Prefix));
+        assert_eq!(rank("smoh"), None);
+        assert_eq!(rank("snoth"), None);
+        assert_eq!(rank("jo"), Some(MatchRank::Prefix));
+        assert_eq!(rank("ja"), None);
+    }
+
+    #[test]
+    fn the_worst_word_ranks_the_match() {
+        let doc = customer_document("Aroha", "Ngata", "REF-9", "5075447896", "Kiwi Physio");
+        let words = |w: &[&str]| w.iter().map(|w| String::from(*w)).collect::<Vec<_>>();
+        assert_eq!(match_rank(&doc, &words(&["aroha", "physio"])), Some(MatchRank::Exact));
+        assert_eq!(match_rank(&doc, &words(&["aroha", "phys"])), Some(MatchRank::Prefix));
+        assert_eq!(match_rank(&doc, &words(&["aroha", "7544"])), Some(MatchRank::Within));
+        assert_eq!(match_rank(&doc, &words(&["arhoa", "ngata"])), Some(MatchRank::Typo));
+        assert_eq!(match_rank(&doc, &words(&["aroha", "smith"])), None);
+    }
+
+    #[test]
+    fn a_typo_leaves_one_anchor_whole() {
+        let doc = customer_document("Jonathan", "", "", "", "");
+        for typed in ["xonathan", "jonathxn", "jonahtan", "jnathan"] {
+            let [start, end] = typo_anchors(typed).expect("long enough");
+            assert!(doc.contains(&start) || doc.contains(&end), "{typed}");
+        }
+        assert_eq!(typo_anchors("jo"), None);
+    }
+}
