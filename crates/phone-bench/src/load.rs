@@ -100,11 +100,14 @@ pub enum Operation {
     One,
     Create,
     Update,
+    /// `GET /customers?search=…`, the text given as the measurement's `number`.
+    Search,
 }
 
 /// Runs `connections` workers, each on its own connection (one per server when the target has
 /// several, which the requests go to in turn), for [`DURATION`]. Worker `i` works on
-/// `customers[i % customers.len()]`; `number` is one of the first customer's numbers.
+/// `customers[i % customers.len()]`; `number` is one of the first customer's numbers, or the
+/// text searched for (percent-encoded).
 pub async fn measure(
     server: &Target,
     operation: Operation,
@@ -145,6 +148,7 @@ pub async fn measure(
                 let (method, url, body) = match operation {
                     Operation::List => (Method::GET, format!("{api}/customers/{customer}/phoneNumbers"), None),
                     Operation::One => (Method::GET, format!("{api}/customers/{customer}/phoneNumbers/{number}"), None),
+                    Operation::Search => (Method::GET, format!("{api}/customers?search={number}"), None),
                     Operation::Create => (
                         Method::POST,
                         format!("{api}/customers/{customer}/phoneNumbers"),

@@ -6,8 +6,9 @@
 //! `phone-bench <phone-server> [prism]` runs them all; `phone-bench --postgres <phone-server>`
 //! only the PostgreSQL section (about five minutes, two of them filling 10 million numbers;
 //! `PHONEDESK_BENCH_PG_NUMBERS=1000000` for fewer); `phone-bench --abuse <phone-server>` the
-//! server under attack, for `cargo xtask faults`; `phone-bench --browser` only the measurements
-//! in headless Chromium (the end-to-end harness's `PHONEDESK_SERVER` and `dist/`).
+//! server under attack, for `cargo xtask faults`; `phone-bench --search <phone-server>` only
+//! the customer search at 100,000 customers; `phone-bench --browser` only the measurements in
+//! headless Chromium (the end-to-end harness's `PHONEDESK_SERVER` and `dist/`).
 //!
 //! Every load is bounded in time and in requests, and goes only to 127.0.0.1.
 
@@ -24,6 +25,7 @@ mod lighthouse;
 mod load;
 mod machine;
 mod postgres;
+mod search;
 
 use http_body_util::{BodyExt, Full};
 use hyper::{Method, Request, body::Bytes};
@@ -174,7 +176,8 @@ async fn against_prism(prism: &Path, ours: &f64) -> Result<Vec<String>, Failure>
 #[tokio::main]
 async fn main() -> Result<(), Failure> {
     let usage = "usage: phone-bench [--abuse | --postgres] <path to release phone-server> [prism], \
-                 phone-bench --lighthouse <phone-server> <lighthouse> <dist>, or phone-bench --browser";
+                 phone-bench --lighthouse <phone-server> <lighthouse> <dist>, phone-bench --search \
+                 <phone-server>, or phone-bench --browser";
     if std::env::args().nth(1).as_deref() == Some("--abuse") {
         let binary = PathBuf::from(std::env::args().nth(2).ok_or(usage)?);
         println!("{}", abuse::measure(&binary).await?.join("\n"));
@@ -185,6 +188,12 @@ async fn main() -> Result<(), Failure> {
         let lighthouse = PathBuf::from(std::env::args().nth(3).ok_or(usage)?);
         let dist = PathBuf::from(std::env::args().nth(4).ok_or(usage)?);
         println!("{}", lighthouse::measure(&binary, &lighthouse, &dist).await?.join("\n"));
+        return Ok(());
+    }
+    if std::env::args().nth(1).as_deref() == Some("--search") {
+        let binary = PathBuf::from(std::env::args().nth(2).ok_or(usage)?);
+        let folder = tempfile::tempdir()?;
+        println!("{}", search::measure(&binary, folder.path()).await?.join("\n"));
         return Ok(());
     }
     if std::env::args().nth(1).as_deref() == Some("--browser") {
@@ -272,6 +281,8 @@ async fn main() -> Result<(), Failure> {
         eprintln!("{row}");
         report.push(row);
     }
+    report.push(String::new());
+    report.extend(search::measure(&binary, folder.path()).await?);
     if let Some(prism) = std::env::args().nth(2) {
         report.extend([
             "".to_owned(),

@@ -217,7 +217,7 @@ impl Section<'_> {
             let Location::Postgres(url) = &location else { unreachable!("a PostgreSQL database") };
             // What autovacuum would have done long before a deployment held this many: the
             // rows' first vacuum and the planner's statistics. Not during the measurements.
-            self.psql(url, &["VACUUM ANALYZE"])?;
+            psql(url, &["VACUUM ANALYZE"])?;
             eprintln!(
                 "filled and vacuumed {numbers} numbers in {:.1} s",
                 started.elapsed().as_secs_f64()
@@ -225,7 +225,7 @@ impl Section<'_> {
             filled.push((numbers, serve(self.binary, &location).await?, [customer]));
         }
         // The fills wrote gigabytes: their checkpoint now, not spread over the measurements.
-        self.psql(&self.postgres.url(), &["CHECKPOINT"])?;
+        psql(&self.postgres.url(), &["CHECKPOINT"])?;
         let mut p99 = vec![[Duration::ZERO; 2]; filled.len()];
         for (at, connections) in [1, 16].into_iter().enumerate() {
             let mut rounds: Vec<Vec<Measured>> = filled.iter().map(|_| Vec::new()).collect();
@@ -341,26 +341,25 @@ impl Section<'_> {
 
     /// `SHOW name`, as the cluster answers it.
     fn show(&self, name: &str) -> Result<String, Failure> {
-        self.psql(&self.postgres.url(), &[&format!("SHOW {name}")])
+        psql(&self.postgres.url(), &[&format!("SHOW {name}")])
     }
+}
 
-    /// Runs `commands` on the database at `url`, each on its own (`VACUUM` may not share a
-    /// transaction), through `psql`: `PG_BIN`'s, as for the cluster, or the one on the path.
-    /// Returns what they printed.
-    fn psql(&self, url: &str, commands: &[&str]) -> Result<String, Failure> {
-        let psql =
-            std::env::var_os("PG_BIN").map_or("psql".into(), |bin| Path::new(&bin).join("psql"));
-        let mut command = Command::new(psql);
-        command.arg(url).args(["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1"]);
-        for each in commands {
-            command.args(["-c", each]);
-        }
-        let output = command.output()?;
-        if !output.status.success() {
-            return Err(format!("psql: {}", String::from_utf8_lossy(&output.stderr)).into());
-        }
-        Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+/// Runs `commands` on the database at `url`, each on its own (`VACUUM` may not share a
+/// transaction), through `psql`: `PG_BIN`'s, as for the cluster, or the one on the path.
+/// Returns what they printed.
+pub fn psql(url: &str, commands: &[&str]) -> Result<String, Failure> {
+    let psql = std::env::var_os("PG_BIN").map_or("psql".into(), |bin| Path::new(&bin).join("psql"));
+    let mut command = Command::new(psql);
+    command.arg(url).args(["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1"]);
+    for each in commands {
+        command.args(["-c", each]);
     }
+    let output = command.output()?;
+    if !output.status.success() {
+        return Err(format!("psql: {}", String::from_utf8_lossy(&output.stderr)).into());
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }
 
 fn met(yes: bool) -> &'static str {

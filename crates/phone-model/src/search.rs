@@ -95,7 +95,8 @@ pub fn reversed_digits(number: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerQuery {
     /// The folded words, each to be found in the customer's document (at most
-    /// [`SEARCH_WORDS_MAX`], no repeats).
+    /// [`SEARCH_WORDS_MAX`], no repeats). A number's digits are one word, so that a customer
+    /// id or reference written in groups ("90 0005 0000") is found whole.
     pub words: Vec<String>,
     /// When the text is a phone number in some written form: the start of the reversed
     /// digits its numbers must have (see [`reversed_digits`]).
@@ -112,18 +113,24 @@ impl CustomerQuery {
     /// use phone_model::CustomerQuery;
     /// let query = CustomerQuery::parse("021 123 4567");
     /// assert_eq!(query.number.as_deref(), Some("765432112"));
+    /// assert_eq!(query.words, ["0211234567"]);
     /// assert_eq!(CustomerQuery::parse("+64 21 123 4567").number.as_deref(), Some("76543211246"));
     /// assert_eq!(CustomerQuery::parse("Ngata, Aroha").words, ["ngata", "aroha"]);
     /// ```
     #[must_use]
     pub fn parse(text: &str) -> Self {
+        let number = number_ending(text);
+        if number.is_some() {
+            let digits = text.chars().filter(char::is_ascii_digit).collect();
+            return Self { words: alloc::vec![digits], number };
+        }
         let mut words: Vec<String> = Vec::new();
         for word in fold(text).split(' ').filter(|w| !w.is_empty()) {
             if words.len() < SEARCH_WORDS_MAX && !words.iter().any(|w| w == word) {
                 words.push(word.into());
             }
         }
-        Self { words, number: number_ending(text) }
+        Self { words, number }
     }
 
     /// Whether there is anything to look for.

@@ -32,6 +32,8 @@ pub use copy::CopyError;
 pub use customers::CustomerFilter;
 use pool::Pool;
 use sql::{Sql, params};
+#[cfg(any(test, feature = "test-support"))]
+pub use support::{BENCH_FIRST_NAMES, BENCH_LAST_NAMES};
 
 /// Server-assigned ids look like the provider's (7 to 10 digits) and are random, so they
 /// reveal neither order nor count.

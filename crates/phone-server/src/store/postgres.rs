@@ -163,6 +163,18 @@ impl Sql for Connection {
         rows.iter().map(row_from).collect()
     }
 
+    /// Prepared afresh, not from the cache: PostgreSQL plans a statement's first executions
+    /// for their values, and may settle on one generic plan after five.
+    fn rows_planned_for_values(
+        &mut self,
+        statement: &str,
+        params: &[Param<'_>],
+    ) -> Result<Vec<Row>, StoreError> {
+        let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
+        let rows = block_on(self.client.query(statement, &params)).map_err(db)?;
+        rows.iter().map(row_from).collect()
+    }
+
     fn execute(&mut self, statement: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {
         let prepared = self.prepared(statement)?;
         let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();

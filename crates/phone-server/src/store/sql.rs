@@ -191,6 +191,20 @@ pub trait Sql {
     /// When the database fails.
     fn rows(&mut self, statement: &str, params: &[Param<'_>]) -> Result<Vec<Row>, StoreError>;
 
+    /// Runs `statement` as [`Sql::rows`] does, but planned for these parameters' values: for a
+    /// query whose best plan depends on them (a search: how many rows do its words match?),
+    /// where one plan for any values, which an engine may cache, can be far off.
+    ///
+    /// # Errors
+    /// When the database fails.
+    fn rows_planned_for_values(
+        &mut self,
+        statement: &str,
+        params: &[Param<'_>],
+    ) -> Result<Vec<Row>, StoreError> {
+        self.rows(statement, params)
+    }
+
     /// Runs `statement` and returns how many rows it changed.
     ///
     /// # Errors

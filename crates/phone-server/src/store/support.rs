@@ -7,6 +7,19 @@ use phone_model::{customer_document, fold};
 use super::sql::{Param, Value, params};
 use super::{OperationError, Store, StoreError};
 
+/// The benchmark customers' first names.
+pub const BENCH_FIRST_NAMES: [&str; 20] = [
+    "Aroha", "John", "Mere", "Liam", "Sarah", "Wiremu", "Emma", "Hemi", "Olivia", "Tama", "Grace",
+    "Noah", "Aria", "Jack", "Ruby", "Nikau", "Isla", "Leo", "Maia", "Oscar",
+];
+
+/// The benchmark customers' last names.
+pub const BENCH_LAST_NAMES: [&str; 20] = [
+    "Ngata", "Smith", "Tipene", "Wilson", "Brown", "Walker", "Taylor", "Parata", "Clarke", "Wood",
+    "Thompson", "Robinson", "Kereama", "White", "Harris", "Martin", "Young", "King", "Hohaia",
+    "Scott",
+];
+
 impl Store {
     /// Customers with other than exactly one primary number (each with its count).
     ///
@@ -66,7 +79,11 @@ impl Store {
 
     /// Fills the database for a benchmark: `customers` customers of business `business_id`, each
     /// with `per_customer` numbers (at most 100; the first primary), in one transaction, set by
-    /// set. Returns the last customer's id. The rows are what requests would write.
+    /// set. Returns the last customer's id. The rows are what requests would write: the names
+    /// cycle through [`BENCH_FIRST_NAMES`] × [`BENCH_LAST_NAMES`], so a name is shared by one
+    /// customer in 400, and the numbers (`09` and seven digits) are spread (7919 is prime to
+    /// 8,000,000: with one number each, every customer's is its own). The ids are spread over
+    /// the ten-digit range like the server's random ones, and never repeat.
     ///
     /// # Errors
     /// When the database cannot be written.
@@ -77,34 +94,46 @@ impl Store {
         per_customer: usize,
     ) -> Result<String, OperationError> {
         let (customers, per_customer) = (customers as i64, per_customer.min(100) as i64);
+        let names = |list: &[&str]| {
+            let rows: Vec<String> =
+                list.iter().enumerate().map(|(k, name)| format!("({k}, '{name}')")).collect();
+            rows.join(", ")
+        };
         self.write(|db| {
             let start = db.row("SELECT coalesce(max(seq), 0) FROM customers", &[])?.int(0)?;
             db.execute(
-                "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
-                 INSERT INTO customers (customer_id, business_id, first_name, last_name,
-                                        external_reference)
-                 SELECT CAST(9000000000 + $2 + i AS TEXT), $3, 'Bench',
-                        CAST(9000000000 + $2 + i AS TEXT), ''
-                 FROM n",
+                &format!(
+                    "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1),
+                          firsts (k, name) AS (VALUES {}),
+                          lasts (k, name) AS (VALUES {})
+                     INSERT INTO customers (customer_id, business_id, first_name, last_name,
+                                            external_reference)
+                     SELECT CAST(1000000000 + ($2 + n.i) * 7907 % 9000000000 AS TEXT), $3,
+                            f.name, l.name, ''
+                     FROM n JOIN firsts f ON f.k = n.i % 20 JOIN lasts l ON l.k = n.i / 20 % 20
+                     ORDER BY n.i",
+                    names(&BENCH_FIRST_NAMES),
+                    names(&BENCH_LAST_NAMES)
+                ),
                 params![customers, start, business_id],
             )?;
             db.execute(
-                "WITH RECURSIVE n (i, number) AS (
-                     SELECT 0, CAST('2000000' AS TEXT)
-                     UNION ALL SELECT i + 1, CAST(2000001 + i AS TEXT) FROM n WHERE i + 1 < $1)
+                "WITH RECURSIVE n (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1)
                  INSERT INTO phone_numbers (phone_number_id, customer_seq, phone_name, country_code,
                                             area_code, phone_number, phone_type, is_primary,
                                             duplicate_key, digits_reversed)
-                 SELECT CAST(8000000000 + c.seq * 100 + n.i AS TEXT), c.seq, 'Bench', '+64', '09',
-                        n.number, 'home', n.i = 0, '+649' || n.number,
-                        substr(n.number, 7, 1) || substr(n.number, 6, 1) || substr(n.number, 5, 1)
-                        || substr(n.number, 4, 1) || substr(n.number, 3, 1)
-                        || substr(n.number, 2, 1) || substr(n.number, 1, 1) || '946'
-                 FROM customers c CROSS JOIN n WHERE c.seq > $2",
+                 SELECT CAST(8000000000 + x.seq * 100 + x.i AS TEXT), x.seq, 'Bench', '+64', '09',
+                        x.number, 'home', x.i = 0, '+649' || x.number,
+                        substr(x.number, 7, 1) || substr(x.number, 6, 1) || substr(x.number, 5, 1)
+                        || substr(x.number, 4, 1) || substr(x.number, 3, 1)
+                        || substr(x.number, 2, 1) || substr(x.number, 1, 1) || '946'
+                 FROM (SELECT c.seq, n.i,
+                              CAST(2000000 + (c.seq * 7919 + 4321 + n.i) % 8000000 AS TEXT) AS number
+                       FROM customers c CROSS JOIN n WHERE c.seq > $2) x",
                 params![per_customer, start],
             )?;
-            // Each customer's search document as `customer_document` makes it from the first
-            // name "Bench", the id as last name and id, and the business's name.
+            // Each customer's search document as `customer_document` makes it (the names are
+            // plain ASCII, which `lower` folds as the core does); checked on the first.
             let business = db
                 .row("SELECT name FROM businesses WHERE business_id = $1", params![business_id])?
                 .text(0)?;
@@ -112,21 +141,22 @@ impl Store {
             db.execute(
                 &format!(
                     "INSERT INTO customer_search ({key}, document)
-                     SELECT seq, ' bench ' || customer_id || ' ' || customer_id || ' ' || $1 || ' '
+                     SELECT seq, ' ' || lower(first_name) || ' ' || lower(last_name) || ' '
+                                 || customer_id || ' ' || $1 || ' '
                      FROM customers WHERE seq > $2"
                 ),
                 params![fold(&business).as_str(), start],
             )?;
             let first = db.optional_row(
                 &format!(
-                    "SELECT c.customer_id, s.document FROM customers c
+                    "SELECT c.first_name, c.last_name, c.customer_id, s.document FROM customers c
                      JOIN customer_search s ON s.{key} = c.seq WHERE c.seq = $1"
                 ),
                 params![start + 1],
             )?;
             if let Some(first) = first {
-                let id = first.text(0)?;
-                if first.text(1)? != customer_document("Bench", &id, "", &id, &business) {
+                let (given, family, id) = (first.text(0)?, first.text(1)?, first.text(2)?);
+                if first.text(3)? != customer_document(&given, &family, "", &id, &business) {
                     return Err(OperationError::Store(StoreError::Data(
                         "the benchmark's search documents differ from the core's".to_owned(),
                     )));
