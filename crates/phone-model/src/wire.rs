@@ -50,6 +50,10 @@ pub struct CustomerResource {
     pub last_name: String,
     /// The business's own id for the customer; `""` when there is none.
     pub external_reference: String,
+    /// Phonedesk's extension, in search results only (`GET /customers?search=…`): the
+    /// customer's primary number, so that two customers of one name can be told apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_phone_number: Option<PhoneNumberResource>,
 }
 
 /// A business, as nested in a customer.

@@ -226,5 +226,6 @@ pub(super) fn customer_from(row: &Row, first: usize) -> Result<CustomerResource,
         first_name: row.text(first + 3)?,
         last_name: row.text(first + 4)?,
         external_reference: row.text(first + 5)?,
+        primary_phone_number: None,
     })
 }

@@ -19,6 +19,12 @@ macro_rules! columns {
     };
 }
 
+/// The columns [`phone_number_from`] reads, of the table (or alias) `table`.
+pub(super) fn columns_of(table: &str) -> String {
+    let columns: Vec<String> = columns!().split(", ").map(|c| format!("{table}.{c}")).collect();
+    columns.join(", ")
+}
+
 impl Store {
     /// One page of a customer's phone numbers, oldest first.
     ///

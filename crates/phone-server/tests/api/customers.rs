@@ -157,6 +157,25 @@ async fn customers_are_found_by_search_reference_and_business() {
             "{text:?}"
         );
     }
+    // Search results carry each customer's primary number (Phonedesk's extension); the
+    // contract's list and a customer alone do not.
+    let (_, found) = read(server.get("/customers?search=ngata").await).await;
+    let primary = &found["customers"][0]["primaryPhoneNumber"];
+    assert_eq!(
+        (&primary["phoneNumber"], &primary["isPrimary"]),
+        (&json!("021 123 4567"), &json!(true))
+    );
+    let (_, listed) = read(server.get("/customers?limit=50").await).await;
+    let id = listed["customers"][0]["customerId"].as_str().unwrap().to_owned();
+    assert!(
+        listed["customers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c.get("primaryPhoneNumber").is_none())
+    );
+    let (_, alone) = read(server.get(&format!("/customers/{id}")).await).await;
+    assert!(alone.get("primaryPhoneNumber").is_none(), "{alone}");
     for (query, expected) in [
         ("externalReference=abc1454", vec!["Aroha"]),
         ("businessId=0000000", vec![]),

@@ -5,7 +5,8 @@
 use phone_model::{CustomerQuery, CustomerResource, MatchRank, PageSize, match_rank, typo_anchors};
 
 use super::super::customers::{CustomerFilter, customer_from};
-use super::super::sql::Sql;
+use super::super::phone_numbers::{columns_of, phone_number_from};
+use super::super::sql::{Row, Sql};
 use super::super::{Page, StoreError, page};
 use super::statement::{Holds, Statement};
 
@@ -24,6 +25,21 @@ const TIERS: [Tier; 4] = [
 
 /// The most candidates a search for typos reads; it answers within one page, never "more".
 const TYPO_CANDIDATES: i64 = 500;
+
+/// Where a result row's customer's primary number comes from, and its columns (after the
+/// customer's seven), then the document's column in a search for typos.
+const WITH_PRIMARY: &str = "LEFT JOIN phone_numbers p ON p.customer_seq = c.seq AND p.is_primary";
+const PRIMARY_FIRST: usize = 7;
+const DOCUMENT: usize = 14;
+
+/// A result: the customer (from column 1) with its primary number.
+fn found(row: &Row) -> Result<CustomerResource, StoreError> {
+    let mut customer = customer_from(row, 1)?;
+    if row.optional_text(PRIMARY_FIRST)?.is_some() {
+        customer.primary_phone_number = Some(phone_number_from(row, PRIMARY_FIRST)?);
+    }
+    Ok(customer)
+}
 
 #[derive(Debug, Clone, Copy)]
 enum Tier {
@@ -107,6 +123,7 @@ fn tier_rows(
 ) -> Result<Vec<(i64, CustomerResource)>, StoreError> {
     let dialect = db.dialect();
     let key = dialect.search_key();
+    let (primary, with_primary) = (columns_of("p"), WITH_PRIMARY);
     let mut statement = Statement::new(dialect);
     // Every written form of a number is an ending of its digits: its reversed digits start
     // with the query's. (':' sorts just after '9'.)
@@ -127,8 +144,8 @@ fn tier_rows(
             let limit = statement.int(limit);
             format!(
                 "SELECT c.seq, c.customer_id, c.business_id, b.name, c.first_name, c.last_name,
-                        c.external_reference
-                 FROM customers c JOIN businesses b USING (business_id)
+                        c.external_reference, {primary}
+                 FROM customers c JOIN businesses b USING (business_id) {with_primary}
                  WHERE c.seq IN ({matching}) AND c.seq > {from} AND {filters}
                  ORDER BY c.seq LIMIT {limit}"
             )
@@ -150,9 +167,9 @@ fn tier_rows(
             let limit = statement.int(limit);
             format!(
                 "SELECT c.seq, c.customer_id, c.business_id, b.name, c.first_name, c.last_name,
-                        c.external_reference
+                        c.external_reference, {primary}
                  FROM customer_search s JOIN customers c ON c.seq = s.{key}
-                 JOIN businesses b USING (business_id)
+                 JOIN businesses b USING (business_id) {with_primary}
                  WHERE {document} AND s.{key} > {from} AND {shown} AND {filters}
                  ORDER BY s.{key} LIMIT {limit}"
             )
@@ -160,7 +177,7 @@ fn tier_rows(
     };
     db.rows_planned_for_values(&text, &statement.params())?
         .iter()
-        .map(|row| Ok((row.int(0)?, customer_from(row, 1)?)))
+        .map(|row| Ok((row.int(0)?, found(row)?)))
         .collect()
 }
 
@@ -178,23 +195,24 @@ pub(super) fn with_typos(
     }
     let dialect = db.dialect();
     let key = dialect.search_key();
+    let (primary, with_primary) = (columns_of("p"), WITH_PRIMARY);
     let mut statement = Statement::new(dialect);
     let document = statement.document(&holds, None);
     let filters = statement.filters(filter, within);
     let limit = statement.int(TYPO_CANDIDATES);
     let text = format!(
         "SELECT c.seq, c.customer_id, c.business_id, b.name, c.first_name, c.last_name,
-                c.external_reference, s.document
+                c.external_reference, {primary}, s.document
          FROM customer_search s JOIN customers c ON c.seq = s.{key}
-         JOIN businesses b USING (business_id)
+         JOIN businesses b USING (business_id) {with_primary}
          WHERE {document} AND {filters}
          ORDER BY s.{key} LIMIT {limit}"
     );
-    let mut found = Vec::new();
+    let mut customers = Vec::new();
     for row in db.rows_planned_for_values(&text, &statement.params())? {
-        if match_rank(&row.text(7)?, &query.words) == Some(MatchRank::Typo) {
-            found.push(customer_from(&row, 1)?);
+        if match_rank(&row.text(DOCUMENT)?, &query.words) == Some(MatchRank::Typo) {
+            customers.push(found(&row)?);
         }
     }
-    Ok(found)
+    Ok(customers)
 }
