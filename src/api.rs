@@ -163,17 +163,20 @@ pub async fn sign_out() -> Result<(), ApiError> {
 extern "C" {
     /// The browser's own percent-encoding of a path segment or query value.
     #[wasm_bindgen(js_name = encodeURIComponent)]
-    fn encode(text: &str) -> String;
+    pub fn encode(text: &str) -> String;
 }
 
-/// Customers whose id, external reference or name contains `text` (the first page: enough
-/// for a search box), of one business or of every business the person sees.
+/// A page of twenty of the customers found by `text` (see the server's search), best first,
+/// of one business or of every business the person sees; from `cursor`, a page's
+/// `nextCursor`, when given.
 pub async fn search_customers(
     text: &str,
     business_id: Option<&str>,
+    cursor: Option<&str>,
 ) -> Result<CustomerPage, ApiError> {
     let within = business_id.map(|id| format!("&businessId={}", encode(id))).unwrap_or_default();
-    call(get(&format!("/customers?limit=20&search={}{within}", encode(text)))).await
+    let from = cursor.map(|c| format!("&nextCursor={}", encode(c))).unwrap_or_default();
+    call(get(&format!("/customers?limit=20&search={}{within}{from}", encode(text)))).await
 }
 
 /// One customer.

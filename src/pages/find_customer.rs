@@ -1,14 +1,23 @@
-//! Find a customer (`/`): one search box, results as you type.
+//! Find a customer (`/`): one search box, results as you type, from any clue: a name, a phone
+//! number in any written form, a customer id or reference, a business's name.
+//!
+//! The search lives in the URL (`?q=…`, and `&from=…` for a later page, `&business=…` for one
+//! business), so Back, reload and a shared link come back to the same results.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos_router::{NavigateOptions, hooks::use_navigate};
-use phone_model::CustomerPage;
+use leptos_router::{
+    NavigateOptions,
+    hooks::{use_navigate, use_query_map},
+};
+use phone_model::{CustomerPage, CustomerResource};
+use wasm_bindgen::JsCast;
 
 use crate::{
     api::{self, ApiError},
     components::problem::{Loading, Problem},
+    display::dialable,
     session::Session,
     title,
 };
@@ -16,61 +25,150 @@ use crate::{
 /// How long typing must pause before the search runs.
 const DEBOUNCE: Duration = Duration::from_millis(250);
 
+/// What the URL says to show.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Search {
+    text: String,
+    business: String,
+    from: String,
+}
+
+impl Search {
+    /// The app's URL for this search (`/` for none).
+    fn url(&self) -> String {
+        let mut parts = Vec::new();
+        for (name, value) in [("q", &self.text), ("business", &self.business), ("from", &self.from)]
+        {
+            if !value.is_empty() {
+                parts.push(format!("{name}={}", api::encode(value)));
+            }
+        }
+        if parts.is_empty() { "/".to_owned() } else { format!("/?{}", parts.join("&")) }
+    }
+}
+
 #[component]
 pub fn FindCustomer() -> impl IntoView {
     title::set("Find a customer");
-    let (query, set_query) = signal(String::new());
-    let (searched, set_searched) = signal(String::new());
-    // A person who sees several businesses can search one of them; empty is every one.
-    let (business, set_business) = signal(String::new());
+    let query = use_query_map();
+    let search = Memo::new(move |_| {
+        query.with(|q| Search {
+            text: q.get("q").unwrap_or_default().trim().to_owned(),
+            business: q.get("business").unwrap_or_default(),
+            from: q.get("from").unwrap_or_default(),
+        })
+    });
+    // What is in the box: the URL's search, until the person types.
+    let typed = RwSignal::new(search.get_untracked().text);
     // Read as the session changes: the page may show before the app knows who is signed in.
     let session = Session::get();
     let pending = StoredValue::new(None::<TimeoutHandle>);
+    // Enter before the results came: open the customer if they turn out to be the only one.
+    let open_single = RwSignal::new(false);
     let results = LocalResource::new(move || {
-        let text = searched.get();
-        let business = business.get();
+        let search = search.get();
         async move {
-            if text.trim().is_empty() {
-                Ok(None)
-            } else {
-                let within = Some(business.as_str()).filter(|b| !b.is_empty());
-                api::search_customers(text.trim(), within).await.map(Some)
+            if search.text.is_empty() {
+                return Ok(None);
             }
+            let within = Some(search.business.as_str()).filter(|b| !b.is_empty());
+            let from = Some(search.from.as_str()).filter(|f| !f.is_empty());
+            api::search_customers(&search.text, within, from).await.map(Some)
         }
     });
     let navigate = use_navigate();
-
-    let on_input = move |ev| {
-        let text = event_target_value(&ev);
-        set_query.set(text.clone());
-        if let Some(handle) = pending.get_value() {
-            handle.clear();
+    // Typing changes the URL in place (no history entry a keystroke); a new search starts at
+    // its first page.
+    let go = {
+        let navigate = navigate.clone();
+        move |search: Search| {
+            let options = NavigateOptions { replace: true, scroll: false, ..Default::default() };
+            navigate(&search.url(), options);
         }
-        let handle = set_timeout_with_handle(move || set_searched.set(text), DEBOUNCE).ok();
-        pending.set_value(handle);
     };
-    // Enter on a customer id opens that customer straight away.
-    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        let text = query.get_untracked().trim().to_owned();
-        if ev.key() == "Enter" && !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+    let search_now = {
+        let go = go.clone();
+        move |text: String| {
+            if let Some(handle) = pending.get_value() {
+                handle.clear();
+            }
+            pending.set_value(None);
+            go(Search {
+                text: text.trim().to_owned(),
+                from: String::new(),
+                ..search.get_untracked()
+            });
+        }
+    };
+    let on_input = {
+        let search_now = search_now.clone();
+        move |ev| {
+            let text = event_target_value(&ev);
+            typed.set(text.clone());
+            open_single.set(false);
+            if let Some(handle) = pending.get_value() {
+                handle.clear();
+            }
+            let search_now = search_now.clone();
+            let handle = set_timeout_with_handle(move || search_now(text), DEBOUNCE).ok();
+            pending.set_value(handle);
+        }
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+        // Enter opens the one customer found (at once, or when the search answers).
+        "Enter" => {
             ev.prevent_default();
-            navigate(&format!("/customers/{text}"), NavigateOptions::default());
+            open_single.set(true);
+            let text = typed.get_untracked();
+            if text.trim() != search.get_untracked().text {
+                search_now(text);
+            }
         }
+        "ArrowDown" => {
+            ev.prevent_default();
+            focus_result(0);
+        }
+        _ => {}
     };
+    // Back, Forward or a link changed the search: the box shows it, unless the person is
+    // still typing.
+    Effect::new(move |_| {
+        let text = search.get().text;
+        if pending.get_value().is_none() && typed.get_untracked().trim() != text {
+            typed.set(text);
+        }
+    });
+    Effect::new(move |_| {
+        if !open_single.get() {
+            return;
+        }
+        if let Some(Ok(Some(page))) = results.get() {
+            if let [only] = page.customers.as_slice() {
+                navigate(&format!("/customers/{}", only.customer_id), NavigateOptions::default());
+            }
+            open_single.set(false);
+        }
+    });
 
     view! {
         <section class="card">
             <h1>"Find a customer"</h1>
             <form role="search" on:submit=|ev| ev.prevent_default()>
-                <label for="customer-search" class="field__label">"Name, customer id or external reference"</label>
+                <label for="customer-search" class="field__label">"Name, phone number, customer id or reference"</label>
                 <input id="customer-search" data-testid="customer-search" type="search" autocomplete="off"
-                    autofocus prop:value=move || query.get() on:input=on_input on:keydown=on_keydown />
+                    autofocus prop:value=move || typed.get() on:input=on_input on:keydown=on_keydown />
                 {move || {
                     let choices = session.businesses_to_choose();
+                    let go = go.clone();
                     (!choices.is_empty()).then(|| view! {
                         <label for="business-filter" class="field__label">"Business"</label>
                         <select id="business-filter" data-testid="business-filter"
-                            on:change=move |ev| set_business.set(event_target_value(&ev))>
+                            prop:value=move || search.get().business
+                            on:change=move |ev| go(Search {
+                                business: event_target_value(&ev),
+                                from: String::new(),
+                                ..search.get_untracked()
+                            })>
                             <option value="">"All my businesses"</option>
                             {choices.into_iter().map(|b| view! {
                                 <option value=b.business_id.clone()>{b.name}</option>
@@ -82,8 +180,7 @@ pub fn FindCustomer() -> impl IntoView {
             <div class="results" aria-live="polite" data-testid="results">
                 <Transition fallback=|| view! { <Loading what="customers" /> }>
                     {move || Suspend::new(async move {
-                        let text = searched.get();
-                        results_view(results.await, text)
+                        results_view(results.await, search.get())
                     })}
                 </Transition>
             </div>
@@ -91,28 +188,91 @@ pub fn FindCustomer() -> impl IntoView {
     }
 }
 
-fn results_view(result: Result<Option<CustomerPage>, ApiError>, text: String) -> AnyView {
+fn results_view(result: Result<Option<CustomerPage>, ApiError>, search: Search) -> AnyView {
     match result {
-        Ok(None) => view! { <p class="hint">"Type a name, a customer id or an external reference."</p> }.into_any(),
-        Ok(Some(page)) if page.customers.is_empty() => {
-            view! { <p class="empty" data-testid="no-match">{format!("No customer matches “{}”.", text.trim())}</p> }.into_any()
+        Ok(None) => view! {
+            <p class="hint">"Type a name, a phone number, a customer id or a reference."</p>
         }
-        Ok(Some(page)) => view! {
-            <ul class="customers" data-testid="customer-results">
-                {page.customers.into_iter().map(|c| view! {
-                    <li class="customer">
-                        <a href=format!("/customers/{}", c.customer_id) data-testid="customer-link">
-                            {format!("{} {}", c.first_name, c.last_name)}
-                        </a>
-                        <span class="customer__meta">
-                            {format!("Customer {} · Ref. {} · {}", c.customer_id,
-                                if c.external_reference.is_empty() { "—" } else { &c.external_reference },
-                                c.business.name)}
-                        </span>
-                    </li>
-                }).collect_view()}
-            </ul>
-        }.into_any(),
+        .into_any(),
+        Ok(Some(page)) if page.customers.is_empty() => view! {
+            <p class="empty" data-testid="no-match">{format!("No customer matches “{}”.", search.text)}</p>
+        }
+        .into_any(),
+        Ok(Some(page)) => {
+            let next = page.response_metadata.next_cursor.clone().filter(|_| page.response_metadata.has_next);
+            let count = page.customers.len();
+            view! {
+                <ul class="customers" data-testid="customer-results">
+                    {page.customers.into_iter().enumerate().map(|(index, c)| result_item(index, count, c)).collect_view()}
+                </ul>
+                <nav class="pager" aria-label="More results">
+                    {(!search.from.is_empty()).then(|| {
+                        let first = Search { from: String::new(), ..search.clone() };
+                        view! { <a href=first.url() data-testid="first-results">"First results"</a> }
+                    })}
+                    {next.map(|cursor| {
+                        let more = Search { from: cursor, ..search.clone() };
+                        view! { <a href=more.url() data-testid="more-results">"More results"</a> }
+                    })}
+                </nav>
+            }
+            .into_any()
+        }
         Err(error) => view! { <Problem error=error /> }.into_any(),
+    }
+}
+
+/// One result: the name (a link, which the arrow keys move between), then what tells two
+/// customers of one name apart: their primary number, business, id and reference.
+fn result_item(index: usize, count: usize, customer: CustomerResource) -> impl IntoView {
+    let number = customer.primary_phone_number.as_ref().map(|n| dialable(n).0);
+    let reference = if customer.external_reference.is_empty() {
+        String::new()
+    } else {
+        format!(" · Ref. {}", customer.external_reference)
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+        "ArrowDown" if index + 1 < count => {
+            ev.prevent_default();
+            focus_result(index + 1);
+        }
+        "ArrowUp" => {
+            ev.prevent_default();
+            if index == 0 {
+                focus_search_box();
+            } else {
+                focus_result(index - 1);
+            }
+        }
+        _ => {}
+    };
+    view! {
+        <li class="customer">
+            <a href=format!("/customers/{}", customer.customer_id) data-testid="customer-link" on:keydown=on_keydown>
+                {format!("{} {}", customer.first_name, customer.last_name)}
+            </a>
+            {number.map(|number| view! { <span class="customer__number" data-testid="customer-number">{number}</span> })}
+            <span class="customer__meta">
+                {format!("{} · Customer {}{reference}", customer.business.name, customer.customer_id)}
+            </span>
+        </li>
+    }
+}
+
+/// Moves the focus to the `index`th result's link.
+fn focus_result(index: usize) {
+    let links = document().query_selector_all("[data-testid=customer-link]");
+    if let Some(link) = links.ok().and_then(|links| links.item(index as u32)) {
+        if let Ok(link) = link.dyn_into::<web_sys::HtmlElement>() {
+            let _ = link.focus();
+        }
+    }
+}
+
+fn focus_search_box() {
+    if let Some(input) = document().get_element_by_id("customer-search") {
+        if let Ok(input) = input.dyn_into::<web_sys::HtmlElement>() {
+            let _ = input.focus();
+        }
     }
 }

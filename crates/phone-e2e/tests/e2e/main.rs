@@ -5,6 +5,7 @@ mod accessibility;
 mod deleting;
 mod embed;
 mod failures;
+mod finding;
 mod keyboard;
 mod layout;
 mod workflows;

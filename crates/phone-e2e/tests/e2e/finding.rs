@@ -1,0 +1,87 @@
+//! Finding the customer as the front desk does: from the number a caller rings from, by
+//! keyboard, and back to the same search after opening someone.
+
+use fantoccini::key::Key;
+use phone_e2e::{Ctx, Result, run};
+
+/// Types into the search box, which has focus on arrival.
+async fn type_search(ctx: &Ctx, text: &str) -> Result {
+    ctx.open("/").await?;
+    ctx.find("customer-search").await?;
+    ctx.wait_until("the search box has focus", || async {
+        let active = ctx.client.active_element().await?.attr("data-testid").await?;
+        Ok(active.as_deref() == Some("customer-search"))
+    })
+    .await?;
+    ctx.client.active_element().await?.send_keys(text).await?;
+    Ok(())
+}
+
+#[test]
+fn a_caller_rings_in_and_is_found_by_their_number_then_a_number_is_fixed() {
+    run(|ctx| async move {
+        // Aroha rings from her mobile; the screen shows it as "+64 27 345 6789", the desk
+        // types it as said.
+        type_search(&ctx, "027 345 6789").await?;
+        let results = ctx.wait_for_text("customer-results", "Aroha Ngata").await?;
+        assert!(results.contains("+64 27 345 6789"), "the result shows the number: {results}");
+        assert_eq!(ctx.all("customer-link").await?.len(), 1);
+        ctx.screenshot("search-by-number").await?;
+        // Enter opens the only match.
+        ctx.client.active_element().await?.send_keys(&char::from(Key::Enter).to_string()).await?;
+        ctx.wait_for_text("customer-name", "Aroha Ngata").await?;
+
+        // She has a new mobile: fix the number in one pass.
+        ctx.find("edit").await?.click().await?;
+        ctx.find("phone-form").await?;
+        ctx.fill("phone-number", "027 345 6790").await?;
+        ctx.find("save").await?.click().await?;
+        ctx.wait_for_text("notice", "The number was saved.").await?;
+        ctx.wait_for_text("phone-numbers", "+64 27 345 6790").await?;
+
+        // The new number finds her; the old one no longer does.
+        for (typed, found) in [("+64 27 345 6790", true), ("0273456789", false)] {
+            type_search(&ctx, typed).await?;
+            if found {
+                ctx.wait_for_text("customer-results", "Aroha Ngata").await?;
+            } else {
+                ctx.find("no-match").await?;
+            }
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn back_from_a_customer_returns_to_the_same_search() {
+    run(|ctx| async move {
+        type_search(&ctx, "ngata, aroha").await?;
+        ctx.wait_for_text("customer-results", "Aroha Ngata").await?;
+        // The search is in the URL.
+        let url = ctx.client.current_url().await?;
+        assert_eq!(url.query(), Some("q=ngata%2C%20aroha"), "{url}");
+        // Arrow down to the result, Enter to open it.
+        ctx.client.active_element().await?.send_keys(&char::from(Key::Down).to_string()).await?;
+        let focused = ctx.client.active_element().await?.attr("data-testid").await?;
+        assert_eq!(focused.as_deref(), Some("customer-link"));
+        ctx.client.active_element().await?.send_keys(&char::from(Key::Enter).to_string()).await?;
+        ctx.wait_for_text("customer-name", "Aroha Ngata").await?;
+
+        // Back: the same search, typed and found.
+        ctx.client.back().await?;
+        ctx.wait_for_text("customer-results", "Aroha Ngata").await?;
+        let typed = ctx.find("customer-search").await?.prop("value").await?;
+        assert_eq!(typed.as_deref(), Some("ngata, aroha"));
+
+        // A reload, and a link shared with a colleague, show it too.
+        ctx.client.refresh().await?;
+        ctx.wait_for_text("customer-results", "Aroha Ngata").await?;
+        ctx.open("/?q=tipene").await?;
+        ctx.wait_for_text("customer-results", "Mere Tipene").await?;
+        assert_eq!(
+            ctx.find("customer-search").await?.prop("value").await?.as_deref(),
+            Some("tipene")
+        );
+        Ok(())
+    });
+}
