@@ -261,18 +261,16 @@ fn result_item(index: usize, count: usize, customer: CustomerResource) -> impl I
 
 /// Moves the focus to the `index`th result's link.
 fn focus_result(index: usize) {
-    let links = document().query_selector_all("[data-testid=customer-link]");
-    if let Some(link) = links.ok().and_then(|links| links.item(index as u32)) {
-        if let Ok(link) = link.dyn_into::<web_sys::HtmlElement>() {
-            let _ = link.focus();
-        }
-    }
+    let links = document().query_selector_all("[data-testid=customer-link]").ok();
+    focus(links.and_then(|links| links.item(u32::try_from(index).ok()?)));
 }
 
 fn focus_search_box() {
-    if let Some(input) = document().get_element_by_id("customer-search") {
-        if let Ok(input) = input.dyn_into::<web_sys::HtmlElement>() {
-            let _ = input.focus();
-        }
+    focus(document().get_element_by_id("customer-search").map(Into::into));
+}
+
+fn focus(node: Option<web_sys::Node>) {
+    if let Some(element) = node.and_then(|node| node.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = element.focus();
     }
 }
