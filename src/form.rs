@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use phone_model::{
-    ErrorBody, Field, PhoneNumberInput, PhoneNumberResource, Validation, Value, validate_create,
-    validate_update,
+    ErrorBody, Field, PhoneNumberInput, PhoneNumberResource, Validation, ValidationError, Value,
+    validate_create, validate_update,
 };
 
 /// What a person typed into the phone number form; sent as it is, in the contract's member
@@ -104,30 +104,43 @@ impl Problems {
         self.in_order.push((field.to_owned(), message));
     }
 
-    /// The errors of a validation.
+    /// The errors of a validation, in the app's words.
     pub fn errors_of(validation: &Validation) -> Self {
         let mut problems = Self::default();
         for error in validation.errors() {
-            problems.push(error.field().wire_name(), error.message().to_owned());
+            problems.push(error.field().wire_name(), error.plain_message().to_owned());
         }
         problems
     }
 
-    /// The warnings of a validation.
-    pub fn warnings_of(validation: &Validation) -> Self {
+    /// The warnings that say the number cannot exist as written: saving one takes a
+    /// deliberate "anyway".
+    pub fn implausible_of(validation: &Validation) -> Self {
+        Self::warnings_where(validation, true)
+    }
+
+    /// The other warnings: hints, which never hold a save up.
+    pub fn hints_of(validation: &Validation) -> Self {
+        Self::warnings_where(validation, false)
+    }
+
+    fn warnings_where(validation: &Validation, implausible: bool) -> Self {
         let mut problems = Self::default();
-        for warning in validation.warnings() {
-            problems.push(warning.field().wire_name(), warning.to_string());
+        for warning in validation.warnings().iter().filter(|w| w.is_implausible() == implausible) {
+            problems.push(warning.field().wire_name(), warning.plain_message());
         }
         problems
     }
 
-    /// The server's 400 body, field by field (a nested `phoneNumber.x` counts as `x`).
+    /// The server's 400 body, field by field (a nested `phoneNumber.x` counts as `x`), in the
+    /// app's words where the core knows the message (as it every one of the contract's).
     pub fn from_server(body: &ErrorBody) -> Self {
         let mut problems = Self::default();
         for error in &body.errors {
             let field = error.field.rsplit('.').next().unwrap_or_default();
-            problems.push(field, error.message.clone());
+            let message = ValidationError::from_message(&error.message)
+                .map_or_else(|| error.message.clone(), |e| e.plain_message().to_owned());
+            problems.push(field, message);
         }
         problems
     }
@@ -183,11 +196,11 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_form_has_the_providers_messages_at_each_field() {
+    fn an_empty_form_has_the_apps_words_at_each_field() {
         let problems = Problems::errors_of(&PhoneForm::default().check(None));
-        assert_eq!(problems.of("phoneName"), ["PhoneName is required."]);
-        assert_eq!(problems.of("phoneNumber"), ["PhoneNumber is required."]);
-        assert_eq!(problems.of("phoneType"), ["PhoneType is required."]);
+        assert_eq!(problems.of("phoneName"), ["Enter a contact name."]);
+        assert_eq!(problems.of("phoneNumber"), ["Enter the number."]);
+        assert_eq!(problems.of("phoneType"), ["Choose a type."]);
         assert_eq!(problems.of("countryCode"), [] as [String; 0]);
         assert_eq!(problems.all().len(), 3);
     }
@@ -209,19 +222,35 @@ mod tests {
             ],
         };
         let problems = Problems::from_server(&body);
-        assert_eq!(problems.of("phoneNumber"), ["PhoneNumber provided already exists."]);
+        assert_eq!(problems.of("phoneNumber"), ["This customer already has this number."]);
         assert_eq!(element_id("phoneNumber"), "phone-number");
         assert_eq!(element_id("body"), "phone-form");
     }
 
     #[test]
-    fn warnings_are_kept_apart_from_errors() {
+    fn warnings_are_kept_apart_from_errors_and_a_number_that_cannot_exist_from_hints() {
         let form = PhoneForm { phone_type: "mobile".to_owned(), ..filled() };
         let validation = form.check(None);
         assert!(Problems::errors_of(&validation).is_empty());
+        assert!(Problems::implausible_of(&validation).is_empty());
         assert_eq!(
-            Problems::warnings_of(&validation).of("phoneType"),
-            ["PhoneType mobile does not match a landline."]
+            Problems::hints_of(&validation).of("phoneType"),
+            ["This looks like a landline, not a mobile number."]
+        );
+        // The number the issue saw saved as "+64 6555".
+        let wrong = PhoneForm {
+            area_code: "06".to_owned(),
+            phone_number: "555 abcd".to_owned(),
+            ..filled()
+        };
+        let validation = wrong.check(None);
+        assert!(Problems::errors_of(&validation).is_empty());
+        let implausible = Problems::implausible_of(&validation);
+        assert!(!implausible.is_empty(), "{validation:?}");
+        assert!(implausible.of("phoneNumber").iter().all(|m| !m.contains("PhoneNumber")));
+        assert_eq!(
+            Problems::hints_of(&validation).of("phoneNumber"),
+            ["The text after the number is kept, but not dialled."]
         );
     }
 

@@ -137,16 +137,16 @@ async fn submitting_an_empty_form_lists_every_problem_in_a_summary_that_takes_fo
     assert_eq!(
         links,
         [
-            ("#phone-name".to_owned(), "PhoneName is required.".to_owned()),
-            ("#phone-number".to_owned(), "PhoneNumber is required.".to_owned()),
-            ("#phone-type".to_owned(), "PhoneType is required.".to_owned()),
+            ("#phone-name".to_owned(), "Enter a contact name.".to_owned()),
+            ("#phone-number".to_owned(), "Enter the number.".to_owned()),
+            ("#phone-type".to_owned(), "Choose a type.".to_owned()),
         ]
     );
     assert_eq!(
         document().active_element(),
         Some(summary.clone().unchecked_into::<web_sys::Element>())
     );
-    assert_eq!(text(&root, "phone-name-error"), "PhoneName is required.");
+    assert_eq!(text(&root, "phone-name-error"), "Enter a contact name.");
     let name: HtmlInputElement = get(&root, "phone-name");
     assert_eq!(name.get_attribute("aria-invalid").as_deref(), Some("true"));
     assert_eq!(
@@ -167,7 +167,7 @@ async fn a_field_is_checked_when_it_loses_focus_and_then_as_it_changes() {
 
     leave(&number);
     settle().await;
-    assert_eq!(text(&root, "phone-number-error"), "PhoneNumber provided is invalid.");
+    assert_eq!(text(&root, "phone-number-error"), "Enter the number in digits, such as 264 5555.");
 
     type_into(&number, "021 123 4567");
     settle().await;
@@ -201,8 +201,9 @@ async fn the_servers_400_lands_on_its_field_and_in_the_summary() {
     submit(&root);
     settle().await;
 
-    assert_eq!(text(&root, "phone-number-error"), "PhoneNumber provided already exists.");
-    assert!(text(&root, "error-summary").contains("PhoneNumber provided already exists."));
+    // In the app's words, as the core has them for the provider's message.
+    assert_eq!(text(&root, "phone-number-error"), "This customer already has this number.");
+    assert!(text(&root, "error-summary").contains("This customer already has this number."));
     assert_eq!(
         get::<HtmlInputElement>(&root, "phone-name").value(),
         "John",
@@ -225,20 +226,91 @@ async fn a_failure_that_is_not_a_400_offers_to_retry_and_keeps_the_form() {
 }
 
 #[wasm_bindgen_test]
-async fn a_warning_does_not_block_but_asks_once_before_saving() {
+async fn a_hint_never_holds_a_save_up() {
     let (root, saved) = mount_form(Ok(()));
     fill_valid(&root);
     choose(&get(&root, "phone-type"), "mobile"); // a landline number
     submit(&root);
     settle().await;
+    assert_eq!(
+        text(&root, "phone-type-warning"),
+        "This looks like a landline, not a mobile number."
+    );
+    assert!(find::<HtmlElement>(&root, "warnings-confirm").is_none());
+    assert_eq!(saved.borrow().len(), 1, "saved at the first press");
+}
 
-    assert_eq!(text(&root, "phone-type-warning"), "PhoneType mobile does not match a landline.");
-    assert!(find::<HtmlElement>(&root, "warnings-confirm").is_some());
-    assert!(saved.borrow().is_empty());
-
+#[wasm_bindgen_test]
+async fn a_number_that_cannot_exist_is_a_problem_saved_only_by_the_buttons_anyway() {
+    let (root, saved) = mount_form(Ok(()));
+    fill_valid(&root);
+    type_into(&get(&root, "area-code"), "06");
+    type_into(&get(&root, "phone-number"), "555 abcd");
     submit(&root);
     settle().await;
+
+    assert!(saved.borrow().is_empty());
+    assert!(
+        text(&root, "phone-number-error").contains("check the digits"),
+        "{}",
+        text(&root, "phone-number-error")
+    );
+    assert_eq!(
+        text(&root, "phone-number-warning"),
+        "The text after the number is kept, but not dialled."
+    );
+    let confirm = text(&root, "warnings-confirm");
+    assert!(confirm.contains("“Add number anyway”"), "{confirm}");
+    let anyway: HtmlElement = get(&root, "save-anyway");
+    assert_eq!(anyway.text_content().as_deref(), Some("Add number anyway"));
+    assert_eq!(
+        document().active_element(),
+        Some(anyway.clone().unchecked_into::<web_sys::Element>())
+    );
+    anyway.click();
+    settle().await;
     assert_eq!(saved.borrow().len(), 1);
+    assert_eq!(saved.borrow()[0].phone_number, "555 abcd");
+}
+
+#[wasm_bindgen_test]
+async fn leaving_a_field_by_pressing_the_button_does_not_move_it_before_the_click() {
+    let (root, saved) = mount_form(Ok(()));
+    fill_valid(&root);
+    let number: HtmlInputElement = get(&root, "phone-number");
+    type_into(&number, "264 5555 after six"); // a hint once the field is left
+    let save: HtmlElement = get(&root, "save");
+    let before = save.get_bounding_client_rect().top();
+    save.dispatch_event(&web_sys::PointerEvent::new("pointerdown").unwrap()).unwrap();
+    leave(&number);
+    settle().await;
+    assert_eq!(
+        save.get_bounding_client_rect().top(),
+        before,
+        "the button stayed under the pointer"
+    );
+    save.click();
+    settle().await;
+    assert_eq!(saved.borrow().len(), 1, "one click saves");
+    assert!(find::<HtmlElement>(&root, "phone-number-warning").is_some(), "the hint shows after");
+}
+
+#[wasm_bindgen_test]
+async fn a_too_long_area_code_is_kept_and_said_to_be_too_long() {
+    let (root, saved) = mount_form(Ok(()));
+    fill_valid(&root);
+    let area: HtmlInputElement = get(&root, "area-code");
+    type_into(&area, "09123");
+    leave(&area);
+    settle().await;
+    assert_eq!(area.value(), "09123", "nothing typed is cut off");
+    assert_eq!(
+        text(&root, "area-code-error"),
+        "Shorten the area code to 4 digits or fewer, such as 09 or 021."
+    );
+    submit(&root);
+    settle().await;
+    assert!(saved.borrow().is_empty());
 }
 
 fn numbers() -> Vec<PhoneNumberResource> {

@@ -4,9 +4,9 @@
 use std::collections::BTreeSet;
 
 use leptos::{html, prelude::*};
-use phone_model::{
-    AREA_CODE_MAX, CountryCode, PHONE_NAME_MAX, PHONE_NUMBER_MAX, PhoneType, countries,
-};
+// No `maxlength` on the inputs: text cut short without a word hides the problem; the
+// rules say what is too long instead.
+use phone_model::{CountryCode, PhoneType, countries};
 
 use super::{
     error_summary::{ErrorSummary, focus_element},
@@ -33,7 +33,11 @@ pub fn PhoneNumberForm(
     let touched = RwSignal::new(BTreeSet::<&'static str>::new());
     let submitted = RwSignal::new(false);
     let server_problems = RwSignal::new(Problems::default());
-    let warnings_seen = RwSignal::new(false);
+    // A number that cannot exist was shown to the person, who may save it anyway.
+    let asked_anyway = RwSignal::new(false);
+    // The pointer is down on the submit button: a field losing focus now must not show new
+    // messages, which would move the button from under the pointer before the click lands.
+    let pressing = RwSignal::new(false);
     let summary_ref = NodeRef::<html::Div>::new();
     let primary_locked = editing.is_some() && initial.is_primary;
     let is_edit = editing.is_some();
@@ -42,7 +46,8 @@ pub fn PhoneNumberForm(
     let validation =
         Memo::new(move |_| form.with(|f| editing.with_value(|id| f.check(id.as_deref()))));
     let local_errors = Memo::new(move |_| validation.with(Problems::errors_of));
-    let warnings = Memo::new(move |_| validation.with(Problems::warnings_of));
+    let implausible = Memo::new(move |_| validation.with(Problems::implausible_of));
+    let hints = Memo::new(move |_| validation.with(Problems::hints_of));
     let summary = Signal::derive(move || {
         let mut all = local_errors.get();
         all.extend(&server_problems.get());
@@ -62,57 +67,66 @@ pub fn PhoneNumberForm(
         }
     });
 
+    // At each field, once it was left or the form submitted: its errors and the warnings
+    // that the number cannot exist (both problems, shown alike), then the server's.
     let errors_of = move |field: &'static str| {
         Signal::derive(move || {
             let shown = submitted.get() || touched.with(|t| t.contains(field));
-            let mut messages =
-                if shown { local_errors.with(|p| p.of(field).to_vec()) } else { Vec::new() };
+            let mut messages = Vec::new();
+            if shown {
+                messages.extend(local_errors.with(|p| p.of(field).to_vec()));
+                messages.extend(implausible.with(|p| p.of(field).to_vec()));
+            }
             messages.extend(server_problems.with(|p| p.of(field).to_vec()));
             messages
         })
     };
-    let warnings_of = move |field: &'static str| {
+    let hints_of = move |field: &'static str| {
         Signal::derive(move || {
             let shown = submitted.get() || touched.with(|t| t.contains(field));
-            if shown { warnings.with(|p| p.of(field).to_vec()) } else { Vec::new() }
+            if shown { hints.with(|p| p.of(field).to_vec()) } else { Vec::new() }
         })
     };
     let touch = move |field: &'static str| {
-        touched.update(|t| {
-            t.insert(field);
-        })
+        if !pressing.get_untracked() {
+            touched.update(|t| {
+                t.insert(field);
+            });
+        }
     };
     let edit = move |change: &dyn Fn(&mut PhoneForm)| {
         form.update(|f| change(f));
         // What the server said was about the old values.
         server_problems.set(Problems::default());
-        warnings_seen.set(false);
+        asked_anyway.set(false);
     };
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        pressing.set(false);
         if save.pending().get_untracked() {
             return;
         }
         submitted.set(true);
         if !local_errors.with_untracked(Problems::is_empty) {
             focus_after_render(summary_ref);
-        } else if !warnings.with_untracked(Problems::is_empty) && !warnings_seen.get_untracked() {
-            // Warnings never block, but a person sees them once before saving.
-            warnings_seen.set(true);
-            request_animation_frame(|| focus_element("warnings-confirm"));
+        } else if !implausible.with_untracked(Problems::is_empty) {
+            // A number that cannot exist is saved only on purpose: once more, by name.
+            asked_anyway.set(true);
+            request_animation_frame(|| focus_element("save-anyway"));
         } else {
             save.dispatch(form.get_untracked());
         }
     };
+    let action = if is_edit { "Save changes" } else { "Add number" };
 
     let name_errors = errors_of("phoneName");
     let type_errors = errors_of("phoneType");
-    let type_warnings = warnings_of("phoneType");
+    let type_warnings = hints_of("phoneType");
     let country_errors = errors_of("countryCode");
     let area_errors = errors_of("areaCode");
     let number_errors = errors_of("phoneNumber");
-    let number_warnings = warnings_of("phoneNumber");
+    let number_warnings = hints_of("phoneNumber");
     let primary_errors = errors_of("isPrimary");
     let no_warnings = Signal::derive(Vec::new);
 
@@ -131,7 +145,6 @@ pub fn PhoneNumberForm(
             <FormField id="phone-name" label="Contact name" hint="The person to ask for on this number."
                 errors=name_errors warnings=no_warnings>
                 <input id="phone-name" data-testid="phone-name" type="text" autocomplete="off"
-                    maxlength=PHONE_NAME_MAX.to_string()
                     aria-invalid=move || (!name_errors.get().is_empty()).then_some("true")
                     aria-describedby=move || described_by("phone-name", true, !name_errors.get().is_empty(), false)
                     prop:value=move || form.with(|f| f.phone_name.clone())
@@ -155,7 +168,7 @@ pub fn PhoneNumberForm(
                 <FormField id="area-code" label="Area code" hint="Optional, with its 0: 09, 021."
                     errors=area_errors warnings=no_warnings>
                     <input id="area-code" data-testid="area-code" type="text" inputmode="tel" autocomplete="off"
-                        class="input--short" maxlength=AREA_CODE_MAX.to_string()
+                        class="input--short"
                         aria-invalid=move || (!area_errors.get().is_empty()).then_some("true")
                         aria-describedby=move || described_by("area-code", true, !area_errors.get().is_empty(), false)
                         prop:value=move || form.with(|f| f.area_code.clone())
@@ -167,7 +180,6 @@ pub fn PhoneNumberForm(
             <FormField id="phone-number" label="Number" hint="Digits, spaces and - ( ) . /; an extension after it (ext 12) is kept."
                 errors=number_errors warnings=number_warnings>
                 <input id="phone-number" data-testid="phone-number" type="text" inputmode="tel" autocomplete="off"
-                    maxlength=PHONE_NUMBER_MAX.to_string()
                     aria-invalid=move || (!number_errors.get().is_empty()).then_some("true")
                     aria-describedby=move || described_by("phone-number", true, !number_errors.get().is_empty(), !number_warnings.get().is_empty())
                     prop:value=move || form.with(|f| f.phone_number.clone())
@@ -205,15 +217,23 @@ pub fn PhoneNumberForm(
                     on:change=move |ev| edit(&|f| f.is_primary = event_target_checked(&ev)) />
             </FormField>
 
-            <Show when=move || warnings_seen.get() && !warnings.with(Problems::is_empty)>
-                <div id="warnings-confirm" class="warnings-confirm" role="alert" tabindex="-1" data-testid="warnings-confirm">
-                    <p>"Check the warnings above. The number can still be saved: select Save again to save it as it is."</p>
+            <Show when=move || asked_anyway.get() && !implausible.with(Problems::is_empty)>
+                <div class="warnings-confirm" role="alert" data-testid="warnings-confirm">
+                    <p>{format!("This number can't exist as written. Correct it above, or select “{action} anyway” to keep it as it is.")}</p>
+                    <button type="button" id="save-anyway" class="button button--secondary" data-testid="save-anyway"
+                        disabled=move || save.pending().get()
+                        on:click=move |_| { save.dispatch(form.get_untracked()); }>
+                        {format!("{action} anyway")}
+                    </button>
                 </div>
             </Show>
 
             <div class="actions">
-                <button type="submit" class="button" data-testid="save" disabled=move || save.pending().get()>
-                    {move || if save.pending().get() { "Saving…" } else if is_edit { "Save changes" } else { "Add number" }}
+                <button type="submit" class="button" data-testid="save" disabled=move || save.pending().get()
+                    on:pointerdown=move |_| pressing.set(true)
+                    on:pointerleave=move |_| pressing.set(false)
+                    on:pointercancel=move |_| pressing.set(false)>
+                    {move || if save.pending().get() { "Saving…" } else { action }}
                 </button>
                 <a class="button button--secondary" href=cancel_href data-testid="cancel">"Cancel"</a>
             </div>

@@ -223,6 +223,82 @@ impl ValidationError {
     }
 }
 
+impl ValidationError {
+    /// The same problem in the staff app's words: its labels' names ("contact name", not
+    /// `PhoneName`) and what to do about it. The API and the embeddable module keep
+    /// [`message`](Self::message); both live here, keyed by the error, so they cannot drift.
+    ///
+    /// ```
+    /// use phone_model::ValidationError;
+    /// assert_eq!(ValidationError::PhoneNameRequired.plain_message(), "Enter a contact name.");
+    /// ```
+    #[must_use]
+    pub const fn plain_message(self) -> &'static str {
+        match self {
+            Self::BodyMalformed | Self::BodyInvalid => {
+                "The app sent something the server could not read. Reload the page and try again."
+            }
+            Self::PhoneNumberIdInvalid => "This number no longer exists: it may have been deleted.",
+            Self::PrimaryDeletion => {
+                "The primary number can't be deleted. Make another number primary first."
+            }
+            Self::PhoneNameRequired => "Enter a contact name.",
+            Self::PhoneNameTooLong => "Shorten the contact name to 50 characters or fewer.",
+            Self::PhoneNameInvalid => "Enter the contact name as text.",
+            Self::CountryCodeRequired => "Enter a country code, such as +64 for New Zealand.",
+            Self::CountryCodeTooLong | Self::CountryCodeInvalid => {
+                "Choose a country from the list, or enter its code, such as +64 for New Zealand."
+            }
+            Self::AreaCodeTooLong => {
+                "Shorten the area code to 4 digits or fewer, such as 09 or 021."
+            }
+            Self::AreaCodeInvalid => "Enter the area code in digits, such as 09 or 021.",
+            Self::PhoneNumberRequired => "Enter the number.",
+            Self::PhoneNumberInvalid => "Enter the number in digits, such as 264 5555.",
+            Self::PhoneNumberTooLong => "Shorten the number to 75 characters or fewer.",
+            Self::PhoneNumberExists => "This customer already has this number.",
+            Self::PhoneTypeRequired => "Choose a type.",
+            Self::PhoneTypeInvalid => "Choose a type from the list.",
+            Self::IsPrimaryRequired | Self::IsPrimaryInvalid => {
+                "Say whether this is the primary number."
+            }
+            Self::PrimaryRequired => {
+                "A customer keeps one primary number: make another number primary instead."
+            }
+            Self::PhoneNameConflict | Self::PhoneTypeConflict => {
+                "The app sent two different values for one field. Reload the page and try again."
+            }
+            Self::BusinessIdRequired | Self::BusinessIdInvalid => "Choose a business.",
+            Self::FirstNameRequired => "Enter a first name.",
+            Self::FirstNameTooLong => "Shorten the first name to 40 characters or fewer.",
+            Self::FirstNameInvalid => "Enter the first name as text.",
+            Self::LastNameTooLong => "Shorten the last name to 40 characters or fewer.",
+            Self::LastNameInvalid => "Enter the last name as text.",
+            Self::ExternalReferenceTooLong => "Shorten the reference to 40 characters or fewer.",
+            Self::ExternalReferenceInvalid => "Enter the reference as text.",
+            Self::ExternalReferenceExists => {
+                "Another customer of this business has this reference."
+            }
+            Self::LimitInvalid | Self::NextCursorInvalid => {
+                "The page asked for is not there. Go back to the first page."
+            }
+            Self::SearchTooLong => "Shorten the search to 100 characters or fewer.",
+        }
+    }
+
+    /// The error whose provider's message this is, as a 400 body carries it.
+    ///
+    /// ```
+    /// use phone_model::ValidationError;
+    /// let error = ValidationError::from_message("PhoneName is required.");
+    /// assert_eq!(error, Some(ValidationError::PhoneNameRequired));
+    /// ```
+    #[must_use]
+    pub fn from_message(message: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|error| error.message() == message)
+    }
+}
+
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.message())
@@ -230,3 +306,20 @@ impl fmt::Display for ValidationError {
 }
 
 impl core::error::Error for ValidationError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_is_found_by_its_message_and_has_plain_words_without_wire_names() {
+        let wire_names = ["PhoneName", "CountryCode", "AreaCode", "PhoneNumber", "PhoneType"];
+        for error in ValidationError::ALL {
+            assert_eq!(ValidationError::from_message(error.message()), Some(error));
+            let plain = error.plain_message();
+            assert!(plain.ends_with('.'), "{plain}");
+            assert!(!wire_names.iter().any(|name| plain.contains(name)), "{error:?}: {plain}");
+        }
+        assert_eq!(ValidationError::from_message("Something else."), None);
+    }
+}

@@ -123,8 +123,84 @@ impl Warning {
     }
 }
 
+impl Warning {
+    /// Whether the number, as written, cannot exist: no number of its country has this
+    /// length or starts this way. The staff app asks for a deliberate "anyway" before saving
+    /// one; the rest are hints. (The API saves either: the provider does.)
+    #[must_use]
+    pub const fn is_implausible(self) -> bool {
+        matches!(self, Self::NotInPlan { .. } | Self::ImpossibleLength)
+    }
+
+    /// The same warning in the staff app's words (see `ValidationError::plain_message`).
+    #[must_use]
+    pub fn plain_message(self) -> String {
+        let parts: [&str; 5] = match self {
+            Self::NotInPlan { country } => {
+                ["No number in ", country, " is written like this: check the digits.", "", ""]
+            }
+            Self::ImpossibleLength => {
+                ["This number has too few or too many digits to be dialled.", "", "", "", ""]
+            }
+            Self::OtherCountry => [
+                "The number starts with another country's code: check the country code.",
+                "",
+                "",
+                "",
+                "",
+            ],
+            Self::TypeMismatch { phone_type, kind } => [
+                "This looks like a ",
+                kind.description(),
+                ", not a ",
+                phone_type.as_str(),
+                " number.",
+            ],
+            Self::TrailingText => {
+                ["The text after the number is kept, but not dialled.", "", "", "", ""]
+            }
+            Self::AreaCodeIgnored => {
+                ["The area code is not used: the number has its own country code.", "", "", "", ""]
+            }
+            Self::ServiceCode => [
+                "This is a service code: it is dialled as written, not from abroad.",
+                "",
+                "",
+                "",
+                "",
+            ],
+        };
+        parts.concat()
+    }
+}
+
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_number_that_cannot_exist_is_told_apart_from_hints() {
+        let implausible =
+            [Warning::NotInPlan { country: "New Zealand" }, Warning::ImpossibleLength];
+        let hints = [
+            Warning::OtherCountry,
+            Warning::TypeMismatch { phone_type: PhoneType::Mobile, kind: NumberKind::FixedLine },
+            Warning::TrailingText,
+            Warning::AreaCodeIgnored,
+            Warning::ServiceCode,
+        ];
+        assert!(implausible.iter().all(|w| w.is_implausible()));
+        assert!(hints.iter().all(|w| !w.is_implausible()));
+        for warning in implausible.iter().chain(&hints) {
+            let plain = warning.plain_message();
+            assert!(!plain.contains("PhoneNumber") && !plain.contains("PhoneType"), "{plain}");
+        }
+        assert_eq!(hints[1].plain_message(), "This looks like a landline, not a mobile number.");
     }
 }

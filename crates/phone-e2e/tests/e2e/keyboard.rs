@@ -50,7 +50,7 @@ fn a_number_can_be_added_by_keyboard_alone() {
         // Save at once: the summary takes focus; its first link leads to the first field.
         tab_to(&ctx, "save").await?;
         press(&ctx, &key(Key::Enter)).await?;
-        ctx.wait_for_text("error-summary", "PhoneName is required.").await?;
+        ctx.wait_for_text("error-summary", "Enter a contact name.").await?;
         assert_eq!(
             ctx.client.active_element().await?.attr("data-testid").await?.as_deref(),
             Some("error-summary")

@@ -31,18 +31,21 @@ fn adding_a_number_shows_every_mistake_then_saves_it_for_good() {
         ctx.find("save").await?.click().await?;
         let summary = ctx.wait_for_text("error-summary", "There is a problem").await?;
         for message in [
-            "PhoneName is required.",
-            "CountryCode must not exceed 4 characters.",
-            "PhoneNumber provided is invalid.",
+            "Enter a contact name.",
+            "Choose a country from the list, or enter its code, such as +64 for New Zealand.",
+            "Enter the number in digits, such as 264 5555.",
         ] {
             assert!(summary.contains(message), "summary lacks {message:?}: {summary}");
         }
-        assert_eq!(ctx.text("phone-name-error").await?, "PhoneName is required.");
+        assert_eq!(ctx.text("phone-name-error").await?, "Enter a contact name.");
         assert_eq!(
             ctx.text("country-code-error").await?,
-            "CountryCode must not exceed 4 characters."
+            "Choose a country from the list, or enter its code, such as +64 for New Zealand."
         );
-        assert_eq!(ctx.text("phone-number-error").await?, "PhoneNumber provided is invalid.");
+        assert_eq!(
+            ctx.text("phone-number-error").await?,
+            "Enter the number in digits, such as 264 5555."
+        );
         ctx.screenshot("add-with-errors").await?;
 
         // Fixed and saved.
@@ -114,8 +117,10 @@ fn the_servers_already_exists_lands_at_the_number_field() {
         ctx.fill("phone-number", "264 5555").await?; // John's home number
         ctx.choose("phone-type", "home").await?;
         ctx.find("save").await?.click().await?;
-        ctx.wait_for_text("phone-number-error", "PhoneNumber provided already exists.").await?;
-        assert!(ctx.text("error-summary").await?.contains("PhoneNumber provided already exists."));
+        ctx.wait_for_text("phone-number-error", "This customer already has this number.").await?;
+        assert!(
+            ctx.text("error-summary").await?.contains("This customer already has this number.")
+        );
         Ok(())
     });
 }
