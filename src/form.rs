@@ -61,6 +61,22 @@ impl PhoneForm {
         }
     }
 
+    /// The saved number (of `saved`, other than `editing`) that this one would duplicate, by
+    /// the core's rule of what one number is.
+    pub fn duplicate_of<'a>(
+        &self,
+        saved: &'a [PhoneNumberResource],
+        editing: Option<&str>,
+    ) -> Option<&'a PhoneNumberResource> {
+        let key = |form: &Self, id: Option<&str>| {
+            form.check(id).into_result().ok().map(|number| number.duplicate_key())
+        };
+        let mine = key(self, editing)?;
+        saved.iter().filter(|n| Some(n.phone_number_id.as_str()) != editing).find(|n| {
+            key(&Self::from_saved(n), Some(n.phone_number_id.as_str())).as_ref() == Some(&mine)
+        })
+    }
+
     /// The shared rules' verdict: for a new number, or for an edit of `editing`.
     pub fn check(&self, editing: Option<&str>) -> Validation {
         match editing {
@@ -252,6 +268,27 @@ mod tests {
             Problems::hints_of(&validation).of("phoneNumber"),
             ["The text after the number is kept, but not dialled."]
         );
+    }
+
+    #[test]
+    fn the_number_a_form_duplicates_is_found_however_either_was_written() {
+        let saved: Vec<PhoneNumberResource> = serde_json::from_value(json!([
+            {"phoneNumberId": "11", "phoneName": "Aroha", "countryCode": "+64", "areaCode": "",
+             "phoneNumber": "021 123 4567", "phoneType": "mobile", "isPrimary": true},
+            {"phoneNumberId": "12", "phoneName": "Home", "countryCode": "+64", "areaCode": "09",
+             "phoneNumber": "264 5555", "phoneType": "home", "isPrimary": false}
+        ]))
+        .unwrap();
+        let typed =
+            PhoneForm { area_code: "9".to_owned(), phone_number: "2645555".to_owned(), ..filled() };
+        assert_eq!(
+            typed.duplicate_of(&saved, None).map(|n| n.phone_number_id.as_str()),
+            Some("12")
+        );
+        // Editing that number itself duplicates nothing.
+        assert_eq!(typed.duplicate_of(&saved, Some("12")), None);
+        let other = PhoneForm { phone_number: "264 5556".to_owned(), ..filled() };
+        assert_eq!(other.duplicate_of(&saved, None), None);
     }
 
     #[test]

@@ -65,15 +65,19 @@ pub fn FindCustomer() -> impl IntoView {
     let pending = StoredValue::new(None::<TimeoutHandle>);
     // Enter before the results came: open the customer if they turn out to be the only one.
     let open_single = RwSignal::new(false);
+    // Each answer with the search it answers: while a new one loads, the resource still
+    // holds the last.
     let results = LocalResource::new(move || {
         let search = search.get();
         async move {
-            if search.text.is_empty() {
-                return Ok(None);
-            }
-            let within = Some(search.business.as_str()).filter(|b| !b.is_empty());
-            let from = Some(search.from.as_str()).filter(|f| !f.is_empty());
-            api::search_customers(&search.text, within, from).await.map(Some)
+            let page = if search.text.is_empty() {
+                Ok(None)
+            } else {
+                let within = Some(search.business.as_str()).filter(|b| !b.is_empty());
+                let from = Some(search.from.as_str()).filter(|f| !f.is_empty());
+                api::search_customers(&search.text, within, from).await.map(Some)
+            };
+            (search, page)
         }
     });
     let navigate = use_navigate();
@@ -138,15 +142,21 @@ pub fn FindCustomer() -> impl IntoView {
             typed.set(text);
         }
     });
+    // Enter waits for the answer to what was typed, never an earlier search's.
     Effect::new(move |_| {
         if !open_single.get() {
             return;
         }
-        if let Some(Ok(Some(page))) = results.get() {
-            if let [only] = page.customers.as_slice() {
-                navigate(&format!("/customers/{}", only.customer_id), NavigateOptions::default());
-            }
-            open_single.set(false);
+        let Some((answered, page)) = results.get() else { return };
+        // The URL may not have caught up with the box yet: the answer must be to both.
+        if answered != search.get() || answered.text != typed.get().trim() {
+            return;
+        }
+        open_single.set(false);
+        if let Ok(Some(page)) = page
+            && let [only] = page.customers.as_slice()
+        {
+            navigate(&format!("/customers/{}", only.customer_id), NavigateOptions::default());
         }
     });
 
@@ -180,7 +190,8 @@ pub fn FindCustomer() -> impl IntoView {
             <div class="results" aria-live="polite" data-testid="results">
                 <Transition fallback=|| view! { <Loading what="customers" /> }>
                     {move || Suspend::new(async move {
-                        results_view(results.await, search.get())
+                        let (answered, page) = results.await;
+                        results_view(page, answered)
                     })}
                 </Transition>
             </div>

@@ -33,7 +33,9 @@ pub fn fold(text: &str) -> String {
     let mut space = true;
     for c in text.chars() {
         let c = match c {
-            '\'' | '’' | '‘' | 'ʻ' => continue,
+            // Apostrophes join ("O'Connor"); combining accents, as a decomposed "ā" has them,
+            // belong to their letter.
+            '\'' | '’' | '‘' | 'ʻ' | '\u{300}'..='\u{36f}' => continue,
             'A'..='Z' | 'a'..='z' | '0'..='9' => c.to_ascii_lowercase(),
             '\u{c0}'..='\u{17f}' => {
                 LATIN_BASES.as_bytes().get(c as usize - 0xc0).map_or(' ', |&b| char::from(b))
@@ -59,6 +61,14 @@ pub fn fold(text: &str) -> String {
 
 /// The document a customer is found by: its names, external reference, id and business's
 /// name, folded, with a space at each end so that `" jo"` matches a word that starts "jo".
+/// A reference written in parts ("2023-0042") is there whole as well ("20230042"), as a
+/// query of digits looks for it.
+///
+/// ```
+/// use phone_model::customer_document;
+/// let document = customer_document("Āroha", "Ngata", "2023-0042", "5075447896", "Kiwi Physio");
+/// assert_eq!(document, " aroha ngata 2023 0042 5075447896 kiwi physio 20230042 ");
+/// ```
 #[must_use]
 pub fn customer_document(
     first_name: &str,
@@ -74,6 +84,11 @@ pub fn customer_document(
             document.push_str(&part);
             document.push(' ');
         }
+    }
+    let reference = fold(external_reference);
+    if reference.contains(' ') {
+        document.push_str(&reference.replace(' ', ""));
+        document.push(' ');
     }
     document
 }
@@ -104,10 +119,11 @@ pub struct CustomerQuery {
 }
 
 impl CustomerQuery {
-    /// Reads the text. A phone number is digits with only spaces, dashes, dots, brackets and
-    /// a leading `+` around them; written nationally ("021 123 4567", "09 264 5555"), its
-    /// trunk `0` is left off, and written with an international prefix ("0064 …", "0011 61
-    /// …") the prefix is.
+    /// Reads the text. A phone number is digits with only spaces, dashes, dots, slashes,
+    /// brackets and a leading `+` around them; written nationally ("021 123 4567", "09 264
+    /// 5555"), its trunk `0` is left off, and written with an international prefix ("0064 …",
+    /// "0011 61 …") the prefix is, as is a bracketed trunk 0 ("+64 (0)21 …"). Single letters
+    /// alone are found as words in a row: initials "j s" find "J Smith", not "John Smith".
     ///
     /// ```
     /// use phone_model::CustomerQuery;
@@ -121,7 +137,7 @@ impl CustomerQuery {
     pub fn parse(text: &str) -> Self {
         let number = number_ending(text);
         if number.is_some() {
-            let digits = text.chars().filter(char::is_ascii_digit).collect();
+            let digits = text.replace("(0)", "").chars().filter(char::is_ascii_digit).collect();
             return Self { words: alloc::vec![digits], number };
         }
         let mut words: Vec<String> = Vec::new();
@@ -142,9 +158,13 @@ impl CustomerQuery {
 
 /// The reversed digits a number written as `text` ends with, when `text` is a number.
 fn number_ending(text: &str) -> Option<String> {
-    let text = text.trim();
-    let written_as_number =
-        text.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')' | '+'));
+    // "+64 (0)21 …": the trunk 0 in brackets is not dialled from abroad.
+    let text = text.trim().replace("(0)", "");
+    let written_as_number = text.chars().all(|c| {
+        c.is_ascii_digit()
+            || c.is_whitespace()
+            || matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '.' | '/' | '(' | ')' | '+')
+    });
     if !written_as_number || text.chars().skip(1).any(|c| c == '+') {
         return None;
     }
@@ -272,6 +292,7 @@ mod tests {
         assert_eq!(fold("Mōrena, Tāne!"), "morena tane");
         assert_eq!(fold("Øster-Ødegård"), "oster odegard");
         assert_eq!(fold(" , "), "");
+        assert_eq!(fold("Nga\u{304}ti"), "ngati", "a decomposed accent stays with its letter");
     }
 
     #[test]
@@ -286,6 +307,10 @@ mod tests {
             "21-123-4567",
             "(021) 123.4567",
             "123 4567",
+            "+64 (0)21 123 4567",
+            "021\u{a0}123\u{a0}4567",
+            "021–123–4567",
+            "021/123 4567",
         ] {
             let ending = CustomerQuery::parse(typed).number.expect(typed);
             assert!(stored.starts_with(&ending), "{typed}: {ending} vs {stored}");

@@ -85,3 +85,18 @@ fn back_from_a_customer_returns_to_the_same_search() {
         Ok(())
     });
 }
+
+#[test]
+fn enter_opens_the_match_for_what_was_typed_not_the_last_searchs() {
+    run(|ctx| async move {
+        type_search(&ctx, "tipene").await?;
+        ctx.wait_for_text("customer-results", "Mere Tipene").await?;
+        // A new search and Enter straight away, before its answer: the last answer (Mere
+        // alone) must not be the one opened.
+        let search = ctx.find("customer-search").await?;
+        search.clear().await?;
+        search.send_keys(&format!("ngata{}", char::from(Key::Enter))).await?;
+        ctx.wait_for_text("customer-name", "Aroha Ngata").await?;
+        Ok(())
+    });
+}

@@ -47,9 +47,11 @@ pub async fn customers_list(
         external_reference: text("externalReference"),
         search: search.map(CustomerQuery::parse),
     };
-    // A cursor continues only the list it came from: the same filters.
+    // A cursor continues only the list it came from: the same filters. (A search's cursor is
+    // a place in its order of tiers, which cursors from before that order never were.)
+    let kind = if search.is_some() { "customer search" } else { "customers" };
     let list = format!(
-        "customers:{}\0{}\0{}",
+        "{kind}:{}\0{}\0{}",
         filter.business_id.as_deref().unwrap_or_default(),
         filter.external_reference.as_deref().unwrap_or_default(),
         search.unwrap_or_default()

@@ -27,18 +27,16 @@ impl Store {
     /// When the database cannot be written.
     pub fn put_business(&self, business_id: &str, name: &str) -> Result<(), OperationError> {
         self.write(|db| {
-            let renamed = db.execute(
-                "UPDATE businesses SET name = $1 WHERE business_id = $2 AND name <> $1",
-                params![name, business_id],
+            // A row back when the business is new or its name changed: then its customers'
+            // documents are made again (a new business has none).
+            let changed = db.optional_row(
+                "INSERT INTO businesses (business_id, name) VALUES ($1, $2)
+                 ON CONFLICT (business_id) DO UPDATE SET name = excluded.name
+                 WHERE businesses.name <> excluded.name RETURNING 1",
+                params![business_id, name],
             )?;
-            if renamed > 0 {
+            if changed.is_some() {
                 remake_documents(db, Some(business_id))?;
-            } else {
-                db.execute(
-                    "INSERT INTO businesses (business_id, name) VALUES ($1, $2)
-                     ON CONFLICT (business_id) DO NOTHING",
-                    params![business_id, name],
-                )?;
             }
             Ok(())
         })
