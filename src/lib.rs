@@ -17,7 +17,7 @@ use leptos_router::{
 };
 
 use crate::{
-    components::unsaved_changes::UnsavedChanges,
+    components::{page_heading::FollowPageMoves, unsaved_changes::UnsavedChanges},
     notice::Notice,
     pages::{
         customer::CustomerPage,
@@ -52,6 +52,7 @@ pub fn App() -> impl IntoView {
     });
     view! {
         <Router>
+            <FollowPageMoves />
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="masthead">
                 <a class="masthead__name" href="/" data-testid="product-name">"Phonedesk"</a>

@@ -88,7 +88,7 @@ fn mount_form(answer: Result<(), ApiError>) -> (HtmlElement, Rc<RefCell<Vec<Phon
             let answer = answer.clone();
             async move { answer }
         });
-        view! { <PhoneNumberForm initial=PhoneForm::default() editing=None save=save cancel_href="/".to_owned() /> }
+        view! { <Router><PhoneNumberForm initial=PhoneForm::default() editing=None save=save customer_id="1".to_owned() cancel_href="/".to_owned() /></Router> }
     })
     .forget();
     (root, saved)
@@ -345,6 +345,16 @@ async fn the_list_marks_the_one_primary_and_offers_no_delete_for_it() {
     let dial: web_sys::Element = primary.query_selector("[data-testid=dial]").unwrap().unwrap();
     assert_eq!(dial.get_attribute("href").as_deref(), Some("tel:+6492645555"));
     assert_eq!(dial.text_content().as_deref(), Some("+64 9 264 5555"));
+    // The other number's buttons say which number they act on.
+    let other: HtmlElement = items.item(1).unwrap().unchecked_into();
+    let shown =
+        other.query_selector("[data-testid=dial]").unwrap().unwrap().text_content().unwrap();
+    let label = |test_id: &str| {
+        let selector = format!("[data-testid={test_id}]");
+        other.query_selector(&selector).unwrap().unwrap().get_attribute("aria-label").unwrap()
+    };
+    assert_eq!(label("make-primary"), format!("Make primary: {shown}"));
+    assert_eq!(label("delete"), format!("Delete {shown}"));
 }
 
 #[wasm_bindgen_test]

@@ -3,6 +3,7 @@
 pub mod delete_dialog;
 pub mod error_summary;
 pub mod form_field;
+pub mod page_heading;
 pub mod phone_number_form;
 pub mod phone_number_list;
 pub mod problem;

@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 use leptos::{html, prelude::*};
 // No `maxlength` on the inputs: text cut short without a word hides the problem; the
 // rules say what is too long instead.
-use phone_model::{CountryCode, PhoneType, countries};
+use leptos_router::{NavigateOptions, hooks::use_navigate};
+use phone_model::{CountryCode, PhoneNumberResource, PhoneType, ValidationError, countries};
 
 use super::{
     error_summary::{ErrorSummary, focus_element},
@@ -15,8 +16,10 @@ use super::{
     unsaved_changes::UnsavedChanges,
 };
 use crate::{
-    api::ApiError,
+    api::{self, ApiError},
+    display::describe,
     form::{PhoneForm, Problems},
+    notice::Notice,
 };
 
 /// The form. `save` is run with what was typed once the shared rules pass (and any warnings
@@ -27,6 +30,8 @@ pub fn PhoneNumberForm(
     /// The id of the number being edited; `None` to add one.
     editing: Option<String>,
     save: Action<PhoneForm, Result<(), ApiError>>,
+    /// The customer whose number this is: a duplicate is looked up among theirs.
+    customer_id: String,
     cancel_href: String,
 ) -> impl IntoView {
     let form = RwSignal::new(initial.clone());
@@ -59,11 +64,28 @@ pub fn PhoneNumberForm(
     Effect::new(move |_| unsaved.set(form.with(|f| *f != initial_form)));
     on_cleanup(move || unsaved.set(false));
 
+    // The saved number a new one would duplicate, once the server said it exists.
+    let duplicate = RwSignal::new(None::<PhoneNumberResource>);
     // The server's 400 lands on the fields, like the shared rules' errors do.
-    Effect::new(move |_| {
-        if let Some(Err(ApiError::Invalid(body))) = save.value().get() {
-            server_problems.set(Problems::from_server(&body));
-            focus_after_render(summary_ref);
+    Effect::new({
+        let customer_id = customer_id.clone();
+        move |_| {
+            if let Some(Err(ApiError::Invalid(body))) = save.value().get() {
+                server_problems.set(Problems::from_server(&body));
+                focus_after_render(summary_ref);
+                let exists = ValidationError::PhoneNumberExists.message();
+                if body.errors.iter().any(|e| e.message == exists) {
+                    let (customer_id, typed) = (customer_id.clone(), form.get_untracked());
+                    leptos::task::spawn_local(async move {
+                        if let Ok(saved) = api::phone_numbers(&customer_id).await {
+                            let found = editing.with_value(|id| {
+                                typed.duplicate_of(&saved, id.as_deref()).cloned()
+                            });
+                            duplicate.set(found);
+                        }
+                    });
+                }
+            }
         }
     });
 
@@ -98,8 +120,12 @@ pub fn PhoneNumberForm(
         form.update(|f| change(f));
         // What the server said was about the old values.
         server_problems.set(Problems::default());
+        duplicate.set(None);
         asked_anyway.set(false);
     };
+    let notice = Notice::get();
+    let navigate = use_navigate();
+    let back = cancel_href.clone();
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -108,7 +134,12 @@ pub fn PhoneNumberForm(
             return;
         }
         submitted.set(true);
-        if !local_errors.with_untracked(Problems::is_empty) {
+        if is_edit && form.with_untracked(|f| *f == initial) {
+            // Nothing to save: say so, rather than "saved".
+            unsaved.set(false);
+            notice.set("Nothing was changed.");
+            navigate(&back, NavigateOptions::default());
+        } else if !local_errors.with_untracked(Problems::is_empty) {
             focus_after_render(summary_ref);
         } else if !implausible.with_untracked(Problems::is_empty) {
             // A number that cannot exist is saved only on purpose: once more, by name.
@@ -186,6 +217,16 @@ pub fn PhoneNumberForm(
                     on:input=move |ev| edit(&|f| f.phone_number = event_target_value(&ev))
                     on:blur=move |_| touch("phoneNumber") />
             </FormField>
+
+            {move || duplicate.get().map(|saved| {
+                let href = format!("/customers/{customer_id}/phone-numbers/{}", saved.phone_number_id);
+                view! {
+                    <p class="duplicate-of" data-testid="duplicate-of">
+                        {format!("It is saved already, as {}. ", describe(&saved))}
+                        <a href=href>"Open that number"</a>
+                    </p>
+                }
+            })}
 
             <p class="preview" data-testid="preview" aria-live="polite">
                 <span class="preview__label">"Dialled as "</span>

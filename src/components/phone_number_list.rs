@@ -71,7 +71,11 @@ fn actions(
 ) -> impl IntoView + use<> {
     let id = number.phone_number_id.to_string();
     let edit_href = format!("/customers/{customer_id}/phone-numbers/{id}");
+    // Each button names the number it acts on, for a screen reader's list of buttons; the
+    // name starts with the visible words, so speech input ("click Make primary") finds it.
     let label = format!("Edit {}'s {} number", number.phone_name, number.phone_type);
+    let shown = dialable(&number).0;
+    let (make_primary, delete) = (format!("Make primary: {shown}"), format!("Delete {shown}"));
     let choices = if number.is_primary {
         view! {
             <p class="number__reason" data-testid="primary-reason">
@@ -83,12 +87,12 @@ fn actions(
         let (for_primary, for_delete) = (number.clone(), number);
         view! {
             <button type="button" class="button button--secondary" data-testid="make-primary"
-                disabled=move || busy.get()
+                aria-label=make_primary disabled=move || busy.get()
                 on:click=move |_| on_make_primary.run(for_primary.clone())>
                 "Make primary"
             </button>
             <button type="button" class="button button--danger" id=format!("delete-{id}") data-testid="delete"
-                disabled=move || busy.get()
+                aria-label=delete disabled=move || busy.get()
                 on:click=move |_| on_delete.run(for_delete.clone())>
                 "Delete"
             </button>

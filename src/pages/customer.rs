@@ -11,6 +11,7 @@ use crate::{
     api::{self, ApiError},
     components::{
         delete_dialog::DeleteDialog,
+        page_heading::PageHeading,
         phone_number_list::PhoneNumberList,
         problem::{Loading, Problem},
     },
@@ -117,7 +118,7 @@ fn CustomerDetails(
     view! {
         <section class="card" aria-labelledby="customer-name">
             <p class="breadcrumb"><a href="/">"Find a customer"</a></p>
-            <h1 id="customer-name" data-testid="customer-name">{full_name.trim().to_owned()}</h1>
+            <PageHeading id="customer-name" test_id="customer-name">{full_name.trim().to_owned()}</PageHeading>
             <dl class="facts">
                 <dt>"Customer id"</dt><dd data-testid="customer-id">{customer.customer_id.clone()}</dd>
                 <dt>"External reference"</dt>

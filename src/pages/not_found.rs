@@ -2,14 +2,14 @@
 
 use leptos::prelude::*;
 
-use crate::title;
+use crate::{components::page_heading::PageHeading, title};
 
 #[component]
 pub fn NotFound() -> impl IntoView {
     title::set("Page not found");
     view! {
         <section class="card" data-testid="not-found">
-            <h1>"Page not found"</h1>
+            <PageHeading>"Page not found"</PageHeading>
             <p>"There is no page at this address. Check it, or "<a href="/">"find a customer"</a>"."</p>
         </section>
     }
@@ -21,7 +21,7 @@ pub fn NoSuchCustomer(customer_id: String) -> impl IntoView {
     title::set("No such customer");
     view! {
         <section class="card" data-testid="no-such-customer">
-            <h1>"No such customer"</h1>
+            <PageHeading>"No such customer"</PageHeading>
             <p>{format!("No customer has the id {customer_id}. ")}<a href="/">"Find a customer"</a>" by name, id or reference."</p>
         </section>
     }

@@ -1,27 +1,49 @@
 //! Add a phone number (`/customers/{customerId}/phone-numbers/new`) and edit one
-//! (`/customers/{customerId}/phone-numbers/{phoneNumberId}`).
+//! (`/customers/{customerId}/phone-numbers/{phoneNumberId}`). Each page names the customer
+//! (and the number being changed); a viewer, who may only read, is told so instead of being
+//! given a form the server would refuse.
 
 use leptos::prelude::*;
 use leptos_router::{
     NavigateOptions,
     hooks::{use_navigate, use_params_map},
 };
+use phone_model::CustomerResource;
 
 use crate::{
     api,
     components::{
+        page_heading::PageHeading,
         phone_number_form::PhoneNumberForm,
         problem::{Loading, Problem},
     },
+    display::describe,
     form::PhoneForm,
     notice::Notice,
     pages::not_found::NoSuchCustomer,
+    session::Session,
     title,
 };
 
 fn param(name: &'static str) -> Memo<String> {
     let params = use_params_map();
     Memo::new(move |_| params.with(|p| p.get(name).unwrap_or_default()))
+}
+
+fn full_name(customer: &CustomerResource) -> String {
+    format!("{} {}", customer.first_name, customer.last_name).trim().to_owned()
+}
+
+/// What a viewer sees on a page for changing numbers.
+#[component]
+fn ReadOnly(customer_id: String) -> impl IntoView {
+    view! {
+        <section class="card" data-testid="read-only">
+            <PageHeading>"You can only read these numbers"</PageHeading>
+            <p>"Your account may see customers' numbers but not change them. Ask an editor to make the change. "
+                <a href=format!("/customers/{customer_id}")>"Back to the customer"</a></p>
+        </section>
+    }
 }
 
 #[component]
@@ -43,20 +65,24 @@ pub fn AddPhoneNumber() -> impl IntoView {
             Ok(())
         }
     });
+    let session = Session::get();
 
     view! {
         <Transition fallback=|| view! { <Loading what="the customer" /> }>
             {move || Suspend::new(async move {
                 match customer.await {
-                    Ok(customer) => view! {
-                        <section class="card">
-                            <p class="breadcrumb"><a href=format!("/customers/{}", customer.customer_id)>
-                                {format!("{} {}", customer.first_name, customer.last_name)}</a></p>
-                            <h1>"Add a phone number"</h1>
-                            <PhoneNumberForm initial=PhoneForm::default() editing=None save=save
-                                cancel_href=format!("/customers/{}", customer.customer_id) />
-                        </section>
-                    }.into_any(),
+                    Ok(_) if !session.can_edit() => view! { <ReadOnly customer_id=customer_id.get_untracked() /> }.into_any(),
+                    Ok(customer) => {
+                        let back = format!("/customers/{}", customer.customer_id);
+                        view! {
+                            <section class="card">
+                                <p class="breadcrumb"><a href=back.clone()>{full_name(&customer)}</a></p>
+                                <PageHeading>{format!("Add a number for {}", full_name(&customer))}</PageHeading>
+                                <PhoneNumberForm initial=PhoneForm::default() editing=None save=save
+                                    customer_id=customer.customer_id.clone() cancel_href=back />
+                            </section>
+                        }.into_any()
+                    }
                     Err(error) if error.is_not_found() => view! { <NoSuchCustomer customer_id=customer_id.get_untracked() /> }.into_any(),
                     Err(error) => view! { <Problem error=error retry=Callback::new(move |()| customer.refetch()) /> }.into_any(),
                 }
@@ -70,6 +96,11 @@ pub fn EditPhoneNumber() -> impl IntoView {
     title::set("Change a number");
     let customer_id = param("customer_id");
     let phone_number_id = param("phone_number_id");
+    // Both at once: the page names the customer and the number.
+    let customer = LocalResource::new(move || {
+        let id = customer_id.get();
+        async move { api::customer(&id).await }
+    });
     let number = LocalResource::new(move || {
         let (customer, number) = (customer_id.get(), phone_number_id.get());
         async move { api::phone_number(&customer, &number).await }
@@ -90,27 +121,31 @@ pub fn EditPhoneNumber() -> impl IntoView {
             Ok(())
         }
     });
+    let session = Session::get();
 
     view! {
         <Transition fallback=|| view! { <Loading what="the number" /> }>
             {move || Suspend::new(async move {
                 let back = format!("/customers/{}", customer_id.get_untracked());
-                match number.await {
-                    Ok(saved) => view! {
+                let (found_customer, found_number) = (customer.await, number.await);
+                match found_number.and_then(|number| Ok((found_customer?, number))) {
+                    Ok(_) if !session.can_edit() => view! { <ReadOnly customer_id=customer_id.get_untracked() /> }.into_any(),
+                    Ok((customer, saved)) => view! {
                         <section class="card">
-                            <p class="breadcrumb"><a href=back.clone()>"Back to the customer"</a></p>
-                            <h1>"Edit a phone number"</h1>
+                            <p class="breadcrumb"><a href=back.clone()>{full_name(&customer)}</a></p>
+                            <PageHeading>{format!("Change {}", describe(&saved))}</PageHeading>
                             <PhoneNumberForm initial=PhoneForm::from_saved(&saved)
-                                editing=Some(saved.phone_number_id.to_string()) save=save cancel_href=back />
+                                editing=Some(saved.phone_number_id.to_string()) save=save
+                                customer_id=customer.customer_id.clone() cancel_href=back />
                         </section>
                     }.into_any(),
                     Err(error) if error.is_not_found() => view! {
                         <section class="card" data-testid="no-such-number">
-                            <h1>"No such phone number"</h1>
+                            <PageHeading>"No such phone number"</PageHeading>
                             <p>"This customer has no phone number with that id. "<a href=back>"Back to the customer"</a></p>
                         </section>
                     }.into_any(),
-                    Err(error) => view! { <Problem error=error retry=Callback::new(move |()| number.refetch()) /> }.into_any(),
+                    Err(error) => view! { <Problem error=error retry=Callback::new(move |()| { customer.refetch(); number.refetch(); }) /> }.into_any(),
                 }
             })}
         </Transition>

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::{
     api::{self, ApiError},
+    components::page_heading::PageHeading,
     session::{Session, SignedIn},
     title,
 };
@@ -30,7 +31,7 @@ pub fn SignIn() -> impl IntoView {
 
     view! {
         <section class="card sign-in">
-            <h1>"Sign in"</h1>
+            <PageHeading>"Sign in"</PageHeading>
             <form data-testid="sign-in-form" on:submit=move |ev| {
                 ev.prevent_default();
                 sign_in.dispatch((username.get_untracked(), password.get_untracked()));

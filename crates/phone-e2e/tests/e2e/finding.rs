@@ -66,6 +66,12 @@ fn back_from_a_customer_returns_to_the_same_search() {
         assert_eq!(focused.as_deref(), Some("customer-link"));
         ctx.client.active_element().await?.send_keys(&char::from(Key::Enter).to_string()).await?;
         ctx.wait_for_text("customer-name", "Aroha Ngata").await?;
+        // Focus moved to the new page's heading, which a screen reader reads out.
+        ctx.wait_until("the heading has focus", || async {
+            let active = ctx.client.active_element().await?.attr("data-testid").await?;
+            Ok(active.as_deref() == Some("customer-name"))
+        })
+        .await?;
 
         // Back: the same search, typed and found.
         ctx.client.back().await?;

@@ -121,6 +121,23 @@ fn the_servers_already_exists_lands_at_the_number_field() {
         assert!(
             ctx.text("error-summary").await?.contains("This customer already has this number.")
         );
+        // Which number it is, with the way to it.
+        ctx.wait_for_text("duplicate-of", "as John's home number +64 9 264 5555").await?;
+        ctx.client
+            .find(fantoccini::Locator::Css("[data-testid=duplicate-of] a"))
+            .await?
+            .click()
+            .await?;
+        // Leaving the changed form asks first.
+        ctx.client.accept_alert().await?;
+        ctx.wait_until("the saved number's form", || async {
+            let shown = ctx.find("phone-number").await?.prop("value").await?;
+            Ok(shown.as_deref() == Some("264 5555"))
+        })
+        .await?;
+        // Saving it unchanged says so, rather than "saved".
+        ctx.find("save").await?.click().await?;
+        ctx.wait_for_text("notice", "Nothing was changed.").await?;
         Ok(())
     });
 }
@@ -137,6 +154,13 @@ fn a_viewer_sees_the_numbers_and_is_offered_no_changes() {
             assert!(ctx.all(action).await?.is_empty(), "a viewer is offered {action}");
         }
         assert!(ctx.text("signed-in-as").await?.contains("viewer"));
+        // The pages for changes, opened by address, say plainly that a viewer only reads.
+        let number = ctx.all("phone-number").await?[0].attr("data-id").await?.unwrap_or_default();
+        for path in ["phone-numbers/new".to_owned(), format!("phone-numbers/{number}")] {
+            ctx.open(&format!("/customers/{customer}/{path}")).await?;
+            ctx.wait_for_text("read-only", "You can only read these numbers").await?;
+            assert!(ctx.all("phone-form").await?.is_empty(), "{path}");
+        }
         Ok(())
     });
 }
