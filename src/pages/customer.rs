@@ -70,9 +70,10 @@ fn CustomerDetails(
     let customer_id = customer.customer_id.clone();
     let notice = Notice::get();
     let to_delete = RwSignal::new(None::<PhoneNumberResource>);
-    let change_error = RwSignal::new(None::<ApiError>);
+    let change_error = RwSignal::new(None::<(ApiError, Callback<()>)>);
 
-    // Both changes reload the list afterwards, whatever happened: the server has the truth.
+    // A change the server answered reloads the list (it has the truth, even on a refusal); one
+    // that never reached it leaves the list as it is, and says so once, with Try again.
     let make_primary = Action::new_local({
         let id = customer_id.clone();
         move |number: &PhoneNumberResource| {
@@ -97,14 +98,23 @@ fn CustomerDetails(
     });
     for (action, done) in [(make_primary, "is now the primary number."), (delete, "was deleted.")] {
         Effect::new(move |_| {
-            if let Some((number, result)) = action.value().get() {
-                match result {
-                    Ok(()) => {
-                        change_error.set(None);
-                        notice.set(format!("{} {done}", capitalise(&describe(&number))));
-                    }
-                    Err(error) => change_error.set(Some(error)),
+            let Some((number, result)) = action.value().get() else { return };
+            let answered = match result {
+                Ok(()) => {
+                    change_error.set(None);
+                    notice.set(format!("{} {done}", capitalise(&describe(&number))));
+                    true
                 }
+                Err(error) => {
+                    let answered = !matches!(error, ApiError::Network);
+                    let retry = Callback::new(move |()| {
+                        action.dispatch(number.clone());
+                    });
+                    change_error.set(Some((error, retry)));
+                    answered
+                }
+            };
+            if answered {
                 numbers.refetch();
                 history.refetch();
             }
@@ -133,7 +143,7 @@ fn CustomerDetails(
                     <a class="button" href=add_href.clone() data-testid="add-number">"Add a number"</a>
                 })}
             </div>
-            {move || change_error.get().map(|error| view! { <Problem error=error /> })}
+            {move || change_error.get().map(|(error, retry)| view! { <Problem error=error retry=retry /> })}
             <Transition fallback=|| view! { <Loading what="phone numbers" /> }>
                 {
                     let customer_id = customer_id.clone();

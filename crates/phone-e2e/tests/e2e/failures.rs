@@ -107,3 +107,20 @@ fn an_app_whose_code_cannot_download_says_so_with_a_way_to_reload() {
         Ok(())
     });
 }
+
+#[test]
+fn a_change_that_cannot_reach_the_server_leaves_the_list_and_says_so_once() {
+    run(|ctx| async move {
+        let customer = ctx.customer_id("Liam")?;
+        ctx.open(&format!("/customers/{customer}")).await?;
+        ctx.find("make-primary").await?;
+        let before = ctx.all("phone-number").await?.len();
+        ctx.stop_server();
+        ctx.find("make-primary").await?.click().await?;
+        ctx.wait_for_text("problem", "could not be reached").await?;
+        assert_eq!(ctx.all("problem").await?.len(), 1, "reported once");
+        assert_eq!(ctx.all("retry").await?.len(), 1, "with Try again");
+        assert_eq!(ctx.all("phone-number").await?.len(), before, "the list stays on screen");
+        Ok(())
+    });
+}
