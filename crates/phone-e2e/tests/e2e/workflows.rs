@@ -164,3 +164,23 @@ fn a_viewer_sees_the_numbers_and_is_offered_no_changes() {
         Ok(())
     });
 }
+
+#[test]
+fn after_signing_out_back_shows_no_page_of_the_session() {
+    run(|ctx| async move {
+        let customer = ctx.customer_id("John")?;
+        ctx.open(&format!("/customers/{customer}")).await?;
+        ctx.wait_for_text("phone-numbers", "+64 9 264 5555").await?;
+        ctx.find("sign-out").await?.click().await?;
+        ctx.find("sign-in-form").await?;
+        ctx.client.back().await?;
+        // Watched for a second: never the signed-in header, nor a customer's numbers.
+        for _ in 0..20 {
+            assert!(ctx.all("signed-in-as").await?.is_empty(), "a stale session shows");
+            assert!(ctx.all("phone-numbers").await?.is_empty(), "a stale page shows");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        ctx.find("sign-in-form").await?;
+        Ok(())
+    });
+}
