@@ -49,6 +49,11 @@ impl Session {
         }
     }
 
+    /// Whether the app is still asking the server who is signed in.
+    pub fn is_checking(self) -> bool {
+        self.0.get() == SignedIn::Checking
+    }
+
     /// Whether the person signed in may change numbers.
     pub fn can_edit(self) -> bool {
         matches!(self.0.get(), SignedIn::As(me) if me.can_edit())

@@ -139,9 +139,15 @@ fn CustomerDetails(
         <section class="card" aria-labelledby="numbers-title">
             <div class="card__header">
                 <h2 id="numbers-title">"Phone numbers"</h2>
-                {move || session.can_edit().then(|| view! {
-                    <a class="button" href=add_href.clone() data-testid="add-number">"Add a number"</a>
-                })}
+                // Its place is kept while the app asks who is signed in, so that the list below
+                // does not move when the answer comes.
+                {move || if session.can_edit() {
+                    Some(view! { <a class="button" href=add_href.clone() data-testid="add-number">"Add a number"</a> }.into_any())
+                } else if session.is_checking() {
+                    Some(view! { <span class="button button--placeholder" aria-hidden="true">"Add a number"</span> }.into_any())
+                } else {
+                    None
+                }}
             </div>
             {move || change_error.get().map(|(error, retry)| view! { <Problem error=error retry=retry /> })}
             <Transition fallback=|| view! { <Loading what="phone numbers" /> }>
@@ -163,6 +169,22 @@ fn CustomerDetails(
                 }
             </Transition>
         </section>
+        // The history comes on screen only after the numbers above it: shown before them, it
+        // would jump down the page when they arrive.
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let _ = numbers.await;
+                view! { <History history=history /> }
+            })}
+        </Transition>
+        <DeleteDialog number=to_delete on_confirm=Callback::new(move |n| { delete.dispatch(n); }) />
+    }
+}
+
+/// Who changed which number, and when.
+#[component]
+fn History(history: LocalResource<Result<PhoneNumberHistory, ApiError>>) -> impl IntoView {
+    view! {
         <section class="card" aria-labelledby="history-title">
             <h2 id="history-title">"History"</h2>
             <Transition fallback=|| view! { <Loading what="the history" /> }>
@@ -186,7 +208,6 @@ fn CustomerDetails(
                 })}
             </Transition>
         </section>
-        <DeleteDialog number=to_delete on_confirm=Callback::new(move |n| { delete.dispatch(n); }) />
     }
 }
 

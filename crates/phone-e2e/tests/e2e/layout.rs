@@ -34,3 +34,63 @@ fn a_customers_page_on_a_phone_sized_screen_does_not_move_as_it_loads() {
         Ok(())
     });
 }
+
+/// The links and buttons of the page that stand alone (not a link within a sentence), each
+/// as (its text or label, its height in CSS pixels).
+const CONTROLS: &str = r#"
+return [...document.querySelectorAll('main button, main .button, main .number__dial, main .customer a, main .breadcrumb a, .masthead a, .masthead button')]
+  .filter((element) => element.offsetParent !== null)
+  .map((element) => [element.getAttribute('aria-label') || element.textContent.trim(), element.getBoundingClientRect().height]);
+"#;
+
+#[test]
+fn on_a_phone_the_header_is_compact_and_every_control_is_a_fingers_width() {
+    run(|ctx| async move {
+        ctx.client.set_window_size(390, 844).await?;
+        let customer = ctx.customer_id("Liam")?;
+        ctx.open(&format!("/customers/{customer}")).await?;
+        ctx.find("make-primary").await?;
+        let header = ctx
+            .client
+            .execute("return document.querySelector('.masthead').getBoundingClientRect().height / window.innerHeight", vec![])
+            .await?;
+        let header = header.as_f64().ok_or("no header height")?;
+        assert!(header <= 0.15, "the header takes {:.0}% of the screen", header * 100.0);
+        let controls = ctx.client.execute(CONTROLS, vec![]).await?;
+        let controls = controls.as_array().ok_or("no controls")?;
+        assert!(controls.len() >= 5, "{controls:?}");
+        for control in controls {
+            let height = control[1].as_f64().unwrap_or(0.0);
+            assert!(height >= 44.0, "{} is {height} px tall", control[0]);
+        }
+        // Each number row in the same order: what it is, the number, the actions.
+        let rows = ctx
+            .client
+            .execute(
+                "return [...document.querySelectorAll('[data-testid=phone-number]')].map((row) => {
+                   const top = (selector) => row.querySelector(selector)?.getBoundingClientRect().top ?? -1;
+                   return [top('.number__type'), top('.number__dial'), top('.number__actions')];
+                 });",
+                vec![],
+            )
+            .await?;
+        for row in rows.as_array().ok_or("no rows")? {
+            let [kind, number, actions] = [0, 1, 2].map(|i| row[i].as_f64().unwrap_or(-1.0));
+            assert!(kind < number && number < actions, "a row out of order: {row}");
+        }
+        // The sign-in page's password box matches the username box.
+        ctx.find("sign-out").await?.click().await?;
+        ctx.find("sign-in-form").await?;
+        let same = ctx
+            .client
+            .execute(
+                "const style = (id) => { const s = getComputedStyle(document.querySelector(`[data-testid=${id}]`));
+                   return [s.borderTopWidth, s.borderTopStyle, s.paddingTop, s.height, s.width].join(' '); };
+                 return [style('username'), style('password')];",
+                vec![],
+            )
+            .await?;
+        assert_eq!(same[0], same[1], "username and password boxes differ");
+        Ok(())
+    });
+}
