@@ -1,7 +1,7 @@
 //! The one client of the Phone Number API: typed requests with gloo-net, every answer checked
 //! with `ok()` and every error body decoded into [`ApiError`].
 
-use std::fmt;
+use std::{cell::RefCell, fmt, rc::Rc};
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use phone_model::{
@@ -65,12 +65,29 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+thread_local! {
+    /// What the app does when an answer says the session has ended: set once, by the app.
+    static ON_SESSION_ENDED: RefCell<Option<Rc<dyn Fn()>>> = const { RefCell::new(None) };
+}
+
+/// Runs `handler` whenever an answer says the session has ended (401: idle too long, or
+/// signed out elsewhere), wherever in the app the request was made.
+pub fn on_session_ended(handler: impl Fn() + 'static) {
+    ON_SESSION_ENDED.with(|slot| *slot.borrow_mut() = Some(Rc::new(handler)));
+}
+
 /// Sends a request and decodes a successful JSON answer.
 async fn call<T: DeserializeOwned>(
     request: Result<Request, gloo_net::Error>,
 ) -> Result<T, ApiError> {
     let response =
         request.map_err(|_| ApiError::Network)?.send().await.map_err(|_| ApiError::Network)?;
+    if response.status() == 401 {
+        // Cloned out first: the handler may start requests of its own.
+        if let Some(handler) = ON_SESSION_ENDED.with(|slot| slot.borrow().clone()) {
+            handler();
+        }
+    }
     if !response.ok() {
         return Err(refusal(response).await);
     }

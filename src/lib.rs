@@ -35,6 +35,8 @@ pub fn App() -> impl IntoView {
     Notice::provide();
     UnsavedChanges::install();
     let session = Session::provide(SignedIn::Checking);
+    // However a request learns the session has ended, the app asks to sign in again.
+    api::on_session_ended(move || session.0.set(SignedIn::Nobody));
     let check = LocalResource::new(api::session);
     Effect::new(move |_| {
         if let Some(result) = check.get() {

@@ -14,9 +14,12 @@ impl Notice {
         notice
     }
 
-    /// The app's notice; outside the app (a component under test) a fresh one.
+    /// The app's notice.
+    ///
+    /// # Panics
+    /// Outside the app, or a test that provides it.
     pub fn get() -> Self {
-        use_context().unwrap_or_else(Self::provide)
+        expect_context()
     }
 
     pub fn set(self, message: impl Into<String>) {

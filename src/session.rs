@@ -29,16 +29,12 @@ impl Session {
         session
     }
 
-    /// The app's session; outside the app (a component under test) an editor's.
+    /// The app's session.
+    ///
+    /// # Panics
+    /// Outside the app, or a test that provides it.
     pub fn get() -> Self {
-        use_context().unwrap_or_else(|| {
-            Self::provide(SignedIn::As(Me {
-                username: "test".to_owned(),
-                role: "editor".to_owned(),
-                all_businesses: true,
-                businesses: Vec::new(),
-            }))
-        })
+        expect_context()
     }
 
     /// The businesses the person signed in sees, when there is more than one to choose from.

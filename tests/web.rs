@@ -13,9 +13,10 @@ use phonedesk::{
     api::{ApiError, Me},
     components::{
         delete_dialog::DeleteDialog, phone_number_form::PhoneNumberForm,
-        phone_number_list::PhoneNumberList,
+        phone_number_list::PhoneNumberList, unsaved_changes::UnsavedChanges,
     },
     form::PhoneForm,
+    notice::Notice,
     pages::find_customer::FindCustomer,
     session::{Session, SignedIn},
 };
@@ -74,6 +75,19 @@ fn submit(root: &HtmlElement) {
     get::<HtmlElement>(root, "save").click();
 }
 
+/// What the app provides its pages, as a test must: an editor signed in, the notice and
+/// the unsaved-changes guard (without its browser listeners).
+fn provide_app_contexts() {
+    Session::provide(SignedIn::As(Me {
+        username: "test".to_owned(),
+        role: "editor".to_owned(),
+        all_businesses: true,
+        businesses: Vec::new(),
+    }));
+    Notice::provide();
+    UnsavedChanges::provide();
+}
+
 /// Mounts the form for a new number; `answer` is what saving returns. Returns the root and
 /// the forms that were saved.
 fn mount_form(answer: Result<(), ApiError>) -> (HtmlElement, Rc<RefCell<Vec<PhoneForm>>>) {
@@ -81,6 +95,7 @@ fn mount_form(answer: Result<(), ApiError>) -> (HtmlElement, Rc<RefCell<Vec<Phon
     let saved = Rc::new(RefCell::new(Vec::new()));
     let record = Rc::clone(&saved);
     mount_to(root.clone(), move || {
+        provide_app_contexts();
         let record = Rc::clone(&record);
         let answer = answer.clone();
         let save = Action::new_local(move |form: &PhoneForm| {
@@ -327,6 +342,7 @@ fn numbers() -> Vec<PhoneNumberResource> {
 async fn the_list_marks_the_one_primary_and_offers_no_delete_for_it() {
     let root = root();
     mount_to(root.clone(), || {
+        provide_app_contexts();
         view! {
             <PhoneNumberList customer_id="7".to_owned() numbers=numbers() busy=Signal::derive(|| false)
                 on_make_primary=Callback::new(|_| {}) on_delete=Callback::new(|_| {}) />

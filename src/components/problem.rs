@@ -2,10 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::{
-    api::ApiError,
-    session::{Session, SignedIn},
-};
+use crate::api::ApiError;
 
 /// A failed fetch or save, with a retry button when `retry` is given.
 #[component]
@@ -13,11 +10,6 @@ pub fn Problem(
     error: ApiError,
     #[prop(optional, into)] retry: Option<Callback<()>>,
 ) -> impl IntoView {
-    // The session ended (idle too long, or signed out elsewhere): ask to sign in again.
-    if matches!(error, ApiError::Refused { status: 401, .. }) {
-        let session = Session::get();
-        Effect::new(move |_| session.0.set(SignedIn::Nobody));
-    }
     view! {
         <div class="problem" role="alert" data-testid="problem">
             <p>{error.to_string()}</p>

@@ -15,9 +15,19 @@ const QUESTION: &str = "You have unsaved changes. Leave this page and lose them?
 pub struct UnsavedChanges(RwSignal<bool>);
 
 impl UnsavedChanges {
-    /// The app's guard; outside the app (a component under test) one that guards nothing.
+    /// The app's guard (provided by [`install`](Self::install), or [`provide`](Self::provide)).
+    ///
+    /// # Panics
+    /// Outside the app, or a test that provides it.
     pub fn get() -> Self {
-        use_context().unwrap_or_else(|| Self(RwSignal::new(false)))
+        expect_context()
+    }
+
+    /// Provides a guard that asks nothing of the browser: the context alone.
+    pub fn provide() -> Self {
+        let guard = Self(RwSignal::new(false));
+        provide_context(guard);
+        guard
     }
 
     /// Says whether there are unsaved changes now.
@@ -27,8 +37,7 @@ impl UnsavedChanges {
 
     /// Installs the guard for the app's lifetime and provides it to every page.
     pub fn install() -> Self {
-        let guard = Self(RwSignal::new(false));
-        provide_context(guard);
+        let guard = Self::provide();
         let unsaved = guard.0;
 
         // Links: in the capture phase, before the router's own click handler, which leaves

@@ -124,3 +124,25 @@ fn a_change_that_cannot_reach_the_server_leaves_the_list_and_says_so_once() {
         Ok(())
     });
 }
+
+#[test]
+fn a_session_that_ended_elsewhere_asks_to_sign_in_at_the_next_request() {
+    run(|ctx| async move {
+        let customer = ctx.customer_id("Liam")?;
+        ctx.open(&format!("/customers/{customer}")).await?;
+        ctx.find("make-primary").await?;
+        // Signed out behind the app's back, as another tab would.
+        ctx.client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 fetch('/auth/session', { method: 'DELETE', headers: { 'X-Phonedesk-Request': '1' } })
+                   .then((answer) => done(answer.status), (error) => done(String(error)));",
+                vec![],
+            )
+            .await?;
+        ctx.find("make-primary").await?.click().await?;
+        ctx.find("sign-in-form").await?;
+        assert!(ctx.all("signed-in-as").await?.is_empty());
+        Ok(())
+    });
+}
