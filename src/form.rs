@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use phone_model::{
-    ErrorBody, Field, PhoneNumberInput, PhoneNumberResource, Validation, ValidationError, Value,
-    validate_create, validate_update,
+    Country, ErrorBody, Field, PhoneNumberInput, PhoneNumberResource, Validation, ValidationError,
+    Value, countries, fold, validate_create, validate_update,
 };
 
 /// What a person typed into the phone number form; sent as it is, in the contract's member
@@ -84,6 +84,49 @@ impl PhoneForm {
             None => validate_create(&self.input()),
         }
     }
+}
+
+/// The most countries the country field offers at once.
+pub const COUNTRY_CHOICES: usize = 8;
+
+/// The countries offered for what was typed into the country field: by name (any case or
+/// accent; a word's start first), by code with or without its `+`; New Zealand and
+/// Australia first, as most customers are there.
+pub fn country_choices(typed: &str) -> Vec<&'static Country> {
+    let text = fold(typed);
+    let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
+    let home = |c: &Country| match c.name() {
+        "New Zealand" => 0,
+        "Australia" => 1,
+        _ => 2,
+    };
+    let mut found: Vec<(u8, &'static Country)> = countries()
+        .iter()
+        .filter_map(|country| {
+            let name = fold(country.name());
+            let code = &country.code()[1..];
+            let rank = if text.is_empty() {
+                2
+            } else if !digits.is_empty() && digits.len() == text.replace(' ', "").len() {
+                // Only digits (and perhaps a "+"): a code.
+                match code {
+                    c if c == digits => 0,
+                    c if c.starts_with(&digits) => 1,
+                    _ => return None,
+                }
+            } else if name.starts_with(&text) || name.contains(&format!(" {text}")) {
+                0
+            } else if name.contains(&text) {
+                1
+            } else {
+                return None;
+            };
+            Some((rank, country))
+        })
+        .collect();
+    found.sort_by_key(|(rank, country)| (*rank, home(country)));
+    found.dedup_by_key(|(_, country)| (country.name(), country.code()));
+    found.into_iter().map(|(_, country)| country).take(COUNTRY_CHOICES).collect()
 }
 
 /// The form's fields, in the order they appear — the order the provider lists its messages
@@ -289,6 +332,21 @@ mod tests {
         assert_eq!(typed.duplicate_of(&saved, Some("12")), None);
         let other = PhoneForm { phone_number: "264 5556".to_owned(), ..filled() };
         assert_eq!(other.duplicate_of(&saved, None), None);
+    }
+
+    #[test]
+    fn countries_are_offered_by_name_or_code_home_first() {
+        let names = |typed: &str| -> Vec<&str> {
+            country_choices(typed).iter().map(|c| c.name()).collect()
+        };
+        assert_eq!(&names("")[..2], ["New Zealand", "Australia"]);
+        assert_eq!(names("australia"), ["Australia"]);
+        assert_eq!(names("united k")[0], "United Kingdom");
+        assert_eq!(names("+64")[0], "New Zealand");
+        assert_eq!(names("61")[0], "Australia");
+        assert!(names("kingdom").contains(&"United Kingdom"));
+        assert!(names("zzz").is_empty());
+        assert!(names("").len() <= COUNTRY_CHOICES);
     }
 
     #[test]

@@ -463,3 +463,50 @@ async fn a_person_of_several_businesses_can_search_one_of_them_and_of_one_is_not
     let one = search_page_of(&[("3333333", "Debitsuccess 24/7 Fitness")]).await;
     assert!(find::<HtmlSelectElement>(&one, "business-filter").is_none());
 }
+
+#[wasm_bindgen_test]
+async fn the_country_field_finds_a_country_by_name_and_takes_it_by_keyboard_or_pointer() {
+    let (root, _) = mount_form(Ok(()));
+    settle().await;
+    let country: HtmlInputElement = get(&root, "country-code");
+    assert_eq!(country.get_attribute("role").as_deref(), Some("combobox"));
+    assert_eq!(country.value(), "+64");
+
+    type_into(&country, "Australia");
+    settle().await;
+    let list: HtmlElement = get(&root, "country-options");
+    assert!(!list.hidden());
+    assert_eq!(country.get_attribute("aria-expanded").as_deref(), Some("true"));
+    assert_eq!(text(&root, "country-option"), "Australia +61");
+    let key = |key: &str| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(key);
+        let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init);
+        country.dispatch_event(&event.unwrap()).unwrap();
+    };
+    key("ArrowDown");
+    settle().await;
+    assert_eq!(country.get_attribute("aria-activedescendant").as_deref(), Some("country-option-0"));
+    key("Enter");
+    settle().await;
+    assert_eq!(country.value(), "+61", "the code of the country taken");
+    assert!(get::<HtmlElement>(&root, "country-options").hidden());
+
+    // By pointer, from part of a name.
+    type_into(&country, "united k");
+    settle().await;
+    let first: HtmlElement = get(&root, "country-option");
+    assert_eq!(first.text_content().as_deref(), Some("United Kingdom +44"));
+    first.dispatch_event(&web_sys::MouseEvent::new("mousedown").unwrap()).unwrap();
+    settle().await;
+    assert_eq!(country.value(), "+44");
+
+    // A name that is not a country stays as typed, and says what to do.
+    type_into(&country, "Atlantis");
+    leave(&country);
+    settle().await;
+    assert_eq!(
+        text(&root, "country-code-error"),
+        "Choose a country from the list, or enter its code, such as +64 for New Zealand."
+    );
+}

@@ -7,9 +7,10 @@ use leptos::{html, prelude::*};
 // No `maxlength` on the inputs: text cut short without a word hides the problem; the
 // rules say what is too long instead.
 use leptos_router::{NavigateOptions, hooks::use_navigate};
-use phone_model::{CountryCode, PhoneNumberResource, PhoneType, ValidationError, countries};
+use phone_model::{PhoneNumberResource, PhoneType, ValidationError};
 
 use super::{
+    country_field::CountryField,
     error_summary::{ErrorSummary, focus_element},
     form_field::{FormField, described_by},
     problem::Problem,
@@ -184,16 +185,13 @@ pub fn PhoneNumberForm(
             </FormField>
 
             <div class="field-row">
-                <FormField id="country-code" label="Country code" hint="Type a code or a country; +64 is New Zealand."
+                <FormField id="country-code" label="Country code" hint="Type a country or its code: +64 is New Zealand."
                     errors=country_errors warnings=no_warnings>
-                    <input id="country-code" data-testid="country-code" type="text" inputmode="tel"
-                        list="country-codes" autocomplete="off" class="input--short"
-                        aria-invalid=move || (!country_errors.get().is_empty()).then_some("true")
-                        aria-describedby=move || described_by("country-code", true, !country_errors.get().is_empty(), false)
-                        prop:value=move || form.with(|f| f.country_code.clone())
-                        on:input=move |ev| edit(&|f| f.country_code = event_target_value(&ev))
-                        on:blur=move |_| touch("countryCode") />
-                    <CountryList />
+                    <CountryField value=Signal::derive(move || form.with(|f| f.country_code.clone()))
+                        on_change=Callback::new(move |text: String| edit(&|f| f.country_code = text.clone()))
+                        on_leave=Callback::new(move |()| touch("countryCode"))
+                        invalid=Signal::derive(move || !country_errors.get().is_empty())
+                        described_by=Signal::derive(move || described_by("country-code", true, !country_errors.get().is_empty(), false)) />
                 </FormField>
 
                 <FormField id="area-code" label="Area code" hint="Optional, with its 0: 09, 021."
@@ -279,23 +277,6 @@ pub fn PhoneNumberForm(
                 <a class="button button--secondary" href=cancel_href data-testid="cancel">"Cancel"</a>
             </div>
         </form>
-    }
-}
-
-/// The provider's country codes for the country field: New Zealand and Australia first.
-#[component]
-fn CountryList() -> impl IntoView {
-    let first = [CountryCode::NZ.as_str(), CountryCode::AU.as_str()];
-    let mut ordered: Vec<_> = countries()
-        .iter()
-        .filter(|c| first.contains(&c.code()) && matches!(c.name(), "New Zealand" | "Australia"))
-        .collect();
-    ordered.sort_by_key(|c| first.iter().position(|code| *code == c.code()));
-    ordered.extend(countries().iter().filter(|c| !matches!(c.name(), "New Zealand" | "Australia")));
-    view! {
-        <datalist id="country-codes">
-            {ordered.into_iter().map(|c| view! { <option value=c.code()>{c.name()}</option> }).collect_view()}
-        </datalist>
     }
 }
 
