@@ -309,6 +309,13 @@ impl Ctx {
         Ok(page.items.into_iter().next().ok_or("no such demo customer")?.customer_id)
     }
 
+    /// Adds `count` customers (one number each) to the demo business `3333333`, straight into
+    /// the server's database, for a scenario that needs more than a page of them.
+    pub fn add_customers(&self, count: usize) -> Result {
+        self.lookups.fill_for_benchmark("3333333", count, 1)?;
+        Ok(())
+    }
+
     /// Stops the server: it answers nothing more.
     pub fn stop_server(&self) {
         if let Some(mut server) =

@@ -106,3 +106,34 @@ fn enter_opens_the_match_for_what_was_typed_not_the_last_searchs() {
         Ok(())
     });
 }
+
+#[test]
+fn results_page_through_every_match_once_and_back_returns_a_page() {
+    run(|ctx| async move {
+        ctx.add_customers(30)?;
+        ctx.open("/?q=fitness").await?;
+        ctx.find("customer-results").await?;
+        let names = |ctx: &Ctx| {
+            let ctx = ctx.clone();
+            async move {
+                let mut names = Vec::new();
+                for link in ctx.all("customer-link").await? {
+                    names.push(link.attr("href").await?.unwrap_or_default());
+                }
+                Result::<Vec<String>>::Ok(names)
+            }
+        };
+        let first = names(&ctx).await?;
+        assert_eq!(first.len(), 20, "a page of twenty");
+        ctx.find("more-results").await?.click().await?;
+        ctx.wait_until("the next page", || async { Ok(names(&ctx).await? != first) }).await?;
+        let second = names(&ctx).await?;
+        assert!(second.iter().all(|n| !first.contains(n)), "pages do not overlap");
+        assert!(ctx.client.current_url().await?.query().unwrap_or_default().contains("from="));
+        // Back returns to the first page.
+        ctx.client.back().await?;
+        ctx.wait_until("the first page again", || async { Ok(names(&ctx).await? == first) })
+            .await?;
+        Ok(())
+    });
+}
