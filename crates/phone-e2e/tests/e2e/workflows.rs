@@ -135,6 +135,13 @@ fn the_servers_already_exists_lands_at_the_number_field() {
             Ok(shown.as_deref() == Some("264 5555"))
         })
         .await?;
+        // The page names the number and the customer.
+        let heading = ctx.client.find(fantoccini::Locator::Css("main h1")).await?.text().await?;
+        assert_eq!(heading, "Change John's home number +64 9 264 5555");
+        assert_eq!(
+            ctx.client.find(fantoccini::Locator::Css(".breadcrumb")).await?.text().await?,
+            "John Smith"
+        );
         // Saving it unchanged says so, rather than "saved".
         ctx.find("save").await?.click().await?;
         ctx.wait_for_text("notice", "Nothing was changed.").await?;
