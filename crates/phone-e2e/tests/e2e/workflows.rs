@@ -140,7 +140,7 @@ fn the_servers_already_exists_lands_at_the_number_field() {
         assert_eq!(heading, "Change John's home number +64 9 264 5555");
         assert_eq!(
             ctx.client.find(fantoccini::Locator::Css(".breadcrumb")).await?.text().await?,
-            "John Smith"
+            "John Doe"
         );
         // Saving it unchanged says so, rather than "saved".
         ctx.find("save").await?.click().await?;
