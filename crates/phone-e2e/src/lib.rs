@@ -228,6 +228,18 @@ impl Ctx {
         Ok(())
     }
 
+    /// Opens the search page and waits until its box has focus, as it does on arrival (once
+    /// the app has rendered the page and focused it: keys pressed before that go nowhere).
+    pub async fn open_search(&self) -> Result {
+        self.open("/").await?;
+        self.find("customer-search").await?;
+        self.wait_until("the search box has focus", || async {
+            let active = self.client.active_element().await?.attr("data-testid").await?;
+            Ok(active.as_deref() == Some("customer-search"))
+        })
+        .await
+    }
+
     /// Waits for the element with this `data-testid`.
     pub async fn find(&self, test_id: &str) -> Result<Element> {
         Ok(self

@@ -6,13 +6,7 @@ use phone_e2e::{Ctx, Result, run};
 
 /// Types into the search box, which has focus on arrival.
 async fn type_search(ctx: &Ctx, text: &str) -> Result {
-    ctx.open("/").await?;
-    ctx.find("customer-search").await?;
-    ctx.wait_until("the search box has focus", || async {
-        let active = ctx.client.active_element().await?.attr("data-testid").await?;
-        Ok(active.as_deref() == Some("customer-search"))
-    })
-    .await?;
+    ctx.open_search().await?;
     ctx.client.active_element().await?.send_keys(text).await?;
     Ok(())
 }

@@ -28,15 +28,7 @@ async fn tab_to(ctx: &Ctx, test_id: &str) -> Result {
 #[test]
 fn a_number_can_be_added_by_keyboard_alone() {
     run(|ctx| async move {
-        ctx.open("/").await?;
-        // The search box has focus on arrival (once the app has rendered the page and
-        // focused it: typing before that would go nowhere).
-        ctx.find("customer-search").await?;
-        ctx.wait_until("the search box has focus", || async {
-            let active = ctx.client.active_element().await?.attr("data-testid").await?;
-            Ok(active.as_deref() == Some("customer-search"))
-        })
-        .await?;
+        ctx.open_search().await?;
         press(&ctx, "Mere").await?;
         ctx.wait_for_text("customer-results", "Mere Tipene").await?;
         tab_to(&ctx, "customer-link").await?;
