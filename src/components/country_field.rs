@@ -35,8 +35,9 @@ pub fn CountryField(
         "ArrowDown" => {
             ev.prevent_default();
             open.set(true);
-            let last = count().saturating_sub(1);
-            active.update(|a| *a = Some(a.map_or(0, |i| (i + 1).min(last))));
+            if let Some(last) = count().checked_sub(1) {
+                active.update(|a| *a = Some(a.map_or(0, |i| (i + 1).min(last))));
+            }
         }
         "ArrowUp" => {
             ev.prevent_default();
@@ -79,14 +80,15 @@ pub fn CountryField(
                     on_leave.run(());
                 } />
             <ul id="country-listbox" role="listbox" aria-label="Countries" class="combobox__list"
-                data-testid="country-options" hidden=move || !open.get() || count() == 0>
+                data-testid="country-options" hidden=move || !open.get() || count() == 0
+                // A press anywhere in the list (an option, its scroll bar) keeps focus in the box.
+                on:mousedown=|ev| ev.prevent_default()>
                 {move || choices.get().into_iter().enumerate().map(|(index, country)| view! {
                     <li id=format!("country-option-{index}") role="option" class="combobox__option"
                         class:combobox__option--active=move || active.get() == Some(index)
                         aria-selected=move || (active.get() == Some(index)).to_string()
                         data-testid="country-option"
-                        // Before the input's blur: focus stays in the box.
-                        on:mousedown=move |ev| { ev.prevent_default(); take(index); }>
+                        on:mousedown=move |_| take(index)>
                         {format!("{} {}", country.name(), country.code())}
                     </li>
                 }).collect_view()}

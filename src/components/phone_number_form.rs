@@ -43,7 +43,19 @@ pub fn PhoneNumberForm(
     let asked_anyway = RwSignal::new(false);
     // The pointer is down on the submit button: a field losing focus now must not show new
     // messages, which would move the button from under the pointer before the click lands.
+    // The fields left meanwhile are marked once the press is over.
     let pressing = RwSignal::new(false);
+    let left_while_pressing = StoredValue::new(Vec::<&'static str>::new());
+    // The form as last sent, and the action's count of answers when this form was made: an
+    // answer from before (the same page reused for another number) is not this form's.
+    let sent = StoredValue::new(None::<PhoneForm>);
+    let answers_before = save.version().get_untracked();
+    let answer =
+        Memo::new(
+            move |_| {
+                if save.version().get() > answers_before { save.value().get() } else { None }
+            },
+        );
     let summary_ref = NodeRef::<html::Div>::new();
     let primary_locked = editing.is_some() && initial.is_primary;
     let is_edit = editing.is_some();
@@ -71,18 +83,22 @@ pub fn PhoneNumberForm(
     Effect::new({
         let customer_id = customer_id.clone();
         move |_| {
-            if let Some(Err(ApiError::Invalid(body))) = save.value().get() {
+            if let Some(Err(ApiError::Invalid(body))) = answer.get() {
                 server_problems.set(Problems::from_server(&body));
                 focus_after_render(summary_ref);
                 let exists = ValidationError::PhoneNumberExists.message();
+                let Some(refused) = sent.get_value() else { return };
                 if body.errors.iter().any(|e| e.message == exists) {
-                    let (customer_id, typed) = (customer_id.clone(), form.get_untracked());
+                    let customer_id = customer_id.clone();
                     leptos::task::spawn_local(async move {
                         if let Ok(saved) = api::phone_numbers(&customer_id).await {
                             let found = editing.with_value(|id| {
-                                typed.duplicate_of(&saved, id.as_deref()).cloned()
+                                refused.duplicate_of(&saved, id.as_deref()).cloned()
                             });
-                            duplicate.set(found);
+                            // Only while the form still holds what was refused.
+                            if form.with_untracked(|f| *f == refused) {
+                                duplicate.set(found);
+                            }
                         }
                     });
                 }
@@ -111,11 +127,23 @@ pub fn PhoneNumberForm(
         })
     };
     let touch = move |field: &'static str| {
-        if !pressing.get_untracked() {
+        if pressing.get_untracked() {
+            left_while_pressing.update_value(|fields| fields.push(field));
+        } else {
             touched.update(|t| {
                 t.insert(field);
             });
         }
+    };
+    // The press is over (saved, or let go elsewhere): the fields left meanwhile are marked.
+    let released = move || {
+        pressing.set(false);
+        for field in left_while_pressing.with_value(Clone::clone) {
+            touched.update(|t| {
+                t.insert(field);
+            });
+        }
+        left_while_pressing.set_value(Vec::new());
     };
     let edit = move |change: &dyn Fn(&mut PhoneForm)| {
         form.update(|f| change(f));
@@ -128,9 +156,11 @@ pub fn PhoneNumberForm(
     let navigate = use_navigate();
     let back = cancel_href.clone();
 
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        pressing.set(false);
+    // Saving what is in the form, through every check: the submit button, and Try again
+    // after a failure (the form may have changed since). `anyway`: the person chose to keep a
+    // number that cannot exist.
+    let attempt = move |anyway: bool| {
+        released();
         if save.pending().get_untracked() {
             return;
         }
@@ -142,13 +172,22 @@ pub fn PhoneNumberForm(
             navigate(&back, NavigateOptions::default());
         } else if !local_errors.with_untracked(Problems::is_empty) {
             focus_after_render(summary_ref);
-        } else if !implausible.with_untracked(Problems::is_empty) {
+        } else if !anyway && !implausible.with_untracked(Problems::is_empty) {
             // A number that cannot exist is saved only on purpose: once more, by name.
             asked_anyway.set(true);
             request_animation_frame(|| focus_element("save-anyway"));
         } else {
-            save.dispatch(form.get_untracked());
+            let body = form.get_untracked();
+            sent.set_value(Some(body.clone()));
+            save.dispatch(body);
         }
+    };
+    // Kept in one place the views can share (it holds the router's navigate, which is not
+    // `Send`).
+    let attempt = StoredValue::new_local(attempt);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        attempt.with_value(|attempt| attempt(false));
     };
     let action = if is_edit { "Save changes" } else { "Add number" };
 
@@ -167,9 +206,11 @@ pub fn PhoneNumberForm(
             <Show when=move || submitted.get() && !summary.get().is_empty()>
                 <ErrorSummary problems=summary node_ref=summary_ref />
             </Show>
-            {move || match save.value().get() {
+            {move || match answer.get() {
                 Some(Err(error)) if !matches!(error, ApiError::Invalid(_)) => Some(view! {
-                    <Problem error=error retry=Callback::new(move |()| { save.dispatch(form.get_untracked()); }) />
+                    <Problem error=error retry=Callback::new(move |()| {
+                        attempt.with_value(|attempt| attempt(asked_anyway.get_untracked()));
+                    }) />
                 }),
                 _ => None,
             }}
@@ -261,7 +302,7 @@ pub fn PhoneNumberForm(
                     <p>{format!("This number can't exist as written. Correct it above, or select “{action} anyway” to keep it as it is.")}</p>
                     <button type="button" id="save-anyway" class="button button--secondary" data-testid="save-anyway"
                         disabled=move || save.pending().get()
-                        on:click=move |_| { save.dispatch(form.get_untracked()); }>
+                        on:click=move |_| attempt.with_value(|attempt| attempt(true))>
                         {format!("{action} anyway")}
                     </button>
                 </div>
@@ -269,9 +310,15 @@ pub fn PhoneNumberForm(
 
             <div class="actions">
                 <button type="submit" class="button" data-testid="save" disabled=move || save.pending().get()
-                    on:pointerdown=move |_| pressing.set(true)
-                    on:pointerleave=move |_| pressing.set(false)
-                    on:pointercancel=move |_| pressing.set(false)>
+                    on:pointerdown=move |ev| {
+                        if ev.button() == 0 {
+                            pressing.set(true);
+                            // A press that never becomes a click (dragged off, or a touch the
+                            // browser turned into a scroll) is over soon anyway.
+                            set_timeout(released, std::time::Duration::from_secs(1));
+                        }
+                    }
+                    on:pointercancel=move |_| released()>
                     {move || if save.pending().get() { "Saving…" } else { action }}
                 </button>
                 <a class="button button--secondary" href=cancel_href data-testid="cancel">"Cancel"</a>

@@ -173,15 +173,19 @@ pub fn FindCustomer() -> impl IntoView {
                     (!choices.is_empty()).then(|| view! {
                         <label for="business-filter" class="field__label">"Business"</label>
                         <select id="business-filter" data-testid="business-filter"
-                            prop:value=move || search.get().business
                             on:change=move |ev| go(Search {
                                 business: event_target_value(&ev),
                                 from: String::new(),
                                 ..search.get_untracked()
                             })>
-                            <option value="">"All my businesses"</option>
-                            {choices.into_iter().map(|b| view! {
-                                <option value=b.business_id.clone()>{b.name}</option>
+                            // `selected` on the option (not the select's value, set before its
+                            // options exist): a business from the URL shows as chosen.
+                            <option value="" selected=move || search.get().business.is_empty()>"All my businesses"</option>
+                            {choices.into_iter().map(|b| {
+                                let id = b.business_id.clone();
+                                view! {
+                                    <option value=b.business_id.clone() selected=move || search.get().business == id>{b.name}</option>
+                                }
                             }).collect_view()}
                         </select>
                     })
@@ -219,11 +223,11 @@ fn results_view(result: Result<Option<CustomerPage>, ApiError>, search: Search) 
                 <nav class="pager" aria-label="More results">
                     {(!search.from.is_empty()).then(|| {
                         let first = Search { from: String::new(), ..search.clone() };
-                        view! { <a href=first.url() data-testid="first-results">"First results"</a> }
+                        view! { <a href=first.url() data-testid="first-results" on:click=|_| focus_first_result_soon()>"First results"</a> }
                     })}
                     {next.map(|cursor| {
                         let more = Search { from: cursor, ..search.clone() };
-                        view! { <a href=more.url() data-testid="more-results">"More results"</a> }
+                        view! { <a href=more.url() data-testid="more-results" on:click=|_| focus_first_result_soon()>"More results"</a> }
                     })}
                 </nav>
             }
@@ -268,6 +272,23 @@ fn result_item(index: usize, count: usize, customer: CustomerResource) -> impl I
             </span>
         </li>
     }
+}
+
+/// After a link to another page of results: the link itself goes as the results render
+/// again, so focus goes to the new page's first result once it is there (a few seconds at
+/// most).
+fn focus_first_result_soon() {
+    fn wait(old: Option<web_sys::Element>, frames_left: u32) {
+        request_animation_frame(move || {
+            let first = document().query_selector("[data-testid=customer-link]").ok().flatten();
+            if first.is_some() && first != old {
+                focus(first.map(Into::into));
+            } else if frames_left > 0 {
+                wait(old, frames_left - 1);
+            }
+        });
+    }
+    wait(document().query_selector("[data-testid=customer-link]").ok().flatten(), 180);
 }
 
 /// Moves the focus to the `index`th result's link.

@@ -71,6 +71,8 @@ pub fn AddPhoneNumber() -> impl IntoView {
         <Transition fallback=|| view! { <Loading what="the customer" /> }>
             {move || Suspend::new(async move {
                 match customer.await {
+                    // Not known yet who is signed in: neither the form nor "only read".
+                    Ok(_) if session.is_checking() => view! { <Loading what="the customer" /> }.into_any(),
                     Ok(_) if !session.can_edit() => view! { <ReadOnly customer_id=customer_id.get_untracked() /> }.into_any(),
                     Ok(customer) => {
                         let back = format!("/customers/{}", customer.customer_id);
@@ -129,6 +131,7 @@ pub fn EditPhoneNumber() -> impl IntoView {
                 let back = format!("/customers/{}", customer_id.get_untracked());
                 let (found_customer, found_number) = (customer.await, number.await);
                 match found_number.and_then(|number| Ok((found_customer?, number))) {
+                    Ok(_) if session.is_checking() => view! { <Loading what="the number" /> }.into_any(),
                     Ok(_) if !session.can_edit() => view! { <ReadOnly customer_id=customer_id.get_untracked() /> }.into_any(),
                     Ok((customer, saved)) => view! {
                         <section class="card">

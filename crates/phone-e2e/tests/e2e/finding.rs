@@ -82,6 +82,11 @@ fn back_from_a_customer_returns_to_the_same_search() {
             ctx.find("customer-search").await?.prop("value").await?.as_deref(),
             Some("tipene")
         );
+        // One business, from the URL, shows as chosen.
+        ctx.open("/?q=smith&business=4444444").await?;
+        ctx.find("customer-results").await?;
+        let chosen = ctx.find("business-filter").await?.prop("value").await?;
+        assert_eq!(chosen.as_deref(), Some("4444444"));
         Ok(())
     });
 }

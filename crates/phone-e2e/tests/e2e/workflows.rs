@@ -191,3 +191,35 @@ fn after_signing_out_back_shows_no_page_of_the_session() {
         Ok(())
     });
 }
+
+#[test]
+fn the_number_a_change_repeats_opens_without_the_last_pages_refusal() {
+    run(|ctx| async move {
+        let customer = ctx.customer_id("John")?;
+        ctx.open(&format!("/customers/{customer}")).await?;
+        // Change John's mobile into his home number.
+        ctx.find("edit").await?;
+        ctx.all("edit").await?[1].click().await?;
+        ctx.find("phone-form").await?;
+        ctx.fill("area-code", "09").await?;
+        ctx.fill("phone-number", "264 5555").await?;
+        ctx.find("save").await?.click().await?;
+        ctx.wait_for_text("duplicate-of", "John's home number").await?;
+        ctx.client
+            .find(fantoccini::Locator::Css("[data-testid=duplicate-of] a"))
+            .await?
+            .click()
+            .await?;
+        ctx.client.accept_alert().await?;
+        // The same page, for another number: none of the last one's refusal.
+        ctx.wait_until("the home number's form", || async {
+            let shown = ctx.find("phone-number").await?.prop("value").await?;
+            Ok(shown.as_deref() == Some("264 5555"))
+        })
+        .await?;
+        assert!(ctx.all("phone-number-error").await?.is_empty());
+        assert!(ctx.all("duplicate-of").await?.is_empty());
+        assert!(ctx.all("error-summary").await?.is_empty());
+        Ok(())
+    });
+}

@@ -108,7 +108,7 @@ impl Store {
                           lasts (k, name) AS (VALUES {})
                      INSERT INTO customers (customer_id, business_id, first_name, last_name,
                                             external_reference)
-                     SELECT CAST(1000000000 + ($2 + n.i) * 7907 % 9000000000 AS TEXT), $3,
+                     SELECT CAST(1000000000 + (CAST($2 AS BIGINT) + n.i) * 7907 % 9000000000 AS TEXT), $3,
                             f.name, l.name, ''
                      FROM n JOIN firsts f ON f.k = n.i % 20 JOIN lasts l ON l.k = n.i / 20 % 20
                      ORDER BY n.i",
