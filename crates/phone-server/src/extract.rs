@@ -14,7 +14,9 @@ use crate::error::ApiError;
 /// The largest body the server reads.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
-/// A JSON body, read only when declared as JSON and no larger than [`BODY_LIMIT`].
+/// A JSON body, read only when declared as JSON and no larger than [`BODY_LIMIT`]. No body at
+/// all reads as `{}`, so that it gets the required fields' messages (a 400, as the provider
+/// documents), not a 415.
 #[derive(Debug)]
 pub struct ContractJson<T>(pub T);
 
@@ -22,9 +24,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ContractJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = request
-            .headers()
-            .get(header::CONTENT_TYPE)
+        let content_type = request.headers().get(header::CONTENT_TYPE).cloned();
+        let is_json = content_type
+            .as_ref()
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(';').next())
             .is_some_and(|mime| {
@@ -32,13 +34,21 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ContractJson<T> {
                 mime == "application/json"
                     || (mime.starts_with("application/") && mime.ends_with("+json"))
             });
-        if !is_json {
+        if content_type.is_some() && !is_json {
             return Err(ApiError::Refused(Refusal::UnsupportedMediaType));
         }
         // The body limit layer (lib.rs) turns an oversized body into an error here.
         let bytes = Bytes::from_request(request, state)
             .await
             .map_err(|_| ApiError::Refused(Refusal::PayloadTooLarge))?;
+        let bytes = if bytes.is_empty() {
+            Bytes::from_static(b"{}")
+        } else if content_type.is_none() {
+            // A body, but not said to be JSON.
+            return Err(ApiError::Refused(Refusal::UnsupportedMediaType));
+        } else {
+            bytes
+        };
         // Syntax first (any JSON), then the shape, read straight from the bytes: going through
         // `serde_json::Value` would keep only the last of a member sent twice, where the
         // rules see both and refuse a conflict.

@@ -22,6 +22,24 @@ async fn bodies_that_are_too_large_not_json_or_malformed_are_refused_in_the_cont
             json!({"message": "The request body is too large. Please send at most 64 KiB."}),
         ),
         (
+            // No body and no content type: an empty object, so the required fields' messages.
+            server.client.post(&url).send().await.unwrap(),
+            StatusCode::BAD_REQUEST,
+            validation(&[
+                ("phoneName", "PhoneName is required."),
+                ("countryCode", "CountryCode is required."),
+                ("phoneNumber", "PhoneNumber is required."),
+                ("phoneType", "PhoneType is required."),
+                ("isPrimary", "IsPrimary is required."),
+            ]),
+        ),
+        (
+            // A body with no content type is not taken for JSON.
+            server.client.post(&url).body("{}").send().await.unwrap(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            json!({"message": "The request body must be JSON, sent with Content-Type: application/json."}),
+        ),
+        (
             send("text/plain", "{}".to_owned()).await.unwrap(),
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             json!({"message": "The request body must be JSON, sent with Content-Type: application/json."}),
