@@ -16,7 +16,10 @@ use wasm_bindgen::JsCast;
 
 use crate::{
     api::{self, ApiError},
-    components::problem::{Loading, Problem},
+    components::{
+        error_summary::focus_element,
+        problem::{Loading, Problem},
+    },
     display::dialable,
     session::Session,
     title,
@@ -254,7 +257,7 @@ fn result_item(index: usize, count: usize, customer: CustomerResource) -> impl I
         "ArrowUp" => {
             ev.prevent_default();
             if index == 0 {
-                focus_search_box();
+                focus_element("customer-search");
             } else {
                 focus_result(index - 1);
             }
@@ -295,10 +298,6 @@ fn focus_first_result_soon() {
 fn focus_result(index: usize) {
     let links = document().query_selector_all("[data-testid=customer-link]").ok();
     focus(links.and_then(|links| links.item(u32::try_from(index).ok()?)));
-}
-
-fn focus_search_box() {
-    focus(document().get_element_by_id("customer-search").map(Into::into));
 }
 
 fn focus(node: Option<web_sys::Node>) {

@@ -12,6 +12,22 @@ async fn find_customer(ctx: &Ctx, name: &str) -> Result {
     Ok(())
 }
 
+/// Follows the link to the saved number a change repeats (John's home number), leaving the
+/// changed form (which asks first), and waits for that number's form.
+async fn open_the_duplicate(ctx: &Ctx) -> Result {
+    ctx.client
+        .find(fantoccini::Locator::Css("[data-testid=duplicate-of] a"))
+        .await?
+        .click()
+        .await?;
+    ctx.client.accept_alert().await?;
+    ctx.wait_until("the saved number's form", || async {
+        let shown = ctx.find("phone-number").await?.prop("value").await?;
+        Ok(shown.as_deref() == Some("264 5555"))
+    })
+    .await
+}
+
 #[test]
 fn adding_a_number_shows_every_mistake_then_saves_it_for_good() {
     run(|ctx| async move {
@@ -123,18 +139,7 @@ fn the_servers_already_exists_lands_at_the_number_field() {
         );
         // Which number it is, with the way to it.
         ctx.wait_for_text("duplicate-of", "as John's home number +64 9 264 5555").await?;
-        ctx.client
-            .find(fantoccini::Locator::Css("[data-testid=duplicate-of] a"))
-            .await?
-            .click()
-            .await?;
-        // Leaving the changed form asks first.
-        ctx.client.accept_alert().await?;
-        ctx.wait_until("the saved number's form", || async {
-            let shown = ctx.find("phone-number").await?.prop("value").await?;
-            Ok(shown.as_deref() == Some("264 5555"))
-        })
-        .await?;
+        open_the_duplicate(&ctx).await?;
         // The page names the number and the customer.
         let heading = ctx.client.find(fantoccini::Locator::Css("main h1")).await?.text().await?;
         assert_eq!(heading, "Change John's home number +64 9 264 5555");
@@ -205,18 +210,8 @@ fn the_number_a_change_repeats_opens_without_the_last_pages_refusal() {
         ctx.fill("phone-number", "264 5555").await?;
         ctx.find("save").await?.click().await?;
         ctx.wait_for_text("duplicate-of", "John's home number").await?;
-        ctx.client
-            .find(fantoccini::Locator::Css("[data-testid=duplicate-of] a"))
-            .await?
-            .click()
-            .await?;
-        ctx.client.accept_alert().await?;
+        open_the_duplicate(&ctx).await?;
         // The same page, for another number: none of the last one's refusal.
-        ctx.wait_until("the home number's form", || async {
-            let shown = ctx.find("phone-number").await?.prop("value").await?;
-            Ok(shown.as_deref() == Some("264 5555"))
-        })
-        .await?;
         assert!(ctx.all("phone-number-error").await?.is_empty());
         assert!(ctx.all("duplicate-of").await?.is_empty());
         assert!(ctx.all("error-summary").await?.is_empty());
