@@ -85,12 +85,16 @@ pub enum ValidationError {
     NextCursorInvalid,
     /// The `search` text of a customer list is longer than [`SEARCH_MAX`](crate::SEARCH_MAX).
     SearchTooLong,
+    /// The `If-Match` header is not `*` or a list of entity tags.
+    IfMatchInvalid,
+    /// The `Idempotency-Key` header is empty, too long, or not printable ASCII.
+    IdempotencyKeyInvalid,
 }
 
 impl ValidationError {
     /// Every error, in declaration order: a stable numbering for callers that send errors as
     /// codes (the embeddable module does).
-    pub const ALL: [Self; 36] = [
+    pub const ALL: [Self; 38] = [
         Self::BodyMalformed,
         Self::BodyInvalid,
         Self::PhoneNumberIdInvalid,
@@ -127,6 +131,8 @@ impl ValidationError {
         Self::LimitInvalid,
         Self::NextCursorInvalid,
         Self::SearchTooLong,
+        Self::IfMatchInvalid,
+        Self::IdempotencyKeyInvalid,
     ];
 
     /// The field the error is about, as the provider reports it.
@@ -169,6 +175,8 @@ impl ValidationError {
             Self::LimitInvalid => Field::Limit,
             Self::NextCursorInvalid => Field::NextCursor,
             Self::SearchTooLong => Field::Search,
+            Self::IfMatchInvalid => Field::IfMatch,
+            Self::IdempotencyKeyInvalid => Field::IdempotencyKey,
         }
     }
 
@@ -219,6 +227,8 @@ impl ValidationError {
             Self::LimitInvalid => "Limit is invalid.",
             Self::NextCursorInvalid => "NextCursor is invalid.",
             Self::SearchTooLong => "Search must not exceed 100 characters.",
+            Self::IfMatchInvalid => "If-Match is invalid.",
+            Self::IdempotencyKeyInvalid => "Idempotency-Key is invalid.",
         }
     }
 }
@@ -283,6 +293,10 @@ impl ValidationError {
                 "The page asked for is not there. Go back to the first page."
             }
             Self::SearchTooLong => "Shorten the search to 100 characters or fewer.",
+            // Sent by the app itself, never typed: a person can only start again.
+            Self::IfMatchInvalid | Self::IdempotencyKeyInvalid => {
+                "Something went wrong. Reload the page and try again."
+            }
         }
     }
 

@@ -37,6 +37,10 @@ pub enum Field {
     NextCursor,
     /// The `search` query parameter of the customer list (Phonedesk's extension).
     Search,
+    /// The `If-Match` header of a conditional update or delete (Phonedesk's extension).
+    IfMatch,
+    /// The `Idempotency-Key` header of a create (Phonedesk's extension).
+    IdempotencyKey,
 }
 
 impl Field {
@@ -63,6 +67,8 @@ impl Field {
             Self::Limit => "limit",
             Self::NextCursor => "nextCursor",
             Self::Search => "search",
+            Self::IfMatch => "If-Match",
+            Self::IdempotencyKey => "Idempotency-Key",
         }
     }
 
@@ -85,6 +91,8 @@ impl Field {
             Self::Limit => "Limit",
             Self::NextCursor => "NextCursor",
             Self::Search => "Search",
+            Self::IfMatch => "If-Match",
+            Self::IdempotencyKey => "Idempotency-Key",
         }
     }
 }

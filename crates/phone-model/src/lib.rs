@@ -44,6 +44,7 @@
 extern crate alloc;
 
 mod as_you_type;
+mod conditions;
 mod country;
 mod customer;
 mod error;
@@ -67,6 +68,7 @@ mod warning;
 mod wire;
 
 pub use as_you_type::format_as_you_type;
+pub use conditions::{IDEMPOTENCY_KEY_MAX, IdempotencyKey, IfMatch, Version};
 pub use country::{Country, CountryCode, countries};
 pub use customer::{
     CUSTOMER_TEXT_MAX, CustomerInput, Located, NewCustomer, SEARCH_MAX, customer_search,

@@ -20,8 +20,12 @@ pub enum Refusal {
     MethodNotAllowed,
     /// 413: the body is larger than the server accepts.
     PayloadTooLarge,
+    /// 412: the `If-Match` header names a version that is no longer the current one.
+    PreconditionFailed,
     /// 415: the body is not declared as JSON.
     UnsupportedMediaType,
+    /// 422: the `Idempotency-Key` was already used by this caller for a different request.
+    IdempotencyKeyReused,
     /// 429: too many requests in the current window.
     TooManyRequests,
     /// 500: the server failed; the cause is logged, never sent.
@@ -45,7 +49,9 @@ impl Refusal {
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::PayloadTooLarge => 413,
+            Self::PreconditionFailed => 412,
             Self::UnsupportedMediaType => 415,
+            Self::IdempotencyKeyReused => 422,
             Self::TooManyRequests => 429,
             Self::Internal => 500,
             Self::Unavailable => 503,
@@ -58,6 +64,8 @@ impl Refusal {
         match self {
             Self::Validation => Some("validation"),
             Self::CustomerAccessDenied => Some("customer_access_denied"),
+            Self::PreconditionFailed => Some("precondition_failed"),
+            Self::IdempotencyKeyReused => Some("idempotency_key_reused"),
             _ => None,
         }
     }
@@ -81,6 +89,12 @@ impl Refusal {
             Self::NotFound => "The requested resource could not be found.",
             Self::MethodNotAllowed => "The requested method is not supported for this resource.",
             Self::PayloadTooLarge => "The request body is too large. Please send at most 64 KiB.",
+            Self::PreconditionFailed => {
+                "Unable to process this request as the phone number was changed after it was read. Please get it again and retry your request."
+            }
+            Self::IdempotencyKeyReused => {
+                "Unable to process this request as its Idempotency-Key was already used for a different request. Please send a new key with a new request."
+            }
             Self::UnsupportedMediaType => {
                 "The request body must be JSON, sent with Content-Type: application/json."
             }

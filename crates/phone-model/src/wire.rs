@@ -34,6 +34,29 @@ pub struct PhoneNumberResource {
     pub is_primary: bool,
 }
 
+impl PhoneNumberResource {
+    /// Its version: the `ETag` the server sends with it, and what `If-Match` compares.
+    ///
+    /// ```
+    /// # let json = r#"{"phoneNumberId":"1234567","phoneName":"Ann","countryCode":"+64","areaCode":"9","phoneNumber":"264 5555","phoneType":"home","isPrimary":true}"#;
+    /// let number: phone_model::PhoneNumberResource = serde_json::from_str(json).unwrap();
+    /// let demoted = phone_model::PhoneNumberResource { is_primary: false, ..number.clone() };
+    /// assert_ne!(number.version(), demoted.version());
+    /// ```
+    #[must_use]
+    pub fn version(&self) -> crate::Version {
+        crate::Version::of(&[
+            self.phone_number_id.as_str(),
+            &self.phone_name,
+            self.country_code.as_str(),
+            &self.area_code,
+            &self.phone_number,
+            self.phone_type.as_str(),
+            if self.is_primary { "true" } else { "false" },
+        ])
+    }
+}
+
 /// A customer as the server sends it: the fields a staff member needs to find and recognise
 /// them, in the provider's shapes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -148,13 +148,14 @@ fn seed(store: &Store) -> Result<(), OperationError> {
         let customer =
             validate_new_customer(&input).0.map_err(|errors| invalid(errors[0].error))?;
         let change = Change { actor: ACTOR, at: crate::auth::now() };
-        let created = store.create_customer(&customer, &Businesses::All, &change)?;
+        let created =
+            store.create_customer(&customer, &Businesses::All, &change, None)?.into_inner();
         for number in more {
             let valid = validate_create(&phone_input(number))
                 .into_result()
                 .map_err(|errors| invalid(errors[0]))?;
             let id = &created.customer.customer_id;
-            store.create_phone_number(id, &Businesses::All, &valid, &change)?;
+            store.create_phone_number(id, &Businesses::All, &valid, &change, None)?;
         }
     }
     Ok(())

@@ -4,12 +4,13 @@
 use axum::{
     body::Bytes,
     extract::{FromRequest, FromRequestParts, Path, Query, Request},
-    http::{header, request::Parts},
+    http::{HeaderMap, header, request::Parts},
 };
-use phone_model::{Refusal, ValidationError};
+use phone_model::{IdempotencyKey, IfMatch, Refusal, ValidationError};
 use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
 
-use crate::error::ApiError;
+use crate::{auth::Principal, error::ApiError, store::Attempt};
 
 /// The largest body the server reads.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -24,40 +25,114 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ContractJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let content_type = request.headers().get(header::CONTENT_TYPE).cloned();
-        let is_json = content_type
-            .as_ref()
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|mime| {
-                let mime = mime.trim().to_ascii_lowercase();
-                mime == "application/json"
-                    || (mime.starts_with("application/") && mime.ends_with("+json"))
-            });
-        if content_type.is_some() && !is_json {
-            return Err(ApiError::Refused(Refusal::UnsupportedMediaType));
-        }
-        // The body limit layer (lib.rs) turns an oversized body into an error here.
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|_| ApiError::Refused(Refusal::PayloadTooLarge))?;
-        let bytes = if bytes.is_empty() {
-            Bytes::from_static(b"{}")
-        } else if content_type.is_none() {
-            // A body, but not said to be JSON.
-            return Err(ApiError::Refused(Refusal::UnsupportedMediaType));
-        } else {
-            bytes
-        };
-        // Syntax first (any JSON), then the shape, read straight from the bytes: going through
-        // `serde_json::Value` would keep only the last of a member sent twice, where the
-        // rules see both and refuse a conflict.
-        serde_json::from_slice::<serde::de::IgnoredAny>(&bytes)
-            .map_err(|_| ApiError::invalid(ValidationError::BodyMalformed))?;
-        serde_json::from_slice(&bytes)
-            .map(Self)
-            .map_err(|_| ApiError::invalid(ValidationError::BodyInvalid))
+        json_body(request, state).await.map(|(body, _)| Self(body))
     }
+}
+
+/// A create's JSON body (read as [`ContractJson`] reads it) and its `Idempotency-Key`, when
+/// one was sent, with a fingerprint of what was asked: the method, path and body's bytes.
+#[derive(Debug)]
+pub struct CreateJson<T> {
+    pub body: T,
+    key: Option<(IdempotencyKey, String)>,
+}
+
+impl<T> CreateJson<T> {
+    /// The attempt the store keeps the answer of, when the request has a key: the caller's.
+    pub fn attempt(&self, principal: &Principal) -> Option<Attempt> {
+        self.key.as_ref().map(|(key, fingerprint)| Attempt {
+            scope: principal.scope(),
+            key: key.as_str().to_owned(),
+            fingerprint: fingerprint.clone(),
+        })
+    }
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CreateJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let key = header_text(request.headers(), "idempotency-key")
+            .map(|text| text.ok_or(ValidationError::IdempotencyKeyInvalid))
+            .map(|text| text.and_then(|text| IdempotencyKey::parse(&text)))
+            .transpose()
+            .map_err(ApiError::invalid)?;
+        let asked = format!("{} {}\n", request.method(), request.uri().path());
+        let (body, bytes) = json_body(request, state).await?;
+        let key = key.map(|key| {
+            let digest = Sha256::new().chain_update(asked).chain_update(&bytes).finalize();
+            (key, digest.iter().map(|b| format!("{b:02x}")).collect())
+        });
+        Ok(Self { body, key })
+    }
+}
+
+/// The `If-Match` header of an update or delete, when sent.
+#[derive(Debug)]
+pub struct Precondition(pub Option<IfMatch>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Precondition {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        header_text(&parts.headers, "if-match")
+            .map(|text| text.ok_or(ValidationError::IfMatchInvalid))
+            .map(|text| text.and_then(|text| IfMatch::parse(&text)))
+            .transpose()
+            .map(Self)
+            .map_err(ApiError::invalid)
+    }
+}
+
+/// A header's value when it was sent, its repeats joined by commas as RFC 9110 § 5.3 allows;
+/// `Some(None)` for one that is not text, which is never a valid condition or key.
+fn header_text(headers: &HeaderMap, name: &str) -> Option<Option<String>> {
+    let values: Vec<_> = headers.get_all(name).iter().collect();
+    if values.is_empty() {
+        return None;
+    }
+    let texts: Result<Vec<&str>, _> = values.iter().map(|v| v.to_str()).collect();
+    Some(texts.ok().map(|texts| texts.join(", ")))
+}
+
+/// The JSON body and its bytes (see [`ContractJson`]).
+async fn json_body<S: Send + Sync, T: DeserializeOwned>(
+    request: Request,
+    state: &S,
+) -> Result<(T, Bytes), ApiError> {
+    let content_type = request.headers().get(header::CONTENT_TYPE).cloned();
+    let is_json = content_type
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| {
+            let mime = mime.trim().to_ascii_lowercase();
+            mime == "application/json"
+                || (mime.starts_with("application/") && mime.ends_with("+json"))
+        });
+    if content_type.is_some() && !is_json {
+        return Err(ApiError::Refused(Refusal::UnsupportedMediaType));
+    }
+    // The body limit layer (lib.rs) turns an oversized body into an error here.
+    let bytes = Bytes::from_request(request, state)
+        .await
+        .map_err(|_| ApiError::Refused(Refusal::PayloadTooLarge))?;
+    let bytes = if bytes.is_empty() {
+        Bytes::from_static(b"{}")
+    } else if content_type.is_none() {
+        // A body, but not said to be JSON.
+        return Err(ApiError::Refused(Refusal::UnsupportedMediaType));
+    } else {
+        bytes
+    };
+    // Syntax first (any JSON), then the shape, read straight from the bytes: going through
+    // `serde_json::Value` would keep only the last of a member sent twice, where the
+    // rules see both and refuse a conflict.
+    serde_json::from_slice::<serde::de::IgnoredAny>(&bytes)
+        .map_err(|_| ApiError::invalid(ValidationError::BodyMalformed))?;
+    serde_json::from_slice(&bytes)
+        .map(|body| (body, bytes.clone()))
+        .map_err(|_| ApiError::invalid(ValidationError::BodyInvalid))
 }
 
 /// The query parameters of a list, read by name without failing on any value: the handlers

@@ -114,6 +114,14 @@ impl Principal {
             Self::User { name, .. } => name.clone(),
         }
     }
+
+    /// Whose `Idempotency-Key`s it uses: a client's and a user's of one name are different.
+    pub fn scope(&self) -> String {
+        match self {
+            Self::Client { id, .. } => format!("client {id}"),
+            Self::User { name, .. } => format!("user {name}"),
+        }
+    }
 }
 
 /// The longest user name or client id a sign-in may name: longer ones exist nowhere, so they

@@ -1,18 +1,19 @@
 //! Customers: the part of the provider's API that its phone number workflows need.
 
-use axum::{Extension, Json, extract::State, http::StatusCode};
+use axum::{Extension, Json, extract::State};
 use phone_model::{
     CreatedCustomer, CustomerInput, CustomerPage, CustomerQuery, CustomerResource, ErrorBody,
     PhoneNumberHistory, customer_search, validate_new_customer,
 };
 
-use super::blocking;
+use super::phone_numbers::{IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_REUSED};
+use super::{Created, blocking};
 use crate::{
     AppState,
     auth::{Principal, now},
     cursor::Cursors,
     error::ApiError,
-    extract::{ContractJson, Ids, ListQuery},
+    extract::{CreateJson, Ids, ListQuery},
     openapi::CreateCustomerRequest,
     store::{Change, CustomerFilter},
 };
@@ -100,26 +101,31 @@ pub async fn customers_get(
     path = "/customers",
     tag = "Customers",
     operation_id = "customersCreate",
+    params(("Idempotency-Key" = Option<String>, Header, description = IDEMPOTENCY_KEY)),
     request_body = CreateCustomerRequest,
     responses(
-        (status = 201, body = CreatedCustomer),
-        (status = 400, body = ErrorBody, description = "Validation errors; the phone number's fields as `phoneNumber.<field>`."),
+        (status = 201, body = CreatedCustomer, headers(
+            ("Idempotent-Replayed" = String, description = "`true` when this is the answer to an earlier request with the same `Idempotency-Key`."),
+        )),
+        (status = 400, body = ErrorBody, description = "Validation errors; the phone number's fields as `phoneNumber.<field>`; or a malformed `Idempotency-Key`."),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = IDEMPOTENCY_KEY_REUSED),
     )
 )]
 pub async fn customers_create(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    ContractJson(input): ContractJson<CustomerInput>,
-) -> Result<(StatusCode, Json<CreatedCustomer>), ApiError> {
-    let customer = validate_new_customer(&input).0.map_err(ApiError::Validation)?;
+    request: CreateJson<CustomerInput>,
+) -> Result<Created<Json<CreatedCustomer>>, ApiError> {
+    let customer = validate_new_customer(&request.body).0.map_err(ApiError::Validation)?;
+    let attempt = request.attempt(&principal);
     let created = blocking(&state, move |store| {
         let actor = principal.actor();
         let change = Change { actor: &actor, at: now() };
-        Ok(store.create_customer(&customer, principal.businesses(), &change)?)
+        Ok(store.create_customer(&customer, principal.businesses(), &change, attempt.as_ref())?)
     })
     .await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    Ok(Created(created.map(Json)))
 }
 
 /// The history of a customer's phone numbers, newest first: who changed what, when, and the

@@ -25,10 +25,20 @@ pub mod session;
 
 use std::sync::Arc;
 
+use axum::{
+    Json,
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use phone_model::PhoneNumberResource;
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{AppState, error::ApiError, store::Store};
+use crate::{
+    AppState,
+    error::ApiError,
+    store::{Answer, Store},
+};
 
 /// The API's routes, with the OpenAPI document they describe.
 pub fn api() -> OpenApiRouter<AppState> {
@@ -99,6 +109,33 @@ pub fn complete(openapi: &mut utoipa::openapi::OpenApi) {
                 refusal("Too many requests in the current window.").into(),
             );
         }
+    }
+}
+
+/// A phone number with its version as the `ETag`.
+#[derive(Debug)]
+pub struct Versioned(pub PhoneNumberResource);
+
+impl IntoResponse for Versioned {
+    fn into_response(self) -> Response {
+        let version = HeaderValue::from_str(&self.0.version().to_string())
+            .expect("a version is a quoted hexadecimal number");
+        ([(header::ETAG, version)], Json(self.0)).into_response()
+    }
+}
+
+/// A create's 201, marked `Idempotent-Replayed: true` when it answers an earlier attempt.
+#[derive(Debug)]
+pub struct Created<T>(pub Answer<T>);
+
+impl<T: IntoResponse> IntoResponse for Created<T> {
+    fn into_response(self) -> Response {
+        let (replayed, answer) = match self.0 {
+            Answer::First(answer) => ("false", answer),
+            Answer::Replayed(answer) => ("true", answer),
+        };
+        let replayed = [("idempotent-replayed", HeaderValue::from_static(replayed))];
+        (StatusCode::CREATED, replayed, answer).into_response()
     }
 }
 

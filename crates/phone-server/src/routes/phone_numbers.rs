@@ -1,18 +1,18 @@
 //! A customer's phone numbers: list, create, get, update, delete.
 
-use axum::{Extension, Json, extract::State, http::StatusCode};
+use axum::{Extension, Json, extract::State};
 use phone_model::{
-    DELETED_MESSAGE, ErrorBody, MessageBody, PhoneNumberInput, PhoneNumberPage,
-    PhoneNumberResource, ValidationError, validate_create, validate_update,
+    DELETED_MESSAGE, ErrorBody, IfMatch, MessageBody, PhoneNumberInput, PhoneNumberPage,
+    PhoneNumberResource, Refusal, ValidationError, validate_create, validate_update,
 };
 
-use super::blocking;
+use super::{Created, Versioned, blocking};
 use crate::{
     AppState,
     auth::{Principal, now},
     cursor::Cursors,
     error::ApiError,
-    extract::{ContractJson, Ids, ListQuery},
+    extract::{ContractJson, CreateJson, Ids, ListQuery, Precondition},
     openapi::{AddPhoneNumberRequest, UpdatePhoneNumberRequest},
     store::Change,
 };
@@ -62,34 +62,57 @@ pub async fn phone_numbers_list(
     path = "/customers/{customerId}/phoneNumbers",
     tag = "Phone Numbers",
     operation_id = "phoneNumbersCreate",
-    params(("customerId" = String, Path, description = "The customer.")),
+    params(
+        ("customerId" = String, Path, description = "The customer."),
+        ("Idempotency-Key" = Option<String>, Header, description = IDEMPOTENCY_KEY),
+    ),
     request_body = AddPhoneNumberRequest,
     responses(
-        (status = 201, body = PhoneNumberResource),
-        (status = 400, body = ErrorBody, description = "Validation errors, one per failed rule."),
+        (status = 201, body = PhoneNumberResource, headers(
+            ("ETag" = String, description = "The new number's version, for `If-Match`."),
+            ("Idempotent-Replayed" = String, description = "`true` when this is the answer to an earlier request with the same `Idempotency-Key`."),
+        )),
+        (status = 400, body = ErrorBody, description = "Validation errors, one per failed rule; or a malformed `Idempotency-Key`."),
         (status = 404, body = ErrorBody, description = "No such customer."),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = IDEMPOTENCY_KEY_REUSED),
     )
 )]
 pub async fn phone_numbers_create(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     Ids(customer_id): Ids<String>,
-    ContractJson(input): ContractJson<PhoneNumberInput>,
-) -> Result<(StatusCode, Json<PhoneNumberResource>), ApiError> {
-    let number = match validate_create(&input).into_result() {
+    request: CreateJson<PhoneNumberInput>,
+) -> Result<Created<Versioned>, ApiError> {
+    let number = match validate_create(&request.body).into_result() {
         Ok(number) => number,
         Err(errors) => return Err(refuse(&state, &principal, customer_id, None, errors).await),
     };
+    let attempt = request.attempt(&principal);
     let created = blocking(&state, move |store| {
         let businesses = principal.businesses();
         let actor = principal.actor();
         let change = Change { actor: &actor, at: now() };
-        Ok(store.create_phone_number(&customer_id, businesses, &number, &change)?)
+        Ok(store.create_phone_number(
+            &customer_id,
+            businesses,
+            &number,
+            &change,
+            attempt.as_ref(),
+        )?)
     })
     .await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    Ok(Created(created.map(Versioned)))
 }
+
+/// What the document says of `Idempotency-Key`.
+pub(super) const IDEMPOTENCY_KEY: &str = "Phonedesk's extension (the IETF httpapi draft's header): 1 to 255 printable ASCII characters, bare or in double quotes. The same key with the same request within 24 hours answers the first 201 again, without a second write; keys are the caller's own.";
+/// What the document says of a 422.
+pub(super) const IDEMPOTENCY_KEY_REUSED: &str = "`idempotency_key_reused`: the `Idempotency-Key` was used in the last 24 hours for a different request (another body or path). 422, not 400: the request is well-formed, and would be accepted with a new key.";
+/// What the document says of `If-Match`.
+const IF_MATCH: &str = "Phonedesk's extension (RFC 9110): `*`, or the `ETag` of the version this change was based on. Without it the change is made whatever the current version.";
+/// What the document says of a 412.
+const PRECONDITION_FAILED: &str = "`precondition_failed`: `If-Match` names none of the number's current version: someone changed it since it was read. Get it again.";
 
 /// Get one phone number of a customer.
 #[utoipa::path(
@@ -102,7 +125,7 @@ pub async fn phone_numbers_create(
         ("phoneNumberId" = String, Path, description = "The phone number."),
     ),
     responses(
-        (status = 200, body = PhoneNumberResource),
+        (status = 200, body = PhoneNumberResource, headers(("ETag" = String, description = "The number's version (a strong entity tag), for `If-Match`."))),
         (status = 404, body = ErrorBody, description = "No such customer, or no such number of theirs."),
     )
 )]
@@ -110,12 +133,12 @@ pub async fn phone_numbers_get(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     Ids((customer_id, phone_number_id)): Ids<(String, String)>,
-) -> Result<Json<PhoneNumberResource>, ApiError> {
+) -> Result<Versioned, ApiError> {
     blocking(&state, move |store| {
         Ok(store.phone_number(&customer_id, &phone_number_id, principal.businesses())?)
     })
     .await
-    .map(Json)
+    .map(Versioned)
 }
 
 /// Replace a phone number's fields. `isPrimary: true` makes it the primary; `false` on the
@@ -128,12 +151,14 @@ pub async fn phone_numbers_get(
     params(
         ("customerId" = String, Path, description = "The customer."),
         ("phoneNumberId" = String, Path, description = "The phone number."),
+        ("If-Match" = Option<String>, Header, description = IF_MATCH),
     ),
     request_body = UpdatePhoneNumberRequest,
     responses(
-        (status = 200, body = PhoneNumberResource),
-        (status = 400, body = ErrorBody, description = "Validation errors, one per failed rule."),
+        (status = 200, body = PhoneNumberResource, headers(("ETag" = String, description = "The number's version (a strong entity tag), for `If-Match`."))),
+        (status = 400, body = ErrorBody, description = "Validation errors, one per failed rule; or a malformed `If-Match`."),
         (status = 404, body = ErrorBody, description = "No such customer, or no such number of theirs."),
+        (status = 412, body = ErrorBody, description = PRECONDITION_FAILED),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
     )
 )]
@@ -141,14 +166,14 @@ pub async fn phone_numbers_update(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     Ids((customer_id, phone_number_id)): Ids<(String, String)>,
+    Precondition(condition): Precondition,
     ContractJson(input): ContractJson<PhoneNumberInput>,
-) -> Result<Json<PhoneNumberResource>, ApiError> {
+) -> Result<Versioned, ApiError> {
     let number = match validate_update(&phone_number_id, &input).into_result() {
         Ok(number) => number,
         Err(errors) => {
-            return Err(
-                refuse(&state, &principal, customer_id, Some(phone_number_id), errors).await
-            );
+            let number = Some((phone_number_id, condition));
+            return Err(refuse(&state, &principal, customer_id, number, errors).await);
         }
     };
     blocking(&state, move |store| {
@@ -160,10 +185,11 @@ pub async fn phone_numbers_update(
             principal.businesses(),
             &number,
             &change,
+            condition.as_ref(),
         )?)
     })
     .await
-    .map(Json)
+    .map(Versioned)
 }
 
 /// Delete a phone number that is not the customer's primary.
@@ -175,44 +201,60 @@ pub async fn phone_numbers_update(
     params(
         ("customerId" = String, Path, description = "The customer."),
         ("phoneNumberId" = String, Path, description = "The phone number."),
+        ("If-Match" = Option<String>, Header, description = IF_MATCH),
     ),
     responses(
         (status = 200, body = MessageBody, description = "`Phone number successfully deleted`"),
-        (status = 400, body = ErrorBody, description = "It is the primary number."),
+        (status = 400, body = ErrorBody, description = "It is the primary number; or a malformed `If-Match`."),
         (status = 404, body = ErrorBody, description = "No such customer, or no such number of theirs."),
+        (status = 412, body = ErrorBody, description = PRECONDITION_FAILED),
     )
 )]
 pub async fn phone_numbers_delete(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     Ids((customer_id, phone_number_id)): Ids<(String, String)>,
+    Precondition(condition): Precondition,
 ) -> Result<Json<MessageBody>, ApiError> {
     blocking(&state, move |store| {
         let businesses = principal.businesses();
         let actor = principal.actor();
         let change = Change { actor: &actor, at: now() };
-        Ok(store.delete_phone_number(&customer_id, &phone_number_id, businesses, &change)?)
+        let condition = condition.as_ref();
+        Ok(store.delete_phone_number(
+            &customer_id,
+            &phone_number_id,
+            businesses,
+            &change,
+            condition,
+        )?)
     })
     .await?;
     Ok(Json(MessageBody { message: DELETED_MESSAGE.to_owned() }))
 }
 
 /// A request that broke rules: 400 with its errors, unless what it names does not exist or is
-/// not the caller's — then 404 or 403, as the contract answers on every operation.
+/// not the caller's — then 404 or 403, as the contract answers on every operation — or its
+/// `If-Match` fails: 412, which RFC 9110 § 13.2.1 puts before reading the body.
 async fn refuse(
     state: &AppState,
     principal: &Principal,
     customer_id: String,
-    phone_number_id: Option<String>,
+    phone_number: Option<(String, Option<IfMatch>)>,
     errors: Vec<ValidationError>,
 ) -> ApiError {
     let businesses = principal.businesses().clone();
-    let found = blocking(state, move |store| {
-        match phone_number_id {
-            Some(id) => store.phone_number(&customer_id, &id, &businesses).map(drop),
-            None => store.customer(&customer_id, &businesses).map(drop),
+    let found = blocking(state, move |store| match phone_number {
+        Some((id, condition)) => {
+            let current = store.phone_number(&customer_id, &id, &businesses)?;
+            match condition {
+                Some(condition) if !condition.admits(current.version()) => {
+                    Err(ApiError::Refused(Refusal::PreconditionFailed))
+                }
+                _ => Ok(()),
+            }
         }
-        .map_err(ApiError::from)
+        None => Ok(store.customer(&customer_id, &businesses).map(drop)?),
     })
     .await;
     match found {

@@ -39,6 +39,8 @@ pub(super) const TABLES: &[(&str, &[&str])] = &[
     ("users", &["username", "password_hash", "role", "created_at", "all_businesses", "demo"]),
     ("user_businesses", &["username", "business_id"]),
     ("sessions", &["token_hash", "username", "last_seen", "started_at"]),
+    // A day's answers to creates, so a client's retry across the move is still answered.
+    ("idempotency_keys", &["scope", "key", "fingerprint", "created_at", "response"]),
 ];
 
 /// Rows per batch of a `seq` table.

@@ -1,6 +1,7 @@
 //! The SQL of customers and businesses: the list and search within a caller's businesses, one
 //! customer, creating one with its first number.
 
+use super::idempotency::{Answer, Attempt, once};
 use super::phone_numbers::insert_phone_number;
 use super::search::{put_document, remake_documents, search};
 use super::sql::{Row, Sql, params};
@@ -104,73 +105,82 @@ impl Store {
         })
     }
 
-    /// Creates a customer with its one phone number, as the primary.
+    /// Creates a customer with its one phone number, as the primary. With an `attempt` whose
+    /// key has been used before, answers as the first time did instead.
     ///
     /// # Errors
     /// [`OperationError::Refused`] for a business outside `businesses` (whether it exists or
     /// not: a caller learns nothing of others' businesses); [`OperationError::Invalid`] with
-    /// `BusinessIdInvalid` for an unknown business, or `ExternalReferenceExists`.
+    /// `BusinessIdInvalid` for an unknown business, or `ExternalReferenceExists`; a key used
+    /// before for another request.
     pub fn create_customer(
         &self,
         customer: &NewCustomer,
         businesses: &Businesses,
         change: &Change<'_>,
-    ) -> Result<CreatedCustomer, OperationError> {
+        attempt: Option<&Attempt>,
+    ) -> Result<Answer<CreatedCustomer>, OperationError> {
         businesses.check_new_customer(customer.business_id()).map_err(OperationError::Refused)?;
         self.write(|db| {
-            // Locked, so two servers creating customers of one business check the external
-            // reference one after the other.
-            let business = db.optional_row(
-                &format!(
-                    "SELECT name FROM businesses WHERE business_id = $1{}",
-                    db.dialect().for_update()
-                ),
-                params![customer.business_id()],
-            )?;
-            let Some(business) = business else {
-                return Err(OperationError::Invalid(ValidationError::BusinessIdInvalid));
-            };
-            if !customer.external_reference().is_empty() {
-                let taken = db
-                    .row(
-                        "SELECT EXISTS (SELECT 1 FROM customers
+            once(db, attempt, change.at, |db| {
+                // Locked, so two servers creating customers of one business check the external
+                // reference one after the other.
+                let business = db.optional_row(
+                    &format!(
+                        "SELECT name FROM businesses WHERE business_id = $1{}",
+                        db.dialect().for_update()
+                    ),
+                    params![customer.business_id()],
+                )?;
+                let Some(business) = business else {
+                    return Err(OperationError::Invalid(ValidationError::BusinessIdInvalid));
+                };
+                if !customer.external_reference().is_empty() {
+                    let taken = db
+                        .row(
+                            "SELECT EXISTS (SELECT 1 FROM customers
                                         WHERE business_id = $1 AND external_reference = $2)",
-                        params![customer.business_id(), customer.external_reference()],
-                    )?
-                    .bool(0)?;
-                if taken {
-                    return Err(OperationError::Invalid(ValidationError::ExternalReferenceExists));
+                            params![customer.business_id(), customer.external_reference()],
+                        )?
+                        .bool(0)?;
+                    if taken {
+                        return Err(OperationError::Invalid(
+                            ValidationError::ExternalReferenceExists,
+                        ));
+                    }
                 }
-            }
-            let customer_id =
-                unused_id(db, "SELECT EXISTS (SELECT 1 FROM customers WHERE customer_id = $1)")?;
-            let customer_seq = db
-                .row(
-                    "INSERT INTO customers (customer_id, business_id, first_name, last_name,
+                let customer_id = unused_id(
+                    db,
+                    "SELECT EXISTS (SELECT 1 FROM customers WHERE customer_id = $1)",
+                )?;
+                let customer_seq = db
+                    .row(
+                        "INSERT INTO customers (customer_id, business_id, first_name, last_name,
                                             external_reference)
                      VALUES ($1, $2, $3, $4, $5) RETURNING seq",
-                    params![
-                        customer_id.as_str(),
-                        customer.business_id(),
-                        customer.first_name(),
-                        customer.last_name(),
-                        customer.external_reference()
-                    ],
-                )?
-                .int(0)?;
-            let document = customer_document(
-                customer.first_name(),
-                customer.last_name(),
-                customer.external_reference(),
-                &customer_id,
-                &business.text(0)?,
-            );
-            put_document(db, customer_seq, &document)?;
-            let phone_number =
-                insert_phone_number(db, customer_seq, customer.phone_number(), change)?;
-            let customer = find_customer(db, &customer_id)?
-                .expect("the customer inserted in this transaction exists");
-            Ok(CreatedCustomer { customer, phone_number })
+                        params![
+                            customer_id.as_str(),
+                            customer.business_id(),
+                            customer.first_name(),
+                            customer.last_name(),
+                            customer.external_reference()
+                        ],
+                    )?
+                    .int(0)?;
+                let document = customer_document(
+                    customer.first_name(),
+                    customer.last_name(),
+                    customer.external_reference(),
+                    &customer_id,
+                    &business.text(0)?,
+                );
+                put_document(db, customer_seq, &document)?;
+                let phone_number =
+                    insert_phone_number(db, customer_seq, customer.phone_number(), change)?;
+                let customer = find_customer(db, &customer_id)?
+                    .expect("the customer inserted in this transaction exists");
+                Ok(CreatedCustomer { customer, phone_number })
+            })
         })
     }
 }

@@ -2,8 +2,8 @@
 //! engines (`sqlite`, the embedded default, and `postgres`, for several servers on one
 //! database) behind one interface of statements and rows (`sql`), with their connection pool
 //! (`pool`); phone numbers (`phone_numbers`), customers and businesses (`customers`), the audit
-//! trail (`history`), clients, users and sessions (`access`), and what only tests and
-//! benchmarks use (`support`). Every query is written once, for both engines. The contract's
+//! trail (`history`), creates made safe to retry (`idempotency`), clients, users and sessions
+//! (`access`), and what only tests and benchmarks use (`support`). Every query is written once, for both engines. The contract's
 //! rules are the core's (`phone_model::plan_create` and the like): the store fetches the facts
 //! they need and applies what they decide, in one transaction.
 //!
@@ -15,6 +15,7 @@ mod access;
 mod copy;
 mod customers;
 mod history;
+mod idempotency;
 mod phone_numbers;
 mod pool;
 mod postgres;
@@ -30,6 +31,7 @@ use rand::Rng;
 pub use access::{Account, ClientAccess, Role, SessionUser};
 pub use copy::CopyError;
 pub use customers::CustomerFilter;
+pub use idempotency::{Answer, Attempt};
 use pool::Pool;
 use sql::{Sql, params};
 #[cfg(any(test, feature = "test-support"))]

@@ -2,12 +2,14 @@
 //! transaction that fetches the facts the core's rules need and applies their outcome.
 
 use phone_model::{
-    Businesses, ChangeAction, CreateFacts, PageSize, PhoneNumberId, PhoneNumberResource, PhoneType,
-    Refusal, UpdateFacts, ValidPhoneNumber, plan_create, plan_delete, plan_update, reversed_digits,
+    Businesses, ChangeAction, CreateFacts, IfMatch, PageSize, PhoneNumberId, PhoneNumberResource,
+    PhoneType, Refusal, UpdateFacts, ValidPhoneNumber, plan_create, plan_delete, plan_update,
+    reversed_digits,
 };
 
 use super::customers::customer_for;
 use super::history::record_change;
+use super::idempotency::{Answer, Attempt, once};
 use super::sql::{Row, Sql, params, unexpected};
 use super::{Change, OperationError, Page, Store, StoreError, page, unused_id};
 
@@ -89,31 +91,34 @@ impl Store {
     }
 
     /// Adds a phone number to a customer. `isPrimary: true` demotes the others; a customer
-    /// without a primary gets this one as primary.
+    /// without a primary gets this one as primary. With an `attempt` whose key has been used
+    /// before, answers as the first time did instead.
     ///
     /// # Errors
     /// [`OperationError::Refused`] for a customer that does not exist or is outside
-    /// `businesses`; [`OperationError::Invalid`] with `PhoneNumberExists` for a number the
-    /// customer already has.
+    /// `businesses`, or a key used before for another request; [`OperationError::Invalid`]
+    /// with `PhoneNumberExists` for a number the customer already has.
     pub fn create_phone_number(
         &self,
         customer_id: &str,
         businesses: &Businesses,
         number: &ValidPhoneNumber,
         change: &Change<'_>,
-    ) -> Result<PhoneNumberResource, OperationError> {
+        attempt: Option<&Attempt>,
+    ) -> Result<Answer<PhoneNumberResource>, OperationError> {
         self.write(|db| {
             let customer_seq = customer_for(db, customer_id, businesses, true)?;
-            insert_phone_number(db, customer_seq, number, change)
+            once(db, attempt, change.at, |db| insert_phone_number(db, customer_seq, number, change))
         })
     }
 
     /// Replaces a phone number's fields; `isPrimary: true` promotes it, `false` on the primary
-    /// is refused, absent leaves it.
+    /// is refused, absent leaves it. Only if the number's version is one `condition` admits.
     ///
     /// # Errors
     /// [`OperationError::Refused`] for an unknown customer or number, or a customer outside
-    /// `businesses`; [`OperationError::Invalid`] with `PhoneNumberExists` or `PrimaryRequired`.
+    /// `businesses`, or a version `condition` does not admit; [`OperationError::Invalid`] with
+    /// `PhoneNumberExists` or `PrimaryRequired`.
     pub fn update_phone_number(
         &self,
         customer_id: &str,
@@ -121,10 +126,11 @@ impl Store {
         businesses: &Businesses,
         number: &ValidPhoneNumber,
         change: &Change<'_>,
+        condition: Option<&IfMatch>,
     ) -> Result<PhoneNumberResource, OperationError> {
         self.write(|db| {
             let customer_seq = customer_for(db, customer_id, businesses, true)?;
-            let (seq, before) = locate(db, customer_seq, phone_number_id)?;
+            let (seq, before) = locate(db, customer_seq, phone_number_id, condition)?;
             let key = number.duplicate_key();
             let duplicate = db
                 .row(
@@ -169,21 +175,24 @@ impl Store {
         })
     }
 
-    /// Deletes a phone number that is not the primary.
+    /// Deletes a phone number that is not the primary, if its version is one `condition`
+    /// admits.
     ///
     /// # Errors
     /// [`OperationError::Refused`] for an unknown customer or number, or a customer outside
-    /// `businesses`; [`OperationError::Invalid`] with `PrimaryDeletion` for the primary.
+    /// `businesses`, or a version `condition` does not admit; [`OperationError::Invalid`] with
+    /// `PrimaryDeletion` for the primary.
     pub fn delete_phone_number(
         &self,
         customer_id: &str,
         phone_number_id: &str,
         businesses: &Businesses,
         change: &Change<'_>,
+        condition: Option<&IfMatch>,
     ) -> Result<(), OperationError> {
         self.write(|db| {
             let customer_seq = customer_for(db, customer_id, businesses, true)?;
-            let (seq, before) = locate(db, customer_seq, phone_number_id)?;
+            let (seq, before) = locate(db, customer_seq, phone_number_id, condition)?;
             plan_delete(before.is_primary).map_err(OperationError::Invalid)?;
             db.execute("DELETE FROM phone_numbers WHERE seq = $1", params![seq])?;
             record_change(db, customer_seq, change, ChangeAction::Deleted, Some(&before), None)?;
@@ -192,11 +201,14 @@ impl Store {
     }
 }
 
-/// A customer's phone number's `seq` and values; 404 when the customer has no such number.
+/// A customer's phone number's `seq` and values, read in the write's transaction (after the
+/// customer's lock) so that `condition` is checked against what the write changes: 404 when
+/// the customer has no such number, 412 when `condition` does not admit its version.
 fn locate(
     db: &mut dyn Sql,
     customer_seq: i64,
     phone_number_id: &str,
+    condition: Option<&IfMatch>,
 ) -> Result<(i64, PhoneNumberResource), OperationError> {
     let found = db.optional_row(
         concat!(
@@ -207,7 +219,11 @@ fn locate(
         params![customer_seq, phone_number_id],
     )?;
     let found = found.ok_or(OperationError::Refused(Refusal::NotFound))?;
-    Ok((found.int(0)?, phone_number_from(&found, 1)?))
+    let number = phone_number_from(&found, 1)?;
+    if condition.is_some_and(|condition| !condition.admits(number.version())) {
+        return Err(OperationError::Refused(Refusal::PreconditionFailed));
+    }
+    Ok((found.int(0)?, number))
 }
 
 /// Makes the customer's primary number an ordinary one, and records that.

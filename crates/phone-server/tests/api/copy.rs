@@ -38,7 +38,11 @@ async fn a_deployment_copied_from_sqlite_to_postgresql_has_everything_and_keeps_
     server.number(&customer, "04", "801 2345", true).await;
     let renamed = phone("021", "123 4567", "mobile", false);
     assert_eq!(server.put(&format!("{numbers}/{work}"), &renamed).await.status(), StatusCode::OK);
-    let spare = server.number(&customer, "03", "366 0000", false).await;
+    let spare = server.client.post(format!("{}{numbers}", server.api));
+    let spare =
+        spare.header("idempotency-key", "spare").json(&phone("03", "366 0000", "work", false));
+    let (_, spare) = read(spare.send().await.unwrap()).await;
+    let spare = spare["phoneNumberId"].as_str().unwrap();
     assert_eq!(server.delete(&format!("{numbers}/{spare}")).await.status(), StatusCode::OK);
     server.customer("Ben").await;
     let store = Store::open(&sqlite).unwrap();
@@ -62,6 +66,7 @@ async fn a_deployment_copied_from_sqlite_to_postgresql_has_everything_and_keeps_
             .map(rows),
         [2, 4, 8, 1, 1, 1]
     );
+    assert_eq!(rows("idempotency_keys"), 1);
 
     // A server on the copy takes the old token, cursor and session.
     let moved = start_process(&postgres, &[]);

@@ -134,3 +134,48 @@ async fn responses_validate_against_the_document() {
     .await;
     assert_described(&doc, "post", "/customers", status.as_u16(), &body);
 }
+
+#[tokio::test]
+async fn the_document_describes_versions_conditions_and_idempotency_keys() {
+    let server = TestServer::start().await;
+    let doc = document(&server).await;
+    let one = &doc["paths"]["/customers/{customerId}/phoneNumbers/{phoneNumberId}"];
+    let header = |operation: &Value, name: &str| {
+        operation["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["in"] == "header" && p["name"] == name && p["required"] == false)
+    };
+    assert!(one["get"]["responses"]["200"]["headers"]["ETag"].is_object(), "{}", one["get"]);
+    for method in ["put", "delete"] {
+        assert!(header(&one[method], "If-Match"), "{method}: {}", one[method]);
+        assert!(one[method]["responses"]["412"].is_object(), "{method}");
+    }
+    assert!(one["put"]["responses"]["200"]["headers"]["ETag"].is_object());
+    for path in ["/customers", "/customers/{customerId}/phoneNumbers"] {
+        let create = &doc["paths"][path]["post"];
+        assert!(header(create, "Idempotency-Key"), "{path}: {create}");
+        assert!(create["responses"]["422"].is_object(), "{path}");
+        assert!(create["responses"]["201"]["headers"]["Idempotent-Replayed"].is_object(), "{path}");
+    }
+    let (status, body) = read(
+        server
+            .client
+            .put(format!("{}/customers/1/phoneNumbers/1", server.api))
+            .header("if-match", "nonsense")
+            .json(&phone("09", "264 5555", "home", true))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_described(
+        &doc,
+        "put",
+        "/customers/{customerId}/phoneNumbers/{phoneNumberId}",
+        400,
+        &body,
+    );
+}

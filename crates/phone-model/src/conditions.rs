@@ -1,0 +1,190 @@
+//! Phonedesk's conditional requests, an extension the provider's clients never need to send:
+//! a stored phone number's version (its strong entity tag, RFC 9110 § 8.8.3), the `If-Match`
+//! header that makes an update or delete wait for no one (§ 13.1.1), and the
+//! `Idempotency-Key` header that makes a retried create safe (the IETF httpapi draft).
+//!
+//! A version is a hash of the representation, so the app computes a list item's version from
+//! the item itself, exactly as the server computes the `ETag` of one number: the list's JSON
+//! stays the provider's.
+
+use alloc::{string::String, vec::Vec};
+use core::fmt;
+
+use crate::ValidationError;
+
+/// A phone number's version: it changes whenever any member of its representation does
+/// (including `isPrimary`, so making another number primary changes the old primary's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Version(u64);
+
+impl Version {
+    /// The version of a representation given as its members' values, in the wire order.
+    #[must_use]
+    pub fn of(members: &[&str]) -> Self {
+        // FNV-1a, 64 bits: a few lines, the same on every target, and plenty for telling one
+        // number's successive versions apart (it is not a defence against forgery: a caller who
+        // could forge a version could as well read the current one).
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for member in members {
+            // 0xFF never occurs in UTF-8, so it separates members unambiguously.
+            for &byte in member.as_bytes().iter().chain(&[0xFF]) {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        Self(hash)
+    }
+}
+
+/// As an `ETag` header's value: a quoted strong entity tag, such as `"3f2a9c0e4b1d7a65"`.
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"{:016x}\"", self.0)
+    }
+}
+
+/// What an `If-Match` header asks for: any current version (`*`), or one of the listed ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IfMatch {
+    /// `*`: the number must exist, in any version.
+    Any,
+    /// The entity tags as sent, each with its quotes and any `W/`.
+    Tags(Vec<String>),
+}
+
+impl IfMatch {
+    /// Reads an `If-Match` header: `*`, or a comma-separated list of entity tags.
+    ///
+    /// ```
+    /// use phone_model::{IfMatch, ValidationError};
+    /// assert_eq!(IfMatch::parse("*"), Ok(IfMatch::Any));
+    /// assert!(IfMatch::parse("\"a1\", W/\"b2\"").is_ok());
+    /// assert_eq!(IfMatch::parse("a1"), Err(ValidationError::IfMatchInvalid));
+    /// ```
+    ///
+    /// # Errors
+    /// [`ValidationError::IfMatchInvalid`] for anything else, such as an unquoted tag.
+    pub fn parse(header: &str) -> Result<Self, ValidationError> {
+        let header = header.trim();
+        if header == "*" {
+            return Ok(Self::Any);
+        }
+        let tags: Vec<String> = header
+            .split(',')
+            .map(str::trim)
+            .filter(|tag| !tag.is_empty())
+            .map(|tag| {
+                let opaque = tag.strip_prefix("W/").unwrap_or(tag);
+                let inner = opaque.strip_prefix('"').and_then(|t| t.strip_suffix('"'));
+                // etagc: '!' and '#' to '~' (no quote, no space), or obs-text.
+                match inner {
+                    Some(inner)
+                        if inner.bytes().all(|b| b == 0x21 || (0x23..=0x7E).contains(&b)) =>
+                    {
+                        Ok(String::from(tag))
+                    }
+                    _ => Err(ValidationError::IfMatchInvalid),
+                }
+            })
+            .collect::<Result<_, _>>()?;
+        if tags.is_empty() {
+            return Err(ValidationError::IfMatchInvalid);
+        }
+        Ok(Self::Tags(tags))
+    }
+
+    /// Whether the condition holds for the current version. Comparison is strong (§ 13.1.1):
+    /// a weak tag never matches.
+    ///
+    /// ```
+    /// use phone_model::{IfMatch, Version};
+    /// let current = Version::of(&["1234567", "Ann"]);
+    /// assert!(IfMatch::parse(&current.to_string()).unwrap().admits(current));
+    /// assert!(!IfMatch::parse(&format!("W/{current}")).unwrap().admits(current));
+    /// assert!(!IfMatch::parse("\"0000000000000000\"").unwrap().admits(current));
+    /// ```
+    #[must_use]
+    pub fn admits(&self, current: Version) -> bool {
+        match self {
+            Self::Any => true,
+            Self::Tags(tags) => {
+                let current = alloc::format!("{current}");
+                tags.contains(&current)
+            }
+        }
+    }
+}
+
+/// The longest `Idempotency-Key` accepted: room for any UUID or ULID, with a prefix.
+pub const IDEMPOTENCY_KEY_MAX: usize = 255;
+
+/// A caller's `Idempotency-Key`: 1 to 255 printable ASCII characters, sent bare or, as the
+/// draft's structured-field form has it, in double quotes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    /// Reads the header.
+    ///
+    /// ```
+    /// use phone_model::{IdempotencyKey, ValidationError};
+    /// let quoted = IdempotencyKey::parse("\"8e03978e-40d5\"").unwrap();
+    /// assert_eq!(quoted.as_str(), "8e03978e-40d5");
+    /// assert_eq!(IdempotencyKey::parse(""), Err(ValidationError::IdempotencyKeyInvalid));
+    /// ```
+    ///
+    /// # Errors
+    /// [`ValidationError::IdempotencyKeyInvalid`] for an empty key, one over
+    /// [`IDEMPOTENCY_KEY_MAX`] characters, or one with a character outside printable ASCII.
+    pub fn parse(header: &str) -> Result<Self, ValidationError> {
+        let header = header.trim();
+        let key = header.strip_prefix('"').and_then(|k| k.strip_suffix('"')).unwrap_or(header);
+        let printable = key.bytes().all(|b| (0x21..=0x7E).contains(&b) && b != b'"');
+        if key.is_empty() || key.len() > IDEMPOTENCY_KEY_MAX || !printable {
+            return Err(ValidationError::IdempotencyKeyInvalid);
+        }
+        Ok(Self(String::from(key)))
+    }
+
+    /// The key, without quotes.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_member_and_its_boundaries_change_the_version() {
+        let base = Version::of(&["1", "Ann", "+64", "9", "123", "home", "true"]);
+        assert_ne!(base, Version::of(&["1", "Ann", "+64", "9", "123", "home", "false"]));
+        assert_ne!(base, Version::of(&["1", "Ann", "+64", "91", "23", "home", "true"]));
+        assert_eq!(base, Version::of(&["1", "Ann", "+64", "9", "123", "home", "true"]));
+    }
+
+    #[test]
+    fn malformed_if_match_headers_are_refused() {
+        for header in ["", " , ", "abc", "\"a b\"", "\"unterminated", "W/abc", "\"a\"\"b\""] {
+            assert_eq!(IfMatch::parse(header), Err(ValidationError::IfMatchInvalid), "{header}");
+        }
+        assert_eq!(
+            IfMatch::parse(" \"a\" ,W/\"b\" "),
+            Ok(IfMatch::Tags(vec!["\"a\"".into(), "W/\"b\"".into()]))
+        );
+    }
+
+    #[test]
+    fn idempotency_keys_are_printable_ascii_within_the_limit() {
+        assert!(IdempotencyKey::parse(&"k".repeat(IDEMPOTENCY_KEY_MAX)).is_ok());
+        for header in ["\"\"", "a b", "ключ", &"k".repeat(IDEMPOTENCY_KEY_MAX + 1)] {
+            assert_eq!(
+                IdempotencyKey::parse(header),
+                Err(ValidationError::IdempotencyKeyInvalid),
+                "{header}"
+            );
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! Creates made with an `Idempotency-Key`: the key is claimed, the write made and its answer
+//! kept, all in the write's own transaction, so a retry finds either nothing (the first attempt
+//! never committed, and this one writes) or the committed answer (and this one writes nothing).
+//!
+//! Two attempts racing with one key meet at the claim: SQLite runs one write transaction at a
+//! time; PostgreSQL makes the second `INSERT … ON CONFLICT DO NOTHING` wait for the first
+//! transaction, then read its answer.
+
+use phone_model::Refusal;
+use serde::{Serialize, de::DeserializeOwned};
+
+use super::sql::{Sql, params, unexpected};
+use super::{OperationError, StoreError};
+
+/// How long a key's answer is kept: a day, as the draft suggests.
+pub const KEPT_FOR_SECONDS: i64 = 24 * 60 * 60;
+
+/// A create sent with an `Idempotency-Key`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    /// Whose key it is: keys are the caller's own.
+    pub scope: String,
+    /// The key as sent.
+    pub key: String,
+    /// What was asked: a hash of the method, path and body.
+    pub fingerprint: String,
+}
+
+/// A create's answer: made now, or the one made by an earlier attempt with the same key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer<T> {
+    First(T),
+    Replayed(T),
+}
+
+impl<T> Answer<T> {
+    /// The same kind of answer, of `f`'s value.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Answer<U> {
+        match self {
+            Self::First(answer) => Answer::First(f(answer)),
+            Self::Replayed(answer) => Answer::Replayed(f(answer)),
+        }
+    }
+
+    /// The answer, however it came.
+    pub fn into_inner(self) -> T {
+        match self {
+            Self::First(answer) | Self::Replayed(answer) => answer,
+        }
+    }
+}
+
+/// Runs `create` unless `attempt`'s key already has an answer: then answers that again, or
+/// refuses a key reused for a different request. Called inside the write's transaction, at
+/// `at` (seconds since the epoch).
+pub(super) fn once<T: Serialize + DeserializeOwned>(
+    db: &mut dyn Sql,
+    attempt: Option<&Attempt>,
+    at: i64,
+    create: impl FnOnce(&mut dyn Sql) -> Result<T, OperationError>,
+) -> Result<Answer<T>, OperationError> {
+    let Some(attempt) = attempt else {
+        return create(db).map(Answer::First);
+    };
+    // Expired keys go as new ones arrive (an index probe when there are none).
+    db.execute(
+        "DELETE FROM idempotency_keys WHERE created_at < $1",
+        params![at - KEPT_FOR_SECONDS],
+    )?;
+    let claimed = db.execute(
+        "INSERT INTO idempotency_keys (scope, key, fingerprint, created_at)
+         VALUES ($1, $2, $3, $4) ON CONFLICT (scope, key) DO NOTHING",
+        params![&attempt.scope, &attempt.key, &attempt.fingerprint, at],
+    )? == 1;
+    if !claimed {
+        let earlier = db.row(
+            "SELECT fingerprint, response FROM idempotency_keys WHERE scope = $1 AND key = $2",
+            params![&attempt.scope, &attempt.key],
+        )?;
+        if earlier.text(0)? != attempt.fingerprint {
+            return Err(OperationError::Refused(Refusal::IdempotencyKeyReused));
+        }
+        let response = earlier.optional_text(1)?.ok_or_else(|| unexpected(1, "no response"))?;
+        let answer = serde_json::from_str(&response).map_err(|e| unexpected(1, e))?;
+        return Ok(Answer::Replayed(answer));
+    }
+    let answer = create(db)?;
+    let response = serde_json::to_string(&answer).map_err(|e| StoreError::Data(e.to_string()))?;
+    db.execute(
+        "UPDATE idempotency_keys SET response = $1 WHERE scope = $2 AND key = $3",
+        params![&response, &attempt.scope, &attempt.key],
+    )?;
+    Ok(Answer::First(answer))
+}
