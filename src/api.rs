@@ -6,7 +6,7 @@ use std::{cell::RefCell, fmt, rc::Rc};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use phone_model::{
     BusinessResource, CustomerPage, CustomerResource, ErrorBody, PhoneNumberHistory,
-    PhoneNumberPage, PhoneNumberResource,
+    PhoneNumberPage, PhoneNumberResource, Version,
 };
 use serde::de::DeserializeOwned;
 
@@ -46,12 +46,22 @@ impl ApiError {
     pub fn is_not_found(&self) -> bool {
         matches!(self, Self::Refused { status: 404, .. })
     }
+
+    /// Whether a change was refused because someone else changed the number first (412: the
+    /// `If-Match` the app sent names a version that is no longer current).
+    pub fn is_stale(&self) -> bool {
+        matches!(self, Self::Refused { status: 412, .. })
+    }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Invalid(body) => f.write_str(&body.message),
+            // The server's sentence is for API clients; staff are told what happened.
+            Self::Refused { status: 412, .. } => f.write_str(
+                "Someone else changed this number while you were working on it. Your change was not saved.",
+            ),
             Self::Refused { message, .. } => f.write_str(message),
             Self::Network => {
                 f.write_str("The server could not be reached. Check the connection and try again.")
@@ -229,45 +239,61 @@ pub async fn phone_number(
     customer_id: &str,
     phone_number_id: &str,
 ) -> Result<PhoneNumberResource, ApiError> {
-    call(get(&format!(
-        "/customers/{}/phoneNumbers/{}",
-        encode(customer_id),
-        encode(phone_number_id)
-    )))
-    .await
+    call(from_app(RequestBuilder::new(&phone_number_url(customer_id, phone_number_id))).build())
+        .await
 }
 
-/// Adds a phone number.
+/// A new `Idempotency-Key`: a random UUID from the browser's cryptographic generator.
+pub fn new_idempotency_key() -> String {
+    leptos::prelude::window().crypto().map(|crypto| crypto.random_uuid()).unwrap_or_else(|_| {
+        // No Web Crypto (a very old browser): time and chance still make a key of one's own.
+        format!("{}-{}", js_sys::Date::now(), js_sys::Math::random())
+    })
+}
+
+/// Adds a phone number. `key` is the attempt's `Idempotency-Key`: sending it again (a retry
+/// after no answer came) gets the first answer, not a second number.
 pub async fn create_phone_number(
     customer_id: &str,
     body: &PhoneForm,
+    key: &str,
 ) -> Result<PhoneNumberResource, ApiError> {
     let url = format!("{}/customers/{}/phoneNumbers", base_url(), encode(customer_id));
-    call(with_body(Request::post(&url), body)).await
+    call(with_body(Request::post(&url).header("Idempotency-Key", key), body)).await
 }
 
-/// Replaces a phone number's fields.
+/// The URL of one phone number.
+fn phone_number_url(customer_id: &str, phone_number_id: &str) -> String {
+    format!(
+        "{}/customers/{}/phoneNumbers/{}",
+        base_url(),
+        encode(customer_id),
+        encode(phone_number_id)
+    )
+}
+
+/// Replaces a phone number's fields, if it is still at `version` (else 412). The app always
+/// knows the version an edit started from; without one, the change is made regardless.
 pub async fn update_phone_number(
     customer_id: &str,
     phone_number_id: &str,
     body: &PhoneForm,
+    version: Option<Version>,
 ) -> Result<PhoneNumberResource, ApiError> {
-    let url = format!(
-        "{}/customers/{}/phoneNumbers/{}",
-        base_url(),
-        encode(customer_id),
-        encode(phone_number_id)
-    );
-    call(with_body(Request::put(&url), body)).await
+    let mut request = Request::put(&phone_number_url(customer_id, phone_number_id));
+    if let Some(version) = version {
+        request = request.header("If-Match", &version.to_string());
+    }
+    call(with_body(request, body)).await
 }
 
-/// Deletes a phone number.
-pub async fn delete_phone_number(customer_id: &str, phone_number_id: &str) -> Result<(), ApiError> {
-    let url = format!(
-        "{}/customers/{}/phoneNumbers/{}",
-        base_url(),
-        encode(customer_id),
-        encode(phone_number_id)
-    );
-    call::<phone_model::MessageBody>(from_app(Request::delete(&url)).build()).await.map(|_| ())
+/// Deletes a phone number, if it is still at `version` (else 412).
+pub async fn delete_phone_number(
+    customer_id: &str,
+    phone_number_id: &str,
+    version: Version,
+) -> Result<(), ApiError> {
+    let request = Request::delete(&phone_number_url(customer_id, phone_number_id))
+        .header("If-Match", &version.to_string());
+    call::<phone_model::MessageBody>(from_app(request).build()).await.map(|_| ())
 }

@@ -77,6 +77,42 @@ impl PhoneForm {
         })
     }
 
+    /// Each field as staff read it, in the form's order: its label and value.
+    pub fn described(&self) -> [(&'static str, String); 6] {
+        let yes_no = |b: bool| if b { "Yes" } else { "No" }.to_owned();
+        let phone_type = self
+            .phone_type
+            .parse::<phone_model::PhoneType>()
+            .map_or_else(|_| self.phone_type.clone(), |t| t.label().to_owned());
+        let or_none = |text: &str| if text.is_empty() { "—".to_owned() } else { text.to_owned() };
+        [
+            ("Contact name", or_none(&self.phone_name)),
+            ("Country code", or_none(&self.country_code)),
+            ("Area code", or_none(&self.area_code)),
+            ("Number", or_none(&self.phone_number)),
+            ("Type", phone_type),
+            ("Primary number", yes_no(self.is_primary)),
+        ]
+    }
+
+    /// `mine` — typed over `base` — laid over `theirs`, a later version of `base`: each field
+    /// this person changed keeps their value, every other field takes the other person's.
+    pub fn merged(mine: &Self, base: &Self, theirs: &Self) -> Self {
+        let pick = |m: &String, b: &String, t: &String| if m == b { t.clone() } else { m.clone() };
+        Self {
+            phone_name: pick(&mine.phone_name, &base.phone_name, &theirs.phone_name),
+            phone_type: pick(&mine.phone_type, &base.phone_type, &theirs.phone_type),
+            country_code: pick(&mine.country_code, &base.country_code, &theirs.country_code),
+            area_code: pick(&mine.area_code, &base.area_code, &theirs.area_code),
+            phone_number: pick(&mine.phone_number, &base.phone_number, &theirs.phone_number),
+            is_primary: if mine.is_primary == base.is_primary {
+                theirs.is_primary
+            } else {
+                mine.is_primary
+            },
+        }
+    }
+
     /// The shared rules' verdict: for a new number, or for an edit of `editing`.
     pub fn check(&self, editing: Option<&str>) -> Validation {
         match editing {
@@ -241,6 +277,32 @@ mod tests {
             phone_number: "264 5555".to_owned(),
             ..PhoneForm::default()
         }
+    }
+
+    #[test]
+    fn a_merge_keeps_what_this_person_changed_and_takes_the_rest_from_the_other() {
+        let base = filled();
+        let mine = PhoneForm { phone_name: "Johnny".to_owned(), ..base.clone() };
+        let theirs = PhoneForm {
+            phone_type: "work".to_owned(),
+            phone_name: "Jon".to_owned(),
+            is_primary: true,
+            ..base.clone()
+        };
+        let merged = PhoneForm::merged(&mine, &base, &theirs);
+        assert_eq!(
+            merged,
+            PhoneForm {
+                phone_name: "Johnny".to_owned(),
+                phone_type: "work".to_owned(),
+                is_primary: true,
+                ..base.clone()
+            }
+        );
+        // Nothing typed: theirs, whole.
+        assert_eq!(PhoneForm::merged(&base, &base, &theirs), theirs);
+        assert_eq!(theirs.described()[4], ("Type", "Work".to_owned()));
+        assert_eq!(theirs.described()[5], ("Primary number", "Yes".to_owned()));
     }
 
     #[test]

@@ -12,10 +12,11 @@ use phonedesk::{
     App,
     api::{ApiError, Me},
     components::{
-        delete_dialog::DeleteDialog, phone_number_form::PhoneNumberForm,
-        phone_number_list::PhoneNumberList, unsaved_changes::UnsavedChanges,
+        delete_dialog::DeleteDialog,
+        phone_number_form::{PhoneNumberForm, Submission},
+        phone_number_list::PhoneNumberList,
+        unsaved_changes::UnsavedChanges,
     },
-    form::PhoneForm,
     notice::Notice,
     pages::find_customer::FindCustomer,
     session::{Session, SignedIn},
@@ -90,7 +91,7 @@ fn provide_app_contexts() {
 
 /// Mounts the form for a new number; `answer` is what saving returns. Returns the root and
 /// the forms that were saved.
-fn mount_form(answer: Result<(), ApiError>) -> (HtmlElement, Rc<RefCell<Vec<PhoneForm>>>) {
+fn mount_form(answer: Result<(), ApiError>) -> (HtmlElement, Rc<RefCell<Vec<Submission>>>) {
     let root = root();
     let saved = Rc::new(RefCell::new(Vec::new()));
     let record = Rc::clone(&saved);
@@ -98,12 +99,12 @@ fn mount_form(answer: Result<(), ApiError>) -> (HtmlElement, Rc<RefCell<Vec<Phon
         provide_app_contexts();
         let record = Rc::clone(&record);
         let answer = answer.clone();
-        let save = Action::new_local(move |form: &PhoneForm| {
-            record.borrow_mut().push(form.clone());
+        let save = Action::new_local(move |sent: &Submission| {
+            record.borrow_mut().push(sent.clone());
             let answer = answer.clone();
             async move { answer }
         });
-        view! { <Router><PhoneNumberForm initial=PhoneForm::default() editing=None save=save customer_id="1".to_owned() cancel_href="/".to_owned() /></Router> }
+        view! { <Router><PhoneNumberForm saved=None save=save customer_id="1".to_owned() cancel_href="/".to_owned() /></Router> }
     })
     .forget();
     (root, saved)
@@ -198,7 +199,7 @@ async fn a_valid_form_is_saved_with_what_was_typed() {
     settle().await;
     let saved = saved.borrow();
     assert_eq!(saved.len(), 1);
-    assert_eq!(saved[0].phone_number, "264 5555");
+    assert_eq!(saved[0].form.phone_number, "264 5555");
 }
 
 #[wasm_bindgen_test]
@@ -238,6 +239,17 @@ async fn a_failure_that_is_not_a_400_offers_to_retry_and_keeps_the_form() {
     get::<HtmlElement>(&root, "retry").click();
     settle().await;
     assert_eq!(saved.borrow().len(), 2, "retry saves again");
+    // The retry is the same attempt: the server answers it once, however often it is sent.
+    let keys: Vec<String> = saved.borrow().iter().map(|s| s.key.clone()).collect();
+    assert!(keys[0].len() >= 32 && keys[1] == keys[0], "{keys:?}");
+    assert_eq!(saved.borrow()[0].version, None, "an add has no version to match");
+
+    // Another number typed is another attempt, with a key of its own.
+    type_into(&get(&root, "phone-number"), "264 5556");
+    submit(&root);
+    settle().await;
+    let third = saved.borrow()[2].key.clone();
+    assert!(third != keys[0] && third.len() >= 32, "{third}");
 }
 
 #[wasm_bindgen_test]
@@ -285,7 +297,7 @@ async fn a_number_that_cannot_exist_is_a_problem_saved_only_by_the_buttons_anywa
     anyway.click();
     settle().await;
     assert_eq!(saved.borrow().len(), 1);
-    assert_eq!(saved.borrow()[0].phone_number, "555 abcd");
+    assert_eq!(saved.borrow()[0].form.phone_number, "555 abcd");
 }
 
 #[wasm_bindgen_test]

@@ -7,9 +7,10 @@ use leptos::{html, prelude::*};
 // No `maxlength` on the inputs: text cut short without a word hides the problem; the
 // rules say what is too long instead.
 use leptos_router::{NavigateOptions, hooks::use_navigate};
-use phone_model::{PhoneNumberResource, PhoneType, ValidationError};
+use phone_model::{PhoneNumberResource, PhoneType, ValidationError, Version};
 
 use super::{
+    changed_meanwhile::{ChangedMeanwhile, OtherChange},
     country_field::CountryField,
     error_summary::{ErrorSummary, focus_element},
     form_field::{FormField, described_by},
@@ -23,19 +24,36 @@ use crate::{
     notice::Notice,
 };
 
+/// What the form asks its page to save: what was typed, and what makes sending it safe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    pub form: PhoneForm,
+    /// The attempt's `Idempotency-Key` (for an add): the same for as long as the same form is
+    /// sent again, so a retry after a lost answer cannot add the number twice.
+    pub key: String,
+    /// The version the edit started from (for an edit): sent as `If-Match`.
+    pub version: Option<Version>,
+}
+
 /// The form. `save` is run with what was typed once the shared rules pass (and any warnings
-/// were seen); its result's 400 lands on the fields, anything else shows with a retry.
+/// were seen); its result's 400 lands on the fields, a 412 shows what someone else changed,
+/// anything else shows with a retry.
 #[component]
 pub fn PhoneNumberForm(
-    initial: PhoneForm,
-    /// The id of the number being edited; `None` to add one.
-    editing: Option<String>,
-    save: Action<PhoneForm, Result<(), ApiError>>,
+    /// The number being edited; `None` to add one.
+    saved: Option<PhoneNumberResource>,
+    save: Action<Submission, Result<(), ApiError>>,
     /// The customer whose number this is: a duplicate is looked up among theirs.
     customer_id: String,
     cancel_href: String,
 ) -> impl IntoView {
-    let form = RwSignal::new(initial.clone());
+    let editing = saved.as_ref().map(|n| n.phone_number_id.to_string());
+    // The version this edit is based on: what was loaded, or, once this person chose to lay
+    // their changes over someone else's, that person's version.
+    let base = RwSignal::new(saved);
+    let initial_of =
+        move || base.with_untracked(|b| b.as_ref().map(PhoneForm::from_saved).unwrap_or_default());
+    let form = RwSignal::new(initial_of());
     let touched = RwSignal::new(BTreeSet::<&'static str>::new());
     let submitted = RwSignal::new(false);
     let server_problems = RwSignal::new(Problems::default());
@@ -49,6 +67,9 @@ pub fn PhoneNumberForm(
     // The form as last sent, and the action's count of answers when this form was made: an
     // answer from before (the same page reused for another number) is not this form's.
     let sent = StoredValue::new(None::<PhoneForm>);
+    let key = StoredValue::new(String::new());
+    // Someone else's change, once the server refused this one for it (412).
+    let other_change = RwSignal::new(None::<OtherChange>);
     let answers_before = save.version().get_untracked();
     let answer =
         Memo::new(
@@ -57,8 +78,8 @@ pub fn PhoneNumberForm(
             },
         );
     let summary_ref = NodeRef::<html::Div>::new();
-    let primary_locked = editing.is_some() && initial.is_primary;
     let is_edit = editing.is_some();
+    let primary_locked = move || is_edit && base.with(|b| b.as_ref().is_some_and(|b| b.is_primary));
     let editing = StoredValue::new(editing);
 
     let validation =
@@ -73,8 +94,10 @@ pub fn PhoneNumberForm(
     });
 
     let unsaved = UnsavedChanges::get();
-    let initial_form = initial.clone();
-    Effect::new(move |_| unsaved.set(form.with(|f| *f != initial_form)));
+    Effect::new(move |_| {
+        let started = base.with(|b| b.as_ref().map(PhoneForm::from_saved).unwrap_or_default());
+        unsaved.set(form.with(|f| *f != started));
+    });
     on_cleanup(move || unsaved.set(false));
 
     // The saved number a new one would duplicate, once the server said it exists.
@@ -103,6 +126,33 @@ pub fn PhoneNumberForm(
                     });
                 }
             }
+        }
+    });
+    // Refused because someone else saved first: fetch what they did, and who.
+    Effect::new({
+        let customer_id = customer_id.clone();
+        move |_| {
+            let Some(Err(error)) = answer.get() else { return };
+            let Some(id) = editing.get_value().filter(|_| error.is_stale()) else { return };
+            let customer_id = customer_id.clone();
+            leptos::task::spawn_local(async move {
+                let now = api::phone_number(&customer_id, &id).await;
+                let theirs = match now {
+                    Ok(number) => Some(number),
+                    Err(error) if error.is_not_found() => None,
+                    // Neither answer: the refusal itself is shown, with Try again.
+                    Err(_) => return,
+                };
+                let history = api::phone_number_history(&customer_id).await;
+                let actor = history.ok().and_then(|h| {
+                    h.changes
+                        .into_iter()
+                        .find(|c| c.phone_number_id.as_str() == id)
+                        .map(|c| c.actor)
+                });
+                other_change.set(Some(OtherChange { actor, theirs }));
+                request_animation_frame(|| focus_element("changed-meanwhile"));
+            });
         }
     });
 
@@ -155,6 +205,14 @@ pub fn PhoneNumberForm(
     let notice = Notice::get();
     let navigate = use_navigate();
     let back = cancel_href.clone();
+    let discard_mine = {
+        let (navigate, back) = (navigate.clone(), cancel_href.clone());
+        move |()| {
+            unsaved.set(false);
+            notice.set("Your changes were discarded. The number is as the other person saved it.");
+            navigate(&back, NavigateOptions::default());
+        }
+    };
 
     // Saving what is in the form, through every check: the submit button, and Try again
     // after a failure (the form may have changed since). `anyway`: the person chose to keep a
@@ -165,7 +223,8 @@ pub fn PhoneNumberForm(
             return;
         }
         submitted.set(true);
-        if is_edit && form.with_untracked(|f| *f == initial) {
+        other_change.set(None);
+        if is_edit && form.with_untracked(|f| *f == initial_of()) {
             // Nothing to save: say so, rather than "saved".
             unsaved.set(false);
             notice.set("Nothing was changed.");
@@ -178,13 +237,33 @@ pub fn PhoneNumberForm(
             request_animation_frame(|| focus_element("save-anyway"));
         } else {
             let body = form.get_untracked();
+            // A new attempt gets a new key; the same form sent again keeps it.
+            if sent.with_value(|sent| sent.as_ref() != Some(&body)) {
+                key.set_value(api::new_idempotency_key());
+            }
             sent.set_value(Some(body.clone()));
-            save.dispatch(body);
+            let version = base.with_untracked(|b| b.as_ref().map(PhoneNumberResource::version));
+            save.dispatch(Submission { form: body, key: key.get_value(), version });
         }
     };
     // Kept in one place the views can share (it holds the router's navigate, which is not
     // `Send`).
     let attempt = StoredValue::new_local(attempt);
+    // Laying this person's changes over the other's: each field they typed keeps theirs.
+    let apply_mine = move |()| {
+        let Some(theirs) =
+            other_change.with_untracked(|c| c.as_ref().and_then(|c| c.theirs.clone()))
+        else {
+            return;
+        };
+        let started = initial_of();
+        let merged = form.with_untracked(|mine| {
+            PhoneForm::merged(mine, &started, &PhoneForm::from_saved(&theirs))
+        });
+        form.set(merged);
+        base.set(Some(theirs));
+        attempt.with_value(|attempt| attempt(asked_anyway.get_untracked()));
+    };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         attempt.with_value(|attempt| attempt(false));
@@ -206,8 +285,17 @@ pub fn PhoneNumberForm(
             <Show when=move || submitted.get() && !summary.get().is_empty()>
                 <ErrorSummary problems=summary node_ref=summary_ref />
             </Show>
+            {
+                let back = cancel_href.clone();
+                move || other_change.get().map(|change| view! {
+                    <ChangedMeanwhile change=change before=initial_of()
+                        mine=Signal::derive(move || form.get())
+                        on_apply=Callback::new(apply_mine) on_discard=Callback::new(discard_mine.clone())
+                        back_href=back.clone() />
+                })
+            }
             {move || match answer.get() {
-                Some(Err(error)) if !matches!(error, ApiError::Invalid(_)) => Some(view! {
+                Some(Err(error)) if !matches!(error, ApiError::Invalid(_)) && other_change.with(Option::is_none) => Some(view! {
                     <Problem error=error retry=Callback::new(move |()| {
                         attempt.with_value(|attempt| attempt(asked_anyway.get_untracked()));
                     }) />
@@ -288,7 +376,7 @@ pub fn PhoneNumberForm(
             </FormField>
 
             <FormField id="is-primary" label="Primary number"
-                hint=if primary_locked { "This is the primary number. To change that, make another number primary." } else { "The number to try first." }
+                hint=if primary_locked() { "This is the primary number. To change that, make another number primary." } else { "The number to try first." }
                 errors=primary_errors warnings=no_warnings>
                 <input id="is-primary" data-testid="is-primary" type="checkbox" class="checkbox"
                     disabled=primary_locked

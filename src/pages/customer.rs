@@ -70,7 +70,7 @@ fn CustomerDetails(
     let customer_id = customer.customer_id.clone();
     let notice = Notice::get();
     let to_delete = RwSignal::new(None::<PhoneNumberResource>);
-    let change_error = RwSignal::new(None::<(ApiError, Callback<()>)>);
+    let change_error = RwSignal::new(None::<(ApiError, Option<Callback<()>>)>);
 
     // A change the server answered reloads the list (it has the truth, even on a refusal); one
     // that never reached it leaves the list as it is, and says so once, with Try again.
@@ -80,8 +80,10 @@ fn CustomerDetails(
             let (id, number) = (id.clone(), number.clone());
             async move {
                 let body = PhoneForm { is_primary: true, ..PhoneForm::from_saved(&number) };
+                let version = Some(number.version());
                 let result =
-                    api::update_phone_number(&id, number.phone_number_id.as_str(), &body).await;
+                    api::update_phone_number(&id, number.phone_number_id.as_str(), &body, version)
+                        .await;
                 (number, result.map(|_| ()))
             }
         }
@@ -91,7 +93,12 @@ fn CustomerDetails(
         move |number: &PhoneNumberResource| {
             let (id, number) = (id.clone(), number.clone());
             async move {
-                let result = api::delete_phone_number(&id, number.phone_number_id.as_str()).await;
+                let result = api::delete_phone_number(
+                    &id,
+                    number.phone_number_id.as_str(),
+                    number.version(),
+                )
+                .await;
                 (number, result)
             }
         }
@@ -107,8 +114,13 @@ fn CustomerDetails(
                 }
                 Err(error) => {
                     let answered = !matches!(error, ApiError::Network);
-                    let retry = Callback::new(move |()| {
-                        action.dispatch(number.clone());
+                    // Someone else changed the number first: the list reloads with their
+                    // change, to be looked at before trying again; retrying the old one
+                    // would only be refused again.
+                    let retry = (!error.is_stale()).then(|| {
+                        Callback::new(move |()| {
+                            action.dispatch(number.clone());
+                        })
                     });
                     change_error.set(Some((error, retry)));
                     answered
@@ -149,7 +161,10 @@ fn CustomerDetails(
                     None
                 }}
             </div>
-            {move || change_error.get().map(|(error, retry)| view! { <Problem error=error retry=retry /> })}
+            {move || change_error.get().map(|(error, retry)| match retry {
+                Some(retry) => view! { <Problem error=error retry=retry /> }.into_any(),
+                None => view! { <Problem error=error /> }.into_any(),
+            })}
             <Transition fallback=|| view! { <Loading what="phone numbers" /> }>
                 {
                     let customer_id = customer_id.clone();

@@ -14,11 +14,10 @@ use crate::{
     api,
     components::{
         page_heading::PageHeading,
-        phone_number_form::PhoneNumberForm,
+        phone_number_form::{PhoneNumberForm, Submission},
         problem::{Loading, Problem},
     },
     display::describe,
-    form::PhoneForm,
     notice::Notice,
     pages::not_found::NoSuchCustomer,
     session::Session,
@@ -56,10 +55,10 @@ pub fn AddPhoneNumber() -> impl IntoView {
     });
     let notice = Notice::get();
     let navigate = use_navigate();
-    let save = Action::new_local(move |form: &PhoneForm| {
-        let (id, body, navigate) = (customer_id.get_untracked(), form.clone(), navigate.clone());
+    let save = Action::new_local(move |sent: &Submission| {
+        let (id, sent, navigate) = (customer_id.get_untracked(), sent.clone(), navigate.clone());
         async move {
-            api::create_phone_number(&id, &body).await?;
+            api::create_phone_number(&id, &sent.form, &sent.key).await?;
             notice.set("The number was added.");
             navigate(&format!("/customers/{id}"), NavigateOptions::default());
             Ok(())
@@ -80,7 +79,7 @@ pub fn AddPhoneNumber() -> impl IntoView {
                             <section class="card">
                                 <p class="breadcrumb"><a href=back.clone()>{full_name(&customer)}</a></p>
                                 <PageHeading>{format!("Add a number for {}", full_name(&customer))}</PageHeading>
-                                <PhoneNumberForm initial=PhoneForm::default() editing=None save=save
+                                <PhoneNumberForm saved=None save=save
                                     customer_id=customer.customer_id.clone() cancel_href=back />
                             </section>
                         }.into_any()
@@ -109,15 +108,15 @@ pub fn EditPhoneNumber() -> impl IntoView {
     });
     let notice = Notice::get();
     let navigate = use_navigate();
-    let save = Action::new_local(move |form: &PhoneForm| {
-        let (customer, number, body, navigate) = (
+    let save = Action::new_local(move |sent: &Submission| {
+        let (customer, number, sent, navigate) = (
             customer_id.get_untracked(),
             phone_number_id.get_untracked(),
-            form.clone(),
+            sent.clone(),
             navigate.clone(),
         );
         async move {
-            api::update_phone_number(&customer, &number, &body).await?;
+            api::update_phone_number(&customer, &number, &sent.form, sent.version).await?;
             notice.set("The number was saved.");
             navigate(&format!("/customers/{customer}"), NavigateOptions::default());
             Ok(())
@@ -137,8 +136,7 @@ pub fn EditPhoneNumber() -> impl IntoView {
                         <section class="card">
                             <p class="breadcrumb"><a href=back.clone()>{full_name(&customer)}</a></p>
                             <PageHeading>{format!("Change {}", describe(&saved))}</PageHeading>
-                            <PhoneNumberForm initial=PhoneForm::from_saved(&saved)
-                                editing=Some(saved.phone_number_id.to_string()) save=save
+                            <PhoneNumberForm saved=Some(saved) save=save
                                 customer_id=customer.customer_id.clone() cancel_href=back />
                         </section>
                     }.into_any(),
