@@ -18,7 +18,7 @@ use std::{
 
 use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
 use futures::FutureExt;
-use phone_model::{Businesses, CustomerQuery, PageSize};
+use phone_model::{Businesses, CustomerQuery, PageSize, PhoneNumberResource};
 use phone_server::{
     accounts, demo,
     store::{CustomerFilter, Location, Role, Store},
@@ -50,6 +50,8 @@ pub struct Ctx {
     pub client: Client,
     /// `http://127.0.0.1:<port>`
     pub base: String,
+    /// chromedriver's address, for a second browser.
+    driver: String,
     lookups: Arc<Store>,
     server: Arc<Mutex<Option<phone_launch::Server>>>,
 }
@@ -133,7 +135,8 @@ async fn start(folder: &TempDir, driver: &Driver, app: App) -> Result<Ctx> {
     let database = Location::Sqlite(folder.path().join("phonedesk.sqlite3"));
     let store = Store::open(&database)?;
     demo::seed_if_empty(&store)?;
-    for (name, role) in [("editor", Role::Editor), ("viewer", Role::Viewer)] {
+    for (name, role) in [("editor", Role::Editor), ("sam", Role::Editor), ("viewer", Role::Viewer)]
+    {
         accounts::add_user(&store, name, role, &Businesses::All, PASSWORD)?;
     }
     drop(store);
@@ -172,6 +175,23 @@ async fn start(folder: &TempDir, driver: &Driver, app: App) -> Result<Ctx> {
     let server =
         phone_launch::Server::start(&binary, &["--database", &location, "--app-dir", &dist])?;
     let base = server.base_url();
+    let client = browser(&driver.url).await?;
+    let ctx = Ctx {
+        client,
+        base,
+        driver: driver.url.clone(),
+        lookups,
+        server: Arc::new(Mutex::new(Some(server))),
+    };
+    // Every scenario works as an editor unless it signs in as someone else.
+    if app == App::Built {
+        ctx.sign_in("editor").await?;
+    }
+    Ok(ctx)
+}
+
+/// A new headless Chromium of its own (its own profile: its own cookies), through chromedriver.
+async fn browser(driver: &str) -> Result<Client> {
     let capabilities = json!({
         "browserName": "chrome",
         "goog:chromeOptions": {
@@ -184,22 +204,30 @@ async fn start(folder: &TempDir, driver: &Driver, app: App) -> Result<Ctx> {
         }
     });
     let Value::Object(capabilities) = capabilities else { unreachable!("a JSON object literal") };
-    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+    Ok(ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(capabilities)
-        .connect(&driver.url)
-        .await?;
-    let ctx = Ctx { client, base, lookups, server: Arc::new(Mutex::new(Some(server))) };
-    // Every scenario works as an editor unless it signs in as someone else.
-    if app == App::Built {
-        ctx.sign_in("editor").await?;
-    }
-    Ok(ctx)
+        .connect(driver)
+        .await?)
 }
 
-/// The password of the scenarios' users, `editor` and `viewer`.
+/// The password of the scenarios' users: `editor` and `sam`, who may change numbers, and
+/// `viewer`.
 pub const PASSWORD: &str = "correct horse battery staple";
 
 impl Ctx {
+    /// A second person at another computer: a browser of their own on the same server, signed
+    /// in as `username`. Close its `client` at the end (chromedriver's end closes it anyway).
+    pub async fn another_person(&self, username: &str) -> Result<Self> {
+        let other = Self { client: browser(&self.driver).await?, ..self.clone() };
+        other.sign_in(username).await?;
+        Ok(other)
+    }
+
+    /// A customer's phone numbers as the database holds them, oldest first.
+    pub fn numbers_of(&self, customer_id: &str) -> Result<Vec<PhoneNumberResource>> {
+        Ok(self.lookups.phone_numbers(customer_id, &Businesses::All, 0, PageSize::MAX)?.items)
+    }
+
     /// Signs in through the app's sign-in page.
     pub async fn sign_in(&self, username: &str) -> Result {
         self.open("/").await?;

@@ -1,0 +1,121 @@
+//! Two people, one number: a change based on an old version is never saved over a newer one
+//! unseen; an add whose answer was lost is never added twice.
+
+use phone_e2e::{Ctx, Result, run};
+use phone_model::{PhoneNumberResource, PhoneType};
+
+/// Opens a number's form and waits until it shows the saved values.
+async fn open_form(ctx: &Ctx, path: &str, number: &str) -> Result {
+    ctx.open(path).await?;
+    ctx.wait_until("the number's form", || async {
+        Ok(ctx.find("phone-number").await?.prop("value").await?.as_deref() == Some(number))
+    })
+    .await
+}
+
+/// John's home number, as the database holds it now.
+fn johns_home(ctx: &Ctx, john: &str) -> Result<PhoneNumberResource> {
+    let numbers = ctx.numbers_of(john)?;
+    Ok(numbers.into_iter().find(|n| n.phone_number == "264 5555").ok_or("John's home number")?)
+}
+
+#[test]
+fn a_save_over_someone_elses_shows_their_change_and_then_lays_this_one_over_it_or_drops_it() {
+    run(|ctx| async move {
+        let john = ctx.customer_id("John")?;
+        let home = johns_home(&ctx, &john)?;
+        let path = format!("/customers/{john}/phone-numbers/{}", home.phone_number_id);
+        let sam = ctx.another_person("sam").await?;
+
+        // Both open the number; Sam saves first.
+        open_form(&ctx, &path, "264 5555").await?;
+        open_form(&sam, &path, "264 5555").await?;
+        sam.choose("phone-type", "work").await?;
+        sam.find("save").await?.click().await?;
+        sam.wait_for_text("notice", "The number was saved.").await?;
+
+        // The editor's save is refused, and says what Sam did, keeping what was typed.
+        ctx.fill("phone-name", "John after 5pm").await?;
+        ctx.find("save").await?.click().await?;
+        let panel = ctx
+            .wait_for_text("changed-meanwhile", "sam changed this number while you were editing it")
+            .await?;
+        assert!(panel.contains("Type") && panel.contains("Home"), "{panel}");
+        assert_eq!(ctx.text("theirs").await?, "Work", "one row: the type Sam changed");
+        assert_eq!(
+            ctx.find("phone-name").await?.prop("value").await?.as_deref(),
+            Some("John after 5pm")
+        );
+        let saved = johns_home(&ctx, &john)?;
+        assert_eq!((saved.phone_name.as_str(), saved.phone_type), ("John", PhoneType::Work));
+        ctx.screenshot("changed-meanwhile").await?;
+        assert_eq!(ctx.accessibility_violations().await?, Vec::<String>::new());
+
+        // Laid over Sam's: the editor's name and Sam's type.
+        ctx.find("apply-mine").await?.click().await?;
+        ctx.wait_for_text("notice", "The number was saved.").await?;
+        let saved = johns_home(&ctx, &john)?;
+        assert_eq!(
+            (saved.phone_name.as_str(), saved.phone_type),
+            ("John after 5pm", PhoneType::Work)
+        );
+
+        // Once more, and this time the editor drops their change for Sam's.
+        open_form(&ctx, &path, "264 5555").await?;
+        open_form(&sam, &path, "264 5555").await?;
+        sam.fill("phone-name", "Johnny").await?;
+        sam.find("save").await?.click().await?;
+        sam.wait_for_text("notice", "The number was saved.").await?;
+        ctx.choose("phone-type", "home").await?;
+        ctx.find("save").await?.click().await?;
+        ctx.wait_for_text("changed-meanwhile", "Johnny").await?;
+        ctx.find("discard-mine").await?.click().await?;
+        ctx.wait_for_text("notice", "Your changes were discarded.").await?;
+        let saved = johns_home(&ctx, &john)?;
+        assert_eq!((saved.phone_name.as_str(), saved.phone_type), ("Johnny", PhoneType::Work));
+        sam.client.close().await?;
+        Ok(())
+    });
+}
+
+#[test]
+fn an_add_whose_answer_was_lost_is_saved_once_when_tried_again() {
+    run(|ctx| async move {
+        let aroha = ctx.customer_id("Aroha")?;
+        let before = ctx.numbers_of(&aroha)?.len();
+        ctx.open(&format!("/customers/{aroha}/phone-numbers/new")).await?;
+        ctx.find("phone-name").await?;
+        // The network loses the first answer to an add: the request reaches the server and is
+        // saved there, and the app hears nothing back.
+        ctx.client
+            .execute(
+                "const real = window.fetch;
+                 let lost = false;
+                 window.fetch = async (request, init) => {
+                     const answer = await real.call(window, request, init);
+                     const method = (init && init.method) || (request && request.method);
+                     if (!lost && method === 'POST') {
+                         lost = true;
+                         throw new TypeError('Failed to fetch');
+                     }
+                     return answer;
+                 };",
+                vec![],
+            )
+            .await?;
+        ctx.fill("phone-name", "Aroha at home").await?;
+        ctx.fill("area-code", "09").await?;
+        ctx.fill("phone-number", "555 4321").await?;
+        ctx.choose("phone-type", "home").await?;
+        ctx.find("save").await?.click().await?;
+        ctx.wait_for_text("problem", "could not be reached").await?;
+        assert_eq!(ctx.numbers_of(&aroha)?.len(), before + 1, "the first attempt was saved");
+
+        // Try again: the server answers the first attempt's answer; no second copy.
+        ctx.find("retry").await?.click().await?;
+        ctx.wait_for_text("notice", "The number was added.").await?;
+        ctx.wait_for_text("phone-numbers", "+64 9 555 4321").await?;
+        assert_eq!(ctx.numbers_of(&aroha)?.len(), before + 1);
+        Ok(())
+    });
+}
