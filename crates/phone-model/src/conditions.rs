@@ -21,19 +21,18 @@ impl Version {
     /// The version of a representation given as its members' values, in the wire order.
     #[must_use]
     pub fn of(members: &[&str]) -> Self {
-        // FNV-1a, 64 bits: a few lines, the same on every target, and plenty for telling one
-        // number's successive versions apart (it is not a defence against forgery: a caller who
-        // could forge a version could as well read the current one).
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for member in members {
-            // 0xFF never occurs in UTF-8, so it separates members unambiguously.
-            for &byte in member.as_bytes().iter().chain(&[0xFF]) {
-                hash ^= u64::from(byte);
-                hash = hash.wrapping_mul(0x0100_0000_01b3);
-            }
-        }
-        Self(hash)
+        // 0xFF never occurs in UTF-8, so it separates members unambiguously.
+        Self(fnv1a(members.iter().flat_map(|m| m.as_bytes().iter().chain(&[0xFF]).copied())))
     }
+}
+
+/// FNV-1a, 64 bits: a few lines, the same on every target, and plenty for telling one number's
+/// successive versions apart (it is not a defence against forgery: a caller who could forge a
+/// version could as well read the current one).
+pub(crate) fn fnv1a(bytes: impl Iterator<Item = u8>) -> u64 {
+    bytes.fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// As an `ETag` header's value: a quoted strong entity tag, such as `"3f2a9c0e4b1d7a65"`.

@@ -89,12 +89,14 @@ pub enum ValidationError {
     IfMatchInvalid,
     /// The `Idempotency-Key` header is empty, too long, or not printable ASCII.
     IdempotencyKeyInvalid,
+    /// The review's `problem` is not one of its problems.
+    ProblemInvalid,
 }
 
 impl ValidationError {
     /// Every error, in declaration order: a stable numbering for callers that send errors as
     /// codes (the embeddable module does).
-    pub const ALL: [Self; 38] = [
+    pub const ALL: [Self; 39] = [
         Self::BodyMalformed,
         Self::BodyInvalid,
         Self::PhoneNumberIdInvalid,
@@ -133,6 +135,7 @@ impl ValidationError {
         Self::SearchTooLong,
         Self::IfMatchInvalid,
         Self::IdempotencyKeyInvalid,
+        Self::ProblemInvalid,
     ];
 
     /// The field the error is about, as the provider reports it.
@@ -177,6 +180,7 @@ impl ValidationError {
             Self::SearchTooLong => Field::Search,
             Self::IfMatchInvalid => Field::IfMatch,
             Self::IdempotencyKeyInvalid => Field::IdempotencyKey,
+            Self::ProblemInvalid => Field::Problem,
         }
     }
 
@@ -229,6 +233,7 @@ impl ValidationError {
             Self::SearchTooLong => "Search must not exceed 100 characters.",
             Self::IfMatchInvalid => "If-Match is invalid.",
             Self::IdempotencyKeyInvalid => "Idempotency-Key is invalid.",
+            Self::ProblemInvalid => "Problem is invalid.",
         }
     }
 }
@@ -294,7 +299,7 @@ impl ValidationError {
             }
             Self::SearchTooLong => "Shorten the search to 100 characters or fewer.",
             // Sent by the app itself, never typed: a person can only start again.
-            Self::IfMatchInvalid | Self::IdempotencyKeyInvalid => {
+            Self::IfMatchInvalid | Self::IdempotencyKeyInvalid | Self::ProblemInvalid => {
                 "Something went wrong. Reload the page and try again."
             }
         }

@@ -37,6 +37,8 @@ pub enum Field {
     NextCursor,
     /// The `search` query parameter of the customer list (Phonedesk's extension).
     Search,
+    /// The `problem` query parameter of the data-quality review (Phonedesk's extension).
+    Problem,
     /// The `If-Match` header of a conditional update or delete (Phonedesk's extension).
     IfMatch,
     /// The `Idempotency-Key` header of a create (Phonedesk's extension).
@@ -67,6 +69,7 @@ impl Field {
             Self::Limit => "limit",
             Self::NextCursor => "nextCursor",
             Self::Search => "search",
+            Self::Problem => "problem",
             Self::IfMatch => "If-Match",
             Self::IdempotencyKey => "Idempotency-Key",
         }
@@ -91,6 +94,7 @@ impl Field {
             Self::Limit => "Limit",
             Self::NextCursor => "NextCursor",
             Self::Search => "Search",
+            Self::Problem => "Problem",
             Self::IfMatch => "If-Match",
             Self::IdempotencyKey => "Idempotency-Key",
         }

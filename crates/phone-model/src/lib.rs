@@ -58,6 +58,8 @@ mod phone_type;
 mod plan;
 mod primary;
 mod refusal;
+#[cfg(feature = "serde")]
+mod review;
 mod search;
 mod tenancy;
 mod text;
@@ -84,6 +86,10 @@ pub use page::PageSize;
 pub use phone_type::PhoneType;
 pub use primary::{CreateFacts, Outcome, UpdateFacts, plan_create, plan_delete, plan_update};
 pub use refusal::{DELETED_MESSAGE, Refusal};
+#[cfg(feature = "serde")]
+pub use review::{
+    PhoneNumberReview, Problem, ProblemCount, Review, ReviewedNumber, verdicts_version,
+};
 pub use search::{
     CustomerQuery, MatchRank, SEARCH_WORDS_MAX, customer_document, fold, match_rank,
     reversed_digits, typo_anchors,

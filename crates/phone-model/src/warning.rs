@@ -58,7 +58,8 @@ impl Warning {
     }
 
     /// Whether `phone_type` contradicts what a number of `kind` is. Only clear contradictions
-    /// count: a work or home mobile is common; a mobile landline or a fax on a mobile is not.
+    /// count: a work mobile is common (a company's phone); a mobile saved as a home number, a
+    /// mobile landline or a fax on a mobile is not. (The data-quality review counts the same.)
     #[must_use]
     pub fn contradicts(phone_type: PhoneType, kind: NumberKind) -> bool {
         use NumberKind::{FixedLine, Mobile, Pager, PremiumRate, SharedCost, TollFree, Uan};
@@ -67,8 +68,23 @@ impl Warning {
                 matches!(kind, FixedLine | TollFree | PremiumRate | SharedCost | Uan)
             }
             PhoneType::Fax => matches!(kind, Mobile | Pager),
-            PhoneType::Home => matches!(kind, TollFree | PremiumRate | SharedCost | Uan),
+            PhoneType::Home => {
+                matches!(kind, Mobile | Pager | TollFree | PremiumRate | SharedCost | Uan)
+            }
             PhoneType::Emergency | PhoneType::Work => false,
+        }
+    }
+
+    /// The type a number of `kind` can only be, where its kind decides it: a mobile (or pager)
+    /// is `mobile`; a toll-free, premium-rate, local-rate or universal access number is a
+    /// business's, `work`. A landline may be home or work: a person decides.
+    #[must_use]
+    pub const fn type_of(kind: NumberKind) -> Option<PhoneType> {
+        use NumberKind::{Mobile, Pager, PremiumRate, SharedCost, TollFree, Uan};
+        match kind {
+            Mobile | Pager => Some(PhoneType::Mobile),
+            TollFree | PremiumRate | SharedCost | Uan => Some(PhoneType::Work),
+            _ => None,
         }
     }
 }

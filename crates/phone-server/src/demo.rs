@@ -1,4 +1,4 @@
-//! Demonstration data: a dozen customers of two businesses, with New Zealand and Australian
+//! Demonstration data: seventeen customers of two businesses, with New Zealand and Australian
 //! numbers of every type, so a new installation has something to find. Every number goes
 //! through the same rules as a request does.
 
@@ -105,6 +105,14 @@ const CUSTOMERS: &[(&str, &str, &str, &str, &[DemoNumber])] = &[
         ],
     ),
     ("4444444", "Isla", "Martin", "HP-004", &[("Isla", "+61", "08", "8123 4567", "home")]),
+    // What the data-quality review finds on a fresh machine: a mobile saved as a home number,
+    // a landline saved as a mobile, a number no New Zealand number can be, and a flat's number
+    // that two customers share with John.
+    ("3333333", "Tama", "Parata", "abc1460", &[("Tama", "+64", "", "021 444 5566", "home")]),
+    ("3333333", "Grace", "Clarke", "abc1461", &[("Grace", "+64", "03", "111 1111", "home")]),
+    ("3333333", "Ruby", "Kereama", "abc1462", &[("Flat", "+64", "09", "264 5555", "home")]),
+    ("4444444", "Leo", "Harris", "HP-006", &[("Leo", "+61", "02", "9555 1234", "mobile")]),
+    ("4444444", "Maia", "Young", "HP-007", &[("Maia", "+61", "", "0411 222 333", "home")]),
     (
         "4444444",
         "Charlotte",

@@ -32,6 +32,12 @@ static PLANS: &[u8] = include_bytes!("../../data/plans.bin");
 #[cfg(feature = "nz-au-only")]
 static PLANS: &[u8] = include_bytes!("../../data/plans-nz-au.bin");
 
+/// The compiled plans, whole: what the review's verdicts version is a hash of.
+#[cfg(feature = "serde")]
+pub(crate) fn compiled() -> &'static [u8] {
+    PLANS
+}
+
 /// Where the table of calling codes starts (after `PDP1` and the region count).
 const CODE_INDEX: usize = 5;
 const REGION_OFFSETS: usize = CODE_INDEX + 1000;

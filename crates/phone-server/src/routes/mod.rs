@@ -11,6 +11,7 @@
 //! | PUT | `/customers/{customerId}/phoneNumbers/{phoneNumberId}` | [`phone_numbers::phone_numbers_update`] |
 //! | DELETE | `/customers/{customerId}/phoneNumbers/{phoneNumberId}` | [`phone_numbers::phone_numbers_delete`] |
 //! | GET | `/customers/{customerId}/phoneNumberHistory` | [`customers::phone_number_history`] (our extension: the audit trail) |
+//! | GET | `/phoneNumberReview` | [`review::phone_number_review`] (our extension: the data-quality review) |
 //! | GET | `/openapi.json` | this API's OpenAPI 3.1 document, generated from these handlers |
 //!
 //! Every operation under the prefix but `openapi.json` needs a bearer token or a staff session
@@ -21,6 +22,7 @@ pub mod customers;
 pub mod health;
 pub mod identity;
 pub mod phone_numbers;
+pub mod review;
 pub mod session;
 
 use std::sync::Arc;
@@ -46,6 +48,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(customers::customers_list, customers::customers_create))
         .routes(routes!(customers::customers_get))
         .routes(routes!(customers::phone_number_history))
+        .routes(routes!(review::phone_number_review))
         .routes(routes!(phone_numbers::phone_numbers_list, phone_numbers::phone_numbers_create))
         .routes(routes!(
             phone_numbers::phone_numbers_get,
@@ -60,7 +63,7 @@ pub fn api() -> OpenApiRouter<AppState> {
     info(
         title = "Phonedesk Customer Services API",
         description = "The Phone Number part of the Debitsuccess Customer Services API, as Phonedesk implements it. \
-                       `search` on `GET /customers` is Phonedesk's own extension.",
+                       `search` on `GET /customers`, `phoneNumberHistory`, `phoneNumberReview`, `ETag` and `If-Match` on a phone number, and `Idempotency-Key` on creates are Phonedesk's own extensions: a client that does not use them sees the provider's API.",
         version = "1.0"
     ),
     servers((url = "/CustomerServices/v1.0")),

@@ -28,6 +28,7 @@ pub(super) const TABLES: &[(&str, &[&str])] = &[
             "is_primary",
             "duplicate_key",
             "digits_reversed",
+            "review",
         ],
     ),
     (

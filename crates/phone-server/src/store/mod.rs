@@ -2,8 +2,9 @@
 //! engines (`sqlite`, the embedded default, and `postgres`, for several servers on one
 //! database) behind one interface of statements and rows (`sql`), with their connection pool
 //! (`pool`); phone numbers (`phone_numbers`), customers and businesses (`customers`), the audit
-//! trail (`history`), creates made safe to retry (`idempotency`), clients, users and sessions
-//! (`access`), and what only tests and benchmarks use (`support`). Every query is written once, for both engines. The contract's
+//! trail (`history`), creates made safe to retry (`idempotency`), the data-quality review
+//! (`review`), clients, users and sessions (`access`), and what only tests and benchmarks use
+//! (`support`). Every query is written once, for both engines. The contract's
 //! rules are the core's (`phone_model::plan_create` and the like): the store fetches the facts
 //! they need and applies what they decide, in one transaction.
 //!
@@ -19,6 +20,7 @@ mod idempotency;
 mod phone_numbers;
 mod pool;
 mod postgres;
+mod review;
 mod search;
 mod sql;
 mod sqlite;
@@ -33,6 +35,7 @@ pub use copy::CopyError;
 pub use customers::CustomerFilter;
 pub use idempotency::{Answer, Attempt};
 use pool::Pool;
+pub use review::{ReviewPage, ReviewedRow};
 use sql::{Sql, params};
 #[cfg(any(test, feature = "test-support"))]
 pub use support::{BENCH_FIRST_NAMES, BENCH_LAST_NAMES};
@@ -257,9 +260,11 @@ impl Store {
 }
 
 /// What follows the SQL migrations, in Rust, run by each engine after it migrates: the search
-/// documents when a migration asked for them, and the database's keys.
+/// documents when a migration asked for them, the review's verdicts when the core's rules or
+/// plans are not those they were made by, and the database's keys.
 fn after_migrations(db: &mut dyn Sql) -> Result<[[u8; 32]; 2], StoreError> {
     search::remake_if_stale(db)?;
+    review::remake_if_stale(db)?;
     secret_keys(db)
 }
 

@@ -10,6 +10,7 @@ use phone_model::{
 use super::customers::customer_for;
 use super::history::record_change;
 use super::idempotency::{Answer, Attempt, once};
+use super::review::{share, verdict};
 use super::sql::{Row, Sql, params, unexpected};
 use super::{Change, OperationError, Page, Store, StoreError, page, unused_id};
 
@@ -130,7 +131,7 @@ impl Store {
     ) -> Result<PhoneNumberResource, OperationError> {
         self.write(|db| {
             let customer_seq = customer_for(db, customer_id, businesses, true)?;
-            let (seq, before) = locate(db, customer_seq, phone_number_id, condition)?;
+            let (seq, old_key, before) = locate(db, customer_seq, phone_number_id, condition)?;
             let key = number.duplicate_key();
             let duplicate = db
                 .row(
@@ -166,6 +167,10 @@ impl Store {
                 ],
             )?;
             let after = phone_number_from(&after, 0)?;
+            judge(db, &after, key.as_str())?;
+            if old_key != key.as_str() {
+                share(db, &old_key)?;
+            }
             // An update that changes nothing is no change to record.
             if after != before {
                 let action = ChangeAction::Updated;
@@ -192,16 +197,17 @@ impl Store {
     ) -> Result<(), OperationError> {
         self.write(|db| {
             let customer_seq = customer_for(db, customer_id, businesses, true)?;
-            let (seq, before) = locate(db, customer_seq, phone_number_id, condition)?;
+            let (seq, key, before) = locate(db, customer_seq, phone_number_id, condition)?;
             plan_delete(before.is_primary).map_err(OperationError::Invalid)?;
             db.execute("DELETE FROM phone_numbers WHERE seq = $1", params![seq])?;
+            share(db, &key)?;
             record_change(db, customer_seq, change, ChangeAction::Deleted, Some(&before), None)?;
             Ok(())
         })
     }
 }
 
-/// A customer's phone number's `seq` and values, read in the write's transaction (after the
+/// A customer's phone number's `seq`, duplicate key and values, read in the write's transaction (after the
 /// customer's lock) so that `condition` is checked against what the write changes: 404 when
 /// the customer has no such number, 412 when `condition` does not admit its version.
 fn locate(
@@ -209,21 +215,21 @@ fn locate(
     customer_seq: i64,
     phone_number_id: &str,
     condition: Option<&IfMatch>,
-) -> Result<(i64, PhoneNumberResource), OperationError> {
+) -> Result<(i64, String, PhoneNumberResource), OperationError> {
     let found = db.optional_row(
         concat!(
-            "SELECT seq, ",
+            "SELECT seq, duplicate_key, ",
             columns!(),
             " FROM phone_numbers WHERE customer_seq = $1 AND phone_number_id = $2"
         ),
         params![customer_seq, phone_number_id],
     )?;
     let found = found.ok_or(OperationError::Refused(Refusal::NotFound))?;
-    let number = phone_number_from(&found, 1)?;
+    let number = phone_number_from(&found, 2)?;
     if condition.is_some_and(|condition| !condition.admits(number.version())) {
         return Err(OperationError::Refused(Refusal::PreconditionFailed));
     }
-    Ok((found.int(0)?, number))
+    Ok((found.int(0)?, found.text(1)?, number))
 }
 
 /// Makes the customer's primary number an ordinary one, and records that.
@@ -297,8 +303,26 @@ pub(super) fn insert_phone_number(
         ],
     )?;
     let created = phone_number_from(&created, 0)?;
+    judge(db, &created, key.as_str())?;
     record_change(db, customer_seq, change, ChangeAction::Created, None, Some(&created))?;
     Ok(created)
+}
+
+/// Stores the core's verdict on a number just written (see `review`), and whether another
+/// customer has its number (`duplicate_key`).
+fn judge(
+    db: &mut dyn Sql,
+    number: &PhoneNumberResource,
+    duplicate_key: &str,
+) -> Result<(), StoreError> {
+    db.execute(
+        &format!(
+            "UPDATE phone_numbers SET review = $1 | (review & {}) WHERE phone_number_id = $2",
+            phone_model::Problem::Shared.bit()
+        ),
+        params![verdict(number), number.phone_number_id.as_str()],
+    )?;
+    share(db, duplicate_key)
 }
 
 /// Reads a phone number from the row's columns starting at `first` (in `columns!()` order).

@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_schema.sql"),
     include_str!("../../migrations/postgres/0002_search.sql"),
     include_str!("../../migrations/postgres/0003_idempotency.sql"),
+    include_str!("../../migrations/postgres/0004_review.sql"),
 ];
 
 /// Held while migrating, so servers starting together migrate one at a time.

@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0003_tenancy.sql"),
     include_str!("../../migrations/sqlite/0004_search.sql"),
     include_str!("../../migrations/sqlite/0005_idempotency.sql"),
+    include_str!("../../migrations/sqlite/0006_review.sql"),
 ];
 
 /// The oldest SQLite that does not risk corrupting a WAL database under concurrent writes

@@ -9,7 +9,7 @@ use phone_server::{
 };
 
 #[test]
-fn a_new_database_gets_a_dozen_customers_with_numbers_of_every_type_and_a_used_one_nothing() {
+fn a_new_database_gets_seventeen_customers_with_numbers_of_every_type_and_a_used_one_nothing() {
     let folder = tempfile::tempdir().unwrap();
     let store = Store::open(&crate::server::new_database(folder.path())).unwrap();
 
@@ -18,7 +18,7 @@ fn a_new_database_gets_a_dozen_customers_with_numbers_of_every_type_and_a_used_o
     let all = Businesses::All;
     let customers =
         store.customers(&CustomerFilter::default(), &all, 0, PageSize::MAX).unwrap().items;
-    assert_eq!(customers.len(), 12);
+    assert_eq!(customers.len(), 17);
     let mut types = BTreeSet::new();
     let mut countries = BTreeSet::new();
     for customer in &customers {
@@ -37,6 +37,21 @@ fn a_new_database_gets_a_dozen_customers_with_numbers_of_every_type_and_a_used_o
     assert!(!demo::seed_if_empty(&store).unwrap(), "a database with data is never seeded");
     assert_eq!(
         store.customers(&CustomerFilter::default(), &all, 0, PageSize::MAX).unwrap().items.len(),
-        12
+        17
+    );
+}
+
+#[test]
+fn the_demo_gives_the_review_something_of_every_problem_but_an_unknown_code() {
+    let folder = tempfile::tempdir().unwrap();
+    let store = Store::open(&crate::server::new_database(folder.path())).unwrap();
+    demo::seed_if_empty(&store).unwrap();
+    let review = store.review(None, &Businesses::All, 0, PageSize::MAX).unwrap();
+    let counts: Vec<(&str, i64)> = review.counts.iter().map(|(p, n)| (p.as_str(), *n)).collect();
+    // Tama's and Maia's mobiles saved as home, Leo's landline saved as a mobile; Grace's
+    // impossible number; the flat's number, John's and Ruby's.
+    assert_eq!(
+        counts,
+        [("notInPlan", 1), ("wrongType", 3), ("unknownCountryCode", 0), ("sharedNumber", 2)]
     );
 }

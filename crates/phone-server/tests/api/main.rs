@@ -18,6 +18,7 @@ mod persistence;
 mod phone_numbers;
 mod races;
 mod rate_limits;
+mod review;
 mod server;
 mod several_servers;
 mod shared_cases;

@@ -38,6 +38,7 @@ async fn the_document_lists_every_operation() {
             "GET /customers/{customerId}/phoneNumberHistory",
             "GET /customers/{customerId}/phoneNumbers",
             "GET /customers/{customerId}/phoneNumbers/{phoneNumberId}",
+            "GET /phoneNumberReview",
             "POST /customers",
             "POST /customers/{customerId}/phoneNumbers",
             "PUT /customers/{customerId}/phoneNumbers/{phoneNumberId}",

@@ -1,0 +1,309 @@
+//! The data-quality review (Phonedesk's extension): what a stored number looks like under
+//! today's plans and rules. A number saved long ago, by a client that ignored the warnings, or
+//! before a plan changed is judged exactly as a new one would be ([`validate_create`]), and
+//! what is wrong is named, counted and, where the fix is mechanical, suggested.
+//!
+//! One problem needs the other rows, not the number alone: a number another customer has too
+//! ([`Problem::Shared`], information rather than an error: a family's or an office's number).
+//! The server keeps that one up to date as numbers change; the rest come from [`Review::of`].
+
+use alloc::{borrow::ToOwned, format, string::String, vec::Vec};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    NumberKind, PhoneNumberInput, PhoneNumberResource, PhoneType, ValidationError, Value, Warning,
+    conditions::fnv1a, validate_create,
+};
+
+/// What can be wrong with a stored number, in the order the review lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Problem {
+    /// The number fits no number of its country's plan, or has a length none can have.
+    #[serde(rename = "notInPlan")]
+    NotInPlan,
+    /// Its type contradicts its kind: a mobile saved as home, a landline saved as mobile.
+    #[serde(rename = "wrongType")]
+    WrongType,
+    /// Its country code is not one of the provider's table (any more).
+    #[serde(rename = "unknownCountryCode")]
+    UnknownCountry,
+    /// Another customer has the same number: shown as information, not an error.
+    #[serde(rename = "sharedNumber")]
+    Shared,
+}
+
+impl Problem {
+    /// Every problem, in the review's order.
+    pub const ALL: [Self; 4] =
+        [Self::NotInPlan, Self::WrongType, Self::UnknownCountry, Self::Shared];
+
+    /// The bit that marks it in a stored verdict.
+    #[must_use]
+    pub const fn bit(self) -> i64 {
+        match self {
+            Self::NotInPlan => 1,
+            Self::WrongType => 2,
+            Self::UnknownCountry => 4,
+            Self::Shared => 8,
+        }
+    }
+
+    /// Its name on the wire (the review's `problem` parameter and member).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::NotInPlan => "notInPlan",
+            Self::WrongType => "wrongType",
+            Self::UnknownCountry => "unknownCountryCode",
+            Self::Shared => "sharedNumber",
+        }
+    }
+
+    /// The problem of a wire name.
+    ///
+    /// ```
+    /// use phone_model::Problem;
+    /// assert_eq!(Problem::parse("wrongType"), Some(Problem::WrongType));
+    /// assert_eq!(Problem::parse("WRONGTYPE"), None);
+    /// ```
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == name)
+    }
+
+    /// A heading for staff, for a group of numbers with this problem.
+    #[must_use]
+    pub const fn heading(self) -> &'static str {
+        match self {
+            Self::NotInPlan => "Numbers that cannot exist as written",
+            Self::WrongType => "Types that contradict the number",
+            Self::UnknownCountry => "Country codes not in the provider's table",
+            Self::Shared => "Numbers shared with another customer",
+        }
+    }
+
+    /// Whether it is information only (nothing to fix).
+    #[must_use]
+    pub const fn is_information(self) -> bool {
+        matches!(self, Self::Shared)
+    }
+}
+
+/// The review of one number: its problems (all but [`Problem::Shared`]), what it dials as,
+/// and the type its kind decides, when that differs from the saved one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    bits: i64,
+    kind: Option<NumberKind>,
+    plan_message: Option<String>,
+    /// The type to change to, when its kind decides it (`mobile` for a mobile saved as home).
+    pub suggested_type: Option<PhoneType>,
+}
+
+impl Review {
+    /// Judges a stored number by the rules a new one meets.
+    ///
+    /// ```
+    /// # let json = r#"{"phoneNumberId":"1234567","phoneName":"Tama","countryCode":"+64","areaCode":"","phoneNumber":"021 444 5566","phoneType":"home","isPrimary":true}"#;
+    /// use phone_model::{PhoneNumberResource, PhoneType, Problem, Review};
+    /// let number: PhoneNumberResource = serde_json::from_str(json).unwrap();
+    /// let review = Review::of(&number);
+    /// assert!(review.has(Problem::WrongType));
+    /// assert_eq!(review.suggested_type, Some(PhoneType::Mobile));
+    /// assert_eq!(review.message(Problem::WrongType, &number), "Saved as Home, dials as a mobile number: change the type to Mobile?");
+    /// ```
+    #[must_use]
+    pub fn of(number: &PhoneNumberResource) -> Self {
+        let input = PhoneNumberInput {
+            phone_name: Value::text(&number.phone_name),
+            country_code: Value::text(number.country_code.as_str()),
+            area_code: Value::text(&number.area_code),
+            phone_number: Value::text(&number.phone_number),
+            phone_type: Value::text(number.phone_type.as_str()),
+            is_primary: Value::Bool(number.is_primary),
+            ..PhoneNumberInput::default()
+        };
+        let validation = validate_create(&input);
+        let mut bits = 0;
+        if validation.errors().contains(&ValidationError::CountryCodeInvalid) {
+            bits |= Problem::UnknownCountry.bit();
+        }
+        let implausible = validation.warnings().iter().copied().find(|w| w.is_implausible());
+        if implausible.is_some() {
+            bits |= Problem::NotInPlan.bit();
+        }
+        let kind = validation.number().map(crate::ParsedNumber::kind);
+        let mut suggested_type = None;
+        if validation.warnings().iter().any(|w| matches!(w, Warning::TypeMismatch { .. })) {
+            bits |= Problem::WrongType.bit();
+            suggested_type = kind.and_then(Warning::type_of);
+        }
+        Self { bits, kind, plan_message: implausible.map(Warning::plain_message), suggested_type }
+    }
+
+    /// Its problems as a stored verdict: each problem's [`Problem::bit`].
+    #[must_use]
+    pub const fn bits(&self) -> i64 {
+        self.bits
+    }
+
+    /// Whether it has `problem` (never [`Problem::Shared`], which needs the other rows).
+    #[must_use]
+    pub const fn has(&self, problem: Problem) -> bool {
+        self.bits & problem.bit() != 0
+    }
+
+    /// What staff read about `problem` on `number`, in plain words, with the fix where one is
+    /// known.
+    #[must_use]
+    pub fn message(&self, problem: Problem, number: &PhoneNumberResource) -> String {
+        let saved = number.phone_type.label();
+        match problem {
+            Problem::NotInPlan => self.plan_message.clone().unwrap_or_else(|| {
+                "This number cannot exist as written: check the digits.".to_owned()
+            }),
+            Problem::WrongType => {
+                let dials = self.kind.map_or("number of another kind", NumberKind::description);
+                match self.suggested_type {
+                    Some(to) => format!(
+                        "Saved as {saved}, dials as a {dials}: change the type to {}?",
+                        to.label()
+                    ),
+                    None => format!(
+                        "Saved as {saved}, dials as a {dials}: change the type to Home or Work?"
+                    ),
+                }
+            }
+            Problem::UnknownCountry => format!(
+                "{} is not a country code of the provider's table: choose the country again.",
+                number.country_code.as_str()
+            ),
+            Problem::Shared => {
+                "Another customer has this number too: a shared family or office number?".to_owned()
+            }
+        }
+    }
+}
+
+/// The data-quality review as the server sends it (`GET /phoneNumberReview`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PhoneNumberReview {
+    /// Every problem, in the review's order, with how many of the caller's numbers have it.
+    pub problems: Vec<ProblemCount>,
+    /// A page of the numbers with the problem asked for, oldest first (none when no
+    /// `problem` was asked for).
+    pub phone_numbers: Vec<ReviewedNumber>,
+    /// Where the next page starts, as every list has it.
+    pub response_metadata: crate::ResponseMetadata,
+}
+
+/// How many numbers have a problem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ProblemCount {
+    pub problem: Problem,
+    /// The heading staff read for it.
+    pub heading: String,
+    /// Whether it is information, with nothing to fix.
+    pub information: bool,
+    pub count: i64,
+}
+
+/// A number of the review, with what is wrong and how it could be put right.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewedNumber {
+    pub problem: Problem,
+    /// What is wrong, in plain words, with the fix where one is known.
+    pub message: String,
+    /// Whose number it is.
+    pub customer: crate::CustomerResource,
+    pub phone_number: PhoneNumberResource,
+    /// The type its kind decides, for a mechanical fix (`mobile` for a mobile saved as home).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggested_phone_type: Option<PhoneType>,
+    /// For a shared number: the other customers who have it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shared_with: Vec<crate::CustomerResource>,
+}
+
+impl ReviewedNumber {
+    /// The review's item for `number` of `customer` under `problem`, judged by the core.
+    #[must_use]
+    pub fn new(
+        problem: Problem,
+        customer: crate::CustomerResource,
+        phone_number: PhoneNumberResource,
+        shared_with: Vec<crate::CustomerResource>,
+    ) -> Self {
+        let review = Review::of(&phone_number);
+        let suggested_phone_type = review.suggested_type.filter(|_| problem == Problem::WrongType);
+        Self {
+            problem,
+            message: review.message(problem, &phone_number),
+            customer,
+            phone_number,
+            suggested_phone_type,
+            shared_with,
+        }
+    }
+}
+
+/// Bumped whenever [`Review::of`]'s rules change, so that stored verdicts are made again.
+const RULES: u8 = 1;
+
+/// The version of the verdicts [`Review::of`] gives: the rules' and the compiled plans', so
+/// that a server keeping verdicts knows when to make them again (after `cargo xtask metadata`
+/// compiles a new release of the plans, or the rules change).
+#[must_use]
+pub fn verdicts_version() -> String {
+    format!("{RULES}:{:016x}", fnv1a(crate::plan::compiled().iter().copied()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn number(country: &str, area: &str, digits: &str, phone_type: &str) -> PhoneNumberResource {
+        serde_json::from_value(serde_json::json!({
+            "phoneNumberId": "1234567", "phoneName": "A", "countryCode": "+64", "areaCode": area,
+            "phoneNumber": digits, "phoneType": phone_type, "isPrimary": true
+        }))
+        .map(|n: PhoneNumberResource| PhoneNumberResource {
+            country_code: crate::CountryCode::stored(country).expect("a code"),
+            ..n
+        })
+        .expect("a number")
+    }
+
+    #[test]
+    fn each_problem_is_found_and_a_clean_number_has_none() {
+        assert_eq!(Review::of(&number("+64", "09", "264 5555", "home")).bits(), 0);
+        assert_eq!(
+            Review::of(&number("+64", "021", "123 4567", "work")).bits(),
+            0,
+            "a work mobile is fine"
+        );
+        let impossible = Review::of(&number("+64", "03", "111 1111", "home"));
+        assert!(impossible.has(Problem::NotInPlan), "{impossible:?}");
+        let landline_as_mobile = Review::of(&number("+64", "09", "264 5555", "mobile"));
+        assert!(landline_as_mobile.has(Problem::WrongType));
+        assert_eq!(landline_as_mobile.suggested_type, None, "home or work: a person decides");
+        let toll_free_at_home = Review::of(&number("+64", "", "0800 123 456", "home"));
+        assert_eq!(toll_free_at_home.suggested_type, Some(PhoneType::Work));
+        let dropped = Review::of(&number("+999", "", "264 5555", "home"));
+        assert!(dropped.has(Problem::UnknownCountry), "{dropped:?}");
+    }
+
+    #[test]
+    fn the_verdicts_version_is_stable_and_names_the_rules() {
+        assert_eq!(verdicts_version(), verdicts_version());
+        assert!(verdicts_version().starts_with("1:"));
+    }
+}

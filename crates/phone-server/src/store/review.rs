@@ -1,0 +1,235 @@
+//! The data-quality review's storage: each number's verdict (`phone_numbers.review`, the bits
+//! of `phone_model::Problem`) kept beside it, so a review of a million numbers reads the few
+//! flagged ones through a partial index instead of judging every row.
+//!
+//! The core judges a number alone (`Review::of`), as it is written; whether another customer
+//! has it too (`Problem::Shared`) is kept up to date for every row of the number's key when
+//! a number is written or deleted. When the core's rules or plans change
+//! (`phone_model::verdicts_version`), every verdict is made again as the database opens.
+
+use phone_model::{Businesses, CustomerResource, PageSize, PhoneNumberResource, Problem, Review};
+
+use super::customers::customer_from;
+use super::phone_numbers::{columns_of, phone_number_from};
+use super::sql::{Sql, params};
+use super::{Page, Store, StoreError, page, within};
+
+/// The setting that holds the version of the stored verdicts.
+const VERSION: &str = "review_version";
+
+/// A page of the review: how many numbers have each problem (within the caller's businesses),
+/// and the page asked for of one problem's numbers, each with its customer and, for a shared
+/// number, the other customers who have it.
+#[derive(Debug)]
+pub struct ReviewPage {
+    pub counts: Vec<(Problem, i64)>,
+    pub numbers: Page<ReviewedRow>,
+}
+
+/// One number of the review, as stored.
+#[derive(Debug)]
+pub struct ReviewedRow {
+    pub customer: CustomerResource,
+    pub number: PhoneNumberResource,
+    /// For a shared number: the other customers (of the caller's businesses) who have it.
+    pub shared_with: Vec<CustomerResource>,
+}
+
+impl Store {
+    /// The review: counts of every problem, and a page of `problem`'s numbers (none when no
+    /// problem is asked for), oldest first.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn review(
+        &self,
+        problem: Option<Problem>,
+        businesses: &Businesses,
+        after: i64,
+        size: PageSize,
+    ) -> Result<ReviewPage, StoreError> {
+        let within = within(businesses);
+        self.read(|db| {
+            let counts = counts(db, within.as_deref())?;
+            let numbers = match problem {
+                Some(problem) => numbers(db, problem, within.as_deref(), after, size)?,
+                None => Page { items: Vec::new(), next_after: None },
+            };
+            Ok(ReviewPage { counts, numbers })
+        })
+    }
+}
+
+/// The condition "another customer, of the caller's businesses (`$n`), has `p`'s number".
+fn shared_within(db: &dyn Sql, n: usize) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM phone_numbers o JOIN customers oc ON oc.seq = o.customer_seq
+                 WHERE o.duplicate_key = p.duplicate_key AND o.customer_seq <> p.customer_seq
+                   AND (CAST(${n} AS TEXT) IS NULL OR oc.business_id IN ({})))",
+        db.dialect().json_strings(n)
+    )
+}
+
+fn counts(db: &mut dyn Sql, within: Option<&str>) -> Result<Vec<(Problem, i64)>, StoreError> {
+    let sums: Vec<String> = Problem::ALL
+        .iter()
+        .map(|problem| {
+            let shared = if *problem == Problem::Shared {
+                format!(" AND {}", shared_within(db, 1))
+            } else {
+                String::new()
+            };
+            format!(
+                "coalesce(sum(CASE WHEN (p.review & {}) <> 0{shared} THEN 1 ELSE 0 END), 0)",
+                problem.bit()
+            )
+        })
+        .collect();
+    let row = db.row(
+        &format!(
+            "SELECT {} FROM phone_numbers p JOIN customers c ON c.seq = p.customer_seq
+             WHERE p.review <> 0 AND (CAST($1 AS TEXT) IS NULL OR c.business_id IN ({}))",
+            sums.join(", "),
+            db.dialect().json_strings(1)
+        ),
+        params![within],
+    )?;
+    Problem::ALL.iter().enumerate().map(|(i, problem)| Ok((*problem, row.int(i)?))).collect()
+}
+
+fn numbers(
+    db: &mut dyn Sql,
+    problem: Problem,
+    within: Option<&str>,
+    after: i64,
+    size: PageSize,
+) -> Result<Page<ReviewedRow>, StoreError> {
+    let shared = if problem == Problem::Shared {
+        format!(" AND {}", shared_within(db, 3))
+    } else {
+        String::new()
+    };
+    // `p.review <> 0` as written: what lets the planner walk the partial index.
+    let statement = format!(
+        "SELECT p.seq, c.customer_id, c.business_id, b.name, c.first_name, c.last_name,
+                c.external_reference, {}
+         FROM phone_numbers p JOIN customers c ON c.seq = p.customer_seq
+              JOIN businesses b ON b.business_id = c.business_id
+         WHERE p.review <> 0 AND (p.review & $1) <> 0 AND p.seq > $2
+           AND (CAST($3 AS TEXT) IS NULL OR c.business_id IN ({})){shared}
+         ORDER BY p.seq LIMIT $4",
+        columns_of("p"),
+        db.dialect().json_strings(3)
+    );
+    let rows =
+        db.rows(&statement, params![problem.bit(), after, within, i64::from(size.get()) + 1])?;
+    let mut found = Vec::new();
+    for row in &rows {
+        let customer = customer_from(row, 1)?;
+        let number = phone_number_from(row, 7)?;
+        let shared_with = if problem == Problem::Shared {
+            others_with(db, &customer.customer_id, &number, within)?
+        } else {
+            Vec::new()
+        };
+        found.push((row.int(0)?, ReviewedRow { customer, number, shared_with }));
+    }
+    Ok(page(found, size))
+}
+
+/// The other customers (within the caller's businesses) who have this customer's number.
+fn others_with(
+    db: &mut dyn Sql,
+    customer_id: &str,
+    number: &PhoneNumberResource,
+    within: Option<&str>,
+) -> Result<Vec<CustomerResource>, StoreError> {
+    let statement = format!(
+        "SELECT DISTINCT c.customer_id, c.business_id, b.name, c.first_name, c.last_name,
+                c.external_reference, c.seq
+         FROM phone_numbers p JOIN phone_numbers o ON o.duplicate_key = p.duplicate_key
+              JOIN customers c ON c.seq = o.customer_seq
+              JOIN businesses b ON b.business_id = c.business_id
+         WHERE p.phone_number_id = $1 AND c.customer_id <> $2
+           AND (CAST($3 AS TEXT) IS NULL OR c.business_id IN ({}))
+         ORDER BY c.seq LIMIT 10",
+        db.dialect().json_strings(3)
+    );
+    let rows =
+        db.rows(&statement, params![number.phone_number_id.as_str(), customer_id, within])?;
+    rows.iter().map(|row| customer_from(row, 0)).collect()
+}
+
+/// The verdict the core gives `number`, to store with it (without the shared bit, which
+/// [`share`] keeps).
+pub(super) fn verdict(number: &PhoneNumberResource) -> i64 {
+    Review::of(number).bits()
+}
+
+/// Marks, or unmarks, every number with `duplicate_key` as shared: whether another customer
+/// has it. Run after a number with that key is written or deleted.
+pub(super) fn share(db: &mut dyn Sql, duplicate_key: &str) -> Result<(), StoreError> {
+    db.execute(&flip_shared("duplicate_key = $1"), params![duplicate_key])?;
+    Ok(())
+}
+
+/// The statement that flips the shared bit of the rows `which` selects whose bit is wrong
+/// (only those: a row rewritten for nothing is work, and on PostgreSQL a dead row).
+fn flip_shared(which: &str) -> String {
+    let bit = Problem::Shared.bit();
+    format!(
+        "UPDATE phone_numbers
+         SET review = CASE WHEN (review & {bit}) <> 0 THEN review & ~{bit} ELSE review | {bit} END
+         WHERE {which}
+           AND ((review & {bit}) <> 0) <> EXISTS (
+                   SELECT 1 FROM phone_numbers o
+                   WHERE o.duplicate_key = phone_numbers.duplicate_key
+                     AND o.customer_seq <> phone_numbers.customer_seq)"
+    )
+}
+
+/// Makes every verdict again when the stored ones are of other rules or plans than the core's.
+pub(super) fn remake_if_stale(db: &mut dyn Sql) -> Result<(), StoreError> {
+    let current = phone_model::verdicts_version();
+    let stored = db.optional_row("SELECT value FROM settings WHERE name = $1", params![VERSION])?;
+    if stored.map(|row| row.bytes(0)).transpose()?.as_deref() == Some(current.as_bytes()) {
+        return Ok(());
+    }
+    remake_verdicts(db)?;
+    db.execute(
+        "INSERT INTO settings (name, value) VALUES ($1, $2)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        params![VERSION, current.as_bytes()],
+    )?;
+    Ok(())
+}
+
+/// Judges every stored number again, a batch at a time, writing only the verdicts that
+/// changed; then every number's shared bit, in one statement.
+pub(super) fn remake_verdicts(db: &mut dyn Sql) -> Result<(), StoreError> {
+    let shared = Problem::Shared.bit();
+    let mut after = 0;
+    loop {
+        let rows = db.rows(
+            &format!(
+                "SELECT seq, review, {} FROM phone_numbers WHERE seq > $1 ORDER BY seq LIMIT 2000",
+                columns_of("phone_numbers")
+            ),
+            params![after],
+        )?;
+        let Some(last) = rows.last() else { break };
+        after = last.int(0)?;
+        for row in &rows {
+            let (seq, stored) = (row.int(0)?, row.int(1)?);
+            let made = verdict(&phone_number_from(row, 2)?) | (stored & shared);
+            if made != stored {
+                db.execute(
+                    "UPDATE phone_numbers SET review = $1 WHERE seq = $2",
+                    params![made, seq],
+                )?;
+            }
+        }
+    }
+    db.execute(&flip_shared("TRUE"), &[])?;
+    Ok(())
+}
