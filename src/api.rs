@@ -6,7 +6,7 @@ use std::{cell::RefCell, fmt, rc::Rc};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use phone_model::{
     BusinessResource, CustomerPage, CustomerResource, ErrorBody, PhoneNumberHistory,
-    PhoneNumberPage, PhoneNumberResource, Version,
+    PhoneNumberPage, PhoneNumberResource, PhoneNumberReview, Problem, Version,
 };
 use serde::de::DeserializeOwned;
 
@@ -232,6 +232,22 @@ pub async fn phone_numbers(customer_id: &str) -> Result<Vec<PhoneNumberResource>
 /// The history of a customer's phone numbers, newest first (Phonedesk's extension).
 pub async fn phone_number_history(customer_id: &str) -> Result<PhoneNumberHistory, ApiError> {
     call(get(&format!("/customers/{}/phoneNumberHistory", encode(customer_id)))).await
+}
+
+/// The data-quality review (Phonedesk's extension): every problem's count, and a page of
+/// twenty of `problem`'s numbers (none without one), from `cursor` when given.
+pub async fn review(
+    problem: Option<Problem>,
+    cursor: Option<&str>,
+) -> Result<PhoneNumberReview, ApiError> {
+    let mut query = vec!["limit=20".to_owned()];
+    if let Some(problem) = problem {
+        query.push(format!("problem={}", problem.as_str()));
+    }
+    if let Some(cursor) = cursor {
+        query.push(format!("nextCursor={}", encode(cursor)));
+    }
+    call(get(&format!("/phoneNumberReview?{}", query.join("&")))).await
 }
 
 /// One phone number of a customer.

@@ -24,6 +24,7 @@ use crate::{
         find_customer::FindCustomer,
         not_found::NotFound,
         phone_number::{AddPhoneNumber, EditPhoneNumber},
+        review::ReviewNumbers,
         sign_in::SignIn,
     },
     session::{Session, SignedIn},
@@ -59,6 +60,9 @@ pub fn App() -> impl IntoView {
             <header class="masthead">
                 <a class="masthead__name" href="/" data-testid="product-name">"Phonedesk"</a>
                 <span class="masthead__tagline">"Keep customers' phone numbers right."</span>
+                <nav class="masthead__nav" aria-label="Main">
+                    <a href="/review" data-testid="nav-review">"Review numbers"</a>
+                </nav>
                 <div class="masthead__session">
                     {move || match session.0.get() {
                         SignedIn::As(me) => view! {
@@ -96,6 +100,7 @@ fn Pages() -> impl IntoView {
                     <Route path=path!("/customers/:customer_id") view=CustomerPage />
                     <Route path=path!("/customers/:customer_id/phone-numbers/new") view=AddPhoneNumber />
                     <Route path=path!("/customers/:customer_id/phone-numbers/:phone_number_id") view=EditPhoneNumber />
+                    <Route path=path!("/review") view=ReviewNumbers />
                 </Routes>
     }
 }

@@ -46,6 +46,9 @@ pub fn PhoneNumberForm(
     /// The customer whose number this is: a duplicate is looked up among theirs.
     customer_id: String,
     cancel_href: String,
+    /// A type the review suggests for the number: the form starts with it, and says so.
+    #[prop(default = None)]
+    suggested_type: Option<PhoneType>,
 ) -> impl IntoView {
     let editing = saved.as_ref().map(|n| n.phone_number_id.to_string());
     // The version this edit is based on: what was loaded, or, once this person chose to lay
@@ -54,6 +57,9 @@ pub fn PhoneNumberForm(
     let initial_of =
         move || base.with_untracked(|b| b.as_ref().map(PhoneForm::from_saved).unwrap_or_default());
     let form = RwSignal::new(initial_of());
+    if let Some(to) = suggested_type {
+        form.update(|f| f.phone_type = to.as_str().to_owned());
+    }
     let touched = RwSignal::new(BTreeSet::<&'static str>::new());
     let submitted = RwSignal::new(false);
     let server_problems = RwSignal::new(Problems::default());
@@ -282,6 +288,11 @@ pub fn PhoneNumberForm(
 
     view! {
         <form id="phone-form" class="phone-form" novalidate on:submit=on_submit data-testid="phone-form" tabindex="-1">
+            {suggested_type.map(|to| view! {
+                <p class="suggestion" data-testid="suggestion">
+                    {format!("The review suggests the type {}: it is chosen below. Check the number, then save.", to.label())}
+                </p>
+            })}
             <Show when=move || submitted.get() && !summary.get().is_empty()>
                 <ErrorSummary problems=summary node_ref=summary_ref />
             </Show>

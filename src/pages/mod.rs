@@ -4,4 +4,5 @@ pub mod customer;
 pub mod find_customer;
 pub mod not_found;
 pub mod phone_number;
+pub mod review;
 pub mod sign_in;

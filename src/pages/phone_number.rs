@@ -6,9 +6,9 @@
 use leptos::prelude::*;
 use leptos_router::{
     NavigateOptions,
-    hooks::{use_navigate, use_params_map},
+    hooks::{use_navigate, use_params_map, use_query_map},
 };
-use phone_model::CustomerResource;
+use phone_model::{CustomerResource, PhoneType};
 
 use crate::{
     api,
@@ -106,6 +106,11 @@ pub fn EditPhoneNumber() -> impl IntoView {
         let (customer, number) = (customer_id.get(), phone_number_id.get());
         async move { api::phone_number(&customer, &number).await }
     });
+    // The type the review suggests (`?phoneType=mobile`), put in the form to check and save.
+    let query = use_query_map();
+    let suggested_type = Memo::new(move |_| {
+        query.with(|q| q.get("phoneType").and_then(|t| t.parse::<PhoneType>().ok()))
+    });
     let notice = Notice::get();
     let navigate = use_navigate();
     let save = Action::new_local(move |sent: &Submission| {
@@ -136,7 +141,7 @@ pub fn EditPhoneNumber() -> impl IntoView {
                         <section class="card">
                             <p class="breadcrumb"><a href=back.clone()>{full_name(&customer)}</a></p>
                             <PageHeading>{format!("Change {}", describe(&saved))}</PageHeading>
-                            <PhoneNumberForm saved=Some(saved) save=save
+                            <PhoneNumberForm saved=Some(saved) save=save suggested_type=suggested_type.get_untracked()
                                 customer_id=customer.customer_id.clone() cancel_href=back />
                         </section>
                     }.into_any(),

@@ -9,4 +9,5 @@ mod failures;
 mod finding;
 mod keyboard;
 mod layout;
+mod reviewing;
 mod workflows;

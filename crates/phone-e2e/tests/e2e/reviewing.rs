@@ -1,0 +1,97 @@
+//! The data-quality review: the demo's numbers that look wrong, found, fixed one at a time from
+//! the review's link, and all at once where the number's kind decides the type.
+
+use phone_e2e::{Ctx, Result, run};
+use phone_model::PhoneType;
+
+/// The type of the demo customer's only number, as the database holds it.
+fn type_of(ctx: &Ctx, first_name: &str) -> Result<PhoneType> {
+    let customer = ctx.customer_id(first_name)?;
+    Ok(ctx.numbers_of(&customer)?.first().ok_or("a number")?.phone_type)
+}
+
+/// The rows of the review's table, as text.
+async fn rows(ctx: &Ctx) -> Result<Vec<String>> {
+    let mut texts = Vec::new();
+    for row in ctx.all("review-row").await? {
+        texts.push(row.text().await?);
+    }
+    Ok(texts)
+}
+
+#[test]
+fn the_review_finds_the_demos_problems_and_fixes_them_one_and_all_at_once() {
+    run(|ctx| async move {
+        // From any page: the masthead's link; the first group with numbers in it opens.
+        ctx.open("/").await?;
+        ctx.find("nav-review").await?.click().await?;
+        ctx.wait_for_text("group-heading", "Numbers that cannot exist as written").await?;
+        let groups = ctx.text("review-groups").await?;
+        for (heading, count) in [
+            ("Numbers that cannot exist as written", 1),
+            ("Types that contradict the number", 3),
+            ("Country codes not in the provider's table", 0),
+            ("Numbers shared with another customer", 2),
+        ] {
+            assert!(
+                groups.contains(&format!("{heading}\n{count}"))
+                    || groups.contains(&format!("{heading} {count}")),
+                "{heading} {count}: {groups}"
+            );
+        }
+        ctx.wait_for_text("review-message", "No number in New Zealand is written like this")
+            .await?;
+
+        ctx.find("group-wrongType").await?.click().await?;
+        ctx.wait_for_text("group-heading", "Types that contradict the number").await?;
+        ctx.wait_until("three rows", || async { Ok(rows(&ctx).await?.len() == 3) }).await?;
+        let listed = rows(&ctx).await?;
+        assert!(
+            listed[0].contains("Tama Parata") && listed[0].contains("change the type to Mobile?"),
+            "{listed:?}"
+        );
+        assert!(
+            listed.iter().any(|r| r.contains("Leo Harris") && r.contains("Home or Work?")),
+            "{listed:?}"
+        );
+        ctx.screenshot("review").await?;
+        assert_eq!(ctx.accessibility_violations().await?, Vec::<String>::new());
+
+        // One fix from its link: the form arrives with the suggested type chosen.
+        ctx.find("review-fix").await?.click().await?;
+        ctx.wait_for_text("suggestion", "The review suggests the type Mobile").await?;
+        assert_eq!(ctx.find("phone-type").await?.prop("value").await?.as_deref(), Some("mobile"));
+        ctx.find("save").await?.click().await?;
+        ctx.wait_for_text("notice", "The number was saved.").await?;
+        assert_eq!(type_of(&ctx, "Tama")?, PhoneType::Mobile);
+
+        // The rest at once: only the numbers whose kind decides their type (Maia's mobile, not
+        // Leo's landline), listed before anything changes.
+        ctx.open("/review?problem=wrongType").await?;
+        ctx.wait_until("two rows", || async { Ok(rows(&ctx).await?.len() == 2) }).await?;
+        ctx.find("change-all-start").await?.click().await?;
+        let list = ctx.text("change-all-list").await?;
+        assert!(list.contains("Maia Young") && !list.contains("Leo"), "{list}");
+        assert_eq!(
+            type_of(&ctx, "Maia")?,
+            PhoneType::Home,
+            "nothing changes before the confirmation"
+        );
+        ctx.find("change-all-confirm").await?.click().await?;
+        ctx.wait_for_text("notice", "Changed the type of 1 number.").await?;
+        ctx.wait_until("one row left", || async { Ok(rows(&ctx).await?.len() == 1) }).await?;
+        assert_eq!(type_of(&ctx, "Maia")?, PhoneType::Mobile);
+        assert_eq!(type_of(&ctx, "Leo")?, PhoneType::Mobile, "a person decides Leo's");
+
+        // Shared numbers are information, with who else has them.
+        ctx.find("group-sharedNumber").await?.click().await?;
+        ctx.wait_for_text("review-table", "Also saved for").await?;
+        let shared = rows(&ctx).await?;
+        assert!(
+            shared.iter().any(|r| r.contains("John Doe") && r.contains("Ruby Kereama")),
+            "{shared:?}"
+        );
+        assert!(ctx.all("review-fix").await?.is_empty(), "nothing to fix");
+        Ok(())
+    });
+}
