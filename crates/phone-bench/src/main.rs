@@ -25,6 +25,7 @@ mod lighthouse;
 mod load;
 mod machine;
 mod postgres;
+mod review;
 mod search;
 
 use http_body_util::{BodyExt, Full};
@@ -177,7 +178,7 @@ async fn against_prism(prism: &Path, ours: &f64) -> Result<Vec<String>, Failure>
 async fn main() -> Result<(), Failure> {
     let usage = "usage: phone-bench [--abuse | --postgres] <path to release phone-server> [prism], \
                  phone-bench --lighthouse <phone-server> <lighthouse> <dist>, phone-bench --search \
-                 <phone-server>, or phone-bench --browser";
+                 <phone-server>, phone-bench --review <phone-server>, or phone-bench --browser";
     if std::env::args().nth(1).as_deref() == Some("--abuse") {
         let binary = PathBuf::from(std::env::args().nth(2).ok_or(usage)?);
         println!("{}", abuse::measure(&binary).await?.join("\n"));
@@ -194,6 +195,12 @@ async fn main() -> Result<(), Failure> {
         let binary = PathBuf::from(std::env::args().nth(2).ok_or(usage)?);
         let folder = tempfile::tempdir()?;
         println!("{}", search::measure(&binary, folder.path()).await?.join("\n"));
+        return Ok(());
+    }
+    if std::env::args().nth(1).as_deref() == Some("--review") {
+        let binary = PathBuf::from(std::env::args().nth(2).ok_or(usage)?);
+        let folder = tempfile::tempdir()?;
+        println!("{}", review::measure(&binary, folder.path()).await?.join("\n"));
         return Ok(());
     }
     if std::env::args().nth(1).as_deref() == Some("--browser") {
@@ -283,6 +290,8 @@ async fn main() -> Result<(), Failure> {
     }
     report.push(String::new());
     report.extend(search::measure(&binary, folder.path()).await?);
+    report.push(String::new());
+    report.extend(review::measure(&binary, folder.path()).await?);
     if let Some(prism) = std::env::args().nth(2) {
         report.extend([
             "".to_owned(),

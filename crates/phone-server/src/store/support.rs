@@ -81,9 +81,10 @@ impl Store {
     /// with `per_customer` numbers (at most 100; the first primary), in one transaction, set by
     /// set. Returns the last customer's id. The rows are what requests would write: the names
     /// cycle through [`BENCH_FIRST_NAMES`] × [`BENCH_LAST_NAMES`], so a name is shared by one
-    /// customer in 400, and the numbers (`09` and seven digits) are spread (7919 is prime to
-    /// 8,000,000: with one number each, every customer's is its own). The ids are spread over
-    /// the ten-digit range like the server's random ones, and never repeat.
+    /// customer in 400, and the numbers (`09` and seven digits) are spread and, up to 8,000,000 of
+    /// them, each its own (7919 is prime to 8,000,000, and `seq × per_customer + i` never
+    /// repeats). The ids are spread over the ten-digit range like the server's random ones, and
+    /// never repeat.
     ///
     /// # Errors
     /// When the database cannot be written.
@@ -128,7 +129,7 @@ impl Store {
                         || substr(x.number, 4, 1) || substr(x.number, 3, 1)
                         || substr(x.number, 2, 1) || substr(x.number, 1, 1) || '946'
                  FROM (SELECT c.seq, n.i,
-                              CAST(2000000 + (c.seq * 7919 + 4321 + n.i) % 8000000 AS TEXT) AS number
+                              CAST(2000000 + ((c.seq * $1 + n.i) * 7919 + 4321) % 8000000 AS TEXT) AS number
                        FROM customers c CROSS JOIN n WHERE c.seq > $2) x",
                 params![per_customer, start],
             )?;
@@ -165,6 +166,31 @@ impl Store {
             let last =
                 db.row("SELECT customer_id FROM customers ORDER BY seq DESC LIMIT 1", &[])?;
             Ok(last.text(0)?)
+        })
+    }
+
+    /// Spoils a benchmark's numbers for the review, as years of use would: every `every`th
+    /// number becomes a landline saved as a mobile, and every `every * 10`th (plus one) the one
+    /// office number many customers share. Then judges every number again, as a server does once
+    /// after the plans change, and returns how long that took.
+    ///
+    /// # Errors
+    /// When the database cannot be written.
+    pub fn spoil_for_review(&self, every: i64) -> Result<std::time::Duration, StoreError> {
+        self.write(|db| {
+            db.execute(
+                "UPDATE phone_numbers SET phone_type = 'mobile' WHERE seq % $1 = 0",
+                params![every],
+            )?;
+            db.execute(
+                "UPDATE phone_numbers SET phone_number = '3770000', duplicate_key = '+6493770000',
+                        digits_reversed = '0000773946'
+                 WHERE seq % $1 = 1",
+                params![every * 10],
+            )?;
+            let judging = std::time::Instant::now();
+            super::review::remake_verdicts(db)?;
+            Ok(judging.elapsed())
         })
     }
 }
