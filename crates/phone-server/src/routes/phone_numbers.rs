@@ -110,7 +110,7 @@ pub(super) const IDEMPOTENCY_KEY: &str = "Phonedesk's extension (the IETF httpap
 /// What the document says of a 422.
 pub(super) const IDEMPOTENCY_KEY_REUSED: &str = "`idempotency_key_reused`: the `Idempotency-Key` was used in the last 24 hours for a different request (another body or path). 422, not 400: the request is well-formed, and would be accepted with a new key.";
 /// What the document says of `If-Match`.
-const IF_MATCH: &str = "Phonedesk's extension (RFC 9110): `*`, or the `ETag` of the version this change was based on. Without it the change is made whatever the current version.";
+const IF_MATCH: &str = "Phonedesk's extension (RFC 9110): `*`, or the `ETag` of the version this request is based on; compared strongly. Without it the request is answered whatever the current version. (The list and `POST` have no version, and ignore it.)";
 /// What the document says of a 412.
 const PRECONDITION_FAILED: &str = "`precondition_failed`: `If-Match` names none of the number's current version: someone changed it since it was read. Get it again.";
 
@@ -123,22 +123,31 @@ const PRECONDITION_FAILED: &str = "`precondition_failed`: `If-Match` names none 
     params(
         ("customerId" = String, Path, description = "The customer."),
         ("phoneNumberId" = String, Path, description = "The phone number."),
+        ("If-Match" = Option<String>, Header, description = IF_MATCH),
     ),
     responses(
         (status = 200, body = PhoneNumberResource, headers(("ETag" = String, description = "The number's version (a strong entity tag), for `If-Match`."))),
+        (status = 400, body = ErrorBody, description = "A malformed `If-Match`."),
         (status = 404, body = ErrorBody, description = "No such customer, or no such number of theirs."),
+        (status = 412, body = ErrorBody, description = PRECONDITION_FAILED),
     )
 )]
 pub async fn phone_numbers_get(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     Ids((customer_id, phone_number_id)): Ids<(String, String)>,
+    Precondition(condition): Precondition,
 ) -> Result<Versioned, ApiError> {
-    blocking(&state, move |store| {
+    let number = blocking(&state, move |store| {
         Ok(store.phone_number(&customer_id, &phone_number_id, principal.businesses())?)
     })
-    .await
-    .map(Versioned)
+    .await?;
+    match condition {
+        Some(condition) if !condition.admits(number.version()) => {
+            Err(ApiError::Refused(Refusal::PreconditionFailed))
+        }
+        _ => Ok(Versioned(number)),
+    }
 }
 
 /// Replace a phone number's fields. `isPrimary: true` makes it the primary; `false` on the

@@ -82,6 +82,20 @@ async fn get_create_and_update_send_a_strong_etag_that_each_list_item_computes_a
     let updated_tag = etag(&updated);
     assert_ne!(updated_tag, fetched);
     assert_eq!(server.version(&path).await, updated_tag);
+
+    // A GET honours If-Match too: the current version, or 412.
+    let get_if = |tag: &str| {
+        server.client.get(format!("{}{path}", server.api)).header("if-match", tag).send()
+    };
+    assert_eq!(get_if(&updated_tag).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        read(get_if(&fetched).await.unwrap()).await,
+        (StatusCode::PRECONDITION_FAILED, precondition_failed())
+    );
+    assert_eq!(
+        read(get_if("nonsense").await.unwrap()).await,
+        (StatusCode::BAD_REQUEST, if_match_invalid())
+    );
 }
 
 #[tokio::test]
