@@ -95,16 +95,22 @@ impl PhoneForm {
         ]
     }
 
-    /// `mine` — typed over `base` — laid over `theirs`, a later version of `base`: each field
-    /// this person changed keeps their value, every other field takes the other person's.
+    /// `mine` — typed over `base` — laid over `theirs`, a later version of `base`: each part
+    /// this person changed keeps their value, every other part takes the other person's. The
+    /// number itself (country code, area code and digits) is one part: half of each person's
+    /// would be a number neither of them typed.
     pub fn merged(mine: &Self, base: &Self, theirs: &Self) -> Self {
         let pick = |m: &String, b: &String, t: &String| if m == b { t.clone() } else { m.clone() };
+        let number =
+            |f: &Self| (f.country_code.clone(), f.area_code.clone(), f.phone_number.clone());
+        let (country_code, area_code, phone_number) =
+            if number(mine) == number(base) { number(theirs) } else { number(mine) };
         Self {
             phone_name: pick(&mine.phone_name, &base.phone_name, &theirs.phone_name),
             phone_type: pick(&mine.phone_type, &base.phone_type, &theirs.phone_type),
-            country_code: pick(&mine.country_code, &base.country_code, &theirs.country_code),
-            area_code: pick(&mine.area_code, &base.area_code, &theirs.area_code),
-            phone_number: pick(&mine.phone_number, &base.phone_number, &theirs.phone_number),
+            country_code,
+            area_code,
+            phone_number,
             is_primary: if mine.is_primary == base.is_primary {
                 theirs.is_primary
             } else {
@@ -301,6 +307,11 @@ mod tests {
         );
         // Nothing typed: theirs, whole.
         assert_eq!(PhoneForm::merged(&base, &base, &theirs), theirs);
+        // The number is one part: their area code never goes with my digits.
+        let my_digits = PhoneForm { phone_number: "555 0000".to_owned(), ..base.clone() };
+        let their_area = PhoneForm { area_code: "04".to_owned(), ..base.clone() };
+        assert_eq!(PhoneForm::merged(&my_digits, &base, &their_area), my_digits);
+        assert_eq!(PhoneForm::merged(&base, &base, &their_area), their_area);
         assert_eq!(theirs.described()[4], ("Type", "Work".to_owned()));
         assert_eq!(theirs.described()[5], ("Primary number", "Yes".to_owned()));
     }

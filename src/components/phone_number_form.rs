@@ -139,10 +139,16 @@ pub fn PhoneNumberForm(
         let customer_id = customer_id.clone();
         move |_| {
             let Some(Err(error)) = answer.get() else { return };
-            let Some(id) = editing.get_value().filter(|_| error.is_stale()) else { return };
+            // 412: changed meanwhile; 404: deleted meanwhile (the number was there when the
+            // form was opened).
+            let gone = error.is_not_found();
+            let Some(id) = editing.get_value().filter(|_| error.is_stale() || gone) else {
+                return;
+            };
             let customer_id = customer_id.clone();
             leptos::task::spawn_local(async move {
-                let now = api::phone_number(&customer_id, &id).await;
+                let now =
+                    if gone { Err(error) } else { api::phone_number(&customer_id, &id).await };
                 let theirs = match now {
                     Ok(number) => Some(number),
                     Err(error) if error.is_not_found() => None,
@@ -306,11 +312,16 @@ pub fn PhoneNumberForm(
                 })
             }
             {move || match answer.get() {
-                Some(Err(error)) if !matches!(error, ApiError::Invalid(_)) && other_change.with(Option::is_none) => Some(view! {
-                    <Problem error=error retry=Callback::new(move |()| {
-                        attempt.with_value(|attempt| attempt(asked_anyway.get_untracked()));
-                    }) />
-                }),
+                Some(Err(error))
+                    if !matches!(error, ApiError::Invalid(_))
+                        && !(is_edit && (error.is_stale() || error.is_not_found())) =>
+                {
+                    Some(view! {
+                        <Problem error=error retry=Callback::new(move |()| {
+                            attempt.with_value(|attempt| attempt(asked_anyway.get_untracked()));
+                        }) />
+                    })
+                }
                 _ => None,
             }}
 

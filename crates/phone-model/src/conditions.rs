@@ -68,24 +68,43 @@ impl IfMatch {
         if header == "*" {
             return Ok(Self::Any);
         }
-        let tags: Vec<String> = header
-            .split(',')
-            .map(str::trim)
-            .filter(|tag| !tag.is_empty())
-            .map(|tag| {
-                let opaque = tag.strip_prefix("W/").unwrap_or(tag);
-                let inner = opaque.strip_prefix('"').and_then(|t| t.strip_suffix('"'));
-                // etagc: '!' and '#' to '~' (no quote, no space), or obs-text.
-                match inner {
-                    Some(inner)
-                        if inner.bytes().all(|b| b == 0x21 || (0x23..=0x7E).contains(&b)) =>
-                    {
-                        Ok(String::from(tag))
-                    }
-                    _ => Err(ValidationError::IfMatchInvalid),
-                }
-            })
-            .collect::<Result<_, _>>()?;
+        // entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE, where etagc is '!', '#' to '~', or
+        // obs-text (any byte from 0x80): a comma may be inside the quotes, so the list is read
+        // tag by tag, not split on commas.
+        let bytes = header.as_bytes();
+        let mut tags = Vec::new();
+        let mut at = 0;
+        loop {
+            while at < bytes.len() && matches!(bytes[at], b' ' | b'\t' | b',') {
+                at += 1;
+            }
+            if at == bytes.len() {
+                break;
+            }
+            let start = at;
+            if bytes[at..].starts_with(b"W/") {
+                at += 2;
+            }
+            if bytes.get(at) != Some(&b'"') {
+                return Err(ValidationError::IfMatchInvalid);
+            }
+            at += 1;
+            while at < bytes.len()
+                && (bytes[at] == 0x21 || (0x23..=0x7E).contains(&bytes[at]) || bytes[at] >= 0x80)
+            {
+                at += 1;
+            }
+            if bytes.get(at) != Some(&b'"') {
+                return Err(ValidationError::IfMatchInvalid);
+            }
+            at += 1;
+            // A tag ends the header or is followed by a comma (after optional white space).
+            let rest = header[at..].trim_start_matches([' ', '\t']);
+            if !(rest.is_empty() || rest.starts_with(',')) {
+                return Err(ValidationError::IfMatchInvalid);
+            }
+            tags.push(String::from(&header[start..at]));
+        }
         if tags.is_empty() {
             return Err(ValidationError::IfMatchInvalid);
         }
@@ -166,12 +185,19 @@ mod tests {
 
     #[test]
     fn malformed_if_match_headers_are_refused() {
-        for header in ["", " , ", "abc", "\"a b\"", "\"unterminated", "W/abc", "\"a\"\"b\""] {
+        for header in
+            ["", " , ", "abc", "\"a b\"", "\"unterminated", "W/abc", "\"a\"\"b\"", "\"a\" x"]
+        {
             assert_eq!(IfMatch::parse(header), Err(ValidationError::IfMatchInvalid), "{header}");
         }
         assert_eq!(
             IfMatch::parse(" \"a\" ,W/\"b\" "),
             Ok(IfMatch::Tags(vec!["\"a\"".into(), "W/\"b\"".into()]))
+        );
+        // A comma and obs-text are allowed inside a tag.
+        assert_eq!(
+            IfMatch::parse("\"a,b\", \"é\""),
+            Ok(IfMatch::Tags(vec!["\"a,b\"".into(), "\"é\"".into()]))
         );
     }
 

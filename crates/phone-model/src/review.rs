@@ -258,12 +258,20 @@ impl ReviewedNumber {
 /// Bumped whenever [`Review::of`]'s rules change, so that stored verdicts are made again.
 const RULES: u8 = 1;
 
-/// The version of the verdicts [`Review::of`] gives: the rules' and the compiled plans', so
-/// that a server keeping verdicts knows when to make them again (after `cargo xtask metadata`
-/// compiles a new release of the plans, or the rules change).
+/// The version of the verdicts [`Review::of`] gives: of its rules, the compiled plans and the
+/// provider's country table, so that a server keeping verdicts knows when to make them again
+/// (after `cargo xtask metadata` compiles a new release of the plans, the table changes, or the
+/// rules do).
 #[must_use]
 pub fn verdicts_version() -> String {
-    format!("{RULES}:{:016x}", fnv1a(crate::plan::compiled().iter().copied()))
+    let table = crate::countries().iter().flat_map(|c| c.code().bytes().chain(c.name().bytes()));
+    version_of(RULES, crate::plan::compiled(), table)
+}
+
+/// The version of verdicts made by `rules`, `plans` and the country `table`'s bytes.
+fn version_of(rules: u8, plans: &[u8], table: impl Iterator<Item = u8>) -> String {
+    let data = fnv1a(plans.iter().copied().chain([0xFF]).chain(table));
+    format!("{rules}:{data:016x}")
 }
 
 #[cfg(test)]
@@ -302,8 +310,13 @@ mod tests {
     }
 
     #[test]
-    fn the_verdicts_version_is_stable_and_names_the_rules() {
-        assert_eq!(verdicts_version(), verdicts_version());
-        assert!(verdicts_version().starts_with("1:"));
+    fn the_verdicts_version_changes_with_the_rules_the_plans_and_the_table() {
+        let table = || b"+64New Zealand".iter().copied();
+        let base = version_of(1, b"plans", table());
+        assert_eq!(base, version_of(1, b"plans", table()));
+        assert_ne!(base, version_of(2, b"plans", table()));
+        assert_ne!(base, version_of(1, b"plans!", table()));
+        assert_ne!(base, version_of(1, b"plans", b"+64New Zealand ".iter().copied()));
+        assert!(verdicts_version().starts_with(&format!("{RULES}:")));
     }
 }

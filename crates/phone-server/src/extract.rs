@@ -67,20 +67,22 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CreateJson<T> {
     }
 }
 
-/// The `If-Match` header of an update or delete, when sent.
+/// The `If-Match` header of one number's request, when sent: `Err` when it is malformed, which
+/// the handler reports only once the number is known to exist and be the caller's (a request
+/// for another's number is a 404 or 403 whatever its headers).
 #[derive(Debug)]
-pub struct Precondition(pub Option<IfMatch>);
+pub struct Precondition(pub Result<Option<IfMatch>, ValidationError>);
 
 impl<S: Send + Sync> FromRequestParts<S> for Precondition {
-    type Rejection = ApiError;
+    type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        header_text(&parts.headers, "if-match")
-            .map(|text| text.ok_or(ValidationError::IfMatchInvalid))
-            .map(|text| text.and_then(|text| IfMatch::parse(&text)))
-            .transpose()
-            .map(Self)
-            .map_err(ApiError::invalid)
+        Ok(Self(
+            header_text(&parts.headers, "if-match")
+                .map(|text| text.ok_or(ValidationError::IfMatchInvalid))
+                .map(|text| text.and_then(|text| IfMatch::parse(&text)))
+                .transpose(),
+        ))
     }
 }
 

@@ -73,6 +73,22 @@ fn a_save_over_someone_elses_shows_their_change_and_then_lays_this_one_over_it_o
         ctx.wait_for_text("notice", "Your changes were discarded.").await?;
         let saved = johns_home(&ctx, &john)?;
         assert_eq!((saved.phone_name.as_str(), saved.phone_type), ("Johnny", PhoneType::Work));
+
+        // Deleted meanwhile: said so, with nothing to try again.
+        let office = ctx.numbers_of(&john)?.into_iter().find(|n| n.phone_number == "377 8899");
+        let office = office.ok_or("John's office number")?;
+        let path = format!("/customers/{john}/phone-numbers/{}", office.phone_number_id);
+        open_form(&ctx, &path, "377 8899").await?;
+        sam.open(&format!("/customers/{john}")).await?;
+        let delete = format!("delete-{}", office.phone_number_id);
+        sam.client.wait().for_element(fantoccini::Locator::Id(&delete)).await?.click().await?;
+        sam.find("confirm-delete").await?.click().await?;
+        sam.wait_for_text("notice", "was deleted").await?;
+        ctx.fill("phone-name", "Reception").await?;
+        ctx.find("save").await?.click().await?;
+        ctx.wait_for_text("changed-meanwhile", "sam deleted this number while you were editing it")
+            .await?;
+        assert!(ctx.all("retry").await?.is_empty(), "nothing to try again");
         sam.client.close().await?;
         Ok(())
     });

@@ -8,4 +8,4 @@ CREATE TABLE idempotency_keys (
     response    TEXT,            -- the 201 body; set in the transaction that claims the key
     PRIMARY KEY (scope, key)
 );
-CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
+CREATE INDEX idempotency_keys_by_age ON idempotency_keys (scope, created_at);

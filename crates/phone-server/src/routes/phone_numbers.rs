@@ -142,7 +142,7 @@ pub async fn phone_numbers_get(
         Ok(store.phone_number(&customer_id, &phone_number_id, principal.businesses())?)
     })
     .await?;
-    match condition {
+    match condition.map_err(ApiError::invalid)? {
         Some(condition) if !condition.admits(number.version()) => {
             Err(ApiError::Refused(Refusal::PreconditionFailed))
         }
@@ -178,12 +178,22 @@ pub async fn phone_numbers_update(
     Precondition(condition): Precondition,
     ContractJson(input): ContractJson<PhoneNumberInput>,
 ) -> Result<Versioned, ApiError> {
+    // Every 400 at once: a malformed If-Match, then the body's errors.
+    let (condition, mut errors) = match condition {
+        Ok(condition) => (condition, Vec::new()),
+        Err(error) => (None, vec![error]),
+    };
     let number = match validate_update(&phone_number_id, &input).into_result() {
-        Ok(number) => number,
-        Err(errors) => {
-            let number = Some((phone_number_id, condition));
-            return Err(refuse(&state, &principal, customer_id, number, errors).await);
+        Ok(number) if errors.is_empty() => Some(number),
+        Ok(_) => None,
+        Err(more) => {
+            errors.extend(more);
+            None
         }
+    };
+    let Some(number) = number else {
+        let number = Some((phone_number_id, condition));
+        return Err(refuse(&state, &principal, customer_id, number, errors).await);
     };
     blocking(&state, move |store| {
         let actor = principal.actor();
@@ -225,6 +235,13 @@ pub async fn phone_numbers_delete(
     Ids((customer_id, phone_number_id)): Ids<(String, String)>,
     Precondition(condition): Precondition,
 ) -> Result<Json<MessageBody>, ApiError> {
+    let condition = match condition {
+        Ok(condition) => condition,
+        Err(error) => {
+            let number = Some((phone_number_id, None));
+            return Err(refuse(&state, &principal, customer_id, number, vec![error]).await);
+        }
+    };
     blocking(&state, move |store| {
         let businesses = principal.businesses();
         let actor = principal.actor();
@@ -244,7 +261,8 @@ pub async fn phone_numbers_delete(
 
 /// A request that broke rules: 400 with its errors, unless what it names does not exist or is
 /// not the caller's — then 404 or 403, as the contract answers on every operation — or its
-/// `If-Match` fails: 412, which RFC 9110 § 13.2.1 puts before reading the body.
+/// `If-Match` fails: 412, which RFC 9110 § 13.2.1 puts before the body's rules. (A body that is
+/// not JSON at all, or too large, was refused before: 415, 413 or 400 `Body`.)
 async fn refuse(
     state: &AppState,
     principal: &Principal,

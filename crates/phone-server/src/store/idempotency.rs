@@ -62,10 +62,11 @@ pub(super) fn once<T: Serialize + DeserializeOwned>(
     let Some(attempt) = attempt else {
         return create(db).map(Answer::First);
     };
-    // Expired keys go as new ones arrive (an index probe when there are none).
+    // The caller's expired keys go as their new ones arrive (a probe of the key's index when
+    // there are none); only theirs, so callers never wait on each other's clean-up.
     db.execute(
-        "DELETE FROM idempotency_keys WHERE created_at < $1",
-        params![at - KEPT_FOR_SECONDS],
+        "DELETE FROM idempotency_keys WHERE scope = $1 AND created_at < $2",
+        params![&attempt.scope, at - KEPT_FOR_SECONDS],
     )?;
     let claimed = db.execute(
         "INSERT INTO idempotency_keys (scope, key, fingerprint, created_at)

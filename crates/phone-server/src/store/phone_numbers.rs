@@ -10,7 +10,7 @@ use phone_model::{
 use super::customers::customer_for;
 use super::history::record_change;
 use super::idempotency::{Answer, Attempt, once};
-use super::review::{share, verdict};
+use super::review::{lock_numbers, share, verdict};
 use super::sql::{Row, Sql, params, unexpected};
 use super::{Change, OperationError, Page, Store, StoreError, page, unused_id};
 
@@ -133,6 +133,7 @@ impl Store {
             let customer_seq = customer_for(db, customer_id, businesses, true)?;
             let (seq, old_key, before) = locate(db, customer_seq, phone_number_id, condition)?;
             let key = number.duplicate_key();
+            lock_numbers(db, &[&old_key, key.as_str()])?;
             let duplicate = db
                 .row(
                     "SELECT EXISTS (SELECT 1 FROM phone_numbers
@@ -199,6 +200,7 @@ impl Store {
             let customer_seq = customer_for(db, customer_id, businesses, true)?;
             let (seq, key, before) = locate(db, customer_seq, phone_number_id, condition)?;
             plan_delete(before.is_primary).map_err(OperationError::Invalid)?;
+            lock_numbers(db, &[&key])?;
             db.execute("DELETE FROM phone_numbers WHERE seq = $1", params![seq])?;
             share(db, &key)?;
             record_change(db, customer_seq, change, ChangeAction::Deleted, Some(&before), None)?;
@@ -268,6 +270,7 @@ pub(super) fn insert_phone_number(
     change: &Change<'_>,
 ) -> Result<PhoneNumberResource, OperationError> {
     let key = number.duplicate_key();
+    lock_numbers(db, &[key.as_str()])?;
     let facts = db.row(
         "SELECT EXISTS (SELECT 1 FROM phone_numbers WHERE customer_seq = $1 AND duplicate_key = $2),
                 EXISTS (SELECT 1 FROM phone_numbers WHERE customer_seq = $1 AND is_primary)",

@@ -166,6 +166,21 @@ pub(super) fn verdict(number: &PhoneNumberResource) -> i64 {
     Review::of(number).bits()
 }
 
+/// Takes the locks a write needs before it changes numbers with these duplicate keys, so that
+/// two customers saving one number at once each see the other's row when [`share`] runs (and,
+/// taken in order, two writes never wait for each other's). Taken before the write changes
+/// anything: nothing else waits for a key while holding rows.
+pub(super) fn lock_numbers(db: &mut dyn Sql, keys: &[&str]) -> Result<(), StoreError> {
+    let Some(lock) = db.dialect().lock_number() else { return Ok(()) };
+    let mut keys = keys.to_vec();
+    keys.sort_unstable();
+    keys.dedup();
+    for key in keys {
+        db.rows(lock, params![key])?;
+    }
+    Ok(())
+}
+
 /// Marks, or unmarks, every number with `duplicate_key` as shared: whether another customer
 /// has it. Run after a number with that key is written or deleted.
 pub(super) fn share(db: &mut dyn Sql, duplicate_key: &str) -> Result<(), StoreError> {

@@ -162,6 +162,17 @@ impl Dialect {
         }
     }
 
+    /// A statement that holds a lock on one phone number (its duplicate key, `$1`) until the
+    /// transaction ends, for writes that read and change other customers' rows of that number
+    /// (the review's shared bit): PostgreSQL's transaction-scoped advisory lock; nothing on
+    /// SQLite, whose writers take turns.
+    pub fn lock_number(self) -> Option<&'static str> {
+        match self {
+            Self::Sqlite => None,
+            Self::Postgres => Some("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"),
+        }
+    }
+
     /// The column of `customer_search` that holds the customer's `seq`: an FTS5 table's own
     /// `rowid` in SQLite, a column of its own in PostgreSQL.
     pub fn search_key(self) -> &'static str {

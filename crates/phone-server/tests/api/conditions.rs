@@ -199,7 +199,35 @@ async fn a_malformed_if_match_is_a_validation_error_and_a_stale_one_comes_before
             "{malformed:?}"
         );
     }
-    // The body is not read for a change that is refused anyway: 412, not 400.
+    // What does not exist is a 404 whatever its headers; a malformed header and a bad body are
+    // one 400 with both.
+    let nowhere = "/customers/1/phoneNumbers/1";
+    let body = phone("09", "300 1001", "work", false);
+    assert_eq!(
+        read(server.put_if(nowhere, &body, "abc").await).await,
+        (StatusCode::NOT_FOUND, not_found())
+    );
+    assert_eq!(
+        read(server.delete_if(nowhere, "abc").await).await,
+        (StatusCode::NOT_FOUND, not_found())
+    );
+    let unknown_number = format!("/customers/{customer}/phoneNumbers/1");
+    assert_eq!(
+        read(server.delete_if(&unknown_number, "abc").await).await,
+        (StatusCode::NOT_FOUND, not_found())
+    );
+    let both = server.put_if(&path, &phone("09", "300 1001", "sometimes", false), "abc").await;
+    assert_eq!(
+        read(both).await,
+        (
+            StatusCode::BAD_REQUEST,
+            validation(&[
+                ("If-Match", "If-Match is invalid."),
+                ("phoneType", "PhoneType is invalid.")
+            ])
+        )
+    );
+    // The body's rules are not weighed for a change that is refused anyway: 412, not 400.
     let stale = server.put_if(&path, &json!({"phoneName": ""}), "\"0000000000000000\"").await;
     assert_eq!(read(stale).await, (StatusCode::PRECONDITION_FAILED, precondition_failed()));
     // A current version with a bad body gets the body's errors.

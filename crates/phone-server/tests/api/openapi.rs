@@ -160,10 +160,12 @@ async fn the_document_describes_versions_conditions_and_idempotency_keys() {
         assert!(create["responses"]["422"].is_object(), "{path}");
         assert!(create["responses"]["201"]["headers"]["Idempotent-Replayed"].is_object(), "{path}");
     }
+    let customer = server.customer("Ana").await;
+    let id = server.number(&customer, "09", "300 1000", false).await;
     let (status, body) = read(
         server
             .client
-            .put(format!("{}/customers/1/phoneNumbers/1", server.api))
+            .put(format!("{}/customers/{customer}/phoneNumbers/{id}", server.api))
             .header("if-match", "nonsense")
             .json(&phone("09", "264 5555", "home", true))
             .send()

@@ -9,6 +9,7 @@ use phone_server::{
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use crate::races::futures_join_all;
 use crate::server::{BUSINESS, TestServer, authorised_client, phone, read, token, validation};
 
 /// The counts of a review answer, by problem.
@@ -179,6 +180,33 @@ async fn a_caller_reviews_only_their_businesses_numbers_and_sharing_within_them(
 
     // Every business: Ana's type, and the number both have.
     assert_eq!(counts(&review(&server, "").await), expected_counts(0, 1, 0, 2));
+    // Of Ana's business only, with Cara sharing it there too: Ana's shared with Cara, not Ben.
+    customer_with(&server, "Cara", phone("09", "264 5555", "home", true)).await;
+    let access = ClientAccess { businesses: Businesses::only([BUSINESS]), read_only: true };
+    let (id, secret) = accounts::add_client(&store, "here", &access).unwrap();
+    let ours = authorised_client(&token(&server.root, &id, &secret).await);
+    let answer = ours
+        .get(format!("{}/phoneNumberReview?problem=sharedNumber", server.api))
+        .send()
+        .await
+        .unwrap();
+    let (_, body) = read(answer).await;
+    assert_eq!(counts(&body), expected_counts(0, 1, 0, 2));
+    let seen: Vec<(&Value, Vec<&Value>)> = body["phoneNumbers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                &n["customer"]["firstName"],
+                n["sharedWith"].as_array().unwrap().iter().map(|o| &o["firstName"]).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [(&json!("Ana"), vec![&json!("Cara")]), (&json!("Cara"), vec![&json!("Ana")])]
+    );
     // Only the other business: nothing of Ana's, and nobody there to share with.
     let access = ClientAccess { businesses: Businesses::only(["5555555"]), read_only: true };
     let (id, secret) = accounts::add_client(&store, "elsewhere", &access).unwrap();
@@ -219,4 +247,28 @@ async fn verdicts_are_made_again_when_the_rules_or_plans_they_were_made_by_chang
         unknown["phoneNumbers"][0]["message"],
         json!("+999 is not a country code of the provider's table: choose the country again.")
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_customers_saving_one_number_at_once_both_see_it_shared() {
+    let server = TestServer::start().await;
+    let mut customers = Vec::new();
+    for n in 0..40 {
+        customers.push(server.customer(&format!("Flatmate{n}")).await);
+    }
+    // Twenty pairs of flatmates, each pair adding its flat's number at the same moment: each
+    // write must see the other's (neither is committed when the other looks).
+    let requests = customers.iter().enumerate().map(|(n, customer)| {
+        let url = format!("{}/customers/{customer}/phoneNumbers", server.api);
+        server
+            .client
+            .post(url)
+            .json(&phone("03", &format!("366 {:04}", n / 2), "home", false))
+            .send()
+    });
+    for answer in futures_join_all(requests).await {
+        assert_eq!(answer.expect("an answer").status(), StatusCode::CREATED);
+    }
+    // The forty primaries (09 264 5555, every test customer's) and the forty flat numbers.
+    assert_eq!(counts(&review(&server, "").await), expected_counts(0, 0, 0, 80));
 }
