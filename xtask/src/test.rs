@@ -3,7 +3,9 @@
 use phone_launch::Postgres;
 
 use crate::{
-    Result, e2e, embed,
+    Result,
+    e2e::{self, Browser},
+    embed,
     process::{Steps, command, run},
     sizes, tools, trunk,
 };
@@ -16,11 +18,13 @@ const POSTGRES_VARIABLE: &str = "PHONEDESK_TEST_POSTGRES";
 /// # Errors
 /// The failing step, by name.
 pub(crate) fn run_all() -> Result {
-    let mut steps = Steps::new(9);
+    let mut steps = Steps::new(11);
+    let mut geckodriver = String::new();
     steps.step(
-        "tools: wasm32 target, wasm-opt, wasm-bindgen-cli, trunk, chromium, postgresql",
+        "tools: wasm32 target, wasm-opt, wasm-bindgen-cli, trunk, chromium, firefox, postgresql",
         || {
             tools::ensure_web_tools()?;
+            geckodriver = tools::ensure_firefox()?;
             tools::ensure_postgres()?;
             run(command("cargo", &["fetch", "--quiet"]))
         },
@@ -77,37 +81,50 @@ pub(crate) fn run_all() -> Result {
         tests?;
         Ok(stopped?)
     })?;
-    steps.step(
-        "wasm tests in headless Chromium (cargo test --target wasm32-unknown-unknown)",
-        || {
-            let mut wasm = command(
-                "cargo",
-                &[
-                    "test",
-                    "--package",
-                    "phonedesk",
-                    "--package",
-                    "phone-wasm",
-                    "--target",
-                    "wasm32-unknown-unknown",
-                    // The browser tests; phone-wasm's throughput benchmark runs in `embed`.
-                    "--test",
-                    "web",
-                ],
-            );
-            wasm.env("CHROMEDRIVER", "/usr/bin/chromedriver");
-            run(wasm)
-        },
-    )?;
+    for browser in [Browser::Chromium, Browser::Firefox] {
+        steps.step(
+            &format!(
+                "wasm tests in headless {} (cargo test --target wasm32-unknown-unknown)",
+                browser.name()
+            ),
+            || {
+                let mut wasm = command(
+                    "cargo",
+                    &[
+                        "test",
+                        "--package",
+                        "phonedesk",
+                        "--package",
+                        "phone-wasm",
+                        "--target",
+                        "wasm32-unknown-unknown",
+                        // The browser tests; phone-wasm's throughput benchmark runs in `embed`.
+                        "--test",
+                        "web",
+                    ],
+                );
+                match browser {
+                    Browser::Chromium => wasm.env("CHROMEDRIVER", "/usr/bin/chromedriver"),
+                    Browser::Firefox => wasm.env("GECKODRIVER", &geckodriver),
+                };
+                run(wasm)
+            },
+        )?;
+    }
     steps.step("trunk build --release", || {
         trunk::build()?;
         sizes::print_app_sizes()
     })?;
     steps.step("embeddable validator (cargo xtask embed): build, size, speed", embed::run_embed)?;
-    steps.step(
-        "end to end: the release app in headless Chromium against phone-server",
-        e2e::run_e2e,
-    )?;
+    for browser in [Browser::Chromium, Browser::Firefox] {
+        steps.step(
+            &format!(
+                "end to end: the release app in headless {} against phone-server",
+                browser.name()
+            ),
+            || e2e::run_e2e(browser, &geckodriver),
+        )?;
+    }
     steps.finish();
     Ok(())
 }

@@ -14,6 +14,9 @@ use crate::{
 /// Trunk 0.21.14: 0.22 needs a newer rustc than this project's.
 const TRUNK_VERSION: &str = "0.21.14";
 
+/// geckodriver 0.37.1, from crates.io (its release downloads are out of reach here).
+const GECKODRIVER_VERSION: &str = "0.37.1";
+
 /// Installs every tool the browser tests and the release build need.
 ///
 /// # Errors
@@ -92,6 +95,34 @@ fn ensure_browser() -> Result {
         &["chromium", "chromium-driver"],
         "Chromium and ChromeDriver at /usr/bin/chromium and /usr/bin/chromedriver",
     )
+}
+
+/// The second browser: Firefox ESR from Debian, and geckodriver built from crates.io. Returns
+/// geckodriver's path, for `GECKODRIVER`.
+///
+/// # Errors
+/// When either is missing and cannot be installed here; the message says how to get it.
+pub(crate) fn ensure_firefox() -> Result<String> {
+    if ["/usr/bin/firefox-esr", "/usr/bin/firefox"].iter().any(|p| Path::new(p).exists()) {
+        eprintln!("found Firefox in /usr/bin");
+    } else {
+        install_debian_packages(&["firefox-esr"], "Firefox ESR (/usr/bin/firefox-esr)")?;
+    }
+    let found = output("geckodriver", &["--version"]).unwrap_or_default();
+    if found.split_whitespace().nth(1) == Some(GECKODRIVER_VERSION) {
+        eprintln!("found geckodriver {GECKODRIVER_VERSION}");
+    } else {
+        eprintln!("installing geckodriver {GECKODRIVER_VERSION}: about 3 minutes on 2 cores, once");
+        let version = ["--version", GECKODRIVER_VERSION];
+        let mut install = command("cargo", &["install", "--locked", "geckodriver", "--force"]);
+        install.args(version);
+        run(install)?;
+    }
+    let path = output("sh", &["-c", "command -v geckodriver"])
+        .map(|path| path.trim().to_owned())
+        .filter(|path| !path.is_empty())
+        .ok_or("geckodriver is installed but not on PATH: add Cargo's bin folder to PATH")?;
+    Ok(path)
 }
 
 /// PostgreSQL from Debian (postgresql-contrib brings `pg_trgm`) for the server's tests on

@@ -1,9 +1,10 @@
-//! The end-to-end harness: the release-built staff app in headless Chromium (through
-//! chromedriver and WebDriver) against `phone-server` on its own database and port.
+//! The end-to-end harness: the release-built staff app in a headless browser — Chromium through
+//! chromedriver, or Firefox through geckodriver, as `PHONEDESK_E2E_BROWSER` says — against
+//! `phone-server` on its own database and port.
 //!
-//! Nothing is left behind, even when a test fails: chromedriver runs in its own process group,
-//! which is killed; the browser session is always closed; the private temporary folder (the
-//! browser profile, the database) is removed.
+//! Nothing is left behind, even when a test fails: each driver runs in its own process group,
+//! which is killed; the browser sessions are always closed; the private temporary folder (the
+//! browser profiles, the database) is removed. A failure names the browser.
 
 use std::{
     future::Future,
@@ -32,6 +33,17 @@ pub type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error + Sen
 /// How long to wait for something to appear.
 const PATIENCE: Duration = Duration::from_secs(10);
 
+/// geckodriver: `GECKODRIVER`, which `cargo xtask test` sets, or Cargo's install of it.
+fn geckodriver() -> PathBuf {
+    std::env::var_os("GECKODRIVER").map_or_else(
+        || {
+            let home = std::env::var_os("HOME").unwrap_or_default();
+            PathBuf::from(home).join(".cargo/bin/geckodriver")
+        },
+        PathBuf::from,
+    )
+}
+
 /// The workspace root (this crate is `crates/phone-e2e`).
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -44,14 +56,46 @@ fn server_binary() -> PathBuf {
         .map_or_else(|| root().join("target/debug/phone-server"), PathBuf::from)
 }
 
+/// The browsers the scenarios run in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Browser {
+    Chromium,
+    Firefox,
+}
+
+impl Browser {
+    /// The browser of this run: `PHONEDESK_E2E_BROWSER` (`chromium`, the default, or `firefox`).
+    ///
+    /// # Panics
+    /// When the variable names another browser.
+    pub fn of_this_run() -> Self {
+        match std::env::var("PHONEDESK_E2E_BROWSER").as_deref() {
+            Err(_) | Ok("chromium") => Self::Chromium,
+            Ok("firefox") => Self::Firefox,
+            Ok(other) => panic!("PHONEDESK_E2E_BROWSER is {other:?}: chromium or firefox"),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Chromium => "chromium",
+            Self::Firefox => "firefox",
+        }
+    }
+}
+
 /// One scenario's world: a browser session, the app's address, and the server behind it.
 #[derive(Debug, Clone)]
 pub struct Ctx {
     pub client: Client,
     /// `http://127.0.0.1:<port>`
     pub base: String,
-    /// chromedriver's address, for a second browser.
-    driver: String,
+    /// Which browser this is.
+    pub browser: Browser,
+    /// The scenario's private folder, for the drivers of more browsers.
+    folder: Arc<PathBuf>,
+    /// The drivers of more people's browsers (see [`Ctx::another_person`]), stopped at the end.
+    more_drivers: Arc<Mutex<Vec<Driver>>>,
     lookups: Arc<Store>,
     server: Arc<Mutex<Option<phone_launch::Server>>>,
 }
@@ -102,9 +146,11 @@ where
         .build()
         .expect("a tokio runtime");
     let folder = tempfile::tempdir().expect("a private temporary folder");
-    let mut driver = Driver::start(&folder).expect("chromedriver starts");
+    let browser = Browser::of_this_run();
+    let mut driver = Driver::start(folder.path(), browser)
+        .unwrap_or_else(|e| panic!("[{}] the driver starts: {e}", browser.name()));
     let outcome = runtime.block_on(async {
-        let ctx = match start(&folder, &driver, app).await {
+        let ctx = match start(&folder, &driver, app, browser).await {
             Ok(ctx) => ctx,
             Err(error) => return Err(format!("the harness did not start: {error}")),
         };
@@ -113,6 +159,7 @@ where
         // Always close the session, whatever the scenario did.
         let _ = client.close().await;
         ctx.stop_server();
+        ctx.more_drivers.lock().expect("no test panics holding the drivers").clear();
         match result {
             Ok(Ok(())) => Ok(()),
             Ok(Err(error)) => Err(error.to_string()),
@@ -127,11 +174,11 @@ where
     driver.stop();
     drop(folder);
     if let Err(message) = outcome {
-        panic!("{message}");
+        panic!("[{}] {message}", browser.name());
     }
 }
 
-async fn start(folder: &TempDir, driver: &Driver, app: App) -> Result<Ctx> {
+async fn start(folder: &TempDir, driver: &Driver, app: App, browser: Browser) -> Result<Ctx> {
     let database = Location::Sqlite(folder.path().join("phonedesk.sqlite3"));
     let store = Store::open(&database)?;
     demo::seed_if_empty(&store)?;
@@ -175,11 +222,13 @@ async fn start(folder: &TempDir, driver: &Driver, app: App) -> Result<Ctx> {
     let server =
         phone_launch::Server::start(&binary, &["--database", &location, "--app-dir", &dist])?;
     let base = server.base_url();
-    let client = browser(&driver.url).await?;
+    let client = session(&driver.url, browser).await?;
     let ctx = Ctx {
         client,
         base,
-        driver: driver.url.clone(),
+        browser,
+        folder: Arc::new(folder.path().to_owned()),
+        more_drivers: Arc::new(Mutex::new(Vec::new())),
         lookups,
         server: Arc::new(Mutex::new(Some(server))),
     };
@@ -190,24 +239,42 @@ async fn start(folder: &TempDir, driver: &Driver, app: App) -> Result<Ctx> {
     Ok(ctx)
 }
 
-/// A new headless Chromium of its own (its own profile: its own cookies), through chromedriver.
-async fn browser(driver: &str) -> Result<Client> {
-    let capabilities = json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=1100,900"
-            ]
-        }
-    });
+/// A new headless browser session of its own (its own profile: its own cookies).
+async fn session(driver: &str, browser: Browser) -> Result<Client> {
+    let capabilities = match browser {
+        Browser::Chromium => json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--window-size=1100,900"
+                ]
+            }
+        }),
+        // The window's size is geckodriver's environment's (see `Driver::start`). A page's
+        // "leave this page?" prompt is left for the scenario to answer, as in Chromium.
+        Browser::Firefox => json!({
+            "browserName": "firefox",
+            "unhandledPromptBehavior": {"beforeUnload": "ignore", "default": "dismiss and notify"},
+            "moz:firefoxOptions": {"binary": firefox_binary(), "args": ["-headless"]}
+        }),
+    };
     let Value::Object(capabilities) = capabilities else { unreachable!("a JSON object literal") };
     Ok(ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(capabilities)
         .connect(driver)
         .await?)
+}
+
+/// Debian's Firefox ESR, or a `firefox` elsewhere on the system.
+fn firefox_binary() -> &'static str {
+    if Path::new("/usr/bin/firefox-esr").exists() {
+        "/usr/bin/firefox-esr"
+    } else {
+        "/usr/bin/firefox"
+    }
 }
 
 /// The password of the scenarios' users: `editor` and `sam`, who may change numbers, and
@@ -218,7 +285,11 @@ impl Ctx {
     /// A second person at another computer: a browser of their own on the same server, signed
     /// in as `username`. Close its `client` at the end (chromedriver's end closes it anyway).
     pub async fn another_person(&self, username: &str) -> Result<Self> {
-        let other = Self { client: browser(&self.driver).await?, ..self.clone() };
+        // A driver of its own: geckodriver runs one session at a time.
+        let driver = Driver::start(&self.folder, self.browser)?;
+        let client = session(&driver.url, self.browser).await?;
+        self.more_drivers.lock().expect("no test panics holding the drivers").push(driver);
+        let other = Self { client, ..self.clone() };
         other.sign_in(username).await?;
         Ok(other)
     }
@@ -365,8 +436,12 @@ impl Ctx {
         }
     }
 
-    /// Saves a PNG of the page as `target/screenshots/<name>.png`.
+    /// Saves a PNG of the page as `target/screenshots/<name>.png` (Chromium's: the README's
+    /// pictures are of one browser).
     pub async fn screenshot(&self, name: &str) -> Result {
+        if self.browser != Browser::Chromium {
+            return Ok(());
+        }
         let png = self.client.screenshot().await?;
         let folder = root().join("target/screenshots");
         std::fs::create_dir_all(&folder)?;
@@ -395,7 +470,8 @@ impl Ctx {
     }
 }
 
-/// chromedriver in a process group of its own, with a private TMPDIR.
+/// A WebDriver server (chromedriver or geckodriver) in a process group of its own, with a
+/// private TMPDIR.
 #[derive(Debug)]
 struct Driver {
     child: Child,
@@ -404,12 +480,26 @@ struct Driver {
 }
 
 impl Driver {
-    fn start(folder: &TempDir) -> std::io::Result<Self> {
+    fn start(folder: &Path, browser: Browser) -> std::io::Result<Self> {
         let port = StdListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let tmp = folder.path().join("tmp");
+        let tmp = folder.join(format!("tmp-{port}"));
         std::fs::create_dir_all(&tmp)?;
-        let child = Command::new("/usr/bin/chromedriver")
-            .arg(format!("--port={port}"))
+        let mut command = match browser {
+            Browser::Chromium => {
+                let mut chromedriver = Command::new("/usr/bin/chromedriver");
+                chromedriver.arg(format!("--port={port}"));
+                chromedriver
+            }
+            Browser::Firefox => {
+                let mut geckodriver = Command::new(geckodriver());
+                geckodriver
+                    .args(["--port", &port.to_string()])
+                    .env("MOZ_HEADLESS_WIDTH", "1100")
+                    .env("MOZ_HEADLESS_HEIGHT", "900");
+                geckodriver
+            }
+        };
+        let child = command
             .env("TMPDIR", &tmp)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -419,14 +509,14 @@ impl Driver {
         let deadline = Instant::now() + PATIENCE;
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             if Instant::now() > deadline {
-                return Err(std::io::Error::other("chromedriver did not listen"));
+                return Err(std::io::Error::other(format!("{} did not listen", browser.name())));
             }
             std::thread::sleep(Duration::from_millis(50));
         }
         Ok(driver)
     }
 
-    /// Kills chromedriver and every browser process it started (its whole process group).
+    /// Kills the driver and every browser process it started (its whole process group).
     fn stop(&mut self) {
         if std::mem::replace(&mut self.stopped, true) {
             return;

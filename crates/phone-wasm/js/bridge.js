@@ -83,3 +83,19 @@ export function makeForms(answer) {
   const [e164, national, international, telUri, kind] = answer.split("\u0001");
   return { e164, national, international, telUri, kind };
 }
+
+// `valid \u0001 message \u0001` and the number's forms as `makeForms` reads them (none when it
+// cannot be read), as a NumberCheck.
+export function makeCheck(answer) {
+  const [valid, message] = answer.split("\u0001", 2);
+  const forms = makeForms(answer.slice(valid.length + message.length + 2));
+  return {
+    valid: valid === "1",
+    message,
+    e164: forms && forms.e164,
+    national: forms && forms.national,
+    international: forms && forms.international,
+    telUri: forms && forms.telUri,
+    kind: forms && forms.kind,
+  };
+}

@@ -48,6 +48,8 @@ extern "C" {
     fn make_validation(answer: &str) -> JsValue;
     #[wasm_bindgen(js_name = makeForms)]
     fn make_forms(answer: &str) -> JsValue;
+    #[wasm_bindgen(js_name = makeCheck)]
+    fn make_check(answer: &str) -> JsValue;
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -100,6 +102,20 @@ export interface PhoneNumberFields {
   phoneType?: string;
   isPrimary?: boolean | "true" | "false";
   [other: string]: unknown;
+}
+
+/** The verdict on a number alone (a country code and the number), as one input needs it. */
+export interface NumberCheck {
+  /** No error, and the number fits its country's plan. */
+  valid: boolean;
+  /** What is wrong, "" when valid: the server's wording, or plain wording when asked for. */
+  message: string;
+  /** The forms below are null when the number cannot be read. */
+  e164: string | null;
+  national: string | null;
+  international: string | null;
+  telUri: string | null;
+  kind: NumberKind | null;
 }
 
 /** One row of the provider's country-code table. */
@@ -169,6 +185,46 @@ pub fn format_phone_number(
         push_forms(&mut answer, &number);
     }
     Ok(make_forms(&answer))
+}
+
+/// A country code and a number alone, as one input field holds them (the drop-in
+/// `<phone-number-input>`): valid when the rules find no error in them and the number fits its
+/// country's plan; else the first problem, in the server's words or (`plain`) in plain ones.
+///
+/// # Errors
+/// A JavaScript `Error` when an argument is neither a string nor absent.
+#[wasm_bindgen(js_name = checkNumber, unchecked_return_type = "NumberCheck")]
+pub fn check_number(
+    #[wasm_bindgen(js_name = countryCode, unchecked_param_type = "string")] country_code: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] number: JsValue,
+    plain: bool,
+) -> Result<JsValue, JsError> {
+    let input = PhoneNumberInput {
+        country_code: Value::Text(text_argument(&country_code, "countryCode")?),
+        area_code: Value::text(""),
+        phone_number: Value::Text(text_argument(&number, "number")?),
+        ..PhoneNumberInput::default()
+    };
+    let validation = validate_create(&input);
+    let number_fields = [Field::CountryCode, Field::AreaCode, Field::PhoneNumber];
+    let error = validation.errors().iter().find(|e| number_fields.contains(&e.field()));
+    let implausible = validation.warnings().iter().find(|w| w.is_implausible());
+    let message: String = match (error, implausible) {
+        (Some(error), _) if plain => error.plain_message().to_owned(),
+        (Some(error), _) => error.message().to_owned(),
+        (None, Some(warning)) if plain => warning.plain_message(),
+        (None, Some(warning)) => warning.message(),
+        (None, None) => String::new(),
+    };
+    let mut answer = String::with_capacity(96);
+    answer.push(if message.is_empty() { '1' } else { '0' });
+    answer.push(PART);
+    answer.push_str(&message);
+    answer.push(PART);
+    if let Some(number) = validation.number() {
+        push_forms(&mut answer, number);
+    }
+    Ok(make_check(&answer))
 }
 
 /// Whether a number is valid in its country's numbering plan: the yes or no alone, for pages

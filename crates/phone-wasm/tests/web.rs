@@ -4,7 +4,7 @@
 
 use js_sys::{Array, JSON, Reflect};
 use phone_wasm::{
-    country_codes, format_as_you_type_js, format_phone_number, is_valid_number,
+    check_number, country_codes, format_as_you_type_js, format_phone_number, is_valid_number,
     validate_phone_number,
 };
 use wasm_bindgen::{JsCast, JsValue};
@@ -229,4 +229,37 @@ fn every_example_number_of_the_metadata_is_valid_and_of_its_type() {
         };
         assert!(expected.contains(&kind.as_str()), "{region} {type_name} {international}: {kind}");
     }
+}
+
+#[wasm_bindgen_test]
+fn a_number_alone_is_checked_in_either_wording() {
+    let check = |country: &str, number: &str, plain: bool| {
+        let answer = check_number(country.into(), number.into(), plain).expect("an answer");
+        (
+            member(&answer, "valid").as_bool().unwrap(),
+            member(&answer, "message").as_string().unwrap(),
+            member(&answer, "e164").as_string(),
+            member(&answer, "kind").as_string(),
+        )
+    };
+    assert_eq!(
+        check("+64", "021 123 4567", false),
+        (true, String::new(), Some("+64211234567".to_owned()), Some("mobile".to_owned()))
+    );
+    assert_eq!(check("+64", "call me", false).1, "PhoneNumber provided is invalid.");
+    assert_eq!(check("+64", "call me", true).1, "Enter the number in digits, such as 264 5555.");
+    // Read, but no New Zealand number is written like this: not valid, with the plan's word.
+    let (valid, message, e164, _) = check("+64", "03 111 1111", true);
+    assert_eq!(
+        (valid, message.as_str()),
+        (false, "No number in New Zealand is written like this: check the digits.")
+    );
+    assert!(e164.is_some());
+    assert_eq!(
+        check("+6400", "021 123 4567", false).1,
+        "CountryCode must not exceed 4 characters."
+    );
+    assert_eq!(check("+64", "", false).1, "PhoneNumber is required.");
+    assert!(check_number(JsValue::from(64), "1".into(), false).is_err(), "a number is not text");
+    assert_still_works();
 }

@@ -105,17 +105,19 @@ fn an_add_whose_answer_was_lost_is_saved_once_when_tried_again() {
         // saved there, and the app hears nothing back.
         ctx.client
             .execute(
+                // The loss is the page's own failed fetch (one its policy refuses), so that the
+                // app sees a real network error in either browser; Firefox runs this script in a
+                // sandbox whose own errors the page cannot read.
                 "const real = window.fetch;
                  let lost = false;
-                 window.fetch = async (request, init) => {
-                     const answer = await real.call(window, request, init);
+                 window.fetch = (request, init) => real.call(window, request, init).then((answer) => {
                      const method = (init && init.method) || (request && request.method);
                      if (!lost && method === 'POST') {
                          lost = true;
-                         throw new TypeError('Failed to fetch');
+                         return real.call(window, 'http://127.0.0.1:9/lost');
                      }
                      return answer;
-                 };",
+                 });",
                 vec![],
             )
             .await?;

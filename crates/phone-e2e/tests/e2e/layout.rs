@@ -4,9 +4,11 @@
 use phone_e2e::run;
 
 /// The cumulative layout shift so far (shifts a person caused by typing or clicking are not
-/// counted), through the browser's own layout-shift entries.
+/// counted), through the browser's own layout-shift entries; `null` in a browser without them
+/// (Firefox).
 const LAYOUT_SHIFT: &str = r#"
 const done = arguments[arguments.length - 1];
+if (!PerformanceObserver.supportedEntryTypes.includes('layout-shift')) { done(null); return; }
 let total = 0;
 const observer = new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
@@ -28,7 +30,11 @@ fn a_customers_page_on_a_phone_sized_screen_does_not_move_as_it_loads() {
             ctx.find("signed-in-as").await?;
             ctx.find("history").await?;
             let shift = ctx.client.execute_async(LAYOUT_SHIFT, vec![]).await?;
-            let shift = shift.as_f64().ok_or("no layout shift figure")?;
+            let Some(shift) = shift.as_f64() else {
+                // Firefox measures no layout shifts: this is Chromium's to check.
+                assert_eq!(ctx.browser, phone_e2e::Browser::Firefox, "no layout shift figure");
+                return Ok(());
+            };
             assert!(shift < 0.01, "the page moved as it loaded: cumulative layout shift {shift}");
         }
         Ok(())
@@ -74,9 +80,16 @@ fn on_a_phone_the_header_is_compact_and_every_control_is_a_fingers_width() {
                 vec![],
             )
             .await?;
-        for row in rows.as_array().ok_or("no rows")? {
-            let [kind, number, actions] = [0, 1, 2].map(|i| row[i].as_f64().unwrap_or(-1.0));
-            assert!(kind < number && number < actions, "a row out of order: {row}");
+        // (At a phone's width: Firefox's headless window is never narrower than 500 px, where
+        // a row keeps its wide layout.)
+        let width = ctx.client.execute("return window.innerWidth", vec![]).await?;
+        if width.as_f64().is_some_and(|w| w <= 480.0) {
+            for row in rows.as_array().ok_or("no rows")? {
+                let [kind, number, actions] = [0, 1, 2].map(|i| row[i].as_f64().unwrap_or(-1.0));
+                assert!(kind < number && number < actions, "a row out of order: {row}");
+            }
+        } else {
+            assert_eq!(ctx.browser, phone_e2e::Browser::Firefox, "Chromium is 390 px wide here");
         }
         // The sign-in page's password box matches the username box.
         ctx.find("sign-out").await?.click().await?;
