@@ -81,11 +81,11 @@ pub(crate) fn run_bench() -> Result {
          Lighthouse 13.5.0, default simulated mobile, performance only, on the app as \
          `phone-server` serves it (compressed, cached):\n\n{pages}\n\n## Sizes\n\n\
          The staff app's first load (the brotli column is what goes on the wire):\n\n{}\n\n\
-         The embeddable validator, every region:\n\n{}\n\nThe embeddable validator, New Zealand \
-         and Australia only (`target/embed/nz-au/`):\n\n{}\n",
+         The embeddable validator with `<phone-number-input>`, every region:\n\n{}\n\nThe \
+         same, New Zealand and Australia only (`target/embed/nz-au/`):\n\n{}\n",
         sizes::markdown(&app, "first load"),
-        sizes::markdown(&module, "wasm + js"),
-        sizes::markdown(&slim_module, "wasm + js"),
+        sizes::markdown(&module, "module + element"),
+        sizes::markdown(&slim_module, "module + element"),
     );
     fs::write(root().join("BENCHMARKS.md"), &report)?;
     println!("{report}");

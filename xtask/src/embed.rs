@@ -33,8 +33,8 @@ impl Build {
 
     fn label(self) -> &'static str {
         match self {
-            Self::All => "every region, wasm + js",
-            Self::NzAu => "NZ + AU, wasm + js",
+            Self::All => "every region: module and element, wasm + js + css",
+            Self::NzAu => "NZ + AU: module and element, wasm + js + css",
         }
     }
 }
@@ -73,7 +73,7 @@ pub(crate) fn module_files(which: Build) -> Result<Vec<String>> {
                 if path != Build::NzAu.out_dir() {
                     folders.push(path);
                 }
-            } else if path.extension().is_some_and(|e| e == "wasm" || e == "js") {
+            } else if path.extension().is_some_and(|e| e == "wasm" || e == "js" || e == "css") {
                 let relative = path.strip_prefix(&dir)?.to_string_lossy().into_owned();
                 files.push(relative);
             }
@@ -127,6 +127,11 @@ fn build_one(which: Build) -> Result {
     let module = root().join("crates/phone-wasm/module");
     for file in ["package.json", "README.md", "index.html"] {
         fs::copy(module.join(file), out.join(file))?;
+    }
+    // The drop-in element beside the module it imports, in both builds.
+    let element = root().join("crates/phone-wasm/element");
+    for file in ["phone-number-input.js", "phone-number-input.css", "phone-number-input.d.ts"] {
+        fs::copy(element.join(file), out.join(file))?;
     }
     Ok(())
 }

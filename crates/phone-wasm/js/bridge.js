@@ -84,14 +84,15 @@ export function makeForms(answer) {
   return { e164, national, international, telUri, kind };
 }
 
-// `valid \u0001 message \u0001` and the number's forms as `makeForms` reads them (none when it
-// cannot be read), as a NumberCheck.
+// `valid \u0001 message \u0001 warnings \u0001` and the number's forms as `makeForms` reads
+// them (none when it cannot be read), as a NumberCheck.
 export function makeCheck(answer) {
-  const [valid, message] = answer.split("\u0001", 2);
-  const forms = makeForms(answer.slice(valid.length + message.length + 2));
+  const [valid, message, warnings] = answer.split("\u0001", 3);
+  const forms = makeForms(answer.slice(valid.length + message.length + warnings.length + 3));
   return {
     valid: valid === "1",
     message,
+    warnings: messagesOf(warnings).map((w) => w.message),
     e164: forms && forms.e164,
     national: forms && forms.national,
     international: forms && forms.international,

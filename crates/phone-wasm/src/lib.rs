@@ -110,6 +110,8 @@ export interface NumberCheck {
   valid: boolean;
   /** What is wrong, "" when valid: the server's wording, or plain wording when asked for. */
   message: string;
+  /** What to look at twice, which never makes the number invalid, in the same wording. */
+  warnings: string[];
   /** The forms below are null when the number cannot be read. */
   e164: string | null;
   national: string | null;
@@ -220,6 +222,15 @@ pub fn check_number(
     answer.push(if message.is_empty() { '1' } else { '0' });
     answer.push(PART);
     answer.push_str(&message);
+    answer.push(PART);
+    // The rest of the number's warnings (text after it, another country's code …), which
+    // never make it invalid.
+    let others = validation.warnings().iter().filter(|w| w.field() != Field::PhoneType);
+    let others = others.filter(|w| !w.is_implausible());
+    push_messages(
+        &mut answer,
+        others.map(|w| (w.field(), if plain { w.plain_message() } else { w.message() })),
+    );
     answer.push(PART);
     if let Some(number) = validation.number() {
         push_forms(&mut answer, number);

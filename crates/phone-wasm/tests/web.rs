@@ -261,5 +261,12 @@ fn a_number_alone_is_checked_in_either_wording() {
     );
     assert_eq!(check("+64", "", false).1, "PhoneNumber is required.");
     assert!(check_number(JsValue::from(64), "1".into(), false).is_err(), "a number is not text");
+    // Text after the number: a warning, still valid.
+    let answer = check_number("+64".into(), "021 123 4567 after 5pm".into(), true).unwrap();
+    assert_eq!(member(&answer, "valid"), JsValue::TRUE);
+    assert_eq!(
+        JSON::stringify(&member(&answer, "warnings")).unwrap(),
+        r#"["The text after the number is kept, but not dialled."]"#
+    );
     assert_still_works();
 }

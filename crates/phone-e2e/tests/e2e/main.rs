@@ -4,6 +4,7 @@
 mod accessibility;
 mod conflicts;
 mod deleting;
+mod element;
 mod embed;
 mod failures;
 mod finding;
