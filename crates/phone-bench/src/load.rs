@@ -102,6 +102,8 @@ pub enum Operation {
     Update,
     /// `GET /customers?search=…`, the text given as the measurement's `number`.
     Search,
+    /// The list with a malformed bearer token: the 401 path, each 401 counted as answered.
+    Unauthorized,
 }
 
 /// Runs `connections` workers, each on its own connection (one per server when the target has
@@ -120,9 +122,13 @@ pub async fn measure(
     let started = Instant::now();
     let mut workers = Vec::new();
     for worker in 0..connections {
+        let token = match operation {
+            Operation::Unauthorized => "not-a-token".to_owned(),
+            _ => server.token.clone(),
+        };
         let (apis, token, customer, number, sent) = (
             server.apis.clone(),
-            server.token.clone(),
+            token,
             customers[worker % customers.len()].clone(),
             number.to_owned(),
             Arc::clone(&sent),
@@ -146,7 +152,7 @@ pub async fn measure(
                 let n = NEXT.fetch_add(1, Ordering::Relaxed);
                 let api = &apis[n as usize % apis.len()];
                 let (method, url, body) = match operation {
-                    Operation::List => (Method::GET, format!("{api}/customers/{customer}/phoneNumbers"), None),
+                    Operation::List | Operation::Unauthorized => (Method::GET, format!("{api}/customers/{customer}/phoneNumbers"), None),
                     Operation::One => (Method::GET, format!("{api}/customers/{customer}/phoneNumbers/{number}"), None),
                     Operation::Search => (Method::GET, format!("{api}/customers?search={number}"), None),
                     Operation::Create => (
@@ -161,8 +167,12 @@ pub async fn measure(
                     ),
                 };
                 let at = Instant::now();
+                let expected = |status: u16| match operation {
+                    Operation::Unauthorized => status == 401,
+                    _ => (200..300).contains(&status),
+                };
                 match call(&http, method, &url, &token, body.as_ref()).await {
-                    Ok((status, _)) if (200..300).contains(&status) => latencies.push(at.elapsed()),
+                    Ok((status, _)) if expected(status) => latencies.push(at.elapsed()),
                     _ => errors += 1,
                 }
             }

@@ -21,6 +21,7 @@ use std::{
 
 mod abuse;
 mod chromium;
+mod hot_path;
 mod lighthouse;
 mod load;
 mod machine;
@@ -178,7 +179,8 @@ async fn against_prism(prism: &Path, ours: &f64) -> Result<Vec<String>, Failure>
 async fn main() -> Result<(), Failure> {
     let usage = "usage: phone-bench [--abuse | --postgres] <path to release phone-server> [prism], \
                  phone-bench --lighthouse <phone-server> <lighthouse> <dist>, phone-bench --search \
-                 <phone-server>, phone-bench --review <phone-server>, or phone-bench --browser";
+                 <phone-server>, phone-bench --review <phone-server>, phone-bench --hot-path <phone-server>, or \
+                 phone-bench --browser";
     if std::env::args().nth(1).as_deref() == Some("--abuse") {
         let binary = PathBuf::from(std::env::args().nth(2).ok_or(usage)?);
         println!("{}", abuse::measure(&binary).await?.join("\n"));
@@ -195,6 +197,12 @@ async fn main() -> Result<(), Failure> {
         let binary = PathBuf::from(std::env::args().nth(2).ok_or(usage)?);
         let folder = tempfile::tempdir()?;
         println!("{}", search::measure(&binary, folder.path()).await?.join("\n"));
+        return Ok(());
+    }
+    if std::env::args().nth(1).as_deref() == Some("--hot-path") {
+        let binary = PathBuf::from(std::env::args().nth(2).ok_or(usage)?);
+        let folder = tempfile::tempdir()?;
+        println!("{}", hot_path::measure_all(&binary, folder.path()).await?.0.join("\n"));
         return Ok(());
     }
     if std::env::args().nth(1).as_deref() == Some("--review") {
@@ -262,6 +270,8 @@ async fn main() -> Result<(), Failure> {
         "**Durable creates per second:** {durable:.0} (the best POST row: each 201 is answered only after SQLite's WAL commit with `synchronous = FULL`)."
     ));
 
+    report.push(String::new());
+    report.extend(hot_path::measure_all(&binary, folder.path()).await?.0);
     report.extend(["".to_owned(), "## The list as the database grows".to_owned(), String::new()]);
     report.push(
         "| numbers in the database | customers | p50 ms | p99 ms | requests/s (16 connections) |"

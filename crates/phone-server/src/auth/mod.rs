@@ -6,6 +6,7 @@
 pub mod attempts;
 pub mod passwords;
 pub mod tokens;
+mod verified;
 
 use std::{
     net::SocketAddr,
@@ -156,6 +157,8 @@ const CHECK_WAIT: Duration = Duration::from_secs(2);
 #[derive(Debug)]
 pub struct Access {
     pub keys: TokenKeys,
+    /// Tokens already verified: one signature check per token, not per request.
+    verified: verified::VerifiedTokens,
     /// Sign-in attempts per user name.
     pub attempts: attempts::Attempts,
     /// Password checks (Argon2, ~19 MiB each) at once: no more than the machine has cores, so
@@ -168,6 +171,7 @@ impl Access {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         Self {
             keys: TokenKeys::from_seed(store.token_seed()),
+            verified: verified::VerifiedTokens::default(),
             attempts: attempts::Attempts::default(),
             password_checks: Semaphore::new(cores),
         }
@@ -307,7 +311,13 @@ async fn principal(
             .ok()
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or_else(unauthorized)?;
-        let claims = state.access.keys.verify(token.trim()).ok_or_else(unauthorized)?;
+        let token = token.trim();
+        let keys = &state.access.keys;
+        let claims = state
+            .access
+            .verified
+            .claims(token, now(), || keys.verify(token))
+            .ok_or_else(unauthorized)?;
         // The client as it stands now: a removed client's tokens stop at once, and a change
         // to its businesses applies to the next request.
         let id = claims.sub.clone();
@@ -360,6 +370,7 @@ mod tests {
     async fn password_checks_take_turns_and_a_late_one_is_told_to_come_back() {
         let access = Access {
             keys: TokenKeys::from_seed(&[1; 32]),
+            verified: verified::VerifiedTokens::default(),
             attempts: attempts::Attempts::default(),
             password_checks: Semaphore::new(2),
         };

@@ -1,0 +1,77 @@
+//! The API's hot path (issue 18): the authorized list at 64 connections against the 401 path,
+//! with the server's CPU time per request.
+
+use std::{path::Path, slice};
+
+use phone_server::store::Location;
+
+use crate::{
+    Failure, a_customer,
+    load::{Operation, measure},
+    machine::Watched,
+    serve,
+};
+
+/// Goals: list p99 at 64 connections (ms), list ÷ 401 requests/s, CPU per authorized request (µs).
+const P99_MS: f64 = 5.0;
+const RATIO: f64 = 0.6;
+const CPU_US: f64 = 25.0;
+
+/// The section's rows, and the authorized list's requests/s at 64 connections.
+///
+/// # Errors
+/// When the server or a request fails.
+pub async fn measure_all(binary: &Path, folder: &Path) -> Result<(Vec<String>, f64), Failure> {
+    let server = serve(binary, &Location::Sqlite(folder.join("hot-path.sqlite3"))).await?;
+    let (customer, number) = a_customer(&server.target).await?;
+    let watching = Watched { servers: vec![server.process.id()], postmaster: None };
+    let mut lines = vec![
+        "## The hot path".to_owned(),
+        String::new(),
+        format!(
+            "`{}`, 64 connections: the demo customer's list with a valid bearer token, and with a malformed one (the 401 path); the server's CPU time per answered request from /proc.",
+            binary.display()
+        ),
+        String::new(),
+        "| request | requests/s | p50 ms | p99 ms | server CPU µs per request | errors |"
+            .to_owned(),
+        "|---|---|---|---|---|---|".to_owned(),
+    ];
+    let mut figures = Vec::new();
+    for (what, operation) in [
+        ("GET …/phoneNumbers, valid token", Operation::List),
+        ("GET …/phoneNumbers, malformed token (401)", Operation::Unauthorized),
+    ] {
+        let before = watching.sample();
+        let stats =
+            measure(&server.target, operation, 64, slice::from_ref(&customer), &number).await?;
+        let usage = before.used_until(&watching.sample());
+        let per_second = stats.requests as f64 / stats.seconds;
+        let cpu_us = usage.servers * stats.seconds / (stats.requests.max(1) as f64) * 1e6;
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        let row = format!(
+            "| {what} | {per_second:.0} | {:.2} | {:.2} | {cpu_us:.1} | {} |",
+            ms(stats.p50),
+            ms(stats.p99),
+            stats.errors
+        );
+        eprintln!("{row}");
+        lines.push(row);
+        figures.push((per_second, ms(stats.p99), cpu_us));
+    }
+    let [(list, p99, cpu), (unauthorized, _, _)] = [figures[0], figures[1]];
+    let met = |yes: bool| if yes { "yes" } else { "no" };
+    lines.extend([
+        String::new(),
+        "| measure (issue 18) | goal | measured | met |".to_owned(),
+        "|---|---|---|---|".to_owned(),
+        format!("| list p99, 64 connections | ≤ {P99_MS} ms | {p99:.2} ms | {} |", met(p99 <= P99_MS)),
+        format!(
+            "| list requests/s with a valid token ÷ the 401 path's | ≥ {RATIO} | {list:.0} ÷ {unauthorized:.0} = {:.2} | {} |",
+            list / unauthorized,
+            met(list / unauthorized >= RATIO)
+        ),
+        format!("| server CPU per authorized list request | ≤ {CPU_US} µs | {cpu:.1} µs | {} |", met(cpu <= CPU_US)),
+    ]);
+    Ok((lines, list))
+}
