@@ -27,7 +27,7 @@ use crate::{
     AppState,
     error::ApiError,
     rate_limit::{self, Caller, RateLimiter, with_standing},
-    routes::blocking,
+    routes::{blocking, small_read},
     store::{OperationError, Role, SessionUser, Store},
 };
 use tokens::TokenKeys;
@@ -321,7 +321,7 @@ async fn principal(
         // The client as it stands now: a removed client's tokens stop at once, and a change
         // to its businesses applies to the next request.
         let id = claims.sub.clone();
-        let access = blocking(state, move |store| Ok(store.client_access(&id)?))
+        let access = small_read(state, move |store| Ok(store.client_access(&id)?))
             .await
             .map_err(IntoResponse::into_response)?
             .ok_or_else(unauthorized)?;

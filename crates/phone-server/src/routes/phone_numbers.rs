@@ -6,7 +6,7 @@ use phone_model::{
     PhoneNumberResource, Refusal, ValidationError, validate_create, validate_update,
 };
 
-use super::{Created, Versioned, blocking};
+use super::{Created, Versioned, blocking, small_read};
 use crate::{
     AppState,
     auth::{Principal, now},
@@ -45,7 +45,7 @@ pub async fn phone_numbers_list(
         Ok(page) => page,
         Err(errors) => return Err(refuse(&state, &principal, customer_id, None, errors).await),
     };
-    let page = blocking(&state, move |store| {
+    let page = small_read(&state, move |store| {
         Ok(store.phone_numbers(&customer_id, principal.businesses(), after, size)?)
     })
     .await?;
@@ -138,7 +138,7 @@ pub async fn phone_numbers_get(
     Ids((customer_id, phone_number_id)): Ids<(String, String)>,
     Precondition(condition): Precondition,
 ) -> Result<Versioned, ApiError> {
-    let number = blocking(&state, move |store| {
+    let number = small_read(&state, move |store| {
         Ok(store.phone_number(&customer_id, &phone_number_id, principal.businesses())?)
     })
     .await?;

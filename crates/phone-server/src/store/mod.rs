@@ -224,6 +224,16 @@ impl Store {
         }
     }
 
+    /// Whether a small read takes only microseconds now: the embedded database with a reader
+    /// free. (PostgreSQL's reads wait on the network; SQLite's in WAL mode never wait for
+    /// writers.)
+    pub fn reads_at_once(&self) -> bool {
+        match &self.engine {
+            Engine::Sqlite(engine) => engine.reads_at_once(),
+            Engine::Postgres(_) => false,
+        }
+    }
+
     /// Answers only when the database does.
     ///
     /// # Errors

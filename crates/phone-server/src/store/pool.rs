@@ -53,6 +53,12 @@ impl<C> Pool<C> {
         }
     }
 
+    /// Whether [`take`](Self::take) would answer now, without waiting.
+    pub fn has_free(&self) -> bool {
+        let idle = self.lock();
+        !idle.connections.is_empty() || idle.open < LIMIT
+    }
+
     fn forget(&self) {
         self.lock().open -= 1;
         self.freed.notify_one();

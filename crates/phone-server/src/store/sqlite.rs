@@ -69,6 +69,11 @@ impl Engine {
         f(&mut Conn(&connection))
     }
 
+    /// Whether a read would find a connection at once.
+    pub fn reads_at_once(&self) -> bool {
+        self.readers.has_free()
+    }
+
     /// Runs `f` in an IMMEDIATE transaction on the writing connection, committing on `Ok`.
     pub fn write<T, E: From<StoreError>>(
         &self,
