@@ -181,43 +181,24 @@ async fn main() -> Result<(), Failure> {
                  phone-bench --lighthouse <phone-server> <lighthouse> <dist>, phone-bench --search \
                  <phone-server>, phone-bench --review <phone-server>, phone-bench --hot-path <phone-server>, or \
                  phone-bench --browser";
-    if std::env::args().nth(1).as_deref() == Some("--abuse") {
-        let binary = PathBuf::from(std::env::args().nth(2).ok_or(usage)?);
-        println!("{}", abuse::measure(&binary).await?.join("\n"));
-        return Ok(());
-    }
-    if std::env::args().nth(1).as_deref() == Some("--lighthouse") {
-        let binary = PathBuf::from(std::env::args().nth(2).ok_or(usage)?);
-        let lighthouse = PathBuf::from(std::env::args().nth(3).ok_or(usage)?);
-        let dist = PathBuf::from(std::env::args().nth(4).ok_or(usage)?);
-        println!("{}", lighthouse::measure(&binary, &lighthouse, &dist).await?.join("\n"));
-        return Ok(());
-    }
-    if std::env::args().nth(1).as_deref() == Some("--search") {
-        let binary = PathBuf::from(std::env::args().nth(2).ok_or(usage)?);
+    // One section alone: `--<section> <phone-server> [more]`.
+    let argument = |n: usize| std::env::args().nth(n).map(PathBuf::from).ok_or(usage);
+    let flag = std::env::args().nth(1).filter(|a| a.starts_with("--"));
+    if let Some(flag) = flag {
         let folder = tempfile::tempdir()?;
-        println!("{}", search::measure(&binary, folder.path()).await?.join("\n"));
-        return Ok(());
-    }
-    if std::env::args().nth(1).as_deref() == Some("--hot-path") {
-        let binary = PathBuf::from(std::env::args().nth(2).ok_or(usage)?);
-        let folder = tempfile::tempdir()?;
-        println!("{}", hot_path::measure_all(&binary, folder.path()).await?.0.join("\n"));
-        return Ok(());
-    }
-    if std::env::args().nth(1).as_deref() == Some("--review") {
-        let binary = PathBuf::from(std::env::args().nth(2).ok_or(usage)?);
-        let folder = tempfile::tempdir()?;
-        println!("{}", review::measure(&binary, folder.path()).await?.join("\n"));
-        return Ok(());
-    }
-    if std::env::args().nth(1).as_deref() == Some("--browser") {
-        println!("{}", chromium::measure().join("\n"));
-        return Ok(());
-    }
-    if std::env::args().nth(1).as_deref() == Some("--postgres") {
-        let binary = PathBuf::from(std::env::args().nth(2).ok_or(usage)?);
-        println!("{}", postgres::measure_all(&binary, None).await?.join("\n"));
+        let lines = match flag.as_str() {
+            "--browser" => chromium::measure(),
+            "--abuse" => abuse::measure(&argument(2)?).await?,
+            "--lighthouse" => {
+                lighthouse::measure(&argument(2)?, &argument(3)?, &argument(4)?).await?
+            }
+            "--search" => search::measure(&argument(2)?, folder.path()).await?,
+            "--hot-path" => hot_path::measure_all(&argument(2)?, folder.path()).await?.0,
+            "--review" => review::measure(&argument(2)?, folder.path()).await?,
+            "--postgres" => postgres::measure_all(&argument(2)?, None).await?,
+            _ => return Err(usage.into()),
+        };
+        println!("{}", lines.join("\n"));
         return Ok(());
     }
     let binary = PathBuf::from(std::env::args().nth(1).ok_or(usage)?);
