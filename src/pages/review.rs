@@ -127,7 +127,9 @@ fn Group(
         review.phone_numbers.into_iter().map(|item| view! { <Row item=item /> }).collect_view();
     view! {
         <h2 data-testid="group-heading">{problem.heading()}</h2>
-        {(mechanical && session.can_edit()).then(|| view! { <ChangeAll on_changed=on_changed /> })}
+        // Read as the session changes: the review may arrive before the app knows who is
+        // signed in.
+        {move || (mechanical && session.can_edit()).then(|| view! { <ChangeAll on_changed=on_changed /> })}
         {if count == 0 {
             view! { <p class="empty" data-testid="review-empty">"Nothing to review here."</p> }.into_any()
         } else {

@@ -10,13 +10,17 @@ fn type_of(ctx: &Ctx, first_name: &str) -> Result<PhoneType> {
     Ok(ctx.numbers_of(&customer)?.first().ok_or("a number")?.phone_type)
 }
 
-/// The rows of the review's table, as text.
+/// The rows of the review's table, as text, read in one script: the table is drawn again when
+/// its answer comes, and rows found one call and read the next may be gone by then.
 async fn rows(ctx: &Ctx) -> Result<Vec<String>> {
-    let mut texts = Vec::new();
-    for row in ctx.all("review-row").await? {
-        texts.push(row.text().await?);
-    }
-    Ok(texts)
+    let found = ctx
+        .client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=review-row]')].map((row) => row.innerText);",
+            vec![],
+        )
+        .await?;
+    Ok(serde_json::from_value(found)?)
 }
 
 #[test]
