@@ -54,9 +54,11 @@ pub fn PhoneNumberForm(
     // The version this edit is based on: what was loaded, or, once this person chose to lay
     // their changes over someone else's, that person's version.
     let base = RwSignal::new(saved);
-    let initial_of =
-        move || base.with_untracked(|b| b.as_ref().map(PhoneForm::from_saved).unwrap_or_default());
-    let form = RwSignal::new(initial_of());
+    // The form as the version it is based on has it: what "changed" is measured against.
+    let started = Memo::new(move |_| {
+        base.with(|b| b.as_ref().map(PhoneForm::from_saved).unwrap_or_default())
+    });
+    let form = RwSignal::new(started.get_untracked());
     if let Some(to) = suggested_type {
         form.update(|f| f.phone_type = to.as_str().to_owned());
     }
@@ -101,8 +103,7 @@ pub fn PhoneNumberForm(
 
     let unsaved = UnsavedChanges::get();
     Effect::new(move |_| {
-        let started = base.with(|b| b.as_ref().map(PhoneForm::from_saved).unwrap_or_default());
-        unsaved.set(form.with(|f| *f != started));
+        unsaved.set(form.with(|f| *f != started.get()));
     });
     on_cleanup(move || unsaved.set(false));
 
@@ -236,7 +237,7 @@ pub fn PhoneNumberForm(
         }
         submitted.set(true);
         other_change.set(None);
-        if is_edit && form.with_untracked(|f| *f == initial_of()) {
+        if is_edit && form.with_untracked(|f| *f == started.get_untracked()) {
             // Nothing to save: say so, rather than "saved".
             unsaved.set(false);
             notice.set("Nothing was changed.");
@@ -268,7 +269,7 @@ pub fn PhoneNumberForm(
         else {
             return;
         };
-        let started = initial_of();
+        let started = started.get_untracked();
         let merged = form.with_untracked(|mine| {
             PhoneForm::merged(mine, &started, &PhoneForm::from_saved(&theirs))
         });
@@ -305,7 +306,7 @@ pub fn PhoneNumberForm(
             {
                 let back = cancel_href.clone();
                 move || other_change.get().map(|change| view! {
-                    <ChangedMeanwhile change=change before=initial_of()
+                    <ChangedMeanwhile change=change before=started.get_untracked()
                         mine=Signal::derive(move || form.get())
                         on_apply=Callback::new(apply_mine) on_discard=Callback::new(discard_mine.clone())
                         back_href=back.clone() />

@@ -10,7 +10,7 @@
 use alloc::{string::String, vec::Vec};
 use core::fmt;
 
-use crate::ValidationError;
+use crate::{Refusal, ValidationError};
 
 /// A phone number's version: it changes whenever any member of its representation does
 /// (including `isPrimary`, so making another number primary changes the old primary's).
@@ -109,6 +109,19 @@ impl IfMatch {
             return Err(ValidationError::IfMatchInvalid);
         }
         Ok(Self::Tags(tags))
+    }
+
+    /// Whether a request that sent `condition` (or none, which admits any version) may go on
+    /// with the `current` version: the contract's 412 when it may not. The one place every
+    /// conditional operation asks.
+    ///
+    /// # Errors
+    /// [`Refusal::PreconditionFailed`] when `condition` does not admit `current`.
+    pub fn check(condition: Option<&Self>, current: Version) -> Result<(), Refusal> {
+        match condition {
+            Some(condition) if !condition.admits(current) => Err(Refusal::PreconditionFailed),
+            _ => Ok(()),
+        }
     }
 
     /// Whether the condition holds for the current version. Comparison is strong (§ 13.1.1):

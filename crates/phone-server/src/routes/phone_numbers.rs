@@ -3,7 +3,7 @@
 use axum::{Extension, Json, extract::State};
 use phone_model::{
     DELETED_MESSAGE, ErrorBody, IfMatch, MessageBody, PhoneNumberInput, PhoneNumberPage,
-    PhoneNumberResource, Refusal, ValidationError, validate_create, validate_update,
+    PhoneNumberResource, ValidationError, validate_create, validate_update,
 };
 
 use super::{Created, Versioned, blocking, small_read};
@@ -142,12 +142,9 @@ pub async fn phone_numbers_get(
         Ok(store.phone_number(&customer_id, &phone_number_id, principal.businesses())?)
     })
     .await?;
-    match condition.map_err(ApiError::invalid)? {
-        Some(condition) if !condition.admits(number.version()) => {
-            Err(ApiError::Refused(Refusal::PreconditionFailed))
-        }
-        _ => Ok(Versioned(number)),
-    }
+    let condition = condition.map_err(ApiError::invalid)?;
+    IfMatch::check(condition.as_ref(), number.version()).map_err(ApiError::Refused)?;
+    Ok(Versioned(number))
 }
 
 /// Replace a phone number's fields. `isPrimary: true` makes it the primary; `false` on the
@@ -274,12 +271,7 @@ async fn refuse(
     let found = blocking(state, move |store| match phone_number {
         Some((id, condition)) => {
             let current = store.phone_number(&customer_id, &id, &businesses)?;
-            match condition {
-                Some(condition) if !condition.admits(current.version()) => {
-                    Err(ApiError::Refused(Refusal::PreconditionFailed))
-                }
-                _ => Ok(()),
-            }
+            IfMatch::check(condition.as_ref(), current.version()).map_err(ApiError::Refused)
         }
         None => Ok(store.customer(&customer_id, &businesses).map(drop)?),
     })

@@ -228,9 +228,7 @@ fn locate(
     )?;
     let found = found.ok_or(OperationError::Refused(Refusal::NotFound))?;
     let number = phone_number_from(&found, 2)?;
-    if condition.is_some_and(|condition| !condition.admits(number.version())) {
-        return Err(OperationError::Refused(Refusal::PreconditionFailed));
-    }
+    IfMatch::check(condition, number.version()).map_err(OperationError::Refused)?;
     Ok((found.int(0)?, found.text(1)?, number))
 }
 
