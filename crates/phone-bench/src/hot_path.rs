@@ -1,16 +1,24 @@
 //! The API's hot path (issue 18): the authorized list at 64 connections against the 401 path,
-//! with the server's CPU time per request.
+//! and as the staff app asks for it (a session cookie), with the server's CPU time per request.
 
 use std::{path::Path, slice};
 
-use phone_server::store::Location;
+use phone_model::Businesses;
+use phone_server::{
+    accounts,
+    store::{Location, Role, Store},
+};
 
 use crate::{
     Failure, a_customer,
-    load::{Operation, measure},
+    lighthouse::sign_in,
+    load::{Operation, Target, measure},
     machine::Watched,
     serve,
 };
+
+const STAFF: &str = "hot-path";
+const PASSWORD: &str = "hot path benchmark password";
 
 /// Goals: list p99 at 64 connections (ms), list ÷ 401 requests/s, CPU per authorized request (µs).
 const P99_MS: f64 = 5.0;
@@ -22,14 +30,18 @@ const CPU_US: f64 = 25.0;
 /// # Errors
 /// When the server or a request fails.
 pub async fn measure_all(binary: &Path, folder: &Path) -> Result<(Vec<String>, f64), Failure> {
-    let server = serve(binary, &Location::Sqlite(folder.join("hot-path.sqlite3"))).await?;
+    let database = Location::Sqlite(folder.join("hot-path.sqlite3"));
+    let server = serve(binary, &database).await?;
     let (customer, number) = a_customer(&server.target).await?;
+    accounts::add_user(&Store::open(&database)?, STAFF, Role::Viewer, &Businesses::All, PASSWORD)?;
+    let base = server.process.base_url();
+    let staff = Target::new(server.target.api().to_owned(), sign_in(&base, STAFF, PASSWORD).await?);
     let watching = Watched { servers: vec![server.process.id()], postmaster: None };
     let mut lines = vec![
         "## The hot path".to_owned(),
         String::new(),
         format!(
-            "`{}`, 64 connections: the demo customer's list with a valid bearer token, and with a malformed one (the 401 path); the server's CPU time per answered request from /proc.",
+            "`{}`, 64 connections: the demo customer's list with a valid bearer token, with a malformed one (the 401 path), and with a staff member's session cookie (as the app asks); the server's CPU time per answered request from /proc.",
             binary.display()
         ),
         String::new(),
@@ -38,13 +50,13 @@ pub async fn measure_all(binary: &Path, folder: &Path) -> Result<(Vec<String>, f
         "|---|---|---|---|---|---|".to_owned(),
     ];
     let mut figures = Vec::new();
-    for (what, operation) in [
-        ("GET …/phoneNumbers, valid token", Operation::List),
-        ("GET …/phoneNumbers, malformed token (401)", Operation::Unauthorized),
+    for (what, operation, target) in [
+        ("GET …/phoneNumbers, valid token", Operation::List, &server.target),
+        ("GET …/phoneNumbers, malformed token (401)", Operation::Unauthorized, &server.target),
+        ("GET …/phoneNumbers, staff session", Operation::StaffList, &staff),
     ] {
         let before = watching.sample();
-        let stats =
-            measure(&server.target, operation, 64, slice::from_ref(&customer), &number).await?;
+        let stats = measure(target, operation, 64, slice::from_ref(&customer), &number).await?;
         let usage = before.used_until(&watching.sample());
         let per_second = stats.requests as f64 / stats.seconds;
         let cpu_us = usage.servers * stats.seconds / (stats.requests.max(1) as f64) * 1e6;

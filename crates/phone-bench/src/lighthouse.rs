@@ -40,7 +40,7 @@ pub async fn measure(
     let server =
         phone_launch::Server::start(binary, &["--database", &location, "--app-dir", &dist])?;
     let base = server.base_url();
-    let cookie = sign_in(&base).await?;
+    let cookie = sign_in(&base, "lighthouse", PASSWORD).await?;
     let mut rows = vec![
         "| page | performance score | largest contentful paint, s | first contentful paint, s | total blocking time, ms | cumulative layout shift |"
             .to_owned(),
@@ -65,9 +65,9 @@ pub async fn measure(
     Ok(rows)
 }
 
-/// Signs in as the benchmark's user; the session cookie as `name=value`.
-async fn sign_in(base: &str) -> Result<String, Failure> {
-    let body = json!({"username": "lighthouse", "password": PASSWORD}).to_string();
+/// Signs in as `username`; the session cookie as `name=value`.
+pub async fn sign_in(base: &str, username: &str, password: &str) -> Result<String, Failure> {
+    let body = json!({"username": username, "password": password}).to_string();
     let request = Request::post(format!("{base}/auth/session"))
         .header("content-type", "application/json")
         .header("x-phonedesk-request", "1")

@@ -44,6 +44,7 @@ impl Target {
     }
 }
 
+/// Sends one request with a bearer token; its status and JSON body.
 pub async fn call(
     http: &Http,
     method: Method,
@@ -51,10 +52,18 @@ pub async fn call(
     token: &str,
     body: Option<&Value>,
 ) -> Result<(u16, Value), Failure> {
-    let mut request = Request::builder()
-        .method(method)
-        .uri(url)
-        .header("authorization", format!("Bearer {token}"));
+    send(http, method, url, ("authorization", &format!("Bearer {token}")), body).await
+}
+
+/// Sends one request with `credential` as its one header of who sends it.
+async fn send(
+    http: &Http,
+    method: Method,
+    url: &str,
+    (name, value): (&str, &str),
+    body: Option<&Value>,
+) -> Result<(u16, Value), Failure> {
+    let mut request = Request::builder().method(method).uri(url).header(name, value);
     let payload = match body {
         Some(body) => {
             request = request.header("content-type", "application/json");
@@ -104,6 +113,9 @@ pub enum Operation {
     Search,
     /// The list with a malformed bearer token: the 401 path, each 401 counted as answered.
     Unauthorized,
+    /// The list as the staff app asks for it: the target's token is a session cookie
+    /// (`name=value`), not a bearer token.
+    StaffList,
 }
 
 /// Runs `connections` workers, each on its own connection (one per server when the target has
@@ -152,7 +164,7 @@ pub async fn measure(
                 let n = NEXT.fetch_add(1, Ordering::Relaxed);
                 let api = &apis[n as usize % apis.len()];
                 let (method, url, body) = match operation {
-                    Operation::List | Operation::Unauthorized => (Method::GET, format!("{api}/customers/{customer}/phoneNumbers"), None),
+                    Operation::List | Operation::Unauthorized | Operation::StaffList => (Method::GET, format!("{api}/customers/{customer}/phoneNumbers"), None),
                     Operation::One => (Method::GET, format!("{api}/customers/{customer}/phoneNumbers/{number}"), None),
                     Operation::Search => (Method::GET, format!("{api}/customers?search={number}"), None),
                     Operation::Create => (
@@ -171,7 +183,11 @@ pub async fn measure(
                     Operation::Unauthorized => status == 401,
                     _ => (200..300).contains(&status),
                 };
-                match call(&http, method, &url, &token, body.as_ref()).await {
+                let answer = match operation {
+                    Operation::StaffList => send(&http, method, &url, ("cookie", &token), body.as_ref()).await,
+                    _ => call(&http, method, &url, &token, body.as_ref()).await,
+                };
+                match answer {
                     Ok((status, _)) if expected(status) => latencies.push(at.elapsed()),
                     _ => errors += 1,
                 }

@@ -28,7 +28,7 @@ use crate::{
     error::ApiError,
     rate_limit::{self, Caller, RateLimiter, with_standing},
     routes::{blocking, small_read},
-    store::{OperationError, Role, SessionUser, Store},
+    store::{Role, SessionUser, Store, StoredSession},
 };
 use tokens::TokenKeys;
 
@@ -210,19 +210,74 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, value)| value)
 }
 
+/// How often, in seconds, a session's last use is written: writing on every request would make
+/// every read a write; a minute's precision will do for a thirty-minute idle limit.
+const TOUCH_EVERY: i64 = 60;
+
+/// What a stored session is at a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionAt {
+    /// Unused for longer than [`IDLE_LIMIT`], or begun longer than [`ABSOLUTE_LIMIT`] ago.
+    Over,
+    /// Live: the seconds it has left once used now (the lesser of the two limits), and whether
+    /// this use must be written.
+    Live { left: i64, touch: bool },
+}
+
+impl SessionAt {
+    pub fn of(session: &StoredSession, now: i64) -> Self {
+        if now - session.last_seen > IDLE_LIMIT || now - session.started_at > ABSOLUTE_LIMIT {
+            return Self::Over;
+        }
+        Self::Live {
+            left: IDLE_LIMIT.min(session.started_at + ABSOLUTE_LIMIT - now),
+            touch: now - session.last_seen > TOUCH_EVERY,
+        }
+    }
+}
+
 /// The staff member of the request's session cookie, if it is a live session, with the
 /// seconds it has left.
 ///
 /// # Errors
 /// When the database fails.
-pub fn session_user(
-    store: &Store,
+pub async fn session_user(
+    state: &AppState,
     headers: &HeaderMap,
-    policy: CookiePolicy,
-) -> Result<Option<(SessionUser, i64)>, OperationError> {
-    match cookie(headers, policy.name()) {
-        Some(token) => store.session(&token_hash(token), now(), IDLE_LIMIT, ABSOLUTE_LIMIT),
+) -> Result<Option<(SessionUser, i64)>, ApiError> {
+    match cookie(headers, state.cookies.name()) {
+        Some(token) => staff_session(state, token, now()).await,
         None => Ok(None),
+    }
+}
+
+/// The staff member of session `token` at `now`, with the seconds it has left: the session
+/// counts as used, and an ended one is removed. Every app request pays for the lookup, so it is
+/// a small read done at once; the writes, at most one a minute per session, go to a blocking
+/// thread.
+///
+/// # Errors
+/// When the database fails.
+pub async fn staff_session(
+    state: &AppState,
+    token: &str,
+    now: i64,
+) -> Result<Option<(SessionUser, i64)>, ApiError> {
+    let hash = token_hash(token);
+    let lookup = hash.clone();
+    let found = small_read(state, move |store| Ok(store.session(&lookup)?)).await?;
+    let Some(session) = found else { return Ok(None) };
+    match SessionAt::of(&session, now) {
+        SessionAt::Over => {
+            blocking(state, move |store| Ok(store.end_session(&hash)?)).await?;
+            Ok(None)
+        }
+        SessionAt::Live { left, touch } => {
+            if touch {
+                blocking(state, move |store| Ok(store.touch_session(&hash, now)?)).await?;
+            }
+            Ok(Some((session.user, left)))
+        }
     }
 }
 
@@ -330,11 +385,8 @@ async fn principal(
         let client = Principal::Client { id: claims.sub, businesses: access.businesses, read_only };
         return Ok((client, None));
     }
-    let headers_owned = headers.clone();
     let policy = state.cookies;
-    let user = blocking(state, move |store| Ok(session_user(store, &headers_owned, policy)?))
-        .await
-        .map_err(IntoResponse::into_response)?;
+    let user = session_user(state, headers).await.map_err(IntoResponse::into_response)?;
     let (SessionUser { name, role, businesses }, left) = user.ok_or_else(unauthorized)?;
     if writes && !from_the_app(headers) {
         return Err(ApiError::Refused(Refusal::CustomerAccessDenied).into_response());

@@ -50,11 +50,12 @@ fn not_signed_in() -> Response {
 
 /// Who is signed in.
 pub async fn session_get(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let state_cookies = state.cookies;
-    let answer = blocking(&state, move |store| {
-        session_user(store, &headers, state_cookies)?.map(|(user, _)| who(store, &user)).transpose()
-    });
-    match answer.await {
+    let answer = match session_user(&state, &headers).await {
+        Ok(Some((user, _))) => blocking(&state, move |store| who(store, &user)).await.map(Some),
+        Ok(None) => Ok(None),
+        Err(error) => Err(error),
+    };
+    match answer {
         Ok(Some(body)) => Json(body).into_response(),
         Ok(None) => not_signed_in(),
         Err(error) => error.into_response(),

@@ -33,6 +33,14 @@ pub struct SessionUser {
     pub businesses: Businesses,
 }
 
+/// A session row: its user, and when (seconds since the epoch) it was last used and began.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSession {
+    pub user: SessionUser,
+    pub last_seen: i64,
+    pub started_at: i64,
+}
+
 /// Which table of business grants an account is in.
 #[derive(Debug, Clone, Copy)]
 enum Kind {
@@ -339,52 +347,41 @@ impl Store {
         })
     }
 
-    /// The user of a session not idle for longer than `idle` seconds nor older than `absolute`,
-    /// with the seconds it has left (the lesser of the two); it counts as used now. An ended
-    /// session is removed.
+    /// A session as stored, if its token hash is known and its user's role is one we know.
     ///
     /// # Errors
-    /// When the database cannot be read or written.
-    pub fn session(
-        &self,
-        token_hash: &str,
-        now: i64,
-        idle: i64,
-        absolute: i64,
-    ) -> Result<Option<(SessionUser, i64)>, OperationError> {
-        type Found = (String, String, i64, i64, Businesses);
-        let found: Option<Found> = self.read(|db| {
+    /// When the database cannot be read.
+    pub fn session(&self, token_hash: &str) -> Result<Option<StoredSession>, StoreError> {
+        self.read(|db| {
             let row = db.optional_row(
                 "SELECT s.username, u.role, s.last_seen, s.started_at, u.all_businesses
                  FROM sessions s JOIN users u USING (username) WHERE s.token_hash = $1",
                 params![token_hash],
             )?;
-            row.map(|row| {
-                let name = row.text(0)?;
-                let businesses = businesses_of(db, Kind::User, &name, row.bool(4)?)?;
-                Ok::<_, StoreError>((name, row.text(1)?, row.int(2)?, row.int(3)?, businesses))
-            })
-            .transpose()
-        })?;
-        let Some((username, role, last_seen, started_at, businesses)) = found else {
-            return Ok(None);
-        };
-        if now - last_seen > idle || now - started_at > absolute {
-            self.end_session(token_hash)?;
-            return Ok(None);
-        }
-        // Writing on every request would make reads into writes; a minute's precision will do.
-        if now - last_seen > 60 {
-            self.write(|db| {
-                db.execute(
-                    "UPDATE sessions SET last_seen = $1 WHERE token_hash = $2",
-                    params![now, token_hash],
-                )?;
-                Ok::<_, OperationError>(())
-            })?;
-        }
-        let left = idle.min(started_at + absolute - now);
-        Ok(Role::parse(&role).map(|role| (SessionUser { name: username, role, businesses }, left)))
+            let Some(row) = row else { return Ok(None) };
+            let Some(role) = Role::parse(&row.text(1)?) else { return Ok(None) };
+            let name = row.text(0)?;
+            let businesses = businesses_of(db, Kind::User, &name, row.bool(4)?)?;
+            Ok(Some(StoredSession {
+                user: SessionUser { name, role, businesses },
+                last_seen: row.int(2)?,
+                started_at: row.int(3)?,
+            }))
+        })
+    }
+
+    /// Records that a session was used at `now`.
+    ///
+    /// # Errors
+    /// When the database cannot be written.
+    pub fn touch_session(&self, token_hash: &str, now: i64) -> Result<(), OperationError> {
+        self.write(|db| {
+            db.execute(
+                "UPDATE sessions SET last_seen = $1 WHERE token_hash = $2",
+                params![now, token_hash],
+            )?;
+            Ok(())
+        })
     }
 
     /// Ends a session.

@@ -30,7 +30,7 @@ mod support;
 use phone_model::{Businesses, PageSize, Refusal, ValidationError};
 use rand::Rng;
 
-pub use access::{Account, ClientAccess, Role, SessionUser};
+pub use access::{Account, ClientAccess, Role, SessionUser, StoredSession};
 pub use copy::CopyError;
 pub use customers::CustomerFilter;
 pub use idempotency::{Answer, Attempt};

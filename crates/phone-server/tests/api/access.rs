@@ -2,7 +2,7 @@
 
 use phone_model::Businesses;
 use phone_server::{
-    accounts,
+    AppState, accounts,
     auth::tokens::{SCOPE, TokenKeys},
     store::{Role, SessionUser, Store},
 };
@@ -256,27 +256,35 @@ async fn repeated_failed_sign_ins_wait_longer_each_time_and_idle_sessions_end() 
 
     // A session unused for longer than the idle limit is over, and so is one older than the
     // absolute limit however busy; a live one says how long it has left.
-    use phone_server::auth::{ABSOLUTE_LIMIT, IDLE_LIMIT, token_hash};
-    let session =
-        |hash: &str, at: i64| store.session(hash, at, IDLE_LIMIT, ABSOLUTE_LIMIT).unwrap();
-    let old = token_hash("an old token");
-    store.start_session(&old, "sam", now() - IDLE_LIMIT - 1).unwrap();
-    assert_eq!(session(&old, now()), None);
-    let long = token_hash("a long day");
+    use phone_server::auth::{ABSOLUTE_LIMIT, IDLE_LIMIT, staff_session, token_hash};
+    let state = AppState::new(Store::open(&server.database()).unwrap());
+    let session = async |token: &str, at: i64| staff_session(&state, token, at).await.unwrap();
+    let last_seen = |token: &str| store.session(&token_hash(token)).unwrap().map(|s| s.last_seen);
+    store.start_session(&token_hash("an old token"), "sam", now() - IDLE_LIMIT - 1).unwrap();
+    assert_eq!(session("an old token", now()).await, None);
+    assert_eq!(last_seen("an old token"), None, "an ended session is removed");
     let today = now();
     let started = today - ABSOLUTE_LIMIT + 100;
-    store.start_session(&long, "sam", started).unwrap();
-    // Used every few minutes all day long…
+    store.start_session(&token_hash("a long day"), "sam", started).unwrap();
+    // Used every few minutes all day long (each use written, as it is over a minute since the
+    // last)…
     let mut at = started;
     while at + 600 < today {
         at += 600;
-        assert!(session(&long, at).is_some());
+        assert!(session("a long day", at).await.is_some());
+        assert_eq!(last_seen("a long day"), Some(at));
     }
-    assert_eq!(session(&long, today).map(|(_, left)| left), Some(100), "…it has its last 100 s");
-    assert_eq!(session(&long, today + 101), None, "…and then it is over");
-    let fresh = token_hash("a fresh token");
-    store.start_session(&fresh, "sam", now()).unwrap();
+    let left = session("a long day", today).await.map(|(_, left)| left);
+    assert_eq!(left, Some(100), "…it has its last 100 s");
+    assert_eq!(session("a long day", today + 101).await, None, "…and then it is over");
+    // A use within a minute of the last is not written: reads stay reads.
+    let fresh = "a fresh token";
+    store.start_session(&token_hash(fresh), "sam", today).unwrap();
+    assert!(session(fresh, today + 60).await.is_some());
+    assert_eq!(last_seen(fresh), Some(today));
+    assert!(session(fresh, today + 61).await.is_some());
+    assert_eq!(last_seen(fresh), Some(today + 61));
     let sam =
         SessionUser { name: "sam".to_owned(), role: Role::Editor, businesses: Businesses::All };
-    assert_eq!(session(&fresh, now()), Some((sam, IDLE_LIMIT)));
+    assert_eq!(session(fresh, today + 61).await, Some((sam, IDLE_LIMIT)));
 }
