@@ -62,6 +62,13 @@ impl fmt::Display for ApiError {
             Self::Refused { status: 412, .. } => f.write_str(
                 "Someone else changed this number while you were working on it. Your change was not saved.",
             ),
+            // Gateway mode: the provider's system behind Phonedesk failed, not the app.
+            Self::Refused { status: 502, .. } => f.write_str(
+                "The provider's system could not be reached. What you typed is kept: try again in a moment.",
+            ),
+            Self::Refused { status: 504, .. } => f.write_str(
+                "The provider's system did not answer in time. The change may have been made: check the customer's numbers before trying again.",
+            ),
             Self::Refused { message, .. } => f.write_str(message),
             Self::Network => {
                 f.write_str("The server could not be reached. Check the connection and try again.")

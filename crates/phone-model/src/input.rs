@@ -50,6 +50,21 @@ pub struct PhoneNumberInput {
 }
 
 impl PhoneNumberInput {
+    /// A stored number's members, as a request to create it would send them: how a stored
+    /// number is judged again (the review) and keyed (a mirror of the provider's numbers).
+    #[must_use]
+    pub fn stored(number: &crate::PhoneNumberResource) -> Self {
+        Self {
+            phone_name: Value::text(&number.phone_name),
+            country_code: Value::text(number.country_code.as_str()),
+            area_code: Value::text(&number.area_code),
+            phone_number: Value::text(&number.phone_number),
+            phone_type: Value::text(number.phone_type.as_str()),
+            is_primary: Value::Bool(number.is_primary),
+            ..Self::default()
+        }
+    }
+
     /// Gathers the members of a request body. Names match in any letter case, as the
     /// provider's server matches them (so `phonetype` is `phoneType`); the older names `name`
     /// and `type` are aliases; members the object does not have are ignored. A member sent

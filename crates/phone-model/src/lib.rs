@@ -96,8 +96,8 @@ pub use search::{
 };
 pub use tenancy::Businesses;
 pub use validation::{
-    AREA_CODE_MAX, PHONE_NAME_MAX, PHONE_NUMBER_MAX, ValidPhoneNumber, Validation, validate_create,
-    validate_update,
+    AREA_CODE_MAX, PHONE_NAME_MAX, PHONE_NUMBER_MAX, ValidPhoneNumber, Validation,
+    stored_duplicate_key, validate_create, validate_update,
 };
 pub use warning::Warning;
 #[cfg(feature = "serde")]

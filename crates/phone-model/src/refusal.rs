@@ -32,6 +32,11 @@ pub enum Refusal {
     Internal,
     /// 503: the server cannot serve now (its database is unavailable); try again.
     Unavailable,
+    /// 502, in gateway mode: the provider's API could not be reached, or would not take
+    /// Phonedesk's credentials.
+    UpstreamUnreachable,
+    /// 504, in gateway mode: the provider's API did not answer in time.
+    UpstreamTimedOut,
 }
 
 impl Refusal {
@@ -55,6 +60,8 @@ impl Refusal {
             Self::TooManyRequests => 429,
             Self::Internal => 500,
             Self::Unavailable => 503,
+            Self::UpstreamUnreachable => 502,
+            Self::UpstreamTimedOut => 504,
         }
     }
 
@@ -66,6 +73,8 @@ impl Refusal {
             Self::CustomerAccessDenied => Some("customer_access_denied"),
             Self::PreconditionFailed => Some("precondition_failed"),
             Self::IdempotencyKeyReused => Some("idempotency_key_reused"),
+            Self::UpstreamUnreachable => Some("provider_unreachable"),
+            Self::UpstreamTimedOut => Some("provider_timeout"),
             _ => None,
         }
     }
@@ -106,6 +115,12 @@ impl Refusal {
             }
             Self::Unavailable => {
                 "The service is unavailable right now. Please try your request again in a moment."
+            }
+            Self::UpstreamUnreachable => {
+                "Unable to process this request as the provider's API could not be reached. Please try your request again in a moment."
+            }
+            Self::UpstreamTimedOut => {
+                "Unable to process this request as the provider's API did not answer in time. A change may have been made: please get it again, or retry with the same Idempotency-Key."
             }
         }
     }

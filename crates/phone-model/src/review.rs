@@ -12,7 +12,7 @@ use alloc::{borrow::ToOwned, format, string::String, vec::Vec};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    NumberKind, PhoneNumberInput, PhoneNumberResource, PhoneType, ValidationError, Value, Warning,
+    NumberKind, PhoneNumberInput, PhoneNumberResource, PhoneType, ValidationError, Warning,
     conditions::fnv1a, validate_create,
 };
 
@@ -116,15 +116,7 @@ impl Review {
     /// ```
     #[must_use]
     pub fn of(number: &PhoneNumberResource) -> Self {
-        let input = PhoneNumberInput {
-            phone_name: Value::text(&number.phone_name),
-            country_code: Value::text(number.country_code.as_str()),
-            area_code: Value::text(&number.area_code),
-            phone_number: Value::text(&number.phone_number),
-            phone_type: Value::text(number.phone_type.as_str()),
-            is_primary: Value::Bool(number.is_primary),
-            ..PhoneNumberInput::default()
-        };
+        let input = PhoneNumberInput::stored(number);
         let validation = validate_create(&input);
         let mut bits = 0;
         if validation.errors().contains(&ValidationError::CountryCodeInvalid) {

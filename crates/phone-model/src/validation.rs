@@ -2,8 +2,8 @@
 //! the normalised number alongside.
 
 use crate::{
-    CountryCode, ParsedNumber, PhoneNumberId, PhoneNumberInput, PhoneType, ValidationError, Value,
-    Warning,
+    CountryCode, ParsedNumber, PhoneNumberId, PhoneNumberInput, PhoneNumberResource, PhoneType,
+    ValidationError, Value, Warning,
     number::NumberError,
     text::{digits_of, utf16_len},
     typed::Typed,
@@ -181,11 +181,35 @@ impl ValidPhoneNumber {
             Some(number) => number.e164(),
             None => {
                 let fields = &self.fields;
-                digits_of(fields.country_code.as_str())
-                    + &digits_of(&fields.area_code)
-                    + &digits_of(&fields.phone_number)
+                digits_key(fields.country_code.as_str(), &fields.area_code, &fields.phone_number)
             }
         }
+    }
+}
+
+/// The duplicate key of a number that cannot be read: its digits, all taken together.
+fn digits_key(country_code: &str, area_code: &str, phone_number: &str) -> String {
+    digits_of(country_code) + &digits_of(area_code) + &digits_of(phone_number)
+}
+
+/// A stored number's duplicate key, as [`ValidPhoneNumber::duplicate_key`] gives it; for one
+/// that breaks a rule today (the provider kept it, or the rules changed) its digits.
+///
+/// ```
+/// # let json = r#"{"phoneNumberId":"1234567","phoneName":"Ann","countryCode":"+64","areaCode":"09","phoneNumber":"264 5555","phoneType":"home","isPrimary":true}"#;
+/// let number: phone_model::PhoneNumberResource = serde_json::from_str(json).unwrap();
+/// assert_eq!(phone_model::stored_duplicate_key(&number), "+6492645555");
+/// let unnamed = phone_model::PhoneNumberResource { phone_name: String::new(), ..number };
+/// assert_eq!(phone_model::stored_duplicate_key(&unnamed), "+6492645555");
+/// ```
+#[must_use]
+pub fn stored_duplicate_key(number: &PhoneNumberResource) -> String {
+    // The key is the number's alone: a name the rules would refuse does not change it.
+    let input =
+        PhoneNumberInput { phone_name: Value::text("-"), ..PhoneNumberInput::stored(number) };
+    match validate_create(&input).into_result() {
+        Ok(valid) => valid.duplicate_key(),
+        Err(_) => digits_key(number.country_code.as_str(), &number.area_code, &number.phone_number),
     }
 }
 

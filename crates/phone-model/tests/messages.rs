@@ -289,5 +289,15 @@ fn every_refusal_has_the_contracts_status_and_body() {
         assert_eq!(refusal.status(), status);
         assert!(refusal.message().ends_with('.') && refusal.error_code().is_none());
     }
+    // Gateway mode's: the provider gave no answer.
+    for (refusal, status, code) in [
+        (Refusal::UpstreamUnreachable, 502, "provider_unreachable"),
+        (Refusal::UpstreamTimedOut, 504, "provider_timeout"),
+    ] {
+        assert_eq!((refusal.status(), refusal.error_code()), (status, Some(code)));
+        assert!(
+            refusal.message().starts_with("Unable to process this request as the provider's API")
+        );
+    }
     assert_eq!(DELETED_MESSAGE, "Phone number successfully deleted");
 }

@@ -50,6 +50,36 @@ pub struct Config {
     /// Seed demonstration customers into a new, empty database (never into one with data).
     #[arg(long)]
     pub demo: bool,
+    /// Gateway mode: the provider's API that every contract operation goes to
+    /// (`https://oc.debitsuccess.com/CustomerServices/v1.0`). The database then keeps staff,
+    /// clients, sessions, a copy of the provider's customers for search, the history of changes
+    /// made through Phonedesk, and idempotency keys. See the README, "Phonedesk in front of the
+    /// provider".
+    #[arg(long, env = "PHONEDESK_UPSTREAM")]
+    pub upstream: Option<String>,
+    /// The provider's token endpoint. Default: `/identity/connect/token` on the upstream's host.
+    #[arg(long, env = "PHONEDESK_UPSTREAM_TOKEN_URL", requires = "upstream")]
+    pub upstream_token_url: Option<String>,
+    /// Phonedesk's client id at the provider.
+    #[arg(long, env = "PHONEDESK_UPSTREAM_CLIENT_ID", requires = "upstream")]
+    pub upstream_client_id: Option<String>,
+    /// A file holding Phonedesk's client secret at the provider (or set
+    /// PHONEDESK_UPSTREAM_CLIENT_SECRET). Never a flag: `ps` shows flags to everyone.
+    #[arg(long, env = "PHONEDESK_UPSTREAM_CLIENT_SECRET_FILE", requires = "upstream")]
+    pub upstream_client_secret_file: Option<PathBuf>,
+    /// Requests per second sent to the provider at most; its own `X-RateLimit-*` headers hold
+    /// the gateway back further when they say its window is spent.
+    #[arg(long, env = "PHONEDESK_UPSTREAM_RATE", default_value_t = 20.0)]
+    pub upstream_rate: f64,
+    /// Seconds one call to the provider may take before the gateway answers 504.
+    #[arg(long, env = "PHONEDESK_UPSTREAM_TIMEOUT", default_value_t = 10.0)]
+    pub upstream_timeout: f64,
+    /// Seconds between full syncs of the copy of the provider's customers.
+    #[arg(long, env = "PHONEDESK_SYNC_INTERVAL", default_value_t = 600)]
+    pub sync_interval: u64,
+    /// Seconds an access token this server issues lasts.
+    #[arg(long, env = "PHONEDESK_TOKEN_LIFETIME", default_value_t = 3600)]
+    pub token_lifetime: u32,
     /// Once listening, write `{"address": "<ip>:<port>"}` to this file (atomically): how a
     /// process that started the server, with `--address …:0`, learns where and when it is up.
     #[arg(long, env = "PHONEDESK_READY_FILE")]

@@ -4,7 +4,7 @@
 use axum::{
     body::Bytes,
     extract::{FromRequest, FromRequestParts, Path, Query, Request},
-    http::{HeaderMap, header, request::Parts},
+    http::{HeaderMap, Method, header, request::Parts},
 };
 use phone_model::{IdempotencyKey, IfMatch, Refusal, ValidationError};
 use serde::de::DeserializeOwned;
@@ -52,19 +52,32 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CreateJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let key = header_text(request.headers(), "idempotency-key")
-            .map(|text| text.ok_or(ValidationError::IdempotencyKeyInvalid))
-            .map(|text| text.and_then(|text| IdempotencyKey::parse(&text)))
-            .transpose()
-            .map_err(ApiError::invalid)?;
-        let asked = format!("{} {}\n", request.method(), request.uri().path());
+        let key = idempotency_key(request.headers())?;
+        let (method, path) = (request.method().clone(), request.uri().path().to_owned());
         let (body, bytes) = json_body(request, state).await?;
-        let key = key.map(|key| {
-            let digest = Sha256::new().chain_update(asked).chain_update(&bytes).finalize();
-            (key, digest.iter().map(|b| format!("{b:02x}")).collect())
-        });
+        let key = key.map(|key| (key, fingerprint(&method, &path, &bytes)));
         Ok(Self { body, key })
     }
+}
+
+/// A request's `Idempotency-Key`, when it sent one.
+///
+/// # Errors
+/// A 400 on the field `Idempotency-Key` for a malformed one.
+pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyKey>, ApiError> {
+    header_text(headers, "idempotency-key")
+        .map(|text| text.ok_or(ValidationError::IdempotencyKeyInvalid))
+        .map(|text| text.and_then(|text| IdempotencyKey::parse(&text)))
+        .transpose()
+        .map_err(ApiError::invalid)
+}
+
+/// What a create asked, for comparing a retry with its first attempt: a SHA-256 of the method,
+/// path and body.
+pub fn fingerprint(method: &Method, path: &str, body: &[u8]) -> String {
+    let asked = format!("{method} {path}\n");
+    let digest = Sha256::new().chain_update(asked).chain_update(body).finalize();
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The `If-Match` header of one number's request, when sent: `Err` when it is malformed, which

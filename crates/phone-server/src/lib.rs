@@ -12,6 +12,7 @@ mod cursor;
 pub mod demo;
 mod error;
 mod extract;
+pub mod gateway;
 mod headers;
 mod openapi;
 pub mod rate_limit;
@@ -60,6 +61,10 @@ pub struct AppState {
     public_url: Arc<str>,
     /// How the session cookie is sent, from the public URL (kept, not read from it per request).
     cookies: auth::CookiePolicy,
+    /// In gateway mode, the provider the contract's operations go to.
+    gateway: Option<Arc<gateway::Gateway>>,
+    /// See [`AppOptions::token_lifetime`].
+    token_lifetime: i64,
 }
 
 /// The public URL of a server that was not told its own: the default address, on loopback.
@@ -74,9 +79,17 @@ impl AppState {
             access,
             public_url: Arc::from(""),
             cookies: auth::CookiePolicy { secure: true },
+            gateway: None,
+            token_lifetime: auth::tokens::LIFETIME,
         };
         state.set_public_url(DEFAULT_PUBLIC_URL);
         state
+    }
+
+    /// The same, in gateway mode: the contract's operations go to `gateway`, and the database
+    /// keeps the rest (see [`gateway`]).
+    pub fn with_gateway(self, gateway: Arc<gateway::Gateway>) -> Self {
+        Self { gateway: Some(gateway), ..self }
     }
 
     /// The public URL and what follows from it, set together.
@@ -101,6 +114,8 @@ pub struct AppOptions {
     /// issuer and endpoints, and whether cookies must be `Secure`. Never taken from a request's
     /// `Host`, which the caller chooses.
     pub public_url: String,
+    /// Seconds an access token from `/identity/connect/token` lasts.
+    pub token_lifetime: i64,
 }
 
 impl Default for AppOptions {
@@ -111,6 +126,7 @@ impl Default for AppOptions {
             rate_limit: RateLimit::default(),
             sign_in_limit: RateLimit { limit: 30, window: std::time::Duration::from_secs(60) },
             public_url: DEFAULT_PUBLIC_URL.to_owned(),
+            token_lifetime: auth::tokens::LIFETIME,
         }
     }
 }
@@ -122,7 +138,9 @@ pub const SIGN_IN_BODY_LIMIT: usize = 4 * 1024;
 /// The whole HTTP service.
 pub fn app(mut state: AppState, options: &AppOptions) -> Router {
     state.set_public_url(&options.public_url);
+    state.token_lifetime = options.token_lifetime;
     let (api, mut openapi) = routes::api().split_for_parts();
+    let api = if state.gateway.is_some() { gateway::routes::api() } else { api };
     routes::complete(&mut openapi);
     let openapi = Bytes::from(openapi.to_json().expect("the generated document serialises"));
     let gate = auth::Gate { state: state.clone(), limiter: RateLimiter::new(options.rate_limit) };

@@ -1,6 +1,6 @@
 //! `phone-server`: read the configuration, open the database, serve until told to stop.
 
-use std::{net::SocketAddr, process::ExitCode, time::Duration};
+use std::{net::SocketAddr, process::ExitCode, sync::Arc, time::Duration};
 
 use axum::http::HeaderValue;
 use clap::Parser;
@@ -10,6 +10,7 @@ use phone_server::{
     auth::CookiePolicy,
     config::{ClientCommand, Command, Config, LogFormat, RoleArg, UserCommand},
     demo,
+    gateway::{Gateway, UpstreamSettings, sync},
     store::{ClientAccess, Role, Store},
 };
 use tracing_subscriber::EnvFilter;
@@ -105,6 +106,45 @@ fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// Where the provider is and Phonedesk's credential there: the secret from
+/// PHONEDESK_UPSTREAM_CLIENT_SECRET or the file named, never from a flag.
+fn upstream(config: &Config, api: &str) -> Result<UpstreamSettings, Box<dyn std::error::Error>> {
+    let api = api.trim_end_matches('/').to_owned();
+    let client_id = config
+        .upstream_client_id
+        .clone()
+        .ok_or("gateway mode needs --upstream-client-id (or PHONEDESK_UPSTREAM_CLIENT_ID)")?;
+    let client_secret = match (
+        &config.upstream_client_secret_file,
+        std::env::var("PHONEDESK_UPSTREAM_CLIENT_SECRET"),
+    ) {
+        (Some(file), _) => std::fs::read_to_string(file)
+            .map_err(|e| format!("the client secret file {}: {e}", file.display()))?
+            .trim()
+            .to_owned(),
+        (None, Ok(secret)) => secret,
+        (None, Err(_)) => {
+            return Err("gateway mode needs the client secret: PHONEDESK_UPSTREAM_CLIENT_SECRET, \
+                        or --upstream-client-secret-file FILE"
+                .into());
+        }
+    };
+    if !(config.upstream_timeout.is_finite() && config.upstream_timeout > 0.0) {
+        return Err("--upstream-timeout must be a positive number of seconds".into());
+    }
+    Ok(UpstreamSettings {
+        token_url: config
+            .upstream_token_url
+            .clone()
+            .unwrap_or_else(|| UpstreamSettings::token_url_for(&api)),
+        api,
+        client_id,
+        client_secret,
+        rate: config.upstream_rate,
+        timeout: Duration::from_secs_f64(config.upstream_timeout),
+    })
+}
+
 /// Businesses as `client list` and `user list` show them.
 fn listed(businesses: &Businesses) -> String {
     match businesses.ids() {
@@ -148,7 +188,10 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             println!("demo user {name} ({}): password {password}", role.as_str());
         }
     }
-    if config.demo {
+    let gateway = config.upstream.as_deref().map(|api| upstream(&config, api)).transpose()?;
+    if config.demo && gateway.is_some() {
+        tracing::info!("gateway mode: the customers are the provider's, no demonstration ones");
+    } else if config.demo {
         if demo::seed_if_empty(&store)? {
             tracing::info!("seeded demonstration customers");
         } else {
@@ -168,8 +211,14 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     // Where it listens, as bound: `--address 127.0.0.1:0` gets a port only now.
     let bound = listener.local_addr()?;
     let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{bound}"));
-    let options =
-        AppOptions { app_dir: config.app_dir, cors_origins, rate_limit, sign_in_limit, public_url };
+    let options = AppOptions {
+        app_dir: config.app_dir,
+        cors_origins,
+        rate_limit,
+        sign_in_limit,
+        public_url,
+        token_lifetime: i64::from(config.token_lifetime),
+    };
     tracing::info!("Phonedesk on http://{} (database {})", listener.local_addr()?, config.database);
     if let Some(path) = &config.ready_file {
         // Written beside and renamed, so a reader never sees half of it.
@@ -178,7 +227,14 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         std::fs::write(&partial, ready.to_string())?;
         std::fs::rename(&partial, path)?;
     }
-    let state = AppState::new(store);
+    let mut state = AppState::new(store);
+    if let Some(settings) = gateway {
+        tracing::info!(upstream = %settings.api, "gateway mode");
+        let gateway = Arc::new(Gateway::new(settings)?);
+        state = state.with_gateway(Arc::clone(&gateway));
+        let every = Duration::from_secs(config.sync_interval.max(1));
+        tokio::spawn(sync::run(state.clone(), gateway, every));
+    }
     // In-flight requests finish; then the state, and with it the database, is dropped.
     // Connection addresses let callers without credentials be rate-limited one by one.
     let service = app(state, &options).into_make_service_with_connect_info::<SocketAddr>();

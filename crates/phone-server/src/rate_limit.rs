@@ -194,7 +194,10 @@ pub fn refused() -> Response {
 
 /// `response` with the `X-RateLimit-*` headers of `standing`.
 pub fn with_standing(mut response: Response, standing: Standing) -> Response {
-    set_headers(response.headers_mut(), standing);
+    // A gateway's answer carries the provider's limit, which is the one that binds its caller.
+    if !response.headers().contains_key("x-ratelimit-limit") {
+        set_headers(response.headers_mut(), standing);
+    }
     response
 }
 

@@ -13,7 +13,8 @@ pub const AUDIENCE: &str = "customerservices";
 pub const SCOPE: &str = "customerservices";
 /// The scope of reading only: a client can ask for it to hold a token that cannot write.
 pub const READ_SCOPE: &str = "customerservices.read";
-/// How long a token lasts, in seconds.
+/// How long a token lasts, in seconds, unless the server is told otherwise
+/// (`--token-lifetime`).
 pub const LIFETIME: i64 = 3600;
 
 /// What a token says.
@@ -59,8 +60,15 @@ impl TokenKeys {
     }
 
     /// A token for `client_id` with `scope`, issued at `now` (seconds since the epoch) by
-    /// `issuer`.
-    pub fn issue(&self, client_id: &str, scope: &str, issuer: &str, now: i64) -> String {
+    /// `issuer`, lasting `lifetime` seconds.
+    pub fn issue(
+        &self,
+        client_id: &str,
+        scope: &str,
+        issuer: &str,
+        now: i64,
+        lifetime: i64,
+    ) -> String {
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(self.kid.clone());
         let claims = Claims {
@@ -69,7 +77,7 @@ impl TokenKeys {
             aud: AUDIENCE.to_owned(),
             scope: scope.to_owned(),
             iat: now,
-            exp: now + LIFETIME,
+            exp: now + lifetime,
         };
         jsonwebtoken::encode(&header, &claims, &self.encoding)
             .expect("claims serialise and the key signs")
@@ -104,11 +112,11 @@ mod tests {
         let keys = TokenKeys::from_seed(&[1; 32]);
         let other = TokenKeys::from_seed(&[2; 32]);
         let now = 1_800_000_000;
-        let token = keys.issue("client", SCOPE, "http://phonedesk", now);
+        let token = keys.issue("client", SCOPE, "http://phonedesk", now, LIFETIME);
         let claims = keys.verify(&token).expect("a fresh token verifies");
         assert_eq!((claims.sub.as_str(), claims.exp), ("client", now + LIFETIME));
         assert!(other.verify(&token).is_none(), "another key's signature");
-        let expired = keys.issue("client", SCOPE, "http://phonedesk", 1_000_000_000);
+        let expired = keys.issue("client", SCOPE, "http://phonedesk", 1_000_000_000, LIFETIME);
         assert!(keys.verify(&expired).is_none(), "an expired token");
         assert!(keys.verify("not.a.token").is_none());
     }

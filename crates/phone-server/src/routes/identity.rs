@@ -21,7 +21,7 @@ use crate::{
     AppState,
     auth::{
         MAX_NAME, MAX_SECRET, address, now, passwords,
-        tokens::{LIFETIME, READ_SCOPE, SCOPE},
+        tokens::{READ_SCOPE, SCOPE},
         too_many, truncated,
     },
 };
@@ -148,10 +148,11 @@ pub async fn token(
     } else {
         SCOPE
     };
-    let token = state.access.keys.issue(&client_id, scope, &issuer(&state), now());
+    let lifetime = state.token_lifetime;
+    let token = state.access.keys.issue(&client_id, scope, &issuer(&state), now(), lifetime);
     tracing::info!(client = %client_id, %address, scope, "token issued");
     let mut response = Json(json!({
-        "access_token": token, "expires_in": LIFETIME, "token_type": "Bearer", "scope": scope
+        "access_token": token, "expires_in": lifetime, "token_type": "Bearer", "scope": scope
     }))
     .into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

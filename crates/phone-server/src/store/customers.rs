@@ -27,20 +27,7 @@ impl Store {
     /// # Errors
     /// When the database cannot be written.
     pub fn put_business(&self, business_id: &str, name: &str) -> Result<(), OperationError> {
-        self.write(|db| {
-            // A row back when the business is new or its name changed: then its customers'
-            // documents are made again (a new business has none).
-            let changed = db.optional_row(
-                "INSERT INTO businesses (business_id, name) VALUES ($1, $2)
-                 ON CONFLICT (business_id) DO UPDATE SET name = excluded.name
-                 WHERE businesses.name <> excluded.name RETURNING 1",
-                params![business_id, name],
-            )?;
-            if changed.is_some() {
-                remake_documents(db, Some(business_id))?;
-            }
-            Ok(())
-        })
+        self.write(|db| Ok(put_business_row(db, business_id, name)?))
     }
 
     /// One page of the customers of `businesses` matching `filter`, oldest first. The
@@ -183,6 +170,25 @@ impl Store {
             })
         })
     }
+}
+
+/// Adds a business, or renames it: a row comes back when the business is new or its name
+/// changed, and then its customers' documents are made again (a new business has none).
+pub(super) fn put_business_row(
+    db: &mut dyn Sql,
+    business_id: &str,
+    name: &str,
+) -> Result<(), StoreError> {
+    let changed = db.optional_row(
+        "INSERT INTO businesses (business_id, name) VALUES ($1, $2)
+         ON CONFLICT (business_id) DO UPDATE SET name = excluded.name
+         WHERE businesses.name <> excluded.name RETURNING 1",
+        params![business_id, name],
+    )?;
+    if changed.is_some() {
+        remake_documents(db, Some(business_id))?;
+    }
+    Ok(())
 }
 
 /// The customer's `seq` when `businesses` holds its business; the contract's refusal (404 or

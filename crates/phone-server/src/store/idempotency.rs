@@ -10,7 +10,7 @@ use phone_model::Refusal;
 use serde::{Serialize, de::DeserializeOwned};
 
 use super::sql::{Sql, params, unexpected};
-use super::{OperationError, StoreError};
+use super::{OperationError, Store, StoreError};
 
 /// How long a key's answer is kept: a day, as the draft suggests.
 pub const KEPT_FOR_SECONDS: i64 = 24 * 60 * 60;
@@ -92,4 +92,80 @@ pub(super) fn once<T: Serialize + DeserializeOwned>(
         params![&response, &attempt.scope, &attempt.key],
     )?;
     Ok(Answer::First(answer))
+}
+
+/// What a gateway's claim of a key found (see [`Store::claim_key`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// The key is new: it is now claimed, and the create is to be sent.
+    Fresh,
+    /// An earlier attempt was answered: this body again.
+    Answered(String),
+    /// An earlier attempt got no answer from the provider: it may have been made.
+    InDoubt,
+    /// The key was used for another request.
+    Reused,
+}
+
+impl Store {
+    /// Claims `attempt`'s key for a create the gateway sends to the provider, in a
+    /// transaction of its own (the provider's write cannot be in ours): the claim stays, with
+    /// no answer, until [`Store::keep_answer`] or [`Store::release_key`].
+    ///
+    /// # Errors
+    /// When the database cannot be written.
+    pub fn claim_key(&self, attempt: &Attempt, at: i64) -> Result<Claim, StoreError> {
+        self.write(|db| {
+            db.execute(
+                "DELETE FROM idempotency_keys WHERE scope = $1 AND created_at < $2",
+                params![&attempt.scope, at - KEPT_FOR_SECONDS],
+            )?;
+            let claimed = db.execute(
+                "INSERT INTO idempotency_keys (scope, key, fingerprint, created_at)
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (scope, key) DO NOTHING",
+                params![&attempt.scope, &attempt.key, &attempt.fingerprint, at],
+            )? == 1;
+            if claimed {
+                return Ok(Claim::Fresh);
+            }
+            let earlier = db.row(
+                "SELECT fingerprint, response FROM idempotency_keys WHERE scope = $1 AND key = $2",
+                params![&attempt.scope, &attempt.key],
+            )?;
+            Ok(if earlier.text(0)? != attempt.fingerprint {
+                Claim::Reused
+            } else {
+                earlier.optional_text(1)?.map_or(Claim::InDoubt, Claim::Answered)
+            })
+        })
+    }
+
+    /// Keeps the provider's answer to a claimed key's create.
+    ///
+    /// # Errors
+    /// When the database cannot be written.
+    pub fn keep_answer(&self, attempt: &Attempt, response: &str) -> Result<(), StoreError> {
+        self.write(|db| {
+            db.execute(
+                "UPDATE idempotency_keys SET response = $1 WHERE scope = $2 AND key = $3",
+                params![response, &attempt.scope, &attempt.key],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Frees a claimed key whose create the provider refused (nothing was made), so that the
+    /// caller may correct the request and send it with the same key.
+    ///
+    /// # Errors
+    /// When the database cannot be written.
+    pub fn release_key(&self, attempt: &Attempt) -> Result<(), StoreError> {
+        self.write(|db| {
+            db.execute(
+                "DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND response IS NULL",
+                params![&attempt.scope, &attempt.key],
+            )?;
+            Ok(())
+        })
+    }
 }

@@ -311,7 +311,7 @@ pub(super) fn insert_phone_number(
 
 /// Stores the core's verdict on a number just written (see `review`), and whether another
 /// customer has its number (`duplicate_key`).
-fn judge(
+pub(super) fn judge(
     db: &mut dyn Sql,
     number: &PhoneNumberResource,
     duplicate_key: &str,

@@ -38,11 +38,17 @@ async fn every_operation_refuses_callers_without_valid_credentials() {
         ("a malformed token", authorised_client("not-a-jwt")),
         (
             "a token of another key",
-            authorised_client(&other_key.issue("pd-x", SCOPE, "http://x/identity", now())),
+            authorised_client(&other_key.issue("pd-x", SCOPE, "http://x/identity", now(), 3600)),
         ),
         (
             "an expired token",
-            authorised_client(&own_key.issue("pd-x", SCOPE, "http://x/identity", now() - 7200)),
+            authorised_client(&own_key.issue(
+                "pd-x",
+                SCOPE,
+                "http://x/identity",
+                now() - 7200,
+                3600,
+            )),
         ),
     ];
     let body = phone("09", "555 0001", "work", false);

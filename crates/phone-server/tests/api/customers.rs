@@ -78,9 +78,7 @@ async fn a_new_customer_is_refused_with_every_problem_located() {
 #[tokio::test]
 async fn customers_are_found_by_search_reference_and_business() {
     let server = TestServer::start().await;
-    let store = Store::open(&server.database()).unwrap();
-    store.put_business("4444444", "Kōwhai Physio").unwrap();
-    drop(store);
+    server.put_business("4444444", "Kōwhai Physio");
     let au = json!({"phoneName": "Mere", "countryCode": "+61", "areaCode": "",
                     "phoneNumber": "0412 345 678", "phoneType": "mobile", "isPrimary": true});
     for (business, first, last, reference, number) in [
@@ -276,7 +274,7 @@ async fn a_renamed_business_is_found_by_its_new_name() {
     add_customers(&server, &[("Aroha", "Ngata")]).await;
     let (_, before) = read(server.get("/customers?search=pilates").await).await;
     assert_eq!(last_names(&before), Vec::<String>::new());
-    Store::open(&server.database()).unwrap().put_business(BUSINESS, "Pōneke Pilates").unwrap();
+    server.put_business(BUSINESS, "Pōneke Pilates");
     let (_, after) = read(server.get("/customers?search=poneke%20pilates%20aroha").await).await;
     assert_eq!(last_names(&after), ["Ngata"]);
     let (_, old) = read(server.get("/customers?search=fitness").await).await;

@@ -11,6 +11,7 @@ mod copy;
 mod crash;
 mod customers;
 mod demo;
+mod gateway;
 mod history;
 mod idempotency;
 mod openapi;

@@ -2,6 +2,11 @@
 //! a SQLite file in a temporary folder, or, when `PHONEDESK_TEST_POSTGRES` names a PostgreSQL
 //! cluster (`cargo xtask test` starts a throwaway one), a new database on that cluster: the
 //! whole suite runs on either engine.
+//!
+//! With `PHONEDESK_TEST_GATEWAY` set, the server is a gateway (`--upstream`) in front of a
+//! second `phone-server` of the test's own, on its own SQLite file, playing the provider: the
+//! suite then checks that a client cannot tell the gateway from the provider. Tests of what
+//! only a server on its own data does say so with [`skip_in_gateway_mode`].
 
 use std::path::Path;
 
@@ -35,8 +40,73 @@ pub struct TestServer {
     pub client: Client,
     database: Location,
     process: phone_launch::Server,
+    /// In gateway mode, the server playing the provider.
+    upstream: Option<Upstream>,
     /// Holds a SQLite database's file for as long as the server runs.
     folder: TempDir,
+}
+
+/// The provider, as a gateway test server has it: a `phone-server` of its own.
+pub struct Upstream {
+    pub process: phone_launch::Server,
+    pub database: Location,
+    /// The gateway's client id at the provider, and the file holding its secret.
+    client_id: String,
+    secret_file: std::path::PathBuf,
+}
+
+/// Whether the suite runs against a gateway (see the module's documentation).
+pub fn gateway_mode() -> bool {
+    std::env::var_os("PHONEDESK_TEST_GATEWAY").is_some()
+}
+
+/// Returns `true` (and says why) when the suite runs against a gateway and the test checks
+/// what only a server on its own data does.
+pub fn skip_in_gateway_mode(why: &str) -> bool {
+    if gateway_mode() {
+        eprintln!("not in gateway mode: {why}");
+    }
+    gateway_mode()
+}
+
+impl Upstream {
+    /// A provider on a new SQLite file in `folder`, knowing the tests' business, with a client
+    /// for the gateway.
+    pub fn start(folder: &Path, flags: &[&str]) -> Self {
+        let database = Location::Sqlite(folder.join("upstream.sqlite3"));
+        let store = Store::open(&database).expect("the upstream's database");
+        store.put_business(BUSINESS, "Debitsuccess 24/7 Fitness").expect("a business");
+        let (id, secret) =
+            accounts::add_client(&store, "gateway", &every_business()).expect("a client");
+        drop(store);
+        let secret_file = folder.join("upstream-secret");
+        std::fs::write(&secret_file, secret).expect("a writable folder");
+        let mut args = vec!["--rate-limit", "1000000"];
+        args.extend(flags);
+        let process = start_process(&database, &args);
+        Self { process, database, client_id: id, secret_file }
+    }
+
+    /// The provider's API.
+    pub fn api(&self) -> String {
+        format!("{}/CustomerServices/v1.0", self.process.base_url())
+    }
+
+    /// A gateway's flags for this provider, reached at `api` (its own, or a proxy's).
+    pub fn gateway_flags(&self, api: &str) -> Vec<String> {
+        [
+            "--upstream",
+            api,
+            "--upstream-client-id",
+            &self.client_id,
+            "--upstream-client-secret-file",
+            &self.secret_file.display().to_string(),
+            "--upstream-rate",
+            "1000000",
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    }
 }
 
 impl TestServer {
@@ -66,7 +136,20 @@ impl TestServer {
     }
 
     fn serve(folder: TempDir, database: Location, flags: &[&str]) -> Self {
-        let process = start_process(&database, flags);
+        let upstream = gateway_mode().then(|| Upstream::start(folder.path(), &[]));
+        Self::serve_with(folder, database, flags, upstream)
+    }
+
+    fn serve_with(
+        folder: TempDir,
+        database: Location,
+        flags: &[&str],
+        upstream: Option<Upstream>,
+    ) -> Self {
+        let gateway = upstream.as_ref().map(|u| u.gateway_flags(&u.api())).unwrap_or_default();
+        let mut flags: Vec<&str> = flags.to_vec();
+        flags.extend(gateway.iter().map(String::as_str));
+        let process = start_process(&database, &flags);
         let root = process.base_url();
         Self {
             api: format!("{root}/CustomerServices/v1.0"),
@@ -74,6 +157,7 @@ impl TestServer {
             client: Client::new(),
             database,
             process,
+            upstream,
             folder,
         }
     }
@@ -82,14 +166,32 @@ impl TestServer {
     pub async fn restart(mut self) -> Self {
         self.process.stop().expect("the server stops cleanly");
         let folder = std::mem::replace(&mut self.folder, tempfile::tempdir().expect("a folder"));
-        let mut server = Self::serve(folder, self.database.clone(), &[]);
+        let upstream = self.upstream.take();
+        let mut server = Self::serve_with(folder, self.database.clone(), &[], upstream);
         // The token is still good: the key that signed it is in the database.
         server.client = self.client.clone();
         server
     }
 
+    /// The server's database: in gateway mode, the gateway's own (its accounts, its copy).
     pub fn database(&self) -> Location {
         self.database.clone()
+    }
+
+    /// Adds (or renames) a business where the customers are, and in the server's own database
+    /// (a gateway knows the provider's businesses from its copy).
+    pub fn put_business(&self, business_id: &str, name: &str) {
+        for location in [self.data(), self.database()] {
+            Store::open(&location)
+                .expect("a database")
+                .put_business(business_id, name)
+                .expect("a business");
+        }
+    }
+
+    /// Where the customers and numbers are: the provider's database in gateway mode.
+    pub fn data(&self) -> Location {
+        self.upstream.as_ref().map_or_else(|| self.database.clone(), |u| u.database.clone())
     }
 
     pub async fn get(&self, path: &str) -> Response {
@@ -282,8 +384,8 @@ pub fn postgres_database() -> (Option<phone_launch::Postgres>, Location) {
 /// PostgreSQL cluster that `PHONEDESK_TEST_POSTGRES` names.
 pub fn new_database(folder: &Path) -> Location {
     match std::env::var("PHONEDESK_TEST_POSTGRES") {
-        Ok(cluster) => Location::Postgres(new_postgres_database(&cluster)),
-        Err(_) => Location::Sqlite(folder.join("phonedesk.sqlite3")),
+        Ok(cluster) if !gateway_mode() => Location::Postgres(new_postgres_database(&cluster)),
+        _ => Location::Sqlite(folder.join("phonedesk.sqlite3")),
     }
 }
 

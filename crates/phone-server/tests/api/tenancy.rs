@@ -72,7 +72,7 @@ async fn call(
 #[tokio::test]
 async fn every_caller_reaches_its_own_businesses_customers_and_no_others() {
     let server = TestServer::start().await;
-    Store::open(&server.database()).unwrap().put_business(OTHER, "Harbourside Physio").unwrap();
+    server.put_business(OTHER, "Harbourside Physio");
     let mut customers = std::collections::HashMap::new();
     for business in [BUSINESS, OTHER] {
         customers.insert(business, customer_of(&server, business, business).await);
@@ -302,8 +302,8 @@ async fn a_removed_client_is_refused_at_once_and_a_narrowed_one_at_its_next_requ
 #[tokio::test]
 async fn the_session_says_which_businesses_a_staff_member_sees() {
     let server = TestServer::start().await;
+    server.put_business(OTHER, "Harbourside Physio");
     let store = Store::open(&server.database()).unwrap();
-    store.put_business(OTHER, "Harbourside Physio").unwrap();
     accounts::add_user(&store, "ana", Role::Editor, &Businesses::only([OTHER, BUSINESS]), PASSWORD)
         .unwrap();
     accounts::add_user(&store, "boss", Role::Viewer, &Businesses::All, PASSWORD).unwrap();

@@ -1,0 +1,115 @@
+//! Gateway mode (`phone-server --upstream …`): the staff app and API clients over the
+//! provider's own API, with the provider's credentials kept on the server.
+//!
+//! Every contract operation goes to the provider and its answer comes back as the provider gave
+//! it (status, body, rate-limit headers). What the provider's API lacks is kept in the local
+//! database: staff, sessions, clients and their businesses, as in the other modes; a copy of the
+//! provider's customers and numbers (`store::mirror`), filled by a background sync
+//! ([`sync`]) and by every write made through the gateway, which search, history and the review
+//! read; and `Idempotency-Key`s. The provider is not one of the store's engines: its answers
+//! must reach the caller untouched, which a storage interface would re-encode.
+
+mod budget;
+pub mod routes;
+pub mod sync;
+mod upstream;
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, PoisonError},
+};
+
+use axum::http::{HeaderValue, Method, StatusCode};
+use bytes::Bytes;
+use phone_model::Refusal;
+
+pub use budget::{PERSON_WAITS, Priority};
+pub use upstream::{Answered, Upstream, UpstreamError, UpstreamSettings};
+
+use crate::error::ApiError;
+
+/// A caller's `Idempotency-Key`: (the caller's scope, the key).
+type KeyOf = (String, String);
+
+/// The gateway's state beside the app's.
+#[derive(Debug)]
+pub struct Gateway {
+    upstream: Upstream,
+    /// A turn per `Idempotency-Key` (caller's scope, key) being sent now: attempts racing with
+    /// one key take turns, so the second finds the first's answer, as on a server of its own.
+    turns: Mutex<HashMap<KeyOf, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl Gateway {
+    /// A gateway to the provider at `settings`.
+    ///
+    /// # Errors
+    /// When the system's CA certificates cannot be read.
+    pub fn new(settings: UpstreamSettings) -> std::io::Result<Self> {
+        Ok(Self { upstream: Upstream::new(settings)?, turns: Mutex::default() })
+    }
+
+    /// The provider's API base URL.
+    pub fn api(&self) -> &str {
+        self.upstream.api()
+    }
+
+    /// Sends a person's request to the provider.
+    ///
+    /// # Errors
+    /// The contract's answer for a provider that gave none.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<(HeaderValue, Bytes)>,
+    ) -> Result<Answered, ApiError> {
+        self.upstream.send(method, path, body, Priority::Person).await.map_err(refusal)
+    }
+
+    /// Waits for `key`'s turn; the turn ends when the guard is dropped.
+    async fn turn(&self, key: KeyOf) -> Turn<'_> {
+        let turn = {
+            let mut turns = self.turns.lock().unwrap_or_else(PoisonError::into_inner);
+            Arc::clone(turns.entry(key.clone()).or_default())
+        };
+        let guard = Arc::clone(&turn).lock_owned().await;
+        Turn { gateway: self, key, turn, _guard: guard }
+    }
+}
+
+/// An attempt's turn with its key.
+struct Turn<'a> {
+    gateway: &'a Gateway,
+    key: KeyOf,
+    turn: Arc<tokio::sync::Mutex<()>>,
+    _guard: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        let mut turns = self.gateway.turns.lock().unwrap_or_else(PoisonError::into_inner);
+        // Forgotten once nobody else holds or waits for it (the map, this turn and its guard
+        // are the three holders left).
+        if Arc::strong_count(&self.turn) <= 3 {
+            turns.remove(&self.key);
+        }
+    }
+}
+
+/// The contract's answer when the provider gave none.
+fn refusal(error: UpstreamError) -> ApiError {
+    tracing::warn!(%error, "upstream");
+    ApiError::Refused(match error {
+        UpstreamError::Unreachable(_) | UpstreamError::Credentials(_) => {
+            Refusal::UpstreamUnreachable
+        }
+        UpstreamError::TimedOut => Refusal::UpstreamTimedOut,
+        UpstreamError::OverBudget(_) => Refusal::TooManyRequests,
+    })
+}
+
+/// Whether an answer is a success the copy should take.
+fn succeeded(answer: &Answered) -> bool {
+    matches!(answer.status, StatusCode::OK | StatusCode::CREATED)
+}

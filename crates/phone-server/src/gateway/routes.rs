@@ -1,0 +1,593 @@
+//! The contract's operations in gateway mode. Each checks the caller's businesses against the
+//! customer (from the copy, or from the provider when the copy does not have it yet), goes to
+//! the provider, and passes its answer on; a write the provider made goes into the copy and the
+//! history. Search, history and the review are answered from the copy, as in the other modes.
+
+use std::sync::Arc;
+
+use axum::{
+    Extension, Json, Router,
+    body::Body,
+    extract::{Request, State},
+    http::{HeaderValue, Method, StatusCode, Uri, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use bytes::Bytes;
+use phone_model::{
+    CreatedCustomer, CustomerPage, CustomerResource, IfMatch, PhoneNumberInput, PhoneNumberPage,
+    PhoneNumberResource, Refusal, ValidationError, stored_duplicate_key, validate_create,
+    validate_update,
+};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::{Answered, Gateway, succeeded};
+use crate::{
+    AppState,
+    auth::{Principal, now},
+    error::ApiError,
+    extract::{Ids, ListQuery, Precondition, fingerprint, idempotency_key},
+    routes::{blocking, customers, review, small_read},
+    store::{Attempt, Change, Claim},
+};
+
+/// The API's routes in gateway mode (the same paths as [`crate::routes::api`]), and the
+/// gateway's own `GET /gatewayStatus`.
+pub fn api() -> Router<AppState> {
+    Router::new()
+        .route("/customers", get(customers_list).post(customers_create))
+        .route("/customers/{customerId}", get(customer_get))
+        .route("/customers/{customerId}/phoneNumbers", get(numbers_list).post(number_create))
+        .route(
+            "/customers/{customerId}/phoneNumbers/{phoneNumberId}",
+            get(number_get).put(number_update).delete(number_delete),
+        )
+        .route("/customers/{customerId}/phoneNumberHistory", get(history))
+        .route("/phoneNumberReview", get(review::phone_number_review))
+        .route("/gatewayStatus", get(status))
+}
+
+/// Why a request stops before its own upstream call: the contract's refusal, or the provider's
+/// answer to the call that looked the customer up, passed on.
+#[derive(Debug)]
+pub enum Stop {
+    Refused(ApiError),
+    Passed(Answered),
+}
+
+impl From<ApiError> for Stop {
+    fn from(error: ApiError) -> Self {
+        Self::Refused(error)
+    }
+}
+
+impl IntoResponse for Stop {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Refused(error) => error.into_response(),
+            Self::Passed(answer) => pass_on(answer),
+        }
+    }
+}
+
+/// The provider's answer as the caller gets it.
+fn pass_on(answer: Answered) -> Response {
+    let mut response = Response::new(Body::from(answer.body));
+    *response.status_mut() = answer.status;
+    *response.headers_mut() = answer.headers;
+    response
+}
+
+/// The provider's answer with a number's version as its `ETag`, when it is a number.
+fn versioned(answer: Answered) -> Response {
+    let version = read::<PhoneNumberResource>(&answer).map(|n| n.version().to_string());
+    let mut response = pass_on(answer);
+    if let Some(version) = version.and_then(|v| HeaderValue::from_str(&v).ok()) {
+        response.headers_mut().insert(header::ETAG, version);
+    }
+    response
+}
+
+/// A success's body, read as `T`.
+fn read<T: DeserializeOwned>(answer: &Answered) -> Option<T> {
+    succeeded(answer).then(|| serde_json::from_slice(&answer.body).ok()).flatten()
+}
+
+fn gateway(state: &AppState) -> Arc<Gateway> {
+    Arc::clone(state.gateway.as_ref().expect("the gateway's routes are served in gateway mode"))
+}
+
+/// The path and query of a request, as the provider's API takes them.
+fn path_of(uri: &Uri) -> String {
+    uri.path_and_query().map_or_else(|| uri.path().to_owned(), ToString::to_string)
+}
+
+/// A path segment or query value, percent-encoded.
+pub(super) fn segment(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Makes sure the copy has the customer and the caller may see it: 404 or the provider's
+/// answer when it does not exist there, 403 when it is another business's. The provider's
+/// answer, when the customer had to be fetched.
+async fn known(
+    state: &AppState,
+    principal: &Principal,
+    customer_id: &str,
+) -> Result<Option<Answered>, Stop> {
+    let id = customer_id.to_owned();
+    let copied = small_read(state, move |store| Ok(store.mirrored_business(&id)?)).await?;
+    let (business, fetched) = match copied {
+        Some(business) => (business, None),
+        None => {
+            let path = format!("/customers/{}", segment(customer_id));
+            let answer = gateway(state).send(Method::GET, &path, None).await?;
+            let Some(customer) = read::<CustomerResource>(&answer) else {
+                return Err(Stop::Passed(answer));
+            };
+            let business = customer.business.business_id.clone();
+            blocking(state, move |store| Ok(store.mirror_customers(&[customer])?)).await?;
+            (business, Some(answer))
+        }
+    };
+    principal.businesses().check_customer(Some(&business)).map_err(ApiError::Refused)?;
+    Ok(fetched)
+}
+
+/// Puts what the provider made into the copy before the caller hears of it, so that search,
+/// history and the review know it at once. A copy that fails to take it is logged (the sync
+/// mends it), never the caller's failure: the provider made the change.
+async fn copy(
+    state: &AppState,
+    work: impl FnOnce(&crate::store::Store) -> Result<(), ApiError> + Send + 'static,
+) {
+    if let Err(error) = blocking(state, work).await {
+        tracing::warn!(?error, "the gateway's copy did not take the provider's answer");
+    }
+}
+
+/// `GET /customers`: a search from the copy; else the provider's list, within the caller's
+/// businesses (asked for by `businessId` when the caller has one business; from the copy when
+/// it has several, since the provider's list would be everyone's).
+async fn customers_list(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    query: ListQuery,
+    uri: Uri,
+) -> Result<Response, Stop> {
+    let local = |state, principal, query| async move {
+        customers::customers_list(State(state), Extension(principal), query)
+            .await
+            .map(IntoResponse::into_response)
+            .map_err(Stop::from)
+    };
+    if query.get("search").is_some() {
+        return local(state, principal, query).await;
+    }
+    let mut path = path_of(&uri);
+    let asked = query.get("businessId").map(str::trim).filter(|b| !b.is_empty());
+    match (principal.businesses().ids(), asked) {
+        (None, _) => {}
+        (Some(_), Some(business)) => {
+            principal.businesses().check_new_customer(business).map_err(ApiError::Refused)?;
+        }
+        (Some([only]), None) => {
+            let joint = if path.contains('?') { '&' } else { '?' };
+            path = format!("{path}{joint}businessId={}", segment(only));
+        }
+        (Some(_), None) => return local(state, principal, query).await,
+    }
+    Ok(pass_on(gateway(&state).send(Method::GET, &path, None).await?))
+}
+
+/// `GET /customers/{customerId}`.
+async fn customer_get(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Ids(customer_id): Ids<String>,
+    uri: Uri,
+) -> Result<Response, Stop> {
+    if let Some(fetched) = known(&state, &principal, &customer_id).await? {
+        return Ok(pass_on(fetched));
+    }
+    Ok(pass_on(gateway(&state).send(Method::GET, &path_of(&uri), None).await?))
+}
+
+/// `GET …/phoneNumbers`. (Reads leave the copy alone: the sync keeps it, and a write on every
+/// read would cost every read.)
+async fn numbers_list(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Ids(customer_id): Ids<String>,
+    uri: Uri,
+) -> Result<Response, Stop> {
+    known(&state, &principal, &customer_id).await?;
+    Ok(pass_on(gateway(&state).send(Method::GET, &path_of(&uri), None).await?))
+}
+
+/// `GET …/phoneNumbers/{phoneNumberId}`, with its `ETag`, and `If-Match` compared.
+async fn number_get(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Ids((customer_id, _)): Ids<(String, String)>,
+    Precondition(condition): Precondition,
+    uri: Uri,
+) -> Result<Response, Stop> {
+    known(&state, &principal, &customer_id).await?;
+    let answer = gateway(&state).send(Method::GET, &path_of(&uri), None).await?;
+    if let Some(number) = read::<PhoneNumberResource>(&answer) {
+        let condition = condition.map_err(ApiError::invalid)?;
+        IfMatch::check(condition.as_ref(), number.version()).map_err(ApiError::Refused)?;
+    }
+    Ok(versioned(answer))
+}
+
+/// Compares `If-Match` with the number's version at the provider, just before a change: not
+/// atomic (the provider has no condition of its own), but a change made before this read is
+/// never overwritten. As on a server of its own, a number that is not there is a 404 whatever
+/// the header, and a malformed header is a 400 together with the body's errors (the core's
+/// rules, which are the provider's) for one that is.
+async fn compare(
+    state: &AppState,
+    uri: &Uri,
+    condition: Precondition,
+    body_errors: impl FnOnce() -> Vec<ValidationError>,
+) -> Result<(), Stop> {
+    let condition = match condition.0 {
+        Ok(None) => return Ok(()),
+        Ok(Some(condition)) => Ok(condition),
+        Err(malformed) => Err(malformed),
+    };
+    let current = gateway(state).send(Method::GET, uri.path(), None).await?;
+    let Some(number) = read::<PhoneNumberResource>(&current) else {
+        return Err(Stop::Passed(current));
+    };
+    let condition = condition.map_err(|malformed| {
+        let mut errors = vec![malformed];
+        errors.extend(body_errors());
+        ApiError::from(errors)
+    })?;
+    IfMatch::check(Some(&condition), number.version()).map_err(ApiError::Refused)?;
+    Ok(())
+}
+
+/// `PUT …/phoneNumbers/{phoneNumberId}`.
+async fn number_update(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Ids((customer_id, phone_number_id)): Ids<(String, String)>,
+    condition: Precondition,
+    request: Request,
+) -> Result<Response, Stop> {
+    known(&state, &principal, &customer_id).await?;
+    let uri = request.uri().clone();
+    let body = body_of(request).await?;
+    let body_errors = || {
+        let bytes = body.as_ref().map(|(_, bytes)| bytes.as_ref()).unwrap_or(b"{}");
+        match serde_json::from_slice::<PhoneNumberInput>(bytes) {
+            Ok(input) => validate_update(&phone_number_id, &input).errors().to_vec(),
+            Err(_) => vec![ValidationError::BodyInvalid],
+        }
+    };
+    compare(&state, &uri, condition, body_errors).await?;
+    let answer = gateway(&state).send(Method::PUT, &path_of(&uri), body).await?;
+    if let Some(number) = read::<PhoneNumberResource>(&answer) {
+        copy(&state, move |store| {
+            let actor = principal.actor();
+            Ok(store.mirror_number(&customer_id, &number, &Change { actor: &actor, at: now() })?)
+        })
+        .await;
+    }
+    Ok(versioned(answer))
+}
+
+/// `DELETE …/phoneNumbers/{phoneNumberId}`.
+async fn number_delete(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Ids((customer_id, phone_number_id)): Ids<(String, String)>,
+    condition: Precondition,
+    uri: Uri,
+) -> Result<Response, Stop> {
+    known(&state, &principal, &customer_id).await?;
+    compare(&state, &uri, condition, Vec::new).await?;
+    let answer = gateway(&state).send(Method::DELETE, &path_of(&uri), None).await?;
+    if succeeded(&answer) {
+        copy(&state, move |store| {
+            let actor = principal.actor();
+            let change = Change { actor: &actor, at: now() };
+            Ok(store.mirror_deletion(&customer_id, &phone_number_id, &change)?)
+        })
+        .await;
+    }
+    Ok(pass_on(answer))
+}
+
+/// `GET …/phoneNumberHistory`: the changes made through the gateway, from the copy.
+async fn history(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Ids(customer_id): Ids<String>,
+) -> Result<Response, Stop> {
+    known(&state, &principal, &customer_id).await?;
+    customers::phone_number_history(State(state), Extension(principal), Ids(customer_id))
+        .await
+        .map(IntoResponse::into_response)
+        .map_err(Stop::from)
+}
+
+/// `GET /gatewayStatus`: which provider, and when the copy was last synced in full.
+async fn status(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let gateway = gateway(&state);
+    let synced_at = small_read(&state, |store| Ok(store.synced_at()?)).await?;
+    Ok(Json(json!({"upstream": gateway.api(), "syncedAt": synced_at})))
+}
+
+/// A request's body as it is sent on: its bytes and declared type (no type, no body).
+async fn body_of(request: Request) -> Result<Option<(HeaderValue, Bytes)>, ApiError> {
+    let content_type = request.headers().get(header::CONTENT_TYPE).cloned();
+    let bytes = axum::body::to_bytes(request.into_body(), crate::extract::BODY_LIMIT)
+        .await
+        .map_err(|_| ApiError::Refused(Refusal::PayloadTooLarge))?;
+    Ok(match content_type {
+        Some(content_type) => Some((content_type, bytes)),
+        None if bytes.is_empty() => None,
+        None => return Err(ApiError::Refused(Refusal::UnsupportedMediaType)),
+    })
+}
+
+/// What a create makes: how an attempt whose outcome is unknown is looked for at the
+/// provider, and what goes into the copy.
+#[derive(Debug, Clone, Copy)]
+enum Made {
+    Customer,
+    Number,
+}
+
+/// `POST /customers`: in one of the caller's businesses.
+async fn customers_create(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    request: Request,
+) -> Result<Response, Stop> {
+    let key = idempotency_key(request.headers())?;
+    let uri = request.uri().clone();
+    let body = body_of(request).await?;
+    // The body names the business; one the caller may not use is refused here (a body that
+    // does not name one goes on, and the provider says what is wrong with it).
+    let named = body.as_ref().and_then(|(_, bytes)| serde_json::from_slice::<Value>(bytes).ok());
+    if let Some(business) = named.as_ref().and_then(|v| v["businessId"].as_str()) {
+        principal.businesses().check_new_customer(business).map_err(ApiError::Refused)?;
+    }
+    create(&state, &principal, &uri, body, key, None, Made::Customer).await
+}
+
+/// `POST …/phoneNumbers`.
+async fn number_create(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Ids(customer_id): Ids<String>,
+    request: Request,
+) -> Result<Response, Stop> {
+    known(&state, &principal, &customer_id).await?;
+    let key = idempotency_key(request.headers())?;
+    let uri = request.uri().clone();
+    let body = body_of(request).await?;
+    create(&state, &principal, &uri, body, key, Some(customer_id), Made::Number).await
+}
+
+/// Sends a create. With an `Idempotency-Key`, attempts with the key take turns, and the key is
+/// claimed in the local database: an answered key gets its answer again; a key whose first
+/// attempt got no answer (a timeout) is looked for at the provider before a second attempt is
+/// sent.
+async fn create(
+    state: &AppState,
+    principal: &Principal,
+    uri: &Uri,
+    body: Option<(HeaderValue, Bytes)>,
+    key: Option<phone_model::IdempotencyKey>,
+    customer_id: Option<String>,
+    made: Made,
+) -> Result<Response, Stop> {
+    let gateway = gateway(state);
+    let path = path_of(uri);
+    let Some(key) = key else {
+        let answer = gateway.send(Method::POST, &path, body).await?;
+        take_created(state, principal, &answer, customer_id, made).await;
+        return Ok(created(answer, None));
+    };
+    let bytes = body.as_ref().map(|(_, b)| b.clone()).unwrap_or_default();
+    let attempt = Attempt {
+        scope: principal.scope(),
+        key: key.as_str().to_owned(),
+        fingerprint: fingerprint(&Method::POST, uri.path(), &bytes),
+    };
+    let _turn = gateway.turn((attempt.scope.clone(), attempt.key.clone())).await;
+    let claimed = attempt.clone();
+    match blocking(state, move |store| Ok(store.claim_key(&claimed, now())?)).await? {
+        Claim::Answered(body) => return Ok(replayed(Bytes::from(body))),
+        Claim::Reused => return Err(ApiError::Refused(Refusal::IdempotencyKeyReused).into()),
+        Claim::InDoubt => {
+            if let Some(found) = look_for(state, made, customer_id.as_deref(), &bytes).await? {
+                keep(state, &attempt, found.clone()).await?;
+                return Ok(replayed(found));
+            }
+        }
+        Claim::Fresh => {}
+    }
+    let answer = match gateway.send(Method::POST, &path, body).await {
+        Ok(answer) => answer,
+        Err(ApiError::Refused(Refusal::TooManyRequests)) => {
+            // Never sent: the key is free for the retry.
+            release(state, &attempt).await?;
+            return Err(ApiError::Refused(Refusal::TooManyRequests).into());
+        }
+        // No answer: the provider may have made it; the key stays in doubt.
+        Err(error) => return Err(error.into()),
+    };
+    if answer.status == StatusCode::CREATED {
+        keep(state, &attempt, answer.body.clone()).await?;
+    } else {
+        release(state, &attempt).await?;
+    }
+    take_created(state, principal, &answer, customer_id, made).await;
+    Ok(created(answer, Some(false)))
+}
+
+async fn keep(state: &AppState, attempt: &Attempt, body: Bytes) -> Result<(), ApiError> {
+    let attempt = attempt.clone();
+    let body = String::from_utf8_lossy(&body).into_owned();
+    blocking(state, move |store| Ok(store.keep_answer(&attempt, &body)?)).await
+}
+
+async fn release(state: &AppState, attempt: &Attempt) -> Result<(), ApiError> {
+    let attempt = attempt.clone();
+    blocking(state, move |store| Ok(store.release_key(&attempt)?)).await
+}
+
+/// A create's answer: `Idempotent-Replayed` says whether it repeats an earlier one (none
+/// without a key); a number's version is its `ETag`.
+fn created(answer: Answered, replayed: Option<bool>) -> Response {
+    let is_number = read::<PhoneNumberResource>(&answer).is_some();
+    let mut response = if is_number { versioned(answer) } else { pass_on(answer) };
+    if let Some(replayed) = replayed {
+        let value = HeaderValue::from_static(if replayed { "true" } else { "false" });
+        response.headers_mut().insert("idempotent-replayed", value);
+    }
+    response
+}
+
+/// The kept answer of an earlier attempt with the same key.
+fn replayed(body: Bytes) -> Response {
+    let mut headers = axum::http::HeaderMap::new();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    created(Answered { status: StatusCode::CREATED, headers, body }, Some(true))
+}
+
+/// What the provider created goes into the copy, recorded as the caller's change.
+async fn take_created(
+    state: &AppState,
+    principal: &Principal,
+    answer: &Answered,
+    customer_id: Option<String>,
+    made: Made,
+) {
+    let actor = principal.actor();
+    match made {
+        Made::Number => {
+            let (Some(number), Some(customer_id)) =
+                (read::<PhoneNumberResource>(answer), customer_id)
+            else {
+                return;
+            };
+            copy(state, move |store| {
+                Ok(store.mirror_number(
+                    &customer_id,
+                    &number,
+                    &Change { actor: &actor, at: now() },
+                )?)
+            })
+            .await;
+        }
+        Made::Customer => {
+            let Some(created) = read::<CreatedCustomer>(answer) else { return };
+            copy(state, move |store| {
+                let change = Change { actor: &actor, at: now() };
+                store.mirror_customers(std::slice::from_ref(&created.customer))?;
+                Ok(store.mirror_number(
+                    &created.customer.customer_id,
+                    &created.phone_number,
+                    &change,
+                )?)
+            })
+            .await;
+        }
+    }
+}
+
+/// Looks at the provider for what an attempt that got no answer would have made: the
+/// customer's number with the body's number (the provider refuses a second one), or the
+/// business's customer with the body's external reference. Its answer's body, if found.
+async fn look_for(
+    state: &AppState,
+    made: Made,
+    customer_id: Option<&str>,
+    body: &[u8],
+) -> Result<Option<Bytes>, ApiError> {
+    let gateway = gateway(state);
+    match (made, customer_id) {
+        (Made::Number, Some(customer_id)) => {
+            let Ok(input) = serde_json::from_slice::<PhoneNumberInput>(body) else {
+                return Ok(None);
+            };
+            let Ok(number) = validate_create(&input).into_result() else { return Ok(None) };
+            let key = number.duplicate_key();
+            let numbers = all_numbers(&gateway, customer_id).await?;
+            Ok(numbers
+                .into_iter()
+                .find(|n| stored_duplicate_key(n) == key)
+                .map(|n| Bytes::from(serde_json::to_vec(&n).expect("a number serialises"))))
+        }
+        (Made::Customer, _) => {
+            let Ok(asked) = serde_json::from_slice::<Value>(body) else { return Ok(None) };
+            let (Some(business), Some(reference)) =
+                (asked["businessId"].as_str(), asked["externalReference"].as_str())
+            else {
+                return Ok(None);
+            };
+            if reference.trim().is_empty() {
+                return Ok(None);
+            }
+            let path = format!(
+                "/customers?businessId={}&externalReference={}",
+                segment(business),
+                segment(reference.trim())
+            );
+            let answer = gateway.send(Method::GET, &path, None).await?;
+            let Some(customer) =
+                read::<CustomerPage>(&answer).and_then(|p| p.customers.into_iter().next())
+            else {
+                return Ok(None);
+            };
+            let numbers = all_numbers(&gateway, &customer.customer_id).await?;
+            let Some(phone_number) = numbers.into_iter().find(|n| n.is_primary) else {
+                return Ok(None);
+            };
+            let created = CreatedCustomer { customer, phone_number };
+            Ok(Some(Bytes::from(serde_json::to_vec(&created).expect("a customer serialises"))))
+        }
+        (Made::Number, None) => Ok(None),
+    }
+}
+
+/// Every number of a customer at the provider, page by page.
+async fn all_numbers(
+    gateway: &Gateway,
+    customer_id: &str,
+) -> Result<Vec<PhoneNumberResource>, ApiError> {
+    let mut numbers = Vec::new();
+    let mut path = format!("/customers/{}/phoneNumbers", segment(customer_id));
+    loop {
+        let answer = gateway.send(Method::GET, &path, None).await?;
+        let Some(page) = read::<PhoneNumberPage>(&answer) else { return Ok(numbers) };
+        numbers.extend(page.phone_numbers);
+        match page.response_metadata.next_cursor {
+            Some(cursor) if page.response_metadata.has_next => {
+                path = format!(
+                    "/customers/{}/phoneNumbers?nextCursor={}",
+                    segment(customer_id),
+                    segment(&cursor)
+                );
+            }
+            _ => return Ok(numbers),
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! The background sync: walks the provider's customers with their cursors, and each one's
+//! numbers, into the copy that search and the review read, within the rate budget (at the
+//! sync's lower priority, so people's requests go first).
+
+use std::{sync::Arc, time::Duration};
+
+use axum::http::Method;
+use phone_model::{CustomerPage, PhoneNumberPage, PhoneNumberResource};
+use serde::de::DeserializeOwned;
+use tokio::task::JoinSet;
+
+use super::{Gateway, Priority, UpstreamError};
+use crate::{AppState, auth::now, routes::blocking};
+
+/// Customers whose numbers are fetched at once.
+const AT_ONCE: usize = 8;
+
+/// What one full sync did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Synced {
+    pub customers: usize,
+    pub numbers: usize,
+}
+
+/// Syncs now, and then every `every`, for as long as the server runs.
+pub async fn run(state: AppState, gateway: Arc<Gateway>, every: Duration) {
+    loop {
+        let started = std::time::Instant::now();
+        match once(&state, &gateway).await {
+            Ok(synced) => tracing::info!(
+                customers = synced.customers,
+                numbers = synced.numbers,
+                seconds = started.elapsed().as_secs_f64(),
+                "synced the copy of the provider's customers"
+            ),
+            Err(error) => tracing::warn!(%error, "the sync stopped; it starts again later"),
+        }
+        tokio::time::sleep(every).await;
+    }
+}
+
+/// One full sync: every customer the provider lists for Phonedesk's credential, with its
+/// numbers. Each page of customers goes into the copy with their numbers in one transaction.
+///
+/// # Errors
+/// When the provider gives no answer, or a page that is not one.
+pub async fn once(state: &AppState, gateway: &Arc<Gateway>) -> Result<Synced, SyncError> {
+    let mut synced = Synced { customers: 0, numbers: 0 };
+    let mut path = "/customers?limit=50".to_owned();
+    loop {
+        let page: CustomerPage = fetch(gateway, &path).await?;
+        let mut lists = JoinSet::new();
+        let mut ids = page.customers.iter().map(|c| c.customer_id.clone());
+        let mut fetched = Vec::new();
+        loop {
+            while lists.len() < AT_ONCE {
+                let Some(id) = ids.next() else { break };
+                let gateway = Arc::clone(gateway);
+                lists.spawn(async move {
+                    let numbers = numbers_of(&gateway, &id).await;
+                    numbers.map(|numbers| (id, numbers))
+                });
+            }
+            let Some(list) = lists.join_next().await else { break };
+            fetched.push(list.map_err(|e| SyncError::Page(e.to_string()))??);
+        }
+        synced.customers += page.customers.len();
+        synced.numbers += fetched.iter().map(|(_, numbers)| numbers.len()).sum::<usize>();
+        let customers = page.customers;
+        blocking(state, move |store| {
+            store.mirror_customers(&customers)?;
+            Ok(store.mirror_numbers(&fetched)?)
+        })
+        .await
+        .map_err(|e| SyncError::Copy(format!("{e:?}")))?;
+        match page.response_metadata.next_cursor {
+            Some(cursor) if page.response_metadata.has_next => {
+                path = format!("/customers?limit=50&nextCursor={}", encode(&cursor));
+            }
+            _ => break,
+        }
+    }
+    let at = now();
+    blocking(state, move |store| Ok(store.set_synced_at(at)?))
+        .await
+        .map_err(|e| SyncError::Copy(format!("{e:?}")))?;
+    Ok(synced)
+}
+
+/// A customer's numbers at the provider, every page.
+async fn numbers_of(
+    gateway: &Gateway,
+    customer_id: &str,
+) -> Result<Vec<PhoneNumberResource>, SyncError> {
+    let base = format!("/customers/{}/phoneNumbers?limit=50", encode(customer_id));
+    let mut numbers = Vec::new();
+    let mut path = base.clone();
+    loop {
+        let page: PhoneNumberPage = fetch(gateway, &path).await?;
+        numbers.extend(page.phone_numbers);
+        match page.response_metadata.next_cursor {
+            Some(cursor) if page.response_metadata.has_next => {
+                path = format!("{base}&nextCursor={}", encode(&cursor));
+            }
+            _ => return Ok(numbers),
+        }
+    }
+}
+
+async fn fetch<T: DeserializeOwned>(gateway: &Gateway, path: &str) -> Result<T, SyncError> {
+    let answer = gateway.upstream.send(Method::GET, path, None, Priority::Sync).await?;
+    if !answer.status.is_success() {
+        return Err(SyncError::Page(format!("{path}: {}", answer.status)));
+    }
+    serde_json::from_slice(&answer.body).map_err(|e| SyncError::Page(format!("{path}: {e}")))
+}
+
+/// A query value or path segment, percent-encoded.
+fn encode(text: &str) -> String {
+    super::routes::segment(text)
+}
+
+/// Why a sync stopped.
+#[derive(Debug)]
+pub enum SyncError {
+    Upstream(UpstreamError),
+    /// The provider answered with something other than the page asked for.
+    Page(String),
+    /// The copy could not be written.
+    Copy(String),
+}
+
+impl From<UpstreamError> for SyncError {
+    fn from(error: UpstreamError) -> Self {
+        Self::Upstream(error)
+    }
+}
+
+impl std::fmt::Display for SyncError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Upstream(error) => error.fmt(f),
+            Self::Page(what) => write!(f, "an unexpected answer: {what}"),
+            Self::Copy(what) => write!(f, "the copy: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for SyncError {}

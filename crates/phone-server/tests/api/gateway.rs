@@ -1,0 +1,425 @@
+//! Gateway mode against a second `phone-server` playing the provider, whatever mode the suite
+//! runs in: answers passed on, writes landing upstream, the sync, and the faults a provider
+//! has (stopped, slow, 429, 500, a token that stops working). Faults go through a small proxy
+//! of real HTTP between the gateway and the provider, which can hold or answer a request
+//! instead of forwarding it.
+
+use std::{
+    net::SocketAddr,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{Request, State},
+    http::{HeaderMap, StatusCode as AxumStatus},
+    response::{IntoResponse, Response},
+};
+use phone_server::{accounts, store::Store};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+use crate::server::{
+    BUSINESS, Upstream, authorised_client, every_business, phone, read, start_process, token,
+    too_many, validation,
+};
+
+/// What the proxy does with the next requests.
+#[derive(Debug, Clone)]
+enum Fault {
+    /// Forwards them.
+    None,
+    /// Forwards them after a delay.
+    Slow(Duration),
+    /// Answers them itself with this status, body and headers.
+    Answer(u16, Value, Vec<(&'static str, String)>),
+    /// Answers 401 to a request with this bearer token (the provider stopped taking it).
+    Refuses(String),
+}
+
+/// The proxy: a real HTTP server that forwards to the provider, or not.
+struct Proxy {
+    address: SocketAddr,
+    fault: Arc<Mutex<Fault>>,
+    /// The bearer tokens of the requests it forwarded, in order.
+    seen: Arc<Mutex<Vec<String>>>,
+}
+
+impl Proxy {
+    /// A proxy to the server at `upstream` (`http://127.0.0.1:<port>`).
+    async fn start(upstream: String) -> Self {
+        let fault = Arc::new(Mutex::new(Fault::None));
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let state = (upstream, Arc::clone(&fault), Arc::clone(&seen), Client::new());
+        let app = Router::new().fallback(forward).with_state(state);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Self { address, fault, seen }
+    }
+
+    fn api(&self) -> String {
+        format!("http://{}/CustomerServices/v1.0", self.address)
+    }
+
+    fn set(&self, fault: Fault) {
+        *self.fault.lock().unwrap() = fault;
+    }
+}
+
+type ProxyState = (String, Arc<Mutex<Fault>>, Arc<Mutex<Vec<String>>>, Client);
+
+/// Forwards in a task of its own, so that a request the gateway gave up on still reaches the
+/// provider, as it would over a slow network.
+async fn forward(State(state): State<ProxyState>, request: Request) -> Response {
+    tokio::spawn(forward_now(state, request)).await.unwrap()
+}
+
+async fn forward_now((upstream, fault, seen, client): ProxyState, request: Request) -> Response {
+    let fault = fault.lock().unwrap().clone();
+    let bearer = request
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .trim_start_matches("Bearer ")
+        .to_owned();
+    match fault {
+        Fault::Answer(status, body, headers) => {
+            let mut response =
+                (AxumStatus::from_u16(status).unwrap(), axum::Json(body)).into_response();
+            for (name, value) in headers {
+                response.headers_mut().insert(name, value.parse().unwrap());
+            }
+            return response;
+        }
+        Fault::Refuses(token) if token == bearer => {
+            let body = json!({"message": "Authorization has been denied for this request."});
+            return (AxumStatus::UNAUTHORIZED, axum::Json(body)).into_response();
+        }
+        Fault::Slow(delay) => tokio::time::sleep(delay).await,
+        Fault::None | Fault::Refuses(_) => {}
+    }
+    seen.lock().unwrap().push(bearer);
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path_and_query().map(ToString::to_string).unwrap_or_default();
+    let body: Bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap();
+    let mut headers = HeaderMap::new();
+    for (name, value) in &parts.headers {
+        if name != "host" {
+            headers.insert(name.clone(), value.clone());
+        }
+    }
+    let url = format!("{upstream}{path}");
+    let answer = client.request(parts.method, url).headers(headers).body(body).send().await;
+    let Ok(answer) = answer else { return AxumStatus::BAD_GATEWAY.into_response() };
+    let status = answer.status();
+    let headers = answer.headers().clone();
+    let body = answer.bytes().await.unwrap_or_default();
+    let mut response = (status, body).into_response();
+    for (name, value) in &headers {
+        response.headers_mut().insert(name.clone(), value.clone());
+    }
+    response
+}
+
+/// A provider, a gateway in front of it (through `proxy`'s address when given), and clients
+/// of each.
+struct Pair {
+    /// Declared first: dropped (killed) before the provider.
+    _gateway: phone_launch::Server,
+    provider: Upstream,
+    /// The gateway's API, and a client of it that may do everything.
+    api: String,
+    client: Client,
+    /// A client of the provider's API directly, and that API.
+    direct: Client,
+    direct_api: String,
+    _folder: tempfile::TempDir,
+}
+
+impl Pair {
+    async fn start(gateway_flags: &[&str], provider_flags: &[&str]) -> (Self, Proxy) {
+        let folder = tempfile::tempdir().unwrap();
+        let provider = Upstream::start(folder.path(), provider_flags);
+        let proxy = Proxy::start(provider.process.base_url()).await;
+        let pair = Self::in_front(folder, provider, &proxy.api(), gateway_flags).await;
+        (pair, proxy)
+    }
+
+    /// A gateway straight in front of the provider, no proxy.
+    async fn direct(gateway_flags: &[&str]) -> Self {
+        let folder = tempfile::tempdir().unwrap();
+        let provider = Upstream::start(folder.path(), &[]);
+        let api = provider.api();
+        Self::in_front(folder, provider, &api, gateway_flags).await
+    }
+
+    async fn in_front(
+        folder: tempfile::TempDir,
+        provider: Upstream,
+        api: &str,
+        gateway_flags: &[&str],
+    ) -> Self {
+        let database = phone_server::store::Location::Sqlite(folder.path().join("gateway.sqlite3"));
+        let store = Store::open(&database).unwrap();
+        let (id, secret) = accounts::add_client(&store, "tests", &every_business()).unwrap();
+        drop(store);
+        let mut flags: Vec<String> = provider.gateway_flags(api);
+        flags.extend(gateway_flags.iter().map(|f| (*f).to_owned()));
+        let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+        let gateway = start_process(&database, &flags);
+        let client = authorised_client(&token(&gateway.base_url(), &id, &secret).await);
+        let direct = {
+            let store = Store::open(&provider.database).unwrap();
+            let (id, secret) = accounts::add_client(&store, "direct", &every_business()).unwrap();
+            authorised_client(&token(&provider.process.base_url(), &id, &secret).await)
+        };
+        Self {
+            api: format!("{}/CustomerServices/v1.0", gateway.base_url()),
+            direct_api: provider.api(),
+            _gateway: gateway,
+            provider,
+            client,
+            direct,
+            _folder: folder,
+        }
+    }
+
+    async fn customer(&self, client: &Client, api: &str, name: &str) -> String {
+        let body = json!({
+            "businessId": BUSINESS, "firstName": name, "lastName": "Tester",
+            "phoneNumber": phone("09", "264 5555", "home", true)
+        });
+        let (status, body) =
+            read(client.post(format!("{api}/customers")).json(&body).send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["customerId"].as_str().unwrap().to_owned()
+    }
+
+    /// The provider's numbers of a customer, read from its database.
+    fn numbers_upstream(&self, customer: &str) -> Vec<Value> {
+        let store = Store::open(&self.provider.database).unwrap();
+        let page = store
+            .phone_numbers(customer, &phone_model::Businesses::All, 0, phone_model::PageSize::MAX)
+            .unwrap();
+        page.items.iter().map(|n| serde_json::to_value(n).unwrap()).collect()
+    }
+}
+
+#[tokio::test]
+async fn writes_through_the_gateway_land_at_the_provider_and_answers_come_back_as_given() {
+    let (pair, _proxy) = Pair::start(&[], &[]).await;
+    let customer = pair.customer(&pair.client, &pair.api, "Ana").await;
+    let path = format!("/customers/{customer}/phoneNumbers");
+    let (status, added) = read(
+        pair.client
+            .post(format!("{}{path}", pair.api))
+            .json(&phone("021", "123 4567", "mobile", false))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    let id = added["phoneNumberId"].as_str().unwrap();
+    // Make it primary, then delete the old primary: all at the provider.
+    let one = format!("{}{path}/{id}", pair.api);
+    let promoted =
+        pair.client.put(&one).json(&phone("021", "123 4567", "mobile", true)).send().await.unwrap();
+    assert_eq!(promoted.status(), StatusCode::OK);
+    let numbers = pair.numbers_upstream(&customer);
+    assert_eq!(numbers.len(), 2);
+    let old = numbers.iter().find(|n| n["phoneNumberId"] != id).unwrap();
+    assert_eq!(old["isPrimary"], false);
+    let deleted = pair
+        .client
+        .delete(format!("{}{path}/{}", pair.api, old["phoneNumberId"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        read(deleted).await,
+        (StatusCode::OK, json!({"message": "Phone number successfully deleted"}))
+    );
+    assert_eq!(pair.numbers_upstream(&customer).len(), 1);
+
+    // The provider's own refusals, to the letter, and its rate-limit headers.
+    let bad = phone("", "", "home", false);
+    let through = pair.client.post(format!("{}{path}", pair.api)).json(&bad).send().await.unwrap();
+    let limit = through.headers()["x-ratelimit-limit"].to_str().unwrap().to_owned();
+    assert_eq!(limit, "1000000", "the provider's limit, not the gateway's");
+    let direct =
+        pair.direct.post(format!("{}{path}", pair.direct_api)).json(&bad).send().await.unwrap();
+    let (through, direct) = (read(through).await, read(direct).await);
+    assert_eq!(through, direct);
+    assert_eq!(through.1, validation(&[("phoneNumber", "PhoneNumber is required.")]));
+
+    // What the provider lacks, the gateway keeps: the history, with who made each change.
+    let (_, history) = read(
+        pair.client
+            .get(format!("{}/customers/{customer}/phoneNumberHistory", pair.api))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let actions: Vec<&str> = history["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["deleted", "updated", "updated", "created", "created"], "{history}");
+    assert!(history["changes"][0]["actor"].as_str().unwrap().starts_with("client "));
+}
+
+#[tokio::test]
+async fn search_finds_a_number_added_at_the_provider_once_the_sync_has_run() {
+    let (pair, _proxy) = Pair::start(&["--sync-interval", "1"], &[]).await;
+    let customer = pair.customer(&pair.direct, &pair.direct_api, "Wiremu").await;
+    let added = pair
+        .direct
+        .post(format!("{}/customers/{customer}/phoneNumbers", pair.direct_api))
+        .json(&phone("027", "555 0199", "mobile", false))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), StatusCode::CREATED);
+    let search = format!("{}/customers?search=027%20555%200199", pair.api);
+    let mut found = Value::Null;
+    for _ in 0..50 {
+        let (status, page) = read(pair.client.get(&search).send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        if page["customers"].as_array().is_some_and(|c| !c.is_empty()) {
+            found = page;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(found["customers"][0]["customerId"], customer.as_str(), "{found}");
+    let (_, status) =
+        read(pair.client.get(format!("{}/gatewayStatus", pair.api)).send().await.unwrap()).await;
+    assert!(status["syncedAt"].as_i64().is_some(), "{status}");
+}
+
+#[tokio::test]
+async fn a_stopped_provider_is_a_502_in_the_contracts_shape() {
+    let mut pair = Pair::direct(&[]).await;
+    let customer = pair.customer(&pair.client, &pair.api, "Ana").await;
+    pair.provider.process.kill().unwrap();
+    let (status, body) = read(
+        pair.client
+            .get(format!("{}/customers/{customer}/phoneNumbers", pair.api))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (
+            StatusCode::BAD_GATEWAY,
+            json!({"errorCode": "provider_unreachable", "message": "Unable to process this request as the provider's API could not be reached. Please try your request again in a moment."})
+        )
+    );
+}
+
+#[tokio::test]
+async fn the_providers_429_and_500_come_back_as_given_and_nothing_is_retried() {
+    let (pair, proxy) = Pair::start(&[], &[]).await;
+    let customer = pair.customer(&pair.client, &pair.api, "Ana").await;
+    let list = format!("{}/customers/{customer}/phoneNumbers", pair.api);
+    let reset = (std::time::SystemTime::now() + Duration::from_secs(2))
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let limited = vec![
+        ("x-ratelimit-limit", "60".to_owned()),
+        ("x-ratelimit-remaining", "0".to_owned()),
+        ("x-ratelimit-reset", reset.to_string()),
+    ];
+    proxy.set(Fault::Answer(429, too_many(), limited));
+    let forwarded = proxy.seen.lock().unwrap().len();
+    let answer = pair.client.get(&list).send().await.unwrap();
+    assert_eq!(answer.headers()["x-ratelimit-remaining"], "0");
+    assert_eq!(read(answer).await, (StatusCode::TOO_MANY_REQUESTS, too_many()));
+    // The provider said its window is spent: the gateway sends nothing more until it resets,
+    // and says so itself (a person waits at most two seconds for the budget).
+    proxy.set(Fault::None);
+    let waited = std::time::Instant::now();
+    let answer = pair.client.get(&list).send().await.unwrap();
+    assert!(answer.status() == StatusCode::OK || answer.status() == StatusCode::TOO_MANY_REQUESTS);
+    assert!(waited.elapsed() >= Duration::from_millis(500), "it waited for the reset");
+    assert_eq!(
+        proxy.seen.lock().unwrap().len(),
+        forwarded + usize::from(answer.status() == StatusCode::OK)
+    );
+
+    let internal = json!({"message": "Something went wrong while processing your request. We’re sorry for the trouble. We’ve been notified of the error and will correct it as soon as possible. Please try your request again in a moment."});
+    proxy.set(Fault::Answer(500, internal.clone(), vec![]));
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let forwarded = proxy.seen.lock().unwrap().len();
+    assert_eq!(
+        read(pair.client.get(&list).send().await.unwrap()).await,
+        (StatusCode::INTERNAL_SERVER_ERROR, internal)
+    );
+    assert_eq!(proxy.seen.lock().unwrap().len(), forwarded, "a failed read is not retried");
+}
+
+#[tokio::test]
+async fn a_timed_out_create_retried_with_its_key_is_made_once() {
+    let (pair, proxy) = Pair::start(&["--upstream-timeout", "0.5"], &[]).await;
+    let customer = pair.customer(&pair.client, &pair.api, "Ana").await;
+    let add = || {
+        pair.client
+            .post(format!("{}/customers/{customer}/phoneNumbers", pair.api))
+            .header("idempotency-key", "add-mobile-1")
+            .json(&phone("021", "123 4567", "mobile", false))
+            .send()
+    };
+    proxy.set(Fault::Slow(Duration::from_millis(1500)));
+    let (status, body) = read(add().await.unwrap()).await;
+    assert_eq!(status, StatusCode::GATEWAY_TIMEOUT, "{body}");
+    assert_eq!(body["errorCode"], "provider_timeout");
+    // The provider made it after the gateway gave up.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(pair.numbers_upstream(&customer).len(), 2);
+    proxy.set(Fault::None);
+    let answer = add().await.unwrap();
+    assert_eq!(answer.headers()["idempotent-replayed"], "true");
+    let (status, body) = read(answer).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["phoneNumber"], "123 4567");
+    assert_eq!(pair.numbers_upstream(&customer).len(), 2, "made once");
+    // And again: now the answer is kept.
+    let answer = add().await.unwrap();
+    assert_eq!(answer.headers()["idempotent-replayed"], "true");
+    assert_eq!(read(answer).await.1, body);
+}
+
+#[tokio::test]
+async fn a_token_the_provider_stops_taking_is_renewed_once_and_the_request_sent_again() {
+    let (pair, proxy) = Pair::start(&[], &["--token-lifetime", "3"]).await;
+    let customer = pair.customer(&pair.client, &pair.api, "Ana").await;
+    let list = format!("{}/customers/{customer}/phoneNumbers", pair.api);
+    let first = proxy.seen.lock().unwrap().last().cloned().unwrap();
+    // A token is made of its claims, to the second: a new one must come at least a second later.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    proxy.set(Fault::Refuses(first.clone()));
+    assert_eq!(pair.client.get(&list).send().await.unwrap().status(), StatusCode::OK);
+    let renewed = proxy.seen.lock().unwrap().last().cloned().unwrap();
+    assert_ne!(renewed, first, "sent again with a new token");
+    // Tokens that last three seconds, used for seven: each renewed before it expires.
+    proxy.set(Fault::None);
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(7) {
+        assert_eq!(pair.client.get(&list).send().await.unwrap().status(), StatusCode::OK);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let seen = proxy.seen.lock().unwrap().clone();
+    let tokens: std::collections::HashSet<_> = seen.into_iter().filter(|t| !t.is_empty()).collect();
+    assert!(tokens.len() >= 3, "{} tokens", tokens.len());
+}
