@@ -213,6 +213,18 @@ pub async fn search_customers(
     call(get(&format!("/customers?limit=20&search={}{within}{from}", encode(text)))).await
 }
 
+/// Whether the server is a gateway to the provider's API, and when the copy its search reads
+/// was last synced in full (seconds since the epoch; `None` before the first sync). `None` for
+/// a server of its own data, which has no `/gatewayStatus`.
+pub async fn gateway_synced_at() -> Option<Option<i64>> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Status {
+        synced_at: Option<i64>,
+    }
+    call::<Status>(get("/gatewayStatus")).await.ok().map(|status| status.synced_at)
+}
+
 /// One customer.
 pub async fn customer(customer_id: &str) -> Result<CustomerResource, ApiError> {
     call(get(&format!("/customers/{}", encode(customer_id)))).await

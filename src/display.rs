@@ -60,6 +60,23 @@ pub fn summarise(change: &PhoneNumberChange) -> String {
     }
 }
 
+/// What search covers in gateway mode: the provider's customers as of the last sync (at
+/// `synced_at`, seconds since the epoch, seen `now`), and every change made through Phonedesk.
+pub fn sync_status(synced_at: Option<i64>, now: f64) -> String {
+    let Some(synced_at) = synced_at else {
+        return "Search covers the changes made in Phonedesk; the first sync with the provider has not finished yet.".to_owned();
+    };
+    let minutes = ((now - synced_at as f64) / 60.0).max(0.0) as i64;
+    let ago = match minutes {
+        0 => "less than a minute ago".to_owned(),
+        1..=59 => format!("{minutes} min ago"),
+        _ => format!("{} h {} min ago", minutes / 60, minutes % 60),
+    };
+    format!(
+        "Search covers the provider's customers as synced {ago}, and every change made in Phonedesk since."
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -119,5 +136,17 @@ mod tests {
     #[test]
     fn an_unreadable_number_is_shown_as_typed_without_a_link() {
         assert_eq!(dialable(&saved("", "12")), ("+64 12".to_owned(), None));
+    }
+
+    #[test]
+    fn search_says_how_fresh_the_providers_customers_are() {
+        let synced = 1_700_000_000;
+        let at = |seconds: i64| sync_status(Some(synced), (synced + seconds) as f64);
+        assert!(at(30).contains("as synced less than a minute ago"), "{}", at(30));
+        assert!(at(150).contains("as synced 2 min ago"), "{}", at(150));
+        assert!(at(3 * 3600 + 300).contains("as synced 3 h 5 min ago"));
+        assert!(
+            sync_status(None, 0.0).contains("the first sync with the provider has not finished")
+        );
     }
 }

@@ -20,7 +20,7 @@ use crate::{
         error_summary::focus_element,
         problem::{Loading, Problem},
     },
-    display::dialable,
+    display::{self, dialable},
     session::Session,
     title,
 };
@@ -163,6 +163,8 @@ pub fn FindCustomer() -> impl IntoView {
         }
     });
 
+    let synced = LocalResource::new(api::gateway_synced_at);
+
     view! {
         <section class="card">
             <h1>"Find a customer"</h1>
@@ -194,6 +196,9 @@ pub fn FindCustomer() -> impl IntoView {
                     })
                 }}
             </form>
+            {move || synced.get().flatten().map(|synced_at| view! {
+                <p class="hint" data-testid="sync-status">{display::sync_status(synced_at, js_sys::Date::now() / 1000.0)}</p>
+            })}
             <div class="results" aria-live="polite" data-testid="results">
                 <Transition fallback=|| view! { <Loading what="customers" /> }>
                     {move || Suspend::new(async move {

@@ -13,12 +13,15 @@ use crate::{
 /// Names the PostgreSQL cluster that phone-server's API tests run on; unset, they use SQLite.
 const POSTGRES_VARIABLE: &str = "PHONEDESK_TEST_POSTGRES";
 
+/// Makes phone-server's API tests run against a gateway in front of a second server.
+const GATEWAY_VARIABLE: &str = "PHONEDESK_TEST_GATEWAY";
+
 /// Runs every check; the first failure stops the run.
 ///
 /// # Errors
 /// The failing step, by name.
 pub(crate) fn run_all() -> Result {
-    let mut steps = Steps::new(11);
+    let mut steps = Steps::new(12);
     let mut geckodriver = String::new();
     steps.step(
         "tools: wasm32 target, wasm-opt, wasm-bindgen-cli, trunk, chromium, firefox, postgresql",
@@ -59,7 +62,7 @@ pub(crate) fn run_all() -> Result {
         eprintln!("phone-server's tests run on SQLite ({POSTGRES_VARIABLE} unset)");
         // The end-to-end tests need the release build: they run last.
         let mut native = command("cargo", &["test", "--workspace", "--exclude", "phone-e2e"]);
-        native.env_remove(POSTGRES_VARIABLE);
+        native.env_remove(POSTGRES_VARIABLE).env_remove(GATEWAY_VARIABLE);
         run(native)
     })?;
     steps.step("phone-server API tests on PostgreSQL (cargo test --test api)", || {
@@ -75,11 +78,21 @@ pub(crate) fn run_all() -> Result {
         // builds again (two minutes here).
         let args = ["test", "--workspace", "--exclude", "phone-e2e", "--test", "api"];
         let mut api = command("cargo", &args);
-        api.env(POSTGRES_VARIABLE, cluster.url());
+        api.env(POSTGRES_VARIABLE, cluster.url()).env_remove(GATEWAY_VARIABLE);
         let tests = run(api);
         let stopped = cluster.stop();
         tests?;
         Ok(stopped?)
+    })?;
+    steps.step("phone-server API tests through a gateway (PHONEDESK_TEST_GATEWAY)", || {
+        eprintln!(
+            "each test's server is a gateway (--upstream) in front of a second phone-server \
+             playing the provider"
+        );
+        let args = ["test", "--workspace", "--exclude", "phone-e2e", "--test", "api"];
+        let mut api = command("cargo", &args);
+        api.env_remove(POSTGRES_VARIABLE).env(GATEWAY_VARIABLE, "1");
+        run(api)
     })?;
     for browser in [Browser::Chromium, Browser::Firefox] {
         steps.step(
