@@ -163,7 +163,11 @@ pub fn FindCustomer() -> impl IntoView {
         }
     });
 
-    let synced = LocalResource::new(api::gateway_synced_at);
+    // Asked again with each search, so the answer says how fresh the results are.
+    let synced = LocalResource::new(move || {
+        search.track();
+        api::gateway_synced_at()
+    });
 
     view! {
         <section class="card">

@@ -22,7 +22,7 @@ use futures::FutureExt;
 use phone_model::{Businesses, CustomerQuery, PageSize, PhoneNumberResource};
 use phone_server::{
     accounts, demo,
-    store::{CustomerFilter, Location, Role, Store},
+    store::{ClientAccess, CustomerFilter, Location, Role, Store},
 };
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -98,6 +98,8 @@ pub struct Ctx {
     more_drivers: Arc<Mutex<Vec<Driver>>>,
     lookups: Arc<Store>,
     server: Arc<Mutex<Option<phone_launch::Server>>>,
+    /// In front of the provider (see [`run_in_front_of_provider`]), the server playing it.
+    provider: Arc<Mutex<Option<phone_launch::Server>>>,
 }
 
 /// Runs a scenario with a fresh server, database, chromedriver and browser, and cleans up
@@ -126,6 +128,20 @@ where
     run_with(App::WithoutCode, scenario);
 }
 
+/// Like [`run`], with the server in gateway mode (`--upstream`, a sync every second) in front
+/// of a second `phone-server` that plays the provider and holds the demo customers:
+/// [`Ctx::numbers_of`] and [`Ctx::customer_id`] read the provider's database.
+///
+/// # Panics
+/// As [`run`].
+pub fn run_in_front_of_provider<F, Fut>(scenario: F)
+where
+    F: FnOnce(Ctx) -> Fut,
+    Fut: Future<Output = Result>,
+{
+    run_with(App::Gateway, scenario);
+}
+
 /// Which app the scenario's server serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum App {
@@ -133,6 +149,8 @@ enum App {
     Built,
     /// The same without its wasm.
     WithoutCode,
+    /// The release build, served by a gateway to a provider of the scenario's own.
+    Gateway,
 }
 
 fn run_with<F, Fut>(app: App, scenario: F)
@@ -181,13 +199,18 @@ where
 async fn start(folder: &TempDir, driver: &Driver, app: App, browser: Browser) -> Result<Ctx> {
     let database = Location::Sqlite(folder.path().join("phonedesk.sqlite3"));
     let store = Store::open(&database)?;
-    demo::seed_if_empty(&store)?;
     for (name, role) in [("editor", Role::Editor), ("sam", Role::Editor), ("viewer", Role::Viewer)]
     {
         accounts::add_user(&store, name, role, &Businesses::All, PASSWORD)?;
     }
     drop(store);
-    let lookups = Arc::new(Store::open(&database)?);
+    // Where the customers are: the server's own database, or the provider's.
+    let data = match app {
+        App::Gateway => Location::Sqlite(folder.path().join("provider.sqlite3")),
+        App::Built | App::WithoutCode => database.clone(),
+    };
+    demo::seed_if_empty(&Store::open(&data)?)?;
+    let lookups = Arc::new(Store::open(&data)?);
     let dist = root().join("dist");
     if !dist.join("index.html").exists() {
         return Err(
@@ -196,7 +219,7 @@ async fn start(folder: &TempDir, driver: &Driver, app: App, browser: Browser) ->
         );
     }
     let dist = match app {
-        App::Built => dist,
+        App::Built | App::Gateway => dist,
         App::WithoutCode => {
             let copy = folder.path().join("dist");
             std::fs::create_dir(&copy)?;
@@ -219,8 +242,31 @@ async fn start(folder: &TempDir, driver: &Driver, app: App, browser: Browser) ->
         .into());
     }
     let (location, dist) = (database.to_string(), dist.to_string_lossy().into_owned());
-    let server =
-        phone_launch::Server::start(&binary, &["--database", &location, "--app-dir", &dist])?;
+    let mut args = vec!["--database".to_owned(), location, "--app-dir".to_owned(), dist];
+    let provider = match app {
+        App::Gateway => {
+            let everything = ClientAccess { businesses: Businesses::All, read_only: false };
+            let (id, secret) = accounts::add_client(&lookups, "gateway", &everything)?;
+            let secret_file = folder.path().join("provider-secret");
+            std::fs::write(&secret_file, secret)?;
+            let provider =
+                phone_launch::Server::start(&binary, &["--database", &data.to_string()])?;
+            args.extend([
+                "--upstream".to_owned(),
+                format!("{}/CustomerServices/v1.0", provider.base_url()),
+                "--upstream-client-id".to_owned(),
+                id,
+                "--upstream-client-secret-file".to_owned(),
+                secret_file.display().to_string(),
+                "--sync-interval".to_owned(),
+                "1".to_owned(),
+            ]);
+            Some(provider)
+        }
+        App::Built | App::WithoutCode => None,
+    };
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let server = phone_launch::Server::start(&binary, &args)?;
     let base = server.base_url();
     let client = session(&driver.url, browser).await?;
     let ctx = Ctx {
@@ -231,9 +277,10 @@ async fn start(folder: &TempDir, driver: &Driver, app: App, browser: Browser) ->
         more_drivers: Arc::new(Mutex::new(Vec::new())),
         lookups,
         server: Arc::new(Mutex::new(Some(server))),
+        provider: Arc::new(Mutex::new(provider)),
     };
     // Every scenario works as an editor unless it signs in as someone else.
-    if app == App::Built {
+    if app != App::WithoutCode {
         ctx.sign_in("editor").await?;
     }
     Ok(ctx)
@@ -429,11 +476,38 @@ impl Ctx {
 
     /// Stops the server: it answers nothing more.
     pub fn stop_server(&self) {
-        if let Some(mut server) =
-            self.server.lock().expect("no test panics holding the server").take()
-        {
-            let _ = server.kill();
+        for server in [&self.server, &self.provider] {
+            if let Some(mut server) = server.lock().expect("no test panics holding it").take() {
+                let _ = server.kill();
+            }
         }
+    }
+
+    /// In front of the provider, stops the provider: the gateway still answers.
+    pub fn stop_provider(&self) {
+        if let Some(mut provider) = self.provider.lock().expect("no test panics holding it").take()
+        {
+            let _ = provider.kill();
+        }
+    }
+
+    /// In front of the provider, adds a number to a customer at the provider itself, not
+    /// through Phonedesk.
+    pub fn add_at_provider(&self, customer_id: &str, area: &str, number: &str) -> Result {
+        let input = phone_model::PhoneNumberInput {
+            phone_name: phone_model::Value::text("Added at the provider"),
+            country_code: phone_model::Value::text("+64"),
+            area_code: phone_model::Value::text(area),
+            phone_number: phone_model::Value::text(number),
+            phone_type: phone_model::Value::text("work"),
+            is_primary: phone_model::Value::Bool(false),
+            ..phone_model::PhoneNumberInput::default()
+        };
+        let valid =
+            phone_model::validate_create(&input).into_result().map_err(|e| format!("{e:?}"))?;
+        let change = phone_server::store::Change { actor: "the provider", at: 0 };
+        self.lookups.create_phone_number(customer_id, &Businesses::All, &valid, &change, None)?;
+        Ok(())
     }
 
     /// Saves a PNG of the page as `target/screenshots/<name>.png` (Chromium's: the README's

@@ -8,6 +8,7 @@ mod element;
 mod embed;
 mod failures;
 mod finding;
+mod gateway;
 mod keyboard;
 mod layout;
 mod reviewing;
