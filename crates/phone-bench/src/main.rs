@@ -21,6 +21,7 @@ use std::{
 
 mod abuse;
 mod chromium;
+mod gateway;
 mod hot_path;
 mod lighthouse;
 mod load;
@@ -179,7 +180,8 @@ async fn against_prism(prism: &Path, ours: &f64) -> Result<Vec<String>, Failure>
 async fn main() -> Result<(), Failure> {
     let usage = "usage: phone-bench [--abuse | --postgres] <path to release phone-server> [prism], \
                  phone-bench --lighthouse <phone-server> <lighthouse> <dist>, phone-bench --search \
-                 <phone-server>, phone-bench --review <phone-server>, phone-bench --hot-path <phone-server>, or \
+                 <phone-server>, phone-bench --review <phone-server>, phone-bench --hot-path <phone-server>, \
+                 phone-bench --gateway <phone-server>, or \
                  phone-bench --browser";
     // One section alone: `--<section> <phone-server> [more]`.
     let argument = |n: usize| std::env::args().nth(n).map(PathBuf::from).ok_or(usage);
@@ -195,6 +197,7 @@ async fn main() -> Result<(), Failure> {
             "--search" => search::measure(&argument(2)?, folder.path()).await?,
             "--hot-path" => hot_path::measure_all(&argument(2)?, folder.path()).await?.0,
             "--review" => review::measure(&argument(2)?, folder.path()).await?,
+            "--gateway" => gateway::measure_all(&argument(2)?, folder.path()).await?,
             "--postgres" => postgres::measure_all(&argument(2)?, None).await?,
             _ => return Err(usage.into()),
         };
@@ -283,6 +286,8 @@ async fn main() -> Result<(), Failure> {
     report.extend(search::measure(&binary, folder.path()).await?);
     report.push(String::new());
     report.extend(review::measure(&binary, folder.path()).await?);
+    report.push(String::new());
+    report.extend(gateway::measure_all(&binary, folder.path()).await?);
     if let Some(prism) = std::env::args().nth(2) {
         report.extend([
             "".to_owned(),

@@ -47,33 +47,11 @@ pub async fn measure_on(
     )
     .await?;
     let number = numbers["phoneNumbers"][0]["phoneNumber"].as_str().ok_or("no number")?.to_owned();
-    let (first, family) = (BENCH_FIRST_NAMES[0], BENCH_LAST_NAMES[0]);
-    let typo = format!("{}t{}", &family[..family.len() - 1], &family[family.len() - 1..]);
-    let searches = [
-        (
-            "a caller's number, national (one match)",
-            format!("09 {} {}", &number[..3], &number[3..]),
-        ),
-        ("a caller's number, international (one match)", format!("+64 9 {number}")),
-        ("the last four digits (about ten)", number[3..].to_owned()),
-        ("a last name (one customer in 20)", family.to_owned()),
-        ("last name, first name (one in 400)", format!("{family}, {first}")),
-        ("a name with a typo (one in 400)", format!("{first} {}", typo.to_lowercase())),
-        ("the business's name (every customer)", "physio".to_owned()),
-    ];
+    let searches = searches(&number);
     let mut rows = Vec::new();
     let mut worst = 0.0_f64;
     for (what, text) in searches {
-        let encoded: String = text
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect();
+        let encoded = encode(&text);
         let customers = [last.clone()];
         let alone =
             load::measure(&server.target, Operation::Search, 1, &customers, &encoded).await?;
@@ -93,6 +71,40 @@ pub async fn measure_on(
         rows.push(row);
     }
     Ok((rows, worst))
+}
+
+/// What staff type, and what kind of search it is: `number` is a caller's number (the last
+/// customer's, without its area code).
+pub fn searches(number: &str) -> Vec<(&'static str, String)> {
+    let (first, family) = (BENCH_FIRST_NAMES[0], BENCH_LAST_NAMES[0]);
+    let typo = format!("{}t{}", &family[..family.len() - 1], &family[family.len() - 1..]);
+    vec![
+        (
+            "a caller's number, national (one match)",
+            format!("09 {} {}", &number[..3], &number[3..]),
+        ),
+        ("a caller's number, international (one match)", format!("+64 9 {number}")),
+        ("the last four digits (about ten)", number[3..].to_owned()),
+        ("a last name (one customer in 20)", family.to_owned()),
+        ("last name, first name (one in 400)", format!("{family}, {first}")),
+        ("a name with a typo (one in 400)", format!("{first} {}", typo.to_lowercase())),
+        ("the business's name (every customer)", "physio".to_owned()),
+    ]
+}
+
+/// A search as a query value, percent-encoded.
+pub fn encode(text: &str) -> String {
+    text.bytes()
+        .map(
+            |b| {
+                if b.is_ascii_alphanumeric() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            },
+        )
+        .collect()
 }
 
 /// The section: SQLite in `folder`, then PostgreSQL on a throwaway cluster.
