@@ -154,6 +154,20 @@ async fn copy(
     }
 }
 
+/// A number the provider wrote for `principal` goes into the copy, recorded as their change.
+async fn copy_number(
+    state: &AppState,
+    principal: &Principal,
+    customer_id: String,
+    number: PhoneNumberResource,
+) {
+    let actor = principal.actor();
+    copy(state, move |store| {
+        Ok(store.mirror_number(&customer_id, &number, &Change { actor: &actor, at: now() })?)
+    })
+    .await;
+}
+
 /// `GET /customers`: a search from the copy; else the provider's list, within the caller's
 /// businesses (asked for by `businessId` when the caller has one business; from the copy when
 /// it has several, since the provider's list would be everyone's).
@@ -280,11 +294,7 @@ async fn number_update(
     compare(&state, &uri, condition, body_errors).await?;
     let answer = gateway(&state).send(Method::PUT, &path_of(&uri), body).await?;
     if let Some(number) = read::<PhoneNumberResource>(&answer) {
-        copy(&state, move |store| {
-            let actor = principal.actor();
-            Ok(store.mirror_number(&customer_id, &number, &Change { actor: &actor, at: now() })?)
-        })
-        .await;
+        copy_number(&state, &principal, customer_id, number).await;
     }
     Ok(versioned(answer))
 }
@@ -480,25 +490,17 @@ async fn take_created(
     customer_id: Option<String>,
     made: Made,
 ) {
-    let actor = principal.actor();
     match made {
         Made::Number => {
-            let (Some(number), Some(customer_id)) =
+            if let (Some(number), Some(customer_id)) =
                 (read::<PhoneNumberResource>(answer), customer_id)
-            else {
-                return;
-            };
-            copy(state, move |store| {
-                Ok(store.mirror_number(
-                    &customer_id,
-                    &number,
-                    &Change { actor: &actor, at: now() },
-                )?)
-            })
-            .await;
+            {
+                copy_number(state, principal, customer_id, number).await;
+            }
         }
         Made::Customer => {
             let Some(created) = read::<CreatedCustomer>(answer) else { return };
+            let actor = principal.actor();
             copy(state, move |store| {
                 let change = Change { actor: &actor, at: now() };
                 store.mirror_customers(std::slice::from_ref(&created.customer))?;

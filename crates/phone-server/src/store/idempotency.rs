@@ -62,8 +62,38 @@ pub(super) fn once<T: Serialize + DeserializeOwned>(
     let Some(attempt) = attempt else {
         return create(db).map(Answer::First);
     };
-    // The caller's expired keys go as their new ones arrive (a probe of the key's index when
-    // there are none); only theirs, so callers never wait on each other's clean-up.
+    if let Some((fingerprint, response)) = claim(db, attempt, at)? {
+        if fingerprint != attempt.fingerprint {
+            return Err(OperationError::Refused(Refusal::IdempotencyKeyReused));
+        }
+        let response = response.ok_or_else(|| unexpected(1, "no response"))?;
+        let answer = serde_json::from_str(&response).map_err(|e| unexpected(1, e))?;
+        return Ok(Answer::Replayed(answer));
+    }
+    let answer = create(db)?;
+    let response = serde_json::to_string(&answer).map_err(|e| StoreError::Data(e.to_string()))?;
+    keep(db, attempt, &response)?;
+    Ok(Answer::First(answer))
+}
+
+/// Keeps the answer to a claimed key's create.
+fn keep(db: &mut dyn Sql, attempt: &Attempt, response: &str) -> Result<(), StoreError> {
+    db.execute(
+        "UPDATE idempotency_keys SET response = $1 WHERE scope = $2 AND key = $3",
+        params![response, &attempt.scope, &attempt.key],
+    )?;
+    Ok(())
+}
+
+/// Claims `attempt`'s key at `at`: `None` when it is claimed now, else the earlier attempt's
+/// fingerprint and response (none yet, or none ever). The caller's expired keys go first, as
+/// their new ones arrive (a probe of the key's index when there are none): only theirs, so
+/// callers never wait on each other's clean-up.
+fn claim(
+    db: &mut dyn Sql,
+    attempt: &Attempt,
+    at: i64,
+) -> Result<Option<(String, Option<String>)>, StoreError> {
     db.execute(
         "DELETE FROM idempotency_keys WHERE scope = $1 AND created_at < $2",
         params![&attempt.scope, at - KEPT_FOR_SECONDS],
@@ -73,25 +103,14 @@ pub(super) fn once<T: Serialize + DeserializeOwned>(
          VALUES ($1, $2, $3, $4) ON CONFLICT (scope, key) DO NOTHING",
         params![&attempt.scope, &attempt.key, &attempt.fingerprint, at],
     )? == 1;
-    if !claimed {
-        let earlier = db.row(
-            "SELECT fingerprint, response FROM idempotency_keys WHERE scope = $1 AND key = $2",
-            params![&attempt.scope, &attempt.key],
-        )?;
-        if earlier.text(0)? != attempt.fingerprint {
-            return Err(OperationError::Refused(Refusal::IdempotencyKeyReused));
-        }
-        let response = earlier.optional_text(1)?.ok_or_else(|| unexpected(1, "no response"))?;
-        let answer = serde_json::from_str(&response).map_err(|e| unexpected(1, e))?;
-        return Ok(Answer::Replayed(answer));
+    if claimed {
+        return Ok(None);
     }
-    let answer = create(db)?;
-    let response = serde_json::to_string(&answer).map_err(|e| StoreError::Data(e.to_string()))?;
-    db.execute(
-        "UPDATE idempotency_keys SET response = $1 WHERE scope = $2 AND key = $3",
-        params![&response, &attempt.scope, &attempt.key],
+    let earlier = db.row(
+        "SELECT fingerprint, response FROM idempotency_keys WHERE scope = $1 AND key = $2",
+        params![&attempt.scope, &attempt.key],
     )?;
-    Ok(Answer::First(answer))
+    Ok(Some((earlier.text(0)?, earlier.optional_text(1)?)))
 }
 
 /// What a gateway's claim of a key found (see [`Store::claim_key`]).
@@ -116,26 +135,10 @@ impl Store {
     /// When the database cannot be written.
     pub fn claim_key(&self, attempt: &Attempt, at: i64) -> Result<Claim, StoreError> {
         self.write(|db| {
-            db.execute(
-                "DELETE FROM idempotency_keys WHERE scope = $1 AND created_at < $2",
-                params![&attempt.scope, at - KEPT_FOR_SECONDS],
-            )?;
-            let claimed = db.execute(
-                "INSERT INTO idempotency_keys (scope, key, fingerprint, created_at)
-                 VALUES ($1, $2, $3, $4) ON CONFLICT (scope, key) DO NOTHING",
-                params![&attempt.scope, &attempt.key, &attempt.fingerprint, at],
-            )? == 1;
-            if claimed {
-                return Ok(Claim::Fresh);
-            }
-            let earlier = db.row(
-                "SELECT fingerprint, response FROM idempotency_keys WHERE scope = $1 AND key = $2",
-                params![&attempt.scope, &attempt.key],
-            )?;
-            Ok(if earlier.text(0)? != attempt.fingerprint {
-                Claim::Reused
-            } else {
-                earlier.optional_text(1)?.map_or(Claim::InDoubt, Claim::Answered)
+            Ok(match claim(db, attempt, at)? {
+                None => Claim::Fresh,
+                Some((fingerprint, _)) if fingerprint != attempt.fingerprint => Claim::Reused,
+                Some((_, response)) => response.map_or(Claim::InDoubt, Claim::Answered),
             })
         })
     }
@@ -145,13 +148,7 @@ impl Store {
     /// # Errors
     /// When the database cannot be written.
     pub fn keep_answer(&self, attempt: &Attempt, response: &str) -> Result<(), StoreError> {
-        self.write(|db| {
-            db.execute(
-                "UPDATE idempotency_keys SET response = $1 WHERE scope = $2 AND key = $3",
-                params![response, &attempt.scope, &attempt.key],
-            )?;
-            Ok(())
-        })
+        self.write(|db| keep(db, attempt, response))
     }
 
     /// Frees a claimed key whose create the provider refused (nothing was made), so that the
