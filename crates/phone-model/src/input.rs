@@ -52,6 +52,7 @@ pub struct PhoneNumberInput {
 impl PhoneNumberInput {
     /// A stored number's members, as a request to create it would send them: how a stored
     /// number is judged again (the review) and keyed (a mirror of the provider's numbers).
+    #[cfg(feature = "serde")]
     #[must_use]
     pub fn stored(number: &crate::PhoneNumberResource) -> Self {
         Self {

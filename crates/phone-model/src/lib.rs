@@ -95,9 +95,11 @@ pub use search::{
     reversed_digits, typo_anchors,
 };
 pub use tenancy::Businesses;
+#[cfg(feature = "serde")]
+pub use validation::stored_duplicate_key;
 pub use validation::{
-    AREA_CODE_MAX, PHONE_NAME_MAX, PHONE_NUMBER_MAX, ValidPhoneNumber, Validation,
-    stored_duplicate_key, validate_create, validate_update,
+    AREA_CODE_MAX, PHONE_NAME_MAX, PHONE_NUMBER_MAX, ValidPhoneNumber, Validation, validate_create,
+    validate_update,
 };
 pub use warning::Warning;
 #[cfg(feature = "serde")]

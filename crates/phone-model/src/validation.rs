@@ -2,8 +2,8 @@
 //! the normalised number alongside.
 
 use crate::{
-    CountryCode, ParsedNumber, PhoneNumberId, PhoneNumberInput, PhoneNumberResource, PhoneType,
-    ValidationError, Value, Warning,
+    CountryCode, ParsedNumber, PhoneNumberId, PhoneNumberInput, PhoneType, ValidationError, Value,
+    Warning,
     number::NumberError,
     text::{digits_of, utf16_len},
     typed::Typed,
@@ -202,8 +202,9 @@ fn digits_key(country_code: &str, area_code: &str, phone_number: &str) -> String
 /// let unnamed = phone_model::PhoneNumberResource { phone_name: String::new(), ..number };
 /// assert_eq!(phone_model::stored_duplicate_key(&unnamed), "+6492645555");
 /// ```
+#[cfg(feature = "serde")]
 #[must_use]
-pub fn stored_duplicate_key(number: &PhoneNumberResource) -> String {
+pub fn stored_duplicate_key(number: &crate::PhoneNumberResource) -> String {
     // The key is the number's alone: a name the rules would refuse does not change it.
     let input =
         PhoneNumberInput { phone_name: Value::text("-"), ..PhoneNumberInput::stored(number) };

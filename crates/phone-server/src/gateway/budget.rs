@@ -9,7 +9,7 @@ use std::{
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 
 /// Who is asking: a person waits at most [`PERSON_WAITS`]; the sync waits for its turn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,11 +57,13 @@ impl Budget {
     /// # Errors
     /// For a person, when the wait would be longer than [`PERSON_WAITS`]: how long it would be.
     pub async fn admit(&self, priority: Priority) -> Result<(), Duration> {
+        // A person's wait is bounded in all: others may take the token this one waited for.
+        let deadline = Instant::now() + PERSON_WAITS;
         loop {
-            let wait = self.take(priority, Instant::now());
-            match wait {
+            let now = Instant::now();
+            match self.take(priority, now) {
                 None => return Ok(()),
-                Some(wait) if priority == Priority::Person && wait > PERSON_WAITS => {
+                Some(wait) if priority == Priority::Person && now + wait > deadline => {
                     return Err(wait);
                 }
                 Some(wait) => tokio::time::sleep(wait).await,
@@ -82,26 +84,34 @@ impl Budget {
         let elapsed = now.saturating_duration_since(bucket.at).as_secs_f64();
         bucket.tokens = (bucket.tokens + elapsed * self.rate).min(self.size);
         bucket.at = now;
-        // The sync leaves half the bucket for people.
-        let floor = if priority == Priority::Sync { self.size / 2.0 } else { 0.0 };
-        if bucket.tokens - 1.0 >= floor {
+        // The sync leaves half the bucket for people (at least a whole token, however small
+        // the bucket, or it would never go).
+        let needed = match priority {
+            Priority::Sync => (self.size / 2.0 + 1.0).min(self.size),
+            Priority::Person => 1.0,
+        };
+        if bucket.tokens >= needed {
             bucket.tokens -= 1.0;
             None
         } else {
-            Some(Duration::from_secs_f64((floor + 1.0 - bucket.tokens) / self.rate))
+            Some(Duration::from_secs_f64((needed - bucket.tokens) / self.rate))
         }
     }
 
-    /// Reads the provider's rate-limit headers of an answer: when none are left, the bucket
-    /// stays shut until the window resets.
-    pub fn observe(&self, headers: &HeaderMap) {
+    /// Reads an answer's status and the provider's rate-limit headers: after a 429, or when
+    /// none are left, the bucket stays shut until the window resets (`X-RateLimit-Reset`, else
+    /// `Retry-After`, else a second).
+    pub fn observe(&self, status: StatusCode, headers: &HeaderMap) {
         let number = |name: &str| -> Option<u64> { headers.get(name)?.to_str().ok()?.parse().ok() };
-        if number("x-ratelimit-remaining") != Some(0) {
+        let spent = status == StatusCode::TOO_MANY_REQUESTS;
+        if !spent && number("x-ratelimit-remaining") != Some(0) {
             return;
         }
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
         let hold = number("x-ratelimit-reset")
-            .map_or(Duration::from_secs(1), |reset| Duration::from_secs(reset.saturating_sub(now)))
+            .map(|reset| reset.saturating_sub(now))
+            .or_else(|| number("retry-after"))
+            .map_or(Duration::from_secs(1), Duration::from_secs)
             .min(LONGEST_HOLD);
         let mut bucket = self.bucket.lock().unwrap_or_else(PoisonError::into_inner);
         bucket.shut_until = Some(Instant::now() + hold);
@@ -141,13 +151,32 @@ mod tests {
         let budget = Budget::new(100.0);
         let mut headers = HeaderMap::new();
         headers.insert("x-ratelimit-remaining", HeaderValue::from_static("3"));
-        budget.observe(&headers);
+        budget.observe(StatusCode::OK, &headers);
         assert_eq!(budget.take(Priority::Person, Instant::now()), None, "some were left");
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
         headers.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));
         headers.insert("x-ratelimit-reset", HeaderValue::from(now + 30));
-        budget.observe(&headers);
+        budget.observe(StatusCode::OK, &headers);
         let wait = budget.take(Priority::Person, Instant::now()).expect("shut");
         assert!(wait > Duration::from_secs(28) && wait <= Duration::from_secs(30), "{wait:?}");
+    }
+
+    #[test]
+    fn a_429_shuts_the_bucket_for_its_retry_after() {
+        let budget = Budget::new(100.0);
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", HeaderValue::from_static("5"));
+        budget.observe(StatusCode::TOO_MANY_REQUESTS, &headers);
+        let wait = budget.take(Priority::Person, Instant::now()).expect("shut");
+        assert!(wait > Duration::from_secs(4) && wait <= Duration::from_secs(5), "{wait:?}");
+    }
+
+    #[test]
+    fn the_sync_goes_at_a_rate_of_one_a_minute_too() {
+        let budget = Budget::new(1.0 / 60.0);
+        let now = Instant::now();
+        assert_eq!(budget.take(Priority::Sync, now), None, "the bucket's one token");
+        let wait = budget.take(Priority::Sync, now).expect("empty");
+        assert!((wait.as_secs_f64() - 60.0).abs() < 1e-6, "{wait:?}");
     }
 }

@@ -17,11 +17,12 @@ mod upstream;
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex, PoisonError},
+    time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
-use axum::http::{HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use bytes::Bytes;
-use phone_model::Refusal;
+use phone_model::{ErrorBody, Refusal};
 
 pub use budget::{PERSON_WAITS, Priority};
 pub use upstream::{Answered, Upstream, UpstreamError, UpstreamSettings};
@@ -64,7 +65,29 @@ impl Gateway {
         path: &str,
         body: Option<(HeaderValue, Bytes)>,
     ) -> Result<Answered, ApiError> {
-        self.upstream.send(method, path, body, Priority::Person).await.map_err(refusal)
+        match self.upstream.send(method, path, body, Priority::Person).await {
+            Ok(answer) => Ok(answer),
+            Err(UpstreamError::OverBudget(wait)) => Ok(self.spent(wait)),
+            Err(error) => Err(refusal(error)),
+        }
+    }
+
+    /// The gateway's own 429 when its budget for the provider is spent for longer than a
+    /// person waits: as the provider's would be, with when to come back.
+    fn spent(&self, wait: Duration) -> Answered {
+        let seconds = wait.as_secs() + 1;
+        let reset =
+            SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs() + seconds;
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        // Per hour, as the provider counts.
+        headers.insert("x-ratelimit-limit", HeaderValue::from(self.upstream.per_hour()));
+        headers.insert("x-ratelimit-remaining", HeaderValue::from(0_u32));
+        headers.insert("x-ratelimit-reset", HeaderValue::from(reset));
+        let body = serde_json::to_vec(&ErrorBody::refusal(Refusal::TooManyRequests))
+            .expect("an error body serialises");
+        Answered { status: StatusCode::TOO_MANY_REQUESTS, headers, body: Bytes::from(body) }
     }
 
     /// Waits for `key`'s turn; the turn ends when the guard is dropped.

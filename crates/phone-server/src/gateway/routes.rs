@@ -15,9 +15,9 @@ use axum::{
 };
 use bytes::Bytes;
 use phone_model::{
-    CreatedCustomer, CustomerPage, CustomerResource, IfMatch, PhoneNumberInput, PhoneNumberPage,
-    PhoneNumberResource, Refusal, ValidationError, stored_duplicate_key, validate_create,
-    validate_update,
+    CreatedCustomer, CustomerInput, CustomerPage, CustomerResource, IdempotencyKey, IfMatch,
+    NewCustomer, PhoneNumberInput, PhoneNumberPage, PhoneNumberResource, Refusal, ValidationError,
+    stored_duplicate_key, validate_create, validate_new_customer, validate_update,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -89,6 +89,18 @@ fn versioned(answer: Answered) -> Response {
     response
 }
 
+/// What stops a request when the provider's answer to a lookup is not the thing looked up:
+/// its refusal, passed on; or, for a success that cannot be read, a 502, never the success
+/// (which would answer a write with a read, or skip the caller's businesses).
+fn refused_or_unreadable(answer: Answered) -> Stop {
+    if answer.status.is_success() {
+        tracing::warn!(status = %answer.status, "the provider's answer could not be read");
+        Stop::Refused(ApiError::Refused(Refusal::UpstreamUnreachable))
+    } else {
+        Stop::Passed(answer)
+    }
+}
+
 /// A success's body, read as `T`.
 fn read<T: DeserializeOwned>(answer: &Answered) -> Option<T> {
     succeeded(answer).then(|| serde_json::from_slice(&answer.body).ok()).flatten()
@@ -98,16 +110,29 @@ fn gateway(state: &AppState) -> Arc<Gateway> {
     Arc::clone(state.gateway.as_ref().expect("the gateway's routes are served in gateway mode"))
 }
 
-/// The path and query of a request, as the provider's API takes them.
-fn path_of(uri: &Uri) -> String {
-    uri.path_and_query().map_or_else(|| uri.path().to_owned(), ToString::to_string)
+/// A request's query string with its `?`, as sent (or nothing).
+fn query_of(uri: &Uri) -> String {
+    uri.query().map_or_else(String::new, |query| format!("?{query}"))
+}
+
+/// The provider's path of a customer, or of its numbers or one number, made from the ids
+/// the caller's businesses were checked against (never the raw path, which might name
+/// something else once the provider decodes it).
+fn customer_path(customer_id: &str, number: Option<Option<&str>>) -> String {
+    let customer = format!("/customers/{}", segment(customer_id));
+    match number {
+        None => customer,
+        Some(None) => format!("{customer}/phoneNumbers"),
+        Some(Some(id)) => format!("{customer}/phoneNumbers/{}", segment(id)),
+    }
 }
 
 /// A path segment or query value, percent-encoded.
 pub(super) fn segment(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+            // Not `.`: an id of `..` must stay a segment, never climb the path.
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'~' => {
                 char::from(b).to_string()
             }
             _ => format!("%{b:02X}"),
@@ -131,7 +156,7 @@ async fn known(
             let path = format!("/customers/{}", segment(customer_id));
             let answer = gateway(state).send(Method::GET, &path, None).await?;
             let Some(customer) = read::<CustomerResource>(&answer) else {
-                return Err(Stop::Passed(answer));
+                return Err(refused_or_unreadable(answer));
             };
             let business = customer.business.business_id.clone();
             blocking(state, move |store| Ok(store.mirror_customers(&[customer])?)).await?;
@@ -186,20 +211,30 @@ async fn customers_list(
     if query.get("search").is_some() {
         return local(state, principal, query).await;
     }
-    let mut path = path_of(&uri);
     let asked = query.get("businessId").map(str::trim).filter(|b| !b.is_empty());
-    match (principal.businesses().ids(), asked) {
-        (None, _) => {}
+    let path = match (principal.businesses().ids(), asked) {
+        (None, _) => format!("/customers{}", query_of(&uri)),
         (Some(_), Some(business)) => {
             principal.businesses().check_new_customer(business).map_err(ApiError::Refused)?;
+            listed_within(&query, business)
         }
-        (Some([only]), None) => {
-            let joint = if path.contains('?') { '&' } else { '?' };
-            path = format!("{path}{joint}businessId={}", segment(only));
-        }
+        (Some([only]), None) => listed_within(&query, only),
         (Some(_), None) => return local(state, principal, query).await,
-    }
+    };
     Ok(pass_on(gateway(&state).send(Method::GET, &path, None).await?))
+}
+
+/// The provider's customer list for a caller of some businesses, within `business`: the query
+/// made again from the parameters the contract knows, with one `businessId` (a caller's
+/// `businessId=` or `BusinessId=OTHER` never reaches the provider).
+fn listed_within(query: &ListQuery, business: &str) -> String {
+    let mut path = format!("/customers?businessId={}", segment(business));
+    for name in ["limit", "nextCursor", "externalReference"] {
+        if let Some(value) = query.get(name) {
+            path.push_str(&format!("&{name}={}", segment(value)));
+        }
+    }
+    path
 }
 
 /// `GET /customers/{customerId}`.
@@ -207,12 +242,12 @@ async fn customer_get(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     Ids(customer_id): Ids<String>,
-    uri: Uri,
 ) -> Result<Response, Stop> {
     if let Some(fetched) = known(&state, &principal, &customer_id).await? {
         return Ok(pass_on(fetched));
     }
-    Ok(pass_on(gateway(&state).send(Method::GET, &path_of(&uri), None).await?))
+    let path = customer_path(&customer_id, None);
+    Ok(pass_on(gateway(&state).send(Method::GET, &path, None).await?))
 }
 
 /// `GET …/phoneNumbers`. (Reads leave the copy alone: the sync keeps it, and a write on every
@@ -224,19 +259,20 @@ async fn numbers_list(
     uri: Uri,
 ) -> Result<Response, Stop> {
     known(&state, &principal, &customer_id).await?;
-    Ok(pass_on(gateway(&state).send(Method::GET, &path_of(&uri), None).await?))
+    let path = format!("{}{}", customer_path(&customer_id, Some(None)), query_of(&uri));
+    Ok(pass_on(gateway(&state).send(Method::GET, &path, None).await?))
 }
 
 /// `GET …/phoneNumbers/{phoneNumberId}`, with its `ETag`, and `If-Match` compared.
 async fn number_get(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    Ids((customer_id, _)): Ids<(String, String)>,
+    Ids((customer_id, phone_number_id)): Ids<(String, String)>,
     Precondition(condition): Precondition,
-    uri: Uri,
 ) -> Result<Response, Stop> {
     known(&state, &principal, &customer_id).await?;
-    let answer = gateway(&state).send(Method::GET, &path_of(&uri), None).await?;
+    let path = customer_path(&customer_id, Some(Some(&phone_number_id)));
+    let answer = gateway(&state).send(Method::GET, &path, None).await?;
     if let Some(number) = read::<PhoneNumberResource>(&answer) {
         let condition = condition.map_err(ApiError::invalid)?;
         IfMatch::check(condition.as_ref(), number.version()).map_err(ApiError::Refused)?;
@@ -251,7 +287,7 @@ async fn number_get(
 /// rules, which are the provider's) for one that is.
 async fn compare(
     state: &AppState,
-    uri: &Uri,
+    path: &str,
     condition: Precondition,
     body_errors: impl FnOnce() -> Vec<ValidationError>,
 ) -> Result<(), Stop> {
@@ -260,9 +296,9 @@ async fn compare(
         Ok(Some(condition)) => Ok(condition),
         Err(malformed) => Err(malformed),
     };
-    let current = gateway(state).send(Method::GET, uri.path(), None).await?;
+    let current = gateway(state).send(Method::GET, path, None).await?;
     let Some(number) = read::<PhoneNumberResource>(&current) else {
-        return Err(Stop::Passed(current));
+        return Err(refused_or_unreadable(current));
     };
     let condition = condition.map_err(|malformed| {
         let mut errors = vec![malformed];
@@ -282,7 +318,7 @@ async fn number_update(
     request: Request,
 ) -> Result<Response, Stop> {
     known(&state, &principal, &customer_id).await?;
-    let uri = request.uri().clone();
+    let path = customer_path(&customer_id, Some(Some(&phone_number_id)));
     let body = body_of(request).await?;
     let body_errors = || {
         let bytes = body.as_ref().map(|(_, bytes)| bytes.as_ref()).unwrap_or(b"{}");
@@ -291,8 +327,8 @@ async fn number_update(
             Err(_) => vec![ValidationError::BodyInvalid],
         }
     };
-    compare(&state, &uri, condition, body_errors).await?;
-    let answer = gateway(&state).send(Method::PUT, &path_of(&uri), body).await?;
+    compare(&state, &path, condition, body_errors).await?;
+    let answer = gateway(&state).send(Method::PUT, &path, body).await?;
     if let Some(number) = read::<PhoneNumberResource>(&answer) {
         copy_number(&state, &principal, customer_id, number).await;
     }
@@ -305,11 +341,11 @@ async fn number_delete(
     Extension(principal): Extension<Principal>,
     Ids((customer_id, phone_number_id)): Ids<(String, String)>,
     condition: Precondition,
-    uri: Uri,
 ) -> Result<Response, Stop> {
     known(&state, &principal, &customer_id).await?;
-    compare(&state, &uri, condition, Vec::new).await?;
-    let answer = gateway(&state).send(Method::DELETE, &path_of(&uri), None).await?;
+    let path = customer_path(&customer_id, Some(Some(&phone_number_id)));
+    compare(&state, &path, condition, Vec::new).await?;
+    let answer = gateway(&state).send(Method::DELETE, &path, None).await?;
     if succeeded(&answer) {
         copy(&state, move |store| {
             let actor = principal.actor();
@@ -369,15 +405,28 @@ async fn customers_create(
     request: Request,
 ) -> Result<Response, Stop> {
     let key = idempotency_key(request.headers())?;
-    let uri = request.uri().clone();
+    let asked = request.uri().path().to_owned();
     let body = body_of(request).await?;
-    // The body names the business; one the caller may not use is refused here (a body that
-    // does not name one goes on, and the provider says what is wrong with it).
-    let named = body.as_ref().and_then(|(_, bytes)| serde_json::from_slice::<Value>(bytes).ok());
-    if let Some(business) = named.as_ref().and_then(|v| v["businessId"].as_str()) {
+    // A caller of some businesses: the body is read as the provider reads it (names in any
+    // case, the last of a repeated one), and its business checked; a body whose business
+    // cannot be read gets the core's errors rather than going on unchecked.
+    if principal.businesses().ids().is_some() {
+        let customer = new_customer(body.as_ref())?;
+        let business = customer.business_id();
         principal.businesses().check_new_customer(business).map_err(ApiError::Refused)?;
     }
-    create(&state, &principal, &uri, body, key, None, Made::Customer).await
+    let made = Made::Customer;
+    let creation =
+        Creation { path: "/customers".to_owned(), asked, body, key, customer_id: None, made };
+    create(&state, &principal, creation).await
+}
+
+/// A new customer's body as the provider reads it, judged by the core's rules.
+fn new_customer(body: Option<&(HeaderValue, Bytes)>) -> Result<NewCustomer, ApiError> {
+    let bytes = body.map_or(&b"{}"[..], |(_, bytes)| bytes.as_ref());
+    let input = serde_json::from_slice::<CustomerInput>(bytes)
+        .map_err(|_| ApiError::invalid(ValidationError::BodyMalformed))?;
+    validate_new_customer(&input).0.map_err(ApiError::Validation)
 }
 
 /// `POST …/phoneNumbers`.
@@ -389,9 +438,24 @@ async fn number_create(
 ) -> Result<Response, Stop> {
     known(&state, &principal, &customer_id).await?;
     let key = idempotency_key(request.headers())?;
-    let uri = request.uri().clone();
+    let asked = request.uri().path().to_owned();
     let body = body_of(request).await?;
-    create(&state, &principal, &uri, body, key, Some(customer_id), Made::Number).await
+    let path = customer_path(&customer_id, Some(None));
+    let (customer_id, made) = (Some(customer_id), Made::Number);
+    create(&state, &principal, Creation { path, asked, body, key, customer_id, made }).await
+}
+
+/// A create as it goes to the provider.
+struct Creation {
+    /// The provider's path.
+    path: String,
+    /// The path as the caller asked it: what an `Idempotency-Key`'s fingerprint covers.
+    asked: String,
+    body: Option<(HeaderValue, Bytes)>,
+    key: Option<IdempotencyKey>,
+    /// The customer whose number it is.
+    customer_id: Option<String>,
+    made: Made,
 }
 
 /// Sends a create. With an `Idempotency-Key`, attempts with the key take turns, and the key is
@@ -401,14 +465,10 @@ async fn number_create(
 async fn create(
     state: &AppState,
     principal: &Principal,
-    uri: &Uri,
-    body: Option<(HeaderValue, Bytes)>,
-    key: Option<phone_model::IdempotencyKey>,
-    customer_id: Option<String>,
-    made: Made,
+    creation: Creation,
 ) -> Result<Response, Stop> {
     let gateway = gateway(state);
-    let path = path_of(uri);
+    let Creation { path, asked, body, key, customer_id, made } = creation;
     let Some(key) = key else {
         let answer = gateway.send(Method::POST, &path, body).await?;
         take_created(state, principal, &answer, customer_id, made).await;
@@ -418,7 +478,7 @@ async fn create(
     let attempt = Attempt {
         scope: principal.scope(),
         key: key.as_str().to_owned(),
-        fingerprint: fingerprint(&Method::POST, uri.path(), &bytes),
+        fingerprint: fingerprint(&Method::POST, &asked, &bytes),
     };
     let _turn = gateway.turn((attempt.scope.clone(), attempt.key.clone())).await;
     let claimed = attempt.clone();
@@ -539,26 +599,19 @@ async fn look_for(
                 .map(|n| Bytes::from(serde_json::to_vec(&n).expect("a number serialises"))))
         }
         (Made::Customer, _) => {
-            let Ok(asked) = serde_json::from_slice::<Value>(body) else { return Ok(None) };
-            let (Some(business), Some(reference)) =
-                (asked["businessId"].as_str(), asked["externalReference"].as_str())
-            else {
-                return Ok(None);
-            };
-            if reference.trim().is_empty() {
+            let body = (HeaderValue::from_static("application/json"), Bytes::copy_from_slice(body));
+            let Ok(customer) = new_customer(Some(&body)) else { return Ok(None) };
+            if customer.external_reference().is_empty() {
                 return Ok(None);
             }
             let path = format!(
                 "/customers?businessId={}&externalReference={}",
-                segment(business),
-                segment(reference.trim())
+                segment(customer.business_id()),
+                segment(customer.external_reference())
             );
             let answer = gateway.send(Method::GET, &path, None).await?;
-            let Some(customer) =
-                read::<CustomerPage>(&answer).and_then(|p| p.customers.into_iter().next())
-            else {
-                return Ok(None);
-            };
+            let page = read::<CustomerPage>(&answer).ok_or_else(|| unanswered(&answer))?;
+            let Some(customer) = page.customers.into_iter().next() else { return Ok(None) };
             let numbers = all_numbers(&gateway, &customer.customer_id).await?;
             let Some(phone_number) = numbers.into_iter().find(|n| n.is_primary) else {
                 return Ok(None);
@@ -570,6 +623,14 @@ async fn look_for(
     }
 }
 
+/// A look-up the provider did not answer with what was asked for (a 429, a 5xx, something
+/// unreadable): the key stays in doubt, and the caller is told the provider failed, rather
+/// than the create being sent again on a guess.
+fn unanswered(answer: &Answered) -> ApiError {
+    tracing::warn!(status = %answer.status, "a look-up for an attempt in doubt was not answered");
+    ApiError::Refused(Refusal::UpstreamUnreachable)
+}
+
 /// Every number of a customer at the provider, page by page.
 async fn all_numbers(
     gateway: &Gateway,
@@ -579,7 +640,7 @@ async fn all_numbers(
     let mut path = format!("/customers/{}/phoneNumbers", segment(customer_id));
     loop {
         let answer = gateway.send(Method::GET, &path, None).await?;
-        let Some(page) = read::<PhoneNumberPage>(&answer) else { return Ok(numbers) };
+        let page = read::<PhoneNumberPage>(&answer).ok_or_else(|| unanswered(&answer))?;
         numbers.extend(page.phone_numbers);
         match page.response_metadata.next_cursor {
             Some(cursor) if page.response_metadata.has_next => {

@@ -4,7 +4,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use axum::http::Method;
+use axum::http::{Method, StatusCode};
 use phone_model::{CustomerPage, PhoneNumberPage, PhoneNumberResource};
 use serde::de::DeserializeOwned;
 use tokio::task::JoinSet;
@@ -14,6 +14,8 @@ use crate::{AppState, auth::now, routes::blocking};
 
 /// Customers whose numbers are fetched at once.
 const AT_ONCE: usize = 8;
+/// How many 429s in a row a page may get before the sync stops until its next run.
+const TRIES: usize = 5;
 
 /// What one full sync did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +50,8 @@ pub async fn once(state: &AppState, gateway: &Arc<Gateway>) -> Result<Synced, Sy
     let mut synced = Synced { customers: 0, numbers: 0 };
     let mut path = "/customers?limit=50".to_owned();
     loop {
-        let page: CustomerPage = fetch(gateway, &path).await?;
+        let page: CustomerPage =
+            fetch(gateway, &path).await?.ok_or_else(|| SyncError::Page(format!("{path}: 404")))?;
         let mut lists = JoinSet::new();
         let mut ids = page.customers.iter().map(|c| c.customer_id.clone());
         let mut fetched = Vec::new();
@@ -58,11 +61,14 @@ pub async fn once(state: &AppState, gateway: &Arc<Gateway>) -> Result<Synced, Sy
                 let gateway = Arc::clone(gateway);
                 lists.spawn(async move {
                     let numbers = numbers_of(&gateway, &id).await;
-                    numbers.map(|numbers| (id, numbers))
+                    numbers.map(|numbers| numbers.map(|numbers| (id, numbers)))
                 });
             }
             let Some(list) = lists.join_next().await else { break };
-            fetched.push(list.map_err(|e| SyncError::Page(e.to_string()))??);
+            // A customer gone since its page was read has no numbers to keep.
+            if let Some(list) = list.map_err(|e| SyncError::Page(e.to_string()))?? {
+                fetched.push(list);
+            }
         }
         synced.customers += page.customers.len();
         synced.numbers += fetched.iter().map(|(_, numbers)| numbers.len()).sum::<usize>();
@@ -87,32 +93,43 @@ pub async fn once(state: &AppState, gateway: &Arc<Gateway>) -> Result<Synced, Sy
     Ok(synced)
 }
 
-/// A customer's numbers at the provider, every page.
+/// A customer's numbers at the provider, every page; `None` for a customer no longer there.
 async fn numbers_of(
     gateway: &Gateway,
     customer_id: &str,
-) -> Result<Vec<PhoneNumberResource>, SyncError> {
+) -> Result<Option<Vec<PhoneNumberResource>>, SyncError> {
     let base = format!("/customers/{}/phoneNumbers?limit=50", encode(customer_id));
     let mut numbers = Vec::new();
     let mut path = base.clone();
     loop {
-        let page: PhoneNumberPage = fetch(gateway, &path).await?;
+        let Some(page) = fetch::<PhoneNumberPage>(gateway, &path).await? else { return Ok(None) };
         numbers.extend(page.phone_numbers);
         match page.response_metadata.next_cursor {
             Some(cursor) if page.response_metadata.has_next => {
                 path = format!("{base}&nextCursor={}", encode(&cursor));
             }
-            _ => return Ok(numbers),
+            _ => return Ok(Some(numbers)),
         }
     }
 }
 
-async fn fetch<T: DeserializeOwned>(gateway: &Gateway, path: &str) -> Result<T, SyncError> {
-    let answer = gateway.upstream.send(Method::GET, path, None, Priority::Sync).await?;
-    if !answer.status.is_success() {
-        return Err(SyncError::Page(format!("{path}: {}", answer.status)));
+/// A page, `None` for a 404. A 429 is waited out (the budget stays shut for the provider's
+/// `Retry-After` or reset), a few times.
+async fn fetch<T: DeserializeOwned>(gateway: &Gateway, path: &str) -> Result<Option<T>, SyncError> {
+    for _ in 0..TRIES {
+        let answer = gateway.upstream.send(Method::GET, path, None, Priority::Sync).await?;
+        match answer.status {
+            StatusCode::TOO_MANY_REQUESTS => continue,
+            StatusCode::NOT_FOUND => return Ok(None),
+            status if !status.is_success() => {
+                return Err(SyncError::Page(format!("{path}: {status}")));
+            }
+            _ => {}
+        }
+        let page = serde_json::from_slice(&answer.body);
+        return page.map(Some).map_err(|e| SyncError::Page(format!("{path}: {e}")));
     }
-    serde_json::from_slice(&answer.body).map_err(|e| SyncError::Page(format!("{path}: {e}")))
+    Err(SyncError::Page(format!("{path}: 429 {TRIES} times")))
 }
 
 /// A query value or path segment, percent-encoded.

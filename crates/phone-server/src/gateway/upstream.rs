@@ -146,6 +146,11 @@ impl Upstream {
         Ok(Self { settings, http, token: Mutex::new(None), budget })
     }
 
+    /// The most requests an hour the gateway sends.
+    pub fn per_hour(&self) -> u64 {
+        (self.settings.rate * 3600.0).round() as u64
+    }
+
     /// The API's base URL.
     pub fn api(&self) -> &str {
         &self.settings.api
@@ -171,7 +176,12 @@ impl Upstream {
         }
         // The provider no longer takes the token (it expired early, or its keys changed).
         let renewed = self.token(Some(&token)).await?;
-        self.send_once(&method, path, body, &renewed, priority).await
+        let answer = self.send_once(&method, path, body, &renewed, priority).await?;
+        if answer.status == StatusCode::UNAUTHORIZED {
+            // Not the caller's credentials but Phonedesk's: a 401 would sign staff out.
+            return Err(UpstreamError::Credentials("a fresh token was refused too".to_owned()));
+        }
+        Ok(answer)
     }
 
     async fn send_once(
@@ -204,7 +214,7 @@ impl Upstream {
                 headers.insert(HeaderName::from_static(name), value.clone());
             }
         }
-        self.budget.observe(&headers);
+        self.budget.observe(status, &headers);
         Ok(Answered { status, headers, body })
     }
 
@@ -274,6 +284,8 @@ impl Upstream {
 /// it expires, or a tenth of its life for a short one, so a clock that runs a little apart
 /// from the provider's never sends an expired one.
 fn renew_after(expires_in: u64) -> Duration {
+    // A day at most: a provider's "forever" must not overflow the clock.
+    let expires_in = expires_in.min(24 * 60 * 60);
     let margin = (expires_in / 10).min(60);
     Duration::from_secs(expires_in.saturating_sub(margin))
 }
@@ -311,5 +323,6 @@ mod tests {
         assert_eq!(renew_after(3600), Duration::from_secs(3540));
         assert_eq!(renew_after(30), Duration::from_secs(27));
         assert_eq!(renew_after(0), Duration::ZERO);
+        assert_eq!(renew_after(u64::MAX), Duration::from_secs(86_340));
     }
 }

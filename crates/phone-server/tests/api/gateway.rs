@@ -137,6 +137,8 @@ struct Pair {
     /// A client of the provider's API directly, and that API.
     direct: Client,
     direct_api: String,
+    /// The gateway's own database.
+    database: phone_server::store::Location,
     _folder: tempfile::TempDir,
 }
 
@@ -180,6 +182,7 @@ impl Pair {
         Self {
             api: format!("{}/CustomerServices/v1.0", gateway.base_url()),
             direct_api: provider.api(),
+            database,
             _gateway: gateway,
             provider,
             client,
@@ -422,4 +425,74 @@ async fn a_token_the_provider_stops_taking_is_renewed_once_and_the_request_sent_
     let seen = proxy.seen.lock().unwrap().clone();
     let tokens: std::collections::HashSet<_> = seen.into_iter().filter(|t| !t.is_empty()).collect();
     assert!(tokens.len() >= 3, "{} tokens", tokens.len());
+}
+
+#[tokio::test]
+async fn a_caller_of_one_business_cannot_reach_anothers_customers_through_the_gateway() {
+    const OTHER: &str = "4444444";
+    let pair = Pair::direct(&[]).await;
+    Store::open(&pair.provider.database).unwrap().put_business(OTHER, "Elsewhere").unwrap();
+    let theirs = json!({
+        "businessId": OTHER, "firstName": "Not", "lastName": "Yours",
+        "phoneNumber": phone("09", "264 5555", "home", true)
+    });
+    let created = pair
+        .direct
+        .post(format!("{}/customers", pair.direct_api))
+        .json(&theirs)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let ours = pair.customer(&pair.direct, &pair.direct_api, "Ana").await;
+    let store = Store::open(&pair.database).unwrap();
+    let only = phone_server::store::ClientAccess {
+        businesses: phone_model::Businesses::only([BUSINESS]),
+        read_only: false,
+    };
+    let (id, secret) = accounts::add_client(&store, "one business", &only).unwrap();
+    let root = pair.api.trim_end_matches("/CustomerServices/v1.0");
+    let tenant = authorised_client(&token(root, &id, &secret).await);
+
+    // Whatever the query says, the list is of the caller's business.
+    for query in [
+        "",
+        "?businessId=",
+        "?businessId=%20",
+        "?BusinessId=4444444",
+        "?businessid=4444444&limit=50",
+    ] {
+        let (status, page) =
+            read(tenant.get(format!("{}/customers{query}", pair.api)).send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{query}: {page}");
+        let ids: Vec<&str> = page["customers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["customerId"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, [ours.as_str()], "{query}");
+    }
+    // A body that names the other business in any spelling is refused before the provider.
+    for body in [
+        json!({"BusinessId": OTHER, "firstName": "Sneaky", "phoneNumber": phone("09", "264 5556", "home", true)}),
+        json!({"businessId": BUSINESS, "businessid": OTHER, "firstName": "Sneaky", "phoneNumber": phone("09", "264 5557", "home", true)}),
+    ] {
+        let answer =
+            tenant.post(format!("{}/customers", pair.api)).json(&body).send().await.unwrap();
+        assert_eq!(answer.status(), StatusCode::FORBIDDEN, "{body}");
+    }
+    let (_, all) = read(
+        pair.direct
+            .get(format!("{}/customers?businessId={OTHER}", pair.direct_api))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(all["customers"].as_array().unwrap().len(), 1, "nothing made in the other business");
+    // An id that would climb the provider's path is one segment, which does not exist.
+    let climbing =
+        tenant.get(format!("{}/customers/%2E%2E/phoneNumbers", pair.api)).send().await.unwrap();
+    assert_eq!(climbing.status(), StatusCode::NOT_FOUND);
 }
