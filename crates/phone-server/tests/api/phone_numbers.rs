@@ -128,6 +128,25 @@ async fn an_update_replaces_the_fields_and_leaving_out_is_primary_changes_nothin
         json!({"phoneNumberId": id, "phoneName": "Ana", "countryCode": "+61", "areaCode": "",
                "phoneNumber": "0412 345 678", "phoneType": "mobile", "isPrimary": false})
     );
+
+    // The same on the primary: left out, it stays the primary (not "false", which would leave
+    // the customer without one).
+    let primary = server.all_numbers(&customer).await;
+    let primary = primary.iter().find(|n| n["isPrimary"] == true).unwrap()["phoneNumberId"].clone();
+    let primary = primary.as_str().unwrap();
+    let (status, updated) = read(
+        server
+            .put(
+                &format!("/customers/{customer}/phoneNumbers/{primary}"),
+                &json!({"phoneName": "Ana at home", "countryCode": "+64", "areaCode": "09",
+                        "phoneNumber": "264 5555", "phoneType": "home"}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!((status, updated["isPrimary"].clone()), (StatusCode::OK, json!(true)), "{updated}");
+    let primaries = server.all_numbers(&customer).await;
+    assert_eq!(primaries.iter().filter(|n| n["isPrimary"] == true).count(), 1);
 }
 
 #[tokio::test]
@@ -225,9 +244,9 @@ async fn the_same_number_written_another_way_already_exists() {
             "{area:?} {number:?}"
         );
     }
-    // Updating another number into the primary's digits is refused too.
+    // Updating another number into the primary's digits is refused too, in the same words.
     let id = server.number(&customer, "021", "123 4567", false).await;
-    let (status, _) = read(
+    let refused = read(
         server
             .put(
                 &format!("/customers/{customer}/phoneNumbers/{id}"),
@@ -236,7 +255,13 @@ async fn the_same_number_written_another_way_already_exists() {
             .await,
     )
     .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        refused,
+        (
+            StatusCode::BAD_REQUEST,
+            validation(&[("phoneNumber", "PhoneNumber provided already exists.")])
+        )
+    );
     // Another customer may have the same number.
     let other = server.customer("Ben").await;
     assert_eq!(server.all_numbers(&other).await.len(), 1);
