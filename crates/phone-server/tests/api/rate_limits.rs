@@ -6,7 +6,11 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::server::{TestServer, read, skip_in_gateway_mode};
+use phone_server::{accounts, store::Store};
+
+use crate::server::{
+    TestServer, authorised_client, every_business, read, skip_in_gateway_mode, token,
+};
 
 #[tokio::test]
 async fn the_limit_answers_429_with_its_headers_and_recovers_after_the_window() {
@@ -41,4 +45,26 @@ async fn the_limit_answers_429_with_its_headers_and_recovers_after_the_window() 
 
     tokio::time::sleep(Duration::from_millis(2100)).await;
     assert_eq!(server.get("/customers").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn each_caller_has_an_allowance_of_its_own() {
+    let server = TestServer::start_with(&["--rate-limit", "3", "--rate-window", "60"]).await;
+    let store = Store::open(&server.database()).unwrap();
+    let (id, secret) = accounts::add_client(&store, "second", &every_business()).unwrap();
+    let second = authorised_client(&token(&server.root, &id, &secret).await);
+    // The first caller spends its allowance (and more)…
+    let statuses: Vec<StatusCode> = {
+        let mut statuses = Vec::new();
+        for _ in 0..4 {
+            statuses.push(server.get("/customers").await.status());
+        }
+        statuses
+    };
+    assert_eq!(statuses.last(), Some(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+    // …and the second still has all of its own.
+    for _ in 0..3 {
+        let answer = second.get(format!("{}/customers", server.api)).send().await.unwrap();
+        assert_eq!(answer.status(), StatusCode::OK);
+    }
 }
