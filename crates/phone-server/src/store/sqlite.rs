@@ -52,7 +52,7 @@ impl Engine {
         if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(folder).map_err(StoreError::Folder)?;
         }
-        check_version()?;
+        check_version(rusqlite::version())?;
         let mut writer = connect(path)?;
         migrate(&mut writer)?;
         let engine =
@@ -124,8 +124,8 @@ fn connect(path: &Path) -> Result<Connection, StoreError> {
     Ok(connection)
 }
 
-fn check_version() -> Result<(), StoreError> {
-    let version = rusqlite::version();
+/// Refuses a SQLite older than [`MIN_SQLITE`] (`version` as SQLite gives it: `3.51.3`).
+fn check_version(version: &str) -> Result<(), StoreError> {
     let parts: Vec<u32> = version.split('.').filter_map(|p| p.parse().ok()).collect();
     let found = (
         parts.first().copied().unwrap_or(0),
@@ -248,7 +248,20 @@ mod tests {
         // synchronous 2 is FULL: a commit is on disk before it returns.
         assert_eq!(writer, ("wal".to_owned(), 2, 1));
         assert_eq!(reader, writer);
-        assert!(check_version().is_ok(), "SQLite {}", rusqlite::version());
+        assert!(check_version(rusqlite::version()).is_ok(), "SQLite {}", rusqlite::version());
+    }
+
+    #[test]
+    fn an_older_sqlite_is_refused() {
+        for old in ["3.51.2", "3.50.9", "3.9.99", "2.99.99", "garbage"] {
+            assert!(
+                matches!(check_version(old), Err(StoreError::SqliteTooOld(v)) if v == old),
+                "{old}"
+            );
+        }
+        for recent in ["3.51.3", "3.51.10", "3.52.0", "4.0.0"] {
+            assert!(check_version(recent).is_ok(), "{recent}");
+        }
     }
 
     #[test]
