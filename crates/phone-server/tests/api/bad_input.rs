@@ -238,3 +238,26 @@ async fn a_cursor_edited_to_another_spelling_of_the_same_bytes_is_refused() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_database_that_fails_a_write_is_the_contracts_500_and_the_write_is_undone() {
+    let server = TestServer::start().await;
+    let customer = server.customer("Ana").await;
+    // The audit trail's table gone from under the server: the write's last step fails.
+    let store = phone_server::store::Store::open(&server.data()).unwrap();
+    store.execute("DROP TABLE phone_number_changes", &[]).unwrap();
+    let path = format!("/customers/{customer}/phoneNumbers");
+    let answer =
+        server.post(&path, &crate::server::phone("021", "123 4567", "mobile", false)).await;
+    assert_eq!(
+        read(answer).await,
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            json!({"message": "Something went wrong while processing your request. We’re sorry for the trouble. We’ve been notified of the error and will correct it as soon as possible. Please try your request again in a moment."})
+        )
+    );
+    // Nothing of it stayed: the customer still has its one number.
+    let (status, page) = read(server.get(&path).await).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["phoneNumbers"].as_array().unwrap().len(), 1, "{page}");
+}
