@@ -97,6 +97,17 @@ async fn a_viewer_reads_an_editor_writes_and_a_foreign_customer_is_not_found() {
             .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let id = created["phoneNumberId"].as_str().unwrap();
+    // Nor may a viewer change or delete it; it stays as it was.
+    let one = format!("{url}/{id}");
+    let answer =
+        viewer.put(&one).json(&phone("09", "555 0009", "work", false)).send().await.unwrap();
+    assert_eq!(read(answer).await, (StatusCode::FORBIDDEN, forbidden()));
+    assert_eq!(
+        read(viewer.delete(&one).send().await.unwrap()).await,
+        (StatusCode::FORBIDDEN, forbidden())
+    );
+    let (_, unchanged) = read(viewer.get(&one).send().await.unwrap()).await;
+    assert_eq!(unchanged, created);
 
     let stranger = server.customer("Ben").await;
     let foreign = format!("{}/customers/{stranger}/phoneNumbers/{id}", server.api);
@@ -130,7 +141,7 @@ async fn a_write_by_cookie_must_prove_it_comes_from_the_app_and_a_bearer_write_n
         .send()
         .await
         .unwrap();
-    assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
+    assert_eq!(read(cross_site).await, (StatusCode::FORBIDDEN, forbidden()));
     // The bearer-token client of every other test writes without any such header.
     let (status, _) = read(
         server
