@@ -1,7 +1,7 @@
 //! The five phone number operations, their status codes and messages, to the letter.
 
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::server::{TestServer, not_found, phone, read, validation};
 
@@ -379,4 +379,31 @@ async fn a_stored_number_is_read_as_stored_even_when_the_table_no_longer_has_its
     let (status, one) =
         read(server.get(&format!("/customers/{customer}/phoneNumbers/{number}")).await).await;
     assert_eq!((status, one["countryCode"].clone()), (StatusCode::OK, json!("+999")));
+}
+
+#[tokio::test]
+async fn a_list_without_a_limit_is_pages_of_50_and_a_larger_limit_is_capped_at_50() {
+    let server = TestServer::start().await;
+    let customer = server.customer("Ana").await;
+    let mut made = vec![server.all_numbers(&customer).await[0]["phoneNumberId"].clone()];
+    for n in 0..59 {
+        let id = server.number(&customer, "021", &format!("100 {n:04}"), false).await;
+        made.push(json!(id));
+    }
+    let path = format!("/customers/{customer}/phoneNumbers");
+    for first in [path.clone(), format!("{path}?limit=100")] {
+        let (status, page) = read(server.get(&first).await).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let items = page["phoneNumbers"].as_array().unwrap();
+        assert_eq!(items.len(), 50, "{first}");
+        assert_eq!(page["responseMetadata"]["hasNext"], true);
+        let cursor = page["responseMetadata"]["nextCursor"].as_str().unwrap();
+        let (_, rest) = read(server.get(&format!("{path}?nextCursor={cursor}")).await).await;
+        let rest = rest["phoneNumbers"].as_array().unwrap().clone();
+        assert_eq!(rest.len(), 10);
+        // Disjoint, in the order they were made, and every one of them.
+        let seen: Vec<Value> =
+            items.iter().chain(&rest).map(|n| n["phoneNumberId"].clone()).collect();
+        assert_eq!(seen, made, "{first}");
+    }
 }
