@@ -295,3 +295,31 @@ async fn the_session_cookie_is_secure_and_host_only_unless_served_over_loopback_
         assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
     }
 }
+
+#[tokio::test]
+async fn an_unknown_name_costs_as_much_as_a_wrong_password() {
+    let server = TestServer::start().await;
+    let store = Store::open(&server.database()).unwrap();
+    // A user of its own for each timed attempt: a name's failures make its next wait longer.
+    for n in 0..5 {
+        accounts::add_user(&store, &format!("real{n}"), Role::Viewer, &Businesses::All, PASSWORD)
+            .unwrap();
+    }
+    let wrong = json!({"message": "The user name or password is incorrect."});
+    let (mut known, mut unknown) = (Vec::new(), Vec::new());
+    for n in 0..5 {
+        for (name, times) in [(format!("real{n}"), &mut known), (format!("ghost{n}"), &mut unknown)]
+        {
+            let started = Instant::now();
+            assert_eq!(
+                sign_in(&server, &name, "not the password").await,
+                (StatusCode::UNAUTHORIZED, wrong.clone())
+            );
+            times.push(started.elapsed());
+        }
+    }
+    known.sort();
+    unknown.sort();
+    let (known, unknown) = (known[2], unknown[2]);
+    assert!(unknown * 2 > known, "unknown {unknown:?} against known {known:?}: a timing oracle");
+}

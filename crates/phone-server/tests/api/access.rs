@@ -305,3 +305,41 @@ async fn repeated_failed_sign_ins_wait_longer_each_time_and_idle_sessions_end() 
         SessionUser { name: "sam".to_owned(), role: Role::Editor, businesses: Businesses::All };
     assert_eq!(session(fresh, today + 61).await, Some((sam, IDLE_LIMIT)));
 }
+
+#[tokio::test]
+async fn a_session_is_known_kept_fresh_and_ended_over_http() {
+    let server = TestServer::start().await;
+    let store = Store::open(&server.database()).unwrap();
+    accounts::add_user(&store, "sam", Role::Editor, &Businesses::All, PASSWORD).unwrap();
+    let answer = crate::server::sign_in(&server.root, "sam", PASSWORD).await;
+    let cookie = answer.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
+    let session = cookie.split(';').next().unwrap().to_owned();
+    let token = session.split_once('=').unwrap().1.to_owned();
+    let app = |request: reqwest::RequestBuilder| {
+        request.header(header::COOKIE, &session).header("x-phonedesk-request", "1").send()
+    };
+    let me = format!("{}/auth/session", server.root);
+    let (status, who) = read(app(Client::new().get(&me)).await.unwrap()).await;
+    assert_eq!(
+        (status, &who["username"], &who["role"]),
+        (StatusCode::OK, &json!("sam"), &json!("editor"))
+    );
+
+    // Used after two idle minutes: the session counts as used now.
+    let hash = phone_server::auth::token_hash(&token);
+    store
+        .execute("UPDATE sessions SET last_seen = last_seen - 120 WHERE token_hash = $1", &[&hash])
+        .unwrap();
+    let before = store.session(&hash).unwrap().unwrap().last_seen;
+    let listed = app(Client::new().get(format!("{}/customers", server.api))).await.unwrap();
+    assert_eq!(listed.status(), StatusCode::OK);
+    let after = store.session(&hash).unwrap().unwrap().last_seen;
+    assert!(after >= before + 120, "last used {before}, now {after}");
+
+    // Signed out: the cookie opens nothing any more.
+    assert_eq!(app(Client::new().delete(&me)).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(store.session(&hash).unwrap(), None);
+    let refused = app(Client::new().get(format!("{}/customers", server.api))).await.unwrap();
+    assert_eq!(read(refused).await, (StatusCode::UNAUTHORIZED, unauthorized()));
+    assert_eq!(app(Client::new().get(&me)).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+}
