@@ -107,8 +107,9 @@ fn updating_a_number_to_primary_leaves_exactly_one_primary() {
             }
         }
         assert_eq!(primaries.len(), 1, "{primaries:?}");
-        // The history says who made the change.
-        ctx.wait_for_text("history", "editor changed").await?;
+        // The history says who made this change: the promotion itself, not any line of theirs.
+        let history = ctx.wait_for_text("history", "→ Liam (mobile); made it the primary").await?;
+        assert!(history.contains("editor changed"), "{history}");
         assert!(primaries[0].contains("Liam (mobile)"));
         for item in &items {
             if item.attr("data-id").await? == first_primary {

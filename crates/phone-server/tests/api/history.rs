@@ -14,8 +14,10 @@ async fn every_change_is_recorded_with_who_when_before_and_after() {
         server.all_numbers(&customer).await[0]["phoneNumberId"].as_str().unwrap().to_owned();
     let second = server.number(&customer, "021", "123 4567", false).await;
     let path = format!("/customers/{customer}/phoneNumbers/{second}");
-    read(server.put(&path, &phone("021", "765 4321", "mobile", true)).await).await;
-    read(
+    let promoted = read(server.put(&path, &phone("021", "765 4321", "mobile", true)).await).await;
+    assert_eq!(promoted.0, StatusCode::OK, "{}", promoted.1);
+    // The same values again (the first, demoted by the promotion): nothing to record.
+    let again = read(
         server
             .put(
                 &format!("/customers/{customer}/phoneNumbers/{first}"),
@@ -23,9 +25,12 @@ async fn every_change_is_recorded_with_who_when_before_and_after() {
             )
             .await,
     )
-    .await; // the same values again: nothing to record
+    .await;
+    assert_eq!(again.0, StatusCode::OK, "{}", again.1);
     let third = server.number(&customer, "09", "300 0000", false).await;
-    read(server.delete(&format!("/customers/{customer}/phoneNumbers/{third}")).await).await;
+    let deleted =
+        read(server.delete(&format!("/customers/{customer}/phoneNumbers/{third}")).await).await;
+    assert_eq!(deleted.0, StatusCode::OK, "{}", deleted.1);
 
     let (status, history) =
         read(server.get(&format!("/customers/{customer}/phoneNumberHistory")).await).await;
