@@ -3,7 +3,7 @@
 
 use std::{
     sync::{Arc, Mutex},
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use phone_launch::Server;
@@ -43,7 +43,8 @@ async fn answered_writes_survive_kill_9_and_the_rules_still_hold() {
             .collect();
 
         // Six writers create numbers and make each new one primary, until the server dies.
-        let answered = Arc::new(Mutex::new(Vec::<(String, String, String)>::new()));
+        // Each says why it stopped: only the kill (no connection) is a reason to.
+        let answered = Arc::new(Mutex::new(Vec::<(String, String, String, Instant)>::new()));
         let mut writers = Vec::new();
         for writer in 0..6 {
             let (client, api, answered) = (client.clone(), api.clone(), Arc::clone(&answered));
@@ -53,21 +54,33 @@ async fn answered_writes_survive_kill_9_and_the_rules_still_hold() {
                     let number = format!("{round}{writer}{n:05}");
                     let body = json!({"phoneName": "Crash", "countryCode": "+44", "phoneNumber": number,
                                       "phoneType": "work", "isPrimary": n % 2 == 0});
-                    let Ok(answer) = client.post(format!("{api}/customers/{customer}/phoneNumbers")).json(&body).send().await else { return };
-                    if answer.status() != StatusCode::CREATED {
-                        return;
+                    let Ok(answer) = client.post(format!("{api}/customers/{customer}/phoneNumbers")).json(&body).send().await else { return Ok(()) };
+                    let status = answer.status();
+                    if status != StatusCode::CREATED {
+                        let body = answer.text().await.unwrap_or_default();
+                        return Err(format!("writer {writer} was refused: {status} {body}"));
                     }
-                    let Ok(created) = answer.json::<Value>().await else { return };
+                    let Ok(created) = answer.json::<Value>().await else { return Ok(()) };
                     let id = created["phoneNumberId"].as_str().unwrap().to_owned();
-                    answered.lock().unwrap().push((customer.clone(), id, number));
+                    answered.lock().unwrap().push((customer.clone(), id, number, Instant::now()));
                 }
+                Ok(())
             }));
         }
         tokio::time::sleep(Duration::from_millis(700)).await;
+        let killed_at = Instant::now();
         server.kill().unwrap(); // SIGKILL
         for writer in writers {
-            writer.await.unwrap();
+            let stopped: Result<(), String> = writer.await.unwrap();
+            stopped.unwrap_or_else(|why| panic!("round {round}: {why}, before the kill"));
         }
+        // The kill hit a server acknowledging writes, not one the writers had left idle.
+        let last = answered.lock().unwrap().iter().map(|a| a.3).max();
+        let idle = last.map(|last| killed_at.saturating_duration_since(last));
+        assert!(
+            idle.is_some_and(|idle| idle < Duration::from_millis(250)),
+            "round {round}: the last write was answered {idle:?} before the kill"
+        );
 
         let store = Store::open(&database).unwrap();
         if let Some(check) = store.integrity_check().unwrap() {
@@ -79,7 +92,7 @@ async fn answered_writes_survive_kill_9_and_the_rules_still_hold() {
         assert!(answered.len() > 10, "round {round}: only {} writes were answered", answered.len());
         let (mut server, base) = start(&database);
         let client = authorised_client(&token(&base, &id, &secret).await);
-        for (customer, id, number) in &answered {
+        for (customer, id, number, _) in &answered {
             let answer = client
                 .get(format!("{base}/CustomerServices/v1.0/customers/{customer}/phoneNumbers/{id}"))
                 .send()
