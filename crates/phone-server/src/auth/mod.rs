@@ -386,13 +386,13 @@ async fn principal(
         return Ok((client, None));
     }
     let policy = state.cookies;
-    let user = session_user(state, headers).await.map_err(IntoResponse::into_response)?;
+    let token = cookie(headers, policy.name()).ok_or_else(unauthorized)?;
+    let user = staff_session(state, token, now()).await.map_err(IntoResponse::into_response)?;
     let (SessionUser { name, role, businesses }, left) = user.ok_or_else(unauthorized)?;
     if writes && !from_the_app(headers) {
         return Err(ApiError::Refused(Refusal::CustomerAccessDenied).into_response());
     }
     // The cookie lasts as long as the session still may: refreshed as it is used.
-    let token = cookie(headers, policy.name()).unwrap_or_default();
     Ok((Principal::User { name, role, businesses }, Some(policy.set(token, left))))
 }
 

@@ -16,13 +16,15 @@ mod upstream;
 
 use std::{
     collections::HashMap,
+    future::Future,
+    pin::Pin,
     sync::{Arc, Mutex, PoisonError},
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use bytes::Bytes;
-use phone_model::{ErrorBody, Refusal};
+use phone_model::{ErrorBody, PhoneNumberPage, PhoneNumberResource, Refusal};
 
 pub use budget::{PERSON_WAITS, Priority};
 pub use upstream::{Answered, Upstream, UpstreamError, UpstreamSettings};
@@ -130,6 +132,45 @@ fn refusal(error: UpstreamError) -> ApiError {
         UpstreamError::TimedOut => Refusal::UpstreamTimedOut,
         UpstreamError::OverBudget(_) => Refusal::TooManyRequests,
     })
+}
+
+/// A path segment or query value, percent-encoded.
+fn segment(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            // Not `.`: an id of `..` must stay a segment, never climb the path.
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A page of a customer's numbers as a caller fetches it (see [`every_number`]).
+type NumbersPage<'g, E> =
+    Pin<Box<dyn Future<Output = Result<Option<PhoneNumberPage>, E>> + Send + 'g>>;
+
+/// Every number of a customer at the provider, following `nextCursor`: each page's path is
+/// given to `page`, which fetches it as its caller needs (the sync waits out a 429, a person's
+/// look-up does not), and answers it, or `None` when the customer is not there.
+async fn every_number<'g, E>(
+    customer_id: &str,
+    page: impl Fn(String) -> NumbersPage<'g, E>,
+) -> Result<Option<Vec<PhoneNumberResource>>, E> {
+    let first = format!("/customers/{}/phoneNumbers?limit=50", segment(customer_id));
+    let mut numbers = Vec::new();
+    let mut path = first.clone();
+    loop {
+        let Some(answered) = page(path.clone()).await? else { return Ok(None) };
+        numbers.extend(answered.phone_numbers);
+        match answered.response_metadata.next_cursor {
+            Some(cursor) if answered.response_metadata.has_next => {
+                path = format!("{first}&nextCursor={}", segment(&cursor));
+            }
+            _ => return Ok(Some(numbers)),
+        }
+    }
 }
 
 /// Whether an answer is a success the copy should take.

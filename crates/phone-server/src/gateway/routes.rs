@@ -22,7 +22,7 @@ use phone_model::{
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::{Answered, Gateway, succeeded};
+use super::{Answered, Gateway, every_number, segment, succeeded};
 use crate::{
     AppState,
     auth::{Principal, now},
@@ -127,19 +127,6 @@ fn customer_path(customer_id: &str, number: Option<Option<&str>>) -> String {
     }
 }
 
-/// A path segment or query value, percent-encoded.
-pub(super) fn segment(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            // Not `.`: an id of `..` must stay a segment, never climb the path.
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// Makes sure the copy has the customer and the caller may see it: 404 or the provider's
 /// answer when it does not exist there, 403 when it is another business's. The provider's
 /// answer, when the customer had to be fetched.
@@ -153,7 +140,7 @@ async fn known(
     let (business, fetched) = match copied {
         Some(business) => (business, None),
         None => {
-            let path = format!("/customers/{}", segment(customer_id));
+            let path = customer_path(customer_id, None);
             let answer = gateway(state).send(Method::GET, &path, None).await?;
             let Some(customer) = read::<CustomerResource>(&answer) else {
                 return Err(refused_or_unreadable(answer));
@@ -493,16 +480,9 @@ async fn create(
         }
         Claim::Fresh => {}
     }
-    let answer = match gateway.send(Method::POST, &path, body).await {
-        Ok(answer) => answer,
-        Err(ApiError::Refused(Refusal::TooManyRequests)) => {
-            // Never sent: the key is free for the retry.
-            release(state, &attempt).await?;
-            return Err(ApiError::Refused(Refusal::TooManyRequests).into());
-        }
-        // No answer: the provider may have made it; the key stays in doubt.
-        Err(error) => return Err(error.into()),
-    };
+    // No answer: the provider may have made it, and the key stays in doubt. Any answer (the
+    // gateway's own 429 among them) says whether it was made.
+    let answer = gateway.send(Method::POST, &path, body).await?;
     if answer.status == StatusCode::CREATED {
         keep(state, &attempt, answer.body.clone()).await?;
     } else {
@@ -526,8 +506,7 @@ async fn release(state: &AppState, attempt: &Attempt) -> Result<(), ApiError> {
 /// A create's answer: `Idempotent-Replayed` says whether it repeats an earlier one (none
 /// without a key); a number's version is its `ETag`.
 fn created(answer: Answered, replayed: Option<bool>) -> Response {
-    let is_number = read::<PhoneNumberResource>(&answer).is_some();
-    let mut response = if is_number { versioned(answer) } else { pass_on(answer) };
+    let mut response = versioned(answer);
     if let Some(replayed) = replayed {
         let value = HeaderValue::from_static(if replayed { "true" } else { "false" });
         response.headers_mut().insert("idempotent-replayed", value);
@@ -631,26 +610,17 @@ fn unanswered(answer: &Answered) -> ApiError {
     ApiError::Refused(Refusal::UpstreamUnreachable)
 }
 
-/// Every number of a customer at the provider, page by page.
+/// Every number of a customer at the provider, for a person: anything but the page asked
+/// for (a 404 too) is [`unanswered`].
 async fn all_numbers(
     gateway: &Gateway,
     customer_id: &str,
 ) -> Result<Vec<PhoneNumberResource>, ApiError> {
-    let mut numbers = Vec::new();
-    let mut path = format!("/customers/{}/phoneNumbers", segment(customer_id));
-    loop {
-        let answer = gateway.send(Method::GET, &path, None).await?;
-        let page = read::<PhoneNumberPage>(&answer).ok_or_else(|| unanswered(&answer))?;
-        numbers.extend(page.phone_numbers);
-        match page.response_metadata.next_cursor {
-            Some(cursor) if page.response_metadata.has_next => {
-                path = format!(
-                    "/customers/{}/phoneNumbers?nextCursor={}",
-                    segment(customer_id),
-                    segment(&cursor)
-                );
-            }
-            _ => return Ok(numbers),
-        }
-    }
+    let numbers = every_number(customer_id, |path| {
+        Box::pin(async move {
+            let answer = gateway.send(Method::GET, &path, None).await?;
+            read::<PhoneNumberPage>(&answer).map(Some).ok_or_else(|| unanswered(&answer))
+        })
+    });
+    Ok(numbers.await?.unwrap_or_default())
 }

@@ -5,11 +5,11 @@
 use std::{sync::Arc, time::Duration};
 
 use axum::http::{Method, StatusCode};
-use phone_model::{CustomerPage, PhoneNumberPage, PhoneNumberResource};
+use phone_model::CustomerPage;
 use serde::de::DeserializeOwned;
 use tokio::task::JoinSet;
 
-use super::{Gateway, Priority, UpstreamError};
+use super::{Gateway, Priority, UpstreamError, every_number, segment};
 use crate::{AppState, auth::now, routes::blocking};
 
 /// Customers whose numbers are fetched at once.
@@ -60,7 +60,11 @@ pub async fn once(state: &AppState, gateway: &Arc<Gateway>) -> Result<Synced, Sy
                 let Some(id) = ids.next() else { break };
                 let gateway = Arc::clone(gateway);
                 lists.spawn(async move {
-                    let numbers = numbers_of(&gateway, &id).await;
+                    let gateway = &gateway;
+                    let numbers = every_number(&id, |path| {
+                        Box::pin(async move { fetch(gateway, &path).await })
+                    });
+                    let numbers = numbers.await;
                     numbers.map(|numbers| numbers.map(|numbers| (id, numbers)))
                 });
             }
@@ -81,7 +85,7 @@ pub async fn once(state: &AppState, gateway: &Arc<Gateway>) -> Result<Synced, Sy
         .map_err(|e| SyncError::Copy(format!("{e:?}")))?;
         match page.response_metadata.next_cursor {
             Some(cursor) if page.response_metadata.has_next => {
-                path = format!("/customers?limit=50&nextCursor={}", encode(&cursor));
+                path = format!("/customers?limit=50&nextCursor={}", segment(&cursor));
             }
             _ => break,
         }
@@ -91,26 +95,6 @@ pub async fn once(state: &AppState, gateway: &Arc<Gateway>) -> Result<Synced, Sy
         .await
         .map_err(|e| SyncError::Copy(format!("{e:?}")))?;
     Ok(synced)
-}
-
-/// A customer's numbers at the provider, every page; `None` for a customer no longer there.
-async fn numbers_of(
-    gateway: &Gateway,
-    customer_id: &str,
-) -> Result<Option<Vec<PhoneNumberResource>>, SyncError> {
-    let base = format!("/customers/{}/phoneNumbers?limit=50", encode(customer_id));
-    let mut numbers = Vec::new();
-    let mut path = base.clone();
-    loop {
-        let Some(page) = fetch::<PhoneNumberPage>(gateway, &path).await? else { return Ok(None) };
-        numbers.extend(page.phone_numbers);
-        match page.response_metadata.next_cursor {
-            Some(cursor) if page.response_metadata.has_next => {
-                path = format!("{base}&nextCursor={}", encode(&cursor));
-            }
-            _ => return Ok(Some(numbers)),
-        }
-    }
 }
 
 /// A page, `None` for a 404. A 429 is waited out (the budget stays shut for the provider's
@@ -130,11 +114,6 @@ async fn fetch<T: DeserializeOwned>(gateway: &Gateway, path: &str) -> Result<Opt
         return page.map(Some).map_err(|e| SyncError::Page(format!("{path}: {e}")));
     }
     Err(SyncError::Page(format!("{path}: 429 {TRIES} times")))
-}
-
-/// A query value or path segment, percent-encoded.
-fn encode(text: &str) -> String {
-    super::routes::segment(text)
 }
 
 /// Why a sync stopped.

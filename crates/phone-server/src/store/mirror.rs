@@ -10,7 +10,7 @@ use phone_model::{
 
 use super::customers::put_business_row;
 use super::history::record_change;
-use super::phone_numbers::{columns_of, judge, phone_number_from};
+use super::phone_numbers::{columns_of, judge, phone_number_from, record_demotion};
 use super::review::{lock_numbers, share};
 use super::search::put_document;
 use super::sql::{Sql, params};
@@ -97,9 +97,7 @@ impl Store {
             let Some(customer_seq) = customer_seq(db, customer_id)? else { return Ok(()) };
             let put = put_number(db, customer_seq, number)?;
             if let Some(demoted) = &put.demoted {
-                let before = PhoneNumberResource { is_primary: true, ..demoted.clone() };
-                let action = ChangeAction::Updated;
-                record_change(db, customer_seq, change, action, Some(&before), Some(demoted))?;
+                record_demotion(db, customer_seq, change, demoted)?;
             }
             let action =
                 if put.before.is_some() { ChangeAction::Updated } else { ChangeAction::Created };

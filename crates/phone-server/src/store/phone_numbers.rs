@@ -247,18 +247,20 @@ fn demote_primary(
         params![customer_seq],
     )?;
     if let Some(row) = demoted {
-        let after = phone_number_from(&row, 0)?;
-        let before = PhoneNumberResource { is_primary: true, ..after.clone() };
-        record_change(
-            db,
-            customer_seq,
-            change,
-            ChangeAction::Updated,
-            Some(&before),
-            Some(&after),
-        )?;
+        record_demotion(db, customer_seq, change, &phone_number_from(&row, 0)?)?;
     }
     Ok(())
+}
+
+/// Records that `demoted` (as it is now) was the primary and is no longer.
+pub(super) fn record_demotion(
+    db: &mut dyn Sql,
+    customer_seq: i64,
+    change: &Change<'_>,
+    demoted: &PhoneNumberResource,
+) -> Result<(), OperationError> {
+    let before = PhoneNumberResource { is_primary: true, ..demoted.clone() };
+    record_change(db, customer_seq, change, ChangeAction::Updated, Some(&before), Some(demoted))
 }
 
 pub(super) fn insert_phone_number(
