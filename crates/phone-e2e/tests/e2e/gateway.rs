@@ -55,6 +55,8 @@ fn staff_change_the_providers_numbers_and_find_what_was_added_there() {
         let before = primary(at_provider(&ctx, &customer)?);
         ctx.open(&format!("/customers/{customer}")).await?;
         ctx.find("make-primary").await?.click().await?;
+        // The list is drawn again with the change: only then are its buttons the ones to use.
+        ctx.wait_for_text("notice", "is now the primary number.").await?;
         ctx.wait_until("another primary at the provider", || async {
             Ok(primary(at_provider(&ctx, &customer)?) != before)
         })
@@ -73,10 +75,9 @@ fn staff_change_the_providers_numbers_and_find_what_was_added_there() {
         ctx.add_at_provider(&customer, "04", "555 8877")?;
         ctx.wait_until("search finds the provider's new number", || async {
             ctx.open("/?q=04%20555%208877").await?;
-            let results = ctx.find("results").await?;
             // The page answers "No customer matches" until the copy has the number.
             for _ in 0..20 {
-                let text = results.text().await?;
+                let text = ctx.text("results").await?;
                 if text.contains("Liam") || text.contains("No customer matches") {
                     return Ok(text.contains("Liam"));
                 }
