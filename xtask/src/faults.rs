@@ -8,7 +8,8 @@
 //!   kept in `crates/phone-model/fuzz/corpus/`;
 //! - the server under attack (`phone-bench --abuse`): a legitimate client's latency and the
 //!   server's memory while 200 callers flood the sign-in and the API with junk; the figures go
-//!   into BENCHMARKS.md's "Under attack" section.
+//!   into BENCHMARKS.md's "Under attack" section;
+//! - mutation testing (`cargo xtask mutants`, see `mutants.rs`).
 
 use std::{
     io::{Read, Write},
@@ -36,7 +37,8 @@ pub(crate) fn run_faults() -> Result {
         "cargo",
         &["test", "--package", "phone-server", "--features", "fault-tests", "--test", "disk_full"],
     ))?;
-    fuzz()
+    fuzz()?;
+    crate::mutants::run_mutants()
 }
 
 fn schemathesis() -> Result {

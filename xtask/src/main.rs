@@ -6,7 +6,8 @@
 //! - `embed`: builds the embeddable validator and prints its size and speed.
 //! - `screenshots`: runs the end-to-end scenarios and refreshes `docs/screenshots/`.
 //! - `bench`: the benchmarks, printed and written to `BENCHMARKS.md`.
-//! - `faults`: schemathesis and the fuzzer, too slow for every CI run.
+//! - `mutants`: mutation testing of the core and the server's rules, against the explained list.
+//! - `faults`: schemathesis, the fuzzer and mutation testing, too slow for every CI run.
 
 mod bench;
 mod compress;
@@ -14,6 +15,7 @@ mod e2e;
 mod embed;
 mod faults;
 mod metadata;
+mod mutants;
 mod process;
 mod serve;
 mod sizes;
@@ -28,14 +30,15 @@ use std::{path::PathBuf, process::ExitCode};
 /// What a failed step reports: a sentence for the person at the terminal.
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-const USAGE: &str = "usage: cargo xtask <test | serve | embed | screenshots | bench | faults>
+const USAGE: &str = "usage: cargo xtask <test | serve | embed | screenshots | bench | mutants | faults>
 
   test    format, lint, native tests, browser tests, release build (what CI runs)
   serve   build the staff app and run phone-server with demo data on http://127.0.0.1:8080 (PORT to change)
   embed   build the embeddable validator into target/embed/ and print its size and speed
   screenshots  run the end-to-end scenarios and copy their pictures into docs/screenshots/
   bench   run the benchmarks (minutes; not part of test) and write BENCHMARKS.md
-  faults  schemathesis against the server's OpenAPI document, and a minute of cargo fuzz";
+  mutants mutation testing (cargo-mutants) of phone-model and the server's rules; fails on a new miss
+  faults  schemathesis, a minute of cargo fuzz, a full disk, the attack scenario, and mutants";
 
 fn main() -> ExitCode {
     let command = std::env::args().nth(1);
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         Some("embed") => tools::ensure_web_tools().and_then(|()| embed::run_embed()),
         Some("screenshots") => e2e::screenshots(),
         Some("bench") => bench::run_bench(),
+        Some("mutants") => mutants::run_mutants(),
         Some("faults") => faults::run_faults(),
         Some("metadata") => metadata::run_metadata(),
         _ => {

@@ -69,41 +69,24 @@ impl IfMatch {
             return Ok(Self::Any);
         }
         // entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE, where etagc is '!', '#' to '~', or
-        // obs-text (any byte from 0x80): a comma may be inside the quotes, so the list is read
-        // tag by tag, not split on commas.
-        let bytes = header.as_bytes();
+        // obs-text (anything beyond ASCII): a comma may be inside the quotes, so the list is
+        // read tag by tag, not split on commas. Each turn consumes a tag or fails, so a
+        // malformed header cannot keep it turning.
+        let etagc = |c: char| c == '!' || ('#'..='~').contains(&c) || !c.is_ascii();
         let mut tags = Vec::new();
-        let mut at = 0;
-        loop {
-            while at < bytes.len() && matches!(bytes[at], b' ' | b'\t' | b',') {
-                at += 1;
-            }
-            if at == bytes.len() {
-                break;
-            }
-            let start = at;
-            if bytes[at..].starts_with(b"W/") {
-                at += 2;
-            }
-            if bytes.get(at) != Some(&b'"') {
-                return Err(ValidationError::IfMatchInvalid);
-            }
-            at += 1;
-            while at < bytes.len()
-                && (bytes[at] == 0x21 || (0x23..=0x7E).contains(&bytes[at]) || bytes[at] >= 0x80)
-            {
-                at += 1;
-            }
-            if bytes.get(at) != Some(&b'"') {
-                return Err(ValidationError::IfMatchInvalid);
-            }
-            at += 1;
+        let mut rest = header.trim_start_matches([' ', '\t', ',']);
+        while !rest.is_empty() {
+            let opaque = rest.strip_prefix("W/").unwrap_or(rest);
+            let inside = opaque.strip_prefix('"').ok_or(ValidationError::IfMatchInvalid)?;
+            let closing = inside.trim_start_matches(etagc);
+            let after = closing.strip_prefix('"').ok_or(ValidationError::IfMatchInvalid)?;
             // A tag ends the header or is followed by a comma (after optional white space).
-            let rest = header[at..].trim_start_matches([' ', '\t']);
-            if !(rest.is_empty() || rest.starts_with(',')) {
+            let next = after.trim_start_matches([' ', '\t']);
+            if !(next.is_empty() || next.starts_with(',')) {
                 return Err(ValidationError::IfMatchInvalid);
             }
-            tags.push(String::from(&header[start..at]));
+            tags.push(String::from(&rest[..rest.len() - after.len()]));
+            rest = next.trim_start_matches([' ', '\t', ',']);
         }
         if tags.is_empty() {
             return Err(ValidationError::IfMatchInvalid);
@@ -194,6 +177,26 @@ mod tests {
         assert_ne!(base, Version::of(&["1", "Ann", "+64", "9", "123", "home", "false"]));
         assert_ne!(base, Version::of(&["1", "Ann", "+64", "91", "23", "home", "true"]));
         assert_eq!(base, Version::of(&["1", "Ann", "+64", "9", "123", "home", "true"]));
+    }
+
+    #[test]
+    fn versions_are_fnv1a_of_the_members() {
+        // The published FNV-1a 64 test vectors: the app and the server must agree on a hash.
+        assert_eq!(fnv1a(b"a".iter().copied()), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a(b"foobar".iter().copied()), 0x8594_4171_f739_67e8);
+        assert_eq!(Version::of(&["a"]), Version(fnv1a(b"a\xFF".iter().copied())));
+        assert_eq!(Version(0xaf63_dc4c_8601_ec8c).to_string(), "\"af63dc4c8601ec8c\"");
+    }
+
+    #[test]
+    fn only_a_condition_that_does_not_admit_the_current_version_fails() {
+        let current = Version::of(&["1", "Ann"]);
+        let matching = IfMatch::parse(&current.to_string()).unwrap();
+        let other = IfMatch::parse("\"0000000000000000\"").unwrap();
+        assert_eq!(IfMatch::check(None, current), Ok(()));
+        assert_eq!(IfMatch::check(Some(&IfMatch::Any), current), Ok(()));
+        assert_eq!(IfMatch::check(Some(&matching), current), Ok(()));
+        assert_eq!(IfMatch::check(Some(&other), current), Err(Refusal::PreconditionFailed));
     }
 
     #[test]

@@ -103,6 +103,10 @@ impl CountryCode {
     /// assert_eq!(CountryCode::stored("+64"), Some(CountryCode::NZ));
     /// assert_eq!(CountryCode::stored("+999").map(CountryCode::as_str), Some("+999"));
     /// assert_eq!(CountryCode::stored("64"), None);
+    /// // Not a leading zero, a second sign or a fourth digit, though Rust would parse them.
+    /// for text in ["+064", "++5", "+1000"] {
+    ///     assert_eq!(CountryCode::stored(text), None, "{text}");
+    /// }
     /// ```
     #[cfg(feature = "serde")]
     #[must_use]

@@ -207,6 +207,7 @@ pub fn validate_new_customer(
             (None, Vec::new())
         }
     };
+    // Every rule that failed left its member out, so all present means none failed.
     let customer = match (business_id, first_name, last_name, external_reference, phone_number) {
         (
             Some(business_id),
@@ -214,7 +215,7 @@ pub fn validate_new_customer(
             Some(last_name),
             Some(external_reference),
             Some(phone_number),
-        ) if errors.is_empty() => {
+        ) => {
             Ok(NewCustomer { business_id, first_name, last_name, external_reference, phone_number })
         }
         _ => Err(errors),

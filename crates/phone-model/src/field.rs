@@ -74,29 +74,4 @@ impl Field {
             Self::IdempotencyKey => "Idempotency-Key",
         }
     }
-
-    /// The name the provider's messages start with (`PhoneName is required.`).
-    #[must_use]
-    pub const fn label(self) -> &'static str {
-        match self {
-            Self::Body => "Body",
-            Self::PhoneNumberId => "PhoneNumberId",
-            Self::PhoneName => "PhoneName",
-            Self::CountryCode => "CountryCode",
-            Self::AreaCode => "AreaCode",
-            Self::PhoneNumber => "PhoneNumber",
-            Self::PhoneType => "PhoneType",
-            Self::IsPrimary => "IsPrimary",
-            Self::BusinessId => "BusinessId",
-            Self::FirstName => "FirstName",
-            Self::LastName => "LastName",
-            Self::ExternalReference => "ExternalReference",
-            Self::Limit => "Limit",
-            Self::NextCursor => "NextCursor",
-            Self::Search => "Search",
-            Self::Problem => "Problem",
-            Self::IfMatch => "If-Match",
-            Self::IdempotencyKey => "Idempotency-Key",
-        }
-    }
 }

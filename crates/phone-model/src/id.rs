@@ -22,6 +22,7 @@ impl PhoneNumberId {
     /// # fn main() -> Result<(), phone_model::ValidationError> {
     /// let id = phone_model::PhoneNumberId::new("9999999")?;
     /// assert_eq!(id.as_str(), "9999999");
+    /// assert_eq!(id.to_string(), "9999999");
     /// # Ok(()) }
     /// ```
     ///

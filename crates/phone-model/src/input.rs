@@ -142,4 +142,26 @@ mod tests {
         ]);
         assert_eq!(with_null.phone_name, Value::text("John"));
     }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn a_stored_number_is_judged_again_with_every_member() {
+        let stored: crate::PhoneNumberResource = serde_json::from_value(serde_json::json!({
+            "phoneNumberId": "7", "phoneName": "Ann", "countryCode": "+64", "areaCode": "9",
+            "phoneNumber": "264 5555", "phoneType": "work", "isPrimary": true
+        }))
+        .unwrap();
+        let input = PhoneNumberInput::stored(&stored);
+        assert_eq!(
+            input,
+            PhoneNumberInput::from_members([
+                ("phoneName", Value::text("Ann")),
+                ("countryCode", Value::text("+64")),
+                ("areaCode", Value::text("9")),
+                ("phoneNumber", Value::text("264 5555")),
+                ("phoneType", Value::text("work")),
+                ("isPrimary", Value::Bool(true)),
+            ])
+        );
+    }
 }

@@ -1,6 +1,9 @@
 //! A new customer's rules and messages, and the list parameters'.
 
-use phone_model::{CustomerInput, ErrorBody, PageSize, ValidationError, validate_new_customer};
+use phone_model::{
+    CUSTOMER_TEXT_MAX, CustomerInput, ErrorBody, PageSize, SEARCH_MAX, ValidationError,
+    customer_search, validate_new_customer,
+};
 use serde_json::json;
 
 fn body_of(input: serde_json::Value) -> serde_json::Value {
@@ -23,8 +26,40 @@ fn a_customer_with_one_valid_number_is_accepted_and_it_becomes_primary() {
     }))
     .unwrap();
     let customer = validate_new_customer(&input).0.unwrap();
+    assert_eq!(customer.business_id(), "3333333");
     assert_eq!(customer.first_name(), "John");
+    assert_eq!(customer.last_name(), "Doe");
+    assert_eq!(customer.external_reference(), "abc1453");
     assert_eq!(customer.phone_number().is_primary(), Some(true));
+}
+
+#[test]
+fn names_of_exactly_forty_characters_are_kept_and_blank_ones_are_missing() {
+    let at_limit = "x".repeat(CUSTOMER_TEXT_MAX);
+    let accepted = body_of(json!({"businessId": "1", "firstName": format!(" {at_limit} "),
+        "phoneNumber": {"phoneName": "Jo", "countryCode": "+64", "areaCode": "9",
+                        "phoneNumber": "264 5555", "phoneType": "home"}}));
+    assert_eq!(accepted, json!({"ok": at_limit}));
+    let blank = body_of(json!({"businessId": " ", "firstName": "\t",
+        "phoneNumber": {"phoneName": "Jo", "countryCode": "+64", "areaCode": "9",
+                        "phoneNumber": "264 5555", "phoneType": "home"}}));
+    assert_eq!(
+        blank,
+        json!([
+            {"field": "businessId", "message": "BusinessId is required."},
+            {"field": "firstName", "message": "FirstName is required."},
+        ])
+    );
+}
+
+#[test]
+fn a_search_of_up_to_a_hundred_code_units_is_accepted_trimmed() {
+    let at_limit = "é".repeat(SEARCH_MAX);
+    assert_eq!(customer_search(Some(&format!(" {at_limit} "))), Ok(Some(at_limit.as_str())));
+    assert_eq!(customer_search(None), Ok(None));
+    // 😀 is two UTF-16 code units, as the provider counts.
+    let over = "😀".repeat(SEARCH_MAX / 2) + "a";
+    assert_eq!(customer_search(Some(&over)), Err(ValidationError::SearchTooLong));
 }
 
 #[test]
