@@ -99,17 +99,31 @@ impl Server {
     /// # Errors
     /// When the process cannot be signalled, or exits with a failure.
     pub fn stop(&mut self) -> io::Result<()> {
-        let signalled =
-            Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status()?;
-        if !signalled.success() {
-            return Err(io::Error::other("kill -TERM failed"));
-        }
-        let status = self.child.wait()?;
+        self.terminate()?;
+        let status = self.wait()?;
         if status.success() {
             Ok(())
         } else {
             Err(io::Error::other(format!("phone-server stopped with {status}")))
         }
+    }
+
+    /// Sends SIGTERM and returns at once: the server stops accepting and finishes its requests.
+    ///
+    /// # Errors
+    /// When the process cannot be signalled.
+    pub fn terminate(&self) -> io::Result<()> {
+        let signalled =
+            Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status()?;
+        if signalled.success() { Ok(()) } else { Err(io::Error::other("kill -TERM failed")) }
+    }
+
+    /// Waits for the process to exit.
+    ///
+    /// # Errors
+    /// When it cannot be waited for.
+    pub fn wait(&mut self) -> io::Result<std::process::ExitStatus> {
+        self.child.wait()
     }
 
     /// Kills the server at once (SIGKILL) and waits for it: a crash, for the crash test.

@@ -80,6 +80,11 @@ pub struct Config {
     /// Seconds an access token this server issues lasts.
     #[arg(long, env = "PHONEDESK_TOKEN_LIFETIME", default_value_t = 3600)]
     pub token_lifetime: u32,
+    /// Seconds the requests in flight get to finish after SIGTERM or SIGINT (no new ones are
+    /// accepted meanwhile); then the server stops anyway. Below an orchestrator's own grace
+    /// period (Kubernetes: 30 s), so the server, not the orchestrator, ends them.
+    #[arg(long, env = "PHONEDESK_SHUTDOWN_TIMEOUT", default_value_t = 20)]
+    pub shutdown_timeout: u64,
     /// Once listening, write `{"address": "<ip>:<port>"}` to this file (atomically): how a
     /// process that started the server, with `--address …:0`, learns where and when it is up.
     #[arg(long, env = "PHONEDESK_READY_FILE")]

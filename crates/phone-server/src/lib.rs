@@ -170,6 +170,7 @@ pub fn app(mut state: AppState, options: &AppOptions) -> Router {
     let router = Router::new()
         .nest(API_PREFIX, api)
         .route("/healthz", get(routes::health::healthz))
+        .route("/readyz", get(routes::health::readyz))
         .route(
             "/identity/connect/token",
             post(routes::identity::token.layer(sign_in_guard.clone())),

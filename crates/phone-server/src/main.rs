@@ -1,6 +1,6 @@
 //! `phone-server`: read the configuration, open the database, serve until told to stop.
 
-use std::{net::SocketAddr, process::ExitCode, sync::Arc, time::Duration};
+use std::{future::IntoFuture, net::SocketAddr, process::ExitCode, sync::Arc, time::Duration};
 
 use axum::http::HeaderValue;
 use clap::Parser;
@@ -235,10 +235,31 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         let every = Duration::from_secs(config.sync_interval.max(1));
         tokio::spawn(sync::run(state.clone(), gateway, every));
     }
-    // In-flight requests finish; then the state, and with it the database, is dropped.
     // Connection addresses let callers without credentials be rate-limited one by one.
     let service = app(state, &options).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await?;
+    // On the signal, no new connection is accepted and requests in flight finish, for
+    // --shutdown-timeout at most; then the state, and with it the database, is dropped.
+    let signalled = Arc::new(tokio::sync::Notify::new());
+    let stop = {
+        let signalled = Arc::clone(&signalled);
+        async move {
+            shutdown_signal().await;
+            tracing::info!("stopping: finishing the requests in flight");
+            signalled.notify_one();
+        }
+    };
+    let grace = async {
+        signalled.notified().await;
+        tokio::time::sleep(Duration::from_secs(config.shutdown_timeout)).await;
+    };
+    let serving = axum::serve(listener, service).with_graceful_shutdown(stop).into_future();
+    tokio::select! {
+        served = serving => served?,
+        () = grace => tracing::warn!(
+            "requests still in flight after --shutdown-timeout {} s: stopping anyway",
+            config.shutdown_timeout
+        ),
+    }
     tracing::info!("stopped");
     Ok(())
 }

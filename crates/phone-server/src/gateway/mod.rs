@@ -57,6 +57,14 @@ impl Gateway {
         self.upstream.api()
     }
 
+    /// Whether the provider would take a request: a token is in hand or can be had.
+    ///
+    /// # Errors
+    /// Why no token can be had (the provider unreachable, or the credentials refused).
+    pub async fn ready(&self) -> Result<(), UpstreamError> {
+        self.upstream.token(None).await.map(drop)
+    }
+
     /// Sends a person's request to the provider.
     ///
     /// # Errors

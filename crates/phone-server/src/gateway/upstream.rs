@@ -237,7 +237,7 @@ impl Upstream {
 
     /// A token to send: the one held while it is good, else a new one. `stale` is a token the
     /// provider just refused: a new one is fetched unless another request already did.
-    async fn token(&self, stale: Option<&str>) -> Result<String, UpstreamError> {
+    pub(super) async fn token(&self, stale: Option<&str>) -> Result<String, UpstreamError> {
         let mut held = self.token.lock().await;
         if let Some(token) = held.as_ref() {
             let refused = stale.is_some_and(|stale| stale == token.value);

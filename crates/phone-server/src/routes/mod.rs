@@ -15,7 +15,7 @@
 //! | GET | `/openapi.json` | this API's OpenAPI 3.1 document, generated from these handlers |
 //!
 //! Every operation under the prefix but `openapi.json` needs a bearer token or a staff session
-//! (see `auth`). Outside the prefix: `GET /healthz` ([`health::healthz`]); the identity
+//! (see `auth`). Outside the prefix: `GET /healthz` and `GET /readyz` ([`health`]); the identity
 //! service (`/identity/…`, [`identity`]); staff sign-in (`/auth/session`, [`session`]).
 
 pub mod customers;

@@ -235,12 +235,24 @@ impl Store {
         }
     }
 
-    /// Answers only when the database does.
+    /// Answers only when the database does, with every migration this server knows applied
+    /// (a newer server may have applied more).
     ///
     /// # Errors
-    /// When the database cannot be read.
-    pub fn ping(&self) -> Result<(), StoreError> {
-        self.read(|db| db.row("SELECT count(*) FROM settings", &[]).map(drop))
+    /// When the database cannot be read, or its schema is older than this server's.
+    pub fn ready(&self) -> Result<(), StoreError> {
+        let (applied, known) = match &self.engine {
+            Engine::Sqlite(_) => ("PRAGMA user_version", sqlite::MIGRATIONS.len()),
+            Engine::Postgres(_) => {
+                ("SELECT count(*) FROM schema_migrations", postgres::MIGRATIONS.len())
+            }
+        };
+        let applied = self.read(|db| db.row(applied, &[])?.int(0))?;
+        if usize::try_from(applied).is_ok_and(|applied| applied >= known) {
+            Ok(())
+        } else {
+            Err(StoreError::Data(format!("{applied} of {known} migrations applied")))
+        }
     }
 
     /// SQLite's own check of the whole file: `ok`, or what is wrong; `None` on PostgreSQL,

@@ -27,7 +27,7 @@ use super::{
 };
 
 /// The migrations, in order; each runs once, in its own transaction.
-const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_schema.sql"),
     include_str!("../../migrations/postgres/0002_search.sql"),
     include_str!("../../migrations/postgres/0003_idempotency.sql"),

@@ -21,7 +21,7 @@ use super::{
 };
 
 /// The migrations, in order; each runs once, in its own transaction.
-const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0001_customers_and_phone_numbers.sql"),
     include_str!("../../migrations/sqlite/0002_access_and_history.sql"),
     include_str!("../../migrations/sqlite/0003_tenancy.sql"),

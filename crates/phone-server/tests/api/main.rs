@@ -15,6 +15,7 @@ mod gateway;
 mod history;
 mod idempotency;
 mod openapi;
+mod operating;
 mod persistence;
 mod phone_numbers;
 mod races;

@@ -38,6 +38,8 @@ pub struct TestServer {
     /// `http://127.0.0.1:<port>`
     pub root: String,
     pub client: Client,
+    /// The access token `client` sends.
+    token: String,
     database: Location,
     process: phone_launch::Server,
     /// In gateway mode, the server playing the provider.
@@ -130,8 +132,8 @@ impl TestServer {
             accounts::add_client(&store, "tests", &every_business()).expect("a client");
         drop(store);
         let mut server = Self::serve(folder, database, flags);
-        let token = token(&server.root, &id, &secret).await;
-        server.client = authorised_client(&token);
+        server.token = token(&server.root, &id, &secret).await;
+        server.client = authorised_client(&server.token);
         server
     }
 
@@ -155,6 +157,7 @@ impl TestServer {
             api: format!("{root}/CustomerServices/v1.0"),
             root,
             client: Client::new(),
+            token: String::new(),
             database,
             process,
             upstream,
@@ -170,7 +173,18 @@ impl TestServer {
         let mut server = Self::serve_with(folder, self.database.clone(), &[], upstream);
         // The token is still good: the key that signed it is in the database.
         server.client = self.client.clone();
+        server.token = self.token.clone();
         server
+    }
+
+    /// The access token the tests' client sends, for a request written by hand.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// The server's process: to signal it, or see how it ended.
+    pub fn process(&mut self) -> &mut phone_launch::Server {
+        &mut self.process
     }
 
     /// The server's database: in gateway mode, the gateway's own (its accounts, its copy).

@@ -1,0 +1,110 @@
+//! What an operator's tools rely on: readiness that follows the database, and a stop that
+//! finishes the requests in flight.
+
+use std::time::{Duration, Instant};
+
+use phone_server::store::{Location, Store};
+use reqwest::StatusCode;
+use serde_json::json;
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpStream,
+};
+
+use crate::server::{TestServer, read};
+
+/// Takes back the database's migrations but the first (as a server of a newer schema would
+/// find a database it must not serve), or gives them back. On a store opened before, since
+/// opening one migrates.
+fn set_schema_behind(store: &Store, database: &Location, behind: bool) {
+    let statement = match (database, behind) {
+        (Location::Sqlite(_), true) => "PRAGMA user_version = 1",
+        (Location::Sqlite(_), false) => "PRAGMA user_version = 6",
+        (Location::Postgres(_), true) => "DELETE FROM schema_migrations WHERE version > 1",
+        (Location::Postgres(_), false) => {
+            "INSERT INTO schema_migrations SELECT generate_series(2, 6) ON CONFLICT DO NOTHING"
+        }
+    };
+    store.execute(statement, &[]).expect("the schema's version changed");
+}
+
+#[tokio::test]
+async fn readiness_follows_the_database_and_its_schema_while_liveness_does_not() {
+    let server = TestServer::start().await;
+    let probe = |path: &'static str| server.client.get(format!("{}{path}", server.root)).send();
+    let ok = (StatusCode::OK, json!({"status": "ok"}));
+    assert_eq!(read(probe("/readyz").await.unwrap()).await, ok);
+    assert_eq!(read(probe("/healthz").await.unwrap()).await, ok);
+
+    let store = Store::open(&server.database()).expect("the database");
+    set_schema_behind(&store, &server.database(), true);
+    let unavailable = json!({"message": "The service is unavailable right now. Please try your request again in a moment."});
+    assert_eq!(
+        read(probe("/readyz").await.unwrap()).await,
+        (StatusCode::SERVICE_UNAVAILABLE, unavailable)
+    );
+    assert_eq!(read(probe("/healthz").await.unwrap()).await, ok, "alive all the same");
+
+    set_schema_behind(&store, &server.database(), false);
+    assert_eq!(read(probe("/readyz").await.unwrap()).await, ok);
+}
+
+/// How the server's process ended, waited for 10 seconds at most.
+async fn exit_code(mut server: TestServer) -> Option<i32> {
+    let exited = tokio::task::spawn_blocking(move || server.process().wait().map(|s| s.code()));
+    let waited = tokio::time::timeout(Duration::from_secs(10), exited).await;
+    waited.expect("the server exits within 10 s of SIGTERM").unwrap().unwrap()
+}
+
+/// Starts a create whose body is only half sent: a request in flight, held open.
+async fn half_sent_create(server: &TestServer, customer: &str) -> (TcpStream, &'static [u8]) {
+    let body: &'static [u8] = br#"{"phoneName":"Ann","countryCode":"+64","areaCode":"09","phoneNumber":"555 1234","phoneType":"home","isPrimary":false}"#;
+    let token = server.token();
+    let address = server.root.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(address).await.expect("the server listens");
+    let head = format!(
+        "POST /CustomerServices/v1.0/customers/{customer}/phoneNumbers HTTP/1.1\r\nHost: \
+         {address}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&body[..10]).await.unwrap();
+    stream.flush().await.unwrap();
+    (stream, &body[10..])
+}
+
+#[tokio::test]
+async fn a_request_in_flight_at_sigterm_is_answered_then_the_server_exits_0() {
+    let mut server = TestServer::start().await;
+    let customer = server.customer("Ana").await;
+    let (mut stream, rest) = half_sent_create(&server, &customer).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    server.process().terminate().unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // No new connection is taken meanwhile.
+    let address = server.root.trim_start_matches("http://").to_owned();
+    assert!(TcpStream::connect(&address).await.is_err(), "still accepting after SIGTERM");
+    stream.write_all(rest).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 201 Created\r\n"), "{answer}");
+    assert!(answer.contains(r#""phoneName":"Ann""#), "{answer}");
+    let status = exit_code(server).await;
+    assert_eq!(status, Some(0));
+}
+
+#[tokio::test]
+async fn a_request_that_never_finishes_holds_the_stop_no_longer_than_the_shutdown_timeout() {
+    let mut server = TestServer::start_with(&["--shutdown-timeout", "1"]).await;
+    let customer = server.customer("Ana").await;
+    let (_stream, _never_sent) = half_sent_create(&server, &customer).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let signalled = Instant::now();
+    server.process().terminate().unwrap();
+    let status = exit_code(server).await;
+    let took = signalled.elapsed();
+    assert_eq!(status, Some(0));
+    assert!(took >= Duration::from_millis(900), "it did not wait for the request: {took:?}");
+    assert!(took < Duration::from_secs(3), "it waited past the timeout: {took:?}");
+}
