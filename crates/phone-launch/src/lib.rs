@@ -17,7 +17,7 @@
 
 mod postgres;
 
-pub use postgres::{Postgres, create_database};
+pub use postgres::{Postgres, create_database, postgres_tool};
 
 use std::{
     io,

@@ -174,6 +174,15 @@ pub fn create_database(url: &str, name: &str) -> io::Result<String> {
     Ok(format!("{cluster}/{}", percent_encode(name.as_bytes())))
 }
 
+/// One of PostgreSQL's client programs (`pg_dump`, `pg_restore`, `psql`), from the folder
+/// [`Postgres::start`] takes its binaries from.
+///
+/// # Errors
+/// When PostgreSQL's binaries are missing.
+pub fn postgres_tool(program: &str) -> io::Result<PathBuf> {
+    Ok(binaries()?.join(program))
+}
+
 fn server_command(bin: &Path, program: &str, as_server_user: bool) -> Command {
     if as_server_user {
         let mut command = Command::new("runuser");

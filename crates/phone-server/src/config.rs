@@ -12,7 +12,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "phone-server", version)]
 pub struct Config {
-    /// Manage API clients or staff users instead of serving.
+    /// Manage API clients or staff users, or copy, back up or restore the data, instead of
+    /// serving.
     #[command(subcommand)]
     pub command: Option<Command>,
     /// Address to listen on.
@@ -120,6 +121,20 @@ pub enum Command {
         /// prefer PHONEDESK_COPY_TO, which `ps` does not show).
         #[arg(long, env = "PHONEDESK_COPY_TO")]
         to: Location,
+    },
+    /// Copy the SQLite database (`--database`), as it is at one moment, into a new file, while
+    /// servers keep answering. (PostgreSQL: use pg_dump; see the README.)
+    Backup {
+        /// The new file; an existing one is never overwritten.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Put a backup in place of the SQLite database (`--database`): refused while a server
+    /// runs on it, and unless the backup passes SQLite's integrity check.
+    Restore {
+        /// A file `phone-server backup` made.
+        #[arg(long)]
+        from: PathBuf,
     },
 }
 

@@ -11,7 +11,7 @@ use phone_server::{
     config::{ClientCommand, Command, Config, LogFormat, RoleArg, UserCommand},
     demo,
     gateway::{Gateway, UpstreamSettings, sync},
-    store::{ClientAccess, Role, Store},
+    store::{ClientAccess, Location, Role, Store, backup},
 };
 use tracing_subscriber::EnvFilter;
 
@@ -36,7 +36,7 @@ async fn main() -> ExitCode {
     }
 }
 
-/// `phone-server client …`, `phone-server user …` and `phone-server copy …`.
+/// `phone-server client …`, `user …`, `copy …`, `backup …` and `restore …`.
 fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(Command::Copy { from, to }) = &config.command {
         if from == to {
@@ -49,6 +49,26 @@ fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         }
         println!("copied {from} to {to}");
         return Ok(());
+    }
+    match (&config.command, &config.database) {
+        (Some(Command::Backup { to }), Location::Sqlite(database)) => {
+            // Opened as a server would, so an older file is brought up to date first.
+            drop(Store::open(&config.database)?);
+            backup::back_up(database, to)?;
+            println!("backed up {} to {}", database.display(), to.display());
+            return Ok(());
+        }
+        (Some(Command::Restore { from }), Location::Sqlite(database)) => {
+            backup::restore(from, database)?;
+            println!("restored {} from {}", database.display(), from.display());
+            return Ok(());
+        }
+        (Some(Command::Backup { .. } | Command::Restore { .. }), Location::Postgres(_)) => {
+            return Err("a PostgreSQL database is backed up with pg_dump and restored with \
+                        pg_restore: see the README, \"Operating it\""
+                .into());
+        }
+        _ => {}
     }
     let store = Store::open(&config.database)?;
     match config.command {
@@ -101,7 +121,7 @@ fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         Some(Command::User(UserCommand::Remove { name })) => {
             existed(store.remove_user(&name)?, "user", &name)?;
         }
-        Some(Command::Copy { .. }) | None => {}
+        Some(Command::Copy { .. } | Command::Backup { .. } | Command::Restore { .. }) | None => {}
     }
     Ok(())
 }
@@ -155,6 +175,9 @@ fn listed(businesses: &Businesses) -> String {
 }
 
 async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    if let Location::Sqlite(database) = &config.database {
+        backup::hold_for_serving(database)?;
+    }
     let store = Store::open(&config.database)?;
     // Demo users' passwords were printed on a terminal: fine on this machine, never beyond it.
     // Nor behind a proxy that makes a loopback server public: the public URL says so.

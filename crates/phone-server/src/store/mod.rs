@@ -13,6 +13,7 @@
 use std::{fmt, path::PathBuf, str::FromStr};
 
 mod access;
+pub mod backup;
 mod copy;
 mod customers;
 mod history;

@@ -99,7 +99,7 @@ fn db(error: rusqlite::Error) -> StoreError {
 }
 
 /// Opens one connection with the settings every connection needs.
-fn connect(path: &Path) -> Result<Connection, StoreError> {
+pub(super) fn connect(path: &Path) -> Result<Connection, StoreError> {
     let connection = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE

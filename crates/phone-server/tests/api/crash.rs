@@ -1,10 +1,7 @@
 //! Every write that was answered survives a crash: the real binary under write load from
 //! several connections is killed with SIGKILL, restarted on the same database, and checked.
 
-use std::{
-    sync::{Arc, Mutex},
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use phone_launch::Server;
 use phone_server::{
@@ -12,9 +9,12 @@ use phone_server::{
     store::{Location, Store},
 };
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::server::{authorised_client, every_business, new_database, start_process, token};
+use crate::{
+    server::{authorised_client, every_business, new_database, start_process, token},
+    writers::{Answered, Writers},
+};
 
 /// Starts the binary on a random loopback port; returns it and its base URL.
 fn start(database: &Location) -> (Server, String) {
@@ -44,38 +44,13 @@ async fn answered_writes_survive_kill_9_and_the_rules_still_hold() {
 
         // Six writers create numbers and make each new one primary, until the server dies.
         // Each says why it stopped: only the kill (no connection) is a reason to.
-        let answered = Arc::new(Mutex::new(Vec::<(String, String, String, Instant)>::new()));
-        let mut writers = Vec::new();
-        for writer in 0..6 {
-            let (client, api, answered) = (client.clone(), api.clone(), Arc::clone(&answered));
-            let customer = customers[writer % customers.len()].clone();
-            writers.push(tokio::spawn(async move {
-                for n in 0.. {
-                    let number = format!("{round}{writer}{n:05}");
-                    let body = json!({"phoneName": "Crash", "countryCode": "+44", "phoneNumber": number,
-                                      "phoneType": "work", "isPrimary": n % 2 == 0});
-                    let Ok(answer) = client.post(format!("{api}/customers/{customer}/phoneNumbers")).json(&body).send().await else { return Ok(()) };
-                    let status = answer.status();
-                    if status != StatusCode::CREATED {
-                        let body = answer.text().await.unwrap_or_default();
-                        return Err(format!("writer {writer} was refused: {status} {body}"));
-                    }
-                    let Ok(created) = answer.json::<Value>().await else { return Ok(()) };
-                    let id = created["phoneNumberId"].as_str().unwrap().to_owned();
-                    answered.lock().unwrap().push((customer.clone(), id, number, Instant::now()));
-                }
-                Ok(())
-            }));
-        }
+        let writers = Writers::start(&client, &api, &customers, 6, &round.to_string());
         tokio::time::sleep(Duration::from_millis(700)).await;
         let killed_at = Instant::now();
         server.kill().unwrap(); // SIGKILL
-        for writer in writers {
-            let stopped: Result<(), String> = writer.await.unwrap();
-            stopped.unwrap_or_else(|why| panic!("round {round}: {why}, before the kill"));
-        }
+        let answered = writers.stop().await;
         // The kill hit a server acknowledging writes, not one the writers had left idle.
-        let last = answered.lock().unwrap().iter().map(|a| a.3).max();
+        let last = answered.iter().map(|a| a.at).max();
         let idle = last.map(|last| killed_at.saturating_duration_since(last));
         assert!(
             idle.is_some_and(|idle| idle < Duration::from_millis(250)),
@@ -88,11 +63,10 @@ async fn answered_writes_survive_kill_9_and_the_rules_still_hold() {
         }
         assert_eq!(store.customers_without_one_primary().unwrap(), [], "round {round}");
         drop(store);
-        let answered = answered.lock().unwrap().clone();
         assert!(answered.len() > 10, "round {round}: only {} writes were answered", answered.len());
         let (mut server, base) = start(&database);
         let client = authorised_client(&token(&base, &id, &secret).await);
-        for (customer, id, number, _) in &answered {
+        for Answered { customer, id, number, .. } in &answered {
             let answer = client
                 .get(format!("{base}/CustomerServices/v1.0/customers/{customer}/phoneNumbers/{id}"))
                 .send()

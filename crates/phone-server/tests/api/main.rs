@@ -4,6 +4,7 @@
 mod abuse;
 mod access;
 mod app_delivery;
+mod backups;
 mod bad_input;
 mod commands;
 mod conditions;
@@ -25,3 +26,4 @@ mod server;
 mod several_servers;
 mod shared_cases;
 mod tenancy;
+mod writers;
