@@ -111,6 +111,8 @@ fn list_limits_default_to_and_are_capped_at_fifty() {
         (Some("0"), Err("Limit is invalid.")),
         (Some("-1"), Err("Limit is invalid.")),
         (Some("1.5"), Err("Limit is invalid.")),
+        // Rust reads a sign; the API's integer does not have one.
+        (Some("+5"), Err("Limit is invalid.")),
         (Some("ten"), Err("Limit is invalid.")),
         (Some(""), Err("Limit is invalid.")),
     ];

@@ -51,6 +51,31 @@ fn new_zealand_and_australian_numbers_typed_either_way_normalise_alike() {
 }
 
 #[test]
+fn a_national_prefix_with_a_carrier_code_is_rewritten_by_the_regions_rule() {
+    // libphonenumber's own cases (PhoneNumberUtilTest): Argentina's 0 and mobile 15 become a
+    // leading 9; Brazil's 0 and carrier code 12 go.
+    let cases = [
+        ("+54", "011 15 8765-4321", "+5491187654321", "91187654321"),
+        ("+55", "012 3121286979", "+553121286979", "3121286979"),
+        ("+55", "0 31 2128 6979", "+553121286979", "3121286979"),
+    ];
+    for (code, number, e164, national) in cases {
+        let parsed = parse(code, "", number);
+        assert_eq!(parsed.e164(), e164, "{code} {number}");
+        assert_eq!(parsed.national_significant_number(), national, "{code} {number}");
+        assert_eq!(parsed.to_string(), parsed.international(), "{code} {number}");
+    }
+}
+
+#[test]
+fn kinds_types_and_reasons_read_as_words() {
+    assert_eq!(NumberKind::Mobile.to_string(), NumberKind::Mobile.as_str());
+    assert_eq!(PhoneType::Mobile.to_string(), "mobile");
+    assert_eq!(NumberError::NoDigits.to_string(), "there is no digit to dial");
+    assert_eq!(NumberError::InvalidCharacter('!').to_string(), "the character '!' is not allowed");
+}
+
+#[test]
 fn every_kind_of_new_zealand_and_australian_number_is_recognised() {
     use NumberKind::{FixedLine, Mobile, PremiumRate, SharedCost, TollFree, Uan};
     let cases = [

@@ -305,3 +305,15 @@ fn expand(rule: &str, digits: &str, slots: &prefix::Slots) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Region;
+
+    #[test]
+    fn only_calling_codes_of_up_to_three_digits_have_a_region() {
+        assert!(Region::main_for("64").is_some());
+        // Past the table of codes are the regions' offsets, not regions.
+        assert!(Region::main_for("1000").is_none());
+    }
+}
