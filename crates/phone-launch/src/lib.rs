@@ -35,6 +35,8 @@ const START_LIMIT: Duration = Duration::from_secs(30);
 pub struct Server {
     child: Child,
     address: String,
+    /// Where `/metrics` is, when the server was given `--metrics-address`.
+    metrics_address: Option<String>,
 }
 
 impl Server {
@@ -57,11 +59,10 @@ impl Server {
         loop {
             if let Ok(text) = std::fs::read_to_string(&ready) {
                 let _ = std::fs::remove_file(&ready);
-                let address = serde_json::from_str::<serde_json::Value>(&text)
-                    .ok()
-                    .and_then(|v| v["address"].as_str().map(str::to_owned));
-                if let Some(address) = address {
-                    return Ok(Self { child, address });
+                let ready = serde_json::from_str::<serde_json::Value>(&text).unwrap_or_default();
+                if let Some(address) = ready["address"].as_str().map(str::to_owned) {
+                    let metrics_address = ready["metrics"].as_str().map(str::to_owned);
+                    return Ok(Self { child, address, metrics_address });
                 }
             }
             if let Some(status) = child.try_wait()? {
@@ -86,6 +87,11 @@ impl Server {
     /// `http://127.0.0.1:<port>`.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.address)
+    }
+
+    /// `127.0.0.1:<port>` of `/metrics`, when the server serves it on an address of its own.
+    pub fn metrics_address(&self) -> Option<&str> {
+        self.metrics_address.as_deref()
     }
 
     /// The process id, for reading its resource use.

@@ -81,6 +81,10 @@ pub struct Config {
     /// Seconds an access token this server issues lasts.
     #[arg(long, env = "PHONEDESK_TOKEN_LIFETIME", default_value_t = 3600)]
     pub token_lifetime: u32,
+    /// Serve `/metrics` (Prometheus) on this address of its own, to whoever reaches it, and not
+    /// on `--address`. Without it, `/metrics` is on `--address` for loopback callers only.
+    #[arg(long, env = "PHONEDESK_METRICS_ADDRESS")]
+    pub metrics_address: Option<SocketAddr>,
     /// Seconds the requests in flight get to finish after SIGTERM or SIGINT (no new ones are
     /// accepted meanwhile); then the server stops anyway. Below an orchestrator's own grace
     /// period (Kubernetes: 30 s), so the server, not the orchestrator, ends them.

@@ -19,6 +19,7 @@ pub mod rate_limit;
 pub mod role;
 pub mod routes;
 pub mod store;
+pub mod telemetry;
 
 use std::{
     path::PathBuf,
@@ -65,6 +66,8 @@ pub struct AppState {
     gateway: Option<Arc<gateway::Gateway>>,
     /// See [`AppOptions::token_lifetime`].
     token_lifetime: i64,
+    /// What `/metrics` shows.
+    telemetry: telemetry::Telemetry,
 }
 
 /// The public URL of a server that was not told its own: the default address, on loopback.
@@ -74,6 +77,7 @@ impl AppState {
     /// State around an open database.
     pub fn new(store: Store) -> Self {
         let access = Arc::new(auth::Access::new(&store));
+        let telemetry = telemetry::Telemetry::new(&store, None);
         let mut state = Self {
             store: Arc::new(store),
             access,
@@ -81,6 +85,7 @@ impl AppState {
             cookies: auth::CookiePolicy { secure: true },
             gateway: None,
             token_lifetime: auth::tokens::LIFETIME,
+            telemetry,
         };
         state.set_public_url(DEFAULT_PUBLIC_URL);
         state
@@ -89,7 +94,8 @@ impl AppState {
     /// The same, in gateway mode: the contract's operations go to `gateway`, and the database
     /// keeps the rest (see [`gateway`]).
     pub fn with_gateway(self, gateway: Arc<gateway::Gateway>) -> Self {
-        Self { gateway: Some(gateway), ..self }
+        let telemetry = telemetry::Telemetry::new(&self.store, Some(&gateway));
+        Self { gateway: Some(gateway), telemetry, ..self }
     }
 
     /// The public URL and what follows from it, set together.
@@ -116,6 +122,9 @@ pub struct AppOptions {
     pub public_url: String,
     /// Seconds an access token from `/identity/connect/token` lasts.
     pub token_lifetime: i64,
+    /// Whether `/metrics` is served here, to loopback callers only (else on an address of its
+    /// own, see [`telemetry::router`]).
+    pub metrics_here: bool,
 }
 
 impl Default for AppOptions {
@@ -127,6 +136,7 @@ impl Default for AppOptions {
             sign_in_limit: RateLimit { limit: 30, window: std::time::Duration::from_secs(60) },
             public_url: DEFAULT_PUBLIC_URL.to_owned(),
             token_lifetime: auth::tokens::LIFETIME,
+            metrics_here: true,
         }
     }
 }
@@ -143,7 +153,8 @@ pub fn app(mut state: AppState, options: &AppOptions) -> Router {
     let api = if state.gateway.is_some() { gateway::routes::api() } else { api };
     routes::complete(&mut openapi);
     let openapi = Bytes::from(openapi.to_json().expect("the generated document serialises"));
-    let gate = auth::Gate { state: state.clone(), limiter: RateLimiter::new(options.rate_limit) };
+    let api_limiter = RateLimiter::new(options.rate_limit, state.telemetry.rate_limited("api"));
+    let gate = auth::Gate { state: state.clone(), limiter: api_limiter };
     let api = api
         .layer(axum::middleware::from_fn_with_state(gate, auth::require_principal))
         .layer(SetResponseHeaderLayer::overriding(
@@ -163,10 +174,11 @@ pub fn app(mut state: AppState, options: &AppOptions) -> Router {
     };
     // Signing in and getting a token check a password: their bodies are small, and each address
     // gets few attempts (`--sign-in-limit`), on top of the per-name waits and locks.
-    let sign_ins = RateLimiter::new(options.sign_in_limit);
+    let sign_ins = RateLimiter::new(options.sign_in_limit, state.telemetry.rate_limited("sign_in"));
     let sign_in_guard = ServiceBuilder::new()
         .layer(axum::middleware::from_fn_with_state(sign_ins, rate_limit::limit_by_address))
         .layer(DefaultBodyLimit::max(SIGN_IN_BODY_LIMIT));
+    let metrics = state.telemetry.clone();
     let router = Router::new()
         .nest(API_PREFIX, api)
         .route("/healthz", get(routes::health::healthz))
@@ -185,8 +197,13 @@ pub fn app(mut state: AppState, options: &AppOptions) -> Router {
             get(routes::session::session_get)
                 .post(routes::session::session_create.layer(sign_in_guard))
                 .delete(routes::session::session_delete),
-        )
-        .with_state(state);
+        );
+    let router = if options.metrics_here {
+        router.route("/metrics", get(telemetry::on_api_address))
+    } else {
+        router
+    };
+    let router = router.with_state(state);
     let router = match &options.app_dir {
         Some(dir) => router.merge(assets::app_files(dir)),
         None => router.fallback(|| async { ApiError::Refused(Refusal::NotFound) }),
@@ -212,6 +229,7 @@ pub fn app(mut state: AppState, options: &AppOptions) -> Router {
         }))
         .layer(SetRequestIdLayer::new(request_id, CountingRequestIds::default()))
         .layer(axum::middleware::map_request(keep_only_plain_request_ids))
+        .layer(axum::middleware::from_fn_with_state(metrics, telemetry::record))
 }
 
 /// A caller's `X-Request-Id` is kept only when it is `[A-Za-z0-9-]{1,64}`; anything else (a

@@ -241,11 +241,20 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         sign_in_limit,
         public_url,
         token_lifetime: i64::from(config.token_lifetime),
+        metrics_here: config.metrics_address.is_none(),
+    };
+    let metrics_listener = match config.metrics_address {
+        Some(address) => Some(tokio::net::TcpListener::bind(address).await?),
+        None => None,
     };
     tracing::info!("Phonedesk on http://{} (database {})", listener.local_addr()?, config.database);
     if let Some(path) = &config.ready_file {
         // Written beside and renamed, so a reader never sees half of it.
-        let ready = serde_json::json!({"address": listener.local_addr()?.to_string()});
+        let metrics = metrics_listener.as_ref().map(|l| l.local_addr()).transpose()?;
+        let ready = serde_json::json!({
+            "address": listener.local_addr()?.to_string(),
+            "metrics": metrics.map(|a| a.to_string()),
+        });
         let partial = path.with_extension("partial");
         std::fs::write(&partial, ready.to_string())?;
         std::fs::rename(&partial, path)?;
@@ -257,6 +266,11 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         state = state.with_gateway(Arc::clone(&gateway));
         let every = Duration::from_secs(config.sync_interval.max(1));
         tokio::spawn(sync::run(state.clone(), gateway, every));
+    }
+    if let Some(metrics) = metrics_listener {
+        tracing::info!("metrics on http://{}/metrics", metrics.local_addr()?);
+        let service = phone_server::telemetry::router(state.clone());
+        tokio::spawn(async move { axum::serve(metrics, service).await });
     }
     // Connection addresses let callers without credentials be rate-limited one by one.
     let service = app(state, &options).into_make_service_with_connect_info::<SocketAddr>();

@@ -27,6 +27,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use phone_model::Refusal;
+use prometheus_client::metrics::counter::Counter;
 
 use crate::error::ApiError;
 
@@ -109,11 +110,14 @@ pub struct RateLimiter {
     rule: RateLimit,
     shards: Arc<[Mutex<Shard>; SHARDS]>,
     hasher: RandomState,
+    /// Counts the requests this limiter refused (`/metrics`).
+    refusals: Counter,
 }
 
 impl RateLimiter {
-    pub fn new(rule: RateLimit) -> Self {
-        Self { rule, shards: Arc::new(Default::default()), hasher: RandomState::new() }
+    /// A limiter of `rule` that counts its refusals in `refusals`.
+    pub fn new(rule: RateLimit, refusals: Counter) -> Self {
+        Self { rule, shards: Arc::new(Default::default()), hasher: RandomState::new(), refusals }
     }
 
     /// Counts a request of `caller` at `now` (seconds since the epoch).
@@ -139,6 +143,9 @@ impl RateLimiter {
             shard.addresses += usize::from(caller.is_address());
         }
         let allowed = before.unwrap_or(0) < self.rule.limit;
+        if !allowed {
+            self.refusals.inc();
+        }
         let count = before.unwrap_or(0) + u32::from(allowed);
         match shard.counts.get_mut(caller) {
             Some(counted) => *counted = count,
@@ -217,11 +224,14 @@ mod tests {
 
     #[test]
     fn callers_count_apart_and_newcomers_past_the_cap_share_one_allowance() {
-        let limiter = RateLimiter::new(RateLimit { limit: 2, window: Duration::from_secs(3600) });
+        let refusals = Counter::default();
+        let rule = RateLimit { limit: 2, window: Duration::from_secs(3600) };
+        let limiter = RateLimiter::new(rule, refusals.clone());
         let ana = || Caller::User("ana".to_owned());
         assert!(limiter.count(&ana(), 0).allowed);
         assert!(limiter.count(&ana(), 0).allowed);
         assert!(!limiter.count(&ana(), 0).allowed);
+        assert_eq!(refusals.get(), 1, "the refusal is counted");
         assert!(limiter.count(&Caller::Client("billing".to_owned()), 0).allowed);
         // Fill the windows, then every newcomer lands in the shared allowance.
         for n in 0..MAX_CALLERS as u32 * 2 {

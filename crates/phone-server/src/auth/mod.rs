@@ -356,6 +356,7 @@ async fn principal(
     writes: bool,
 ) -> Result<(Principal, Option<String>), Response> {
     let unauthorized = || {
+        state.telemetry.credential_failed("api_request");
         let mut response = ApiError::Refused(Refusal::Unauthorized).into_response();
         response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         response

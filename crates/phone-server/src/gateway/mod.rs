@@ -57,6 +57,11 @@ impl Gateway {
         self.upstream.api()
     }
 
+    /// The provider's latency and failures, for `/metrics`.
+    pub fn measures(&self) -> (&crate::telemetry::Seconds, &crate::telemetry::Counts) {
+        self.upstream.measures()
+    }
+
     /// Whether the provider would take a request: a token is in hand or can be had.
     ///
     /// # Errors

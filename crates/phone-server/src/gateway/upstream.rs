@@ -16,6 +16,7 @@ use serde::Deserialize;
 use tokio::sync::Mutex;
 
 use super::budget::{Budget, Priority};
+use crate::telemetry::{self, Counts, Kind, Seconds, since};
 
 /// Where the provider is and how Phonedesk signs in to it.
 #[derive(Clone)]
@@ -123,6 +124,9 @@ pub struct Upstream {
     /// Held while a token is fetched, so concurrent requests wait for that one fetch.
     token: Mutex<Option<Token>>,
     budget: Budget,
+    /// How long the provider took to answer, and what got no answer, by kind (`/metrics`).
+    latency: Seconds,
+    errors: Counts,
 }
 
 impl Upstream {
@@ -143,7 +147,25 @@ impl Upstream {
             .pool_idle_timeout(Duration::from_secs(60))
             .build(https);
         let budget = Budget::new(settings.rate);
-        Ok(Self { settings, http, token: Mutex::new(None), budget })
+        let (latency, errors) = (telemetry::seconds(), Counts::default());
+        Ok(Self { settings, http, token: Mutex::new(None), budget, latency, errors })
+    }
+
+    /// The provider's latency, and its failures by kind, for `/metrics`.
+    pub fn measures(&self) -> (&Seconds, &Counts) {
+        (&self.latency, &self.errors)
+    }
+
+    /// Counts `error` by its kind and returns it.
+    fn failed(&self, error: UpstreamError) -> UpstreamError {
+        let kind = match &error {
+            UpstreamError::Unreachable(_) => "unreachable",
+            UpstreamError::TimedOut => "timed_out",
+            UpstreamError::Credentials(_) => "credentials",
+            UpstreamError::OverBudget(_) => "over_budget",
+        };
+        self.errors.get_or_create(&Kind { kind }).inc();
+        error
     }
 
     /// The most requests an hour the gateway sends.
@@ -179,7 +201,8 @@ impl Upstream {
         let answer = self.send_once(&method, path, body, &renewed, priority).await?;
         if answer.status == StatusCode::UNAUTHORIZED {
             // Not the caller's credentials but Phonedesk's: a 401 would sign staff out.
-            return Err(UpstreamError::Credentials("a fresh token was refused too".to_owned()));
+            let refused = UpstreamError::Credentials("a fresh token was refused too".to_owned());
+            return Err(self.failed(refused));
         }
         Ok(answer)
     }
@@ -230,9 +253,14 @@ impl Upstream {
             let body = body.map_err(|e| UpstreamError::Unreachable(e.to_string()))?.to_bytes();
             Ok((parts.status, parts.headers, body))
         };
-        tokio::time::timeout(self.settings.timeout, work)
+        let started = std::time::Instant::now();
+        let answer = tokio::time::timeout(self.settings.timeout, work)
             .await
-            .map_err(|_| UpstreamError::TimedOut)?
+            .map_err(|_| UpstreamError::TimedOut)
+            .and_then(|answered| answered)
+            .map_err(|error| self.failed(error))?;
+        self.latency.get_or_create(&Kind { kind: "answered" }).observe(since(started));
+        Ok(answer)
     }
 
     /// A token to send: the one held while it is good, else a new one. `stale` is a token the
@@ -271,7 +299,7 @@ impl Upstream {
         let (status, _, body) = self.exchange(request).await?;
         if !status.is_success() {
             let text: String = String::from_utf8_lossy(&body).chars().take(200).collect();
-            return Err(UpstreamError::Credentials(format!("{status}: {text}")));
+            return Err(self.failed(UpstreamError::Credentials(format!("{status}: {text}"))));
         }
         let granted: Granted = serde_json::from_slice(&body).map_err(|e| {
             UpstreamError::Unreachable(format!("a token answer that is not one: {e}"))

@@ -112,6 +112,7 @@ pub async fn token(
         );
     }
     let Some((client_id, secret)) = client_credentials(&headers, &form) else {
+        state.telemetry.credential_failed("token_request");
         return oauth_error(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
@@ -121,6 +122,7 @@ pub async fn token(
     let address = address(&extensions);
     let refused = |why: &str| {
         tracing::warn!(client = %truncated(&client_id), %address, "token refused: {why}");
+        state.telemetry.credential_failed("token_request");
         oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Client authentication failed.")
     };
     if client_id.len() > MAX_NAME || secret.len() > MAX_SECRET {

@@ -84,7 +84,7 @@ pub async fn session_create(
     let address = address(&extensions);
     if username.len() > MAX_NAME || password.len() > MAX_SECRET {
         tracing::warn!(user = %truncated(&username), %address, "sign-in refused: name or password too long");
-        return wrong();
+        return wrong(&state);
     }
     match state.access.attempts.before(&username, now_millis()) {
         Gate::Go => {}
@@ -132,7 +132,7 @@ pub async fn session_create(
         }
         Ok(None) => {
             tracing::warn!(user = %username, %address, "sign-in failed");
-            wrong()
+            wrong(&state)
         }
         Err(error) => error.into_response(),
     }
@@ -161,6 +161,8 @@ pub async fn session_delete(State(state): State<AppState>, headers: HeaderMap) -
     response
 }
 
-fn wrong() -> Response {
+/// The answer to a wrong name or password, counted for `/metrics`.
+fn wrong(state: &AppState) -> Response {
+    state.telemetry.credential_failed("sign_in");
     (StatusCode::UNAUTHORIZED, Json(json!({"message": WRONG}))).into_response()
 }

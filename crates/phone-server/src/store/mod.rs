@@ -39,6 +39,8 @@ pub use idempotency::{Answer, Attempt, Claim};
 use pool::Pool;
 pub use review::{ReviewPage, ReviewedRow};
 use sql::{Sql, params};
+
+use crate::telemetry::{self, Seconds};
 #[cfg(any(test, feature = "test-support"))]
 pub use support::{BENCH_FIRST_NAMES, BENCH_LAST_NAMES};
 
@@ -165,6 +167,8 @@ pub struct Store {
     engine: Engine,
     cursor_key: [u8; 32],
     token_seed: [u8; 32],
+    /// Time in the database by kind (`read`, `write`), for `/metrics`.
+    database_seconds: Seconds,
 }
 
 #[derive(Debug)]
@@ -190,7 +194,7 @@ impl Store {
                 (Engine::Postgres(engine), keys)
             }
         };
-        Ok(Self { engine, cursor_key, token_seed })
+        Ok(Self { engine, cursor_key, token_seed, database_seconds: telemetry::seconds() })
     }
 
     /// The seed of the Ed25519 key that signs this database's access tokens (every server on
@@ -209,10 +213,10 @@ impl Store {
         &self,
         f: impl FnOnce(&mut dyn Sql) -> Result<T, E>,
     ) -> Result<T, E> {
-        match &self.engine {
+        telemetry::timed(&self.database_seconds, "read", || match &self.engine {
             Engine::Sqlite(engine) => engine.read(f),
             Engine::Postgres(engine) => engine.read(f),
-        }
+        })
     }
 
     /// Runs `f` in one transaction, committed on `Ok`.
@@ -220,9 +224,22 @@ impl Store {
         &self,
         f: impl FnOnce(&mut dyn Sql) -> Result<T, E>,
     ) -> Result<T, E> {
-        match &self.engine {
+        telemetry::timed(&self.database_seconds, "write", || match &self.engine {
             Engine::Sqlite(engine) => engine.write(f),
             Engine::Postgres(engine) => engine.write(f),
+        })
+    }
+
+    /// Time in the database by kind, for `/metrics`.
+    pub fn database_seconds(&self) -> &Seconds {
+        &self.database_seconds
+    }
+
+    /// Reads that waited for a connection, for `/metrics`.
+    pub fn pool_waits(&self) -> &prometheus_client::metrics::counter::Counter {
+        match &self.engine {
+            Engine::Sqlite(engine) => engine.pool_waits(),
+            Engine::Postgres(engine) => engine.pool_waits(),
         }
     }
 

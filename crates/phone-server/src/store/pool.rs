@@ -4,6 +4,8 @@
 
 use std::sync::{Condvar, Mutex, MutexGuard};
 
+use prometheus_client::metrics::counter::Counter;
+
 /// At most this many connections per server and engine: PostgreSQL allows 100 by default,
 /// shared by every server on it.
 pub const LIMIT: usize = 24;
@@ -12,6 +14,8 @@ pub const LIMIT: usize = 24;
 pub struct Pool<C> {
     idle: Mutex<Idle<C>>,
     freed: Condvar,
+    /// Takes that found every connection busy and waited (`/metrics`).
+    waits: Counter,
 }
 
 #[derive(Debug)]
@@ -22,7 +26,16 @@ struct Idle<C> {
 
 impl<C> Pool<C> {
     pub fn new() -> Self {
-        Self { idle: Mutex::new(Idle { connections: Vec::new(), open: 0 }), freed: Condvar::new() }
+        Self {
+            idle: Mutex::new(Idle { connections: Vec::new(), open: 0 }),
+            freed: Condvar::new(),
+            waits: Counter::default(),
+        }
+    }
+
+    /// How many takes have waited for a connection.
+    pub fn waits(&self) -> &Counter {
+        &self.waits
     }
 
     fn lock(&self) -> MutexGuard<'_, Idle<C>> {
@@ -49,6 +62,7 @@ impl<C> Pool<C> {
                     }
                 };
             }
+            self.waits.inc();
             idle = self.freed.wait(idle).expect("the pool's lock is held only to push or pop");
         }
     }

@@ -75,6 +75,11 @@ impl Engine {
         Ok((engine, keys))
     }
 
+    /// The connection pool's waits.
+    pub fn pool_waits(&self) -> &prometheus_client::metrics::counter::Counter {
+        self.connections.waits()
+    }
+
     fn connect(&self) -> Result<Connection, StoreError> {
         let config = self.config.clone();
         let client = block_on(RUNTIME.spawn(async move {

@@ -70,6 +70,11 @@ impl Engine {
         f(&mut Conn(&connection))
     }
 
+    /// The connection pool's waits.
+    pub fn pool_waits(&self) -> &prometheus_client::metrics::counter::Counter {
+        self.readers.waits()
+    }
+
     /// Whether a read would find a connection at once.
     pub fn reads_at_once(&self) -> bool {
         self.readers.has_free()

@@ -15,6 +15,7 @@ mod demo;
 mod gateway;
 mod history;
 mod idempotency;
+mod metrics;
 mod openapi;
 mod operating;
 mod persistence;

@@ -182,7 +182,7 @@ impl TestServer {
         &self.token
     }
 
-    /// The server's process: to signal it, or see how it ended.
+    /// The server's process: to signal it, see how it ended, or find its metrics.
     pub fn process(&mut self) -> &mut phone_launch::Server {
         &mut self.process
     }

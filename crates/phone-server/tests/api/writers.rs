@@ -83,7 +83,6 @@ impl Writers {
         for task in self.tasks {
             task.await.unwrap().unwrap_or_else(|why| panic!("{why}"));
         }
-        let answered = self.answered.lock().unwrap().clone();
-        answered
+        self.answered.lock().unwrap().clone()
     }
 }

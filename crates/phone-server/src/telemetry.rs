@@ -1,0 +1,270 @@
+//! What an operator's tools read at `GET /metrics`: OpenMetrics text (which Prometheus
+//! scrapes), written by prometheus-client from one registry per server.
+//!
+//! Requests are counted by route template (`/CustomerServices/v1.0/customers/{customerId}`),
+//! never by the raw path: ids would make a series per customer. Served on the API's address to
+//! loopback callers only (a proxy's forwarded requests are not loopback ones), or on an
+//! address of its own with `--metrics-address`; see the README, "Operating it".
+
+use std::{net::SocketAddr, sync::Arc, time::Instant};
+
+use axum::{
+    Router,
+    body::HttpBody as _,
+    extract::{ConnectInfo, MatchedPath, Request, State},
+    http::{HeaderValue, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use phone_model::Refusal;
+use prometheus_client::{
+    encoding::{EncodeLabelSet, EncodeLabelValue, text::encode},
+    metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
+    registry::Registry,
+};
+
+use crate::{AppState, error::ApiError, gateway::Gateway, routes::small_read, store::Store};
+
+/// Latency buckets, in seconds: from a cached read (a tenth of a millisecond) to a provider
+/// that takes its time (ten seconds, the gateway's default timeout).
+const SECONDS: [f64; 12] =
+    [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2.5, 10.0];
+
+/// A histogram of seconds, as every family here makes them.
+pub type Seconds = Family<Kind, Histogram, fn() -> Histogram>;
+
+/// A family's one label, `kind`: a query's (`read`, `write`), a limit's (`api`, `sign_in`), a
+/// credential's, a provider's error.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct Kind {
+    pub kind: &'static str,
+}
+
+/// Counters by kind.
+pub type Counts = Family<Kind, Counter>;
+
+/// Seconds histograms by kind.
+pub fn seconds() -> Seconds {
+    Family::new_with_constructor(|| Histogram::new(SECONDS))
+}
+
+/// Seconds since `started`, as a histogram takes them.
+pub fn since(started: Instant) -> f64 {
+    started.elapsed().as_secs_f64()
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Route {
+    method: Method,
+    route: String,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Answer {
+    method: Method,
+    route: String,
+    status: u16,
+}
+
+/// A request's method: the standard ones by name, anything else as `other` (a caller
+/// choosing methods must not choose series).
+#[derive(Debug, Clone, Copy, Hash, PartialEq, Eq, EncodeLabelValue)]
+#[allow(clippy::upper_case_acronyms, reason = "the methods as HTTP spells them")]
+enum Method {
+    GET,
+    POST,
+    PUT,
+    DELETE,
+    HEAD,
+    OPTIONS,
+    PATCH,
+    OTHER,
+}
+
+impl From<&axum::http::Method> for Method {
+    fn from(method: &axum::http::Method) -> Self {
+        match method.as_str() {
+            "GET" => Self::GET,
+            "POST" => Self::POST,
+            "PUT" => Self::PUT,
+            "DELETE" => Self::DELETE,
+            "HEAD" => Self::HEAD,
+            "OPTIONS" => Self::OPTIONS,
+            "PATCH" => Self::PATCH,
+            _ => Self::OTHER,
+        }
+    }
+}
+
+/// The server's metrics.
+#[derive(Debug, Clone)]
+pub struct Telemetry(Arc<Measures>);
+
+#[derive(Debug)]
+struct Measures {
+    registry: Registry,
+    requests: Family<Answer, Counter>,
+    latency: Family<Route, Histogram, fn() -> Histogram>,
+    bytes_out: Family<Route, Counter>,
+    credential_failures: Family<Kind, Counter>,
+    rate_limited: Family<Kind, Counter>,
+    sync_lag: Gauge,
+}
+
+impl Telemetry {
+    /// The metrics of a server on `store`, in gateway mode with `gateway`.
+    pub fn new(store: &Store, gateway: Option<&Gateway>) -> Self {
+        let mut registry = Registry::with_prefix("phonedesk");
+        let requests = Family::<Answer, Counter>::default();
+        registry.register(
+            "http_requests",
+            "Requests answered, by route template",
+            requests.clone(),
+        );
+        let latency: Family<Route, Histogram, fn() -> Histogram> =
+            Family::new_with_constructor(|| Histogram::new(SECONDS));
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to an answer's head, by route template",
+            latency.clone(),
+        );
+        let bytes_out = Family::<Route, Counter>::default();
+        registry.register(
+            "http_response_body_bytes",
+            "Bytes of answers' bodies",
+            bytes_out.clone(),
+        );
+        let credential_failures = Family::<Kind, Counter>::default();
+        registry.register(
+            "credential_failures",
+            "Sign-ins (sign_in), token requests (token_request) and API requests (api_request) \
+             refused for their credentials",
+            credential_failures.clone(),
+        );
+        registry.register(
+            "database_seconds",
+            "Time in the database, by kind (read, write)",
+            store.database_seconds().clone(),
+        );
+        registry.register(
+            "reader_pool_waits",
+            "Reads that waited for a free connection",
+            store.pool_waits().clone(),
+        );
+        let rate_limited = Family::<Kind, Counter>::default();
+        registry.register(
+            "rate_limited",
+            "Requests refused by a rate limit (api, sign_in)",
+            rate_limited.clone(),
+        );
+        let sync_lag = Gauge::default();
+        if let Some((latency, errors)) = gateway.map(Gateway::measures) {
+            registry.register(
+                "upstream_request_duration_seconds",
+                "Time the provider took to answer",
+                latency.clone(),
+            );
+            registry.register(
+                "upstream_errors",
+                "Requests to the provider that got no answer (unreachable, timed_out, credentials)",
+                errors.clone(),
+            );
+            registry.register(
+                "search_index_lag_seconds",
+                "Seconds since the copy of the provider's customers was last synced in full",
+                sync_lag.clone(),
+            );
+        }
+        Self(Arc::new(Measures {
+            registry,
+            requests,
+            latency,
+            bytes_out,
+            credential_failures,
+            rate_limited,
+            sync_lag,
+        }))
+    }
+
+    /// Counts a request refused for its credentials (`sign_in`, `token_request`, …).
+    pub fn credential_failed(&self, kind: &'static str) {
+        self.0.credential_failures.get_or_create(&Kind { kind }).inc();
+    }
+
+    /// The counter of refusals by the limit `kind` (`api`, `sign_in`), for its limiter.
+    pub fn rate_limited(&self, kind: &'static str) -> Counter {
+        self.0.rate_limited.get_or_create_owned(&Kind { kind })
+    }
+
+    fn render(&self) -> String {
+        let mut text = String::new();
+        encode(&mut text, &self.0.registry).expect("writing to a String cannot fail");
+        text
+    }
+}
+
+/// The middleware that counts every answer by method, route template and status.
+pub async fn record(State(telemetry): State<Telemetry>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = Method::from(request.method());
+    // Unmatched paths (the app's files, a 404) share one series.
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
+    let response = next.run(request).await;
+    let measures = &telemetry.0;
+    let status = response.status().as_u16();
+    measures.requests.get_or_create(&Answer { method, route: route.clone(), status }).inc();
+    let route = Route { method, route };
+    measures.latency.get_or_create(&route).observe(since(started));
+    // Every answer here has a known length: JSON, errors and the app's files alike.
+    let bytes = response.body().size_hint().exact().unwrap_or(0);
+    measures.bytes_out.get_or_create(&route).inc_by(bytes);
+    response
+}
+
+/// The metrics on the API's own address: for loopback callers only, and not through a proxy
+/// on this machine (which forwards the public's requests from loopback).
+pub async fn on_api_address(State(state): State<AppState>, request: Request) -> Response {
+    let local = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_some_and(|ConnectInfo(peer)| peer.ip().is_loopback());
+    let headers = request.headers();
+    let forwarded =
+        headers.contains_key(header::FORWARDED) || headers.contains_key("x-forwarded-for");
+    if !local || forwarded {
+        return ApiError::Refused(Refusal::NotFound).into_response();
+    }
+    render(&state).await
+}
+
+/// A service of its own, for `--metrics-address`.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(|State(state): State<AppState>| async move { render(&state).await }))
+        .with_state(state)
+}
+
+async fn render(state: &AppState) -> Response {
+    if state.gateway.is_some() {
+        let synced_at = small_read(state, |store| Ok(store.synced_at()?)).await.ok().flatten();
+        let now = crate::rate_limit::now();
+        let lag =
+            synced_at.map_or(-1, |at| i64::try_from(now).unwrap_or(i64::MAX).saturating_sub(at));
+        state.telemetry.0.sync_lag.set(lag);
+    }
+    let content_type =
+        HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8");
+    ([(header::CONTENT_TYPE, content_type)], state.telemetry.render()).into_response()
+}
+
+/// How long `work` took, into `histogram` under `kind`.
+pub fn timed<T>(histogram: &Seconds, kind: &'static str, work: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let value = work();
+    histogram.get_or_create(&Kind { kind }).observe(since(started));
+    value
+}

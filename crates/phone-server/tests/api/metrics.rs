@@ -1,0 +1,118 @@
+//! `/metrics`: counters that move by exactly the traffic sent, by route template, shown to
+//! this machine only unless given an address of their own.
+
+use reqwest::StatusCode;
+
+use crate::server::{TestServer, gateway_mode, not_found, phone, read};
+
+/// A series' value in OpenMetrics text (`0` when the series is not there yet).
+fn value(text: &str, series: &str) -> f64 {
+    text.lines()
+        .find_map(|line| line.strip_prefix(series).and_then(|rest| rest.strip_prefix(' ')))
+        .map_or(0.0, |v| v.trim().parse().expect("a number"))
+}
+
+async fn scrape(server: &TestServer) -> String {
+    let answer = server.client.get(format!("{}/metrics", server.root)).send().await.unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert_eq!(
+        answer.headers()["content-type"],
+        "application/openmetrics-text; version=1.0.0; charset=utf-8"
+    );
+    answer.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn counters_move_by_exactly_the_traffic_sent_by_route_template() {
+    let server = TestServer::start().await;
+    let customer = server.customer("Ana").await;
+    let numbers = format!("/customers/{customer}/phoneNumbers");
+    let before = scrape(&server).await;
+
+    for _ in 0..3 {
+        assert_eq!(server.get(&numbers).await.status(), StatusCode::OK);
+    }
+    for _ in 0..2 {
+        let missing = server.get(&format!("{numbers}/9999999")).await;
+        assert_eq!(read(missing).await, (StatusCode::NOT_FOUND, not_found()));
+    }
+    let created = server.post(&numbers, &phone("021", "555 0101", "mobile", false)).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let stranger = reqwest::Client::new();
+    let refused = stranger.get(format!("{}/customers", server.api)).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    let wrong_secret = stranger
+        .post(format!("{}/identity/connect/token", server.root))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "nobody"),
+            ("client_secret", "x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_secret.status(), StatusCode::UNAUTHORIZED);
+
+    let after = scrape(&server).await;
+    let moved = |series: &str| value(&after, series) - value(&before, series);
+    let api = "/CustomerServices/v1.0";
+    let requests = |method: &str, route: &str, status: u16| {
+        format!(
+            "phonedesk_http_requests_total{{method=\"{method}\",route=\"{api}{route}\",status=\"{status}\"}}"
+        )
+    };
+    let list = "/customers/{customerId}/phoneNumbers";
+    let one = "/customers/{customerId}/phoneNumbers/{phoneNumberId}";
+    assert_eq!(moved(&requests("GET", list, 200)), 3.0);
+    assert_eq!(moved(&requests("GET", one, 404)), 2.0);
+    assert_eq!(moved(&requests("POST", list, 201)), 1.0);
+    assert_eq!(moved(&requests("GET", "/customers", 401)), 1.0);
+    let token_requests = "phonedesk_http_requests_total{method=\"POST\",route=\"/identity/connect/token\",status=\"401\"}";
+    assert_eq!(moved(token_requests), 1.0);
+    let route =
+        |method: &str, route: &str| format!("{{method=\"{method}\",route=\"{api}{route}\"}}");
+    assert_eq!(
+        moved(&format!("phonedesk_http_request_duration_seconds_count{}", route("GET", list))),
+        3.0
+    );
+    assert!(moved(&format!("phonedesk_http_response_body_bytes_total{}", route("GET", one))) > 0.0);
+    for kind in ["api_request", "token_request"] {
+        assert_eq!(moved(&format!("phonedesk_credential_failures_total{{kind=\"{kind}\"}}")), 1.0);
+    }
+    assert!(moved("phonedesk_database_seconds_count{kind=\"write\"}") >= 1.0);
+    assert!(moved("phonedesk_database_seconds_count{kind=\"read\"}") >= 6.0);
+    if gateway_mode() {
+        // Six of the requests went on to the provider.
+        let answered = "phonedesk_upstream_request_duration_seconds_count{kind=\"answered\"}";
+        assert!(moved(answered) >= 6.0, "{after}");
+    }
+    // Templates, never the raw paths: no customer's id is in a series.
+    assert!(!after.contains(&customer), "{after}");
+}
+
+#[tokio::test]
+async fn metrics_are_for_this_machine_or_on_an_address_of_their_own() {
+    let server = TestServer::start().await;
+    // A proxy on this machine forwards the public's requests from loopback.
+    let forwarded = server
+        .client
+        .get(format!("{}/metrics", server.root))
+        .header("X-Forwarded-For", "203.0.113.9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read(forwarded).await, (StatusCode::NOT_FOUND, not_found()));
+
+    let mut apart =
+        TestServer::start_with(&["--metrics-address", "127.0.0.1:0", "--rate-limit", "2"]).await;
+    let here = apart.client.get(format!("{}/metrics", apart.root)).send().await.unwrap();
+    assert_eq!(read(here).await, (StatusCode::NOT_FOUND, not_found()));
+    let address = apart.process().metrics_address().expect("a metrics address").to_owned();
+    for _ in 0..4 {
+        let _ = apart.get("/customers").await;
+    }
+    let text =
+        reqwest::get(format!("http://{address}/metrics")).await.unwrap().text().await.unwrap();
+    assert_eq!(value(&text, "phonedesk_rate_limited_total{kind=\"api\"}"), 2.0, "{text}");
+    assert!(text.ends_with("# EOF\n"), "{text}");
+}
