@@ -15,8 +15,7 @@ use phone_server::{
 };
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let config = Config::parse();
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     match config.log_format {
@@ -25,7 +24,7 @@ async fn main() -> ExitCode {
     }
     let result = match config.command {
         Some(_) => manage(config).map_err(|e| e.to_string()),
-        None => serve(config).await.map_err(|e| e.to_string()),
+        None => serve_until_stopped(config).map_err(|e| e.to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -36,8 +35,29 @@ async fn main() -> ExitCode {
     }
 }
 
-/// `phone-server client …`, `user …`, `copy …`, `backup …` and `restore …`.
+/// Serves on a runtime of its own: once the server has stopped, work still running on it (a
+/// database call of a request cut off by the shutdown timeout) gets a second more, then the
+/// process ends. An unanswered write that the exit interrupts is rolled back, never half done.
+fn serve_until_stopped(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let served = runtime.block_on(serve(config));
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    served
+}
+
+/// `phone-server client …`, `user …`, `copy …`, `backup …` and `restore …`. Each holds the
+/// SQLite files it uses, as a server does, so a restore cannot replace them meanwhile.
 fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    let used = match &config.command {
+        Some(Command::Copy { from, to }) => vec![from, to],
+        Some(Command::Restore { .. }) => Vec::new(),
+        _ => vec![&config.database],
+    };
+    for location in used {
+        if let Location::Sqlite(database) = location {
+            backup::hold(database)?;
+        }
+    }
     if let Some(Command::Copy { from, to }) = &config.command {
         if from == to {
             return Err("--from and --to are the same database".into());
@@ -176,7 +196,7 @@ fn listed(businesses: &Businesses) -> String {
 
 async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     if let Location::Sqlite(database) = &config.database {
-        backup::hold_for_serving(database)?;
+        backup::hold(database)?;
     }
     let store = Store::open(&config.database)?;
     // Demo users' passwords were printed on a terminal: fine on this machine, never beyond it.

@@ -3,8 +3,8 @@
 //! `phone-server restore --from FILE` puts such a copy in place of a database no server holds.
 //! (A PostgreSQL database is backed up with PostgreSQL's own `pg_dump`: see the README.)
 //!
-//! A serving process holds a shared lock on `<database>.lock` for its whole life, and a restore
-//! takes it exclusively, so neither can happen under the other. The lock is a file of its own:
+//! A server, and every other command on the database, holds a shared lock on `<database>.lock`
+//! for its whole life, and a restore takes it exclusively, so neither happens under the other. The lock is a file of its own:
 //! closing any other descriptor of the database file would drop SQLite's own locks on it.
 
 use std::{
@@ -115,12 +115,12 @@ pub fn restore(from: &Path, database: &Path) -> Result<(), BackupError> {
     put_in_place(&restoring, database)
 }
 
-/// Holds the database for a serving process, for as long as the process runs (the lock is
-/// released when it exits, also by a crash).
+/// Holds the database for as long as this process runs (the lock is released when it exits,
+/// also by a crash), so no restore replaces it meanwhile.
 ///
 /// # Errors
 /// When a restore holds it, or the lock file cannot be made.
-pub fn hold_for_serving(database: &Path) -> Result<(), BackupError> {
+pub fn hold(database: &Path) -> Result<(), BackupError> {
     let lock = lock_file(database)?;
     match lock.try_lock_shared() {
         Ok(()) => {
