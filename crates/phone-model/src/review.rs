@@ -302,6 +302,29 @@ mod tests {
     }
 
     #[test]
+    fn problems_are_bits_of_a_verdict_with_a_heading_and_only_a_shared_number_is_information() {
+        let bits: Vec<i64> = Problem::ALL.iter().map(|p| p.bit()).collect();
+        assert_eq!(bits, [1, 2, 4, 8]);
+        let headings: Vec<&str> = Problem::ALL.iter().map(|p| p.heading()).collect();
+        assert_eq!(
+            headings,
+            [
+                "Numbers that cannot exist as written",
+                "Types that contradict the number",
+                "Country codes not in the provider's table",
+                "Numbers shared with another customer",
+            ]
+        );
+        let information: Vec<bool> = Problem::ALL.iter().map(|p| p.is_information()).collect();
+        assert_eq!(information, [false, false, false, true]);
+        // A number with one problem has that one only.
+        let impossible = Review::of(&number("+64", "03", "111 1111", "home"));
+        assert_eq!(impossible.bits(), Problem::NotInPlan.bit());
+        let has: Vec<bool> = Problem::ALL.iter().map(|&p| impossible.has(p)).collect();
+        assert_eq!(has, [true, false, false, false], "{impossible:?}");
+    }
+
+    #[test]
     fn the_verdicts_version_changes_with_the_rules_the_plans_and_the_table() {
         let table = || b"+64New Zealand".iter().copied();
         let base = version_of(1, b"plans", table());

@@ -293,6 +293,16 @@ mod tests {
         assert_eq!(fold("Øster-Ødegård"), "oster odegard");
         assert_eq!(fold(" , "), "");
         assert_eq!(fold("Nga\u{304}ti"), "ngati", "a decomposed accent stays with its letter");
+        assert_eq!(fold("ИВАН Σοφία"), "иван σοφία", "letters of other scripts are kept");
+    }
+
+    #[test]
+    fn a_query_is_empty_only_without_words_or_a_number_and_ranks_order_as_numbers() {
+        assert!(CustomerQuery::parse(" ,. ").is_empty());
+        assert!(!CustomerQuery::parse("ana").is_empty());
+        assert!(!CustomerQuery::parse("021 123 4567").is_empty());
+        let ranks = [MatchRank::Exact, MatchRank::Prefix, MatchRank::Within, MatchRank::Typo];
+        assert_eq!(ranks.map(MatchRank::number), [0, 1, 2, 3]);
     }
 
     #[test]

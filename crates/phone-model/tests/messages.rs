@@ -299,5 +299,14 @@ fn every_refusal_has_the_contracts_status_and_body() {
             refusal.message().starts_with("Unable to process this request as the provider's API")
         );
     }
+    // Phonedesk's extensions' refusals, with their codes.
+    for (refusal, status, code) in [
+        (Refusal::PreconditionFailed, 412, "precondition_failed"),
+        (Refusal::IdempotencyKeyReused, 422, "idempotency_key_reused"),
+    ] {
+        assert_eq!((refusal.status(), refusal.error_code()), (status, Some(code)));
+        assert_eq!(refusal.to_string(), refusal.message());
+        assert!(refusal.message().starts_with("Unable to process this request as"));
+    }
     assert_eq!(DELETED_MESSAGE, "Phone number successfully deleted");
 }

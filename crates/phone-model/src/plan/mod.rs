@@ -316,4 +316,17 @@ mod tests {
         // Past the table of codes are the regions' offsets, not regions.
         assert!(Region::main_for("1000").is_none());
     }
+
+    #[test]
+    fn a_region_is_its_id_and_calling_code() {
+        let nz = Region::main_for("64").unwrap();
+        assert_eq!(nz, Region::main_for("64").unwrap());
+        assert_ne!(nz, Region::main_for("61").unwrap());
+        // Canada shares +1 with the United States, and is not it.
+        let us = Region::main_for("1").unwrap();
+        let (canada, _) = us.region_of("6135550123").unwrap();
+        assert_eq!(canada.name(), "Canada");
+        assert_ne!(canada, us);
+        assert_eq!(format!("{canada:?}"), "Region(CA, +1)");
+    }
 }
