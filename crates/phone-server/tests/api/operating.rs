@@ -108,3 +108,22 @@ async fn a_request_that_never_finishes_holds_the_stop_no_longer_than_the_shutdow
     assert!(took >= Duration::from_millis(900), "it did not wait for the request: {took:?}");
     assert!(took < Duration::from_secs(3), "it waited past the timeout: {took:?}");
 }
+
+#[tokio::test]
+async fn readiness_fails_while_the_database_cannot_be_reached() {
+    if crate::server::skip_in_gateway_mode("stops the server's own database") {
+        return;
+    }
+    // A cluster of this test's own, to stop under the server.
+    let cluster = phone_launch::Postgres::start().expect("a PostgreSQL cluster");
+    let database = Location::Postgres(cluster.create_database("readiness").unwrap());
+    let folder = tempfile::tempdir().unwrap();
+    let server = TestServer::start_on(folder, database, &[]).await;
+    let probe = |path: &'static str| server.client.get(format!("{}{path}", server.root)).send();
+    let ok = (StatusCode::OK, json!({"status": "ok"}));
+    assert_eq!(read(probe("/readyz").await.unwrap()).await, ok);
+    cluster.stop().unwrap();
+    let (status, _) = read(probe("/readyz").await.unwrap()).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(read(probe("/healthz").await.unwrap()).await, ok, "alive all the same");
+}
