@@ -68,6 +68,8 @@ pub struct AppState {
     token_lifetime: i64,
     /// What `/metrics` shows.
     telemetry: telemetry::Telemetry,
+    /// The last readiness check, shared by the probes of a second.
+    readiness: Arc<routes::health::Readiness>,
 }
 
 /// The public URL of a server that was not told its own: the default address, on loopback.
@@ -86,6 +88,7 @@ impl AppState {
             gateway: None,
             token_lifetime: auth::tokens::LIFETIME,
             telemetry,
+            readiness: Arc::default(),
         };
         state.set_public_url(DEFAULT_PUBLIC_URL);
         state
@@ -166,7 +169,6 @@ pub fn app(mut state: AppState, options: &AppOptions) -> Router {
             get(move || async move { ([(header::CONTENT_TYPE, "application/json")], openapi) }),
         )
         .fallback(|| async { ApiError::Refused(Refusal::NotFound) })
-        .layer(axum::middleware::map_response(method_not_allowed_in_contract_shape))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     let api = match cors(&options.cors_origins) {
         Some(cors) => api.layer(cors),
@@ -210,6 +212,7 @@ pub fn app(mut state: AppState, options: &AppOptions) -> Router {
     };
     let request_id = HeaderName::from_static("x-request-id");
     router
+        .layer(axum::middleware::map_response(method_not_allowed_in_contract_shape))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

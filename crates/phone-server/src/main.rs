@@ -55,6 +55,10 @@ fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     };
     for location in used {
         if let Location::Sqlite(database) = location {
+            // A backup of a mistyped path must not make a database (or its folder) there.
+            if matches!(config.command, Some(Command::Backup { .. })) && !database.exists() {
+                return Err(backup::BackupError::Missing(database.clone()).into());
+            }
             backup::hold(database)?;
         }
     }
@@ -72,8 +76,6 @@ fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     }
     match (&config.command, &config.database) {
         (Some(Command::Backup { to }), Location::Sqlite(database)) => {
-            // Opened as a server would, so an older file is brought up to date first.
-            drop(Store::open(&config.database)?);
             backup::back_up(database, to)?;
             println!("backed up {} to {}", database.display(), to.display());
             return Ok(());
@@ -290,7 +292,11 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(metrics) = metrics_listener {
         tracing::info!("metrics on http://{}/metrics", metrics.local_addr()?);
         let service = phone_server::telemetry::router(state.clone());
-        tokio::spawn(async move { axum::serve(metrics, service).await });
+        tokio::spawn(async move {
+            if let Err(error) = axum::serve(metrics, service).await {
+                tracing::error!(%error, "the metrics address stopped serving");
+            }
+        });
     }
     // Connection addresses let callers without credentials be rate-limited one by one.
     let service = app(state, &options).into_make_service_with_connect_info::<SocketAddr>();
@@ -305,9 +311,13 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             signalled.notify_one();
         }
     };
+    // A second signal stops at once.
     let grace = async {
         signalled.notified().await;
-        tokio::time::sleep(Duration::from_secs(config.shutdown_timeout)).await;
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_secs(config.shutdown_timeout)) => {}
+            () = shutdown_signal() => tracing::warn!("a second signal: stopping now"),
+        }
     };
     let serving = axum::serve(listener, service).with_graceful_shutdown(stop).into_future();
     tokio::select! {

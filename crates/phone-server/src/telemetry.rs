@@ -46,7 +46,11 @@ pub type Counts = Family<Kind, Counter>;
 
 /// Seconds histograms by kind.
 pub fn seconds() -> Seconds {
-    Family::new_with_constructor(|| Histogram::new(SECONDS))
+    Family::new_with_constructor(histogram)
+}
+
+fn histogram() -> Histogram {
+    Histogram::new(SECONDS)
 }
 
 /// Seconds since `started`, as a histogram takes them.
@@ -107,8 +111,8 @@ struct Measures {
     requests: Family<Answer, Counter>,
     latency: Family<Route, Histogram, fn() -> Histogram>,
     bytes_out: Family<Route, Counter>,
-    credential_failures: Family<Kind, Counter>,
-    rate_limited: Family<Kind, Counter>,
+    credential_failures: Counts,
+    rate_limited: Counts,
     sync_lag: Gauge,
 }
 
@@ -123,7 +127,7 @@ impl Telemetry {
             requests.clone(),
         );
         let latency: Family<Route, Histogram, fn() -> Histogram> =
-            Family::new_with_constructor(|| Histogram::new(SECONDS));
+            Family::new_with_constructor(histogram);
         registry.register(
             "http_request_duration_seconds",
             "Time to an answer's head, by route template",
@@ -135,7 +139,7 @@ impl Telemetry {
             "Bytes of answers' bodies",
             bytes_out.clone(),
         );
-        let credential_failures = Family::<Kind, Counter>::default();
+        let credential_failures = Counts::default();
         registry.register(
             "credential_failures",
             "Sign-ins (sign_in), token requests (token_request) and API requests (api_request) \
@@ -148,11 +152,11 @@ impl Telemetry {
             store.database_seconds().clone(),
         );
         registry.register(
-            "reader_pool_waits",
-            "Reads that waited for a free connection",
+            "pool_waits",
+            "Database calls that waited for a free connection (SQLite: reads; PostgreSQL: all)",
             store.pool_waits().clone(),
         );
-        let rate_limited = Family::<Kind, Counter>::default();
+        let rate_limited = Counts::default();
         registry.register(
             "rate_limited",
             "Requests refused by a rate limit (api, sign_in)",
@@ -162,12 +166,13 @@ impl Telemetry {
         if let Some((latency, errors)) = gateway.map(Gateway::measures) {
             registry.register(
                 "upstream_request_duration_seconds",
-                "Time the provider took to answer",
+                "Time the provider took to answer, by kind (api, token)",
                 latency.clone(),
             );
             registry.register(
                 "upstream_errors",
-                "Requests to the provider that got no answer (unreachable, timed_out, credentials)",
+                "Requests to the provider that got no answer (unreachable, timed_out, credentials), \
+                 or were held back by the gateway's budget (over_budget)",
                 errors.clone(),
             );
             registry.register(
@@ -219,8 +224,12 @@ pub async fn record(State(telemetry): State<Telemetry>, request: Request, next: 
     measures.requests.get_or_create(&Answer { method, route: route.clone(), status }).inc();
     let route = Route { method, route };
     measures.latency.get_or_create(&route).observe(since(started));
-    // Every answer here has a known length: JSON, errors and the app's files alike.
-    let bytes = response.body().size_hint().exact().unwrap_or(0);
+    // The body's length: known for JSON and errors, in `Content-Length` for the app's files.
+    let bytes = response.body().size_hint().exact().or_else(|| {
+        let length = response.headers().get(header::CONTENT_LENGTH)?;
+        length.to_str().ok()?.parse().ok()
+    });
+    let bytes = bytes.unwrap_or(0);
     measures.bytes_out.get_or_create(&route).inc_by(bytes);
     response
 }
@@ -231,7 +240,8 @@ pub async fn on_api_address(State(state): State<AppState>, request: Request) -> 
     let local = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .is_some_and(|ConnectInfo(peer)| peer.ip().is_loopback());
+        // Canonical: an IPv4 caller of a server on `[::]` arrives as `::ffff:127.0.0.1`.
+        .is_some_and(|ConnectInfo(peer)| peer.ip().to_canonical().is_loopback());
     let headers = request.headers();
     let forwarded =
         headers.contains_key(header::FORWARDED) || headers.contains_key("x-forwarded-for");

@@ -325,7 +325,12 @@ pub async fn require_principal(
         return with_standing(rate_limit::refuse(verified).await, standing);
     }
     let (principal, refreshed_cookie) = match found {
-        Err(refusal) => return with_standing(refusal, standing),
+        Err(refusal) => {
+            if refusal.status() == axum::http::StatusCode::UNAUTHORIZED {
+                gate.state.telemetry.credential_failed("api_request");
+            }
+            return with_standing(refusal, standing);
+        }
         Ok(found) => found,
     };
     let mut response = match principal {
@@ -356,7 +361,6 @@ async fn principal(
     writes: bool,
 ) -> Result<(Principal, Option<String>), Response> {
     let unauthorized = || {
-        state.telemetry.credential_failed("api_request");
         let mut response = ApiError::Refused(Refusal::Unauthorized).into_response();
         response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         response

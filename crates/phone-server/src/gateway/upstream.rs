@@ -215,7 +215,8 @@ impl Upstream {
         token: &str,
         priority: Priority,
     ) -> Result<Answered, UpstreamError> {
-        self.budget.admit(priority).await.map_err(UpstreamError::OverBudget)?;
+        let admitted = self.budget.admit(priority).await;
+        admitted.map_err(|wait| self.failed(UpstreamError::OverBudget(wait)))?;
         let mut request = Request::builder()
             .method(method.clone())
             .uri(format!("{}{path}", self.settings.api))
@@ -230,7 +231,7 @@ impl Upstream {
         };
         let request =
             request.body(Full::new(body)).map_err(|e| UpstreamError::Unreachable(e.to_string()))?;
-        let (status, all, body) = self.exchange(request).await?;
+        let (status, all, body) = self.exchange(request, "api").await?;
         let mut headers = HeaderMap::new();
         for name in PASSED_ON {
             if let Some(value) = all.get(name) {
@@ -241,10 +242,12 @@ impl Upstream {
         Ok(Answered { status, headers, body })
     }
 
-    /// One request and its whole answer, within the timeout.
+    /// One request and its whole answer, within the timeout; its time counted under `kind`
+    /// (`api`, `token`).
     async fn exchange(
         &self,
         request: Request<Full<Bytes>>,
+        kind: &'static str,
     ) -> Result<(StatusCode, HeaderMap, Bytes), UpstreamError> {
         let work = async {
             let response = self.http.request(request).await.map_err(|e| unreachable(&e))?;
@@ -259,7 +262,7 @@ impl Upstream {
             .map_err(|_| UpstreamError::TimedOut)
             .and_then(|answered| answered)
             .map_err(|error| self.failed(error))?;
-        self.latency.get_or_create(&Kind { kind: "answered" }).observe(since(started));
+        self.latency.get_or_create(&Kind { kind }).observe(since(started));
         Ok(answer)
     }
 
@@ -296,13 +299,13 @@ impl Upstream {
             .header(header::ACCEPT, "application/json")
             .body(Full::new(Bytes::from(form)))
             .map_err(|e| UpstreamError::Unreachable(e.to_string()))?;
-        let (status, _, body) = self.exchange(request).await?;
+        let (status, _, body) = self.exchange(request, "token").await?;
         if !status.is_success() {
             let text: String = String::from_utf8_lossy(&body).chars().take(200).collect();
             return Err(self.failed(UpstreamError::Credentials(format!("{status}: {text}"))));
         }
         let granted: Granted = serde_json::from_slice(&body).map_err(|e| {
-            UpstreamError::Unreachable(format!("a token answer that is not one: {e}"))
+            self.failed(UpstreamError::Unreachable(format!("a token answer that is not one: {e}")))
         })?;
         Ok(Token { value: granted.access_token, renew_at: asked + renew_after(granted.expires_in) })
     }

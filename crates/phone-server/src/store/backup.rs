@@ -4,12 +4,15 @@
 //! (A PostgreSQL database is backed up with PostgreSQL's own `pg_dump`: see the README.)
 //!
 //! A server, and every other command on the database, holds a shared lock on `<database>.lock`
-//! for its whole life, and a restore takes it exclusively, so neither happens under the other. The lock is a file of its own:
-//! closing any other descriptor of the database file would drop SQLite's own locks on it.
+//! for its whole life, and a restore takes it exclusively, so neither happens under the other.
+//! The lock is a file of its own: closing any other descriptor of the database file would drop
+//! SQLite's own locks on it. Every path is made canonical first, so a database reached
+//! through a symbolic link has the same lock, and the log files SQLite keeps beside it.
 
 use std::{
     fs::{self, File, TryLockError},
     io,
+    os::unix::fs::OpenOptionsExt,
     path::{Path, PathBuf},
 };
 
@@ -20,10 +23,14 @@ use super::{StoreError, sqlite};
 /// Why a backup or a restore did not happen.
 #[derive(Debug)]
 pub enum BackupError {
+    /// There is no database to back up.
+    Missing(PathBuf),
     /// The target of a backup exists: a backup never overwrites a file.
     Exists(PathBuf),
-    /// A running server holds the database that a restore would replace.
+    /// A running server (or another command) holds the database a restore would replace.
     InUse(PathBuf),
+    /// A restore of the database is under way.
+    Restoring(PathBuf),
     /// The file to restore from is not a sound Phonedesk database this server can serve.
     NotABackup(PathBuf, String),
     /// A file could not be read or written.
@@ -35,12 +42,14 @@ pub enum BackupError {
 impl std::fmt::Display for BackupError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            Self::Missing(path) => write!(f, "there is no database at {}", path.display()),
             Self::Exists(path) => write!(f, "{} exists: a backup never overwrites", path.display()),
             Self::InUse(path) => write!(
                 f,
                 "a running server holds {}: stop it before restoring over its database",
                 path.display()
             ),
+            Self::Restoring(path) => write!(f, "a restore of {} is under way", path.display()),
             Self::NotABackup(path, why) => {
                 write!(f, "{} is not a Phonedesk database to restore: {why}", path.display())
             }
@@ -52,67 +61,61 @@ impl std::fmt::Display for BackupError {
 
 impl std::error::Error for BackupError {}
 
-impl From<StoreError> for BackupError {
-    fn from(error: StoreError) -> Self {
-        Self::Store(error)
-    }
-}
-
 fn sqlite_error(error: rusqlite::Error) -> BackupError {
     BackupError::Store(StoreError::Database(Box::new(error)))
 }
 
-/// Copies the database at `database` into a new file `to`, as it was at one moment.
-///
-/// All pages are copied in one step, inside one read transaction: in WAL mode writers never
-/// wait for it, and the copy is one snapshot. (Copying a few pages at a time would start over
-/// whenever another process wrote, which under steady writes is forever.)
+/// Copies the database at `database` into a new file `to` (readable by its owner only: it
+/// holds the keys that sign tokens), as it was at one moment. The database is neither created
+/// nor migrated: a mistyped path is an error, and a server running an older schema keeps it.
 pub fn back_up(database: &Path, to: &Path) -> Result<(), BackupError> {
-    if to.exists() {
-        return Err(BackupError::Exists(to.to_owned()));
+    if !database.exists() {
+        return Err(BackupError::Missing(database.to_owned()));
     }
-    let partial = beside(to, "partial");
+    let database = canonical(database)?;
+    let partial = with_suffix(to, &format!(".partial-{}", std::process::id()));
+    let copied = snapshot(&database, &partial);
+    let placed = copied.and_then(|()| put_in_place(&partial, to, Replace::Never));
     remove_if_present(&partial)?;
-    let source = sqlite::connect(database)?;
-    let mut copy = Connection::open(&partial).map_err(sqlite_error)?;
-    let copied = rusqlite::backup::Backup::new(&source, &mut copy)
-        .and_then(|backup| backup.step(-1))
-        .map_err(sqlite_error)?;
-    if copied != StepResult::Done {
-        return Err(BackupError::Store(StoreError::Data(format!(
-            "the backup did not finish in one step ({copied:?})"
-        ))));
-    }
-    drop(copy);
-    put_in_place(&partial, to)
+    placed
 }
 
 /// Replaces the database at `database` with the backup `from`, after checking that it is one
-/// (`integrity_check` ok, a schema this server knows), and only when no server holds it.
+/// (`integrity_check` ok, a schema this server knows), and only when nothing holds it.
 pub fn restore(from: &Path, database: &Path) -> Result<(), BackupError> {
-    let lock = lock_file(database)?;
+    let (from, database) = (canonical(from)?, canonical(database)?);
+    if from == database {
+        return Err(BackupError::NotABackup(from, "it is the database itself".to_owned()));
+    }
+    let lock = lock_file(&database)?;
     match lock.try_lock() {
         Ok(()) => {}
-        Err(TryLockError::WouldBlock) => return Err(BackupError::InUse(database.to_owned())),
+        Err(TryLockError::WouldBlock) => return Err(BackupError::InUse(database)),
         Err(TryLockError::Error(error)) => {
-            return Err(BackupError::File(lock_path(database), error));
+            return Err(BackupError::File(lock_path(&database), error));
         }
     }
-    let restoring = beside(database, "restoring");
-    remove_if_present(&restoring)?;
-    fs::copy(from, &restoring).map_err(|e| BackupError::File(from.to_owned(), e))?;
-    if let Err(why) = check_backup(&restoring) {
-        remove_if_present(&restoring)?;
-        for suffix in ["-wal", "-shm"] {
-            remove_if_present(&with_suffix(&restoring, suffix))?;
-        }
-        return Err(BackupError::NotABackup(from.to_owned(), why));
+    let restoring = with_suffix(&database, ".restoring");
+    let not_a_backup = |why: String| BackupError::NotABackup(from.clone(), why);
+    let restored = snapshot(&from, &restoring)
+        .map_err(|error| match error {
+            BackupError::Store(error) => not_a_backup(error.to_string()),
+            error => error,
+        })
+        .and_then(|()| check_backup(&restoring).map_err(not_a_backup))
+        .and_then(|()| {
+            // The old database's write-ahead log would be replayed into the new file.
+            for suffix in ["-wal", "-shm"] {
+                remove_if_present(&with_suffix(&database, suffix))?;
+            }
+            put_in_place(&restoring, &database, Replace::Always)
+        });
+    for leftover in
+        [restoring.clone(), with_suffix(&restoring, "-wal"), with_suffix(&restoring, "-shm")]
+    {
+        remove_if_present(&leftover)?;
     }
-    // The old database's write-ahead log would be replayed into the new file: it goes first.
-    for suffix in ["-wal", "-shm"] {
-        remove_if_present(&with_suffix(database, suffix))?;
-    }
-    put_in_place(&restoring, database)
+    restored
 }
 
 /// Holds the database for as long as this process runs (the lock is released when it exits,
@@ -121,18 +124,46 @@ pub fn restore(from: &Path, database: &Path) -> Result<(), BackupError> {
 /// # Errors
 /// When a restore holds it, or the lock file cannot be made.
 pub fn hold(database: &Path) -> Result<(), BackupError> {
-    let lock = lock_file(database)?;
+    let database = canonical(database)?;
+    let lock = lock_file(&database)?;
     match lock.try_lock_shared() {
         Ok(()) => {
             // Never closed: the lock lasts until the process ends.
             std::mem::forget(lock);
             Ok(())
         }
-        Err(TryLockError::WouldBlock) => Err(BackupError::File(
-            lock_path(database),
-            io::Error::other("a restore of this database is under way"),
-        )),
-        Err(TryLockError::Error(error)) => Err(BackupError::File(lock_path(database), error)),
+        Err(TryLockError::WouldBlock) => Err(BackupError::Restoring(database)),
+        Err(TryLockError::Error(error)) => Err(BackupError::File(lock_path(&database), error)),
+    }
+}
+
+/// Copies `source` (its committed pages, write-ahead log included) into a new file `target`
+/// that only its owner may read. All pages are copied in one step, inside one read
+/// transaction: in WAL mode writers never wait for it, and the copy is one snapshot. (Copying a
+/// few pages at a time starts over whenever another process writes, which under steady writes
+/// is forever.)
+fn snapshot(source: &Path, target: &Path) -> Result<(), BackupError> {
+    remove_if_present(target)?;
+    File::options()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(target)
+        .map_err(|e| BackupError::File(target.to_owned(), e))?;
+    // Never created here, whatever the path.
+    let source = Connection::open_with_flags(source, OpenFlags::SQLITE_OPEN_READ_WRITE)
+        .map_err(|e| BackupError::NotABackup(source.to_owned(), e.to_string()))?;
+    source.busy_timeout(std::time::Duration::from_secs(5)).map_err(sqlite_error)?;
+    let mut copy = Connection::open(target).map_err(sqlite_error)?;
+    let copied = rusqlite::backup::Backup::new(&source, &mut copy)
+        .and_then(|backup| backup.step(-1))
+        .map_err(sqlite_error)?;
+    if copied == StepResult::Done {
+        Ok(())
+    } else {
+        Err(BackupError::Store(StoreError::Data(format!(
+            "the backup did not finish in one step ({copied:?})"
+        ))))
     }
 }
 
@@ -156,40 +187,66 @@ fn check_backup(copy: &Path) -> Result<(), String> {
     connection.close().map_err(|(_, e)| e.to_string())
 }
 
-/// Renames `from` to `to` once its bytes are on disk, then makes the rename durable.
-fn put_in_place(from: &Path, to: &Path) -> Result<(), BackupError> {
+/// Whether putting a file in place may replace one that is there.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Replace {
+    Never,
+    Always,
+}
+
+/// Moves `from` to `to` once its bytes are on disk, then makes the move durable. With
+/// [`Replace::Never`], a file at `to` (even one made a moment ago) is kept and the move refused.
+fn put_in_place(from: &Path, to: &Path, replace: Replace) -> Result<(), BackupError> {
     let file_error = |path: &Path| {
         let path = path.to_owned();
         move |error| BackupError::File(path, error)
     };
     File::open(from).and_then(|f| f.sync_all()).map_err(file_error(from))?;
-    fs::rename(from, to).map_err(file_error(to))?;
+    if replace == Replace::Never {
+        // A hard link is made only where no file is: the check and the move are one step.
+        fs::hard_link(from, to).map_err(|error| match error.kind() {
+            io::ErrorKind::AlreadyExists => BackupError::Exists(to.to_owned()),
+            _ => BackupError::File(to.to_owned(), error),
+        })?;
+    } else {
+        fs::rename(from, to).map_err(file_error(to))?;
+    }
     let folder = to.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     File::open(folder).and_then(|f| f.sync_all()).map_err(file_error(folder))
 }
 
+/// The path with every symbolic link resolved: the file's own when it exists, else its
+/// folder's (made if missing) and its name.
+fn canonical(path: &Path) -> Result<PathBuf, BackupError> {
+    if let Ok(resolved) = fs::canonicalize(path) {
+        return Ok(resolved);
+    }
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().ok_or_else(|| {
+        BackupError::File(path.to_owned(), io::Error::other("not the path of a file"))
+    })?;
+    fs::create_dir_all(folder).map_err(|e| BackupError::File(folder.to_owned(), e))?;
+    let folder = fs::canonicalize(folder).map_err(|e| BackupError::File(folder.to_owned(), e))?;
+    Ok(folder.join(name))
+}
+
 fn lock_file(database: &Path) -> Result<File, BackupError> {
     let path = lock_path(database);
-    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(folder).map_err(|e| BackupError::File(folder.to_owned(), e))?;
-    }
+    // Readable too: a shared lock over NFS is a read lock.
     File::options()
         .create(true)
         .truncate(false)
+        .read(true)
         .write(true)
         .open(&path)
         .map_err(|e| BackupError::File(path, e))
 }
 
 fn lock_path(database: &Path) -> PathBuf {
-    beside(database, "lock")
+    with_suffix(database, ".lock")
 }
 
-/// `<file>.<extension>`, keeping the file's own extension (`a.sqlite3` → `a.sqlite3.lock`).
-fn beside(file: &Path, extension: &str) -> PathBuf {
-    with_suffix(file, &format!(".{extension}"))
-}
-
+/// `<file><suffix>`, keeping the file's own extension (`a.sqlite3` → `a.sqlite3.lock`).
 fn with_suffix(file: &Path, suffix: &str) -> PathBuf {
     let mut name = file.as_os_str().to_owned();
     name.push(suffix);

@@ -253,19 +253,27 @@ impl Store {
         }
     }
 
-    /// Answers only when the database does, with every migration this server knows applied
-    /// (a newer server may have applied more).
+    /// How many migrations the database has had, and how many this server knows.
     ///
     /// # Errors
-    /// When the database cannot be read, or its schema is older than this server's.
-    pub fn ready(&self) -> Result<(), StoreError> {
+    /// When the database cannot be read.
+    pub fn migrations(&self) -> Result<(i64, usize), StoreError> {
         let (applied, known) = match &self.engine {
             Engine::Sqlite(_) => ("PRAGMA user_version", sqlite::MIGRATIONS.len()),
             Engine::Postgres(_) => {
                 ("SELECT count(*) FROM schema_migrations", postgres::MIGRATIONS.len())
             }
         };
-        let applied = self.read(|db| db.row(applied, &[])?.int(0))?;
+        Ok((self.read(|db| db.row(applied, &[])?.int(0))?, known))
+    }
+
+    /// Answers only when the database does, with every migration this server knows applied
+    /// (a newer server may have applied more).
+    ///
+    /// # Errors
+    /// When the database cannot be read, or its schema is older than this server's.
+    pub fn ready(&self) -> Result<(), StoreError> {
+        let (applied, known) = self.migrations()?;
         if usize::try_from(applied).is_ok_and(|applied| applied >= known) {
             Ok(())
         } else {

@@ -14,7 +14,7 @@ pub const LIMIT: usize = 24;
 pub struct Pool<C> {
     idle: Mutex<Idle<C>>,
     freed: Condvar,
-    /// Takes that found every connection busy and waited (`/metrics`).
+    /// Takes that found every connection busy and waited, each once (`/metrics`).
     waits: Counter,
 }
 
@@ -45,6 +45,7 @@ impl<C> Pool<C> {
     /// A free connection, or a new one from `open` while fewer than [`LIMIT`] are open.
     pub fn take<E>(&self, open: impl FnOnce() -> Result<C, E>) -> Result<Pooled<'_, C>, E> {
         let mut idle = self.lock();
+        let mut waited = false;
         loop {
             if let Some(connection) = idle.connections.pop() {
                 return Ok(Pooled { pool: self, connection: Some(connection), broken: false });
@@ -62,7 +63,10 @@ impl<C> Pool<C> {
                     }
                 };
             }
-            self.waits.inc();
+            if !waited {
+                waited = true;
+                self.waits.inc();
+            }
             idle = self.freed.wait(idle).expect("the pool's lock is held only to push or pop");
         }
     }

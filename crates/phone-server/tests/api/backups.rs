@@ -11,10 +11,12 @@ use std::{
 
 use phone_server::store::{Location, Store};
 use reqwest::{Client, StatusCode};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::{
-    server::{SERVER, TestServer, postgres_database, skip_in_gateway_mode, start_process},
+    server::{
+        BUSINESS, SERVER, TestServer, phone, postgres_database, skip_in_gateway_mode, start_process,
+    },
     writers::{Answered, Writers},
 };
 
@@ -125,8 +127,52 @@ async fn a_sqlite_backup_under_eight_writers_restores_every_acknowledged_write()
     let refused = run(SERVER, again.map(str::to_owned).to_vec()).await;
     assert!(!refused.status.success());
 
+    // Nor through another path to the same file.
+    let link = folder.path().join("link.sqlite3");
+    std::os::unix::fs::symlink(&live, &link).unwrap();
+    let refused = run(SERVER, restore(&link, &copy)).await;
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success() && said.contains("a running server holds"), "{said}");
+    // A backup holds the keys that sign tokens: its owner alone may read it.
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&copy).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o600);
+    // A mistyped database is not backed up, nor made.
+    let typo = folder.path().join("typo/live.sqlite3");
+    let args =
+        ["--database", &path_arg(&typo), "backup", "--to", &path_arg(&folder.path().join("t"))];
+    let refused = run(SERVER, args.map(str::to_owned).to_vec()).await;
+    assert!(!refused.status.success() && !folder.path().join("typo").exists());
+
     assert!(succeeded(&run(SERVER, restore(&restored, &copy)).await));
-    every_write_is_there(&Location::Sqlite(restored), &server.client, &answered).await;
+    let restored = Location::Sqlite(restored);
+    every_write_is_there(&restored, &server.client, &answered).await;
+
+    // Restored again over a database that crashed with writes in its log: the log is not
+    // replayed into the backup.
+    let mut crashed = start_process(&restored, &["--rate-limit", "1000000"]);
+    let api = format!("{}/CustomerServices/v1.0", crashed.base_url());
+    let late = server.client.post(format!("{api}/customers")).json(&json!({
+        "businessId": BUSINESS, "firstName": "Late", "phoneNumber": phone("09", "264 5555", "home", true)
+    })).send().await.unwrap();
+    assert_eq!(late.status(), StatusCode::CREATED);
+    let late: Value = late.json().await.unwrap();
+    crashed.kill().unwrap();
+    let Location::Sqlite(file) = &restored else { unreachable!() };
+    assert!(succeeded(&run(SERVER, restore(file, &copy)).await));
+    every_write_is_there(&restored, &server.client, &answered).await;
+    let server_again = start_process(&restored, &["--rate-limit", "1000000"]);
+    let gone = server
+        .client
+        .get(format!(
+            "{}/CustomerServices/v1.0/customers/{}",
+            server_again.base_url(),
+            late["customerId"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND, "the crashed database's log came back");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -22,8 +22,8 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
 use crate::server::{
-    BUSINESS, Upstream, authorised_client, every_business, phone, read, start_process, token,
-    too_many, validation,
+    BUSINESS, Upstream, authorised_client, every_business, phone, read, readiness, start_process,
+    token, too_many, validation,
 };
 
 /// What the proxy does with the next requests.
@@ -499,22 +499,22 @@ async fn a_caller_of_one_business_cannot_reach_anothers_customers_through_the_ga
 
 #[tokio::test]
 async fn a_gateway_is_ready_only_while_a_token_from_the_provider_can_be_had() {
-    // The provider's tokens last a second, so the gateway asks for one at every other probe.
+    // The provider's tokens last a second, so the gateway soon needs a new one.
     let (pair, proxy) = Pair::start(&[], &["--token-lifetime", "1"]).await;
     let root = pair.api.trim_end_matches("/CustomerServices/v1.0").to_owned();
     let probe = |path: &str| pair.client.get(format!("{root}{path}")).send();
     let ok = (StatusCode::OK, json!({"status": "ok"}));
-    assert_eq!(read(probe("/readyz").await.unwrap()).await, ok);
+    assert_eq!(readiness(&pair.client, &root, StatusCode::OK).await, ok);
 
+    // Once the token in hand has expired, none can be had.
     proxy.set(Fault::Answer(401, json!({"error": "invalid_client"}), vec![]));
-    tokio::time::sleep(Duration::from_millis(1100)).await;
     let unavailable = json!({"message": "The service is unavailable right now. Please try your request again in a moment."});
     assert_eq!(
-        read(probe("/readyz").await.unwrap()).await,
+        readiness(&pair.client, &root, StatusCode::SERVICE_UNAVAILABLE).await,
         (StatusCode::SERVICE_UNAVAILABLE, unavailable)
     );
     assert_eq!(read(probe("/healthz").await.unwrap()).await, ok, "alive all the same");
 
     proxy.set(Fault::None);
-    assert_eq!(read(probe("/readyz").await.unwrap()).await, ok);
+    assert_eq!(readiness(&pair.client, &root, StatusCode::OK).await, ok);
 }

@@ -11,21 +11,24 @@ use tokio::{
     net::TcpStream,
 };
 
-use crate::server::{TestServer, read};
+use crate::server::{TestServer, read, readiness};
 
 /// Takes back the database's migrations but the first (as a server of a newer schema would
 /// find a database it must not serve), or gives them back. On a store opened before, since
 /// opening one migrates.
 fn set_schema_behind(store: &Store, database: &Location, behind: bool) {
+    let (_, known) = store.migrations().unwrap();
     let statement = match (database, behind) {
-        (Location::Sqlite(_), true) => "PRAGMA user_version = 1",
-        (Location::Sqlite(_), false) => "PRAGMA user_version = 6",
-        (Location::Postgres(_), true) => "DELETE FROM schema_migrations WHERE version > 1",
-        (Location::Postgres(_), false) => {
-            "INSERT INTO schema_migrations SELECT generate_series(2, 6) ON CONFLICT DO NOTHING"
+        (Location::Sqlite(_), true) => "PRAGMA user_version = 1".to_owned(),
+        (Location::Sqlite(_), false) => format!("PRAGMA user_version = {known}"),
+        (Location::Postgres(_), true) => {
+            "DELETE FROM schema_migrations WHERE version > 1".to_owned()
         }
+        (Location::Postgres(_), false) => format!(
+            "INSERT INTO schema_migrations SELECT generate_series(2, {known}) ON CONFLICT DO NOTHING"
+        ),
     };
-    store.execute(statement, &[]).expect("the schema's version changed");
+    store.execute(&statement, &[]).expect("the schema's version changed");
 }
 
 #[tokio::test]
@@ -33,20 +36,26 @@ async fn readiness_follows_the_database_and_its_schema_while_liveness_does_not()
     let server = TestServer::start().await;
     let probe = |path: &'static str| server.client.get(format!("{}{path}", server.root)).send();
     let ok = (StatusCode::OK, json!({"status": "ok"}));
-    assert_eq!(read(probe("/readyz").await.unwrap()).await, ok);
+    assert_eq!(readiness(&server.client, &server.root, StatusCode::OK).await, ok);
     assert_eq!(read(probe("/healthz").await.unwrap()).await, ok);
 
     let store = Store::open(&server.database()).expect("the database");
     set_schema_behind(&store, &server.database(), true);
     let unavailable = json!({"message": "The service is unavailable right now. Please try your request again in a moment."});
     assert_eq!(
-        read(probe("/readyz").await.unwrap()).await,
+        readiness(&server.client, &server.root, StatusCode::SERVICE_UNAVAILABLE).await,
         (StatusCode::SERVICE_UNAVAILABLE, unavailable)
     );
     assert_eq!(read(probe("/healthz").await.unwrap()).await, ok, "alive all the same");
 
     set_schema_behind(&store, &server.database(), false);
-    assert_eq!(read(probe("/readyz").await.unwrap()).await, ok);
+    assert_eq!(readiness(&server.client, &server.root, StatusCode::OK).await, ok);
+    // Another method is refused in the contract's shape, as on the API.
+    let posted = server.client.post(format!("{}/readyz", server.root)).send().await.unwrap();
+    assert_eq!(posted.headers()["allow"], "GET,HEAD");
+    let (status, body) = read(posted).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(body["message"].is_string(), "{body}");
 }
 
 /// How the server's process ended, waited for 10 seconds at most.
@@ -56,8 +65,9 @@ async fn exit_code(mut server: TestServer) -> Option<i32> {
     waited.expect("the server exits within 10 s of SIGTERM").unwrap().unwrap()
 }
 
-/// Starts a create whose body is only half sent: a request in flight, held open.
-async fn half_sent_create(server: &TestServer, customer: &str) -> (TcpStream, &'static [u8]) {
+/// Starts a create and waits until its handler reads the body (the server answers
+/// `Expect: 100-continue` then): a request in flight, held open, its body not yet sent.
+async fn create_in_flight(server: &TestServer, customer: &str) -> (TcpStream, &'static [u8]) {
     let body: &'static [u8] = br#"{"phoneName":"Ann","countryCode":"+64","areaCode":"09","phoneNumber":"555 1234","phoneType":"home","isPrimary":false}"#;
     let token = server.token();
     let address = server.root.trim_start_matches("http://");
@@ -65,27 +75,39 @@ async fn half_sent_create(server: &TestServer, customer: &str) -> (TcpStream, &'
     let head = format!(
         "POST /CustomerServices/v1.0/customers/{customer}/phoneNumbers HTTP/1.1\r\nHost: \
          {address}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n",
+         Content-Length: {}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n",
         body.len()
     );
     stream.write_all(head.as_bytes()).await.unwrap();
-    stream.write_all(&body[..10]).await.unwrap();
-    stream.flush().await.unwrap();
-    (stream, &body[10..])
+    let continued = b"HTTP/1.1 100 Continue\r\n\r\n";
+    let mut interim = vec![0; continued.len()];
+    stream.read_exact(&mut interim).await.expect("a 100 Continue");
+    assert_eq!(interim, continued);
+    (stream, body)
+}
+
+/// Whether connecting to `address` is refused within two seconds.
+async fn refuses_connections(address: &str) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while Instant::now() < deadline {
+        if TcpStream::connect(address).await.is_err() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
 }
 
 #[tokio::test]
 async fn a_request_in_flight_at_sigterm_is_answered_then_the_server_exits_0() {
     let mut server = TestServer::start().await;
     let customer = server.customer("Ana").await;
-    let (mut stream, rest) = half_sent_create(&server, &customer).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (mut stream, body) = create_in_flight(&server, &customer).await;
     server.process().terminate().unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
     // No new connection is taken meanwhile.
     let address = server.root.trim_start_matches("http://").to_owned();
-    assert!(TcpStream::connect(&address).await.is_err(), "still accepting after SIGTERM");
-    stream.write_all(rest).await.unwrap();
+    assert!(refuses_connections(&address).await, "still accepting after SIGTERM");
+    stream.write_all(body).await.unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).await.unwrap();
     assert!(answer.starts_with("HTTP/1.1 201 Created\r\n"), "{answer}");
@@ -98,8 +120,7 @@ async fn a_request_in_flight_at_sigterm_is_answered_then_the_server_exits_0() {
 async fn a_request_that_never_finishes_holds_the_stop_no_longer_than_the_shutdown_timeout() {
     let mut server = TestServer::start_with(&["--shutdown-timeout", "1"]).await;
     let customer = server.customer("Ana").await;
-    let (_stream, _never_sent) = half_sent_create(&server, &customer).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (_stream, _never_sent) = create_in_flight(&server, &customer).await;
     let signalled = Instant::now();
     server.process().terminate().unwrap();
     let status = exit_code(server).await;
@@ -121,9 +142,10 @@ async fn readiness_fails_while_the_database_cannot_be_reached() {
     let server = TestServer::start_on(folder, database, &[]).await;
     let probe = |path: &'static str| server.client.get(format!("{}{path}", server.root)).send();
     let ok = (StatusCode::OK, json!({"status": "ok"}));
-    assert_eq!(read(probe("/readyz").await.unwrap()).await, ok);
+    assert_eq!(readiness(&server.client, &server.root, StatusCode::OK).await, ok);
     cluster.stop().unwrap();
-    let (status, _) = read(probe("/readyz").await.unwrap()).await;
+    let (status, _) =
+        readiness(&server.client, &server.root, StatusCode::SERVICE_UNAVAILABLE).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(read(probe("/healthz").await.unwrap()).await, ok, "alive all the same");
 }

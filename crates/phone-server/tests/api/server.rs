@@ -360,6 +360,19 @@ pub async fn browser(root: &str, name: &str, as_app: bool) -> Client {
     Client::builder().default_headers(headers).build().expect("an HTTP client")
 }
 
+/// `/readyz` at `root` once it answers `status`, or its answer after three seconds: one
+/// readiness check answers the probes of a second.
+pub async fn readiness(client: &Client, root: &str, status: StatusCode) -> (StatusCode, Value) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    loop {
+        let answer = read(client.get(format!("{root}/readyz")).send().await.unwrap()).await;
+        if answer.0 == status || std::time::Instant::now() > deadline {
+            return answer;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 /// The contract's 403.
 pub fn forbidden() -> Value {
     json!({"errorCode": "customer_access_denied", "message": "Unable to process this request as you do not have access to the customer associated to this request."})
