@@ -233,6 +233,10 @@ mod tests {
         assert!(!limiter.count(&ana(), 0).allowed);
         assert_eq!(refusals.get(), 1, "the refusal is counted");
         assert!(limiter.count(&Caller::Client("billing".to_owned()), 0).allowed);
+        // Before the windows are full, each address has an allowance of its own.
+        let address = |n: u32| Caller::Address(IpAddr::from(n.to_be_bytes()));
+        assert!(limiter.count(&address(1), 0).allowed && limiter.count(&address(1), 0).allowed);
+        assert!(limiter.count(&address(2), 0).allowed, "a second address counted with the first");
         // Fill the windows, then every newcomer lands in the shared allowance.
         for n in 0..MAX_CALLERS as u32 * 2 {
             let _ = limiter.count(&Caller::Address(IpAddr::from(n.to_be_bytes())), 0);
@@ -247,5 +251,18 @@ mod tests {
         // A verified caller first seen now is counted apart, however full the windows are.
         assert!(limiter.count(&Caller::Client("late".to_owned()), 0).allowed);
         assert!(limiter.count(&Caller::User("late".to_owned()), 0).allowed);
+    }
+
+    #[test]
+    fn a_window_runs_from_a_multiple_of_its_length_to_the_next() {
+        let rule = RateLimit { limit: 2, window: Duration::from_secs(60) };
+        let limiter = RateLimiter::new(rule, Counter::default());
+        let ana = Caller::User("ana".to_owned());
+        let first = limiter.count(&ana, 61);
+        assert_eq!((first.allowed, first.remaining, first.reset), (true, 1, 120));
+        assert!(limiter.count(&ana, 119).allowed);
+        assert!(!limiter.count(&ana, 119).allowed, "the window's allowance is spent");
+        let next = limiter.count(&ana, 120);
+        assert_eq!((next.allowed, next.remaining, next.reset), (true, 1, 180));
     }
 }
