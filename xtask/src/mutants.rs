@@ -62,8 +62,8 @@ const CAMPAIGNS: [Campaign; 2] = [
         ],
         tests: &["--lib", "--test", "api"],
         // The API suite in eight threads (its tests mostly wait on servers), without the
-        // suites that exercise other modules (the gateway, copies, PostgreSQL, timing attacks,
-        // backups, metrics, shutdown): a mutant costs a build and about ten seconds of tests.
+        // suites that exercise other modules (the gateway, copies, PostgreSQL, backups, metrics,
+        // shutdown): a mutant costs a build and about ten seconds of tests.
         harness: &[
             "--test-threads=8",
             "--skip",
@@ -72,8 +72,6 @@ const CAMPAIGNS: [Campaign; 2] = [
             "copy::",
             "--skip",
             "several_servers::",
-            "--skip",
-            "abuse::",
             "--skip",
             "backups::",
             "--skip",

@@ -73,8 +73,10 @@ fn dialled_end(text: &str) -> usize {
     let bytes = text.as_bytes();
     let mut at = 0;
     let mut after_a_digit = false;
-    while at < bytes.len() {
-        let byte = bytes[at];
+    // A turn a byte at most: each takes a digit, a layout character or a whole word, so the
+    // loop ends however the text is made.
+    for _ in 0..bytes.len() {
+        let Some(&byte) = bytes.get(at) else { break };
         if byte.is_ascii_digit() || LAYOUT.as_bytes().contains(&byte) {
             after_a_digit |= byte.is_ascii_digit();
             at += 1;
