@@ -38,7 +38,7 @@ pub(crate) fn run_faults() -> Result {
         &["test", "--package", "phone-server", "--features", "fault-tests", "--test", "disk_full"],
     ))?;
     fuzz()?;
-    crate::mutants::run_mutants()
+    crate::mutants::run_mutants(false)
 }
 
 fn schemathesis() -> Result {

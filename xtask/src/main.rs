@@ -38,6 +38,7 @@ const USAGE: &str = "usage: cargo xtask <test | serve | embed | screenshots | be
   screenshots  run the end-to-end scenarios and copy their pictures into docs/screenshots/
   bench   run the benchmarks (minutes; not part of test) and write BENCHMARKS.md
   mutants mutation testing (cargo-mutants) of phone-model and the server's rules; fails on a new miss
+          (--judge: only weigh the last run's outcomes against xtask/mutants-explained.txt)
   faults  schemathesis, a minute of cargo fuzz, a full disk, the attack scenario, and mutants";
 
 fn main() -> ExitCode {
@@ -48,7 +49,9 @@ fn main() -> ExitCode {
         Some("embed") => tools::ensure_web_tools().and_then(|()| embed::run_embed()),
         Some("screenshots") => e2e::screenshots(),
         Some("bench") => bench::run_bench(),
-        Some("mutants") => mutants::run_mutants(),
+        Some("mutants") => {
+            mutants::run_mutants(std::env::args().nth(2).as_deref() == Some("--judge"))
+        }
         Some("faults") => faults::run_faults(),
         Some("metadata") => metadata::run_metadata(),
         _ => {

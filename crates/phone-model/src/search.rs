@@ -297,6 +297,45 @@ mod tests {
     }
 
     #[test]
+    fn one_edit_is_a_letter_added_missing_changed_or_two_swapped() {
+        let edit = |a: &str, b: &str| {
+            within_one_edit(&a.chars().collect::<Vec<_>>(), &b.chars().collect::<Vec<_>>())
+        };
+        for (a, b) in [
+            ("john", "john"),
+            ("john", "jon"),
+            ("jon", "john"),
+            ("john", "jxhn"),
+            ("jhon", "john"),
+            ("john", "joh"),
+            ("joh", "john"),
+            ("", "a"),
+            ("a", ""),
+        ] {
+            assert!(edit(a, b), "{a} {b}");
+        }
+        for (a, b) in
+            [("john", "jo"), ("jo", "john"), ("john", "jnho"), ("john", "xxhn"), ("ab", "ba c")]
+        {
+            assert!(!edit(a, b), "{a} {b}");
+        }
+        // From a word or its start; never for fewer than three letters.
+        assert!(one_typo_from("smitj", "smith"));
+        assert!(one_typo_from("smth", "smithson"));
+        assert!(one_typo_from("smiht", "smith"));
+        assert!(!one_typo_from("sm", "sx"));
+        assert!(!one_typo_from("smxxh", "smith"));
+        assert!(!one_typo_from("smith", "sm"));
+    }
+
+    #[test]
+    fn a_typos_anchors_are_a_words_first_and_last_two_letters() {
+        assert_eq!(typo_anchors("jo"), None);
+        assert_eq!(typo_anchors("jon"), Some([" jo".to_owned(), "on ".to_owned()]));
+        assert_eq!(typo_anchors("ngāti"), Some([" ng".to_owned(), "ti ".to_owned()]));
+    }
+
+    #[test]
     fn a_query_is_empty_only_without_words_or_a_number_and_ranks_order_as_numbers() {
         assert!(CustomerQuery::parse(" ,. ").is_empty());
         assert!(!CustomerQuery::parse("ana").is_empty());

@@ -56,6 +56,8 @@ fn a_national_prefix_with_a_carrier_code_is_rewritten_by_the_regions_rule() {
     // leading 9; Brazil's 0 and carrier code 12 go.
     let cases = [
         ("+54", "011 15 8765-4321", "+5491187654321", "91187654321"),
+        // Without the mobile 15 the rule has nothing to rewrite: only the 0 goes.
+        ("+54", "011 8765-4321", "+541187654321", "1187654321"),
         ("+55", "012 3121286979", "+553121286979", "3121286979"),
         ("+55", "0 31 2128 6979", "+553121286979", "3121286979"),
     ];
