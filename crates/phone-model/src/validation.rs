@@ -96,11 +96,10 @@ impl Validation {
     /// # Errors
     /// The request's errors, in the provider's order, when there is at least one.
     pub fn into_result(self) -> Result<ValidPhoneNumber, Vec<ValidationError>> {
+        // Fields are made only for a request without errors (see `validate`).
         match self.fields {
-            Some(fields) if self.errors.is_empty() => {
-                Ok(ValidPhoneNumber { fields, number: self.number })
-            }
-            _ => Err(self.errors),
+            Some(fields) => Ok(ValidPhoneNumber { fields, number: self.number }),
+            None => Err(self.errors),
         }
     }
 }

@@ -24,6 +24,54 @@ fn create_errors(input: &PhoneNumberInput) -> Vec<(&'static str, &'static str)> 
 }
 
 #[test]
+fn a_valid_request_gives_its_members_trimmed_and_its_number_read() {
+    let mut input = valid();
+    input.phone_name = Value::text("  Jo  ");
+    input.area_code = Value::text(" 09 ");
+    input.phone_number = Value::text(" 264 5555 ");
+    let valid = validate_create(&input).into_result().unwrap();
+    assert_eq!(
+        (valid.phone_name(), valid.area_code(), valid.phone_number(), valid.is_primary()),
+        ("Jo", "09", "264 5555", Some(true))
+    );
+    assert_eq!(valid.number().map(|n| n.e164()).as_deref(), Some("+6492645555"));
+}
+
+#[test]
+fn each_member_may_be_exactly_as_long_as_its_limit() {
+    use phone_model::{AREA_CODE_MAX, PHONE_NAME_MAX, PHONE_NUMBER_MAX};
+    let mut input = valid();
+    input.phone_name = Value::text(&"n".repeat(PHONE_NAME_MAX));
+    input.area_code = Value::text(&"9".repeat(AREA_CODE_MAX));
+    input.phone_number =
+        Value::text(&format!("264 5555{}", " x".repeat((PHONE_NUMBER_MAX - 8) / 2)));
+    assert_eq!(create_errors(&input), []);
+}
+
+#[test]
+fn is_primary_is_required_to_create_optional_to_update_and_may_be_a_word() {
+    let mut input = valid();
+    input.is_primary = Value::Absent;
+    assert_eq!(create_errors(&input), [("isPrimary", "IsPrimary is required.")]);
+    let update = validate_update("1234567", &input).into_result().unwrap();
+    assert_eq!(update.is_primary(), None, "an update without it leaves it");
+    input.is_primary = Value::text(" False ");
+    assert_eq!(validate_create(&input).into_result().unwrap().is_primary(), Some(false));
+    input.is_primary = Value::text("maybe");
+    assert_eq!(
+        validate_create(&input).into_result().map(|_| ()),
+        Err(vec![ValidationError::IsPrimaryInvalid]),
+        "every other member valid, and still refused"
+    );
+    // An update's body may leave its id out, or repeat the path's.
+    input.is_primary = Value::Bool(true);
+    for id in [Value::Absent, Value::Null, Value::text(" 1234567 ")] {
+        input.phone_number_id = id.clone();
+        assert!(validate_update("1234567", &input).errors().is_empty(), "{id:?}");
+    }
+}
+
+#[test]
 fn the_valid_request_has_no_errors() {
     assert_eq!(create_errors(&valid()), []);
 }
