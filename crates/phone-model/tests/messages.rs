@@ -41,10 +41,10 @@ fn a_valid_request_gives_its_members_trimmed_and_its_number_read() {
 fn each_member_may_be_exactly_as_long_as_its_limit() {
     use phone_model::{AREA_CODE_MAX, PHONE_NAME_MAX, PHONE_NUMBER_MAX};
     let mut input = valid();
-    input.phone_name = Value::text(&"n".repeat(PHONE_NAME_MAX));
-    input.area_code = Value::text(&"9".repeat(AREA_CODE_MAX));
+    input.phone_name = Value::text("n".repeat(PHONE_NAME_MAX));
+    input.area_code = Value::text("9".repeat(AREA_CODE_MAX));
     input.phone_number =
-        Value::text(&format!("264 5555{}", " x".repeat((PHONE_NUMBER_MAX - 8) / 2)));
+        Value::text(format!("264 5555{}", " x".repeat((PHONE_NUMBER_MAX - 8) / 2)));
     assert_eq!(create_errors(&input), []);
 }
 
