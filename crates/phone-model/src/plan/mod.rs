@@ -317,6 +317,15 @@ mod tests {
         assert!(Region::main_for("1000").is_none());
     }
 
+    /// The review's verdicts are versioned by a hash of these bytes: all of them.
+    #[cfg(feature = "serde")]
+    #[test]
+    fn the_compiled_plans_are_whole() {
+        let plans = super::compiled();
+        assert_eq!(plans, PLANS);
+        assert!(plans.starts_with(b"PDP1") && plans.len() > 2_000, "{} bytes", plans.len());
+    }
+
     #[test]
     fn a_region_is_its_id_and_calling_code() {
         let nz = Region::main_for("64").unwrap();
