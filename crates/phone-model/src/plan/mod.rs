@@ -322,7 +322,7 @@ mod tests {
     #[test]
     fn the_compiled_plans_are_whole() {
         let plans = super::compiled();
-        assert_eq!(plans, PLANS);
+        assert_eq!(plans, super::PLANS);
         assert!(plans.starts_with(b"PDP1") && plans.len() > 2_000, "{} bytes", plans.len());
     }
 
