@@ -70,6 +70,34 @@ fn a_national_prefix_with_a_carrier_code_is_rewritten_by_the_regions_rule() {
 }
 
 #[test]
+fn the_national_prefix_is_dropped_or_kept_as_libphonenumber_does() {
+    // Numbers no plan holds, as libphonenumber-js 9.0.35 (the plans' release) reads them: the
+    // prefix goes when what is left has a possible length or is too long, and stays when what
+    // is left would be too short or not a number there.
+    let cases = [
+        ("+64", "0264 555", "+64264555"),
+        ("+64", "09 264 55", "+64926455"),
+        ("+64", "0 123", "+640123"),
+        ("+64", "0 9 264", "+6409264"),
+        ("+64", "09 264 5555 123", "+6492645555123"),
+        ("+64", "0800 1234", "+648001234"),
+        ("+61", "02 1234 567", "+6121234567"),
+        ("+61", "0412 345 6789", "+614123456789"),
+        ("+44", "0 20 7946 095", "+44207946095"),
+        ("+44", "020 7946 09581", "+4420794609581"),
+        ("+49", "0 30 1", "+490301"),
+        ("+54", "0 11 15 1234", "+54011151234"),
+        ("+54", "0 343 15 555 1212", "+5493435551212"),
+        ("+52", "044 55 1234 5678", "+520445512345678"),
+        ("+52", "01 55 1234 5678", "+52015512345678"),
+        ("+39", "0 6 1234 5678", "+390612345678"),
+    ];
+    for (code, number, e164) in cases {
+        assert_eq!(parse(code, "", number).e164(), e164, "{code} {number}");
+    }
+}
+
+#[test]
 fn kinds_types_and_reasons_read_as_words() {
     assert_eq!(NumberKind::Mobile.to_string(), NumberKind::Mobile.as_str());
     assert_eq!(PhoneType::Mobile.to_string(), "mobile");
