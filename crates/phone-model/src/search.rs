@@ -247,7 +247,7 @@ fn one_typo_from(typed: &str, word: &str) -> bool {
     // The start of `word` as long as `typed`, one shorter and one longer: a typo at the end
     // of a prefix looks like any of the three.
     (typed.len().saturating_sub(1)..=typed.len() + 1)
-        .filter(|&length| length <= word.len() && length > 0)
+        .filter(|&length| length <= word.len())
         .any(|length| within_one_edit(&typed, &word[..length]))
 }
 
