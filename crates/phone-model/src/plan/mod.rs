@@ -212,16 +212,14 @@ impl Region {
                 None => return digits.to_owned(),
             }
         };
-        let last_group = (1..4)
-            .rev()
-            .find(|&g| slots[2 * g] != prefix::UNSET && slots[2 * g + 1] != prefix::UNSET);
-        let stripped = match last_group {
-            Some(_) if !strings.transform.is_empty() => {
-                let mut out = expand(strings.transform, digits, &slots);
-                out.push_str(digits.get(end..).unwrap_or_default());
-                out
-            }
-            _ => digits.get(end..).unwrap_or_default().to_owned(),
+        // A group captured (a match sets a group's two slots together): the transform rule
+        // rewrites the prefix, carrier code and all; an empty rule rewrites it to nothing.
+        let captured = slots[2..].iter().any(|&slot| slot != prefix::UNSET);
+        let rest = digits.get(end..).unwrap_or_default();
+        let stripped = if captured {
+            expand(strings.transform, digits, &slots) + rest
+        } else {
+            rest.to_owned()
         };
         let viable = self.fits_general(bytes);
         if viable && !self.fits_general(stripped.as_bytes()) {
