@@ -233,10 +233,11 @@ mod tests {
         assert!(!limiter.count(&ana(), 0).allowed);
         assert_eq!(refusals.get(), 1, "the refusal is counted");
         assert!(limiter.count(&Caller::Client("billing".to_owned()), 0).allowed);
-        // Before the windows are full, each address has an allowance of its own.
+        // Before the windows are full, each address has an allowance of its own: a hundred
+        // addresses all get in (sharing, the 16 shards would let in 32 at most).
         let address = |n: u32| Caller::Address(IpAddr::from(n.to_be_bytes()));
-        assert!(limiter.count(&address(1), 0).allowed && limiter.count(&address(1), 0).allowed);
-        assert!(limiter.count(&address(2), 0).allowed, "a second address counted with the first");
+        let first_in = (1..=100).filter(|&n| limiter.count(&address(n), 0).allowed).count();
+        assert_eq!(first_in, 100, "addresses counted together before the windows filled");
         // Fill the windows, then every newcomer lands in the shared allowance.
         for n in 0..MAX_CALLERS as u32 * 2 {
             let _ = limiter.count(&Caller::Address(IpAddr::from(n.to_be_bytes())), 0);
