@@ -401,6 +401,19 @@ async fn a_timed_out_create_retried_with_its_key_is_made_once() {
     let answer = add().await.unwrap();
     assert_eq!(answer.headers()["idempotent-replayed"], "true");
     assert_eq!(read(answer).await.1, body);
+    // The key with another number is another request: refused, and nothing is made.
+    let reused = pair
+        .client
+        .post(format!("{}/customers/{customer}/phoneNumbers", pair.api))
+        .header("idempotency-key", "add-mobile-1")
+        .json(&phone("021", "765 4321", "mobile", false))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = read(reused).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["errorCode"], "idempotency_key_reused");
+    assert_eq!(pair.numbers_upstream(&customer).len(), 2);
 }
 
 #[tokio::test]
