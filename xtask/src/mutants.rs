@@ -7,7 +7,12 @@
 //! new blind spot is found here before a user finds it; an explained one that is now caught is
 //! pointed out, so the list only shrinks.
 
-use std::{collections::BTreeMap, fs, path::Path, time::Instant};
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    fs,
+    path::Path,
+    time::Instant,
+};
 
 use crate::{
     Result,
@@ -122,10 +127,13 @@ fn judge() -> Result {
                 }
             }
         }
-        for mutant in &outcomes.caught {
-            if explained.contains_key(&key(mutant)) {
-                println!("  now caught, remove from {EXPLAINED}: {}", key(mutant));
-            }
+        // An entry whose every mutant is now caught (an entry names all mutants of its text in
+        // its function, so some may be caught while another survives).
+        let surviving: BTreeSet<String> =
+            outcomes.missed.iter().chain(&outcomes.timeout).map(|m| key(m)).collect();
+        let caught: BTreeSet<String> = outcomes.caught.iter().map(|m| key(m)).collect();
+        for entry in caught.difference(&surviving).filter(|k| explained.contains_key(*k)) {
+            println!("  now caught, remove from {EXPLAINED}: {entry}");
         }
     }
     if unexplained.is_empty() {

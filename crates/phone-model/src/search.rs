@@ -314,9 +314,14 @@ mod tests {
         ] {
             assert!(edit(a, b), "{a} {b}");
         }
-        for (a, b) in
-            [("john", "jo"), ("jo", "john"), ("john", "jnho"), ("john", "xxhn"), ("ab", "ba c")]
-        {
+        for (a, b) in [
+            ("john", "jo"),
+            ("jo", "john"),
+            ("john", "jnho"),
+            ("john", "xxhn"),
+            ("ab", "ba c"),
+            ("xyz", "yqz"),
+        ] {
             assert!(!edit(a, b), "{a} {b}");
         }
         // From a word or its start; never for fewer than three letters.

@@ -531,3 +531,37 @@ async fn a_gateway_is_ready_only_while_a_token_from_the_provider_can_be_had() {
     proxy.set(Fault::None);
     assert_eq!(readiness(&pair.client, &root, StatusCode::OK).await, ok);
 }
+
+#[tokio::test]
+async fn a_key_keeps_the_providers_answer_and_is_freed_when_the_provider_refuses() {
+    let pair = Pair::direct(&[]).await;
+    let customer = pair.customer(&pair.client, &pair.api, "Ana").await;
+    let add = |key: &'static str, area: &'static str, number: &'static str| {
+        pair.client
+            .post(format!("{}/customers/{customer}/phoneNumbers", pair.api))
+            .header("idempotency-key", key)
+            .json(&phone(area, number, "home", false))
+            .send()
+    };
+    // Kept: the replay is the answer kept, even once the number is gone at the provider,
+    // and nothing is made again.
+    let (status, made) = read(add("kept-1", "09", "264 1234").await.unwrap()).await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let id = made["phoneNumberId"].as_str().unwrap();
+    let gone = pair
+        .direct
+        .delete(format!("{}/customers/{customer}/phoneNumbers/{id}", pair.direct_api))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), StatusCode::OK);
+    let replayed = add("kept-1", "09", "264 1234").await.unwrap();
+    assert_eq!(replayed.headers()["idempotent-replayed"], "true");
+    assert_eq!(read(replayed).await, (StatusCode::CREATED, made.clone()));
+    assert_eq!(pair.numbers_upstream(&customer).len(), 1, "made once, then deleted");
+    // Freed: the provider refused the first attempt, so the key may carry a corrected one.
+    let (status, refused) = read(add("fixed-1", "09", "264 5555").await.unwrap()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "the customer's own number again: {refused}");
+    let (status, body) = read(add("fixed-1", "09", "264 4321").await.unwrap()).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
