@@ -31,8 +31,11 @@ use crate::{AppState, error::ApiError, gateway::Gateway, routes::small_read, sto
 const SECONDS: [f64; 12] =
     [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2.5, 10.0];
 
-/// A histogram of seconds, as every family here makes them.
-pub type Seconds = Family<Kind, Histogram, fn() -> Histogram>;
+/// Histograms of seconds by the labels `L`, as every family here makes them.
+type Histograms<L> = Family<L, Histogram, fn() -> Histogram>;
+
+/// Seconds histograms by kind.
+pub type Seconds = Histograms<Kind>;
 
 /// A family's one label, `kind`: a query's (`read`, `write`), a limit's (`api`, `sign_in`), a
 /// credential's, a provider's error.
@@ -109,7 +112,7 @@ pub struct Telemetry(Arc<Measures>);
 struct Measures {
     registry: Registry,
     requests: Family<Answer, Counter>,
-    latency: Family<Route, Histogram, fn() -> Histogram>,
+    latency: Histograms<Route>,
     bytes_out: Family<Route, Counter>,
     credential_failures: Counts,
     rate_limited: Counts,
@@ -126,8 +129,7 @@ impl Telemetry {
             "Requests answered, by route template",
             requests.clone(),
         );
-        let latency: Family<Route, Histogram, fn() -> Histogram> =
-            Family::new_with_constructor(histogram);
+        let latency: Histograms<Route> = Family::new_with_constructor(histogram);
         registry.register(
             "http_request_duration_seconds",
             "Time to an answer's head, by route template",

@@ -256,7 +256,7 @@ impl Upstream {
             let body = body.map_err(|e| UpstreamError::Unreachable(e.to_string()))?.to_bytes();
             Ok((parts.status, parts.headers, body))
         };
-        let started = std::time::Instant::now();
+        let started = Instant::now();
         let answer = tokio::time::timeout(self.settings.timeout, work)
             .await
             .map_err(|_| UpstreamError::TimedOut)

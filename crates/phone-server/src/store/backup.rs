@@ -69,9 +69,7 @@ fn sqlite_error(error: rusqlite::Error) -> BackupError {
 /// holds the keys that sign tokens), as it was at one moment. The database is neither created
 /// nor migrated: a mistyped path is an error, and a server running an older schema keeps it.
 pub fn back_up(database: &Path, to: &Path) -> Result<(), BackupError> {
-    if !database.exists() {
-        return Err(BackupError::Missing(database.to_owned()));
-    }
+    // Its caller has refused a missing database before holding it (which makes its folder).
     let database = canonical(database)?;
     let partial = with_suffix(to, &format!(".partial-{}", std::process::id()));
     let copied = snapshot(&database, &partial);
