@@ -53,7 +53,15 @@ fn schemathesis() -> Result {
     let database_arg = database.to_str().ok_or("a UTF-8 path")?;
     let added = command(
         server,
-        &["--database", database_arg, "client", "add", "schemathesis", "--all-businesses"],
+        &[
+            "--database",
+            database_arg,
+            "--create-database",
+            "client",
+            "add",
+            "schemathesis",
+            "--all-businesses",
+        ],
     )
     .output()?;
     let added = String::from_utf8_lossy(&added.stdout).into_owned();

@@ -31,6 +31,8 @@ pub(crate) fn run_server() -> Result {
             "--package",
             "phone-server",
             "--",
+            // Said outright: the server makes a database only when told to.
+            "--create-database",
             "--demo",
             "--address",
             &address,

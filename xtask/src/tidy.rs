@@ -37,7 +37,10 @@ fn every_package_uses_the_workspace_lints_and_is_unpublished() {
             "{path}: add [lints] workspace = true"
         );
         assert!(manifest.contains("publish = false"), "{path}: add publish = false");
-        assert!(manifest.contains("version = \"0.0.0\""), "{path}: version must be 0.0.0");
+        assert!(
+            manifest.contains("version.workspace = true"),
+            "{path}: take the workspace's version (version.workspace = true)"
+        );
     }
 }
 

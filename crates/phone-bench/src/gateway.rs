@@ -40,7 +40,7 @@ const SEARCH_MS: f64 = 20.0;
 /// When filling the database, a server or a request fails.
 pub async fn measure_all(binary: &Path, folder: &Path) -> Result<Vec<String>, Failure> {
     let provider_data = Location::Sqlite(folder.join("provider.sqlite3"));
-    let store = Store::open(&provider_data)?;
+    let store = Store::create(&provider_data)?;
     store.put_business("3333333", "Bench Physio")?;
     let last = store.fill_for_benchmark("3333333", CUSTOMERS, NUMBERS_EACH)?;
     let everything = ClientAccess { businesses: Businesses::All, read_only: false };

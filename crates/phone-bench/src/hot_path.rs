@@ -86,7 +86,13 @@ async fn rows(
     let database = Location::Sqlite(database.to_owned());
     let server = serve(binary, &database).await?;
     let (customer, number) = a_customer(&server.target).await?;
-    accounts::add_user(&Store::open(&database)?, STAFF, Role::Viewer, &Businesses::All, PASSWORD)?;
+    accounts::add_user(
+        &Store::create(&database)?,
+        STAFF,
+        Role::Viewer,
+        &Businesses::All,
+        PASSWORD,
+    )?;
     let base = server.process.base_url();
     let staff = Target::new(server.target.api().to_owned(), sign_in(&base, STAFF, PASSWORD).await?);
     let watching = Watched { servers: vec![server.process.id()], postmaster: None };

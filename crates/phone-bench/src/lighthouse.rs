@@ -29,7 +29,7 @@ pub async fn measure(
 ) -> Result<Vec<String>, Failure> {
     let folder = tempfile::tempdir()?;
     let database = Location::Sqlite(folder.path().join("lighthouse.sqlite3"));
-    let store = Store::open(&database)?;
+    let store = Store::create(&database)?;
     phone_server::demo::seed_if_empty(&store)?;
     accounts::add_user(&store, "lighthouse", Role::Viewer, &Businesses::All, PASSWORD)?;
     let all = CustomerFilter::default();

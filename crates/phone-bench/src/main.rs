@@ -61,7 +61,7 @@ async fn serve_with(
     limits: &[&str],
 ) -> Result<Server, Failure> {
     let everything = ClientAccess { businesses: Businesses::All, read_only: false };
-    let (id, secret) = accounts::add_client(&Store::open(database)?, "bench", &everything)?;
+    let (id, secret) = accounts::add_client(&Store::create(database)?, "bench", &everything)?;
     let database = database.to_string();
     let mut args = vec!["--database", database.as_str(), "--demo"];
     args.extend(limits);
@@ -264,7 +264,7 @@ async fn main() -> Result<(), Failure> {
     report.push("|---|---|---|---|---|".to_owned());
     for total in [1_000_usize, 100_000, 1_000_000] {
         let database = Location::Sqlite(folder.path().join(format!("scale-{total}.sqlite3")));
-        let store = Store::open(&database)?;
+        let store = Store::create(&database)?;
         store.put_business("3333333", "Bench")?;
         let filled = Instant::now();
         let customer = store.fill_for_benchmark("3333333", total / 10, 10)?;

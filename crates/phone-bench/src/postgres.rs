@@ -333,7 +333,7 @@ impl Section<'_> {
         per_customer: usize,
     ) -> Result<(Location, String), Failure> {
         let location = Location::Postgres(self.postgres.create_database(name)?);
-        let store = Store::open(&location)?;
+        let store = Store::create(&location)?;
         store.put_business(BUSINESS, "Bench")?;
         let last = store.fill_for_benchmark(BUSINESS, customers, per_customer)?;
         Ok((location, last))

@@ -34,7 +34,7 @@ const TIMES: usize = 30;
 /// When filling the database, the server or a request fails.
 pub async fn measure(binary: &Path, folder: &Path) -> Result<Vec<String>, Failure> {
     let database = Location::Sqlite(folder.join("review.sqlite3"));
-    let store = Store::open(&database)?;
+    let store = Store::create(&database)?;
     store.put_business("3333333", "Bench")?;
     store.fill_for_benchmark("3333333", NUMBERS / 10, 10)?;
     let judging = store.spoil_for_review(EVERY)?;

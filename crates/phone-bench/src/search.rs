@@ -27,7 +27,7 @@ pub async fn measure_on(
     database: &Location,
     engine: &str,
 ) -> Result<(Vec<String>, f64), Failure> {
-    let store = Store::open(database)?;
+    let store = Store::create(database)?;
     store.put_business("3333333", "Bench Physio")?;
     let last = store.fill_for_benchmark("3333333", CUSTOMERS, 1)?;
     drop(store);

@@ -198,7 +198,7 @@ where
 
 async fn start(folder: &TempDir, driver: &Driver, app: App, browser: Browser) -> Result<Ctx> {
     let database = Location::Sqlite(folder.path().join("phonedesk.sqlite3"));
-    let store = Store::open(&database)?;
+    let store = Store::create(&database)?;
     for (name, role) in [("editor", Role::Editor), ("sam", Role::Editor), ("viewer", Role::Viewer)]
     {
         accounts::add_user(&store, name, role, &Businesses::All, PASSWORD)?;
@@ -209,7 +209,7 @@ async fn start(folder: &TempDir, driver: &Driver, app: App, browser: Browser) ->
         App::Gateway => Location::Sqlite(folder.path().join("provider.sqlite3")),
         App::Built | App::WithoutCode => database.clone(),
     };
-    demo::seed_if_empty(&Store::open(&data)?)?;
+    demo::seed_if_empty(&Store::create(&data)?)?;
     let lookups = Arc::new(Store::open(&data)?);
     let dist = root().join("dist");
     if !dist.join("index.html").exists() {

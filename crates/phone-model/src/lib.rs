@@ -44,6 +44,7 @@
 extern crate alloc;
 
 mod as_you_type;
+mod business;
 mod conditions;
 mod country;
 mod customer;
@@ -70,6 +71,7 @@ mod warning;
 mod wire;
 
 pub use as_you_type::format_as_you_type;
+pub use business::BusinessId;
 pub use conditions::{IDEMPOTENCY_KEY_MAX, IdempotencyKey, IfMatch, Version};
 pub use country::{Country, CountryCode, countries};
 pub use customer::{

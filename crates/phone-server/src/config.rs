@@ -2,28 +2,37 @@
 
 use std::{net::SocketAddr, path::PathBuf};
 
-use phone_model::Businesses;
+use phone_model::{BusinessId, Businesses};
 
-use crate::store::Location;
+use crate::store::{Location, Opening};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// Phonedesk's server: the Phone Number API on SQLite or PostgreSQL, and the staff app.
 #[derive(Debug, Parser)]
-#[command(name = "phone-server", version)]
+#[command(name = "phone-server", version = crate::version::LONG)]
 pub struct Config {
-    /// Manage API clients or staff users, or copy, back up or restore the data, instead of
-    /// serving.
+    /// Make the database, manage businesses, API clients or staff users, or copy, back up or
+    /// restore the data, instead of serving.
     #[command(subcommand)]
     pub command: Option<Command>,
     /// Address to listen on.
     #[arg(long, env = "PHONEDESK_ADDRESS", default_value = "127.0.0.1:8080")]
     pub address: SocketAddr,
-    /// Where the data is: a SQLite file (created, with its schema, if missing), or a PostgreSQL
-    /// database as `postgres://user:password@host:port/database` (its schema is made on first
-    /// start). Give a URL with a password through PHONEDESK_DATABASE, which `ps` does not show.
+    /// Where the data is: a SQLite file, or a PostgreSQL database as
+    /// `postgres://user:password@host:port/database`. It must exist, with its schema (`init`
+    /// makes it), unless --create-database. Give a URL with a password through
+    /// PHONEDESK_DATABASE, which `ps` does not show.
     #[arg(long, env = "PHONEDESK_DATABASE", default_value = "data/phonedesk.sqlite3")]
     pub database: Location,
+    /// Make the database if there is none (a SQLite file and its folder, or the schema in an
+    /// empty PostgreSQL database). Without it a missing one is an error naming it.
+    #[arg(long, global = true)]
+    pub create_database: bool,
+    /// Serve a database whose schema a newer phone-server migrated, instead of refusing it:
+    /// safe only when every newer migration merely adds (README, "Upgrading").
+    #[arg(long, env = "PHONEDESK_ALLOW_NEWER_SCHEMA", global = true)]
+    pub allow_newer_schema: bool,
     /// The built staff app (Trunk's `dist/`), served outside the API.
     #[arg(long, env = "PHONEDESK_APP_DIR")]
     pub app_dir: Option<PathBuf>,
@@ -96,6 +105,13 @@ pub struct Config {
     pub ready_file: Option<PathBuf>,
 }
 
+impl Config {
+    /// How `--database` is to be opened, as the flags say.
+    pub fn opening(&self) -> Opening {
+        Opening { create: self.create_database, allow_newer_schema: self.allow_newer_schema }
+    }
+}
+
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
@@ -108,6 +124,12 @@ pub enum LogFormat {
 /// Managing who may use the server.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Make a new database at --database (a SQLite file, or the schema in an empty PostgreSQL
+    /// database) and say what to do next; an existing one is left as it is.
+    Init,
+    /// The businesses customers belong to.
+    #[command(subcommand)]
+    Business(BusinessCommand),
     /// API clients (OAuth 2.0 client credentials).
     #[command(subcommand)]
     Client(ClientCommand),
@@ -158,6 +180,46 @@ impl BusinessArgs {
     pub fn businesses(&self) -> Businesses {
         if self.all_businesses { Businesses::All } else { Businesses::only(&self.businesses) }
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BusinessCommand {
+    /// Adds a business that customers can be created in.
+    Add {
+        /// Its id, as customers' `businessId` gives it (at most 40 characters).
+        #[arg(value_parser = business_id)]
+        business_id: BusinessId,
+        /// Its name, as staff see it.
+        #[arg(value_parser = business_name)]
+        name: String,
+    },
+    /// Lists the businesses, with how many customers each has.
+    List,
+    /// Renames a business.
+    Rename {
+        business_id: String,
+        #[arg(value_parser = business_name)]
+        name: String,
+    },
+    /// Removes a business; refused while it has customers.
+    Remove { business_id: String },
+}
+
+/// A business id as the core reads it, its error in the provider's words.
+fn business_id(text: &str) -> Result<BusinessId, String> {
+    BusinessId::parse(text).map_err(|error| error.to_string())
+}
+
+/// A business's name: one line of text, trimmed, not blank.
+fn business_name(text: &str) -> Result<String, String> {
+    let name = text.trim();
+    if name.is_empty() {
+        return Err("a business needs a name".to_owned());
+    }
+    if name.chars().any(char::is_control) {
+        return Err("a business's name is one line, without control characters".to_owned());
+    }
+    Ok(name.to_owned())
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,12 +3,16 @@
 
 use axum::{
     Json,
-    http::StatusCode,
+    http::{HeaderValue, StatusCode, header::RETRY_AFTER},
     response::{IntoResponse, Response},
 };
 use phone_model::{ErrorBody, Located, Refusal, ValidationError};
 
 use crate::store::{OperationError, StoreError};
+
+/// Seconds a client is asked to wait before trying again when the database is unavailable:
+/// long enough for a restarting PostgreSQL or a released lock, short enough for a person.
+const RETRY_SECONDS: u16 = 5;
 
 /// Why a request failed.
 #[derive(Debug)]
@@ -19,6 +23,8 @@ pub enum ApiError {
     Refused(Refusal),
     /// 500: the cause is logged, the client gets the contract's sentence.
     Internal(Box<dyn std::error::Error + Send + Sync>),
+    /// 503 with `Retry-After`: the database cannot be reached now; the cause is logged.
+    Unavailable(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl ApiError {
@@ -30,7 +36,10 @@ impl ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
-        Self::Internal(Box::new(error))
+        match error {
+            StoreError::Unavailable(_) => Self::Unavailable(Box::new(error)),
+            _ => Self::Internal(Box::new(error)),
+        }
     }
 }
 
@@ -59,6 +68,13 @@ impl IntoResponse for ApiError {
                 // The request id is on the surrounding span (see lib.rs), so this line has it.
                 tracing::error!(error = %cause, "internal error");
                 (Refusal::Internal, ErrorBody::refusal(Refusal::Internal))
+            }
+            Self::Unavailable(cause) => {
+                tracing::warn!(error = %cause, "database unavailable: answered 503");
+                let body = ErrorBody::refusal(Refusal::Unavailable);
+                let mut response = respond(Refusal::Unavailable, body);
+                response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(RETRY_SECONDS));
+                return response;
             }
         };
         respond(refusal, body)

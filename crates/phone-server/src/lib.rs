@@ -20,6 +20,7 @@ pub mod role;
 pub mod routes;
 pub mod store;
 pub mod telemetry;
+pub mod version;
 
 use std::{
     path::PathBuf,

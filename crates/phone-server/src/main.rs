@@ -8,10 +8,10 @@ use phone_model::Businesses;
 use phone_server::{
     AppOptions, AppState, RateLimit, accounts, app,
     auth::CookiePolicy,
-    config::{ClientCommand, Command, Config, LogFormat, RoleArg, UserCommand},
+    config::{BusinessCommand, ClientCommand, Command, Config, LogFormat, RoleArg, UserCommand},
     demo,
     gateway::{Gateway, UpstreamSettings, sync},
-    store::{ClientAccess, Location, Role, Store, backup},
+    store::{Added, ClientAccess, Location, Removed, Role, Store, StoreError, backup},
 };
 use tracing_subscriber::EnvFilter;
 
@@ -45,29 +45,28 @@ fn serve_until_stopped(config: Config) -> Result<(), Box<dyn std::error::Error>>
     served
 }
 
-/// `phone-server client …`, `user …`, `copy …`, `backup …` and `restore …`. Each holds the
-/// SQLite files it uses, as a server does, so a restore cannot replace them meanwhile.
+/// `phone-server init`, `business …`, `client …`, `user …`, `copy …`, `backup …` and
+/// `restore …`. Each holds the SQLite files it uses, as a server does, so a restore cannot
+/// replace them meanwhile.
 fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    let init = matches!(config.command, Some(Command::Init));
     let used = match &config.command {
-        Some(Command::Copy { from, to }) => vec![from, to],
+        Some(Command::Copy { from, to }) => vec![(from, false), (to, true)],
         Some(Command::Restore { .. }) => Vec::new(),
-        _ => vec![&config.database],
+        Some(Command::Backup { .. }) => vec![(&config.database, false)],
+        _ => vec![(&config.database, config.create_database || init)],
     };
-    for location in used {
+    for (location, create) in used {
         if let Location::Sqlite(database) = location {
-            // A backup of a mistyped path must not make a database (or its folder) there.
-            if matches!(config.command, Some(Command::Backup { .. })) && !database.exists() {
-                return Err(backup::BackupError::Missing(database.clone()).into());
-            }
-            backup::hold(database)?;
+            hold(database, create)?;
         }
     }
     if let Some(Command::Copy { from, to }) = &config.command {
         if from == to {
             return Err("--from and --to are the same database".into());
         }
-        let source = Store::open(from)?;
-        let target = Store::open(to)?;
+        let source = Store::open_with(from, config.opening())?;
+        let target = Store::create(to)?;
         for (table, rows) in source.copy_to(&target)? {
             println!("{table}\t{rows}");
         }
@@ -92,7 +91,11 @@ fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         }
         _ => {}
     }
-    let store = Store::open(&config.database)?;
+    if init {
+        return initialise(&config);
+    }
+    let store = Store::open_with(&config.database, config.opening())?;
+    let managed = Managed { upstream: config.upstream.is_some(), database: &config.database };
     match config.command {
         Some(Command::Client(ClientCommand::Add { name, businesses, read_only })) => {
             let access = ClientAccess { businesses: businesses.businesses(), read_only };
@@ -143,7 +146,109 @@ fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         Some(Command::User(UserCommand::Remove { name })) => {
             existed(store.remove_user(&name)?, "user", &name)?;
         }
-        Some(Command::Copy { .. } | Command::Backup { .. } | Command::Restore { .. }) | None => {}
+        Some(Command::Business(command)) => manage_businesses(&managed, &store, command)?,
+        Some(
+            Command::Init | Command::Copy { .. } | Command::Backup { .. } | Command::Restore { .. },
+        )
+        | None => {}
+    }
+    Ok(())
+}
+
+/// Holds the SQLite file `database` (see [`backup::hold`]). A missing one is refused first,
+/// unless it is to be made: a mistyped path leaves no folder, lock or database behind.
+fn hold(database: &std::path::Path, create: bool) -> Result<(), Box<dyn std::error::Error>> {
+    if !create && !database.exists() {
+        return Err(StoreError::Missing(database.to_owned()).into());
+    }
+    Ok(backup::hold(database)?)
+}
+
+/// `phone-server init`: makes the database, or says that it is there already, and what next.
+fn initialise(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
+    let database = &config.database;
+    let existing = match Store::open_with(database, config.opening()) {
+        Ok(store) => Some(store),
+        Err(StoreError::Missing(_) | StoreError::NoSchema(_)) => None,
+        Err(error) => return Err(error.into()),
+    };
+    let made = existing.is_none();
+    let store = match existing {
+        Some(store) => store,
+        None => Store::create(database)?,
+    };
+    let (version, _) = store.migrations()?;
+    if made {
+        println!("made a new database at {database} (schema version {version})");
+    } else {
+        println!("{database} already holds a Phonedesk database (schema version {version})");
+    }
+    if store.businesses_with_customers()?.is_empty() {
+        println!("next: phone-server --database {database} business add BUSINESS_ID NAME");
+    }
+    if store.users()?.is_empty() {
+        println!(
+            "next: phone-server --database {database} user add NAME --role editor --all-businesses"
+        );
+    }
+    Ok(())
+}
+
+/// Whether a command runs for a gateway (`--upstream`), and on which database.
+struct Managed<'a> {
+    upstream: bool,
+    database: &'a Location,
+}
+
+/// `phone-server business …`. A gateway's businesses are the provider's, copied by its sync
+/// (which a database that has synced shows, even without `--upstream`): only listed here.
+fn manage_businesses(
+    config: &Managed<'_>,
+    store: &Store,
+    command: BusinessCommand,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let gateway = config.upstream || store.synced_at()?.is_some();
+    if gateway && !matches!(command, BusinessCommand::List) {
+        return Err(format!(
+            "{} is a gateway's: its businesses are the provider's, copied by the sync with their \
+             customers. Add, rename or remove a business at the provider; the next sync brings \
+             the change (phone-server business list shows the copy)",
+            config.database
+        )
+        .into());
+    }
+    match command {
+        BusinessCommand::Add { business_id, name } => {
+            match store.add_business(&business_id, &name)? {
+                Added::Added => println!("added business {business_id} ({name})"),
+                Added::Exists(existing) => {
+                    return Err(
+                        format!("there is already a business {business_id} ({existing})").into()
+                    );
+                }
+            }
+        }
+        BusinessCommand::List => {
+            for business in store.businesses_with_customers()? {
+                let customers = business.customers;
+                let noun = if customers == 1 { "customer" } else { "customers" };
+                println!("{}\t{}\t{customers} {noun}", business.business_id, business.name);
+            }
+        }
+        BusinessCommand::Rename { business_id, name } => {
+            existed(store.rename_business(&business_id, &name)?, "business", &business_id)?;
+        }
+        BusinessCommand::Remove { business_id } => match store.remove_business(&business_id)? {
+            Removed::Removed => println!("removed business {business_id}"),
+            Removed::NotFound => existed(false, "business", &business_id)?,
+            Removed::HasCustomers(customers) => {
+                return Err(format!(
+                    "business {business_id} still has {customers} customer(s): it is removed \
+                     only once it has none"
+                )
+                .into());
+            }
+        },
     }
     Ok(())
 }
@@ -197,10 +302,11 @@ fn listed(businesses: &Businesses) -> String {
 }
 
 async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    let signals = Signals::listen()?;
     if let Location::Sqlite(database) = &config.database {
-        backup::hold(database)?;
+        hold(database, config.create_database)?;
     }
-    let store = Store::open(&config.database)?;
+    let store = Store::open_with(&config.database, config.opening())?;
     // Demo users' passwords were printed on a terminal: fine on this machine, never beyond it.
     // Nor behind a proxy that makes a loopback server public: the public URL says so.
     let public = !config.address.ip().is_loopback()
@@ -269,7 +375,15 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         Some(address) => Some(tokio::net::TcpListener::bind(address).await?),
         None => None,
     };
-    tracing::info!("Phonedesk on http://{} (database {})", listener.local_addr()?, config.database);
+    let (schema_version, _) = store.migrations()?;
+    tracing::info!(
+        version = phone_server::version::VERSION,
+        commit = phone_server::version::COMMIT,
+        database = %config.database,
+        schema_version,
+        "Phonedesk on http://{}",
+        listener.local_addr()?
+    );
     if let Some(path) = &config.ready_file {
         // Written beside and renamed, so a reader never sees half of it.
         let metrics = metrics_listener.as_ref().map(|l| l.local_addr()).transpose()?;
@@ -302,11 +416,12 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let service = app(state, &options).into_make_service_with_connect_info::<SocketAddr>();
     // On the signal, no new connection is accepted and requests in flight finish, for
     // --shutdown-timeout at most; then the state, and with it the database, is dropped.
+    let [first, second] = signals.notify();
     let signalled = Arc::new(tokio::sync::Notify::new());
     let stop = {
         let signalled = Arc::clone(&signalled);
         async move {
-            shutdown_signal().await;
+            first.notified().await;
             tracing::info!("stopping: finishing the requests in flight");
             signalled.notify_one();
         }
@@ -316,7 +431,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         signalled.notified().await;
         tokio::select! {
             () = tokio::time::sleep(Duration::from_secs(config.shutdown_timeout)) => {}
-            () = shutdown_signal() => tracing::warn!("a second signal: stopping now"),
+            () = second.notified() => tracing::warn!("a second signal: stopping now"),
         }
     };
     let serving = axum::serve(listener, service).with_graceful_shutdown(stop).into_future();
@@ -336,22 +451,39 @@ fn existed(found: bool, what: &str, name: &str) -> Result<(), Box<dyn std::error
     if found { Ok(()) } else { Err(format!("no {what} {name}").into()) }
 }
 
-/// Resolves on SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending().await,
+/// SIGINT and SIGTERM, listened for from before the server says it is ready: a signal sent
+/// the moment the ready file appears stops it gracefully instead of killing it.
+struct Signals {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn listen() -> std::io::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Self {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
+    }
+
+    async fn next(&mut self) {
+        tokio::select! {
+            _ = self.interrupt.recv() => {},
+            _ = self.terminate.recv() => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = interrupt => {},
-        () = terminate => {},
+    }
+
+    /// Two notifications: the first signal's, and the second's.
+    fn notify(mut self) -> [Arc<tokio::sync::Notify>; 2] {
+        let notes = [Arc::new(tokio::sync::Notify::new()), Arc::new(tokio::sync::Notify::new())];
+        let [first, second] = notes.clone();
+        tokio::spawn(async move {
+            self.next().await;
+            first.notify_one();
+            self.next().await;
+            second.notify_one();
+        });
+        notes
     }
 }

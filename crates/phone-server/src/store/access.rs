@@ -1,9 +1,9 @@
 //! The SQL of access: API clients, staff users and their sessions.
 
 use super::sql::{Sql, params};
-use super::{OperationError, Store, StoreError, within};
+use super::{OperationError, Store, StoreError};
 pub use crate::role::Role;
-use phone_model::{BusinessResource, Businesses};
+use phone_model::Businesses;
 
 /// A row of the clients or users table, for listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -270,26 +270,6 @@ impl Store {
             let Some(role) = Role::parse(&row.text(1)?) else { return Ok(None) };
             let businesses = businesses_of(db, Kind::User, username, row.bool(2)?)?;
             Ok(Some((row.text(0)?, SessionUser { name: username.to_owned(), role, businesses })))
-        })
-    }
-
-    /// The businesses of a set, with their names, by id.
-    ///
-    /// # Errors
-    /// When the database cannot be read.
-    pub fn businesses(&self, businesses: &Businesses) -> Result<Vec<BusinessResource>, StoreError> {
-        let within = within(businesses);
-        self.read(|db| {
-            let statement = format!(
-                "SELECT business_id, name FROM businesses
-                 WHERE CAST($1 AS TEXT) IS NULL OR business_id IN ({})
-                 ORDER BY business_id",
-                db.dialect().json_strings(1)
-            );
-            db.rows(&statement, params![within.as_ref()])?
-                .iter()
-                .map(|row| Ok(BusinessResource { business_id: row.text(0)?, name: row.text(1)? }))
-                .collect()
         })
     }
 

@@ -1,9 +1,9 @@
-//! The SQL of customers and businesses: the list and search within a caller's businesses, one
+//! The SQL of customers: the list and search within a caller's businesses, one
 //! customer, creating one with its first number.
 
 use super::idempotency::{Answer, Attempt, once};
 use super::phone_numbers::insert_phone_number;
-use super::search::{put_document, remake_documents, search};
+use super::search::{put_document, search};
 use super::sql::{Row, Sql, params};
 use super::{Change, OperationError, Page, Store, StoreError, page, unused_id, within};
 use phone_model::{
@@ -22,14 +22,6 @@ pub struct CustomerFilter {
 }
 
 impl Store {
-    /// Adds a business, or renames it (and its customers are then found by the new name).
-    ///
-    /// # Errors
-    /// When the database cannot be written.
-    pub fn put_business(&self, business_id: &str, name: &str) -> Result<(), OperationError> {
-        self.write(|db| Ok(put_business_row(db, business_id, name)?))
-    }
-
     /// One page of the customers of `businesses` matching `filter`, oldest first. The
     /// businesses are a condition of the query, so a page is never filled from others'.
     ///
@@ -170,25 +162,6 @@ impl Store {
             })
         })
     }
-}
-
-/// Adds a business, or renames it: a row comes back when the business is new or its name
-/// changed, and then its customers' documents are made again (a new business has none).
-pub(super) fn put_business_row(
-    db: &mut dyn Sql,
-    business_id: &str,
-    name: &str,
-) -> Result<(), StoreError> {
-    let changed = db.optional_row(
-        "INSERT INTO businesses (business_id, name) VALUES ($1, $2)
-         ON CONFLICT (business_id) DO UPDATE SET name = excluded.name
-         WHERE businesses.name <> excluded.name RETURNING 1",
-        params![business_id, name],
-    )?;
-    if changed.is_some() {
-        remake_documents(db, Some(business_id))?;
-    }
-    Ok(())
 }
 
 /// The customer's `seq` when `businesses` holds its business; the contract's refusal (404 or

@@ -8,7 +8,7 @@ use phone_model::{
     stored_duplicate_key,
 };
 
-use super::customers::put_business_row;
+use super::businesses::put_business_row;
 use super::history::record_change;
 use super::phone_numbers::{columns_of, judge, phone_number_from, record_demotion};
 use super::review::{lock_numbers, share};

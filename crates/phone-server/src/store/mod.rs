@@ -14,6 +14,7 @@ use std::{fmt, path::PathBuf, str::FromStr};
 
 mod access;
 pub mod backup;
+mod businesses;
 mod copy;
 mod customers;
 mod history;
@@ -23,6 +24,7 @@ mod phone_numbers;
 mod pool;
 mod postgres;
 mod review;
+mod schema;
 mod search;
 mod sql;
 mod sqlite;
@@ -33,11 +35,13 @@ use phone_model::{Businesses, PageSize, Refusal, ValidationError};
 use rand::Rng;
 
 pub use access::{Account, ClientAccess, Role, SessionUser, StoredSession};
+pub use businesses::{Added, BusinessListing, Removed};
 pub use copy::CopyError;
 pub use customers::CustomerFilter;
 pub use idempotency::{Answer, Attempt, Claim};
 use pool::Pool;
 pub use review::{ReviewPage, ReviewedRow};
+pub use schema::Opening;
 use sql::{Sql, params};
 
 use crate::telemetry::{self, Seconds};
@@ -95,21 +99,56 @@ impl fmt::Debug for Location {
 pub enum StoreError {
     /// The database engine failed.
     Database(Box<dyn std::error::Error + Send + Sync>),
+    /// The database cannot be reached now (PostgreSQL is down or refuses connections; the
+    /// SQLite file cannot be opened, or another process holds its lock): worth trying again.
+    Unavailable(Box<dyn std::error::Error + Send + Sync>),
     /// A stored value is not what the schema says.
     Data(String),
     /// The SQLite linked in is too old to be safe.
     SqliteTooOld(String),
     /// The database's folder could not be created.
     Folder(std::io::Error),
+    /// There is no SQLite file at the path, and it was not to be created.
+    Missing(PathBuf),
+    /// The database (named) holds no Phonedesk schema, and it was not to be created.
+    NoSchema(String),
+    /// The database (named) is at a schema version this server does not know: a newer
+    /// `phone-server` migrated it.
+    NewerSchema { database: String, found: usize, known: usize },
+    /// A migration (named) failed; its transaction was rolled back.
+    Migration { name: &'static str, error: Box<StoreError> },
 }
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Database(e) => write!(f, "database: {e}"),
+            Self::Unavailable(e) => write!(f, "database unavailable: {e}"),
             Self::Data(e) => write!(f, "stored data: {e}"),
             Self::SqliteTooOld(v) => write!(f, "SQLite {v} is too old: 3.51.3 or later is needed"),
             Self::Folder(e) => write!(f, "database folder: {e}"),
+            Self::Missing(path) => write!(
+                f,
+                "there is no database at {}: give the right --database, or make a new one with \
+                 `phone-server --database {} init` (or start with --create-database)",
+                path.display(),
+                path.display()
+            ),
+            Self::NoSchema(database) => write!(
+                f,
+                "{database} holds no Phonedesk database: give the right --database, or make one \
+                 there with `phone-server --database … init` (or start with --create-database)"
+            ),
+            Self::NewerSchema { database, found, known } => write!(
+                f,
+                "{database} is at schema version {found}, and this phone-server ({}) knows \
+                 versions up to {known}: a newer phone-server migrated it. Run that one, or \
+                 restore the backup taken before the upgrade (README, \"Upgrading\"); \
+                 --allow-newer-schema serves it anyway, safe only when every newer migration \
+                 merely adds",
+                crate::version::VERSION
+            ),
+            Self::Migration { name, error } => write!(f, "migration {name} failed: {error}"),
         }
     }
 }
@@ -178,19 +217,35 @@ enum Engine {
 }
 
 impl Store {
-    /// Opens the database (a SQLite file is created if missing) and brings its schema up to
-    /// date.
+    /// Opens an existing database and brings its schema up to date.
     ///
     /// # Errors
-    /// When the database cannot be opened or migrated, or SQLite is too old.
+    /// When there is no database there ([`StoreError::Missing`], [`StoreError::NoSchema`]), it
+    /// cannot be opened or migrated, a newer server migrated it, or SQLite is too old.
     pub fn open(location: &Location) -> Result<Self, StoreError> {
+        Self::open_with(location, Opening::default())
+    }
+
+    /// Opens the database, making it first if there is none.
+    ///
+    /// # Errors
+    /// As [`Store::open`], but for a missing database.
+    pub fn create(location: &Location) -> Result<Self, StoreError> {
+        Self::open_with(location, Opening { create: true, ..Opening::default() })
+    }
+
+    /// Opens the database as `opening` says.
+    ///
+    /// # Errors
+    /// As [`Store::open`].
+    pub fn open_with(location: &Location, opening: Opening) -> Result<Self, StoreError> {
         let (engine, [cursor_key, token_seed]) = match location {
             Location::Sqlite(path) => {
-                let (engine, keys) = sqlite::Engine::open(path)?;
+                let (engine, keys) = sqlite::Engine::open(path, opening)?;
                 (Engine::Sqlite(engine), keys)
             }
             Location::Postgres(url) => {
-                let (engine, keys) = postgres::Engine::open(url)?;
+                let (engine, keys) = postgres::Engine::open(url, &location.to_string(), opening)?;
                 (Engine::Postgres(engine), keys)
             }
         };

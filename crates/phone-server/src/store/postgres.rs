@@ -23,15 +23,16 @@ use tokio_postgres::{
 
 use super::{
     Pool, StoreError, after_migrations,
+    schema::{self, Migration, Opening, migration},
     sql::{Dialect, Param, Row, Sql, Value, unexpected},
 };
 
 /// The migrations, in order; each runs once, in its own transaction.
-pub(super) const MIGRATIONS: &[&str] = &[
-    include_str!("../../migrations/postgres/0001_schema.sql"),
-    include_str!("../../migrations/postgres/0002_search.sql"),
-    include_str!("../../migrations/postgres/0003_idempotency.sql"),
-    include_str!("../../migrations/postgres/0004_review.sql"),
+pub(super) const MIGRATIONS: &[Migration] = &[
+    migration!("postgres", "0001_schema"),
+    migration!("postgres", "0002_search"),
+    migration!("postgres", "0003_idempotency"),
+    migration!("postgres", "0004_review"),
 ];
 
 /// Held while migrating, so servers starting together migrate one at a time.
@@ -64,13 +65,18 @@ struct Connection {
 }
 
 impl Engine {
-    /// Connects to the database at `url` (`postgres://…`), brings its schema up to date, and
-    /// returns it with its cursor key and token seed.
-    pub fn open(url: &str) -> Result<(Self, [[u8; 32]; 2]), StoreError> {
+    /// Connects to the database at `url` (`postgres://…`, named `database` in messages),
+    /// brings its schema up to date (making it only when `opening` says so), and returns it
+    /// with its cursor key and token seed.
+    pub fn open(
+        url: &str,
+        database: &str,
+        opening: Opening,
+    ) -> Result<(Self, [[u8; 32]; 2]), StoreError> {
         let config: tokio_postgres::Config = url.parse().map_err(db)?;
         let engine = Self { config, connections: Pool::new() };
         let mut connection = engine.connections.take(|| engine.connect())?;
-        let keys = migrate(&mut connection)?;
+        let keys = connection.transaction(|c| migrate(c, database, opening))?;
         drop(connection);
         Ok((engine, keys))
     }
@@ -189,28 +195,29 @@ impl Sql for Connection {
     }
 }
 
-/// Runs the migrations the database has not had yet, under an advisory lock so two servers
-/// starting together do not race, then makes or reads the database's keys.
-fn migrate(connection: &mut Connection) -> Result<[[u8; 32]; 2], StoreError> {
-    connection.transaction(migrate_in_transaction)
-}
-
-fn migrate_in_transaction(connection: &mut Connection) -> Result<[[u8; 32]; 2], StoreError> {
+/// In one transaction, under an advisory lock so two servers starting together do not race:
+/// runs the migrations the database has not had yet (or refuses it, see
+/// [`schema::pending`]), then makes or reads the database's keys.
+fn migrate(
+    connection: &mut Connection,
+    database: &str,
+    opening: Opening,
+) -> Result<[[u8; 32]; 2], StoreError> {
     connection.rows("SELECT pg_advisory_xact_lock($1)", &[Param::Int(MIGRATION_LOCK)])?;
-    // Quietly: "already exists" is the usual case, not news for the log.
-    connection.batch(
-        "SET LOCAL client_min_messages = warning;
-         CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)",
-    )?;
+    let sql = connection as &mut dyn Sql;
+    let made = sql.row("SELECT to_regclass('schema_migrations') IS NOT NULL", &[])?.bool(0)?;
     let done =
-        (connection as &mut dyn Sql).row("SELECT count(*) FROM schema_migrations", &[])?.int(0)?;
-    for (number, migration) in (1_i64..).zip(MIGRATIONS).skip(usize::try_from(done).unwrap_or(0)) {
-        connection.batch(migration)?;
-        connection.execute(
-            "INSERT INTO schema_migrations (version) VALUES ($1)",
-            &[Param::Int(number)],
-        )?;
+        if made { sql.row("SELECT count(*) FROM schema_migrations", &[])?.int(0)? } else { 0 };
+    let pending = schema::pending(database, done, MIGRATIONS, opening)?;
+    if !made {
+        connection.batch("CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY)")?;
     }
+    schema::run(connection, database, done, pending, |connection, version, migration| {
+        connection.batch(migration.sql)?;
+        connection
+            .execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[Param::Int(version)])
+            .map(drop)
+    })?;
     after_migrations(connection)
 }
 
@@ -271,9 +278,27 @@ impl ToSql for Param<'_> {
     to_sql_checked!();
 }
 
-/// A PostgreSQL failure, as the store reports it.
+/// A PostgreSQL failure, as the store reports it: [`StoreError::Unavailable`] when the server
+/// cannot be reached or is not taking work (its connection closed or failed; SQLSTATE class
+/// 08, connection exceptions; 57P01–57P03, shutting down or starting; 53300, too many
+/// connections).
 fn db(error: tokio_postgres::Error) -> StoreError {
-    StoreError::Database(Box::new(error))
+    let unreachable = match error.code() {
+        Some(code) => {
+            let code = code.code();
+            code.starts_with("08") || ["57P01", "57P02", "57P03", "53300"].contains(&code)
+        }
+        // No SQLSTATE: the error is the connection's own (I/O, closed), not a statement's.
+        None => {
+            error.is_closed()
+                || std::error::Error::source(&error).is_some_and(|s| s.is::<std::io::Error>())
+        }
+    };
+    if unreachable {
+        StoreError::Unavailable(Box::new(error))
+    } else {
+        StoreError::Database(Box::new(error))
+    }
 }
 
 /// Waits on this thread for a client call, or a task spawned on [`RUNTIME`], where the

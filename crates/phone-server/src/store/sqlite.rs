@@ -17,17 +17,18 @@ use rusqlite::{
 
 use super::{
     Pool, StoreError, after_migrations,
+    schema::{self, Migration, Opening, migration},
     sql::{Dialect, Param, Row, Sql, Value, unexpected},
 };
 
 /// The migrations, in order; each runs once, in its own transaction.
-pub(super) const MIGRATIONS: &[&str] = &[
-    include_str!("../../migrations/sqlite/0001_customers_and_phone_numbers.sql"),
-    include_str!("../../migrations/sqlite/0002_access_and_history.sql"),
-    include_str!("../../migrations/sqlite/0003_tenancy.sql"),
-    include_str!("../../migrations/sqlite/0004_search.sql"),
-    include_str!("../../migrations/sqlite/0005_idempotency.sql"),
-    include_str!("../../migrations/sqlite/0006_review.sql"),
+pub(super) const MIGRATIONS: &[Migration] = &[
+    migration!("sqlite", "0001_customers_and_phone_numbers"),
+    migration!("sqlite", "0002_access_and_history"),
+    migration!("sqlite", "0003_tenancy"),
+    migration!("sqlite", "0004_search"),
+    migration!("sqlite", "0005_idempotency"),
+    migration!("sqlite", "0006_review"),
 ];
 
 /// The oldest SQLite that does not risk corrupting a WAL database under concurrent writes
@@ -46,15 +47,20 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Opens (creating if needed) the database at `path`, brings its schema up to date, and
-    /// returns it with its cursor key and token seed.
-    pub fn open(path: &Path) -> Result<(Self, [[u8; 32]; 2]), StoreError> {
-        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(folder).map_err(StoreError::Folder)?;
-        }
+    /// Opens the database at `path` (making it, and its folder, only when `opening` says so),
+    /// brings its schema up to date, and returns it with its cursor key and token seed.
+    pub fn open(path: &Path, opening: Opening) -> Result<(Self, [[u8; 32]; 2]), StoreError> {
         check_version(rusqlite::version())?;
-        let mut writer = connect(path)?;
-        migrate(&mut writer)?;
+        if !path.exists() {
+            if !opening.create {
+                return Err(StoreError::Missing(path.to_owned()));
+            }
+            if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(folder).map_err(StoreError::Folder)?;
+            }
+        }
+        let mut writer = connect(path, opening.create)?;
+        migrate(&mut writer, path, opening)?;
         let engine =
             Self { path: path.to_owned(), writer: Mutex::new(writer), readers: Pool::new() };
         let keys = engine.write(after_migrations)?;
@@ -66,7 +72,8 @@ impl Engine {
         &self,
         f: impl FnOnce(&mut dyn Sql) -> Result<T, E>,
     ) -> Result<T, E> {
-        let connection = self.readers.take(|| connect(&self.path))?;
+        // Never made here: a file that vanished under the server is an error, not a new one.
+        let connection = self.readers.take(|| connect(&self.path, false))?;
         f(&mut Conn(&connection))
     }
 
@@ -98,20 +105,28 @@ impl Engine {
     }
 }
 
-/// A SQLite failure, as the store reports it.
+/// A SQLite failure, as the store reports it: [`StoreError::Unavailable`] when the file
+/// cannot be opened or read, or stays locked by another process past the busy timeout.
 fn db(error: rusqlite::Error) -> StoreError {
-    StoreError::Database(Box::new(error))
+    use rusqlite::ErrorCode::{
+        CannotOpen, DatabaseBusy, DatabaseLocked, PermissionDenied, SystemIoFailure,
+    };
+    match error.sqlite_error_code() {
+        Some(CannotOpen | DatabaseBusy | DatabaseLocked | PermissionDenied | SystemIoFailure) => {
+            StoreError::Unavailable(Box::new(error))
+        }
+        _ => StoreError::Database(Box::new(error)),
+    }
 }
 
-/// Opens one connection with the settings every connection needs.
-pub(super) fn connect(path: &Path) -> Result<Connection, StoreError> {
-    let connection = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(db)?;
+/// Opens one connection with the settings every connection needs; `create` makes a missing
+/// file.
+pub(super) fn connect(path: &Path, create: bool) -> Result<Connection, StoreError> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let connection = Connection::open_with_flags(path, flags).map_err(db)?;
     connection.busy_timeout(Duration::from_secs(5)).map_err(db)?;
     connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     // Without the query planner stability guarantee, SQLite (3.47 and later) plans a bound
@@ -140,18 +155,20 @@ fn check_version(version: &str) -> Result<(), StoreError> {
     if found < MIN_SQLITE { Err(StoreError::SqliteTooOld(version.to_owned())) } else { Ok(()) }
 }
 
-/// Runs the migrations the database has not had yet (`user_version` counts them).
-fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
+/// Runs the migrations the database has not had yet (`user_version` counts them), each in a
+/// transaction of its own, or refuses the database (see [`schema::pending`]).
+fn migrate(connection: &mut Connection, path: &Path, opening: Opening) -> Result<(), StoreError> {
     let done: i64 =
         connection.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(db)?;
-    for (number, migration) in (1_i64..).zip(MIGRATIONS).skip(usize::try_from(done).unwrap_or(0)) {
+    let database = path.display().to_string();
+    let pending = schema::pending(&database, done, MIGRATIONS, opening)?;
+    schema::run(connection, &database, done, pending, |connection, version, migration| {
         let tx =
             connection.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
-        tx.execute_batch(migration).map_err(db)?;
-        tx.pragma_update(None, "user_version", number).map_err(db)?;
-        tx.commit().map_err(db)?;
-    }
-    Ok(())
+        tx.execute_batch(migration.sql).map_err(db)?;
+        tx.pragma_update(None, "user_version", version).map_err(db)?;
+        tx.commit().map_err(db)
+    })
 }
 
 /// A connection (or a transaction's) as the store's queries use it.
@@ -237,10 +254,12 @@ impl rusqlite::ToSql for Param<'_> {
 mod tests {
     use super::*;
 
+    const CREATE: Opening = Opening { create: true, allow_newer_schema: false };
+
     #[test]
     fn every_connection_is_durable_and_the_bundled_sqlite_is_recent_enough() {
         let folder = tempfile::tempdir().unwrap();
-        let (engine, _) = Engine::open(&folder.path().join("settings.sqlite3")).unwrap();
+        let (engine, _) = Engine::open(&folder.path().join("settings.sqlite3"), CREATE).unwrap();
         let settings = |db: &mut dyn Sql| -> Result<(String, i64, i64), StoreError> {
             Ok((
                 db.row("PRAGMA journal_mode", &[])?.text(0)?,
@@ -254,6 +273,15 @@ mod tests {
         assert_eq!(writer, ("wal".to_owned(), 2, 1));
         assert_eq!(reader, writer);
         assert!(check_version(rusqlite::version()).is_ok(), "SQLite {}", rusqlite::version());
+    }
+
+    #[test]
+    fn a_file_that_vanished_is_unavailable_and_never_made_again() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("gone.sqlite3");
+        let opened = connect(&path, false);
+        assert!(matches!(opened, Err(StoreError::Unavailable(_))), "{opened:?}");
+        assert!(!path.exists());
     }
 
     #[test]
@@ -273,8 +301,8 @@ mod tests {
     fn a_cached_statement_with_a_bound_limit_is_prepared_once() {
         let folder = tempfile::tempdir().unwrap();
         let path = folder.path().join("limit.sqlite3");
-        drop(Engine::open(&path).unwrap());
-        let connection = connect(&path).unwrap();
+        drop(Engine::open(&path, CREATE).unwrap());
+        let connection = connect(&path, false).unwrap();
         let statement = concat!(
             "WITH RECURSIVE n(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM n) ",
             "SELECT value FROM n LIMIT $1"
@@ -295,7 +323,7 @@ mod tests {
     #[test]
     fn a_statement_whose_parameters_first_appear_out_of_order_is_refused() {
         let folder = tempfile::tempdir().unwrap();
-        let (engine, _) = Engine::open(&folder.path().join("order.sqlite3")).unwrap();
+        let (engine, _) = Engine::open(&folder.path().join("order.sqlite3"), CREATE).unwrap();
         let answer = engine.read(|db| db.rows("SELECT $2, $1", &[Param::Int(1), Param::Int(2)]));
         assert!(
             matches!(&answer, Err(StoreError::Data(m)) if m == "parameter 1 is not $1"),

@@ -49,6 +49,24 @@ impl Store {
         self.write(|db| db.execute(statement, &params))
     }
 
+    /// SQLite: holds the database's write lock (a write transaction that does nothing) for
+    /// `time`, calling `taken` once it has it, as another process's long write or a forgotten
+    /// `BEGIN IMMEDIATE` in a shell would. (PostgreSQL has no such lock.)
+    ///
+    /// # Errors
+    /// When the lock cannot be taken.
+    pub fn hold_write_lock(
+        &self,
+        time: std::time::Duration,
+        taken: impl FnOnce(),
+    ) -> Result<(), StoreError> {
+        self.write(|_| {
+            taken();
+            std::thread::sleep(time);
+            Ok(())
+        })
+    }
+
     /// Every row of every table (keys included), each as text, sorted: what two databases
     /// holding the same deployment have alike, whichever engine each is on (a boolean reads
     /// as `1` or `0` on both).

@@ -13,7 +13,9 @@ use phone_server::store::Location;
 
 use crate::server::new_database;
 
-fn phone_server(database: &Location, args: &[&str], input: &str) -> (bool, String, String) {
+/// Runs `phone-server --database DATABASE ARGS…` with `input` on its standard input: whether it
+/// succeeded, and what it wrote to standard output and error.
+pub fn phone_server(database: &Location, args: &[&str], input: &str) -> (bool, String, String) {
     let mut child = Command::new(SERVER)
         .arg("--database")
         .arg(database.to_string())
@@ -36,6 +38,7 @@ fn phone_server(database: &Location, args: &[&str], input: &str) -> (bool, Strin
 fn clients_are_added_listed_and_removed_and_their_secret_is_shown_once() {
     let folder = tempfile::tempdir().unwrap();
     let database = new_database(folder.path());
+    assert!(phone_server(&database, &["init"], "").0);
 
     let (ok, _, err) = phone_server(&database, &["client", "add", "billing"], "");
     assert!(!ok && err.contains("--business"), "a client needs businesses: {err}");
@@ -78,6 +81,7 @@ fn clients_are_added_listed_and_removed_and_their_secret_is_shown_once() {
 fn users_are_added_with_a_role_and_a_long_enough_password() {
     let folder = tempfile::tempdir().unwrap();
     let database = new_database(folder.path());
+    assert!(phone_server(&database, &["init"], "").0);
 
     let (ok, _, err) = phone_server(
         &database,
@@ -103,6 +107,7 @@ fn users_are_added_with_a_role_and_a_long_enough_password() {
 fn serving_beyond_loopback_needs_a_user_and_demo_on_loopback_makes_users_of_each_business() {
     let folder = tempfile::tempdir().unwrap();
     let database = new_database(folder.path());
+    assert!(phone_server(&database, &["init"], "").0);
 
     let (ok, _, err) = phone_server(&database, &["--address", "0.0.0.0:0"], "");
     assert!(!ok, "it must refuse");

@@ -28,7 +28,8 @@ async fn answered_writes_survive_kill_9_and_the_rules_still_hold() {
     let folder = tempfile::tempdir().unwrap();
     let database = new_database(folder.path());
     let (id, secret) =
-        accounts::add_client(&Store::open(&database).unwrap(), "crash", &every_business()).unwrap();
+        accounts::add_client(&Store::create(&database).unwrap(), "crash", &every_business())
+            .unwrap();
     for round in 0..3 {
         let (mut server, base) = start(&database);
         let client = authorised_client(&token(&base, &id, &secret).await);

@@ -11,7 +11,7 @@ use phone_server::{
 #[test]
 fn a_new_database_gets_seventeen_customers_with_numbers_of_every_type_and_a_used_one_nothing() {
     let folder = tempfile::tempdir().unwrap();
-    let store = Store::open(&crate::server::new_database(folder.path())).unwrap();
+    let store = Store::create(&crate::server::new_database(folder.path())).unwrap();
 
     assert!(demo::seed_if_empty(&store).unwrap());
 
@@ -44,7 +44,7 @@ fn a_new_database_gets_seventeen_customers_with_numbers_of_every_type_and_a_used
 #[test]
 fn the_demo_gives_the_review_something_of_every_problem_but_an_unknown_code() {
     let folder = tempfile::tempdir().unwrap();
-    let store = Store::open(&crate::server::new_database(folder.path())).unwrap();
+    let store = Store::create(&crate::server::new_database(folder.path())).unwrap();
     demo::seed_if_empty(&store).unwrap();
     let review = store.review(None, &Businesses::All, 0, PageSize::MAX).unwrap();
     let counts: Vec<(&str, i64)> = review.counts.iter().map(|(p, n)| (p.as_str(), *n)).collect();

@@ -166,7 +166,7 @@ impl Pair {
         gateway_flags: &[&str],
     ) -> Self {
         let database = phone_server::store::Location::Sqlite(folder.path().join("gateway.sqlite3"));
-        let store = Store::open(&database).unwrap();
+        let store = Store::create(&database).unwrap();
         let (id, secret) = accounts::add_client(&store, "tests", &every_business()).unwrap();
         drop(store);
         let mut flags: Vec<String> = provider.gateway_flags(api);

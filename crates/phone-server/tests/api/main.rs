@@ -12,6 +12,7 @@ mod copy;
 mod crash;
 mod customers;
 mod demo;
+mod first_run;
 mod gateway;
 mod history;
 mod idempotency;

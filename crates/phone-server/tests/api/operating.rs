@@ -11,7 +11,7 @@ use tokio::{
     net::TcpStream,
 };
 
-use crate::server::{TestServer, read, readiness};
+use crate::server::{TestServer, phone, read, readiness};
 
 /// Takes back the database's migrations but the first (as a server of a newer schema would
 /// find a database it must not serve), or gives them back. On a store opened before, since
@@ -140,6 +140,7 @@ async fn readiness_fails_while_the_database_cannot_be_reached() {
     let database = Location::Postgres(cluster.create_database("readiness").unwrap());
     let folder = tempfile::tempdir().unwrap();
     let server = TestServer::start_on(folder, database, &[]).await;
+    let customer = server.customer("Ana").await;
     let probe = |path: &'static str| server.client.get(format!("{}{path}", server.root)).send();
     let ok = (StatusCode::OK, json!({"status": "ok"}));
     assert_eq!(readiness(&server.client, &server.root, StatusCode::OK).await, ok);
@@ -148,4 +149,49 @@ async fn readiness_fails_while_the_database_cannot_be_reached() {
         readiness(&server.client, &server.root, StatusCode::SERVICE_UNAVAILABLE).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(read(probe("/healthz").await.unwrap()).await, ok, "alive all the same");
+    // The API says so too, in the contract's shape, and when to try again.
+    let numbers = format!("/customers/{customer}/phoneNumbers");
+    let read_answer = server.get(&numbers).await;
+    let write_answer = server.post(&numbers, &phone("04", "801 2345", "work", false)).await;
+    for answer in [read_answer, write_answer] {
+        assert_eq!(answer.headers().get("retry-after").map(|v| v.to_str().unwrap()), Some("5"));
+        assert_eq!(read(answer).await, unavailable());
+    }
+}
+
+/// The 503 of a database that cannot be reached.
+fn unavailable() -> (StatusCode, serde_json::Value) {
+    let message =
+        "The service is unavailable right now. Please try your request again in a moment.";
+    (StatusCode::SERVICE_UNAVAILABLE, json!({ "message": message }))
+}
+
+#[tokio::test]
+async fn a_write_the_database_is_locked_against_answers_503_then_succeeds_once_it_is_free() {
+    if crate::server::skip_in_gateway_mode("locks the server's own database") {
+        return;
+    }
+    let server = TestServer::start().await;
+    if !matches!(server.database(), Location::Sqlite(_)) {
+        // PostgreSQL has no database-wide write lock; its outage is the test above.
+        return;
+    }
+    let customer = server.customer("Ana").await;
+    let numbers = format!("/customers/{customer}/phoneNumbers");
+    // Another process takes the write lock for longer than the server waits for it (5 s).
+    let store = Store::open(&server.database()).unwrap();
+    let (locked, taken) = std::sync::mpsc::channel();
+    let holder = std::thread::spawn(move || {
+        let taken = || locked.send(()).unwrap();
+        store.hold_write_lock(Duration::from_secs(7), taken).unwrap();
+    });
+    taken.recv().unwrap();
+    let during = server.post(&numbers, &phone("04", "801 2345", "work", false)).await;
+    assert_eq!(during.headers().get("retry-after").map(|v| v.to_str().unwrap()), Some("5"));
+    assert_eq!(read(during).await, unavailable(), "refused, not a 500");
+    let (status, _) = read(server.get(&numbers).await).await;
+    assert_eq!(status, StatusCode::OK, "reads never wait for the lock");
+    holder.join().unwrap();
+    let after = server.post(&numbers, &phone("04", "801 2345", "work", false)).await;
+    assert_eq!(after.status(), StatusCode::CREATED, "the retry the 503 asked for succeeds");
 }

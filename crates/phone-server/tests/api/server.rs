@@ -76,7 +76,7 @@ impl Upstream {
     /// for the gateway.
     pub fn start(folder: &Path, flags: &[&str]) -> Self {
         let database = Location::Sqlite(folder.join("upstream.sqlite3"));
-        let store = Store::open(&database).expect("the upstream's database");
+        let store = Store::create(&database).expect("the upstream's database");
         store.put_business(BUSINESS, "Debitsuccess 24/7 Fitness").expect("a business");
         let (id, secret) =
             accounts::add_client(&store, "gateway", &every_business()).expect("a client");
@@ -126,7 +126,7 @@ impl TestServer {
 
     /// A server on `database` (new and empty), which `folder` holds if it is a file.
     pub async fn start_on(folder: TempDir, database: Location, flags: &[&str]) -> Self {
-        let store = Store::open(&database).expect("a new database");
+        let store = Store::create(&database).expect("a new database");
         store.put_business(BUSINESS, "Debitsuccess 24/7 Fitness").expect("a business");
         let (id, secret) =
             accounts::add_client(&store, "tests", &every_business()).expect("a client");

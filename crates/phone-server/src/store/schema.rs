@@ -1,0 +1,162 @@
+//! The schema's versions: the numbered migrations each engine embeds, and the one decision of
+//! what to do with a database at a given version (make it, migrate it, serve it, or refuse
+//! it), logged loudly whenever it changes the database.
+
+use std::time::Instant;
+
+use super::StoreError;
+
+/// How a database is opened.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Opening {
+    /// Make the database if there is none (a SQLite file, or the schema in an empty
+    /// PostgreSQL database). Without it, a missing database is an error naming it: a
+    /// mistyped `--database` must not start on a new, empty one.
+    pub create: bool,
+    /// Serve a database a newer `phone-server` migrated beyond this one's schema, instead of
+    /// refusing it. Safe only when every newer migration merely adds (README, "Upgrading").
+    pub allow_newer_schema: bool,
+}
+
+/// One migration: the name of its file in `migrations/<engine>/`, and its SQL.
+#[derive(Debug)]
+pub(super) struct Migration {
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// `migration!("sqlite", "0001_customers_and_phone_numbers")`: the file, embedded.
+macro_rules! migration {
+    ($engine:literal, $name:literal) => {
+        $crate::store::schema::Migration {
+            name: $name,
+            sql: include_str!(concat!("../../migrations/", $engine, "/", $name, ".sql")),
+        }
+    };
+}
+pub(super) use migration;
+
+/// The migrations a database at schema version `done` (how many it has had) still needs,
+/// or why it must not be opened. `database` names it in messages and the log.
+///
+/// # Errors
+/// [`StoreError::NoSchema`] for a database without any (unless `opening.create`);
+/// [`StoreError::NewerSchema`] for one beyond `known` (unless `opening.allow_newer_schema`).
+pub(super) fn pending<'a>(
+    database: &str,
+    done: i64,
+    known: &'a [Migration],
+    opening: Opening,
+) -> Result<&'a [Migration], StoreError> {
+    let done = usize::try_from(done).unwrap_or(0);
+    if done == 0 && !opening.create {
+        return Err(StoreError::NoSchema(database.to_owned()));
+    }
+    if done > known.len() {
+        if !opening.allow_newer_schema {
+            return Err(StoreError::NewerSchema {
+                database: database.to_owned(),
+                found: done,
+                known: known.len(),
+            });
+        }
+        tracing::warn!(
+            database,
+            schema_version = done,
+            known = known.len(),
+            "serving a database a newer phone-server migrated, as --allow-newer-schema says"
+        );
+        return Ok(&[]);
+    }
+    let pending = &known[done..];
+    if done == 0 {
+        tracing::info!(database, "creating a new Phonedesk database");
+    }
+    if !pending.is_empty() {
+        let names: Vec<&str> = pending.iter().map(|m| m.name).collect();
+        tracing::info!(
+            database,
+            from = done,
+            to = known.len(),
+            migrations = %names.join(", "),
+            "migrating the database's schema"
+        );
+    }
+    Ok(pending)
+}
+
+/// Runs `apply` for each migration of `pending`, numbered from `done + 1`, logging each.
+///
+/// # Errors
+/// What `apply` returns: the first migration that failed, which its transaction undid.
+pub(super) fn run<C: ?Sized>(
+    connection: &mut C,
+    database: &str,
+    done: i64,
+    pending: &[Migration],
+    mut apply: impl FnMut(&mut C, i64, &Migration) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    for (version, migration) in (done + 1..).zip(pending) {
+        let started = Instant::now();
+        apply(connection, version, migration).map_err(|error| StoreError::Migration {
+            name: migration.name,
+            error: Box::new(error),
+        })?;
+        tracing::info!(
+            database,
+            migration = migration.name,
+            schema_version = version,
+            ms = started.elapsed().as_millis(),
+            "applied a migration"
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KNOWN: &[Migration] = &[
+        Migration { name: "0001_a", sql: "" },
+        Migration { name: "0002_b", sql: "" },
+        Migration { name: "0003_c", sql: "" },
+    ];
+
+    fn names(migrations: &[Migration]) -> Vec<&str> {
+        migrations.iter().map(|m| m.name).collect()
+    }
+
+    #[test]
+    fn a_database_without_a_schema_is_made_only_when_asked() {
+        let refused = pending("data/typo.sqlite3", 0, KNOWN, Opening::default());
+        assert!(
+            matches!(&refused, Err(StoreError::NoSchema(name)) if name == "data/typo.sqlite3"),
+            "{refused:?}"
+        );
+        let made = pending("db", 0, KNOWN, Opening { create: true, ..Opening::default() });
+        assert_eq!(names(made.unwrap()), ["0001_a", "0002_b", "0003_c"]);
+    }
+
+    #[test]
+    fn an_older_database_gets_the_migrations_it_lacks_and_a_current_one_none() {
+        assert_eq!(
+            names(pending("db", 1, KNOWN, Opening::default()).unwrap()),
+            ["0002_b", "0003_c"]
+        );
+        assert!(pending("db", 3, KNOWN, Opening::default()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_newer_database_is_refused_with_both_versions_unless_allowed() {
+        let refused = pending("db", 7, KNOWN, Opening::default());
+        assert!(
+            matches!(refused, Err(StoreError::NewerSchema { found: 7, known: 3, .. })),
+            "{refused:?}"
+        );
+        let message = refused.unwrap_err().to_string();
+        assert!(message.contains("schema version 7") && message.contains("up to 3"), "{message}");
+        let allowed = Opening { allow_newer_schema: true, ..Opening::default() };
+        assert!(pending("db", 4, KNOWN, allowed).unwrap().is_empty());
+    }
+}
