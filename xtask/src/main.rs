@@ -17,6 +17,7 @@ mod faults;
 mod metadata;
 mod mutants;
 mod process;
+mod readme;
 mod serve;
 mod sizes;
 mod test;
@@ -30,10 +31,11 @@ use std::{path::PathBuf, process::ExitCode};
 /// What a failed step reports: a sentence for the person at the terminal.
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-const USAGE: &str = "usage: cargo xtask <test | serve | embed | screenshots | bench | mutants | faults>
+const USAGE: &str = "usage: cargo xtask <test | serve | readme | embed | screenshots | bench | mutants | faults>
 
   test    format, lint, native tests, browser tests, release build (what CI runs)
   serve   build the staff app and run phone-server with demo data on http://127.0.0.1:8080 (PORT to change)
+  readme  run the README's First run and Upgrading as written, on SQLite and PostgreSQL (a step of test)
   embed   build the embeddable validator into target/embed/ and print its size and speed
   screenshots  run the end-to-end scenarios and copy their pictures into docs/screenshots/
   bench   run the benchmarks (minutes; not part of test) and write BENCHMARKS.md
@@ -46,6 +48,9 @@ fn main() -> ExitCode {
     let result = match command.as_deref() {
         Some("test") => test::run_all(),
         Some("serve") => serve::run_server(),
+        Some("readme") => tools::ensure_postgres()
+            .and_then(|()| tools::ensure_operator_tools())
+            .and_then(|()| readme::run_readme_sections()),
         Some("embed") => tools::ensure_web_tools().and_then(|()| embed::run_embed()),
         Some("screenshots") => e2e::screenshots(),
         Some("bench") => bench::run_bench(),

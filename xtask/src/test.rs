@@ -7,7 +7,7 @@ use crate::{
     e2e::{self, Browser},
     embed,
     process::{Steps, command, run},
-    sizes, tools, trunk,
+    readme, sizes, tools, trunk,
 };
 
 /// Names the PostgreSQL cluster that phone-server's API tests run on; unset, they use SQLite.
@@ -21,7 +21,7 @@ const GATEWAY_VARIABLE: &str = "PHONEDESK_TEST_GATEWAY";
 /// # Errors
 /// The failing step, by name.
 pub(crate) fn run_all() -> Result {
-    let mut steps = Steps::new(12);
+    let mut steps = Steps::new(13);
     let mut geckodriver = String::new();
     steps.step(
         "tools: wasm32 target, wasm-opt, wasm-bindgen-cli, trunk, chromium, firefox, postgresql",
@@ -29,6 +29,7 @@ pub(crate) fn run_all() -> Result {
             tools::ensure_web_tools()?;
             geckodriver = tools::ensure_firefox()?;
             tools::ensure_postgres()?;
+            tools::ensure_operator_tools()?;
             run(command("cargo", &["fetch", "--quiet"]))
         },
     )?;
@@ -84,6 +85,10 @@ pub(crate) fn run_all() -> Result {
         tests?;
         Ok(stopped?)
     })?;
+    steps.step(
+        "README's First run and Upgrading, as written, on SQLite and PostgreSQL",
+        readme::run_readme_sections,
+    )?;
     steps.step("phone-server API tests through a gateway (PHONEDESK_TEST_GATEWAY)", || {
         eprintln!(
             "each test's server is a gateway (--upstream) in front of a second phone-server \

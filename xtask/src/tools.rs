@@ -150,6 +150,20 @@ pub(crate) fn ensure_postgres() -> Result {
     )
 }
 
+/// What the README's operator commands use beside `phone-server` (curl, jq), and what runs
+/// them in a network namespace of their own (unshare, ip): see `readme.rs`.
+pub(crate) fn ensure_operator_tools() -> Result {
+    let wanted = ["/usr/bin/curl", "/usr/bin/jq", "/usr/bin/unshare", "/usr/sbin/ip"];
+    if wanted.iter().all(|p| Path::new(p).exists()) {
+        eprintln!("found curl, jq, unshare and ip");
+        return Ok(());
+    }
+    install_debian_packages(
+        &["curl", "jq", "util-linux", "iproute2"],
+        "curl, jq, unshare and ip (the README's operator commands and their network namespace)",
+    )
+}
+
 /// Installs Debian packages when running as root on Debian; otherwise says what is missing.
 fn install_debian_packages(packages: &[&str], what: &str) -> Result {
     let is_root = output("id", &["-u"]).is_some_and(|id| id.trim() == "0");

@@ -8,6 +8,10 @@ use crate::store::{Location, Opening};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// Where the data is unless `--database` says otherwise: a SQLite file, relative to the folder
+/// the server runs in.
+pub const DEFAULT_DATABASE: &str = "data/phonedesk.sqlite3";
+
 /// Phonedesk's server: the Phone Number API on SQLite or PostgreSQL, and the staff app.
 #[derive(Debug, Parser)]
 #[command(name = "phone-server", version = crate::version::LONG)]
@@ -23,7 +27,7 @@ pub struct Config {
     /// `postgres://user:password@host:port/database`. It must exist, with its schema (`init`
     /// makes it), unless --create-database. Give a URL with a password through
     /// PHONEDESK_DATABASE, which `ps` does not show.
-    #[arg(long, env = "PHONEDESK_DATABASE", default_value = "data/phonedesk.sqlite3")]
+    #[arg(long, env = "PHONEDESK_DATABASE", default_value = DEFAULT_DATABASE)]
     pub database: Location,
     /// Make the database if there is none (a SQLite file and its folder, or the schema in an
     /// empty PostgreSQL database). Without it a missing one is an error naming it.
@@ -247,14 +251,15 @@ pub enum ClientCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
-    /// Adds a user; the password is asked for and not echoed.
+    /// Adds a user; the password is asked for on a terminal, not echoed, and otherwise read
+    /// from standard input.
     Add {
         name: String,
         #[arg(long, value_enum, default_value_t = RoleArg::Viewer)]
         role: RoleArg,
         #[command(flatten)]
         businesses: BusinessArgs,
-        /// Read the password from standard input instead (for scripts).
+        /// Read the password from standard input even on a terminal (for scripts).
         #[arg(long)]
         password_stdin: bool,
     },

@@ -8,7 +8,10 @@ use phone_model::Businesses;
 use phone_server::{
     AppOptions, AppState, RateLimit, accounts, app,
     auth::CookiePolicy,
-    config::{BusinessCommand, ClientCommand, Command, Config, LogFormat, RoleArg, UserCommand},
+    config::{
+        BusinessCommand, ClientCommand, Command, Config, DEFAULT_DATABASE, LogFormat, RoleArg,
+        UserCommand,
+    },
     demo,
     gateway::{Gateway, UpstreamSettings, sync},
     store::{Added, ClientAccess, Location, Removed, Role, Store, StoreError, backup},
@@ -117,7 +120,9 @@ fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             existed(store.remove_client(&client_id)?, "client", &client_id)?;
         }
         Some(Command::User(UserCommand::Add { name, role, businesses, password_stdin })) => {
-            let password = if password_stdin {
+            // Asked for on a terminal; otherwise (a script, a pipe) read from standard input.
+            let password = if password_stdin || !std::io::IsTerminal::is_terminal(&std::io::stdin())
+            {
                 let mut line = String::new();
                 std::io::stdin().read_line(&mut line)?;
                 line.trim_end_matches(['\r', '\n']).to_owned()
@@ -183,13 +188,20 @@ fn initialise(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     } else {
         println!("{database} already holds a Phonedesk database (schema version {version})");
     }
+    // The command as it will be typed: a URL's password is not shown, so PostgreSQL's comes
+    // from the environment, as the README says.
+    let with = match database {
+        Location::Sqlite(path) if path.as_path() == std::path::Path::new(DEFAULT_DATABASE) => {
+            String::new()
+        }
+        Location::Sqlite(path) => format!(" --database {}", path.display()),
+        Location::Postgres(_) => String::new(),
+    };
     if store.businesses_with_customers()?.is_empty() {
-        println!("next: phone-server --database {database} business add BUSINESS_ID NAME");
+        println!("next: phone-server{with} business add BUSINESS_ID NAME");
     }
     if store.users()?.is_empty() {
-        println!(
-            "next: phone-server --database {database} user add NAME --role editor --all-businesses"
-        );
+        println!("next: phone-server{with} user add NAME --role editor --all-businesses");
     }
     Ok(())
 }
