@@ -6,24 +6,26 @@
 //! loopback callers only (a proxy's forwarded requests are not loopback ones), or on an
 //! address of its own with `--metrics-address`; see the README, "Operating it".
 
+mod requests;
+
 use std::{net::SocketAddr, sync::Arc, time::Instant};
 
 use axum::{
     Router,
-    body::HttpBody as _,
-    extract::{ConnectInfo, MatchedPath, Request, State},
+    extract::{ConnectInfo, Request, State},
     http::{HeaderValue, header},
-    middleware::Next,
     response::{IntoResponse, Response},
     routing::get,
 };
 use phone_model::Refusal;
 use prometheus_client::{
-    encoding::{EncodeLabelSet, EncodeLabelValue, text::encode},
+    encoding::{EncodeLabelSet, text::encode},
     metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
     registry::Registry,
 };
 
+pub use self::requests::record;
+use self::requests::{Answer, Route};
 use crate::{AppState, error::ApiError, gateway::Gateway, routes::small_read, store::Store};
 
 /// Latency buckets, in seconds: from a cached read (a tenth of a millisecond) to a provider
@@ -59,49 +61,6 @@ fn histogram() -> Histogram {
 /// Seconds since `started`, as a histogram takes them.
 pub fn since(started: Instant) -> f64 {
     started.elapsed().as_secs_f64()
-}
-
-#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct Route {
-    method: Method,
-    route: String,
-}
-
-#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct Answer {
-    method: Method,
-    route: String,
-    status: u16,
-}
-
-/// A request's method: the standard ones by name, anything else as `other` (a caller
-/// choosing methods must not choose series).
-#[derive(Debug, Clone, Copy, Hash, PartialEq, Eq, EncodeLabelValue)]
-#[allow(clippy::upper_case_acronyms, reason = "the methods as HTTP spells them")]
-enum Method {
-    GET,
-    POST,
-    PUT,
-    DELETE,
-    HEAD,
-    OPTIONS,
-    PATCH,
-    OTHER,
-}
-
-impl From<&axum::http::Method> for Method {
-    fn from(method: &axum::http::Method) -> Self {
-        match method.as_str() {
-            "GET" => Self::GET,
-            "POST" => Self::POST,
-            "PUT" => Self::PUT,
-            "DELETE" => Self::DELETE,
-            "HEAD" => Self::HEAD,
-            "OPTIONS" => Self::OPTIONS,
-            "PATCH" => Self::PATCH,
-            _ => Self::OTHER,
-        }
-    }
 }
 
 /// The server's metrics.
@@ -209,31 +168,6 @@ impl Telemetry {
         encode(&mut text, &self.0.registry).expect("writing to a String cannot fail");
         text
     }
-}
-
-/// The middleware that counts every answer by method, route template and status.
-pub async fn record(State(telemetry): State<Telemetry>, request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = Method::from(request.method());
-    // Unmatched paths (the app's files, a 404) share one series.
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
-    let response = next.run(request).await;
-    let measures = &telemetry.0;
-    let status = response.status().as_u16();
-    measures.requests.get_or_create(&Answer { method, route: route.clone(), status }).inc();
-    let route = Route { method, route };
-    measures.latency.get_or_create(&route).observe(since(started));
-    // The body's length: known for JSON and errors, in `Content-Length` for the app's files.
-    let bytes = response.body().size_hint().exact().or_else(|| {
-        let length = response.headers().get(header::CONTENT_LENGTH)?;
-        length.to_str().ok()?.parse().ok()
-    });
-    let bytes = bytes.unwrap_or(0);
-    measures.bytes_out.get_or_create(&route).inc_by(bytes);
-    response
 }
 
 /// The metrics on the API's own address: for loopback callers only, and not through a proxy
