@@ -1,11 +1,13 @@
 //! What an operator's tools read at `GET /metrics`: OpenMetrics text (which Prometheus
-//! scrapes), written by prometheus-client from one registry per server.
+//! scrapes) or, to a client that asks for `text/plain` only, the Prometheus text format
+//! (see [`exposition`]); written by prometheus-client from one registry per server.
 //!
 //! Requests are counted by route template (`/CustomerServices/v1.0/customers/{customerId}`),
 //! never by the raw path: ids would make a series per customer. Served on the API's address to
 //! loopback callers only (a proxy's forwarded requests are not loopback ones), or on an
 //! address of its own with `--metrics-address`; see the README, "Operating it".
 
+mod exposition;
 mod requests;
 
 use std::{net::SocketAddr, sync::Arc, time::Instant};
@@ -13,19 +15,22 @@ use std::{net::SocketAddr, sync::Arc, time::Instant};
 use axum::{
     Router,
     extract::{ConnectInfo, Request, State},
-    http::{HeaderValue, header},
+    http::{HeaderMap, HeaderValue, header},
     response::{IntoResponse, Response},
     routing::get,
 };
 use phone_model::Refusal;
 use prometheus_client::{
-    encoding::{EncodeLabelSet, text::encode},
+    encoding::EncodeLabelSet,
     metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
     registry::Registry,
 };
 
 pub use self::requests::record;
-use self::requests::{Answer, Route};
+use self::{
+    exposition::Format,
+    requests::{Answer, Route},
+};
 use crate::{AppState, error::ApiError, gateway::Gateway, routes::small_read, store::Store};
 
 /// Latency buckets, in seconds: from a cached read (a tenth of a millisecond) to a provider
@@ -162,12 +167,6 @@ impl Telemetry {
     pub fn rate_limited(&self, kind: &'static str) -> Counter {
         self.0.rate_limited.get_or_create_owned(&Kind { kind })
     }
-
-    fn render(&self) -> String {
-        let mut text = String::new();
-        encode(&mut text, &self.0.registry).expect("writing to a String cannot fail");
-        text
-    }
 }
 
 /// The metrics on the API's own address: for loopback callers only, and not through a proxy
@@ -184,17 +183,19 @@ pub async fn on_api_address(State(state): State<AppState>, request: Request) -> 
     if !local || forwarded {
         return ApiError::Refused(Refusal::NotFound).into_response();
     }
-    render(&state).await
+    render(&state, headers).await
 }
 
 /// A service of its own, for `--metrics-address`.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/metrics", get(|State(state): State<AppState>| async move { render(&state).await }))
-        .with_state(state)
+    let metrics = |State(state): State<AppState>, headers: HeaderMap| async move {
+        render(&state, &headers).await
+    };
+    Router::new().route("/metrics", get(metrics)).with_state(state)
 }
 
-async fn render(state: &AppState) -> Response {
+/// Everything measured, in the format `headers` ask for.
+async fn render(state: &AppState, headers: &HeaderMap) -> Response {
     if state.gateway.is_some() {
         let synced_at = small_read(state, |store| Ok(store.synced_at()?)).await.ok().flatten();
         let now = crate::rate_limit::now();
@@ -202,9 +203,12 @@ async fn render(state: &AppState) -> Response {
             synced_at.map_or(-1, |at| i64::try_from(now).unwrap_or(i64::MAX).saturating_sub(at));
         state.telemetry.0.sync_lag.set(lag);
     }
-    let content_type =
-        HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8");
-    ([(header::CONTENT_TYPE, content_type)], state.telemetry.render()).into_response()
+    let format = Format::asked_for(headers);
+    let body = format.encode(&state.telemetry.0.registry);
+    let content_type = HeaderValue::from_static(format.content_type());
+    // The answer depends on `Accept`: a cache must not give one format to the other's asker.
+    let vary = HeaderValue::from_static("accept");
+    ([(header::CONTENT_TYPE, content_type), (header::VARY, vary)], body).into_response()
 }
 
 /// How long `work` took, into `histogram` under `kind`.

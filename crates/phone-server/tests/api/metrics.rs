@@ -3,23 +3,48 @@
 
 use reqwest::StatusCode;
 
+use reqwest::header;
+
 use crate::server::{TestServer, gateway_mode, not_found, phone, read};
 
-/// A series' value in OpenMetrics text (`0` when the series is not there yet).
-fn value(text: &str, series: &str) -> f64 {
+/// What Prometheus asks for first, and gets by default.
+const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+/// The Prometheus text format, for those that ask for `text/plain` only.
+const TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+/// A series' value in a scrape, in either format, when the series is there.
+fn sample(text: &str, series: &str) -> Option<f64> {
     text.lines()
         .find_map(|line| line.strip_prefix(series).and_then(|rest| rest.strip_prefix(' ')))
-        .map_or(0.0, |v| v.trim().parse().expect("a number"))
+        .map(|v| v.trim().parse().expect("a number"))
 }
 
-async fn scrape(server: &TestServer) -> String {
-    let answer = server.client.get(format!("{}/metrics", server.root)).send().await.unwrap();
+/// A series' value (`0` when the series is not there yet).
+fn value(text: &str, series: &str) -> f64 {
+    sample(text, series).unwrap_or(0.0)
+}
+
+/// `/metrics` at `root` as a client sending `Accept: accept` gets it, which must come as
+/// `content_type`.
+async fn scrape_from(root: &str, accept: &str, content_type: &str) -> String {
+    let client = reqwest::Client::new();
+    let answer =
+        client.get(format!("{root}/metrics")).header(header::ACCEPT, accept).send().await.unwrap();
     assert_eq!(answer.status(), StatusCode::OK);
-    assert_eq!(
-        answer.headers()["content-type"],
-        "application/openmetrics-text; version=1.0.0; charset=utf-8"
-    );
+    assert_eq!(answer.headers()[header::CONTENT_TYPE], content_type, "for Accept: {accept}");
+    assert_eq!(answer.headers()[header::VARY], "accept");
     answer.text().await.unwrap()
+}
+
+/// OpenMetrics, as Prometheus (or `curl`, with `*/*`) gets it.
+async fn scrape(server: &TestServer) -> String {
+    scrape_from(&server.root, "*/*", OPENMETRICS).await
+}
+
+/// The text format, as a scraper that asks for `text/plain` gets it.
+async fn scrape_text(root: &str) -> String {
+    scrape_from(root, "text/plain; version=0.0.4", TEXT).await
 }
 
 #[tokio::test]
@@ -119,8 +144,31 @@ async fn metrics_are_for_this_machine_or_on_an_address_of_their_own() {
     for _ in 0..4 {
         let _ = apart.get("/customers").await;
     }
-    let text =
-        reqwest::get(format!("http://{address}/metrics")).await.unwrap().text().await.unwrap();
+    let root = format!("http://{address}");
+    let text = scrape_from(&root, "*/*", OPENMETRICS).await;
     assert_eq!(value(&text, "phonedesk_rate_limited_total{kind=\"api\"}"), 2.0, "{text}");
     assert!(text.ends_with("# EOF\n"), "{text}");
+    // The address of their own offers the text format too.
+    let text = scrape_text(&root).await;
+    assert_eq!(value(&text, "phonedesk_rate_limited_total{kind=\"api\"}"), 2.0, "{text}");
+}
+
+#[tokio::test]
+async fn a_scraper_asking_for_text_plain_gets_the_prometheus_text_format() {
+    let server = TestServer::start().await;
+    let refused = reqwest::get(format!("{}/customers", server.api)).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+
+    let text = scrape_text(&server.root).await;
+    let openmetrics = scrape(&server).await;
+
+    // The same counts, named as each format names them: the text format's HELP and TYPE name a
+    // counter's series, OpenMetrics' its family, and only OpenMetrics marks its end.
+    let refused = "phonedesk_credential_failures_total{kind=\"api_request\"}";
+    assert_eq!(sample(&text, refused), Some(1.0), "{text}");
+    assert_eq!(sample(&openmetrics, refused), Some(1.0), "{openmetrics}");
+    assert!(text.contains("\n# TYPE phonedesk_http_requests_total counter\n"), "{text}");
+    assert!(openmetrics.contains("\n# TYPE phonedesk_http_requests counter\n"), "{openmetrics}");
+    assert!(!text.contains("# EOF"), "{text}");
+    assert!(openmetrics.ends_with("\n# EOF\n"), "{openmetrics}");
 }
