@@ -24,12 +24,15 @@ pub(crate) fn run_all() -> Result {
     let mut steps = Steps::new(13);
     let mut geckodriver = String::new();
     steps.step(
-        "tools: wasm32 target, wasm-opt, wasm-bindgen-cli, trunk, chromium, firefox, postgresql",
+        "tools: wasm32 target, wasm-opt, wasm-bindgen-cli, trunk, chromium, firefox, postgresql, \
+         promtool",
         || {
             tools::ensure_web_tools()?;
             geckodriver = tools::ensure_firefox()?;
+            // The native tests' API suite needs both.
             tools::ensure_postgres()?;
             tools::ensure_operator_tools()?;
+            tools::ensure_promtool()?;
             run(command("cargo", &["fetch", "--quiet"]))
         },
     )?;

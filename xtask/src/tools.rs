@@ -164,6 +164,18 @@ pub(crate) fn ensure_operator_tools() -> Result {
     )
 }
 
+/// promtool, which phone-server's API tests run on real scrapes of `/metrics`, from Debian's
+/// `prometheus` package: no other package ships it. Only promtool is used; what the package
+/// does with its Prometheus server (a service, where services may start) is in DEVELOPERS.md.
+/// Looked for on `PATH`, where the tests look.
+pub(crate) fn ensure_promtool() -> Result {
+    if let Some(version) = output("promtool", &["--version"]) {
+        eprintln!("found {}", version.lines().next().unwrap_or("promtool"));
+        return Ok(());
+    }
+    install_debian_packages(&["prometheus"], "Prometheus's tools (promtool)")
+}
+
 /// Installs Debian packages when running as root on Debian; otherwise says what is missing.
 fn install_debian_packages(packages: &[&str], what: &str) -> Result {
     let is_root = output("id", &["-u"]).is_some_and(|id| id.trim() == "0");

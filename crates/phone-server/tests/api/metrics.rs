@@ -1,5 +1,8 @@
 //! `/metrics`: counters that move by exactly the traffic sent, by route template, shown to
-//! this machine only unless given an address of their own.
+//! this machine only unless given an address of their own; both formats as promtool,
+//! Prometheus's own checker, wants them.
+
+mod promtool;
 
 use reqwest::StatusCode;
 
@@ -151,6 +154,25 @@ async fn metrics_are_for_this_machine_or_on_an_address_of_their_own() {
     // The address of their own offers the text format too.
     let text = scrape_text(&root).await;
     assert_eq!(value(&text, "phonedesk_rate_limited_total{kind=\"api\"}"), 2.0, "{text}");
+}
+
+#[tokio::test]
+async fn both_formats_pass_promtool_after_traffic() {
+    let server = TestServer::start().await;
+    let customer = server.customer("Ana").await;
+    let numbers = format!("/customers/{customer}/phoneNumbers");
+    let created = server.post(&numbers, &phone("021", "555 0101", "mobile", false)).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    assert_eq!(server.get(&numbers).await.status(), StatusCode::OK);
+    assert_eq!(server.get(&format!("{numbers}/9999999")).await.status(), StatusCode::NOT_FOUND);
+    let stranger = reqwest::get(format!("{}/customers", server.api)).await.unwrap();
+    assert_eq!(stranger.status(), StatusCode::UNAUTHORIZED);
+
+    let text = scrape_text(&server.root).await;
+    let openmetrics = scrape(&server).await;
+
+    promtool::check_text(&text);
+    promtool::check_openmetrics(&openmetrics);
 }
 
 #[tokio::test]
