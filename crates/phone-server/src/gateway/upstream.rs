@@ -147,7 +147,7 @@ impl Upstream {
             .pool_idle_timeout(Duration::from_secs(60))
             .build(https);
         let budget = Budget::new(settings.rate);
-        let (latency, errors) = (telemetry::seconds(), Counts::default());
+        let (latency, errors) = (telemetry::upstream_seconds(), Counts::default());
         Ok(Self { settings, http, token: Mutex::new(None), budget, latency, errors })
     }
 

@@ -33,10 +33,20 @@ use self::{
 };
 use crate::{AppState, error::ApiError, gateway::Gateway, routes::small_read, store::Store};
 
-/// Latency buckets, in seconds: from a cached read (a tenth of a millisecond) to a provider
-/// that takes its time (ten seconds, the gateway's default timeout).
-const SECONDS: [f64; 12] =
-    [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2.5, 10.0];
+/// Latency buckets, in seconds: a 1-2-5 ladder from half a millisecond to five seconds. Most
+/// answers and database calls take from a few hundred microseconds to tens of milliseconds,
+/// where a decade-wide bucket would say little; `histogram_quantile` interpolates within a
+/// bucket, and with each bound 2 to 2.5 times the last its estimate is off by less than that
+/// factor wherever it falls.
+const SECONDS: [f64; 13] =
+    [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0];
+
+/// The provider's latency goes one step further, to ten seconds: the gateway's default
+/// `--upstream-timeout`. An answer comes within the timeout or is counted as `timed_out`
+/// instead, so with the default every answer lands in a finite bucket, and a provider taking
+/// 5 to 10 s shows as such rather than in `+Inf` (where `histogram_quantile` can say no more
+/// than "over 5 s").
+const UPSTREAM_SECONDS: f64 = 10.0;
 
 /// Histograms of seconds by the labels `L`, as every family here makes them.
 type Histograms<L> = Family<L, Histogram, fn() -> Histogram>;
@@ -54,9 +64,14 @@ pub struct Kind {
 /// Counters by kind.
 pub type Counts = Family<Kind, Counter>;
 
-/// Seconds histograms by kind.
+/// Seconds histograms by kind, with the buckets of calls made here (the database's).
 pub fn seconds() -> Seconds {
     Family::new_with_constructor(histogram)
+}
+
+/// Seconds histograms by kind, with the buckets of calls to the provider.
+pub fn upstream_seconds() -> Seconds {
+    Family::new_with_constructor(|| Histogram::new(SECONDS.into_iter().chain([UPSTREAM_SECONDS])))
 }
 
 fn histogram() -> Histogram {
@@ -217,4 +232,27 @@ pub fn timed<T>(histogram: &Seconds, kind: &'static str, work: impl FnOnce() -> 
     let value = work();
     histogram.get_or_create(&Kind { kind }).observe(since(started));
     value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bounds of `family`'s buckets, as the text format writes them.
+    fn bounds(family: &Seconds) -> Vec<String> {
+        drop(family.get_or_create(&Kind { kind: "read" }));
+        let mut registry = Registry::default();
+        registry.register("latency", "Latency", family.clone());
+        let text = Format::Text.encode(&registry);
+        let bounds = text.lines().filter_map(|line| line.split_once("le=\"")?.1.split_once('"'));
+        bounds.map(|(bound, _)| bound.to_owned()).collect()
+    }
+
+    #[test]
+    fn latency_buckets_climb_1_2_5_from_half_a_millisecond_and_the_providers_to_ten_seconds() {
+        let ladder = ["0.0005", "0.001", "0.002", "0.005", "0.01", "0.02", "0.05", "0.1", "0.2"];
+        let ladder = [&ladder[..], &["0.5", "1", "2", "5"]].concat();
+        assert_eq!(bounds(&seconds()), [&ladder[..], &["+Inf"]].concat());
+        assert_eq!(bounds(&upstream_seconds()), [&ladder[..], &["10", "+Inf"]].concat());
+    }
 }
