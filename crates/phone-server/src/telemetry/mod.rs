@@ -21,8 +21,14 @@ use axum::{
 };
 use phone_model::Refusal;
 use prometheus_client::{
-    encoding::EncodeLabelSet,
-    metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
+    encoding::{EncodeLabelSet, EncodeMetric, MetricEncoder},
+    metrics::{
+        MetricType,
+        counter::Counter,
+        family::{Family, MetricConstructor},
+        gauge::Gauge,
+        histogram::Histogram,
+    },
     registry::Registry,
 };
 
@@ -83,6 +89,48 @@ pub fn since(started: Instant) -> f64 {
     started.elapsed().as_secs_f64()
 }
 
+/// The label values of the families by kind. Each series is made as the server starts and
+/// reads 0 until its first event: a series that appears with its first event hides that event
+/// from `rate()` and `increase()`, and an alert on it cannot tell "none yet" from "not
+/// measured". The README's table lists the same values.
+const DATABASE_KINDS: [&str; 2] = ["read", "write"];
+const RATE_LIMITS: [&str; 2] = ["api", "sign_in"];
+const CREDENTIALS: [&str; 3] = ["sign_in", "token_request", "api_request"];
+const UPSTREAM_CALLS: [&str; 2] = ["api", "token"];
+const UPSTREAM_ERRORS: [&str; 4] = ["unreachable", "timed_out", "credentials", "over_budget"];
+
+/// `family`, with a series for each of `kinds`, to register.
+fn with_kinds<M, C>(family: &Family<Kind, M, C>, kinds: &[&'static str]) -> Family<Kind, M, C>
+where
+    C: MetricConstructor<M> + Clone,
+{
+    for &kind in kinds {
+        drop(family.get_or_create(&Kind { kind }));
+    }
+    family.clone()
+}
+
+/// A family shown from the first scrape, its HELP and TYPE before it has any series:
+/// prometheus-client leaves an empty family out altogether, and a reader of `/metrics` should
+/// find every family the README lists. The per-route families start empty, their series made
+/// by the first answer of each method, route and status. Not made beforehand for each route
+/// template: which statuses a route answers with cannot be listed, and a histogram for every
+/// method and template (sixteen lines each, many for routes a deployment never calls) would
+/// fill every scrape with zeros.
+#[derive(Debug)]
+struct Described<M>(M);
+
+impl<M: EncodeMetric> EncodeMetric for Described<M> {
+    fn encode(&self, encoder: MetricEncoder) -> Result<(), std::fmt::Error> {
+        self.0.encode(encoder)
+    }
+
+    fn metric_type(&self) -> MetricType {
+        self.0.metric_type()
+    }
+    // `is_empty` keeps its default: never empty, so always described.
+}
+
 /// The server's metrics.
 #[derive(Debug, Clone)]
 pub struct Telemetry(Arc<Measures>);
@@ -106,31 +154,31 @@ impl Telemetry {
         registry.register(
             "http_requests",
             "Requests answered, by route template",
-            requests.clone(),
+            Described(requests.clone()),
         );
         let latency: Histograms<Route> = Family::new_with_constructor(histogram);
         registry.register(
             "http_request_duration_seconds",
             "Time to an answer's head, by route template",
-            latency.clone(),
+            Described(latency.clone()),
         );
         let bytes_out = Family::<Route, Counter>::default();
         registry.register(
             "http_response_body_bytes",
-            "Bytes of answers' bodies",
-            bytes_out.clone(),
+            "Bytes of answers' bodies, by route template",
+            Described(bytes_out.clone()),
         );
         let credential_failures = Counts::default();
         registry.register(
             "credential_failures",
             "Sign-ins (sign_in), token requests (token_request) and API requests (api_request) \
              refused for their credentials",
-            credential_failures.clone(),
+            with_kinds(&credential_failures, &CREDENTIALS),
         );
         registry.register(
             "database_seconds",
             "Time in the database, by kind (read, write)",
-            store.database_seconds().clone(),
+            with_kinds(store.database_seconds(), &DATABASE_KINDS),
         );
         registry.register(
             "pool_waits",
@@ -141,24 +189,25 @@ impl Telemetry {
         registry.register(
             "rate_limited",
             "Requests refused by a rate limit (api, sign_in)",
-            rate_limited.clone(),
+            with_kinds(&rate_limited, &RATE_LIMITS),
         );
         let sync_lag = Gauge::default();
         if let Some((latency, errors)) = gateway.map(Gateway::measures) {
             registry.register(
                 "upstream_request_duration_seconds",
                 "Time the provider took to answer, by kind (api, token)",
-                latency.clone(),
+                with_kinds(latency, &UPSTREAM_CALLS),
             );
             registry.register(
                 "upstream_errors",
                 "Requests to the provider that got no answer (unreachable, timed_out, credentials), \
                  or were held back by the gateway's budget (over_budget)",
-                errors.clone(),
+                with_kinds(errors, &UPSTREAM_ERRORS),
             );
             registry.register(
                 "search_index_lag_seconds",
-                "Seconds since the copy of the provider's customers was last synced in full",
+                "Seconds since the copy of the provider's customers was last synced in full \
+                 (-1: never)",
                 sync_lag.clone(),
             );
         }
@@ -175,11 +224,13 @@ impl Telemetry {
 
     /// Counts a request refused for its credentials (`sign_in`, `token_request`, …).
     pub fn credential_failed(&self, kind: &'static str) {
+        debug_assert!(CREDENTIALS.contains(&kind), "{kind}: a kind CREDENTIALS does not list");
         self.0.credential_failures.get_or_create(&Kind { kind }).inc();
     }
 
     /// The counter of refusals by the limit `kind` (`api`, `sign_in`), for its limiter.
     pub fn rate_limited(&self, kind: &'static str) -> Counter {
+        debug_assert!(RATE_LIMITS.contains(&kind), "{kind}: a kind RATE_LIMITS does not list");
         self.0.rate_limited.get_or_create_owned(&Kind { kind })
     }
 }
@@ -240,9 +291,8 @@ mod tests {
 
     /// The bounds of `family`'s buckets, as the text format writes them.
     fn bounds(family: &Seconds) -> Vec<String> {
-        drop(family.get_or_create(&Kind { kind: "read" }));
         let mut registry = Registry::default();
-        registry.register("latency", "Latency", family.clone());
+        registry.register("latency", "Latency", with_kinds(family, &["read"]));
         let text = Format::Text.encode(&registry);
         let bounds = text.lines().filter_map(|line| line.split_once("le=\"")?.1.split_once('"'));
         bounds.map(|(bound, _)| bound.to_owned()).collect()

@@ -1,6 +1,7 @@
 //! `/metrics`: counters that move by exactly the traffic sent, by route template, shown to
-//! this machine only unless given an address of their own; both formats as promtool,
-//! Prometheus's own checker, wants them.
+//! this machine only unless given an address of their own; every series the README documents
+//! described from the first scrape; both formats as promtool, Prometheus's own checker, wants
+//! them.
 
 mod promtool;
 
@@ -8,7 +9,9 @@ use reqwest::StatusCode;
 
 use reqwest::header;
 
-use crate::server::{TestServer, gateway_mode, not_found, phone, read};
+use crate::server::{
+    TestServer, Upstream, gateway_mode, new_database, not_found, phone, read, start_process,
+};
 
 /// What Prometheus asks for first, and gets by default.
 const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
@@ -193,4 +196,99 @@ async fn a_scraper_asking_for_text_plain_gets_the_prometheus_text_format() {
     assert!(openmetrics.contains("\n# TYPE phonedesk_http_requests counter\n"), "{openmetrics}");
     assert!(!text.contains("# EOF"), "{text}");
     assert!(openmetrics.ends_with("\n# EOF\n"), "{openmetrics}");
+}
+
+/// A row of the README's table of series.
+#[derive(Debug)]
+struct Documented {
+    /// The series' names, as the text format's HELP and TYPE give them.
+    names: Vec<&'static str>,
+    /// The values of its `kind` label, if it has one.
+    kinds: Vec<&'static str>,
+    gateway_only: bool,
+}
+
+/// The series the README documents, from its table (the rows whose first cell names
+/// `phonedesk_…` or `process_…` series).
+fn documented() -> Vec<Documented> {
+    let readme = include_str!("../../../../README.md");
+    let unquote = |list: &'static str| list.split(", ").map(|item| item.trim_matches('`'));
+    let rows = readme.lines().filter_map(|line| {
+        let mut cells = line.strip_prefix('|')?.split('|').map(str::trim);
+        let (names, labels, what) = (cells.next()?, cells.next()?, cells.next()?);
+        let names: Vec<&str> = unquote(names).collect();
+        let ours = |name: &&str| name.starts_with("phonedesk_") || name.starts_with("process_");
+        if !names.iter().all(ours) {
+            return None;
+        }
+        let kinds = labels.strip_prefix("`kind` (").and_then(|kinds| kinds.strip_suffix(')'));
+        let kinds = kinds.map(|kinds| unquote(kinds).collect()).unwrap_or_default();
+        Some(Documented { names, kinds, gateway_only: what.starts_with("gateway mode") })
+    });
+    let rows: Vec<Documented> = rows.collect();
+    assert!(rows.len() > 9, "the README's table of series, read as {rows:?}");
+    rows
+}
+
+/// Checks that `text` (the text format) describes each series in `rows`, and has the series
+/// of each of its kinds: a counter's at 0, a histogram's with its count.
+#[track_caller]
+fn check_described<'a>(text: &str, rows: impl IntoIterator<Item = &'a Documented>) {
+    for row in rows {
+        for name in &row.names {
+            let help = format!("# HELP {name} ");
+            let described = text.lines().any(|line| line.starts_with(&help));
+            assert!(described, "no HELP for {name}:\n{text}");
+            let kind_of = text
+                .lines()
+                .find_map(|line| line.strip_prefix(&format!("# TYPE {name} ")))
+                .unwrap_or_else(|| panic!("no TYPE for {name}:\n{text}"));
+            for kind in &row.kinds {
+                let labels = format!("{{kind=\"{kind}\"}}");
+                match kind_of {
+                    "counter" => assert_eq!(sample(text, &format!("{name}{labels}")), Some(0.0)),
+                    "histogram" => {
+                        assert!(sample(text, &format!("{name}_count{labels}")).is_some(), "{text}");
+                    }
+                    other => panic!("{name} is a {other} by kind"),
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_new_server_describes_every_documented_series_before_its_first_request() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let server = start_process(&new_database(folder.path()), &[]);
+
+    let text = scrape_text(&server.base_url()).await;
+
+    let everywhere: Vec<Documented> =
+        documented().into_iter().filter(|row| !row.gateway_only).collect();
+    check_described(&text, &everywhere);
+    // No request has been answered yet: the per-route families have no series.
+    assert!(!text.contains("\nphonedesk_http_requests_total{"), "{text}");
+    promtool::check_text(&text);
+}
+
+#[tokio::test]
+async fn a_new_gateway_has_every_kind_of_provider_call_and_error_from_the_start() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let provider = Upstream::start(folder.path(), &[]);
+    let flags = provider.gateway_flags(&provider.api());
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let gateway = start_process(&new_database(folder.path()), &flags);
+
+    let text = scrape_text(&gateway.base_url()).await;
+
+    let rows: Vec<Documented> = documented().into_iter().filter(|row| row.gateway_only).collect();
+    assert!(!rows.is_empty());
+    check_described(&text, &rows);
+    // The provider's latency goes a step past the rest's, to the default timeout.
+    let prefix = "phonedesk_upstream_request_duration_seconds_bucket{kind=\"api\",le=\"";
+    let bounds = text.lines().filter_map(|line| line.strip_prefix(prefix)?.split_once('"'));
+    let bounds: Vec<&str> = bounds.map(|(bound, _)| bound).collect();
+    assert_eq!(bounds[bounds.len() - 3..], ["5", "10", "+Inf"], "{text}");
+    promtool::check_text(&text);
 }
