@@ -89,6 +89,23 @@ pub fn since(started: Instant) -> f64 {
     started.elapsed().as_secs_f64()
 }
 
+/// The version and commit that `phonedesk_build_info` shows.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Build {
+    version: &'static str,
+    commit: &'static str,
+}
+
+/// The package's version, and the commit that `PHONEDESK_COMMIT` named at compile time
+/// (`unknown` without it). The one place that says where they come from, so a build script's
+/// constant can take its place.
+fn build() -> Build {
+    Build {
+        version: env!("CARGO_PKG_VERSION"),
+        commit: option_env!("PHONEDESK_COMMIT").unwrap_or("unknown"),
+    }
+}
+
 /// The label values of the families by kind. Each series is made as the server starts and
 /// reads 0 until its first event: a series that appears with its first event hides that event
 /// from `rate()` and `increase()`, and an alert on it cannot tell "none yet" from "not
@@ -150,6 +167,15 @@ impl Telemetry {
     /// The metrics of a server on `store`, in gateway mode with `gateway`.
     pub fn new(store: &Store, gateway: Option<&Gateway>) -> Self {
         let mut registry = Registry::with_prefix("phonedesk");
+        // A gauge at 1, as Prometheus's own `prometheus_build_info`: the text format has no
+        // `info` type, and promtool refuses OpenMetrics' one.
+        let build_info = Family::<Build, Gauge>::default();
+        build_info.get_or_create(&build()).set(1);
+        registry.register(
+            "build_info",
+            "The server's version and the commit it was built from (always 1)",
+            build_info,
+        );
         let requests = Family::<Answer, Counter>::default();
         registry.register(
             "http_requests",

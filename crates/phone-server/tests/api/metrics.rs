@@ -269,6 +269,12 @@ async fn a_new_server_describes_every_documented_series_before_its_first_request
     check_described(&text, &everywhere);
     // No request has been answered yet: the per-route families have no series.
     assert!(!text.contains("\nphonedesk_http_requests_total{"), "{text}");
+    let commit = option_env!("PHONEDESK_COMMIT").unwrap_or("unknown");
+    let build = format!(
+        "phonedesk_build_info{{version=\"{}\",commit=\"{commit}\"}}",
+        env!("CARGO_PKG_VERSION")
+    );
+    assert_eq!(sample(&text, &build), Some(1.0), "{text}");
     promtool::check_text(&text);
 }
 
