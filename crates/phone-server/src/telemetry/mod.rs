@@ -8,6 +8,8 @@
 //! address of its own with `--metrics-address`; see the README, "Operating it".
 
 mod exposition;
+#[cfg(target_os = "linux")]
+mod process;
 mod requests;
 
 use std::{net::SocketAddr, sync::Arc, time::Instant};
@@ -166,7 +168,13 @@ struct Measures {
 impl Telemetry {
     /// The metrics of a server on `store`, in gateway mode with `gateway`.
     pub fn new(store: &Store, gateway: Option<&Gateway>) -> Self {
-        let mut registry = Registry::with_prefix("phonedesk");
+        // The process's figures carry no prefix: every client library names them alike.
+        let mut root = Registry::default();
+        #[cfg(target_os = "linux")]
+        if let Some(process) = process::Process::new() {
+            root.register_collector(Box::new(process));
+        }
+        let registry = root.sub_registry_with_prefix("phonedesk");
         // A gauge at 1, as Prometheus's own `prometheus_build_info`: the text format has no
         // `info` type, and promtool refuses OpenMetrics' one.
         let build_info = Family::<Build, Gauge>::default();
@@ -238,7 +246,7 @@ impl Telemetry {
             );
         }
         Self(Arc::new(Measures {
-            registry,
+            registry: root,
             requests,
             latency,
             bytes_out,
