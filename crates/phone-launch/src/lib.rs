@@ -46,15 +46,22 @@ impl Server {
     /// When the binary cannot be started, or does not become ready within 30 seconds (it is
     /// then killed).
     pub fn start(binary: &Path, args: &[&str]) -> io::Result<Self> {
+        let mut command = Command::new(binary);
+        command.args(args).stdout(Stdio::null()).stderr(Stdio::null());
+        Self::start_command(command)
+    }
+
+    /// The same for a command of the caller's making (the binary, its arguments, and what
+    /// [`start`](Self::start) leaves alone: its environment, and where its output goes; a
+    /// test that reads the log gives it a pipe).
+    ///
+    /// # Errors
+    /// As [`start`](Self::start).
+    pub fn start_command(mut command: Command) -> io::Result<Self> {
         let ready = ready_file();
         let _ = std::fs::remove_file(&ready);
-        let mut child = Command::new(binary)
-            .args(args)
-            .args(["--address", "127.0.0.1:0", "--ready-file"])
-            .arg(&ready)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?;
+        let mut child =
+            command.args(["--address", "127.0.0.1:0", "--ready-file"]).arg(&ready).spawn()?;
         let started = Instant::now();
         loop {
             if let Ok(text) = std::fs::read_to_string(&ready) {
