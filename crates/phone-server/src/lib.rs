@@ -14,6 +14,7 @@ mod error;
 mod extract;
 pub mod gateway;
 mod headers;
+pub mod logging;
 mod openapi;
 pub mod rate_limit;
 pub mod role;

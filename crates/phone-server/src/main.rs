@@ -9,22 +9,16 @@ use phone_server::{
     AppOptions, AppState, RateLimit, accounts, app,
     auth::CookiePolicy,
     config::{
-        BusinessCommand, ClientCommand, Command, Config, DEFAULT_DATABASE, LogFormat, RoleArg,
-        UserCommand,
+        BusinessCommand, ClientCommand, Command, Config, DEFAULT_DATABASE, RoleArg, UserCommand,
     },
     demo,
     gateway::{Gateway, UpstreamSettings, sync},
     store::{Added, ClientAccess, Location, Removed, Role, Store, StoreError, backup},
 };
-use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let config = Config::parse();
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    match config.log_format {
-        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
-        LogFormat::Json => tracing_subscriber::fmt().json().with_env_filter(filter).init(),
-    }
+    phone_server::logging::init(config.log_format);
     let result = match config.command {
         Some(_) => manage(config).map_err(|e| e.to_string()),
         None => serve_until_stopped(config).map_err(|e| e.to_string()),

@@ -16,6 +16,7 @@ mod first_run;
 mod gateway;
 mod history;
 mod idempotency;
+mod logs;
 mod metrics;
 mod openapi;
 mod operating;

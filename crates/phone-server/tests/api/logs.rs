@@ -1,0 +1,131 @@
+//! The log as an operator's tools read it: the real binary, its standard output a pipe (or,
+//! for colours, a terminal), every line read back.
+
+use std::{
+    io::Read as _,
+    process::{Command, Stdio},
+    thread::JoinHandle,
+};
+
+use phone_model::Businesses;
+use phone_server::{
+    accounts,
+    store::{Location, Role, Store},
+};
+use reqwest::StatusCode;
+
+use crate::server::{PASSWORD, SERVER, every_business, new_database, sign_in};
+
+/// A `phone-server` whose standard output is a pipe this test reads, as a service manager's
+/// or a log collector's would be.
+struct Logged {
+    server: phone_launch::Server,
+    output: JoinHandle<String>,
+}
+
+impl Logged {
+    /// Starts the binary on `database` with `flags` and the environment variables `env` (and
+    /// neither `RUST_LOG` nor `NO_COLOR` from the tests' own).
+    fn start(database: &Location, flags: &[&str], env: &[(&str, &str)]) -> Self {
+        let (mut reader, writer) = std::io::pipe().expect("a pipe");
+        let mut command = Command::new(SERVER);
+        command
+            .arg("--database")
+            .arg(database.to_string())
+            .args(flags)
+            .env_remove("RUST_LOG")
+            .env_remove("NO_COLOR")
+            .envs(env.iter().copied())
+            .stdout(writer)
+            .stderr(Stdio::null());
+        let server = phone_launch::Server::start_command(command)
+            .unwrap_or_else(|e| panic!("phone-server starts on {database}: {e}"));
+        // Read as it comes, so a full pipe never holds the server up.
+        let output = std::thread::spawn(move || {
+            let mut text = String::new();
+            reader.read_to_string(&mut text).expect("UTF-8");
+            text
+        });
+        Self { server, output }
+    }
+
+    fn base_url(&self) -> String {
+        self.server.base_url()
+    }
+
+    /// Stops the server (SIGTERM) and returns every line it wrote.
+    fn stop(mut self) -> Vec<String> {
+        self.server.stop().expect("the server stops cleanly");
+        let text = self.output.join().expect("the reader ends with the server");
+        text.lines().map(str::to_owned).collect()
+    }
+}
+
+/// A new database with an API client (its id and secret) and a staff member, `ana`.
+fn database_with_callers(folder: &std::path::Path) -> (Location, String, String) {
+    let database = new_database(folder);
+    let store = Store::open(&database).expect("a new database");
+    let (id, secret) = accounts::add_client(&store, "logs", &every_business()).expect("a client");
+    accounts::add_user(&store, "ana", Role::Editor, &Businesses::All, PASSWORD).expect("a user");
+    (database, id, secret)
+}
+
+#[tokio::test]
+async fn text_logs_in_a_pipe_have_no_colour_and_a_newline_typed_in_a_name_cannot_forge_a_line() {
+    let folder = tempfile::tempdir().unwrap();
+    let (database, ..) = database_with_callers(folder.path());
+    let server = Logged::start(&database, &[], &[]);
+
+    // Within the 64 characters a name may have, or the log has it cut short.
+    let forged = "eve\n2026-01-01T00:00:00.000000Z  INFO signed in user=admin";
+    let answer = sign_in(&server.base_url(), forged, "a wrong password").await;
+    assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
+    let lines = server.stop();
+
+    let text = lines.join("\n");
+    assert!(!text.contains('\u{1b}'), "no ANSI code in a pipe:\n{text}");
+    let levels = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"];
+    for line in &lines {
+        let level = line.split_whitespace().nth(1).unwrap_or_default();
+        assert!(levels.contains(&level), "every line is an event of its own: {line:?}");
+    }
+    assert!(!lines.iter().any(|line| line.starts_with("2026-01-01")), "a forged line:\n{text}");
+    let failed = lines.iter().find(|line| line.contains("sign-in failed"));
+    let failed = failed.unwrap_or_else(|| panic!("the failure is logged:\n{text}"));
+    assert!(failed.contains(&forged.replace('\n', "\\n")), "{failed}");
+}
+
+/// What the server writes with its standard output a terminal (util-linux's `script` gives it
+/// one) and `NO_COLOR` as given, before it stops on an address already taken: demo customers
+/// seeded, at `info`. `None` without `script`.
+fn on_a_terminal(no_color: Option<&str>) -> Option<String> {
+    let folder = tempfile::tempdir().unwrap();
+    let database = new_database(folder.path());
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap();
+    let command_line = format!("'{SERVER}' --database '{database}' --demo --address {address}");
+    let mut script = Command::new("script");
+    script
+        .args(["--quiet", "--command", &command_line, "/dev/null"])
+        .env_remove("RUST_LOG")
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null());
+    if let Some(value) = no_color {
+        script.env("NO_COLOR", value);
+    }
+    let output = script.output().ok()?;
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[test]
+fn colours_reach_a_terminal_unless_no_color_is_set() {
+    for (no_color, coloured) in [(None, true), (Some(""), true), (Some("1"), false)] {
+        let Some(text) = on_a_terminal(no_color) else {
+            eprintln!("not tested: no `script` to give the server a terminal");
+            return;
+        };
+        assert!(text.contains("seeded demonstration customers"), "{no_color:?}: {text:?}");
+        assert_eq!(text.contains("\u{1b}["), coloured, "NO_COLOR={no_color:?}: {text:?}");
+    }
+}
