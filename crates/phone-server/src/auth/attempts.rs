@@ -45,8 +45,11 @@ struct Record {
 pub enum Gate {
     /// Check the password.
     Go,
-    /// Answer 429: a wait is pending for this name, this many milliseconds more.
+    /// Answer 429: a failure's wait is pending for this name, this many milliseconds more.
     Wait(i64),
+    /// Answer 429: another attempt for this name is being checked, and holds it this many
+    /// milliseconds more at most (whether or not the name has failed before).
+    Busy(i64),
     /// Answer 429: the name is locked, this many milliseconds more.
     Locked(i64),
 }
@@ -81,7 +84,12 @@ impl Attempts {
         if record.locked_until > now {
             return Gate::Locked(record.locked_until - now);
         }
+        // An attempt in flight has already reserved the wait a failure of its own would
+        // need, so while it is checked that wait says nothing about failures.
         let held = record.next_allowed.max(record.in_flight_until);
+        if record.in_flight_until > now {
+            return Gate::Busy(held - now);
+        }
         if held > now {
             return Gate::Wait(held - now);
         }
@@ -135,15 +143,15 @@ mod tests {
         let mut now = 1_000_000;
         // While the first attempt is checked, another for the name waits for it.
         assert_eq!(attempts.before("sam", now), Gate::Go);
-        assert_eq!(attempts.before("sam", now), Gate::Wait(IN_FLIGHT), "a guess in parallel");
+        assert_eq!(attempts.before("sam", now), Gate::Busy(IN_FLIGHT), "a guess in parallel");
         // A first failure then costs nothing more.
         assert!(!attempts.after("sam", false, true, now));
         assert_eq!(attempts.before("sam", now), Gate::Go);
-        assert_eq!(attempts.before("sam", now), Gate::Wait(IN_FLIGHT), "a guess in parallel waits");
+        assert_eq!(attempts.before("sam", now), Gate::Busy(IN_FLIGHT), "a guess in parallel waits");
         assert!(!attempts.after("sam", false, true, now));
         now += 250;
         assert_eq!(attempts.before("sam", now), Gate::Go);
-        assert_eq!(attempts.before("sam", now + 1), Gate::Wait(IN_FLIGHT - 1), "in flight");
+        assert_eq!(attempts.before("sam", now + 1), Gate::Busy(IN_FLIGHT - 1), "in flight");
         assert!(!attempts.after("sam", false, true, now + 1));
         assert_eq!(attempts.before("sam", now + 1), Gate::Wait(499), "then the wait");
         for _ in 0..LOCK_AFTER {
@@ -156,6 +164,32 @@ mod tests {
         assert_eq!(attempts.before("sam", now + LOCK_FOR), Gate::Go, "the lock ends");
         assert!(!attempts.after("sam", true, true, now + LOCK_FOR));
         assert_eq!(attempts.before("sam", now + LOCK_FOR), Gate::Go, "success forgets");
+    }
+
+    #[test]
+    fn an_attempt_held_back_says_whether_by_another_in_flight_a_wait_or_a_lock() {
+        let attempts = Attempts::default();
+        // A name that never failed: held back only by the attempt being checked.
+        assert_eq!(attempts.before("ana", 0), Gate::Go);
+        assert_eq!(attempts.before("ana", 1), Gate::Busy(IN_FLIGHT - 1));
+        assert!(!attempts.after("ana", true, true, 2), "a success");
+        assert_eq!(attempts.before("ana", 3), Gate::Go, "nothing held after a success");
+        // Two failures: the next attempt waits, and says so once nothing is in flight.
+        assert!(!attempts.after("ana", false, true, 3));
+        assert_eq!(attempts.before("ana", 4), Gate::Go);
+        assert_eq!(attempts.before("ana", 5), Gate::Busy(IN_FLIGHT - 1), "in flight, not a wait");
+        assert!(!attempts.after("ana", false, true, 6));
+        assert_eq!(attempts.before("ana", 7), Gate::Wait(delay(2) - 3));
+        // Enough failures lock the name.
+        let mut now = 7;
+        loop {
+            now += 10_000;
+            assert_eq!(attempts.before("ana", now), Gate::Go, "each wait is over by then");
+            if attempts.after("ana", false, true, now) {
+                break;
+            }
+        }
+        assert_eq!(attempts.before("ana", now + 1), Gate::Locked(LOCK_FOR - 1));
     }
 
     #[test]

@@ -86,12 +86,9 @@ pub async fn session_create(
         tracing::warn!(user = %truncated(&username), %address, "sign-in refused: name or password too long");
         return wrong(&state);
     }
-    match state.access.attempts.before(&username, now_millis()) {
-        Gate::Go => {}
-        Gate::Wait(millis) | Gate::Locked(millis) => {
-            tracing::warn!(user = %username, %address, "sign-in refused: waiting after failures, or locked");
-            return too_many(millis);
-        }
+    if let Some((why, millis)) = held_back(state.access.attempts.before(&username, now_millis())) {
+        tracing::warn!(user = %username, %address, "sign-in refused: {why}");
+        return too_many(millis);
     }
     let Some(_turn) = state.access.password_check().await else {
         tracing::warn!(user = %username, %address, "sign-in refused: too many password checks at once");
@@ -138,6 +135,20 @@ pub async fn session_create(
     }
 }
 
+/// Why the attempts' gate held a sign-in back, as the log says it, and for how many
+/// milliseconds; `None` when it lets it go. An operator reading "locked" looks for an attack on
+/// the name; a concurrent sign-in (a double click) is nothing of the kind.
+fn held_back(gate: Gate) -> Option<(&'static str, i64)> {
+    match gate {
+        Gate::Go => None,
+        Gate::Locked(millis) => Some(("the name is locked after repeated failures", millis)),
+        Gate::Wait(millis) => Some(("waiting out the delay after a failed sign-in", millis)),
+        Gate::Busy(millis) => {
+            Some(("another sign-in for this name is being checked right now", millis))
+        }
+    }
+}
+
 /// Signs out.
 pub async fn session_delete(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if !headers.contains_key(APP_HEADER) {
@@ -165,4 +176,21 @@ pub async fn session_delete(State(state): State<AppState>, headers: HeaderMap) -
 fn wrong(state: &AppState) -> Response {
     state.telemetry.credential_failed("sign_in");
     (StatusCode::UNAUTHORIZED, Json(json!({"message": WRONG}))).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sign_in_held_back_is_logged_as_what_held_it_back() {
+        assert_eq!(held_back(Gate::Go), None);
+        let why = |gate| held_back(gate).expect("held back");
+        assert_eq!(why(Gate::Locked(5)), ("the name is locked after repeated failures", 5));
+        assert_eq!(why(Gate::Wait(6)), ("waiting out the delay after a failed sign-in", 6));
+        assert_eq!(
+            why(Gate::Busy(7)),
+            ("another sign-in for this name is being checked right now", 7)
+        );
+    }
 }

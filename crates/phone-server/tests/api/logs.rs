@@ -129,3 +129,74 @@ fn colours_reach_a_terminal_unless_no_color_is_set() {
         assert_eq!(text.contains("\u{1b}["), coloured, "NO_COLOR={no_color:?}: {text:?}");
     }
 }
+
+/// The lines of sign-ins that the attempts per name held back.
+fn held_back(lines: &[String]) -> Vec<&String> {
+    lines.iter().filter(|line| line.contains("sign-in refused")).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_ins_at_once_for_a_name_that_never_failed_are_logged_as_that_not_as_failures() {
+    let folder = tempfile::tempdir().unwrap();
+    let (database, ..) = database_with_callers(folder.path());
+    let server = Logged::start(&database, &[], &[]);
+    let root = server.base_url();
+
+    // Rounds of four at once with the right password, until one is held back while another is
+    // checked: a success forgets the name, so each round starts with no failures.
+    let mut refused = 0;
+    for _ in 0..5 {
+        let attempts: Vec<_> = (0..4)
+            .map(|_| {
+                let root = root.clone();
+                tokio::spawn(async move { sign_in(&root, "ana", PASSWORD).await.status() })
+            })
+            .collect();
+        for attempt in attempts {
+            let status = attempt.await.unwrap();
+            assert!([StatusCode::OK, StatusCode::TOO_MANY_REQUESTS].contains(&status), "{status}");
+            refused += usize::from(status == StatusCode::TOO_MANY_REQUESTS);
+        }
+        if refused > 0 {
+            break;
+        }
+    }
+    let lines = server.stop();
+
+    assert!(refused > 0, "no sign-in was held back by another");
+    let held = held_back(&lines);
+    assert_eq!(held.len(), refused, "{held:#?}");
+    for line in held {
+        assert!(
+            line.contains(
+                "sign-in refused: another sign-in for this name is being checked right now user=ana"
+            ),
+            "{line}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_sign_in_during_the_wait_after_failures_is_logged_as_waiting_out_that_delay() {
+    let folder = tempfile::tempdir().unwrap();
+    let (database, ..) = database_with_callers(folder.path());
+    let server = Logged::start(&database, &[], &[]);
+    let root = server.base_url();
+
+    // One after another, so none is held back by another in flight; each failure's wait is
+    // longer (a quarter second after the second, doubling), so one soon outlasts a check.
+    let mut statuses = Vec::new();
+    while statuses.last() != Some(&StatusCode::TOO_MANY_REQUESTS) && statuses.len() < 8 {
+        statuses.push(sign_in(&root, "ana", "a wrong password").await.status());
+    }
+    let lines = server.stop();
+
+    assert_eq!(statuses.last(), Some(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+    let held = held_back(&lines);
+    assert_eq!(held.len(), 1, "{held:#?}");
+    assert!(
+        held[0].contains("sign-in refused: waiting out the delay after a failed sign-in user=ana"),
+        "{}",
+        held[0]
+    );
+}
