@@ -56,6 +56,10 @@ pub struct Config {
     /// Log format.
     #[arg(long, env = "PHONEDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// One line at `info` per answered request (target `phonedesk::access`): `off` leaves them
+    /// out, as `RUST_LOG=info,phonedesk::access=off` does.
+    #[arg(long, env = "PHONEDESK_ACCESS_LOG", value_enum, default_value_t = AccessLog::On)]
+    pub access_log: AccessLog,
     /// The server's public base URL, as clients reach it (`https://phonedesk.example.com`): the
     /// identity service's issuer, and `https` makes cookies `Secure`. Default: `http://` and
     /// the address listened on.
@@ -123,6 +127,15 @@ pub enum LogFormat {
     Text,
     /// One JSON object a line, for log collectors.
     Json,
+}
+
+/// Whether answered requests are logged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AccessLog {
+    /// A line per answered request.
+    On,
+    /// None.
+    Off,
 }
 
 /// Managing who may use the server.

@@ -43,6 +43,7 @@ use axum::{
 use phone_model::Refusal;
 use tower::ServiceBuilder;
 use tower_http::{
+    classify::ServerErrorsFailureClass,
     cors::{AllowOrigin, CorsLayer},
     request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     set_header::SetResponseHeaderLayer,
@@ -224,17 +225,40 @@ pub fn app(mut state: AppState, options: &AppOptions) -> Router {
             HeaderValue::from_static("no-referrer"),
         ))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-            let id = request
-                .headers()
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default();
-            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
-        }))
+        // The span gives a request's own lines its id. tower-http's lines for each request and
+        // answer are left out: the access log has them at `info`, with the route template and
+        // numbers for the latency and status.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<_>| {
+                    let id = request
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default();
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+                })
+                .on_request(())
+                .on_response(())
+                .on_failure(body_failed),
+        )
         .layer(SetRequestIdLayer::new(request_id, CountingRequestIds::default()))
         .layer(axum::middleware::map_request(keep_only_plain_request_ids))
         .layer(axum::middleware::from_fn_with_state(metrics, telemetry::record))
+        .layer(axum::middleware::from_fn(logging::access_log))
+}
+
+/// tower-http's failure line, only for an answer's body that failed part way (an app file that
+/// could not be read): nothing else sees that. A 5xx status is in the access log already, and
+/// its cause was logged where it arose.
+fn body_failed(
+    failure: ServerErrorsFailureClass,
+    _latency: std::time::Duration,
+    _: &tracing::Span,
+) {
+    if let ServerErrorsFailureClass::Error(error) = failure {
+        tracing::error!(%error, "the answer's body failed");
+    }
 }
 
 /// A caller's `X-Request-Id` is kept only when it is `[A-Za-z0-9-]{1,64}`; anything else (a
@@ -257,7 +281,10 @@ async fn keep_only_plain_request_ids(
 /// body. axum adds the `Allow` header after this runs (only where none is set).
 async fn method_not_allowed_in_contract_shape(response: Response) -> Response {
     if response.status() == StatusCode::METHOD_NOT_ALLOWED {
-        ApiError::Refused(Refusal::MethodNotAllowed).into_response()
+        let mut refused = ApiError::Refused(Refusal::MethodNotAllowed).into_response();
+        // Who asked, for the access log.
+        *refused.extensions_mut() = response.into_parts().0.extensions;
+        refused
     } else {
         response
     }

@@ -18,7 +18,7 @@ use phone_server::{
 
 fn main() -> ExitCode {
     let config = Config::parse();
-    phone_server::logging::init(config.log_format);
+    phone_server::logging::init(config.log_format, config.access_log);
     let result = match config.command {
         Some(_) => manage(config).map_err(|e| e.to_string()),
         None => serve_until_stopped(config).map_err(|e| e.to_string()),

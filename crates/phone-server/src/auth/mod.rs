@@ -138,11 +138,15 @@ pub(crate) fn too_many(millis: i64) -> Response {
     response
 }
 
-/// The address a request came from, for the security log.
+/// The address a request came from, for the security log and the access log.
 pub(crate) fn address(extensions: &Extensions) -> String {
     extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |ConnectInfo(address)| address.ip().to_string())
+        // Canonical: an IPv4 caller of a server on `[::]` arrives as `::ffff:192.0.2.1`.
+        .map_or_else(
+            || "unknown".to_owned(),
+            |ConnectInfo(address)| address.ip().to_canonical().to_string(),
+        )
 }
 
 /// A name as the log shows it: at most 64 characters, so the log cannot be flooded.
@@ -306,12 +310,9 @@ pub struct Gate {
 
 /// The middleware in front of the API: finds the principal, counts the request against it (or
 /// against the address, for a request without valid credentials), refuses those past their
-/// limit or who may not do what they ask, and hands the principal to the handlers.
-pub async fn require_principal(
-    State(gate): State<Gate>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+/// limit or who may not do what they ask, and hands the principal to the handlers. The answer
+/// carries the caller it was counted as, for the access log.
+pub async fn require_principal(State(gate): State<Gate>, request: Request, next: Next) -> Response {
     let writes = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let found = principal(&gate.state, request.headers(), writes).await;
     let caller = match &found {
@@ -319,17 +320,32 @@ pub async fn require_principal(
         Ok((Principal::User { name, .. }, _)) => Caller::User(name.clone()),
         Err(_) => Caller::address(&request),
     };
-    let verified = found.is_ok();
     let standing = gate.limiter.count(&caller, rate_limit::now());
-    if !standing.allowed {
-        return with_standing(rate_limit::refuse(verified).await, standing);
-    }
+    let mut response = if standing.allowed {
+        admit(&gate.state, found, &caller, writes, request, next).await
+    } else {
+        rate_limit::refuse(found.is_ok()).await
+    };
+    response.extensions_mut().insert(caller);
+    with_standing(response, standing)
+}
+
+/// The answer to a request within its caller's limit: a refusal of its credentials or of a
+/// write it may not make, or the handler's.
+async fn admit(
+    state: &AppState,
+    found: Result<(Principal, Option<String>), Response>,
+    caller: &Caller,
+    writes: bool,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let (principal, refreshed_cookie) = match found {
         Err(refusal) => {
             if refusal.status() == axum::http::StatusCode::UNAUTHORIZED {
-                gate.state.telemetry.credential_failed("api_request");
+                state.telemetry.credential_failed("api_request");
             }
-            return with_standing(refusal, standing);
+            return refusal;
         }
         Ok(found) => found,
     };
@@ -351,7 +367,7 @@ pub async fn require_principal(
     if let Some(cookie) = refreshed_cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
-    with_standing(response, standing)
+    response
 }
 
 /// The principal of a request, with a refreshed session cookie for a staff member.

@@ -5,8 +5,9 @@
 //! Every event is one line in either format: the text format escapes control characters in
 //! messages and fields (see `one_line`), as JSON does. Colours only go to a terminal, and never
 //! when `NO_COLOR` is set: an ANSI code in a file or a collector's pipe is noise to every
-//! reader.
+//! reader. Answered requests are logged at `info` under [`ACCESS_TARGET`] (see `access`).
 
+mod access;
 mod one_line;
 
 use std::{ffi::OsStr, io::IsTerminal};
@@ -16,18 +17,23 @@ use tracing_subscriber::{
     EnvFilter, Layer, fmt::MakeWriter, layer::SubscriberExt, util::SubscriberInitExt,
 };
 
+pub(crate) use access::access_log;
 use one_line::OneLine;
 
-use crate::config::LogFormat;
+use crate::config::{AccessLog, LogFormat};
+
+/// The target of the access log's events: `RUST_LOG=info,phonedesk::access=off` leaves them
+/// out, as `--access-log off` does.
+pub const ACCESS_TARGET: &str = "phonedesk::access";
 
 /// Installs the process's logger, writing to standard output in `format`.
 ///
 /// # Panics
 /// When a logger is already installed.
-pub fn init(format: LogFormat) {
+pub fn init(format: LogFormat, access_log: AccessLog) {
     let colour =
         use_colour(std::io::stdout().is_terminal(), std::env::var_os("NO_COLOR").as_deref());
-    let filter = filter(std::env::var("RUST_LOG").ok().as_deref());
+    let filter = filter(std::env::var("RUST_LOG").ok().as_deref(), access_log);
     subscriber(format, filter, colour, std::io::stdout).init();
 }
 
@@ -37,11 +43,19 @@ pub fn use_colour(is_terminal: bool, no_color: Option<&OsStr>) -> bool {
     is_terminal && no_color.is_none_or(OsStr::is_empty)
 }
 
-/// What is logged: `rust_log`'s directives (`info` without them, or when they do not parse).
-fn filter(rust_log: Option<&str>) -> EnvFilter {
-    rust_log
+/// What is logged: `rust_log`'s directives (`info` without them, or when they do not parse),
+/// and never the access log when it is off, whatever `rust_log` says.
+fn filter(rust_log: Option<&str>, access_log: AccessLog) -> EnvFilter {
+    let filter = rust_log
         .and_then(|directives| EnvFilter::try_new(directives).ok())
-        .unwrap_or_else(|| EnvFilter::new("info"))
+        .unwrap_or_else(|| EnvFilter::new("info"));
+    match access_log {
+        AccessLog::On => filter,
+        // A directive for the same target replaces the one `rust_log` gave.
+        AccessLog::Off => {
+            filter.add_directive(format!("{ACCESS_TARGET}=off").parse().expect("a valid directive"))
+        }
+    }
 }
 
 /// The logger for `format`, writing to `writer`: what [`init`] installs for standard output,
@@ -109,6 +123,28 @@ mod tests {
             (false, set("1"), false),
         ] {
             assert_eq!(use_colour(is_terminal, no_color), colour, "{is_terminal} {no_color:?}");
+        }
+    }
+
+    #[test]
+    fn the_access_log_is_off_by_the_flag_or_by_its_target_and_nothing_else_is() {
+        let both = || {
+            tracing::info!(target: ACCESS_TARGET, "answered");
+            tracing::info!("started");
+        };
+        for (rust_log, access_log, expected) in [
+            (None, AccessLog::On, ["answered", "started"].as_slice()),
+            (Some("info"), AccessLog::On, &["answered", "started"]),
+            (None, AccessLog::Off, &["started"]),
+            (Some("info,phonedesk::access=info"), AccessLog::Off, &["started"]),
+            (Some("info,phonedesk::access=off"), AccessLog::On, &["started"]),
+            (Some("warn"), AccessLog::On, &[]),
+            (Some("not a filter=="), AccessLog::On, &["answered", "started"]),
+        ] {
+            let text = logged(LogFormat::Text, filter(rust_log, access_log), both);
+            let messages: Vec<&str> =
+                text.lines().filter_map(|line| line.split(": ").nth(1)).collect();
+            assert_eq!(messages, expected, "{rust_log:?} {access_log:?}");
         }
     }
 }

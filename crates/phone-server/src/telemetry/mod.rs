@@ -35,6 +35,7 @@ use prometheus_client::{
 };
 
 pub use self::requests::record;
+pub(crate) use self::requests::route;
 use self::{
     exposition::Format,
     requests::{Answer, Route},

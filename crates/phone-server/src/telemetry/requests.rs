@@ -62,11 +62,7 @@ impl From<&axum::http::Method> for Method {
 pub async fn record(State(telemetry): State<Telemetry>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = Method::from(request.method());
-    // Unmatched paths (the app's files, a 404) share one series.
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
+    let route = route(&request);
     let response = next.run(request).await;
     let measures = &telemetry.0;
     let status = response.status().as_u16();
@@ -81,4 +77,15 @@ pub async fn record(State(telemetry): State<Telemetry>, request: Request, next: 
     let bytes = bytes.unwrap_or(0);
     measures.bytes_out.get_or_create(&route).inc_by(bytes);
     response
+}
+
+/// The route template a request matched (`/CustomerServices/v1.0/customers/{customerId}`), or
+/// `unmatched` (the app's files, a 404): never the raw path, whose ids would make a series, or
+/// an access log line, per customer. Axum has matched the route when the outermost
+/// `Router::layer` runs.
+pub(crate) fn route(request: &Request) -> String {
+    request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned())
 }
