@@ -99,14 +99,9 @@ struct Build {
     commit: &'static str,
 }
 
-/// The package's version, and the commit that `PHONEDESK_COMMIT` named at compile time
-/// (`unknown` without it). The one place that says where they come from, so a build script's
-/// constant can take its place.
+/// The workspace's version and the commit, as `--version` says them.
 fn build() -> Build {
-    Build {
-        version: env!("CARGO_PKG_VERSION"),
-        commit: option_env!("PHONEDESK_COMMIT").unwrap_or("unknown"),
-    }
+    Build { version: crate::version::VERSION, commit: crate::version::COMMIT }
 }
 
 /// The label values of the families by kind. Each series is made as the server starts and

@@ -67,7 +67,7 @@ impl Logged {
 /// A new database with an API client (its id and secret) and a staff member, `ana`.
 fn database_with_callers(folder: &std::path::Path) -> (Location, String, String) {
     let database = new_database(folder);
-    let store = Store::open(&database).expect("a new database");
+    let store = Store::create(&database).expect("a new database");
     let (id, secret) = accounts::add_client(&store, "logs", &every_business()).expect("a client");
     accounts::add_user(&store, "ana", Role::Editor, &Businesses::All, PASSWORD).expect("a user");
     (database, id, secret)
@@ -171,13 +171,14 @@ async fn text_logs_in_a_pipe_have_no_colour_and_a_newline_typed_in_a_name_cannot
 
 /// What the server writes with its standard output a terminal (util-linux's `script` gives it
 /// one) and `NO_COLOR` as given, before it stops on an address already taken: demo customers
-/// seeded, at `info`. `None` without `script`.
-fn on_a_terminal(no_color: Option<&str>) -> Option<String> {
+/// seeded, at `info`. (`cargo xtask test` installs util-linux, which has `script`.)
+fn on_a_terminal(no_color: Option<&str>) -> String {
     let folder = tempfile::tempdir().unwrap();
     let database = new_database(folder.path());
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = taken.local_addr().unwrap();
-    let command_line = format!("'{SERVER}' --database '{database}' --demo --address {address}");
+    let command_line =
+        format!("'{SERVER}' --database '{database}' --create-database --demo --address {address}");
     let mut script = Command::new("script");
     script
         .args(["--quiet", "--command", &command_line, "/dev/null"])
@@ -188,17 +189,14 @@ fn on_a_terminal(no_color: Option<&str>) -> Option<String> {
     if let Some(value) = no_color {
         script.env("NO_COLOR", value);
     }
-    let output = script.output().ok()?;
-    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+    let output = script.output().expect("util-linux's `script`, to give the server a terminal");
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 #[test]
 fn colours_reach_a_terminal_unless_no_color_is_set() {
     for (no_color, coloured) in [(None, true), (Some(""), true), (Some("1"), false)] {
-        let Some(text) = on_a_terminal(no_color) else {
-            eprintln!("not tested: no `script` to give the server a terminal");
-            return;
-        };
+        let text = on_a_terminal(no_color);
         assert!(text.contains("seeded demonstration customers"), "{no_color:?}: {text:?}");
         assert_eq!(text.contains("\u{1b}["), coloured, "NO_COLOR={no_color:?}: {text:?}");
     }

@@ -262,7 +262,7 @@ fn check_described<'a>(text: &str, rows: impl IntoIterator<Item = &'a Documented
 #[tokio::test]
 async fn a_new_server_describes_every_documented_series_before_its_first_request() {
     let folder = tempfile::tempdir().expect("a temporary folder");
-    let server = start_process(&new_database(folder.path()), &[]);
+    let server = start_process(&new_database(folder.path()), &["--create-database"]);
 
     let text = scrape_text(&server.base_url()).await;
 
@@ -273,7 +273,7 @@ async fn a_new_server_describes_every_documented_series_before_its_first_request
     check_described(&text, &everywhere.collect::<Vec<_>>());
     // No request has been answered yet: the per-route families have no series.
     assert!(!text.contains("\nphonedesk_http_requests_total{"), "{text}");
-    let commit = option_env!("PHONEDESK_COMMIT").unwrap_or("unknown");
+    let commit = phone_server::version::COMMIT;
     let build = format!(
         "phonedesk_build_info{{version=\"{}\",commit=\"{commit}\"}}",
         env!("CARGO_PKG_VERSION")
@@ -288,7 +288,8 @@ async fn a_new_gateway_has_every_kind_of_provider_call_and_error_from_the_start(
     let provider = Upstream::start(folder.path(), &[]);
     let flags = provider.gateway_flags(&provider.api());
     let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
-    let gateway = start_process(&new_database(folder.path()), &flags);
+    let gateway =
+        start_process(&new_database(folder.path()), &[&["--create-database"], &flags[..]].concat());
 
     let text = scrape_text(&gateway.base_url()).await;
 
@@ -313,7 +314,7 @@ fn now() -> f64 {
 async fn the_process_figures_are_the_server_processes_own() {
     let folder = tempfile::tempdir().expect("a temporary folder");
     let before = now();
-    let server = start_process(&new_database(folder.path()), &[]);
+    let server = start_process(&new_database(folder.path()), &["--create-database"]);
 
     let text = scrape_text(&server.base_url()).await;
 
