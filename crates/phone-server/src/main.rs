@@ -13,7 +13,7 @@ use phone_server::{
     },
     demo,
     gateway::{Gateway, UpstreamSettings, sync},
-    store::{Added, ClientAccess, Location, Removed, Role, Store, StoreError, backup},
+    store::{Added, ClientAccess, Location, Opening, Removed, Role, Store, StoreError, backup},
 };
 
 fn main() -> ExitCode {
@@ -166,7 +166,8 @@ fn hold(database: &std::path::Path, create: bool) -> Result<(), Box<dyn std::err
 /// `phone-server init`: makes the database, or says that it is there already, and what next.
 fn initialise(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     let database = &config.database;
-    let existing = match Store::open_with(database, config.opening()) {
+    let probe = Opening { create: false, ..config.opening() };
+    let existing = match Store::open_with(database, probe) {
         Ok(store) => Some(store),
         Err(StoreError::Missing(_) | StoreError::NoSchema(_)) => None,
         Err(error) => return Err(error.into()),
@@ -308,7 +309,6 @@ fn listed(businesses: &Businesses) -> String {
 }
 
 async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
-    let signals = Signals::listen()?;
     if let Location::Sqlite(database) = &config.database {
         hold(database, config.create_database)?;
     }
@@ -364,6 +364,10 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         RateLimit { limit: config.rate_limit, window: Duration::from_secs(config.rate_window) };
     let sign_in_limit =
         RateLimit { limit: config.sign_in_limit, window: Duration::from_secs(config.rate_window) };
+    // Listened for from here, before the ready file is written, so a signal the moment it
+    // appears stops the server gracefully; until here (opening and migrating the database) a
+    // signal still ends the process at once.
+    let signals = Signals::listen()?;
     let listener = tokio::net::TcpListener::bind(config.address).await?;
     // Where it listens, as bound: `--address 127.0.0.1:0` gets a port only now.
     let bound = listener.local_addr()?;

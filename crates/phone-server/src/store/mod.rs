@@ -366,9 +366,14 @@ impl Store {
 /// What follows the SQL migrations, in Rust, run by each engine after it migrates: the search
 /// documents when a migration asked for them, the review's verdicts when the core's rules or
 /// plans are not those they were made by, and the database's keys.
-fn after_migrations(db: &mut dyn Sql) -> Result<[[u8; 32]; 2], StoreError> {
-    search::remake_if_stale(db)?;
-    review::remake_if_stale(db)?;
+///
+/// On a schema a newer server migrated (`newer`, served by `--allow-newer-schema`) only the
+/// keys: this server's older rules must not remake what the newer one keeps.
+fn after_migrations(db: &mut dyn Sql, newer: bool) -> Result<[[u8; 32]; 2], StoreError> {
+    if !newer {
+        search::remake_if_stale(db)?;
+        review::remake_if_stale(db)?;
+    }
     secret_keys(db)
 }
 

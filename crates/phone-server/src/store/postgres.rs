@@ -218,7 +218,8 @@ fn migrate(
             .execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[Param::Int(version)])
             .map(drop)
     })?;
-    after_migrations(connection)
+    let newer = usize::try_from(done).is_ok_and(|done| done > MIGRATIONS.len());
+    after_migrations(connection, newer)
 }
 
 /// Reads a row into plain values, by each column's type.
@@ -280,13 +281,15 @@ impl ToSql for Param<'_> {
 
 /// A PostgreSQL failure, as the store reports it: [`StoreError::Unavailable`] when the server
 /// cannot be reached or is not taking work (its connection closed or failed; SQLSTATE class
-/// 08, connection exceptions; 57P01–57P03, shutting down or starting; 53300, too many
-/// connections).
+/// 08, connection exceptions, but for 08P01; 57P01–57P03, shutting down or starting; 53300,
+/// too many connections).
 fn db(error: tokio_postgres::Error) -> StoreError {
     let unreachable = match error.code() {
         Some(code) => {
             let code = code.code();
-            code.starts_with("08") || ["57P01", "57P02", "57P03", "53300"].contains(&code)
+            // 08P01, a protocol violation, is a bug rather than an outage.
+            (code.starts_with("08") && code != "08P01")
+                || ["57P01", "57P02", "57P03", "53300"].contains(&code)
         }
         // No SQLSTATE: the error is the connection's own (I/O, closed), not a statement's.
         None => {

@@ -60,10 +60,10 @@ impl Engine {
             }
         }
         let mut writer = connect(path, opening.create)?;
-        migrate(&mut writer, path, opening)?;
+        let newer = migrate(&mut writer, path, opening)?;
         let engine =
             Self { path: path.to_owned(), writer: Mutex::new(writer), readers: Pool::new() };
-        let keys = engine.write(after_migrations)?;
+        let keys = engine.write(|db| after_migrations(db, newer))?;
         Ok((engine, keys))
     }
 
@@ -106,13 +106,12 @@ impl Engine {
 }
 
 /// A SQLite failure, as the store reports it: [`StoreError::Unavailable`] when the file
-/// cannot be opened or read, or stays locked by another process past the busy timeout.
+/// cannot be opened, or stays locked by another process past the busy timeout. (An I/O error
+/// is a failing disk, not a wait: it stays a 500, logged as an error.)
 fn db(error: rusqlite::Error) -> StoreError {
-    use rusqlite::ErrorCode::{
-        CannotOpen, DatabaseBusy, DatabaseLocked, PermissionDenied, SystemIoFailure,
-    };
+    use rusqlite::ErrorCode::{CannotOpen, DatabaseBusy, DatabaseLocked, PermissionDenied};
     match error.sqlite_error_code() {
-        Some(CannotOpen | DatabaseBusy | DatabaseLocked | PermissionDenied | SystemIoFailure) => {
+        Some(CannotOpen | DatabaseBusy | DatabaseLocked | PermissionDenied) => {
             StoreError::Unavailable(Box::new(error))
         }
         _ => StoreError::Database(Box::new(error)),
@@ -156,8 +155,9 @@ fn check_version(version: &str) -> Result<(), StoreError> {
 }
 
 /// Runs the migrations the database has not had yet (`user_version` counts them), each in a
-/// transaction of its own, or refuses the database (see [`schema::pending`]).
-fn migrate(connection: &mut Connection, path: &Path, opening: Opening) -> Result<(), StoreError> {
+/// transaction of its own, or refuses the database (see [`schema::pending`]); whether a newer
+/// server migrated it.
+fn migrate(connection: &mut Connection, path: &Path, opening: Opening) -> Result<bool, StoreError> {
     let done: i64 =
         connection.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(db)?;
     let database = path.display().to_string();
@@ -168,7 +168,8 @@ fn migrate(connection: &mut Connection, path: &Path, opening: Opening) -> Result
         tx.execute_batch(migration.sql).map_err(db)?;
         tx.pragma_update(None, "user_version", version).map_err(db)?;
         tx.commit().map_err(db)
-    })
+    })?;
+    Ok(usize::try_from(done).is_ok_and(|done| done > MIGRATIONS.len()))
 }
 
 /// A connection (or a transaction's) as the store's queries use it.

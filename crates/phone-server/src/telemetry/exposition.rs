@@ -1,9 +1,9 @@
 //! The two ways `/metrics` writes the registry, chosen by the request's `Accept`.
 //!
-//! Prometheus asks for OpenMetrics first; a scraper or a tool that asks only for `text/plain`
-//! (an older Prometheus, `scrape_protocols: [PrometheusText0.0.4]`, many agents) gets the
-//! Prometheus text format 0.0.4, which `promtool check metrics` also reads. Anything else, `*/*`
-//! included, gets OpenMetrics, as before the text format was offered.
+//! Prometheus asks for OpenMetrics by name and gets it. Anything else (`*/*`, `text/plain`, no
+//! `Accept`: `curl`, an older Prometheus, many agents) gets the Prometheus text format 0.0.4,
+//! the one `promtool check metrics` reads: `curl …/metrics | promtool check metrics` checks
+//! what Prometheus stores. (Prometheus's own client libraries choose the same way.)
 
 use axum::http::{HeaderMap, header};
 use prometheus_client::{
@@ -26,8 +26,8 @@ pub enum Format {
 }
 
 impl Format {
-    /// The format a request with these headers asks for: the text format when its `Accept`
-    /// names `text/plain` and not OpenMetrics, OpenMetrics otherwise.
+    /// The format a request with these headers asks for: OpenMetrics when its `Accept` names
+    /// it (without `q=0`), the text format otherwise.
     pub fn asked_for(headers: &HeaderMap) -> Self {
         let accepts = |media_type| {
             headers
@@ -36,7 +36,7 @@ impl Format {
                 .filter_map(|value| value.to_str().ok())
                 .any(|accept| accepts(accept, media_type))
         };
-        if accepts("text/plain") && !accepts(OPENMETRICS) { Self::Text } else { Self::OpenMetrics }
+        if accepts(OPENMETRICS) { Self::OpenMetrics } else { Self::Text }
     }
 
     /// The answer's `Content-Type`.
@@ -94,11 +94,11 @@ mod tests {
     }
 
     #[test]
-    fn the_text_format_goes_to_those_who_ask_for_text_plain_and_not_openmetrics() {
+    fn openmetrics_goes_to_those_who_name_it_and_the_text_format_to_everyone_else() {
         use Format::{OpenMetrics, Text};
         let cases: &[(&[&str], Format)] = &[
-            (&[], OpenMetrics),
-            (&["*/*"], OpenMetrics),
+            (&[], Text),
+            (&["*/*"], Text),
             (&["text/plain"], Text),
             (&["text/plain;version=0.0.4;q=0.9,*/*;q=0.1"], Text),
             (&["TEXT/PLAIN ; version=0.0.4"], Text),
@@ -109,11 +109,12 @@ mod tests {
                 OpenMetrics,
             ),
             (&["text/plain", "application/openmetrics-text"], OpenMetrics),
-            (&["text/plain;q=0"], OpenMetrics),
-            (&["text/plain;q=0.0, application/openmetrics-text;q=0"], OpenMetrics),
+            (&["application/openmetrics-text"], OpenMetrics),
+            (&["text/plain;q=0"], Text),
+            (&["text/plain;q=0.0, application/openmetrics-text;q=0"], Text),
             (&["text/plain, application/openmetrics-text;q=0"], Text),
-            (&["text/*"], OpenMetrics),
-            (&["text/html"], OpenMetrics),
+            (&["text/*"], Text),
+            (&["text/html"], Text),
         ];
         for (accept, expected) in cases {
             check(accept, *expected);

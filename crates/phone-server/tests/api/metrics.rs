@@ -45,14 +45,25 @@ async fn scrape_from(root: &str, accept: &str, content_type: &str) -> String {
     answer.text().await.unwrap()
 }
 
-/// OpenMetrics, as Prometheus (or `curl`, with `*/*`) gets it.
+/// OpenMetrics, as Prometheus asks for it.
 async fn scrape(server: &TestServer) -> String {
-    scrape_from(&server.root, "*/*", OPENMETRICS).await
+    scrape_from(&server.root, PROMETHEUS_ACCEPT, OPENMETRICS).await
 }
 
-/// The text format, as a scraper that asks for `text/plain` gets it.
+/// The text format, as `curl` (`*/*`) and a scraper asking for `text/plain` get it.
 async fn scrape_text(root: &str) -> String {
-    scrape_from(root, "text/plain; version=0.0.4", TEXT).await
+    let text = scrape_from(root, "text/plain; version=0.0.4", TEXT).await;
+    let curl = scrape_from(root, "*/*", TEXT).await;
+    assert_eq!(families(&text), families(&curl), "the same families either way");
+    text
+}
+
+/// Prometheus 2.x's own `Accept`, OpenMetrics first.
+const PROMETHEUS_ACCEPT: &str = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+
+/// The `# TYPE` lines of a scrape: what it describes, whatever its figures.
+fn families(scrape: &str) -> Vec<&str> {
+    scrape.lines().filter(|line| line.starts_with("# TYPE")).collect()
 }
 
 #[tokio::test]
@@ -153,7 +164,7 @@ async fn metrics_are_for_this_machine_or_on_an_address_of_their_own() {
         let _ = apart.get("/customers").await;
     }
     let root = format!("http://{address}");
-    let text = scrape_from(&root, "*/*", OPENMETRICS).await;
+    let text = scrape_from(&root, PROMETHEUS_ACCEPT, OPENMETRICS).await;
     assert_eq!(value(&text, "phonedesk_rate_limited_total{kind=\"api\"}"), 2.0, "{text}");
     assert!(text.ends_with("# EOF\n"), "{text}");
     // The address of their own offers the text format too.
