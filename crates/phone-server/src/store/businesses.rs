@@ -107,6 +107,12 @@ impl Store {
                 return Ok(Removed::HasCustomers(customers));
             }
             db.execute("DELETE FROM businesses WHERE business_id = $1", params![business_id])?;
+            // Nobody keeps access to it: a business added later with the same id starts with
+            // no one assigned, as a new one does.
+            for table in ["client_businesses", "user_businesses"] {
+                let statement = format!("DELETE FROM {table} WHERE business_id = $1");
+                db.execute(&statement, params![business_id])?;
+            }
             Ok(Removed::Removed)
         })
     }

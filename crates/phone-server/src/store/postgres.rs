@@ -13,7 +13,7 @@
 //! indexes (one primary, no duplicate) hold even so. Durability: `synchronous_commit` is on
 //! (the default), so a commit is on disk before it is answered.
 
-use std::{collections::HashMap, sync::LazyLock};
+use std::{collections::HashMap, sync::LazyLock, time::Duration};
 
 use bytes::BytesMut;
 use tokio_postgres::{
@@ -73,7 +73,17 @@ impl Engine {
         database: &str,
         opening: Opening,
     ) -> Result<(Self, [[u8; 32]; 2]), StoreError> {
-        let config: tokio_postgres::Config = url.parse().map_err(db)?;
+        let mut config: tokio_postgres::Config = url.parse().map_err(db)?;
+        // A database host that stops answering (rather than refusing) must become a 503 in
+        // seconds, not after the operating system's TCP timeouts: a connect gives up after 5 s
+        // unless the URL says otherwise, and an idle connection is probed every few seconds.
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(5));
+        }
+        config
+            .keepalives_idle(Duration::from_secs(10))
+            .keepalives_interval(Duration::from_secs(5))
+            .keepalives_retries(3);
         let engine = Self { config, connections: Pool::new() };
         let mut connection = engine.connections.take(|| engine.connect())?;
         let keys = connection.transaction(|c| migrate(c, database, opening))?;

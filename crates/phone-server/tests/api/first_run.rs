@@ -184,8 +184,12 @@ async fn a_business_is_added_listed_renamed_and_removed_only_once_it_has_no_cust
     assert_eq!(list, "1001\tFitness Second\t1 customer\n1002\tPhysio Plus\t0 customers\n");
     let (ok, _, err) = phone_server(&database, &["business", "remove", "1001"], "");
     assert!(!ok && err.contains("still has 1 customer(s)"), "{err}");
+    let bob = ["user", "add", "bob", "--business", "1002", "--password-stdin"];
+    assert!(phone_server(&database, &bob, "correct horse battery staple\n").0);
     let (ok, out, _) = phone_server(&database, &["business", "remove", "1002"], "");
     assert!(ok && out.trim() == "removed business 1002", "{out}");
+    let (_, users, _) = phone_server(&database, &["user", "list"], "");
+    assert_eq!(users, "bob\tviewer\tno business\n", "nobody keeps a removed business");
     let (ok, _, err) = phone_server(&database, &["business", "remove", "1002"], "");
     assert!(!ok && err.contains("no business 1002"), "{err}");
 }
