@@ -7,7 +7,10 @@
 //! environment file with `PHONEDESK_DATABASE`) and the checks. Everything runs in a network
 //! namespace of its own (`unshare --net`, so root), where `127.0.0.1:8080` and PostgreSQL's
 //! `localhost:5432` are free whatever else the machine runs; PostgreSQL is a throwaway cluster
-//! started there, its superuser's blocks run as the `postgres` user.
+//! started there, its superuser's blocks run as the `postgres` user. On SQLite the run goes on
+//! behind the README's nginx, with a throwaway certificate at the paths it names (bind-mounted
+//! in a mount namespace of its own, so the machine's `/etc/ssl` and `/var/log/nginx` are
+//! untouched).
 
 use std::{
     collections::HashMap,
@@ -23,8 +26,16 @@ use crate::{
 };
 
 /// The marked blocks each run needs, by engine.
-const SQLITE_BLOCKS: &[&str] =
-    &["first-run", "serve", "first-customer", "backup-sqlite", "check", "restore-sqlite"];
+const SQLITE_BLOCKS: &[&str] = &[
+    "first-run",
+    "serve",
+    "first-customer",
+    "backup-sqlite",
+    "check",
+    "restore-sqlite",
+    "serve-behind-proxy",
+    "nginx",
+];
 const POSTGRES_BLOCKS: &[&str] = &[
     "postgres-superuser",
     "first-run",
@@ -107,7 +118,7 @@ fn run_engine(
     fs::write(top.join("driver.sh"), DRIVER)?;
     // The postgres user reads its blocks and keeps its cluster here.
     fs::set_permissions(top, fs::Permissions::from_mode(0o755))?;
-    let mut driver = command("unshare", &["--net", "bash", "-euo", "pipefail"]);
+    let mut driver = command("unshare", &["--net", "--mount", "bash", "-euo", "pipefail"]);
     driver
         .arg(top.join("driver.sh"))
         .env("T", top)
@@ -162,11 +173,11 @@ export PATH="$BIN:$PATH"
 cd "$T/work"
 fail() { echo "README check failed: $*" >&2; exit 1; }
 runs=0
-start() {   # the service manager starting the `serve` block
+start() {   # the service manager starting a serve block ($1, `serve` unless said)
     runs=$((runs + 1))
     # As `bash -c`, which runs a one-command block by exec: $SERVER is the server itself, so
     # the stop below signals it, as a service manager does, and sees how it exited.
-    bash -euo pipefail -c "$(cat "$T/serve.sh")" > "$T/server-$runs.log" 2>&1 &
+    bash -euo pipefail -c "$(cat "$T/${1:-serve}.sh")" > "$T/server-$runs.log" 2>&1 &
     SERVER=$!
     for _ in $(seq 300); do
         curl -sf http://127.0.0.1:8080/readyz > /dev/null && return 0
@@ -185,6 +196,79 @@ api() {   # api PATH [curl's options…]
     curl -sf -H "Authorization: Bearer $TOKEN" "$@" "http://127.0.0.1:8080/CustomerServices/v1.0$path"
 }
 names() { api '/customers?businessId=1001' | jq -c '[.customers[].firstName] | sort'; }
+
+behind_nginx() {   # the README's nginx in front of the README's proxied server
+    mkdir -p "$T/tls/certs" "$T/tls/private" "$T/nginx-log" "$T/nginx-tmp"
+    mount --bind "$T/tls/certs" /etc/ssl/certs
+    mount --bind "$T/tls/private" /etc/ssl/private
+    mount --bind "$T/nginx-log" /var/log/nginx
+    openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=phonedesk.example.com \
+        -addext subjectAltName=DNS:phonedesk.example.com \
+        -keyout /etc/ssl/private/phonedesk.example.com.key \
+        -out /etc/ssl/certs/phonedesk.example.com.pem 2> /dev/null
+    # nginx's main file, as Debian's includes sites-enabled/: the README's file as it stands.
+    cat > "$T/nginx.conf" <<CONF
+user root;
+worker_processes 1;
+pid $T/nginx.pid;
+error_log $T/nginx-error.log;
+events {}
+http {
+    client_body_temp_path $T/nginx-tmp/body;
+    proxy_temp_path $T/nginx-tmp/proxy;
+    fastcgi_temp_path $T/nginx-tmp/fastcgi;
+    uwsgi_temp_path $T/nginx-tmp/uwsgi;
+    scgi_temp_path $T/nginx-tmp/scgi;
+    include $T/nginx.sh;
+}
+CONF
+    nginx -c "$T/nginx.conf"
+    trap 'nginx -c "$T/nginx.conf" -s stop 2> /dev/null || true' EXIT
+    start serve-behind-proxy
+    local log="$T/server-$runs.log"
+    site=(--cacert /etc/ssl/certs/phonedesk.example.com.pem
+          --resolve phonedesk.example.com:443:127.0.0.1)
+    origin=https://phonedesk.example.com
+    app=(-H 'X-Phonedesk-Request: 1' -H 'Content-Type: application/json')
+    curl -sf "${site[@]}" "${app[@]}" -c "$T/jar" -H "Origin: $origin" \
+        -d "{\"username\": \"ana\", \"password\": \"$STAFF_PASSWORD\"}" \
+        "$origin/auth/session" > /dev/null || fail "staff cannot sign in through nginx"
+    numbers="$origin/CustomerServices/v1.0/customers/$customer/phoneNumbers"
+    work='{"phoneName": "Work", "countryCode": "+64", "areaCode": "4", "phoneNumber": "8012345",
+           "phoneType": "work", "isPrimary": false}'
+    status=$(curl -s -o /dev/null -w '%{http_code}' "${site[@]}" "${app[@]}" -b "$T/jar" \
+        -H "Origin: $origin" -d "$work" "$numbers")
+    [ "$status" = 201 ] || fail "a staff write through nginx answered $status"
+    curl -s "${site[@]}" "${app[@]}" -b "$T/jar" -H 'Origin: https://evil.example' -d "$work" \
+        "$numbers" | jq -e '.errorCode == "origin_refused"' > /dev/null \
+        || fail "a write from another origin was not refused as such"
+    grep -q "staff write refused" "$log" || fail "the foreign origin's refusal is not logged"
+    # Two callers behind nginx: one spends its sign-in allowance (30 a minute), the other keeps
+    # its own; the log names each.
+    sign_in_from() {
+        curl -s -o /dev/null -w '%{http_code}' "${site[@]}" "${app[@]}" --interface "$1" \
+            -H "Origin: $origin" -d "{\"username\": \"guess$2\", \"password\": \"wrong\"}" \
+            "$origin/auth/session"
+    }
+    for n in $(seq 30); do sign_in_from 127.0.0.2 "$n" > /dev/null; done
+    [ "$(sign_in_from 127.0.0.2 31)" = 429 ] || fail "the hostile caller was not limited"
+    curl -si "${site[@]}" "${app[@]}" --interface 127.0.0.2 -H "Origin: $origin" -d '{}' \
+        "$origin/auth/session" | grep -qi '^retry-after: ' || fail "a 429 without Retry-After"
+    [ "$(sign_in_from 127.0.0.3 1)" = 401 ] || fail "a second caller lost its allowance"
+    grep -q 'address=127.0.0.3' "$log" || fail "the log does not name the caller behind nginx"
+    grep -q 'rate limit reached.*127.0.0.2' "$log" || fail "the limit reached is not logged"
+    # What staff search for stays out of nginx's access log.
+    curl -sf "${site[@]}" -b "$T/jar" -H 'X-Phonedesk-Request: 1' \
+        "$origin/CustomerServices/v1.0/customers?search=0211234567" > /dev/null \
+        || fail "a search through nginx failed"
+    grep -q 'GET /CustomerServices/v1.0/customers HTTP' /var/log/nginx/phonedesk.access.log \
+        || fail "nginx logged no search"
+    if grep -q 0211234567 /var/log/nginx/phonedesk.access.log; then
+        fail "nginx's access log holds a searched-for number"
+    fi
+    stop
+    nginx -c "$T/nginx.conf" -s stop
+}
 
 if [ "$ENGINE" = postgres ]; then
     install -d -o postgres -m 700 "$T/pg"
@@ -234,6 +318,9 @@ bash -euo pipefail "$T/restore-$ENGINE.sh"
 start
 [ "$(names)" = '["Aroha"]' ] || fail "the rollback did not restore the backup: $(names)"
 stop
+if [ "$ENGINE" = sqlite ]; then
+    behind_nginx
+fi
 echo "README's First run and Upgrading: every command ran, every check held ($ENGINE)"
 "#;
 
@@ -250,5 +337,10 @@ mod tests {
             assert!(!block.trim().is_empty(), "the block {name} is empty");
         }
         assert!(blocks["serve"].starts_with("phone-server "), "{}", blocks["serve"]);
+        assert!(
+            blocks["nginx"].contains("proxy_pass http://127.0.0.1:8080;"),
+            "{}",
+            blocks["nginx"]
+        );
     }
 }

@@ -150,17 +150,26 @@ pub(crate) fn ensure_postgres() -> Result {
     )
 }
 
-/// What the README's operator commands use beside `phone-server` (curl, jq), and what runs
-/// them in a network namespace of their own (unshare, ip): see `readme.rs`.
+/// What the README's operator commands use beside `phone-server` (curl, jq; nginx and openssl
+/// for its TLS proxy), and what runs them in namespaces of their own (unshare, ip): see
+/// `readme.rs`.
 pub(crate) fn ensure_operator_tools() -> Result {
-    let wanted = ["/usr/bin/curl", "/usr/bin/jq", "/usr/bin/unshare", "/usr/sbin/ip"];
+    let wanted = [
+        "/usr/bin/curl",
+        "/usr/bin/jq",
+        "/usr/bin/unshare",
+        "/usr/sbin/ip",
+        "/usr/sbin/nginx",
+        "/usr/bin/openssl",
+    ];
     if wanted.iter().all(|p| Path::new(p).exists()) {
-        eprintln!("found curl, jq, unshare and ip");
+        eprintln!("found curl, jq, unshare, ip, nginx and openssl");
         return Ok(());
     }
     install_debian_packages(
-        &["curl", "jq", "util-linux", "iproute2"],
-        "curl, jq, unshare and ip (the README's operator commands and their network namespace)",
+        &["curl", "jq", "util-linux", "iproute2", "nginx", "openssl"],
+        "curl, jq, unshare, ip, nginx and openssl (the README's operator commands, its proxy, \
+         and their namespace)",
     )
 }
 

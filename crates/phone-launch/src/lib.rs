@@ -40,7 +40,8 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts `binary` with `args` on a free loopback port and waits until it listens.
+    /// Starts `binary` with `args` on a free loopback port (unless `args` name an `--address`
+    /// of their own) and waits until it listens.
     ///
     /// # Errors
     /// When the binary cannot be started, or does not become ready within 30 seconds (it is
@@ -60,8 +61,10 @@ impl Server {
     pub fn start_command(mut command: Command) -> io::Result<Self> {
         let ready = ready_file();
         let _ = std::fs::remove_file(&ready);
-        let mut child =
-            command.args(["--address", "127.0.0.1:0", "--ready-file"]).arg(&ready).spawn()?;
+        if !command.get_args().any(|arg| arg == "--address") {
+            command.args(["--address", "127.0.0.1:0"]);
+        }
+        let mut child = command.arg("--ready-file").arg(&ready).spawn()?;
         let started = Instant::now();
         loop {
             if let Ok(text) = std::fs::read_to_string(&ready) {

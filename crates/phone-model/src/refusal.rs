@@ -14,6 +14,9 @@ pub enum Refusal {
     Unauthorized,
     /// 403: the caller may not act on this customer.
     CustomerAccessDenied,
+    /// 403: a staff member's write that did not come from the app's own pages (a foreign
+    /// `Origin`, or without the app's header): what a cross-site request looks like.
+    ForeignOrigin,
     /// 404: no such resource, or one that belongs to another customer.
     NotFound,
     /// 405: the path exists, the method does not.
@@ -50,7 +53,7 @@ impl Refusal {
         match self {
             Self::Validation => 400,
             Self::Unauthorized => 401,
-            Self::CustomerAccessDenied => 403,
+            Self::CustomerAccessDenied | Self::ForeignOrigin => 403,
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::PayloadTooLarge => 413,
@@ -71,6 +74,7 @@ impl Refusal {
         match self {
             Self::Validation => Some("validation"),
             Self::CustomerAccessDenied => Some("customer_access_denied"),
+            Self::ForeignOrigin => Some("origin_refused"),
             Self::PreconditionFailed => Some("precondition_failed"),
             Self::IdempotencyKeyReused => Some("idempotency_key_reused"),
             Self::UpstreamUnreachable => Some("provider_unreachable"),
@@ -94,6 +98,9 @@ impl Refusal {
             Self::Unauthorized => "Authorization has been denied for this request.",
             Self::CustomerAccessDenied => {
                 "Unable to process this request as you do not have access to the customer associated to this request."
+            }
+            Self::ForeignOrigin => {
+                "Unable to process this request as it did not come from this server's own pages."
             }
             Self::NotFound => "The requested resource could not be found.",
             Self::MethodNotAllowed => "The requested method is not supported for this resource.",

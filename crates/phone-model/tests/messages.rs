@@ -350,6 +350,7 @@ fn every_refusal_has_the_contracts_status_and_body() {
     for (refusal, status, code) in [
         (Refusal::PreconditionFailed, 412, "precondition_failed"),
         (Refusal::IdempotencyKeyReused, 422, "idempotency_key_reused"),
+        (Refusal::ForeignOrigin, 403, "origin_refused"),
     ] {
         assert_eq!((refusal.status(), refusal.error_code()), (status, Some(code)));
         assert_eq!(refusal.to_string(), refusal.message());

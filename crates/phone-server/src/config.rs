@@ -4,7 +4,10 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use phone_model::{BusinessId, Businesses};
 
-use crate::store::{Location, Opening};
+use crate::{
+    client_address::Cidr,
+    store::{Location, Opening},
+};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -102,6 +105,12 @@ pub struct Config {
     /// on `--address`. Without it, `/metrics` is on `--address` for loopback callers only.
     #[arg(long, env = "PHONEDESK_METRICS_ADDRESS")]
     pub metrics_address: Option<SocketAddr>,
+    /// A proxy whose `Forwarded` / `X-Forwarded-For` headers name the caller (an address or a
+    /// block: `127.0.0.1`, `10.0.0.0/8`; repeat, or comma-separate in the environment). Only
+    /// from these are the headers believed, for per-address limits, the logs and `/metrics`'
+    /// loopback rule; from anyone else they are ignored.
+    #[arg(long = "trusted-proxy", env = "PHONEDESK_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<Cidr>,
     /// Seconds the requests in flight get to finish after SIGTERM or SIGINT (no new ones are
     /// accepted meanwhile); then the server stops anyway. Below an orchestrator's own grace
     /// period (Kubernetes: 30 s), so the server, not the orchestrator, ends them.

@@ -7,6 +7,7 @@
 pub mod accounts;
 mod assets;
 pub mod auth;
+pub mod client_address;
 pub mod config;
 mod cursor;
 pub mod demo;
@@ -131,6 +132,9 @@ pub struct AppOptions {
     /// Whether `/metrics` is served here, to loopback callers only (else on an address of its
     /// own, see [`telemetry::router`]).
     pub metrics_here: bool,
+    /// The proxies whose `Forwarded` / `X-Forwarded-For` name the caller (see
+    /// [`client_address`]).
+    pub trusted_proxies: client_address::TrustedProxies,
 }
 
 impl Default for AppOptions {
@@ -141,6 +145,7 @@ impl Default for AppOptions {
             rate_limit: RateLimit::default(),
             sign_in_limit: RateLimit { limit: 30, window: std::time::Duration::from_secs(60) },
             public_url: DEFAULT_PUBLIC_URL.to_owned(),
+            trusted_proxies: client_address::TrustedProxies::default(),
             token_lifetime: auth::tokens::LIFETIME,
             metrics_here: true,
         }
@@ -159,7 +164,8 @@ pub fn app(mut state: AppState, options: &AppOptions) -> Router {
     let api = if state.gateway.is_some() { gateway::routes::api() } else { api };
     routes::complete(&mut openapi);
     let openapi = Bytes::from(openapi.to_json().expect("the generated document serialises"));
-    let api_limiter = RateLimiter::new(options.rate_limit, state.telemetry.rate_limited("api"));
+    let api_limiter =
+        RateLimiter::new(options.rate_limit, "api", state.telemetry.rate_limited("api"));
     let gate = auth::Gate { state: state.clone(), limiter: api_limiter };
     let api = api
         .layer(axum::middleware::from_fn_with_state(gate, auth::require_principal))
@@ -179,14 +185,13 @@ pub fn app(mut state: AppState, options: &AppOptions) -> Router {
     };
     // Signing in and getting a token check a password: their bodies are small, and each address
     // gets few attempts (`--sign-in-limit`), on top of the per-name waits and locks.
-    let sign_ins = RateLimiter::new(options.sign_in_limit, state.telemetry.rate_limited("sign_in"));
+    let sign_ins =
+        RateLimiter::new(options.sign_in_limit, "sign_in", state.telemetry.rate_limited("sign_in"));
     let sign_in_guard = ServiceBuilder::new()
         .layer(axum::middleware::from_fn_with_state(sign_ins, rate_limit::limit_by_address))
         .layer(DefaultBodyLimit::max(SIGN_IN_BODY_LIMIT));
     let metrics = state.telemetry.clone();
-    let router = Router::new()
-        .nest(API_PREFIX, api)
-        .route("/healthz", get(routes::health::healthz))
+    let outside_the_api = Router::new()
         .route("/readyz", get(routes::health::readyz))
         .route(
             "/identity/connect/token",
@@ -203,16 +208,29 @@ pub fn app(mut state: AppState, options: &AppOptions) -> Router {
                 .post(routes::session::session_create.layer(sign_in_guard))
                 .delete(routes::session::session_delete),
         );
-    let router = if options.metrics_here {
-        router.route("/metrics", get(telemetry::on_api_address))
+    let outside_the_api = if options.metrics_here {
+        outside_the_api.route("/metrics", get(telemetry::on_api_address))
     } else {
-        router
+        outside_the_api
     };
-    let router = router.with_state(state);
-    let router = match &options.app_dir {
-        Some(dir) => router.merge(assets::app_files(dir)),
-        None => router.fallback(|| async { ApiError::Refused(Refusal::NotFound) }),
+    let outside_the_api = outside_the_api.with_state(state.clone());
+    let outside_the_api = match &options.app_dir {
+        Some(dir) => outside_the_api.merge(assets::app_files(dir)),
+        None => outside_the_api.fallback(|| async { ApiError::Refused(Refusal::NotFound) }),
     };
+    // Everything outside the API counts against the caller's address (`--rate-limit` a window,
+    // apart from the API's): sign-outs with junk cookies, probes, discovery and the app's files
+    // cannot be sent without end. `/healthz` stays out: it costs nothing, and a liveness probe
+    // must not be refused.
+    let by_address =
+        RateLimiter::new(options.rate_limit, "api", state.telemetry.rate_limited("api"));
+    let outside_the_api = outside_the_api
+        .layer(axum::middleware::from_fn_with_state(by_address, rate_limit::limit_by_address));
+    let router = Router::new()
+        .nest(API_PREFIX, api)
+        .route("/healthz", get(routes::health::healthz))
+        .with_state(state)
+        .merge(outside_the_api);
     let request_id = HeaderName::from_static("x-request-id");
     router
         .layer(axum::middleware::map_response(method_not_allowed_in_contract_shape))
@@ -246,6 +264,11 @@ pub fn app(mut state: AppState, options: &AppOptions) -> Router {
         .layer(axum::middleware::map_request(keep_only_plain_request_ids))
         .layer(axum::middleware::from_fn_with_state(metrics, telemetry::record))
         .layer(axum::middleware::from_fn(logging::access_log))
+        // Outermost: every layer and handler within counts and logs the same caller.
+        .layer(axum::middleware::from_fn_with_state(
+            options.trusted_proxies.clone(),
+            client_address::resolve,
+        ))
 }
 
 /// tower-http's failure line, only for an answer's body that failed part way (an app file that

@@ -8,6 +8,7 @@ use phone_model::Businesses;
 use phone_server::{
     AppOptions, AppState, RateLimit, accounts, app,
     auth::CookiePolicy,
+    client_address::TrustedProxies,
     config::{
         BusinessCommand, ClientCommand, Command, Config, DEFAULT_DATABASE, RoleArg, UserCommand,
     },
@@ -380,6 +381,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         public_url,
         token_lifetime: i64::from(config.token_lifetime),
         metrics_here: config.metrics_address.is_none(),
+        trusted_proxies: TrustedProxies::new(config.trusted_proxies.clone()),
     };
     let metrics_listener = match config.metrics_address {
         Some(address) => Some(tokio::net::TcpListener::bind(address).await?),

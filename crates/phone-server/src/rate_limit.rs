@@ -15,21 +15,21 @@
 use std::{
     collections::HashMap,
     hash::{BuildHasher, RandomState},
-    net::{IpAddr, SocketAddr},
+    net::IpAddr,
     sync::{Arc, Mutex},
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
 use axum::{
-    extract::{ConnectInfo, Request, State},
-    http::{HeaderMap, HeaderName, HeaderValue},
+    extract::{Request, State},
+    http::{HeaderMap, HeaderName, HeaderValue, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use phone_model::Refusal;
 use prometheus_client::metrics::counter::Counter;
 
-use crate::error::ApiError;
+use crate::{client_address::ClientAddress, error::ApiError};
 
 /// How many requests a caller may make per window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,11 +60,11 @@ pub enum Caller {
 }
 
 impl Caller {
-    /// The address a request came from (an IPv6 one by its /64), or the shared allowance when
-    /// it is not known.
+    /// The address a request came from (see [`ClientAddress`]: behind a trusted proxy, the
+    /// caller it names; an IPv6 one by its /64), or the shared allowance when it is not known.
     pub fn address(request: &Request) -> Self {
-        match request.extensions().get::<ConnectInfo<SocketAddr>>() {
-            Some(ConnectInfo(address)) => Self::Address(match address.ip() {
+        match ClientAddress::of(request.extensions()) {
+            Some(client) => Self::Address(match client.ip {
                 IpAddr::V6(v6) => {
                     let mut segments = v6.segments();
                     segments[4..].fill(0);
@@ -78,6 +78,18 @@ impl Caller {
 
     fn is_address(&self) -> bool {
         matches!(self, Self::Address(_) | Self::Overflow)
+    }
+}
+
+/// As the log names a caller.
+impl std::fmt::Display for Caller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Client(id) => write!(f, "client {id}"),
+            Self::User(name) => write!(f, "user {name}"),
+            Self::Address(address) => write!(f, "address {address}"),
+            Self::Overflow => f.write_str("the addresses past the limiter's capacity"),
+        }
     }
 }
 
@@ -112,12 +124,16 @@ pub struct RateLimiter {
     hasher: RandomState,
     /// Counts the requests this limiter refused (`/metrics`).
     refusals: Counter,
+    /// What it limits (`api`, `sign_in`), for the log.
+    kind: &'static str,
 }
 
 impl RateLimiter {
-    /// A limiter of `rule` that counts its refusals in `refusals`.
-    pub fn new(rule: RateLimit, refusals: Counter) -> Self {
-        Self { rule, shards: Arc::new(Default::default()), hasher: RandomState::new(), refusals }
+    /// A limiter of `rule`, for `kind` (`api`, `sign_in`), that counts its refusals in
+    /// `refusals`.
+    pub fn new(rule: RateLimit, kind: &'static str, refusals: Counter) -> Self {
+        let shards = Arc::new(Default::default());
+        Self { rule, shards, hasher: RandomState::new(), refusals, kind }
     }
 
     /// Counts a request of `caller` at `now` (seconds since the epoch).
@@ -143,10 +159,21 @@ impl RateLimiter {
             shard.addresses += usize::from(caller.is_address());
         }
         let allowed = before.unwrap_or(0) < self.rule.limit;
+        // Counted one past the limit at the first refusal, so the log says it once a window.
+        let first_refusal = !allowed && before.unwrap_or(0) == self.rule.limit;
         if !allowed {
             self.refusals.inc();
         }
-        let count = before.unwrap_or(0) + u32::from(allowed);
+        if first_refusal {
+            tracing::warn!(
+                caller = %caller,
+                limit = self.rule.limit,
+                window_seconds = window,
+                kind = self.kind,
+                "rate limit reached: refused until the window ends"
+            );
+        }
+        let count = before.unwrap_or(0) + u32::from(allowed || first_refusal);
         match shard.counts.get_mut(caller) {
             Some(counted) => *counted = count,
             // The key is cloned only for a caller new to the window.
@@ -157,7 +184,7 @@ impl RateLimiter {
         Standing {
             allowed,
             limit: self.rule.limit,
-            remaining: self.rule.limit - count,
+            remaining: self.rule.limit.saturating_sub(count),
             reset: start + window,
         }
     }
@@ -209,6 +236,11 @@ pub fn with_standing(mut response: Response, standing: Standing) -> Response {
 }
 
 fn set_headers(headers: &mut HeaderMap, standing: Standing) {
+    // A refusal says when to come back, as every other 429 of the server does.
+    if !standing.allowed && !headers.contains_key(header::RETRY_AFTER) {
+        let seconds = standing.reset.saturating_sub(now()).max(1);
+        headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
     for (name, value) in [
         ("x-ratelimit-limit", u64::from(standing.limit)),
         ("x-ratelimit-remaining", u64::from(standing.remaining)),
@@ -226,7 +258,7 @@ mod tests {
     fn callers_count_apart_and_newcomers_past_the_cap_share_one_allowance() {
         let refusals = Counter::default();
         let rule = RateLimit { limit: 2, window: Duration::from_secs(3600) };
-        let limiter = RateLimiter::new(rule, refusals.clone());
+        let limiter = RateLimiter::new(rule, "api", refusals.clone());
         let ana = || Caller::User("ana".to_owned());
         assert!(limiter.count(&ana(), 0).allowed);
         assert!(limiter.count(&ana(), 0).allowed);
@@ -257,7 +289,7 @@ mod tests {
     #[test]
     fn a_window_runs_from_a_multiple_of_its_length_to_the_next() {
         let rule = RateLimit { limit: 2, window: Duration::from_secs(60) };
-        let limiter = RateLimiter::new(rule, Counter::default());
+        let limiter = RateLimiter::new(rule, "api", Counter::default());
         let ana = Caller::User("ana".to_owned());
         let first = limiter.count(&ana, 61);
         assert_eq!((first.allowed, first.remaining, first.reset), (true, 1, 120));

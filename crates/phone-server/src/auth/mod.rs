@@ -8,15 +8,12 @@ pub mod passwords;
 pub mod tokens;
 mod verified;
 
-use std::{
-    net::SocketAddr,
-    time::{Duration, SystemTime, UNIX_EPOCH},
-};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 use axum::{
-    extract::{ConnectInfo, Request, State},
+    extract::{Request, State},
     http::{Extensions, HeaderMap, HeaderValue, Method, header},
     middleware::Next,
     response::{IntoResponse, Response},
@@ -25,6 +22,7 @@ use phone_model::{Businesses, Refusal};
 
 use crate::{
     AppState,
+    client_address::ClientAddress,
     error::ApiError,
     rate_limit::{self, Caller, RateLimiter, with_standing},
     routes::{blocking, small_read},
@@ -138,15 +136,10 @@ pub(crate) fn too_many(millis: i64) -> Response {
     response
 }
 
-/// The address a request came from, for the security log and the access log.
+/// The address a request came from, for the security log and the access log: behind a
+/// trusted proxy, the caller it names (see [`ClientAddress`]).
 pub(crate) fn address(extensions: &Extensions) -> String {
-    extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        // Canonical: an IPv4 caller of a server on `[::]` arrives as `::ffff:192.0.2.1`.
-        .map_or_else(
-            || "unknown".to_owned(),
-            |ConnectInfo(address)| address.ip().to_canonical().to_string(),
-        )
+    ClientAddress::of(extensions).map_or_else(|| "unknown".to_owned(), |c| c.ip.to_string())
 }
 
 /// A name as the log shows it: at most 64 characters, so the log cannot be flooded.
@@ -285,20 +278,31 @@ pub async fn staff_session(
     }
 }
 
-/// Whether a request that came with a session cookie proves it comes from the app: it carries
-/// the app's header, and any `Origin` is this server's own.
-fn from_the_app(headers: &HeaderMap) -> bool {
-    let has_header = headers.contains_key(APP_HEADER);
-    let same_origin = match (headers.get(header::ORIGIN), headers.get(header::HOST)) {
-        (None, _) => true,
-        (Some(origin), Some(host)) => origin
-            .to_str()
-            .ok()
-            .and_then(|o| o.split_once("://"))
-            .is_some_and(|(_, rest)| host.to_str().is_ok_and(|h| h == rest)),
-        (Some(_), None) => false,
+/// Whether a staff write proves it comes from the app: it carries the app's header (which a
+/// cross-site form cannot send, and a cross-site script only after a CORS preflight we refuse),
+/// and any `Origin` is the server's public URL's. Not the `Host` header's: behind a proxy that
+/// is the proxy's upstream (`127.0.0.1:8080`), or the host without its port. A server on plain
+/// HTTP on loopback (a developer's, the default) also takes an `Origin` naming its `Host`, so
+/// `localhost` and `127.0.0.1` both work.
+fn from_the_app(headers: &HeaderMap, public_url: &str, plain_loopback: bool) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return headers.contains_key(APP_HEADER);
     };
-    has_header && same_origin
+    let origin = origin.to_str().unwrap_or_default();
+    let public = origin_of(public_url);
+    let as_host = plain_loopback
+        && origin.split_once("://").is_some_and(|(_, rest)| {
+            headers.get(header::HOST).and_then(|h| h.to_str().ok()) == Some(rest)
+        });
+    headers.contains_key(APP_HEADER) && (origin.eq_ignore_ascii_case(public) || as_host)
+}
+
+/// The origin of a URL as a browser writes it: its scheme and authority (`https://a.example`
+/// of `https://a.example/phonedesk`).
+fn origin_of(url: &str) -> &str {
+    let authority_start = url.find("://").map_or(0, |i| i + 3);
+    let end = url[authority_start..].find('/').map_or(url.len(), |i| authority_start + i);
+    &url[..end]
 }
 
 /// What the API's gate needs: the app's state and the API's rate limits.
@@ -410,8 +414,17 @@ async fn principal(
     let token = cookie(headers, policy.name()).ok_or_else(unauthorized)?;
     let user = staff_session(state, token, now()).await.map_err(IntoResponse::into_response)?;
     let (SessionUser { name, role, businesses }, left) = user.ok_or_else(unauthorized)?;
-    if writes && !from_the_app(headers) {
-        return Err(ApiError::Refused(Refusal::CustomerAccessDenied).into_response());
+    if writes && !from_the_app(headers, &state.public_url, !policy.secure) {
+        let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()).unwrap_or("none");
+        tracing::warn!(
+            user = %name,
+            origin = %truncated(origin),
+            expected = %origin_of(&state.public_url),
+            app_header = headers.contains_key(APP_HEADER),
+            "staff write refused: not from the app's own pages (behind a proxy, --public-url \
+             must be the address staff open)"
+        );
+        return Err(ApiError::Refused(Refusal::ForeignOrigin).into_response());
     }
     // The cookie lasts as long as the session still may: refreshed as it is used.
     Ok((Principal::User { name, role, businesses }, Some(policy.set(token, left))))

@@ -71,18 +71,33 @@ impl FromStr for Location {
     }
 }
 
-/// As logs and messages show it: a PostgreSQL URL without its password.
+/// As logs and messages show it: a PostgreSQL URL without its password, whether in its
+/// user part (`user:secret@`) or as a parameter (`?password=secret`).
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Sqlite(path) => path.display().fmt(f),
-            Self::Postgres(url) => match (url.find("://"), url.rfind('@')) {
-                (Some(scheme), Some(at)) if url[scheme + 3..at].contains(':') => {
-                    let user_end = scheme + 3 + url[scheme + 3..at].find(':').unwrap_or(0);
-                    write!(f, "{}:…{}", &url[..user_end], &url[at..])
+            Self::Postgres(url) => {
+                let (base, query) = url.split_once('?').unwrap_or((url, ""));
+                match (base.find("://"), base.rfind('@')) {
+                    (Some(scheme), Some(at)) if base[scheme + 3..at].contains(':') => {
+                        let user_end = scheme + 3 + base[scheme + 3..at].find(':').unwrap_or(0);
+                        write!(f, "{}:…{}", &base[..user_end], &base[at..])?;
+                    }
+                    _ => f.write_str(base)?,
                 }
-                _ => f.write_str(url),
-            },
+                if query.is_empty() {
+                    return Ok(());
+                }
+                let parameters: Vec<&str> = query
+                    .split('&')
+                    .map(|pair| match pair.split_once('=') {
+                        Some((name, _)) if name.eq_ignore_ascii_case("password") => "password=…",
+                        _ => pair,
+                    })
+                    .collect();
+                write!(f, "?{}", parameters.join("&"))
+            }
         }
     }
 }
@@ -420,5 +435,26 @@ pub(super) fn unused_id(db: &mut dyn Sql, exists_query: &str) -> Result<String, 
         if !db.row(exists_query, params![&id])?.bool(0)? {
             return Ok(id);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_postgresql_url_is_shown_without_its_password_wherever_it_is_written() {
+        let shown = |url: &str| Location::from_str(url).unwrap().to_string();
+        assert_eq!(shown("postgres://pd:s3cret@db:5432/pd"), "postgres://pd:…@db:5432/pd");
+        assert_eq!(
+            shown("postgres://pd@db/pd?sslmode=disable&password=s3cret"),
+            "postgres://pd@db/pd?sslmode=disable&password=…"
+        );
+        assert_eq!(
+            shown("postgresql://pd:a@db/pd?PASSWORD=b&application_name=x"),
+            "postgresql://pd:…@db/pd?password=…&application_name=x"
+        );
+        assert_eq!(shown("postgres://pd@%2Frun%2Fpg/pd"), "postgres://pd@%2Frun%2Fpg/pd");
+        assert_eq!(shown("data/phonedesk.sqlite3"), "data/phonedesk.sqlite3");
     }
 }

@@ -12,11 +12,11 @@ mod exposition;
 mod process;
 mod requests;
 
-use std::{net::SocketAddr, sync::Arc, time::Instant};
+use std::{sync::Arc, time::Instant};
 
 use axum::{
     Router,
-    extract::{ConnectInfo, Request, State},
+    extract::{Request, State},
     http::{HeaderMap, HeaderValue, header},
     response::{IntoResponse, Response},
     routing::get,
@@ -40,7 +40,10 @@ use self::{
     exposition::Format,
     requests::{Answer, Route},
 };
-use crate::{AppState, error::ApiError, gateway::Gateway, routes::small_read, store::Store};
+use crate::{
+    AppState, client_address::ClientAddress, error::ApiError, gateway::Gateway, routes::small_read,
+    store::Store,
+};
 
 /// Latency buckets, in seconds: a 1-2-5 ladder from half a millisecond to five seconds. Most
 /// answers and database calls take from a few hundred microseconds to tens of milliseconds,
@@ -268,15 +271,15 @@ impl Telemetry {
 /// The metrics on the API's own address: for loopback callers only, and not through a proxy
 /// on this machine (which forwards the public's requests from loopback).
 pub async fn on_api_address(State(state): State<AppState>, request: Request) -> Response {
-    let local = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        // Canonical: an IPv4 caller of a server on `[::]` arrives as `::ffff:127.0.0.1`.
-        .is_some_and(|ConnectInfo(peer)| peer.ip().to_canonical().is_loopback());
+    // Behind a trusted proxy, the caller it names; a proxy we do not trust that says it
+    // forwarded (from loopback, for the public) is refused.
+    let client = ClientAddress::of(request.extensions());
+    let local = client.is_some_and(|client| client.ip.is_loopback());
     let headers = request.headers();
     let forwarded =
         headers.contains_key(header::FORWARDED) || headers.contains_key("x-forwarded-for");
-    if !local || forwarded {
+    let vouched = client.is_some_and(|client| client.via_proxy);
+    if !local || (forwarded && !vouched) {
         return ApiError::Refused(Refusal::NotFound).into_response();
     }
     render(&state, headers).await

@@ -323,3 +323,30 @@ async fn an_unknown_name_costs_as_much_as_a_wrong_password() {
     let (known, unknown) = (known[2], unknown[2]);
     assert!(unknown * 2 > known, "unknown {unknown:?} against known {known:?}: a timing oracle");
 }
+
+#[tokio::test]
+async fn sign_outs_probes_and_discovery_count_against_the_address_and_liveness_never_does() {
+    // Each sign-out with a junk cookie was a write transaction, without limit.
+    let server = TestServer::start_with(&["--rate-limit", "5", "--rate-window", "3600"]).await;
+    let client = Client::new();
+    let sign_out = || {
+        client
+            .delete(format!("{}/auth/session", server.root))
+            .header(header::COOKIE, "phonedesk_session=junk")
+            .send()
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        statuses.push(sign_out().await.unwrap().status());
+    }
+    // The server's own token request (at start) counted too: five in all, then 429s.
+    let refused = statuses.iter().position(|s| *s == StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(refused, Some(4), "{statuses:?}");
+    for path in ["/readyz", "/identity/.well-known/openid-configuration", "/auth/session"] {
+        let answer = client.get(format!("{}{path}", server.root)).send().await.unwrap();
+        assert_eq!(answer.status(), StatusCode::TOO_MANY_REQUESTS, "{path}");
+        assert!(answer.headers().contains_key(header::RETRY_AFTER), "{path}: when to come back");
+    }
+    let alive = client.get(format!("{}/healthz", server.root)).send().await.unwrap();
+    assert_eq!(alive.status(), StatusCode::OK, "a liveness probe is never refused");
+}

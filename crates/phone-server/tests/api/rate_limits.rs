@@ -68,3 +68,50 @@ async fn each_caller_has_an_allowance_of_its_own() {
         assert_eq!(answer.status(), StatusCode::OK);
     }
 }
+
+/// A sign-in as the app sends it, from the loopback address `from`, to the server on `port`.
+async fn sign_in_from(from: [u8; 4], port: u16, name: &str) -> StatusCode {
+    let client = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from(from))
+        .build()
+        .expect("a client bound to its address");
+    client
+        .post(format!("http://127.0.0.1:{port}/auth/session"))
+        .header("x-phonedesk-request", "1")
+        .json(&json!({"username": name, "password": "not the password"}))
+        .send()
+        .await
+        .expect("an answer")
+        .status()
+}
+
+#[tokio::test]
+async fn ipv4_callers_of_a_dual_stack_server_keep_allowances_of_their_own() {
+    // On `[::]` an IPv4 caller arrives as `::ffff:a.b.c.d`: counted by a /64, every one of them
+    // was `::`, so one caller's failures refused everyone's sign-ins.
+    let folder = tempfile::tempdir().unwrap();
+    let database = crate::server::new_database(folder.path());
+    // Beyond loopback the server wants someone to sign in.
+    let store = Store::create(&database).unwrap();
+    let password = crate::server::PASSWORD;
+    let everyone = phone_model::Businesses::All;
+    accounts::add_user(&store, "ana", phone_server::store::Role::Editor, &everyone, password)
+        .unwrap();
+    drop(store);
+    let location = database.to_string();
+    let args = ["--database", &location, "--address", "[::]:0", "--sign-in-limit", "3"];
+    let server = phone_launch::Server::start(std::path::Path::new(crate::server::SERVER), &args)
+        .expect("a dual-stack server");
+    let port: u16 = server.address().rsplit(':').next().unwrap().parse().unwrap();
+
+    for n in 0..3 {
+        let status = sign_in_from([127, 0, 0, 2], port, &format!("guess{n}")).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(sign_in_from([127, 0, 0, 2], port, "guess3").await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        sign_in_from([127, 0, 0, 3], port, "ana").await,
+        StatusCode::UNAUTHORIZED,
+        "another address keeps its allowance"
+    );
+}
