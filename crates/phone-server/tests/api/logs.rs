@@ -154,6 +154,18 @@ async fn text_logs_in_a_pipe_have_no_colour_and_a_newline_typed_in_a_name_cannot
     let forged = "eve\n2026-01-01T00:00:00.000000Z  INFO signed in user=admin";
     let answer = sign_in(&server.base_url(), forged, "a wrong password").await;
     assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
+    // The same through the identity service's client id.
+    let token_request = reqwest::Client::new()
+        .post(format!("{}/identity/connect/token", server.base_url()))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", forged),
+            ("client_secret", "a wrong secret"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(token_request.status(), StatusCode::UNAUTHORIZED);
     let lines = server.stop();
 
     let text = lines.join("\n");
@@ -167,6 +179,9 @@ async fn text_logs_in_a_pipe_have_no_colour_and_a_newline_typed_in_a_name_cannot
     let failed = lines.iter().find(|line| line.contains("sign-in failed"));
     let failed = failed.unwrap_or_else(|| panic!("the failure is logged:\n{text}"));
     assert!(failed.contains(&forged.replace('\n', "\\n")), "{failed}");
+    let refused = lines.iter().find(|line| line.contains("token refused"));
+    let refused = refused.unwrap_or_else(|| panic!("the token refusal is logged:\n{text}"));
+    assert!(refused.contains(&forged.replace('\n', "\\n")), "{refused}");
 }
 
 /// What the server writes with its standard output a terminal (util-linux's `script` gives it
