@@ -92,6 +92,24 @@ pub struct Config {
     /// the gateway back further when they say its window is spent.
     #[arg(long, env = "PHONEDESK_UPSTREAM_RATE", default_value_t = 20.0)]
     pub upstream_rate: f64,
+    /// The percentage of that rate, and of the provider's window, that one caller (an API
+    /// client, a staff member) may use: one tenant's caller cannot spend every tenant's budget.
+    #[arg(
+        long,
+        env = "PHONEDESK_UPSTREAM_CALLER_SHARE",
+        default_value_t = 25,
+        value_parser = clap::value_parser!(u8).range(1..=100)
+    )]
+    pub upstream_caller_share: u8,
+    /// The percentage of that rate, and of the provider's window, that API clients leave to
+    /// staff, so people in the app are served while clients are over theirs.
+    #[arg(
+        long,
+        env = "PHONEDESK_UPSTREAM_STAFF_RESERVE",
+        default_value_t = 25,
+        value_parser = clap::value_parser!(u8).range(0..=90)
+    )]
+    pub upstream_staff_reserve: u8,
     /// Seconds one call to the provider may take before the gateway answers 504.
     #[arg(long, env = "PHONEDESK_UPSTREAM_TIMEOUT", default_value_t = 10.0)]
     pub upstream_timeout: f64,

@@ -13,7 +13,7 @@ use phone_server::{
         BusinessCommand, ClientCommand, Command, Config, DEFAULT_DATABASE, RoleArg, UserCommand,
     },
     demo,
-    gateway::{Gateway, UpstreamSettings, sync},
+    gateway::{Gateway, Shares, UpstreamSettings, sync},
     store::{Added, ClientAccess, Location, Opening, Removed, Role, Store, StoreError, backup},
 };
 
@@ -296,6 +296,7 @@ fn upstream(config: &Config, api: &str) -> Result<UpstreamSettings, Box<dyn std:
         client_id,
         client_secret,
         rate: config.upstream_rate,
+        shares: Shares::percent(config.upstream_caller_share, config.upstream_staff_reserve),
         timeout: Duration::from_secs_f64(config.upstream_timeout),
     })
 }

@@ -114,6 +114,14 @@ impl Principal {
         }
     }
 
+    /// Whom its requests count against: the API's rate limit, the gateway's budget.
+    pub fn caller(&self) -> Caller {
+        match self {
+            Self::Client { id, .. } => Caller::Client(id.clone()),
+            Self::User { name, .. } => Caller::User(name.clone()),
+        }
+    }
+
     /// Whose `Idempotency-Key`s it uses: a client's and a user's of one name are different.
     pub fn scope(&self) -> String {
         match self {
@@ -320,8 +328,7 @@ pub async fn require_principal(State(gate): State<Gate>, request: Request, next:
     let writes = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let found = principal(&gate.state, request.headers(), writes).await;
     let caller = match &found {
-        Ok((Principal::Client { id, .. }, _)) => Caller::Client(id.clone()),
-        Ok((Principal::User { name, .. }, _)) => Caller::User(name.clone()),
+        Ok((principal, _)) => principal.caller(),
         Err(_) => Caller::address(&request),
     };
     let standing = gate.limiter.count(&caller, rate_limit::now());

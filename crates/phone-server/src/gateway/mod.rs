@@ -26,10 +26,10 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use bytes::Bytes;
 use phone_model::{ErrorBody, PhoneNumberPage, PhoneNumberResource, Refusal};
 
-pub use budget::{PERSON_WAITS, Priority};
+pub use budget::{Asker, PERSON_WAITS, Shares};
 pub use upstream::{Answered, Upstream, UpstreamError, UpstreamSettings};
 
-use crate::error::ApiError;
+use crate::{auth::Principal, error::ApiError};
 
 /// A caller's `Idempotency-Key`: (the caller's scope, the key).
 type KeyOf = (String, String);
@@ -70,34 +70,38 @@ impl Gateway {
         self.upstream.token(None).await.map(drop)
     }
 
-    /// Sends a person's request to the provider.
+    /// Sends `principal`'s request to the provider, within its share of the budget.
     ///
     /// # Errors
     /// The contract's answer for a provider that gave none.
     pub async fn send(
         &self,
+        principal: &Principal,
         method: Method,
         path: &str,
         body: Option<(HeaderValue, Bytes)>,
     ) -> Result<Answered, ApiError> {
-        match self.upstream.send(method, path, body, Priority::Person).await {
+        let caller = principal.caller();
+        match self.upstream.send(method, path, body, Asker::of(&caller)).await {
             Ok(answer) => Ok(answer),
-            Err(UpstreamError::OverBudget(wait)) => Ok(self.spent(wait)),
+            Err(UpstreamError::OverBudget(held)) => Ok(self.spent(held.wait)),
             Err(error) => Err(refusal(error)),
         }
     }
 
-    /// The gateway's own 429 when its budget for the provider is spent for longer than a
-    /// person waits: as the provider's would be, with when to come back.
+    /// The gateway's own 429 when the budget, or the caller's share of it, is spent for longer
+    /// than a person waits: as the provider's would be, with when to come back (in whole
+    /// seconds, rounded up: coming back any sooner would be refused again).
     fn spent(&self, wait: Duration) -> Answered {
-        let seconds = wait.as_secs() + 1;
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        let seconds = seconds.max(1);
         let reset =
             SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs() + seconds;
         let mut headers = HeaderMap::new();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-        // Per hour, as the provider counts.
-        headers.insert("x-ratelimit-limit", HeaderValue::from(self.upstream.per_hour()));
+        // What binds the caller: its share, per window as the provider counts.
+        headers.insert("x-ratelimit-limit", HeaderValue::from(self.upstream.allowance()));
         headers.insert("x-ratelimit-remaining", HeaderValue::from(0_u32));
         headers.insert("x-ratelimit-reset", HeaderValue::from(reset));
         let body = serde_json::to_vec(&ErrorBody::refusal(Refusal::TooManyRequests))

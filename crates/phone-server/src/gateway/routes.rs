@@ -141,7 +141,7 @@ async fn known(
         Some(business) => (business, None),
         None => {
             let path = customer_path(customer_id, None);
-            let answer = gateway(state).send(Method::GET, &path, None).await?;
+            let answer = gateway(state).send(principal, Method::GET, &path, None).await?;
             let Some(customer) = read::<CustomerResource>(&answer) else {
                 return Err(refused_or_unreadable(answer));
             };
@@ -208,7 +208,7 @@ async fn customers_list(
         (Some([only]), None) => listed_within(&query, only),
         (Some(_), None) => return local(state, principal, query).await,
     };
-    Ok(pass_on(gateway(&state).send(Method::GET, &path, None).await?))
+    Ok(pass_on(gateway(&state).send(&principal, Method::GET, &path, None).await?))
 }
 
 /// The provider's customer list for a caller of some businesses, within `business`: the query
@@ -234,7 +234,7 @@ async fn customer_get(
         return Ok(pass_on(fetched));
     }
     let path = customer_path(&customer_id, None);
-    Ok(pass_on(gateway(&state).send(Method::GET, &path, None).await?))
+    Ok(pass_on(gateway(&state).send(&principal, Method::GET, &path, None).await?))
 }
 
 /// `GET …/phoneNumbers`. (Reads leave the copy alone: the sync keeps it, and a write on every
@@ -247,7 +247,7 @@ async fn numbers_list(
 ) -> Result<Response, Stop> {
     known(&state, &principal, &customer_id).await?;
     let path = format!("{}{}", customer_path(&customer_id, Some(None)), query_of(&uri));
-    Ok(pass_on(gateway(&state).send(Method::GET, &path, None).await?))
+    Ok(pass_on(gateway(&state).send(&principal, Method::GET, &path, None).await?))
 }
 
 /// `GET …/phoneNumbers/{phoneNumberId}`, with its `ETag`, and `If-Match` compared.
@@ -259,7 +259,7 @@ async fn number_get(
 ) -> Result<Response, Stop> {
     known(&state, &principal, &customer_id).await?;
     let path = customer_path(&customer_id, Some(Some(&phone_number_id)));
-    let answer = gateway(&state).send(Method::GET, &path, None).await?;
+    let answer = gateway(&state).send(&principal, Method::GET, &path, None).await?;
     if let Some(number) = read::<PhoneNumberResource>(&answer) {
         let condition = condition.map_err(ApiError::invalid)?;
         IfMatch::check(condition.as_ref(), number.version()).map_err(ApiError::Refused)?;
@@ -274,6 +274,7 @@ async fn number_get(
 /// rules, which are the provider's) for one that is.
 async fn compare(
     state: &AppState,
+    principal: &Principal,
     path: &str,
     condition: Precondition,
     body_errors: impl FnOnce() -> Vec<ValidationError>,
@@ -283,7 +284,7 @@ async fn compare(
         Ok(Some(condition)) => Ok(condition),
         Err(malformed) => Err(malformed),
     };
-    let current = gateway(state).send(Method::GET, path, None).await?;
+    let current = gateway(state).send(principal, Method::GET, path, None).await?;
     let Some(number) = read::<PhoneNumberResource>(&current) else {
         return Err(refused_or_unreadable(current));
     };
@@ -314,8 +315,8 @@ async fn number_update(
             Err(_) => vec![ValidationError::BodyInvalid],
         }
     };
-    compare(&state, &path, condition, body_errors).await?;
-    let answer = gateway(&state).send(Method::PUT, &path, body).await?;
+    compare(&state, &principal, &path, condition, body_errors).await?;
+    let answer = gateway(&state).send(&principal, Method::PUT, &path, body).await?;
     if let Some(number) = read::<PhoneNumberResource>(&answer) {
         copy_number(&state, &principal, customer_id, number).await;
     }
@@ -331,8 +332,8 @@ async fn number_delete(
 ) -> Result<Response, Stop> {
     known(&state, &principal, &customer_id).await?;
     let path = customer_path(&customer_id, Some(Some(&phone_number_id)));
-    compare(&state, &path, condition, Vec::new).await?;
-    let answer = gateway(&state).send(Method::DELETE, &path, None).await?;
+    compare(&state, &principal, &path, condition, Vec::new).await?;
+    let answer = gateway(&state).send(&principal, Method::DELETE, &path, None).await?;
     if succeeded(&answer) {
         copy(&state, move |store| {
             let actor = principal.actor();
@@ -457,7 +458,7 @@ async fn create(
     let gateway = gateway(state);
     let Creation { path, asked, body, key, customer_id, made } = creation;
     let Some(key) = key else {
-        let answer = gateway.send(Method::POST, &path, body).await?;
+        let answer = gateway.send(principal, Method::POST, &path, body).await?;
         take_created(state, principal, &answer, customer_id, made).await;
         return Ok(created(answer, None));
     };
@@ -473,7 +474,9 @@ async fn create(
         Claim::Answered(body) => return Ok(replayed(Bytes::from(body))),
         Claim::Reused => return Err(ApiError::Refused(Refusal::IdempotencyKeyReused).into()),
         Claim::InDoubt => {
-            if let Some(found) = look_for(state, made, customer_id.as_deref(), &bytes).await? {
+            if let Some(found) =
+                look_for(state, principal, made, customer_id.as_deref(), &bytes).await?
+            {
                 keep(state, &attempt, found.clone()).await?;
                 return Ok(replayed(found));
             }
@@ -482,7 +485,7 @@ async fn create(
     }
     // No answer: the provider may have made it, and the key stays in doubt. Any answer (the
     // gateway's own 429 among them) says whether it was made.
-    let answer = gateway.send(Method::POST, &path, body).await?;
+    let answer = gateway.send(principal, Method::POST, &path, body).await?;
     if answer.status == StatusCode::CREATED {
         keep(state, &attempt, answer.body.clone()).await?;
     } else {
@@ -559,6 +562,7 @@ async fn take_created(
 /// business's customer with the body's external reference. Its answer's body, if found.
 async fn look_for(
     state: &AppState,
+    principal: &Principal,
     made: Made,
     customer_id: Option<&str>,
     body: &[u8],
@@ -571,7 +575,7 @@ async fn look_for(
             };
             let Ok(number) = validate_create(&input).into_result() else { return Ok(None) };
             let key = number.duplicate_key();
-            let numbers = all_numbers(&gateway, customer_id).await?;
+            let numbers = all_numbers(&gateway, principal, customer_id).await?;
             Ok(numbers
                 .into_iter()
                 .find(|n| stored_duplicate_key(n) == key)
@@ -588,10 +592,10 @@ async fn look_for(
                 segment(customer.business_id()),
                 segment(customer.external_reference())
             );
-            let answer = gateway.send(Method::GET, &path, None).await?;
+            let answer = gateway.send(principal, Method::GET, &path, None).await?;
             let page = read::<CustomerPage>(&answer).ok_or_else(|| unanswered(&answer))?;
             let Some(customer) = page.customers.into_iter().next() else { return Ok(None) };
-            let numbers = all_numbers(&gateway, &customer.customer_id).await?;
+            let numbers = all_numbers(&gateway, principal, &customer.customer_id).await?;
             let Some(phone_number) = numbers.into_iter().find(|n| n.is_primary) else {
                 return Ok(None);
             };
@@ -614,11 +618,12 @@ fn unanswered(answer: &Answered) -> ApiError {
 /// for (a 404 too) is [`unanswered`].
 async fn all_numbers(
     gateway: &Gateway,
+    principal: &Principal,
     customer_id: &str,
 ) -> Result<Vec<PhoneNumberResource>, ApiError> {
     let numbers = every_number(customer_id, |path| {
         Box::pin(async move {
-            let answer = gateway.send(Method::GET, &path, None).await?;
+            let answer = gateway.send(principal, Method::GET, &path, None).await?;
             read::<PhoneNumberPage>(&answer).map(Some).ok_or_else(|| unanswered(&answer))
         })
     });

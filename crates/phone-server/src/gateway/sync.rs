@@ -9,7 +9,7 @@ use phone_model::CustomerPage;
 use serde::de::DeserializeOwned;
 use tokio::task::JoinSet;
 
-use super::{Gateway, Priority, UpstreamError, every_number, segment};
+use super::{Asker, Gateway, UpstreamError, every_number, segment};
 use crate::{AppState, auth::now, routes::blocking};
 
 /// Customers whose numbers are fetched at once.
@@ -101,7 +101,7 @@ pub async fn once(state: &AppState, gateway: &Arc<Gateway>) -> Result<Synced, Sy
 /// `Retry-After` or reset), a few times.
 async fn fetch<T: DeserializeOwned>(gateway: &Gateway, path: &str) -> Result<Option<T>, SyncError> {
     for _ in 0..TRIES {
-        let answer = gateway.upstream.send(Method::GET, path, None, Priority::Sync).await?;
+        let answer = gateway.upstream.send(Method::GET, path, None, Asker::Sync).await?;
         match answer.status {
             StatusCode::TOO_MANY_REQUESTS => continue,
             StatusCode::NOT_FOUND => return Ok(None),

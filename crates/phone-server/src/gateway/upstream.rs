@@ -15,7 +15,7 @@ use hyper_util::{
 use serde::Deserialize;
 use tokio::sync::Mutex;
 
-use super::budget::{Budget, Priority};
+use super::budget::{Asker, Budget, Held, Holder, Shares};
 use crate::telemetry::{self, Counts, Kind, Seconds, since};
 
 /// Where the provider is and how Phonedesk signs in to it.
@@ -29,6 +29,8 @@ pub struct UpstreamSettings {
     pub client_secret: String,
     /// Requests per second the gateway sends at most, whatever the provider allows.
     pub rate: f64,
+    /// How that rate, and the provider's window, are shared among callers.
+    pub shares: Shares,
     /// How long one upstream call may take.
     pub timeout: Duration,
 }
@@ -40,6 +42,7 @@ impl std::fmt::Debug for UpstreamSettings {
             .field("token_url", &self.token_url)
             .field("client_id", &self.client_id)
             .field("rate", &self.rate)
+            .field("shares", &self.shares)
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()
     }
@@ -64,8 +67,9 @@ pub enum UpstreamError {
     TimedOut,
     /// The provider would not give Phonedesk a token (its credentials are wrong or revoked).
     Credentials(String),
-    /// The gateway's own budget for the provider is spent for longer than a person should wait.
-    OverBudget(Duration),
+    /// The gateway's budget for the provider, or the caller's share of it, is spent for longer
+    /// than a person should wait.
+    OverBudget(Held),
 }
 
 impl std::fmt::Display for UpstreamError {
@@ -76,7 +80,12 @@ impl std::fmt::Display for UpstreamError {
             Self::Credentials(why) => {
                 write!(f, "the provider refused Phonedesk's credentials: {why}")
             }
-            Self::OverBudget(wait) => write!(f, "the provider's rate is spent for {wait:?}"),
+            Self::OverBudget(Held { wait, by: Holder::Everyone }) => {
+                write!(f, "the provider's rate is spent for {wait:?}")
+            }
+            Self::OverBudget(Held { wait, by: Holder::Share }) => {
+                write!(f, "the caller's share of the provider's rate is spent for {wait:?}")
+            }
         }
     }
 }
@@ -146,7 +155,7 @@ impl Upstream {
         let http = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(Duration::from_secs(60))
             .build(https);
-        let budget = Budget::new(settings.rate);
+        let budget = Budget::new(settings.rate, settings.shares);
         let (latency, errors) = (telemetry::upstream_seconds(), Counts::default());
         Ok(Self { settings, http, token: Mutex::new(None), budget, latency, errors })
     }
@@ -162,15 +171,16 @@ impl Upstream {
             UpstreamError::Unreachable(_) => "unreachable",
             UpstreamError::TimedOut => "timed_out",
             UpstreamError::Credentials(_) => "credentials",
-            UpstreamError::OverBudget(_) => "over_budget",
+            UpstreamError::OverBudget(Held { by: Holder::Everyone, .. }) => "over_budget",
+            UpstreamError::OverBudget(Held { by: Holder::Share, .. }) => "over_share",
         };
         self.errors.get_or_create(&Kind { kind }).inc();
         error
     }
 
-    /// The most requests an hour the gateway sends.
-    pub fn per_hour(&self) -> u64 {
-        (self.settings.rate * 3600.0).round() as u64
+    /// How many requests one caller may send per window (see [`Budget::allowance`]).
+    pub fn allowance(&self) -> u64 {
+        self.budget.allowance()
     }
 
     /// The API's base URL.
@@ -178,8 +188,8 @@ impl Upstream {
         &self.settings.api
     }
 
-    /// Sends `method path` (the path and query under the API's base) with `body`, as
-    /// `priority` allows; on a 401 fetches a new token and sends it once more. Never retries
+    /// Sends `method path` (the path and query under the API's base) with `body`, as the
+    /// budget allows `asker`; on a 401 fetches a new token and sends it once more. Never retries
     /// anything else: a read that failed is the caller's to repeat.
     ///
     /// # Errors
@@ -189,16 +199,16 @@ impl Upstream {
         method: Method,
         path: &str,
         body: Option<(HeaderValue, Bytes)>,
-        priority: Priority,
+        asker: Asker<'_>,
     ) -> Result<Answered, UpstreamError> {
         let token = self.token(None).await?;
-        let answer = self.send_once(&method, path, body.clone(), &token, priority).await?;
+        let answer = self.send_once(&method, path, body.clone(), &token, asker).await?;
         if answer.status != StatusCode::UNAUTHORIZED {
             return Ok(answer);
         }
         // The provider no longer takes the token (it expired early, or its keys changed).
         let renewed = self.token(Some(&token)).await?;
-        let answer = self.send_once(&method, path, body, &renewed, priority).await?;
+        let answer = self.send_once(&method, path, body, &renewed, asker).await?;
         if answer.status == StatusCode::UNAUTHORIZED {
             // Not the caller's credentials but Phonedesk's: a 401 would sign staff out.
             let refused = UpstreamError::Credentials("a fresh token was refused too".to_owned());
@@ -213,10 +223,10 @@ impl Upstream {
         path: &str,
         body: Option<(HeaderValue, Bytes)>,
         token: &str,
-        priority: Priority,
+        asker: Asker<'_>,
     ) -> Result<Answered, UpstreamError> {
-        let admitted = self.budget.admit(priority).await;
-        admitted.map_err(|wait| self.failed(UpstreamError::OverBudget(wait)))?;
+        let admitted = self.budget.admit(asker).await;
+        admitted.map_err(|held| self.failed(UpstreamError::OverBudget(held)))?;
         let mut request = Request::builder()
             .method(method.clone())
             .uri(format!("{}{path}", self.settings.api))

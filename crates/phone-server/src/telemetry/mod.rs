@@ -115,7 +115,8 @@ const DATABASE_KINDS: [&str; 2] = ["read", "write"];
 const RATE_LIMITS: [&str; 2] = ["api", "sign_in"];
 const CREDENTIALS: [&str; 3] = ["sign_in", "token_request", "api_request"];
 const UPSTREAM_CALLS: [&str; 2] = ["api", "token"];
-const UPSTREAM_ERRORS: [&str; 4] = ["unreachable", "timed_out", "credentials", "over_budget"];
+const UPSTREAM_ERRORS: [&str; 5] =
+    ["unreachable", "timed_out", "credentials", "over_budget", "over_share"];
 
 /// `family`, with a series for each of `kinds`, to register.
 fn with_kinds<M, C>(family: &Family<Kind, M, C>, kinds: &[&'static str]) -> Family<Kind, M, C>
@@ -234,7 +235,8 @@ impl Telemetry {
             registry.register(
                 "upstream_errors",
                 "Requests to the provider that got no answer (unreachable, timed_out, credentials), \
-                 or were held back by the gateway's budget (over_budget)",
+                 or were held back by the gateway's budget (over_budget) or by the caller's share \
+                 of it (over_share)",
                 with_kinds(errors, &UPSTREAM_ERRORS),
             );
             registry.register(
