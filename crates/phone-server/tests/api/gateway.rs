@@ -17,14 +17,21 @@ use axum::{
     http::{HeaderMap, StatusCode as AxumStatus},
     response::{IntoResponse, Response},
 };
-use phone_server::{accounts, store::Store};
+use phone_model::Businesses;
+use phone_server::{
+    accounts,
+    store::{ClientAccess, Role, Store},
+};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
 use crate::server::{
-    BUSINESS, Upstream, authorised_client, every_business, phone, read, readiness, start_process,
-    token, too_many, validation,
+    BUSINESS, PASSWORD, Upstream, authorised_client, browser, every_business, phone, read,
+    readiness, start_process, token, too_many, validation,
 };
+
+/// A business beside the tests' own: another tenant.
+const OTHER: &str = "4444444";
 
 /// What the proxy does with the next requests.
 #[derive(Debug, Clone)]
@@ -189,6 +196,31 @@ impl Pair {
             direct,
             _folder: folder,
         }
+    }
+
+    /// The gateway's address, without the API's path.
+    fn root(&self) -> &str {
+        self.api.trim_end_matches("/CustomerServices/v1.0")
+    }
+
+    /// A new API client of the gateway, of `business` alone.
+    async fn tenant(&self, name: &str, business: &str, read_only: bool) -> Client {
+        let store = Store::open(&self.database).unwrap();
+        let access = ClientAccess { businesses: Businesses::only([business]), read_only };
+        let (id, secret) = accounts::add_client(&store, name, &access).unwrap();
+        authorised_client(&token(self.root(), &id, &secret).await)
+    }
+
+    /// Waits for the sync the gateway starts with to end, so that it sends nothing more.
+    async fn synced(&self) {
+        for _ in 0..100 {
+            let status = self.client.get(format!("{}/gatewayStatus", self.api)).send().await;
+            if read(status.unwrap()).await.1["syncedAt"].is_i64() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the first sync did not end within 10 s");
     }
 
     async fn customer(&self, client: &Client, api: &str, name: &str) -> String {
@@ -442,7 +474,6 @@ async fn a_token_the_provider_stops_taking_is_renewed_once_and_the_request_sent_
 
 #[tokio::test]
 async fn a_caller_of_one_business_cannot_reach_anothers_customers_through_the_gateway() {
-    const OTHER: &str = "4444444";
     let pair = Pair::direct(&[]).await;
     Store::open(&pair.provider.database).unwrap().put_business(OTHER, "Elsewhere").unwrap();
     let theirs = json!({
@@ -458,14 +489,7 @@ async fn a_caller_of_one_business_cannot_reach_anothers_customers_through_the_ga
         .unwrap();
     assert_eq!(created.status(), StatusCode::CREATED);
     let ours = pair.customer(&pair.direct, &pair.direct_api, "Ana").await;
-    let store = Store::open(&pair.database).unwrap();
-    let only = phone_server::store::ClientAccess {
-        businesses: phone_model::Businesses::only([BUSINESS]),
-        read_only: false,
-    };
-    let (id, secret) = accounts::add_client(&store, "one business", &only).unwrap();
-    let root = pair.api.trim_end_matches("/CustomerServices/v1.0");
-    let tenant = authorised_client(&token(root, &id, &secret).await);
+    let tenant = pair.tenant("one business", BUSINESS, false).await;
 
     // Whatever the query says, the list is of the caller's business.
     for query in [
@@ -514,7 +538,7 @@ async fn a_caller_of_one_business_cannot_reach_anothers_customers_through_the_ga
 async fn a_gateway_is_ready_only_while_a_token_from_the_provider_can_be_had() {
     // The provider's tokens last a second, so the gateway soon needs a new one.
     let (pair, proxy) = Pair::start(&[], &["--token-lifetime", "1"]).await;
-    let root = pair.api.trim_end_matches("/CustomerServices/v1.0").to_owned();
+    let root = pair.root().to_owned();
     let probe = |path: &str| pair.client.get(format!("{root}{path}")).send();
     let ok = (StatusCode::OK, json!({"status": "ok"}));
     assert_eq!(readiness(&pair.client, &root, StatusCode::OK).await, ok);
@@ -564,4 +588,122 @@ async fn a_key_keeps_the_providers_answer_and_is_freed_when_the_provider_refuses
     assert_eq!(status, StatusCode::BAD_REQUEST, "the customer's own number again: {refused}");
     let (status, body) = read(add("fixed-1", "09", "264 4321").await.unwrap()).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+/// A provider that allows the gateway's one credential 20 requests an hour, for every tenant.
+const TWENTY_AN_HOUR: [&str; 4] = ["--rate-limit", "20", "--rate-window", "3600"];
+
+/// Seconds since the epoch.
+fn epoch_seconds() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+}
+
+/// Seconds left of the provider's hour (its windows run from multiples of their length), after
+/// waiting for the next hour if fewer than a minute are: a test that counts what is left of a
+/// window must not straddle two.
+async fn a_clear_hour() -> u64 {
+    let left = 3600 - epoch_seconds() % 3600;
+    if left < 60 {
+        tokio::time::sleep(Duration::from_secs(left + 1)).await;
+        return 3600 - epoch_seconds() % 3600;
+    }
+    left
+}
+
+#[tokio::test]
+async fn a_caller_over_its_share_gets_the_gateways_429_while_another_tenants_caller_is_served() {
+    let (pair, proxy) = Pair::start(&[], &TWENTY_AN_HOUR).await;
+    Store::open(&pair.provider.database).unwrap().put_business(OTHER, "Elsewhere").unwrap();
+    pair.synced().await;
+    let hammer = pair.tenant("hammer", BUSINESS, true).await;
+    let other = pair.tenant("other", OTHER, true).await;
+    let list = format!("{}/customers", pair.api);
+    let until_reset = a_clear_hour().await;
+    let forwarded = proxy.seen.lock().unwrap().len();
+
+    // A read-only client of one business sends 40 reads: a quarter of the provider's 20 go.
+    let mut refused = Vec::new();
+    for _ in 0..40 {
+        let answer = hammer.get(&list).send().await.unwrap();
+        if answer.status() != StatusCode::OK {
+            refused.push(answer);
+        }
+    }
+    assert_eq!(refused.len(), 35, "5 of 40 served");
+    assert_eq!(proxy.seen.lock().unwrap().len(), forwarded + 5, "the refused were never sent");
+    for answer in refused {
+        let retry_after: u64 = answer.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=until_reset).contains(&retry_after), "until the window resets: {retry_after}");
+        assert_eq!(answer.headers()["x-ratelimit-limit"], "5", "the caller's share");
+        assert_eq!(read(answer).await, (StatusCode::TOO_MANY_REQUESTS, too_many()));
+    }
+    // Another tenant's client is served at once, its whole share.
+    for _ in 0..5 {
+        let (status, page) = read(other.get(&list).send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+    }
+}
+
+#[tokio::test]
+async fn staff_keep_their_reserve_while_api_clients_are_over_theirs() {
+    let (pair, _proxy) = Pair::start(&[], &TWENTY_AN_HOUR).await;
+    Store::open(&pair.provider.database).unwrap().put_business(OTHER, "Elsewhere").unwrap();
+    pair.synced().await;
+    let store = Store::open(&pair.database).unwrap();
+    accounts::add_user(&store, "sam", Role::Viewer, &Businesses::only([OTHER]), PASSWORD).unwrap();
+    let sam = browser(pair.root(), "sam", true).await;
+    let mut clients = Vec::new();
+    for (name, business) in [("a", BUSINESS), ("b", BUSINESS), ("c", OTHER), ("d", OTHER)] {
+        clients.push(pair.tenant(name, business, true).await);
+    }
+    let list = format!("{}/customers", pair.api);
+    a_clear_hour().await;
+
+    // Each client reads until the gateway refuses it: first their shares, then the reserve.
+    let mut served = Vec::new();
+    for client in &clients {
+        let mut reads = 0;
+        while client.get(&list).send().await.unwrap().status() == StatusCode::OK {
+            reads += 1;
+            assert!(reads <= 20, "a client was never refused");
+        }
+        served.push(reads);
+    }
+    // The sync's one page, then clients down to the reserve of 5 of 20: the fourth gets none.
+    assert_eq!(served, [5, 5, 4, 0]);
+    for _ in 0..5 {
+        let (status, page) = read(sam.get(&list).send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+    }
+}
+
+#[tokio::test]
+async fn a_providers_429_to_one_tenant_pauses_another_no_longer_than_the_provider_asked() {
+    let (pair, proxy) = Pair::start(&[], &[]).await;
+    Store::open(&pair.provider.database).unwrap().put_business(OTHER, "Elsewhere").unwrap();
+    pair.synced().await;
+    let hammer = pair.tenant("hammer", BUSINESS, true).await;
+    let other = pair.tenant("other", OTHER, true).await;
+    let list = format!("{}/customers", pair.api);
+    // The provider's window resets in an hour, but it asks for a second's pause.
+    let asked = vec![
+        ("retry-after", "1".to_owned()),
+        ("x-ratelimit-limit", "20".to_owned()),
+        ("x-ratelimit-remaining", "0".to_owned()),
+        ("x-ratelimit-reset", (epoch_seconds() + 3600).to_string()),
+    ];
+    proxy.set(Fault::Answer(429, too_many(), asked));
+    let answer = hammer.get(&list).send().await.unwrap();
+    assert_eq!(answer.headers()["retry-after"], "1", "the provider's 429, passed on");
+    assert_eq!(answer.status(), StatusCode::TOO_MANY_REQUESTS);
+    proxy.set(Fault::None);
+
+    // The other tenant's read waits out the second (a person waits up to two for the budget),
+    // not the hour.
+    let asking = std::time::Instant::now();
+    let (status, page) = read(other.get(&list).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(asking.elapsed() >= Duration::from_millis(800), "it waited for the pause");
+    // The caller whose read met the 429 pays nothing more for it.
+    assert_eq!(hammer.get(&list).send().await.unwrap().status(), StatusCode::OK);
 }

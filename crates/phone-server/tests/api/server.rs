@@ -83,7 +83,9 @@ impl Upstream {
         drop(store);
         let secret_file = folder.join("upstream-secret");
         std::fs::write(&secret_file, secret).expect("a writable folder");
-        let mut args = vec!["--rate-limit", "1000000"];
+        // No limit on the gateway's credential, unless the test gives the provider one.
+        let mut args =
+            if flags.contains(&"--rate-limit") { vec![] } else { vec!["--rate-limit", "1000000"] };
         args.extend(flags);
         let process = start_process(&database, &args);
         Self { process, database, client_id: id, secret_file }
