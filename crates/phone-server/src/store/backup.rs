@@ -18,7 +18,11 @@ use std::{
 
 use rusqlite::{Connection, OpenFlags, backup::StepResult};
 
-use super::{StoreError, sqlite};
+use super::{
+    StoreError,
+    files::{self, with_suffix},
+    sqlite,
+};
 
 /// Why a backup or a restore did not happen.
 #[derive(Debug)]
@@ -145,7 +149,7 @@ fn snapshot(source: &Path, target: &Path) -> Result<(), BackupError> {
     File::options()
         .write(true)
         .create_new(true)
-        .mode(0o600)
+        .mode(files::FILE_MODE)
         .open(target)
         .map_err(|e| BackupError::File(target.to_owned(), e))?;
     // Never created here, whatever the path.
@@ -223,32 +227,29 @@ fn canonical(path: &Path) -> Result<PathBuf, BackupError> {
     let name = path.file_name().ok_or_else(|| {
         BackupError::File(path.to_owned(), io::Error::other("not the path of a file"))
     })?;
-    fs::create_dir_all(folder).map_err(|e| BackupError::File(folder.to_owned(), e))?;
+    files::make_folder(folder).map_err(|e| BackupError::File(folder.to_owned(), e))?;
     let folder = fs::canonicalize(folder).map_err(|e| BackupError::File(folder.to_owned(), e))?;
     Ok(folder.join(name))
 }
 
 fn lock_file(database: &Path) -> Result<File, BackupError> {
     let path = lock_path(database);
-    // Readable too: a shared lock over NFS is a read lock.
+    // It holds nothing, but another user who can open it can lock it, and so keep a server
+    // from starting or a restore from running: the owner's alone, as the database is.
+    files::make_private(std::slice::from_ref(&path));
+    // Opened for reading too: a shared lock over NFS is a read lock.
     File::options()
         .create(true)
         .truncate(false)
         .read(true)
         .write(true)
+        .mode(files::FILE_MODE)
         .open(&path)
         .map_err(|e| BackupError::File(path, e))
 }
 
 fn lock_path(database: &Path) -> PathBuf {
     with_suffix(database, ".lock")
-}
-
-/// `<file><suffix>`, keeping the file's own extension (`a.sqlite3` → `a.sqlite3.lock`).
-fn with_suffix(file: &Path, suffix: &str) -> PathBuf {
-    let mut name = file.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
 }
 
 fn remove_if_present(path: &Path) -> Result<(), BackupError> {

@@ -17,6 +17,7 @@ pub mod backup;
 mod businesses;
 mod copy;
 mod customers;
+mod files;
 mod history;
 mod idempotency;
 mod mirror;
@@ -123,6 +124,8 @@ pub enum StoreError {
     SqliteTooOld(String),
     /// The database's folder could not be created.
     Folder(std::io::Error),
+    /// The database's file (named) could not be created.
+    File(PathBuf, std::io::Error),
     /// There is no SQLite file at the path, and it was not to be created.
     Missing(PathBuf),
     /// The database (named) holds no Phonedesk schema, and it was not to be created.
@@ -142,6 +145,7 @@ impl fmt::Display for StoreError {
             Self::Data(e) => write!(f, "stored data: {e}"),
             Self::SqliteTooOld(v) => write!(f, "SQLite {v} is too old: 3.51.3 or later is needed"),
             Self::Folder(e) => write!(f, "database folder: {e}"),
+            Self::File(path, e) => write!(f, "database file {}: {e}", path.display()),
             Self::Missing(path) => write!(
                 f,
                 "there is no database at {}: give the right --database, or make a new one with \

@@ -16,7 +16,7 @@ use rusqlite::{
 };
 
 use super::{
-    Pool, StoreError, after_migrations,
+    Pool, StoreError, after_migrations, files,
     schema::{self, Migration, Opening, migration},
     sql::{Dialect, Param, Row, Sql, Value, unexpected},
 };
@@ -51,13 +51,18 @@ impl Engine {
     /// brings its schema up to date, and returns it with its cursor key and token seed.
     pub fn open(path: &Path, opening: Opening) -> Result<(Self, [[u8; 32]; 2]), StoreError> {
         check_version(rusqlite::version())?;
-        if !path.exists() {
+        if path.exists() {
+            files::make_private(&files::database_files(path));
+        } else {
             if !opening.create {
                 return Err(StoreError::Missing(path.to_owned()));
             }
             if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(folder).map_err(StoreError::Folder)?;
+                files::make_folder(folder).map_err(StoreError::Folder)?;
             }
+            // SQLite makes its log files with the database's mode: these are private too.
+            files::make_private_file(path)
+                .map_err(|error| StoreError::File(path.to_owned(), error))?;
         }
         let mut writer = connect(path, opening.create)?;
         let newer = migrate(&mut writer, path, opening)?;

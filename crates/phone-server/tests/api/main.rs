@@ -12,6 +12,7 @@ mod copy;
 mod crash;
 mod customers;
 mod demo;
+mod file_modes;
 mod first_run;
 mod gateway;
 mod history;
