@@ -19,8 +19,8 @@ pub const DEFAULT_DATABASE: &str = "data/phonedesk.sqlite3";
 #[derive(Debug, Parser)]
 #[command(name = "phone-server", version = crate::version::LONG)]
 pub struct Config {
-    /// Make the database, manage businesses, API clients or staff users, or copy, back up or
-    /// restore the data, instead of serving.
+    /// Make the database, manage businesses, API clients or staff users, rotate the signing
+    /// keys, or copy, back up or restore the data, instead of serving.
     #[command(subcommand)]
     pub command: Option<Command>,
     /// Address to listen on.
@@ -116,8 +116,9 @@ pub struct Config {
     /// Seconds between full syncs of the copy of the provider's customers.
     #[arg(long, env = "PHONEDESK_SYNC_INTERVAL", default_value_t = 600)]
     pub sync_interval: u64,
-    /// Seconds an access token this server issues lasts.
-    #[arg(long, env = "PHONEDESK_TOKEN_LIFETIME", default_value_t = 3600)]
+    /// Seconds an access token this server issues lasts. `keys rotate` keeps the old key
+    /// accepted this long after the new one signs: give it the servers' own.
+    #[arg(long, env = "PHONEDESK_TOKEN_LIFETIME", default_value_t = 3600, global = true)]
     pub token_lifetime: u32,
     /// Serve `/metrics` (Prometheus) on this address of its own, to whoever reaches it, and not
     /// on `--address`. Without it, `/metrics` is on `--address` for loopback callers only.
@@ -180,6 +181,9 @@ pub enum Command {
     /// Staff users of the app.
     #[command(subcommand)]
     User(UserCommand),
+    /// The keys that sign access tokens and list cursors.
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Copy a whole deployment (customers, numbers, history, businesses, clients, users,
     /// sessions and keys) into a new, empty database: say, from the embedded SQLite file to
     /// PostgreSQL. Stop the servers first; the target must hold no data.
@@ -205,6 +209,19 @@ pub enum Command {
         /// A file `phone-server backup` made.
         #[arg(long)]
         from: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Makes new keys for tokens and cursors. They sign a few seconds later, once every
+    /// running server has read them; the old keys are accepted until every token they signed
+    /// has expired (--token-lifetime after that: give the servers' own), then refused.
+    Rotate {
+        /// After a leak: the new keys sign now, and the old ones are refused now, with every
+        /// token and cursor they signed (clients get new tokens; lists start again).
+        #[arg(long)]
+        at_once: bool,
     },
 }
 

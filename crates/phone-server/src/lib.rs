@@ -15,6 +15,7 @@ mod error;
 mod extract;
 pub mod gateway;
 mod headers;
+pub mod keys;
 pub mod logging;
 mod openapi;
 pub mod rate_limit;
@@ -61,6 +62,8 @@ pub const API_PREFIX: &str = "/CustomerServices/v1.0";
 #[derive(Debug, Clone)]
 pub struct AppState {
     store: Arc<Store>,
+    /// The keys that sign tokens and cursors, as last read from the database.
+    keys: Arc<keys::Keys>,
     access: Arc<auth::Access>,
     /// See [`AppOptions::public_url`].
     public_url: Arc<str>,
@@ -80,13 +83,17 @@ pub struct AppState {
 const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
 impl AppState {
-    /// State around an open database.
-    pub fn new(store: Store) -> Self {
-        let access = Arc::new(auth::Access::new(&store));
+    /// State around an open database, with its keys as they stand.
+    ///
+    /// # Errors
+    /// When the database's keys cannot be read.
+    pub fn new(store: Store) -> Result<Self, store::StoreError> {
+        let keys = Arc::new(keys::Keys::new(store.signing_keys()?));
         let telemetry = telemetry::Telemetry::new(&store, None);
         let mut state = Self {
             store: Arc::new(store),
-            access,
+            keys,
+            access: Arc::new(auth::Access::default()),
             public_url: Arc::from(""),
             cookies: auth::CookiePolicy { secure: true },
             gateway: None,
@@ -95,7 +102,7 @@ impl AppState {
             readiness: Arc::default(),
         };
         state.set_public_url(DEFAULT_PUBLIC_URL);
-        state
+        Ok(state)
     }
 
     /// The same, in gateway mode: the contract's operations go to `gateway`, and the database

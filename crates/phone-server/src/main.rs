@@ -7,13 +7,15 @@ use clap::Parser;
 use phone_model::Businesses;
 use phone_server::{
     AppOptions, AppState, RateLimit, accounts, app,
-    auth::CookiePolicy,
+    auth::{self, CookiePolicy, tokens::TokenKeys},
     client_address::TrustedProxies,
     config::{
-        BusinessCommand, ClientCommand, Command, Config, DEFAULT_DATABASE, RoleArg, UserCommand,
+        BusinessCommand, ClientCommand, Command, Config, DEFAULT_DATABASE, KeysCommand, RoleArg,
+        UserCommand,
     },
     demo,
     gateway::{Gateway, Shares, UpstreamSettings, sync},
+    keys,
     store::{Added, ClientAccess, Location, Opening, Removed, Role, Store, StoreError, backup},
 };
 
@@ -43,8 +45,8 @@ fn serve_until_stopped(config: Config) -> Result<(), Box<dyn std::error::Error>>
     served
 }
 
-/// `phone-server init`, `business …`, `client …`, `user …`, `copy …`, `backup …` and
-/// `restore …`. Each holds the SQLite files it uses, as a server does, so a restore cannot
+/// `phone-server init`, `business …`, `client …`, `user …`, `keys …`, `copy …`, `backup …`
+/// and `restore …`. Each holds the SQLite files it uses, as a server does, so a restore cannot
 /// replace them meanwhile.
 fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let init = matches!(config.command, Some(Command::Init));
@@ -147,6 +149,9 @@ fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             existed(store.remove_user(&name)?, "user", &name)?;
         }
         Some(Command::Business(command)) => manage_businesses(&managed, &store, command)?,
+        Some(Command::Keys(KeysCommand::Rotate { at_once })) => {
+            rotate_keys(&store, i64::from(config.token_lifetime), at_once)?;
+        }
         Some(
             Command::Init | Command::Copy { .. } | Command::Backup { .. } | Command::Restore { .. },
         )
@@ -198,6 +203,34 @@ fn initialise(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     }
     if store.users()?.is_empty() {
         println!("next: phone-server{with} user add NAME --role editor --all-businesses");
+    }
+    Ok(())
+}
+
+/// `phone-server keys rotate`: new keys, and when they and the old ones take effect.
+fn rotate_keys(
+    store: &Store,
+    token_lifetime: i64,
+    at_once: bool,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let rotation = keys::Rotation::plan(auth::now(), token_lifetime, at_once);
+    let stored = store.rotate_keys(&rotation)?;
+    let newest = stored.tokens.last().expect("a rotation leaves a newest token key");
+    let kid = TokenKeys::from_seed(&newest.secret).kid().to_owned();
+    println!("new keys made: the token key's kid is {kid}");
+    if at_once {
+        println!(
+            "they sign from now, and the old keys are refused now: clients need new tokens, and \
+             lists paged with an old cursor start again (servers read the keys every {} s)",
+            keys::REFRESH.as_secs()
+        );
+    } else {
+        println!(
+            "they sign tokens and cursors in {} s, once every server has read them; the old \
+             keys are refused in {} s, when the last token they signed has expired",
+            rotation.signs_from - rotation.now,
+            rotation.retires_at - rotation.now
+        );
     }
     Ok(())
 }
@@ -408,7 +441,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         std::fs::write(&partial, ready.to_string())?;
         std::fs::rename(&partial, path)?;
     }
-    let mut state = AppState::new(store);
+    let mut state = AppState::new(store)?;
     if let Some(settings) = gateway {
         tracing::info!(upstream = %settings.api, "gateway mode");
         let gateway = Arc::new(Gateway::new(settings)?);
@@ -416,6 +449,9 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         let every = Duration::from_secs(config.sync_interval.max(1));
         tokio::spawn(sync::run(state.clone(), gateway, every));
     }
+    // A rotation made while this server runs (by the command, or on another machine) reaches
+    // it within seconds.
+    tokio::spawn(keys::keep_fresh(state.clone()));
     if let Some(metrics) = metrics_listener {
         tracing::info!("metrics on http://{}/metrics", metrics.local_addr()?);
         let service = phone_server::telemetry::router(state.clone());

@@ -26,9 +26,8 @@ use crate::{
     error::ApiError,
     rate_limit::{self, Caller, RateLimiter, with_standing},
     routes::{blocking, small_read},
-    store::{Role, SessionUser, Store, StoredSession},
+    store::{Role, SessionUser, StoredSession},
 };
-use tokens::TokenKeys;
 
 /// The session cookie's name over plain HTTP (loopback only).
 pub const SESSION_COOKIE: &str = "phonedesk_session";
@@ -158,10 +157,9 @@ pub(crate) fn truncated(name: &str) -> String {
 /// How long a sign-in waits for a turn at checking a password before it is told to come back.
 const CHECK_WAIT: Duration = Duration::from_secs(2);
 
-/// The server's keys and sign-in state.
+/// The server's sign-in state.
 #[derive(Debug)]
 pub struct Access {
-    pub keys: TokenKeys,
     /// Tokens already verified: one signature check per token, not per request.
     verified: verified::VerifiedTokens,
     /// Sign-in attempts per user name.
@@ -171,17 +169,18 @@ pub struct Access {
     password_checks: Semaphore,
 }
 
-impl Access {
-    pub fn new(store: &Store) -> Self {
+impl Default for Access {
+    fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         Self {
-            keys: TokenKeys::from_seed(store.token_seed()),
             verified: verified::VerifiedTokens::default(),
             attempts: attempts::Attempts::default(),
             password_checks: Semaphore::new(cores),
         }
     }
+}
 
+impl Access {
     /// A turn at checking a password; `None` when none comes free soon (answer 429).
     pub async fn password_check(&self) -> Option<SemaphorePermit<'_>> {
         tokio::time::timeout(CHECK_WAIT, self.password_checks.acquire()).await.ok()?.ok()
@@ -399,11 +398,11 @@ async fn principal(
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or_else(unauthorized)?;
         let token = token.trim();
-        let keys = &state.access.keys;
+        let (keys, at) = (state.keys.ring(), now());
         let claims = state
             .access
             .verified
-            .claims(token, now(), || keys.verify(token))
+            .claims(token, at, |kid| keys.accepts(kid, at), || keys.verify(token, at))
             .ok_or_else(unauthorized)?;
         // The client as it stands now: a removed client's tokens stop at once, and a change
         // to its businesses applies to the next request.
@@ -462,7 +461,6 @@ mod tests {
     #[tokio::test]
     async fn password_checks_take_turns_and_a_late_one_is_told_to_come_back() {
         let access = Access {
-            keys: TokenKeys::from_seed(&[1; 32]),
             verified: verified::VerifiedTokens::default(),
             attempts: attempts::Attempts::default(),
             password_checks: Semaphore::new(2),

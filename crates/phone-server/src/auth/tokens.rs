@@ -1,5 +1,6 @@
-//! Access tokens: JWTs signed with the server's Ed25519 key (made once, kept in the database
-//! so tokens survive restarts), published as a JSON Web Key Set for clients to verify.
+//! Access tokens: JWTs signed with an Ed25519 key of the database's (kept there so tokens
+//! survive restarts, and rotated as `crate::keys` says), each naming its key by `kid`, and
+//! published as a JSON Web Key Set for clients to verify.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use ed25519_dalek::{SigningKey, pkcs8::EncodePrivateKey};
@@ -94,12 +95,17 @@ impl TokenKeys {
             .map(|data| data.claims)
     }
 
-    /// The JSON Web Key Set that verifies tokens.
-    pub fn jwks(&self) -> Value {
-        json!({"keys": [{
+    /// The key id that tokens this key signs carry in their header.
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+
+    /// The JSON Web Key that verifies its tokens.
+    pub fn jwk(&self) -> Value {
+        json!({
             "kty": "OKP", "crv": "Ed25519", "use": "sig", "alg": "EdDSA",
             "kid": self.kid, "x": URL_SAFE_NO_PAD.encode(self.public)
-        }]})
+        })
     }
 }
 

@@ -11,7 +11,6 @@ use super::{Created, blocking};
 use crate::{
     AppState,
     auth::{Principal, now},
-    cursor::Cursors,
     error::ApiError,
     extract::{CreateJson, Ids, ListQuery},
     openapi::CreateCustomerRequest,
@@ -57,7 +56,8 @@ pub async fn customers_list(
         filter.external_reference.as_deref().unwrap_or_default(),
         search.unwrap_or_default()
     );
-    let cursors = Cursors::new(state.store.cursor_key(), list);
+    let keys = state.keys.ring();
+    let cursors = keys.cursors(list, now());
     let (size, after) = cursors.requested_page(&query)?;
     // Asking for a business outside the caller's is asking for its customers: refused.
     if let Some(business_id) = &filter.business_id {

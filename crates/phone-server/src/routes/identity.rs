@@ -150,8 +150,10 @@ pub async fn token(
     } else {
         SCOPE
     };
-    let lifetime = state.token_lifetime;
-    let token = state.access.keys.issue(&client_id, scope, &issuer(&state), now(), lifetime);
+    let (keys, at) = (state.keys.ring(), now());
+    let (signer, key_left) = keys.token_signer(at);
+    let lifetime = key_left.map_or(state.token_lifetime, |left| left.min(state.token_lifetime));
+    let token = signer.issue(&client_id, scope, &issuer(&state), at, lifetime);
     tracing::info!(client = %client_id, %address, scope, "token issued");
     let mut response = Json(json!({
         "access_token": token, "expires_in": lifetime, "token_type": "Bearer", "scope": scope
@@ -175,7 +177,8 @@ pub async fn openid_configuration(State(state): State<AppState>) -> Json<Value> 
     }))
 }
 
-/// The keys that verify access tokens.
+/// The keys that verify access tokens: during a rotation the new one and the old, each by its
+/// `kid`.
 pub async fn jwks(State(state): State<AppState>) -> Json<Value> {
-    Json(state.access.keys.jwks())
+    Json(state.keys.ring().jwks(now()))
 }

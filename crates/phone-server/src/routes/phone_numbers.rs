@@ -10,7 +10,6 @@ use super::{Created, Versioned, blocking, small_read};
 use crate::{
     AppState,
     auth::{Principal, now},
-    cursor::Cursors,
     error::ApiError,
     extract::{ContractJson, CreateJson, Ids, ListQuery, Precondition},
     openapi::{AddPhoneNumberRequest, UpdatePhoneNumberRequest},
@@ -40,7 +39,8 @@ pub async fn phone_numbers_list(
     Ids(customer_id): Ids<String>,
     query: ListQuery,
 ) -> Result<Json<PhoneNumberPage>, ApiError> {
-    let cursors = Cursors::new(state.store.cursor_key(), format!("phoneNumbers:{customer_id}"));
+    let keys = state.keys.ring();
+    let cursors = keys.cursors(format!("phoneNumbers:{customer_id}"), now());
     let (size, after) = match cursors.requested_page(&query) {
         Ok(page) => page,
         Err(errors) => return Err(refuse(&state, &principal, customer_id, None, errors).await),

@@ -8,7 +8,12 @@ use phone_model::{
 };
 
 use super::blocking;
-use crate::{AppState, auth::Principal, cursor::Cursors, error::ApiError, extract::ListQuery};
+use crate::{
+    AppState,
+    auth::{Principal, now},
+    error::ApiError,
+    extract::ListQuery,
+};
 
 /// Review the stored numbers: how many have each problem, and a page of one problem's.
 #[utoipa::path(
@@ -37,7 +42,8 @@ pub async fn phone_number_review(
         .transpose()
         .map_err(ApiError::invalid)?;
     let list = format!("review:{}", problem.map_or("", Problem::as_str));
-    let cursors = Cursors::new(state.store.cursor_key(), list);
+    let keys = state.keys.ring();
+    let cursors = keys.cursors(list, now());
     let (size, after) = cursors.requested_page(&query)?;
     let review = blocking(&state, move |store| {
         Ok(store.review(problem, principal.businesses(), after, size)?)

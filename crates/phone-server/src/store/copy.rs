@@ -1,5 +1,5 @@
 //! Moving a deployment from one database to another (`phone-server copy`): every table, row
-//! for row, keys included, so tokens, cursors and sessions issued on the old database keep
+//! for row, signing keys included, so tokens, cursors and sessions issued on the old database keep
 //! working on the new one. Either engine to either.
 
 use super::search::remake_documents;
@@ -9,6 +9,8 @@ use super::{Store, StoreError};
 /// The tables in an order that satisfies their foreign keys, each with its columns. Tables
 /// with a `seq` are copied a batch at a time in its order; the rest are small.
 pub(super) const TABLES: &[(&str, &[&str])] = &[
+    // In place of the keys the target made when it was created (see `replace_settings`).
+    ("signing_keys", &["purpose", "secret", "signs_from", "retires_at"]),
     ("businesses", &["business_id", "name"]),
     (
         "customers",
@@ -91,7 +93,7 @@ impl Store {
                 if holds_data(target)? {
                     return Err(CopyError::TargetNotEmpty);
                 }
-                copy_keys(source, target)?;
+                replace_settings(source, target)?;
                 let mut counts = Vec::new();
                 for (table, columns) in TABLES {
                     counts.push((*table, copy_table(source, target, table, columns)?));
@@ -126,8 +128,9 @@ fn holds_data(db: &mut dyn Sql) -> Result<bool, StoreError> {
     .bool(0)
 }
 
-/// The source's keys replace the ones the target made when it was created.
-fn copy_keys(source: &mut dyn Sql, target: &mut dyn Sql) -> Result<(), StoreError> {
+/// The source's settings replace the target's, and the keys the target made when it was
+/// created go, for the source's to be copied.
+fn replace_settings(source: &mut dyn Sql, target: &mut dyn Sql) -> Result<(), StoreError> {
     for row in source.rows("SELECT name, value FROM settings ORDER BY name", &[])? {
         target.execute(
             "INSERT INTO settings (name, value) VALUES ($1, $2)
@@ -135,7 +138,7 @@ fn copy_keys(source: &mut dyn Sql, target: &mut dyn Sql) -> Result<(), StoreErro
             &params_of(&row),
         )?;
     }
-    Ok(())
+    target.execute("DELETE FROM signing_keys", &[]).map(drop)
 }
 
 fn copy_table(

@@ -20,6 +20,7 @@ mod customers;
 mod files;
 mod history;
 mod idempotency;
+mod keys;
 mod mirror;
 mod phone_numbers;
 mod pool;
@@ -40,6 +41,7 @@ pub use businesses::{Added, BusinessListing, Removed};
 pub use copy::CopyError;
 pub use customers::CustomerFilter;
 pub use idempotency::{Answer, Attempt, Claim};
+pub use keys::{SigningKeys, StoredKey};
 use pool::Pool;
 pub use review::{ReviewPage, ReviewedRow};
 pub use schema::Opening;
@@ -223,8 +225,6 @@ pub struct Page<T> {
 #[derive(Debug)]
 pub struct Store {
     engine: Engine,
-    cursor_key: [u8; 32],
-    token_seed: [u8; 32],
     /// Time in the database by kind (`read`, `write`), for `/metrics`.
     database_seconds: Seconds,
 }
@@ -258,28 +258,13 @@ impl Store {
     /// # Errors
     /// As [`Store::open`].
     pub fn open_with(location: &Location, opening: Opening) -> Result<Self, StoreError> {
-        let (engine, [cursor_key, token_seed]) = match location {
-            Location::Sqlite(path) => {
-                let (engine, keys) = sqlite::Engine::open(path, opening)?;
-                (Engine::Sqlite(engine), keys)
-            }
+        let engine = match location {
+            Location::Sqlite(path) => Engine::Sqlite(sqlite::Engine::open(path, opening)?),
             Location::Postgres(url) => {
-                let (engine, keys) = postgres::Engine::open(url, &location.to_string(), opening)?;
-                (Engine::Postgres(engine), keys)
+                Engine::Postgres(postgres::Engine::open(url, &location.to_string(), opening)?)
             }
         };
-        Ok(Self { engine, cursor_key, token_seed, database_seconds: telemetry::seconds() })
-    }
-
-    /// The seed of the Ed25519 key that signs this database's access tokens (every server on
-    /// one database signs and checks with the same key).
-    pub fn token_seed(&self) -> &[u8; 32] {
-        &self.token_seed
-    }
-
-    /// The key that signs this database's list cursors.
-    pub fn cursor_key(&self) -> &[u8; 32] {
-        &self.cursor_key
+        Ok(Self { engine, database_seconds: telemetry::seconds() })
     }
 
     /// Runs `f` on a connection outside a transaction.
@@ -384,38 +369,16 @@ impl Store {
 
 /// What follows the SQL migrations, in Rust, run by each engine after it migrates: the search
 /// documents when a migration asked for them, the review's verdicts when the core's rules or
-/// plans are not those they were made by, and the database's keys.
+/// plans are not those they were made by, and the database's keys when it has none yet.
 ///
 /// On a schema a newer server migrated (`newer`, served by `--allow-newer-schema`) only the
 /// keys: this server's older rules must not remake what the newer one keeps.
-fn after_migrations(db: &mut dyn Sql, newer: bool) -> Result<[[u8; 32]; 2], StoreError> {
+fn after_migrations(db: &mut dyn Sql, newer: bool) -> Result<(), StoreError> {
     if !newer {
         search::remake_if_stale(db)?;
         review::remake_if_stale(db)?;
     }
-    secret_keys(db)
-}
-
-/// The database's two keys, the cursor key and the token seed: random, made once with the
-/// database and kept in it.
-fn secret_keys(db: &mut dyn Sql) -> Result<[[u8; 32]; 2], StoreError> {
-    Ok([secret_key(db, "cursor_key")?, secret_key(db, "token_signing_seed")?])
-}
-
-fn secret_key(db: &mut dyn Sql, name: &str) -> Result<[u8; 32], StoreError> {
-    let stored = db.optional_row("SELECT value FROM settings WHERE name = $1", params![name])?;
-    if let Some(key) =
-        stored.map(|row| row.bytes(0)).transpose()?.and_then(|k| <[u8; 32]>::try_from(k).ok())
-    {
-        return Ok(key);
-    }
-    let key: [u8; 32] = rand::rng().random();
-    db.execute(
-        "INSERT INTO settings (name, value) VALUES ($1, $2)
-         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-        params![name, key.as_slice()],
-    )?;
-    Ok(key)
+    keys::make_missing(db)
 }
 
 /// Splits `size + 1` fetched rows into a page and whether there is a next one.

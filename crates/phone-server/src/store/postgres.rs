@@ -33,6 +33,7 @@ pub(super) const MIGRATIONS: &[Migration] = &[
     migration!("postgres", "0002_search"),
     migration!("postgres", "0003_idempotency"),
     migration!("postgres", "0004_review"),
+    migration!("postgres", "0005_signing_keys"),
 ];
 
 /// Held while migrating, so servers starting together migrate one at a time.
@@ -66,13 +67,8 @@ struct Connection {
 
 impl Engine {
     /// Connects to the database at `url` (`postgres://…`, named `database` in messages),
-    /// brings its schema up to date (making it only when `opening` says so), and returns it
-    /// with its cursor key and token seed.
-    pub fn open(
-        url: &str,
-        database: &str,
-        opening: Opening,
-    ) -> Result<(Self, [[u8; 32]; 2]), StoreError> {
+    /// and brings its schema up to date (making it only when `opening` says so).
+    pub fn open(url: &str, database: &str, opening: Opening) -> Result<Self, StoreError> {
         let mut config: tokio_postgres::Config = url.parse().map_err(db)?;
         // A database host that stops answering (rather than refusing) must become a 503 in
         // seconds, not after the operating system's TCP timeouts: a connect gives up after 5 s
@@ -86,9 +82,9 @@ impl Engine {
             .keepalives_retries(3);
         let engine = Self { config, connections: Pool::new() };
         let mut connection = engine.connections.take(|| engine.connect())?;
-        let keys = connection.transaction(|c| migrate(c, database, opening))?;
+        connection.transaction(|c| migrate(c, database, opening))?;
         drop(connection);
-        Ok((engine, keys))
+        Ok(engine)
     }
 
     /// The connection pool's waits.
@@ -207,12 +203,12 @@ impl Sql for Connection {
 
 /// In one transaction, under an advisory lock so two servers starting together do not race:
 /// runs the migrations the database has not had yet (or refuses it, see
-/// [`schema::pending`]), then makes or reads the database's keys.
+/// [`schema::pending`]), then what follows them (see [`after_migrations`]).
 fn migrate(
     connection: &mut Connection,
     database: &str,
     opening: Opening,
-) -> Result<[[u8; 32]; 2], StoreError> {
+) -> Result<(), StoreError> {
     connection.rows("SELECT pg_advisory_xact_lock($1)", &[Param::Int(MIGRATION_LOCK)])?;
     let sql = connection as &mut dyn Sql;
     let made = sql.row("SELECT to_regclass('schema_migrations') IS NOT NULL", &[])?.bool(0)?;

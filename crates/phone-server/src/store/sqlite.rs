@@ -29,6 +29,7 @@ pub(super) const MIGRATIONS: &[Migration] = &[
     migration!("sqlite", "0004_search"),
     migration!("sqlite", "0005_idempotency"),
     migration!("sqlite", "0006_review"),
+    migration!("sqlite", "0007_signing_keys"),
 ];
 
 /// The oldest SQLite that does not risk corrupting a WAL database under concurrent writes
@@ -48,8 +49,8 @@ pub struct Engine {
 
 impl Engine {
     /// Opens the database at `path` (making it, and its folder, only when `opening` says so),
-    /// brings its schema up to date, and returns it with its cursor key and token seed.
-    pub fn open(path: &Path, opening: Opening) -> Result<(Self, [[u8; 32]; 2]), StoreError> {
+    /// and brings its schema up to date.
+    pub fn open(path: &Path, opening: Opening) -> Result<Self, StoreError> {
         check_version(rusqlite::version())?;
         if path.exists() {
             files::make_private(&files::database_files(path));
@@ -68,8 +69,8 @@ impl Engine {
         let newer = migrate(&mut writer, path, opening)?;
         let engine =
             Self { path: path.to_owned(), writer: Mutex::new(writer), readers: Pool::new() };
-        let keys = engine.write(|db| after_migrations(db, newer))?;
-        Ok((engine, keys))
+        engine.write(|db| after_migrations(db, newer))?;
+        Ok(engine)
     }
 
     /// Runs `f` on a reading connection from the pool.
@@ -265,7 +266,7 @@ mod tests {
     #[test]
     fn every_connection_is_durable_and_the_bundled_sqlite_is_recent_enough() {
         let folder = tempfile::tempdir().unwrap();
-        let (engine, _) = Engine::open(&folder.path().join("settings.sqlite3"), CREATE).unwrap();
+        let engine = Engine::open(&folder.path().join("settings.sqlite3"), CREATE).unwrap();
         let settings = |db: &mut dyn Sql| -> Result<(String, i64, i64), StoreError> {
             Ok((
                 db.row("PRAGMA journal_mode", &[])?.text(0)?,
@@ -329,7 +330,7 @@ mod tests {
     #[test]
     fn a_statement_whose_parameters_first_appear_out_of_order_is_refused() {
         let folder = tempfile::tempdir().unwrap();
-        let (engine, _) = Engine::open(&folder.path().join("order.sqlite3"), CREATE).unwrap();
+        let engine = Engine::open(&folder.path().join("order.sqlite3"), CREATE).unwrap();
         let answer = engine.read(|db| db.rows("SELECT $2, $1", &[Param::Int(1), Param::Int(2)]));
         assert!(
             matches!(&answer, Err(StoreError::Data(m)) if m == "parameter 1 is not $1"),

@@ -32,7 +32,7 @@ async fn every_operation_refuses_callers_without_valid_credentials() {
     let number = server.number(&customer, "021", "123 4567", false).await;
     let other_key = TokenKeys::from_seed(&[9; 32]);
     let store = Store::open(&server.database()).unwrap();
-    let own_key = TokenKeys::from_seed(store.token_seed());
+    let own_key = TokenKeys::from_seed(&store.signing_keys().unwrap().tokens[0].secret);
     let credentials: Vec<(&str, Client)> = vec![
         ("no credentials", Client::new()),
         ("a malformed token", authorised_client("not-a-jwt")),
@@ -283,7 +283,7 @@ async fn repeated_failed_sign_ins_wait_longer_each_time_and_idle_sessions_end() 
     // A session unused for longer than the idle limit is over, and so is one older than the
     // absolute limit however busy; a live one says how long it has left.
     use phone_server::auth::{ABSOLUTE_LIMIT, IDLE_LIMIT, staff_session, token_hash};
-    let state = AppState::new(Store::open(&server.database()).unwrap());
+    let state = AppState::new(Store::open(&server.database()).unwrap()).unwrap();
     let session = async |token: &str, at: i64| staff_session(&state, token, at).await.unwrap();
     let last_seen = |token: &str| store.session(&token_hash(token)).unwrap().map(|s| s.last_seen);
     store.start_session(&token_hash("an old token"), "sam", now() - IDLE_LIMIT - 1).unwrap();

@@ -295,7 +295,7 @@ async fn a_database_from_before_search_gets_its_index_when_the_server_opens_it()
     store
         .execute(
             "INSERT INTO settings (name, value)
-             SELECT 'search_index_stale', value FROM settings WHERE name = 'cursor_key'",
+             SELECT 'search_index_stale', secret FROM signing_keys WHERE purpose = 'cursor'",
             &[],
         )
         .unwrap();

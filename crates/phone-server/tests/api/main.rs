@@ -17,6 +17,7 @@ mod first_run;
 mod gateway;
 mod history;
 mod idempotency;
+mod keys;
 mod logs;
 mod metrics;
 mod openapi;
