@@ -4,7 +4,10 @@
 
 use std::time::{Duration, Instant};
 
-use phone_server::{accounts, store::Store};
+use phone_server::{
+    accounts,
+    store::{Location, Store},
+};
 use reqwest::{Client, StatusCode, header};
 use serde_json::{Value, json};
 
@@ -163,4 +166,40 @@ async fn a_cursor_works_through_a_rotation_and_once_its_key_retires_is_the_contr
     );
     let old_token = server.get("/customers").await;
     assert_eq!(read(old_token).await, (StatusCode::UNAUTHORIZED, unauthorized()));
+}
+
+#[tokio::test]
+async fn tokens_and_cursors_from_before_the_keys_had_a_table_of_their_own_still_work_after_it() {
+    if skip_in_gateway_mode("a gateway passes on the provider's cursors, not its own") {
+        return;
+    }
+    let server = TestServer::start().await;
+    let customer = server.customer("Aroha").await;
+    server.number(&customer, "021", "123 4567", false).await;
+    let numbers = format!("/customers/{customer}/phoneNumbers?limit=1");
+    let (_, first) = read(server.get(&numbers).await).await;
+    let cursor = first["responseMetadata"]["nextCursor"].as_str().expect("a cursor").to_owned();
+    // As a database from before `signing_keys` had it: its keys in settings, one migration less.
+    let database = server.database();
+    let store = Store::open(&database).unwrap();
+    for (setting, purpose) in [("token_signing_seed", "token"), ("cursor_key", "cursor")] {
+        let statement = "INSERT INTO settings (name, value)
+                         SELECT $1, secret FROM signing_keys WHERE purpose = $2";
+        assert_eq!(store.execute(statement, &[setting, purpose]).unwrap(), 1);
+    }
+    store.execute("DROP TABLE signing_keys", &[]).unwrap();
+    let before = match database {
+        Location::Sqlite(_) => "PRAGMA user_version = 6",
+        Location::Postgres(_) => "DELETE FROM schema_migrations WHERE version = 5",
+    };
+    store.execute(before, &[]).unwrap();
+    drop(store);
+
+    let server = server.restart().await;
+
+    let (status, page) = read(server.get(&format!("{numbers}&nextCursor={cursor}")).await).await;
+    assert_eq!(status, StatusCode::OK, "the token and the cursor from before: {page}");
+    let store = Store::open(&database).unwrap();
+    let left = "DELETE FROM settings WHERE name IN ('token_signing_seed', 'cursor_key')";
+    assert_eq!(store.execute(left, &[]).unwrap(), 0, "the keys moved out of settings");
 }
