@@ -63,8 +63,12 @@ impl NewClient {
     }
 }
 
-/// `check` again every 100 ms until it gives `Some`, for up to `within`.
-async fn eventually<T>(within: Duration, mut check: impl AsyncFnMut() -> Option<T>) -> Option<T> {
+/// `check` again every `every` until it gives `Some`, for up to `within`.
+async fn eventually<T>(
+    within: Duration,
+    every: Duration,
+    mut check: impl AsyncFnMut() -> Option<T>,
+) -> Option<T> {
     let deadline = Instant::now() + within;
     loop {
         if let Some(found) = check().await {
@@ -73,9 +77,14 @@ async fn eventually<T>(within: Duration, mut check: impl AsyncFnMut() -> Option<
         if Instant::now() > deadline {
             return None;
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(every).await;
     }
 }
+
+/// How often a test asks again for what a server reads every 2 s.
+const OFTEN: Duration = Duration::from_millis(100);
+/// How often it asks for a token: each checks a secret, and an address gets 30 a minute.
+const TOKEN_EVERY: Duration = Duration::from_secs(1);
 
 /// Longer than a server takes to read a rotation and its new keys to sign (6 s), with room.
 const NEW_KEYS_SIGN: Duration = Duration::from_secs(15);
@@ -99,12 +108,12 @@ async fn after_a_rotation_old_tokens_work_the_jwks_lists_both_keys_and_new_token
     assert_ne!(new_kid, old_kid);
     assert_eq!(server.get("/customers").await.status(), StatusCode::OK, "the old token works");
     for root in [server.root.clone(), other.base_url()] {
-        let both = eventually(NEW_KEYS_SIGN, async || {
+        let both = eventually(NEW_KEYS_SIGN, OFTEN, async || {
             Some(published(&root).await).filter(|kids| kids.len() == 2)
         });
         assert_eq!(both.await, Some(vec![new_kid.clone(), old_kid.clone()]), "{root}");
     }
-    let fresh = eventually(NEW_KEYS_SIGN, async || {
+    let fresh = eventually(NEW_KEYS_SIGN, TOKEN_EVERY, async || {
         Some(client.token(&server.root).await).filter(|token| kid_of(token) == new_kid)
     });
     let fresh = fresh.await.expect("a token signed with the new key");
@@ -125,7 +134,7 @@ async fn a_token_of_a_retired_key_is_refused_with_the_contracts_401() {
     rotate(&server, &["--token-lifetime", "1"]);
 
     assert_eq!(server.get("/customers").await.status(), StatusCode::OK, "not retired yet");
-    let refused = eventually(NEW_KEYS_SIGN, async || {
+    let refused = eventually(NEW_KEYS_SIGN, OFTEN, async || {
         let answer = server.get("/customers").await;
         (answer.status() != StatusCode::OK).then_some(answer)
     });
@@ -154,7 +163,7 @@ async fn a_cursor_works_through_a_rotation_and_once_its_key_retires_is_the_contr
     // After a leak: the old keys are refused at once.
     let new_kid = rotate(&server, &["--at-once"]);
 
-    let fresh = eventually(NEW_KEYS_SIGN, async || {
+    let fresh = eventually(NEW_KEYS_SIGN, TOKEN_EVERY, async || {
         Some(client.token(&server.root).await).filter(|token| kid_of(token) == new_kid)
     });
     let fresh = authorised_client(&fresh.await.expect("a token of the newest key"));
