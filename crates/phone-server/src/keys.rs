@@ -57,7 +57,6 @@ impl Rotation {
 }
 
 /// A key and its two times.
-#[derive(Debug)]
 struct Timed<K> {
     key: K,
     signs_from: i64,
@@ -92,11 +91,17 @@ fn signer<K>(keys: &[Timed<K>], now: i64) -> &Timed<K> {
 }
 
 /// The keys as one read found them.
-#[derive(Debug)]
 pub struct KeyRing {
     stored: SigningKeys,
     tokens: Vec<Timed<TokenKeys>>,
     cursors: Vec<Timed<[u8; 32]>>,
+}
+
+/// Only their times, never a secret: whatever prints the server's state must not print its keys.
+impl std::fmt::Debug for KeyRing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyRing").field("stored", &self.stored).finish_non_exhaustive()
+    }
 }
 
 /// A token whose signature and time checked out, and the key that signed it.
@@ -266,6 +271,13 @@ mod tests {
         assert_eq!(kids(switch + LIFETIME), [kid(2)], "the old one refused once its tokens expire");
         assert!(ring.accepts(&kid(1), switch + LIFETIME - 1));
         assert!(!ring.accepts(&kid(1), switch + LIFETIME));
+    }
+
+    #[test]
+    fn the_keys_printed_show_their_times_and_no_secret() {
+        let printed = format!("{:?}", rotated(1_800_000_000, false));
+        assert!(printed.contains("signs_from: 1800000006"), "{printed}");
+        assert!(!printed.contains("[1, 1") && !printed.contains("[2, 2"), "{printed}");
     }
 
     #[test]
