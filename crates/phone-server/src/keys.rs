@@ -5,7 +5,8 @@
 //! The database keeps every key with two times (`store::keys`): from when it signs, and from
 //! when it is refused. A rotation adds a new key of each purpose that signs
 //! [`PUBLISHED_AHEAD`] seconds later, and gives the old ones a retirement that late plus the
-//! longest token lifetime, so that every token the old key signed has expired by then. Each
+//! servers' token lifetime (the command's `--token-lifetime`), so that every token the old key
+//! signed has expired by then. Each
 //! server reads the keys again every [`REFRESH`] (several servers may share one PostgreSQL
 //! database, and the command is another process): by the time a new key signs, every server
 //! has read it, so none refuses a token or cursor another one signed with it. Which key signs
@@ -31,7 +32,7 @@ pub const REFRESH: Duration = Duration::from_secs(2);
 
 /// Seconds between a rotation and its new keys' first signature: three refreshes, so a server
 /// whose read failed or was slow once or twice has still read them.
-pub const PUBLISHED_AHEAD: i64 = 6;
+pub const PUBLISHED_AHEAD: i64 = 3 * REFRESH.as_secs() as i64;
 
 /// When a rotation's new keys sign, and when the keys before them are refused (seconds since
 /// the epoch); rows retired by `now` are dropped.
