@@ -21,6 +21,8 @@ pub enum Refusal {
     NotFound,
     /// 405: the path exists, the method does not.
     MethodNotAllowed,
+    /// 408: the request's body did not arrive in time; the connection is closed.
+    RequestTimeout,
     /// 413: the body is larger than the server accepts.
     PayloadTooLarge,
     /// 412: the `If-Match` header names a version that is no longer the current one.
@@ -56,6 +58,7 @@ impl Refusal {
             Self::CustomerAccessDenied | Self::ForeignOrigin => 403,
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
+            Self::RequestTimeout => 408,
             Self::PayloadTooLarge => 413,
             Self::PreconditionFailed => 412,
             Self::UnsupportedMediaType => 415,
@@ -104,6 +107,9 @@ impl Refusal {
             }
             Self::NotFound => "The requested resource could not be found.",
             Self::MethodNotAllowed => "The requested method is not supported for this resource.",
+            Self::RequestTimeout => {
+                "The request's body did not arrive in time. Please send the request again."
+            }
             Self::PayloadTooLarge => "The request body is too large. Please send at most 64 KiB.",
             Self::PreconditionFailed => {
                 "Unable to process this request as the phone number was changed after it was read. Please get it again and retry your request."

@@ -1,11 +1,12 @@
 //! The server's configuration: flags, each also settable by an environment variable.
 
-use std::{net::SocketAddr, path::PathBuf};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use phone_model::{BusinessId, Businesses};
 
 use crate::{
     client_address::Cidr,
+    serving::Timeouts,
     store::{Location, Opening},
 };
 
@@ -135,6 +136,24 @@ pub struct Config {
     /// period (Kubernetes: 30 s), so the server, not the orchestrator, ends them.
     #[arg(long, env = "PHONEDESK_SHUTDOWN_TIMEOUT", default_value_t = 20)]
     pub shutdown_timeout: u64,
+    /// Seconds a client has to send a request's head (its request line and headers), from
+    /// connecting, or on a kept-alive connection from the next request's first byte; then the
+    /// connection is closed. Bounds slow senders ("slowloris") and silent connections.
+    #[arg(long, env = "PHONEDESK_HEADER_TIMEOUT", default_value_t = 10, value_parser = seconds())]
+    pub header_timeout: u64,
+    /// Seconds a kept-alive connection may wait for its next request once the last is
+    /// answered; then it is closed.
+    #[arg(long, env = "PHONEDESK_IDLE_TIMEOUT", default_value_t = 60, value_parser = seconds())]
+    pub idle_timeout: u64,
+    /// Seconds a request's body has to arrive, from its head; then the request is answered 408
+    /// and the connection closed.
+    #[arg(long, env = "PHONEDESK_BODY_TIMEOUT", default_value_t = 30, value_parser = seconds())]
+    pub body_timeout: u64,
+    /// Connections open at once at most; one more is closed as soon as it is accepted. Default:
+    /// 1024, or as many as the open-file limit (ulimit -n) leaves room for, less 96 for the
+    /// database and listeners. A number that does not fit under the limit is refused at start.
+    #[arg(long, env = "PHONEDESK_MAX_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: Option<u32>,
     /// Once listening, write `{"address": "<ip>:<port>"}` to this file (atomically): how a
     /// process that started the server, with `--address …:0`, learns where and when it is up.
     #[arg(long, env = "PHONEDESK_READY_FILE")]
@@ -146,6 +165,20 @@ impl Config {
     pub fn opening(&self) -> Opening {
         Opening { create: self.create_database, allow_newer_schema: self.allow_newer_schema }
     }
+
+    /// How long a connection may take over each part of a request, as the flags say.
+    pub fn timeouts(&self) -> Timeouts {
+        Timeouts {
+            header: Duration::from_secs(self.header_timeout),
+            idle: Duration::from_secs(self.idle_timeout),
+            body: Duration::from_secs(self.body_timeout),
+        }
+    }
+}
+
+/// A timeout's whole seconds: at least one (none would close every connection at once).
+fn seconds() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(1..)
 }
 
 /// How log lines are written.

@@ -129,9 +129,7 @@ async fn json_body<S: Send + Sync, T: DeserializeOwned>(
         return Err(ApiError::Refused(Refusal::UnsupportedMediaType));
     }
     // The body limit layer (lib.rs) turns an oversized body into an error here.
-    let bytes = Bytes::from_request(request, state)
-        .await
-        .map_err(|_| ApiError::Refused(Refusal::PayloadTooLarge))?;
+    let bytes = Bytes::from_request(request, state).await.map_err(|error| unread_body(&error))?;
     let bytes = if bytes.is_empty() {
         Bytes::from_static(b"{}")
     } else if content_type.is_none() {
@@ -148,6 +146,16 @@ async fn json_body<S: Send + Sync, T: DeserializeOwned>(
     serde_json::from_slice(&bytes)
         .map(|body| (body, bytes.clone()))
         .map_err(|_| ApiError::invalid(ValidationError::BodyInvalid))
+}
+
+/// Why a request's body could not be read: it did not arrive within `--body-timeout` (408),
+/// or it is larger than the limit (413).
+pub fn unread_body(error: &(dyn std::error::Error + 'static)) -> ApiError {
+    if crate::serving::request_timed_out(error) {
+        ApiError::Refused(Refusal::RequestTimeout)
+    } else {
+        ApiError::Refused(Refusal::PayloadTooLarge)
+    }
 }
 
 /// The query parameters of a list, read by name without failing on any value: the handlers

@@ -21,6 +21,7 @@ mod openapi;
 pub mod rate_limit;
 pub mod role;
 pub mod routes;
+pub mod serving;
 pub mod store;
 pub mod telemetry;
 pub mod version;
@@ -110,6 +111,11 @@ impl AppState {
     pub fn with_gateway(self, gateway: Arc<gateway::Gateway>) -> Self {
         let telemetry = telemetry::Telemetry::new(&self.store, Some(&gateway));
         Self { gateway: Some(gateway), telemetry, ..self }
+    }
+
+    /// What `/metrics` shows, for what counts outside the router (the connection loop).
+    pub fn telemetry(&self) -> &telemetry::Telemetry {
+        &self.telemetry
     }
 
     /// The public URL and what follows from it, set together.

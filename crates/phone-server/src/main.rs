@@ -1,6 +1,6 @@
 //! `phone-server`: read the configuration, open the database, serve until told to stop.
 
-use std::{future::IntoFuture, net::SocketAddr, process::ExitCode, sync::Arc, time::Duration};
+use std::{future::pending, process::ExitCode, sync::Arc, time::Duration};
 
 use axum::http::HeaderValue;
 use clap::Parser;
@@ -16,6 +16,7 @@ use phone_server::{
     demo,
     gateway::{Gateway, Shares, UpstreamSettings, sync},
     keys,
+    serving::{self, Limits, MaxConnections},
     store::{Added, ClientAccess, Location, Opening, Removed, Role, Store, StoreError, backup},
 };
 
@@ -344,6 +345,19 @@ fn listed(businesses: &Businesses) -> String {
 }
 
 async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    // Before anything is opened: a cap the open-file limit cannot hold is refused at once.
+    let max_connections =
+        serving::max_connections(config.max_connections, serving::open_file_limit())?;
+    if let MaxConnections::Lowered { to, open_file_limit } = max_connections {
+        tracing::info!(
+            max_connections = to,
+            open_file_limit,
+            "at most {to} connections at once, not {}: the open-file limit (ulimit -n) leaves \
+             room for no more",
+            serving::DEFAULT_MAX_CONNECTIONS
+        );
+    }
+    let limits = Limits { timeouts: config.timeouts(), max_connections: max_connections.get() };
     if let Location::Sqlite(database) = &config.database {
         hold(database, config.create_database)?;
     }
@@ -452,17 +466,18 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     // A rotation made while this server runs (by the command, or on another machine) reaches
     // it within seconds.
     tokio::spawn(keys::keep_fresh(state.clone()));
+    let measures = state.telemetry().connections();
     if let Some(metrics) = metrics_listener {
         tracing::info!("metrics on http://{}/metrics", metrics.local_addr()?);
         let service = phone_server::telemetry::router(state.clone());
-        tokio::spawn(async move {
-            if let Err(error) = axum::serve(metrics, service).await {
-                tracing::error!(%error, "the metrics address stopped serving");
-            }
-        });
+        let limits = Limits { max_connections: serving::METRICS_CONNECTIONS, ..limits };
+        // Served until the process ends: a scrape during the stop still answers.
+        let serving = serving::serve(metrics, service, limits, measures.clone(), pending());
+        tokio::spawn(serving);
     }
-    // Connection addresses let callers without credentials be rate-limited one by one.
-    let service = app(state, &options).into_make_service_with_connect_info::<SocketAddr>();
+    // Handlers get each connection's address (`ConnectInfo`), so that callers without
+    // credentials are rate-limited one by one.
+    let service = app(state, &options);
     // On the signal, no new connection is accepted and requests in flight finish, for
     // --shutdown-timeout at most; then the state, and with it the database, is dropped.
     let [first, second] = signals.notify();
@@ -483,9 +498,9 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             () = second.notified() => tracing::warn!("a second signal: stopping now"),
         }
     };
-    let serving = axum::serve(listener, service).with_graceful_shutdown(stop).into_future();
+    let serving = serving::serve(listener, service, limits, measures, stop);
     tokio::select! {
-        served = serving => served?,
+        () = serving => {}
         () = grace => tracing::warn!(
             "requests still in flight after --shutdown-timeout {} s: stopping anyway",
             config.shutdown_timeout

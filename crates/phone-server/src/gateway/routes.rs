@@ -370,7 +370,7 @@ async fn body_of(request: Request) -> Result<Option<(HeaderValue, Bytes)>, ApiEr
     let content_type = request.headers().get(header::CONTENT_TYPE).cloned();
     let bytes = axum::body::to_bytes(request.into_body(), crate::extract::BODY_LIMIT)
         .await
-        .map_err(|_| ApiError::Refused(Refusal::PayloadTooLarge))?;
+        .map_err(|error| crate::extract::unread_body(&error))?;
     Ok(match content_type {
         Some(content_type) => Some((content_type, bytes)),
         None if bytes.is_empty() => None,

@@ -42,7 +42,7 @@ use self::{
 };
 use crate::{
     AppState, client_address::ClientAddress, error::ApiError, gateway::Gateway, routes::small_read,
-    store::Store,
+    serving::Closed, store::Store,
 };
 
 /// Latency buckets, in seconds: a 1-2-5 ladder from half a millisecond to five seconds. Most
@@ -163,6 +163,32 @@ struct Measures {
     credential_failures: Counts,
     rate_limited: Counts,
     sync_lag: Gauge,
+    connections: Connections,
+}
+
+/// What the connection loop counts (see [`crate::serving`]): connections open now, and those
+/// the server closed itself, by why.
+#[derive(Debug, Clone)]
+pub struct Connections {
+    open: Gauge,
+    closed: Counts,
+}
+
+impl Connections {
+    /// A connection was accepted and is served.
+    pub(crate) fn opened(&self) {
+        self.open.inc();
+    }
+
+    /// A served connection ended.
+    pub(crate) fn ended(&self) {
+        self.open.dec();
+    }
+
+    /// The server closed a connection, for `why`.
+    pub(crate) fn closed(&self, why: Closed) {
+        self.closed.get_or_create(&Kind { kind: why.kind() }).inc();
+    }
 }
 
 impl Telemetry {
@@ -225,6 +251,18 @@ impl Telemetry {
             "Requests refused by a rate limit (api, sign_in)",
             with_kinds(&rate_limited, &RATE_LIMITS),
         );
+        let connections = Connections { open: Gauge::default(), closed: Counts::default() };
+        registry.register(
+            "connections_open",
+            "Connections open now, on the API's address and on /metrics' own",
+            connections.open.clone(),
+        );
+        registry.register(
+            "connections_closed",
+            "Connections the server closed itself: refused at --max-connections (refused), or \
+             past --header-timeout, --idle-timeout or --body-timeout",
+            with_kinds(&connections.closed, &Closed::ALL.map(Closed::kind)),
+        );
         let sync_lag = Gauge::default();
         if let Some((latency, errors)) = gateway.map(Gateway::measures) {
             registry.register(
@@ -254,6 +292,7 @@ impl Telemetry {
             credential_failures,
             rate_limited,
             sync_lag,
+            connections,
         }))
     }
 
@@ -261,6 +300,11 @@ impl Telemetry {
     pub fn credential_failed(&self, kind: &'static str) {
         debug_assert!(CREDENTIALS.contains(&kind), "{kind}: a kind CREDENTIALS does not list");
         self.0.credential_failures.get_or_create(&Kind { kind }).inc();
+    }
+
+    /// What the connection loop counts.
+    pub fn connections(&self) -> Connections {
+        self.0.connections.clone()
     }
 
     /// The counter of refusals by the limit `kind` (`api`, `sign_in`), for its limiter.

@@ -153,16 +153,10 @@ fn open_fds() -> Option<f64> {
     Some(fs::read_dir("/proc/self/fd").ok()?.count() as f64)
 }
 
-/// The soft limit on open descriptors, from `/proc/self/limits`; `None` when unlimited.
+/// The soft limit on open descriptors, as the server's connection cap reads it; `None` when
+/// unlimited.
 fn max_fds() -> Option<f64> {
-    let limits = fs::read_to_string("/proc/self/limits").ok()?;
-    soft_limit(&limits, "Max open files")
-}
-
-/// A limit's soft value, from `/proc/self/limits`'s table (name, soft, hard, units).
-fn soft_limit(limits: &str, name: &str) -> Option<f64> {
-    let line = limits.lines().find_map(|line| line.strip_prefix(name))?;
-    line.split_whitespace().next()?.parse::<u64>().ok().map(|limit| limit as f64)
+    crate::serving::open_file_limit().map(|limit| limit as f64)
 }
 
 #[cfg(test)]
@@ -183,15 +177,6 @@ mod tests {
         };
         assert_eq!(Stat::parse(stat), Some(expected));
         assert_eq!(Stat::parse("4242 (cut short) S 1 2 3"), None);
-    }
-
-    #[test]
-    fn the_soft_limit_is_the_first_figure_and_unlimited_is_none() {
-        let limits = "Limit                     Soft Limit           Hard Limit           Units     \n\
-                      Max processes             unlimited            unlimited            processes \n\
-                      Max open files            1024                 524288               files     \n";
-        assert_eq!(soft_limit(limits, "Max open files"), Some(1024.0));
-        assert_eq!(soft_limit(limits, "Max processes"), None);
     }
 
     #[test]

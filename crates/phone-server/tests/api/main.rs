@@ -8,6 +8,7 @@ mod backups;
 mod bad_input;
 mod commands;
 mod conditions;
+mod connections;
 mod copy;
 mod crash;
 mod customers;

@@ -8,7 +8,10 @@
 //! suite then checks that a client cannot tell the gateway from the provider. Tests of what
 //! only a server on its own data does say so with [`skip_in_gateway_mode`].
 
-use std::path::Path;
+use std::{
+    path::Path,
+    process::{Command, Stdio},
+};
 
 use phone_model::Businesses;
 use phone_server::{
@@ -387,11 +390,41 @@ pub fn too_many() -> Value {
 
 /// A `phone-server` process on `database`, with more flags.
 pub fn start_process(database: &Location, flags: &[&str]) -> phone_launch::Server {
-    let location = database.to_string();
-    let mut args = vec!["--database", location.as_str()];
-    args.extend(flags);
-    phone_launch::Server::start(Path::new(SERVER), &args)
+    start_command(server_command(None), database, flags)
+}
+
+/// The same, under an open-file limit (`ulimit -n`) of `open_files`.
+pub fn start_process_with_open_files(
+    open_files: u32,
+    database: &Location,
+    flags: &[&str],
+) -> phone_launch::Server {
+    start_command(server_command(Some(open_files)), database, flags)
+}
+
+fn start_command(
+    mut command: Command,
+    database: &Location,
+    flags: &[&str],
+) -> phone_launch::Server {
+    command.arg("--database").arg(database.to_string()).args(flags);
+    command.stdout(Stdio::null()).stderr(Stdio::null());
+    phone_launch::Server::start_command(command)
         .unwrap_or_else(|e| panic!("phone-server starts on {database}: {e}"))
+}
+
+/// The `phone-server` command, to which arguments are added; with `open_files`, run by a shell
+/// that first sets that open-file limit (`ulimit -n`), then becomes the server (`exec`, so the
+/// process is the server's own).
+pub fn server_command(open_files: Option<u32>) -> Command {
+    match open_files {
+        None => Command::new(SERVER),
+        Some(limit) => {
+            let mut shell = Command::new("sh");
+            shell.arg("-c").arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\"")).arg(SERVER);
+            shell
+        }
+    }
 }
 
 /// A new PostgreSQL database for a test that needs that engine whichever the suite runs on:

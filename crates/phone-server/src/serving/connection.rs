@@ -1,0 +1,389 @@
+//! One connection, and the clock it runs against. A connection is always in one phase: opened
+//! (no request's head yet), answering a request, idle (kept alive after an answer, nothing of
+//! the next request yet), or reading the next request's head. Opened and reading a head have
+//! `--header-timeout`, idle has `--idle-timeout`; answering has none of its own (its body has
+//! `--body-timeout`, see [`super::body`]: a handler may take as long as it takes). When a
+//! phase's time is up the connection is dropped, which closes it.
+//!
+//! Not hyper's own `header_read_timeout`: its clock starts when hyper starts waiting for a
+//! head, which on a kept-alive connection is as soon as the last answer is written, so it
+//! would cut every idle wait to the header timeout too.
+
+use std::{
+    convert::Infallible,
+    future::Future,
+    io,
+    net::SocketAddr,
+    pin::Pin,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, Ordering},
+    },
+    task::{Context, Poll},
+};
+
+use axum::{
+    Router,
+    body::Body,
+    extract::ConnectInfo,
+    http::{HeaderValue, Request, Response, header},
+};
+use hyper::body::{Bytes, Frame, Incoming, SizeHint};
+use hyper_util::{rt::TokioIo, server::graceful::GracefulShutdown};
+use tokio::{
+    io::{AsyncRead, AsyncWrite, ReadBuf},
+    net::TcpStream,
+    sync::{Notify, OwnedSemaphorePermit},
+    time::Instant,
+};
+use tower::ServiceExt;
+
+use super::{Closed, Timeouts, body::TimedBody};
+use crate::telemetry::Connections;
+
+/// An accepted connection, about to be served.
+pub(super) struct Connection {
+    pub router: Router,
+    pub peer: SocketAddr,
+    pub timeouts: Timeouts,
+    pub measures: Connections,
+}
+
+impl Connection {
+    /// Serves the connection on a task of its own, holding `place` (one of
+    /// `--max-connections`) until it is closed.
+    pub(super) fn spawn(
+        self,
+        stream: TcpStream,
+        place: OwnedSemaphorePermit,
+        graceful: &GracefulShutdown,
+    ) {
+        let clock = Arc::new(Clock::new());
+        let io = TokioIo::new(Watched { stream, clock: Arc::clone(&clock) });
+        let exchange = Exchange {
+            router: self.router,
+            peer: self.peer,
+            clock: Arc::clone(&clock),
+            timeouts: self.timeouts,
+        };
+        let mut http = hyper::server::conn::http1::Builder::new();
+        // The clock below keeps time instead: see the module's documentation.
+        http.header_read_timeout(None);
+        let served = graceful.watch(http.serve_connection(io, exchange));
+        let Self { timeouts, measures, .. } = self;
+        tokio::spawn(async move {
+            measures.opened();
+            let closed = tokio::select! {
+                served = served => {
+                    if let Err(error) = served {
+                        tracing::debug!(%error, "a connection ended in error");
+                    }
+                    clock.body_timed_out().then_some(Closed::BodyTimeout)
+                }
+                closed = clock.time_up(timeouts) => Some(closed),
+            };
+            if let Some(closed) = closed {
+                measures.closed(closed);
+            }
+            measures.ended();
+            drop(place);
+        });
+    }
+}
+
+/// Where a connection is, and since when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Accepted then; no request's head yet.
+    Opened(Instant),
+    /// Answering its request of this number (the first is 1).
+    Answering(u64),
+    /// Answered this many requests, the last then; nothing of the next yet.
+    Idle(Instant, u64),
+    /// Answered this many, and the next request's first bytes came then.
+    Heading(Instant, u64),
+}
+
+/// A connection's phase, shared by what moves it on (its reads, its requests, their answers)
+/// and what watches it ([`Clock::time_up`]).
+#[derive(Debug)]
+pub(super) struct Clock {
+    phase: Mutex<Phase>,
+    /// Wakes the watcher when the phase changes: a later phase may be due sooner.
+    changed: Notify,
+    body_timed_out: AtomicBool,
+}
+
+impl Clock {
+    fn new() -> Self {
+        Self {
+            phase: Mutex::new(Phase::Opened(Instant::now())),
+            changed: Notify::new(),
+            body_timed_out: AtomicBool::new(false),
+        }
+    }
+
+    /// Moves the phase on by `next`, which returns the new phase, or `None` to leave it.
+    fn update(&self, next: impl FnOnce(Phase) -> Option<Phase>) {
+        let mut phase = self.phase.lock().expect("no panic while the phase is held");
+        if let Some(moved) = next(*phase) {
+            *phase = moved;
+            self.changed.notify_one();
+        }
+    }
+
+    fn phase(&self) -> Phase {
+        *self.phase.lock().expect("no panic while the phase is held")
+    }
+
+    /// Bytes came: on an idle connection, the next request's head has begun.
+    fn bytes_arrived(&self) {
+        self.update(|phase| match phase {
+            Phase::Idle(_, answered) => Some(Phase::Heading(Instant::now(), answered)),
+            _ => None,
+        });
+    }
+
+    /// A request's head has been read; returns its number.
+    fn request_started(&self) -> u64 {
+        let mut number = 1;
+        self.update(|phase| {
+            number = match phase {
+                Phase::Opened(_) => 1,
+                Phase::Answering(previous) => previous + 1,
+                Phase::Idle(_, answered) | Phase::Heading(_, answered) => answered + 1,
+            };
+            Some(Phase::Answering(number))
+        });
+        number
+    }
+
+    /// The answer to request `number` has been handed over whole.
+    fn answered(&self, number: u64) {
+        self.update(|phase| {
+            (phase == Phase::Answering(number)).then(|| Phase::Idle(Instant::now(), number))
+        });
+    }
+
+    /// A request's body did not arrive within `--body-timeout`.
+    pub(super) fn note_body_timed_out(&self) {
+        self.body_timed_out.store(true, Ordering::Relaxed);
+    }
+
+    fn body_timed_out(&self) -> bool {
+        self.body_timed_out.load(Ordering::Relaxed)
+    }
+
+    /// When the present phase's time is up, and why the connection is closed then; `None`
+    /// while a request is answered.
+    fn due(&self, timeouts: Timeouts) -> Option<(Instant, Closed)> {
+        match self.phase() {
+            Phase::Opened(since) | Phase::Heading(since, _) => {
+                Some((since + timeouts.header, Closed::HeaderTimeout))
+            }
+            Phase::Idle(since, _) => Some((since + timeouts.idle, Closed::IdleTimeout)),
+            Phase::Answering(_) => None,
+        }
+    }
+
+    /// Completes once a phase outlasts its time, with why the connection is to be closed.
+    async fn time_up(&self, timeouts: Timeouts) -> Closed {
+        loop {
+            let changed = self.changed.notified();
+            let Some((at, why)) = self.due(timeouts) else {
+                changed.await;
+                continue;
+            };
+            tokio::select! {
+                () = tokio::time::sleep_until(at) => {
+                    if self.due(timeouts) == Some((at, why)) {
+                        return why;
+                    }
+                }
+                () = changed => {}
+            }
+        }
+    }
+}
+
+/// The connection's socket, telling the clock when bytes come.
+struct Watched {
+    stream: TcpStream,
+    clock: Arc<Clock>,
+}
+
+impl AsyncRead for Watched {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        let read = Pin::new(&mut this.stream).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            this.clock.bytes_arrived();
+        }
+        read
+    }
+}
+
+impl AsyncWrite for Watched {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().stream).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().stream).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
+    }
+}
+
+/// One connection's requests, handed to the router with the caller's address, their bodies
+/// timed, their answers watched.
+struct Exchange {
+    router: Router,
+    peer: SocketAddr,
+    clock: Arc<Clock>,
+    timeouts: Timeouts,
+}
+
+impl hyper::service::Service<Request<Incoming>> for Exchange {
+    type Response = Response<Answer>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
+
+    fn call(&self, request: Request<Incoming>) -> Self::Future {
+        let number = self.clock.request_started();
+        let clock = Arc::clone(&self.clock);
+        let body_timeout = self.timeouts.body;
+        let mut request =
+            request.map(|body| TimedBody::new(body, body_timeout, Arc::clone(&clock)));
+        request.extensions_mut().insert(ConnectInfo(self.peer));
+        let answering = self.router.clone().oneshot(request);
+        Box::pin(async move {
+            let Ok(mut response) = answering.await;
+            if clock.body_timed_out() {
+                // The rest of the body may never come: nothing more is read from this client.
+                let close = HeaderValue::from_static("close");
+                response.headers_mut().insert(header::CONNECTION, close);
+            }
+            Ok(response.map(|body| Answer { body, clock, number }))
+        })
+    }
+}
+
+/// An answer's body, which tells the clock when hyper has taken all of it (hyper drops a body
+/// once it has its last frame): the connection is idle from then.
+struct Answer {
+    body: Body,
+    clock: Arc<Clock>,
+    number: u64,
+}
+
+impl hyper::body::Body for Answer {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        Pin::new(&mut self.get_mut().body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
+impl Drop for Answer {
+    fn drop(&mut self) {
+        self.clock.answered(self.number);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    const TIMEOUTS: Timeouts = Timeouts {
+        header: Duration::from_secs(10),
+        idle: Duration::from_secs(60),
+        body: Duration::from_secs(30),
+    };
+
+    #[tokio::test(start_paused = true)]
+    async fn a_connection_gets_the_header_timeout_then_none_while_answered_then_the_idle_timeout() {
+        let clock = Clock::new();
+        let opened = Instant::now();
+        assert_eq!(clock.due(TIMEOUTS), Some((opened + TIMEOUTS.header, Closed::HeaderTimeout)));
+        clock.bytes_arrived();
+        assert_eq!(clock.due(TIMEOUTS), Some((opened + TIMEOUTS.header, Closed::HeaderTimeout)));
+        let first = clock.request_started();
+        assert_eq!((first, clock.due(TIMEOUTS)), (1, None));
+        tokio::time::advance(Duration::from_secs(100)).await;
+        let answered = Instant::now();
+        clock.answered(first);
+        assert_eq!(clock.due(TIMEOUTS), Some((answered + TIMEOUTS.idle, Closed::IdleTimeout)));
+        tokio::time::advance(Duration::from_secs(30)).await;
+        clock.bytes_arrived();
+        let heading = Instant::now();
+        assert_eq!(clock.due(TIMEOUTS), Some((heading + TIMEOUTS.header, Closed::HeaderTimeout)));
+        assert_eq!(clock.request_started(), 2);
+    }
+
+    #[test]
+    fn an_earlier_requests_answer_does_not_make_a_later_one_idle() {
+        let clock = Clock::new();
+        let first = clock.request_started();
+        clock.answered(first);
+        let second = clock.request_started();
+        clock.answered(first);
+        assert_eq!(clock.phase(), Phase::Answering(second));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn time_is_up_when_a_phase_outlasts_its_timeout_and_not_before() {
+        let clock = Arc::new(Clock::new());
+        let watcher = tokio::spawn({
+            let clock = Arc::clone(&clock);
+            async move { (clock.time_up(TIMEOUTS).await, Instant::now()) }
+        });
+        let opened = Instant::now();
+        tokio::time::advance(Duration::from_secs(5)).await;
+        let number = clock.request_started();
+        tokio::time::advance(Duration::from_secs(200)).await;
+        assert!(!watcher.is_finished(), "no timeout while a request is answered");
+        clock.answered(number);
+        let answered = Instant::now();
+        let (why, at) = watcher.await.expect("the watcher ends");
+        assert_eq!(why, Closed::IdleTimeout);
+        assert_eq!(at, answered + TIMEOUTS.idle, "opened at {opened:?}");
+    }
+}
