@@ -18,15 +18,17 @@ use phone_server::store::Location;
 
 use crate::{
     Failure, a_customer,
-    load::{Target, call, http, quantile},
+    load::{Http, Target, call, http, quantile},
     serve_with,
 };
 
 const ATTACKERS: usize = 200;
-const ATTACK: Duration = Duration::from_secs(30);
-const QUIET: Duration = Duration::from_secs(20);
+/// How long each attack lasts (this one, and the slow clients' in [`crate::slow_clients`]).
+pub const ATTACK: Duration = Duration::from_secs(30);
+/// How long the legitimate client is measured before an attack.
+pub const QUIET: Duration = Duration::from_secs(20);
 /// The legitimate client's pace: well under its 1,200 requests a minute.
-const PACE: Duration = Duration::from_millis(66);
+pub const PACE: Duration = Duration::from_millis(66);
 
 /// Runs the scenario; returns Markdown lines.
 pub async fn measure(binary: &Path) -> Result<Vec<String>, Failure> {
@@ -35,7 +37,7 @@ pub async fn measure(binary: &Path) -> Result<Vec<String>, Failure> {
         serve_with(binary, &Location::Sqlite(folder.path().join("abuse.sqlite3")), &[]).await?;
     let pid = server.process.id();
     let (customer, _) = a_customer(&server.target).await?;
-    let quiet = legitimate(&server.target, &customer, QUIET).await?;
+    let quiet = legitimate(&http(), &server.target, &customer, QUIET).await?;
     eprintln!("quiet: p99 {:.2} ms, {} errors", ms(quiet.p99), quiet.errors);
 
     let base = server.target.api().trim_end_matches("/CustomerServices/v1.0").to_owned();
@@ -83,7 +85,7 @@ pub async fn measure(binary: &Path) -> Result<Vec<String>, Failure> {
     let watched = customer.clone();
     let attacked = std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        runtime.block_on(legitimate(&target, &watched, ATTACK))
+        runtime.block_on(legitimate(&http(), &target, &watched, ATTACK))
     })
     .join()
     .map_err(|_| "the legitimate client's thread panicked")??;
@@ -132,16 +134,21 @@ pub async fn measure(binary: &Path) -> Result<Vec<String>, Failure> {
 }
 
 /// What the legitimate client saw.
-struct Seen {
-    requests: usize,
-    errors: usize,
-    p50: Duration,
-    p99: Duration,
+pub struct Seen {
+    pub requests: usize,
+    pub errors: usize,
+    pub p50: Duration,
+    pub p99: Duration,
 }
 
-/// Lists `customer`'s numbers every [`PACE`] for `how_long`.
-async fn legitimate(target: &Target, customer: &str, how_long: Duration) -> Result<Seen, Failure> {
-    let http = http();
+/// Lists `customer`'s numbers every [`PACE`] for `how_long`, through `http` (whose pooled
+/// connection, kept from an earlier call, is reused).
+pub async fn legitimate(
+    http: &Http,
+    target: &Target,
+    customer: &str,
+    how_long: Duration,
+) -> Result<Seen, Failure> {
     let url = format!("{}/customers/{customer}/phoneNumbers", target.api());
     let started = Instant::now();
     let mut latencies = Vec::new();
@@ -151,7 +158,7 @@ async fn legitimate(target: &Target, customer: &str, how_long: Duration) -> Resu
         tokio::time::sleep_until(next.into()).await;
         next += PACE;
         let at = Instant::now();
-        match call(&http, Method::GET, &url, &target.token, None).await {
+        match call(http, Method::GET, &url, &target.token, None).await {
             Ok((200, _)) => latencies.push(at.elapsed()),
             _ => errors += 1,
         }
@@ -161,7 +168,7 @@ async fn legitimate(target: &Target, customer: &str, how_long: Duration) -> Resu
     Ok(Seen { requests: latencies.len() + errors, errors, p50, p99 })
 }
 
-fn ms(duration: Duration) -> f64 {
+pub fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
 

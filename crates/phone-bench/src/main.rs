@@ -6,7 +6,8 @@
 //! `phone-bench <phone-server> [prism]` runs them all; `phone-bench --postgres <phone-server>`
 //! only the PostgreSQL section (about five minutes, two of them filling 10 million numbers;
 //! `PHONEDESK_BENCH_PG_NUMBERS=1000000` for fewer); `phone-bench --abuse <phone-server>` the
-//! server under attack, for `cargo xtask faults`; `phone-bench --search <phone-server>` only
+//! server under attack, for `cargo xtask faults` (`--slow-clients` only its slowloris part);
+//! `phone-bench --search <phone-server>` only
 //! the customer search at 100,000 customers; `phone-bench --browser` only the measurements in
 //! headless Chromium (the end-to-end harness's `PHONEDESK_SERVER` and `dist/`).
 //!
@@ -29,6 +30,7 @@ mod machine;
 mod postgres;
 mod review;
 mod search;
+mod slow_clients;
 
 use http_body_util::{BodyExt, Full};
 use hyper::{Method, Request, body::Bytes};
@@ -178,7 +180,8 @@ async fn against_prism(prism: &Path, ours: &f64) -> Result<Vec<String>, Failure>
 
 #[tokio::main]
 async fn main() -> Result<(), Failure> {
-    let usage = "usage: phone-bench [--abuse | --postgres] <path to release phone-server> [prism], \
+    let usage = "usage: phone-bench [--abuse | --slow-clients | --postgres] <path to release \
+                 phone-server> [prism], \
                  phone-bench --lighthouse <phone-server> <lighthouse> <dist>, phone-bench --search \
                  <phone-server>, phone-bench --review <phone-server>, phone-bench --hot-path <phone-server>, \
                  phone-bench --gateway <phone-server>, or \
@@ -190,7 +193,13 @@ async fn main() -> Result<(), Failure> {
         let folder = tempfile::tempdir()?;
         let lines = match flag.as_str() {
             "--browser" => chromium::measure(),
-            "--abuse" => abuse::measure(&argument(2)?).await?,
+            "--abuse" => {
+                let mut lines = abuse::measure(&argument(2)?).await?;
+                lines.push(String::new());
+                lines.extend(slow_clients::measure(&argument(2)?).await?);
+                lines
+            }
+            "--slow-clients" => slow_clients::measure(&argument(2)?).await?,
             "--lighthouse" => {
                 lighthouse::measure(&argument(2)?, &argument(3)?, &argument(4)?).await?
             }
