@@ -33,7 +33,7 @@ use hyper_util::{rt::TokioIo, server::graceful::GracefulShutdown};
 use tokio::{
     io::{AsyncRead, AsyncWrite, ReadBuf},
     net::TcpStream,
-    sync::{Notify, OwnedSemaphorePermit},
+    sync::OwnedSemaphorePermit,
     time::Instant,
 };
 use tower::ServiceExt;
@@ -109,8 +109,6 @@ enum Phase {
 #[derive(Debug)]
 pub(super) struct Clock {
     phase: Mutex<Phase>,
-    /// Wakes the watcher when the phase changes: a later phase may be due sooner.
-    changed: Notify,
     body_timed_out: AtomicBool,
 }
 
@@ -118,7 +116,6 @@ impl Clock {
     fn new() -> Self {
         Self {
             phase: Mutex::new(Phase::Opened(Instant::now())),
-            changed: Notify::new(),
             body_timed_out: AtomicBool::new(false),
         }
     }
@@ -128,7 +125,6 @@ impl Clock {
         let mut phase = self.phase.lock().expect("no panic while the phase is held");
         if let Some(moved) = next(*phase) {
             *phase = moved;
-            self.changed.notify_one();
         }
     }
 
@@ -187,21 +183,20 @@ impl Clock {
     }
 
     /// Completes once a phase outlasts its time, with why the connection is to be closed.
+    ///
+    /// It looks again at least every `step`, the shorter timeout, and is never told of a
+    /// change: a phase that begins while it sleeps is due a whole timeout later, so no sooner
+    /// than it wakes. Waking it at each change instead cost three wake-ups a request.
     async fn time_up(&self, timeouts: Timeouts) -> Closed {
+        let step = timeouts.header.min(timeouts.idle);
         loop {
-            let changed = self.changed.notified();
-            let Some((at, why)) = self.due(timeouts) else {
-                changed.await;
-                continue;
+            let now = Instant::now();
+            let wake = match self.due(timeouts) {
+                Some((at, why)) if at <= now => return why,
+                Some((at, _)) => at.min(now + step),
+                None => now + step,
             };
-            tokio::select! {
-                () = tokio::time::sleep_until(at) => {
-                    if self.due(timeouts) == Some((at, why)) {
-                        return why;
-                    }
-                }
-                () = changed => {}
-            }
+            tokio::time::sleep_until(wake).await;
         }
     }
 }
