@@ -107,25 +107,16 @@ pub async fn measure(binary: &Path) -> Result<Vec<String>, Failure> {
             PACE.as_millis()
         ),
         String::new(),
-        "| measure | quiet | under attack |".to_owned(),
-        "|---|---|---|".to_owned(),
-        format!("| legitimate list p50, ms | {:.2} | {:.2} |", ms(quiet.p50), ms(attacked.p50)),
-        format!("| legitimate list p99, ms | {:.2} | {:.2} |", ms(quiet.p99), ms(attacked.p99)),
-        format!(
-            "| legitimate requests / errors | {} / {} | {} / {} |",
-            quiet.requests, quiet.errors, attacked.requests, attacked.errors
-        ),
-        format!(
-            "| p99 under attack ÷ quiet (goal ≤ 3) | | {:.2} |",
-            attacked.p99.as_secs_f64() / quiet.p99.as_secs_f64().max(1e-9)
-        ),
+    ];
+    lines.extend(Seen::compared(&quiet, &attacked));
+    lines.extend([
         format!("| server's peak resident memory, MiB (goal < 300) | | {peak:.0} |"),
         String::new(),
         "What the attackers got:".to_owned(),
         String::new(),
         "| answer | count |".to_owned(),
         "|---|---|".to_owned(),
-    ];
+    ]);
     for (outcome, count) in outcomes.lock().expect("no attacker panics").iter() {
         lines.push(format!("| {outcome} | {count} |"));
     }
@@ -139,6 +130,31 @@ pub struct Seen {
     pub errors: usize,
     pub p50: Duration,
     pub p99: Duration,
+}
+
+impl Seen {
+    /// How many times slower the 99th percentile was under attack than in quiet.
+    pub fn ratio(quiet: &Self, attacked: &Self) -> f64 {
+        attacked.p99.as_secs_f64() / quiet.p99.as_secs_f64().max(1e-9)
+    }
+
+    /// The table's head and rows comparing the legitimate client in quiet and under attack.
+    pub fn compared(quiet: &Self, attacked: &Self) -> Vec<String> {
+        vec![
+            "| measure | quiet | under attack |".to_owned(),
+            "|---|---|---|".to_owned(),
+            format!("| legitimate list p50, ms | {:.2} | {:.2} |", ms(quiet.p50), ms(attacked.p50)),
+            format!("| legitimate list p99, ms | {:.2} | {:.2} |", ms(quiet.p99), ms(attacked.p99)),
+            format!(
+                "| legitimate requests / errors | {} / {} | {} / {} |",
+                quiet.requests, quiet.errors, attacked.requests, attacked.errors
+            ),
+            format!(
+                "| p99 under attack ÷ quiet (goal ≤ 3) | | {:.2} |",
+                Self::ratio(quiet, attacked)
+            ),
+        ]
+    }
 }
 
 /// Lists `customer`'s numbers every [`PACE`] for `how_long`, through `http` (whose pooled

@@ -24,7 +24,7 @@ use tokio::{
 
 use crate::{
     Failure, a_customer,
-    abuse::{ATTACK, PACE, QUIET, legitimate, ms},
+    abuse::{ATTACK, PACE, QUIET, Seen, legitimate, ms},
     load::http,
     serve_with,
 };
@@ -121,14 +121,13 @@ pub async fn measure(binary: &Path) -> Result<Vec<String>, Failure> {
         .iter()
         .map(|wait| wait.map_or("none".to_owned(), |wait| format!("{:.1}", wait.as_secs_f64())))
         .collect();
-    let ratio = attacked.p99.as_secs_f64() / quiet.p99.as_secs_f64().max(1e-9);
     eprintln!(
         "slow clients: p99 {:.2} ms quiet, {:.2} ms under attack, {} errors; at most {most_descriptors} descriptors",
         ms(quiet.p99),
         ms(attacked.p99),
         attacked.errors
     );
-    Ok(vec![
+    let mut lines = vec![
         "### Slow and idle clients".to_owned(),
         String::new(),
         format!(
@@ -139,15 +138,9 @@ pub async fn measure(binary: &Path) -> Result<Vec<String>, Failure> {
             PACE.as_millis()
         ),
         String::new(),
-        "| measure | quiet | under attack |".to_owned(),
-        "|---|---|---|".to_owned(),
-        format!("| legitimate list p50, ms | {:.2} | {:.2} |", ms(quiet.p50), ms(attacked.p50)),
-        format!("| legitimate list p99, ms | {:.2} | {:.2} |", ms(quiet.p99), ms(attacked.p99)),
-        format!(
-            "| legitimate requests / errors | {} / {} | {} / {} |",
-            quiet.requests, quiet.errors, attacked.requests, attacked.errors
-        ),
-        format!("| p99 under attack ÷ quiet (goal ≤ 3) | | {ratio:.2} |"),
+    ];
+    lines.extend(Seen::compared(&quiet, &attacked));
+    lines.extend([
         format!(
             "| server's most open file descriptors (goal ≤ {cap} + 64) | | {most_descriptors} |"
         ),
@@ -163,7 +156,8 @@ pub async fn measure(binary: &Path) -> Result<Vec<String>, Failure> {
             met.refused.load(Ordering::Relaxed),
             met.timed_out.load(Ordering::Relaxed)
         ),
-    ])
+    ]);
+    Ok(lines)
 }
 
 /// What the attackers' connections met.

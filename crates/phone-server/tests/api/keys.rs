@@ -149,11 +149,7 @@ async fn a_cursor_works_through_a_rotation_and_once_its_key_retires_is_the_contr
         return;
     }
     let server = TestServer::start().await;
-    let customer = server.customer("Aroha").await;
-    server.number(&customer, "021", "123 4567", false).await;
-    let numbers = format!("/customers/{customer}/phoneNumbers?limit=1");
-    let (_, first) = read(server.get(&numbers).await).await;
-    let cursor = first["responseMetadata"]["nextCursor"].as_str().expect("a cursor").to_owned();
+    let (numbers, cursor) = a_first_page(&server).await;
     let next = format!("{numbers}&nextCursor={cursor}");
     let client = NewClient::add(&server);
 
@@ -183,11 +179,7 @@ async fn tokens_and_cursors_from_before_the_keys_had_a_table_of_their_own_still_
         return;
     }
     let server = TestServer::start().await;
-    let customer = server.customer("Aroha").await;
-    server.number(&customer, "021", "123 4567", false).await;
-    let numbers = format!("/customers/{customer}/phoneNumbers?limit=1");
-    let (_, first) = read(server.get(&numbers).await).await;
-    let cursor = first["responseMetadata"]["nextCursor"].as_str().expect("a cursor").to_owned();
+    let (numbers, cursor) = a_first_page(&server).await;
     // As a database from before `signing_keys` had it: its keys in settings, one migration less.
     let database = server.database();
     let store = Store::open(&database).unwrap();
@@ -211,4 +203,15 @@ async fn tokens_and_cursors_from_before_the_keys_had_a_table_of_their_own_still_
     let store = Store::open(&database).unwrap();
     let left = "DELETE FROM settings WHERE name IN ('token_signing_seed', 'cursor_key')";
     assert_eq!(store.execute(left, &[]).unwrap(), 0, "the keys moved out of settings");
+}
+
+/// A customer with two numbers, the path of their list a number a page, and the first page's
+/// cursor.
+async fn a_first_page(server: &TestServer) -> (String, String) {
+    let customer = server.customer("Aroha").await;
+    server.number(&customer, "021", "123 4567", false).await;
+    let numbers = format!("/customers/{customer}/phoneNumbers?limit=1");
+    let (_, first) = read(server.get(&numbers).await).await;
+    let cursor = first["responseMetadata"]["nextCursor"].as_str().expect("a cursor").to_owned();
+    (numbers, cursor)
 }
