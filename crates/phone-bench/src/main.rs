@@ -6,7 +6,8 @@
 //! `phone-bench <phone-server> [prism]` runs them all; `phone-bench --postgres <phone-server>`
 //! only the PostgreSQL section (about five minutes, two of them filling 10 million numbers;
 //! `PHONEDESK_BENCH_PG_NUMBERS=1000000` for fewer); `phone-bench --abuse <phone-server>` the
-//! server under attack, for `cargo xtask faults` (`--slow-clients` only its slowloris part);
+//! server under attack, for `cargo xtask faults` (`--slow-clients` only its slowloris part,
+//! `--behind-proxy` only the sign-ins of a hundred callers behind a trusted proxy);
 //! `phone-bench --search <phone-server>` only
 //! the customer search at 100,000 customers; `phone-bench --browser` only the measurements in
 //! headless Chromium (the end-to-end harness's `PHONEDESK_SERVER` and `dist/`).
@@ -21,6 +22,7 @@ use std::{
 };
 
 mod abuse;
+mod behind_proxy;
 mod chromium;
 mod gateway;
 mod hot_path;
@@ -180,7 +182,7 @@ async fn against_prism(prism: &Path, ours: &f64) -> Result<Vec<String>, Failure>
 
 #[tokio::main]
 async fn main() -> Result<(), Failure> {
-    let usage = "usage: phone-bench [--abuse | --slow-clients | --postgres] <path to release \
+    let usage = "usage: phone-bench [--abuse | --slow-clients | --behind-proxy | --postgres] <path to release \
                  phone-server> [prism], \
                  phone-bench --lighthouse <phone-server> <lighthouse> <dist>, phone-bench --search \
                  <phone-server>, phone-bench --review <phone-server>, phone-bench --hot-path <phone-server>, \
@@ -197,9 +199,12 @@ async fn main() -> Result<(), Failure> {
                 let mut lines = abuse::measure(&argument(2)?).await?;
                 lines.push(String::new());
                 lines.extend(slow_clients::measure(&argument(2)?).await?);
+                lines.push(String::new());
+                lines.extend(behind_proxy::measure(&argument(2)?).await?);
                 lines
             }
             "--slow-clients" => slow_clients::measure(&argument(2)?).await?,
+            "--behind-proxy" => behind_proxy::measure(&argument(2)?).await?,
             "--lighthouse" => {
                 lighthouse::measure(&argument(2)?, &argument(3)?, &argument(4)?).await?
             }

@@ -98,7 +98,9 @@ pub struct Config {
     #[arg(
         long,
         env = "PHONEDESK_UPSTREAM_CALLER_SHARE",
-        default_value_t = 25,
+        // 25 made a staff member's delete, right after a make-primary, wait past its two
+        // seconds in the end-to-end scenario against a provider synced every second.
+        default_value_t = 50,
         value_parser = clap::value_parser!(u8).range(1..=100)
     )]
     pub upstream_caller_share: u8,

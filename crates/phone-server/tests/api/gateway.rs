@@ -593,6 +593,9 @@ async fn a_key_keeps_the_providers_answer_and_is_freed_when_the_provider_refuses
 /// A provider that allows the gateway's one credential 20 requests an hour, for every tenant.
 const TWENTY_AN_HOUR: [&str; 4] = ["--rate-limit", "20", "--rate-window", "3600"];
 
+/// A quarter of the budget per caller, the arithmetic of the share tests (the default is half).
+const A_QUARTER_EACH: [&str; 2] = ["--upstream-caller-share", "25"];
+
 /// Seconds since the epoch.
 fn epoch_seconds() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
@@ -612,7 +615,7 @@ async fn a_clear_hour() -> u64 {
 
 #[tokio::test]
 async fn a_caller_over_its_share_gets_the_gateways_429_while_another_tenants_caller_is_served() {
-    let (pair, proxy) = Pair::start(&[], &TWENTY_AN_HOUR).await;
+    let (pair, proxy) = Pair::start(&A_QUARTER_EACH, &TWENTY_AN_HOUR).await;
     Store::open(&pair.provider.database).unwrap().put_business(OTHER, "Elsewhere").unwrap();
     pair.synced().await;
     let hammer = pair.tenant("hammer", BUSINESS, true).await;
@@ -646,7 +649,7 @@ async fn a_caller_over_its_share_gets_the_gateways_429_while_another_tenants_cal
 
 #[tokio::test]
 async fn staff_keep_their_reserve_while_api_clients_are_over_theirs() {
-    let (pair, _proxy) = Pair::start(&[], &TWENTY_AN_HOUR).await;
+    let (pair, _proxy) = Pair::start(&A_QUARTER_EACH, &TWENTY_AN_HOUR).await;
     Store::open(&pair.provider.database).unwrap().put_business(OTHER, "Elsewhere").unwrap();
     pair.synced().await;
     let store = Store::open(&pair.database).unwrap();

@@ -4,7 +4,7 @@
 //! second's worth), and the provider's window as its headers tell it (`X-RateLimit-Limit`
 //! requests until `X-RateLimit-Reset`). Phonedesk has one credential at the provider for every
 //! tenant, so without shares one caller could spend both for all. Each is shared alike:
-//! - a caller (an API client, a staff member) may use `--upstream-caller-share` of it (25%);
+//! - a caller (an API client, a staff member) may use `--upstream-caller-share` of it (50%);
 //! - API clients leave `--upstream-staff-reserve` of it (25%) to staff, so people in the app
 //!   are served while clients are over theirs;
 //! - the background sync leaves half of it to people, and waits for its turn.
