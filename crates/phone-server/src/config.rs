@@ -98,8 +98,10 @@ pub struct Config {
     #[arg(
         long,
         env = "PHONEDESK_UPSTREAM_CALLER_SHARE",
-        // 25 made a staff member's delete, right after a make-primary, wait past its two
-        // seconds in the end-to-end scenario against a provider synced every second.
+        // Half, not a quarter: with a quarter, a staff member's reads waited on their share
+        // long enough that the app drew a list after its notice, and a delete clicked at once
+        // carried the old version (412) in the end-to-end gateway scenario. That race is the
+        // app's to close; until then a person should not wait on their share.
         default_value_t = 50,
         value_parser = clap::value_parser!(u8).range(1..=100)
     )]
