@@ -50,7 +50,7 @@ fn main() -> ExitCode {
         Some("serve") => serve::run_server(),
         Some("readme") => tools::ensure_postgres()
             .and_then(|()| tools::ensure_operator_tools())
-            .and_then(|()| readme::run_readme_sections()),
+            .and_then(|()| readme::build_and_run_readme_sections()),
         Some("embed") => tools::ensure_web_tools().and_then(|()| embed::run_embed()),
         Some("screenshots") => e2e::screenshots(),
         Some("bench") => bench::run_bench(),

@@ -52,14 +52,23 @@ const POSTGRES_BLOCKS: &[&str] = &[
 const DATABASE_PASSWORD: &str = "readme-database-password";
 const STAFF_PASSWORD: &str = "readme staff password";
 
-/// Runs both engines' sections with the debug `phone-server` (which the native tests built).
+/// Builds the debug `phone-server`, then runs the sections: `cargo xtask readme` alone.
+///
+/// # Errors
+/// As [`run_readme_sections`], or when the build fails.
+pub(crate) fn build_and_run_readme_sections() -> Result {
+    run(command("cargo", &["build", "--package", "phone-server"]))?;
+    run_readme_sections()
+}
+
+/// Runs both engines' sections with the debug `phone-server` as it is: in `cargo xtask test`,
+/// the one the native tests built (building it again with other features took 40 s).
 ///
 /// # Errors
 /// When a block is missing from the README, a command in it fails, or a check does.
 pub(crate) fn run_readme_sections() -> Result {
     let readme = fs::read_to_string(root().join("README.md"))?;
     let blocks = marked_blocks(&readme);
-    run(command("cargo", &["build", "--package", "phone-server"]))?;
     let server = root().join("target/debug/phone-server");
     for (engine, names) in [("sqlite", SQLITE_BLOCKS), ("postgres", POSTGRES_BLOCKS)] {
         eprintln!("README's First run and Upgrading on {engine}");

@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::{Failure, load::http, serve_with};
 
-/// The server's default sign-in allowance per address and window.
+/// The sign-in allowance per address and window the server is given (its default).
 const SIGN_IN_LIMIT: usize = 30;
 /// Callers behind the proxy, the hostile one among them.
 const CALLERS: u8 = 100;
@@ -23,7 +23,9 @@ pub async fn measure(binary: &Path) -> Result<Vec<String>, Failure> {
     let folder = tempfile::tempdir()?;
     let database = phone_server::store::Location::Sqlite(folder.path().join("proxy.sqlite3"));
     // A window no run can cross: windows start at multiples of their length since the epoch.
-    let flags = ["--trusted-proxy", "127.0.0.1", "--rate-window", "1000000000"];
+    let limit = SIGN_IN_LIMIT.to_string();
+    let flags =
+        ["--trusted-proxy", "127.0.0.1", "--rate-window", "1000000000", "--sign-in-limit", &limit];
     let server = serve_with(binary, &database, &flags).await?;
     let base = server.process.base_url();
     let http = http();

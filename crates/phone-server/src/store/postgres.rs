@@ -224,8 +224,7 @@ fn migrate(
             .execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[Param::Int(version)])
             .map(drop)
     })?;
-    let newer = usize::try_from(done).is_ok_and(|done| done > MIGRATIONS.len());
-    after_migrations(connection, newer)
+    after_migrations(connection, schema::is_newer(done, MIGRATIONS))
 }
 
 /// Reads a row into plain values, by each column's type.

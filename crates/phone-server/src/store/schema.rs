@@ -36,6 +36,12 @@ macro_rules! migration {
 }
 pub(super) use migration;
 
+/// Whether a database at schema version `done` is newer than `known` reaches: a newer server
+/// migrated it.
+pub(super) fn is_newer(done: i64, known: &[Migration]) -> bool {
+    usize::try_from(done).is_ok_and(|done| done > known.len())
+}
+
 /// The migrations a database at schema version `done` (how many it has had) still needs,
 /// or why it must not be opened. `database` names it in messages and the log.
 ///
@@ -48,11 +54,12 @@ pub(super) fn pending<'a>(
     known: &'a [Migration],
     opening: Opening,
 ) -> Result<&'a [Migration], StoreError> {
+    let newer = is_newer(done, known);
     let done = usize::try_from(done).unwrap_or(0);
     if done == 0 && !opening.create {
         return Err(StoreError::NoSchema(database.to_owned()));
     }
-    if done > known.len() {
+    if newer {
         if !opening.allow_newer_schema {
             return Err(StoreError::NewerSchema {
                 database: database.to_owned(),

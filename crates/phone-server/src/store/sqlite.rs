@@ -175,7 +175,7 @@ fn migrate(connection: &mut Connection, path: &Path, opening: Opening) -> Result
         tx.pragma_update(None, "user_version", version).map_err(db)?;
         tx.commit().map_err(db)
     })?;
-    Ok(usize::try_from(done).is_ok_and(|done| done > MIGRATIONS.len()))
+    Ok(schema::is_newer(done, MIGRATIONS))
 }
 
 /// A connection (or a transaction's) as the store's queries use it.

@@ -63,13 +63,6 @@ impl Shares {
     }
 }
 
-impl Default for Shares {
-    /// A quarter each: one caller cannot take more than a quarter, staff keep a quarter.
-    fn default() -> Self {
-        Self::percent(25, 25)
-    }
-}
-
 /// Whom a request to the provider is sent for, which says how much of the budget it may use.
 #[derive(Debug, Clone, Copy)]
 pub enum Asker<'a> {

@@ -95,7 +95,7 @@ fn api_clients_and_the_sync_leave_their_parts_of_the_providers_window() {
 
 #[test]
 fn nothing_goes_while_the_provider_says_its_window_is_spent() {
-    let budget = Budget::new(100.0, Shares::default());
+    let budget = Budget::new(100.0, a_quarter_each());
     let (ana, now, epoch) = (staff("ana"), Instant::now(), Duration::from_secs(1_000_000));
     budget.heard(StatusCode::OK, &window(100, 3, epoch), now, epoch);
     assert_eq!(budget.take(Asker::Staff(&ana), now), Ok(()), "some were left");
@@ -107,7 +107,7 @@ fn nothing_goes_while_the_provider_says_its_window_is_spent() {
 
 #[test]
 fn a_429_pauses_everyone_for_what_the_provider_asked_and_no_longer() {
-    let budget = Budget::new(100.0, Shares::default());
+    let budget = Budget::new(100.0, a_quarter_each());
     let (hammer, other) = (client("hammer"), client("other"));
     let (now, epoch) = (Instant::now(), Duration::from_millis(1_000_000_400));
     // Its window resets in an hour, but it asks for a second's pause.
@@ -126,7 +126,7 @@ fn a_429_pauses_everyone_for_what_the_provider_asked_and_no_longer() {
 
 #[test]
 fn the_sync_goes_at_a_rate_of_one_a_minute_too() {
-    let budget = Budget::new(1.0 / 60.0, Shares::default());
+    let budget = Budget::new(1.0 / 60.0, a_quarter_each());
     let now = Instant::now();
     assert_eq!(budget.take(Asker::Sync, now), Ok(()), "the bucket's one token");
     let held = budget.take(Asker::Sync, now).expect_err("empty");
@@ -135,7 +135,7 @@ fn the_sync_goes_at_a_rate_of_one_a_minute_too() {
 
 #[test]
 fn the_buckets_of_callers_who_stopped_are_forgotten() {
-    let budget = Budget::new(1_000_000.0, Shares::default());
+    let budget = Budget::new(1_000_000.0, a_quarter_each());
     let now = Instant::now();
     for n in 0..=CALLERS_KEPT {
         assert_eq!(budget.take(Asker::Client(&client(&n.to_string())), now), Ok(()));
@@ -144,4 +144,10 @@ fn the_buckets_of_callers_who_stopped_are_forgotten() {
     assert_eq!(budget.take(Asker::Client(&client("late")), later), Ok(()));
     let kept = budget.state.lock().unwrap().callers.len();
     assert_eq!(kept, 1, "only the one whose bucket is not full again");
+}
+
+/// A quarter of each budget per caller and for staff: the arithmetic these tests count on
+/// (the server's default share per caller is half).
+fn a_quarter_each() -> Shares {
+    Shares::percent(25, 25)
 }
