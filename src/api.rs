@@ -47,6 +47,12 @@ impl ApiError {
         matches!(self, Self::Refused { status: 404, .. })
     }
 
+    /// Whether the thing asked for is another business's (403 `customer_access_denied`: it
+    /// exists, outside the businesses the person sees).
+    pub fn is_foreign(&self) -> bool {
+        matches!(self, Self::Refused { status: 403, .. })
+    }
+
     /// Whether a change was refused because someone else changed the number first (412: the
     /// `If-Match` the app sent names a version that is no longer current).
     pub fn is_stale(&self) -> bool {
@@ -158,6 +164,9 @@ pub struct Me {
     /// The businesses they see (every one, listed, for the provider's staff).
     #[serde(default)]
     pub businesses: Vec<BusinessResource>,
+    /// Whether the server is a gateway to the provider's API (which has `/gatewayStatus`).
+    #[serde(default)]
+    pub gateway: bool,
 }
 
 impl Me {
@@ -213,9 +222,9 @@ pub async fn search_customers(
     call(get(&format!("/customers?limit=20&search={}{within}{from}", encode(text)))).await
 }
 
-/// Whether the server is a gateway to the provider's API, and when the copy its search reads
-/// was last synced in full (seconds since the epoch; `None` before the first sync). `None` for
-/// a server of its own data, which has no `/gatewayStatus`.
+/// When the copy a gateway's search reads was last synced in full (seconds since the epoch;
+/// `None` before the first sync). `None` when it cannot be told; ask only a gateway (see
+/// [`Me::gateway`]): a server of its own data has no `/gatewayStatus`.
 pub async fn gateway_synced_at() -> Option<Option<i64>> {
     #[derive(serde::Deserialize)]
     #[serde(rename_all = "camelCase")]

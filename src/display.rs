@@ -1,7 +1,7 @@
 //! How a saved number is shown: in international form with a `tel:` link where it can be read,
 //! as it was typed where it cannot.
 
-use phone_model::{ChangeAction, ParsedNumber, PhoneNumberChange, PhoneNumberResource};
+use phone_model::{ChangeAction, NumberKind, ParsedNumber, PhoneNumberChange, PhoneNumberResource};
 
 /// The number as staff read it, and the `tel:` URI to dial it (when it can be read).
 pub fn dialable(number: &PhoneNumberResource) -> (String, Option<String>) {
@@ -21,6 +21,22 @@ pub fn dialable(number: &PhoneNumberResource) -> (String, Option<String>) {
                 .join(" ");
             (typed, None)
         }
+    }
+}
+
+/// What the form shows a number will be dialled as: its international form, its kind, and how
+/// it is written within its country ("+61 2 9876 1111 · landline · (02) 9876 1111 within the
+/// country"). A number that fits no range of its plan has no kind to name: the form's warning
+/// says what is wrong with it.
+pub fn preview(number: &ParsedNumber) -> String {
+    let international = number.international();
+    match number.kind() {
+        NumberKind::Unknown => international,
+        kind => format!(
+            "{international} · {} · {} within the country",
+            kind.description(),
+            number.national()
+        ),
     }
 }
 
@@ -131,6 +147,19 @@ mod tests {
             change(ChangeAction::Deleted, Some(&after), None),
             "deleted John's work number +64 9 264 5556"
         );
+    }
+
+    #[test]
+    fn the_preview_names_the_kind_only_of_a_number_that_has_one() {
+        let read = |code: &str, number: &str| {
+            let code = phone_model::CountryCode::stored(code).expect("a code of the table");
+            preview(&ParsedNumber::parse(code, "", number).expect("a number"))
+        };
+        assert_eq!(
+            read("+61", "02 9876 1111"),
+            "+61 2 9876 1111 · landline · (02) 9876 1111 within the country"
+        );
+        assert_eq!(read("+64", "021123"), "+64 21123");
     }
 
     #[test]

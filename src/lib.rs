@@ -4,6 +4,7 @@
 pub mod api;
 pub mod components;
 pub mod display;
+pub mod focus;
 pub mod form;
 pub mod notice;
 pub mod pages;
@@ -17,7 +18,10 @@ use leptos_router::{
 };
 
 use crate::{
-    components::{page_heading::FollowPageMoves, unsaved_changes::UnsavedChanges},
+    components::{
+        page_heading::{FollowPageMoves, focus_page},
+        unsaved_changes::UnsavedChanges,
+    },
     notice::Notice,
     pages::{
         customer::CustomerPage,
@@ -49,6 +53,17 @@ pub fn App() -> impl IntoView {
         }
     });
     let signed_out = Memo::new(move |_| session.0.get() == SignedIn::Nobody);
+    let checking = Memo::new(move |_| session.0.get() == SignedIn::Checking);
+    // The answer to who is signed in, signing in and signing out each show a whole page: focus
+    // goes to its first field (the user name, the search box) or its heading, not to the top
+    // of the page. (A hidden page's `autofocus` field takes no focus.)
+    Effect::new(move |was: Option<(bool, bool)>| {
+        let now = (checking.get(), signed_out.get());
+        if was.is_some_and(|was| was != now) && !now.0 {
+            focus_page();
+        }
+        now
+    });
     let sign_out = Action::new_local(move |(): &()| async move {
         let _ = api::sign_out().await;
         session.0.set(SignedIn::Nobody);
@@ -80,11 +95,20 @@ pub fn App() -> impl IntoView {
             <main id="main" class="page" tabindex="-1">
                 // The page starts loading while the app asks who is signed in, so that a visit
                 // waits for one round trip, not two; it gives way to the sign-in page if nobody
-                // is. (A `Memo`: the page is not built again when the answer is someone.)
+                // is. (A `Memo`: the page is not built again when the answer is someone.) It is
+                // hidden until the answer: shown, it would flash, and take typing that the
+                // sign-in page then loses.
                 {move || if signed_out.get() {
                     view! { <SignIn /> }.into_any()
                 } else {
-                    view! { <Pages /> }.into_any()
+                    view! {
+                        <Show when=move || checking.get()>
+                            <p class="loading" role="status" data-testid="checking-session">"Loading Phonedesk…"</p>
+                        </Show>
+                        <div class="page-frame" hidden=move || checking.get()>
+                            <Pages />
+                        </div>
+                    }.into_any()
                 }}
             </main>
         </Router>

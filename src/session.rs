@@ -50,6 +50,11 @@ impl Session {
         self.0.get() == SignedIn::Checking
     }
 
+    /// Whether the server is a gateway to the provider's API.
+    pub fn is_gateway(self) -> bool {
+        matches!(self.0.get(), SignedIn::As(me) if me.gateway)
+    }
+
     /// Whether the person signed in may change numbers.
     pub fn can_edit(self) -> bool {
         matches!(self.0.get(), SignedIn::As(me) if me.can_edit())

@@ -38,24 +38,25 @@ pub fn ChangedMeanwhile(
         }
         .into_any();
     };
+    // Every field either person changed: theirs to see, this person's own to be sure of what
+    // saving on top will keep.
     let rows: Vec<_> = before
         .described()
         .into_iter()
         .zip(PhoneForm::from_saved(&theirs).described())
         .enumerate()
-        .filter(|(_, ((_, was), (_, now)))| was != now)
         .map(|(index, ((label, was), (_, now)))| {
-            let started_with = was.clone();
-            let yours = move || {
-                let typed = mine.with(|m| m.described()[index].1.clone());
-                if typed == started_with { "(unchanged)".to_owned() } else { typed }
-            };
+            let typed = move || mine.with(|m| m.described()[index].1.clone());
+            let (theirs_changed, started_with) = (was != now, was.clone());
+            let mine_changed = Memo::new(move |_| typed() != started_with);
+            let theirs_shown = if theirs_changed { now } else { "(unchanged)".to_owned() };
+            let yours = move || if mine_changed.get() { typed() } else { "(unchanged)".to_owned() };
             view! {
-                <tr>
+                <tr hidden=move || !theirs_changed && !mine_changed.get()>
                     <th scope="row">{label}</th>
                     <td>{was}</td>
-                    <td data-testid="theirs">{now}</td>
-                    <td>{yours}</td>
+                    <td data-testid="theirs">{theirs_shown}</td>
+                    <td data-testid="yours">{yours}</td>
                 </tr>
             }
         })

@@ -4,8 +4,7 @@
 use leptos::{html, prelude::*};
 use phone_model::PhoneNumberResource;
 
-use super::error_summary::focus_element;
-use crate::display::describe;
+use crate::{display::describe, focus::focus_element};
 
 /// The dialog; it is open while `number` holds the number to delete.
 #[component]

@@ -3,7 +3,10 @@
 
 use leptos::{html, prelude::*};
 
-use crate::form::{Problems, element_id};
+use crate::{
+    focus::focus_element,
+    form::{Problems, element_id},
+};
 
 /// The summary of `problems`; render it only when there are some.
 #[component]
@@ -27,15 +30,5 @@ pub fn ErrorSummary(problems: Signal<Problems>, node_ref: NodeRef<html::Div>) ->
                 }).collect_view()}
             </ul>
         </div>
-    }
-}
-
-/// Focuses the element with this id, if the page has it.
-pub fn focus_element(id: &str) {
-    use wasm_bindgen::JsCast;
-    let element =
-        document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(element) = element {
-        let _ = element.focus();
     }
 }

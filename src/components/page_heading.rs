@@ -37,6 +37,12 @@ pub fn FollowPageMoves() -> impl IntoView {
     });
 }
 
+/// Focuses the page on screen as a new page is (its autofocus field, or else its heading), once
+/// it has rendered: after signing in or out, which changes the page without changing the URL.
+pub fn focus_page() {
+    focus_new_page(None, FRAMES);
+}
+
 /// The page's autofocus field, or else its heading.
 fn target() -> Option<web_sys::Element> {
     let main = document().get_element_by_id("main")?;

@@ -12,15 +12,16 @@ use phone_model::{PhoneNumberResource, PhoneType, ValidationError, Version};
 use super::{
     changed_meanwhile::{ChangedMeanwhile, OtherChange},
     country_field::CountryField,
-    error_summary::{ErrorSummary, focus_element},
+    error_summary::ErrorSummary,
     form_field::{FormField, described_by},
     problem::Problem,
     unsaved_changes::UnsavedChanges,
 };
 use crate::{
     api::{self, ApiError},
-    display::describe,
-    form::{PhoneForm, Problems},
+    display::{describe, preview},
+    focus::focus_element,
+    form::{PhoneForm, Problems, element_id},
     notice::Notice,
 };
 
@@ -95,6 +96,11 @@ pub fn PhoneNumberForm(
     let local_errors = Memo::new(move |_| validation.with(Problems::errors_of));
     let implausible = Memo::new(move |_| validation.with(Problems::implausible_of));
     let hints = Memo::new(move |_| validation.with(Problems::hints_of));
+    // The field to correct a number that cannot exist in (the number, or its area code).
+    let first_implausible = move || {
+        implausible
+            .with_untracked(|p| p.all().first().map_or("phone-number", |(f, _)| element_id(f)))
+    };
     let summary = Signal::derive(move || {
         let mut all = local_errors.get();
         all.extend(&server_problems.get());
@@ -245,9 +251,12 @@ pub fn PhoneNumberForm(
         } else if !local_errors.with_untracked(Problems::is_empty) {
             focus_after_render(summary_ref);
         } else if !anyway && !implausible.with_untracked(Problems::is_empty) {
-            // A number that cannot exist is saved only on purpose: once more, by name.
+            // A number that cannot exist is saved only on purpose, by its own button, which
+            // never takes focus by itself: focus stays where the number is corrected, so
+            // pressing Enter again asks again rather than saving.
             asked_anyway.set(true);
-            request_animation_frame(|| focus_element("save-anyway"));
+            let field = first_implausible();
+            request_animation_frame(move || focus_element(field));
         } else {
             let body = form.get_untracked();
             // A new attempt gets a new key; the same form sent again keeps it.
@@ -380,10 +389,7 @@ pub fn PhoneNumberForm(
 
             <p class="preview" data-testid="preview" aria-live="polite">
                 <span class="preview__label">"Dialled as "</span>
-                {move || validation.with(|v| match v.number() {
-                    Some(n) => format!("{} ({} · {})", n.international(), n.national(), n.kind().description()),
-                    None => "—".to_owned(),
-                })}
+                {move || validation.with(|v| v.number().map_or_else(|| "—".to_owned(), preview))}
             </p>
 
             <FormField id="phone-type" label="Type" errors=type_errors warnings=type_warnings>
@@ -419,8 +425,10 @@ pub fn PhoneNumberForm(
                 </div>
             </Show>
 
+            // While someone else's change is shown, its panel has the one way to save.
             <div class="actions">
                 <button type="submit" class="button" data-testid="save" disabled=move || save.pending().get()
+                    hidden=move || other_change.with(Option::is_some)
                     on:pointerdown=move |ev| {
                         if ev.button() == 0 {
                             pressing.set(true);
@@ -432,7 +440,8 @@ pub fn PhoneNumberForm(
                     on:pointercancel=move |_| released()>
                     {move || if save.pending().get() { "Saving…" } else { action }}
                 </button>
-                <a class="button button--secondary" href=cancel_href data-testid="cancel">"Cancel"</a>
+                <a class="button button--secondary" href=cancel_href data-testid="cancel" data-discards-changes=""
+                    on:click=move |_| unsaved.set(false)>"Cancel"</a>
             </div>
         </form>
     }

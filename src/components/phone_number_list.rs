@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use phone_model::PhoneNumberResource;
 
+use super::number_marks::NumberMarks;
 use crate::{display::dialable, session::Session};
 
 /// The list. `busy` disables the actions while a change is being saved.
@@ -51,6 +52,7 @@ pub fn PhoneNumberList(
                             Some(tel) => view! { <a class="number__dial" href=tel data-testid="dial">{shown}</a> }.into_any(),
                             None => view! { <span class="number__dial" data-testid="dial">{shown}</span> }.into_any(),
                         }}
+                        <NumberMarks number=number.clone() />
                     </div>
                     {actions}
                 </li>

@@ -44,10 +44,13 @@ impl UnsavedChanges {
         // alone a click whose default was prevented.
         let on_click =
             Closure::<dyn FnMut(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
+                // A link marked `data-discards-changes` (a form's Cancel) says what it does:
+                // asking again would only make the person say it twice.
                 let leaves = ev
                     .target()
                     .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
                     .and_then(|e| e.closest("a[href]").ok().flatten())
+                    .filter(|a| !a.has_attribute("data-discards-changes"))
                     .and_then(|a| a.get_attribute("href"))
                     .is_some_and(|href| !href.starts_with('#'));
                 if leaves && unsaved.get_untracked() && !confirmed() {

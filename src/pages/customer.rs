@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use phone_model::{CustomerResource, PhoneNumberHistory, PhoneNumberResource};
 
-use super::not_found::NoSuchCustomer;
+use super::not_found::{ForeignCustomer, NoSuchCustomer};
 use crate::{
     api::{self, ApiError},
     components::{
@@ -16,6 +16,7 @@ use crate::{
         problem::{Loading, Problem},
     },
     display::{describe, summarise},
+    focus::focus_after_redraw,
     form::PhoneForm,
     notice::{Notice, NoticeArea},
     session::Session,
@@ -52,6 +53,9 @@ pub fn CustomerPage() -> impl IntoView {
                     }
                     Err(error) if error.is_not_found() => {
                         view! { <NoSuchCustomer customer_id=customer_id.get_untracked() /> }.into_any()
+                    }
+                    Err(error) if error.is_foreign() => {
+                        view! { <ForeignCustomer customer_id=customer_id.get_untracked() /> }.into_any()
                     }
                     Err(error) => view! { <Problem error=error retry=Callback::new(move |()| customer.refetch()) /> }.into_any(),
                 }
@@ -103,13 +107,23 @@ fn CustomerDetails(
             }
         }
     });
-    for (action, done) in [(make_primary, "is now the primary number."), (delete, "was deleted.")] {
+    // Until the list has been drawn again after a change, its buttons carry the versions from
+    // before it: a second change clicked meanwhile would be refused as stale.
+    let reloading = RwSignal::new(false);
+    Effect::new(move |_| {
+        numbers.track();
+        reloading.set(false);
+    });
+    let changes =
+        [(make_primary, "is now the primary number.", false), (delete, "was deleted.", true)];
+    for (action, done, deletes) in changes {
         Effect::new(move |_| {
             let Some((number, result)) = action.value().get() else { return };
             let answered = match result {
                 Ok(()) => {
                     change_error.set(None);
                     notice.set(format!("{} {done}", capitalise(&describe(&number))));
+                    focus_next_step(&number, deletes, numbers);
                     true
                 }
                 Err(error) => {
@@ -127,12 +141,15 @@ fn CustomerDetails(
                 }
             };
             if answered {
+                reloading.set(true);
                 numbers.refetch();
                 history.refetch();
             }
         });
     }
-    let busy = Signal::derive(move || make_primary.pending().get() || delete.pending().get());
+    let busy = Signal::derive(move || {
+        make_primary.pending().get() || delete.pending().get() || reloading.get()
+    });
     let session = Session::get();
     let add_href = format!("/customers/{customer_id}/phone-numbers/new");
     let full_name = format!("{} {}", customer.first_name, customer.last_name);
@@ -145,12 +162,12 @@ fn CustomerDetails(
                 <dt>"Customer id"</dt><dd data-testid="customer-id">{customer.customer_id.clone()}</dd>
                 <dt>"External reference"</dt>
                 <dd>{if customer.external_reference.is_empty() { "—".to_owned() } else { customer.external_reference.clone() }}</dd>
-                <dt>"Business"</dt><dd>{format!("{} ({})", customer.business.name, customer.business.business_id)}</dd>
+                <dt>"Business"</dt><dd>{customer.business.name.clone()}</dd>
             </dl>
         </section>
         <section class="card" aria-labelledby="numbers-title">
             <div class="card__header">
-                <h2 id="numbers-title">"Phone numbers"</h2>
+                <h2 id="numbers-title" tabindex="-1">"Phone numbers"</h2>
                 // Its place is kept while the app asks who is signed in, so that the list below
                 // does not move when the answer comes.
                 {move || if session.can_edit() {
@@ -209,14 +226,14 @@ fn History(history: LocalResource<Result<PhoneNumberHistory, ApiError>>) -> impl
                             view! { <p class="empty">"No changes yet."</p> }.into_any()
                         }
                         Ok(history) => view! {
-                            <ol class="history" data-testid="history">
+                            <ul class="history" data-testid="history">
                                 {history.changes.into_iter().map(|change| view! {
                                     <li class="history__item">
                                         <span class="history__when">{when(change.at)}</span>
                                         " "<strong>{change.actor.clone()}</strong>" "{summarise(&change)}
                                     </li>
                                 }).collect_view()}
-                            </ol>
+                            </ul>
                         }.into_any(),
                         Err(error) => view! { <Problem error=error /> }.into_any(),
                     }
@@ -226,10 +243,39 @@ fn History(history: LocalResource<Result<PhoneNumberHistory, ApiError>>) -> impl
     }
 }
 
-/// A moment (seconds since the epoch) as the browser writes dates where the person is.
+/// A moment (seconds since the epoch) as the browser writes dates where the person is, to the
+/// minute: "7 Dec 2026, 9:41 am".
 fn when(at: i64) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64 * 1000.0));
-    String::from(date.to_locale_string("en-NZ", &wasm_bindgen::JsValue::UNDEFINED))
+    let options = js_sys::Object::new();
+    for (name, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
+        let _ = js_sys::Reflect::set(&options, &name.into(), &value.into());
+    }
+    String::from(date.to_locale_string("en-NZ", &options))
+}
+
+/// After a change, focus goes to where the person carries on: the number just made primary;
+/// after a delete, the number that took its place in the list (or the one before it, when it
+/// was the last).
+fn focus_next_step(
+    number: &PhoneNumberResource,
+    deleted: bool,
+    numbers: LocalResource<Result<Vec<PhoneNumberResource>, ApiError>>,
+) {
+    let id = number.phone_number_id.as_str();
+    let target = if deleted {
+        let list = numbers.get_untracked().and_then(Result::ok).unwrap_or_default();
+        let ids: Vec<&str> = list.iter().map(|n| n.phone_number_id.as_str()).collect();
+        let at = ids.iter().position(|other| *other == id);
+        at.and_then(|at| ids.get(at + 1).or_else(|| at.checked_sub(1).and_then(|i| ids.get(i))))
+            .map(|other| (*other).to_owned())
+    } else {
+        Some(id.to_owned())
+    };
+    let selector = target.map_or_else(String::new, |target| {
+        format!("[data-testid=phone-number][data-id=\"{target}\"] [data-testid=edit]")
+    });
+    focus_after_redraw(selector, "#numbers-title");
 }
 
 fn capitalise(text: &str) -> String {

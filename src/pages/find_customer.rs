@@ -16,11 +16,9 @@ use wasm_bindgen::JsCast;
 
 use crate::{
     api::{self, ApiError},
-    components::{
-        error_summary::focus_element,
-        problem::{Loading, Problem},
-    },
+    components::problem::{Loading, Problem},
     display::{self, dialable},
+    focus::{self, focus_after_redraw, focus_element},
     session::Session,
     title,
 };
@@ -163,10 +161,13 @@ pub fn FindCustomer() -> impl IntoView {
         }
     });
 
-    // Asked again with each search, so the answer says how fresh the results are.
+    // Asked again with each search, so the answer says how fresh the results are; only of a
+    // gateway, once the app knows it is one.
+    let gateway = Memo::new(move |_| session.is_gateway());
     let synced = LocalResource::new(move || {
         search.track();
-        api::gateway_synced_at()
+        let gateway = gateway.get();
+        async move { if gateway { api::gateway_synced_at().await } else { None } }
     });
 
     view! {
@@ -287,30 +288,14 @@ fn result_item(index: usize, count: usize, customer: CustomerResource) -> impl I
 }
 
 /// After a link to another page of results: the link itself goes as the results render
-/// again, so focus goes to the new page's first result once it is there (a few seconds at
-/// most).
+/// again, so focus goes to the new page's first result once it is there.
 fn focus_first_result_soon() {
-    fn wait(old: Option<web_sys::Element>, frames_left: u32) {
-        request_animation_frame(move || {
-            let first = document().query_selector("[data-testid=customer-link]").ok().flatten();
-            if first.is_some() && first != old {
-                focus(first.map(Into::into));
-            } else if frames_left > 0 {
-                wait(old, frames_left - 1);
-            }
-        });
-    }
-    wait(document().query_selector("[data-testid=customer-link]").ok().flatten(), 180);
+    focus_after_redraw("[data-testid=customer-link]".to_owned(), "#customer-search");
 }
 
 /// Moves the focus to the `index`th result's link.
 fn focus_result(index: usize) {
     let links = document().query_selector_all("[data-testid=customer-link]").ok();
-    focus(links.and_then(|links| links.item(u32::try_from(index).ok()?)));
-}
-
-fn focus(node: Option<web_sys::Node>) {
-    if let Some(element) = node.and_then(|node| node.dyn_into::<web_sys::HtmlElement>().ok()) {
-        let _ = element.focus();
-    }
+    let link = links.and_then(|links| links.item(u32::try_from(index).ok()?));
+    focus::focus(link.and_then(|node| node.dyn_into().ok()));
 }

@@ -15,6 +15,20 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
+/// The page for a customer of a business the person does not see: said in words, with the
+/// way back, instead of the API's sentence and a Try again that can only fail again.
+#[component]
+pub fn ForeignCustomer(customer_id: String) -> impl IntoView {
+    title::set("Another business's customer");
+    view! {
+        <section class="card" data-testid="foreign-customer">
+            <PageHeading>"Another business's customer"</PageHeading>
+            <p>{format!("Customer {customer_id} belongs to a business your account does not see. ")}
+                <a href="/" data-testid="back-to-search">"Find a customer"</a>" of your businesses, or ask your manager for access."</p>
+        </section>
+    }
+}
+
 /// The page for a customer id that names nobody.
 #[component]
 pub fn NoSuchCustomer(customer_id: String) -> impl IntoView {

@@ -15,11 +15,11 @@ use phone_model::{PhoneNumberReview, Problem, ReviewedNumber};
 use crate::{
     api::{self, ApiError},
     components::{
-        error_summary::focus_element,
         page_heading::PageHeading,
         problem::{Loading, Problem as ProblemView},
     },
     display::dialable,
+    focus::focus_element,
     form::PhoneForm,
     notice::{Notice, NoticeArea},
     session::Session,

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::{
     api::{self, ApiError},
     components::page_heading::PageHeading,
+    focus::focus_element,
     session::{Session, SignedIn},
     title,
 };
@@ -23,10 +24,18 @@ pub fn SignIn() -> impl IntoView {
             Ok::<(), ApiError>(())
         }
     });
-    let failure = move || match sign_in.value().get() {
-        Some(Err(ApiError::Refused { message, .. })) => Some(message),
-        Some(Err(error)) => Some(error.to_string()),
-        _ => None,
+    // A field left empty is said before asking the server, which could only answer that the
+    // password is wrong.
+    let missing = RwSignal::new(None::<&'static str>);
+    let failure = move || {
+        if let Some(message) = missing.get() {
+            return Some(message.to_owned());
+        }
+        match sign_in.value().get() {
+            Some(Err(ApiError::Refused { message, .. })) => Some(message),
+            Some(Err(error)) => Some(error.to_string()),
+            _ => None,
+        }
     };
 
     view! {
@@ -34,7 +43,19 @@ pub fn SignIn() -> impl IntoView {
             <PageHeading>"Sign in"</PageHeading>
             <form data-testid="sign-in-form" on:submit=move |ev| {
                 ev.prevent_default();
-                sign_in.dispatch((username.get_untracked(), password.get_untracked()));
+                let (name, secret) = (username.get_untracked(), password.get_untracked());
+                let empty = if name.trim().is_empty() {
+                    Some(("username", "Enter your user name."))
+                } else if secret.is_empty() {
+                    Some(("password", "Enter your password."))
+                } else {
+                    None
+                };
+                missing.set(empty.map(|(_, message)| message));
+                match empty {
+                    Some((field, _)) => focus_element(field),
+                    None => { sign_in.dispatch((name, secret)); }
+                }
             }>
                 {move || failure().map(|message| view! { <p class="problem" role="alert" data-testid="sign-in-error">{message}</p> })}
                 <div class="field">

@@ -96,6 +96,10 @@ pub struct Ctx {
     folder: Arc<PathBuf>,
     /// The drivers of more people's browsers (see [`Ctx::another_person`]), stopped at the end.
     more_drivers: Arc<Mutex<Vec<Driver>>>,
+    /// Their browsers, whose consoles are read at the end.
+    more_clients: Arc<Mutex<Vec<Client>>>,
+    /// What a scenario expects its browsers' consoles to say (see [`Ctx::expect_console`]).
+    expected_console: Arc<Mutex<Vec<&'static str>>>,
     lookups: Arc<Store>,
     server: Arc<Mutex<Option<phone_launch::Server>>>,
     /// In front of the provider (see [`run_in_front_of_provider`]), the server playing it.
@@ -174,11 +178,26 @@ where
         };
         let client = ctx.client.clone();
         let result = AssertUnwindSafe(scenario(ctx.clone())).catch_unwind().await;
-        // Always close the session, whatever the scenario did.
-        let _ = client.close().await;
+        let more =
+            std::mem::take(&mut *ctx.more_clients.lock().expect("no test panics holding them"));
+        let mut console = Vec::new();
+        // Always close the sessions, whatever the scenario did; Chromium's consoles are read
+        // first, Firefox's once its drivers have stopped.
+        for client in std::iter::once(client).chain(more) {
+            console.extend(chromium_console(&client, browser).await);
+            let _ = client.close().await;
+        }
         ctx.stop_server();
-        ctx.more_drivers.lock().expect("no test panics holding the drivers").clear();
-        match result {
+        let mut more_drivers = std::mem::take(
+            &mut *ctx.more_drivers.lock().expect("no test panics holding the drivers"),
+        );
+        for driver in &mut more_drivers {
+            driver.stop();
+            console.extend(driver.firefox_console());
+        }
+        let expected = ctx.expected_console.lock().expect("no test panics holding it").clone();
+        console.retain(|line| !expected.iter().any(|e| line.contains(e)));
+        let result = match result {
             Ok(Ok(())) => Ok(()),
             Ok(Err(error)) => Err(error.to_string()),
             Err(panic) => Err(panic
@@ -186,14 +205,77 @@ where
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
                 .unwrap_or_else(|| "the scenario panicked".to_owned())),
-        }
+        };
+        result.map(|()| console)
     });
     runtime.shutdown_timeout(Duration::from_secs(2));
     driver.stop();
+    let outcome = outcome.and_then(|mut console| {
+        console.extend(driver.firefox_console());
+        let expected = EXPECTED_EVERYWHERE;
+        console.retain(|line| !expected.iter().any(|e| line.contains(e)));
+        if console.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("the browser's console had errors or warnings:\n{}", console.join("\n")))
+        }
+    });
     drop(folder);
     if let Err(message) = outcome {
         panic!("[{}] {message}", browser.name());
     }
+}
+
+/// Console lines every scenario causes, and why they are not the app's faults.
+const EXPECTED_EVERYWHERE: &[&str] = &[
+    // Chromium reports every answer of 400 or more as a failed load: the app asks
+    // `/auth/session` who is signed in, which answers 401 while nobody is (each scenario signs
+    // in from there).
+    "/auth/session - Failed to load resource: the server responded with a status of 401",
+    // Trunk puts its integrity hash on the wasm's `<link rel="preload">` too; Chromium checks
+    // it only on the script and says so.
+    "The `integrity` attribute is currently ignored for preload destinations",
+];
+
+/// Chromium's `se/log` command: the browser's console since the last call, each entry with its
+/// level, including uncaught errors and failed loads (`Failed to load resource: … 404`).
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> std::result::Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_owned()))
+    }
+}
+
+/// In Chromium, what the page logged at warning level or above (nothing in Firefox, whose
+/// console is in its driver's output: see [`Driver::firefox_console`]).
+async fn chromium_console(client: &Client, browser: Browser) -> Vec<String> {
+    if browser != Browser::Chromium {
+        return Vec::new();
+    }
+    let Ok(Value::Array(entries)) = client.issue_cmd(BrowserLog).await else {
+        return vec!["the browser's console could not be read".to_owned()];
+    };
+    entries
+        .iter()
+        .filter(|e| matches!(e["level"].as_str(), Some("SEVERE" | "WARNING")))
+        .map(|e| {
+            format!(
+                "{}: {}",
+                e["level"].as_str().unwrap_or_default(),
+                e["message"].as_str().unwrap_or_default()
+            )
+        })
+        .collect()
 }
 
 async fn start(folder: &TempDir, driver: &Driver, app: App, browser: Browser) -> Result<Ctx> {
@@ -275,6 +357,8 @@ async fn start(folder: &TempDir, driver: &Driver, app: App, browser: Browser) ->
         browser,
         folder: Arc::new(folder.path().to_owned()),
         more_drivers: Arc::new(Mutex::new(Vec::new())),
+        more_clients: Arc::new(Mutex::new(Vec::new())),
+        expected_console: Arc::new(Mutex::new(Vec::new())),
         lookups,
         server: Arc::new(Mutex::new(Some(server))),
         provider: Arc::new(Mutex::new(provider)),
@@ -291,6 +375,7 @@ async fn session(driver: &str, browser: Browser) -> Result<Client> {
     let capabilities = match browser {
         Browser::Chromium => json!({
             "browserName": "chrome",
+            "goog:loggingPrefs": {"browser": "ALL"},
             "goog:chromeOptions": {
                 "binary": "/usr/bin/chromium",
                 "args": [
@@ -305,7 +390,11 @@ async fn session(driver: &str, browser: Browser) -> Result<Client> {
         Browser::Firefox => json!({
             "browserName": "firefox",
             "unhandledPromptBehavior": {"beforeUnload": "ignore", "default": "dismiss and notify"},
-            "moz:firefoxOptions": {"binary": firefox_binary(), "args": ["-headless"]}
+            // The page's console goes to Firefox's output, which the driver's log keeps.
+            "moz:firefoxOptions": {
+                "binary": firefox_binary(), "args": ["-headless"],
+                "prefs": {"devtools.console.stdout.content": true}
+            }
         }),
     };
     let Value::Object(capabilities) = capabilities else { unreachable!("a JSON object literal") };
@@ -336,9 +425,17 @@ impl Ctx {
         let driver = Driver::start(&self.folder, self.browser)?;
         let client = session(&driver.url, self.browser).await?;
         self.more_drivers.lock().expect("no test panics holding the drivers").push(driver);
+        self.more_clients.lock().expect("no test panics holding them").push(client.clone());
         let other = Self { client, ..self.clone() };
         other.sign_in(username).await?;
         Ok(other)
+    }
+
+    /// Says the scenario makes the browser's console say something containing `text` (a
+    /// refused connection, when it stops the server): the end-of-scenario check, which fails
+    /// on any other error or warning, lets it pass.
+    pub fn expect_console(&self, text: &'static str) {
+        self.expected_console.lock().expect("no test panics holding it").push(text);
     }
 
     /// A customer's phone numbers as the database holds them, oldest first.
@@ -551,6 +648,9 @@ struct Driver {
     child: Child,
     url: String,
     stopped: bool,
+    /// The driver's output, and with it Firefox's.
+    log: PathBuf,
+    browser: Browser,
 }
 
 impl Driver {
@@ -573,13 +673,16 @@ impl Driver {
                 geckodriver
             }
         };
+        let log = folder.join(format!("driver-{port}.log"));
+        let output = std::fs::File::create(&log)?;
         let child = command
             .env("TMPDIR", &tmp)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stdout(output.try_clone()?)
+            .stderr(output)
             .process_group(0)
             .spawn()?;
-        let driver = Self { child, url: format!("http://127.0.0.1:{port}"), stopped: false };
+        let url = format!("http://127.0.0.1:{port}");
+        let driver = Self { child, url, stopped: false, log, browser };
         let deadline = Instant::now() + PATIENCE;
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             if Instant::now() > deadline {
@@ -610,6 +713,28 @@ impl Driver {
         {
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+}
+
+impl Driver {
+    /// In Firefox, what the page logged as an error or a warning, and its uncaught errors,
+    /// from the driver's output once it has stopped. The browser's own modules log there too
+    /// (`console.error: RSLoader: …`); a page's console values are printed quoted, and its
+    /// errors name the page's address.
+    fn firefox_console(&self) -> Vec<String> {
+        if self.browser != Browser::Firefox {
+            return Vec::new();
+        }
+        let output = std::fs::read_to_string(&self.log).unwrap_or_default();
+        output
+            .lines()
+            .filter(|line| {
+                line.starts_with("console.error: \"")
+                    || line.starts_with("console.warn: \"")
+                    || line.starts_with("JavaScript error: http://127.0.0.1")
+            })
+            .map(str::to_owned)
+            .collect()
     }
 }
 

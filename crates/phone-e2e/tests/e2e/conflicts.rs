@@ -22,6 +22,8 @@ fn johns_home(ctx: &Ctx, john: &str) -> Result<PhoneNumberResource> {
 #[test]
 fn a_save_over_someone_elses_shows_their_change_and_then_lays_this_one_over_it_or_drops_it() {
     run(|ctx| async move {
+        ctx.expect_console("status of 412");
+        ctx.expect_console("status of 404");
         let john = ctx.customer_id("John")?;
         let home = johns_home(&ctx, &john)?;
         let path = format!("/customers/{john}/phone-numbers/{}", home.phone_number_id);
@@ -41,7 +43,20 @@ fn a_save_over_someone_elses_shows_their_change_and_then_lays_this_one_over_it_o
             .wait_for_text("changed-meanwhile", "sam changed this number while you were editing it")
             .await?;
         assert!(panel.contains("Type") && panel.contains("Home"), "{panel}");
-        assert_eq!(ctx.text("theirs").await?, "Work", "one row: the type Sam changed");
+        // Two rows: the type Sam changed, and the name this person changed.
+        let mut theirs = Vec::new();
+        for (cell, yours) in ctx.all("theirs").await?.into_iter().zip(ctx.all("yours").await?) {
+            if cell.is_displayed().await? {
+                theirs.push((cell.text().await?, yours.text().await?));
+            }
+        }
+        let unchanged = "(unchanged)".to_owned();
+        assert_eq!(
+            theirs,
+            [(unchanged.clone(), "John after 5pm".to_owned()), ("Work".to_owned(), unchanged)]
+        );
+        // One way to save: the panel's.
+        assert!(!ctx.find("save").await?.is_displayed().await?, "the form's own save is hidden");
         assert_eq!(
             ctx.find("phone-name").await?.prop("value").await?.as_deref(),
             Some("John after 5pm")
@@ -97,6 +112,7 @@ fn a_save_over_someone_elses_shows_their_change_and_then_lays_this_one_over_it_o
 #[test]
 fn an_add_whose_answer_was_lost_is_saved_once_when_tried_again() {
     run(|ctx| async move {
+        ctx.expect_console("Content Security Policy");
         let aroha = ctx.customer_id("Aroha")?;
         let before = ctx.numbers_of(&aroha)?.len();
         ctx.open(&format!("/customers/{aroha}/phone-numbers/new")).await?;

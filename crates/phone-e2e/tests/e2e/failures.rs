@@ -14,7 +14,8 @@ fn leaving_a_changed_form_asks_first_and_cancelling_keeps_the_text() {
         ctx.find("phone-form").await?;
         ctx.fill("phone-name", "Sophie, changed").await?;
 
-        ctx.find("cancel").await?.click().await?;
+        // A link away (the customer's name above the form) asks first.
+        ctx.client.find(Locator::Css(".breadcrumb a")).await?.click().await?;
         let question = ctx.client.get_alert_text().await?;
         assert!(question.contains("unsaved changes"), "{question}");
         ctx.client.dismiss_alert().await?;
@@ -24,6 +25,15 @@ fn leaving_a_changed_form_asks_first_and_cancelling_keeps_the_text() {
             ctx.find("phone-name").await?.prop("value").await?.as_deref(),
             Some("Sophie, changed")
         );
+
+        // Cancel says what it does: it leaves without asking, and nothing is saved.
+        ctx.find("cancel").await?.click().await?;
+        ctx.find("customer-name").await?;
+        assert!(
+            ctx.client.get_alert_text().await.is_err(),
+            "Cancel asked whether to lose the changes"
+        );
+        assert!(ctx.numbers_of(&customer)?.iter().all(|n| n.phone_name != "Sophie, changed"));
         Ok(())
     });
 }
@@ -31,6 +41,7 @@ fn leaving_a_changed_form_asks_first_and_cancelling_keeps_the_text() {
 #[test]
 fn a_save_while_the_server_is_down_offers_to_retry_and_keeps_the_form() {
     run(|ctx| async move {
+        ctx.expect_console("ERR_CONNECTION_REFUSED");
         let customer = ctx.customer_id("Hemi")?;
         ctx.open(&format!("/customers/{customer}/phone-numbers/new")).await?;
         ctx.find("phone-form").await?;
@@ -59,6 +70,7 @@ fn a_save_while_the_server_is_down_offers_to_retry_and_keeps_the_form() {
 #[test]
 fn a_stored_script_in_a_contact_name_is_shown_as_text_and_never_runs() {
     run(|ctx| async move {
+        ctx.expect_console("Content Security Policy");
         let customer = ctx.customer_id("Isla")?;
         // Within the 50 characters a contact name may have.
         let name = "<img src=x onerror=window.pwned=1><b>Isla</b>";
@@ -97,6 +109,8 @@ fn a_stored_script_in_a_contact_name_is_shown_as_text_and_never_runs() {
 #[test]
 fn an_app_whose_code_cannot_download_says_so_with_a_way_to_reload() {
     run_without_app_code(|ctx| async move {
+        ctx.expect_console("application/wasm");
+        ctx.expect_console("expected magic word");
         ctx.open("/").await?;
         let failed = Locator::Css(".boot-failed:not([hidden])");
         let message = ctx.client.wait().for_element(failed).await?.text().await?;
@@ -111,6 +125,7 @@ fn an_app_whose_code_cannot_download_says_so_with_a_way_to_reload() {
 #[test]
 fn a_change_that_cannot_reach_the_server_leaves_the_list_and_says_so_once() {
     run(|ctx| async move {
+        ctx.expect_console("ERR_CONNECTION_REFUSED");
         let customer = ctx.customer_id("Liam")?;
         ctx.open(&format!("/customers/{customer}")).await?;
         ctx.find("make-primary").await?;
@@ -128,6 +143,7 @@ fn a_change_that_cannot_reach_the_server_leaves_the_list_and_says_so_once() {
 #[test]
 fn a_session_that_ended_elsewhere_asks_to_sign_in_at_the_next_request() {
     run(|ctx| async move {
+        ctx.expect_console("status of 401");
         let customer = ctx.customer_id("Liam")?;
         ctx.open(&format!("/customers/{customer}")).await?;
         ctx.find("make-primary").await?;

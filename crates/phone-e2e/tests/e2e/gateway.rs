@@ -15,6 +15,7 @@ fn at_provider(ctx: &Ctx, customer: &str) -> Result<Vec<(String, String, bool)>>
 #[test]
 fn staff_change_the_providers_numbers_and_find_what_was_added_there() {
     run_in_front_of_provider(|ctx| async move {
+        ctx.expect_console("status of 502");
         let customer = ctx.customer_id("Liam")?;
         // Found through the gateway's copy, which says how fresh it is.
         ctx.open("/").await?;

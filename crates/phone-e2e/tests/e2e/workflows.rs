@@ -127,6 +127,7 @@ fn updating_a_number_to_primary_leaves_exactly_one_primary() {
 #[test]
 fn the_servers_already_exists_lands_at_the_number_field() {
     run(|ctx| async move {
+        ctx.expect_console("status of 400");
         find_customer(&ctx, "John").await?;
         ctx.find("add-number").await?.click().await?;
         ctx.fill("phone-name", "John again").await?;
@@ -201,6 +202,7 @@ fn after_signing_out_back_shows_no_page_of_the_session() {
 #[test]
 fn the_number_a_change_repeats_opens_without_the_last_pages_refusal() {
     run(|ctx| async move {
+        ctx.expect_console("status of 400");
         let customer = ctx.customer_id("John")?;
         ctx.open(&format!("/customers/{customer}")).await?;
         // Change John's mobile into his home number.

@@ -29,14 +29,16 @@ use crate::{
 const WRONG: &str = "The user name or password is incorrect.";
 
 /// Who is signed in: name, role, and the businesses they see (`allBusinesses` for the
-/// provider's own staff, with every business listed), so the app can show and filter by them.
-fn who(store: &Store, user: &SessionUser) -> Result<Value, ApiError> {
+/// provider's own staff, with every business listed), so the app can show and filter by them;
+/// and whether this server is a gateway, so that the app asks `/gatewayStatus` only of one.
+fn who(store: &Store, user: &SessionUser, gateway: bool) -> Result<Value, ApiError> {
     let businesses = store.businesses(&user.businesses)?;
     Ok(json!({
         "username": user.name,
         "role": user.role.as_str(),
         "allBusinesses": user.businesses == Businesses::All,
         "businesses": businesses,
+        "gateway": gateway,
     }))
 }
 
@@ -51,7 +53,10 @@ fn not_signed_in() -> Response {
 /// Who is signed in.
 pub async fn session_get(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let answer = match session_user(&state, &headers).await {
-        Ok(Some((user, _))) => blocking(&state, move |store| who(store, &user)).await.map(Some),
+        Ok(Some((user, _))) => {
+            let gateway = state.gateway.is_some();
+            blocking(&state, move |store| who(store, &user, gateway)).await.map(Some)
+        }
         Ok(None) => Ok(None),
         Err(error) => Err(error),
     };
@@ -94,7 +99,7 @@ pub async fn session_create(
         tracing::warn!(user = %username, %address, "sign-in refused: too many password checks at once");
         return too_many(1000);
     };
-    let name = username.clone();
+    let (name, gateway) = (username.clone(), state.gateway.is_some());
     let checked = blocking(&state, move |store| {
         let user = store.user(&name)?;
         let exists = user.is_some();
@@ -103,7 +108,7 @@ pub async fn session_create(
             Some((_, user)) => {
                 let token = passwords::random_secret();
                 store.start_session(&token_hash(&token), &name, now())?;
-                Ok((Some((token, who(store, &user)?)), exists))
+                Ok((Some((token, who(store, &user, gateway)?)), exists))
             }
             None => Ok((None, exists)),
         }

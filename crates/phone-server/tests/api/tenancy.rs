@@ -10,8 +10,8 @@ use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::server::{
-    BUSINESS, PASSWORD, TestServer, authorised_client, browser, forbidden, not_found, phone, read,
-    token,
+    BUSINESS, PASSWORD, TestServer, authorised_client, browser, forbidden, gateway_mode, not_found,
+    phone, read, token,
 };
 
 const OTHER: &str = "4444444";
@@ -319,6 +319,8 @@ async fn the_session_says_which_businesses_a_staff_member_sees() {
         .await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(session["allBusinesses"], json!(all), "{session}");
+        // The app asks `/gatewayStatus` only of a gateway.
+        assert_eq!(session["gateway"], json!(gateway_mode()), "{session}");
         assert_eq!(
             session["businesses"],
             json!([{"businessId": BUSINESS, "name": "Debitsuccess 24/7 Fitness"}, {"businessId": OTHER, "name": "Harbourside Physio"}])
