@@ -131,9 +131,30 @@ impl PhoneForm {
 /// The most countries the country field offers at once.
 pub const COUNTRY_CHOICES: usize = 8;
 
-/// The countries offered for what was typed into the country field: by name (any case or
-/// accent; a word's start first), by code with or without its `+`; New Zealand and
-/// Australia first, as most customers are there.
+/// Names people type for a country of the table other than its own: initials, and the parts
+/// of a country that the table lists as one ("England" dials as the United Kingdom).
+const ALSO_CALLED: [(&str, &str); 16] = [
+    ("uk", "United Kingdom"),
+    ("gb", "United Kingdom"),
+    ("great britain", "United Kingdom"),
+    ("britain", "United Kingdom"),
+    ("england", "United Kingdom"),
+    ("scotland", "United Kingdom"),
+    ("wales", "United Kingdom"),
+    ("northern ireland", "United Kingdom"),
+    ("usa", "United States"),
+    ("us", "United States"),
+    ("america", "United States"),
+    ("united states of america", "United States"),
+    ("nz", "New Zealand"),
+    ("aotearoa", "New Zealand"),
+    ("uae", "United Arab Emirates"),
+    ("holland", "Netherlands"),
+];
+
+/// The countries offered for what was typed into the country field: by name or another name
+/// it is called by (any case or accent; a whole name first, then a word's start), by code
+/// with or without its `+`; New Zealand and Australia first, as most customers are there.
 pub fn country_choices(typed: &str) -> Vec<&'static Country> {
     let text = fold(typed);
     let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
@@ -147,8 +168,9 @@ pub fn country_choices(typed: &str) -> Vec<&'static Country> {
         .filter_map(|country| {
             let name = fold(country.name());
             let code = &country.code()[1..];
+            let called = ALSO_CALLED.iter().filter(|(_, n)| *n == country.name());
             let rank = if text.is_empty() {
-                2
+                3
             } else if !digits.is_empty() && digits.len() == text.replace(' ', "").len() {
                 // Only digits (and perhaps a "+"): a code.
                 match code {
@@ -156,10 +178,14 @@ pub fn country_choices(typed: &str) -> Vec<&'static Country> {
                     c if c.starts_with(&digits) => 1,
                     _ => return None,
                 }
-            } else if name.starts_with(&text) || name.contains(&format!(" {text}")) {
+            } else if name == text || called.clone().any(|(other, _)| *other == text) {
                 0
-            } else if name.contains(&text) {
+            } else if name.starts_with(&text) || name.contains(&format!(" {text}")) {
                 1
+            } else if called.clone().any(|(other, _)| other.starts_with(&text)) {
+                1
+            } else if name.contains(&text) {
+                2
             } else {
                 return None;
             };
@@ -420,6 +446,21 @@ mod tests {
         assert!(names("kingdom").contains(&"United Kingdom"));
         assert!(names("zzz").is_empty());
         assert!(names("").len() <= COUNTRY_CHOICES);
+        // What people call a country, its initials first.
+        assert_eq!(names("UK")[0], "United Kingdom");
+        assert!(names("UK").contains(&"Ukraine"), "the name still matches");
+        assert_eq!(names("England"), ["United Kingdom"]);
+        assert_eq!(names("engl"), ["United Kingdom"]);
+        assert_eq!(names("USA"), ["United States"]);
+        assert_eq!(names("nz")[0], "New Zealand");
+    }
+
+    #[test]
+    fn every_other_name_is_of_a_country_of_the_table() {
+        for (other, name) in ALSO_CALLED {
+            assert!(countries().iter().any(|c| c.name() == name), "{other} → {name}");
+            assert_eq!(fold(other), other, "written folded, as typing is compared");
+        }
     }
 
     #[test]

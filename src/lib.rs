@@ -82,7 +82,8 @@ pub fn App() -> impl IntoView {
                     {move || match session.0.get() {
                         SignedIn::As(me) => view! {
                             <span data-testid="signed-in-as">
-                                {format!("Signed in as {} ({})", me.username, me.role)}
+                                <span class="masthead__wide-only">"Signed in as "</span>
+                                {format!("{} ({})", me.username, me.role)}
                             </span>
                             <button type="button" class="button button--on-brand" data-testid="sign-out"
                                 on:click=move |_| { sign_out.dispatch(()); }>"Sign out"</button>

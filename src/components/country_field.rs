@@ -93,6 +93,11 @@ pub fn CountryField(
                     </li>
                 }).collect_view()}
             </ul>
+            // Nothing offered is said, rather than shown as an empty list.
+            <p class="combobox__none" role="status" data-testid="no-country"
+                hidden=move || { !open.get() || count() > 0 || typed.with(|t| t.trim().is_empty()) }>
+                {move || format!("No country is called “{}”: type its name or code (+44).", typed.get().trim())}
+            </p>
         </div>
     }
 }

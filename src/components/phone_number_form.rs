@@ -50,6 +50,9 @@ pub fn PhoneNumberForm(
     /// A type the review suggests for the number: the form starts with it, and says so.
     #[prop(default = None)]
     suggested_type: Option<PhoneType>,
+    /// What the review said is wrong with the number, when the form was opened from it.
+    #[prop(default = None)]
+    review_says: Option<String>,
 ) -> impl IntoView {
     let editing = saved.as_ref().map(|n| n.phone_number_id.to_string());
     // The version this edit is based on: what was loaded, or, once this person chose to lay
@@ -128,12 +131,13 @@ pub fn PhoneNumberForm(
                     let customer_id = customer_id.clone();
                     leptos::task::spawn_local(async move {
                         if let Ok(saved) = api::phone_numbers(&customer_id).await {
-                            let found = editing.with_value(|id| {
+                            // Only while the form is still there and holds what was refused
+                            // (the person may have left or typed on while this was asked).
+                            let found = editing.try_with_value(|id| {
                                 refused.duplicate_of(&saved, id.as_deref()).cloned()
                             });
-                            // Only while the form still holds what was refused.
-                            if form.with_untracked(|f| *f == refused) {
-                                duplicate.set(found);
+                            if form.try_with_untracked(|f| *f == refused) == Some(true) {
+                                duplicate.set(found.flatten());
                             }
                         }
                     });
@@ -206,6 +210,10 @@ pub fn PhoneNumberForm(
     };
     // The press is over (saved, or let go elsewhere): the fields left meanwhile are marked.
     let released = move || {
+        // Also run by a timer, which fires after the form is gone when the save left the page.
+        if pressing.is_disposed() {
+            return;
+        }
         pressing.set(false);
         for field in left_while_pressing.with_value(Clone::clone) {
             touched.update(|t| {
@@ -304,10 +312,13 @@ pub fn PhoneNumberForm(
 
     view! {
         <form id="phone-form" class="phone-form" novalidate on:submit=on_submit data-testid="phone-form" tabindex="-1">
-            {suggested_type.map(|to| view! {
-                <p class="suggestion" data-testid="suggestion">
-                    {format!("The review suggests the type {}: it is chosen below. Check the number, then save.", to.label())}
-                </p>
+            {(review_says.is_some() || suggested_type.is_some()).then(|| view! {
+                <div class="suggestion" data-testid="suggestion">
+                    {review_says.map(|message| view! { <p data-testid="review-says">{format!("The review says: {message}")}</p> })}
+                    {suggested_type.map(|to| view! {
+                        <p>{format!("The type {} is chosen below. Check the number, then save.", to.label())}</p>
+                    })}
+                </div>
             })}
             <Show when=move || submitted.get() && !summary.get().is_empty()>
                 <ErrorSummary problems=summary node_ref=summary_ref />
@@ -450,7 +461,7 @@ pub fn PhoneNumberForm(
 /// Focuses an element once the view has rendered it.
 fn focus_after_render(node: NodeRef<html::Div>) {
     request_animation_frame(move || {
-        if let Some(element) = node.get_untracked() {
+        if let Some(element) = node.try_get_untracked().flatten() {
             let _ = element.focus();
         }
     });

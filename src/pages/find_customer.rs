@@ -64,6 +64,12 @@ pub fn FindCustomer() -> impl IntoView {
     // Read as the session changes: the page may show before the app knows who is signed in.
     let session = Session::get();
     let pending = StoredValue::new(None::<TimeoutHandle>);
+    // A search still waiting when the page is left must not run on the page that is gone.
+    on_cleanup(move || {
+        if let Some(handle) = pending.try_get_value().flatten() {
+            handle.clear();
+        }
+    });
     // Enter before the results came: open the customer if they turn out to be the only one.
     let open_single = RwSignal::new(false);
     // Each answer with the search it answers: while a new one loads, the resource still

@@ -8,7 +8,7 @@ use leptos_router::{
     NavigateOptions,
     hooks::{use_navigate, use_params_map, use_query_map},
 };
-use phone_model::{CustomerResource, PhoneType};
+use phone_model::{CustomerResource, PhoneType, Problem, Review};
 
 use crate::{
     api,
@@ -27,6 +27,11 @@ use crate::{
 fn param(name: &'static str) -> Memo<String> {
     let params = use_params_map();
     Memo::new(move |_| params.with(|p| p.get(name).unwrap_or_default()))
+}
+
+/// Whether `path` is a page of this app (`/review?…`), not another site (`//evil.example`).
+fn within_app(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\")
 }
 
 fn full_name(customer: &CustomerResource) -> String {
@@ -106,11 +111,15 @@ pub fn EditPhoneNumber() -> impl IntoView {
         let (customer, number) = (customer_id.get(), phone_number_id.get());
         async move { api::phone_number(&customer, &number).await }
     });
-    // The type the review suggests (`?phoneType=mobile`), put in the form to check and save.
+    // Opened from the review (`?problem=wrongType&back=…`): the problem it listed the number
+    // for, the type it suggests (`&phoneType=mobile`), put in the form to check and save, and
+    // the review's page to come back to.
     let query = use_query_map();
     let suggested_type = Memo::new(move |_| {
         query.with(|q| q.get("phoneType").and_then(|t| t.parse::<PhoneType>().ok()))
     });
+    let problem = Memo::new(move |_| query.with(|q| q.get("problem").and_then(|p| Problem::parse(&p))));
+    let back_to = Memo::new(move |_| query.with(|q| q.get("back").filter(|b| within_app(b))));
     let notice = Notice::get();
     let navigate = use_navigate();
     let save = Action::new_local(move |sent: &Submission| {
@@ -123,7 +132,8 @@ pub fn EditPhoneNumber() -> impl IntoView {
         async move {
             api::update_phone_number(&customer, &number, &sent.form, sent.version).await?;
             notice.set("The number was saved.");
-            navigate(&format!("/customers/{customer}"), NavigateOptions::default());
+            let back = back_to.get_untracked().unwrap_or_else(|| format!("/customers/{customer}"));
+            navigate(&back, NavigateOptions::default());
             Ok(())
         }
     });
@@ -132,19 +142,24 @@ pub fn EditPhoneNumber() -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <Loading what="the number" /> }>
             {move || Suspend::new(async move {
-                let back = format!("/customers/{}", customer_id.get_untracked());
+                let to_customer = format!("/customers/{}", customer_id.get_untracked());
+                let back = back_to.get_untracked().unwrap_or_else(|| to_customer.clone());
                 let (found_customer, found_number) = (customer.await, number.await);
                 match found_number.and_then(|number| Ok((found_customer?, number))) {
                     Ok(_) if session.is_checking() => view! { <Loading what="the number" /> }.into_any(),
                     Ok(_) if !session.can_edit() => view! { <ReadOnly customer_id=customer_id.get_untracked() /> }.into_any(),
-                    Ok((customer, saved)) => view! {
-                        <section class="card">
-                            <p class="breadcrumb"><a href=back.clone()>{full_name(&customer)}</a></p>
-                            <PageHeading>{format!("Change {}", describe(&saved))}</PageHeading>
-                            <PhoneNumberForm saved=Some(saved) save=save suggested_type=suggested_type.get_untracked()
-                                customer_id=customer.customer_id.clone() cancel_href=back />
-                        </section>
-                    }.into_any(),
+                    Ok((customer, saved)) => {
+                        let review_says = problem.get_untracked().map(|p| Review::of(&saved).message(p, &saved));
+                        view! {
+                            <section class="card">
+                                <p class="breadcrumb"><a href=to_customer>{full_name(&customer)}</a></p>
+                                <PageHeading>{format!("Change {}", describe(&saved))}</PageHeading>
+                                <PhoneNumberForm saved=Some(saved) save=save suggested_type=suggested_type.get_untracked()
+                                    review_says=review_says
+                                    customer_id=customer.customer_id.clone() cancel_href=back />
+                            </section>
+                        }.into_any()
+                    }
                     Err(error) if error.is_not_found() => view! {
                         <section class="card" data-testid="no-such-number">
                             <PageHeading>"No such phone number"</PageHeading>

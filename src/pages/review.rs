@@ -35,6 +35,7 @@ fn url(problem: Problem, from: Option<&str>) -> String {
 #[component]
 pub fn ReviewNumbers() -> impl IntoView {
     title::set("Review numbers");
+    let session = Session::get();
     let query = use_query_map();
     let asked = Memo::new(move |_| {
         query.with(|q| {
@@ -67,7 +68,14 @@ pub fn ReviewNumbers() -> impl IntoView {
         <NoticeArea />
         <section class="card" aria-labelledby="review-title">
             <PageHeading id="review-title">"Review numbers"</PageHeading>
-            <p>"Saved numbers that look wrong by today's numbering plans, in the businesses you see. Each links to its form, ready to fix."</p>
+            // Read as the session changes: the review may arrive before the app knows who is
+            // signed in.
+            <p>"Saved numbers that look wrong by today's numbering plans, in the businesses you see. "
+                {move || if session.can_edit() {
+                    "Each links to its form, which says what is wrong, ready to fix."
+                } else {
+                    "Your account can only read numbers: ask an editor to fix these, naming the customer and the number."
+                }}</p>
             <Transition fallback=|| view! { <Loading what="the review" /> }>
                 {move || Suspend::new(async move {
                     match (review.await, asked.get_untracked().0) {
@@ -123,8 +131,13 @@ fn Group(
     let next =
         review.response_metadata.next_cursor.clone().filter(|_| review.response_metadata.has_next);
     let mechanical = problem == Problem::WrongType && count > 0;
-    let rows =
-        review.phone_numbers.into_iter().map(|item| view! { <Row item=item /> }).collect_view();
+    // Where a fix comes back to: this page of this group.
+    let here = url(problem, from.as_deref());
+    let rows = review
+        .phone_numbers
+        .into_iter()
+        .map(|item| view! { <Row item=item back=here.clone() /> })
+        .collect_view();
     view! {
         <h2 data-testid="group-heading">{problem.heading()}</h2>
         // Read as the session changes: the review may arrive before the app knows who is
@@ -137,7 +150,8 @@ fn Group(
                 <table class="review-table" data-testid="review-table">
                     <thead>
                         <tr><th scope="col">"Customer"</th><th scope="col">"Number"</th>
-                            <th scope="col">"What looks wrong"</th><th scope="col">"Fix"</th></tr>
+                            <th scope="col">"What looks wrong"</th>
+                            {move || session.can_edit().then(|| view! { <th scope="col">"Fix"</th> })}</tr>
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
@@ -150,17 +164,22 @@ fn Group(
     }
 }
 
-/// One number: whose, which, what is wrong, and the way to its form (with the suggested type).
+/// One number: whose, which, what is wrong, and the way to its form, which says the problem
+/// (with the suggested type) and comes `back` to this page once saved.
 #[component]
-fn Row(item: ReviewedNumber) -> impl IntoView {
+fn Row(item: ReviewedNumber, back: String) -> impl IntoView {
     let session = Session::get();
     let customer = &item.customer;
     let name = format!("{} {}", customer.first_name, customer.last_name).trim().to_owned();
     let customer_href = format!("/customers/{}", customer.customer_id);
-    let mut fix_href =
-        format!("{customer_href}/phone-numbers/{}", item.phone_number.phone_number_id);
+    let mut fix_href = format!(
+        "{customer_href}/phone-numbers/{}?problem={}&back={}",
+        item.phone_number.phone_number_id,
+        item.problem.as_str(),
+        api::encode(&back)
+    );
     if let Some(to) = item.suggested_phone_type {
-        fix_href.push_str(&format!("?phoneType={}", to.as_str()));
+        fix_href.push_str(&format!("&phoneType={}", to.as_str()));
     }
     let information = item.problem.is_information();
     let others = item
@@ -178,9 +197,11 @@ fn Row(item: ReviewedNumber) -> impl IntoView {
             <td>{format!("{} ({})", dialable(&item.phone_number).0, item.phone_number.phone_type.label())}</td>
             <td data-testid="review-message">{item.message.clone()}
                 {(!item.shared_with.is_empty()).then(|| view! { <br />"Also saved for:"{others} })}</td>
-            <td>{move || (session.can_edit() && !information).then(|| view! {
-                <a class="button button--secondary" href=fix_href.clone() data-testid="review-fix">"Fix"</a>
-            })}</td>
+            {move || session.can_edit().then(|| view! {
+                <td>{(!information).then(|| view! {
+                    <a class="button button--secondary" href=fix_href.clone() data-testid="review-fix">"Fix"</a>
+                })}</td>
+            })}
         </tr>
     }
 }

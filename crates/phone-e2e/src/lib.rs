@@ -256,6 +256,33 @@ impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
     }
 }
 
+/// Chromium's network conditions: every request waits `latency` ms; 0 lifts it.
+#[derive(Debug)]
+struct NetworkConditions {
+    latency: u32,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> std::result::Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/chromium/network_conditions", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        if self.latency == 0 {
+            return (http::Method::DELETE, None);
+        }
+        let conditions = json!({"network_conditions": {
+            "offline": false, "latency": self.latency,
+            "download_throughput": 10_000_000, "upload_throughput": 10_000_000
+        }});
+        (http::Method::POST, Some(conditions.to_string()))
+    }
+}
+
 /// In Chromium, what the page logged at warning level or above (nothing in Firefox, whose
 /// console is in its driver's output: see [`Driver::firefox_console`]).
 async fn chromium_console(client: &Client, browser: Browser) -> Vec<String> {
@@ -481,6 +508,51 @@ impl Ctx {
             Ok(active.as_deref() == Some("customer-search"))
         })
         .await
+    }
+
+    /// The `data-testid` of the element that has focus (`None` for one without, or the body).
+    pub async fn focused(&self) -> Result<Option<String>> {
+        Ok(self.client.active_element().await?.attr("data-testid").await?)
+    }
+
+    /// Waits until the element with this `data-testid` has focus.
+    pub async fn wait_for_focus(&self, test_id: &str) -> Result {
+        let what = format!("{test_id} has focus");
+        let waited = self
+            .wait_until(&what, || async { Ok(self.focused().await?.as_deref() == Some(test_id)) });
+        if let Err(error) = waited.await {
+            let tag = self.client.active_element().await?.tag_name().await?;
+            let on = self.focused().await?;
+            return Err(format!("{error}: focus is on a {tag} with data-testid {on:?}").into());
+        }
+        Ok(())
+    }
+
+    /// Presses keys (text, or `fantoccini::key::Key`s as characters) on whatever has focus.
+    pub async fn press(&self, keys: &str) -> Result {
+        self.client.active_element().await?.send_keys(keys).await?;
+        Ok(())
+    }
+
+    /// A slow connection: in Chromium, every request from now on waits `latency` ms (0: none
+    /// again). Firefox's driver cannot slow its network, so there it changes nothing.
+    pub async fn slow_connection(&self, latency: u32) -> Result {
+        if self.browser == Browser::Chromium {
+            self.client.issue_cmd(NetworkConditions { latency }).await?;
+        }
+        Ok(())
+    }
+
+    /// Adds a staff user who sees only `businesses`, with the scenarios' password.
+    pub fn add_user(&self, name: &str, role: Role, businesses: &[&str]) -> Result {
+        accounts::add_user(
+            &self.lookups,
+            name,
+            role,
+            &Businesses::only(businesses.iter().copied()),
+            PASSWORD,
+        )?;
+        Ok(())
     }
 
     /// Waits for the element with this `data-testid`.

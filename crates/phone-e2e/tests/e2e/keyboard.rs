@@ -5,22 +5,20 @@ use phone_e2e::{Ctx, Result, run};
 
 /// Presses keys on whatever has focus.
 async fn press(ctx: &Ctx, keys: &str) -> Result {
-    ctx.client.active_element().await?.send_keys(keys).await?;
-    Ok(())
+    ctx.press(keys).await
 }
 
-fn key(key: Key) -> String {
+pub fn key(key: Key) -> String {
     char::from(key).to_string()
 }
 
 /// Tabs until the element with this `data-testid` has focus.
-async fn tab_to(ctx: &Ctx, test_id: &str) -> Result {
+pub async fn tab_to(ctx: &Ctx, test_id: &str) -> Result {
     for _ in 0..40 {
-        let focused = ctx.client.active_element().await?.attr("data-testid").await?;
-        if focused.as_deref() == Some(test_id) {
+        if ctx.focused().await?.as_deref() == Some(test_id) {
             return Ok(());
         }
-        press(ctx, &key(Key::Tab)).await?;
+        ctx.press(&key(Key::Tab)).await?;
     }
     Err(format!("Tab never reached {test_id}").into())
 }

@@ -61,17 +61,23 @@ fn the_review_finds_the_demos_problems_and_fixes_them_one_and_all_at_once() {
         ctx.screenshot("review").await?;
         assert_eq!(ctx.accessibility_violations().await?, Vec::<String>::new());
 
-        // One fix from its link: the form arrives with the suggested type chosen.
+        // One fix from its link: the form says what the review found, arrives with the
+        // suggested type chosen, and comes back to the list once saved.
         ctx.find("review-fix").await?.click().await?;
-        ctx.wait_for_text("suggestion", "The review suggests the type Mobile").await?;
+        ctx.wait_for_text(
+            "review-says",
+            "The review says: Saved as Home, dials as a mobile number: change the type to Mobile?",
+        )
+        .await?;
+        ctx.wait_for_text("suggestion", "The type Mobile is chosen below").await?;
         assert_eq!(ctx.find("phone-type").await?.prop("value").await?.as_deref(), Some("mobile"));
         ctx.find("save").await?.click().await?;
         ctx.wait_for_text("notice", "The number was saved.").await?;
+        ctx.wait_for_text("group-heading", "Types that contradict the number").await?;
         assert_eq!(type_of(&ctx, "Tama")?, PhoneType::Mobile);
 
         // The rest at once: only the numbers whose kind decides their type (Maia's mobile, not
         // Leo's landline), listed before anything changes.
-        ctx.open("/review?problem=wrongType").await?;
         ctx.wait_until("two rows", || async { Ok(rows(&ctx).await?.len() == 2) }).await?;
         ctx.find("change-all-start").await?.click().await?;
         let list = ctx.text("change-all-list").await?;

@@ -1,0 +1,68 @@
+//! A wrong number is never one key away: one that cannot exist is saved only by a deliberate
+//! choice, and once saved it is marked wherever it is shown.
+
+use fantoccini::key::Key;
+use phone_e2e::run;
+
+use crate::keyboard::{key, tab_to};
+
+#[test]
+fn enter_alone_never_saves_a_number_that_cannot_exist_and_a_saved_one_is_marked() {
+    run(|ctx| async move {
+        let mere = ctx.customer_id("Mere")?;
+        let before = ctx.numbers_of(&mere)?.len();
+        ctx.open(&format!("/customers/{mere}/phone-numbers/new")).await?;
+        ctx.find("phone-form").await?;
+        ctx.fill("phone-name", "Mere").await?;
+        ctx.choose("phone-type", "mobile").await?;
+        ctx.fill("phone-number", "21123").await?;
+
+        // Enter, again and again: asked, with focus kept in the number to correct it.
+        for _ in 0..3 {
+            ctx.press(&key(Key::Enter)).await?;
+            ctx.wait_for_text("warnings-confirm", "This number can't exist as written.").await?;
+            ctx.wait_for_focus("phone-number").await?;
+        }
+        assert_eq!(ctx.numbers_of(&mere)?.len(), before, "Enter alone saved it");
+
+        // Saved only by choosing to: the anyway button, reached on purpose.
+        tab_to(&ctx, "save-anyway").await?;
+        ctx.press(&key(Key::Enter)).await?;
+        ctx.wait_for_text("notice", "The number was added.").await?;
+        assert_eq!(ctx.numbers_of(&mere)?.len(), before + 1);
+
+        // On the customer's page it is marked, with why, and leads to the review.
+        let mark = ctx.wait_for_text("number-mark", "No number in New Zealand").await?;
+        assert!(mark.contains("In the review"), "{mark}");
+        ctx.client
+            .find(fantoccini::Locator::Css("[data-testid=number-mark] a"))
+            .await?
+            .click()
+            .await?;
+        ctx.wait_for_text("group-heading", "Numbers that cannot exist as written").await?;
+        ctx.wait_for_text("review-table", "Mere").await?;
+        Ok(())
+    });
+}
+
+#[test]
+fn the_country_box_knows_what_people_call_a_country_and_says_when_none_matches() {
+    run(|ctx| async move {
+        let mere = ctx.customer_id("Mere")?;
+        ctx.open(&format!("/customers/{mere}/phone-numbers/new")).await?;
+        ctx.find("phone-form").await?;
+        for (typed, first) in [
+            ("UK", "United Kingdom +44"),
+            ("England", "United Kingdom +44"),
+            ("USA", "United States +1"),
+            ("NZ", "New Zealand +64"),
+        ] {
+            ctx.fill("country-code", typed).await?;
+            let options = ctx.wait_for_text("country-options", first).await?;
+            assert!(options.starts_with(first), "{typed}: {options}");
+        }
+        ctx.fill("country-code", "Narnia").await?;
+        ctx.wait_for_text("no-country", "No country is called “Narnia”").await?;
+        Ok(())
+    });
+}
