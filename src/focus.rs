@@ -26,37 +26,31 @@ pub fn find(selector: &str) -> Option<web_sys::Element> {
     document().query_selector(selector).ok().flatten()
 }
 
-/// Once the view that shows `selector` now has been drawn again (the element found now is
-/// gone from the page, or there was none and one has come), focuses the first match of
-/// `selector`, or of `otherwise` when `selector` matches nothing then. Gives up after about
-/// two seconds, and never takes focus the person has moved meanwhile.
-pub fn focus_after_redraw(selector: String, otherwise: &'static str) {
-    let old = find(&selector);
+/// Focuses what `ready` finds, once it finds something: from the next frame on, as the view is
+/// drawn again with the server's answer. Gives up after about two seconds, and never takes
+/// focus the person has moved meanwhile. (A list drawn again may keep its elements and change
+/// what they show, so `ready` says what the new state looks like, not which element is new.)
+pub fn focus_when(ready: impl Fn() -> Option<web_sys::Element> + 'static) {
     let active = document().active_element();
-    wait_for_redraw(old, active, selector, otherwise, FRAMES);
+    wait(std::rc::Rc::new(ready), active, FRAMES);
 }
 
-fn wait_for_redraw(
-    old: Option<web_sys::Element>,
+fn wait(
+    ready: std::rc::Rc<dyn Fn() -> Option<web_sys::Element>>,
     active: Option<web_sys::Element>,
-    selector: String,
-    otherwise: &'static str,
     frames_left: u32,
 ) {
     request_animation_frame(move || {
         let now = document().active_element();
-        let moved = now != active && now != document().body().map(Into::into) && now.is_some();
+        let body: Option<web_sys::Element> = document().body().map(Into::into);
+        let moved = now.is_some() && now != active && now != body;
         if moved && now.as_ref().is_some_and(|e| e.is_connected()) {
             return;
         }
-        let redrawn = match &old {
-            Some(old) => !old.is_connected(),
-            None => find(&selector).is_some(),
-        };
-        if redrawn {
-            focus(find(&selector).or_else(|| find(otherwise)));
-        } else if frames_left > 0 {
-            wait_for_redraw(old, active, selector, otherwise, frames_left - 1);
+        match ready() {
+            Some(found) => focus(Some(found)),
+            None if frames_left > 0 => wait(ready, active, frames_left - 1),
+            None => {}
         }
     });
 }

@@ -16,7 +16,7 @@ use crate::{
         problem::{Loading, Problem},
     },
     display::{describe, summarise},
-    focus::focus_after_redraw,
+    focus::{self, focus_when},
     form::PhoneForm,
     notice::{Notice, NoticeArea},
     session::Session,
@@ -254,28 +254,32 @@ fn when(at: i64) -> String {
     String::from(date.to_locale_string("en-NZ", &options))
 }
 
-/// After a change, focus goes to where the person carries on: the number just made primary;
-/// after a delete, the number that took its place in the list (or the one before it, when it
-/// was the last).
+/// After a change, focus goes to where the person carries on, once the list shows it: the
+/// number just made primary; after a delete, the number that took its place in the list (or
+/// the one before it, when it was the last).
 fn focus_next_step(
     number: &PhoneNumberResource,
     deleted: bool,
     numbers: LocalResource<Result<Vec<PhoneNumberResource>, ApiError>>,
 ) {
     let id = number.phone_number_id.as_str();
-    let target = if deleted {
+    let row = |id: &str| format!("[data-testid=phone-number][data-id=\"{id}\"]");
+    let selector = if deleted {
         let list = numbers.get_untracked().and_then(Result::ok).unwrap_or_default();
         let ids: Vec<&str> = list.iter().map(|n| n.phone_number_id.as_str()).collect();
         let at = ids.iter().position(|other| *other == id);
-        at.and_then(|at| ids.get(at + 1).or_else(|| at.checked_sub(1).and_then(|i| ids.get(i))))
-            .map(|other| (*other).to_owned())
+        let next = at.and_then(|at| ids.get(at + 1).or_else(|| ids.get(at.checked_sub(1)?)));
+        let Some(next) = next else { return };
+        // Once the deleted number has left the list.
+        format!(
+            "[data-testid=phone-numbers]:not(:has({})) {} [data-testid=edit]",
+            row(id),
+            row(next)
+        )
     } else {
-        Some(id.to_owned())
+        format!("{}.number--primary [data-testid=edit]", row(id))
     };
-    let selector = target.map_or_else(String::new, |target| {
-        format!("[data-testid=phone-number][data-id=\"{target}\"] [data-testid=edit]")
-    });
-    focus_after_redraw(selector, "#numbers-title");
+    focus_when(move || focus::find(&selector));
 }
 
 fn capitalise(text: &str) -> String {

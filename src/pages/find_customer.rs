@@ -18,7 +18,7 @@ use crate::{
     api::{self, ApiError},
     components::problem::{Loading, Problem},
     display::{self, dialable},
-    focus::{self, focus_after_redraw, focus_element},
+    focus::{self, focus_element, focus_when},
     session::Session,
     title,
 };
@@ -296,7 +296,9 @@ fn result_item(index: usize, count: usize, customer: CustomerResource) -> impl I
 /// After a link to another page of results: the link itself goes as the results render
 /// again, so focus goes to the new page's first result once it is there.
 fn focus_first_result_soon() {
-    focus_after_redraw("[data-testid=customer-link]".to_owned(), "#customer-search");
+    const FIRST: &str = "[data-testid=customer-link]";
+    let old = focus::find(FIRST);
+    focus_when(move || focus::find(FIRST).filter(|first| Some(first) != old.as_ref()));
 }
 
 /// Moves the focus to the `index`th result's link.

@@ -118,7 +118,8 @@ pub fn EditPhoneNumber() -> impl IntoView {
     let suggested_type = Memo::new(move |_| {
         query.with(|q| q.get("phoneType").and_then(|t| t.parse::<PhoneType>().ok()))
     });
-    let problem = Memo::new(move |_| query.with(|q| q.get("problem").and_then(|p| Problem::parse(&p))));
+    let problem =
+        Memo::new(move |_| query.with(|q| q.get("problem").and_then(|p| Problem::parse(&p))));
     let back_to = Memo::new(move |_| query.with(|q| q.get("back").filter(|b| within_app(b))));
     let notice = Notice::get();
     let navigate = use_navigate();

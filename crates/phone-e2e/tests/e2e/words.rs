@@ -27,7 +27,7 @@ fn the_customer_page_and_form_read_as_words_not_codes() {
     run(|ctx| async move {
         let isla = ctx.customer_id("Isla")?;
         ctx.open(&format!("/customers/{isla}")).await?;
-        let facts = ctx.client.find(Locator::Css(".facts")).await?.text().await?;
+        let facts = ctx.client.wait().for_element(Locator::Css(".facts")).await?.text().await?;
         assert!(facts.contains("Harbourside") && !facts.contains("4444444"), "{facts}");
 
         ctx.find("edit").await?.click().await?;
