@@ -69,6 +69,7 @@ mod validation;
 mod warning;
 #[cfg(feature = "serde")]
 mod wire;
+mod written;
 
 pub use as_you_type::format_as_you_type;
 pub use business::BusinessId;
@@ -104,6 +105,7 @@ pub use validation::{
     validate_update,
 };
 pub use warning::Warning;
+pub use written::written_country;
 #[cfg(feature = "serde")]
 pub use wire::{
     BusinessResource, ChangeAction, CreatedCustomer, CustomerPage, CustomerResource, ErrorBody,
