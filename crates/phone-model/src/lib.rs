@@ -105,10 +105,10 @@ pub use validation::{
     validate_update,
 };
 pub use warning::Warning;
-pub use written::written_country;
 #[cfg(feature = "serde")]
 pub use wire::{
     BusinessResource, ChangeAction, CreatedCustomer, CustomerPage, CustomerResource, ErrorBody,
     FieldMessage, MessageBody, PhoneNumberChange, PhoneNumberHistory, PhoneNumberPage,
     PhoneNumberResource, ResponseMetadata,
 };
+pub use written::written_country;

@@ -2,11 +2,7 @@
 //! staff app's country field, the review's suggested fix and a client of the embeddable module
 //! all name the same country.
 
-use crate::{
-    Country, CountryCode, countries, fold,
-    plan::Region,
-    typed::Typed,
-};
+use crate::{Country, CountryCode, countries, fold, plan::Region, typed::Typed};
 
 /// The country of the provider's table that `number` is written for, when it is written with a
 /// country code — after `+`, or after `selected`'s international prefix — other than

@@ -351,7 +351,9 @@ mod tests {
             assert_eq!(prefix(code), Some(expected), "+{code}");
         }
         assert!(Region::every_international_prefix().any(|p| p == "0011"));
-        assert!(Region::every_international_prefix().all(|p| p.bytes().all(|b| b.is_ascii_digit())));
+        assert!(
+            Region::every_international_prefix().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+        );
     }
 
     #[test]
