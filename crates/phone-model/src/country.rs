@@ -25,6 +25,17 @@ impl Country {
         self.code
     }
 
+    /// Its country code, as the rules take it.
+    ///
+    /// ```
+    /// let nz = phone_model::countries().iter().find(|c| c.name() == "New Zealand");
+    /// assert_eq!(nz.map(|c| c.country_code()), Some(phone_model::CountryCode::NZ));
+    /// ```
+    #[must_use]
+    pub const fn country_code(&self) -> CountryCode {
+        CountryCode(self.code)
+    }
+
     /// The area codes that pick it out among the countries sharing its code (`684` for
     /// American Samoa under `+1`); empty for most countries.
     #[must_use]

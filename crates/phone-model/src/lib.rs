@@ -69,6 +69,7 @@ mod validation;
 mod warning;
 #[cfg(feature = "serde")]
 mod wire;
+mod written;
 
 pub use as_you_type::format_as_you_type;
 pub use business::BusinessId;
@@ -110,3 +111,4 @@ pub use wire::{
     FieldMessage, MessageBody, PhoneNumberChange, PhoneNumberHistory, PhoneNumberPage,
     PhoneNumberResource, ResponseMetadata,
 };
+pub use written::written_country;

@@ -28,7 +28,8 @@ pub enum NumberError {
     NoDigits,
     /// A service code such as `*555` or `#123`: dialled as written, with no E.164 form.
     ServiceCode,
-    /// Written in international form with another country's code (`+44 …` under `+64`).
+    /// Written in international form with another country's code (`+44 …` under `+64`, or
+    /// `0044 …`: New Zealand's international prefix and the United Kingdom's code).
     OtherCountry,
     /// Too few digits (under 4) or too many (over 17 after the country code) for any number.
     ImpossibleLength,
@@ -81,22 +82,37 @@ impl ParsedNumber {
     /// Reads a number as a person or a client sends it. The area code and the number are
     /// joined and the plan's national prefix is dropped, so under `+64` `"09"` + `"264 5555"`,
     /// `""` + `"09 264 5555"`, `"9"` + `"2645555"`, `""` + `"+64 9 264 5555"` and
-    /// `""` + `"+64 (0)9 264 5555"` are one number. A number written with `+` is complete: an
-    /// area code beside it is not added (see [`area_code_ignored`](Self::area_code_ignored)).
+    /// `""` + `"+64 (0)9 264 5555"` are one number. So is `""` + `"0064 9 264 5555"`: digits
+    /// that start with the country's international prefix (`00` in New Zealand, `0011` in
+    /// Australia, `011` in the United States), as its people dial abroad, are written with
+    /// the country code, as if after `+`. A number written with `+` (or that prefix) is
+    /// complete: an area code beside it is not added (see
+    /// [`area_code_ignored`](Self::area_code_ignored)).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use phone_model::{CountryCode, NumberError, ParsedNumber};
+    /// let dialled = ParsedNumber::parse(CountryCode::NZ, "", "0064 21 123 4567")?;
+    /// assert_eq!(dialled.e164(), "+64211234567");
+    /// let from_australia = ParsedNumber::parse(CountryCode::AU, "", "0011 64 21 123 4567");
+    /// assert_eq!(from_australia, Err(NumberError::OtherCountry));
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// - [`NumberError::InvalidCharacter`] for `"264 5555!"`;
     /// - [`NumberError::NoDigits`] for `"call me"` or `"ext 12"`;
     /// - [`NumberError::ServiceCode`] for `"*555"`;
-    /// - [`NumberError::OtherCountry`] for `"+44 20 7946 0000"` under `+64`;
-    /// - [`NumberError::ImpossibleLength`] for `"123"` or eighteen digits.
+    /// - [`NumberError::OtherCountry`] for `"+44 20 7946 0000"` or `"0044 20 7946 0000"`
+    ///   under `+64` (see [`written_country`](crate::written_country) for the country);
+    /// - [`NumberError::ImpossibleLength`] for `"123"`, `"0064 12"` or eighteen digits.
     pub fn parse(
         country_code: CountryCode,
         area_code: &str,
         number: &str,
     ) -> Result<Self, NumberError> {
-        let typed = Typed::read(number)?;
         let main = Region::main_for(country_code.digits());
+        let typed = Typed::read(number)?.dialled_from(main);
         let strip = |digits: &str| match main {
             Some(region) => region.strip_national_prefix(digits),
             // Without a plan the national prefix is not known: the digits stay as dialled.

@@ -12,8 +12,9 @@ use alloc::{borrow::ToOwned, format, string::String, vec::Vec};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    NumberKind, PhoneNumberInput, PhoneNumberResource, PhoneType, ValidationError, Warning,
-    conditions::fnv1a, validate_create,
+    Country, CountryCode, NumberKind, PhoneNumberInput, PhoneNumberResource, PhoneType,
+    ValidationError, Warning, conditions::fnv1a, validate_create, written::country_of,
+    written_country,
 };
 
 /// What can be wrong with a stored number, in the order the review lists them.
@@ -23,6 +24,10 @@ pub enum Problem {
     /// The number fits no number of its country's plan, or has a length none can have.
     #[serde(rename = "notInPlan")]
     NotInPlan,
+    /// It is written with another country's code than the one it is saved under (`+44 …`
+    /// saved as New Zealand): it dials as that country's.
+    #[serde(rename = "otherCountry")]
+    OtherCountry,
     /// Its type contradicts its kind: a mobile saved as home, a landline saved as mobile.
     #[serde(rename = "wrongType")]
     WrongType,
@@ -36,14 +41,16 @@ pub enum Problem {
 
 impl Problem {
     /// Every problem, in the review's order.
-    pub const ALL: [Self; 4] =
-        [Self::NotInPlan, Self::WrongType, Self::UnknownCountry, Self::Shared];
+    pub const ALL: [Self; 5] =
+        [Self::NotInPlan, Self::OtherCountry, Self::WrongType, Self::UnknownCountry, Self::Shared];
 
-    /// The bit that marks it in a stored verdict.
+    /// The bit that marks it in a stored verdict. Bits are stored: a new problem takes a new
+    /// bit, whatever its place in the review's order.
     #[must_use]
     pub const fn bit(self) -> i64 {
         match self {
             Self::NotInPlan => 1,
+            Self::OtherCountry => 16,
             Self::WrongType => 2,
             Self::UnknownCountry => 4,
             Self::Shared => 8,
@@ -55,6 +62,7 @@ impl Problem {
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::NotInPlan => "notInPlan",
+            Self::OtherCountry => "otherCountry",
             Self::WrongType => "wrongType",
             Self::UnknownCountry => "unknownCountryCode",
             Self::Shared => "sharedNumber",
@@ -78,8 +86,9 @@ impl Problem {
     pub const fn heading(self) -> &'static str {
         match self {
             Self::NotInPlan => "Numbers that cannot exist as written",
+            Self::OtherCountry => "Numbers saved under another country",
             Self::WrongType => "Types that contradict the number",
-            Self::UnknownCountry => "Country codes not in the provider's table",
+            Self::UnknownCountry => "Countries that can no longer be chosen",
             Self::Shared => "Numbers shared with another customer",
         }
     }
@@ -92,7 +101,8 @@ impl Problem {
 }
 
 /// The review of one number: its problems (all but [`Problem::Shared`]), what it dials as,
-/// and the type its kind decides, when that differs from the saved one.
+/// the type its kind decides, when that differs from the saved one, and the country it is
+/// written for, when that differs from the saved one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Review {
     bits: i64,
@@ -100,6 +110,9 @@ pub struct Review {
     plan_message: Option<String>,
     /// The type to change to, when its kind decides it (`mobile` for a mobile saved as home).
     pub suggested_type: Option<PhoneType>,
+    /// The country to change to, when the number is written with another country's code of
+    /// the provider's table (the United Kingdom for `+44 20 7946 0958` saved as New Zealand).
+    pub suggested_country: Option<&'static Country>,
 }
 
 impl Review {
@@ -132,7 +145,13 @@ impl Review {
             bits |= Problem::WrongType.bit();
             suggested_type = kind.and_then(Warning::type_of);
         }
-        Self { bits, kind, plan_message: implausible.map(Warning::plain_message), suggested_type }
+        let mut suggested_country = None;
+        if validation.warnings().contains(&Warning::OtherCountry) {
+            bits |= Problem::OtherCountry.bit();
+            suggested_country = written_country(number.country_code, &number.phone_number);
+        }
+        let plan_message = implausible.map(Warning::plain_message);
+        Self { bits, kind, plan_message, suggested_type, suggested_country }
     }
 
     /// Its problems as a stored verdict: each problem's [`Problem::bit`].
@@ -168,8 +187,21 @@ impl Review {
                     ),
                 }
             }
+            Problem::OtherCountry => {
+                let saved = country_name(number.country_code);
+                match self.suggested_country {
+                    Some(to) => format!(
+                        "Saved as {saved}, dials as {0}: change the country to {0} ({1})?",
+                        to.name(),
+                        to.code()
+                    ),
+                    None => format!(
+                        "Saved as {saved}, written with another country's code: check the country and the number."
+                    ),
+                }
+            }
             Problem::UnknownCountry => format!(
-                "{} is not a country code of the provider's table: choose the country again.",
+                "{} can no longer be chosen as a country: choose the country again.",
                 number.country_code.as_str()
             ),
             Problem::Shared => {
@@ -177,6 +209,12 @@ impl Review {
             }
         }
     }
+}
+
+/// A country's name in the provider's table (`New Zealand` for `+64`), or its code where the
+/// table no longer has it.
+fn country_name(code: CountryCode) -> &'static str {
+    country_of(code, "").map_or(code.as_str(), Country::name)
 }
 
 /// The data-quality review as the server sends it (`GET /phoneNumberReview`).
@@ -220,6 +258,10 @@ pub struct ReviewedNumber {
     /// The type its kind decides, for a mechanical fix (`mobile` for a mobile saved as home).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggested_phone_type: Option<PhoneType>,
+    /// The country code it is written with, for a mechanical fix (`+44` for `+44 20 7946 0958`
+    /// saved as New Zealand).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggested_country_code: Option<CountryCode>,
     /// For a shared number: the other customers who have it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shared_with: Vec<crate::CustomerResource>,
@@ -236,19 +278,24 @@ impl ReviewedNumber {
     ) -> Self {
         let review = Review::of(&phone_number);
         let suggested_phone_type = review.suggested_type.filter(|_| problem == Problem::WrongType);
+        let suggested_country_code = review
+            .suggested_country
+            .filter(|_| problem == Problem::OtherCountry)
+            .map(Country::country_code);
         Self {
             problem,
             message: review.message(problem, &phone_number),
             customer,
             phone_number,
             suggested_phone_type,
+            suggested_country_code,
             shared_with,
         }
     }
 }
 
 /// Bumped whenever [`Review::of`]'s rules change, so that stored verdicts are made again.
-const RULES: u8 = 1;
+const RULES: u8 = 2;
 
 /// The version of the verdicts [`Review::of`] gives: of its rules, the compiled plans and the
 /// provider's country table, so that a server keeping verdicts knows when to make them again
@@ -282,6 +329,14 @@ mod tests {
         .expect("a number")
     }
 
+    fn customer() -> crate::CustomerResource {
+        serde_json::from_value(serde_json::json!({
+            "customerId": "5075447896", "firstName": "Ann", "lastName": "", "externalReference": "",
+            "business": {"businessId": "3333333", "name": "Kiwi Physio"}
+        }))
+        .expect("a customer")
+    }
+
     #[test]
     fn each_problem_is_found_and_a_clean_number_has_none() {
         assert_eq!(Review::of(&number("+64", "09", "264 5555", "home")).bits(), 0);
@@ -303,25 +358,106 @@ mod tests {
 
     #[test]
     fn problems_are_bits_of_a_verdict_with_a_heading_and_only_a_shared_number_is_information() {
+        // Bits are stored: a problem keeps its bit wherever the review lists it.
         let bits: Vec<i64> = Problem::ALL.iter().map(|p| p.bit()).collect();
-        assert_eq!(bits, [1, 2, 4, 8]);
+        assert_eq!(bits, [1, 16, 2, 4, 8]);
+        let names: Vec<&str> = Problem::ALL.iter().map(|p| p.as_str()).collect();
+        assert_eq!(
+            names,
+            ["notInPlan", "otherCountry", "wrongType", "unknownCountryCode", "sharedNumber"]
+        );
+        for problem in Problem::ALL {
+            let json = serde_json::to_value(problem).expect("a problem serialises");
+            assert_eq!(json, problem.as_str(), "the wire name and the parameter agree");
+            assert_eq!(Problem::parse(problem.as_str()), Some(problem));
+        }
         let headings: Vec<&str> = Problem::ALL.iter().map(|p| p.heading()).collect();
         assert_eq!(
             headings,
             [
                 "Numbers that cannot exist as written",
+                "Numbers saved under another country",
                 "Types that contradict the number",
-                "Country codes not in the provider's table",
+                "Countries that can no longer be chosen",
                 "Numbers shared with another customer",
             ]
         );
         let information: Vec<bool> = Problem::ALL.iter().map(|p| p.is_information()).collect();
-        assert_eq!(information, [false, false, false, true]);
+        assert_eq!(information, [false, false, false, false, true]);
         // A number with one problem has that one only.
         let impossible = Review::of(&number("+64", "03", "111 1111", "home"));
         assert_eq!(impossible.bits(), Problem::NotInPlan.bit());
         let has: Vec<bool> = Problem::ALL.iter().map(|&p| impossible.has(p)).collect();
-        assert_eq!(has, [true, false, false, false], "{impossible:?}");
+        assert_eq!(has, [true, false, false, false, false], "{impossible:?}");
+    }
+
+    #[test]
+    fn a_number_written_with_another_countrys_code_is_saved_under_another_country() {
+        let cases = [
+            // (saved as, area, number, suggested, message)
+            (
+                "+64",
+                "",
+                "+44 20 7946 0958",
+                Some("+44"),
+                "Saved as New Zealand, dials as United Kingdom: change the country to United Kingdom (+44)?",
+            ),
+            (
+                "+64",
+                "",
+                "0044 20 7946 0958",
+                Some("+44"),
+                "Saved as New Zealand, dials as United Kingdom: change the country to United Kingdom (+44)?",
+            ),
+            (
+                "+61",
+                "",
+                "0011 64 21 123 4567",
+                Some("+64"),
+                "Saved as Australia, dials as New Zealand: change the country to New Zealand (+64)?",
+            ),
+            (
+                "+64",
+                "",
+                "+1 684 633 1234",
+                Some("+1"),
+                "Saved as New Zealand, dials as American Samoa: change the country to American Samoa (+1)?",
+            ),
+            (
+                "+64",
+                "09",
+                "+999 123 4567",
+                None,
+                "Saved as New Zealand, written with another country's code: check the country and the number.",
+            ),
+        ];
+        for (saved, area, digits, suggested, message) in cases {
+            let number = number(saved, area, digits, "work");
+            let review = Review::of(&number);
+            assert_eq!(review.bits(), Problem::OtherCountry.bit(), "{digits}: {review:?}");
+            let suggested_code = review.suggested_country.map(|c| c.code());
+            assert_eq!(suggested_code, suggested, "{digits}");
+            assert_eq!(review.message(Problem::OtherCountry, &number), message, "{digits}");
+            let item =
+                ReviewedNumber::new(Problem::OtherCountry, customer(), number.clone(), Vec::new());
+            assert_eq!(item.suggested_country_code.map(CountryCode::as_str), suggested);
+            // Listed under another problem, the number carries no country to change to.
+            let other = ReviewedNumber::new(Problem::Shared, customer(), number, Vec::new());
+            assert_eq!(other.suggested_country_code, None);
+        }
+        // Its own country's code, written either way, is no problem.
+        for digits in ["+64 21 123 4567", "0064 21 123 4567"] {
+            assert_eq!(Review::of(&number("+64", "", digits, "mobile")).bits(), 0, "{digits}");
+        }
+    }
+
+    #[test]
+    fn a_country_the_table_dropped_is_to_be_chosen_again() {
+        let dropped = number("+999", "", "264 5555", "home");
+        assert_eq!(
+            Review::of(&dropped).message(Problem::UnknownCountry, &dropped),
+            "+999 can no longer be chosen as a country: choose the country again."
+        );
     }
 
     #[test]

@@ -9,6 +9,8 @@
 
 use alloc::{string::String, vec::Vec};
 
+use crate::{plan::Region, typed::after_international_prefix};
+
 /// The base letter of each character from U+00C0 to U+017F (Latin-1 Supplement and Latin
 /// Extended-A: "é" → "e", "ā" → "a", "ø" → "o"); a space for the few that are not letters.
 const LATIN_BASES: &str = "aaaaaaaceeeeiiiidnooooo ouuuuytsaaaaaaaceeeeiiiidnooooo ouuuuytyaaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkkllllllllllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
@@ -172,12 +174,25 @@ fn number_ending(text: &str) -> Option<String> {
     let significant = if text.starts_with('+') {
         digits.as_str()
     } else {
-        ["0011", "00", "0"]
-            .iter()
-            .find_map(|prefix| digits.strip_prefix(prefix))
+        after_any_international_prefix(&digits)
+            .or_else(|| digits.strip_prefix('0'))
             .unwrap_or(digits.as_str())
     };
     (significant.len() >= NUMBER_DIGITS_MIN).then(|| significant.chars().rev().collect())
+}
+
+/// `digits` after the longest international prefix of any country that starts them (`0011` of
+/// `0011 61 …`, `00` of `0064 …`), read as a number's parse reads one. The search does not know
+/// which country the person dials from, so it tries every country's; only prefixes that start
+/// with `0`, since a national number can start like `810` (Russia's) or `119` (Cuba's), and
+/// such digits would be lost. Cutting too much is safe: what is left is still an ending of the
+/// number's digits, found by fewer of them (`020 …`, a New Zealand mobile written nationally,
+/// is looked for after Mauritius's `020`).
+fn after_any_international_prefix(digits: &str) -> Option<&str> {
+    Region::every_international_prefix()
+        .filter(|prefix| prefix.starts_with('0'))
+        .filter_map(|prefix| after_international_prefix(digits, prefix))
+        .min_by_key(|rest| rest.len())
 }
 
 /// How well a customer's document matches: the better, the smaller. Results are shown best

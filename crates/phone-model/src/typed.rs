@@ -12,9 +12,11 @@
 //! - What follows the number is an **extension** (`ext 12`, `x12`, `#12`, `,12`, in any case)
 //!   or a **note** (`after 5pm`): kept, never dialled.
 //! - A `+` before the first digit (also inside a bracket: `(+64) 9 264 5555`) means the number
-//!   is written with its country code.
+//!   is written with its country code; so does, once the country is known, its international
+//!   prefix (`0064 9 264 5555` in New Zealand, `0011 61 …` in Australia): see
+//!   [`Typed::dialled_from`].
 
-use crate::NumberError;
+use crate::{NumberError, plan::Region};
 use alloc::{borrow::ToOwned, string::String};
 
 /// Characters the contract allows in `phoneNumber` besides ASCII letters and digits.
@@ -32,7 +34,8 @@ const EXTENSION_MARKERS: [&str; 6] = ["extension", "ext", "x", "#", ",", ";"];
 pub(crate) struct Typed<'a> {
     /// The digits dialled, letters of a vanity number turned into their keypad digits.
     pub(crate) digits: String,
-    /// Whether the number is written with `+` and its country code.
+    /// Whether the number is written with its country code: after `+`, or after the
+    /// international prefix of the country it is dialled from (then not among `digits`).
     pub(crate) international: bool,
     /// What follows, trimmed: an extension (`ext 12`) or a note (`after 5pm`); may be empty.
     pub(crate) after: &'a str,
@@ -65,6 +68,29 @@ impl<'a> Typed<'a> {
             dialled.split(|c: char| c.is_ascii_digit()).next().unwrap_or_default().contains('+');
         Ok(Self { digits, international, after: after.trim() })
     }
+
+    /// The number as dialled from `region`: digits that start with its international prefix
+    /// (`0064 21 123 4567` or `0044 20 7946 0958` from New Zealand, which dials `00` to call
+    /// abroad) are a country code and number, as if written with `+`. A country without a plan
+    /// here, or whose prefix the plans do not know, reads only `+`.
+    pub(crate) fn dialled_from(mut self, region: Option<Region>) -> Self {
+        let prefix = region.map_or("", Region::international_prefix);
+        if !self.international
+            && let Some(rest) = after_international_prefix(&self.digits, prefix)
+        {
+            self.digits = rest.to_owned();
+            self.international = true;
+        }
+        self
+    }
+}
+
+/// `digits` after the international prefix `prefix` (`00` of `0064211234567`), when they start
+/// with it. As libphonenumber reads a prefix: never an empty one, and not when a `0` follows
+/// it, since no country code starts with `0` (`00 0…` is no call abroad).
+pub(crate) fn after_international_prefix<'a>(digits: &'a str, prefix: &str) -> Option<&'a str> {
+    let rest = digits.strip_prefix(prefix).filter(|_| !prefix.is_empty())?;
+    (!rest.starts_with('0')).then_some(rest)
 }
 
 /// Where the dialled part of `text` ends: at the first character that is not a digit, layout,
@@ -156,6 +182,33 @@ mod tests {
         assert_eq!(read("+64 9 264 5555 x12"), ("6492645555".to_owned(), true, "x12"));
         assert_eq!(read("(+64) 9 264 5555"), ("6492645555".to_owned(), true, ""));
         assert_eq!(read("0800 A 123"), ("0800".to_owned(), false, "A 123"));
+    }
+
+    #[test]
+    fn digits_after_the_countrys_international_prefix_are_a_country_code_and_number() {
+        let from = |code: &str, text: &str| {
+            let typed = Typed::read(text).expect("readable").dialled_from(Region::main_for(code));
+            (typed.digits, typed.international)
+        };
+        let cases = [
+            ("64", "0064 21 123 4567", "64211234567", true),
+            ("64", "0044 20 7946 0958", "442079460958", true),
+            ("61", "0011 61 412 345 678", "61412345678", true),
+            ("1", "011 44 20 7946 0958", "442079460958", true),
+            // Written with `+`, the prefix is not looked for again.
+            ("64", "+64 0064 21", "64006421", true),
+            // Nationally: a trunk 0, another country's prefix, or a 0 after the prefix.
+            ("64", "021 123 4567", "0211234567", false),
+            ("61", "0064 21 123 4567", "0064211234567", false),
+            ("64", "000 111", "000111", false),
+            // Brazil's prefix is a pattern of carriers: only `+` is read there.
+            ("55", "0014 11 2345 6789", "00141123456789", false),
+        ];
+        for (code, text, digits, international) in cases {
+            assert_eq!(from(code, text), (digits.to_owned(), international), "+{code} {text:?}");
+        }
+        assert_eq!(after_international_prefix("0064", ""), None);
+        assert_eq!(after_international_prefix("00", "00"), Some(""));
     }
 
     #[test]

@@ -19,7 +19,9 @@ pub enum Warning {
     },
     /// The number has too few digits, or too many to be dialled internationally.
     ImpossibleLength,
-    /// The number is written with `+` and a country code other than `countryCode`.
+    /// The number is written with a country code other than `countryCode`: after `+`, or
+    /// after its country's international prefix (`0044 …` under `+64`). Which country it is
+    /// written for, [`written_country`](crate::written_country) says.
     OtherCountry,
     /// The phone type contradicts the kind of number (`mobile` on a landline).
     TypeMismatch {

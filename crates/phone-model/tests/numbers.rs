@@ -31,6 +31,11 @@ fn new_zealand_and_australian_numbers_typed_either_way_normalise_alike() {
         // A trunk 0 written after the country code is dropped, as libphonenumber does.
         ("+64", "", "+64 09 264 5555", "+6492645555", "09 264 5555", "+64 9 264 5555"),
         ("+64", "09", "+64 9 264 5555", "+6492645555", "09 264 5555", "+64 9 264 5555"),
+        // Dialled with the country's international prefix, as if written with `+`.
+        ("+64", "", "0064 21 123 4567", "+64211234567", "021 123 4567", "+64 21 123 4567"),
+        ("+61", "", "0011 61 412 345 678", "+61412345678", "0412 345 678", "+61 412 345 678"),
+        ("+1", "", "011 1 201 555 0123", "+12015550123", "(201) 555-0123", "+1 201-555-0123"),
+        ("+44", "", "00 44 20 7946 0958", "+442079460958", "020 7946 0958", "+44 20 7946 0958"),
         // Capital letters dial as their keys.
         ("+64", "", "0800 FLOWERS", "+648003569377", "0800 356 9377", "+64 800 356 9377"),
         // Other countries, in their own formats.
@@ -215,6 +220,9 @@ fn numbers_that_cannot_be_read_say_why() {
         ("264 5555!", NumberError::InvalidCharacter('!')),
         ("２６４", NumberError::InvalidCharacter('２')),
         ("+44 20 7946 0000", NumberError::OtherCountry),
+        ("0044 20 7946 0000", NumberError::OtherCountry),
+        ("0011 61 412 345 678", NumberError::OtherCountry),
+        ("0064 12", NumberError::ImpossibleLength),
     ];
     for (number, error) in cases {
         assert_eq!(ParsedNumber::parse(nz, "", number), Err(error), "{number}");
@@ -264,6 +272,9 @@ fn warnings_inform_but_never_block() {
         ),
         ("+64", "021 123 4567", "work", vec![]),
         ("+64", "+44 20 7946 0000", "work", vec![Warning::OtherCountry]),
+        ("+64", "0044 20 7946 0958", "work", vec![Warning::OtherCountry]),
+        ("+64", "0064 21 123 4567", "mobile", vec![]),
+        ("+61", "0011 44 20 7946 0958", "work", vec![Warning::OtherCountry]),
         ("+64", "12", "work", vec![Warning::ImpossibleLength]),
         ("+64", "09 264 5555 after 5pm", "home", vec![Warning::TrailingText]),
         ("+64", "*555", "mobile", vec![Warning::ServiceCode]),

@@ -25,6 +25,7 @@ pub mod serving;
 pub mod store;
 pub mod telemetry;
 pub mod version;
+mod warned;
 
 use std::{
     path::PathBuf,

@@ -19,8 +19,8 @@ use core::sync::atomic::{AtomicBool, Ordering};
 
 use js_sys::{Array, Object, Reflect};
 use phone_model::{
-    CountryCode, Field, ParsedNumber, PhoneNumberInput, ValidationError, Value, countries,
-    format_as_you_type, validate_create,
+    Country, CountryCode, Field, ParsedNumber, PhoneNumberInput, ValidationError, Value, countries,
+    format_as_you_type, validate_create, written_country,
 };
 use wasm_bindgen::prelude::*;
 
@@ -274,21 +274,37 @@ pub fn format_as_you_type_js(
 #[wasm_bindgen(js_name = countryCodes, unchecked_return_type = "Country[]")]
 #[must_use]
 pub fn country_codes() -> JsValue {
-    countries()
-        .iter()
-        .map(|c| {
-            let row = Object::new();
-            set(&row, "name", &c.name().into());
-            set(&row, "code", &c.code().into());
-            set(
-                &row,
-                "areaCodes",
-                &c.area_codes().iter().map(|a| JsValue::from_str(a)).collect::<Array>(),
-            );
-            row
-        })
-        .collect::<Array>()
-        .into()
+    countries().iter().map(country_row).collect::<Array>().into()
+}
+
+/// The country of the provider's table a number is written for, when it is written with a
+/// country code other than `countryCode`'s — after `+`, or after that country's international
+/// prefix (`0044 20 7946 0958` under `+64`) — for a country list to switch to; `null` when it
+/// is written nationally, with `countryCode`'s own code, or `countryCode` is not in the table.
+///
+/// # Errors
+/// A JavaScript `Error` when an argument is neither a string nor absent.
+#[wasm_bindgen(js_name = writtenCountry, unchecked_return_type = "Country | null")]
+pub fn written_country_js(
+    #[wasm_bindgen(js_name = countryCode, unchecked_param_type = "string")] country_code: JsValue,
+    #[wasm_bindgen(js_name = phoneNumber, unchecked_param_type = "string")] phone_number: JsValue,
+) -> Result<JsValue, JsError> {
+    let country_code = text_argument(&country_code, "countryCode")?;
+    let phone_number = text_argument(&phone_number, "phoneNumber")?;
+    let written = CountryCode::new(&country_code)
+        .ok()
+        .and_then(|selected| written_country(selected, &phone_number));
+    Ok(written.map_or(JsValue::NULL, |country| country_row(country).into()))
+}
+
+/// A row of the table as `countryCodes` and `writtenCountry` give it.
+fn country_row(country: &Country) -> Object {
+    let row = Object::new();
+    set(&row, "name", &country.name().into());
+    set(&row, "code", &country.code().into());
+    let area_codes = country.area_codes().iter().map(|a| JsValue::from_str(a));
+    set(&row, "areaCodes", &area_codes.collect::<Array>());
+    row
 }
 
 fn parse(country_code: &str, area_code: &str, number: &str) -> Option<ParsedNumber> {

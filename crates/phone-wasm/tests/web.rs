@@ -5,7 +5,7 @@
 use js_sys::{Array, JSON, Reflect};
 use phone_wasm::{
     check_number, country_codes, format_as_you_type_js, format_phone_number, is_valid_number,
-    validate_phone_number,
+    validate_phone_number, written_country_js,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -64,6 +64,11 @@ fn the_module_gives_the_shared_tables_errors_as_the_server_does() {
         let expected = pairs(&member(&case, "errors"));
         assert_eq!(pairs(&member(&result, "errors")), expected, "{name}");
         assert_eq!(member(&result, "valid").as_bool(), Some(expected.is_empty()), "{name}");
+        // A valid case lists its warnings, which the server tells as `Warning` headers.
+        if expected.is_empty() {
+            let warnings = pairs(&member(&case, "warnings"));
+            assert_eq!(pairs(&member(&result, "warnings")), warnings, "{name}");
+        }
     }
 }
 
@@ -188,6 +193,23 @@ fn country_codes_lists_the_providers_table() {
         .find(|r| member(r, "name").as_string().as_deref() == Some("American Samoa"))
         .unwrap();
     assert_eq!(pairs_of_strings(&member(&samoa, "areaCodes")), ["684"]);
+}
+
+#[wasm_bindgen_test]
+fn written_country_names_the_country_a_number_is_written_for() {
+    let written = |code: &str, number: &str| {
+        let country = written_country_js(code.into(), number.into()).unwrap();
+        (!country.is_null()).then(|| member(&country, "name").as_string().unwrap())
+    };
+    assert_eq!(written("+64", "+44 20 7946 0958").as_deref(), Some("United Kingdom"));
+    assert_eq!(written("+64", "0044 20 7946 0958").as_deref(), Some("United Kingdom"));
+    assert_eq!(written("+64", "0064 21 123 4567"), None);
+    assert_eq!(written("+64", "021 123 4567"), None);
+    assert_eq!(written("+999", "+44 20 7946 0958"), None);
+    let samoa = written_country_js("+64".into(), "+1 684 633 1234".into()).unwrap();
+    assert_eq!(pairs_of_strings(&member(&samoa, "areaCodes")), ["684"]);
+    assert!(written_country_js(JsValue::from_f64(64.0), "+44".into()).is_err());
+    assert_still_works();
 }
 
 fn pairs_of_strings(list: &JsValue) -> Vec<String> {

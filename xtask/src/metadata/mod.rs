@@ -18,7 +18,8 @@
 //!   together), and the offsets (`u16`, from the region's start) of its six sections, so that a
 //!   check reads only what it needs:
 //!   1. strings: name, national prefix, the `nationalPrefixForParsing` program (its length, then
-//!      its bytes; empty when the national prefix itself is what is stripped), transform rule;
+//!      its bytes; empty when the national prefix itself is what is stripped), transform rule,
+//!      international prefix (digits; empty where the file gives only a pattern);
 //!   2. the general pattern's automaton;
 //!   3. the region's leading-digits automaton (prefix match; a bare length 0 when it has none);
 //!   4. `u8` the number of types, each as its index (`u8`, see [`territory::TYPES`]), possible
@@ -130,6 +131,7 @@ fn region(t: &Territory) -> Result<Vec<u8>> {
     encode::varint(&mut strings, program.len());
     strings.extend(program);
     string(&mut strings, t.transform_rule.as_deref().unwrap_or(""))?;
+    string(&mut strings, t.international_prefix.as_deref().unwrap_or(""))?;
     let general = automaton(&[(&t.general, Anchor::Whole)])?;
     let lead = match &t.leading_digits {
         Some(lead) => automaton(&[(lead, Anchor::Prefix)])?,

@@ -33,6 +33,9 @@ pub(crate) struct Territory {
     /// What is stripped from the front of a national number; the national prefix if unset.
     pub(crate) prefix_for_parsing: Option<String>,
     pub(crate) transform_rule: Option<String>,
+    /// The digits dialled before a country code to call abroad (`00` in New Zealand, `0011`
+    /// in Australia), when the region has one literal prefix; see [`international_prefix`].
+    pub(crate) international_prefix: Option<String>,
     pub(crate) general: String,
     pub(crate) types: Vec<TypeDesc>,
     pub(crate) formats: Vec<Format>,
@@ -150,6 +153,10 @@ fn territory(node: roxmltree::Node<'_, '_>, name: Option<String>) -> Result<Terr
         leading_digits: attribute("leadingDigits"),
         prefix_for_parsing: attribute("nationalPrefixForParsing"),
         transform_rule: attribute("nationalPrefixTransformRule"),
+        international_prefix: international_prefix(
+            attribute("preferredInternationalPrefix"),
+            attribute("internationalPrefix"),
+        ),
         national_prefix,
         general,
         types,
@@ -180,6 +187,20 @@ fn format(node: roxmltree::Node<'_, '_>, national_prefix: &str) -> Result<Format
             .map(|rule| rule.replace("$NP", national_prefix).replace("$FG", "$1")),
         intl,
     })
+}
+
+/// The one international prefix a region's numbers are read with: the preferred one where the
+/// file gives it (New Zealand's `00`, though `0161` also works there), else the prefix when it
+/// is only digits (the United States' `011`). A `~` in a preferred prefix (Russia's `8~10`)
+/// marks a pause for the dial tone, not a digit: it is dropped. The regions whose prefix is a
+/// pattern with no preferred form (Brazil's, Colombia's and South Korea's choose a carrier)
+/// get none: there only a number written with `+` is read as international.
+fn international_prefix(preferred: Option<String>, prefix: Option<String>) -> Option<String> {
+    let literal = |text: String| {
+        let digits: String = text.chars().filter(|&c| c != '~').collect();
+        (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
+    };
+    preferred.and_then(literal).or_else(|| prefix.and_then(literal))
 }
 
 /// `(\d{2})(\d{3,4})(\d)` → `[(2, 2), (3, 4), (1, 1)]`. Every format of the file is groups of
@@ -244,6 +265,18 @@ mod tests {
         assert_eq!(lengths_mask("4,7").unwrap(), (1 << 4) | (1 << 7));
         assert_eq!(lengths_mask("[5-6],9").unwrap(), (1 << 5) | (1 << 6) | (1 << 9));
         assert_eq!(lengths_mask("-1").unwrap(), 0);
+    }
+
+    #[test]
+    fn the_international_prefix_is_the_preferred_one_or_a_prefix_of_only_digits() {
+        let prefix = |preferred: Option<&str>, prefix: Option<&str>| {
+            international_prefix(preferred.map(Into::into), prefix.map(Into::into))
+        };
+        assert_eq!(prefix(Some("00"), Some("0(?:0|161)")).as_deref(), Some("00"));
+        assert_eq!(prefix(None, Some("011")).as_deref(), Some("011"));
+        assert_eq!(prefix(Some("8~10"), Some("810")).as_deref(), Some("810"));
+        assert_eq!(prefix(None, Some("00(?:1[245]|2[1-35])")), None);
+        assert_eq!(prefix(None, None), None);
     }
 
     #[test]

@@ -87,6 +87,7 @@ struct Strings {
     national_prefix: &'static str,
     program: &'static [u8],
     transform: &'static str,
+    international_prefix: &'static str,
 }
 
 impl Region {
@@ -122,7 +123,8 @@ impl Region {
         let length = reader.varint();
         let program = reader.take(length);
         let transform = reader.str();
-        Strings { name, national_prefix, program, transform }
+        let international_prefix = reader.str();
+        Strings { name, national_prefix, program, transform, international_prefix }
     }
 
     fn automaton(self, section: usize) -> Option<Automaton> {
@@ -254,6 +256,21 @@ impl Region {
         self.strings().national_prefix
     }
 
+    /// The digits dialled before a country code to call abroad from here (`00` in New
+    /// Zealand, `0011` in Australia, `011` in the United States); empty for the regions whose
+    /// metadata gives only a pattern (Brazil, Colombia, South Korea: a carrier is chosen with
+    /// it), where only a number written with `+` is read as international.
+    pub(crate) fn international_prefix(self) -> &'static str {
+        self.strings().international_prefix
+    }
+
+    /// The international prefix of every region of the plans, repeats and all (empty where a
+    /// region has none).
+    pub(crate) fn every_international_prefix() -> impl Iterator<Item = &'static str> {
+        let count = usize::from(PLANS.get(4).copied().unwrap_or(0));
+        (0..count).map(|index| Self::at(index).international_prefix())
+    }
+
     /// The region's formats (their count, then the formats) and its automaton of their
     /// leading digits.
     fn formats(self) -> (Reader, Option<Automaton>) {
@@ -322,6 +339,21 @@ mod tests {
         let plans = super::compiled();
         assert_eq!(plans, super::PLANS);
         assert!(plans.starts_with(b"PDP1") && plans.len() > 2_000, "{} bytes", plans.len());
+    }
+
+    #[test]
+    fn a_regions_international_prefix_is_its_one_literal_prefix_or_none() {
+        let prefix = |code: &str| Region::main_for(code).map(Region::international_prefix);
+        // New Zealand's preferred `00`, Australia's `0011`, the United States' `011`, the
+        // United Kingdom's `00`; Brazil's is a pattern of carriers, and none is read.
+        let cases = [("64", "00"), ("61", "0011"), ("1", "011"), ("44", "00"), ("55", "")];
+        for (code, expected) in cases {
+            assert_eq!(prefix(code), Some(expected), "+{code}");
+        }
+        assert!(Region::every_international_prefix().any(|p| p == "0011"));
+        assert!(
+            Region::every_international_prefix().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ use bytes::Bytes;
 use phone_model::{
     CreatedCustomer, CustomerInput, CustomerPage, CustomerResource, IdempotencyKey, IfMatch,
     NewCustomer, PhoneNumberInput, PhoneNumberPage, PhoneNumberResource, Refusal, ValidationError,
-    stored_duplicate_key, validate_create, validate_new_customer, validate_update,
+    Warning, stored_duplicate_key, validate_create, validate_new_customer, validate_update,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -30,6 +30,7 @@ use crate::{
     extract::{Ids, ListQuery, Precondition, fingerprint, idempotency_key},
     routes::{blocking, customers, review, small_read},
     store::{Attempt, Change, Claim},
+    warned,
 };
 
 /// The API's routes in gateway mode (the same paths as [`crate::routes::api`]), and the
@@ -308,19 +309,36 @@ async fn number_update(
     known(&state, &principal, &customer_id).await?;
     let path = customer_path(&customer_id, Some(Some(&phone_number_id)));
     let body = body_of(request).await?;
-    let body_errors = || {
-        let bytes = body.as_ref().map(|(_, bytes)| bytes.as_ref()).unwrap_or(b"{}");
-        match serde_json::from_slice::<PhoneNumberInput>(bytes) {
-            Ok(input) => validate_update(&phone_number_id, &input).errors().to_vec(),
-            Err(_) => vec![ValidationError::BodyInvalid],
-        }
+    let validation = read_body::<PhoneNumberInput>(body.as_ref())
+        .map(|input| validate_update(&phone_number_id, &input));
+    let warnings = validation.as_ref().map_or_else(Vec::new, |v| v.warnings().to_vec());
+    let body_errors = || match validation {
+        Some(validation) => validation.errors().to_vec(),
+        None => vec![ValidationError::BodyInvalid],
     };
     compare(&state, &principal, &path, condition, body_errors).await?;
     let answer = gateway(&state).send(&principal, Method::PUT, &path, body).await?;
     if let Some(number) = read::<PhoneNumberResource>(&answer) {
         copy_number(&state, &principal, customer_id, number).await;
     }
-    Ok(versioned(answer))
+    Ok(told(versioned(answer), &warnings))
+}
+
+/// A request's body read as `T` (`{}` when it has none), as the provider reads it; `None` when
+/// it does not parse.
+fn read_body<T: DeserializeOwned>(body: Option<&(HeaderValue, Bytes)>) -> Option<T> {
+    let bytes = body.map_or(&b"{}"[..], |(_, bytes)| bytes.as_ref());
+    serde_json::from_slice(bytes).ok()
+}
+
+/// The provider's answer, with the warnings the core's rules give the request when the
+/// provider made the write: the provider sends none of its own, and a caller of the gateway
+/// is told what a caller of a server of its own is.
+fn told(mut response: Response, warnings: &[Warning]) -> Response {
+    if response.status().is_success() {
+        warned::tell(response.headers_mut(), warnings);
+    }
+    response
 }
 
 /// `DELETE …/phoneNumbers/{phoneNumberId}`.
@@ -403,17 +421,18 @@ async fn customers_create(
         let business = customer.business_id();
         principal.businesses().check_new_customer(business).map_err(ApiError::Refused)?;
     }
+    let warnings = read_body::<CustomerInput>(body.as_ref())
+        .map_or_else(Vec::new, |input| validate_new_customer(&input).1);
     let made = Made::Customer;
     let creation =
         Creation { path: "/customers".to_owned(), asked, body, key, customer_id: None, made };
-    create(&state, &principal, creation).await
+    Ok(told(create(&state, &principal, creation).await?, &warnings))
 }
 
 /// A new customer's body as the provider reads it, judged by the core's rules.
 fn new_customer(body: Option<&(HeaderValue, Bytes)>) -> Result<NewCustomer, ApiError> {
-    let bytes = body.map_or(&b"{}"[..], |(_, bytes)| bytes.as_ref());
-    let input = serde_json::from_slice::<CustomerInput>(bytes)
-        .map_err(|_| ApiError::invalid(ValidationError::BodyMalformed))?;
+    let input = read_body::<CustomerInput>(body)
+        .ok_or_else(|| ApiError::invalid(ValidationError::BodyMalformed))?;
     validate_new_customer(&input).0.map_err(ApiError::Validation)
 }
 
@@ -429,8 +448,11 @@ async fn number_create(
     let asked = request.uri().path().to_owned();
     let body = body_of(request).await?;
     let path = customer_path(&customer_id, Some(None));
+    let warnings = read_body::<PhoneNumberInput>(body.as_ref())
+        .map_or_else(Vec::new, |input| validate_create(&input).warnings().to_vec());
     let (customer_id, made) = (Some(customer_id), Made::Number);
-    create(&state, &principal, Creation { path, asked, body, key, customer_id, made }).await
+    let creation = Creation { path, asked, body, key, customer_id, made };
+    Ok(told(create(&state, &principal, creation).await?, &warnings))
 }
 
 /// A create as it goes to the provider.

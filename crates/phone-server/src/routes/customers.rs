@@ -15,6 +15,7 @@ use crate::{
     extract::{CreateJson, Ids, ListQuery},
     openapi::CreateCustomerRequest,
     store::{Change, CustomerFilter},
+    warned::Warned,
 };
 
 /// List customers, oldest first, a page at a time.
@@ -106,6 +107,7 @@ pub async fn customers_get(
     responses(
         (status = 201, body = CreatedCustomer, headers(
             ("Idempotent-Replayed" = String, description = "`true` when this is the answer to an earlier request with the same `Idempotency-Key`."),
+            ("Warning" = String, description = "Phonedesk's extension: one per warning the rules give the number, which never blocks the write (`299 phonedesk \"PhoneNumber starts with a country code other than CountryCode.\"`, the message an RFC 9110 quoted-string); none for a number without warnings."),
         )),
         (status = 400, body = ErrorBody, description = "Validation errors; the phone number's fields as `phoneNumber.<field>`; or a malformed `Idempotency-Key`."),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
@@ -116,8 +118,9 @@ pub async fn customers_create(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     request: CreateJson<CustomerInput>,
-) -> Result<Created<Json<CreatedCustomer>>, ApiError> {
-    let customer = validate_new_customer(&request.body).0.map_err(ApiError::Validation)?;
+) -> Result<Warned<Created<Json<CreatedCustomer>>>, ApiError> {
+    let (customer, warnings) = validate_new_customer(&request.body);
+    let customer = customer.map_err(ApiError::Validation)?;
     let attempt = request.attempt(&principal);
     let created = blocking(&state, move |store| {
         let actor = principal.actor();
@@ -125,7 +128,7 @@ pub async fn customers_create(
         Ok(store.create_customer(&customer, principal.businesses(), &change, attempt.as_ref())?)
     })
     .await?;
-    Ok(Created(created.map(Json)))
+    Ok(Warned(warnings, Created(created.map(Json))))
 }
 
 /// The history of a customer's phone numbers, newest first: who changed what, when, and the

@@ -14,6 +14,7 @@ use crate::{
     extract::{ContractJson, CreateJson, Ids, ListQuery, Precondition},
     openapi::{AddPhoneNumberRequest, UpdatePhoneNumberRequest},
     store::Change,
+    warned::Warned,
 };
 
 /// List a customer's phone numbers, oldest first, a page at a time.
@@ -71,6 +72,7 @@ pub async fn phone_numbers_list(
         (status = 201, body = PhoneNumberResource, headers(
             ("ETag" = String, description = "The new number's version, for `If-Match`."),
             ("Idempotent-Replayed" = String, description = "`true` when this is the answer to an earlier request with the same `Idempotency-Key`."),
+            ("Warning" = String, description = "Phonedesk's extension: one per warning the rules give the number, which never blocks the write (`299 phonedesk \"PhoneNumber starts with a country code other than CountryCode.\"`, the message an RFC 9110 quoted-string); none for a number without warnings."),
         )),
         (status = 400, body = ErrorBody, description = "Validation errors, one per failed rule; or a malformed `Idempotency-Key`."),
         (status = 404, body = ErrorBody, description = "No such customer."),
@@ -83,8 +85,10 @@ pub async fn phone_numbers_create(
     Extension(principal): Extension<Principal>,
     Ids(customer_id): Ids<String>,
     request: CreateJson<PhoneNumberInput>,
-) -> Result<Created<Versioned>, ApiError> {
-    let number = match validate_create(&request.body).into_result() {
+) -> Result<Warned<Created<Versioned>>, ApiError> {
+    let validation = validate_create(&request.body);
+    let warnings = validation.warnings().to_vec();
+    let number = match validation.into_result() {
         Ok(number) => number,
         Err(errors) => return Err(refuse(&state, &principal, customer_id, None, errors).await),
     };
@@ -102,7 +106,7 @@ pub async fn phone_numbers_create(
         )?)
     })
     .await?;
-    Ok(Created(created.map(Versioned)))
+    Ok(Warned(warnings, Created(created.map(Versioned))))
 }
 
 /// What the document says of `Idempotency-Key`.
@@ -161,7 +165,10 @@ pub async fn phone_numbers_get(
     ),
     request_body = UpdatePhoneNumberRequest,
     responses(
-        (status = 200, body = PhoneNumberResource, headers(("ETag" = String, description = "The number's version (a strong entity tag), for `If-Match`."))),
+        (status = 200, body = PhoneNumberResource, headers(
+            ("ETag" = String, description = "The number's version (a strong entity tag), for `If-Match`."),
+            ("Warning" = String, description = "Phonedesk's extension: one per warning the rules give the number, which never blocks the write (`299 phonedesk \"PhoneNumber starts with a country code other than CountryCode.\"`, the message an RFC 9110 quoted-string); none for a number without warnings."),
+        )),
         (status = 400, body = ErrorBody, description = "Validation errors, one per failed rule; or a malformed `If-Match`."),
         (status = 404, body = ErrorBody, description = "No such customer, or no such number of theirs."),
         (status = 412, body = ErrorBody, description = PRECONDITION_FAILED),
@@ -174,13 +181,15 @@ pub async fn phone_numbers_update(
     Ids((customer_id, phone_number_id)): Ids<(String, String)>,
     Precondition(condition): Precondition,
     ContractJson(input): ContractJson<PhoneNumberInput>,
-) -> Result<Versioned, ApiError> {
+) -> Result<Warned<Versioned>, ApiError> {
     // Every 400 at once: a malformed If-Match, then the body's errors.
     let (condition, mut errors) = match condition {
         Ok(condition) => (condition, Vec::new()),
         Err(error) => (None, vec![error]),
     };
-    let number = match validate_update(&phone_number_id, &input).into_result() {
+    let validation = validate_update(&phone_number_id, &input);
+    let warnings = validation.warnings().to_vec();
+    let number = match validation.into_result() {
         Ok(number) if errors.is_empty() => Some(number),
         Ok(_) => None,
         Err(more) => {
@@ -205,7 +214,7 @@ pub async fn phone_numbers_update(
         )?)
     })
     .await
-    .map(Versioned)
+    .map(|number| Warned(warnings, Versioned(number)))
 }
 
 /// Delete a phone number that is not the customer's primary.

@@ -1,6 +1,7 @@
 //! The data-quality review (Phonedesk's extension): the caller's stored numbers that do not fit
-//! their country's plan, whose type contradicts their kind, whose country code the provider's
-//! table lacks, or that another customer has too — counted, and paged by problem.
+//! their country's plan, that are written with another country's code than they are saved
+//! under, whose type contradicts their kind, whose country code the provider's table lacks, or
+//! that another customer has too — counted, and paged by problem.
 
 use axum::{Extension, Json, extract::State};
 use phone_model::{
@@ -22,12 +23,12 @@ use crate::{
     tag = "Phone Numbers",
     operation_id = "phoneNumberReview",
     params(
-        ("problem" = Option<Problem>, Query, description = "The problem whose numbers to list: `notInPlan` (fits no number of its country's plan), `wrongType` (its type contradicts its kind: a mobile saved as home), `unknownCountryCode` (its country code is not in the provider's table) or `sharedNumber` (another customer has it: information, not an error). Without it, only the counts."),
+        ("problem" = Option<Problem>, Query, description = "The problem whose numbers to list: `notInPlan` (fits no number of its country's plan), `otherCountry` (written with another country's code than it is saved under: `+44 20 7946 0958` saved as New Zealand), `wrongType` (its type contradicts its kind: a mobile saved as home), `unknownCountryCode` (its country can no longer be chosen: the provider's table dropped its code) or `sharedNumber` (another customer has it: information, not an error). Without it, only the counts."),
         ("limit" = Option<i64>, Query, minimum = 1, description = "Page size: 1 to 50, default 50; larger values give 50."),
         ("nextCursor" = Option<String>, Query, description = "The previous page's `responseMetadata.nextCursor`."),
     ),
     responses(
-        (status = 200, body = PhoneNumberReview, description = "Phonedesk's extension: each number judged by the rules a new one meets, within the caller's businesses. `suggestedPhoneType` is the type the number's kind decides, where it does (a mechanical fix: `PUT` the number with it, and its `ETag` as `If-Match`)."),
+        (status = 200, body = PhoneNumberReview, description = "Phonedesk's extension: each number judged by the rules a new one meets, within the caller's businesses. `suggestedPhoneType` is the type the number's kind decides, where it does, and `suggestedCountryCode` the country code an `otherCountry` number is written with, where the provider's table has it (mechanical fixes: `PUT` the number with it, and its `ETag` as `If-Match`)."),
         (status = 400, body = ErrorBody, description = "`problem`, `limit` or `nextCursor` is invalid."),
     )
 )]

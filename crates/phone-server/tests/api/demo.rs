@@ -52,6 +52,12 @@ fn the_demo_gives_the_review_something_of_every_problem_but_an_unknown_code() {
     // impossible number; the flat's number, John's and Ruby's.
     assert_eq!(
         counts,
-        [("notInPlan", 1), ("wrongType", 3), ("unknownCountryCode", 0), ("sharedNumber", 2)]
+        [
+            ("notInPlan", 1),
+            ("otherCountry", 0),
+            ("wrongType", 3),
+            ("unknownCountryCode", 0),
+            ("sharedNumber", 2)
+        ]
     );
 }

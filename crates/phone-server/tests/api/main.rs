@@ -32,4 +32,5 @@ mod server;
 mod several_servers;
 mod shared_cases;
 mod tenancy;
+mod warnings;
 mod writers;

@@ -24,12 +24,14 @@ fn counts(review: &Value) -> Vec<(String, i64)> {
 
 fn expected_counts(
     not_in_plan: i64,
+    other_country: i64,
     wrong_type: i64,
     unknown: i64,
     shared: i64,
 ) -> Vec<(String, i64)> {
     [
         ("notInPlan", not_in_plan),
+        ("otherCountry", other_country),
         ("wrongType", wrong_type),
         ("unknownCountryCode", unknown),
         ("sharedNumber", shared),
@@ -75,10 +77,10 @@ async fn each_problem_is_counted_and_listed_with_its_fix_and_fixing_it_clears_it
     customer_with(&server, "Hemi", phone("06", "835 4321", "home", true)).await;
 
     let summary = review(&server, "").await;
-    assert_eq!(counts(&summary), expected_counts(1, 2, 0, 2));
+    assert_eq!(counts(&summary), expected_counts(1, 0, 2, 0, 2));
     assert_eq!(summary["phoneNumbers"], json!([]));
-    assert_eq!(summary["problems"][3]["heading"], json!("Numbers shared with another customer"));
-    assert_eq!(summary["problems"][3]["information"], json!(true));
+    assert_eq!(summary["problems"][4]["heading"], json!("Numbers shared with another customer"));
+    assert_eq!(summary["problems"][4]["information"], json!(true));
 
     let wrong = review(&server, "?problem=wrongType").await;
     assert_eq!(wrong["phoneNumbers"].as_array().unwrap().len(), 2);
@@ -140,7 +142,52 @@ async fn each_problem_is_counted_and_listed_with_its_fix_and_fixing_it_clears_it
         server.put(&sophies_path, &phone("04", "470 9999", "home", true)).await.status(),
         StatusCode::OK
     );
-    assert_eq!(counts(&review(&server, "").await), expected_counts(1, 1, 0, 0));
+    assert_eq!(counts(&review(&server, "").await), expected_counts(1, 0, 1, 0, 0));
+}
+
+#[tokio::test]
+async fn a_number_saved_under_another_country_is_listed_with_its_country_and_fixing_it_clears_it() {
+    let server = TestServer::start().await;
+    let (ann, anns) =
+        customer_with(&server, "Ann", phone("", "+44 20 7946 0958", "work", true)).await;
+    customer_with(&server, "Ben", phone("", "0064 21 123 4567", "mobile", true)).await;
+    assert_eq!(counts(&review(&server, "").await), expected_counts(0, 1, 0, 0, 0));
+
+    let listed = review(&server, "?problem=otherCountry").await;
+    let items = listed["phoneNumbers"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{listed}");
+    let item = &items[0];
+    assert_eq!(
+        (&item["problem"], &item["message"], &item["suggestedCountryCode"]),
+        (
+            &json!("otherCountry"),
+            &json!(
+                "Saved as New Zealand, dials as United Kingdom: change the country to United Kingdom (+44)?"
+            ),
+            &json!("+44")
+        )
+    );
+    assert_eq!(item["phoneNumber"], anns);
+    assert!(item.get("suggestedPhoneType").is_none(), "{item}");
+    assert_eq!(listed["problems"][1]["heading"], json!("Numbers saved under another country"));
+    assert_eq!(listed["problems"][3]["heading"], json!("Countries that can no longer be chosen"));
+
+    // The suggested fix, as the review says to make it: PUT with the number's version.
+    let path = format!("/customers/{ann}/phoneNumbers/{}", anns["phoneNumberId"].as_str().unwrap());
+    let version = server.get(&path).await.headers()["etag"].to_str().unwrap().to_owned();
+    let mut fixed = anns.clone();
+    fixed["countryCode"] = item["suggestedCountryCode"].clone();
+    let answer = server
+        .client
+        .put(format!("{}{path}", server.api))
+        .header("if-match", version)
+        .json(&fixed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert_eq!(counts(&review(&server, "").await), expected_counts(0, 0, 0, 0, 0));
+    assert_eq!(review(&server, "?problem=otherCountry").await["phoneNumbers"], json!([]));
 }
 
 #[tokio::test]
@@ -179,7 +226,7 @@ async fn a_caller_reviews_only_their_businesses_numbers_and_sharing_within_them(
     assert_eq!(server.post("/customers", &elsewhere).await.status(), StatusCode::CREATED);
 
     // Every business: Ana's type, and the number both have.
-    assert_eq!(counts(&review(&server, "").await), expected_counts(0, 1, 0, 2));
+    assert_eq!(counts(&review(&server, "").await), expected_counts(0, 0, 1, 0, 2));
     // Of Ana's business only, with Cara sharing it there too: Ana's shared with Cara, not Ben.
     customer_with(&server, "Cara", phone("09", "264 5555", "home", true)).await;
     let access = ClientAccess { businesses: Businesses::only([BUSINESS]), read_only: true };
@@ -191,7 +238,7 @@ async fn a_caller_reviews_only_their_businesses_numbers_and_sharing_within_them(
         .await
         .unwrap();
     let (_, body) = read(answer).await;
-    assert_eq!(counts(&body), expected_counts(0, 1, 0, 2));
+    assert_eq!(counts(&body), expected_counts(0, 0, 1, 0, 2));
     let seen: Vec<(&Value, Vec<&Value>)> = body["phoneNumbers"]
         .as_array()
         .unwrap()
@@ -218,7 +265,7 @@ async fn a_caller_reviews_only_their_businesses_numbers_and_sharing_within_them(
         .unwrap();
     let (status, body) = read(answer).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(counts(&body), expected_counts(0, 0, 0, 0));
+    assert_eq!(counts(&body), expected_counts(0, 0, 0, 0, 0));
     assert_eq!(body["phoneNumbers"], json!([]));
 }
 
@@ -236,16 +283,16 @@ async fn verdicts_are_made_again_when_the_rules_or_plans_they_were_made_by_chang
         )
         .unwrap();
     store.execute("UPDATE phone_numbers SET review = 0", &[]).unwrap();
-    assert_eq!(counts(&review(&server, "").await), expected_counts(0, 0, 0, 0));
+    assert_eq!(counts(&review(&server, "").await), expected_counts(0, 0, 0, 0, 0));
     store.execute("DELETE FROM settings WHERE name = 'review_version'", &[]).unwrap();
     drop(store);
 
     let server = server.restart().await;
-    assert_eq!(counts(&review(&server, "").await), expected_counts(0, 1, 1, 0));
+    assert_eq!(counts(&review(&server, "").await), expected_counts(0, 0, 1, 1, 0));
     let unknown = review(&server, "?problem=unknownCountryCode").await;
     assert_eq!(
         unknown["phoneNumbers"][0]["message"],
-        json!("+999 is not a country code of the provider's table: choose the country again.")
+        json!("+999 can no longer be chosen as a country: choose the country again.")
     );
 }
 
@@ -270,5 +317,5 @@ async fn two_customers_saving_one_number_at_once_both_see_it_shared() {
         assert_eq!(answer.expect("an answer").status(), StatusCode::CREATED);
     }
     // The forty primaries (09 264 5555, every test customer's) and the forty flat numbers.
-    assert_eq!(counts(&review(&server, "").await), expected_counts(0, 0, 0, 80));
+    assert_eq!(counts(&review(&server, "").await), expected_counts(0, 0, 0, 0, 80));
 }

@@ -1,5 +1,7 @@
 //! The server against the table of cases the embeddable module is run against too
-//! (`crates/phone-model/tests/data/validation-cases.json`): both must give these errors.
+//! (`crates/phone-model/tests/data/validation-cases.json`): both must give these errors, and
+//! for a valid case these warnings (here its `Warning` headers; a refused request warns of
+//! nothing, as it writes nothing).
 
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -15,9 +17,15 @@ async fn the_server_gives_the_shared_tables_errors() {
     for case in cases {
         // A customer of its own, so no case's number is another's duplicate.
         let customer = server.customer("Case").await;
-        let (status, body) =
-            read(server.post(&format!("/customers/{customer}/phoneNumbers"), &case["body"]).await)
-                .await;
+        let answer =
+            server.post(&format!("/customers/{customer}/phoneNumbers"), &case["body"]).await;
+        let told: Vec<String> = answer
+            .headers()
+            .get_all("warning")
+            .iter()
+            .map(|value| value.to_str().expect("ASCII warnings").to_owned())
+            .collect();
+        let (status, body) = read(answer).await;
         let expected: Vec<(String, String)> = case["errors"]
             .as_array()
             .unwrap()
@@ -28,6 +36,13 @@ async fn the_server_gives_the_shared_tables_errors() {
             .collect();
         if expected.is_empty() {
             assert_eq!(status, StatusCode::CREATED, "{}: {body}", case["name"]);
+            let warnings: Vec<String> = case["warnings"]
+                .as_array()
+                .expect("a valid case lists its warnings")
+                .iter()
+                .map(|w| format!("299 phonedesk \"{}\"", w["message"].as_str().unwrap()))
+                .collect();
+            assert_eq!(told, warnings, "{}", case["name"]);
         } else {
             let pairs: Vec<(&str, &str)> =
                 expected.iter().map(|(f, m)| (f.as_str(), m.as_str())).collect();
