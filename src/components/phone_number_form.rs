@@ -7,7 +7,9 @@ use leptos::{html, prelude::*};
 // No `maxlength` on the inputs: text cut short without a word hides the problem; the
 // rules say what is too long instead.
 use leptos_router::{NavigateOptions, hooks::use_navigate};
-use phone_model::{PhoneNumberResource, PhoneType, ValidationError, Version};
+use phone_model::{
+    Country, CountryCode, PhoneNumberResource, PhoneType, ValidationError, Version, written_country,
+};
 
 use super::{
     changed_meanwhile::{ChangedMeanwhile, OtherChange},
@@ -50,6 +52,9 @@ pub fn PhoneNumberForm(
     /// A type the review suggests for the number: the form starts with it, and says so.
     #[prop(default = None)]
     suggested_type: Option<PhoneType>,
+    /// A country the review suggests for the number: the form starts with it, and says so.
+    #[prop(default = None)]
+    suggested_country: Option<CountryCode>,
     /// What the review said is wrong with the number, when the form was opened from it.
     #[prop(default = None)]
     review_says: Option<String>,
@@ -65,6 +70,9 @@ pub fn PhoneNumberForm(
     let form = RwSignal::new(started.get_untracked());
     if let Some(to) = suggested_type {
         form.update(|f| f.phone_type = to.as_str().to_owned());
+    }
+    if let Some(to) = suggested_country {
+        form.update(|f| f.country_code = to.as_str().to_owned());
     }
     let touched = RwSignal::new(BTreeSet::<&'static str>::new());
     let submitted = RwSignal::new(false);
@@ -229,6 +237,16 @@ pub fn PhoneNumberForm(
         duplicate.set(None);
         asked_anyway.set(false);
     };
+    // A number typed with its own country code is that country's: the country field follows
+    // it (the core decides which), and says so.
+    let country_followed = RwSignal::new(None::<&'static Country>);
+    let follow_written_country = move |typed: &str| {
+        let selected = form.with_untracked(|f| CountryCode::new(f.country_code.trim()).ok());
+        if let Some(country) = selected.and_then(|code| written_country(code, typed)) {
+            form.update(|f| f.country_code = country.code().to_owned());
+            country_followed.set(Some(country));
+        }
+    };
     let notice = Notice::get();
     let navigate = use_navigate();
     let back = cancel_href.clone();
@@ -312,11 +330,14 @@ pub fn PhoneNumberForm(
 
     view! {
         <form id="phone-form" class="phone-form" novalidate on:submit=on_submit data-testid="phone-form" tabindex="-1">
-            {(review_says.is_some() || suggested_type.is_some()).then(|| view! {
+            {(review_says.is_some() || suggested_type.is_some() || suggested_country.is_some()).then(|| view! {
                 <div class="suggestion" data-testid="suggestion">
                     {review_says.map(|message| view! { <p data-testid="review-says">{format!("The review says: {message}")}</p> })}
                     {suggested_type.map(|to| view! {
                         <p>{format!("The type {} is chosen below. Check the number, then save.", to.label())}</p>
+                    })}
+                    {suggested_country.map(|to| view! {
+                        <p>{format!("The country code {} is chosen below. Check the number, then save.", to.as_str())}</p>
                     })}
                 </div>
             })}
@@ -360,7 +381,10 @@ pub fn PhoneNumberForm(
                 <FormField id="country-code" label="Country code" hint="Type a country or its code: +64 is New Zealand."
                     errors=country_errors warnings=no_warnings>
                     <CountryField value=Signal::derive(move || form.with(|f| f.country_code.clone()))
-                        on_change=Callback::new(move |text: String| edit(&|f| f.country_code = text.clone()))
+                        on_change=Callback::new(move |text: String| {
+                            country_followed.set(None);
+                            edit(&|f| f.country_code = text.clone());
+                        })
                         on_leave=Callback::new(move |()| touch("countryCode"))
                         invalid=Signal::derive(move || !country_errors.get().is_empty())
                         described_by=Signal::derive(move || described_by("country-code", true, !country_errors.get().is_empty(), false)) />
@@ -377,6 +401,11 @@ pub fn PhoneNumberForm(
                         on:blur=move |_| touch("areaCode") />
                 </FormField>
             </div>
+            {move || country_followed.get().map(|country| view! {
+                <p class="hint country-followed" role="status" data-testid="country-followed">
+                    {format!("The country is now {} ({}), as the number is written with its code.", country.name(), country.code())}
+                </p>
+            })}
 
             <FormField id="phone-number" label="Number" hint="Digits, spaces and - ( ) . /; an extension after it (ext 12) is kept."
                 errors=number_errors warnings=number_warnings>
@@ -384,7 +413,11 @@ pub fn PhoneNumberForm(
                     aria-invalid=move || (!number_errors.get().is_empty()).then_some("true")
                     aria-describedby=move || described_by("phone-number", true, !number_errors.get().is_empty(), !number_warnings.get().is_empty())
                     prop:value=move || form.with(|f| f.phone_number.clone())
-                    on:input=move |ev| edit(&|f| f.phone_number = event_target_value(&ev))
+                    on:input=move |ev| {
+                        let typed = event_target_value(&ev);
+                        edit(&|f| f.phone_number = typed.clone());
+                        follow_written_country(&typed);
+                    }
                     on:blur=move |_| touch("phoneNumber") />
             </FormField>
 

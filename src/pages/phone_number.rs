@@ -8,7 +8,7 @@ use leptos_router::{
     NavigateOptions,
     hooks::{use_navigate, use_params_map, use_query_map},
 };
-use phone_model::{CustomerResource, PhoneType, Problem, Review};
+use phone_model::{CountryCode, CustomerResource, PhoneType, Problem, Review};
 
 use crate::{
     api,
@@ -118,6 +118,9 @@ pub fn EditPhoneNumber() -> impl IntoView {
     let suggested_type = Memo::new(move |_| {
         query.with(|q| q.get("phoneType").and_then(|t| t.parse::<PhoneType>().ok()))
     });
+    let suggested_country = Memo::new(move |_| {
+        query.with(|q| q.get("countryCode").and_then(|c| CountryCode::new(&c).ok()))
+    });
     let problem =
         Memo::new(move |_| query.with(|q| q.get("problem").and_then(|p| Problem::parse(&p))));
     let back_to = Memo::new(move |_| query.with(|q| q.get("back").filter(|b| within_app(b))));
@@ -156,7 +159,7 @@ pub fn EditPhoneNumber() -> impl IntoView {
                                 <p class="breadcrumb"><a href=to_customer>{full_name(&customer)}</a></p>
                                 <PageHeading>{format!("Change {}", describe(&saved))}</PageHeading>
                                 <PhoneNumberForm saved=Some(saved) save=save suggested_type=suggested_type.get_untracked()
-                                    review_says=review_says
+                                    review_says=review_says suggested_country=suggested_country.get_untracked()
                                     customer_id=customer.customer_id.clone() cancel_href=back />
                             </section>
                         }.into_any()

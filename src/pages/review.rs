@@ -181,6 +181,9 @@ fn Row(item: ReviewedNumber, back: String) -> impl IntoView {
     if let Some(to) = item.suggested_phone_type {
         fix_href.push_str(&format!("&phoneType={}", to.as_str()));
     }
+    if let Some(to) = item.suggested_country_code {
+        fix_href.push_str(&format!("&countryCode={}", api::encode(to.as_str())));
+    }
     let information = item.problem.is_information();
     let others = item
         .shared_with

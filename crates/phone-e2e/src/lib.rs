@@ -518,8 +518,10 @@ impl Ctx {
     /// Waits until the element with this `data-testid` has focus.
     pub async fn wait_for_focus(&self, test_id: &str) -> Result {
         let what = format!("{test_id} has focus");
-        let waited = self
-            .wait_until(&what, || async { Ok(self.focused().await?.as_deref() == Some(test_id)) });
+        // (The focused element may be drawn again between two questions about it.)
+        let waited = self.wait_until(&what, || async {
+            Ok(self.focused().await.ok().flatten().as_deref() == Some(test_id))
+        });
         if let Err(error) = waited.await {
             let tag = self.client.active_element().await?.tag_name().await?;
             let on = self.focused().await?;
@@ -660,12 +662,18 @@ impl Ctx {
         }
     }
 
-    /// In front of the provider, adds a number to a customer at the provider itself, not
-    /// through Phonedesk.
-    pub fn add_at_provider(&self, customer_id: &str, area: &str, number: &str) -> Result {
+    /// Adds a work number to a customer straight into the database (in front of the provider,
+    /// the provider's): as another client of the API would, not through the app.
+    pub fn add_number_directly(
+        &self,
+        customer_id: &str,
+        country: &str,
+        area: &str,
+        number: &str,
+    ) -> Result {
         let input = phone_model::PhoneNumberInput {
             phone_name: phone_model::Value::text("Added at the provider"),
-            country_code: phone_model::Value::text("+64"),
+            country_code: phone_model::Value::text(country),
             area_code: phone_model::Value::text(area),
             phone_number: phone_model::Value::text(number),
             phone_type: phone_model::Value::text("work"),

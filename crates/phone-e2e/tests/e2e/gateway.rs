@@ -73,7 +73,7 @@ fn staff_change_the_providers_numbers_and_find_what_was_added_there() {
         .await?;
 
         // A number added at the provider itself is found once the sync has run.
-        ctx.add_at_provider(&customer, "04", "555 8877")?;
+        ctx.add_number_directly(&customer, "+64", "04", "555 8877")?;
         ctx.wait_until("search finds the provider's new number", || async {
             ctx.open("/?q=04%20555%208877").await?;
             // The page answers "No customer matches" until the copy has the number.

@@ -33,8 +33,9 @@ fn the_review_finds_the_demos_problems_and_fixes_them_one_and_all_at_once() {
         let groups = ctx.text("review-groups").await?;
         for (heading, count) in [
             ("Numbers that cannot exist as written", 1),
+            ("Numbers saved under another country", 0),
             ("Types that contradict the number", 3),
-            ("Country codes not in the provider's table", 0),
+            ("Countries that can no longer be chosen", 0),
             ("Numbers shared with another customer", 2),
         ] {
             assert!(
@@ -102,6 +103,38 @@ fn the_review_finds_the_demos_problems_and_fixes_them_one_and_all_at_once() {
             "{shared:?}"
         );
         assert!(ctx.all("review-fix").await?.is_empty(), "nothing to fix");
+        Ok(())
+    });
+}
+
+#[test]
+fn a_number_saved_under_another_country_is_listed_and_fixed_to_its_own() {
+    run(|ctx| async move {
+        // Saved by another client of the API, under New Zealand, written with +44.
+        let hemi = ctx.customer_id("Hemi")?;
+        ctx.add_number_directly(&hemi, "+64", "", "+44 20 7946 0958")?;
+        // Marked on the customer's page, with the way to the review.
+        ctx.open(&format!("/customers/{hemi}")).await?;
+        ctx.wait_for_text("number-mark", "Saved as New Zealand, dials as United Kingdom").await?;
+        ctx.client
+            .find(fantoccini::Locator::Css("[data-testid=number-mark] a"))
+            .await?
+            .click()
+            .await?;
+        ctx.wait_for_text(
+            "review-message",
+            "Saved as New Zealand, dials as United Kingdom: change the country to United Kingdom (+44)?",
+        )
+        .await?;
+        ctx.find("review-fix").await?.click().await?;
+        ctx.wait_for_text("review-says", "Saved as New Zealand, dials as United Kingdom").await?;
+        assert_eq!(ctx.find("country-code").await?.prop("value").await?.as_deref(), Some("+44"));
+        ctx.find("save").await?.click().await?;
+        ctx.wait_for_text("notice", "The number was saved.").await?;
+        ctx.wait_for_text("group-heading", "Numbers saved under another country").await?;
+        ctx.find("review-empty").await?;
+        let numbers = ctx.numbers_of(&hemi)?;
+        assert!(numbers.iter().any(|n| n.country_code.as_str() == "+44"), "{numbers:?}");
         Ok(())
     });
 }

@@ -66,3 +66,32 @@ fn the_country_box_knows_what_people_call_a_country_and_says_when_none_matches()
         Ok(())
     });
 }
+
+#[test]
+fn a_number_typed_with_its_own_country_code_is_saved_as_that_countrys() {
+    run(|ctx| async move {
+        let mere = ctx.customer_id("Mere")?;
+        ctx.open(&format!("/customers/{mere}/phone-numbers/new")).await?;
+        ctx.find("phone-form").await?;
+        ctx.fill("phone-name", "Mere in London").await?;
+        ctx.choose("phone-type", "work").await?;
+
+        // Dialled from New Zealand with its 00: still New Zealand's, read whole.
+        ctx.fill("phone-number", "0064 21 123 4567").await?;
+        ctx.wait_for_text("preview", "+64 21 123 4567 · mobile number").await?;
+        assert!(ctx.all("country-followed").await?.is_empty());
+
+        // Pasted with +44 while New Zealand is chosen: the country follows, and says so.
+        ctx.fill("phone-number", "+44 20 7946 0958").await?;
+        ctx.wait_for_text("country-followed", "The country is now United Kingdom (+44)").await?;
+        assert_eq!(ctx.find("country-code").await?.prop("value").await?.as_deref(), Some("+44"));
+        ctx.find("save").await?.click().await?;
+        ctx.wait_for_text("notice", "The number was added.").await?;
+        let saved = ctx.numbers_of(&mere)?;
+        let london = saved.iter().find(|n| n.phone_name == "Mere in London").ok_or("saved")?;
+        assert_eq!(london.country_code.as_str(), "+44");
+        let list = ctx.text("phone-numbers").await?;
+        assert!(list.contains("+44 20 7946 0958") && !list.contains("+64 +44"), "{list}");
+        Ok(())
+    });
+}
