@@ -49,6 +49,8 @@ mod conditions;
 mod country;
 mod customer;
 mod error;
+#[cfg(feature = "serde")]
+mod expected;
 mod field;
 mod id;
 mod input;
@@ -79,6 +81,8 @@ pub use customer::{
     validate_new_customer,
 };
 pub use error::ValidationError;
+#[cfg(feature = "serde")]
+pub use expected::{SharedNumberMark, plan_shared_mark, review_expected};
 pub use field::Field;
 pub use id::PhoneNumberId;
 pub use input::{PhoneNumberInput, Value};

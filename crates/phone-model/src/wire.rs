@@ -147,6 +147,13 @@ pub enum ChangeAction {
     Updated,
     /// It was deleted.
     Deleted,
+    /// Phonedesk's extension: someone marked it, shared with other customers, as expected (a
+    /// family's or an office's number); `after` is the number as it was then.
+    #[serde(rename = "markedSharedExpected")]
+    MarkedSharedExpected,
+    /// Phonedesk's extension: someone took that mark back; `before` is the number as it was.
+    #[serde(rename = "unmarkedSharedExpected")]
+    UnmarkedSharedExpected,
 }
 
 /// One change to a phone number, for the audit trail: who, when, and the values before and
