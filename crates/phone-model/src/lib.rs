@@ -97,7 +97,8 @@ pub use review::{
     PhoneNumberReview, Problem, ProblemCount, Review, ReviewedNumber, verdicts_version,
 };
 pub use search::{
-    CustomerQuery, MatchRank, SEARCH_WORDS_MAX, customer_document, fold, match_rank,
+    CustomerQuery, MatchRank, SEARCH_LABELS, SEARCH_TOO_SHORT, SEARCH_WORDS_MAX, customer_document,
+    fold, match_rank,
     reversed_digits, typo_anchors,
 };
 pub use tenancy::Businesses;

@@ -77,6 +77,12 @@ pub struct CustomerResource {
     /// customer's primary number, so that two customers of one name can be told apart.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_phone_number: Option<PhoneNumberResource>,
+    /// Phonedesk's extension, in search results only, when the customer was found by one of
+    /// their phone numbers: the number the query's digits matched (the primary too, when it
+    /// is the one), so that the app can show why the customer was found. Of several, the one
+    /// the query is most of (the shortest), then the primary, then the oldest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matched_phone_number: Option<PhoneNumberResource>,
 }
 
 /// A business, as nested in a customer.
