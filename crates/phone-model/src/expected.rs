@@ -65,7 +65,7 @@ mod tests {
     #[test]
     fn only_true_or_false_is_read_and_true_only_for_shared_numbers() {
         let shared = Some(Problem::Shared);
-        let cases: [(Option<Problem>, Option<&str>, Result<bool, ValidationError>); 9] = [
+        let cases = [
             (shared, None, Ok(false)),
             (shared, Some("false"), Ok(false)),
             (shared, Some("true"), Ok(true)),

@@ -98,8 +98,7 @@ pub use review::{
 };
 pub use search::{
     CustomerQuery, MatchRank, SEARCH_LABELS, SEARCH_TOO_SHORT, SEARCH_WORDS_MAX, customer_document,
-    fold, match_rank,
-    reversed_digits, typo_anchors,
+    fold, match_rank, reversed_digits, typo_anchors,
 };
 pub use tenancy::Businesses;
 #[cfg(feature = "serde")]

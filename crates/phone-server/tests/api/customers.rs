@@ -341,7 +341,8 @@ async fn a_customer_found_by_a_number_comes_with_the_number_that_matched() {
     let mobile = server.number(&cara, "021", "555 0199", false).await;
     let au = json!({"phoneName": "Cara", "countryCode": "+61", "areaCode": "02",
                     "phoneNumber": "8264 5555", "phoneType": "home", "isPrimary": false});
-    let (status, _) = read(server.post(&format!("/customers/{cara}/phoneNumbers"), &au).await).await;
+    let (status, _) =
+        read(server.post(&format!("/customers/{cara}/phoneNumbers"), &au).await).await;
     assert_eq!(status, StatusCode::CREATED);
 
     // Act and assert: the mobile, not the primary.
@@ -360,8 +361,7 @@ async fn a_customer_found_by_a_number_comes_with_the_number_that_matched() {
 }
 
 #[tokio::test]
-async fn a_reference_or_id_copied_with_its_label_finds_the_customer_and_too_little_finds_nobody()
-{
+async fn a_reference_or_id_copied_with_its_label_finds_the_customer_and_too_little_finds_nobody() {
     // Arrange: Aroha by her reference and id, Ben by his short reference.
     let server = TestServer::start().await;
     let aroha = customer_with(
