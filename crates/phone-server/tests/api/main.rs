@@ -31,5 +31,6 @@ mod review;
 mod server;
 mod several_servers;
 mod shared_cases;
+mod shared_marks;
 mod tenancy;
 mod writers;
