@@ -91,12 +91,18 @@ pub enum ValidationError {
     IdempotencyKeyInvalid,
     /// The review's `problem` is not one of its problems.
     ProblemInvalid,
+    /// The review's `expected` is not `true` or `false`, or is `true` for a problem other than
+    /// `sharedNumber` (only shared numbers are marked as expected).
+    ExpectedInvalid,
+    /// A number marked as an expected shared number that no other customer has (reported on
+    /// `phoneNumberId`, the path's number).
+    PhoneNumberNotShared,
 }
 
 impl ValidationError {
     /// Every error, in declaration order: a stable numbering for callers that send errors as
     /// codes (the embeddable module does).
-    pub const ALL: [Self; 39] = [
+    pub const ALL: [Self; 41] = [
         Self::BodyMalformed,
         Self::BodyInvalid,
         Self::PhoneNumberIdInvalid,
@@ -136,6 +142,8 @@ impl ValidationError {
         Self::IfMatchInvalid,
         Self::IdempotencyKeyInvalid,
         Self::ProblemInvalid,
+        Self::ExpectedInvalid,
+        Self::PhoneNumberNotShared,
     ];
 
     /// The field the error is about, as the provider reports it.
@@ -148,7 +156,9 @@ impl ValidationError {
     pub const fn field(self) -> Field {
         match self {
             Self::BodyMalformed | Self::BodyInvalid => Field::Body,
-            Self::PhoneNumberIdInvalid | Self::PrimaryDeletion => Field::PhoneNumberId,
+            Self::PhoneNumberIdInvalid | Self::PrimaryDeletion | Self::PhoneNumberNotShared => {
+                Field::PhoneNumberId
+            }
             Self::PhoneNameRequired
             | Self::PhoneNameTooLong
             | Self::PhoneNameInvalid
@@ -181,6 +191,7 @@ impl ValidationError {
             Self::IfMatchInvalid => Field::IfMatch,
             Self::IdempotencyKeyInvalid => Field::IdempotencyKey,
             Self::ProblemInvalid => Field::Problem,
+            Self::ExpectedInvalid => Field::Expected,
         }
     }
 
@@ -234,6 +245,8 @@ impl ValidationError {
             Self::IfMatchInvalid => "If-Match is invalid.",
             Self::IdempotencyKeyInvalid => "Idempotency-Key is invalid.",
             Self::ProblemInvalid => "Problem is invalid.",
+            Self::ExpectedInvalid => "Expected is invalid.",
+            Self::PhoneNumberNotShared => "PhoneNumber is not shared with another customer.",
         }
     }
 }
@@ -299,8 +312,12 @@ impl ValidationError {
             }
             Self::SearchTooLong => "Shorten the search to 100 characters or fewer.",
             // Sent by the app itself, never typed: a person can only start again.
-            Self::IfMatchInvalid | Self::IdempotencyKeyInvalid | Self::ProblemInvalid => {
-                "Something went wrong. Reload the page and try again."
+            Self::IfMatchInvalid
+            | Self::IdempotencyKeyInvalid
+            | Self::ProblemInvalid
+            | Self::ExpectedInvalid => "Something went wrong. Reload the page and try again.",
+            Self::PhoneNumberNotShared => {
+                "No other customer has this number now: there is nothing to mark."
             }
         }
     }

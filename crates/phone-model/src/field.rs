@@ -39,6 +39,8 @@ pub enum Field {
     Search,
     /// The `problem` query parameter of the data-quality review (Phonedesk's extension).
     Problem,
+    /// The `expected` query parameter of the data-quality review (Phonedesk's extension).
+    Expected,
     /// The `If-Match` header of a conditional update or delete (Phonedesk's extension).
     IfMatch,
     /// The `Idempotency-Key` header of a create (Phonedesk's extension).
@@ -70,6 +72,7 @@ impl Field {
             Self::NextCursor => "nextCursor",
             Self::Search => "search",
             Self::Problem => "problem",
+            Self::Expected => "expected",
             Self::IfMatch => "If-Match",
             Self::IdempotencyKey => "Idempotency-Key",
         }

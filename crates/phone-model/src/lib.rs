@@ -49,6 +49,8 @@ mod conditions;
 mod country;
 mod customer;
 mod error;
+#[cfg(feature = "serde")]
+mod expected;
 mod field;
 mod id;
 mod input;
@@ -80,6 +82,8 @@ pub use customer::{
     validate_new_customer,
 };
 pub use error::ValidationError;
+#[cfg(feature = "serde")]
+pub use expected::{SharedNumberMark, plan_shared_mark, review_expected};
 pub use field::Field;
 pub use id::PhoneNumberId;
 pub use input::{PhoneNumberInput, Value};
@@ -94,8 +98,8 @@ pub use review::{
     PhoneNumberReview, Problem, ProblemCount, Review, ReviewedNumber, verdicts_version,
 };
 pub use search::{
-    CustomerQuery, MatchRank, SEARCH_WORDS_MAX, customer_document, fold, match_rank,
-    reversed_digits, typo_anchors,
+    CustomerQuery, MatchRank, SEARCH_LABELS, SEARCH_TOO_SHORT, SEARCH_WORDS_MAX, customer_document,
+    fold, match_rank, reversed_digits, typo_anchors,
 };
 pub use tenancy::Businesses;
 #[cfg(feature = "serde")]

@@ -265,6 +265,10 @@ pub struct ReviewedNumber {
     /// For a shared number: the other customers who have it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shared_with: Vec<crate::CustomerResource>,
+    /// For a shared number marked as expected (listed with `expected=true`): who marked it,
+    /// and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<crate::SharedNumberMark>,
 }
 
 impl ReviewedNumber {
@@ -290,6 +294,7 @@ impl ReviewedNumber {
             suggested_phone_type,
             suggested_country_code,
             shared_with,
+            expected: None,
         }
     }
 }

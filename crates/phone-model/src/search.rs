@@ -21,6 +21,16 @@ pub const SEARCH_WORDS_MAX: usize = 5;
 /// A query's digits must number at least this many to be looked for among phone numbers.
 const NUMBER_DIGITS_MIN: usize = 4;
 
+/// The words, folded, that label a customer's id or reference where the app shows them
+/// ("Ref. abc1454", "Customer 3333333") or where staff copy them from ("Reference",
+/// "ID: …", "No. …"). At the start of a query and followed by another word, each is dropped,
+/// so that a value copied with its label finds the customer. Alone ("ref") it is a word like
+/// any other.
+pub const SEARCH_LABELS: [&str; 5] = ["ref", "reference", "customer", "id", "no"];
+
+/// What to tell a person whose query [`CustomerQuery::too_short`] says is too short.
+pub const SEARCH_TOO_SHORT: &str = "Type at least 2 letters or 4 digits.";
+
 /// `text` as the search compares it: lower case, accents taken off, apostrophes dropped
 /// ("O'Connor" is "oconnor"), every other mark a space, one space between words.
 ///
@@ -118,6 +128,9 @@ pub struct CustomerQuery {
     /// When the text is a phone number in some written form: the start of the reversed
     /// digits its numbers must have (see [`reversed_digits`]).
     pub number: Option<String>,
+    /// Whether the words followed a label ([`SEARCH_LABELS`]): then they are an id or a
+    /// reference however short.
+    labelled: bool,
 }
 
 impl CustomerQuery {
@@ -126,6 +139,8 @@ impl CustomerQuery {
     /// 5555"), its trunk `0` is left off, and written with an international prefix ("0064 …",
     /// "0011 61 …") the prefix is, as is a bracketed trunk 0 ("+64 (0)21 …"). Single letters
     /// alone are found as words in a row: initials "j s" find "J Smith", not "John Smith".
+    /// Labels at the start ([`SEARCH_LABELS`]: "Ref. abc1454", "Customer 3333333") are
+    /// dropped when another word follows them.
     ///
     /// ```
     /// use phone_model::CustomerQuery;
@@ -134,27 +149,61 @@ impl CustomerQuery {
     /// assert_eq!(query.words, ["0211234567"]);
     /// assert_eq!(CustomerQuery::parse("+64 21 123 4567").number.as_deref(), Some("76543211246"));
     /// assert_eq!(CustomerQuery::parse("Ngata, Aroha").words, ["ngata", "aroha"]);
+    /// assert_eq!(CustomerQuery::parse("Ref. abc1454").words, ["abc1454"]);
     /// ```
     #[must_use]
     pub fn parse(text: &str) -> Self {
         let number = number_ending(text);
         if number.is_some() {
             let digits = text.replace("(0)", "").chars().filter(char::is_ascii_digit).collect();
-            return Self { words: alloc::vec![digits], number };
+            return Self { words: alloc::vec![digits], number, labelled: false };
         }
+        let folded = fold(text);
+        let all: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+        // Labels, each followed by another word ("Customer no. 3333333" drops two).
+        let labels = all
+            .iter()
+            .take(all.len().saturating_sub(1))
+            .take_while(|word| SEARCH_LABELS.contains(word))
+            .count();
         let mut words: Vec<String> = Vec::new();
-        for word in fold(text).split(' ').filter(|w| !w.is_empty()) {
+        for &word in &all[labels..] {
             if words.len() < SEARCH_WORDS_MAX && !words.iter().any(|w| w == word) {
                 words.push(word.into());
             }
         }
-        Self { words, number }
+        Self { words, number, labelled: labels > 0 }
     }
 
     /// Whether there is anything to look for.
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.words.is_empty() && self.number.is_none()
+    }
+
+    /// Whether the query is too short to search: what it could match would be chance, not
+    /// what was meant ([`SEARCH_TOO_SHORT`] says so to a person). That is a single letter or
+    /// digit (`a`, `7`: only a word of that one character could match), and digits too few for
+    /// a phone number (four, a national trunk `0` or an international
+    /// prefix not counted: `27`, `345`, `021`), which would otherwise match any customer id
+    /// (random, seven to ten digits) that holds them. Two letters are enough (`jo` finds
+    /// every "Jo…" through the index), and so is a short reference given with its label
+    /// (`Ref 27`).
+    ///
+    /// ```
+    /// use phone_model::CustomerQuery;
+    /// let too_short = |text: &str| CustomerQuery::parse(text).too_short();
+    /// assert!(too_short("a") && too_short("345") && too_short("+64"));
+    /// assert!(!too_short("jo") && !too_short("5555") && !too_short("Ref 27"));
+    /// ```
+    #[must_use]
+    pub fn too_short(&self) -> bool {
+        if self.number.is_some() {
+            return false;
+        }
+        let characters: usize = self.words.iter().map(|w| w.chars().count()).sum();
+        let digits_only = self.words.iter().all(|w| w.chars().all(|c| c.is_ascii_digit()));
+        characters < 2 || (digits_only && !self.labelled)
     }
 }
 
@@ -399,6 +448,60 @@ mod tests {
         let query = CustomerQuery::parse("a b c d e f g a");
         assert_eq!(query.words, ["a", "b", "c", "d", "e"]);
         assert!(CustomerQuery::parse(" ,; ").is_empty());
+    }
+
+    #[track_caller]
+    fn words_of(text: &str, words: &[&str]) {
+        let query = CustomerQuery::parse(text);
+        assert_eq!(query.words, words, "{text:?}");
+        assert_eq!(query.number, None, "{text:?}: a label's value is no phone number");
+    }
+
+    #[test]
+    fn a_label_before_a_value_is_dropped_and_a_label_alone_is_a_word() {
+        for (text, words) in [
+            ("Ref abc1454", &["abc1454"][..]),
+            ("Ref. abc1454", &["abc1454"]),
+            ("REF.abc1454", &["abc1454"]),
+            ("reference 2023-0042", &["2023", "0042"]),
+            ("Customer 3333333", &["3333333"]),
+            ("customer no. 3333333", &["3333333"]),
+            ("ID: 3333333", &["3333333"]),
+            ("No. 42", &["42"]),
+            ("Ref", &["ref"]),
+            ("customer", &["customer"]),
+            ("Ref No", &["no"]),
+            ("Aroha ref", &["aroha", "ref"]),
+            ("Refilwe Customer", &["refilwe", "customer"]),
+        ] {
+            words_of(text, words);
+        }
+    }
+
+    #[test]
+    fn a_query_too_short_to_mean_anything_is_said_to_be() {
+        for (text, too_short) in [
+            ("a", true),
+            ("7", true),
+            (" ,. ", true),
+            ("27", true),
+            ("345", true),
+            ("021", true),
+            ("0211", true),
+            ("+64", true),
+            ("1 2", true),
+            ("jo", false),
+            ("j s", false),
+            ("a1", false),
+            ("ana", false),
+            ("2645", false),
+            ("02112", false),
+            ("Ref 27", false),
+            ("Customer 7", true),
+            ("Ref", false),
+        ] {
+            assert_eq!(CustomerQuery::parse(text).too_short(), too_short, "{text:?}");
+        }
     }
 
     #[test]

@@ -77,6 +77,12 @@ pub struct CustomerResource {
     /// customer's primary number, so that two customers of one name can be told apart.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_phone_number: Option<PhoneNumberResource>,
+    /// Phonedesk's extension, in search results only, when the customer was found by one of
+    /// their phone numbers: the number the query's digits matched (the primary too, when it
+    /// is the one), so that the app can show why the customer was found. Of several, the one
+    /// the query is most of (the shortest), then the primary, then the oldest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matched_phone_number: Option<PhoneNumberResource>,
 }
 
 /// A business, as nested in a customer.
@@ -147,6 +153,13 @@ pub enum ChangeAction {
     Updated,
     /// It was deleted.
     Deleted,
+    /// Phonedesk's extension: someone marked it, shared with other customers, as expected (a
+    /// family's or an office's number); `after` is the number as it was then.
+    #[serde(rename = "markedSharedExpected")]
+    MarkedSharedExpected,
+    /// Phonedesk's extension: someone took that mark back; `before` is the number as it was.
+    #[serde(rename = "unmarkedSharedExpected")]
+    UnmarkedSharedExpected,
 }
 
 /// One change to a phone number, for the audit trail: who, when, and the values before and

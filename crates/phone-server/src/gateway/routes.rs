@@ -11,7 +11,7 @@ use axum::{
     extract::{Request, State},
     http::{HeaderValue, Method, StatusCode, Uri, header},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, put},
 };
 use bytes::Bytes;
 use phone_model::{
@@ -46,6 +46,11 @@ pub fn api() -> Router<AppState> {
         )
         .route("/customers/{customerId}/phoneNumberHistory", get(history))
         .route("/phoneNumberReview", get(review::phone_number_review))
+        // Marks are Phonedesk's own, kept beside the copy the review reads: answered locally.
+        .route(
+            "/customers/{customerId}/phoneNumbers/{phoneNumberId}/sharedExpected",
+            put(review::shared_expected_put).delete(review::shared_expected_delete),
+        )
         .route("/gatewayStatus", get(status))
 }
 

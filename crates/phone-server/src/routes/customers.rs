@@ -29,7 +29,7 @@ use crate::{
         ("nextCursor" = Option<String>, Query, description = "The previous page's `responseMetadata.nextCursor`."),
         ("businessId" = Option<String>, Query, description = "Only this business's customers."),
         ("externalReference" = Option<String>, Query, description = "Only the customer with this external reference."),
-        ("search" = Option<String>, Query, description = "Phonedesk's extension: customers found by what a person types, best first: names in any case, order, accents or punctuation, with one typo forgiven; the business's name; the customer id or external reference; or one of the customer's phone numbers in any written form (\"021 123 4567\", \"+64 21 123 4567\", the last digits of a local number)."),
+        ("search" = Option<String>, Query, description = "Phonedesk's extension: customers found by what a person types, best first: names in any case, order, accents or punctuation, with one typo forgiven; the business's name; the customer id or external reference; or one of the customer's phone numbers in any written form (\"021 123 4567\", \"+64 21 123 4567\", the last digits of a local number); a label before an id or reference (\"Ref. abc1454\", \"Customer 3333333\") is dropped. Each result has `primaryPhoneNumber`, and `matchedPhoneNumber` when it was found by a number. A query too short to mean anything (one letter or digit, or fewer than 4 digits of a number: \"27\", \"345\") finds no customers."),
     ),
     responses(
         (status = 200, body = CustomerPage),

@@ -11,7 +11,9 @@
 //! | PUT | `/customers/{customerId}/phoneNumbers/{phoneNumberId}` | [`phone_numbers::phone_numbers_update`] |
 //! | DELETE | `/customers/{customerId}/phoneNumbers/{phoneNumberId}` | [`phone_numbers::phone_numbers_delete`] |
 //! | GET | `/customers/{customerId}/phoneNumberHistory` | [`customers::phone_number_history`] (our extension: the audit trail) |
-//! | GET | `/phoneNumberReview` | [`review::phone_number_review`] (our extension: the data-quality review) |
+//! | GET | `/phoneNumberReview` | [`review::phone_number_review`] (our extension: the data-quality review; `problem`, `expected`) |
+//! | PUT | `/customers/{customerId}/phoneNumbers/{phoneNumberId}/sharedExpected` | [`review::shared_expected_put`] (our extension: a shared number marked as expected) |
+//! | DELETE | `/customers/{customerId}/phoneNumbers/{phoneNumberId}/sharedExpected` | [`review::shared_expected_delete`] (our extension: the mark taken back) |
 //! | GET | `/openapi.json` | this API's OpenAPI 3.1 document, generated from these handlers |
 //!
 //! Every operation under the prefix but `openapi.json` needs a bearer token or a staff session
@@ -49,6 +51,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(customers::customers_get))
         .routes(routes!(customers::phone_number_history))
         .routes(routes!(review::phone_number_review))
+        .routes(routes!(review::shared_expected_put, review::shared_expected_delete))
         .routes(routes!(phone_numbers::phone_numbers_list, phone_numbers::phone_numbers_create))
         .routes(routes!(
             phone_numbers::phone_numbers_get,
@@ -63,7 +66,7 @@ pub fn api() -> OpenApiRouter<AppState> {
     info(
         title = "Phonedesk Customer Services API",
         description = "The Phone Number part of the Debitsuccess Customer Services API, as Phonedesk implements it. \
-                       `search` on `GET /customers`, `phoneNumberHistory`, `phoneNumberReview`, `ETag` and `If-Match` on a phone number, and `Idempotency-Key` on creates are Phonedesk's own extensions: a client that does not use them sees the provider's API.",
+                       `search` on `GET /customers`, `phoneNumberHistory`, `phoneNumberReview`, `sharedExpected`, `ETag` and `If-Match` on a phone number, and `Idempotency-Key` on creates are Phonedesk's own extensions: a client that does not use them sees the provider's API.",
         version = "1.0"
     ),
     servers((url = "/CustomerServices/v1.0")),

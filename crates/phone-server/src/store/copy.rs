@@ -37,6 +37,10 @@ pub(super) const TABLES: &[(&str, &[&str])] = &[
         "phone_number_changes",
         &["seq", "customer_seq", "phone_number_id", "at", "actor", "action", "before", "after"],
     ),
+    (
+        "shared_number_marks",
+        &["business_id", "duplicate_key", "customer_seq", "marked_by", "marked_at"],
+    ),
     ("clients", &["client_id", "name", "secret_hash", "created_at", "all_businesses", "read_only"]),
     ("client_businesses", &["client_id", "business_id"]),
     ("users", &["username", "password_hash", "role", "created_at", "all_businesses", "demo"]),

@@ -214,5 +214,6 @@ pub(super) fn customer_from(row: &Row, first: usize) -> Result<CustomerResource,
         last_name: row.text(first + 4)?,
         external_reference: row.text(first + 5)?,
         primary_phone_number: None,
+        matched_phone_number: None,
     })
 }

@@ -45,6 +45,8 @@ fn change_from(row: &Row) -> Result<PhoneNumberChange, StoreError> {
         action: match row.text(3)?.as_str() {
             "created" => ChangeAction::Created,
             "deleted" => ChangeAction::Deleted,
+            "markedSharedExpected" => ChangeAction::MarkedSharedExpected,
+            "unmarkedSharedExpected" => ChangeAction::UnmarkedSharedExpected,
             _ => ChangeAction::Updated,
         },
         before: json(4)?,
@@ -69,6 +71,8 @@ pub(super) fn record_change(
         ChangeAction::Created => "created",
         ChangeAction::Updated => "updated",
         ChangeAction::Deleted => "deleted",
+        ChangeAction::MarkedSharedExpected => "markedSharedExpected",
+        ChangeAction::UnmarkedSharedExpected => "unmarkedSharedExpected",
     };
     db.execute(
         "INSERT INTO phone_number_changes (customer_seq, phone_number_id, at, actor, action,

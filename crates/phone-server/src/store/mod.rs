@@ -3,7 +3,8 @@
 //! database) behind one interface of statements and rows (`sql`), with their connection pool
 //! (`pool`); phone numbers (`phone_numbers`), customers and businesses (`customers`), the audit
 //! trail (`history`), creates made safe to retry (`idempotency`), the data-quality review
-//! (`review`), clients, users and sessions (`access`), the keys that sign tokens and cursors
+//! (`review`) and the shared numbers marked as expected there (`marks`), clients, users and
+//! sessions (`access`), the keys that sign tokens and cursors
 //! (`keys`), who may read the SQLite files (`files`), and what only tests and benchmarks use
 //! (`support`). Every query is written once, for both engines. The contract's
 //! rules are the core's (`phone_model::plan_create` and the like): the store fetches the facts
@@ -22,6 +23,7 @@ mod files;
 mod history;
 mod idempotency;
 mod keys;
+mod marks;
 mod mirror;
 mod phone_numbers;
 mod pool;

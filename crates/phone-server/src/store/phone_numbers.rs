@@ -212,7 +212,7 @@ impl Store {
 /// A customer's phone number's `seq`, duplicate key and values, read in the write's transaction (after the
 /// customer's lock) so that `condition` is checked against what the write changes: 404 when
 /// the customer has no such number, 412 when `condition` does not admit its version.
-fn locate(
+pub(super) fn locate(
     db: &mut dyn Sql,
     customer_seq: i64,
     phone_number_id: &str,

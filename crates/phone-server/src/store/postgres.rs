@@ -34,6 +34,7 @@ pub(super) const MIGRATIONS: &[Migration] = &[
     migration!("postgres", "0003_idempotency"),
     migration!("postgres", "0004_review"),
     migration!("postgres", "0005_signing_keys"),
+    migration!("postgres", "0006_shared_number_marks"),
 ];
 
 /// Held while migrating, so servers starting together migrate one at a time.

@@ -7,9 +7,12 @@
 //! a number is written or deleted. When the core's rules or plans change
 //! (`phone_model::verdicts_version`), every verdict is made again as the database opens.
 
-use phone_model::{Businesses, CustomerResource, PageSize, PhoneNumberResource, Problem, Review};
+use phone_model::{
+    Businesses, CustomerResource, PageSize, PhoneNumberResource, Problem, Review, SharedNumberMark,
+};
 
 use super::customers::customer_from;
+use super::marks::expected;
 use super::phone_numbers::{columns_of, phone_number_from};
 use super::sql::{Sql, params};
 use super::{Page, Store, StoreError, page, within};
@@ -33,17 +36,21 @@ pub struct ReviewedRow {
     pub number: PhoneNumberResource,
     /// For a shared number: the other customers (of the caller's businesses) who have it.
     pub shared_with: Vec<CustomerResource>,
+    /// For a shared number marked as expected, in a list of those: who marked it, and when.
+    pub expected: Option<SharedNumberMark>,
 }
 
 impl Store {
     /// The review: counts of every problem, and a page of `problem`'s numbers (none when no
-    /// problem is asked for), oldest first.
+    /// problem is asked for), oldest first. Shared numbers marked as expected (see `marks`)
+    /// are neither counted nor listed, but for `expected`, which lists only those.
     ///
     /// # Errors
     /// When the database cannot be read.
     pub fn review(
         &self,
         problem: Option<Problem>,
+        expected: bool,
         businesses: &Businesses,
         after: i64,
         size: PageSize,
@@ -52,7 +59,7 @@ impl Store {
         self.read(|db| {
             let counts = counts(db, within.as_deref())?;
             let numbers = match problem {
-                Some(problem) => numbers(db, problem, within.as_deref(), after, size)?,
+                Some(problem) => numbers(db, problem, expected, within.as_deref(), after, size)?,
                 None => Page { items: Vec::new(), next_after: None },
             };
             Ok(ReviewPage { counts, numbers })
@@ -75,7 +82,7 @@ fn counts(db: &mut dyn Sql, within: Option<&str>) -> Result<Vec<(Problem, i64)>,
         .iter()
         .map(|problem| {
             let shared = if *problem == Problem::Shared {
-                format!(" AND {}", shared_within(db, 1))
+                format!(" AND {} AND NOT {}", shared_within(db, 1), expected(db, 1))
             } else {
                 String::new()
             };
@@ -97,24 +104,33 @@ fn counts(db: &mut dyn Sql, within: Option<&str>) -> Result<Vec<(Problem, i64)>,
     Problem::ALL.iter().enumerate().map(|(i, problem)| Ok((*problem, row.int(i)?))).collect()
 }
 
+/// A page of `problem`'s numbers; of shared numbers, those marked as expected when
+/// `expected` (with who marked them, and when), else the others.
 fn numbers(
     db: &mut dyn Sql,
     problem: Problem,
+    expected: bool,
     within: Option<&str>,
     after: i64,
     size: PageSize,
 ) -> Result<Page<ReviewedRow>, StoreError> {
-    let shared = if problem == Problem::Shared {
-        format!(" AND {}", shared_within(db, 3))
+    let (shared, marked, mark) = if problem == Problem::Shared {
+        let not = if expected { "" } else { "NOT " };
+        let condition = format!(" AND {} AND {not}{}", shared_within(db, 3), self::expected(db, 3));
+        // The mark that covers the row's customer: there is one when the row is expected.
+        let marked = ", m.marked_by, m.marked_at";
+        let mark = "LEFT JOIN shared_number_marks m ON m.business_id = c.business_id
+                        AND m.duplicate_key = p.duplicate_key AND m.customer_seq = p.customer_seq";
+        (condition, marked, mark)
     } else {
-        String::new()
+        (String::new(), "", "")
     };
     // `p.review <> 0` as written: what lets the planner walk the partial index.
     let statement = format!(
         "SELECT p.seq, c.customer_id, c.business_id, b.name, c.first_name, c.last_name,
-                c.external_reference, {}
+                c.external_reference, {}{marked}
          FROM phone_numbers p JOIN customers c ON c.seq = p.customer_seq
-              JOIN businesses b ON b.business_id = c.business_id
+              JOIN businesses b ON b.business_id = c.business_id {mark}
          WHERE p.review <> 0 AND (p.review & $1) <> 0 AND p.seq > $2
            AND (CAST($3 AS TEXT) IS NULL OR c.business_id IN ({})){shared}
          ORDER BY p.seq LIMIT $4",
@@ -132,7 +148,13 @@ fn numbers(
         } else {
             Vec::new()
         };
-        found.push((row.int(0)?, ReviewedRow { customer, number, shared_with }));
+        // An expected row's own customer is covered (see `marks::expected`): the join found it.
+        let expected = if expected {
+            Some(SharedNumberMark { by: row.text(14)?, at: row.int(15)? })
+        } else {
+            None
+        };
+        found.push((row.int(0)?, ReviewedRow { customer, number, shared_with, expected }));
     }
     Ok(page(found, size))
 }

@@ -30,6 +30,7 @@ pub(super) const MIGRATIONS: &[Migration] = &[
     migration!("sqlite", "0005_idempotency"),
     migration!("sqlite", "0006_review"),
     migration!("sqlite", "0007_signing_keys"),
+    migration!("sqlite", "0008_shared_number_marks"),
 ];
 
 /// The oldest SQLite that does not risk corrupting a WAL database under concurrent writes

@@ -311,3 +311,98 @@ async fn a_database_from_before_search_gets_its_index_when_the_server_opens_it()
         0
     );
 }
+
+/// The one customer a search finds.
+async fn found_one(server: &TestServer, text: &str) -> serde_json::Value {
+    let path = format!("/customers?search={}", urlencoding(text));
+    let (status, body) = read(server.get(&path).await).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["customers"].as_array().map(Vec::len), Some(1), "{text}: {body}");
+    body["customers"][0].clone()
+}
+
+/// Creates a customer of the test business; its id.
+async fn customer_with(server: &TestServer, customer: serde_json::Value) -> String {
+    let (status, body) = read(server.post("/customers", &customer).await).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["customerId"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_customer_found_by_a_number_comes_with_the_number_that_matched() {
+    // Arrange: Cara's primary is her home landline, and she has a mobile and an Australian
+    // number that ends like the landline.
+    let server = TestServer::start().await;
+    let cara = customer_with(
+        &server,
+        json!({"businessId": BUSINESS, "firstName": "Cara", "phoneNumber": phone("09", "264 5555", "home", true)}),
+    )
+    .await;
+    let mobile = server.number(&cara, "021", "555 0199", false).await;
+    let au = json!({"phoneName": "Cara", "countryCode": "+61", "areaCode": "02",
+                    "phoneNumber": "8264 5555", "phoneType": "home", "isPrimary": false});
+    let (status, _) =
+        read(server.post(&format!("/customers/{cara}/phoneNumbers"), &au).await).await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    // Act and assert: the mobile, not the primary.
+    let by_mobile = found_one(&server, "021 555 0199").await;
+    assert_eq!(by_mobile["matchedPhoneNumber"]["phoneNumberId"], json!(mobile));
+    assert_eq!(by_mobile["primaryPhoneNumber"]["phoneNumber"], json!("264 5555"));
+    // Both landlines end in 264 5555: the one the query is most of, which is the primary.
+    let by_landline = found_one(&server, "264 5555").await;
+    assert_eq!(by_landline["matchedPhoneNumber"], by_landline["primaryPhoneNumber"]);
+    // Only the Australian one ends in 8264 5555.
+    let by_au = found_one(&server, "8264 5555").await;
+    assert_eq!(by_au["matchedPhoneNumber"]["countryCode"], json!("+61"));
+    // Found by name: nothing matched a number.
+    let by_name = found_one(&server, "cara").await;
+    assert!(by_name.get("matchedPhoneNumber").is_none(), "{by_name}");
+}
+
+#[tokio::test]
+async fn a_reference_or_id_copied_with_its_label_finds_the_customer_and_too_little_finds_nobody() {
+    // Arrange: Aroha by her reference and id, Ben by his short reference.
+    let server = TestServer::start().await;
+    let aroha = customer_with(
+        &server,
+        json!({"businessId": BUSINESS, "firstName": "Aroha", "externalReference": "abc1454",
+               "phoneNumber": phone("021", "123 4567", "mobile", true)}),
+    )
+    .await;
+    customer_with(
+        &server,
+        json!({"businessId": BUSINESS, "firstName": "Ben", "externalReference": "345",
+               "phoneNumber": phone("09", "264 5555", "home", true)}),
+    )
+    .await;
+    let customer = format!("Customer {aroha}");
+    let cases = [
+        // As the app shows them, and as people retype them.
+        ("Ref. abc1454", vec!["Aroha"]),
+        ("Ref abc1454", vec!["Aroha"]),
+        ("reference ABC1454", vec!["Aroha"]),
+        (customer.as_str(), vec!["Aroha"]),
+        ("Ref. 345", vec!["Ben"]),
+        // Too short to mean anything: Ben's reference alone is three digits, as a number
+        // being typed is (so are the ids of thousands of customers).
+        ("345", vec![]),
+        ("a", vec![]),
+        ("02", vec![]),
+    ];
+
+    for (text, expected) in cases {
+        // Act
+        let path = format!("/customers?search={}", urlencoding(text));
+        let (status, body) = read(server.get(&path).await).await;
+
+        // Assert
+        let names: Vec<&str> = body["customers"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{text}: {body}"))
+            .iter()
+            .map(|c| c["firstName"].as_str().unwrap())
+            .collect();
+        assert_eq!((status, names), (StatusCode::OK, expected), "{text:?}");
+    }
+}

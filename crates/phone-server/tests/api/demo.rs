@@ -46,7 +46,7 @@ fn the_demo_gives_the_review_something_of_every_problem_but_an_unknown_code() {
     let folder = tempfile::tempdir().unwrap();
     let store = Store::create(&crate::server::new_database(folder.path())).unwrap();
     demo::seed_if_empty(&store).unwrap();
-    let review = store.review(None, &Businesses::All, 0, PageSize::MAX).unwrap();
+    let review = store.review(None, false, &Businesses::All, 0, PageSize::MAX).unwrap();
     let counts: Vec<(&str, i64)> = review.counts.iter().map(|(p, n)| (p.as_str(), *n)).collect();
     // Tama's and Maia's mobiles saved as home, Leo's landline saved as a mobile; Grace's
     // impossible number; the flat's number, John's and Ruby's.

@@ -31,6 +31,7 @@ mod review;
 mod server;
 mod several_servers;
 mod shared_cases;
+mod shared_marks;
 mod tenancy;
 mod warnings;
 mod writers;

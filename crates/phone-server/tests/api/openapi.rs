@@ -33,6 +33,7 @@ async fn the_document_lists_every_operation() {
         operations,
         [
             "DELETE /customers/{customerId}/phoneNumbers/{phoneNumberId}",
+            "DELETE /customers/{customerId}/phoneNumbers/{phoneNumberId}/sharedExpected",
             "GET /customers",
             "GET /customers/{customerId}",
             "GET /customers/{customerId}/phoneNumberHistory",
@@ -42,6 +43,7 @@ async fn the_document_lists_every_operation() {
             "POST /customers",
             "POST /customers/{customerId}/phoneNumbers",
             "PUT /customers/{customerId}/phoneNumbers/{phoneNumberId}",
+            "PUT /customers/{customerId}/phoneNumbers/{phoneNumberId}/sharedExpected",
         ]
     );
 }

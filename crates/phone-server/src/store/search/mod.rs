@@ -86,7 +86,9 @@ pub(super) fn remake_if_stale(db: &mut dyn Sql) -> Result<(), StoreError> {
 /// (`within`, see `store::within`), best first: those with a number in the query's digits,
 /// then whole-word, word-start and within-word matches, each tier oldest first; then, on a
 /// first page with room left, those one typo away. (A number's digits are looked for only as
-/// a number, or as an id or reference whole or at its start.)
+/// a number, or as an id or reference whole or at its start.) A query the core finds too
+/// short (`CustomerQuery::too_short`) finds nobody, without a look at the database: what it
+/// matched would be chance, and the app says why instead.
 pub(super) fn search(
     db: &mut dyn Sql,
     query: &CustomerQuery,
@@ -95,6 +97,9 @@ pub(super) fn search(
     after: i64,
     size: PageSize,
 ) -> Result<Page<CustomerResource>, StoreError> {
+    if query.too_short() {
+        return Ok(Page { items: Vec::new(), next_after: None });
+    }
     let mut found = tiers::ranked(db, query, filter, within, after, size)?;
     // A number has no typos: it is found by its digits.
     if after != 0 || found.next_after.is_some() || query.number.is_some() {

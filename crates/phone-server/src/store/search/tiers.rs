@@ -27,17 +27,22 @@ const TIERS: [Tier; 4] = [
 const TYPO_CANDIDATES: i64 = 500;
 
 /// Where a result row's customer's primary number comes from, and its columns (after the
-/// customer's seven), then the document's column in a search for typos.
+/// customer's seven), then the document's column in a search for typos, or the matched
+/// number's columns in the number tier.
 const WITH_PRIMARY: &str = "LEFT JOIN phone_numbers p ON p.customer_seq = c.seq AND p.is_primary";
 const PRIMARY_FIRST: usize = 7;
 const DOCUMENT: usize = 14;
+const MATCHED_FIRST: usize = 14;
 
-/// A result: the customer (from column 1) with its primary number.
-fn found(row: &Row) -> Result<CustomerResource, StoreError> {
+/// A result: the customer (from column 1) with its primary number, and the number the query
+/// matched when the row has one (from `matched`).
+fn found(row: &Row, matched: Option<usize>) -> Result<CustomerResource, StoreError> {
+    let number_at = |first: usize| -> Result<_, StoreError> {
+        row.optional_text(first)?.map(|_| phone_number_from(row, first)).transpose()
+    };
     let mut customer = customer_from(row, 1)?;
-    if row.optional_text(PRIMARY_FIRST)?.is_some() {
-        customer.primary_phone_number = Some(phone_number_from(row, PRIMARY_FIRST)?);
-    }
+    customer.primary_phone_number = number_at(PRIMARY_FIRST)?;
+    customer.matched_phone_number = matched.map(number_at).transpose()?.flatten();
     Ok(customer)
 }
 
@@ -126,29 +131,42 @@ fn tier_rows(
     let (primary, with_primary) = (columns_of("p"), WITH_PRIMARY);
     let mut statement = Statement::new(dialect);
     // Every written form of a number is an ending of its digits: its reversed digits start
-    // with the query's. (':' sorts just after '9'.)
-    let numbers = |statement: &mut Statement, ending: &str| {
-        let (start, end) =
-            (statement.text(ending.to_owned()), statement.text(format!("{ending}:")));
+    // with the query's. (':' sorts just after '9'.) The range's placeholders.
+    let range = |statement: &mut Statement, ending: &str| {
+        (statement.text(ending.to_owned()), statement.text(format!("{ending}:")))
+    };
+    let numbers = |(start, end): &(String, String)| {
         format!(
             "SELECT customer_seq FROM phone_numbers
              WHERE digits_reversed >= {start} AND digits_reversed < {end}"
         )
     };
-    let text = match tier {
+    let (text, matched) = match tier {
         Tier::Number => {
             let Some(ending) = &query.number else { return Ok(Vec::new()) };
-            let matching = numbers(&mut statement, ending);
+            let range = range(&mut statement, ending);
+            let (start, end) = &range;
+            let matching = numbers(&range);
             let from = statement.int(from);
             let filters = statement.filters(filter, within);
             let limit = statement.int(limit);
-            format!(
+            // The number that matched, for each customer of the page (a page's worth of
+            // lookups through the customer's own numbers): the one the query is most of,
+            // then the primary, then the oldest.
+            let matched = columns_of("m");
+            let text = format!(
                 "SELECT c.seq, c.customer_id, c.business_id, b.name, c.first_name, c.last_name,
-                        c.external_reference, {primary}
+                        c.external_reference, {primary}, {matched}
                  FROM customers c JOIN businesses b USING (business_id) {with_primary}
+                 LEFT JOIN phone_numbers m ON m.seq = (
+                     SELECT n.seq FROM phone_numbers n
+                     WHERE n.customer_seq = c.seq
+                       AND n.digits_reversed >= {start} AND n.digits_reversed < {end}
+                     ORDER BY length(n.digits_reversed), n.is_primary DESC, n.seq LIMIT 1)
                  WHERE c.seq IN ({matching}) AND c.seq > {from} AND {filters}
                  ORDER BY c.seq LIMIT {limit}"
-            )
+            );
+            (text, Some(MATCHED_FIRST))
         }
         Tier::Words(rank) => {
             let holds = holds(query, rank);
@@ -160,24 +178,27 @@ fn tier_rows(
             let from = statement.int(from);
             // Shown in the number tier already.
             let shown = match &query.number {
-                Some(ending) => format!("c.seq NOT IN ({})", numbers(&mut statement, ending)),
+                Some(ending) => {
+                    format!("c.seq NOT IN ({})", numbers(&range(&mut statement, ending)))
+                }
                 None => "TRUE".to_owned(),
             };
             let filters = statement.filters(filter, within);
             let limit = statement.int(limit);
-            format!(
+            let text = format!(
                 "SELECT c.seq, c.customer_id, c.business_id, b.name, c.first_name, c.last_name,
                         c.external_reference, {primary}
                  FROM customer_search s JOIN customers c ON c.seq = s.{key}
                  JOIN businesses b USING (business_id) {with_primary}
                  WHERE {document} AND s.{key} > {from} AND {shown} AND {filters}
                  ORDER BY s.{key} LIMIT {limit}"
-            )
+            );
+            (text, None)
         }
     };
     db.rows_planned_for_values(&text, &statement.params())?
         .iter()
-        .map(|row| Ok((row.int(0)?, found(row)?)))
+        .map(|row| Ok((row.int(0)?, found(row, matched)?)))
         .collect()
 }
 
@@ -211,7 +232,7 @@ pub(super) fn with_typos(
     let mut customers = Vec::new();
     for row in db.rows_planned_for_values(&text, &statement.params())? {
         if match_rank(&row.text(DOCUMENT)?, &query.words) == Some(MatchRank::Typo) {
-            customers.push(found(&row)?);
+            customers.push(found(&row, None)?);
         }
     }
     Ok(customers)
