@@ -6,7 +6,7 @@ use std::{cell::RefCell, fmt, rc::Rc};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use phone_model::{
     BusinessResource, CustomerPage, CustomerResource, ErrorBody, PhoneNumberHistory,
-    PhoneNumberPage, PhoneNumberResource, PhoneNumberReview, Problem, Version,
+    PhoneNumberPage, PhoneNumberResource, PhoneNumberReview, Problem, SharedNumberMark, Version,
 };
 use serde::de::DeserializeOwned;
 
@@ -263,14 +263,19 @@ pub async fn phone_number_history(customer_id: &str) -> Result<PhoneNumberHistor
 }
 
 /// The data-quality review (Phonedesk's extension): every problem's count, and a page of
-/// twenty of `problem`'s numbers (none without one), from `cursor` when given.
+/// twenty of `problem`'s numbers (none without one), from `cursor` when given; of the shared
+/// numbers marked as expected, when `expected`.
 pub async fn review(
     problem: Option<Problem>,
+    expected: bool,
     cursor: Option<&str>,
 ) -> Result<PhoneNumberReview, ApiError> {
     let mut query = vec!["limit=20".to_owned()];
     if let Some(problem) = problem {
         query.push(format!("problem={}", problem.as_str()));
+    }
+    if expected {
+        query.push("expected=true".to_owned());
     }
     if let Some(cursor) = cursor {
         query.push(format!("nextCursor={}", encode(cursor)));
@@ -285,6 +290,18 @@ pub async fn phone_number(
 ) -> Result<PhoneNumberResource, ApiError> {
     call(from_app(RequestBuilder::new(&phone_number_url(customer_id, phone_number_id))).build())
         .await
+}
+
+/// Marks a shared number as expected (a family's or an office's), or, when `undo`, takes the
+/// mark back (Phonedesk's extension).
+pub async fn mark_shared_expected(
+    customer_id: &str,
+    phone_number_id: &str,
+    undo: bool,
+) -> Result<SharedNumberMark, ApiError> {
+    let url = format!("{}/sharedExpected", phone_number_url(customer_id, phone_number_id));
+    let request = if undo { Request::delete(&url) } else { Request::put(&url) };
+    call(from_app(request).build()).await
 }
 
 /// A new `Idempotency-Key`: a random UUID from the browser's cryptographic generator.

@@ -45,6 +45,23 @@ pub fn describe(number: &PhoneNumberResource) -> String {
     format!("{}'s {} number {}", number.phone_name, number.phone_type, dialable(number).0)
 }
 
+/// A moment (seconds since the epoch) as the browser writes dates where the person is, to the
+/// minute: "7 Dec 2026, 9:41 am". (In the browser only: it asks the browser's `Intl`.)
+pub fn moment(at: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64 * 1000.0));
+    let options = js_sys::Object::new();
+    for (name, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
+        let _ = js_sys::Reflect::set(&options, &name.into(), &value.into());
+    }
+    String::from(date.to_locale_string("en-NZ", &options))
+}
+
+/// `text` with its first letter a capital, for a sentence that starts with it.
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 /// What a change did, in a sentence after the actor's name ("changed John's mobile number …").
 pub fn summarise(change: &PhoneNumberChange) -> String {
     match (change.action, &change.before, &change.after) {
@@ -53,6 +70,12 @@ pub fn summarise(change: &PhoneNumberChange) -> String {
             format!("added {}{primary}", describe(after))
         }
         (ChangeAction::Deleted, Some(before), _) => format!("deleted {}", describe(before)),
+        (ChangeAction::MarkedSharedExpected, _, Some(after)) => {
+            format!("marked {}, shared with another customer, as expected", describe(after))
+        }
+        (ChangeAction::UnmarkedSharedExpected, Some(before), _) => {
+            format!("took back the mark on {}: shared, to be looked at again", describe(before))
+        }
         (ChangeAction::Updated, Some(before), Some(after)) => {
             let mut differences = Vec::new();
             let (was, now) = (dialable(before).0, dialable(after).0);
@@ -146,6 +169,14 @@ mod tests {
         assert_eq!(
             change(ChangeAction::Deleted, Some(&after), None),
             "deleted John's work number +64 9 264 5556"
+        );
+        assert_eq!(
+            change(ChangeAction::MarkedSharedExpected, None, Some(&before)),
+            "marked John's work number +64 9 264 5555, shared with another customer, as expected"
+        );
+        assert_eq!(
+            change(ChangeAction::UnmarkedSharedExpected, Some(&before), None),
+            "took back the mark on John's work number +64 9 264 5555: shared, to be looked at again"
         );
     }
 

@@ -27,9 +27,11 @@ pub fn find(selector: &str) -> Option<web_sys::Element> {
 }
 
 /// Focuses what `ready` finds, once it finds something: from the next frame on, as the view is
-/// drawn again with the server's answer. Gives up after about two seconds, and never takes
-/// focus the person has moved meanwhile. (A list drawn again may keep its elements and change
-/// what they show, so `ready` says what the new state looks like, not which element is new.)
+/// drawn again with the server's answer, and again while the frames last if drawing drops
+/// focus to the body (the page may render more than once). Stops after about two seconds, or
+/// as soon as the person moves focus elsewhere. (A list drawn again may keep its elements and
+/// change what they show, so `ready` says what the new state looks like, not which element is
+/// new.)
 pub fn focus_when(ready: impl Fn() -> Option<web_sys::Element> + 'static) {
     let active = document().active_element();
     wait(std::rc::Rc::new(ready), active, FRAMES);
@@ -43,14 +45,15 @@ fn wait(
     request_animation_frame(move || {
         let now = document().active_element();
         let body: Option<web_sys::Element> = document().body().map(Into::into);
-        let moved = now.is_some() && now != active && now != body;
-        if moved && now.as_ref().is_some_and(|e| e.is_connected()) {
-            return;
+        let found = ready();
+        let dropped =
+            now.is_none() || now == body || now.as_ref().is_some_and(|e| !e.is_connected());
+        let ours = now.is_some() && now == found;
+        if (dropped || now == active) && found.is_some() {
+            focus(found);
         }
-        match ready() {
-            Some(found) => focus(Some(found)),
-            None if frames_left > 0 => wait(ready, active, frames_left - 1),
-            None => {}
+        if frames_left > 0 && (dropped || ours || now == active) {
+            wait(ready, active, frames_left - 1);
         }
     });
 }

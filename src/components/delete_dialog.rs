@@ -22,6 +22,9 @@ pub fn DeleteDialog(
             Some(target) if !element.open() => {
                 opener.set_value(Some(format!("delete-{}", target.phone_number_id)));
                 let _ = element.show_modal();
+                // The safe choice first. (Not `autofocus`: a browser keeps an autofocus
+                // element it could not focus, and may give it focus later, anywhere.)
+                focus_element("cancel-delete");
             }
             None if element.open() => element.close(),
             _ => {}
@@ -51,7 +54,7 @@ pub fn DeleteDialog(
                             on_confirm.run(target);
                         }
                     }>"Delete"</button>
-                <button type="button" class="button button--secondary" data-testid="cancel-delete" autofocus
+                <button type="button" id="cancel-delete" class="button button--secondary" data-testid="cancel-delete"
                     on:click=move |_| cancel()>"Cancel"</button>
             </div>
         </dialog>

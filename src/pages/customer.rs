@@ -15,7 +15,7 @@ use crate::{
         phone_number_list::PhoneNumberList,
         problem::{Loading, Problem},
     },
-    display::{describe, summarise},
+    display::{capitalise, describe, moment, summarise},
     focus::{self, focus_when},
     form::PhoneForm,
     notice::{Notice, NoticeArea},
@@ -119,32 +119,36 @@ fn CustomerDetails(
     for (action, done, deletes) in changes {
         Effect::new(move |_| {
             let Some((number, result)) = action.value().get() else { return };
-            let answered = match result {
-                Ok(()) => {
-                    change_error.set(None);
-                    notice.set(format!("{} {done}", capitalise(&describe(&number))));
-                    focus_next_step(&number, deletes, numbers);
-                    true
+            // The answer alone is what this follows: what it does (the notice, focus, the
+            // reload) must not make it run again.
+            untrack(move || {
+                let answered = match result {
+                    Ok(()) => {
+                        change_error.set(None);
+                        notice.set(format!("{} {done}", capitalise(&describe(&number))));
+                        focus_next_step(&number, deletes, numbers);
+                        true
+                    }
+                    Err(error) => {
+                        let answered = !matches!(error, ApiError::Network);
+                        // Someone else changed the number first: the list reloads with their
+                        // change, to be looked at before trying again; retrying the old one
+                        // would only be refused again.
+                        let retry = (!error.is_stale()).then(|| {
+                            Callback::new(move |()| {
+                                action.dispatch(number.clone());
+                            })
+                        });
+                        change_error.set(Some((error, retry)));
+                        answered
+                    }
+                };
+                if answered {
+                    reloading.set(true);
+                    numbers.refetch();
+                    history.refetch();
                 }
-                Err(error) => {
-                    let answered = !matches!(error, ApiError::Network);
-                    // Someone else changed the number first: the list reloads with their
-                    // change, to be looked at before trying again; retrying the old one
-                    // would only be refused again.
-                    let retry = (!error.is_stale()).then(|| {
-                        Callback::new(move |()| {
-                            action.dispatch(number.clone());
-                        })
-                    });
-                    change_error.set(Some((error, retry)));
-                    answered
-                }
-            };
-            if answered {
-                reloading.set(true);
-                numbers.refetch();
-                history.refetch();
-            }
+            });
         });
     }
     let busy = Signal::derive(move || {
@@ -229,7 +233,7 @@ fn History(history: LocalResource<Result<PhoneNumberHistory, ApiError>>) -> impl
                             <ul class="history" data-testid="history">
                                 {history.changes.into_iter().map(|change| view! {
                                     <li class="history__item">
-                                        <span class="history__when">{when(change.at)}</span>
+                                        <span class="history__when">{moment(change.at)}</span>
                                         " "<strong>{change.actor.clone()}</strong>" "{summarise(&change)}
                                     </li>
                                 }).collect_view()}
@@ -241,17 +245,6 @@ fn History(history: LocalResource<Result<PhoneNumberHistory, ApiError>>) -> impl
             </Transition>
         </section>
     }
-}
-
-/// A moment (seconds since the epoch) as the browser writes dates where the person is, to the
-/// minute: "7 Dec 2026, 9:41 am".
-fn when(at: i64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64 * 1000.0));
-    let options = js_sys::Object::new();
-    for (name, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
-        let _ = js_sys::Reflect::set(&options, &name.into(), &value.into());
-    }
-    String::from(date.to_locale_string("en-NZ", &options))
 }
 
 /// After a change, focus goes to where the person carries on, once the list shows it: the
@@ -280,9 +273,4 @@ fn focus_next_step(
         format!("{}.number--primary [data-testid=edit]", row(id))
     };
     focus_when(move || focus::find(&selector));
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

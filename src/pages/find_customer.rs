@@ -11,12 +11,15 @@ use leptos_router::{
     NavigateOptions,
     hooks::{use_navigate, use_query_map},
 };
-use phone_model::{CustomerPage, CustomerResource};
+use phone_model::{CustomerPage, CustomerQuery, CustomerResource, SEARCH_TOO_SHORT};
 use wasm_bindgen::JsCast;
 
 use crate::{
     api::{self, ApiError},
-    components::problem::{Loading, Problem},
+    components::{
+        number_marks::NumberMarks,
+        problem::{Loading, Problem},
+    },
     display::{self, dialable},
     focus::{self, focus_element, focus_when},
     session::Session,
@@ -77,7 +80,8 @@ pub fn FindCustomer() -> impl IntoView {
     let results = LocalResource::new(move || {
         let search = search.get();
         async move {
-            let page = if search.text.is_empty() {
+            // Too short to mean anything: nothing is asked, and the page says why.
+            let page = if search.text.is_empty() || CustomerQuery::parse(&search.text).too_short() {
                 Ok(None)
             } else {
                 let within = Some(search.business.as_str()).filter(|b| !b.is_empty());
@@ -224,8 +228,12 @@ pub fn FindCustomer() -> impl IntoView {
 
 fn results_view(result: Result<Option<CustomerPage>, ApiError>, search: Search) -> AnyView {
     match result {
-        Ok(None) => view! {
+        Ok(None) if search.text.is_empty() => view! {
             <p class="hint">"Type a name, a phone number, a customer id or a reference."</p>
+        }
+        .into_any(),
+        Ok(None) => view! {
+            <p class="hint" data-testid="too-short">{SEARCH_TOO_SHORT}</p>
         }
         .into_any(),
         Ok(Some(page)) if page.customers.is_empty() => view! {
@@ -256,10 +264,17 @@ fn results_view(result: Result<Option<CustomerPage>, ApiError>, search: Search) 
     }
 }
 
-/// One result: the name (a link, which the arrow keys move between), then what tells two
-/// customers of one name apart: their primary number, business, id and reference.
+/// One result: the name (a link, which the arrow keys move between), the number the search
+/// matched, marked (beside the primary, when it is another), then what tells two customers of
+/// one name apart: their primary number, business, id and reference.
 fn result_item(index: usize, count: usize, customer: CustomerResource) -> impl IntoView {
-    let number = customer.primary_phone_number.as_ref().map(|n| dialable(n).0);
+    let primary = customer.primary_phone_number.clone();
+    let matched = customer.matched_phone_number.clone();
+    let primary_matched = matched
+        .as_ref()
+        .zip(primary.as_ref())
+        .is_some_and(|(m, p)| m.phone_number_id == p.phone_number_id);
+    let other_matched = matched.filter(|_| !primary_matched);
     let reference = if customer.external_reference.is_empty() {
         String::new()
     } else {
@@ -285,7 +300,21 @@ fn result_item(index: usize, count: usize, customer: CustomerResource) -> impl I
             <a href=format!("/customers/{}", customer.customer_id) data-testid="customer-link" on:keydown=on_keydown>
                 {format!("{} {}", customer.first_name, customer.last_name)}
             </a>
-            {number.map(|number| view! { <span class="customer__number" data-testid="customer-number">{number}</span> })}
+            {other_matched.map(|number| view! {
+                <span class="customer__number customer__number--matched" data-testid="matched-number">
+                    <span class="customer__matched">"Matched"</span>" "{dialable(&number).0}
+                    {format!(" · {}'s {}", number.phone_name, number.phone_type.label().to_lowercase())}
+                    <NumberMarks number=number.clone() />
+                </span>
+            })}
+            {primary.map(|number| view! {
+                <span class="customer__number" class:customer__number--matched=primary_matched data-testid="customer-number">
+                    {primary_matched.then(|| view! { <span class="customer__matched">"Matched"</span>" " })}
+                    {dialable(&number).0}
+                    <span class="customer__primary">" · primary"</span>
+                    <NumberMarks number=number.clone() />
+                </span>
+            })}
             <span class="customer__meta">
                 {format!("{} · Customer {}{reference}", customer.business.name, customer.customer_id)}
             </span>

@@ -18,7 +18,7 @@ use crate::{
         page_heading::PageHeading,
         problem::{Loading, Problem as ProblemView},
     },
-    display::dialable,
+    display::{capitalise, describe, dialable, moment},
     focus::focus_element,
     form::PhoneForm,
     notice::{Notice, NoticeArea},
@@ -26,10 +26,12 @@ use crate::{
     title,
 };
 
-/// The app's URL of one group's page.
-fn url(problem: Problem, from: Option<&str>) -> String {
+/// The app's URL of one group's page: of the shared numbers marked as expected, when
+/// `expected`.
+fn url(problem: Problem, expected: bool, from: Option<&str>) -> String {
     let from = from.map(|f| format!("&from={}", api::encode(f))).unwrap_or_default();
-    format!("/review?problem={}{from}", problem.as_str())
+    let expected = if expected { "&expected=true" } else { "" };
+    format!("/review?problem={}{expected}{from}", problem.as_str())
 }
 
 #[component]
@@ -40,17 +42,19 @@ pub fn ReviewNumbers() -> impl IntoView {
     let asked = Memo::new(move |_| {
         query.with(|q| {
             let problem = q.get("problem").and_then(|p| Problem::parse(&p));
-            (problem, q.get("from").filter(|f| !f.is_empty()))
+            let expected =
+                problem == Some(Problem::Shared) && q.get("expected").as_deref() == Some("true");
+            (problem, q.get("from").filter(|f| !f.is_empty()), expected)
         })
     });
     let review = LocalResource::new(move || {
-        let (problem, from) = asked.get();
-        async move { api::review(problem, from.as_deref()).await }
+        let (problem, from, expected) = asked.get();
+        async move { api::review(problem, expected, from.as_deref()).await }
     });
     // No group asked for: the first with numbers in it (the counts come with any answer).
     let navigate = use_navigate();
     Effect::new(move |_| {
-        if asked.with(|(problem, _)| problem.is_some()) {
+        if asked.with(|(problem, ..)| problem.is_some()) {
             return;
         }
         if let Some(Ok(found)) = review.get() {
@@ -60,7 +64,7 @@ pub fn ReviewNumbers() -> impl IntoView {
                 .find(|p| p.count > 0)
                 .map_or(Problem::NotInPlan, |p| p.problem);
             let options = NavigateOptions { replace: true, scroll: false, ..Default::default() };
-            navigate(&url(first, None), options);
+            navigate(&url(first, false, None), options);
         }
     });
 
@@ -82,6 +86,7 @@ pub fn ReviewNumbers() -> impl IntoView {
                         (Ok(found), Some(problem)) => view! {
                             <Groups review=found.clone() problem=problem />
                             <Group review=found problem=problem from=asked.get_untracked().1
+                                expected=asked.get_untracked().2
                                 on_changed=Callback::new(move |()| review.refetch()) />
                         }.into_any(),
                         (Ok(_), None) => view! { <Loading what="the review" /> }.into_any(),
@@ -105,7 +110,7 @@ fn Groups(review: PhoneNumberReview, problem: Problem) -> impl IntoView {
                     let current = (group.problem == problem).then_some("page");
                     view! {
                         <li>
-                            <a href=url(group.problem, None) aria-current=current
+                            <a href=url(group.problem, false, None) aria-current=current
                                 data-testid=format!("group-{}", group.problem.as_str())>
                                 {group.heading}
                                 <span class="review-groups__count">{group.count}</span>
@@ -124,6 +129,8 @@ fn Group(
     review: PhoneNumberReview,
     problem: Problem,
     from: Option<String>,
+    /// The shared numbers marked as expected, rather than the group's.
+    expected: bool,
     on_changed: Callback<()>,
 ) -> impl IntoView {
     let session = Session::get();
@@ -131,19 +138,30 @@ fn Group(
     let next =
         review.response_metadata.next_cursor.clone().filter(|_| review.response_metadata.has_next);
     let mechanical = problem == Problem::WrongType && count > 0;
+    let empty = review.phone_numbers.is_empty() && from.is_none();
     // Where a fix comes back to: this page of this group.
-    let here = url(problem, from.as_deref());
+    let here = url(problem, expected, from.as_deref());
     let rows = review
         .phone_numbers
         .into_iter()
-        .map(|item| view! { <Row item=item back=here.clone() /> })
+        .map(|item| view! { <Row item=item back=here.clone() on_changed=on_changed /> })
         .collect_view();
+    let heading = if expected { "Shared numbers marked as expected" } else { problem.heading() };
+    let action = if problem == Problem::Shared { "Expected?" } else { "Fix" };
     view! {
-        <h2 data-testid="group-heading">{problem.heading()}</h2>
+        <h2 id="group-heading" tabindex="-1" data-testid="group-heading">{heading}</h2>
+        // Shared numbers: a family's or an office's can be marked as expected, and the marks
+        // looked at and taken back.
+        {(problem == Problem::Shared).then(|| if expected {
+            view! { <p><a href=url(problem, false, None) data-testid="review-unmarked">"Back to the shared numbers to look at"</a></p> }.into_any()
+        } else {
+            view! { <p>"A family's or an office's number is fine: mark it as expected and it is listed no more, until someone else gets it. "
+                <a href=url(problem, true, None) data-testid="review-expected">"Numbers marked as expected"</a></p> }.into_any()
+        })}
         // Read as the session changes: the review may arrive before the app knows who is
         // signed in.
         {move || (mechanical && session.can_edit()).then(|| view! { <ChangeAll on_changed=on_changed /> })}
-        {if count == 0 {
+        {if empty {
             view! { <p class="empty" data-testid="review-empty">"Nothing to review here."</p> }.into_any()
         } else {
             view! {
@@ -151,15 +169,15 @@ fn Group(
                     <thead>
                         <tr><th scope="col">"Customer"</th><th scope="col">"Number"</th>
                             <th scope="col">"What looks wrong"</th>
-                            {move || session.can_edit().then(|| view! { <th scope="col">"Fix"</th> })}</tr>
+                            {move || session.can_edit().then(|| view! { <th scope="col">{action}</th> })}</tr>
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
             }.into_any()
         }}
         <p class="pager">
-            {from.map(|_| view! { <a href=url(problem, None) data-testid="review-first">"First page"</a> })}
-            {next.map(|cursor| view! { <a href=url(problem, Some(&cursor)) data-testid="review-next">"Next page"</a> })}
+            {from.map(|_| view! { <a href=url(problem, expected, None) data-testid="review-first">"First page"</a> })}
+            {next.map(|cursor| view! { <a href=url(problem, expected, Some(&cursor)) data-testid="review-next">"Next page"</a> })}
         </p>
     }
 }
@@ -167,8 +185,31 @@ fn Group(
 /// One number: whose, which, what is wrong, and the way to its form, which says the problem
 /// (with the suggested type) and comes `back` to this page once saved.
 #[component]
-fn Row(item: ReviewedNumber, back: String) -> impl IntoView {
+fn Row(item: ReviewedNumber, back: String, on_changed: Callback<()>) -> impl IntoView {
     let session = Session::get();
+    let notice = Notice::get();
+    let failed = RwSignal::new(None::<ApiError>);
+    // Marking a shared number as expected, or taking the mark back: the list is asked again,
+    // and focus goes to its heading, as the row leaves it.
+    let mark = {
+        let (customer, number) = (item.customer.customer_id.clone(), item.phone_number.clone());
+        move |undo: bool| {
+            let (customer, number) = (customer.clone(), number.clone());
+            leptos::task::spawn_local(async move {
+                let id = number.phone_number_id.as_str();
+                match api::mark_shared_expected(&customer, id, undo).await {
+                    Ok(_) => {
+                        let done = if undo { "is listed again" } else { "is marked as expected" };
+                        notice.set(format!("{} {done}.", capitalise(&describe(&number))));
+                        on_changed.run(());
+                        focus_element("group-heading");
+                    }
+                    Err(error) => failed.set(Some(error)),
+                }
+            });
+        }
+    };
+    let marked = item.expected.clone();
     let customer = &item.customer;
     let name = format!("{} {}", customer.first_name, customer.last_name).trim().to_owned();
     let customer_href = format!("/customers/{}", customer.customer_id);
@@ -199,11 +240,26 @@ fn Row(item: ReviewedNumber, back: String) -> impl IntoView {
             <td><a href=customer_href>{name}</a><br /><span class="review-table__business">{customer.business.name.clone()}</span></td>
             <td>{format!("{} ({})", dialable(&item.phone_number).0, item.phone_number.phone_type.label())}</td>
             <td data-testid="review-message">{item.message.clone()}
-                {(!item.shared_with.is_empty()).then(|| view! { <br />"Also saved for:"{others} })}</td>
-            {move || session.can_edit().then(|| view! {
-                <td>{(!information).then(|| view! {
-                    <a class="button button--secondary" href=fix_href.clone() data-testid="review-fix">"Fix"</a>
-                })}</td>
+                {(!item.shared_with.is_empty()).then(|| view! { <br />"Also saved for:"{others} })}
+                {marked.clone().map(|mark| view! {
+                    <br /><span data-testid="review-marked">{format!("Marked as expected by {}, {}.", mark.by, moment(mark.at))}</span>
+                })}
+                {move || failed.get().map(|error| view! { <ProblemView error=error /> })}</td>
+            {move || session.can_edit().then(|| {
+                let mark = mark.clone();
+                view! {
+                    <td>{if !information {
+                        view! { <a class="button button--secondary" href=fix_href.clone() data-testid="review-fix">"Fix"</a> }.into_any()
+                    } else {
+                        let undo = marked.is_some();
+                        view! {
+                            <button type="button" class="button button--secondary" data-testid="review-mark"
+                                on:click=move |_| mark(undo)>
+                                {if undo { "Undo" } else { "Mark as expected" }}
+                            </button>
+                        }.into_any()
+                    }}</td>
+                }
             })}
         </tr>
     }
@@ -317,7 +373,7 @@ async fn suggested_changes() -> Result<Vec<ReviewedNumber>, ApiError> {
     let mut found = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
-        let page = api::review(Some(Problem::WrongType), cursor.as_deref()).await?;
+        let page = api::review(Some(Problem::WrongType), false, cursor.as_deref()).await?;
         found.extend(page.phone_numbers.into_iter().filter(|n| n.suggested_phone_type.is_some()));
         match page.response_metadata.next_cursor {
             Some(next) if page.response_metadata.has_next => cursor = Some(next),

@@ -174,7 +174,7 @@ where
     let outcome = runtime.block_on(async {
         let ctx = match start(&folder, &driver, app, browser).await {
             Ok(ctx) => ctx,
-            Err(error) => return Err(format!("the harness did not start: {error}")),
+            Err(error) => return (Err(format!("the harness did not start: {error}")), Vec::new()),
         };
         let client = ctx.client.clone();
         let result = AssertUnwindSafe(scenario(ctx.clone())).catch_unwind().await;
@@ -206,23 +206,25 @@ where
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
                 .unwrap_or_else(|| "the scenario panicked".to_owned())),
         };
-        result.map(|()| console)
+        (result, console)
     });
     runtime.shutdown_timeout(Duration::from_secs(2));
     driver.stop();
-    let outcome = outcome.and_then(|mut console| {
-        console.extend(driver.firefox_console());
-        let expected = EXPECTED_EVERYWHERE;
-        console.retain(|line| !expected.iter().any(|e| line.contains(e)));
-        if console.is_empty() {
-            Ok(())
-        } else {
-            Err(format!("the browser's console had errors or warnings:\n{}", console.join("\n")))
-        }
-    });
+    let (result, mut console) = outcome;
+    console.extend(driver.firefox_console());
+    console.retain(|line| !EXPECTED_EVERYWHERE.iter().any(|e| line.contains(e)));
+    let console = console.join("\n");
     drop(folder);
-    if let Err(message) = outcome {
-        panic!("[{}] {message}", browser.name());
+    match result {
+        // What the console said may be why the scenario failed.
+        Err(message) if console.is_empty() => panic!("[{}] {message}", browser.name()),
+        Err(message) => {
+            panic!("[{}] {message}\nThe browser's console said:\n{console}", browser.name())
+        }
+        Ok(()) if !console.is_empty() => {
+            panic!("[{}] the browser's console had errors or warnings:\n{console}", browser.name())
+        }
+        Ok(()) => {}
     }
 }
 
@@ -620,6 +622,11 @@ impl Ctx {
         let input = self.find(test_id).await?;
         input.clear().await?;
         input.send_keys(text).await?;
+        if text.is_empty() {
+            // Clearing alone is no input event: a key typed and taken back is, as a person's.
+            input.send_keys(" ").await?;
+            input.send_keys(&char::from(fantoccini::key::Key::Backspace).to_string()).await?;
+        }
         Ok(())
     }
 

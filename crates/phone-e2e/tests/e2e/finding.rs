@@ -1,7 +1,7 @@
 //! Finding the customer as the front desk does: from the number a caller rings from, by
 //! keyboard, and back to the same search after opening someone.
 
-use fantoccini::key::Key;
+use fantoccini::{Locator, key::Key};
 use phone_e2e::{Ctx, Result, run};
 
 /// Types into the search box, which has focus on arrival.
@@ -133,6 +133,68 @@ fn results_page_through_every_match_once_and_back_returns_a_page() {
         ctx.client.back().await?;
         ctx.wait_until("the first page again", || async { Ok(names(&ctx).await? == first) })
             .await?;
+        Ok(())
+    });
+}
+
+/// The text of every result, read in one script (the list is drawn again as answers come).
+async fn results(ctx: &Ctx) -> Result<Vec<String>> {
+    let found = ctx
+        .client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=customer-results] li')].map((li) => li.innerText);",
+            vec![],
+        )
+        .await?;
+    Ok(serde_json::from_value(found)?)
+}
+
+#[test]
+fn a_result_shows_the_number_that_matched_and_a_short_query_says_so() {
+    run(|ctx| async move {
+        // Mum's number becomes Aroha's primary; the caller rings from Aroha's own mobile.
+        let aroha = ctx.customer_id("Aroha")?;
+        let mum = ctx.numbers_of(&aroha)?.into_iter().find(|n| n.phone_name == "Mum");
+        let mum = mum.ok_or("Mum's number")?;
+        ctx.open(&format!("/customers/{aroha}")).await?;
+        ctx.client
+            .wait()
+            .for_element(Locator::Css(&format!(
+                "[data-id=\"{}\"] [data-testid=make-primary]",
+                mum.phone_number_id
+            )))
+            .await?
+            .click()
+            .await?;
+        ctx.wait_for_text("notice", "is now the primary number.").await?;
+
+        type_search(&ctx, "027 345 6789").await?;
+        ctx.wait_for_text("matched-number", "Matched +64 27 345 6789").await?;
+        let shown = results(&ctx).await?;
+        assert!(
+            shown[0].contains("Aroha Ngata") && shown[0].contains("+64 7 838 1234 · primary"),
+            "{shown:?}"
+        );
+
+        // The last digits of a number: the number says why Jack Smith is found.
+        type_search(&ctx, "6789").await?;
+        ctx.wait_for_text("customer-results", "Jack Smith").await?;
+        let shown = results(&ctx).await?;
+        let jack = shown.iter().find(|r| r.contains("Jack Smith")).ok_or("Jack")?;
+        assert!(jack.contains("Matched +61 423 456 789"), "{jack}");
+
+        // Too short to mean anything: said, not "no customer matches".
+        for short in ["a", "27", "345"] {
+            type_search(&ctx, short).await?;
+            ctx.wait_for_text("too-short", "Type at least 2 letters or 4 digits.").await?;
+            assert!(ctx.all("no-match").await?.is_empty(), "{short}");
+        }
+
+        // A reference copied with its label, as the result shows it.
+        for copied in ["Ref. abc1454", "Ref abc1454"] {
+            type_search(&ctx, copied).await?;
+            ctx.wait_for_text("customer-results", "Aroha Ngata").await?;
+        }
         Ok(())
     });
 }

@@ -10,11 +10,17 @@ const LAYOUT_SHIFT: &str = r#"
 const done = arguments[arguments.length - 1];
 if (!PerformanceObserver.supportedEntryTypes.includes('layout-shift')) { done(null); return; }
 let total = 0;
+const moved = [];
+const name = (node) => node ? `${node.nodeName}.${node.className || ''}[${node.dataset?.testid || ''}]` : '?';
 const observer = new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
+  for (const entry of list.getEntries()) {
+    if (entry.hadRecentInput) continue;
+    total += entry.value;
+    for (const source of entry.sources || []) moved.push(`${name(source.node)} ${entry.value.toFixed(4)}`);
+  }
 });
 observer.observe({ type: 'layout-shift', buffered: true });
-setTimeout(() => { observer.disconnect(); done(total); }, 200);
+setTimeout(() => { observer.disconnect(); done([total, moved.join('; ')]); }, 200);
 "#;
 
 #[test]
@@ -29,13 +35,17 @@ fn a_customers_page_on_a_phone_sized_screen_does_not_move_as_it_loads() {
             ctx.find("edit").await?;
             ctx.find("signed-in-as").await?;
             ctx.find("history").await?;
-            let shift = ctx.client.execute_async(LAYOUT_SHIFT, vec![]).await?;
-            let Some(shift) = shift.as_f64() else {
+            let measured = ctx.client.execute_async(LAYOUT_SHIFT, vec![]).await?;
+            let Some(shift) = measured[0].as_f64() else {
                 // Firefox measures no layout shifts: this is Chromium's to check.
                 assert_eq!(ctx.browser, phone_e2e::Browser::Firefox, "no layout shift figure");
                 return Ok(());
             };
-            assert!(shift < 0.01, "the page moved as it loaded: cumulative layout shift {shift}");
+            assert!(
+                shift < 0.01,
+                "the page moved as it loaded: cumulative layout shift {shift}, of {}",
+                measured[1]
+            );
         }
         Ok(())
     });
@@ -44,7 +54,7 @@ fn a_customers_page_on_a_phone_sized_screen_does_not_move_as_it_loads() {
 /// The links and buttons of the page that stand alone (not a link within a sentence), each
 /// as (its text or label, its height in CSS pixels).
 const CONTROLS: &str = r#"
-return [...document.querySelectorAll('main button, main .button, main .number__dial, main .customer a, main .breadcrumb a, .masthead a, .masthead button')]
+return [...document.querySelectorAll('main button, main .button, main .number__dial, main .customer > a, main .breadcrumb a, .masthead a, .masthead button')]
   .filter((element) => element.offsetParent !== null)
   .map((element) => [element.getAttribute('aria-label') || element.textContent.trim(), element.getBoundingClientRect().height]);
 "#;

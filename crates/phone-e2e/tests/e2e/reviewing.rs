@@ -103,6 +103,51 @@ fn the_review_finds_the_demos_problems_and_fixes_them_one_and_all_at_once() {
             "{shared:?}"
         );
         assert!(ctx.all("review-fix").await?.is_empty(), "nothing to fix");
+
+        // A family's number, fine: marked as expected, it is listed no more, with who and when
+        // kept, and the mark can be taken back.
+        let shared_before = shared.len();
+        ctx.find("review-mark").await?.click().await?;
+        ctx.wait_for_text("notice", "is marked as expected.").await?;
+        ctx.wait_until("the marked number's rows are gone", || async {
+            Ok(rows(&ctx).await?.len() < shared_before)
+        })
+        .await?;
+        ctx.find("review-expected").await?.click().await?;
+        ctx.wait_for_text("group-heading", "Shared numbers marked as expected").await?;
+        ctx.wait_for_text("review-marked", "Marked as expected by editor").await?;
+        let marked = rows(&ctx).await?;
+        assert!(marked.iter().any(|r| r.contains("John Doe")), "{marked:?}");
+        ctx.find("review-mark").await?.click().await?; // Undo
+        ctx.wait_for_text("notice", "is listed again.").await?;
+        ctx.find("review-unmarked").await?.click().await?;
+        ctx.wait_until("listed again", || async { Ok(rows(&ctx).await?.len() == shared_before) })
+            .await?;
+        Ok(())
+    });
+}
+
+#[test]
+fn a_viewer_is_told_to_ask_an_editor_and_sees_no_fix_column() {
+    run(|ctx| async move {
+        ctx.sign_in("viewer").await?;
+        ctx.open("/review?problem=notInPlan").await?;
+        ctx.find("review-table").await?;
+        let page = ctx.client.find(fantoccini::Locator::Css("main")).await?.text().await?;
+        assert!(page.contains("ask an editor to fix these"), "{page}");
+        assert!(!page.contains("Each links to its form"), "{page}");
+        let headers = ctx
+            .client
+            .execute("return [...document.querySelectorAll('.review-table th')].map((th) => th.innerText)", vec![])
+            .await?;
+        assert_eq!(headers, serde_json::json!(["Customer", "Number", "What looks wrong"]));
+
+        // Choosing another group moves none of the group links.
+        let places = "return [...document.querySelectorAll('[data-testid=review-groups] a')].map((a) => { const r = a.getBoundingClientRect(); return [r.left, r.top, r.width]; })";
+        let before = ctx.client.execute(places, vec![]).await?;
+        ctx.find("group-wrongType").await?.click().await?;
+        ctx.wait_for_text("group-heading", "Types that contradict the number").await?;
+        assert_eq!(ctx.client.execute(places, vec![]).await?, before, "the group links moved");
         Ok(())
     });
 }

@@ -8,6 +8,7 @@ use phone_server::store::Role;
 #[test]
 fn another_business_customer_is_said_so_with_the_way_back() {
     run(|ctx| async move {
+        ctx.expect_console("status of 403");
         ctx.add_user("fitness", Role::Editor, &["3333333"])?;
         ctx.sign_in("fitness").await?;
         let isla = ctx.customer_id("Isla")?; // of the physio business, 4444444
