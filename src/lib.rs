@@ -104,7 +104,7 @@ pub fn App() -> impl IntoView {
                 } else {
                     view! {
                         <Show when=move || checking.get()>
-                            <p class="loading" role="status" data-testid="checking-session">"Loading Phonedesk…"</p>
+                            <p class="loading loading--over" role="status" data-testid="checking-session">"Loading Phonedesk…"</p>
                         </Show>
                         <div class="page-frame" hidden=move || checking.get()>
                             <Pages />

@@ -23,7 +23,7 @@ use crate::{
     api::{self, ApiError},
     display::{describe, preview},
     focus::focus_element,
-    form::{PhoneForm, Problems, element_id},
+    form::{FIELDS, PhoneForm, Problems, element_id},
     notice::Notice,
 };
 
@@ -74,7 +74,13 @@ pub fn PhoneNumberForm(
     if let Some(to) = suggested_country {
         form.update(|f| f.country_code = to.as_str().to_owned());
     }
-    let touched = RwSignal::new(BTreeSet::<&'static str>::new());
+    // A saved number is judged at once: what is wrong with it shows as the form opens, as it
+    // does wherever else the number is shown. A new one's fields wait until they are left.
+    let touched = RwSignal::new(if editing.is_some() {
+        FIELDS.iter().map(|(field, _)| field.wire_name()).collect()
+    } else {
+        BTreeSet::<&'static str>::new()
+    });
     let submitted = RwSignal::new(false);
     let server_problems = RwSignal::new(Problems::default());
     // A number that cannot exist was shown to the person, who may save it anyway.

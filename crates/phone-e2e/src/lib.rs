@@ -174,7 +174,13 @@ where
     let outcome = runtime.block_on(async {
         let ctx = match start(&folder, &driver, app, browser).await {
             Ok(ctx) => ctx,
-            Err(error) => return (Err(format!("the harness did not start: {error}")), Vec::new()),
+            Err(error) => {
+                return (
+                    Err(format!("the harness did not start: {error}")),
+                    Vec::new(),
+                    Vec::new(),
+                );
+            }
         };
         let client = ctx.client.clone();
         let result = AssertUnwindSafe(scenario(ctx.clone())).catch_unwind().await;
@@ -196,7 +202,6 @@ where
             console.extend(driver.firefox_console());
         }
         let expected = ctx.expected_console.lock().expect("no test panics holding it").clone();
-        console.retain(|line| !expected.iter().any(|e| line.contains(e)));
         let result = match result {
             Ok(Ok(())) => Ok(()),
             Ok(Err(error)) => Err(error.to_string()),
@@ -206,13 +211,14 @@ where
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
                 .unwrap_or_else(|| "the scenario panicked".to_owned())),
         };
-        (result, console)
+        (result, console, expected)
     });
     runtime.shutdown_timeout(Duration::from_secs(2));
     driver.stop();
-    let (result, mut console) = outcome;
+    let (result, mut console, mut expected) = outcome;
     console.extend(driver.firefox_console());
-    console.retain(|line| !EXPECTED_EVERYWHERE.iter().any(|e| line.contains(e)));
+    expected.extend(EXPECTED_EVERYWHERE);
+    console.retain(|line| !expected.iter().any(|e| line.contains(e)));
     let console = console.join("\n");
     drop(folder);
     match result {
