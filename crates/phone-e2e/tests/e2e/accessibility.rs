@@ -17,6 +17,8 @@ async fn assert_title(ctx: &Ctx, title: &str) -> Result {
 #[test]
 fn every_screen_has_no_accessibility_violations() {
     run(|ctx| async move {
+        // The page for a customer id that names nobody is asked of a server that says so.
+        ctx.expect_console("status of 404");
         ctx.open("/").await?;
         ctx.find("customer-search").await?;
         assert_accessible(&ctx, "search, empty").await?;

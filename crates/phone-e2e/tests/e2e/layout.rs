@@ -16,7 +16,10 @@ const observer = new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
     if (entry.hadRecentInput) continue;
     total += entry.value;
-    for (const source of entry.sources || []) moved.push(`${name(source.node)} ${entry.value.toFixed(4)}`);
+    for (const source of entry.sources || []) {
+      const [a, b] = [source.previousRect, source.currentRect];
+      moved.push(`${name(source.node)} ${entry.value.toFixed(4)} from ${a.y},${a.height} to ${b.y},${b.height}`);
+    }
   }
 });
 observer.observe({ type: 'layout-shift', buffered: true });
