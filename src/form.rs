@@ -180,9 +180,10 @@ pub fn country_choices(typed: &str) -> Vec<&'static Country> {
                 }
             } else if name == text || called.clone().any(|(other, _)| *other == text) {
                 0
-            } else if name.starts_with(&text) || name.contains(&format!(" {text}")) {
-                1
-            } else if called.clone().any(|(other, _)| other.starts_with(&text)) {
+            } else if name.starts_with(&text)
+                || name.contains(&format!(" {text}"))
+                || called.clone().any(|(other, _)| other.starts_with(&text))
+            {
                 1
             } else if name.contains(&text) {
                 2

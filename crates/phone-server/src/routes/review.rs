@@ -110,16 +110,9 @@ const MARK_COVERS: &str = "The mark is the customer's business's, for this numbe
 pub async fn shared_expected_put(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    Ids((customer_id, phone_number_id)): Ids<(String, String)>,
+    Ids(ids): Ids<(String, String)>,
 ) -> Result<Json<SharedNumberMark>, ApiError> {
-    blocking(&state, move |store| {
-        let actor = principal.actor();
-        let change = Change { actor: &actor, at: now() };
-        let businesses = principal.businesses();
-        Ok(store.mark_shared_expected(&customer_id, &phone_number_id, businesses, &change)?)
-    })
-    .await
-    .map(Json)
+    shared_expected(state, principal, ids, true).await
 }
 
 /// Take back the mark of a shared number: it is reviewed as shared again. Phonedesk's
@@ -141,13 +134,28 @@ pub async fn shared_expected_put(
 pub async fn shared_expected_delete(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    Ids((customer_id, phone_number_id)): Ids<(String, String)>,
+    Ids(ids): Ids<(String, String)>,
+) -> Result<Json<SharedNumberMark>, ApiError> {
+    shared_expected(state, principal, ids, false).await
+}
+
+/// Marks the number as expected, or takes the mark back, as the caller.
+async fn shared_expected(
+    state: AppState,
+    principal: Principal,
+    (customer_id, phone_number_id): (String, String),
+    expected: bool,
 ) -> Result<Json<SharedNumberMark>, ApiError> {
     blocking(&state, move |store| {
         let actor = principal.actor();
         let change = Change { actor: &actor, at: now() };
-        let businesses = principal.businesses();
-        Ok(store.unmark_shared_expected(&customer_id, &phone_number_id, businesses, &change)?)
+        let (customer, number, businesses) =
+            (&customer_id, &phone_number_id, principal.businesses());
+        Ok(if expected {
+            store.mark_shared_expected(customer, number, businesses, &change)?
+        } else {
+            store.unmark_shared_expected(customer, number, businesses, &change)?
+        })
     })
     .await
     .map(Json)
