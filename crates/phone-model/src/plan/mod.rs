@@ -132,7 +132,7 @@ impl Region {
     }
 
     /// The regions sharing this one's calling code, this one (the main one) first.
-    fn siblings(self) -> impl Iterator<Item = Self> {
+    pub(crate) fn siblings(self) -> impl Iterator<Item = Self> {
         let first = usize::from(
             PLANS.get(CODE_INDEX + usize::from(self.calling_code)).copied().unwrap_or(0),
         );
@@ -140,6 +140,11 @@ impl Region {
         (first.max(1) - 1..count)
             .map(Self::at)
             .take_while(move |r| r.calling_code == self.calling_code)
+    }
+
+    /// The region's ISO 3166 id (`NZ`; libphonenumber's `001` regions are not in the plans).
+    pub(crate) fn id(self) -> [u8; 2] {
+        self.id
     }
 
     /// The region's name in English (`New Zealand`).
