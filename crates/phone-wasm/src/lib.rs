@@ -305,8 +305,9 @@ pub fn is_valid_number(
     parse(&country_code, "", &number).is_some_and(|n| n.is_valid())
 }
 
-/// A number still being typed, grouped for display (`"0211234"` → `"021 123 4"`). With a
-/// country code not in the provider's table, the text as typed.
+/// A number still being typed, grouped for display (`"0211234"` → `"021 123 4"`); one written
+/// with another country's code by that country's plan (`"+61293744000"` → `"+61 2 9374
+/// 4000"`). With a country code not in the provider's table, the text as typed.
 ///
 /// # Errors
 /// A JavaScript `Error` when an argument is neither a string nor absent.

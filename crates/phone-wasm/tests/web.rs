@@ -255,6 +255,8 @@ fn format_as_you_type_groups_the_digits_typed_so_far() {
     // A number pasted whole keeps its country's grouping.
     let pasted = format_as_you_type_js("+61".into(), "+61 2 9374 4000".into()).unwrap();
     assert_eq!(pasted, "+61 2 9374 4000");
+    let pasted = format_as_you_type_js("+64".into(), "+61293744000".into()).unwrap();
+    assert_eq!(pasted, "+61 2 9374 4000", "grouped by its own country under another");
     assert_eq!(format_as_you_type_js("nowhere".into(), "0211234".into()).unwrap(), "0211234");
     assert!(format_as_you_type_js("+64".into(), JsValue::TRUE).is_err());
     assert_still_works();
