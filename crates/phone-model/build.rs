@@ -1,6 +1,8 @@
 //! Turns the provider's country-code table (`data/country-codes.csv`, copied verbatim from the
 //! provider) into a static Rust table, so the rules carry the data without parsing it at run time,
-//! and its distinct codes into a sorted list for looking a code up.
+//! and its distinct codes into a sorted list for looking a code up. Each row takes its ISO 3166
+//! region id from `data/country-regions.csv` (ours: the provider's table has none), which must
+//! name every row of the table, so a row the provider adds gets a decision.
 
 use std::{env, fs, path::Path};
 
@@ -8,6 +10,17 @@ fn main() {
     let source = "data/country-codes.csv";
     println!("cargo::rerun-if-changed={source}");
     let csv = fs::read_to_string(source).expect("the country-code table is part of the crate");
+    let regions_source = "data/country-regions.csv";
+    println!("cargo::rerun-if-changed={regions_source}");
+    let regions = fs::read_to_string(regions_source).expect("the region ids are part of the crate");
+    let mut regions: std::collections::BTreeMap<String, String> = regions
+        .lines()
+        .skip(1)
+        .map(|line| match split_csv_line(line).as_slice() {
+            [name, region] => (name.clone(), region.clone()),
+            fields => panic!("{regions_source}: expected a name and a region, found {fields:?}"),
+        })
+        .collect();
     let mut out = String::from("&[\n");
     let mut codes = Vec::new();
     for (line_number, line) in csv.lines().enumerate().skip(1) {
@@ -26,12 +39,17 @@ fn main() {
             .map(|e| e.trim().trim_start_matches('-').to_owned())
             .filter(|e| !e.is_empty())
             .collect();
+        let region = regions.remove(name).unwrap_or_else(|| {
+            panic!("{regions_source} does not name {name:?} (an empty id is allowed)")
+        });
+        let region = if region.is_empty() { None } else { Some(region) };
         out.push_str(&format!(
-            "    Country {{ name: {name:?}, code: {code:?}, area_codes: &{extensions:?} }},\n"
+            "    Country {{ name: {name:?}, code: {code:?}, area_codes: &{extensions:?}, region: {region:?} }},\n"
         ));
         codes.push(code.clone());
     }
     out.push(']');
+    assert!(regions.is_empty(), "{regions_source} names rows the table lacks: {regions:?}");
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     fs::write(Path::new(&out_dir).join("countries.rs"), out).expect("OUT_DIR is writable");
     // The distinct codes, sorted by their digits as text, for a binary search.

@@ -11,7 +11,8 @@ use alloc::{borrow::ToOwned, string::String};
 
 /// The partial number `text`, grouped as its country's plan writes such numbers: nationally
 /// (`09 264 5`) when typed without `+` (with the national prefix where it was typed),
-/// internationally (`+64 9 264 5`) when typed with `+` and this country code. Where no format
+/// internationally (`+64 9 264 5`) when typed with `+` and this country code, or with another
+/// code of the table by that country's plan (`+61 2 9374 4000` under `+64`). Where no format
 /// of the plan fits yet, or the country has no plan here, the digits as typed. Text with
 /// anything but digits and layout characters (an extension, a note, a mistake) is left as
 /// typed, so that nothing a person types disappears under them.
@@ -39,7 +40,16 @@ pub fn format_as_you_type(country_code: CountryCode, text: &str) -> String {
     };
     if international {
         let Some(national) = digits.strip_prefix(country_code.digits()) else {
-            return plus(&digits);
+            // Another country's code, as in a number pasted whole: grouped by that country's
+            // plan (the longest code of the table that starts the digits, as
+            // `written_country` reads it), so `+61 2 9374 4000` keeps its grouping whichever
+            // country is chosen.
+            let other =
+                (1..=3).rev().find_map(|length| CountryCode::new(digits.get(..length)?).ok());
+            return match other {
+                Some(other) => format_as_you_type(other, text),
+                None => plus(&digits),
+            };
         };
         let mut out = country_code.as_str().to_owned();
         if !national.is_empty() {
@@ -91,6 +101,10 @@ mod tests {
         }
         assert_eq!(format_as_you_type(CountryCode::NZ, "09 264 5555 ext"), "09 264 5555 ext");
         assert_eq!(format_as_you_type(CountryCode::NZ, "abc"), "abc");
-        assert_eq!(format_as_you_type(CountryCode::NZ, "+44 20"), "+4420");
+        // Another country's code: that country's grouping; a code no country has: digits.
+        assert_eq!(format_as_you_type(CountryCode::NZ, "+44 20"), "+44 20");
+        assert_eq!(format_as_you_type(CountryCode::NZ, "+61293744000"), "+61 2 9374 4000");
+        assert_eq!(format_as_you_type(CountryCode::NZ, "+679 331 2345"), "+679 331 2345");
+        assert_eq!(format_as_you_type(CountryCode::NZ, "+999 123"), "+999123");
     }
 }

@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use crate::{ValidationError, text::utf16_len};
+use crate::{ValidationError, text::utf16_len, written::country_of};
 
 /// One row of the provider's country-code table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -10,6 +10,8 @@ pub struct Country {
     name: &'static str,
     code: &'static str,
     area_codes: &'static [&'static str],
+    /// Its ISO 3166 region id in the plans, from `data/country-regions.csv`.
+    region: Option<&'static str>,
 }
 
 impl Country {
@@ -41,6 +43,42 @@ impl Country {
     #[must_use]
     pub const fn area_codes(&self) -> &'static [&'static str] {
         self.area_codes
+    }
+
+    /// Its ISO 3166 region id (`NZ`, `US`, `GB`), as libphonenumber's plans know it, for
+    /// naming it in a page's language (`Intl.DisplayNames`). `None` for the rows the plans
+    /// have no region for: Antarctica, the Netherlands Antilles (dissolved; its code's
+    /// regions are Curaçao and the Caribbean Netherlands), Pitcairn and Vatican City (whose
+    /// `+379` is unused; the plans put it under `+39`).
+    ///
+    /// ```
+    /// let id = |name: &str| {
+    ///     phone_model::countries().iter().find(|c| c.name() == name).and_then(|c| c.region_id())
+    /// };
+    /// assert_eq!(id("New Zealand"), Some("NZ"));
+    /// assert_eq!(id("Ivory Coast"), Some("CI"));
+    /// assert_eq!(id("Antarctica"), None);
+    /// ```
+    #[must_use]
+    pub const fn region_id(&self) -> Option<&'static str> {
+        self.region
+    }
+
+    /// Whether it is the country a number of its code alone is saved as: the main one of the
+    /// countries sharing the code (the United States under `+1`, the United Kingdom under
+    /// `+44`), and every country with a code of its own. A country picker that is typed "1"
+    /// picks this one.
+    ///
+    /// ```
+    /// let main = |name: &str| {
+    ///     phone_model::countries().iter().find(|c| c.name() == name).is_some_and(|c| c.is_main_for_code())
+    /// };
+    /// assert!(main("United States") && main("United Kingdom") && main("New Zealand"));
+    /// assert!(!main("Canada") && !main("Guernsey"));
+    /// ```
+    #[must_use]
+    pub fn is_main_for_code(&self) -> bool {
+        country_of(self.country_code(), "") == Some(self)
     }
 }
 
@@ -148,5 +186,79 @@ impl CountryCode {
 impl fmt::Display for CountryCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Region;
+
+    #[track_caller]
+    fn row(name: &str) -> &'static Country {
+        countries().iter().find(|c| c.name() == name).expect("a row of the table")
+    }
+
+    #[test]
+    fn a_row_names_its_region_and_whether_it_is_its_codes_main_country() {
+        let cases = [
+            ("New Zealand", Some("NZ"), true),
+            ("Australia", Some("AU"), true),
+            ("Cocos Islands", Some("CC"), false),
+            ("United States", Some("US"), true),
+            ("Canada", Some("CA"), false),
+            ("American Samoa", Some("AS"), false),
+            ("United Kingdom", Some("GB"), true),
+            ("Guernsey", Some("GG"), false),
+            ("Russia", Some("RU"), true),
+            ("Kazakhstan", Some("KZ"), false),
+            ("Curacao", Some("CW"), true),
+            // The table has no row for Guadeloupe, the plans' main region of +590.
+            ("Saint Barthelemy", Some("BL"), true),
+            ("Saint Martin", Some("MF"), false),
+            ("Netherlands Antilles", None, false),
+            ("Pitcairn", None, false),
+            // A code of its own, which no plan has: still the main (only) row of its code.
+            ("Vatican", None, true),
+        ];
+        for (name, region, main) in cases {
+            let country = row(name);
+            assert_eq!((country.region_id(), country.is_main_for_code()), (region, main), "{name}");
+        }
+    }
+
+    /// The ids are ours (`data/country-regions.csv`): each must be a region the plans have
+    /// under the row's code, and the main row of a code the plans' main region where the table
+    /// has a row for it (it has none for Guadeloupe, main under `+590`: its first row is).
+    #[cfg(not(feature = "nz-au-only"))]
+    #[test]
+    fn every_region_id_is_a_region_of_the_plans_under_the_rows_code() {
+        for country in countries() {
+            let main = Region::main_for(country.country_code().digits());
+            if let Some(id) = country.region_id() {
+                let main = main.expect("a row with a region has a plan");
+                let found = main.siblings().find(|r| r.id() == id.as_bytes());
+                assert!(found.is_some(), "{}: no {id} under {}", country.name(), country.code());
+            }
+            let main_has_row = |main: Region| {
+                countries()
+                    .iter()
+                    .any(|c| c.region_id().is_some_and(|id| main.id() == id.as_bytes()))
+            };
+            if let (Some(id), Some(main)) = (country.region_id(), main.filter(|&m| main_has_row(m)))
+            {
+                let is_main = main.id() == id.as_bytes();
+                assert_eq!(country.is_main_for_code(), is_main, "{}", country.name());
+            }
+        }
+    }
+
+    #[test]
+    fn every_code_has_one_main_country() {
+        for country in countries() {
+            let code = country.code();
+            let mains = countries().iter().filter(|c| c.code() == code && c.is_main_for_code());
+            assert_eq!(mains.count(), 1, "{code}");
+        }
     }
 }

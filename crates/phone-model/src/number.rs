@@ -5,8 +5,8 @@ use alloc::{borrow::ToOwned, string::String};
 use core::fmt;
 
 use crate::{
-    CountryCode, NumberKind,
-    plan::{Region, Style},
+    CountryCode, Invalidity, NumberKind,
+    plan::{LengthFit, Region, Style},
     text::digits_of,
     typed::{Typed, split_extension},
 };
@@ -31,8 +31,10 @@ pub enum NumberError {
     /// Written in international form with another country's code (`+44 …` under `+64`, or
     /// `0044 …`: New Zealand's international prefix and the United Kingdom's code).
     OtherCountry,
-    /// Too few digits (under 4) or too many (over 17 after the country code) for any number.
-    ImpossibleLength,
+    /// Too few digits for any number: under 4 after the country code (`123`).
+    TooShort,
+    /// Too many digits for any number: over 17 after the country code.
+    TooLong,
 }
 
 impl fmt::Display for NumberError {
@@ -42,7 +44,8 @@ impl fmt::Display for NumberError {
             Self::NoDigits => f.write_str("there is no digit to dial"),
             Self::ServiceCode => f.write_str("a service code has no international form"),
             Self::OtherCountry => f.write_str("the number starts with another country code"),
-            Self::ImpossibleLength => f.write_str("no number has that many digits"),
+            Self::TooShort => f.write_str("no number has so few digits"),
+            Self::TooLong => f.write_str("no number has so many digits"),
         }
     }
 }
@@ -105,7 +108,8 @@ impl ParsedNumber {
     /// - [`NumberError::ServiceCode`] for `"*555"`;
     /// - [`NumberError::OtherCountry`] for `"+44 20 7946 0000"` or `"0044 20 7946 0000"`
     ///   under `+64` (see [`written_country`](crate::written_country) for the country);
-    /// - [`NumberError::ImpossibleLength`] for `"123"`, `"0064 12"` or eighteen digits.
+    /// - [`NumberError::TooShort`] for `"123"` or `"0064 12"`;
+    /// - [`NumberError::TooLong`] for eighteen digits.
     pub fn parse(
         country_code: CountryCode,
         area_code: &str,
@@ -132,8 +136,11 @@ impl ParsedNumber {
         } else {
             (strip(&(area + &typed.digits)), false)
         };
-        if !(MIN_NATIONAL_DIGITS..=MAX_NATIONAL_DIGITS).contains(&national.len()) {
-            return Err(NumberError::ImpossibleLength);
+        if national.len() < MIN_NATIONAL_DIGITS {
+            return Err(NumberError::TooShort);
+        }
+        if national.len() > MAX_NATIONAL_DIGITS {
+            return Err(NumberError::TooLong);
         }
         let found = main.and_then(|main| main.region_of(&national));
         let region = found.map(|(region, _)| region);
@@ -175,6 +182,39 @@ impl ParsedNumber {
             return None;
         }
         self.region.or(self.main).map(Region::name)
+    }
+
+    /// Why the number is not valid in its country's plan: `None` when it is valid, or the
+    /// country has no plan here to judge it by. Its length is weighed first, against every
+    /// length its region's numbers have, as libphonenumber's `isPossibleNumberWithReason` does.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use phone_model::{CountryCode, Invalidity, ParsedNumber};
+    /// let us = CountryCode::new("+1")?;
+    /// let short = ParsedNumber::parse(us, "", "212 555")?;
+    /// assert_eq!(short.invalidity(), Some(Invalidity::TooShort { country: Some("United States") }));
+    /// let local = ParsedNumber::parse(us, "", "555 0123")?;
+    /// assert_eq!(local.invalidity(), Some(Invalidity::NoAreaCode { country: "United States" }));
+    /// let unused = ParsedNumber::parse(CountryCode::NZ, "09", "164 5555")?;
+    /// assert_eq!(unused.invalidity(), Some(Invalidity::NotInPlan { country: "New Zealand" }));
+    /// assert_eq!(ParsedNumber::parse(CountryCode::NZ, "09", "264 5555")?.invalidity(), None);
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn invalidity(&self) -> Option<Invalidity> {
+        if self.is_valid() {
+            return None;
+        }
+        let region = self.region.or(self.main)?;
+        let country = region.name();
+        Some(match region.length_fit(self.national.len()) {
+            LengthFit::TooShort => Invalidity::TooShort { country: Some(country) },
+            LengthFit::TooLong => Invalidity::TooLong { country: Some(country) },
+            LengthFit::LocalOnly => Invalidity::NoAreaCode { country },
+            LengthFit::Between => Invalidity::InvalidLength { country },
+            LengthFit::Possible => Invalidity::NotInPlan { country },
+        })
     }
 
     /// Whether an area code was sent beside a number written with `+` and does not start its

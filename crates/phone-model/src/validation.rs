@@ -2,8 +2,8 @@
 //! the normalised number alongside.
 
 use crate::{
-    CountryCode, ParsedNumber, PhoneNumberId, PhoneNumberInput, PhoneType, ValidationError, Value,
-    Warning,
+    CountryCode, Invalidity, ParsedNumber, PhoneNumberId, PhoneNumberInput, PhoneType,
+    ValidationError, Value, Warning,
     number::NumberError,
     text::{digits_of, utf16_len},
     typed::Typed,
@@ -58,6 +58,7 @@ pub struct Validation {
     errors: Vec<ValidationError>,
     warnings: Vec<Warning>,
     number: Option<ParsedNumber>,
+    invalidity: Option<Invalidity>,
     fields: Option<Fields>,
 }
 
@@ -89,6 +90,32 @@ impl Validation {
     #[must_use]
     pub fn number(&self) -> Option<&ParsedNumber> {
         self.number.as_ref()
+    }
+
+    /// Why the number (country code, area code, number) is not valid, or cannot exist as
+    /// written: `Some` exactly when one of those fields has an error or the number has a
+    /// warning that [`is_implausible`](Warning::is_implausible). `None` when the number is
+    /// valid, whatever the other fields' errors, and for a service code or a number written
+    /// with another country's code, which are valid as written.
+    ///
+    /// ```
+    /// use phone_model::{Invalidity, PhoneNumberInput, Value, validate_create};
+    /// let reason = |number: &str| {
+    ///     let input = PhoneNumberInput {
+    ///         country_code: Value::text("+64"),
+    ///         phone_number: Value::text(number),
+    ///         ..PhoneNumberInput::default()
+    ///     };
+    ///     validate_create(&input).invalidity()
+    /// };
+    /// assert_eq!(reason("09 264 5555"), None);
+    /// assert_eq!(reason("123"), Some(Invalidity::TooShort { country: Some("New Zealand") }));
+    /// assert_eq!(reason("09 164 5555"), Some(Invalidity::NotInPlan { country: "New Zealand" }));
+    /// assert_eq!(reason("call me"), Some(Invalidity::NoDigits));
+    /// ```
+    #[must_use]
+    pub fn invalidity(&self) -> Option<Invalidity> {
+        self.invalidity
     }
 
     /// The valid request, or every error.
@@ -245,12 +272,14 @@ fn validate(input: &PhoneNumberInput, path_id: Option<&str>) -> Validation {
     let is_primary = check_is_primary(&input.is_primary, path_id.is_none(), &mut errors);
 
     let mut warnings = Vec::new();
-    let number = match (country_code, area_code, phone_number) {
+    let read = match (country_code, area_code, phone_number) {
         (Some(country_code), Some(area_code), Some(phone_number)) => {
-            read_number(country_code, area_code, phone_number, &mut warnings)
+            Some(ParsedNumber::parse(country_code, area_code, phone_number))
         }
         _ => None,
     };
+    let invalidity = Invalidity::judge(&errors, &input.phone_number, read.as_ref(), country_code);
+    let number = read.and_then(|read| read_number(read, &mut warnings));
     if let (Some(number), Some(phone_type)) = (&number, phone_type)
         && Warning::contradicts(phone_type, number.kind())
     {
@@ -273,7 +302,7 @@ fn validate(input: &PhoneNumberInput, path_id: Option<&str>) -> Validation {
         }),
         _ => None,
     };
-    Validation { errors, warnings, number, fields }
+    Validation { errors, warnings, number, invalidity, fields }
 }
 
 /// A member that must be text: `Ok(Some(text))` trimmed, `Ok(None)` when it is not a string,
@@ -370,15 +399,13 @@ fn check_is_primary(
     result.map_err(|e| errors.push(e)).ok()
 }
 
-/// Reads the number for its normalised forms; what cannot be read, or does not fit the plan,
+/// The number read, for its normalised forms; what cannot be read, or does not fit the plan,
 /// becomes a warning.
 fn read_number(
-    country_code: CountryCode,
-    area_code: &str,
-    phone_number: &str,
+    read: Result<ParsedNumber, NumberError>,
     warnings: &mut Vec<Warning>,
 ) -> Option<ParsedNumber> {
-    match ParsedNumber::parse(country_code, area_code, phone_number) {
+    match read {
         Ok(number) => {
             if let Some(country) = number.broken_plan() {
                 warnings.push(Warning::NotInPlan { country });
@@ -395,7 +422,7 @@ fn read_number(
             warnings.push(Warning::OtherCountry);
             None
         }
-        Err(NumberError::ImpossibleLength) => {
+        Err(NumberError::TooShort | NumberError::TooLong) => {
             warnings.push(Warning::ImpossibleLength);
             None
         }

@@ -193,8 +193,8 @@ fn a_country_without_a_plan_is_held_to_the_length_limits_only() {
     assert_eq!(vatican.broken_plan(), None);
     assert_eq!(vatican.national(), "+379 0612345678");
     let us = CountryCode::new("+1").unwrap();
-    assert_eq!(ParsedNumber::parse(us, "", "123"), Err(NumberError::ImpossibleLength));
-    assert_eq!(ParsedNumber::parse(us, "", &"2".repeat(18)), Err(NumberError::ImpossibleLength));
+    assert_eq!(ParsedNumber::parse(us, "", "123"), Err(NumberError::TooShort));
+    assert_eq!(ParsedNumber::parse(us, "", &"2".repeat(18)), Err(NumberError::TooLong));
     assert!(ParsedNumber::parse(us, "", &"2".repeat(17)).is_ok());
     // Germany has toll-free numbers longer than E.164's fifteen digits.
     assert_eq!(parse("+49", "", "0800 4425 5959 9889").kind(), NumberKind::TollFree);
@@ -222,7 +222,7 @@ fn numbers_that_cannot_be_read_say_why() {
         ("+44 20 7946 0000", NumberError::OtherCountry),
         ("0044 20 7946 0000", NumberError::OtherCountry),
         ("0011 61 412 345 678", NumberError::OtherCountry),
-        ("0064 12", NumberError::ImpossibleLength),
+        ("0064 12", NumberError::TooShort),
     ];
     for (number, error) in cases {
         assert_eq!(ParsedNumber::parse(nz, "", number), Err(error), "{number}");

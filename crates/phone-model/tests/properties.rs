@@ -1,7 +1,8 @@
 //! Properties over any input: nothing panics, and a normalised number is already normal.
 
 use phone_model::{
-    CountryCode, ParsedNumber, PhoneNumberInput, Value, countries, validate_create, validate_update,
+    CountryCode, Field, ParsedNumber, PhoneNumberInput, Value, countries, validate_create,
+    validate_update,
 };
 use proptest::prelude::*;
 
@@ -43,6 +44,15 @@ proptest! {
         };
         let created = validate_create(&input);
         let _ = validate_update(&path, &input);
+        // A reason exactly when the number's own fields are refused or it cannot exist; its
+        // messages never panic.
+        let number_fields = [Field::CountryCode, Field::AreaCode, Field::PhoneNumber];
+        let refused = created.errors().iter().any(|e| number_fields.contains(&e.field()));
+        let implausible = created.warnings().iter().any(|w| w.is_implausible());
+        prop_assert_eq!(created.invalidity().is_some(), refused || implausible);
+        if let Some(reason) = created.invalidity() {
+            prop_assert!(!reason.message().is_empty() && !reason.plain_message().is_empty());
+        }
         // Valid exactly when there is no error.
         prop_assert_eq!(created.errors().is_empty(), created.into_result().is_ok());
     }

@@ -19,8 +19,8 @@ use core::sync::atomic::{AtomicBool, Ordering};
 
 use js_sys::{Array, Object, Reflect};
 use phone_model::{
-    Country, CountryCode, Field, ParsedNumber, PhoneNumberInput, ValidationError, Value, countries,
-    format_as_you_type, validate_create, written_country,
+    Country, CountryCode, Field, Invalidity, ParsedNumber, PhoneNumberInput, ValidationError,
+    Value, countries, format_as_you_type, validate_create, written_country,
 };
 use wasm_bindgen::prelude::*;
 
@@ -80,11 +80,32 @@ export interface FormattedNumber {
   kind: NumberKind;
 }
 
+/**
+ * Why a number (its country code, area code and digits) is not valid, or cannot exist as written:
+ * "noCountryCode"; "unknownCountryCode" (+999); "invalidAreaCode"; "noNumber"; "invalidCharacter"
+ * ("264 5555!"); "noDigits" ("call me"); "tooShort" and "tooLong" (than any number of the country,
+ * or of any country); "noAreaCode" (a length only dialled within an area: 555 0123 under +1);
+ * "invalidLength" (between the country's shortest and longest numbers, yet a length none has);
+ * "notInPlan" (a possible length, but no range of the country's plan holds it).
+ */
+export type ReasonCode =
+  | "noCountryCode" | "unknownCountryCode" | "invalidAreaCode" | "noNumber" | "invalidCharacter"
+  | "noDigits" | "tooShort" | "tooLong" | "noAreaCode" | "invalidLength" | "notInPlan";
+
 /** The verdict on a phone number: errors block saving (the server would refuse it), warnings do not. */
 export interface Validation {
   valid: boolean;
   errors: FieldMessage[];
   warnings: FieldMessage[];
+  /**
+   * Why the number is not valid, or cannot exist as written (then `valid` may still be true: the
+   * server saves it, with a warning); null when the number is fine, whatever the other fields' errors.
+   */
+  reason: ReasonCode | null;
+  /** The reason in the provider's sentence style ("PhoneNumber is too short for a number in New Zealand."). */
+  reasonMessage: string | null;
+  /** The reason in plain words ("This number is too short for New Zealand: check the digits."). */
+  reasonPlainMessage: string | null;
   /** The forms below are null when the number cannot be read. */
   e164: string | null;
   national: string | null;
@@ -110,6 +131,12 @@ export interface NumberCheck {
   valid: boolean;
   /** What is wrong, "" when valid: the server's wording, or plain wording when asked for. */
   message: string;
+  /** Why it is not valid, null exactly when `valid`. */
+  reason: ReasonCode | null;
+  /** The reason in the provider's sentence style, more precise than `message` (which keeps the server's error). */
+  reasonMessage: string | null;
+  /** The reason in plain words. */
+  reasonPlainMessage: string | null;
   /** What to look at twice, which never makes the number invalid, in the same wording. */
   warnings: string[];
   /** The forms below are null when the number cannot be read. */
@@ -127,6 +154,10 @@ export interface Country {
   code: string;
   /** Area codes that pick the country out among those sharing its code ("684" for American Samoa). */
   areaCodes: string[];
+  /** Its ISO 3166 region id ("NZ", "US"), for `Intl.DisplayNames`; null where the plans have none (Antarctica, Pitcairn). */
+  regionId: string | null;
+  /** Whether it is the main country of its code, which a number of the code alone is saved as: the United States under +1, the United Kingdom under +44. */
+  main: boolean;
 }
 "#;
 
@@ -165,7 +196,9 @@ pub fn validate_phone_number(
     if let Some(number) = validation.number() {
         push_forms(&mut answer, number);
     }
-    Ok(make_validation(&answer))
+    let result = make_validation(&answer);
+    set_reason(&result, validation.invalidity());
+    Ok(result)
 }
 
 /// The forms of a number typed as the API takes it, or `null` when it cannot be read.
@@ -235,7 +268,27 @@ pub fn check_number(
     if let Some(number) = validation.number() {
         push_forms(&mut answer, number);
     }
-    Ok(make_check(&answer))
+    let result = make_check(&answer);
+    set_reason(&result, validation.invalidity());
+    Ok(result)
+}
+
+/// Adds `reason`, `reasonMessage` and `reasonPlainMessage` (all `null` without a reason) to an
+/// answer `js/bridge.js` made. Set here rather than packed into the bridge's answer: three
+/// members that only this module's reasons fill.
+fn set_reason(answer: &JsValue, reason: Option<Invalidity>) {
+    let Some(answer) = answer.dyn_ref::<Object>() else { return };
+    let (code, message, plain) = match reason {
+        Some(reason) => (
+            JsValue::from_str(reason.code()),
+            JsValue::from_str(&reason.message()),
+            JsValue::from_str(&reason.plain_message()),
+        ),
+        None => (JsValue::NULL, JsValue::NULL, JsValue::NULL),
+    };
+    set(answer, "reason", &code);
+    set(answer, "reasonMessage", &message);
+    set(answer, "reasonPlainMessage", &plain);
 }
 
 /// Whether a number is valid in its country's numbering plan: the yes or no alone, for pages
@@ -252,8 +305,9 @@ pub fn is_valid_number(
     parse(&country_code, "", &number).is_some_and(|n| n.is_valid())
 }
 
-/// A number still being typed, grouped for display (`"0211234"` → `"021 123 4"`). With a
-/// country code not in the provider's table, the text as typed.
+/// A number still being typed, grouped for display (`"0211234"` → `"021 123 4"`); one written
+/// with another country's code by that country's plan (`"+61293744000"` → `"+61 2 9374
+/// 4000"`). With a country code not in the provider's table, the text as typed.
 ///
 /// # Errors
 /// A JavaScript `Error` when an argument is neither a string nor absent.
@@ -304,6 +358,9 @@ fn country_row(country: &Country) -> Object {
     set(&row, "code", &country.code().into());
     let area_codes = country.area_codes().iter().map(|a| JsValue::from_str(a));
     set(&row, "areaCodes", &area_codes.collect::<Array>());
+    let region = country.region_id().map_or(JsValue::NULL, JsValue::from_str);
+    set(&row, "regionId", &region);
+    set(&row, "main", &JsValue::from_bool(country.is_main_for_code()));
     row
 }
 

@@ -64,12 +64,91 @@ fn the_module_gives_the_shared_tables_errors_as_the_server_does() {
         let expected = pairs(&member(&case, "errors"));
         assert_eq!(pairs(&member(&result, "errors")), expected, "{name}");
         assert_eq!(member(&result, "valid").as_bool(), Some(expected.is_empty()), "{name}");
+        // The reason is the module's alone (the server answers with errors and warnings).
+        assert_eq!(member(&result, "reason"), member(&case, "reason"), "{name}");
         // A valid case lists its warnings, which the server tells as `Warning` headers.
         if expected.is_empty() {
             let warnings = pairs(&member(&case, "warnings"));
             assert_eq!(pairs(&member(&result, "warnings")), warnings, "{name}");
         }
     }
+}
+
+/// `reason`, `reasonMessage` and `reasonPlainMessage` of an answer, `None` for `null`.
+fn reason_of(answer: &JsValue) -> [Option<String>; 3] {
+    ["reason", "reasonMessage", "reasonPlainMessage"].map(|name| member(answer, name).as_string())
+}
+
+#[track_caller]
+fn assert_reason(answer: &JsValue, expected: [&str; 3]) {
+    assert_eq!(reason_of(answer), expected.map(|e| Some(e.to_owned())));
+}
+
+#[wasm_bindgen_test]
+fn an_invalid_or_impossible_number_says_why_in_both_wordings() {
+    let validate = |country: &str, number: &str| {
+        let body = js(r#"{"phoneName":"John","phoneType":"work","isPrimary":true}"#);
+        Reflect::set(&body, &"countryCode".into(), &country.into()).unwrap();
+        Reflect::set(&body, &"phoneNumber".into(), &number.into()).unwrap();
+        validate_phone_number(body).expect("an object is answered")
+    };
+    // Saved by the server, with a warning, and yet no number of New Zealand has so many digits.
+    let long = validate("+64", "021 123 4567 89");
+    assert_eq!(member(&long, "valid"), JsValue::TRUE);
+    assert_reason(
+        &long,
+        [
+            "tooLong",
+            "PhoneNumber is too long for a number in New Zealand.",
+            "This number is too long for New Zealand: check the digits.",
+        ],
+    );
+    assert_reason(
+        &validate("+1", "555 0123"),
+        [
+            "noAreaCode",
+            "PhoneNumber needs its area code to be a number in United States.",
+            "Add the area code: numbers in United States are dialled with one.",
+        ],
+    );
+    let refused = validate("+999", "021 123 4567");
+    assert_eq!(member(&refused, "valid"), JsValue::FALSE);
+    assert_eq!(reason_of(&refused)[0].as_deref(), Some("unknownCountryCode"));
+    assert_eq!(
+        reason_of(&validate("+64", "264 5555!"))[1].as_deref(),
+        Some("PhoneNumber must not contain \"!\".")
+    );
+    assert_eq!(reason_of(&validate("+64", "09 264 5555")), [None, None, None]);
+    // Valid as written: the other country's number, which `writtenCountry` names.
+    assert_eq!(reason_of(&validate("+64", "+44 20 7946 0958")), [None, None, None]);
+
+    let check = |country: &str, number: &str| {
+        check_number(country.into(), number.into(), true).expect("an answer")
+    };
+    let short = check("+1", "212 555");
+    assert_eq!(member(&short, "valid"), JsValue::FALSE);
+    assert_reason(
+        &short,
+        [
+            "tooShort",
+            "PhoneNumber is too short for a number in United States.",
+            "This number is too short for United States: check the digits.",
+        ],
+    );
+    // `message` keeps the server's error; the reason says more.
+    let letters = check("+64", "call me");
+    assert_eq!(
+        member(&letters, "message").as_string().unwrap(),
+        "Enter the number in digits, such as 264 5555."
+    );
+    assert_eq!(reason_of(&letters)[0].as_deref(), Some("noDigits"));
+    assert_eq!(reason_of(&check("+61", "4123 4567 890"))[0].as_deref(), Some("invalidLength"));
+    assert_eq!(reason_of(&check("+64", "03 111 1111"))[0].as_deref(), Some("notInPlan"));
+    assert_eq!(reason_of(&check("", "021 123 4567"))[0].as_deref(), Some("noCountryCode"));
+    assert_eq!(reason_of(&check("+64", ""))[0].as_deref(), Some("noNumber"));
+    let fine = check("+64", "021 123 4567");
+    assert_eq!((member(&fine, "valid"), reason_of(&fine)), (JsValue::TRUE, [None, None, None]));
+    assert_still_works();
 }
 
 #[wasm_bindgen_test]
@@ -173,6 +252,11 @@ fn format_phone_number_gives_the_forms_or_null() {
 #[wasm_bindgen_test]
 fn format_as_you_type_groups_the_digits_typed_so_far() {
     assert_eq!(format_as_you_type_js("+64".into(), "0211234".into()).unwrap(), "021 123 4");
+    // A number pasted whole keeps its country's grouping.
+    let pasted = format_as_you_type_js("+61".into(), "+61 2 9374 4000".into()).unwrap();
+    assert_eq!(pasted, "+61 2 9374 4000");
+    let pasted = format_as_you_type_js("+64".into(), "+61293744000".into()).unwrap();
+    assert_eq!(pasted, "+61 2 9374 4000", "grouped by its own country under another");
     assert_eq!(format_as_you_type_js("nowhere".into(), "0211234".into()).unwrap(), "0211234");
     assert!(format_as_you_type_js("+64".into(), JsValue::TRUE).is_err());
     assert_still_works();
@@ -193,6 +277,26 @@ fn country_codes_lists_the_providers_table() {
         .find(|r| member(r, "name").as_string().as_deref() == Some("American Samoa"))
         .unwrap();
     assert_eq!(pairs_of_strings(&member(&samoa, "areaCodes")), ["684"]);
+    // The region id for `Intl.DisplayNames`, and the country a code alone picks.
+    let row = |name: &str| {
+        let row = rows.iter().find(|r| member(r, "name").as_string().as_deref() == Some(name));
+        let row = row.expect("a row of the table");
+        (member(&row, "regionId").as_string(), member(&row, "main").as_bool())
+    };
+    let cases = [
+        ("New Zealand", Some("NZ"), true),
+        ("United States", Some("US"), true),
+        ("Canada", Some("CA"), false),
+        ("United Kingdom", Some("GB"), true),
+        ("Guernsey", Some("GG"), false),
+        ("Antarctica", None, true),
+    ];
+    for (name, region, main) in cases {
+        assert_eq!(row(name), (region.map(str::to_owned), Some(main)), "{name}");
+    }
+    let mains = rows.iter().filter(|r| member(r, "code").as_string().as_deref() == Some("+1"));
+    let mains: Vec<_> = mains.filter(|r| member(r, "main") == JsValue::TRUE).collect();
+    assert_eq!(mains.len(), 1, "one main country under +1");
 }
 
 #[wasm_bindgen_test]
@@ -208,6 +312,8 @@ fn written_country_names_the_country_a_number_is_written_for() {
     assert_eq!(written("+999", "+44 20 7946 0958"), None);
     let samoa = written_country_js("+64".into(), "+1 684 633 1234".into()).unwrap();
     assert_eq!(pairs_of_strings(&member(&samoa, "areaCodes")), ["684"]);
+    assert_eq!(member(&samoa, "regionId").as_string().as_deref(), Some("AS"));
+    assert_eq!(member(&samoa, "main"), JsValue::FALSE);
     assert!(written_country_js(JsValue::from_f64(64.0), "+44".into()).is_err());
     assert_still_works();
 }

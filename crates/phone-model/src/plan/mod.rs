@@ -59,6 +59,22 @@ const KINDS: [NumberKind; 10] = [
 const FIXED_LINE: usize = 8;
 const MOBILE: usize = 9;
 
+/// How a national number's length compares with the lengths a region's numbers have, as
+/// libphonenumber's `testNumberLength` weighs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LengthFit {
+    /// Some number of the region has this length.
+    Possible,
+    /// Only numbers dialled within an area have this length: the area code is missing.
+    LocalOnly,
+    /// Shorter than every number of the region.
+    TooShort,
+    /// Longer than every number of the region.
+    TooLong,
+    /// Between the shortest and the longest, and yet no number has it.
+    Between,
+}
+
 /// One region's plan (a country or territory: `NZ`, `GG`): where its record is in the compiled
 /// plans, with the few numbers every check needs. The rest is read when it is needed.
 #[derive(Clone, Copy)]
@@ -132,7 +148,7 @@ impl Region {
     }
 
     /// The regions sharing this one's calling code, this one (the main one) first.
-    fn siblings(self) -> impl Iterator<Item = Self> {
+    pub(crate) fn siblings(self) -> impl Iterator<Item = Self> {
         let first = usize::from(
             PLANS.get(CODE_INDEX + usize::from(self.calling_code)).copied().unwrap_or(0),
         );
@@ -140,6 +156,12 @@ impl Region {
         (first.max(1) - 1..count)
             .map(Self::at)
             .take_while(move |r| r.calling_code == self.calling_code)
+    }
+
+    /// The region's ISO 3166 id (`NZ`), which tests check the table's ids against.
+    #[cfg(test)]
+    pub(crate) fn id(self) -> [u8; 2] {
+        self.id
     }
 
     /// The region's name in English (`New Zealand`).
@@ -188,6 +210,26 @@ impl Region {
             (true, false) => NumberKind::FixedLine,
             (false, true) => NumberKind::Mobile,
             (false, false) => NumberKind::Unknown,
+        }
+    }
+
+    /// How `length` digits of a national number fit the region's lengths (see [`LengthFit`]).
+    /// A region whose plan gives no lengths finds every length possible.
+    pub(crate) fn length_fit(self, length: usize) -> LengthFit {
+        if has_length(self.local_lengths, length) {
+            return LengthFit::LocalOnly;
+        }
+        if self.lengths == 0 || has_length(self.lengths, length) {
+            return LengthFit::Possible;
+        }
+        let shortest = self.lengths.trailing_zeros() as usize;
+        let longest = 31 - self.lengths.leading_zeros() as usize;
+        if length < shortest {
+            LengthFit::TooShort
+        } else if length > longest {
+            LengthFit::TooLong
+        } else {
+            LengthFit::Between
         }
     }
 
@@ -354,6 +396,35 @@ mod tests {
         assert!(
             Region::every_international_prefix().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
         );
+    }
+
+    #[test]
+    fn a_length_is_weighed_against_every_length_of_the_region() {
+        use super::LengthFit::{Between, LocalOnly, Possible, TooLong, TooShort};
+        // New Zealand: 5 to 10 digits. Australia: 5 to 10, and 12. The United States: 10,
+        // and 7 within an area (8 is short of 10: a local length counts only as itself). The
+        // United Kingdom: 7, 9 and 10, and 4 to 6 and 8 within an area.
+        let cases = [
+            ("64", 4, TooShort),
+            ("64", 5, Possible),
+            ("64", 10, Possible),
+            ("64", 11, TooLong),
+            ("1", 6, TooShort),
+            ("1", 7, LocalOnly),
+            ("1", 8, TooShort),
+            ("61", 11, Between),
+            ("61", 12, Possible),
+            ("61", 13, TooLong),
+            ("1", 11, TooLong),
+            ("44", 3, TooShort),
+            ("44", 5, LocalOnly),
+            ("44", 9, Possible),
+            ("44", 11, TooLong),
+        ];
+        for (code, length, fit) in cases {
+            let region = Region::main_for(code).expect("a plan");
+            assert_eq!(region.length_fit(length), fit, "+{code}, {length} digits");
+        }
     }
 
     #[test]
