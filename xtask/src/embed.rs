@@ -8,7 +8,7 @@ use std::{
 };
 
 use crate::{
-    Result, compress,
+    Result, compress, package,
     process::{command, run},
     root, sizes,
 };
@@ -51,13 +51,19 @@ pub(crate) fn run_embed() -> Result {
             &sizes::measure(&which.out_dir(), &module_files(which)?)?,
             which.label(),
         );
+        // What carrying the wasm inside the JavaScript costs against serving it as a file.
+        sizes::print_sizes(
+            &sizes::measure(&which.out_dir(), &["phone_wasm.wasm", "phone_wasm.wasm.js"])?,
+            "the wasm as a file, or inlined in base64 (the default entry)",
+        );
     }
     differential()?;
     measure()
 }
 
-/// The files of a build a page downloads: the wasm and every script (wasm-bindgen's glue and
-/// its snippets), not the type declarations.
+/// The files of a build a page downloads: every script (the entry with the wasm inside,
+/// wasm-bindgen's glue and its snippets, the element and its styles), not the type
+/// declarations.
 ///
 /// # Errors
 /// When the build's folder cannot be read.
@@ -73,7 +79,7 @@ pub(crate) fn module_files(which: Build) -> Result<Vec<String>> {
                 if path != Build::NzAu.out_dir() {
                     folders.push(path);
                 }
-            } else if path.extension().is_some_and(|e| e == "wasm" || e == "js" || e == "css") {
+            } else if downloaded(&path) {
                 let relative = path.strip_prefix(&dir)?.to_string_lossy().into_owned();
                 files.push(relative);
             }
@@ -81,6 +87,14 @@ pub(crate) fn module_files(which: Build) -> Result<Vec<String>> {
     }
     files.sort();
     Ok(files)
+}
+
+/// Whether a browser loads the file with the package's default entry and the element: every
+/// script but Node's entry and the demo's own. Not `phone_wasm.wasm`, which that entry carries
+/// inside `phone_wasm.wasm.js`, nor the stylesheet, which `phone-number-input.css.js` carries.
+fn downloaded(path: &Path) -> bool {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    name.ends_with(".js") && name != "phone_wasm.node.js" && name != "demo.js"
 }
 
 /// Builds both modules: cargo, wasm-bindgen (`--target web`), wasm-opt, and the files that
@@ -96,6 +110,7 @@ pub(crate) fn build() -> Result {
     for which in [Build::All, Build::NzAu] {
         build_one(which)?;
     }
+    package::pack()?;
     copy_next_to_app(&all)
 }
 
@@ -117,15 +132,35 @@ fn build_one(which: Build) -> Result {
     run(cargo)?;
     let out = which.out_dir();
     let built = root().join("target/wasm32-unknown-unknown/wasm-release/phone_wasm.wasm");
-    let mut bindgen = command("wasm-bindgen", &["--target", "web", "--out-dir"]);
+    // No default `new URL("….wasm", import.meta.url)` in the glue: bundlers copy or rewrite
+    // that file whether or not it is used, and the package's entries say where the wasm is.
+    let mut bindgen = command(
+        "wasm-bindgen",
+        &[
+            "--target",
+            "web",
+            "--omit-default-module-path",
+            "--out-name",
+            package::GLUE,
+            "--out-dir",
+        ],
+    );
     bindgen.arg(&out).arg(&built);
     run(bindgen)?;
-    let wasm = out.join("phone_wasm_bg.wasm");
+    let bindgen_wasm = out.join(format!("{}_bg.wasm", package::GLUE));
+    let wasm = out.join("phone_wasm.wasm");
     let mut opt = command("wasm-opt", &["-Oz", "-o"]);
-    opt.arg(&wasm).arg(&wasm);
+    opt.arg(&wasm).arg(&bindgen_wasm);
     run(opt)?;
+    fs::remove_file(&bindgen_wasm)?;
+    fs::remove_file(out.join(format!("{}_bg.wasm.d.ts", package::GLUE)))?;
     let module = root().join("crates/phone-wasm/module");
-    for file in ["package.json", "README.md", "index.html"] {
+    // The demo in both builds; the package's manifest once, at the package's root.
+    let files: &[&str] = match which {
+        Build::All => &["package.json", "README.md", "index.html", "demo.js"],
+        Build::NzAu => &["index.html", "demo.js"],
+    };
+    for file in files {
         fs::copy(module.join(file), out.join(file))?;
     }
     // The drop-in element beside the module it imports, in both builds.
@@ -133,7 +168,7 @@ fn build_one(which: Build) -> Result {
     for file in ["phone-number-input.js", "phone-number-input.css", "phone-number-input.d.ts"] {
         fs::copy(element.join(file), out.join(file))?;
     }
-    Ok(())
+    package::write_entries(&out)
 }
 
 /// Puts the modules under the built app's `embed/`, so `phone-server` serves the demo at

@@ -4,6 +4,7 @@
 //! - `test`: every check CI runs, installing the tools it needs first.
 //! - `serve`: builds the staff app and serves it, with the API, on 127.0.0.1.
 //! - `embed`: builds the embeddable validator and prints its size and speed.
+//! - `package`: builds and packs it, and runs the packed package in bundlers and runtimes.
 //! - `screenshots`: runs the end-to-end scenarios and refreshes `docs/screenshots/`.
 //! - `bench`: the benchmarks, printed and written to `BENCHMARKS.md`.
 //! - `mutants`: mutation testing of the core and the server's rules, against the explained list.
@@ -16,6 +17,7 @@ mod embed;
 mod faults;
 mod metadata;
 mod mutants;
+mod package;
 mod process;
 mod readme;
 mod serve;
@@ -31,12 +33,14 @@ use std::{path::PathBuf, process::ExitCode};
 /// What a failed step reports: a sentence for the person at the terminal.
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-const USAGE: &str = "usage: cargo xtask <test | serve | readme | embed | screenshots | bench | mutants | faults>
+const USAGE: &str = "usage: cargo xtask <test | serve | readme | embed | package | screenshots | bench | mutants | faults>
 
   test    format, lint, native tests, browser tests, release build (what CI runs)
   serve   build the staff app and run phone-server with demo data on http://127.0.0.1:8080 (PORT to change)
   readme  run the README's First run and Upgrading as written, on SQLite and PostgreSQL (a step of test)
   embed   build the embeddable validator into target/embed/ and print its size and speed
+  package build and pack it (target/npm/), then build and run it in each bundler and runtime of
+          crates/phone-wasm/fixtures/ (a step of test)
   screenshots  run the end-to-end scenarios and copy their pictures into docs/screenshots/
   bench   run the benchmarks (minutes; not part of test) and write BENCHMARKS.md
   mutants mutation testing (cargo-mutants) of phone-model and the server's rules; fails on a new miss
@@ -52,6 +56,9 @@ fn main() -> ExitCode {
             .and_then(|()| tools::ensure_operator_tools())
             .and_then(|()| readme::build_and_run_readme_sections()),
         Some("embed") => tools::ensure_web_tools().and_then(|()| embed::run_embed()),
+        Some("package") => tools::ensure_web_tools()
+            .and_then(|()| embed::build())
+            .and_then(|()| package::run_fixtures()),
         Some("screenshots") => e2e::screenshots(),
         Some("bench") => bench::run_bench(),
         Some("mutants") => {

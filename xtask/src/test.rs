@@ -5,7 +5,7 @@ use phone_launch::Postgres;
 use crate::{
     Result,
     e2e::{self, Browser},
-    embed,
+    embed, package,
     process::{Steps, command, run},
     readme, sizes, tools, trunk,
 };
@@ -21,7 +21,7 @@ const GATEWAY_VARIABLE: &str = "PHONEDESK_TEST_GATEWAY";
 /// # Errors
 /// The failing step, by name.
 pub(crate) fn run_all() -> Result {
-    let mut steps = Steps::new(13);
+    let mut steps = Steps::new(14);
     let mut geckodriver = String::new();
     steps.step(
         "tools: wasm32 target, wasm-opt, wasm-bindgen-cli, trunk, chromium, firefox, postgresql, \
@@ -136,7 +136,14 @@ pub(crate) fn run_all() -> Result {
         trunk::build()?;
         sizes::print_app_sizes()
     })?;
-    steps.step("embeddable validator (cargo xtask embed): build, size, speed", embed::run_embed)?;
+    steps.step(
+        "embeddable validator (cargo xtask embed): build, pack, size, speed",
+        embed::run_embed,
+    )?;
+    steps.step(
+        "its npm package in Vite, webpack, esbuild, Rollup, a plain page, Node.js, Deno and Bun",
+        package::run_fixtures,
+    )?;
     for browser in [Browser::Chromium, Browser::Firefox] {
         steps.step(
             &format!(

@@ -61,10 +61,21 @@ fn the_readme_gives_the_two_commands_and_ci_runs_the_test_command() {
 
 #[test]
 fn the_integrator_readme_shows_the_demo_as_it_is() {
-    let demo = read("crates/phone-wasm/module/index.html");
     let readme = read("crates/phone-wasm/module/README.md");
-    assert!(
-        readme.contains(&demo),
-        "crates/phone-wasm/module/README.md must contain index.html verbatim"
-    );
+    for file in ["index.html", "demo.js"] {
+        let demo = read(&format!("crates/phone-wasm/module/{file}"));
+        assert!(
+            readme.contains(&demo),
+            "crates/phone-wasm/module/README.md must contain {file} verbatim"
+        );
+    }
+}
+
+#[test]
+fn the_demo_runs_no_inline_script() {
+    // The policy the integrators' README asks for blocks inline scripts, the demo's own too.
+    let demo = read("crates/phone-wasm/module/index.html");
+    for line in demo.lines().filter(|line| line.contains("<script")) {
+        assert!(line.contains(" src="), "index.html: an inline script: {line}");
+    }
 }

@@ -39,10 +39,15 @@ fn ensure_wasm_target() -> Result {
     run(command("rustup", &["target", "add", "wasm32-unknown-unknown"]))
 }
 
+/// What checks the embeddable validator's npm package (publint, attw) and what its fixtures
+/// build and run it with (`crates/phone-wasm/fixtures/run.mjs`), from package.json.
+const PACKAGE_TOOLS: [&str; 8] =
+    ["publint", "attw", "vite", "webpack", "esbuild", "rollup", "deno", "bun"];
+
 /// The npm registry's packages, pinned in package.json: wasm-opt from binaryen (Debian's
 /// binaryen 108 silently corrupts wasm-bindgen's output), axe-core for the accessibility
-/// checks of the end-to-end tests, and libphonenumber-js for the benchmark and (in the release
-/// with our plans' metadata) the differential test.
+/// checks of the end-to-end tests, libphonenumber-js for the benchmark and (in the release
+/// with our plans' metadata) the differential test, and `PACKAGE_TOOLS`.
 fn ensure_npm_packages() -> Result {
     let wanted = "version_132";
     if output("wasm-opt", &["--version"]).is_some_and(|v| v.contains(wanted))
@@ -50,8 +55,12 @@ fn ensure_npm_packages() -> Result {
         && root().join("node_modules/axe-core/axe.min.js").exists()
         && root().join("node_modules/libphonenumber-js/bundle/libphonenumber-min.js").exists()
         && root().join("node_modules/libphonenumber-js-9.0.35/max/index.js").exists()
+        && PACKAGE_TOOLS.iter().all(|tool| root().join("node_modules/.bin").join(tool).exists())
     {
-        eprintln!("found wasm-opt {wanted}, axe-core and both libphonenumber-js in node_modules");
+        eprintln!(
+            "found wasm-opt {wanted}, axe-core, both libphonenumber-js and {} in node_modules",
+            PACKAGE_TOOLS.join(", ")
+        );
         return Ok(());
     }
     if output("npm", &["--version"]).is_none() {

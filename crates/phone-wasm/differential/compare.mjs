@@ -5,7 +5,7 @@
 //
 //   node crates/phone-wasm/differential/compare.mjs <embed-dir> [--min 99.9] [--per-region 50] [--seed 1]
 //
-// <embed-dir> is `cargo xtask embed`'s output (target/embed/: phone_wasm.js + phone_wasm_bg.wasm).
+// <embed-dir> is `cargo xtask embed`'s output (target/embed/: the package).
 // Numbers are generated deterministically from libphonenumber-js's own metadata for every region
 // whose calling code is in the provider's table, written in E.164, and judged by both sides.
 // Exit 1 when agreement < --min, fewer than 10,000 numbers were compared, or a region of the
@@ -46,9 +46,9 @@ const metadata = require(`${PACKAGE}/metadata.max.json`);
 // (examples.mobile.json), so the other types' examples are drawn from their patterns below.
 const mobileExamples = require(`${PACKAGE}/examples.mobile.json`);
 
-const glue = await import(pathToFileURL(path.resolve(embedDir, 'phone_wasm.js')).href);
-const wasmBytes = fs.readFileSync(path.resolve(embedDir, 'phone_wasm_bg.wasm'));
-glue.initSync({ module: wasmBytes });
+// The package's entry for Node.js, which reads phone_wasm.wasm beside it.
+const glue = await import(pathToFileURL(path.resolve(embedDir, 'phone_wasm.node.js')).href);
+await glue.default();
 
 // ---- the regions: every libphonenumber region of every calling code in the provider's table
 const table = fs.readFileSync(path.join(root, 'crates/phone-model/data/country-codes.csv'), 'utf8');

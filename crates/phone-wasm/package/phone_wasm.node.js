@@ -1,0 +1,21 @@
+// The package for Node.js, Deno and Bun (the `node` condition): `init()` reads phone_wasm.wasm
+// from the package's folder with `fs`, since their `fetch` cannot read `file:` URLs
+// ("TypeError: fetch failed"), and a `file:` URL given to `init` is read the same way.
+
+import { readFile } from "node:fs/promises";
+
+import { load } from "./phone_wasm_load.js";
+
+export * from "./phone_wasm_api.js";
+
+export default function init(source) {
+  return load(async () => {
+    const given = (await source) ?? new URL("./phone_wasm.wasm", import.meta.url);
+    const isFile =
+      (given instanceof URL && given.protocol === "file:") ||
+      (typeof given === "string" && given.startsWith("file:"));
+    return isFile ? readFile(new URL(given)) : given;
+  });
+}
+
+export { init };
