@@ -120,7 +120,8 @@ where
 }
 
 /// Like [`run`], against the app as a browser gets it when its code cannot be downloaded
-/// (`dist/` without the wasm), with nobody signed in.
+/// (`dist/` without any wasm: the staff app's, and the validator's under `/embed/`), with
+/// nobody signed in.
 ///
 /// # Panics
 /// As [`run`].
@@ -151,7 +152,7 @@ where
 enum App {
     /// The release build in `dist/`.
     Built,
-    /// The same without its wasm.
+    /// The same without any wasm.
     WithoutCode,
     /// The release build, served by a gateway to a provider of the scenario's own.
     Gateway,
@@ -339,14 +340,7 @@ async fn start(folder: &TempDir, driver: &Driver, app: App, browser: Browser) ->
         App::Built | App::Gateway => dist,
         App::WithoutCode => {
             let copy = folder.path().join("dist");
-            std::fs::create_dir(&copy)?;
-            for entry in std::fs::read_dir(&dist)? {
-                let entry = entry?;
-                let name = entry.file_name().to_string_lossy().into_owned();
-                if entry.path().is_file() && !name.contains("_bg.wasm") {
-                    std::fs::copy(entry.path(), copy.join(name))?;
-                }
-            }
+            copy_without_wasm(&dist, &copy)?;
             copy
         }
     };
@@ -403,6 +397,22 @@ async fn start(folder: &TempDir, driver: &Driver, app: App, browser: Browser) ->
         ctx.sign_in("editor").await?;
     }
     Ok(ctx)
+}
+
+/// Copies the built app, its folders too (the validator's `embed/`), without any wasm: every
+/// page as a browser gets it when a network or a policy keeps the code away.
+fn copy_without_wasm(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().is_dir() {
+            copy_without_wasm(&entry.path(), &to.join(&name))?;
+        } else if !name.contains("_bg.wasm") {
+            std::fs::copy(entry.path(), to.join(name))?;
+        }
+    }
+    Ok(())
 }
 
 /// A new headless browser session of its own (its own profile: its own cookies).

@@ -19,14 +19,34 @@ export interface PhoneNumberChangeDetail {
   warnings: string[];
 }
 
+/** How far the element's rules (the module's wasm) are: the `rules` attribute and property. */
+export type PhoneRulesState = "loading" | "ready" | "failed";
+
+/** What `phone-rules-error` says: the module or its wasm could not be loaded. */
+export interface PhoneRulesErrorDetail {
+  /** Why, as the loader threw it ("failed to fetch Wasm: 404 …", a CSP refusal …). */
+  error: unknown;
+}
+
 /**
  * A form-associated phone number field: a searchable country picker and the number, checked by
  * the Phonedesk rules as it is typed.
  *
+ * From the first keystroke it is a plain telephone field: its form value is the text as typed
+ * and `required` holds (in the browser's words), with or without the rules. The rules (loaded
+ * once, by the first element connected to the page) upgrade it: the E.164 form value, the
+ * country list, the messages. A value set before they come, by attribute or property, is kept.
+ * Importing the file does nothing else (a server rendering pages may import it).
+ *
  * Attributes: `name`, `country` (a code such as "+64", or a country's name; default "+64"),
- * `value` (the number it starts and resets with), `required`, `disabled`, `placeholder`, and
- * `plain-messages` (plain wording instead of the API's, such as "Enter the number." for
- * "PhoneNumber is required.").
+ * `value` (the number it starts and resets with, until the number is typed or set), `required`,
+ * `disabled`, `placeholder`, and `plain-messages` (plain wording instead of the API's, such as
+ * "Enter the number." for "PhoneNumber is required."). The element sets `rules` itself:
+ * "loading", then "ready" or "failed".
+ *
+ * Country names follow the page's language (`lang` on the element or an ancestor, else the
+ * document's) through `Intl.DisplayNames`, where the provider's English name is a region the
+ * browser knows; the number field is always left to right (`dir="ltr"`).
  */
 export declare class PhoneNumberInputElement extends HTMLElement {
   static readonly formAssociated: true;
@@ -34,16 +54,21 @@ export declare class PhoneNumberInputElement extends HTMLElement {
   value: string;
   /** The chosen country's code ("+64"). */
   country: string;
+  /** How far the rules are (the `rules` attribute). */
+  readonly rules: PhoneRulesState;
   required: boolean;
   disabled: boolean;
   readonly name: string;
   readonly type: "tel";
   readonly form: HTMLFormElement | null;
+  readonly labels: NodeList;
   readonly validity: ValidityState;
   readonly validationMessage: string;
   readonly willValidate: boolean;
   checkValidity(): boolean;
   reportValidity(): boolean;
+  /** Focuses the number (what a `<label for>` does too), not the country picker. */
+  focus(options?: FocusOptions): void;
 }
 
 declare global {
@@ -52,5 +77,7 @@ declare global {
   }
   interface HTMLElementEventMap {
     "phone-number-change": CustomEvent<PhoneNumberChangeDetail>;
+    /** The rules could not be loaded; the element stays a plain telephone field. Bubbles. */
+    "phone-rules-error": CustomEvent<PhoneRulesErrorDetail>;
   }
 }

@@ -4,17 +4,76 @@
 // `reportValidity()`, `:invalid`, `form.reset()` and `disabled`, and is labelled by a
 // `<label for>`. The rules and messages are the module's, which are the Phonedesk server's.
 // No framework, no inline script or style: its styles are the stylesheet beside it.
+//
+// It never loses what a person typed: from the first keystroke it is a plain telephone field
+// (its form value is the text, `required` holds), and the module's rules are an upgrade that
+// may come late or never (a blocked or missing wasm): the `rules` attribute says which
+// (`loading`, `ready`, `failed`), and a failure is the `phone-rules-error` event.
+//
+// Nothing runs on import, so a server that renders pages can import this file: the module is
+// loaded by the first element connected to a page, once, and the element is defined only where
+// there are custom elements.
 
-import init, { checkNumber, countryCodes, formatAsYouType } from "./phone_wasm.js";
-
-const ready = init();
 const stylesheet = new URL("./phone-number-input.css", import.meta.url).href;
 // The most countries the picker lists at once.
 const SHOWN = 8;
 let made = 0;
+// Whether labels' clicks are watched (see `labelClicked`).
+let listening = false;
+
+// The module once loaded, and the one load every element waits for.
+let rules = null;
+let loading = null;
+function loadRules() {
+  loading ??= import("./phone_wasm.js").then(async (module) => {
+    await module.default();
+    rules = module;
+  });
+  return loading;
+}
+
+// The provider's country table, with what the picker needs beside each row; made once.
+let table = null;
+function countryTable() {
+  if (table) return table;
+  const rows = rules.countryCodes();
+  // Several countries share some calling codes (+1, +44, +7 …): the module's own reading of a
+  // bare "+1" names the code's main country (the United States, the United Kingdom, Russia),
+  // which comes first wherever the code is meant. The question is asked under another code,
+  // since a number written with the selected country's own code names no other country.
+  const shared = new Set(rows.filter((row, i) => rows.findIndex((r) => r.code === row.code) !== i).map((r) => r.code));
+  const main = new Map();
+  for (const code of shared) {
+    main.set(code, rules.writtenCountry(code === "+64" ? "+61" : "+64", code)?.name);
+  }
+  table = rows.map((row) => ({
+    ...row, main: !shared.has(row.code) || main.get(row.code) === row.name, region: row.region ?? regionOf(row.name),
+  }));
+  return table;
+}
 
 // Lower case without accents, for finding "Aland" in "Åland Islands".
 const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+
+// A country's ISO 3166 region ("NZ"), for naming it in the page's language: the module's rows
+// carry none, so it is found by the provider's English name among the English names the
+// browser's Intl knows (about nine in ten match; the rest keep their English name).
+let regions = null;
+function regionOf(name) {
+  if (!globalThis.Intl?.DisplayNames) return undefined;
+  if (!regions) {
+    regions = new Map();
+    const english = new Intl.DisplayNames(["en"], { type: "region" });
+    const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    for (const a of letters) {
+      for (const b of letters) {
+        const known = english.of(a + b);
+        if (known && known !== a + b) regions.set(fold(known.replace(/&/g, "and").replace(/^St\. /, "Saint ")), a + b);
+      }
+    }
+  }
+  return regions.get(fold(name));
+}
 
 // An element of `tag` with these attributes.
 function element(tag, attributes = {}) {
@@ -23,9 +82,23 @@ function element(tag, attributes = {}) {
   return made;
 }
 
-export class PhoneNumberInputElement extends HTMLElement {
+// A `<label>` activates its control by focusing it, and focusing this element would give the
+// first of its fields, the country, focus: a click on a label of the element puts the caret in
+// the number instead, as a label of a plain phone field does. (Only a click on the label
+// itself: one inside the element, within a label around it, goes where it was aimed.)
+function labelClicked(event) {
+  const control = event.target.closest?.("label")?.control;
+  if (control instanceof PhoneNumberInputElement && !event.composedPath().includes(control)) {
+    control.focus();
+  }
+}
+
+// Outside a browser (a server rendering the page) there is no HTMLElement to extend.
+const Base = globalThis.HTMLElement ?? class {};
+
+export class PhoneNumberInputElement extends Base {
   static formAssociated = true;
-  static observedAttributes = ["country", "plain-messages", "value", "placeholder"];
+  static observedAttributes = ["country", "plain-messages", "value", "placeholder", "required"];
 
   #internals = this.attachInternals();
   #country;
@@ -34,13 +107,19 @@ export class PhoneNumberInputElement extends HTMLElement {
   #message;
   #status;
   #countries = [];
-  // The chosen country ({ name, code }) and the choices shown while the picker is open.
+  // The chosen country (a row of the table) and the choices shown while the picker is open.
   #chosen = null;
   #shown = [];
   #active = -1;
   #check = null;
   #kind = null;
+  // Whether the rules were asked for, and have come.
+  #asked = false;
   #loaded = false;
+  // Set once the number is typed or set by `value`: the `value` attribute is then only what a
+  // reset returns to, as with an <input>.
+  #dirty = false;
+  #names = null;
 
   constructor() {
     super();
@@ -48,14 +127,19 @@ export class PhoneNumberInputElement extends HTMLElement {
     const root = this.attachShadow({ mode: "open", delegatesFocus: true });
     const field = element("div", { part: "field", class: "field" });
     const picker = element("div", { class: "picker" });
+    // Marked as the number's country code, so that a browser filling in a saved address
+    // puts the code here and the number in the number (unmarked, Chrome guessed it was the
+    // number's place). Read-only until the rules bring the country list.
     this.#country = element("input", {
       part: "country", role: "combobox", "aria-autocomplete": "list", "aria-expanded": "false",
-      "aria-controls": `${id}-countries`, autocomplete: "off", spellcheck: "false",
+      "aria-controls": `${id}-countries`, autocomplete: "tel-country-code", spellcheck: "false",
+      readonly: "",
     });
     this.#list = element("ul", { part: "listbox", role: "listbox", id: `${id}-countries`, class: "listbox" });
     this.#list.hidden = true;
+    // Phone numbers read left to right, in a right-to-left page too.
     this.#number = element("input", {
-      part: "number", type: "tel", inputmode: "tel", autocomplete: "tel-national",
+      part: "number", type: "tel", inputmode: "tel", autocomplete: "tel-national", dir: "ltr",
       "aria-describedby": `${id}-message`,
     });
     this.#message = element("p", { part: "message", class: "message", id: `${id}-message` });
@@ -63,6 +147,7 @@ export class PhoneNumberInputElement extends HTMLElement {
     picker.append(this.#country, this.#list);
     field.append(picker, this.#number);
     root.append(element("link", { rel: "stylesheet", href: stylesheet }), field, this.#message, this.#status);
+    this.#showCountry();
 
     this.#number.addEventListener("input", (event) => this.#typed(event));
     this.#number.addEventListener("change", () => {
@@ -70,7 +155,16 @@ export class PhoneNumberInputElement extends HTMLElement {
       this.dispatchEvent(new Event("change", { bubbles: true }));
     });
     this.#number.addEventListener("blur", () => this.#showMessage(true));
-    this.#country.addEventListener("input", () => this.#open(this.#country.value));
+    // Enter sends the form, as in a plain field (a shadow root's field does not by itself).
+    this.#number.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.isComposing) {
+        event.preventDefault();
+        this.#submit();
+      }
+    });
+    // The browser checking the form (submitting it, checkValidity()) shows the message too.
+    this.addEventListener("invalid", () => this.#showMessage(true));
+    this.#country.addEventListener("input", (event) => this.#pickerInput(event));
     // Arriving in the box selects its text, so typing replaces the country shown; the click
     // that brought focus must not then put a caret in it instead.
     let arrived = false;
@@ -92,34 +186,82 @@ export class PhoneNumberInputElement extends HTMLElement {
     });
   }
 
-  async connectedCallback() {
+  connectedCallback() {
     this.#name();
-    await ready;
-    if (!this.#loaded) {
-      this.#loaded = true;
-      this.#countries = countryCodes();
-      this.#chosen = this.#countryOf(this.getAttribute("country"));
-      this.#showCountry();
-      this.#number.value = this.getAttribute("value") ?? "";
-      this.#update();
-      this.setAttribute("data-ready", "");
+    this.#update();
+    if (this.#asked) return;
+    this.#asked = true;
+    if (rules) {
+      this.#rulesReady();
+      return;
+    }
+    this.setAttribute("rules", "loading");
+    loadRules().then(() => this.#rulesReady(), (error) => this.#rulesFailed(error));
+  }
+
+  // The country list and the checks arrive; whatever was typed or set meanwhile stays.
+  #rulesReady() {
+    if (this.#loaded) return;
+    this.#loaded = true;
+    // Names in the page's language; in English, the provider's own ("Czech Republic", where
+    // Intl says "Czechia"), as the server's messages and table have them.
+    const lang = this.closest("[lang]")?.lang || document.documentElement.lang || "en";
+    try {
+      const english = new Intl.Locale(lang).language === "en";
+      this.#names = english ? null : new Intl.DisplayNames([lang, "en"], { type: "region", fallback: "none" });
+    } catch {
+      // A language tag Intl cannot read, or no Intl.DisplayNames: the English names.
+      this.#names = null;
+    }
+    this.#countries = countryTable().map((row) => ({ ...row, label: this.#label(row) }));
+    this.#chosen = this.#countryOf(this.getAttribute("country"));
+    this.#country.readOnly = false;
+    this.#showCountry();
+    this.#followWrittenCountry();
+    this.setAttribute("rules", "ready");
+    this.#update();
+  }
+
+  #rulesFailed(error) {
+    this.setAttribute("rules", "failed");
+    this.dispatchEvent(new CustomEvent("phone-rules-error", { bubbles: true, detail: { error } }));
+  }
+
+  // The country's name in the page's language, else the provider's English one.
+  #label(row) {
+    if (!row.region || !this.#names) return row.name;
+    try {
+      return this.#names.of(row.region) ?? row.name;
+    } catch {
+      return row.name;
     }
   }
 
-  attributeChangedCallback(name) {
-    if (!this.#loaded) return;
-    if (name === "country") {
-      this.#chosen = this.#countryOf(this.getAttribute("country"));
-      this.#showCountry();
+  attributeChangedCallback(name, _old, value) {
+    switch (name) {
+      case "value":
+        if (this.#dirty) break;
+        this.#number.value = value ?? "";
+        if (this.#loaded) this.#followWrittenCountry();
+        break;
+      case "placeholder":
+        this.#number.placeholder = value ?? "";
+        return;
+      case "country":
+        if (this.#loaded) this.#chosen = this.#countryOf(value);
+        this.#showCountry();
+        break;
+      default:
     }
-    if (name === "placeholder") this.#number.placeholder = this.getAttribute("placeholder") ?? "";
     this.#update();
   }
 
   formResetCallback() {
-    this.#chosen = this.#countryOf(this.getAttribute("country"));
+    this.#dirty = false;
+    if (this.#loaded) this.#chosen = this.#countryOf(this.getAttribute("country"));
     this.#showCountry();
     this.#number.value = this.getAttribute("value") ?? "";
+    if (this.#loaded) this.#followWrittenCountry();
     this.#update();
     this.#showMessage(false);
   }
@@ -131,6 +273,7 @@ export class PhoneNumberInputElement extends HTMLElement {
 
   formStateRestoreCallback(state) {
     if (typeof state === "string") {
+      this.#dirty = true;
       this.#number.value = state;
       this.#update();
     }
@@ -141,7 +284,9 @@ export class PhoneNumberInputElement extends HTMLElement {
     return this.#check?.e164 ?? this.#number.value;
   }
   set value(text) {
+    this.#dirty = true;
     this.#number.value = String(text ?? "");
+    if (this.#loaded) this.#followWrittenCountry();
     this.#update();
   }
   get country() {
@@ -150,12 +295,15 @@ export class PhoneNumberInputElement extends HTMLElement {
   set country(code) {
     this.setAttribute("country", code);
   }
+  /** How far the rules are: "loading", "ready" or "failed" (the `rules` attribute). */
+  get rules() {
+    return this.getAttribute("rules") ?? "loading";
+  }
   get required() {
     return this.hasAttribute("required");
   }
   set required(on) {
     this.toggleAttribute("required", Boolean(on));
-    this.#update();
   }
   get disabled() {
     return this.hasAttribute("disabled");
@@ -171,6 +319,9 @@ export class PhoneNumberInputElement extends HTMLElement {
   }
   get form() {
     return this.#internals.form;
+  }
+  get labels() {
+    return this.#internals.labels;
   }
   get validity() {
     return this.#internals.validity;
@@ -188,35 +339,94 @@ export class PhoneNumberInputElement extends HTMLElement {
     this.#showMessage(true);
     return this.#internals.reportValidity();
   }
+  // Focus goes to the number, what a person mostly comes to change.
+  focus(options) {
+    this.#number.focus(options);
+  }
+
+  // Enter in the number, as in a plain field: the form's default button is pressed (so its own
+  // click handlers run; a disabled one sends nothing), or, without one, the form is sent.
+  #submit() {
+    const form = this.#internals.form;
+    if (!form) return;
+    const button = [...form.elements].find((e) => e.type === "submit" || (e.localName === "input" && e.type === "image"));
+    if (button) {
+      if (!button.disabled) button.click();
+    } else {
+      form.requestSubmit();
+    }
+  }
 
   // The inner fields are named by the host's label(s), or its own aria-label.
   #name() {
+    if (!listening) {
+      listening = true;
+      document.addEventListener("click", labelClicked);
+    }
     const labels = [...this.#internals.labels].map((label) => label.textContent.trim()).filter(Boolean);
     const name = labels.join(" ") || this.getAttribute("aria-label") || "Phone number";
     this.#number.setAttribute("aria-label", name);
     this.#country.setAttribute("aria-label", `${name}: country`);
   }
 
-  #countryOf(code) {
-    const wanted = (code ?? "+64").trim();
-    const matches = this.#countries.filter((c) => c.code === wanted || fold(c.name) === fold(wanted));
-    // A code several countries share means the one without area codes of its own (+1: the
-    // United States, not Barbados).
-    return matches.find((c) => c.areaCodes.length === 0) ?? matches[0] ?? this.#countries.find((c) => c.code === "+64");
+  // The country a text names: its code ("+61", "61") or its name, in English or as shown. Of
+  // the countries sharing a code, the code's main one.
+  #find(text) {
+    const wanted = fold((text ?? "").trim());
+    if (wanted === "") return undefined;
+    const code = /^\+?\d+$/.test(wanted) ? `+${wanted.replace("+", "")}` : null;
+    const matches = this.#countries.filter((c) => c.code === code || fold(c.name) === wanted || fold(c.label) === wanted);
+    return matches.find((c) => c.main) ?? matches[0];
+  }
+
+  #countryOf(text) {
+    return this.#find(text ?? "+64") ?? this.#find("+64");
   }
 
   #showCountry() {
-    this.#country.value = this.#chosen ? `${this.#chosen.name} ${this.#chosen.code}` : "";
+    if (!this.#loaded) {
+      this.#country.value = this.getAttribute("country") ?? "+64";
+      return;
+    }
+    // In a right-to-left page a mark keeps the code after the name reading "+64", not "64+".
+    const mark = this.isConnected && getComputedStyle(this).direction === "rtl" ? "\u200e" : "";
+    this.#country.value = this.#chosen ? `${this.#chosen.label} ${mark}${this.#chosen.code}` : "";
   }
 
   // As-you-type grouping, only while typing at the end: a caret moved back into the number
   // is left where the person put it.
   #typed(event) {
-    const input = this.#number;
-    if (event.inputType?.startsWith("insert") && input.selectionStart === input.value.length) {
-      input.value = formatAsYouType(this.country, input.value);
+    this.#dirty = true;
+    if (this.#loaded) {
+      const input = this.#number;
+      const atEnd = input.selectionStart === input.value.length;
+      const from = this.#followWrittenCountry();
+      if (event.inputType?.startsWith("insert") && atEnd) input.value = this.#grouped(input.value, from);
     }
     this.#update();
+  }
+
+  // A number written with another country's code (pasted "+61 2 9374 4000", or "0044 …" after
+  // New Zealand's international prefix) switches the picker to that country, by the module's
+  // rule. Returns the code of the country it was switched from, or null.
+  #followWrittenCountry() {
+    const written = rules.writtenCountry(this.country, this.#number.value);
+    const row = written && this.#countries.find((c) => c.code === written.code && c.name === written.name);
+    if (!row) return null;
+    const from = this.country;
+    this.#chosen = row;
+    this.#showCountry();
+    return from;
+  }
+
+  // The number grouped as its country writes it. One written after the international prefix of
+  // the country just left (0044 20 7946 0958) is grouped by none, so once it reads as a whole
+  // number it is written as the international form ("+44 20 7946 0958"); until then, as typed.
+  #grouped(text, from) {
+    if (from && !text.trim().startsWith("+")) {
+      return rules.checkNumber(from, text, false).international ?? text;
+    }
+    return rules.formatAsYouType(this.country, text);
   }
 
   // The whole number grouped, once the person leaves it.
@@ -226,12 +436,50 @@ export class PhoneNumberInputElement extends HTMLElement {
     }
   }
 
-  #update() {
+  // Text that arrives in the picker without being typed there — a browser filling in a saved
+  // address, Chrome's guess among them — is read: a country's code or name chooses it, and a
+  // whole number (more digits than any code) goes into the number, where it belongs.
+  #pickerInput(event) {
     if (!this.#loaded) return;
-    const plain = this.hasAttribute("plain-messages");
+    const typed = event instanceof InputEvent && event.inputType !== "insertReplacementText"
+      && this.shadowRoot.activeElement === this.#country;
+    if (typed) {
+      this.#open(this.#country.value);
+      return;
+    }
+    const text = this.#country.value;
+    if (text.replace(/\D/g, "").length > 4) {
+      this.#showCountry();
+      this.#number.value = text;
+      this.#dirty = true;
+      this.#followWrittenCountry();
+      this.#update();
+      return;
+    }
+    const country = this.#find(text);
+    if (country) this.#choose(country);
+    else this.#showCountry();
+  }
+
+  #update() {
     const text = this.#number.value;
-    this.#check = checkNumber(this.country, text, plain);
     const empty = text.trim() === "";
+    this.#number.required = this.required;
+    if (!this.#loaded) {
+      // A plain telephone field until the rules come: the text as typed, and `required` as
+      // the browser checks it, in its words.
+      this.#check = null;
+      this.#internals.setFormValue(empty ? null : text, text);
+      if (this.#number.validity.valueMissing) {
+        this.#internals.setValidity({ valueMissing: true }, this.#number.validationMessage, this.#number);
+      } else {
+        this.#internals.setValidity({});
+      }
+      this.#showValidity();
+      return;
+    }
+    const plain = this.hasAttribute("plain-messages");
+    this.#check = rules.checkNumber(this.country, text, plain);
     this.#internals.setFormValue(empty ? null : this.value, text);
     if (empty && this.required) {
       this.#internals.setValidity({ valueMissing: true }, this.#check.message, this.#number);
@@ -240,9 +488,7 @@ export class PhoneNumberInputElement extends HTMLElement {
     } else {
       this.#internals.setValidity({});
     }
-    this.#number.setAttribute("aria-invalid", String(!this.#internals.validity.valid));
-    if (this.#message.textContent && !this.#internals.validity.valid) this.#showMessage(true);
-    else if (this.#internals.validity.valid) this.#showMessage(false);
+    this.#showValidity();
     // Told once, when what the number is changes ("mobile number"), not at every digit.
     const kind = this.#check.valid && !empty ? this.#check.kind : null;
     if (kind !== this.#kind) {
@@ -259,24 +505,35 @@ export class PhoneNumberInputElement extends HTMLElement {
     }));
   }
 
+  #showValidity() {
+    this.#number.setAttribute("aria-invalid", String(!this.#internals.validity.valid));
+    if (this.#message.textContent && !this.#internals.validity.valid) this.#showMessage(true);
+    else if (this.#internals.validity.valid) this.#showMessage(false);
+  }
+
   // The message under the field: shown once the person has left it or the form is checked.
   #showMessage(show) {
     const message = show && !this.#internals.validity.valid ? this.#internals.validationMessage : "";
     this.#message.textContent = message;
   }
 
-  // The country picker: a WAI-ARIA combobox over the provider's table.
+  // The country picker: a WAI-ARIA combobox over the provider's table. Digits find a country
+  // by its code (the code's main country first: "1" is the United States, "44" the United
+  // Kingdom) or by the start of a number's dialling prefix ("1684": American Samoa).
   #open(typed) {
     const text = fold(typed.trim());
     const digits = typed.replace(/\D/g, "");
     const rank = (c) => {
-      if (text === "") return ["New Zealand", "Australia"].includes(c.name) ? 0 : 2;
+      if (text === "") return ["New Zealand", "Australia"].includes(c.name) ? 0 : 4;
       if (digits !== "" && /^[+\d\s]+$/.test(typed.trim())) {
         const code = c.code.slice(1);
-        return code === digits ? 0 : code.startsWith(digits) ? 1 : c.areaCodes.some((a) => (code + a).startsWith(digits)) ? 1 : -1;
+        if (digits.length > code.length && c.areaCodes.some((a) => (code + a).startsWith(digits))) return 0;
+        if (code === digits) return c.main ? 0 : 2;
+        return code.startsWith(digits) ? 3 : -1;
       }
-      const name = fold(c.name);
-      return name.startsWith(text) || name.includes(` ${text}`) ? 0 : name.includes(text) ? 1 : -1;
+      const names = [fold(c.label), fold(c.name)];
+      if (names.some((name) => name.startsWith(text) || name.includes(` ${text}`))) return 0;
+      return names.some((name) => name.includes(text)) ? 1 : -1;
     };
     this.#shown = this.#countries
       .map((c) => [rank(c), c])
@@ -290,7 +547,10 @@ export class PhoneNumberInputElement extends HTMLElement {
         role: "option", part: "option", id: `${this.#list.id}-${index}`, "data-index": String(index),
         "aria-selected": String(index === this.#active),
       });
-      option.textContent = `${c.name} ${c.code}`;
+      // The code reads "+64" beside a name in any script.
+      const code = element("span", { dir: "ltr" });
+      code.textContent = c.code;
+      option.append(`${c.label} `, code);
       return option;
     }));
     if (this.#shown.length === 0) {
@@ -383,6 +643,7 @@ const KINDS = {
   uan: "universal access number", voicemail: "voicemail number",
 };
 
-if (!customElements.get("phone-number-input")) {
+// Defined only where there are custom elements (not in a server rendering the page), and once.
+if (globalThis.customElements && !customElements.get("phone-number-input")) {
   customElements.define("phone-number-input", PhoneNumberInputElement);
 }
