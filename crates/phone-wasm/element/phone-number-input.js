@@ -3,7 +3,9 @@
 // text as typed when it cannot be read), takes part in `required`, `checkValidity()`,
 // `reportValidity()`, `:invalid`, `form.reset()` and `disabled`, and is labelled by a
 // `<label for>`. The rules and messages are the module's, which are the Phonedesk server's.
-// No framework, no inline script or style: its styles are the stylesheet beside it.
+// No framework, no inline script or style: its styles are phone-number-input.css, imported as
+// text and adopted as a constructed stylesheet, which a page's `style-src 'self'` allows and no
+// bundler needs to copy.
 //
 // It never loses what a person typed: from the first keystroke it is a plain telephone field
 // (its form value is the text, `required` holds), and the module's rules are an upgrade that
@@ -14,7 +16,10 @@
 // loaded by the first element connected to a page, once, and the element is defined only where
 // there are custom elements.
 
-const stylesheet = new URL("./phone-number-input.css", import.meta.url).href;
+import { css } from "./phone-number-input.css.js";
+
+// The stylesheet every element adopts, made by the first (not on import: a server has none).
+let stylesheet = null;
 // The most countries the picker lists at once.
 const SHOWN = 8;
 let made = 0;
@@ -36,44 +41,16 @@ function loadRules() {
 let table = null;
 function countryTable() {
   if (table) return table;
-  const rows = rules.countryCodes();
-  // Several countries share some calling codes (+1, +44, +7 …): the module's own reading of a
-  // bare "+1" names the code's main country (the United States, the United Kingdom, Russia),
-  // which comes first wherever the code is meant. The question is asked under another code,
-  // since a number written with the selected country's own code names no other country.
-  const shared = new Set(rows.filter((row, i) => rows.findIndex((r) => r.code === row.code) !== i).map((r) => r.code));
-  const main = new Map();
-  for (const code of shared) {
-    main.set(code, rules.writtenCountry(code === "+64" ? "+61" : "+64", code)?.name);
-  }
-  table = rows.map((row) => ({
-    ...row, main: !shared.has(row.code) || main.get(row.code) === row.name, region: row.region ?? regionOf(row.name),
-  }));
+  // Each row names its region ("NZ", for the page's language) and whether it is its calling
+  // code's main country (the United States under +1): the module's, which are the core's.
+  table = rules.countryCodes();
   return table;
 }
 
 // Lower case without accents, for finding "Aland" in "Åland Islands".
 const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 
-// A country's ISO 3166 region ("NZ"), for naming it in the page's language: the module's rows
-// carry none, so it is found by the provider's English name among the English names the
-// browser's Intl knows (about nine in ten match; the rest keep their English name).
-let regions = null;
-function regionOf(name) {
-  if (!globalThis.Intl?.DisplayNames) return undefined;
-  if (!regions) {
-    regions = new Map();
-    const english = new Intl.DisplayNames(["en"], { type: "region" });
-    const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-    for (const a of letters) {
-      for (const b of letters) {
-        const known = english.of(a + b);
-        if (known && known !== a + b) regions.set(fold(known.replace(/&/g, "and").replace(/^St\. /, "Saint ")), a + b);
-      }
-    }
-  }
-  return regions.get(fold(name));
-}
+
 
 // An element of `tag` with these attributes.
 function element(tag, attributes = {}) {
@@ -146,7 +123,12 @@ export class PhoneNumberInputElement extends Base {
     this.#status = element("p", { part: "status", class: "status", "aria-live": "polite" });
     picker.append(this.#country, this.#list);
     field.append(picker, this.#number);
-    root.append(element("link", { rel: "stylesheet", href: stylesheet }), field, this.#message, this.#status);
+    if (!stylesheet) {
+      stylesheet = new CSSStyleSheet();
+      stylesheet.replaceSync(css);
+    }
+    root.adoptedStyleSheets = [stylesheet];
+    root.append(field, this.#message, this.#status);
     this.#showCountry();
 
     this.#number.addEventListener("input", (event) => this.#typed(event));
@@ -229,9 +211,9 @@ export class PhoneNumberInputElement extends Base {
 
   // The country's name in the page's language, else the provider's English one.
   #label(row) {
-    if (!row.region || !this.#names) return row.name;
+    if (!row.regionId || !this.#names) return row.name;
     try {
-      return this.#names.of(row.region) ?? row.name;
+      return this.#names.of(row.regionId) ?? row.name;
     } catch {
       return row.name;
     }
