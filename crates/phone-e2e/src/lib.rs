@@ -408,7 +408,9 @@ fn copy_without_wasm(from: &Path, to: &Path) -> std::io::Result<()> {
         let name = entry.file_name().to_string_lossy().into_owned();
         if entry.path().is_dir() {
             copy_without_wasm(&entry.path(), &to.join(&name))?;
-        } else if !name.contains("_bg.wasm") {
+        } else if !name.contains(".wasm") {
+            // The app's `*_bg.wasm`; the package's `phone_wasm.wasm` and the module that
+            // carries the same bytes inlined, `phone_wasm.wasm.js`.
             std::fs::copy(entry.path(), to.join(name))?;
         }
     }
