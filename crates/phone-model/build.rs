@@ -2,7 +2,9 @@
 //! provider) into a static Rust table, so the rules carry the data without parsing it at run time,
 //! and its distinct codes into a sorted list for looking a code up. Each row takes its ISO 3166
 //! region id from `data/country-regions.csv` (ours: the provider's table has none), which must
-//! name every row of the table, so a row the provider adds gets a decision.
+//! name every row of the table, so a row the provider adds gets a decision; the same file marks
+//! `main` the row a code shared by several countries means alone (the United States for +1),
+//! so that even a build with only some countries' plans knows it (a test holds it to the plans).
 
 use std::{env, fs, path::Path};
 
@@ -13,12 +15,16 @@ fn main() {
     let regions_source = "data/country-regions.csv";
     println!("cargo::rerun-if-changed={regions_source}");
     let regions = fs::read_to_string(regions_source).expect("the region ids are part of the crate");
-    let mut regions: std::collections::BTreeMap<String, String> = regions
+    let mut regions: std::collections::BTreeMap<String, (String, bool)> = regions
         .lines()
         .skip(1)
         .map(|line| match split_csv_line(line).as_slice() {
-            [name, region] => (name.clone(), region.clone()),
-            fields => panic!("{regions_source}: expected a name and a region, found {fields:?}"),
+            [name, region, main] if main.is_empty() || main == "main" => {
+                (name.clone(), (region.clone(), main == "main"))
+            }
+            fields => panic!(
+                "{regions_source}: expected a name, a region and main or nothing, found {fields:?}"
+            ),
         })
         .collect();
     let mut out = String::from("&[\n");
@@ -39,12 +45,12 @@ fn main() {
             .map(|e| e.trim().trim_start_matches('-').to_owned())
             .filter(|e| !e.is_empty())
             .collect();
-        let region = regions.remove(name).unwrap_or_else(|| {
+        let (region, main) = regions.remove(name).unwrap_or_else(|| {
             panic!("{regions_source} does not name {name:?} (an empty id is allowed)")
         });
         let region = if region.is_empty() { None } else { Some(region) };
         out.push_str(&format!(
-            "    Country {{ name: {name:?}, code: {code:?}, area_codes: &{extensions:?}, region: {region:?} }},\n"
+            "    Country {{ name: {name:?}, code: {code:?}, area_codes: &{extensions:?}, region: {region:?}, main: {main} }},\n"
         ));
         codes.push(code.clone());
     }

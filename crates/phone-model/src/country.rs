@@ -12,6 +12,9 @@ pub struct Country {
     area_codes: &'static [&'static str],
     /// Its ISO 3166 region id in the plans, from `data/country-regions.csv`.
     region: Option<&'static str>,
+    /// Whether it is the row its code means alone, where several share the code (from the
+    /// same file, held to the plans' main regions by a test). Read through `country_of`.
+    pub(crate) main: bool,
 }
 
 impl Country {

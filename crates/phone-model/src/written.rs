@@ -2,7 +2,7 @@
 //! staff app's country field, the review's suggested fix and a client of the embeddable module
 //! all name the same country.
 
-use crate::{Country, CountryCode, countries, fold, plan::Region, typed::Typed};
+use crate::{Country, CountryCode, countries, plan::Region, typed::Typed};
 
 /// The country of the provider's table that `number` is written for, when it is written with a
 /// country code — after `+`, or after `selected`'s international prefix — other than
@@ -11,7 +11,7 @@ use crate::{Country, CountryCode, countries, fold, plan::Region, typed::Typed};
 ///
 /// The code is the longest one (of 1 to 3 digits) of the table that starts the digits. Where
 /// several countries share it, the row whose area codes start the rest (`+1 684 …`: American
-/// Samoa), else the row of the code's main region in the plans (`+1`: the United States;
+/// Samoa), else the row the table marks as the code's main country (`+1`: the United States;
 /// `+44`: the United Kingdom), else the code's first row.
 ///
 /// ```
@@ -42,13 +42,9 @@ pub fn written_country(selected: CountryCode, number: &str) -> Option<&'static C
 pub(crate) fn country_of(code: CountryCode, national: &str) -> Option<&'static Country> {
     let rows = || countries().iter().filter(move |c| c.code() == code.as_str());
     let by_area = rows().find(|c| c.area_codes().iter().any(|area| national.starts_with(area)));
-    // The plans' names are libphonenumber's ("Curaçao"), the table's the provider's
-    // ("Curacao"): compared as the search compares names.
-    let main = || {
-        let name = fold(Region::main_for(code.digits())?.name());
-        rows().find(|c| fold(c.name()) == name)
-    };
-    by_area.or_else(main).or_else(|| rows().next())
+    // The main row is marked in the table's data, not found in the plans: a build with some
+    // countries' plans only (New Zealand and Australia) knows it too.
+    by_area.or_else(|| rows().find(|c| c.main)).or_else(|| rows().next())
 }
 
 #[cfg(test)]
