@@ -195,7 +195,6 @@ impl fmt::Display for CountryCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::Region;
 
     #[track_caller]
     fn row(name: &str) -> &'static Country {
@@ -236,6 +235,7 @@ mod tests {
     #[cfg(not(feature = "nz-au-only"))]
     #[test]
     fn every_region_id_is_a_region_of_the_plans_under_the_rows_code() {
+        use crate::plan::Region;
         for country in countries() {
             let main = Region::main_for(country.country_code().digits());
             if let Some(id) = country.region_id() {
