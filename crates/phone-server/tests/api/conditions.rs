@@ -25,7 +25,7 @@ fn etag(response: &Response) -> String {
 }
 
 impl TestServer {
-    async fn put_if(&self, path: &str, body: &Value, if_match: &str) -> Response {
+    pub(crate) async fn put_if(&self, path: &str, body: &Value, if_match: &str) -> Response {
         let url = format!("{}{path}", self.api);
         self.client
             .put(url)
@@ -42,7 +42,7 @@ impl TestServer {
     }
 
     /// A number's current `ETag`, from `GET`.
-    async fn version(&self, path: &str) -> String {
+    pub(crate) async fn version(&self, path: &str) -> String {
         let answer = self.get(path).await;
         assert_eq!(answer.status(), StatusCode::OK);
         etag(&answer)

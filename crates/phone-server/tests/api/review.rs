@@ -123,17 +123,9 @@ async fn each_problem_is_counted_and_listed_with_its_fix_and_fixing_it_clears_it
     // The suggested fix, as the review says to make it: PUT with the number's version.
     let path =
         format!("/customers/{tama}/phoneNumbers/{}", tamas["phoneNumberId"].as_str().unwrap());
-    let version = server.get(&path).await.headers()["etag"].to_str().unwrap().to_owned();
     let mut fixed = tamas.clone();
     fixed["phoneType"] = json!("mobile");
-    let answer = server
-        .client
-        .put(format!("{}{path}", server.api))
-        .header("if-match", version)
-        .json(&fixed)
-        .send()
-        .await
-        .unwrap();
+    let answer = server.put_if(&path, &fixed, &server.version(&path).await).await;
     assert_eq!(answer.status(), StatusCode::OK);
     // Sophie's number is no longer shared once she has another.
     let sophies_path =
@@ -174,17 +166,9 @@ async fn a_number_saved_under_another_country_is_listed_with_its_country_and_fix
 
     // The suggested fix, as the review says to make it: PUT with the number's version.
     let path = format!("/customers/{ann}/phoneNumbers/{}", anns["phoneNumberId"].as_str().unwrap());
-    let version = server.get(&path).await.headers()["etag"].to_str().unwrap().to_owned();
     let mut fixed = anns.clone();
     fixed["countryCode"] = item["suggestedCountryCode"].clone();
-    let answer = server
-        .client
-        .put(format!("{}{path}", server.api))
-        .header("if-match", version)
-        .json(&fixed)
-        .send()
-        .await
-        .unwrap();
+    let answer = server.put_if(&path, &fixed, &server.version(&path).await).await;
     assert_eq!(answer.status(), StatusCode::OK);
     assert_eq!(counts(&review(&server, "").await), expected_counts(0, 0, 0, 0, 0));
     assert_eq!(review(&server, "?problem=otherCountry").await["phoneNumbers"], json!([]));
