@@ -7,9 +7,9 @@
 //! - `plans-nz-au.bin`: New Zealand and Australia only, for the slim embeddable module;
 //! - `example-numbers.tsv`: the file's example number of each type, for the self-test.
 //!
-//! The layout of the plans, which `phone-model`'s `plan/data.rs` reads:
+//! The layout of the plans, which `phone-model`'s `plan/mod.rs` reads:
 //!
-//! - `PDP1`, then `u8` the number of regions `N`;
+//! - `PDP2`, then `u8` the number of regions `N`;
 //! - 1000 bytes: for each calling code 0–999, 1 + the index of its first region, or 0;
 //! - `N` × `u32`: each region's offset from the start of the file;
 //! - the regions, by calling code (the main region of a shared code first, then the others in
@@ -20,29 +20,30 @@
 //!   1. strings: name, national prefix, the `nationalPrefixForParsing` program (its length, then
 //!      its bytes; empty when the national prefix itself is what is stripped), transform rule,
 //!      international prefix (digits; empty where the file gives only a pattern);
-//!   2. the general pattern's automaton;
-//!   3. the region's leading-digits automaton (prefix match; a bare length 0 when it has none);
+//!   2. the general pattern;
+//!   3. the region's leading digits (matched at the start; empty when it has none);
 //!   4. `u8` the number of types, each as its index (`u8`, see [`territory::TYPES`]), possible
-//!      lengths (`u32` bit set) and automaton;
+//!      lengths (`u32` bit set) and pattern;
 //!   5. `u8` the number of formats, each as its groups (`u8` count, then the fewest and most
 //!      digits of each), format, national rule (`$1` for the first group) and international
 //!      form (`u8` 0 as nationally, 1 none, 2 the string that follows);
-//!   6. one automaton of every format's leading digits (prefix match, bit `n` for format `n`).
+//!   6. each format's last leading digits (matched at the start; empty for every number).
 //!
-//! Strings are a `u8` length and the bytes. Automata are as `encode.rs` lays them out.
+//! Strings are a `u8` length and the bytes. Patterns are token programs (`tokens.rs`), each
+//! after its length as a LEB128 varint (seven bits a byte, low first): the text of what the
+//! metadata says, not automata, so they compress like text; the core builds an automaton from
+//! them the first time a number needs it.
 
-mod automaton;
-mod encode;
 // The layout the core reads, from the core itself: one definition, no crate dependency (the
 // core embeds the plans this module writes).
 #[path = "../../../crates/phone-model/src/plan/layout.rs"]
 mod layout;
 mod program;
 mod territory;
+mod tokens;
 
 use std::{collections::BTreeSet, fs, path::PathBuf};
 
-use automaton::{Anchor, Nfa};
 use territory::{Intl, Territory};
 
 use crate::{Result, root};
@@ -101,7 +102,7 @@ fn plans(territories: &[&Territory]) -> Result<Vec<u8>> {
     for territory in territories {
         regions.push(region(territory).map_err(|e| format!("{}: {e}", territory.id))?);
     }
-    let mut out = b"PDP1".to_vec();
+    let mut out = layout::MAGIC.to_vec();
     out.push(u8::try_from(territories.len())?);
     let mut index = [0_u8; 1000];
     for (i, territory) in territories.iter().enumerate().rev() {
@@ -128,25 +129,22 @@ fn region(t: &Territory) -> Result<Vec<u8>> {
         Some(pattern) => program::compile(pattern)?,
         None => Vec::new(),
     };
-    encode::varint(&mut strings, program.len());
+    varint(&mut strings, program.len());
     strings.extend(program);
     string(&mut strings, t.transform_rule.as_deref().unwrap_or(""))?;
     string(&mut strings, t.international_prefix.as_deref().unwrap_or(""))?;
-    let general = automaton(&[(&t.general, Anchor::Whole)])?;
-    let lead = match &t.leading_digits {
-        Some(lead) => automaton(&[(lead, Anchor::Prefix)])?,
-        None => vec![0],
-    };
+    let general = pattern(&t.general)?;
+    let lead = pattern(t.leading_digits.as_deref().unwrap_or(""))?;
     let mut types = vec![u8::try_from(t.types.len())?];
     for desc in &t.types {
         types.push(u8::try_from(desc.index)?);
         types.extend(desc.lengths.to_le_bytes());
-        types.extend(automaton(&[(&desc.pattern, Anchor::Whole)])?);
+        types.extend(pattern(&desc.pattern)?);
     }
-    // The core reads a format's leading digits as bit `n` of a label it decodes in at most 28
-    // bits, and splits a number into at most 8 groups: the data must stay within both.
-    if t.formats.len() > 28 || t.formats.iter().any(|f| f.groups.len() > 8) {
-        return Err("more than 28 formats, or a format of more than 8 groups".into());
+    // The core reads a format's leading digits as bit `n` of a `u32` label, and splits a number
+    // into at most 8 groups: the data must stay within both.
+    if t.formats.len() > 32 || t.formats.iter().any(|f| f.groups.len() > 8) {
+        return Err("more than 32 formats, or a format of more than 8 groups".into());
     }
     let mut formats = vec![u8::try_from(t.formats.len())?];
     let mut leading = Vec::new();
@@ -165,9 +163,8 @@ fn region(t: &Territory) -> Result<Vec<u8>> {
                 ascii(&mut formats, text)?;
             }
         }
-        leading.push((format.leading_digits.as_deref().unwrap_or(""), Anchor::Prefix));
+        leading.extend(pattern(format.leading_digits.as_deref().unwrap_or(""))?);
     }
-    let leading = automaton(&leading)?;
 
     let mut out = Vec::new();
     out.extend(t.calling_code.to_le_bytes());
@@ -190,13 +187,22 @@ fn region(t: &Territory) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// One automaton of `patterns`, pattern `n` accepting with bit `n`.
-fn automaton(patterns: &[(&str, Anchor)]) -> Result<Vec<u8>> {
-    let mut nfa = Nfa::new();
-    for (bit, &(pattern, anchor)) in (0..).zip(patterns) {
-        nfa.add(pattern, anchor, bit)?;
+/// A pattern's token program after its length.
+fn pattern(pattern: &str) -> Result<Vec<u8>> {
+    let program = if pattern.is_empty() { Vec::new() } else { tokens::compile(pattern)? };
+    let mut framed = Vec::new();
+    varint(&mut framed, program.len());
+    framed.extend(program);
+    Ok(framed)
+}
+
+/// LEB128: seven bits a byte, low first, bit 7 set on every byte but the last.
+fn varint(out: &mut Vec<u8>, mut value: usize) {
+    while value >= 0x80 {
+        out.push(u8::try_from(value & 0x7f).expect("seven bits") | 0x80);
+        value >>= 7;
     }
-    encode::encode(&nfa.determinise())
+    out.push(u8::try_from(value).expect("seven bits"));
 }
 
 /// A format's string: ASCII only, since the core renders formats byte by byte.

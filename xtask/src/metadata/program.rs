@@ -14,11 +14,11 @@
 
 use regex_syntax::hir::{Hir, HirKind, Look};
 
-use super::automaton::{digit_mask, digit_mask_of_byte, parse};
 use super::layout::{
     MAX_GROUP,
     opcode::{DIGIT, END, JUMP, MATCH, SAVE, SPLIT},
 };
+use super::tokens::{digit_mask, digit_mask_of_byte, parse};
 use crate::Result;
 
 /// Compiles a `nationalPrefixForParsing` pattern, anchored at the start of the number.

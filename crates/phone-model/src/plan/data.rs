@@ -17,10 +17,6 @@ impl Reader {
         Self { bytes, at }
     }
 
-    pub(crate) fn position(&self) -> usize {
-        self.at
-    }
-
     /// The byte at `at`, not moving; 0 past the end.
     pub(crate) fn byte(&self, at: usize) -> u8 {
         self.bytes.get(at).copied().unwrap_or(0)
@@ -69,14 +65,10 @@ impl Reader {
         self.bytes.get(start..end).unwrap_or_default()
     }
 
-    /// The bytes from `start` to here.
-    pub(crate) fn slice_from(&self, start: usize) -> &'static [u8] {
-        self.bytes.get(start..self.at.min(self.bytes.len())).unwrap_or_default()
-    }
-
-    /// Everything after here.
-    pub(crate) fn rest(&self) -> &'static [u8] {
-        self.bytes.get(self.at..).unwrap_or_default()
+    /// A pattern's token program: its length (a varint), then its bytes.
+    pub(crate) fn program(&mut self) -> &'static [u8] {
+        let length = self.varint();
+        self.take(length)
     }
 
     /// A string: its length (one byte), then its bytes.

@@ -1,6 +1,9 @@
 //! The byte layout of the compiled plans that both sides must agree on: `cargo xtask metadata`
 //! writes it (it includes this file by path, so there is one definition) and the core reads it.
 
+/// The first bytes of a plans file: the format's name and version.
+pub(crate) const MAGIC: &[u8; 4] = b"PDP2";
+
 /// `nationalPrefixForParsing` programs (`plan/prefix.rs` runs them; `xtask/src/metadata/
 /// program.rs` tabulates the operands).
 pub(crate) mod opcode {
@@ -21,16 +24,25 @@ pub(crate) mod opcode {
 /// The highest capture group a program may use: the core keeps `2 × (MAX_GROUP + 1)` slots.
 pub(crate) const MAX_GROUP: u32 = 3;
 
-/// An automaton state's header bit: a label index byte follows.
-pub(crate) const HAS_LABEL: u8 = 0x80;
-
-/// A run's target, in the low nibble of its byte: the dead state, the next state, the state at
-/// the `u16` offset that follows, the tail whose id follows.
-pub(crate) mod target {
-    // Only the writer names it: the reader treats every target it does not know as dead.
-    #[allow(dead_code)]
-    pub(crate) const DEAD: u8 = 0;
-    pub(crate) const NEXT: u8 = 1;
-    pub(crate) const OFFSET: u8 = 2;
-    pub(crate) const TAIL: u8 = 3;
+/// A pattern as a token program: what the metadata's regular expression says, a byte a token,
+/// spelt as the expression would be so that it compresses like text (`(?:3[2-79]|4)\d{6,7}` is
+/// `(3[2-79]|4)d{` 6 7). Digits `0`–`9` stand for themselves; the rest are below.
+pub(crate) mod token {
+    /// Any digit (`\d`).
+    pub(crate) const ANY: u8 = b'd';
+    /// A class of digits up to [`CLASS_END`]: digits and `a-b` ranges (`[2-79]`).
+    pub(crate) const CLASS: u8 = b'[';
+    pub(crate) const CLASS_END: u8 = b']';
+    pub(crate) const RANGE: u8 = b'-';
+    /// A group up to its [`CLOSE`] (`(?:…)`; capture groups are only groups here).
+    pub(crate) const OPEN: u8 = b'(';
+    pub(crate) const CLOSE: u8 = b')';
+    /// Between alternatives, in a group or at the top.
+    pub(crate) const OR: u8 = b'|';
+    /// After an atom: it may be left out (`?`).
+    pub(crate) const OPTIONAL: u8 = b'?';
+    /// After an atom: two count bytes follow, the fewest and most repeats (`{6,7}`);
+    /// [`UNBOUNDED`] as the most is no limit (`*`, `+`).
+    pub(crate) const REPEAT: u8 = b'{';
+    pub(crate) const UNBOUNDED: u8 = 255;
 }

@@ -7,23 +7,31 @@
 //! region's general pattern and one type's pattern and possible lengths (types tried in
 //! libphonenumber's order); a calling code several regions share picks the region by its
 //! leading digits, or else the first region the number is valid in; a national prefix is
-//! stripped only when what is left can still be a number; formats are the region's own. No
-//! pattern is parsed at run time: each is an automaton walked digit by digit.
+//! stripped only when what is left can still be a number; formats are the region's own.
+//!
+//! The plans carry the patterns as token programs (`pattern.rs`), which compress like the
+//! text they are; a region's automata are built the first time a number of it is judged or
+//! written, and kept for the life of the program, so a number is then judged by walking its
+//! digits through a table.
 //!
 //! With the `nz-au-only` feature (the slim embeddable module) only New Zealand and Australia
 //! have plans; every other calling code is held to the length limits alone.
 
-use alloc::{borrow::ToOwned, string::String};
+use alloc::{borrow::ToOwned, boxed::Box, string::String};
+
+use once_cell::race::OnceBox;
 
 mod automaton;
 mod data;
 mod format;
 mod layout;
+mod pattern;
 mod prefix;
 
 use automaton::Automaton;
 use data::Reader;
 pub(crate) use format::Style;
+use pattern::{Anchor, Nfa};
 
 use crate::NumberKind;
 
@@ -38,7 +46,7 @@ pub(crate) fn compiled() -> &'static [u8] {
     PLANS
 }
 
-/// Where the table of calling codes starts (after `PDP1` and the region count).
+/// Where the table of calling codes starts (after `PDP2` and the region count).
 const CODE_INDEX: usize = 5;
 const REGION_OFFSETS: usize = CODE_INDEX + 1000;
 
@@ -58,6 +66,26 @@ const KINDS: [NumberKind; 10] = [
 ];
 const FIXED_LINE: usize = 8;
 const MOBILE: usize = 9;
+/// The bit of a region's general pattern in its [`Judge`]'s labels, after the types' bits.
+const GENERAL_BIT: u32 = KINDS.len() as u32;
+
+/// More regions than the plans have (the provider's table has 245): the size of the tables of
+/// built automata.
+const MOST_REGIONS: usize = 256;
+
+/// Each region's automata, built the first time they are needed. A race builds one twice at
+/// worst; the first kept wins.
+static LEADS: [OnceBox<Option<Automaton>>; MOST_REGIONS] = [const { OnceBox::new() }; _];
+static JUDGES: [OnceBox<Judge>; MOST_REGIONS] = [const { OnceBox::new() }; _];
+static FORMATS_LEADING: [OnceBox<Automaton>; MOST_REGIONS] = [const { OnceBox::new() }; _];
+
+/// What judging a number of a region takes: one automaton of its general pattern and all its
+/// types' patterns, and the lengths each type's numbers have.
+#[derive(Debug)]
+struct Judge {
+    automaton: Automaton,
+    lengths: [u32; KINDS.len()],
+}
 
 /// How a national number's length compares with the lengths a region's numbers have, as
 /// libphonenumber's `testNumberLength` weighs it.
@@ -79,6 +107,8 @@ pub(crate) enum LengthFit {
 /// plans, with the few numbers every check needs. The rest is read when it is needed.
 #[derive(Clone, Copy)]
 pub(crate) struct Region {
+    /// Its place in the plans, which also numbers its automata.
+    index: usize,
     calling_code: u16,
     id: [u8; 2],
     /// The lengths its numbers can have, every type's together.
@@ -110,6 +140,10 @@ impl Region {
     /// The main region of a calling code (`64` → New Zealand, `1` → the United States), when
     /// the plans have one.
     pub(crate) fn main_for(calling_code: &str) -> Option<Self> {
+        // Plans of another layout have no regions that can be read.
+        if !PLANS.starts_with(layout::MAGIC) {
+            return None;
+        }
         let code: usize = calling_code.parse().ok()?;
         let index = usize::from(*PLANS.get(CODE_INDEX + code).filter(|_| code < 1000)?);
         index.checked_sub(1).map(Self::at)
@@ -125,7 +159,7 @@ impl Region {
         let lengths = reader.u32();
         let local_lengths = reader.u32();
         let sections = [(); 6].map(|()| base + usize::from(reader.u16()));
-        Self { calling_code, id, lengths, local_lengths, sections }
+        Self { index, calling_code, id, lengths, local_lengths, sections }
     }
 
     fn reader(self, section: usize) -> Reader {
@@ -143,8 +177,31 @@ impl Region {
         Strings { name, national_prefix, program, transform, international_prefix }
     }
 
-    fn automaton(self, section: usize) -> Option<Automaton> {
-        Automaton::read(&mut self.reader(section))
+    /// The automaton of the region's leading digits, when it has them.
+    fn lead(self) -> Option<&'static Automaton> {
+        let lead = LEADS.get(self.index)?.get_or_init(|| {
+            let program = self.reader(LEAD).program();
+            Box::new((!program.is_empty()).then(|| build(&[(program, Anchor::Prefix)])))
+        });
+        lead.as_ref()
+    }
+
+    fn judge(self) -> Option<&'static Judge> {
+        Some(JUDGES.get(self.index)?.get_or_init(|| {
+            let mut nfa = Nfa::new();
+            nfa.add(self.reader(GENERAL).program(), Anchor::Whole, GENERAL_BIT);
+            let mut lengths = [0; KINDS.len()];
+            let mut reader = self.reader(TYPES);
+            for _ in 0..reader.u8() {
+                let index = reader.u8();
+                let type_lengths = reader.u32();
+                nfa.add(reader.program(), Anchor::Whole, u32::from(index));
+                if let Some(slot) = lengths.get_mut(usize::from(index)) {
+                    *slot = type_lengths;
+                }
+            }
+            Box::new(Judge { automaton: Automaton::build(&nfa), lengths })
+        }))
     }
 
     /// The regions sharing this one's calling code, this one (the main one) first.
@@ -174,7 +231,7 @@ impl Region {
     /// kind there: by the region's leading digits where it has them, else the first it is valid
     /// in.
     pub(crate) fn region_of(self, national: &str) -> Option<(Self, NumberKind)> {
-        self.siblings().find_map(|region| match region.automaton(LEAD) {
+        self.siblings().find_map(|region| match region.lead() {
             Some(lead) => {
                 lead.accepts(national.as_bytes()).then(|| (region, region.kind_of(national)))
             }
@@ -189,24 +246,25 @@ impl Region {
     /// Only the patterns of types whose lengths fit are walked.
     pub(crate) fn kind_of(self, national: &str) -> NumberKind {
         let digits = national.as_bytes();
-        if !has_length(self.lengths, digits.len()) || !self.fits_general(digits) {
+        if !has_length(self.lengths, digits.len()) {
             return NumberKind::Unknown;
         }
-        let mut reader = self.reader(TYPES);
-        let mut fits = [false; 10];
-        for _ in 0..reader.u8() {
-            let index = usize::from(reader.u8());
-            let lengths = reader.u32();
-            let fitting = has_length(lengths, digits.len());
-            let Some(automaton) = Automaton::read_if(&mut reader, fitting) else { continue };
-            if let Some(fit) = fits.get_mut(index) {
-                *fit = automaton.accepts(digits);
-            }
+        let Some(judge) = self.judge() else { return NumberKind::Unknown };
+        let label = judge.automaton.walk(digits).unwrap_or(0);
+        if label & 1 << GENERAL_BIT == 0 {
+            return NumberKind::Unknown;
         }
-        if let Some(index) = (0..FIXED_LINE).find(|&index| fits[index]) {
-            return KINDS[index];
+        let fits = |index: usize| {
+            label & 1 << index != 0
+                && judge
+                    .lengths
+                    .get(index)
+                    .is_some_and(|&lengths| has_length(lengths, digits.len()))
+        };
+        if let Some(index) = (0..FIXED_LINE).find(|&index| fits(index)) {
+            return KINDS.get(index).copied().unwrap_or(NumberKind::Unknown);
         }
-        match (fits[FIXED_LINE], fits[MOBILE]) {
+        match (fits(FIXED_LINE), fits(MOBILE)) {
             (true, true) => NumberKind::FixedLineOrMobile,
             (true, false) => NumberKind::FixedLine,
             (false, true) => NumberKind::Mobile,
@@ -235,7 +293,9 @@ impl Region {
     }
 
     fn fits_general(self, digits: &[u8]) -> bool {
-        self.automaton(GENERAL).is_some_and(|general| general.accepts(digits))
+        self.judge()
+            .and_then(|judge| judge.automaton.walk(digits))
+            .is_some_and(|label| label & 1 << GENERAL_BIT != 0)
     }
 
     /// `digits` (a national number as dialled at home) without the national prefix — the
@@ -314,10 +374,21 @@ impl Region {
         (0..count).map(|index| Self::at(index).international_prefix())
     }
 
-    /// The region's formats (their count, then the formats) and its automaton of their
-    /// leading digits.
-    fn formats(self) -> (Reader, Option<Automaton>) {
-        (self.reader(FORMATS), self.automaton(LEADING))
+    /// The region's formats (their count, then the formats) and the automaton of their
+    /// leading digits, format `n` accepting with bit `n`.
+    fn formats(self) -> (Reader, Option<&'static Automaton>) {
+        let leading = FORMATS_LEADING.get(self.index).map(|built| {
+            built.get_or_init(|| {
+                let mut nfa = Nfa::new();
+                let count = self.reader(FORMATS).u8();
+                let mut reader = self.reader(LEADING);
+                for bit in 0..u32::from(count) {
+                    nfa.add(reader.program(), Anchor::Prefix, bit);
+                }
+                Box::new(Automaton::build(&nfa))
+            })
+        });
+        (self.reader(FORMATS), leading)
     }
 }
 
@@ -339,6 +410,15 @@ impl core::fmt::Debug for Region {
             self.calling_code
         )
     }
+}
+
+/// The automaton of `patterns`, pattern `n` accepting with bit `n`.
+fn build(patterns: &[(&[u8], Anchor)]) -> Automaton {
+    let mut nfa = Nfa::new();
+    for (bit, &(program, anchor)) in (0..).zip(patterns) {
+        nfa.add(program, anchor, bit);
+    }
+    Automaton::build(&nfa)
 }
 
 /// Whether the bit for `length` is set.
@@ -381,7 +461,34 @@ mod tests {
     fn the_compiled_plans_are_whole() {
         let plans = super::compiled();
         assert_eq!(plans, super::PLANS);
-        assert!(plans.starts_with(b"PDP1") && plans.len() > 2_000, "{} bytes", plans.len());
+        assert!(
+            plans.starts_with(super::layout::MAGIC) && plans.len() > 2_000,
+            "{} bytes",
+            plans.len()
+        );
+    }
+
+    /// Every automaton of every region builds, well within the bound on states, and the
+    /// largest is printed with the time it took (`--nocapture`).
+    #[test]
+    fn every_regions_automata_build() {
+        let count = usize::from(super::PLANS.get(4).copied().unwrap_or(0));
+        assert!(count > 0 && count <= super::MOST_REGIONS);
+        let mut largest = (0, "");
+        for index in 0..count {
+            let region = Region::at(index);
+            let started = std::time::Instant::now();
+            let judge = region.judge().expect("a judge");
+            let states = judge.automaton.states();
+            let formats = region.formats().1.expect("formats").states();
+            let lead = region.lead().map_or(0, super::Automaton::states);
+            let took = started.elapsed();
+            assert!(states + formats + lead < 2_000, "{}: {states} states", region.name());
+            if states + formats > largest.0 {
+                largest = (states + formats, region.name());
+                println!("{}: {states} + {formats} + {lead} states in {took:?}", region.name());
+            }
+        }
     }
 
     #[test]
