@@ -67,7 +67,11 @@ pub(crate) fn run_all() -> Result {
         // The end-to-end tests need the release build: they run last.
         let mut native = command("cargo", &["test", "--workspace", "--exclude", "phone-e2e"]);
         native.env_remove(POSTGRES_VARIABLE).env_remove(GATEWAY_VARIABLE);
-        run(native)
+        run(native)?;
+        // The on-demand build's packs: a build with no plan of its own, so its other tests,
+        // which need the plans, do not apply.
+        let packs = ["test", "--package", "phone-model", "--features", "on-demand", "--lib"];
+        run(command("cargo", &[&packs[..], &["packs"]].concat()))
     })?;
     steps.step("phone-server API tests on PostgreSQL (cargo test --test api)", || {
         // Stopped and deleted whatever the tests' outcome, and by its Drop should anything in

@@ -74,6 +74,12 @@ mod warning;
 mod wire;
 mod written;
 
+/// Adding plans while the program runs: the embeddable module's on-demand build.
+#[cfg(feature = "on-demand")]
+pub mod plans {
+    pub use crate::plan::packs::{add, wanted};
+}
+
 pub use as_you_type::format_as_you_type;
 pub use business::BusinessId;
 pub use conditions::{IDEMPOTENCY_KEY_MAX, IdempotencyKey, IfMatch, Version};

@@ -70,12 +70,7 @@ pub(crate) fn run_metadata() -> Result {
 
 /// Every file this command writes, with its contents.
 fn generate() -> Result<Vec<(&'static str, Vec<u8>)>> {
-    let xml = fs::read_to_string(data_dir().join("libphonenumber/PhoneNumberMetadata.xml"))?;
-    let codes = provider_codes()?;
-    let mut territories: Vec<Territory> =
-        territory::read(&xml)?.into_iter().filter(|t| codes.contains(&t.calling_code)).collect();
-    // By calling code, the main region of a shared code first, then the file's order.
-    territories.sort_by_key(|t| (t.calling_code, !t.main_for_code));
+    let territories = territories()?;
     let slim: Vec<&Territory> =
         territories.iter().filter(|t| SLIM.contains(&t.id.as_str())).collect();
     let all: Vec<&Territory> = territories.iter().collect();
@@ -84,6 +79,33 @@ fn generate() -> Result<Vec<(&'static str, Vec<u8>)>> {
         ("plans-nz-au.bin", plans(&slim)?),
         ("example-numbers.tsv", examples(&all).into_bytes()),
     ])
+}
+
+/// Each calling code's pack for the module's on-demand build: the plans of its regions alone,
+/// in the layout of the whole.
+///
+/// # Errors
+/// When the XML cannot be read or a pattern cannot be compiled.
+#[cfg_attr(not(test), expect(dead_code, reason = "the on-demand build is wired next"))]
+pub(crate) fn packs() -> Result<Vec<(u16, Vec<u8>)>> {
+    let territories = territories()?;
+    let mut packs = Vec::new();
+    for group in territories.chunk_by(|a, b| a.calling_code == b.calling_code) {
+        let regions: Vec<&Territory> = group.iter().collect();
+        packs.push((group[0].calling_code, plans(&regions)?));
+    }
+    Ok(packs)
+}
+
+/// The regions whose calling code is in the provider's table, by calling code: the main
+/// region of a shared code first, then the file's order.
+fn territories() -> Result<Vec<Territory>> {
+    let xml = fs::read_to_string(data_dir().join("libphonenumber/PhoneNumberMetadata.xml"))?;
+    let codes = provider_codes()?;
+    let mut territories: Vec<Territory> =
+        territory::read(&xml)?.into_iter().filter(|t| codes.contains(&t.calling_code)).collect();
+    territories.sort_by_key(|t| (t.calling_code, !t.main_for_code));
+    Ok(territories)
 }
 
 /// The calling codes of the provider's table (`country-codes.csv`).
@@ -237,6 +259,22 @@ fn examples(territories: &[&Territory]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The packs hold every region of the whole plans, each in a file of its calling code.
+    #[test]
+    fn the_packs_split_the_plans_by_calling_code() {
+        let packs = packs().expect("the metadata compiles");
+        let whole = fs::read(data_dir().join("plans.bin")).expect("the plans");
+        let regions: usize = packs.iter().map(|(_, pack)| usize::from(pack[4])).sum();
+        assert_eq!(regions, usize::from(whole[4]));
+        for (code, pack) in &packs {
+            assert!(pack.starts_with(layout::MAGIC));
+            assert_eq!(pack[5 + usize::from(*code)], 1, "+{code} starts its pack");
+            assert_eq!(pack[5..1005].iter().filter(|&&i| i != 0).count(), 1, "+{code} alone");
+        }
+        let new_zealand = &packs.iter().find(|(code, _)| *code == 64).expect("+64").1;
+        assert!(new_zealand.len() < 2_500, "{} bytes", new_zealand.len());
+    }
 
     #[test]
     fn the_compiled_plans_are_those_of_the_vendored_metadata() {

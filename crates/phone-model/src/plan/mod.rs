@@ -25,6 +25,8 @@ mod automaton;
 mod data;
 mod format;
 mod layout;
+#[cfg(feature = "on-demand")]
+pub(crate) mod packs;
 mod pattern;
 mod prefix;
 
@@ -35,10 +37,13 @@ use pattern::{Anchor, Nfa};
 
 use crate::NumberKind;
 
-#[cfg(not(feature = "nz-au-only"))]
+#[cfg(not(any(feature = "nz-au-only", feature = "on-demand")))]
 static PLANS: &[u8] = include_bytes!("../../data/plans.bin");
-#[cfg(feature = "nz-au-only")]
+#[cfg(all(feature = "nz-au-only", not(feature = "on-demand")))]
 static PLANS: &[u8] = include_bytes!("../../data/plans-nz-au.bin");
+/// No region built in: each calling code's come as a pack (`packs.rs`).
+#[cfg(feature = "on-demand")]
+static PLANS: &[u8] = layout::MAGIC;
 
 /// The compiled plans, whole: what the review's verdicts version is a hash of.
 #[cfg(feature = "serde")]
@@ -103,11 +108,63 @@ pub(crate) enum LengthFit {
     Between,
 }
 
+/// A plans file (the one built in, or a calling code's pack) and the number its first region
+/// has among all the regions the program knows, which numbers their automata.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Plans {
+    bytes: &'static [u8],
+    first: usize,
+}
+
+impl Plans {
+    /// The plans that hold `code`'s regions, if any does.
+    #[cfg_attr(not(feature = "on-demand"), expect(unused_variables, reason = "one file holds all"))]
+    fn of(code: usize) -> Option<Self> {
+        #[cfg(feature = "on-demand")]
+        return packs::of(code);
+        #[cfg(not(feature = "on-demand"))]
+        Some(Self { bytes: PLANS, first: 0 })
+    }
+
+    /// How many regions it holds; none when it is of another layout.
+    fn count(self) -> usize {
+        if !self.bytes.starts_with(layout::MAGIC) {
+            return 0;
+        }
+        usize::from(self.bytes.get(4).copied().unwrap_or(0))
+    }
+
+    /// The index of `code`'s first region here.
+    fn first_of(self, code: usize) -> Option<usize> {
+        let index = self.bytes.get(CODE_INDEX + code).filter(|_| code < 1000)?;
+        usize::from(*index).checked_sub(1).filter(|&index| index < self.count())
+    }
+
+    /// Region number `index` of these plans.
+    fn region(self, index: usize) -> Region {
+        let mut reader = Reader::at(self.bytes, REGION_OFFSETS + 4 * index);
+        let base = usize::try_from(reader.u32()).unwrap_or(usize::MAX);
+        let mut reader = Reader::at(self.bytes, base);
+        let calling_code = reader.u16();
+        let id = [reader.u8(), reader.u8()];
+        let lengths = reader.u32();
+        let local_lengths = reader.u32();
+        let sections = [(); 6].map(|()| base + usize::from(reader.u16()));
+        let index = self.first + index;
+        Region { plans: self, index, calling_code, id, lengths, local_lengths, sections }
+    }
+
+    fn regions(self) -> impl Iterator<Item = Region> {
+        (0..self.count()).map(move |index| self.region(index))
+    }
+}
+
 /// One region's plan (a country or territory: `NZ`, `GG`): where its record is in the compiled
 /// plans, with the few numbers every check needs. The rest is read when it is needed.
 #[derive(Clone, Copy)]
 pub(crate) struct Region {
-    /// Its place in the plans, which also numbers its automata.
+    plans: Plans,
+    /// Its number among all regions, which numbers its automata.
     index: usize,
     calling_code: u16,
     id: [u8; 2],
@@ -140,30 +197,13 @@ impl Region {
     /// The main region of a calling code (`64` → New Zealand, `1` → the United States), when
     /// the plans have one.
     pub(crate) fn main_for(calling_code: &str) -> Option<Self> {
-        // Plans of another layout have no regions that can be read.
-        if !PLANS.starts_with(layout::MAGIC) {
-            return None;
-        }
         let code: usize = calling_code.parse().ok()?;
-        let index = usize::from(*PLANS.get(CODE_INDEX + code).filter(|_| code < 1000)?);
-        index.checked_sub(1).map(Self::at)
-    }
-
-    /// Region number `index` of the plans.
-    fn at(index: usize) -> Self {
-        let mut reader = Reader::at(PLANS, REGION_OFFSETS + 4 * index);
-        let base = usize::try_from(reader.u32()).unwrap_or(usize::MAX);
-        let mut reader = Reader::at(PLANS, base);
-        let calling_code = reader.u16();
-        let id = [reader.u8(), reader.u8()];
-        let lengths = reader.u32();
-        let local_lengths = reader.u32();
-        let sections = [(); 6].map(|()| base + usize::from(reader.u16()));
-        Self { index, calling_code, id, lengths, local_lengths, sections }
+        let plans = Plans::of(code)?;
+        Some(plans.region(plans.first_of(code)?))
     }
 
     fn reader(self, section: usize) -> Reader {
-        Reader::at(PLANS, self.sections[section])
+        Reader::at(self.plans.bytes, self.sections.get(section).copied().unwrap_or(usize::MAX))
     }
 
     fn strings(self) -> Strings {
@@ -206,12 +246,10 @@ impl Region {
 
     /// The regions sharing this one's calling code, this one (the main one) first.
     pub(crate) fn siblings(self) -> impl Iterator<Item = Self> {
-        let first = usize::from(
-            PLANS.get(CODE_INDEX + usize::from(self.calling_code)).copied().unwrap_or(0),
-        );
-        let count = usize::from(PLANS.get(4).copied().unwrap_or(0));
-        (first.max(1) - 1..count)
-            .map(Self::at)
+        let plans = self.plans;
+        let first = plans.first_of(usize::from(self.calling_code)).unwrap_or(usize::MAX);
+        (first..plans.count())
+            .map(move |index| plans.region(index))
             .take_while(move |r| r.calling_code == self.calling_code)
     }
 
@@ -370,8 +408,8 @@ impl Region {
     /// The international prefix of every region of the plans, repeats and all (empty where a
     /// region has none).
     pub(crate) fn every_international_prefix() -> impl Iterator<Item = &'static str> {
-        let count = usize::from(PLANS.get(4).copied().unwrap_or(0));
-        (0..count).map(|index| Self::at(index).international_prefix())
+        let built_in = Plans { bytes: PLANS, first: 0 };
+        built_in.regions().map(Self::international_prefix)
     }
 
     /// The region's formats (their count, then the formats) and the automaton of their
@@ -472,11 +510,10 @@ mod tests {
     /// largest is printed with the time it took (`--nocapture`).
     #[test]
     fn every_regions_automata_build() {
-        let count = usize::from(super::PLANS.get(4).copied().unwrap_or(0));
-        assert!(count > 0 && count <= super::MOST_REGIONS);
+        let plans = super::Plans::of(64).expect("built-in plans");
+        assert!(plans.count() > 0 && plans.count() <= super::MOST_REGIONS);
         let mut largest = (0, "");
-        for index in 0..count {
-            let region = Region::at(index);
+        for region in plans.regions() {
             let started = std::time::Instant::now();
             let judge = region.judge().expect("a judge");
             let states = judge.automaton.states();
