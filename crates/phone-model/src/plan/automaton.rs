@@ -1,5 +1,5 @@
 //! Deterministic automata over the digits, built from a pattern automaton (`pattern.rs`) by the
-//! subset construction, with each set of nodes a bitset, and walked a digit at a time: a table
+//! subset construction, and walked a digit at a time: a table
 //! lookup per digit. They are built the first time a number needs them and kept (`mod.rs`), so
 //! the data carries what the patterns say and only the calling codes a page meets cost the time
 //! and memory of their automata.
@@ -23,53 +23,70 @@ pub(crate) struct Automaton {
 const MOST_STATES: usize = u16::MAX as usize;
 
 impl Automaton {
-    /// The deterministic automaton of `nfa`. Only the nodes with a digit edge or a label tell
-    /// states apart: the rest only lead to them, so sets are kept without them.
+    /// The deterministic automaton of `nfa`: each state a set of the nodes that have a digit
+    /// edge or a label (the rest only lead to them), kept sorted, so that equal sets are equal
+    /// lists.
     pub(super) fn build(nfa: &Nfa) -> Self {
-        let words = nfa.nodes.len().div_ceil(64);
-        let mut kept = vec![0_u64; words];
-        for (i, node) in nfa.nodes.iter().enumerate() {
-            if node.digits != 0 || node.accepts != 0 {
-                insert(&mut kept, i);
-            }
-        }
-        let mut sets = Sets::new(words);
-        let mut scratch = Vec::new();
-        // The dead state is the empty set; the start, node 0 and what it leads to.
-        sets.find_or_insert(&vec![0; words]);
-        let mut start = vec![0_u64; words];
-        insert(&mut start, 0);
-        close(nfa, &mut start, &kept, &mut scratch);
+        let mut closures = Closures::new(nfa);
+        let mut sets = Sets::default();
+        // The dead state is the empty set; the start, what node 0 leads to.
+        sets.find_or_insert(&[]);
+        let start = closures.of(0).to_vec();
         if !sets.find_or_insert(&start).1 {
             // Nothing leads anywhere: no pattern of it could be read.
             return Self::nothing();
         }
         let mut next = vec![[0_u16; 10]; 2];
         let mut labels = vec![0, label(nfa, &start)];
-        let mut current = Vec::with_capacity(words);
-        let mut targets = vec![0_u64; 10 * words];
+        let mut current = Vec::new();
+        let mut target = Vec::new();
+        // `marks[node] == mark`: the node is in the target being gathered.
+        let mut marks = vec![0_u32; nfa.nodes.len()];
+        let mut mark = 0;
         let mut state = 1;
         while state < next.len() {
             current.clear();
             current.extend_from_slice(sets.get(state));
-            targets.fill(0);
-            for node in members(&current) {
-                let Some(node) = nfa.nodes.get(node) else { continue };
-                for (digit, target) in targets.chunks_exact_mut(words).enumerate() {
-                    if node.digits & 1 << digit != 0 && node.to != NONE {
-                        insert(target, node.to as usize);
+            let alike = digits_alike(nfa, &current);
+            for digit in 0..10 {
+                // A digit that leads nowhere, or where an earlier digit leads, is not worked out.
+                let known = alike.and_then(|which| {
+                    let this = which.get(digit)?;
+                    if *this == 0 {
+                        return Some(0);
+                    }
+                    let earlier = which.get(..digit)?.iter().position(|that| that == this)?;
+                    next.get(state)?.get(earlier).copied()
+                });
+                if let Some(known) = known {
+                    if let Some(to) = next.get_mut(state).and_then(|row| row.get_mut(digit)) {
+                        *to = known;
+                    }
+                    continue;
+                }
+                mark += 1;
+                target.clear();
+                for node in current.iter().filter_map(|&node| nfa.nodes.get(node as usize)) {
+                    if node.digits & 1 << digit == 0 {
+                        continue;
+                    }
+                    for &reached in closures.of(node.to) {
+                        if let Some(seen) = marks.get_mut(reached as usize)
+                            && *seen != mark
+                        {
+                            *seen = mark;
+                            target.push(reached);
+                        }
                     }
                 }
-            }
-            for (digit, target) in targets.chunks_exact_mut(words).enumerate() {
-                close(nfa, target, &kept, &mut scratch);
-                let (id, new) = sets.find_or_insert(target);
+                target.sort_unstable();
+                let (id, new) = sets.find_or_insert(&target);
                 if new {
                     if id > MOST_STATES {
                         return Self::nothing();
                     }
                     next.push([0; 10]);
-                    labels.push(label(nfa, target));
+                    labels.push(label(nfa, &target));
                 }
                 if let Some(to) = next.get_mut(state).and_then(|row| row.get_mut(digit)) {
                     *to = id as u16;
@@ -111,72 +128,114 @@ impl Automaton {
     }
 }
 
-/// Adds what the nodes of `set` lead to without a digit, then keeps only the nodes in `kept`.
-fn close(nfa: &Nfa, set: &mut [u64], kept: &[u64], stack: &mut Vec<usize>) {
-    stack.clear();
-    stack.extend(members(set));
-    while let Some(node) = stack.pop() {
-        let Some(node) = nfa.nodes.get(node) else { continue };
-        for &to in &node.empty {
-            if to != NONE && insert(set, to as usize) {
-                stack.push(to as usize);
+/// What each node leads to without a digit (itself included), as the sorted nodes that have
+/// a digit edge or a label; worked out the first time a node is asked about.
+struct Closures<'a> {
+    nfa: &'a Nfa,
+    /// Each node's closure as a span of `nodes` (`start == NONE`: not worked out yet).
+    spans: Vec<(u32, u32)>,
+    nodes: Vec<u32>,
+    /// `seen[node] == walk`: met in the walk under way.
+    seen: Vec<u32>,
+    walk: u32,
+    stack: Vec<u32>,
+}
+
+impl<'a> Closures<'a> {
+    fn new(nfa: &'a Nfa) -> Self {
+        let count = nfa.nodes.len();
+        let spans = vec![(NONE, 0); count];
+        Self { nfa, spans, nodes: Vec::new(), seen: vec![0; count], walk: 0, stack: Vec::new() }
+    }
+
+    fn of(&mut self, node: u32) -> &[u32] {
+        let Some(&(start, end)) = self.spans.get(node as usize) else { return &[] };
+        let (start, end) = if start == NONE { self.work_out(node) } else { (start, end) };
+        self.nodes.get(start as usize..end as usize).unwrap_or_default()
+    }
+
+    fn work_out(&mut self, node: u32) -> (u32, u32) {
+        self.walk += 1;
+        let start = self.nodes.len();
+        self.stack.push(node);
+        if let Some(seen) = self.seen.get_mut(node as usize) {
+            *seen = self.walk;
+        }
+        while let Some(at) = self.stack.pop() {
+            let Some(at_node) = self.nfa.nodes.get(at as usize) else { continue };
+            if at_node.digits != 0 || at_node.accepts != 0 {
+                self.nodes.push(at);
+            }
+            for &to in &at_node.empty {
+                if let Some(seen) = self.seen.get_mut(to as usize)
+                    && *seen != self.walk
+                {
+                    *seen = self.walk;
+                    self.stack.push(to);
+                }
+            }
+        }
+        if let Some(closure) = self.nodes.get_mut(start..) {
+            closure.sort_unstable();
+        }
+        let span = (start as u32, self.nodes.len() as u32);
+        if let Some(slot) = self.spans.get_mut(node as usize) {
+            *slot = span;
+        }
+        span
+    }
+}
+
+/// For each digit, which nodes of `set` (up to 64, nearly every set) have an edge over it: the
+/// digits alike lead to the same state.
+fn digits_alike(nfa: &Nfa, set: &[u32]) -> Option<[u64; 10]> {
+    if set.len() > 64 {
+        return None;
+    }
+    let mut which = [0_u64; 10];
+    for (i, node) in set.iter().enumerate() {
+        let digits = nfa.nodes.get(*node as usize).map_or(0, |node| node.digits);
+        for (digit, which) in which.iter_mut().enumerate() {
+            if digits & 1 << digit != 0 {
+                *which |= 1 << i;
             }
         }
     }
-    for (word, kept) in set.iter_mut().zip(kept) {
-        *word &= kept;
-    }
+    Some(which)
 }
 
 /// The bits of the patterns accepting at some node of `set`.
-fn label(nfa: &Nfa, set: &[u64]) -> u32 {
-    members(set).filter_map(|node| nfa.nodes.get(node)).fold(0, |bits, node| bits | node.accepts)
-}
-
-/// Adds `node` to `set`; whether it was not there yet.
-fn insert(set: &mut [u64], node: usize) -> bool {
-    let Some(word) = set.get_mut(node / 64) else { return false };
-    let bit = 1 << (node % 64);
-    let new = *word & bit == 0;
-    *word |= bit;
-    new
-}
-
-/// The nodes of `set`, in order.
-fn members(set: &[u64]) -> impl Iterator<Item = usize> + '_ {
-    set.iter().enumerate().flat_map(|(word, &bits)| {
-        let mut bits = bits;
-        core::iter::from_fn(move || {
-            let bit = bits.trailing_zeros() as usize;
-            bits &= bits.checked_sub(1)?;
-            Some(word * 64 + bit)
-        })
-    })
+fn label(nfa: &Nfa, set: &[u32]) -> u32 {
+    set.iter()
+        .filter_map(|&node| nfa.nodes.get(node as usize))
+        .fold(0, |bits, node| bits | node.accepts)
 }
 
 /// The sets met so far, numbered in order, with an open-addressing table to find one.
 struct Sets {
-    words: usize,
-    flat: Vec<u64>,
+    nodes: Vec<u32>,
+    /// Where each set ends in `nodes` (it starts where the one before ends).
+    ends: Vec<u32>,
     /// 1 + a set's number, or 0 for a free slot; never more than half full.
     slots: Vec<u32>,
 }
 
+impl Default for Sets {
+    fn default() -> Self {
+        Self { nodes: Vec::new(), ends: Vec::new(), slots: vec![0; 64] }
+    }
+}
+
 impl Sets {
-    fn new(words: usize) -> Self {
-        Self { words, flat: Vec::new(), slots: vec![0; 64] }
-    }
-
-    fn get(&self, id: usize) -> &[u64] {
-        self.flat.get(id * self.words..(id + 1) * self.words).unwrap_or_default()
-    }
-
-    fn len(&self) -> usize {
-        self.flat.len() / self.words
+    fn get(&self, id: usize) -> &[u32] {
+        let start =
+            id.checked_sub(1).and_then(|before| self.ends.get(before)).copied().unwrap_or(0);
+        let end = self.ends.get(id).copied().unwrap_or(0);
+        self.nodes.get(start as usize..end as usize).unwrap_or_default()
     }
 
     /// The number of `set`, and whether it is new.
-    fn find_or_insert(&mut self, set: &[u64]) -> (usize, bool) {
+    fn find_or_insert(&mut self, set: &[u32]) -> (usize, bool) {
         let mask = self.slots.len() - 1;
         let mut slot = hash(set) & mask;
         loop {
@@ -186,12 +245,13 @@ impl Sets {
                 Some(_) => slot = (slot + 1) & mask,
             }
         }
-        let id = self.len();
-        self.flat.extend_from_slice(set);
+        let id = self.ends.len();
+        self.nodes.extend_from_slice(set);
+        self.ends.push(self.nodes.len() as u32);
         if let Some(free) = self.slots.get_mut(slot) {
             *free = id as u32 + 1;
         }
-        if 2 * self.len() > self.slots.len() {
+        if 2 * self.ends.len() > self.slots.len() {
             self.grow();
         }
         (id, true)
@@ -200,7 +260,7 @@ impl Sets {
     fn grow(&mut self) {
         self.slots = vec![0; 2 * self.slots.len()];
         let mask = self.slots.len() - 1;
-        for id in 0..self.len() {
+        for id in 0..self.ends.len() {
             let mut slot = hash(self.get(id)) & mask;
             while self.slots.get(slot).is_some_and(|&taken| taken != 0) {
                 slot = (slot + 1) & mask;
@@ -212,11 +272,12 @@ impl Sets {
     }
 }
 
-fn hash(set: &[u64]) -> usize {
-    let hash = set.iter().fold(0_u64, |hash, &word| {
-        (hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+fn hash(set: &[u32]) -> usize {
+    let hash = set.iter().fold(0_u64, |hash, &node| {
+        (hash.rotate_left(5) ^ u64::from(node)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
     });
-    (hash ^ hash >> 29) as usize
+    // The multiplication leaves its best-mixed bits at the top.
+    (hash >> 32) as usize
 }
 
 #[cfg(test)]
