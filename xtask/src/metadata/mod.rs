@@ -5,18 +5,22 @@
 //! Writes, in `crates/phone-model/data/`:
 //! - `plans.bin`: every region whose calling code is in the provider's table;
 //! - `plans-nz-au.bin`: New Zealand and Australia only, for the slim embeddable module;
+//! - `pack-64.bin`: New Zealand's pack, as the on-demand module fetches it (see [`packs`]), for
+//!   the core's tests of adding one;
 //! - `example-numbers.tsv`: the file's example number of each type, for the self-test.
 //!
-//! The layout of the plans, which `phone-model`'s `plan/mod.rs` reads:
+//! The layout of the plans, which `phone-model`'s `plan/mod.rs` reads: like with like, so that
+//! it compresses well (each pattern beside the same kind of pattern of the region before).
 //!
 //! - `PDP2`, then `u8` the number of regions `N`;
 //! - 1000 bytes: for each calling code 0–999, 1 + the index of its first region, or 0;
-//! - `N` × `u32`: each region's offset from the start of the file;
-//! - the regions, by calling code (the main region of a shared code first, then the others in
-//!   the file's order). A region starts with its calling code (`u16`), id (2 bytes), the lengths
+//! - four columns of `N` numbers: each region's calling code (`u16`), id (2 bytes), the lengths
 //!   its numbers can have and those dialled only locally (`u32` bit sets, every type's
-//!   together), and the offsets (`u16`, from the region's start) of its six sections, so that a
-//!   check reads only what it needs:
+//!   together); the regions are by calling code, the main region of a shared code first, then
+//!   the others in the file's order;
+//! - six `u32`: where each stream below starts, from the start of the file;
+//! - six streams, each the regions' sections of one kind, in the regions' order. Every section
+//!   says where it ends (the core finds each region's by reading them once):
 //!   1. strings: name, national prefix, the `nationalPrefixForParsing` program (its length, then
 //!      its bytes; empty when the national prefix itself is what is stripped), transform rule,
 //!      international prefix (digits; empty where the file gives only a pattern);
@@ -74,9 +78,11 @@ fn generate() -> Result<Vec<(&'static str, Vec<u8>)>> {
     let slim: Vec<&Territory> =
         territories.iter().filter(|t| SLIM.contains(&t.id.as_str())).collect();
     let all: Vec<&Territory> = territories.iter().collect();
+    let new_zealand: Vec<&Territory> = territories.iter().filter(|t| t.id == "NZ").collect();
     Ok(vec![
         ("plans.bin", plans(&all)?),
         ("plans-nz-au.bin", plans(&slim)?),
+        ("pack-64.bin", plans(&new_zealand)?),
         ("example-numbers.tsv", examples(&all).into_bytes()),
     ])
 }
@@ -120,10 +126,6 @@ fn provider_codes() -> Result<BTreeSet<u16>> {
 }
 
 fn plans(territories: &[&Territory]) -> Result<Vec<u8>> {
-    let mut regions = Vec::new();
-    for territory in territories {
-        regions.push(region(territory).map_err(|e| format!("{}: {e}", territory.id))?);
-    }
     let mut out = layout::MAGIC.to_vec();
     out.push(u8::try_from(territories.len())?);
     let mut index = [0_u8; 1000];
@@ -131,19 +133,33 @@ fn plans(territories: &[&Territory]) -> Result<Vec<u8>> {
         index[usize::from(territory.calling_code)] = u8::try_from(i + 1)?;
     }
     out.extend(index);
-    let mut offset = out.len() + 4 * regions.len();
-    for region in &regions {
-        out.extend(u32::try_from(offset)?.to_le_bytes());
-        offset += region.len();
+    // The columns of the regions' numbers, then the streams of their sections.
+    let mut columns: [Vec<u8>; 4] = Default::default();
+    let mut streams: [Vec<u8>; 6] = Default::default();
+    for territory in territories {
+        let (numbers, sections) =
+            region(territory).map_err(|e| format!("{}: {e}", territory.id))?;
+        for (column, number) in columns.iter_mut().zip(numbers) {
+            column.extend(number);
+        }
+        for (stream, section) in streams.iter_mut().zip(sections) {
+            stream.extend(section);
+        }
     }
-    for region in regions {
-        out.extend(region);
+    out.extend(columns.concat());
+    let mut start = out.len() + 4 * streams.len();
+    for stream in &streams {
+        out.extend(u32::try_from(start)?.to_le_bytes());
+        start += stream.len();
     }
+    out.extend(streams.concat());
     Ok(out)
 }
 
-fn region(t: &Territory) -> Result<Vec<u8>> {
-    // The sections, each found through the offsets in the record's header.
+/// A region's numbers (calling code, id, lengths, local lengths) and its six sections.
+type Region = ([Vec<u8>; 4], [Vec<u8>; 6]);
+
+fn region(t: &Territory) -> Result<Region> {
     let mut strings = Vec::new();
     string(&mut strings, &t.name)?;
     string(&mut strings, &t.national_prefix)?;
@@ -188,25 +204,17 @@ fn region(t: &Territory) -> Result<Vec<u8>> {
         leading.extend(pattern(format.leading_digits.as_deref().unwrap_or(""))?);
     }
 
-    let mut out = Vec::new();
-    out.extend(t.calling_code.to_le_bytes());
-    out.extend(t.id.as_bytes());
     let lengths = t.types.iter().fold(0, |mask, desc| mask | desc.lengths);
     // As libphonenumber builds its general description: a length some type dials nationally is
     // not "local only", even if another type dials it only locally.
     let local_lengths = t.types.iter().fold(0, |mask, desc| mask | desc.local_lengths) & !lengths;
-    out.extend(lengths.to_le_bytes());
-    out.extend(local_lengths.to_le_bytes());
-    let sections = [strings, general, lead, types, formats, leading];
-    let mut offset = out.len() + 2 * sections.len();
-    for section in &sections {
-        out.extend(u16::try_from(offset)?.to_le_bytes());
-        offset += section.len();
-    }
-    for section in sections {
-        out.extend(section);
-    }
-    Ok(out)
+    let numbers = [
+        t.calling_code.to_le_bytes().to_vec(),
+        t.id.as_bytes().to_vec(),
+        lengths.to_le_bytes().to_vec(),
+        local_lengths.to_le_bytes().to_vec(),
+    ];
+    Ok((numbers, [strings, general, lead, types, formats, leading]))
 }
 
 /// A pattern's token program after its length.

@@ -79,7 +79,7 @@ impl Automaton {
                         }
                     }
                 }
-                target.sort_unstable();
+                sort(&mut target);
                 let (id, new) = sets.find_or_insert(&target);
                 if new {
                     if id > MOST_STATES {
@@ -176,7 +176,7 @@ impl<'a> Closures<'a> {
             }
         }
         if let Some(closure) = self.nodes.get_mut(start..) {
-            closure.sort_unstable();
+            sort(closure);
         }
         let span = (start as u32, self.nodes.len() as u32);
         if let Some(slot) = self.spans.get_mut(node as usize) {
@@ -202,6 +202,18 @@ fn digits_alike(nfa: &Nfa, set: &[u32]) -> Option<[u64; 10]> {
         }
     }
     Some(which)
+}
+
+/// Sorts a set of nodes: an insertion sort, as sets are a few nodes (5 on average), and the
+/// standard library's sort would add kilobytes of code to the module.
+fn sort(set: &mut [u32]) {
+    for end in 1..set.len() {
+        let mut at = end;
+        while at > 0 && set.get(at - 1) > set.get(at) {
+            set.swap(at - 1, at);
+            at -= 1;
+        }
+    }
 }
 
 /// The bits of the patterns accepting at some node of `set`.

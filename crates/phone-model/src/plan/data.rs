@@ -17,6 +17,10 @@ impl Reader {
         Self { bytes, at }
     }
 
+    pub(crate) fn position(&self) -> usize {
+        self.at
+    }
+
     /// The byte at `at`, not moving; 0 past the end.
     pub(crate) fn byte(&self, at: usize) -> u8 {
         self.bytes.get(at).copied().unwrap_or(0)

@@ -22,7 +22,7 @@ pub(crate) enum Style {
 
 /// One format of a region.
 #[derive(Debug, Clone, Copy)]
-struct Format {
+pub(super) struct Format {
     /// The fewest and most digits of each group, in pairs.
     groups: &'static [u8],
     // Templates stay bytes (the metadata's are ASCII) until one is rendered, so looking through
@@ -34,7 +34,7 @@ struct Format {
 }
 
 impl Format {
-    fn read(reader: &mut Reader) -> Self {
+    pub(super) fn read(reader: &mut Reader) -> Self {
         let count = usize::from(reader.u8());
         let groups = reader.take(2 * count);
         let template = reader.bytes();

@@ -17,7 +17,7 @@
 //! With the `nz-au-only` feature (the slim embeddable module) only New Zealand and Australia
 //! have plans; every other calling code is held to the length limits alone.
 
-use alloc::{borrow::ToOwned, boxed::Box, string::String};
+use alloc::{borrow::ToOwned, boxed::Box, string::String, vec::Vec};
 
 use once_cell::race::OnceBox;
 
@@ -53,7 +53,14 @@ pub(crate) fn compiled() -> &'static [u8] {
 
 /// Where the table of calling codes starts (after `PDP2` and the region count).
 const CODE_INDEX: usize = 5;
-const REGION_OFFSETS: usize = CODE_INDEX + 1000;
+/// Where the columns of the regions' numbers start.
+const COLUMNS: usize = CODE_INDEX + 1000;
+
+/// Where each of a region's six sections starts in its plans file.
+type Sections = [usize; 6];
+
+/// The sections of the built-in plans' regions, found the first time a region is read.
+static BUILT_IN: OnceBox<Vec<Sections>> = OnceBox::new();
 
 /// The kinds in the order of the compiled type indexes (`xtask/src/metadata/territory.rs`),
 /// which is the order libphonenumber tries them in.
@@ -114,6 +121,7 @@ pub(crate) enum LengthFit {
 pub(crate) struct Plans {
     bytes: &'static [u8],
     first: usize,
+    sections: &'static [Sections],
 }
 
 impl Plans {
@@ -123,7 +131,49 @@ impl Plans {
         #[cfg(feature = "on-demand")]
         return packs::of(code);
         #[cfg(not(feature = "on-demand"))]
-        Some(Self { bytes: PLANS, first: 0 })
+        Some(Self::built_in())
+    }
+
+    fn built_in() -> Self {
+        let sections = BUILT_IN.get_or_init(|| Box::new(Self::find_sections(PLANS)));
+        Self { bytes: PLANS, first: 0, sections }
+    }
+
+    /// Where each region's sections start in `bytes`: every section says where it ends, so
+    /// each stream is read through once.
+    fn find_sections(bytes: &'static [u8]) -> Vec<Sections> {
+        let count = usize::from(bytes.get(4).copied().unwrap_or(0));
+        let mut starts = Reader::at(bytes, COLUMNS + 12 * count);
+        let mut streams = [(); 6].map(|()| {
+            let start = usize::try_from(starts.u32()).unwrap_or(usize::MAX);
+            Reader::at(bytes, start)
+        });
+        let [strings, general, lead, types, formats, leading] = &mut streams;
+        (0..count)
+            .map(|_| {
+                let sections = [
+                    strings.position(),
+                    general.position(),
+                    lead.position(),
+                    types.position(),
+                    formats.position(),
+                    leading.position(),
+                ];
+                Strings::read(strings);
+                general.program();
+                lead.program();
+                for _ in 0..types.u8() {
+                    types.u8();
+                    types.u32();
+                    types.program();
+                }
+                for _ in 0..formats.u8() {
+                    format::Format::read(formats);
+                    leading.program();
+                }
+                sections
+            })
+            .collect()
     }
 
     /// How many regions it holds; none when it is of another layout.
@@ -142,14 +192,13 @@ impl Plans {
 
     /// Region number `index` of these plans.
     fn region(self, index: usize) -> Region {
-        let mut reader = Reader::at(self.bytes, REGION_OFFSETS + 4 * index);
-        let base = usize::try_from(reader.u32()).unwrap_or(usize::MAX);
-        let mut reader = Reader::at(self.bytes, base);
-        let calling_code = reader.u16();
-        let id = [reader.u8(), reader.u8()];
-        let lengths = reader.u32();
-        let local_lengths = reader.u32();
-        let sections = [(); 6].map(|()| base + usize::from(reader.u16()));
+        let count = self.count();
+        let calling_code = Reader::at(self.bytes, COLUMNS + 2 * index).u16();
+        let mut id = Reader::at(self.bytes, COLUMNS + 2 * count + 2 * index);
+        let id = [id.u8(), id.u8()];
+        let lengths = Reader::at(self.bytes, COLUMNS + 4 * count + 4 * index).u32();
+        let local_lengths = Reader::at(self.bytes, COLUMNS + 8 * count + 4 * index).u32();
+        let sections = self.sections.get(index).copied().unwrap_or([usize::MAX; 6]);
         let index = self.first + index;
         Region { plans: self, index, calling_code, id, lengths, local_lengths, sections }
     }
@@ -193,6 +242,17 @@ struct Strings {
     international_prefix: &'static str,
 }
 
+impl Strings {
+    fn read(reader: &mut Reader) -> Self {
+        let name = reader.str();
+        let national_prefix = reader.str();
+        let program = reader.program();
+        let transform = reader.str();
+        let international_prefix = reader.str();
+        Self { name, national_prefix, program, transform, international_prefix }
+    }
+}
+
 impl Region {
     /// The main region of a calling code (`64` → New Zealand, `1` → the United States), when
     /// the plans have one.
@@ -207,14 +267,7 @@ impl Region {
     }
 
     fn strings(self) -> Strings {
-        let mut reader = self.reader(STRINGS);
-        let name = reader.str();
-        let national_prefix = reader.str();
-        let length = reader.varint();
-        let program = reader.take(length);
-        let transform = reader.str();
-        let international_prefix = reader.str();
-        Strings { name, national_prefix, program, transform, international_prefix }
+        Strings::read(&mut self.reader(STRINGS))
     }
 
     /// The automaton of the region's leading digits, when it has them.
@@ -408,8 +461,7 @@ impl Region {
     /// The international prefix of every region of the plans, repeats and all (empty where a
     /// region has none).
     pub(crate) fn every_international_prefix() -> impl Iterator<Item = &'static str> {
-        let built_in = Plans { bytes: PLANS, first: 0 };
-        built_in.regions().map(Self::international_prefix)
+        Plans::built_in().regions().map(Self::international_prefix)
     }
 
     /// The region's formats (their count, then the formats) and the automaton of their
