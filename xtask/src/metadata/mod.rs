@@ -18,20 +18,21 @@
 //!   its numbers can have and those dialled only locally (`u32` bit sets, every type's
 //!   together); the regions are by calling code, the main region of a shared code first, then
 //!   the others in the file's order;
-//! - six `u32`: where each stream below starts, from the start of the file;
-//! - six streams, each the regions' sections of one kind, in the regions' order. Every section
-//!   says where it ends (the core finds each region's by reading them once):
+//! - seven `u32`: where each stream below starts, from the start of the file;
+//! - seven streams, each the regions' sections of one kind, in the regions' order. Every
+//!   section says where it ends (the core finds each region's by reading them once):
 //!   1. strings: name, national prefix, the `nationalPrefixForParsing` program (its length, then
 //!      its bytes; empty when the national prefix itself is what is stripped), transform rule,
 //!      international prefix (digits; empty where the file gives only a pattern);
 //!   2. the general pattern;
 //!   3. the region's leading digits (matched at the start; empty when it has none);
-//!   4. `u8` the number of types, each as its index (`u8`, see [`territory::TYPES`]), possible
-//!      lengths (`u32` bit set) and pattern;
-//!   5. `u8` the number of formats, each as its groups (`u8` count, then the fewest and most
+//!   4. `u8` the number of types, each as its index (`u8`, see [`territory::TYPES`]) and
+//!      possible lengths (`u32` bit set);
+//!   5. the types' patterns, in that order;
+//!   6. `u8` the number of formats, each as its groups (`u8` count, then the fewest and most
 //!      digits of each), format, national rule (`$1` for the first group) and international
 //!      form (`u8` 0 as nationally, 1 none, 2 the string that follows);
-//!   6. each format's last leading digits (matched at the start; empty for every number).
+//!   7. each format's last leading digits (matched at the start; empty for every number).
 //!
 //! Strings are a `u8` length and the bytes. Patterns are token programs (`tokens.rs`), each
 //! after its length as a LEB128 varint (seven bits a byte, low first): the text of what the
@@ -135,7 +136,7 @@ fn plans(territories: &[&Territory]) -> Result<Vec<u8>> {
     out.extend(index);
     // The columns of the regions' numbers, then the streams of their sections.
     let mut columns: [Vec<u8>; 4] = Default::default();
-    let mut streams: [Vec<u8>; 6] = Default::default();
+    let mut streams: [Vec<u8>; 7] = Default::default();
     for territory in territories {
         let (numbers, sections) =
             region(territory).map_err(|e| format!("{}: {e}", territory.id))?;
@@ -156,8 +157,8 @@ fn plans(territories: &[&Territory]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// A region's numbers (calling code, id, lengths, local lengths) and its six sections.
-type Region = ([Vec<u8>; 4], [Vec<u8>; 6]);
+/// A region's numbers (calling code, id, lengths, local lengths) and its seven sections.
+type Region = ([Vec<u8>; 4], [Vec<u8>; 7]);
 
 fn region(t: &Territory) -> Result<Region> {
     let mut strings = Vec::new();
@@ -173,10 +174,11 @@ fn region(t: &Territory) -> Result<Region> {
     string(&mut strings, t.international_prefix.as_deref().unwrap_or(""))?;
     let general = pattern(&t.general)?;
     let lead = pattern(t.leading_digits.as_deref().unwrap_or(""))?;
-    let mut types = vec![u8::try_from(t.types.len())?];
+    let mut kinds = vec![u8::try_from(t.types.len())?];
+    let mut types = Vec::new();
     for desc in &t.types {
-        types.push(u8::try_from(desc.index)?);
-        types.extend(desc.lengths.to_le_bytes());
+        kinds.push(u8::try_from(desc.index)?);
+        kinds.extend(desc.lengths.to_le_bytes());
         types.extend(pattern(&desc.pattern)?);
     }
     // The core reads a format's leading digits as bit `n` of a `u32` label, and splits a number
@@ -214,7 +216,7 @@ fn region(t: &Territory) -> Result<Region> {
         lengths.to_le_bytes().to_vec(),
         local_lengths.to_le_bytes().to_vec(),
     ];
-    Ok((numbers, [strings, general, lead, types, formats, leading]))
+    Ok((numbers, [strings, general, lead, kinds, types, formats, leading]))
 }
 
 /// A pattern's token program after its length.

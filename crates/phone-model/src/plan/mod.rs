@@ -56,8 +56,8 @@ const CODE_INDEX: usize = 5;
 /// Where the columns of the regions' numbers start.
 const COLUMNS: usize = CODE_INDEX + 1000;
 
-/// Where each of a region's six sections starts in its plans file.
-type Sections = [usize; 6];
+/// Where each of a region's seven sections starts in its plans file.
+type Sections = [usize; SECTIONS];
 
 /// The sections of the built-in plans' regions, found the first time a region is read.
 static BUILT_IN: OnceBox<Vec<Sections>> = OnceBox::new();
@@ -144,17 +144,18 @@ impl Plans {
     fn find_sections(bytes: &'static [u8]) -> Vec<Sections> {
         let count = usize::from(bytes.get(4).copied().unwrap_or(0));
         let mut starts = Reader::at(bytes, COLUMNS + 12 * count);
-        let mut streams = [(); 6].map(|()| {
+        let mut streams = [(); SECTIONS].map(|()| {
             let start = usize::try_from(starts.u32()).unwrap_or(usize::MAX);
             Reader::at(bytes, start)
         });
-        let [strings, general, lead, types, formats, leading] = &mut streams;
+        let [strings, general, lead, kinds, types, formats, leading] = &mut streams;
         (0..count)
             .map(|_| {
                 let sections = [
                     strings.position(),
                     general.position(),
                     lead.position(),
+                    kinds.position(),
                     types.position(),
                     formats.position(),
                     leading.position(),
@@ -162,9 +163,9 @@ impl Plans {
                 Strings::read(strings);
                 general.program();
                 lead.program();
-                for _ in 0..types.u8() {
-                    types.u8();
-                    types.u32();
+                for _ in 0..kinds.u8() {
+                    kinds.u8();
+                    kinds.u32();
                     types.program();
                 }
                 for _ in 0..formats.u8() {
@@ -198,7 +199,7 @@ impl Plans {
         let id = [id.u8(), id.u8()];
         let lengths = Reader::at(self.bytes, COLUMNS + 4 * count + 4 * index).u32();
         let local_lengths = Reader::at(self.bytes, COLUMNS + 8 * count + 4 * index).u32();
-        let sections = self.sections.get(index).copied().unwrap_or([usize::MAX; 6]);
+        let sections = self.sections.get(index).copied().unwrap_or([usize::MAX; SECTIONS]);
         let index = self.first + index;
         Region { plans: self, index, calling_code, id, lengths, local_lengths, sections }
     }
@@ -223,15 +224,17 @@ pub(crate) struct Region {
     local_lengths: u32,
     /// Where its sections start in [`PLANS`]: strings, general pattern, leading digits, types,
     /// formats, formats' leading digits.
-    sections: [usize; 6],
+    sections: Sections,
 }
 
 const STRINGS: usize = 0;
 const GENERAL: usize = 1;
 const LEAD: usize = 2;
-const TYPES: usize = 3;
-const FORMATS: usize = 4;
-const LEADING: usize = 5;
+const KINDS_SECTION: usize = 3;
+const TYPES: usize = 4;
+const FORMATS: usize = 5;
+const LEADING: usize = 6;
+const SECTIONS: usize = 7;
 
 /// A region's strings.
 struct Strings {
@@ -284,11 +287,12 @@ impl Region {
             let mut nfa = Nfa::new();
             nfa.add(self.reader(GENERAL).program(), Anchor::Whole, GENERAL_BIT);
             let mut lengths = [0; KINDS.len()];
-            let mut reader = self.reader(TYPES);
-            for _ in 0..reader.u8() {
-                let index = reader.u8();
-                let type_lengths = reader.u32();
-                nfa.add(reader.program(), Anchor::Whole, u32::from(index));
+            let mut kinds = self.reader(KINDS_SECTION);
+            let mut types = self.reader(TYPES);
+            for _ in 0..kinds.u8() {
+                let index = kinds.u8();
+                let type_lengths = kinds.u32();
+                nfa.add(types.program(), Anchor::Whole, u32::from(index));
                 if let Some(slot) = lengths.get_mut(usize::from(index)) {
                     *slot = type_lengths;
                 }

@@ -73,7 +73,7 @@ impl Nfa {
                 rest
             }
         };
-        self.set(accepting, |node| node.accepts |= 1 << bit);
+        self.set(accepting, |node| node.accepts |= 1_u32.checked_shl(bit).unwrap_or(0));
     }
 
     fn node(&mut self) -> usize {
