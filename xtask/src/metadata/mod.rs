@@ -21,7 +21,7 @@
 //! - seven `u32`: where each stream below starts, from the start of the file;
 //! - seven streams, each the regions' sections of one kind, in the regions' order. Every
 //!   section says where it ends (the core finds each region's by reading them once):
-//!   1. strings: name, national prefix, the `nationalPrefixForParsing` program (its length, then
+//!   1. strings: national prefix, the `nationalPrefixForParsing` program (its length, then
 //!      its bytes; empty when the national prefix itself is what is stripped), transform rule,
 //!      international prefix (digits; empty where the file gives only a pattern);
 //!   2. the general pattern;
@@ -162,7 +162,6 @@ type Region = ([Vec<u8>; 4], [Vec<u8>; 7]);
 
 fn region(t: &Territory) -> Result<Region> {
     let mut strings = Vec::new();
-    string(&mut strings, &t.name)?;
     string(&mut strings, &t.national_prefix)?;
     let program = match &t.prefix_for_parsing {
         Some(pattern) => program::compile(pattern)?,

@@ -23,8 +23,6 @@ pub(crate) const TYPES: [&str; 10] = [
 #[derive(Debug)]
 pub(crate) struct Territory {
     pub(crate) id: String,
-    /// From the comment above the territory (`<!-- New Zealand (NZ) -->`).
-    pub(crate) name: String,
     pub(crate) calling_code: u16,
     pub(crate) main_for_code: bool,
     /// For calling codes several territories share: the leading digits that pick this one.
@@ -89,28 +87,10 @@ pub(crate) fn read(xml: &str) -> Result<Vec<Territory>> {
         .descendants()
         .find(|n| n.has_tag_name("territories"))
         .ok_or("no <territories> element")?;
-    let mut out = Vec::new();
-    let mut name = None;
-    for node in territories.children() {
-        if node.is_comment() {
-            name = name.or_else(|| territory_name(node.text().unwrap_or_default()));
-        } else if node.has_tag_name("territory") {
-            out.push(territory(node, name.take())?);
-        }
-    }
-    Ok(out)
+    territories.children().filter(|node| node.has_tag_name("territory")).map(territory).collect()
 }
 
-/// The name in a comment such as `New Zealand (NZ)`.
-fn territory_name(comment: &str) -> Option<String> {
-    let comment = comment.trim();
-    let open = comment.rfind(" (")?;
-    let id = comment[open + 2..].strip_suffix(')')?;
-    (id.len() == 2 && id.bytes().all(|b| b.is_ascii_uppercase()) || id == "001")
-        .then(|| comment[..open].to_owned())
-}
-
-fn territory(node: roxmltree::Node<'_, '_>, name: Option<String>) -> Result<Territory> {
+fn territory(node: roxmltree::Node<'_, '_>) -> Result<Territory> {
     let attribute = |name: &str| node.attribute(name).map(squeeze);
     let id = attribute("id").ok_or("a territory without id")?;
     let calling_code =
@@ -147,7 +127,6 @@ fn territory(node: roxmltree::Node<'_, '_>, name: Option<String>) -> Result<Terr
         None => Vec::new(),
     };
     Ok(Territory {
-        name: name.unwrap_or_else(|| id.clone()),
         calling_code,
         main_for_code: attribute("mainCountryForCode").as_deref() == Some("true"),
         leading_digits: attribute("leadingDigits"),

@@ -35,7 +35,7 @@ use data::Reader;
 pub(crate) use format::Style;
 use pattern::{Anchor, Nfa};
 
-use crate::NumberKind;
+use crate::{Country, NumberKind, countries};
 
 #[cfg(not(any(feature = "nz-au-only", feature = "on-demand")))]
 static PLANS: &[u8] = include_bytes!("../../data/plans.bin");
@@ -238,7 +238,6 @@ const SECTIONS: usize = 7;
 
 /// A region's strings.
 struct Strings {
-    name: &'static str,
     national_prefix: &'static str,
     program: &'static [u8],
     transform: &'static str,
@@ -247,12 +246,11 @@ struct Strings {
 
 impl Strings {
     fn read(reader: &mut Reader) -> Self {
-        let name = reader.str();
         let national_prefix = reader.str();
         let program = reader.program();
         let transform = reader.str();
         let international_prefix = reader.str();
-        Self { name, national_prefix, program, transform, international_prefix }
+        Self { national_prefix, program, transform, international_prefix }
     }
 }
 
@@ -317,9 +315,16 @@ impl Region {
         self.id
     }
 
-    /// The region's name in English (`New Zealand`).
+    /// The region's name in the provider's table (`New Zealand`); for the few regions the
+    /// table has no row of (Guadeloupe, the Åland Islands …), its calling code's main country's.
     pub(crate) fn name(self) -> &'static str {
-        self.strings().name
+        let id = core::str::from_utf8(&self.id).ok();
+        let code =
+            |country: &&Country| country.country_code().digits().parse() == Ok(self.calling_code);
+        let rows = countries().iter();
+        let row = rows.clone().find(|country| country.region_id() == id && id.is_some());
+        row.or_else(|| rows.filter(code).find(|country| country.is_main_for_code()))
+            .map_or("", Country::name)
     }
 
     /// The region of this calling code a national significant number belongs to, with its
