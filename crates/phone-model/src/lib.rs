@@ -30,8 +30,9 @@
 //! Errors ([`ValidationError`]) block saving. Warnings ([`Warning`]) — a number that does not
 //! fit its country's numbering plan, a type that contradicts the number — never do: the
 //! provider accepts such numbers, and plans change. The plans are Google libphonenumber's
-//! metadata for every country of the provider's table, compiled into automata by
-//! `cargo xtask metadata` (release and provenance in `data/libphonenumber/NOTICE.md`).
+//! metadata for every country of the provider's table, compiled into token programs by
+//! `cargo xtask metadata` (release and provenance in `data/libphonenumber/NOTICE.md`), from
+//! which a country's automata are built the first time one of its numbers is judged.
 //!
 //! With the default `serde` feature, [`PhoneNumberInput`] reads a request body and the wire
 //! types ([`PhoneNumberResource`], [`ErrorBody`]) are available; without it the rules compile
