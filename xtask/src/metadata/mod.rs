@@ -35,9 +35,9 @@
 //!   7. each format's last leading digits (matched at the start; empty for every number).
 //!
 //! Strings are a `u8` length and the bytes. Patterns are token programs (`tokens.rs`), each
-//! after its length as a LEB128 varint (seven bits a byte, low first): the text of what the
-//! metadata says, not automata, so they compress like text; the core builds an automaton from
-//! them the first time a number needs it.
+//! ended by a newline: the text of what the metadata says, not automata, so they compress like
+//! text (a length before each would not); the core builds an automaton from them the first
+//! time a number needs it.
 
 // The layout the core reads, from the core itself: one definition, no crate dependency (the
 // core embeds the plans this module writes).
@@ -218,13 +218,11 @@ fn region(t: &Territory) -> Result<Region> {
     Ok((numbers, [strings, general, lead, kinds, types, formats, leading]))
 }
 
-/// A pattern's token program after its length.
+/// A pattern's token program and its end.
 fn pattern(pattern: &str) -> Result<Vec<u8>> {
-    let program = if pattern.is_empty() { Vec::new() } else { tokens::compile(pattern)? };
-    let mut framed = Vec::new();
-    varint(&mut framed, program.len());
-    framed.extend(program);
-    Ok(framed)
+    let mut program = if pattern.is_empty() { Vec::new() } else { tokens::compile(pattern)? };
+    program.push(layout::token::END);
+    Ok(program)
 }
 
 /// LEB128: seven bits a byte, low first, bit 7 set on every byte but the last.

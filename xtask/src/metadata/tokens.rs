@@ -6,7 +6,8 @@
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
 use super::layout::token::{
-    ANY, CLASS, CLASS_END, CLOSE, OPEN, OPTIONAL, OR, RANGE, REPEAT, UNBOUNDED,
+    ANY, CLASS, CLASS_END, CLOSE, COUNT_ZERO, MOST_COUNT, OPEN, OPTIONAL, OR, RANGE, REPEAT,
+    UNBOUNDED,
 };
 use crate::Result;
 
@@ -68,7 +69,9 @@ fn piece(hir: &Hir, out: &mut Vec<u8>) -> Written {
                 (0, Some(1)) => out.push(OPTIONAL),
                 (min, max) => {
                     let count = |n: u32| {
-                        u8::try_from(n).ok().filter(|&n| n < UNBOUNDED).ok_or("a repeat over 254")
+                        let n = u8::try_from(n).ok().filter(|&n| n <= MOST_COUNT);
+                        n.map(|n| COUNT_ZERO + n)
+                            .ok_or_else(|| format!("a repeat of more than {MOST_COUNT}"))
                     };
                     let most = max.map_or(Ok(UNBOUNDED), count)?;
                     out.extend([REPEAT, count(min)?, most]);
@@ -173,10 +176,11 @@ mod tests {
 
     #[test]
     fn a_pattern_is_written_as_it_reads() {
-        assert_eq!(tokens(r"(?:3[2-79]|[49][2-9])\d{6}"), b"(3[2-79]|[49][2-9])d{\x06\x06");
+        assert_eq!(tokens(r"(?:3[2-79]|[49][2-9])\d{6}"), b"(3[2-79]|[49][2-9])d{66");
         assert_eq!(tokens(r"2[028]"), b"2[028]");
-        assert_eq!(tokens(r"1\d+"), b"1d{\x01\xff");
-        assert_eq!(tokens(r"(?:64)?[2-9]\d{7,8}"), b"(64)?[2-9]d{\x07\x08");
+        assert_eq!(tokens(r"1\d+"), b"1d{1*");
+        assert_eq!(tokens(r"(?:64)?[2-9]\d{7,8}"), b"(64)?[2-9]d{78");
+        assert_eq!(tokens(r"\d{1,17}"), b"d{1A");
         // A class of two digits stays two digits; of three, a range.
         assert_eq!(tokens(r"[45][5-7]"), b"[45][5-7]");
     }
@@ -185,6 +189,6 @@ mod tests {
     fn only_what_a_number_can_match_is_written() {
         assert!(compile(r"1\d$").is_err());
         assert!(compile(r"1a").is_err());
-        assert!(compile(r"\d{300}").is_err());
+        assert!(compile(r"\d{79}").is_err());
     }
 }

@@ -1,6 +1,8 @@
 //! Reading the compiled plans: a cursor over bytes that never panics (a read past the end
 //! gives zeros and empty slices).
 
+use super::layout::token::END;
+
 /// A position in a byte slice.
 #[derive(Debug)]
 pub(crate) struct Reader {
@@ -69,8 +71,17 @@ impl Reader {
         self.bytes.get(start..end).unwrap_or_default()
     }
 
-    /// A pattern's token program: its length (a varint), then its bytes.
+    /// A pattern's token program, up to its end (`layout.rs`'s `token::END`).
     pub(crate) fn program(&mut self) -> &'static [u8] {
+        let rest = self.bytes.get(self.at..).unwrap_or_default();
+        let length = rest.iter().position(|&byte| byte == END).unwrap_or(rest.len());
+        let program = self.take(length);
+        self.at += 1;
+        program
+    }
+
+    /// Bytes after their length as a varint.
+    pub(crate) fn counted(&mut self) -> &'static [u8] {
         let length = self.varint();
         self.take(length)
     }

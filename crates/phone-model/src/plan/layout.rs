@@ -26,7 +26,8 @@ pub(crate) const MAX_GROUP: u32 = 3;
 
 /// A pattern as a token program: what the metadata's regular expression says, a byte a token,
 /// spelt as the expression would be so that it compresses like text (`(?:3[2-79]|4)\d{6,7}` is
-/// `(3[2-79]|4)d{` 6 7). Digits `0`–`9` stand for themselves; the rest are below.
+/// `(3[2-79]|4)d{67`), ended by [`token::END`]. Digits `0`–`9` stand for themselves; the rest
+/// are below.
 pub(crate) mod token {
     /// Any digit (`\d`).
     pub(crate) const ANY: u8 = b'd';
@@ -41,8 +42,13 @@ pub(crate) mod token {
     pub(crate) const OR: u8 = b'|';
     /// After an atom: it may be left out (`?`).
     pub(crate) const OPTIONAL: u8 = b'?';
-    /// After an atom: two count bytes follow, the fewest and most repeats (`{6,7}`);
-    /// [`UNBOUNDED`] as the most is no limit (`*`, `+`).
+    /// After an atom: two counts follow, the fewest and most repeats (`{6,7}`), each written
+    /// as [`COUNT_ZERO`] + the count; [`UNBOUNDED`] as the most is no limit (`*`, `+`).
     pub(crate) const REPEAT: u8 = b'{';
-    pub(crate) const UNBOUNDED: u8 = 255;
+    pub(crate) const COUNT_ZERO: u8 = b'0';
+    /// The most a count can be, so that it stays a printable character.
+    pub(crate) const MOST_COUNT: u8 = b'~' - COUNT_ZERO;
+    pub(crate) const UNBOUNDED: u8 = b'*';
+    /// After the program. No token or count is this byte, so a program needs no length.
+    pub(crate) const END: u8 = b'\n';
 }

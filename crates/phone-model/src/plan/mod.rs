@@ -247,7 +247,7 @@ struct Strings {
 impl Strings {
     fn read(reader: &mut Reader) -> Self {
         let national_prefix = reader.str();
-        let program = reader.program();
+        let program = reader.counted();
         let transform = reader.str();
         let international_prefix = reader.str();
         Self { national_prefix, program, transform, international_prefix }

@@ -9,7 +9,8 @@
 use alloc::{vec, vec::Vec};
 
 use super::layout::token::{
-    ANY, CLASS, CLASS_END, CLOSE, OPEN, OPTIONAL, OR, RANGE, REPEAT, UNBOUNDED,
+    ANY, CLASS, CLASS_END, CLOSE, COUNT_ZERO, MOST_COUNT, OPEN, OPTIONAL, OR, RANGE, REPEAT,
+    UNBOUNDED,
 };
 
 /// No node: an unused edge.
@@ -150,9 +151,16 @@ impl Nfa {
             let end = atom_end(tokens, at)?;
             let atom = tokens.get(at..end)?;
             let (fewest, most, next) = match tokens.get(end) {
-                Some(&OPTIONAL) => (0, 1, end + 1),
-                Some(&REPEAT) => (*tokens.get(end + 1)?, *tokens.get(end + 2)?, end + 3),
-                _ => (1, 1, end),
+                Some(&OPTIONAL) => (0, Some(1), end + 1),
+                Some(&REPEAT) => {
+                    let fewest = count(*tokens.get(end + 1)?)?;
+                    let most = match *tokens.get(end + 2)? {
+                        UNBOUNDED => None,
+                        most => Some(count(most)?),
+                    };
+                    (fewest, most, end + 3)
+                }
+                _ => (1, Some(1), end),
             };
             from = self.repeat(atom, fewest, most, from)?;
             at = next;
@@ -160,26 +168,36 @@ impl Nfa {
         Some(from)
     }
 
-    fn repeat(&mut self, atom: &[u8], fewest: u8, most: u8, mut from: usize) -> Option<usize> {
+    /// `atom` `fewest` times, then up to `most` (no limit: `None`).
+    fn repeat(
+        &mut self,
+        atom: &[u8],
+        fewest: u8,
+        most: Option<u8>,
+        mut from: usize,
+    ) -> Option<usize> {
         for _ in 0..fewest {
             from = self.atom(atom, from)?;
         }
-        if most == fewest {
+        if most == Some(fewest) {
             return Some(from);
         }
         let end = self.node();
-        if most == UNBOUNDED {
-            let again = self.node();
-            self.empty(from, again);
-            let last = self.atom(atom, again)?;
-            self.empty(last, again);
-            self.empty(again, end);
-        } else {
-            for _ in fewest..most {
-                self.empty(from, end);
-                from = self.atom(atom, from)?;
+        match most {
+            None => {
+                let again = self.node();
+                self.empty(from, again);
+                let last = self.atom(atom, again)?;
+                self.empty(last, again);
+                self.empty(again, end);
             }
-            self.empty(from, end);
+            Some(most) => {
+                for _ in fewest..most {
+                    self.empty(from, end);
+                    from = self.atom(atom, from)?;
+                }
+                self.empty(from, end);
+            }
         }
         Some(end)
     }
@@ -196,6 +214,11 @@ impl Nfa {
             _ => None,
         }
     }
+}
+
+/// A repeat's count, from its character.
+fn count(byte: u8) -> Option<u8> {
+    byte.checked_sub(COUNT_ZERO).filter(|&count| count <= MOST_COUNT)
 }
 
 /// Where the atom starting at `at` ends: after its closing token for a group or a class.
