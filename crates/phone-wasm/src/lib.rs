@@ -237,19 +237,13 @@ fn push_messages<M: AsRef<str>>(out: &mut String, messages: impl Iterator<Item =
 
 /// `count` in decimal digits. By hand: `write!` would link core's formatting.
 fn push_count(out: &mut String, count: usize) {
-    let mut digits = [0_u8; 20];
-    let mut at = digits.len();
-    let mut rest = count;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
+    let mut power = 1;
+    while count / power >= 10 {
+        power *= 10;
     }
-    for &digit in digits.get(at..).unwrap_or_default() {
-        out.push(char::from(digit));
+    while power > 0 {
+        out.push(char::from(b'0' + (count / power % 10) as u8));
+        power /= 10;
     }
 }
 
