@@ -45,11 +45,22 @@ function begin(units) {
   cursor = input;
 }
 
-// Writes `text` after the previous argument; its length in bytes.
+// Writes `text` after the previous argument; its length in bytes. ASCII by hand, which for
+// the short texts of a call is several times faster than `encodeInto` and its view.
 function put(text) {
-  const { written } = encoder.encodeInto(text, memory().subarray(cursor, input + capacity));
-  cursor += written;
-  return written;
+  const view = memory();
+  const start = cursor;
+  let i = 0;
+  for (; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0x80) break;
+    view[cursor++] = unit;
+  }
+  if (i < text.length) {
+    const rest = view.subarray(cursor, input + capacity);
+    cursor += encoder.encodeInto(i === 0 ? text : text.slice(i), rest).written;
+  }
+  return cursor - start;
 }
 
 // The text of the answer at `at`.
