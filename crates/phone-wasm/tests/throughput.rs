@@ -4,19 +4,14 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, JSON, Reflect};
-use wasm_bindgen::{JsCast, JsValue, prelude::wasm_bindgen};
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 
-// Links the module's exports (src/abi.rs) into this test's wasm.
-use phone_wasm as _;
+mod own_instance;
+
+use own_instance::loaded;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-#[wasm_bindgen(module = "/package/phone_wasm_load.js")]
-extern "C" {
-    fn load(source: &js_sys::Function) -> js_sys::Promise;
-}
 
 #[wasm_bindgen(module = "/tests/throughput.js")]
 extern "C" {
@@ -44,16 +39,6 @@ const NUMBERS: [&str; 8] = [
     r#"{"phoneName":"","countryCode":"+999","phoneNumber":"call me","phoneType":"pager","isPrimary":"maybe"}"#,
     r#"{"phoneName":"John","countryCode":"+64","phoneNumber":"09 064 5555 ext 12","phoneType":"fax","isPrimary":true}"#,
 ];
-
-/// Gives the package's JavaScript this test's own instance, whose exports are the module's.
-async fn loaded() {
-    let instance = js_sys::Object::new();
-    Reflect::set(&instance, &"exports".into(), &wasm_bindgen::exports()).expect("an object");
-    let source = js_sys::Function::new_with_args("instance", "return () => instance")
-        .call1(&JsValue::NULL, &instance)
-        .expect("a function");
-    JsFuture::from(load(source.unchecked_ref())).await.expect("the module loads");
-}
 
 #[wasm_bindgen_test]
 async fn calls_per_second() {

@@ -6,11 +6,11 @@
 
 use js_sys::{Array, JSON, Reflect};
 use wasm_bindgen::{JsCast, JsValue, prelude::wasm_bindgen};
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
-// Links the module's exports (src/abi.rs) into this test's wasm.
-use phone_wasm as _;
+mod own_instance;
+
+use own_instance::loaded;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -38,22 +38,6 @@ extern "C" {
     fn country_codes() -> JsValue;
     #[wasm_bindgen(js_name = writtenCountry, catch)]
     fn written_country(country_code: JsValue, phone_number: JsValue) -> Result<JsValue, JsValue>;
-}
-
-#[wasm_bindgen(module = "/package/phone_wasm_load.js")]
-extern "C" {
-    fn load(source: &js_sys::Function) -> js_sys::Promise;
-}
-
-/// Gives the package's JavaScript this test's own instance (once; later calls wait for the
-/// first): its exports are the module's.
-async fn loaded() {
-    let instance = js_sys::Object::new();
-    Reflect::set(&instance, &"exports".into(), &wasm_bindgen::exports()).expect("an object");
-    let source = js_sys::Function::new_with_args("instance", "return () => instance")
-        .call1(&JsValue::NULL, &instance)
-        .expect("a function");
-    JsFuture::from(load(source.unchecked_ref())).await.expect("the module loads");
 }
 
 fn js(json: &str) -> JsValue {
