@@ -61,9 +61,8 @@ pub(crate) fn run_embed() -> Result {
     measure()
 }
 
-/// The files of a build a page downloads: every script (the entry with the wasm inside,
-/// wasm-bindgen's glue and its snippets, the element and its styles), not the type
-/// declarations.
+/// The files of a build a page downloads: every script (the entry with the wasm inside, the
+/// loader and the functions, the element and its styles), not the type declarations.
 ///
 /// # Errors
 /// When the build's folder cannot be read.
@@ -97,8 +96,7 @@ fn downloaded(path: &Path) -> bool {
     name.ends_with(".js") && name != "phone_wasm.node.js" && name != "demo.js"
 }
 
-/// Builds both modules: cargo, wasm-bindgen (`--target web`), wasm-opt, and the files that
-/// travel with them.
+/// Builds both modules: cargo, wasm-opt, and the files that travel with them.
 ///
 /// # Errors
 /// When a build step fails.
@@ -131,29 +129,11 @@ fn build_one(which: Build) -> Result {
     cargo.args(["--features", if which == Build::NzAu { "module,nz-au-only" } else { "module" }]);
     run(cargo)?;
     let out = which.out_dir();
+    fs::create_dir_all(&out)?;
     let built = root().join("target/wasm32-unknown-unknown/wasm-release/phone_wasm.wasm");
-    // No default `new URL("….wasm", import.meta.url)` in the glue: bundlers copy or rewrite
-    // that file whether or not it is used, and the package's entries say where the wasm is.
-    let mut bindgen = command(
-        "wasm-bindgen",
-        &[
-            "--target",
-            "web",
-            "--omit-default-module-path",
-            "--out-name",
-            package::GLUE,
-            "--out-dir",
-        ],
-    );
-    bindgen.arg(&out).arg(&built);
-    run(bindgen)?;
-    let bindgen_wasm = out.join(format!("{}_bg.wasm", package::GLUE));
-    let wasm = out.join("phone_wasm.wasm");
     let mut opt = command("wasm-opt", &["-Oz", "-o"]);
-    opt.arg(&wasm).arg(&bindgen_wasm);
+    opt.arg(out.join("phone_wasm.wasm")).arg(&built);
     run(opt)?;
-    fs::remove_file(&bindgen_wasm)?;
-    fs::remove_file(out.join(format!("{}_bg.wasm.d.ts", package::GLUE)))?;
     let module = root().join("crates/phone-wasm/module");
     // The demo in both builds; the package's manifest once, at the package's root.
     let files: &[&str] = match which {

@@ -1,14 +1,14 @@
-//! The npm package `phonedesk-phone-rules`: the entries written around wasm-bindgen's glue in
-//! each build's folder, and the tarball `npm pack` makes of `target/embed/`, checked by publint
-//! and arethetypeswrong.
+//! The npm package `phonedesk-phone-rules`: the entries written around the module's
+//! hand-written JavaScript in each build's folder, and the tarball `npm pack` makes of
+//! `target/embed/`, checked by publint and arethetypeswrong.
 //!
 //! Integrators found that a folder with wasm-bindgen's `--target web` output broke in most
 //! bundlers (issue 32): the wasm and the stylesheet were separate files found through
 //! `new URL(…, import.meta.url)`, which some bundlers do not copy, move away from the glue, or
 //! turn into `data:` URLs a strict policy blocks. So the wasm travels inside the JavaScript
 //! (`phone_wasm.wasm.js`) and the element's stylesheet as a string
-//! (`phone-number-input.css.js`); `crates/phone-wasm/package/` holds the entries' hand-written
-//! parts, and what depends on wasm-bindgen's exports is written here from them.
+//! (`phone-number-input.css.js`); `crates/phone-wasm/package/` holds the entries, the
+//! functions (`phone_wasm_api.js`) and their types, and what depends on them is written here.
 
 use std::{
     fmt::Write as _,
@@ -26,11 +26,7 @@ use crate::{
 /// The name integrators install, as the template package.json says it.
 pub(crate) const NAME: &str = "phonedesk-phone-rules";
 
-/// What wasm-bindgen's files are called (`--out-name`): the package's own entry takes the name
-/// `phone_wasm.js`, which the element and existing pages import.
-pub(crate) const GLUE: &str = "phone_wasm_glue";
-
-/// The declarations the ES entries add to wasm-bindgen's: `init` with its one optional source,
+/// The declarations the ES entries add to the functions' (`phone_wasm_api.d.ts`): `init` with its one optional source,
 /// the default export as before.
 const INIT_ESM: &str = r#"
 /** What `init` can load the wasm from; nothing means the wasm this package carries. */
@@ -57,20 +53,18 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 export declare function init(source?: InitInput | Promise<InitInput>): Promise<void>;
 "#;
 
-/// Writes the package's entries into a build's folder, beside wasm-bindgen's output
-/// (`phone_wasm_glue.*`) and the optimised `phone_wasm.wasm`.
+/// Writes the package's entries into a build's folder, beside the optimised `phone_wasm.wasm`.
 ///
 /// # Errors
-/// When a file cannot be read or written, or wasm-bindgen's output is not as expected.
+/// When a file cannot be read or written, or `phone_wasm_api.js` exports no functions.
 pub(crate) fn write_entries(out: &Path) -> Result {
     let templates = root().join("crates/phone-wasm/package");
-    let glue_js = fs::read_to_string(out.join(format!("{GLUE}.js")))?;
-    let names = exported_functions(&glue_js);
-    if names.is_empty() {
-        return Err(format!("{GLUE}.js exports no functions").into());
-    }
-    for file in ["phone_wasm.js", "phone_wasm.node.js", "phone_wasm_load.js"] {
+    for file in ["phone_wasm.js", "phone_wasm.node.js", "phone_wasm_load.js", "phone_wasm_api.js"] {
         fs::copy(templates.join(file), out.join(file))?;
+    }
+    let names = exported_functions(&fs::read_to_string(templates.join("phone_wasm_api.js"))?);
+    if names.is_empty() {
+        return Err("phone_wasm_api.js exports no functions".into());
     }
     let quoted: Vec<String> = names.iter().map(|name| format!("\"{name}\"")).collect();
     let cjs = fs::read_to_string(templates.join("phone_wasm.cjs"))?;
@@ -82,7 +76,6 @@ pub(crate) fn write_entries(out: &Path) -> Result {
         out.join("phone_wasm.cjs"),
         cjs.replace(placeholder, &format!("[{}]", quoted.join(", "))),
     )?;
-    fs::write(out.join("phone_wasm_api.js"), guarded_api(&names))?;
 
     let wasm = fs::read(out.join("phone_wasm.wasm"))?;
     fs::write(
@@ -94,11 +87,8 @@ pub(crate) fn write_entries(out: &Path) -> Result {
         ),
     )?;
 
-    let glue_types = fs::read_to_string(out.join(format!("{GLUE}.d.ts")))?;
-    let declarations = glue_types
-        .split_once("export type InitInput")
-        .map(|(before, _)| before.trim_end())
-        .ok_or_else(|| format!("{GLUE}.d.ts has no InitInput: has wasm-bindgen changed?"))?;
+    let types = fs::read_to_string(templates.join("phone_wasm_api.d.ts"))?;
+    let declarations = types.trim_end();
     fs::write(out.join("phone_wasm.d.ts"), format!("{declarations}\n{INIT_ESM}"))?;
     fs::write(out.join("phone_wasm.d.cts"), format!("{declarations}\n{INIT_CJS}"))?;
 
@@ -119,31 +109,12 @@ pub(crate) fn write_entries(out: &Path) -> Result {
     Ok(())
 }
 
-/// The names of the functions wasm-bindgen's glue exports (`export function name(`), but not
-/// its own `initSync`, which the entries replace with `init`.
-fn exported_functions(glue: &str) -> Vec<String> {
-    glue.lines()
+/// The names of the functions `phone_wasm_api.js` exports (`export function name(`).
+fn exported_functions(api: &str) -> Vec<String> {
+    api.lines()
         .filter_map(|line| line.strip_prefix("export function "))
         .filter_map(|rest| rest.split_once('(').map(|(name, _)| name.trim().to_owned()))
-        .filter(|name| name != "initSync")
         .collect()
-}
-
-/// `phone_wasm_api.js`: each of the glue's functions, refusing to run before `init()`.
-fn guarded_api(names: &[String]) -> String {
-    let mut api = String::from(
-        "// The module's functions, each refusing to run before `init()` has loaded the wasm.\n\
-         // Written by `cargo xtask embed` from wasm-bindgen's exports.\n\n\
-         import * as glue from \"./phone_wasm_glue.js\";\n\
-         import { ready } from \"./phone_wasm_load.js\";\n",
-    );
-    for name in names {
-        let _ = write!(
-            api,
-            "\nexport function {name}(...args) {{\n  ready();\n  return glue.{name}(...args);\n}}\n"
-        );
-    }
-    api
 }
 
 /// A JavaScript string literal of `text`.
@@ -281,9 +252,9 @@ mod tests {
     }
 
     #[test]
-    fn the_glues_functions_are_found_but_not_init_sync() {
-        let glue = "export function checkNumber(a, b) {\n}\nfunction inner() {}\n\
-                    export function initSync(module) {\n}\nexport { initSync };\n";
-        assert_eq!(exported_functions(glue), ["checkNumber"]);
+    fn the_apis_exported_functions_are_found() {
+        let api = "export function checkNumber(a, b) {\n}\nfunction inner() {}\n\
+                   export function isValidNumber(a, b) {\n}\n";
+        assert_eq!(exported_functions(api), ["checkNumber", "isValidNumber"]);
     }
 }

@@ -4,7 +4,7 @@
 use crate::{
     CountryCode,
     plan::{Region, Style},
-    text::digits_of,
+    text::{digits_of, is_one_of},
     typed::LAYOUT,
 };
 use alloc::{borrow::ToOwned, string::String};
@@ -25,7 +25,7 @@ use alloc::{borrow::ToOwned, string::String};
 /// ```
 #[must_use]
 pub fn format_as_you_type(country_code: CountryCode, text: &str) -> String {
-    if text.chars().any(|c| !c.is_ascii_digit() && !LAYOUT.contains(c)) {
+    if text.chars().any(|c| !c.is_ascii_digit() && !is_one_of(c, LAYOUT)) {
         return text.to_owned();
     }
     let international = text.trim_start().starts_with('+');

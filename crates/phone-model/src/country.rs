@@ -141,9 +141,11 @@ impl CountryCode {
         }
         let digits = text.strip_prefix('+').unwrap_or(text);
         CODES
-            .binary_search_by(|code| code[1..].cmp(digits))
-            .map(|i| Self(CODES[i]))
-            .map_err(|_| ValidationError::CountryCodeInvalid)
+            .binary_search_by(|&code| Self(code).digits().cmp(digits))
+            .ok()
+            .and_then(|i| CODES.get(i))
+            .map(|code| Self(code))
+            .ok_or(ValidationError::CountryCodeInvalid)
     }
 
     /// A country code as stored or sent by a server: any `+` and 1 to 3 digits, whether or not
@@ -182,7 +184,9 @@ impl CountryCode {
     /// The code's digits (`64`).
     #[must_use]
     pub fn digits(self) -> &'static str {
-        &self.0[1..]
+        // Every code has its plus; `strip_prefix` rather than `[1..]` keeps str's slicing panic,
+        // and its formatting, out of the embeddable module.
+        self.0.strip_prefix('+').unwrap_or(self.0)
     }
 }
 

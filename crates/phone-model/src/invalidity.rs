@@ -190,7 +190,7 @@ impl Invalidity {
                 ["PhoneNumber does not fit the numbering plan of ", country, "."]
             }
         };
-        parts.concat()
+        crate::text::joined(&parts)
     }
 
     /// The reason in the staff app's words, naming no field (see
@@ -237,7 +237,7 @@ impl Invalidity {
                 ["No number in ", country, " is written like this: check the digits."]
             }
         };
-        parts.concat()
+        crate::text::joined(&parts)
     }
 }
 

@@ -16,7 +16,7 @@
 //!   prefix (`0064 9 264 5555` in New Zealand, `0011 61 …` in Australia): see
 //!   [`Typed::dialled_from`].
 
-use crate::{NumberError, plan::Region};
+use crate::{NumberError, plan::Region, text::is_one_of};
 use alloc::{borrow::ToOwned, string::String};
 
 /// Characters the contract allows in `phoneNumber` besides ASCII letters and digits.
@@ -51,15 +51,16 @@ impl<'a> Typed<'a> {
     pub(crate) fn read(text: &'a str) -> Result<Self, NumberError> {
         let text = text.trim();
         if let Some(c) =
-            text.chars().find(|&c| !c.is_ascii_alphanumeric() && !ALLOWED_PUNCTUATION.contains(c))
+            text.chars().find(|&c| !c.is_ascii_alphanumeric() && !is_one_of(c, ALLOWED_PUNCTUATION))
         {
             return Err(NumberError::InvalidCharacter(c));
         }
         if text.starts_with(['*', '#']) && text.bytes().any(|b| b.is_ascii_digit()) {
             return Err(NumberError::ServiceCode);
         }
-        let end = dialled_end(text);
-        let (dialled, after) = text.split_at(end);
+        // `dialled_end` ends at a character's boundary; the checked split keeps str's slicing
+        // panic, and its formatting, out of the embeddable module.
+        let (dialled, after) = text.split_at_checked(dialled_end(text)).unwrap_or((text, ""));
         let digits: String = dialled.bytes().filter_map(keypad_digit).map(char::from).collect();
         if digits.is_empty() {
             return Err(NumberError::NoDigits);
@@ -108,11 +109,14 @@ fn dialled_end(text: &str) -> usize {
             at += 1;
             continue;
         }
-        let word = text[at..].bytes().take_while(u8::is_ascii_alphabetic).count();
+        // Indexing at a letter, which is ASCII and so a character's boundary; `get` keeps
+        // str's slicing panic out of the embeddable module.
+        let rest = text.get(at..).unwrap_or_default();
+        let word = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
         let is_vanity = word >= 2
             && after_a_digit
-            && text[at..at + word].bytes().all(|b| b.is_ascii_uppercase())
-            && !starts_extension(&text[at..]);
+            && rest.bytes().take(word).all(|b| b.is_ascii_uppercase())
+            && !starts_extension(rest);
         if !is_vanity {
             break;
         }

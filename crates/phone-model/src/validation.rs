@@ -5,7 +5,7 @@ use crate::{
     CountryCode, Invalidity, ParsedNumber, PhoneNumberId, PhoneNumberInput, PhoneType,
     ValidationError, Value, Warning,
     number::NumberError,
-    text::{digits_of, utf16_len},
+    text::{digits_of, is_one_of, utf16_len},
     typed::Typed,
 };
 use alloc::{borrow::ToOwned, string::String, vec::Vec};
@@ -352,7 +352,7 @@ fn check_area_code<'a>(value: &'a Value, errors: &mut Vec<ValidationError>) -> O
     if utf16_len(code) > AREA_CODE_MAX {
         errors.push(ValidationError::AreaCodeTooLong);
         None
-    } else if !code.chars().all(|c| c.is_ascii_digit() || " -()".contains(c)) {
+    } else if !code.chars().all(|c| c.is_ascii_digit() || is_one_of(c, " -()")) {
         errors.push(ValidationError::AreaCodeInvalid);
         None
     } else {

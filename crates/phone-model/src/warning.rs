@@ -137,7 +137,7 @@ impl Warning {
                 "",
             ],
         };
-        parts.concat()
+        crate::text::joined(&parts)
     }
 }
 
@@ -188,7 +188,7 @@ impl Warning {
                 "",
             ],
         };
-        parts.concat()
+        crate::text::joined(&parts)
     }
 }
 

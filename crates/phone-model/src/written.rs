@@ -32,7 +32,7 @@ pub fn written_country(selected: CountryCode, number: &str) -> Option<&'static C
     }
     (1..=3).rev().find_map(|length| {
         let code = CountryCode::new(typed.digits.get(..length)?).ok()?;
-        country_of(code, &typed.digits[length..])
+        country_of(code, typed.digits.get(length..)?)
     })
 }
 

@@ -1,21 +1,21 @@
 // Loading the wasm, once for the whole package: every entry (phone_wasm.js, phone_wasm.node.js,
-// phone_wasm.cjs) and the functions they export share this module, so however the package is
-// imported, and however many times `init()` is called, the wasm is compiled once.
+// phone_wasm.cjs) and the functions they export (phone_wasm_api.js) share this module, so
+// however the package is imported, and however many times `init()` is called, the wasm is
+// compiled once. The module imports nothing: its exports are all it has (src/abi.rs).
 
-import glueInit from "./phone_wasm_glue.js";
+// The instance's exports once loaded, else null.
+export let wasm = null;
 
 let loading = null;
-let loaded = false;
 
-// Starts loading the wasm from what `source()` gives (anything wasm-bindgen's `init` takes: a
-// URL, a Response, bytes, a compiled WebAssembly.Module, or a promise of one) and returns the
-// promise; later calls return the same promise and never call their `source`. A failed load is
-// forgotten, so calling again retries.
+// Starts loading the wasm from what `source()` gives (a URL, a Request, a Response, bytes, a
+// compiled WebAssembly.Module, an instance of it, or a promise of one) and returns the
+// promise; later calls return the same promise and never call their `source`. A failed load
+// is forgotten, so calling again retries.
 export function load(source) {
   if (loading === null) {
     loading = (async () => {
-      await glueInit({ module_or_path: await source() });
-      loaded = true;
+      wasm = (await instantiate(await source())).exports;
     })();
     loading.catch(() => {
       loading = null;
@@ -24,8 +24,21 @@ export function load(source) {
   return loading;
 }
 
-// Called by every function before it reaches the wasm: without this, a call before `init()`
-// fails inside wasm-bindgen's glue with "Cannot read properties of undefined".
-export function ready() {
-  if (!loaded) throw new Error("call init() first");
+async function instantiate(source) {
+  if (source instanceof WebAssembly.Instance || (source && source.exports)) return source;
+  if (source instanceof WebAssembly.Module) return WebAssembly.instantiate(source, {});
+  const isRequest = typeof Request === "function" && source instanceof Request;
+  if (typeof source === "string" || source instanceof URL || isRequest) {
+    source = await fetch(source);
+  }
+  if (typeof Response === "function" && source instanceof Response) {
+    if (!source.ok) throw new Error(`loading the wasm failed: ${source.status} ${source.url}`);
+    // Compiling while it downloads needs the wasm's own content type; else read it whole.
+    const streams = source.headers.get("Content-Type") === "application/wasm";
+    if (streams && typeof WebAssembly.instantiateStreaming === "function") {
+      return (await WebAssembly.instantiateStreaming(source, {})).instance;
+    }
+    source = await source.arrayBuffer();
+  }
+  return (await WebAssembly.instantiate(source, {})).instance;
 }

@@ -1,13 +1,32 @@
-//! How many validations per second `validatePhoneNumber` does in headless Chromium, called
-//! with JavaScript objects as a page calls it. A benchmark: `cargo xtask embed` runs it in
-//! release mode and prints the figure.
+//! How many calls per second `validatePhoneNumber` and `isValidNumber` answer in headless
+//! Chromium, called from JavaScript with JavaScript values as a page calls them. A benchmark:
+//! `cargo xtask embed` runs it in release mode and prints the figures.
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::JSON;
-use phone_wasm::validate_phone_number;
+use js_sys::{Array, JSON, Reflect};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 
+mod own_instance;
+
+use own_instance::loaded;
+
 wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen(module = "/tests/throughput.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = validationsPerSecond)]
+    fn validations_per_second(inputs: &Array) -> f64;
+    #[wasm_bindgen(js_name = isValidPerSecond)]
+    fn is_valid_per_second(inputs: &Array) -> f64;
+}
+
+// Brings `phone_wasm_api.js` into the test's files, which `throughput.js` imports.
+#[wasm_bindgen(module = "/package/phone_wasm_api.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = isValidNumber)]
+    fn is_valid_number(country_code: &str, number: &str) -> bool;
+}
 
 /// The fixed set: valid and invalid, New Zealand, Australia and elsewhere.
 const NUMBERS: [&str; 8] = [
@@ -22,25 +41,22 @@ const NUMBERS: [&str; 8] = [
 ];
 
 #[wasm_bindgen_test]
-fn validations_per_second() {
-    let inputs: Vec<_> = NUMBERS.iter().map(|n| JSON::parse(n).expect("fixed JSON")).collect();
-    let performance = web_sys::window().and_then(|w| w.performance()).expect("a browser clock");
-    // Warm up, then count for about a second.
-    for input in &inputs {
-        validate_phone_number(input.clone()).expect("an object is answered");
-    }
-    let started = performance.now();
-    let mut done = 0_u32;
-    while performance.now() - started < 1000.0 {
-        for input in &inputs {
-            validate_phone_number(input.clone()).expect("an object is answered");
-        }
-        done += inputs.len() as u32;
-    }
-    let seconds = (performance.now() - started) / 1000.0;
+async fn calls_per_second() {
+    loaded().await;
+    assert!(is_valid_number("+64", "021 123 4567"), "the module answers");
+    let inputs: Array = NUMBERS.iter().map(|n| JSON::parse(n).expect("fixed JSON")).collect();
+    let pairs: Array = NUMBERS
+        .iter()
+        .map(|n| {
+            let fields = JSON::parse(n).expect("fixed JSON");
+            let member = |name: &str| Reflect::get(&fields, &name.into()).expect("a member");
+            Array::of2(&member("countryCode"), &member("phoneNumber"))
+        })
+        .collect();
     console_log!(
-        "validatePhoneNumber: {:.0} validations per second ({done} in {seconds:.2} s, {} numbers)",
-        f64::from(done) / seconds,
-        inputs.len()
+        "validatePhoneNumber: {:.0} validations per second ({} numbers)",
+        validations_per_second(&inputs),
+        inputs.length()
     );
+    console_log!("isValidNumber: {:.0} calls per second", is_valid_per_second(&pairs));
 }

@@ -1,16 +1,44 @@
-//! The exported functions in headless Chromium, called as a page would call them: good input,
-//! bad input of every JavaScript type, and a call after each bad one.
+//! The module's functions in headless Chromium, called as a page would call them — the
+//! package's own JavaScript (`package/phone_wasm_api.js`) over this test's wasm, which holds
+//! the module's exports: good input, bad input of every JavaScript type, and a call after
+//! each bad one.
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, JSON, Reflect};
-use phone_wasm::{
-    check_number, country_codes, format_as_you_type_js, format_phone_number, is_valid_number,
-    validate_phone_number, written_country_js,
-};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::{JsCast, JsValue, prelude::wasm_bindgen};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
+mod own_instance;
+
+use own_instance::loaded;
+
 wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen(module = "/package/phone_wasm_api.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = validatePhoneNumber, catch)]
+    fn validate_phone_number(fields: JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = formatPhoneNumber, catch)]
+    fn format_phone_number(
+        country_code: JsValue,
+        area_code: JsValue,
+        phone_number: JsValue,
+    ) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = checkNumber, catch)]
+    fn check_number(
+        country_code: JsValue,
+        number: JsValue,
+        plain: bool,
+    ) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = isValidNumber)]
+    fn is_valid_number(country_code: JsValue, number: JsValue) -> bool;
+    #[wasm_bindgen(js_name = formatAsYouType, catch)]
+    fn format_as_you_type(country_code: JsValue, text: JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = countryCodes)]
+    fn country_codes() -> JsValue;
+    #[wasm_bindgen(js_name = writtenCountry, catch)]
+    fn written_country(country_code: JsValue, phone_number: JsValue) -> Result<JsValue, JsValue>;
+}
 
 fn js(json: &str) -> JsValue {
     JSON::parse(json).expect("test JSON parses")
@@ -41,7 +69,8 @@ fn assert_still_works() {
 }
 
 #[wasm_bindgen_test]
-fn a_valid_number_is_valid_with_its_forms() {
+async fn a_valid_number_is_valid_with_its_forms() {
+    loaded().await;
     let result = validate_phone_number(js(
         r#"{"phoneName":"John","countryCode":"+64","phoneNumber":"021 123 4567","phoneType":"Mobile","isPrimary":"true"}"#,
     ))
@@ -56,7 +85,8 @@ fn a_valid_number_is_valid_with_its_forms() {
 }
 
 #[wasm_bindgen_test]
-fn the_module_gives_the_shared_tables_errors_as_the_server_does() {
+async fn the_module_gives_the_shared_tables_errors_as_the_server_does() {
+    loaded().await;
     let cases = js(include_str!("../../phone-model/tests/data/validation-cases.json"));
     for case in cases.dyn_ref::<Array>().unwrap().iter() {
         let name = member(&case, "name").as_string().unwrap();
@@ -85,7 +115,8 @@ fn assert_reason(answer: &JsValue, expected: [&str; 3]) {
 }
 
 #[wasm_bindgen_test]
-fn an_invalid_or_impossible_number_says_why_in_both_wordings() {
+async fn an_invalid_or_impossible_number_says_why_in_both_wordings() {
+    loaded().await;
     let validate = |country: &str, number: &str| {
         let body = js(r#"{"phoneName":"John","phoneType":"work","isPrimary":true}"#);
         Reflect::set(&body, &"countryCode".into(), &country.into()).unwrap();
@@ -152,7 +183,8 @@ fn an_invalid_or_impossible_number_says_why_in_both_wordings() {
 }
 
 #[wasm_bindgen_test]
-fn warnings_come_with_fields_and_do_not_invalidate() {
+async fn warnings_come_with_fields_and_do_not_invalidate() {
+    loaded().await;
     let result = validate_phone_number(js(
         r#"{"phoneName":"John","countryCode":"+64","areaCode":"09","phoneNumber":"264 5555","phoneType":"mobile","isPrimary":true}"#,
     ))
@@ -165,7 +197,8 @@ fn warnings_come_with_fields_and_do_not_invalidate() {
 }
 
 #[wasm_bindgen_test]
-fn anything_that_is_not_an_object_throws_a_clear_error_and_the_module_goes_on() {
+async fn anything_that_is_not_an_object_throws_a_clear_error_and_the_module_goes_on() {
+    loaded().await;
     let not_objects = [
         JsValue::UNDEFINED,
         JsValue::NULL,
@@ -187,7 +220,8 @@ fn anything_that_is_not_an_object_throws_a_clear_error_and_the_module_goes_on() 
 }
 
 #[wasm_bindgen_test]
-fn odd_members_are_answered_with_errors_and_the_module_goes_on() {
+async fn odd_members_are_answered_with_errors_and_the_module_goes_on() {
+    loaded().await;
     let huge = "9".repeat(10 * 1024 * 1024);
     let bodies = [
         js(
@@ -217,7 +251,8 @@ fn odd_members_are_answered_with_errors_and_the_module_goes_on() {
 }
 
 #[wasm_bindgen_test]
-fn a_member_that_throws_when_read_becomes_an_error() {
+async fn a_member_that_throws_when_read_becomes_an_error() {
+    loaded().await;
     let object = js("{}");
     let getter = js_sys::Function::new_no_args("throw new Error('boom')");
     let descriptor = js_sys::Object::new();
@@ -234,14 +269,14 @@ fn a_member_that_throws_when_read_becomes_an_error() {
 }
 
 #[wasm_bindgen_test]
-fn format_phone_number_gives_the_forms_or_null() {
+async fn format_phone_number_gives_the_forms_or_null() {
+    loaded().await;
     let forms =
         format_phone_number("+61".into(), JsValue::UNDEFINED, "0412 345 678".into()).unwrap();
     assert_eq!(member(&forms, "international").as_string().as_deref(), Some("+61 412 345 678"));
     assert!(format_phone_number("+64".into(), "".into(), "abc".into()).unwrap().is_null());
     assert!(format_phone_number("+999".into(), "".into(), "264 5555".into()).unwrap().is_null());
-    let error: JsValue =
-        format_phone_number(JsValue::from_f64(64.0), "".into(), "1".into()).unwrap_err().into();
+    let error = format_phone_number(JsValue::from_f64(64.0), "".into(), "1".into()).unwrap_err();
     assert_eq!(
         member(&error, "message").as_string().as_deref(),
         Some("countryCode must be a string")
@@ -250,20 +285,23 @@ fn format_phone_number_gives_the_forms_or_null() {
 }
 
 #[wasm_bindgen_test]
-fn format_as_you_type_groups_the_digits_typed_so_far() {
-    assert_eq!(format_as_you_type_js("+64".into(), "0211234".into()).unwrap(), "021 123 4");
+async fn format_as_you_type_groups_the_digits_typed_so_far() {
+    loaded().await;
+    let grouped = |code: &str, text: &str| {
+        format_as_you_type(code.into(), text.into()).expect("text").as_string().expect("a string")
+    };
+    assert_eq!(grouped("+64", "0211234"), "021 123 4");
     // A number pasted whole keeps its country's grouping.
-    let pasted = format_as_you_type_js("+61".into(), "+61 2 9374 4000".into()).unwrap();
-    assert_eq!(pasted, "+61 2 9374 4000");
-    let pasted = format_as_you_type_js("+64".into(), "+61293744000".into()).unwrap();
-    assert_eq!(pasted, "+61 2 9374 4000", "grouped by its own country under another");
-    assert_eq!(format_as_you_type_js("nowhere".into(), "0211234".into()).unwrap(), "0211234");
-    assert!(format_as_you_type_js("+64".into(), JsValue::TRUE).is_err());
+    assert_eq!(grouped("+61", "+61 2 9374 4000"), "+61 2 9374 4000");
+    assert_eq!(grouped("+64", "+61293744000"), "+61 2 9374 4000", "by its own country");
+    assert_eq!(grouped("nowhere", "0211234"), "0211234");
+    assert!(format_as_you_type("+64".into(), JsValue::TRUE).is_err());
     assert_still_works();
 }
 
 #[wasm_bindgen_test]
-fn country_codes_lists_the_providers_table() {
+async fn country_codes_lists_the_providers_table() {
+    loaded().await;
     let table = country_codes();
     let rows = table.dyn_ref::<Array>().unwrap();
     assert!(rows.length() > 200);
@@ -300,9 +338,10 @@ fn country_codes_lists_the_providers_table() {
 }
 
 #[wasm_bindgen_test]
-fn written_country_names_the_country_a_number_is_written_for() {
+async fn written_country_names_the_country_a_number_is_written_for() {
+    loaded().await;
     let written = |code: &str, number: &str| {
-        let country = written_country_js(code.into(), number.into()).unwrap();
+        let country = written_country(code.into(), number.into()).unwrap();
         (!country.is_null()).then(|| member(&country, "name").as_string().unwrap())
     };
     assert_eq!(written("+64", "+44 20 7946 0958").as_deref(), Some("United Kingdom"));
@@ -310,11 +349,11 @@ fn written_country_names_the_country_a_number_is_written_for() {
     assert_eq!(written("+64", "0064 21 123 4567"), None);
     assert_eq!(written("+64", "021 123 4567"), None);
     assert_eq!(written("+999", "+44 20 7946 0958"), None);
-    let samoa = written_country_js("+64".into(), "+1 684 633 1234".into()).unwrap();
+    let samoa = written_country("+64".into(), "+1 684 633 1234".into()).unwrap();
     assert_eq!(pairs_of_strings(&member(&samoa, "areaCodes")), ["684"]);
     assert_eq!(member(&samoa, "regionId").as_string().as_deref(), Some("AS"));
     assert_eq!(member(&samoa, "main"), JsValue::FALSE);
-    assert!(written_country_js(JsValue::from_f64(64.0), "+44".into()).is_err());
+    assert!(written_country(JsValue::from_f64(64.0), "+44".into()).is_err());
     assert_still_works();
 }
 
@@ -323,28 +362,32 @@ fn pairs_of_strings(list: &JsValue) -> Vec<String> {
 }
 
 #[wasm_bindgen_test]
-fn is_valid_number_answers_yes_or_no_for_any_text() {
-    let valid = |code: &str, number: &str| is_valid_number(Some(code.into()), Some(number.into()));
+async fn is_valid_number_answers_yes_or_no_for_any_text() {
+    loaded().await;
+    let valid = |code: &str, number: &str| is_valid_number(code.into(), number.into());
     assert!(valid("+64", "021 123 4567"));
     assert!(valid("+64", "+64 21 123 4567"));
     assert!(valid("+44", "020 7946 0958"));
     assert!(!valid("+64", "09 164 5555"));
     assert!(!valid("+999", "021 123 4567"));
     assert!(!valid("+64", "call me"));
-    assert!(!is_valid_number(None, None));
+    assert!(!is_valid_number(JsValue::NULL, JsValue::UNDEFINED));
+    // Anything else is read as its text.
+    assert!(is_valid_number(JsValue::from_f64(64.0), "+64 21 123 4567".into()));
 }
 
 /// The metadata's self-test, as `phone-model`'s native tests run it: every example number is
 /// valid, and of its type, in the module too.
 #[wasm_bindgen_test]
-fn every_example_number_of_the_metadata_is_valid_and_of_its_type() {
+async fn every_example_number_of_the_metadata_is_valid_and_of_its_type() {
+    loaded().await;
     let table = include_str!("../../phone-model/data/example-numbers.tsv");
     for line in table.lines().skip(1) {
         let fields: Vec<&str> = line.split('\t').collect();
         let (code, region, type_name, example) = (fields[0], fields[1], fields[2], fields[3]);
         let international = format!("{code}{example}");
         assert!(
-            is_valid_number(Some(code.into()), Some(international.clone())),
+            is_valid_number(code.into(), international.as_str().into()),
             "{region} {international}"
         );
         let forms =
@@ -360,7 +403,8 @@ fn every_example_number_of_the_metadata_is_valid_and_of_its_type() {
 }
 
 #[wasm_bindgen_test]
-fn a_number_alone_is_checked_in_either_wording() {
+async fn a_number_alone_is_checked_in_either_wording() {
+    loaded().await;
     let check = |country: &str, number: &str, plain: bool| {
         let answer = check_number(country.into(), number.into(), plain).expect("an answer");
         (
@@ -389,6 +433,17 @@ fn a_number_alone_is_checked_in_either_wording() {
     );
     assert_eq!(check("+64", "", false).1, "PhoneNumber is required.");
     assert!(check_number(JsValue::from(64), "1".into(), false).is_err(), "a number is not text");
+    // A separator of the module's answers, typed, stays in the reason's messages.
+    let answer = check_number("+64".into(), "021\u{1}".into(), false).unwrap();
+    assert_eq!(
+        reason_of(&answer),
+        [
+            Some("invalidCharacter".to_owned()),
+            Some("PhoneNumber must not contain \"\u{1}\".".to_owned()),
+            Some("A phone number cannot contain \"\u{1}\".".to_owned()),
+        ]
+    );
+    assert!(member(&answer, "e164").is_null());
     // Text after the number: a warning, still valid.
     let answer = check_number("+64".into(), "021 123 4567 after 5pm".into(), true).unwrap();
     assert_eq!(member(&answer, "valid"), JsValue::TRUE);
