@@ -70,11 +70,11 @@ impl Format {
         let mut rest = digits;
         let count = self.groups.len() / 2;
         let complete = digits.len() >= self.fewest();
+        // No indexing or slicing that could panic: the module carries no panic messages.
         for (i, part) in parts.iter_mut().enumerate().take(count) {
-            let fewest = usize::from(self.groups[2 * i]);
-            let most = usize::from(self.groups[2 * i + 1]);
-            let later: usize =
-                self.groups[2 * i + 2..].iter().step_by(2).map(|&n| usize::from(n)).sum();
+            let group = |at: usize| usize::from(self.groups.get(at).copied().unwrap_or(0));
+            let (fewest, most) = (group(2 * i), group(2 * i + 1));
+            let later: usize = (i + 1..count).map(|later| group(2 * later)).sum();
             let take = if i + 1 == count {
                 rest.len()
             } else if complete {
@@ -82,7 +82,7 @@ impl Format {
             } else {
                 fewest.min(rest.len())
             };
-            let (group, tail) = rest.split_at(take.min(rest.len()));
+            let (group, tail) = rest.split_at_checked(take).unwrap_or((rest, ""));
             *part = group;
             rest = tail;
         }
@@ -141,7 +141,8 @@ fn render(template: &[u8], rule: &[u8], groups: &[&str; 8]) -> String {
         }
         first = false;
     }
-    let kept = out.trim_end_matches([' ', '-', '/', '.']).len();
-    out.truncate(kept);
+    while out.ends_with([' ', '-', '/', '.']) {
+        out.pop();
+    }
     out
 }
