@@ -11,10 +11,7 @@
 //! No wasm-bindgen: its glue (4 KB of JavaScript gzipped, and the shims on this side) did what
 //! these few lines and the JavaScript's `TextEncoder`/`TextDecoder` do, for one string in and
 //! one out per call.
-//!
-//! To come: a build whose plans arrive later would add `add_plans(length)`, which takes the
-//! input buffer's bytes (a calling code's plan pack) for good and calls `arena::keep`, so
-//! that the allocations of later calls are rewound above it.
+
 #![allow(unsafe_code)]
 
 use alloc::{string::String, vec::Vec};
@@ -37,12 +34,9 @@ struct Shared<T>(Cell<T>);
 // shared memory, so no other thread can see the cell.
 unsafe impl<T> Sync for Shared<T> {}
 
-/// Frees the last answer and rewinds the arena above the input buffer: called first by every
-/// function, when nothing of an earlier call is held any more.
+/// Frees the last answer: called first by every function.
 fn start() {
     drop(ANSWER.0.take());
-    #[cfg(feature = "module")]
-    crate::arena::rewind();
 }
 
 /// The arguments, `lengths` bytes each, from the input buffer; `None` when the lengths run
@@ -89,13 +83,9 @@ pub extern "C" fn answer_length() -> *const u32 {
 pub extern "C" fn input(capacity: usize) -> *mut u8 {
     drop(ANSWER.0.take());
     drop(INPUT.0.take());
-    #[cfg(feature = "module")]
-    crate::arena::reset();
     let mut buffer = alloc::vec![0; capacity];
     let at = buffer.as_mut_ptr();
     INPUT.0.set(buffer);
-    #[cfg(feature = "module")]
-    crate::arena::mark();
     at
 }
 

@@ -21,7 +21,7 @@ extern crate alloc;
 #[cfg(target_arch = "wasm32")]
 mod abi;
 #[cfg(all(feature = "module", target_arch = "wasm32"))]
-mod arena;
+mod allocator;
 
 use alloc::{string::String, vec::Vec};
 
