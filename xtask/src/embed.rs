@@ -1,6 +1,8 @@
 //! `cargo xtask embed`: the embeddable validator as folders a page can serve as they are —
-//! `target/embed/` (every country's plan) and `target/embed/nz-au/` (New Zealand and Australia
-//! only) — with their sizes, the differential test against libphonenumber-js, and their speed.
+//! `target/embed/` (every country's plan), `target/embed/nz-au/` (New Zealand and Australia
+//! only) and `target/embed/on-demand/` (no plan; each calling code's fetched from its `plans/`
+//! when first needed) — with their sizes, the differential test against libphonenumber-js,
+//! and their speed.
 
 use std::{
     fs,
@@ -8,18 +10,20 @@ use std::{
 };
 
 use crate::{
-    Result, compress, package,
+    Result, compress, metadata, package,
     process::{command, run},
     root, sizes,
 };
 
-/// The two builds of the module.
+/// The three builds of the module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Build {
     /// Every region of the provider's table.
     All,
     /// New Zealand and Australia only (`--features nz-au-only`).
     NzAu,
+    /// No plan of its own: a pack per calling code in `plans/` (`--features on-demand`).
+    OnDemand,
 }
 
 impl Build {
@@ -28,6 +32,7 @@ impl Build {
         match self {
             Self::All => root().join("target/embed"),
             Self::NzAu => root().join("target/embed/nz-au"),
+            Self::OnDemand => root().join("target/embed/on-demand"),
         }
     }
 
@@ -35,18 +40,30 @@ impl Build {
         match self {
             Self::All => "every region: module and element, wasm + js + css",
             Self::NzAu => "NZ + AU: module and element, wasm + js + css",
+            Self::OnDemand => "on demand, no plans: module and element, wasm + js + css",
+        }
+    }
+
+    fn features(self) -> &'static str {
+        match self {
+            Self::All => "module",
+            Self::NzAu => "module,nz-au-only",
+            Self::OnDemand => "module,on-demand",
         }
     }
 }
 
-/// Builds both modules, prints their sizes, runs the differential test, and measures the speed
-/// in headless Chromium.
+/// Every build, the one at the package's root first.
+const BUILDS: [Build; 3] = [Build::All, Build::NzAu, Build::OnDemand];
+
+/// Builds the three modules, prints their sizes, runs the differential test, and measures the
+/// speed in headless Chromium.
 ///
 /// # Errors
 /// When a build step fails, or the module and libphonenumber-js disagree too often.
 pub(crate) fn run_embed() -> Result {
     build()?;
-    for which in [Build::All, Build::NzAu] {
+    for which in BUILDS {
         sizes::print_sizes(
             &sizes::measure(&which.out_dir(), &module_files(which)?)?,
             which.label(),
@@ -57,7 +74,15 @@ pub(crate) fn run_embed() -> Result {
             "the wasm as a file, or inlined in base64 (the default entry)",
         );
     }
-    differential()?;
+    // What a New Zealand sign-up form downloads with the on-demand build: the module, then one
+    // pack when the first number is typed.
+    let on_demand = Build::OnDemand.out_dir();
+    sizes::print_sizes(
+        &sizes::measure(&on_demand, &["phone_wasm.wasm", "plans/64.bin"])?,
+        "on demand: the wasm as a file, and New Zealand's pack",
+    );
+    differential(Build::All)?;
+    differential(Build::OnDemand)?;
     measure()
 }
 
@@ -74,8 +99,10 @@ pub(crate) fn module_files(which: Build) -> Result<Vec<String>> {
         for entry in fs::read_dir(&folder)? {
             let path = entry?.path();
             if path.is_dir() {
-                // The slim build sits inside the full one's folder: not part of it.
-                if path != Build::NzAu.out_dir() {
+                // The other builds sit inside the full one's folder, and the packs are fetched
+                // one at a time: not part of it.
+                let other = BUILDS.iter().any(|build| build.out_dir() == path);
+                if !other && path.file_name().is_none_or(|name| name != "plans") {
                     folders.push(path);
                 }
             } else if downloaded(&path) {
@@ -96,7 +123,7 @@ fn downloaded(path: &Path) -> bool {
     name.ends_with(".js") && name != "phone_wasm.node.js" && name != "demo.js"
 }
 
-/// Builds both modules: cargo, wasm-opt, and the files that travel with them.
+/// Builds the three modules: cargo, wasm-opt, and the files that travel with them.
 ///
 /// # Errors
 /// When a build step fails.
@@ -105,7 +132,7 @@ pub(crate) fn build() -> Result {
     if all.exists() {
         fs::remove_dir_all(&all)?;
     }
-    for which in [Build::All, Build::NzAu] {
+    for which in BUILDS {
         build_one(which)?;
     }
     package::pack()?;
@@ -126,7 +153,7 @@ fn build_one(which: Build) -> Result {
         ],
     );
     // `module`: the shipped build, without the standard library (see phone-wasm's Cargo.toml).
-    cargo.args(["--features", if which == Build::NzAu { "module,nz-au-only" } else { "module" }]);
+    cargo.args(["--features", which.features()]);
     run(cargo)?;
     let out = which.out_dir();
     fs::create_dir_all(&out)?;
@@ -138,8 +165,15 @@ fn build_one(which: Build) -> Result {
     // The demo in both builds; the package's manifest once, at the package's root.
     let files: &[&str] = match which {
         Build::All => &["package.json", "README.md", "index.html", "demo.js"],
-        Build::NzAu => &["index.html", "demo.js"],
+        Build::NzAu | Build::OnDemand => &["index.html", "demo.js"],
     };
+    if which == Build::OnDemand {
+        let plans = out.join("plans");
+        fs::create_dir_all(&plans)?;
+        for (code, pack) in metadata::packs()? {
+            fs::write(plans.join(format!("{code}.bin")), pack)?;
+        }
+    }
     for file in files {
         fs::copy(module.join(file), out.join(file))?;
     }
@@ -176,12 +210,13 @@ fn copy_tree(from: &Path, to: &Path) -> Result {
     Ok(())
 }
 
-/// The differential test: the module with every region against libphonenumber-js (with the
-/// same metadata release) on over 10,000 generated numbers of every region, in Node.js.
-fn differential() -> Result {
+/// The differential test: a module with every region (`All`, or `OnDemand` with every pack)
+/// against libphonenumber-js (with the same metadata release) on over 10,000 generated numbers
+/// of every region, in Node.js.
+fn differential(which: Build) -> Result {
     let script = root().join("crates/phone-wasm/differential/compare.mjs");
     let mut node = command("node", &[]);
-    node.arg(script).arg(Build::All.out_dir());
+    node.arg(script).arg(which.out_dir());
     run(node)
 }
 

@@ -26,17 +26,27 @@ use crate::{
 /// The name integrators install, as the template package.json says it.
 pub(crate) const NAME: &str = "phonedesk-phone-rules";
 
-/// The declarations the ES entries add to the functions' (`phone_wasm_api.d.ts`): `init` with its one optional source,
-/// the default export as before.
+/// The declarations the ES entries add to the functions' (`phone_wasm_api.d.ts`): `init` with
+/// its one optional source or options, the default export as before.
 const INIT_ESM: &str = r#"
 /** What `init` can load the wasm from; nothing means the wasm this package carries. */
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+
+/** `init`'s options. */
+export interface InitOptions {
+  /** Where the wasm is; nothing means the wasm this package carries. */
+  wasm?: InitInput | Promise<InitInput>;
+  /** The on-demand build: the regions whose plans to fetch now ("NZ", "AU"). */
+  regions?: string[];
+  /** The on-demand build: where its `plans/` folder is served (by default beside the module). */
+  plans?: string | URL;
+}
 
 /**
  * Loads the wasm, once: later calls return the first call's promise. Every other function
  * throws `Error("call init() first")` until it has resolved.
  */
-declare function init(source?: InitInput | Promise<InitInput>): Promise<void>;
+declare function init(source?: InitInput | InitOptions | Promise<InitInput>): Promise<void>;
 export default init;
 export { init };
 "#;
@@ -46,11 +56,21 @@ const INIT_CJS: &str = r#"
 /** What `init` can load the wasm from; nothing means the wasm this package carries. */
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
 
+/** `init`'s options. */
+export interface InitOptions {
+  /** Where the wasm is; nothing means the wasm this package carries. */
+  wasm?: InitInput | Promise<InitInput>;
+  /** The on-demand build: the regions whose plans to fetch now ("NZ", "AU"). */
+  regions?: string[];
+  /** The on-demand build: where its `plans/` folder is served (by default beside the module). */
+  plans?: string | URL;
+}
+
 /**
  * Loads the wasm, once: later calls return the first call's promise. Every other function
  * throws `Error("call init() first")` until it has resolved.
  */
-export declare function init(source?: InitInput | Promise<InitInput>): Promise<void>;
+export declare function init(source?: InitInput | InitOptions | Promise<InitInput>): Promise<void>;
 "#;
 
 /// Writes the package's entries into a build's folder, beside the optimised `phone_wasm.wasm`.

@@ -5,7 +5,9 @@
 //
 //   node crates/phone-wasm/differential/compare.mjs <embed-dir> [--min 99.9] [--per-region 50] [--seed 1]
 //
-// <embed-dir> is `cargo xtask embed`'s output (target/embed/: the package).
+// <embed-dir> is `cargo xtask embed`'s output (target/embed/: the package; or
+// target/embed/on-demand/, which fetches each calling code's plans the first time a number of
+// the code is judged: here every code's, from its plans/ folder, before the comparison).
 // Numbers are generated deterministically from libphonenumber-js's own metadata for every region
 // whose calling code is in the provider's table, written in E.164, and judged by both sides.
 // Exit 1 when agreement < --min, fewer than 10,000 numbers were compared, or a region of the
@@ -49,6 +51,21 @@ const mobileExamples = require(`${PACKAGE}/examples.mobile.json`);
 // The package's entry for Node.js, which reads phone_wasm.wasm beside it.
 const glue = await import(pathToFileURL(path.resolve(embedDir, 'phone_wasm.node.js')).href);
 await glue.default();
+// The on-demand build answers a number whose plans have not arrived by length alone, and says
+// so; the others never do. A number of every code asks for its plans; then all have come.
+const onDemand = fs.existsSync(path.join(embedDir, 'plans'));
+const first = glue.checkNumber('+64', '021 123 4567', false);
+if (first.planPending !== onDemand) {
+  console.error(`FAIL: a first New Zealand number's planPending is ${first.planPending}`);
+  process.exit(1);
+}
+for (const country of glue.countryCodes()) glue.checkNumber(country.code, '1', false);
+await glue.plansReady();
+const again = glue.checkNumber('+64', '021 123 4567', false);
+if (again.planPending || again.kind !== 'mobile') {
+  console.error(`FAIL: once its plans came, New Zealand's mobile is ${JSON.stringify(again)}`);
+  process.exit(1);
+}
 
 // ---- the regions: every libphonenumber region of every calling code in the provider's table
 const table = fs.readFileSync(path.join(root, 'crates/phone-model/data/country-codes.csv'), 'utf8');

@@ -1,9 +1,11 @@
 // The package for browsers, bundlers and any other runtime: the wasm travels inside this
 // JavaScript (phone_wasm.wasm.js, base64), so no bundler has to find, copy or serve a separate
 // file, and `init()` needs no argument. Give one to load the wasm from elsewhere: a URL (of
-// phone_wasm.wasm, served beside the page), a Response, bytes or a WebAssembly.Module.
+// phone_wasm.wasm, served beside the page), a Response, bytes or a WebAssembly.Module; or the
+// options `{ wasm, regions, plans }`.
 
-import { load } from "./phone_wasm_load.js";
+import { preloadPlans } from "./phone_wasm_api.js";
+import { load, options } from "./phone_wasm_load.js";
 import { wasm } from "./phone_wasm.wasm.js";
 
 export * from "./phone_wasm_api.js";
@@ -16,8 +18,11 @@ function inlined() {
   return bytes;
 }
 
+// `source` is where the wasm is, or the options: `{ wasm, regions, plans }` (the on-demand
+// build's packs to fetch now, and where they are served).
 export default function init(source) {
-  return load(async () => (await source) ?? inlined());
+  const { wasm: given, regions } = options(source);
+  return load(async () => (await given) ?? inlined()).then(() => preloadPlans(regions));
 }
 
 export { init };

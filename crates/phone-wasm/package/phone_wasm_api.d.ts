@@ -58,6 +58,12 @@ export interface Validation {
     international: string | null;
     telUri: string | null;
     kind: NumberKind | null;
+    /**
+     * The on-demand build only: the number's country's plan is still downloading, so it was
+     * judged by its length alone; judge it again once `plansReady()` resolves. Always false
+     * in the other builds, which carry their plans.
+     */
+    planPending: boolean;
 }
 
 /** The fields of a phone number as the API takes them (POST .../phoneNumbers). */
@@ -91,6 +97,12 @@ export interface NumberCheck {
     international: string | null;
     telUri: string | null;
     kind: NumberKind | null;
+    /**
+     * The on-demand build only: the number's country's plan is still downloading, so it was
+     * judged by its length alone; judge it again once `plansReady()` resolves. Always false
+     * in the other builds, which carry their plans.
+     */
+    planPending: boolean;
 }
 
 /** One row of the provider's country-code table. */
@@ -157,6 +169,19 @@ export function isValidNumber(countryCode?: string | null, number?: string | nul
  * A JavaScript `Error` when `fields` is not an object, or reading it throws.
  */
 export function validatePhoneNumber(fields: PhoneNumberFields): Validation;
+
+/**
+ * The on-demand build: fetches the plans of these regions ("NZ", "AU") now, rather than when a
+ * number of theirs is first judged; `init({ regions })` calls it. Resolves when they are added;
+ * rejects if one cannot be had. Does nothing in the other builds.
+ */
+export function preloadPlans(regions: string[]): Promise<void>;
+
+/**
+ * The on-demand build: resolves when every plan asked for so far has arrived (or failed), for
+ * judging again a number answered with `planPending`. Resolves at once in the other builds.
+ */
+export function plansReady(): Promise<void>;
 
 /**
  * The country of the provider's table a number is written for, when it is written with a

@@ -3,7 +3,7 @@
 // it answers (src/lib.rs says how answers are written). The rules stay in Rust; reading a
 // page's objects and making new ones happen here, where that is cheap.
 
-import { wasm } from "./phone_wasm_load.js";
+import { packs, wasm } from "./phone_wasm_load.js";
 
 const PART = "\u0001";
 const PAIR = "\u0002";
@@ -178,12 +178,69 @@ function country(row) {
   };
 }
 
+// The on-demand build (its wasm exports `add_plans`): the packs asked for, by calling code, and
+// the codes whose pack could not be had (a code with no plan, a failed download), which are
+// judged by length alone for the page's life rather than asked for at every call.
+const requested = new Map();
+const missing = new Set();
+
+// Starts fetching the packs of the calling codes the last call needed and did not have; whether
+// one it needed is still to come (the answer was then judged by length alone). Call it after
+// the call's answer has been read: asking makes a new answer.
+function wantPlans(exports) {
+  if (exports.plans_wanted === undefined) return false;
+  const wanted = answer(exports.plans_wanted());
+  let pending = false;
+  for (const code of wanted === "" ? [] : wanted.split(",")) {
+    request(code);
+    if (!missing.has(code)) pending = true;
+  }
+  return pending;
+}
+
+function request(code) {
+  if (!requested.has(code)) {
+    const adding = addPack(code);
+    // Awaited by plansReady and preloadPlans; a failure is theirs to report, not unhandled.
+    adding.catch(() => {});
+    requested.set(code, adding);
+  }
+  return requested.get(code);
+}
+
+async function addPack(code) {
+  try {
+    const pack = await packs.read(new URL(`${code}.bin`, packs.where()));
+    const exports = ready();
+    begin(Math.ceil(pack.length / 3));
+    memory().set(pack, input);
+    if (exports.add_plans(pack.length) === 0) throw new Error(`plans/${code}.bin is not a pack of plans`);
+  } catch (error) {
+    missing.add(code);
+    throw error;
+  }
+}
+
+export function plansReady() {
+  return Promise.allSettled(requested.values()).then(() => undefined);
+}
+
+export function preloadPlans(regions) {
+  const exports = ready();
+  if (exports.add_plans === undefined || !regions || regions.length === 0) return Promise.resolve();
+  const codes = countryCodes()
+    .filter((country) => regions.includes(country.regionId))
+    .map((country) => country.code.slice(1));
+  return Promise.all([...new Set(codes)].map(request)).then(() => undefined);
+}
+
 export function validatePhoneNumber(fields) {
   const exports = ready();
   learn(exports);
   const packed = packMembers(fields);
   begin(packed.length);
   const text = answer(exports.validate(put(packed)));
+  const planPending = wantPlans(exports);
   // valid PART errors PART warnings PART reason and forms
   const errorsAt = text.indexOf(PART) + 1;
   const warningsAt = text.indexOf(PART, errorsAt) + 1;
@@ -197,6 +254,7 @@ export function validatePhoneNumber(fields) {
     valid: text[0] === "1",
     errors,
     warnings: fieldMessages(text.slice(warningsAt, restAt - 1)),
+    planPending,
   });
 }
 
@@ -207,7 +265,9 @@ export function formatPhoneNumber(countryCode, areaCode, phoneNumber) {
   const area = argument(areaCode, "areaCode");
   const number = argument(phoneNumber, "phoneNumber");
   begin(code.length + area.length + number.length);
-  return forms(answer(exports.format(put(code), put(area), put(number))));
+  const found = forms(answer(exports.format(put(code), put(area), put(number))));
+  wantPlans(exports);
+  return found;
 }
 
 export function checkNumber(countryCode, number, plain) {
@@ -218,6 +278,7 @@ export function checkNumber(countryCode, number, plain) {
   begin(code.length + digits.length);
   // `plain` goes as it is: WebAssembly reads it as a number (true 1, false or nothing 0).
   const reply = answer(exports.check(put(code), put(digits), plain));
+  const planPending = wantPlans(exports);
   // valid PART message PART warnings PART reason and forms
   const messageAt = reply.indexOf(PART) + 1;
   const warningsAt = reply.indexOf(PART, messageAt) + 1;
@@ -227,6 +288,7 @@ export function checkNumber(countryCode, number, plain) {
     valid: reply[0] === "1",
     message: reply.slice(messageAt, warningsAt - 1),
     warnings: warnings === "" ? [] : warnings.split(ITEM),
+    planPending,
   });
 }
 
@@ -239,7 +301,9 @@ export function isValidNumber(countryCode, number) {
   const code = typeof countryCode === "string" ? countryCode : String(countryCode);
   const digits = typeof number === "string" ? number : String(number);
   begin(code.length + digits.length);
-  return exports.is_valid(put(code), put(digits)) === 1;
+  const valid = exports.is_valid(put(code), put(digits)) === 1;
+  wantPlans(exports);
+  return valid;
 }
 
 export function formatAsYouType(countryCode, typed) {
@@ -248,7 +312,9 @@ export function formatAsYouType(countryCode, typed) {
   const code = argument(countryCode, "countryCode");
   const digits = argument(typed, "text");
   begin(code.length + digits.length);
-  return answer(exports.as_you_type(put(code), put(digits)));
+  const grouped = answer(exports.as_you_type(put(code), put(digits)));
+  wantPlans(exports);
+  return grouped;
 }
 
 export function countryCodes() {
@@ -264,5 +330,6 @@ export function writtenCountry(countryCode, phoneNumber) {
   const number = argument(phoneNumber, "phoneNumber");
   begin(code.length + number.length);
   const row = answer(exports.written(put(code), put(number)));
+  wantPlans(exports);
   return row === "" ? null : country(row);
 }

@@ -6,6 +6,31 @@
 // The instance's exports once loaded, else null.
 export let wasm = null;
 
+// The on-demand build's packs (`plans/64.bin` …): where they are, and how one is read. An
+// entry may change `read` (Node's reads `file:` URLs from disk); `init({ plans })` sets `base`.
+// The folder's name is not a literal in `new URL(…, import.meta.url)`, which bundlers would
+// try to copy.
+const PLANS = "./plans/";
+export const packs = {
+  base: null,
+  read: async (url) => {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`loading ${url} failed: ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  },
+  where: () => packs.base ?? new URL(PLANS, import.meta.url),
+};
+
+// What `init` was given: the options (`{ wasm, regions, plans }`), or the wasm's source alone
+// as before.
+export function options(given) {
+  const isOptions =
+    given !== null && typeof given === "object" && ("wasm" in given || "regions" in given || "plans" in given);
+  if (!isOptions) return { wasm: given, regions: [] };
+  if (given.plans !== undefined) packs.base = new URL(given.plans, globalThis.location?.href ?? import.meta.url);
+  return { wasm: given.wasm, regions: given.regions ?? [] };
+}
+
 let loading = null;
 
 // Starts loading the wasm from what `source()` gives (a URL, a Request, a Response, bytes, a

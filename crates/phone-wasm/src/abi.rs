@@ -155,3 +155,23 @@ pub extern "C" fn messages() -> *const u8 {
     start();
     answer(Some(crate::messages()))
 }
+
+/// The on-demand build's `addPlans`: the input buffer's first `length` bytes are a calling
+/// code's pack, kept for the page's life; its calling code, or 0 when they are not a pack.
+#[cfg(feature = "on-demand")]
+#[unsafe(no_mangle)]
+pub extern "C" fn add_plans(length: usize) -> u32 {
+    start();
+    let input = INPUT.0.take();
+    let pack = input.get(..length).map(<[u8]>::to_vec);
+    INPUT.0.set(input);
+    pack.and_then(phone_model::plans::add).map_or(0, u32::from)
+}
+
+/// The on-demand build's calling codes wanted since the last ask (`plans_wanted`).
+#[cfg(feature = "on-demand")]
+#[unsafe(no_mangle)]
+pub extern "C" fn plans_wanted() -> *const u8 {
+    start();
+    answer(Some(crate::plans_wanted()))
+}

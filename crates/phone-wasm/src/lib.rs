@@ -235,6 +235,21 @@ fn push_messages<M: AsRef<str>>(out: &mut String, messages: impl Iterator<Item =
     }
 }
 
+/// The on-demand build's calling codes whose plans a call needed and did not have since the
+/// last ask, joined by `,` (`64,61`), for the JavaScript to fetch their packs.
+#[cfg(feature = "on-demand")]
+#[must_use]
+pub fn plans_wanted() -> String {
+    let mut answer = String::new();
+    for code in phone_model::plans::wanted() {
+        if !answer.is_empty() {
+            answer.push(',');
+        }
+        push_count(&mut answer, usize::from(code));
+    }
+    answer
+}
+
 /// `count` in decimal digits. By hand: `write!` would link core's formatting.
 fn push_count(out: &mut String, count: usize) {
     let mut power = 1;

@@ -93,7 +93,6 @@ fn generate() -> Result<Vec<(&'static str, Vec<u8>)>> {
 ///
 /// # Errors
 /// When the XML cannot be read or a pattern cannot be compiled.
-#[cfg_attr(not(test), expect(dead_code, reason = "the on-demand build is wired next"))]
 pub(crate) fn packs() -> Result<Vec<(u16, Vec<u8>)>> {
     let territories = territories()?;
     let mut packs = Vec::new();
