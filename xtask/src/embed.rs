@@ -220,23 +220,27 @@ fn differential(which: Build) -> Result {
     run(node)
 }
 
-/// Runs the throughput benchmark in headless Chromium and lets it print its figure.
+/// Runs the browser benchmarks in headless Chromium and lets them print their figures: the
+/// throughput, and the first number of each calling code (its automata built then).
 fn measure() -> Result {
-    let mut bench = command(
-        "cargo",
-        &[
-            "test",
-            "--package",
-            "phone-wasm",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--release",
-            "--test",
-            "throughput",
-            "--",
-            "--nocapture",
-        ],
-    );
-    bench.env("CHROMEDRIVER", "/usr/bin/chromedriver");
-    run(bench)
+    for test in ["throughput", "first_use"] {
+        let mut bench = command(
+            "cargo",
+            &[
+                "test",
+                "--package",
+                "phone-wasm",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--release",
+                "--test",
+                test,
+                "--",
+                "--nocapture",
+            ],
+        );
+        bench.env("CHROMEDRIVER", "/usr/bin/chromedriver");
+        run(bench)?;
+    }
+    Ok(())
 }
