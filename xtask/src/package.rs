@@ -207,7 +207,7 @@ pub(crate) fn pack() -> Result<PathBuf> {
     let mut publint = command("publint", &["--strict"]);
     publint.arg(&folder);
     run(publint)?;
-    // The stylesheet and the wasm are files, not modules: they have no types to check. The
+    // The stylesheet, the wasm and the packs are files, not modules: they have no types to check. The
     // element and its styles are ES modules for browsers, which `require()` can only import
     // dynamically (the package's own entries have CommonJS builds: the fixtures require them);
     // TypeScript's `node10` resolution predates `exports` and cannot find `./element`.
@@ -223,6 +223,9 @@ pub(crate) fn pack() -> Result<PathBuf> {
             "./phone_wasm.wasm",
             "./nz-au/phone-number-input.css",
             "./nz-au/phone_wasm.wasm",
+            "./on-demand/phone-number-input.css",
+            "./on-demand/phone_wasm.wasm",
+            "./on-demand/plans/*",
             "./package.json",
             "--",
         ],

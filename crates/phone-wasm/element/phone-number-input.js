@@ -462,6 +462,9 @@ export class PhoneNumberInputElement extends Base {
     }
     const plain = this.hasAttribute("plain-messages");
     this.#check = rules.checkNumber(this.country, text, plain);
+    // The on-demand build judged the number by length alone while its country's plan comes:
+    // judge it again when it has.
+    if (this.#check.planPending) rules.plansReady().then(() => this.#update());
     this.#internals.setFormValue(empty ? null : this.value, text);
     if (empty && this.required) {
       this.#internals.setValidity({ valueMissing: true }, this.#check.message, this.#number);

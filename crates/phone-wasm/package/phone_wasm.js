@@ -22,7 +22,9 @@ function inlined() {
 // build's packs to fetch now, and where they are served).
 export default function init(source) {
   const { wasm: given, regions } = options(source);
-  return load(async () => (await given) ?? inlined()).then(() => preloadPlans(regions));
+  const loading = load(async () => (await given) ?? inlined());
+  // The same promise at every call, unless there are plans to fetch after the wasm.
+  return regions.length === 0 ? loading : loading.then(() => preloadPlans(regions));
 }
 
 export { init };

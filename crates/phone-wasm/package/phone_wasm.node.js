@@ -15,13 +15,15 @@ packs.read = async (url) => (url.protocol === "file:" ? new Uint8Array(await rea
 
 export default function init(source) {
   const { wasm: wasmSource, regions } = options(source);
-  return load(async () => {
+  const loading = load(async () => {
     const given = (await wasmSource) ?? new URL("./phone_wasm.wasm", import.meta.url);
     const isFile =
       (given instanceof URL && given.protocol === "file:") ||
       (typeof given === "string" && given.startsWith("file:"));
     return isFile ? readFile(new URL(given)) : given;
-  }).then(() => preloadPlans(regions));
+  });
+  // The same promise at every call, unless there are plans to fetch after the wasm.
+  return regions.length === 0 ? loading : loading.then(() => preloadPlans(regions));
 }
 
 export { init };
