@@ -75,6 +75,8 @@ pub(crate) fn run_bench() -> Result {
     let module = sizes::measure(&all.out_dir(), &embed::module_files(all)?)?;
     let slim = Build::NzAu;
     let slim_module = sizes::measure(&slim.out_dir(), &embed::module_files(slim)?)?;
+    let on_demand = Build::OnDemand;
+    let on_demand_module = sizes::measure(&on_demand.out_dir(), &embed::module_files(on_demand)?)?;
     let report = format!(
         "# Benchmarks\n\nWritten by `cargo xtask bench` (release builds). Goals are in the issues; \
          the closing notes say which are met.\n\n{api}\n\n## The app's load in Lighthouse\n\n\
@@ -82,10 +84,14 @@ pub(crate) fn run_bench() -> Result {
          `phone-server` serves it (compressed, cached):\n\n{pages}\n\n## Sizes\n\n\
          The staff app's first load (the brotli column is what goes on the wire):\n\n{}\n\n\
          The embeddable validator with `<phone-number-input>`, every region:\n\n{}\n\nThe \
-         same, New Zealand and Australia only (`target/embed/nz-au/`):\n\n{}\n",
+         same, New Zealand and Australia only (`target/embed/nz-au/`):\n\n{}\n\nThe same, \
+         on demand (`target/embed/on-demand/`: no plans; a pack per calling code in `plans/`, \
+         fetched when first needed):\n\n{}\n\nAgainst issue 33's goals:\n\n{}\n",
         sizes::markdown(&app, "first load"),
         sizes::markdown(&module, "module + element"),
         sizes::markdown(&slim_module, "module + element"),
+        sizes::markdown(&on_demand_module, "module + element"),
+        embed::goals()?.join("\n"),
     );
     fs::write(root().join("BENCHMARKS.md"), &report)?;
     println!("{report}");

@@ -55,6 +55,14 @@ pub(crate) fn measure(folder: &Path, files: &[impl AsRef<str>]) -> Result<Vec<Si
         .collect()
 }
 
+/// The gzip -9 bytes of `files` in `folder`, together.
+///
+/// # Errors
+/// When a file cannot be read.
+pub(crate) fn gzip_total(folder: &Path, files: &[impl AsRef<str>]) -> Result<usize> {
+    Ok(total(&measure(folder, files)?)[1])
+}
+
 fn total(rows: &[Sizes]) -> [usize; 3] {
     let mut sum = [0; 3];
     for row in rows {
@@ -89,6 +97,6 @@ pub(crate) fn markdown(rows: &[Sizes], total_label: &str) -> String {
     table.join("\n")
 }
 
-fn kb(bytes: usize) -> String {
+pub(crate) fn kb(bytes: usize) -> String {
     format!("{:.1} KB", bytes as f64 / 1024.0)
 }
