@@ -38,20 +38,8 @@ export type ReasonCode =
 | "noCountryCode" | "unknownCountryCode" | "invalidAreaCode" | "noNumber" | "invalidCharacter"
 | "noDigits" | "tooShort" | "tooLong" | "noAreaCode" | "invalidLength" | "notInPlan";
 
-/** The verdict on a phone number: errors block saving (the server would refuse it), warnings do not. */
-export interface Validation {
-    valid: boolean;
-    errors: FieldMessage[];
-    warnings: FieldMessage[];
-    /**
-     * Why the number is not valid, or cannot exist as written (then `valid` may still be true: the
-     * server saves it, with a warning); null when the number is fine, whatever the other fields' errors.
-     */
-    reason: ReasonCode | null;
-    /** The reason in the provider's sentence style ("PhoneNumber is too short for a number in New Zealand."). */
-    reasonMessage: string | null;
-    /** The reason in plain words ("This number is too short for New Zealand: check the digits."). */
-    reasonPlainMessage: string | null;
+/** What a verdict says of the number itself: its forms, and whether its country's plan is still to come. */
+export interface JudgedNumber {
     /** The forms below are null when the number cannot be read. */
     e164: string | null;
     national: string | null;
@@ -64,6 +52,22 @@ export interface Validation {
      * in the other builds, which carry their plans.
      */
     planPending: boolean;
+}
+
+/** The verdict on a phone number: errors block saving (the server would refuse it), warnings do not. */
+export interface Validation extends JudgedNumber {
+    valid: boolean;
+    errors: FieldMessage[];
+    warnings: FieldMessage[];
+    /**
+     * Why the number is not valid, or cannot exist as written (then `valid` may still be true: the
+     * server saves it, with a warning); null when the number is fine, whatever the other fields' errors.
+     */
+    reason: ReasonCode | null;
+    /** The reason in the provider's sentence style ("PhoneNumber is too short for a number in New Zealand."). */
+    reasonMessage: string | null;
+    /** The reason in plain words ("This number is too short for New Zealand: check the digits."). */
+    reasonPlainMessage: string | null;
 }
 
 /** The fields of a phone number as the API takes them (POST .../phoneNumbers). */
@@ -78,7 +82,7 @@ export interface PhoneNumberFields {
 }
 
 /** The verdict on a number alone (a country code and the number), as one input needs it. */
-export interface NumberCheck {
+export interface NumberCheck extends JudgedNumber {
     /** No error, and the number fits its country's plan. */
     valid: boolean;
     /** What is wrong, "" when valid: the server's wording, or plain wording when asked for. */
@@ -91,18 +95,6 @@ export interface NumberCheck {
     reasonPlainMessage: string | null;
     /** What to look at twice, which never makes the number invalid, in the same wording. */
     warnings: string[];
-    /** The forms below are null when the number cannot be read. */
-    e164: string | null;
-    national: string | null;
-    international: string | null;
-    telUri: string | null;
-    kind: NumberKind | null;
-    /**
-     * The on-demand build only: the number's country's plan is still downloading, so it was
-     * judged by its length alone; judge it again once `plansReady()` resolves. Always false
-     * in the other builds, which carry their plans.
-     */
-    planPending: boolean;
 }
 
 /** One row of the provider's country-code table. */
