@@ -5,7 +5,7 @@
 // options `{ wasm, regions, plans }`.
 
 import { preloadPlans } from "./phone_wasm_api.js";
-import { load, options } from "./phone_wasm_load.js";
+import { load, once, options } from "./phone_wasm_load.js";
 import { wasm } from "./phone_wasm.wasm.js";
 
 export * from "./phone_wasm_api.js";
@@ -21,8 +21,10 @@ function inlined() {
 // `source` is where the wasm is, or the options: `{ wasm, regions, plans }` (the on-demand
 // build's packs to fetch now, and where they are served).
 export default function init(source) {
-  const { wasm: given, regions } = options(source);
-  return load(async () => (await given) ?? inlined()).then(() => preloadPlans(regions));
+  return once(() => {
+    const { wasm: given, regions } = options(source);
+    return load(async () => (await given) ?? inlined()).then(() => preloadPlans(regions));
+  });
 }
 
 export { init };

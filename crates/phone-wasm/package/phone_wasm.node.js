@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 
 import { preloadPlans } from "./phone_wasm_api.js";
-import { load, options, packs } from "./phone_wasm_load.js";
+import { load, once, options, packs } from "./phone_wasm_load.js";
 
 export * from "./phone_wasm_api.js";
 
@@ -14,14 +14,16 @@ const fetchPack = packs.read;
 packs.read = async (url) => (url.protocol === "file:" ? new Uint8Array(await readFile(url)) : fetchPack(url));
 
 export default function init(source) {
-  const { wasm: wasmSource, regions } = options(source);
-  return load(async () => {
-    const given = (await wasmSource) ?? new URL("./phone_wasm.wasm", import.meta.url);
-    const isFile =
-      (given instanceof URL && given.protocol === "file:") ||
-      (typeof given === "string" && given.startsWith("file:"));
-    return isFile ? readFile(new URL(given)) : given;
-  }).then(() => preloadPlans(regions));
+  return once(() => {
+    const { wasm: wasmSource, regions } = options(source);
+    return load(async () => {
+      const given = (await wasmSource) ?? new URL("./phone_wasm.wasm", import.meta.url);
+      const isFile =
+        (given instanceof URL && given.protocol === "file:") ||
+        (typeof given === "string" && given.startsWith("file:"));
+      return isFile ? readFile(new URL(given)) : given;
+    }).then(() => preloadPlans(regions));
+  });
 }
 
 export { init };

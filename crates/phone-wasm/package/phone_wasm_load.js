@@ -31,6 +31,21 @@ export function options(given) {
   return { wasm: given.wasm, regions: given.regions ?? [] };
 }
 
+let started = null;
+
+// `init`'s promise: the first call's, which later calls return (as the types promise), however
+// different their arguments; `begin` makes it. A failed one is forgotten, so calling again
+// retries.
+export function once(begin) {
+  if (started === null) {
+    started = begin();
+    started.catch(() => {
+      started = null;
+    });
+  }
+  return started;
+}
+
 let loading = null;
 
 // Starts loading the wasm from what `source()` gives (a URL, a Request, a Response, bytes, a
