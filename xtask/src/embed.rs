@@ -158,7 +158,11 @@ fn build_one(which: Build) -> Result {
     let out = which.out_dir();
     fs::create_dir_all(&out)?;
     let built = root().join("target/wasm32-unknown-unknown/wasm-release/phone_wasm.wasm");
-    let mut opt = command("wasm-opt", &["-Oz", "-o"]);
+    // Without the custom sections no engine reads: the compiler's name (`producers`) and the
+    // features it used (`target_features`), which wasm-opt has read by then (a build stripped
+    // of them before wasm-opt fails on bulk memory). 0.2 KB of gzip.
+    let mut opt =
+        command("wasm-opt", &["-Oz", "--strip-producers", "--strip-target-features", "-o"]);
     opt.arg(out.join("phone_wasm.wasm")).arg(&built);
     run(opt)?;
     let module = root().join("crates/phone-wasm/module");
