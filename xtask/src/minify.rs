@@ -24,10 +24,7 @@ const OPTIONS: [&str; 3] = ["--minify", "--allow-overwrite", "--log-level=warnin
 /// # Errors
 /// When esbuild fails.
 pub(crate) fn stylesheet(out: &Path) -> Result {
-    let file = out.join("phone-number-input.css");
-    let mut esbuild = command("esbuild", &OPTIONS);
-    esbuild.arg(&file).arg(outfile(&file));
-    run(esbuild)
+    in_place(&out.join("phone-number-input.css"))
 }
 
 /// Minifies every script the build ships: the ES modules in one run of esbuild, and the
@@ -51,12 +48,12 @@ pub(crate) fn scripts(out: &Path) -> Result {
     esbuild.arg(format!("--outbase={}", out.display()));
     run(esbuild)?;
 
-    let cjs = out.join("phone_wasm.cjs");
-    let mut esbuild = command("esbuild", &OPTIONS);
-    esbuild.arg(&cjs).arg(outfile(&cjs));
-    run(esbuild)
+    in_place(&out.join("phone_wasm.cjs"))
 }
 
-fn outfile(file: &Path) -> String {
-    format!("--outfile={}", file.display())
+/// Minifies one file, written over itself under its own name.
+fn in_place(file: &Path) -> Result {
+    let mut esbuild = command("esbuild", &OPTIONS);
+    esbuild.arg(file).arg(format!("--outfile={}", file.display()));
+    run(esbuild)
 }
