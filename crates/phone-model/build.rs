@@ -27,8 +27,7 @@ fn main() {
             ),
         })
         .collect();
-    let mut out = String::from("&[\n");
-    let mut codes = Vec::new();
+    let mut rows = Vec::new();
     for (line_number, line) in csv.lines().enumerate().skip(1) {
         let fields = split_csv_line(line);
         let [name, code, extensions] = fields.as_slice() else {
@@ -48,26 +47,86 @@ fn main() {
         let (region, main) = regions.remove(name).unwrap_or_else(|| {
             panic!("{regions_source} does not name {name:?} (an empty id is allowed)")
         });
-        let region = if region.is_empty() { None } else { Some(region) };
-        out.push_str(&format!(
-            "    Country {{ name: {name:?}, code: {code:?}, area_codes: &{extensions:?}, region: {region:?}, main: {main} }},\n"
-        ));
-        codes.push(code.clone());
+        assert!(
+            region.is_empty()
+                || (region.len() == 2 && region.bytes().all(|b| b.is_ascii_uppercase())),
+            "{regions_source}: {name:?} has {region:?}, not two capital letters"
+        );
+        rows.push(Row { name: name.clone(), code: code.clone(), extensions, region, main });
     }
-    out.push(']');
     assert!(regions.is_empty(), "{regions_source} names rows the table lacks: {regions:?}");
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-    fs::write(Path::new(&out_dir).join("countries.rs"), out).expect("OUT_DIR is writable");
+    let write = |file: &str, text: String| {
+        fs::write(Path::new(&out_dir).join(file), text).expect("OUT_DIR is writable");
+    };
     // The distinct codes, sorted by their digits as text, for a binary search.
+    let mut codes: Vec<String> = rows.iter().map(|row| row.code.clone()).collect();
     codes.sort_by(|a, b| a[1..].cmp(&b[1..]));
     codes.dedup();
-    fs::write(Path::new(&out_dir).join("codes.rs"), format!("&{codes:?}"))
-        .expect("OUT_DIR is writable");
+    write("codes.rs", format!("&{codes:?}"));
+    // The rows packed: each row's text is a place in one string (or list) of them all, so a
+    // row is 8 bytes, not the 36 of five references (the embeddable module's largest data).
+    let mut names = String::new();
+    let mut area_codes: Vec<String> = Vec::new();
+    let mut region_ids = String::new();
+    let mut table = String::from("&[\n");
+    for row in &rows {
+        let name = (names.len(), row.name.len());
+        names.push_str(&row.name);
+        let code =
+            codes.binary_search_by(|c| c[1..].cmp(&row.code[1..])).expect("every code is listed");
+        let areas = (area_codes.len(), row.extensions.len());
+        area_codes.extend(row.extensions.iter().cloned());
+        let region = if row.region.is_empty() {
+            NO_REGION
+        } else {
+            region_ids.push_str(&row.region);
+            region_ids.len() / 2 - 1
+        };
+        assert!(region < NO_REGION || row.region.is_empty(), "too many region ids for a byte");
+        let main = row.main;
+        table.push_str(&format!(
+            "    Country {{ name: {}, code: {}, area_codes: ({}, {}), region: {}, main: {main} }},\n",
+            name_place(name),
+            small(code),
+            small(areas.0),
+            small(areas.1),
+            small(region),
+        ));
+    }
+    table.push(']');
+    write("countries.rs", table);
+    write("names.rs", format!("{names:?}"));
+    write("area_codes.rs", format!("&{area_codes:?}"));
+    write("region_ids.rs", format!("{region_ids:?}"));
     // Every code a number can have, `+1` to `+999`: what a stored row may hold even after the
     // provider's table dropped it.
     let every: Vec<String> = (1..=999).map(|n| format!("+{n}")).collect();
-    fs::write(Path::new(&out_dir).join("every_code.rs"), format!("&{every:?}"))
-        .expect("OUT_DIR is writable");
+    write("every_code.rs", format!("&{every:?}"));
+}
+
+/// A row of the table as read, before it is packed.
+struct Row {
+    name: String,
+    code: String,
+    extensions: Vec<String>,
+    /// Empty for none.
+    region: String,
+    main: bool,
+}
+
+/// A row's `region` when it has none: as `NO_REGION` in `src/country.rs`.
+const NO_REGION: usize = 255;
+
+/// Where a row's name is in the names: where it starts and how long it is.
+fn name_place((start, len): (usize, usize)) -> String {
+    let start = u16::try_from(start).expect("the names fit in 64 KiB");
+    format!("({start}_u16, {})", small(len))
+}
+
+/// An index or length that fits a byte.
+fn small(n: usize) -> String {
+    format!("{}_u8", u8::try_from(n).expect("fewer than 256"))
 }
 
 /// Splits one line of the provider's CSV: plain fields, or fields in double quotes that may hold

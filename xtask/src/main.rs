@@ -16,6 +16,7 @@ mod e2e;
 mod embed;
 mod faults;
 mod metadata;
+mod minify;
 mod mutants;
 mod package;
 mod process;

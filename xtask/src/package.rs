@@ -43,8 +43,9 @@ export interface InitOptions {
 }
 
 /**
- * Loads the wasm, once: later calls return the first call's promise. Every other function
- * throws `Error("call init() first")` until it has resolved.
+ * Loads the wasm, once: later calls return the first call's promise (or, given `regions`, one
+ * that also waits for those regions' plans). Every other function throws
+ * `Error("call init() first")` until it has resolved.
  */
 declare function init(source?: InitInput | InitOptions | Promise<InitInput>): Promise<void>;
 export default init;
@@ -67,8 +68,9 @@ export interface InitOptions {
 }
 
 /**
- * Loads the wasm, once: later calls return the first call's promise. Every other function
- * throws `Error("call init() first")` until it has resolved.
+ * Loads the wasm, once: later calls return the first call's promise (or, given `regions`, one
+ * that also waits for those regions' plans). Every other function throws
+ * `Error("call init() first")` until it has resolved.
  */
 export declare function init(source?: InitInput | InitOptions | Promise<InitInput>): Promise<void>;
 "#;

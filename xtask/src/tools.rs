@@ -39,8 +39,9 @@ fn ensure_wasm_target() -> Result {
     run(command("rustup", &["target", "add", "wasm32-unknown-unknown"]))
 }
 
-/// What checks the embeddable validator's npm package (publint, attw) and what its fixtures
-/// build and run it with (`crates/phone-wasm/fixtures/run.mjs`), from package.json.
+/// What checks the embeddable validator's npm package (publint, attw), what minifies its
+/// scripts (esbuild, `minify.rs`), and what its fixtures build and run it with
+/// (`crates/phone-wasm/fixtures/run.mjs`), from package.json.
 const PACKAGE_TOOLS: [&str; 8] =
     ["publint", "attw", "vite", "webpack", "esbuild", "rollup", "deno", "bun"];
 

@@ -4,30 +4,60 @@ use core::fmt;
 
 use crate::{ValidationError, text::utf16_len, written::country_of};
 
-/// One row of the provider's country-code table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One row of the provider's country-code table, packed (8 bytes, where five references
+/// took 36): its texts are places in tables of them all, generated at build time with it.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Country {
-    name: &'static str,
-    code: &'static str,
-    area_codes: &'static [&'static str],
-    /// Its ISO 3166 region id in the plans, from `data/country-regions.csv`.
-    region: Option<&'static str>,
+    /// Where its name is in `NAMES`: start and length.
+    name: (u16, u8),
+    /// Its code's index in `CODES`.
+    code: u8,
+    /// Where its area codes are in `AREA_CODES`: start and how many.
+    area_codes: (u8, u8),
+    /// Its ISO 3166 region id in the plans, from `data/country-regions.csv`: the index of its
+    /// two letters in `REGION_IDS`, or `NO_REGION`.
+    region: u8,
     /// Whether it is the row its code means alone, where several share the code (from the
     /// same file, held to the plans' main regions by a test). Read through `country_of`.
     pub(crate) main: bool,
+}
+
+/// Every row's name, one after another (generated at build time).
+static NAMES: &str = include!(concat!(env!("OUT_DIR"), "/names.rs"));
+
+/// Every row's area codes, one list after another (generated at build time).
+static AREA_CODES: &[&str] = include!(concat!(env!("OUT_DIR"), "/area_codes.rs"));
+
+/// The region ids of the rows that have one, two letters each (generated at build time).
+static REGION_IDS: &str = include!(concat!(env!("OUT_DIR"), "/region_ids.rs"));
+
+/// A row's `region` when it has none (as `build.rs` writes it).
+const NO_REGION: u8 = 255;
+
+/// `len` bytes of `text` from `start`, or `""` where that is not whole characters of it: the
+/// tables are generated with their places, so never; no panic path in the module for it.
+const fn text_at(text: &'static str, start: usize, len: usize) -> &'static str {
+    let Some((_, rest)) = text.split_at_checked(start) else { return "" };
+    match rest.split_at_checked(len) {
+        Some((found, _)) => found,
+        None => "",
+    }
 }
 
 impl Country {
     /// The country's name in English (`New Zealand`).
     #[must_use]
     pub const fn name(&self) -> &'static str {
-        self.name
+        text_at(NAMES, self.name.0 as usize, self.name.1 as usize)
     }
 
     /// Its country code with the plus (`+64`).
     #[must_use]
     pub const fn code(&self) -> &'static str {
-        self.code
+        match CODES.split_at_checked(self.code as usize) {
+            Some((_, [code, ..])) => code,
+            _ => "",
+        }
     }
 
     /// Its country code, as the rules take it.
@@ -38,14 +68,19 @@ impl Country {
     /// ```
     #[must_use]
     pub const fn country_code(&self) -> CountryCode {
-        CountryCode(self.code)
+        CountryCode(self.code())
     }
 
     /// The area codes that pick it out among the countries sharing its code (`684` for
     /// American Samoa under `+1`); empty for most countries.
     #[must_use]
     pub const fn area_codes(&self) -> &'static [&'static str] {
-        self.area_codes
+        let (start, len) = (self.area_codes.0 as usize, self.area_codes.1 as usize);
+        let Some((_, rest)) = AREA_CODES.split_at_checked(start) else { return &[] };
+        match rest.split_at_checked(len) {
+            Some((found, _)) => found,
+            None => &[],
+        }
     }
 
     /// Its ISO 3166 region id (`NZ`, `US`, `GB`), as libphonenumber's plans know it, for
@@ -64,7 +99,10 @@ impl Country {
     /// ```
     #[must_use]
     pub const fn region_id(&self) -> Option<&'static str> {
-        self.region
+        if self.region == NO_REGION {
+            return None;
+        }
+        Some(text_at(REGION_IDS, self.region as usize * 2, 2))
     }
 
     /// Whether it is the country a number of its code alone is saved as: the main one of the
@@ -82,6 +120,19 @@ impl Country {
     #[must_use]
     pub fn is_main_for_code(&self) -> bool {
         country_of(self.country_code(), "") == Some(self)
+    }
+}
+
+/// As the unpacked row it stands for.
+impl fmt::Debug for Country {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Country")
+            .field("name", &self.name())
+            .field("code", &self.code())
+            .field("area_codes", &self.area_codes())
+            .field("region", &self.region_id())
+            .field("main", &self.main)
+            .finish()
     }
 }
 
@@ -258,6 +309,41 @@ mod tests {
                 assert_eq!(country.is_main_for_code(), is_main, "{}", country.name());
             }
         }
+    }
+
+    /// The packed rows read back whole: the texts at each row's places are the table's.
+    #[test]
+    fn every_packed_row_reads_back_its_texts() {
+        let rows = countries();
+        assert_eq!(rows.len(), 240);
+        let first = (rows[0].name(), rows[0].code(), rows[0].region_id());
+        assert_eq!(first, ("Afghanistan", "+93", Some("AF")));
+        let last = rows.last().map(|c| (c.name(), c.code(), c.region_id()));
+        assert_eq!(last, Some(("Zimbabwe", "+263", Some("ZW"))));
+        assert_eq!(row("American Samoa").area_codes(), ["684"]);
+        assert_eq!(row("Dominican Republic").area_codes(), ["809", "829", "849"]);
+        let names: usize = rows.iter().map(|c| c.name().len()).sum();
+        assert_eq!(names, NAMES.len(), "every name is one row's, whole");
+        let areas: usize = rows.iter().map(|c| c.area_codes().len()).sum();
+        assert_eq!(areas, AREA_CODES.len(), "every area code is one row's");
+        for country in rows {
+            assert_eq!(
+                CountryCode::new(country.code()).map(CountryCode::as_str),
+                Ok(country.code())
+            );
+            assert!(!country.name().is_empty());
+            assert!(country.area_codes().iter().all(|a| a.bytes().all(|b| b.is_ascii_digit())));
+            let id = country.region_id().unwrap_or("ZZ");
+            assert!(id.len() == 2 && id.bytes().all(|b| b.is_ascii_uppercase()), "{id}");
+        }
+    }
+
+    #[test]
+    fn a_row_debugs_as_the_row_it_stands_for() {
+        assert_eq!(
+            format!("{:?}", row("American Samoa")),
+            r#"Country { name: "American Samoa", code: "+1", area_codes: ["684"], region: Some("AS"), main: false }"#
+        );
     }
 
     #[test]
