@@ -35,7 +35,7 @@ use data::Reader;
 pub(crate) use format::Style;
 use pattern::{Anchor, Nfa};
 
-use crate::{Country, NumberKind, countries};
+use crate::{Country, NumberKind, countries, written::country_of};
 
 #[cfg(not(any(feature = "nz-au-only", feature = "on-demand")))]
 static PLANS: &[u8] = include_bytes!("../../data/plans.bin");
@@ -321,9 +321,10 @@ impl Region {
         let id = core::str::from_utf8(&self.id).ok();
         let code =
             |country: &&Country| country.country_code().digits().parse() == Ok(self.calling_code);
-        let rows = countries().iter();
+        let mut rows = countries().iter();
         let row = rows.clone().find(|country| country.region_id() == id && id.is_some());
-        row.or_else(|| rows.filter(code).find(|country| country.is_main_for_code()))
+        // The code's main row, as `country_of` decides it for a number of the code alone.
+        row.or_else(|| rows.find(code).and_then(|any| country_of(any.country_code(), "")))
             .map_or("", Country::name)
     }
 
