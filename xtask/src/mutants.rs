@@ -59,9 +59,9 @@ const CAMPAIGNS: [Campaign; 2] = [
         name: "phone-server rules and storage",
         package: "phone-server",
         files: &[
-            "crates/phone-server/src/store/phone_numbers.rs",
-            "crates/phone-server/src/store/idempotency.rs",
-            "crates/phone-server/src/store/history.rs",
+            "crates/phone-store/src/phone_numbers.rs",
+            "crates/phone-store/src/idempotency.rs",
+            "crates/phone-store/src/history.rs",
             "crates/phone-server/src/cursor.rs",
             "crates/phone-server/src/rate_limit.rs",
         ],

@@ -14,7 +14,7 @@ use std::{
 use http_body_util::Full;
 use hyper::{Method, Request, body::Bytes};
 
-use phone_server::store::Location;
+use phone_store::Location;
 
 use crate::{
     Failure, a_customer,

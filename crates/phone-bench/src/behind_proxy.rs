@@ -21,7 +21,7 @@ const CALLERS: u8 = 100;
 /// Runs the scenario; returns Markdown lines.
 pub async fn measure(binary: &Path) -> Result<Vec<String>, Failure> {
     let folder = tempfile::tempdir()?;
-    let database = phone_server::store::Location::Sqlite(folder.path().join("proxy.sqlite3"));
+    let database = phone_store::Location::Sqlite(folder.path().join("proxy.sqlite3"));
     // A window no run can cross: windows start at multiples of their length since the epoch.
     let limit = SIGN_IN_LIMIT.to_string();
     let flags =

@@ -11,10 +11,8 @@ use std::{
 
 use hyper::Method;
 use phone_model::Businesses;
-use phone_server::{
-    accounts,
-    store::{ClientAccess, Location, Store},
-};
+use phone_server::accounts;
+use phone_store::{ClientAccess, Location, Store};
 
 use crate::{
     Failure,

@@ -7,10 +7,8 @@ use std::{
 };
 
 use phone_model::Businesses;
-use phone_server::{
-    accounts,
-    store::{Location, Role, Store},
-};
+use phone_server::accounts;
+use phone_store::{Location, Role, Store};
 
 use crate::{
     Failure, a_customer,

@@ -8,10 +8,8 @@ use std::{path::Path, process::Command};
 use http_body_util::{BodyExt, Full};
 use hyper::{Request, body::Bytes};
 use phone_model::{Businesses, PageSize};
-use phone_server::{
-    accounts,
-    store::{CustomerFilter, Location, Role, Store},
-};
+use phone_server::accounts;
+use phone_store::{CustomerFilter, Location, Role, Store};
 use serde_json::{Value, json};
 
 use crate::{Failure, load::http};

@@ -37,10 +37,8 @@ mod slow_clients;
 use http_body_util::{BodyExt, Full};
 use hyper::{Method, Request, body::Bytes};
 use phone_model::Businesses;
-use phone_server::{
-    accounts,
-    store::{ClientAccess, Location, Store},
-};
+use phone_server::accounts;
+use phone_store::{ClientAccess, Location, Store};
 use serde_json::Value;
 
 use load::{DURATION, MAX_REQUESTS, Operation, Target, call, http, measure};

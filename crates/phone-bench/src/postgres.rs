@@ -19,7 +19,7 @@ use std::{
 };
 
 use phone_launch::Postgres;
-use phone_server::store::{Location, Store};
+use phone_store::{Location, Store};
 
 use crate::{
     Failure, Server, a_customer, customers,

@@ -7,7 +7,7 @@ use std::{
 };
 
 use hyper::Method;
-use phone_server::store::{Location, Store};
+use phone_store::{Location, Store};
 
 use crate::{
     Failure,

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use hyper::Method;
-use phone_server::store::{BENCH_FIRST_NAMES, BENCH_LAST_NAMES, Location, Store};
+use phone_store::{BENCH_FIRST_NAMES, BENCH_LAST_NAMES, Location, Store};
 
 use crate::{
     Failure,

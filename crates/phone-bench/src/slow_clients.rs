@@ -16,7 +16,8 @@ use std::{
     time::{Duration, Instant},
 };
 
-use phone_server::{serving, store::Location};
+use phone_server::serving;
+use phone_store::Location;
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::TcpStream,

@@ -20,10 +20,8 @@ use std::{
 use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
 use futures::FutureExt;
 use phone_model::{Businesses, CustomerQuery, PageSize, PhoneNumberResource};
-use phone_server::{
-    accounts, demo,
-    store::{ClientAccess, CustomerFilter, Location, Role, Store},
-};
+use phone_server::{accounts, demo};
+use phone_store::{ClientAccess, CustomerFilter, Location, Role, Store};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -707,7 +705,7 @@ impl Ctx {
         };
         let valid =
             phone_model::validate_create(&input).into_result().map_err(|e| format!("{e:?}"))?;
-        let change = phone_server::store::Change { actor: "the provider", at: 0 };
+        let change = phone_store::Change { actor: "the provider", at: 0 };
         self.lookups.create_phone_number(customer_id, &Businesses::All, &valid, &change, None)?;
         Ok(())
     }

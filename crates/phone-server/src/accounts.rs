@@ -3,10 +3,8 @@
 
 use phone_model::Businesses;
 
-use crate::{
-    auth::{now, passwords},
-    store::{ClientAccess, OperationError, Role, Store},
-};
+use crate::auth::{now, passwords};
+use phone_store::{ClientAccess, OperationError, Role, Store};
 
 /// Adds an API client; returns its id and secret. The secret is shown only now: the database
 /// keeps only its hash.

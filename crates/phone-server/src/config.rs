@@ -4,11 +4,8 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use phone_model::{BusinessId, Businesses};
 
-use crate::{
-    client_address::Cidr,
-    serving::Timeouts,
-    store::{Location, Opening},
-};
+use crate::{client_address::Cidr, serving::Timeouts};
+use phone_store::{Location, Opening};
 
 use clap::{Parser, Subcommand, ValueEnum};
 

@@ -6,7 +6,7 @@ use phone_model::{
     Businesses, CustomerInput, PhoneNumberInput, Value, validate_create, validate_new_customer,
 };
 
-use crate::store::{Change, OperationError, Store};
+use phone_store::{Change, OperationError, Store};
 
 /// Who the audit trail says added the demonstration numbers.
 const ACTOR: &str = "demo data";

@@ -8,7 +8,7 @@ use axum::{
 };
 use phone_model::{ErrorBody, Located, Refusal, ValidationError};
 
-use crate::store::{OperationError, StoreError};
+use phone_store::{OperationError, StoreError};
 
 /// Seconds a client is asked to wait before trying again when the database is unavailable:
 /// long enough for a restarting PostgreSQL or a released lock, short enough for a person.

@@ -10,7 +10,8 @@ use phone_model::{IdempotencyKey, IfMatch, Refusal, ValidationError};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
-use crate::{auth::Principal, error::ApiError, store::Attempt};
+use crate::{auth::Principal, error::ApiError};
+use phone_store::Attempt;
 
 /// The largest body the server reads.
 pub const BODY_LIMIT: usize = 64 * 1024;

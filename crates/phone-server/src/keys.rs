@@ -24,8 +24,8 @@ use crate::{
     AppState,
     auth::tokens::{Claims, TokenKeys},
     cursor::Cursors,
-    store::{SigningKeys, StoreError, StoredKey},
 };
+use phone_store::{Rotation, SigningKeys, StoreError, StoredKey};
 
 /// How often each server reads the keys again.
 pub const REFRESH: Duration = Duration::from_secs(2);
@@ -34,27 +34,16 @@ pub const REFRESH: Duration = Duration::from_secs(2);
 /// whose read failed or was slow once or twice has still read them.
 pub const PUBLISHED_AHEAD: i64 = 3 * REFRESH.as_secs() as i64;
 
-/// When a rotation's new keys sign, and when the keys before them are refused (seconds since
-/// the epoch); rows retired by `now` are dropped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rotation {
-    pub now: i64,
-    pub signs_from: i64,
-    pub retires_at: i64,
-}
-
-impl Rotation {
-    /// A rotation at `now` on servers whose tokens last `token_lifetime` seconds: the new
-    /// keys sign once every server has read them, and the old ones are refused once the last
-    /// token they signed has expired. `at_once` (after a leak): the new keys sign now, and the
-    /// old ones are refused now, with every token and cursor they signed.
-    pub fn plan(now: i64, token_lifetime: i64, at_once: bool) -> Self {
-        if at_once {
-            return Self { now, signs_from: now, retires_at: now };
-        }
-        let signs_from = now + PUBLISHED_AHEAD;
-        Self { now, signs_from, retires_at: signs_from + token_lifetime }
+/// A rotation at `now` on servers whose tokens last `token_lifetime` seconds: the new keys
+/// sign once every server has read them, and the old ones are refused once the last token they
+/// signed has expired. `at_once` (after a leak): the new keys sign now, and the old ones are
+/// refused now, with every token and cursor they signed.
+pub fn rotation(now: i64, token_lifetime: i64, at_once: bool) -> Rotation {
+    if at_once {
+        return Rotation { now, signs_from: now, retires_at: now };
     }
+    let signs_from = now + PUBLISHED_AHEAD;
+    Rotation { now, signs_from, retires_at: signs_from + token_lifetime }
 }
 
 /// A key and its two times.
@@ -235,7 +224,7 @@ mod tests {
 
     /// A database's keys after one rotation at `now`, planned `at_once` or not.
     fn rotated(now: i64, at_once: bool) -> KeyRing {
-        let rotation = Rotation::plan(now, LIFETIME, at_once);
+        let rotation = rotation(now, LIFETIME, at_once);
         let old = key(1, 0, Some(rotation.retires_at));
         let new = key(2, rotation.signs_from, None);
         KeyRing::new(SigningKeys {

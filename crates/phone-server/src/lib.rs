@@ -19,10 +19,8 @@ pub mod keys;
 pub mod logging;
 mod openapi;
 pub mod rate_limit;
-pub mod role;
 pub mod routes;
 pub mod serving;
-pub mod store;
 pub mod telemetry;
 pub mod version;
 mod warned;
@@ -55,7 +53,8 @@ use tower_http::{
 };
 
 pub use crate::rate_limit::RateLimit;
-use crate::{error::ApiError, extract::BODY_LIMIT, rate_limit::RateLimiter, store::Store};
+use crate::{error::ApiError, extract::BODY_LIMIT, rate_limit::RateLimiter};
+use phone_store::Store;
 
 /// Where the contract's API lives.
 pub const API_PREFIX: &str = "/CustomerServices/v1.0";
@@ -77,6 +76,8 @@ pub struct AppState {
     token_lifetime: i64,
     /// What `/metrics` shows.
     telemetry: telemetry::Telemetry,
+    /// Time in the database, as the store tells it (kept for a gateway's new telemetry).
+    database: telemetry::DatabaseCalls,
     /// The last readiness check, shared by the probes of a second.
     readiness: Arc<routes::health::Readiness>,
 }
@@ -89,11 +90,14 @@ impl AppState {
     ///
     /// # Errors
     /// When the database's keys cannot be read.
-    pub fn new(store: Store) -> Result<Self, store::StoreError> {
+    pub fn new(store: Store) -> Result<Self, phone_store::StoreError> {
         let keys = Arc::new(keys::Keys::new(store.signing_keys()?));
-        let telemetry = telemetry::Telemetry::new(&store, None);
+        let database = telemetry::DatabaseCalls::new();
+        let store = Arc::new(store.observed_by(Arc::new(database.clone())));
+        let telemetry = telemetry::Telemetry::new(&store, &database, None);
         let mut state = Self {
-            store: Arc::new(store),
+            store,
+            database,
             keys,
             access: Arc::new(auth::Access::default()),
             public_url: Arc::from(""),
@@ -110,7 +114,7 @@ impl AppState {
     /// The same, in gateway mode: the contract's operations go to `gateway`, and the database
     /// keeps the rest (see [`gateway`]).
     pub fn with_gateway(self, gateway: Arc<gateway::Gateway>) -> Self {
-        let telemetry = telemetry::Telemetry::new(&self.store, Some(&gateway));
+        let telemetry = telemetry::Telemetry::new(&self.store, &self.database, Some(&gateway));
         Self { gateway: Some(gateway), telemetry, ..self }
     }
 

@@ -17,7 +17,9 @@ use phone_server::{
     gateway::{Gateway, Shares, UpstreamSettings, sync},
     keys,
     serving::{self, Limits, MaxConnections},
-    store::{Added, ClientAccess, Location, Opening, Removed, Role, Store, StoreError, backup},
+};
+use phone_store::{
+    Added, ClientAccess, Location, Opening, Removed, Role, Store, StoreError, backup,
 };
 
 fn main() -> ExitCode {
@@ -214,7 +216,7 @@ fn rotate_keys(
     token_lifetime: i64,
     at_once: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let rotation = keys::Rotation::plan(auth::now(), token_lifetime, at_once);
+    let rotation = keys::rotation(auth::now(), token_lifetime, at_once);
     let stored = store.rotate_keys(&rotation)?;
     let newest = stored.tokens.last().expect("a rotation leaves a newest token key");
     let kid = TokenKeys::from_seed(&newest.secret).kid().to_owned();

@@ -12,10 +12,8 @@ use std::{
 };
 
 use phone_model::Businesses;
-use phone_server::{
-    accounts, demo,
-    store::{ClientAccess, Location, Store},
-};
+use phone_server::{accounts, demo};
+use phone_store::{ClientAccess, Location, Store};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 

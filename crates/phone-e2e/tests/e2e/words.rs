@@ -3,7 +3,7 @@
 
 use fantoccini::Locator;
 use phone_e2e::run;
-use phone_server::store::Role;
+use phone_store::Role;
 
 #[test]
 fn another_business_customer_is_said_so_with_the_way_back() {

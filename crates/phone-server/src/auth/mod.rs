@@ -26,8 +26,8 @@ use crate::{
     error::ApiError,
     rate_limit::{self, Caller, RateLimiter, with_standing},
     routes::{blocking, small_read},
-    store::{Role, SessionUser, StoredSession},
 };
+use phone_store::{Role, SessionUser, StoredSession};
 
 /// The session cookie's name over plain HTTP (loopback only).
 pub const SESSION_COOKIE: &str = "phonedesk_session";

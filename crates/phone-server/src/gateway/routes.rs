@@ -29,9 +29,9 @@ use crate::{
     error::ApiError,
     extract::{Ids, ListQuery, Precondition, fingerprint, idempotency_key},
     routes::{blocking, customers, review, small_read},
-    store::{Attempt, Change, Claim},
     warned,
 };
+use phone_store::{Attempt, Change, Claim};
 
 /// The API's routes in gateway mode (the same paths as [`crate::routes::api`]), and the
 /// gateway's own `GET /gatewayStatus`.
@@ -165,7 +165,7 @@ async fn known(
 /// mends it), never the caller's failure: the provider made the change.
 async fn copy(
     state: &AppState,
-    work: impl FnOnce(&crate::store::Store) -> Result<(), ApiError> + Send + 'static,
+    work: impl FnOnce(&phone_store::Store) -> Result<(), ApiError> + Send + 'static,
 ) {
     if let Err(error) = blocking(state, work).await {
         tracing::warn!(?error, "the gateway's copy did not take the provider's answer");

@@ -14,9 +14,9 @@ use crate::{
     error::ApiError,
     extract::{CreateJson, Ids, ListQuery},
     openapi::CreateCustomerRequest,
-    store::{Change, CustomerFilter},
     warned::Warned,
 };
+use phone_store::{Change, CustomerFilter};
 
 /// List customers, oldest first, a page at a time.
 #[utoipa::path(

@@ -38,11 +38,8 @@ use phone_model::PhoneNumberResource;
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{
-    AppState,
-    error::ApiError,
-    store::{Answer, Store},
-};
+use crate::{AppState, error::ApiError};
+use phone_store::{Answer, Store};
 
 /// The API's routes, with the OpenAPI document they describe.
 pub fn api() -> OpenApiRouter<AppState> {

@@ -13,9 +13,9 @@ use crate::{
     error::ApiError,
     extract::{ContractJson, CreateJson, Ids, ListQuery, Precondition},
     openapi::{AddPhoneNumberRequest, UpdatePhoneNumberRequest},
-    store::Change,
     warned::Warned,
 };
+use phone_store::Change;
 
 /// List a customer's phone numbers, oldest first, a page at a time.
 #[utoipa::path(

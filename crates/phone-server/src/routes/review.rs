@@ -16,8 +16,8 @@ use crate::{
     auth::{Principal, now},
     error::ApiError,
     extract::{Ids, ListQuery},
-    store::Change,
 };
+use phone_store::Change;
 
 /// Review the stored numbers: how many have each problem, and a page of one problem's.
 #[utoipa::path(

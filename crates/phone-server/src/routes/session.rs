@@ -23,8 +23,8 @@ use crate::{
     },
     error::ApiError,
     extract::ContractJson,
-    store::{SessionUser, Store},
 };
+use phone_store::{SessionUser, Store};
 
 const WRONG: &str = "The user name or password is incorrect.";
 

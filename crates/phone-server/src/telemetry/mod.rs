@@ -23,10 +23,11 @@ use axum::{
 };
 use phone_model::Refusal;
 use prometheus_client::{
-    encoding::{EncodeLabelSet, EncodeMetric, MetricEncoder},
+    collector::Collector,
+    encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric, MetricEncoder},
     metrics::{
         MetricType,
-        counter::Counter,
+        counter::{ConstCounter, Counter},
         family::{Family, MetricConstructor},
         gauge::Gauge,
         histogram::Histogram,
@@ -42,8 +43,9 @@ use self::{
 };
 use crate::{
     AppState, client_address::ClientAddress, error::ApiError, gateway::Gateway, routes::small_read,
-    serving::Closed, store::Store,
+    serving::Closed,
 };
+use phone_store::Store;
 
 /// Latency buckets, in seconds: a 1-2-5 ladder from half a millisecond to five seconds. Most
 /// answers and database calls take from a few hundred microseconds to tens of milliseconds,
@@ -193,7 +195,7 @@ impl Connections {
 
 impl Telemetry {
     /// The metrics of a server on `store`, in gateway mode with `gateway`.
-    pub fn new(store: &Store, gateway: Option<&Gateway>) -> Self {
+    pub fn new(store: &Arc<Store>, database: &DatabaseCalls, gateway: Option<&Gateway>) -> Self {
         // The process's figures carry no prefix: every client library names them alike.
         let mut root = Registry::default();
         #[cfg(target_os = "linux")]
@@ -238,13 +240,9 @@ impl Telemetry {
         registry.register(
             "database_seconds",
             "Time in the database, by kind (read, write)",
-            with_kinds(store.database_seconds(), &DATABASE_KINDS),
+            with_kinds(&database.0, &DATABASE_KINDS),
         );
-        registry.register(
-            "pool_waits",
-            "Database calls that waited for a free connection (SQLite: reads; PostgreSQL: all)",
-            store.pool_waits().clone(),
-        );
+        registry.register_collector(Box::new(PoolWaits(Arc::clone(store))));
         let rate_limited = Counts::default();
         registry.register(
             "rate_limited",
@@ -354,6 +352,46 @@ async fn render(state: &AppState, headers: &HeaderMap) -> Response {
     // The answer depends on `Accept`: a cache must not give one format to the other's asker.
     let vary = HeaderValue::from_static("accept");
     ([(header::CONTENT_TYPE, content_type), (header::VARY, vary)], body).into_response()
+}
+
+/// Time in the database by kind, as the store tells it.
+#[derive(Debug, Clone)]
+pub struct DatabaseCalls(Seconds);
+
+impl DatabaseCalls {
+    pub fn new() -> Self {
+        Self(seconds())
+    }
+}
+
+impl Default for DatabaseCalls {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl phone_store::Observer for DatabaseCalls {
+    fn database_call(&self, call: phone_store::Call, took: std::time::Duration) {
+        self.0.get_or_create(&Kind { kind: call.name() }).observe(took.as_secs_f64());
+    }
+}
+
+/// `phonedesk_pool_waits`, read from the store at each scrape.
+#[derive(Debug)]
+struct PoolWaits(Arc<Store>);
+
+impl Collector for PoolWaits {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let counter = ConstCounter::new(self.0.pool_waits());
+        let help =
+            "Database calls that waited for a free connection (SQLite: reads; PostgreSQL: all)";
+        counter.encode(encoder.encode_descriptor(
+            "pool_waits",
+            help,
+            None,
+            counter.metric_type(),
+        )?)
+    }
 }
 
 /// How long `work` took, into `histogram` under `kind`.

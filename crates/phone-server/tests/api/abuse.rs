@@ -4,10 +4,8 @@
 use std::time::{Duration, Instant};
 
 use phone_model::Businesses;
-use phone_server::{
-    accounts,
-    store::{ClientAccess, Role, Store},
-};
+use phone_server::accounts;
+use phone_store::{ClientAccess, Role, Store};
 use reqwest::{Client, StatusCode, header};
 use serde_json::{Value, json};
 

@@ -4,8 +4,8 @@ use phone_model::Businesses;
 use phone_server::{
     AppState, accounts,
     auth::tokens::{SCOPE, TokenKeys},
-    store::{Role, SessionUser, Store},
 };
+use phone_store::{Role, SessionUser, Store};
 use reqwest::{Client, StatusCode, header};
 use serde_json::{Value, json};
 

@@ -9,7 +9,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use phone_server::store::{Location, Store};
+use phone_store::{Location, Store};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 

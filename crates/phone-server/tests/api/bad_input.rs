@@ -244,7 +244,7 @@ async fn a_database_that_fails_a_write_is_the_contracts_500_and_the_write_is_und
     let server = TestServer::start().await;
     let customer = server.customer("Ana").await;
     // The audit trail's table gone from under the server: the write's last step fails.
-    let store = phone_server::store::Store::open(&server.data()).unwrap();
+    let store = phone_store::Store::open(&server.data()).unwrap();
     store.execute("DROP TABLE phone_number_changes", &[]).unwrap();
     let path = format!("/customers/{customer}/phoneNumbers");
     let answer =

@@ -9,7 +9,7 @@ use std::{
 
 const SERVER: &str = env!("CARGO_BIN_EXE_phone-server");
 
-use phone_server::store::Location;
+use phone_store::Location;
 
 use crate::server::new_database;
 

@@ -8,7 +8,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use phone_server::store::Store;
+use phone_store::Store;
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::TcpStream,

@@ -4,10 +4,8 @@
 use std::process::Command;
 
 use phone_model::Businesses;
-use phone_server::{
-    accounts,
-    store::{Location, Role, Store},
-};
+use phone_server::accounts;
+use phone_store::{Location, Role, Store};
 use reqwest::StatusCode;
 use serde_json::json;
 

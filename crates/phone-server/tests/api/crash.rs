@@ -4,10 +4,8 @@
 use std::time::{Duration, Instant};
 
 use phone_launch::Server;
-use phone_server::{
-    accounts,
-    store::{Location, Store},
-};
+use phone_server::accounts;
+use phone_store::{Location, Store};
 use reqwest::StatusCode;
 use serde_json::Value;
 

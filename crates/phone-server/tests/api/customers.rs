@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use phone_server::store::Store;
+use phone_store::Store;
 
 use crate::server::{BUSINESS, TestServer, phone, read, validation};
 

@@ -3,10 +3,8 @@
 use std::collections::BTreeSet;
 
 use phone_model::{Businesses, PageSize};
-use phone_server::{
-    demo,
-    store::{CustomerFilter, Store},
-};
+use phone_server::demo;
+use phone_store::{CustomerFilter, Store};
 
 #[test]
 fn a_new_database_gets_seventeen_customers_with_numbers_of_every_type_and_a_used_one_nothing() {

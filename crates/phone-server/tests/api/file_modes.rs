@@ -11,7 +11,7 @@ use std::{
     process::{Command, Stdio},
 };
 
-use phone_server::store::{Location, Store};
+use phone_store::{Location, Store};
 
 use crate::server::SERVER;
 

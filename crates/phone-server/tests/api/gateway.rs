@@ -18,10 +18,8 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use phone_model::Businesses;
-use phone_server::{
-    accounts,
-    store::{ClientAccess, Role, Store},
-};
+use phone_server::accounts;
+use phone_store::{ClientAccess, Role, Store};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
@@ -145,7 +143,7 @@ struct Pair {
     direct: Client,
     direct_api: String,
     /// The gateway's own database.
-    database: phone_server::store::Location,
+    database: phone_store::Location,
     _folder: tempfile::TempDir,
 }
 
@@ -172,7 +170,7 @@ impl Pair {
         api: &str,
         gateway_flags: &[&str],
     ) -> Self {
-        let database = phone_server::store::Location::Sqlite(folder.path().join("gateway.sqlite3"));
+        let database = phone_store::Location::Sqlite(folder.path().join("gateway.sqlite3"));
         let store = Store::create(&database).unwrap();
         let (id, secret) = accounts::add_client(&store, "tests", &every_business()).unwrap();
         drop(store);

@@ -5,7 +5,8 @@ use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 use tokio::io::AsyncWriteExt;
 
-use phone_server::{accounts, store::Store};
+use phone_server::accounts;
+use phone_store::Store;
 
 use crate::races::futures_join_all;
 use crate::server::{

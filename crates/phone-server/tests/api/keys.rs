@@ -4,10 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use phone_server::{
-    accounts,
-    store::{Location, Store},
-};
+use phone_server::accounts;
+use phone_store::{Location, Store};
 use reqwest::{Client, StatusCode, header};
 use serde_json::{Value, json};
 

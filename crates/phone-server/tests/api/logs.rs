@@ -8,10 +8,8 @@ use std::{
 };
 
 use phone_model::Businesses;
-use phone_server::{
-    accounts,
-    store::{Location, Role, Store},
-};
+use phone_server::accounts;
+use phone_store::{Location, Role, Store};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use phone_server::store::{Location, Store};
+use phone_store::{Location, Store};
 use reqwest::StatusCode;
 use serde_json::json;
 use tokio::{

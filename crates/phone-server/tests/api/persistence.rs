@@ -28,7 +28,7 @@ async fn a_server_restarted_on_the_same_file_has_everything() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    if let phone_server::store::Location::Sqlite(file) = server.database() {
+    if let phone_store::Location::Sqlite(file) = server.database() {
         assert!(file.exists());
     }
 }

@@ -363,7 +363,7 @@ async fn a_stored_number_is_read_as_stored_even_when_the_table_no_longer_has_its
     let customer = server.customer("Ana").await;
     let number = server.number(&customer, "021", "123 4567", false).await;
     // As if the provider's table had dropped the code since the number was saved.
-    let store = phone_server::store::Store::open(&server.data()).unwrap();
+    let store = phone_store::Store::open(&server.data()).unwrap();
     let statement = "UPDATE phone_numbers SET country_code = '+999' WHERE phone_number_id = $1";
     assert_eq!(store.execute(statement, &[&number]).unwrap(), 1);
     let (status, list) =

@@ -6,7 +6,8 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use phone_server::{accounts, store::Store};
+use phone_server::accounts;
+use phone_store::Store;
 
 use crate::server::{
     TestServer, authorised_client, every_business, read, skip_in_gateway_mode, token,
@@ -95,8 +96,7 @@ async fn ipv4_callers_of_a_dual_stack_server_keep_allowances_of_their_own() {
     let store = Store::create(&database).unwrap();
     let password = crate::server::PASSWORD;
     let everyone = phone_model::Businesses::All;
-    accounts::add_user(&store, "ana", phone_server::store::Role::Editor, &everyone, password)
-        .unwrap();
+    accounts::add_user(&store, "ana", phone_store::Role::Editor, &everyone, password).unwrap();
     drop(store);
     let location = database.to_string();
     // A window of a billion seconds does not end during the test (a minute's might).

@@ -2,10 +2,8 @@
 //! paged by problem, within the caller's businesses, and kept right as numbers change.
 
 use phone_model::Businesses;
-use phone_server::{
-    accounts,
-    store::{ClientAccess, Store},
-};
+use phone_server::accounts;
+use phone_store::{ClientAccess, Store};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -14,10 +14,8 @@ use std::{
 };
 
 use phone_model::Businesses;
-use phone_server::{
-    accounts,
-    store::{ClientAccess, Location, Store},
-};
+use phone_server::accounts;
+use phone_store::{ClientAccess, Location, Store};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;

@@ -6,10 +6,8 @@
 use std::collections::HashSet;
 
 use phone_model::Businesses;
-use phone_server::{
-    accounts,
-    store::{Role, Store},
-};
+use phone_server::accounts;
+use phone_store::{Role, Store};
 use reqwest::StatusCode;
 use serde_json::json;
 

@@ -3,11 +3,8 @@
 //! else gets it or the mark is taken back.
 
 use phone_model::Businesses;
-use phone_server::{
-    accounts,
-    auth::now,
-    store::{ClientAccess, Role, Store},
-};
+use phone_server::{accounts, auth::now};
+use phone_store::{ClientAccess, Role, Store};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 

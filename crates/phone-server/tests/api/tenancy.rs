@@ -2,10 +2,8 @@
 //! and a foreign customer — through real HTTP, as the contract's "Tenancy" section reads.
 
 use phone_model::Businesses;
-use phone_server::{
-    accounts,
-    store::{ClientAccess, Role, Store},
-};
+use phone_server::accounts;
+use phone_store::{ClientAccess, Role, Store};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 

@@ -28,9 +28,9 @@ pub(super) struct Migration {
 /// `migration!("sqlite", "0001_customers_and_phone_numbers")`: the file, embedded.
 macro_rules! migration {
     ($engine:literal, $name:literal) => {
-        $crate::store::schema::Migration {
+        $crate::schema::Migration {
             name: $name,
-            sql: include_str!(concat!("../../migrations/", $engine, "/", $name, ".sql")),
+            sql: include_str!(concat!("../migrations/", $engine, "/", $name, ".sql")),
         }
     };
 }

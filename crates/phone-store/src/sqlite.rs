@@ -85,7 +85,7 @@ impl Engine {
     }
 
     /// The connection pool's waits.
-    pub fn pool_waits(&self) -> &prometheus_client::metrics::counter::Counter {
+    pub fn pool_waits(&self) -> u64 {
         self.readers.waits()
     }
 

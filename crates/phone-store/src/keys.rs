@@ -1,12 +1,20 @@
 //! The keys that sign access tokens and list cursors (`signing_keys`): one of each made with
 //! the database, more while a rotation is under way. Which key signs and which are accepted at
-//! a moment is the server's to decide from these rows (`crate::keys`); the store keeps them
-//! and applies a rotation as it is planned there.
+//! a moment is the server's to decide from these rows; the store keeps them and applies a
+//! rotation as the server plans it.
 
 use rand::Rng;
 
 use super::{Store, StoreError, sql::Sql, sql::params};
-use crate::keys::Rotation;
+
+/// When a rotation's new keys sign, and when the keys before them are refused (seconds since
+/// the epoch); rows retired by `now` are dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rotation {
+    pub now: i64,
+    pub signs_from: i64,
+    pub retires_at: i64,
+}
 
 /// What a key signs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,9 +2,10 @@
 //! that finds none free waits for one. Callers run on the blocking threads, never on the async
 //! ones, so waiting here holds up no other request.
 
-use std::sync::{Condvar, Mutex, MutexGuard};
-
-use prometheus_client::metrics::counter::Counter;
+use std::sync::{
+    Condvar, Mutex, MutexGuard,
+    atomic::{AtomicU64, Ordering},
+};
 
 /// At most this many connections per server and engine: PostgreSQL allows 100 by default,
 /// shared by every server on it.
@@ -15,7 +16,7 @@ pub struct Pool<C> {
     idle: Mutex<Idle<C>>,
     freed: Condvar,
     /// Takes that found every connection busy and waited, each once (`/metrics`).
-    waits: Counter,
+    waits: AtomicU64,
 }
 
 #[derive(Debug)]
@@ -29,13 +30,13 @@ impl<C> Pool<C> {
         Self {
             idle: Mutex::new(Idle { connections: Vec::new(), open: 0 }),
             freed: Condvar::new(),
-            waits: Counter::default(),
+            waits: AtomicU64::new(0),
         }
     }
 
     /// How many takes have waited for a connection.
-    pub fn waits(&self) -> &Counter {
-        &self.waits
+    pub fn waits(&self) -> u64 {
+        self.waits.load(Ordering::Relaxed)
     }
 
     fn lock(&self) -> MutexGuard<'_, Idle<C>> {
@@ -65,7 +66,7 @@ impl<C> Pool<C> {
             }
             if !waited {
                 waited = true;
-                self.waits.inc();
+                self.waits.fetch_add(1, Ordering::Relaxed);
             }
             idle = self.freed.wait(idle).expect("the pool's lock is held only to push or pop");
         }

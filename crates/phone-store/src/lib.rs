@@ -10,9 +10,16 @@
 //! rules are the core's (`phone_model::plan_create` and the like): the store fetches the facts
 //! they need and applies what they decide, in one transaction.
 //!
-//! Nothing outside this module names an engine's client library.
+//! Nothing outside this crate names an engine's client library, and this crate names nothing
+//! of the server's: what it reports for metrics goes to an [`Observer`] the server gives it.
 
-use std::{fmt, path::PathBuf, str::FromStr};
+use std::{
+    fmt,
+    path::PathBuf,
+    str::FromStr,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 mod access;
 pub mod backup;
@@ -29,6 +36,7 @@ mod phone_numbers;
 mod pool;
 mod postgres;
 mod review;
+mod role;
 mod schema;
 mod search;
 mod sql;
@@ -44,13 +52,12 @@ pub use businesses::{Added, BusinessListing, Removed};
 pub use copy::CopyError;
 pub use customers::CustomerFilter;
 pub use idempotency::{Answer, Attempt, Claim};
-pub use keys::{SigningKeys, StoredKey};
+pub use keys::{Rotation, SigningKeys, StoredKey};
 use pool::Pool;
 pub use review::{ReviewPage, ReviewedRow};
 pub use schema::Opening;
 use sql::{Sql, params};
 
-use crate::telemetry::{self, Seconds};
 #[cfg(any(test, feature = "test-support"))]
 pub use support::{BENCH_FIRST_NAMES, BENCH_LAST_NAMES};
 
@@ -170,7 +177,7 @@ impl fmt::Display for StoreError {
                  restore the backup taken before the upgrade (README, \"Upgrading\"); \
                  --allow-newer-schema serves it anyway, safe only when every newer migration \
                  merely adds",
-                crate::version::VERSION
+                env!("CARGO_PKG_VERSION")
             ),
             Self::Migration { name, error } => write!(f, "migration {name} failed: {error}"),
         }
@@ -224,12 +231,36 @@ pub struct Page<T> {
     pub next_after: Option<i64>,
 }
 
+/// A call to the database, as the observer is told of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    Read,
+    Write,
+}
+
+impl Call {
+    /// As metrics name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Read => "read",
+            Self::Write => "write",
+        }
+    }
+}
+
+/// Whoever keeps the server's metrics: the store tells it what it does, and knows nothing of
+/// how it is shown.
+pub trait Observer: Send + Sync + fmt::Debug {
+    /// A call to the database took `took`.
+    fn database_call(&self, call: Call, took: Duration);
+}
+
 /// The database.
 #[derive(Debug)]
 pub struct Store {
     engine: Engine,
-    /// Time in the database by kind (`read`, `write`), for `/metrics`.
-    database_seconds: Seconds,
+    /// Told how long each read and write took (see [`Observer`]).
+    observer: Option<Arc<dyn Observer>>,
 }
 
 #[derive(Debug)]
@@ -267,7 +298,7 @@ impl Store {
                 Engine::Postgres(postgres::Engine::open(url, &location.to_string(), opening)?)
             }
         };
-        Ok(Self { engine, database_seconds: telemetry::seconds() })
+        Ok(Self { engine, observer: None })
     }
 
     /// Runs `f` on a connection outside a transaction.
@@ -275,7 +306,7 @@ impl Store {
         &self,
         f: impl FnOnce(&mut dyn Sql) -> Result<T, E>,
     ) -> Result<T, E> {
-        telemetry::timed(&self.database_seconds, "read", || match &self.engine {
+        self.timed(Call::Read, || match &self.engine {
             Engine::Sqlite(engine) => engine.read(f),
             Engine::Postgres(engine) => engine.read(f),
         })
@@ -286,19 +317,28 @@ impl Store {
         &self,
         f: impl FnOnce(&mut dyn Sql) -> Result<T, E>,
     ) -> Result<T, E> {
-        telemetry::timed(&self.database_seconds, "write", || match &self.engine {
+        self.timed(Call::Write, || match &self.engine {
             Engine::Sqlite(engine) => engine.write(f),
             Engine::Postgres(engine) => engine.write(f),
         })
     }
 
-    /// Time in the database by kind, for `/metrics`.
-    pub fn database_seconds(&self) -> &Seconds {
-        &self.database_seconds
+    /// `work`, with its time told to the observer.
+    fn timed<T>(&self, call: Call, work: impl FnOnce() -> T) -> T {
+        let Some(observer) = &self.observer else { return work() };
+        let started = Instant::now();
+        let value = work();
+        observer.database_call(call, started.elapsed());
+        value
     }
 
-    /// Reads that waited for a connection, for `/metrics`.
-    pub fn pool_waits(&self) -> &prometheus_client::metrics::counter::Counter {
+    /// The store, telling `observer` how long each call to the database takes.
+    pub fn observed_by(self, observer: Arc<dyn Observer>) -> Self {
+        Self { observer: Some(observer), ..self }
+    }
+
+    /// Calls that waited for a free connection, for `/metrics`.
+    pub fn pool_waits(&self) -> u64 {
         match &self.engine {
             Engine::Sqlite(engine) => engine.pool_waits(),
             Engine::Postgres(engine) => engine.pool_waits(),
@@ -385,7 +425,7 @@ fn after_migrations(db: &mut dyn Sql, newer: bool) -> Result<(), StoreError> {
 }
 
 /// Splits `size + 1` fetched rows into a page and whether there is a next one.
-pub(super) fn page<T>(mut rows: Vec<(i64, T)>, size: PageSize) -> Page<T> {
+pub(crate) fn page<T>(mut rows: Vec<(i64, T)>, size: PageSize) -> Page<T> {
     let has_next = rows.len() > size.get() as usize;
     rows.truncate(size.get() as usize);
     let next_after = if has_next { rows.last().map(|(seq, _)| *seq) } else { None };
@@ -394,12 +434,12 @@ pub(super) fn page<T>(mut rows: Vec<(i64, T)>, size: PageSize) -> Page<T> {
 
 /// A caller's businesses as one SQL parameter: `NULL` for all, else a JSON array of their ids
 /// (see [`sql::Dialect::json_strings`]).
-pub(super) fn within(businesses: &Businesses) -> Option<String> {
+pub(crate) fn within(businesses: &Businesses) -> Option<String> {
     businesses.ids().map(|ids| serde_json::Value::from(ids.to_vec()).to_string())
 }
 
 /// A random id that `exists_query` says is not taken.
-pub(super) fn unused_id(db: &mut dyn Sql, exists_query: &str) -> Result<String, StoreError> {
+pub(crate) fn unused_id(db: &mut dyn Sql, exists_query: &str) -> Result<String, StoreError> {
     loop {
         let id = rand::rng().random_range(ID_RANGE).to_string();
         if !db.row(exists_query, params![&id])?.bool(0)? {

@@ -56,7 +56,7 @@ impl<'a, T: Into<Param<'a>>> From<Option<T>> for Param<'a> {
 
 /// The parameters of a statement, each converted with `Param::from`.
 macro_rules! params {
-    ($($value:expr),* $(,)?) => { &[$($crate::store::sql::Param::from($value)),*] as &[$crate::store::sql::Param<'_>] };
+    ($($value:expr),* $(,)?) => { &[$($crate::sql::Param::from($value)),*] as &[$crate::sql::Param<'_>] };
 }
 pub(crate) use params;
 
