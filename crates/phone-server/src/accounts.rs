@@ -3,7 +3,8 @@
 
 use phone_model::Businesses;
 
-use crate::auth::{now, passwords};
+use crate::auth::passwords;
+use phone_operations::now;
 use phone_store::{ClientAccess, OperationError, Role, Store};
 
 /// Adds an API client; returns its id and secret. The secret is shown only now: the database

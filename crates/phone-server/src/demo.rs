@@ -155,7 +155,7 @@ fn seed(store: &Store) -> Result<(), OperationError> {
         };
         let customer =
             validate_new_customer(&input).0.map_err(|errors| invalid(errors[0].error))?;
-        let change = Change { actor: ACTOR, at: crate::auth::now() };
+        let change = Change { actor: ACTOR, at: phone_operations::now() };
         let created =
             store.create_customer(&customer, &Businesses::All, &change, None)?.into_inner();
         for number in more {

@@ -3,61 +3,52 @@
 
 use axum::{
     body::Bytes,
-    extract::{FromRequest, FromRequestParts, Path, Query, Request},
-    http::{HeaderMap, Method, header, request::Parts},
+    extract::{FromRequest, FromRequestParts, Path, Request},
+    http::{HeaderMap, HeaderValue, Method, header, request::Parts},
 };
 use phone_model::{IdempotencyKey, IfMatch, Refusal, ValidationError};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
-use crate::{auth::Principal, error::ApiError};
-use phone_store::Attempt;
+use phone_operations::{ApiError, Keyed, ListQuery, Sent};
 
 /// The largest body the server reads.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
-/// A JSON body, read only when declared as JSON and no larger than [`BODY_LIMIT`]. No body at
-/// all reads as `{}`, so that it gets the required fields' messages (a 400, as the provider
-/// documents), not a 415.
+/// A JSON body, as it was sent and as the contract reads it ([`Sent`]): read only when
+/// declared as JSON and no larger than [`BODY_LIMIT`]. No body at all reads as `{}`, so that it
+/// gets the required fields' messages (a 400, as the provider documents), not a 415. The one
+/// reader of bodies: a server of its own answers what does not read, the gateway sends the
+/// body on as it was sent.
 #[derive(Debug)]
-pub struct ContractJson<T>(pub T);
+pub struct Body<T>(pub Sent<T>);
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ContractJson<T> {
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        json_body(request, state).await.map(|(body, _)| Self(body))
+        sent(request, state).await.map(Self)
     }
 }
 
-/// A create's JSON body (read as [`ContractJson`] reads it) and its `Idempotency-Key`, when
-/// one was sent, with a fingerprint of what was asked: the method, path and body's bytes.
+/// A create's body (read as [`Body`] reads it) and its `Idempotency-Key`, when one was sent,
+/// with a fingerprint of what was asked: the method, path and body's bytes.
 #[derive(Debug)]
-pub struct CreateJson<T> {
-    pub body: T,
-    key: Option<(IdempotencyKey, String)>,
+pub struct Create<T> {
+    pub sent: Sent<T>,
+    pub key: Option<Keyed>,
 }
 
-impl<T> CreateJson<T> {
-    /// The attempt the store keeps the answer of, when the request has a key: the caller's.
-    pub fn attempt(&self, principal: &Principal) -> Option<Attempt> {
-        self.key.as_ref().map(|(key, fingerprint)| Attempt {
-            scope: principal.scope(),
-            key: key.as_str().to_owned(),
-            fingerprint: fingerprint.clone(),
-        })
-    }
-}
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CreateJson<T> {
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Create<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let key = idempotency_key(request.headers())?;
         let (method, path) = (request.method().clone(), request.uri().path().to_owned());
-        let (body, bytes) = json_body(request, state).await?;
-        let key = key.map(|key| (key, fingerprint(&method, &path, &bytes)));
-        Ok(Self { body, key })
+        let sent = sent(request, state).await?;
+        let bytes = sent.raw.as_ref().map_or(&b""[..], |(_, bytes)| bytes.as_ref());
+        let key = key.map(|key| Keyed { key, fingerprint: fingerprint(&method, &path, bytes) });
+        Ok(Self { sent, key })
     }
 }
 
@@ -111,42 +102,48 @@ fn header_text(headers: &HeaderMap, name: &str) -> Option<Option<String>> {
     Some(texts.ok().map(|texts| texts.join(", ")))
 }
 
-/// The JSON body and its bytes (see [`ContractJson`]).
-async fn json_body<S: Send + Sync, T: DeserializeOwned>(
+/// The body as sent and as read (see [`Body`]). A body that cannot be had at all (too large,
+/// too slow, or bytes of no declared type) is refused here, in both modes.
+async fn sent<S: Send + Sync, T: DeserializeOwned>(
     request: Request,
     state: &S,
-) -> Result<(T, Bytes), ApiError> {
+) -> Result<Sent<T>, ApiError> {
     let content_type = request.headers().get(header::CONTENT_TYPE).cloned();
-    let is_json = content_type
-        .as_ref()
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|mime| {
-            let mime = mime.trim().to_ascii_lowercase();
-            mime == "application/json"
-                || (mime.starts_with("application/") && mime.ends_with("+json"))
-        });
-    if content_type.is_some() && !is_json {
-        return Err(ApiError::Refused(Refusal::UnsupportedMediaType));
-    }
     // The body limit layer (lib.rs) turns an oversized body into an error here.
     let bytes = Bytes::from_request(request, state).await.map_err(|error| unread_body(&error))?;
-    let bytes = if bytes.is_empty() {
-        Bytes::from_static(b"{}")
-    } else if content_type.is_none() {
-        // A body, but not said to be JSON.
-        return Err(ApiError::Refused(Refusal::UnsupportedMediaType));
-    } else {
-        bytes
+    let raw = match content_type {
+        Some(content_type) => Some((content_type, bytes)),
+        None if bytes.is_empty() => None,
+        None => return Err(ApiError::Refused(Refusal::UnsupportedMediaType)),
+    };
+    let read = read(raw.as_ref());
+    Ok(Sent { raw, read })
+}
+
+/// A body as the contract reads it.
+fn read<T: DeserializeOwned>(raw: Option<&(HeaderValue, Bytes)>) -> Result<T, ApiError> {
+    let bytes = match raw {
+        None => &b"{}"[..],
+        Some((content_type, _)) if !is_json(content_type) => {
+            return Err(ApiError::Refused(Refusal::UnsupportedMediaType));
+        }
+        Some((_, bytes)) if bytes.is_empty() => &b"{}"[..],
+        Some((_, bytes)) => bytes.as_ref(),
     };
     // Syntax first (any JSON), then the shape, read straight from the bytes: going through
     // `serde_json::Value` would keep only the last of a member sent twice, where the
     // rules see both and refuse a conflict.
-    serde_json::from_slice::<serde::de::IgnoredAny>(&bytes)
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
         .map_err(|_| ApiError::invalid(ValidationError::BodyMalformed))?;
-    serde_json::from_slice(&bytes)
-        .map(|body| (body, bytes.clone()))
-        .map_err(|_| ApiError::invalid(ValidationError::BodyInvalid))
+    serde_json::from_slice(bytes).map_err(|_| ApiError::invalid(ValidationError::BodyInvalid))
+}
+
+/// Whether a declared type is JSON: `application/json`, or `application/…+json`.
+fn is_json(content_type: &HeaderValue) -> bool {
+    content_type.to_str().ok().and_then(|v| v.split(';').next()).is_some_and(|mime| {
+        let mime = mime.trim().to_ascii_lowercase();
+        mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+    })
 }
 
 /// Why a request's body could not be read: it did not arrive within `--body-timeout` (408),
@@ -159,31 +156,16 @@ pub fn unread_body(error: &(dyn std::error::Error + 'static)) -> ApiError {
     }
 }
 
-/// The query parameters of a list, read by name without failing on any value: the handlers
-/// judge them with the contract's rules.
+/// The query parameters of a list, read by name without failing on any value: the
+/// operations judge them with the contract's rules.
 #[derive(Debug, Default)]
-pub struct ListQuery {
-    pairs: Vec<(String, String)>,
-}
+pub struct Listed(pub ListQuery);
 
-impl ListQuery {
-    /// The first value of a parameter.
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
-    }
-}
+impl<S: Send + Sync> FromRequestParts<S> for Listed {
+    type Rejection = std::convert::Infallible;
 
-impl<S: Send + Sync> FromRequestParts<S> for ListQuery {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        // form_urlencoded decoding never fails (a bad escape stays as written), so neither
-        // does this; a query that still cannot be read is treated as empty.
-        let pairs = Query::<Vec<(String, String)>>::from_request_parts(parts, state)
-            .await
-            .map(|Query(pairs)| pairs)
-            .unwrap_or_default();
-        Ok(Self { pairs })
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(ListQuery::parse(parts.uri.query())))
     }
 }
 

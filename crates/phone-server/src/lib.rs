@@ -9,13 +9,9 @@ mod assets;
 pub mod auth;
 pub mod client_address;
 pub mod config;
-mod cursor;
 pub mod demo;
-mod error;
 mod extract;
-pub mod gateway;
 mod headers;
-pub mod keys;
 pub mod logging;
 mod openapi;
 pub mod rate_limit;
@@ -53,7 +49,8 @@ use tower_http::{
 };
 
 pub use crate::rate_limit::RateLimit;
-use crate::{error::ApiError, extract::BODY_LIMIT, rate_limit::RateLimiter};
+use crate::{extract::BODY_LIMIT, rate_limit::RateLimiter};
+use phone_operations::{ApiError, Gateway, Keys, Operations};
 use phone_store::Store;
 
 /// Where the contract's API lives.
@@ -62,16 +59,14 @@ pub const API_PREFIX: &str = "/CustomerServices/v1.0";
 /// What every request handler shares.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    store: Arc<Store>,
-    /// The keys that sign tokens and cursors, as last read from the database.
-    keys: Arc<keys::Keys>,
+    /// The contract's operations, over the database or the provider; with the database, and
+    /// the keys that sign tokens and cursors as last read from it.
+    ops: Operations,
     access: Arc<auth::Access>,
     /// See [`AppOptions::public_url`].
     public_url: Arc<str>,
     /// How the session cookie is sent, from the public URL (kept, not read from it per request).
     cookies: auth::CookiePolicy,
-    /// In gateway mode, the provider the contract's operations go to.
-    gateway: Option<Arc<gateway::Gateway>>,
     /// See [`AppOptions::token_lifetime`].
     token_lifetime: i64,
     /// What `/metrics` shows.
@@ -91,19 +86,17 @@ impl AppState {
     /// # Errors
     /// When the database's keys cannot be read.
     pub fn new(store: Store) -> Result<Self, phone_store::StoreError> {
-        let keys = Arc::new(keys::Keys::new(store.signing_keys()?));
+        let keys = Arc::new(Keys::new(store.signing_keys()?));
         let database = telemetry::DatabaseCalls::new();
         let store = Arc::new(store.observed_by(Arc::new(database.clone())));
         let telemetry = telemetry::Telemetry::new(&store, &database, None);
         let mut state = Self {
-            store,
+            ops: Operations::local(store, keys),
             database,
-            keys,
             access: Arc::new(auth::Access::default()),
             public_url: Arc::from(""),
             cookies: auth::CookiePolicy { secure: true },
-            gateway: None,
-            token_lifetime: auth::tokens::LIFETIME,
+            token_lifetime: phone_operations::tokens::LIFETIME,
             telemetry,
             readiness: Arc::default(),
         };
@@ -113,9 +106,14 @@ impl AppState {
 
     /// The same, in gateway mode: the contract's operations go to `gateway`, and the database
     /// keeps the rest (see [`gateway`]).
-    pub fn with_gateway(self, gateway: Arc<gateway::Gateway>) -> Self {
-        let telemetry = telemetry::Telemetry::new(&self.store, &self.database, Some(&gateway));
-        Self { gateway: Some(gateway), telemetry, ..self }
+    pub fn with_gateway(self, gateway: Arc<Gateway>) -> Self {
+        let telemetry = telemetry::Telemetry::new(self.ops.store(), &self.database, Some(&gateway));
+        Self { ops: self.ops.through(gateway), telemetry, ..self }
+    }
+
+    /// The contract's operations, and the database and keys beneath them.
+    pub fn ops(&self) -> &Operations {
+        &self.ops
     }
 
     /// What `/metrics` shows, for what counts outside the router (the connection loop).
@@ -164,7 +162,7 @@ impl Default for AppOptions {
             sign_in_limit: RateLimit { limit: 30, window: std::time::Duration::from_secs(60) },
             public_url: DEFAULT_PUBLIC_URL.to_owned(),
             trusted_proxies: client_address::TrustedProxies::default(),
-            token_lifetime: auth::tokens::LIFETIME,
+            token_lifetime: phone_operations::tokens::LIFETIME,
             metrics_here: true,
         }
     }
@@ -179,7 +177,6 @@ pub fn app(mut state: AppState, options: &AppOptions) -> Router {
     state.set_public_url(&options.public_url);
     state.token_lifetime = options.token_lifetime;
     let (api, mut openapi) = routes::api().split_for_parts();
-    let api = if state.gateway.is_some() { gateway::routes::api() } else { api };
     routes::complete(&mut openapi);
     let openapi = Bytes::from(openapi.to_json().expect("the generated document serialises"));
     let api_limiter =

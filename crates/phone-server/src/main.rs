@@ -5,17 +5,17 @@ use std::{future::pending, process::ExitCode, sync::Arc, time::Duration};
 use axum::http::HeaderValue;
 use clap::Parser;
 use phone_model::Businesses;
+use phone_operations::gateway::{Gateway, Shares, UpstreamSettings, sync};
+use phone_operations::{keys, now, tokens::TokenKeys};
 use phone_server::{
     AppOptions, AppState, RateLimit, accounts, app,
-    auth::{self, CookiePolicy, tokens::TokenKeys},
+    auth::CookiePolicy,
     client_address::TrustedProxies,
     config::{
         BusinessCommand, ClientCommand, Command, Config, DEFAULT_DATABASE, KeysCommand, RoleArg,
         UserCommand,
     },
     demo,
-    gateway::{Gateway, Shares, UpstreamSettings, sync},
-    keys,
     serving::{self, Limits, MaxConnections},
 };
 use phone_store::{
@@ -216,7 +216,7 @@ fn rotate_keys(
     token_lifetime: i64,
     at_once: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let rotation = keys::rotation(auth::now(), token_lifetime, at_once);
+    let rotation = keys::rotation(now(), token_lifetime, at_once);
     let stored = store.rotate_keys(&rotation)?;
     let newest = stored.tokens.last().expect("a rotation leaves a newest token key");
     let kid = TokenKeys::from_seed(&newest.secret).kid().to_owned();
@@ -463,11 +463,12 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         let gateway = Arc::new(Gateway::new(settings)?);
         state = state.with_gateway(Arc::clone(&gateway));
         let every = Duration::from_secs(config.sync_interval.max(1));
-        tokio::spawn(sync::run(state.clone(), gateway, every));
+        tokio::spawn(sync::run(state.ops().clone(), gateway, every));
     }
     // A rotation made while this server runs (by the command, or on another machine) reaches
     // it within seconds.
-    tokio::spawn(keys::keep_fresh(state.clone()));
+    let ops = state.ops();
+    tokio::spawn(keys::keep_fresh(Arc::clone(ops.store()), Arc::clone(ops.keys())));
     let measures = state.telemetry().connections();
     if let Some(metrics) = metrics_listener {
         tracing::info!("metrics on http://{}/metrics", metrics.local_addr()?);

@@ -27,9 +27,10 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use phone_model::Refusal;
+use phone_operations::{ApiError, Caller};
 use prometheus_client::metrics::counter::Counter;
 
-use crate::{client_address::ClientAddress, error::ApiError};
+use crate::client_address::ClientAddress;
 
 /// How many requests a caller may make per window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,50 +47,20 @@ impl Default for RateLimit {
     }
 }
 
-/// Who is counted.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Caller {
-    /// An API client, by its id, after its token verified.
-    Client(String),
-    /// A staff member, by name, after their session was found.
-    User(String),
-    /// Anyone else, by address.
-    Address(IpAddr),
-    /// Newcomers once a window holds [`MAX_CALLERS`]: one shared allowance.
-    Overflow,
-}
-
-impl Caller {
-    /// The address a request came from (see [`ClientAddress`]: behind a trusted proxy, the
-    /// caller it names; an IPv6 one by its /64), or the shared allowance when it is not known.
-    pub fn address(request: &Request) -> Self {
-        match ClientAddress::of(request.extensions()) {
-            Some(client) => Self::Address(match client.ip {
-                IpAddr::V6(v6) => {
-                    let mut segments = v6.segments();
-                    segments[4..].fill(0);
-                    IpAddr::from(segments)
-                }
-                v4 => v4,
-            }),
-            None => Self::Overflow,
-        }
-    }
-
-    fn is_address(&self) -> bool {
-        matches!(self, Self::Address(_) | Self::Overflow)
-    }
-}
-
-/// As the log names a caller.
-impl std::fmt::Display for Caller {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Client(id) => write!(f, "client {id}"),
-            Self::User(name) => write!(f, "user {name}"),
-            Self::Address(address) => write!(f, "address {address}"),
-            Self::Overflow => f.write_str("the addresses past the limiter's capacity"),
-        }
+/// The caller a request came from, by address (see [`ClientAddress`]: behind a trusted
+/// proxy, the caller it names; an IPv6 one by its /64), or the shared allowance when it is not
+/// known.
+pub fn caller_at(request: &Request) -> Caller {
+    match ClientAddress::of(request.extensions()) {
+        Some(client) => Caller::Address(match client.ip {
+            IpAddr::V6(v6) => {
+                let mut segments = v6.segments();
+                segments[4..].fill(0);
+                IpAddr::from(segments)
+            }
+            v4 => v4,
+        }),
+        None => Caller::Overflow,
     }
 }
 
@@ -211,7 +182,7 @@ pub async fn limit_by_address(
     request: Request,
     next: Next,
 ) -> Response {
-    let standing = limiter.count(&Caller::address(&request), now());
+    let standing = limiter.count(&caller_at(&request), now());
     let response = if standing.allowed { next.run(request).await } else { refuse(false).await };
     with_standing(response, standing)
 }

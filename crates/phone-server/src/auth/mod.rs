@@ -5,7 +5,6 @@
 
 pub mod attempts;
 pub mod passwords;
-pub mod tokens;
 mod verified;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -18,16 +17,16 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use phone_model::{Businesses, Refusal};
+use phone_model::Refusal;
 
 use crate::{
     AppState,
     client_address::ClientAddress,
-    error::ApiError,
-    rate_limit::{self, Caller, RateLimiter, with_standing},
-    routes::{blocking, small_read},
+    rate_limit::{self, RateLimiter, with_standing},
 };
-use phone_store::{Role, SessionUser, StoredSession};
+use phone_operations::ApiError;
+use phone_operations::{Caller, Principal, now};
+use phone_store::{SessionUser, StoredSession};
 
 /// The session cookie's name over plain HTTP (loopback only).
 pub const SESSION_COOKIE: &str = "phonedesk_session";
@@ -77,56 +76,6 @@ impl CookiePolicy {
             "{}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}",
             self.name()
         )
-    }
-}
-
-/// Who made a request, and the businesses whose customers they may see.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Principal {
-    /// An API client, by its id (from a bearer token).
-    Client { id: String, businesses: Businesses, read_only: bool },
-    /// A staff member, by name, with their role (from a session).
-    User { name: String, role: Role, businesses: Businesses },
-}
-
-impl Principal {
-    /// Whether it may change data.
-    pub fn can_write(&self) -> bool {
-        match self {
-            Self::Client { read_only, .. } => !read_only,
-            Self::User { role, .. } => *role == Role::Editor,
-        }
-    }
-
-    /// The businesses whose customers it may see and change.
-    pub fn businesses(&self) -> &Businesses {
-        match self {
-            Self::Client { businesses, .. } | Self::User { businesses, .. } => businesses,
-        }
-    }
-
-    /// How the audit trail names it.
-    pub fn actor(&self) -> String {
-        match self {
-            Self::Client { id, .. } => format!("client {id}"),
-            Self::User { name, .. } => name.clone(),
-        }
-    }
-
-    /// Whom its requests count against: the API's rate limit, the gateway's budget.
-    pub fn caller(&self) -> Caller {
-        match self {
-            Self::Client { id, .. } => Caller::Client(id.clone()),
-            Self::User { name, .. } => Caller::User(name.clone()),
-        }
-    }
-
-    /// Whose `Idempotency-Key`s it uses: a client's and a user's of one name are different.
-    pub fn scope(&self) -> String {
-        match self {
-            Self::Client { id, .. } => format!("client {id}"),
-            Self::User { name, .. } => format!("user {name}"),
-        }
     }
 }
 
@@ -190,11 +139,6 @@ impl Access {
 /// Milliseconds since the epoch.
 pub fn now_millis() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
-}
-
-/// Seconds since the epoch.
-pub fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }
 
 /// The blake3 hash of a session token: what the database keeps instead of the token.
@@ -269,16 +213,16 @@ pub async fn staff_session(
 ) -> Result<Option<(SessionUser, i64)>, ApiError> {
     let hash = token_hash(token);
     let lookup = hash.clone();
-    let found = small_read(state, move |store| Ok(store.session(&lookup)?)).await?;
+    let found = state.ops.small_read(move |store| Ok(store.session(&lookup)?)).await?;
     let Some(session) = found else { return Ok(None) };
     match SessionAt::of(&session, now) {
         SessionAt::Over => {
-            blocking(state, move |store| Ok(store.end_session(&hash)?)).await?;
+            state.ops.blocking(move |store| Ok(store.end_session(&hash)?)).await?;
             Ok(None)
         }
         SessionAt::Live { left, touch } => {
             if touch {
-                blocking(state, move |store| Ok(store.touch_session(&hash, now)?)).await?;
+                state.ops.blocking(move |store| Ok(store.touch_session(&hash, now)?)).await?;
             }
             Ok(Some((session.user, left)))
         }
@@ -328,7 +272,7 @@ pub async fn require_principal(State(gate): State<Gate>, request: Request, next:
     let found = principal(&gate.state, request.headers(), writes).await;
     let caller = match &found {
         Ok((principal, _)) => principal.caller(),
-        Err(_) => Caller::address(&request),
+        Err(_) => rate_limit::caller_at(&request),
     };
     let standing = gate.limiter.count(&caller, rate_limit::now());
     let mut response = if standing.allowed {
@@ -398,7 +342,7 @@ async fn principal(
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or_else(unauthorized)?;
         let token = token.trim();
-        let (keys, at) = (state.keys.ring(), now());
+        let (keys, at) = (state.ops.keys().ring(), now());
         let claims = state
             .access
             .verified
@@ -407,11 +351,14 @@ async fn principal(
         // The client as it stands now: a removed client's tokens stop at once, and a change
         // to its businesses applies to the next request.
         let id = claims.sub.clone();
-        let access = small_read(state, move |store| Ok(store.client_access(&id)?))
+        let access = state
+            .ops
+            .small_read(move |store| Ok(store.client_access(&id)?))
             .await
             .map_err(IntoResponse::into_response)?
             .ok_or_else(unauthorized)?;
-        let may_write = claims.scope.split_whitespace().any(|s| s == tokens::SCOPE);
+        let may_write =
+            claims.scope.split_whitespace().any(|s| s == phone_operations::tokens::SCOPE);
         let read_only = access.read_only || !may_write;
         let client = Principal::Client { id: claims.sub, businesses: access.businesses, read_only };
         return Ok((client, None));

@@ -11,8 +11,8 @@ use std::{
     sync::{Mutex, PoisonError},
 };
 
-use super::tokens::Claims;
-use crate::keys::Verified;
+use phone_operations::keys::Verified;
+use phone_operations::tokens::Claims;
 
 /// Shards, each behind its own lock, so that requests with different tokens rarely wait.
 const SHARDS: usize = 16;

@@ -13,7 +13,8 @@ use axum::{extract::Request, middleware::Next, response::Response};
 use tracing::field::display;
 
 use super::ACCESS_TARGET;
-use crate::{auth, rate_limit::Caller, telemetry};
+use crate::{auth, telemetry};
+use phone_operations::Caller;
 
 /// The middleware that logs each answer. It is the outermost layer, around the request id's
 /// layers, so it finds the id on the answer; the auth gate puts the verified caller in the

@@ -2,21 +2,18 @@
 
 use axum::{Extension, Json, extract::State};
 use phone_model::{
-    CreatedCustomer, CustomerInput, CustomerPage, CustomerQuery, CustomerResource, ErrorBody,
-    PhoneNumberHistory, customer_search, validate_new_customer,
+    CreatedCustomer, CustomerInput, CustomerPage, CustomerResource, ErrorBody, PhoneNumberHistory,
 };
+use phone_operations::{ApiError, Principal, Reply};
 
+use super::Created;
 use super::phone_numbers::{IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_REUSED};
-use super::{Created, blocking};
 use crate::{
     AppState,
-    auth::{Principal, now},
-    error::ApiError,
-    extract::{CreateJson, Ids, ListQuery},
+    extract::{Create, Ids, Listed},
     openapi::CreateCustomerRequest,
     warned::Warned,
 };
-use phone_store::{Change, CustomerFilter};
 
 /// List customers, oldest first, a page at a time.
 #[utoipa::path(
@@ -39,39 +36,9 @@ use phone_store::{Change, CustomerFilter};
 pub async fn customers_list(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    query: ListQuery,
-) -> Result<Json<CustomerPage>, ApiError> {
-    let text = |name| query.get(name).map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
-    let search = customer_search(query.get("search")).map_err(ApiError::invalid)?;
-    let filter = CustomerFilter {
-        business_id: text("businessId"),
-        external_reference: text("externalReference"),
-        search: search.map(CustomerQuery::parse),
-    };
-    // A cursor continues only the list it came from: the same filters. (A search's cursor is
-    // a place in its order of tiers, which cursors from before that order never were.)
-    let kind = if search.is_some() { "customer search" } else { "customers" };
-    let list = format!(
-        "{kind}:{}\0{}\0{}",
-        filter.business_id.as_deref().unwrap_or_default(),
-        filter.external_reference.as_deref().unwrap_or_default(),
-        search.unwrap_or_default()
-    );
-    let keys = state.keys.ring();
-    let cursors = keys.cursors(list, now());
-    let (size, after) = cursors.requested_page(&query)?;
-    // Asking for a business outside the caller's is asking for its customers: refused.
-    if let Some(business_id) = &filter.business_id {
-        principal.businesses().check_new_customer(business_id).map_err(ApiError::Refused)?;
-    }
-    let page = blocking(&state, move |store| {
-        Ok(store.customers(&filter, principal.businesses(), after, size)?)
-    })
-    .await?;
-    Ok(Json(CustomerPage {
-        customers: page.items,
-        response_metadata: cursors.metadata(page.next_after),
-    }))
+    Listed(query): Listed,
+) -> Result<Reply<Json<CustomerPage>>, ApiError> {
+    Ok(state.ops().customers_list(principal, query).await?.map(Json))
 }
 
 /// Get one customer.
@@ -90,10 +57,8 @@ pub async fn customers_get(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     Ids(customer_id): Ids<String>,
-) -> Result<Json<CustomerResource>, ApiError> {
-    blocking(&state, move |store| Ok(store.customer(&customer_id, principal.businesses())?))
-        .await
-        .map(Json)
+) -> Result<Reply<Json<CustomerResource>>, ApiError> {
+    Ok(state.ops().customers_get(principal, customer_id).await?.map(Json))
 }
 
 /// Create a customer with exactly one phone number, which becomes its primary.
@@ -117,18 +82,11 @@ pub async fn customers_get(
 pub async fn customers_create(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    request: CreateJson<CustomerInput>,
-) -> Result<Warned<Created<Json<CreatedCustomer>>>, ApiError> {
-    let (customer, warnings) = validate_new_customer(&request.body);
-    let customer = customer.map_err(ApiError::Validation)?;
-    let attempt = request.attempt(&principal);
-    let created = blocking(&state, move |store| {
-        let actor = principal.actor();
-        let change = Change { actor: &actor, at: now() };
-        Ok(store.create_customer(&customer, principal.businesses(), &change, attempt.as_ref())?)
-    })
-    .await?;
-    Ok(Warned(warnings, Created(created.map(Json))))
+    request: Create<CustomerInput>,
+) -> Result<Warned<Reply<Created<Json<CreatedCustomer>>>>, ApiError> {
+    let (warnings, created) =
+        state.ops().customers_create(principal, request.sent, request.key).await?;
+    Ok(Warned(warnings, created.map(|answer| Created(answer.map(Json)))))
 }
 
 /// The history of a customer's phone numbers, newest first: who changed what, when, and the
@@ -148,10 +106,7 @@ pub async fn phone_number_history(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     Ids(customer_id): Ids<String>,
-) -> Result<Json<PhoneNumberHistory>, ApiError> {
-    blocking(&state, move |store| {
-        Ok(store.phone_number_history(&customer_id, principal.businesses())?)
-    })
-    .await
-    .map(|changes| Json(PhoneNumberHistory { changes }))
+) -> Result<Reply<Json<PhoneNumberHistory>>, ApiError> {
+    let changes = state.ops().phone_number_history(principal, customer_id).await?;
+    Ok(changes.map(|changes| Json(PhoneNumberHistory { changes })))
 }

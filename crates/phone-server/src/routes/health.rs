@@ -6,7 +6,6 @@ use axum::{Json, extract::State, http::StatusCode};
 use phone_model::{ErrorBody, Refusal};
 use serde_json::{Value, json};
 
-use super::blocking;
 use crate::AppState;
 
 /// How long one readiness check answers every probe: a flood of probes (they need no
@@ -55,10 +54,12 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
 }
 
 async fn check(state: &AppState) -> Result<(), String> {
-    blocking(state, |store| Ok(store.ready()?))
+    state
+        .ops
+        .blocking(|store| Ok(store.ready()?))
         .await
         .map_err(|e| format!("the database: {e:?}"))?;
-    match &state.gateway {
+    match state.ops.gateway() {
         Some(gateway) => gateway.ready().await.map_err(|e| e.to_string()),
         None => Ok(()),
     }

@@ -16,14 +16,13 @@ use axum::{
 use base64::{Engine, engine::general_purpose::STANDARD};
 use serde_json::{Value, json};
 
-use super::blocking;
 use crate::{
     AppState,
-    auth::{
-        MAX_NAME, MAX_SECRET, address, now, passwords,
-        tokens::{READ_SCOPE, SCOPE},
-        too_many, truncated,
-    },
+    auth::{MAX_NAME, MAX_SECRET, address, passwords, too_many, truncated},
+};
+use phone_operations::{
+    now,
+    tokens::{READ_SCOPE, SCOPE},
 };
 
 /// The identity service's base URL: from the server's configured public URL, never from the
@@ -133,12 +132,14 @@ pub async fn token(
         return too_many(1000);
     };
     let id = client_id.clone();
-    let known = blocking(&state, move |store| {
-        let hash = store.client_secret_hash(&id)?;
-        let verified = passwords::verify_stored(&secret, hash.as_deref());
-        Ok(if verified { store.client_access(&id)? } else { None })
-    })
-    .await;
+    let known = state
+        .ops
+        .blocking(move |store| {
+            let hash = store.client_secret_hash(&id)?;
+            let verified = passwords::verify_stored(&secret, hash.as_deref());
+            Ok(if verified { store.client_access(&id)? } else { None })
+        })
+        .await;
     let access = match known {
         Ok(Some(access)) => access,
         Ok(None) => return refused("unknown client or wrong secret"),
@@ -150,7 +151,7 @@ pub async fn token(
     } else {
         SCOPE
     };
-    let (keys, at) = (state.keys.ring(), now());
+    let (keys, at) = (state.ops.keys().ring(), now());
     let (signer, key_left) = keys.token_signer(at);
     let lifetime = key_left.map_or(state.token_lifetime, |left| left.min(state.token_lifetime));
     let token = signer.issue(&client_id, scope, &issuer(&state), at, lifetime);
@@ -180,5 +181,5 @@ pub async fn openid_configuration(State(state): State<AppState>) -> Json<Value> 
 /// The keys that verify access tokens: during a rotation the new one and the old, each by its
 /// `kid`.
 pub async fn jwks(State(state): State<AppState>) -> Json<Value> {
-    Json(state.keys.ring().jwks(now()))
+    Json(state.ops.keys().ring().jwks(now()))
 }

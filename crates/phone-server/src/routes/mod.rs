@@ -14,6 +14,7 @@
 //! | GET | `/phoneNumberReview` | [`review::phone_number_review`] (our extension: the data-quality review; `problem`, `expected`) |
 //! | PUT | `/customers/{customerId}/phoneNumbers/{phoneNumberId}/sharedExpected` | [`review::shared_expected_put`] (our extension: a shared number marked as expected) |
 //! | DELETE | `/customers/{customerId}/phoneNumbers/{phoneNumberId}/sharedExpected` | [`review::shared_expected_delete`] (our extension: the mark taken back) |
+//! | GET | `/gatewayStatus` | [`gateway::gateway_status`] (our extension: which provider answers, and when the gateway's copy was synced) |
 //! | GET | `/openapi.json` | this API's OpenAPI 3.1 document, generated from these handlers |
 //!
 //! Every operation under the prefix but `openapi.json` needs a bearer token or a staff session
@@ -21,13 +22,12 @@
 //! service (`/identity/…`, [`identity`]); staff sign-in (`/auth/session`, [`session`]).
 
 pub mod customers;
+pub mod gateway;
 pub mod health;
 pub mod identity;
 pub mod phone_numbers;
 pub mod review;
 pub mod session;
-
-use std::sync::Arc;
 
 use axum::{
     Json,
@@ -38,14 +38,15 @@ use phone_model::PhoneNumberResource;
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{AppState, error::ApiError};
-use phone_store::{Answer, Store};
+use crate::AppState;
+use phone_store::Answer;
 
 /// The API's routes, with the OpenAPI document they describe.
 pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(customers::customers_list, customers::customers_create))
         .routes(routes!(customers::customers_get))
+        .routes(routes!(gateway::gateway_status))
         .routes(routes!(customers::phone_number_history))
         .routes(routes!(review::phone_number_review))
         .routes(routes!(review::shared_expected_put, review::shared_expected_delete))
@@ -140,26 +141,4 @@ impl<T: IntoResponse> IntoResponse for Created<T> {
         let replayed = [("idempotent-replayed", HeaderValue::from_static(replayed))];
         (StatusCode::CREATED, replayed, answer).into_response()
     }
-}
-
-/// Runs a small read (one row, or a page by an index): at once on this thread when it takes
-/// only microseconds (see [`Store::reads_at_once`]), else as [`blocking`] does. Handing a read
-/// of microseconds to a blocking thread and back cost more than the read itself: the two
-/// hand-offs of each authorized request were the top of its profile (issue 18).
-pub(crate) async fn small_read<T: Send + 'static>(
-    state: &AppState,
-    work: impl FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    if state.store.reads_at_once() { work(&state.store) } else { blocking(state, work).await }
-}
-
-/// Runs blocking database work off the async threads.
-pub(crate) async fn blocking<T: Send + 'static>(
-    state: &AppState,
-    work: impl FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    let store = Arc::clone(&state.store);
-    tokio::task::spawn_blocking(move || work(&store))
-        .await
-        .map_err(|e| ApiError::Internal(Box::new(e)))?
 }

@@ -2,20 +2,17 @@
 
 use axum::{Extension, Json, extract::State};
 use phone_model::{
-    DELETED_MESSAGE, ErrorBody, IfMatch, MessageBody, PhoneNumberInput, PhoneNumberPage,
-    PhoneNumberResource, ValidationError, validate_create, validate_update,
+    DELETED_MESSAGE, ErrorBody, MessageBody, PhoneNumberInput, PhoneNumberPage, PhoneNumberResource,
 };
+use phone_operations::{ApiError, NumberIds, Principal, Reply};
 
-use super::{Created, Versioned, blocking, small_read};
+use super::{Created, Versioned};
 use crate::{
     AppState,
-    auth::{Principal, now},
-    error::ApiError,
-    extract::{ContractJson, CreateJson, Ids, ListQuery, Precondition},
+    extract::{Body, Create, Ids, Listed, Precondition},
     openapi::{AddPhoneNumberRequest, UpdatePhoneNumberRequest},
     warned::Warned,
 };
-use phone_store::Change;
 
 /// List a customer's phone numbers, oldest first, a page at a time.
 #[utoipa::path(
@@ -38,22 +35,10 @@ pub async fn phone_numbers_list(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     Ids(customer_id): Ids<String>,
-    query: ListQuery,
-) -> Result<Json<PhoneNumberPage>, ApiError> {
-    let keys = state.keys.ring();
-    let cursors = keys.cursors(format!("phoneNumbers:{customer_id}"), now());
-    let (size, after) = match cursors.requested_page(&query) {
-        Ok(page) => page,
-        Err(errors) => return Err(refuse(&state, &principal, customer_id, None, errors).await),
-    };
-    let page = small_read(&state, move |store| {
-        Ok(store.phone_numbers(&customer_id, principal.businesses(), after, size)?)
-    })
-    .await?;
-    Ok(Json(PhoneNumberPage {
-        phone_numbers: page.items,
-        response_metadata: cursors.metadata(page.next_after),
-    }))
+    Listed(query): Listed,
+) -> Result<Reply<Json<PhoneNumberPage>>, ApiError> {
+    let page = state.ops().phone_numbers_list(principal, customer_id, query).await?;
+    Ok(page.map(Json))
 }
 
 /// Add a phone number to a customer. `isPrimary: true` makes it the primary and demotes the
@@ -84,29 +69,11 @@ pub async fn phone_numbers_create(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     Ids(customer_id): Ids<String>,
-    request: CreateJson<PhoneNumberInput>,
-) -> Result<Warned<Created<Versioned>>, ApiError> {
-    let validation = validate_create(&request.body);
-    let warnings = validation.warnings().to_vec();
-    let number = match validation.into_result() {
-        Ok(number) => number,
-        Err(errors) => return Err(refuse(&state, &principal, customer_id, None, errors).await),
-    };
-    let attempt = request.attempt(&principal);
-    let created = blocking(&state, move |store| {
-        let businesses = principal.businesses();
-        let actor = principal.actor();
-        let change = Change { actor: &actor, at: now() };
-        Ok(store.create_phone_number(
-            &customer_id,
-            businesses,
-            &number,
-            &change,
-            attempt.as_ref(),
-        )?)
-    })
-    .await?;
-    Ok(Warned(warnings, Created(created.map(Versioned))))
+    request: Create<PhoneNumberInput>,
+) -> Result<Warned<Reply<Created<Versioned>>>, ApiError> {
+    let (warnings, created) =
+        state.ops().phone_numbers_create(principal, customer_id, request.sent, request.key).await?;
+    Ok(Warned(warnings, created.map(|answer| Created(answer.map(Versioned)))))
 }
 
 /// What the document says of `Idempotency-Key`.
@@ -141,14 +108,10 @@ pub async fn phone_numbers_get(
     Extension(principal): Extension<Principal>,
     Ids((customer_id, phone_number_id)): Ids<(String, String)>,
     Precondition(condition): Precondition,
-) -> Result<Versioned, ApiError> {
-    let number = small_read(&state, move |store| {
-        Ok(store.phone_number(&customer_id, &phone_number_id, principal.businesses())?)
-    })
-    .await?;
-    let condition = condition.map_err(ApiError::invalid)?;
-    IfMatch::check(condition.as_ref(), number.version()).map_err(ApiError::Refused)?;
-    Ok(Versioned(number))
+) -> Result<Reply<Versioned>, ApiError> {
+    let ids = NumberIds { customer_id, phone_number_id };
+    let number = state.ops().phone_numbers_get(principal, ids, condition).await?;
+    Ok(number.map(Versioned))
 }
 
 /// Replace a phone number's fields. `isPrimary: true` makes it the primary; `false` on the
@@ -180,41 +143,12 @@ pub async fn phone_numbers_update(
     Extension(principal): Extension<Principal>,
     Ids((customer_id, phone_number_id)): Ids<(String, String)>,
     Precondition(condition): Precondition,
-    ContractJson(input): ContractJson<PhoneNumberInput>,
-) -> Result<Warned<Versioned>, ApiError> {
-    // Every 400 at once: a malformed If-Match, then the body's errors.
-    let (condition, mut errors) = match condition {
-        Ok(condition) => (condition, Vec::new()),
-        Err(error) => (None, vec![error]),
-    };
-    let validation = validate_update(&phone_number_id, &input);
-    let warnings = validation.warnings().to_vec();
-    let number = match validation.into_result() {
-        Ok(number) if errors.is_empty() => Some(number),
-        Ok(_) => None,
-        Err(more) => {
-            errors.extend(more);
-            None
-        }
-    };
-    let Some(number) = number else {
-        let number = Some((phone_number_id, condition));
-        return Err(refuse(&state, &principal, customer_id, number, errors).await);
-    };
-    blocking(&state, move |store| {
-        let actor = principal.actor();
-        let change = Change { actor: &actor, at: now() };
-        Ok(store.update_phone_number(
-            &customer_id,
-            &phone_number_id,
-            principal.businesses(),
-            &number,
-            &change,
-            condition.as_ref(),
-        )?)
-    })
-    .await
-    .map(|number| Warned(warnings, Versioned(number)))
+    Body(sent): Body<PhoneNumberInput>,
+) -> Result<Warned<Reply<Versioned>>, ApiError> {
+    let ids = NumberIds { customer_id, phone_number_id };
+    let (warnings, number) =
+        state.ops().phone_numbers_update(principal, ids, condition, sent).await?;
+    Ok(Warned(warnings, number.map(Versioned)))
 }
 
 /// Delete a phone number that is not the customer's primary.
@@ -240,53 +174,8 @@ pub async fn phone_numbers_delete(
     Extension(principal): Extension<Principal>,
     Ids((customer_id, phone_number_id)): Ids<(String, String)>,
     Precondition(condition): Precondition,
-) -> Result<Json<MessageBody>, ApiError> {
-    let condition = match condition {
-        Ok(condition) => condition,
-        Err(error) => {
-            let number = Some((phone_number_id, None));
-            return Err(refuse(&state, &principal, customer_id, number, vec![error]).await);
-        }
-    };
-    blocking(&state, move |store| {
-        let businesses = principal.businesses();
-        let actor = principal.actor();
-        let change = Change { actor: &actor, at: now() };
-        let condition = condition.as_ref();
-        Ok(store.delete_phone_number(
-            &customer_id,
-            &phone_number_id,
-            businesses,
-            &change,
-            condition,
-        )?)
-    })
-    .await?;
-    Ok(Json(MessageBody { message: DELETED_MESSAGE.to_owned() }))
-}
-
-/// A request that broke rules: 400 with its errors, unless what it names does not exist or is
-/// not the caller's — then 404 or 403, as the contract answers on every operation — or its
-/// `If-Match` fails: 412, which RFC 9110 § 13.2.1 puts before the body's rules. (A body that is
-/// not JSON at all, or too large, was refused before: 415, 413 or 400 `Body`.)
-async fn refuse(
-    state: &AppState,
-    principal: &Principal,
-    customer_id: String,
-    phone_number: Option<(String, Option<IfMatch>)>,
-    errors: Vec<ValidationError>,
-) -> ApiError {
-    let businesses = principal.businesses().clone();
-    let found = blocking(state, move |store| match phone_number {
-        Some((id, condition)) => {
-            let current = store.phone_number(&customer_id, &id, &businesses)?;
-            IfMatch::check(condition.as_ref(), current.version()).map_err(ApiError::Refused)
-        }
-        None => Ok(store.customer(&customer_id, &businesses).map(drop)?),
-    })
-    .await;
-    match found {
-        Ok(()) => errors.into(),
-        Err(error) => error,
-    }
+) -> Result<Reply<Json<MessageBody>>, ApiError> {
+    let ids = NumberIds { customer_id, phone_number_id };
+    let deleted = state.ops().phone_numbers_delete(principal, ids, condition).await?;
+    Ok(deleted.map(|()| Json(MessageBody { message: DELETED_MESSAGE.to_owned() })))
 }

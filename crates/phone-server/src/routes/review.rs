@@ -10,14 +10,13 @@ use phone_model::{
     ValidationError, review_expected,
 };
 
-use super::blocking;
+use phone_operations::{ApiError, Principal, now};
+use phone_store::Change;
+
 use crate::{
     AppState,
-    auth::{Principal, now},
-    error::ApiError,
-    extract::{Ids, ListQuery},
+    extract::{Ids, Listed},
 };
-use phone_store::Change;
 
 /// Review the stored numbers: how many have each problem, and a page of one problem's.
 #[utoipa::path(
@@ -39,7 +38,7 @@ use phone_store::Change;
 pub async fn phone_number_review(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    query: ListQuery,
+    Listed(query): Listed,
 ) -> Result<Json<PhoneNumberReview>, ApiError> {
     let problem = query
         .get("problem")
@@ -53,13 +52,15 @@ pub async fn phone_number_review(
         problem.map_or("", Problem::as_str),
         if expected { ":expected" } else { "" }
     );
-    let keys = state.keys.ring();
+    let keys = state.ops.keys().ring();
     let cursors = keys.cursors(list, now());
     let (size, after) = cursors.requested_page(&query)?;
-    let review = blocking(&state, move |store| {
-        Ok(store.review(problem, expected, principal.businesses(), after, size)?)
-    })
-    .await?;
+    let review = state
+        .ops
+        .blocking(move |store| {
+            Ok(store.review(problem, expected, principal.businesses(), after, size)?)
+        })
+        .await?;
     let phone_numbers = problem.map_or_else(Vec::new, |problem| {
         review
             .numbers
@@ -146,17 +147,19 @@ async fn shared_expected(
     (customer_id, phone_number_id): (String, String),
     expected: bool,
 ) -> Result<Json<SharedNumberMark>, ApiError> {
-    blocking(&state, move |store| {
-        let actor = principal.actor();
-        let change = Change { actor: &actor, at: now() };
-        let (customer, number, businesses) =
-            (&customer_id, &phone_number_id, principal.businesses());
-        Ok(if expected {
-            store.mark_shared_expected(customer, number, businesses, &change)?
-        } else {
-            store.unmark_shared_expected(customer, number, businesses, &change)?
+    state
+        .ops
+        .blocking(move |store| {
+            let actor = principal.actor();
+            let change = Change { actor: &actor, at: now() };
+            let (customer, number, businesses) =
+                (&customer_id, &phone_number_id, principal.businesses());
+            Ok(if expected {
+                store.mark_shared_expected(customer, number, businesses, &change)?
+            } else {
+                store.unmark_shared_expected(customer, number, businesses, &change)?
+            })
         })
-    })
-    .await
-    .map(Json)
+        .await
+        .map(Json)
 }

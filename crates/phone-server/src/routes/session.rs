@@ -14,16 +14,15 @@ use axum::{
 use phone_model::Businesses;
 use serde_json::{Value, json};
 
-use super::blocking;
 use crate::{
     AppState,
     auth::{
-        APP_HEADER, IDLE_LIMIT, MAX_NAME, MAX_SECRET, address, attempts::Gate, cookie, now,
-        now_millis, passwords, session_user, token_hash, too_many, truncated,
+        APP_HEADER, IDLE_LIMIT, MAX_NAME, MAX_SECRET, address, attempts::Gate, cookie, now_millis,
+        passwords, session_user, token_hash, too_many, truncated,
     },
-    error::ApiError,
-    extract::ContractJson,
+    extract::Body,
 };
+use phone_operations::{ApiError, now};
 use phone_store::{SessionUser, Store};
 
 const WRONG: &str = "The user name or password is incorrect.";
@@ -54,8 +53,8 @@ fn not_signed_in() -> Response {
 pub async fn session_get(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let answer = match session_user(&state, &headers).await {
         Ok(Some((user, _))) => {
-            let gateway = state.gateway.is_some();
-            blocking(&state, move |store| who(store, &user, gateway)).await.map(Some)
+            let gateway = state.ops.gateway().is_some();
+            state.ops.blocking(move |store| who(store, &user, gateway)).await.map(Some)
         }
         Ok(None) => Ok(None),
         Err(error) => Err(error),
@@ -75,8 +74,12 @@ pub async fn session_create(
     State(state): State<AppState>,
     extensions: Extensions,
     headers: HeaderMap,
-    ContractJson(body): ContractJson<Value>,
+    Body(sent): Body<Value>,
 ) -> Response {
+    let body = match sent.read {
+        Ok(body) => body,
+        Err(refused) => return refused.into_response(),
+    };
     if !headers.contains_key(APP_HEADER) {
         return (
             StatusCode::FORBIDDEN,
@@ -99,21 +102,24 @@ pub async fn session_create(
         tracing::warn!(user = %username, %address, "sign-in refused: too many password checks at once");
         return too_many(1000);
     };
-    let (name, gateway) = (username.clone(), state.gateway.is_some());
-    let checked = blocking(&state, move |store| {
-        let user = store.user(&name)?;
-        let exists = user.is_some();
-        let matches = passwords::verify_stored(&password, user.as_ref().map(|(h, _)| h.as_str()));
-        match user.filter(|_| matches) {
-            Some((_, user)) => {
-                let token = passwords::random_secret();
-                store.start_session(&token_hash(&token), &name, now())?;
-                Ok((Some((token, who(store, &user, gateway)?)), exists))
+    let (name, gateway) = (username.clone(), state.ops.gateway().is_some());
+    let checked = state
+        .ops
+        .blocking(move |store| {
+            let user = store.user(&name)?;
+            let exists = user.is_some();
+            let matches =
+                passwords::verify_stored(&password, user.as_ref().map(|(h, _)| h.as_str()));
+            match user.filter(|_| matches) {
+                Some((_, user)) => {
+                    let token = passwords::random_secret();
+                    store.start_session(&token_hash(&token), &name, now())?;
+                    Ok((Some((token, who(store, &user, gateway)?)), exists))
+                }
+                None => Ok((None, exists)),
             }
-            None => Ok((None, exists)),
-        }
-    })
-    .await;
+        })
+        .await;
     let (succeeded, exists) = match &checked {
         Ok((found, exists)) => (found.is_some(), *exists),
         Err(_) => (false, true),
@@ -165,7 +171,7 @@ pub async fn session_delete(State(state): State<AppState>, headers: HeaderMap) -
     }
     if let Some(token) = cookie(&headers, state.cookies.name()) {
         let hash = token_hash(token);
-        if let Err(error) = blocking(&state, move |store| Ok(store.end_session(&hash)?)).await {
+        if let Err(error) = state.ops.blocking(move |store| Ok(store.end_session(&hash)?)).await {
             return error.into_response();
         }
     }

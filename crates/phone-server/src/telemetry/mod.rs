@@ -30,7 +30,6 @@ use prometheus_client::{
         counter::{ConstCounter, Counter},
         family::{Family, MetricConstructor},
         gauge::Gauge,
-        histogram::Histogram,
     },
     registry::Registry,
 };
@@ -41,61 +40,11 @@ use self::{
     exposition::Format,
     requests::{Answer, Route},
 };
-use crate::{
-    AppState, client_address::ClientAddress, error::ApiError, gateway::Gateway, routes::small_read,
-    serving::Closed,
-};
+use crate::{AppState, client_address::ClientAddress, serving::Closed};
+use phone_operations::ApiError;
+use phone_operations::gateway::Gateway;
+use phone_operations::measures::{Counts, Histograms, Kind, Seconds, histogram, seconds, since};
 use phone_store::Store;
-
-/// Latency buckets, in seconds: a 1-2-5 ladder from half a millisecond to five seconds. Most
-/// answers and database calls take from a few hundred microseconds to tens of milliseconds,
-/// where a decade-wide bucket would say little; `histogram_quantile` interpolates within a
-/// bucket, and with each bound 2 to 2.5 times the last its estimate is off by less than that
-/// factor wherever it falls.
-const SECONDS: [f64; 13] =
-    [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0];
-
-/// The provider's latency goes one step further, to ten seconds: the gateway's default
-/// `--upstream-timeout`. An answer comes within the timeout or is counted as `timed_out`
-/// instead, so with the default every answer lands in a finite bucket, and a provider taking
-/// 5 to 10 s shows as such rather than in `+Inf` (where `histogram_quantile` can say no more
-/// than "over 5 s").
-const UPSTREAM_SECONDS: f64 = 10.0;
-
-/// Histograms of seconds by the labels `L`, as every family here makes them.
-type Histograms<L> = Family<L, Histogram, fn() -> Histogram>;
-
-/// Seconds histograms by kind.
-pub type Seconds = Histograms<Kind>;
-
-/// A family's one label, `kind`: a query's (`read`, `write`), a limit's (`api`, `sign_in`), a
-/// credential's, a provider's error.
-#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub struct Kind {
-    pub kind: &'static str,
-}
-
-/// Counters by kind.
-pub type Counts = Family<Kind, Counter>;
-
-/// Seconds histograms by kind, with the buckets of calls made here (the database's).
-pub fn seconds() -> Seconds {
-    Family::new_with_constructor(histogram)
-}
-
-/// Seconds histograms by kind, with the buckets of calls to the provider.
-pub fn upstream_seconds() -> Seconds {
-    Family::new_with_constructor(|| Histogram::new(SECONDS.into_iter().chain([UPSTREAM_SECONDS])))
-}
-
-fn histogram() -> Histogram {
-    Histogram::new(SECONDS)
-}
-
-/// Seconds since `started`, as a histogram takes them.
-pub fn since(started: Instant) -> f64 {
-    started.elapsed().as_secs_f64()
-}
 
 /// The version and commit that `phonedesk_build_info` shows.
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -339,8 +288,8 @@ pub fn router(state: AppState) -> Router {
 
 /// Everything measured, in the format `headers` ask for.
 async fn render(state: &AppState, headers: &HeaderMap) -> Response {
-    if state.gateway.is_some() {
-        let synced_at = small_read(state, |store| Ok(store.synced_at()?)).await.ok().flatten();
+    if state.ops.gateway().is_some() {
+        let synced_at = state.ops.small_read(|store| Ok(store.synced_at()?)).await.ok().flatten();
         let now = crate::rate_limit::now();
         let lag =
             synced_at.map_or(-1, |at| i64::try_from(now).unwrap_or(i64::MAX).saturating_sub(at));
@@ -420,6 +369,7 @@ mod tests {
         let ladder = ["0.0005", "0.001", "0.002", "0.005", "0.01", "0.02", "0.05", "0.1", "0.2"];
         let ladder = [&ladder[..], &["0.5", "1", "2", "5"]].concat();
         assert_eq!(bounds(&seconds()), [&ladder[..], &["+Inf"]].concat());
-        assert_eq!(bounds(&upstream_seconds()), [&ladder[..], &["10", "+Inf"]].concat());
+        let upstream = phone_operations::measures::upstream_seconds();
+        assert_eq!(bounds(&upstream), [&ladder[..], &["10", "+Inf"]].concat());
     }
 }

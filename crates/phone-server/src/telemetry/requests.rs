@@ -11,7 +11,9 @@ use axum::{
 };
 use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue};
 
-use super::{Telemetry, since};
+use phone_operations::measures::since;
+
+use super::Telemetry;
 
 /// A per-route series' labels.
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]

@@ -1,10 +1,8 @@
 //! Who may do what: the authorisation matrix, the token endpoint, and writes by cookie.
 
 use phone_model::Businesses;
-use phone_server::{
-    AppState, accounts,
-    auth::tokens::{SCOPE, TokenKeys},
-};
+use phone_operations::tokens::{SCOPE, TokenKeys};
+use phone_server::{AppState, accounts};
 use phone_store::{Role, SessionUser, Store};
 use reqwest::{Client, StatusCode, header};
 use serde_json::{Value, json};
@@ -75,7 +73,7 @@ async fn every_operation_refuses_callers_without_valid_credentials() {
 }
 
 fn now() -> i64 {
-    phone_server::auth::now()
+    phone_operations::now()
 }
 
 #[tokio::test]

@@ -21,7 +21,8 @@ fn migration_names(database: &Location) -> Vec<String> {
         Location::Sqlite(_) => "sqlite",
         Location::Postgres(_) => "postgres",
     };
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../phone-store/migrations").join(engine);
+    let folder =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../phone-store/migrations").join(engine);
     let mut names: Vec<String> = std::fs::read_dir(folder)
         .expect("the migrations folder")
         .map(|entry| entry.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned())

@@ -8,7 +8,7 @@ use crate::server::{TestServer, not_found, phone, read};
 #[tokio::test]
 async fn every_change_is_recorded_with_who_when_before_and_after() {
     let server = TestServer::start().await;
-    let started = phone_server::auth::now();
+    let started = phone_operations::now();
     let customer = server.customer("Ana").await;
     let first =
         server.all_numbers(&customer).await[0]["phoneNumberId"].as_str().unwrap().to_owned();
@@ -64,7 +64,7 @@ async fn every_change_is_recorded_with_who_when_before_and_after() {
     for change in changes {
         assert!(change["actor"].as_str().unwrap().starts_with("client pd-"), "{change}");
         let at = change["at"].as_i64().unwrap();
-        assert!(at >= started && at <= phone_server::auth::now(), "{change}");
+        assert!(at >= started && at <= phone_operations::now(), "{change}");
     }
     assert_eq!(
         read(server.get("/customers/1/phoneNumberHistory").await).await,

@@ -39,6 +39,7 @@ async fn the_document_lists_every_operation() {
             "GET /customers/{customerId}/phoneNumberHistory",
             "GET /customers/{customerId}/phoneNumbers",
             "GET /customers/{customerId}/phoneNumbers/{phoneNumberId}",
+            "GET /gatewayStatus",
             "GET /phoneNumberReview",
             "POST /customers",
             "POST /customers/{customerId}/phoneNumbers",
@@ -46,6 +47,46 @@ async fn the_document_lists_every_operation() {
             "PUT /customers/{customerId}/phoneNumbers/{phoneNumberId}/sharedExpected",
         ]
     );
+}
+
+/// One route table serves both modes: every operation the document lists is answered, on a
+/// server of its own and (with `PHONEDESK_TEST_GATEWAY`) through a gateway, by its handler —
+/// never the router's 404 for an unknown path or its 405 — and every answer is one the
+/// document describes for it.
+#[tokio::test]
+async fn every_documented_operation_is_served_in_this_mode() {
+    let server = TestServer::start().await;
+    let doc = document(&server).await;
+    let customer = server.customer("Ana").await;
+    let number = server.number(&customer, "021", "123 4567", false).await;
+    // Shared with another customer, so that it can be marked as expected and unmarked.
+    let other = server.customer("Bea").await;
+    server.number(&other, "021", "123 4567", false).await;
+    let mut operations = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            operations.push((method.clone(), path.clone()));
+        }
+    }
+    // Reads first, the number's deletion last, so that every id named still exists.
+    operations.sort_by_key(|(method, path)| (method == "delete", path.ends_with("}")));
+    assert_eq!(operations.len(), 13);
+    for (method, path) in operations {
+        let url = path.replace("{customerId}", &customer).replace("{phoneNumberId}", &number);
+        let body = phone("021", "765 4321", "home", false);
+        let answer = match method.as_str() {
+            "get" => server.get(&url).await,
+            "post" => server.post(&url, &body).await,
+            "put" => server.put(&url, &body).await,
+            "delete" => server.delete(&url).await,
+            other => panic!("{other} {path}: a method the suite does not send"),
+        };
+        let (status, body) = read(answer).await;
+        let code = status.as_u16();
+        assert!(![404, 405].contains(&code) && code < 500, "{method} {path}: {status} {body}");
+        let described = &doc["paths"][&path][&method]["responses"][code.to_string()];
+        assert!(described.is_object(), "{method} {path}: {status} is not described");
+    }
 }
 
 /// Checks `body` against the schema the document gives for `method path` and `status`.

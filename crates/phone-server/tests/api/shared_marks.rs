@@ -3,7 +3,8 @@
 //! else gets it or the mark is taken back.
 
 use phone_model::Businesses;
-use phone_server::{accounts, auth::now};
+use phone_operations::now;
+use phone_server::accounts;
 use phone_store::{ClientAccess, Role, Store};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};

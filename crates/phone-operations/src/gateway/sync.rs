@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use tokio::task::JoinSet;
 
 use super::{Asker, Gateway, UpstreamError, every_number, segment};
-use crate::{AppState, auth::now, routes::blocking};
+use crate::{Operations, now};
 
 /// Customers whose numbers are fetched at once.
 const AT_ONCE: usize = 8;
@@ -25,10 +25,10 @@ pub struct Synced {
 }
 
 /// Syncs now, and then every `every`, for as long as the server runs.
-pub async fn run(state: AppState, gateway: Arc<Gateway>, every: Duration) {
+pub async fn run(ops: Operations, gateway: Arc<Gateway>, every: Duration) {
     loop {
         let started = std::time::Instant::now();
-        match once(&state, &gateway).await {
+        match once(&ops, &gateway).await {
             Ok(synced) => tracing::info!(
                 customers = synced.customers,
                 numbers = synced.numbers,
@@ -46,7 +46,7 @@ pub async fn run(state: AppState, gateway: Arc<Gateway>, every: Duration) {
 ///
 /// # Errors
 /// When the provider gives no answer, or a page that is not one.
-pub async fn once(state: &AppState, gateway: &Arc<Gateway>) -> Result<Synced, SyncError> {
+pub async fn once(ops: &Operations, gateway: &Arc<Gateway>) -> Result<Synced, SyncError> {
     let mut synced = Synced { customers: 0, numbers: 0 };
     let mut path = "/customers?limit=50".to_owned();
     loop {
@@ -77,7 +77,7 @@ pub async fn once(state: &AppState, gateway: &Arc<Gateway>) -> Result<Synced, Sy
         synced.customers += page.customers.len();
         synced.numbers += fetched.iter().map(|(_, numbers)| numbers.len()).sum::<usize>();
         let customers = page.customers;
-        blocking(state, move |store| {
+        ops.blocking(move |store| {
             store.mirror_customers(&customers)?;
             Ok(store.mirror_numbers(&fetched)?)
         })
@@ -91,7 +91,7 @@ pub async fn once(state: &AppState, gateway: &Arc<Gateway>) -> Result<Synced, Sy
         }
     }
     let at = now();
-    blocking(state, move |store| Ok(store.set_synced_at(at)?))
+    ops.blocking(move |store| Ok(store.set_synced_at(at)?))
         .await
         .map_err(|e| SyncError::Copy(format!("{e:?}")))?;
     Ok(synced)

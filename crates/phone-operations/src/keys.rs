@@ -20,12 +20,12 @@ use std::{
 
 use serde_json::{Value, json};
 
+use phone_store::{Rotation, SigningKeys, Store, StoreError, StoredKey};
+
 use crate::{
-    AppState,
-    auth::tokens::{Claims, TokenKeys},
     cursor::Cursors,
+    tokens::{Claims, TokenKeys},
 };
-use phone_store::{Rotation, SigningKeys, StoreError, StoredKey};
 
 /// How often each server reads the keys again.
 pub const REFRESH: Duration = Duration::from_secs(2);
@@ -180,11 +180,11 @@ impl Keys {
 
 /// Reads the keys every [`REFRESH`], for as long as the server runs, and logs what changed. A
 /// failed read keeps the keys held (the log says so once, and when reads work again).
-pub async fn keep_fresh(state: AppState) {
+pub async fn keep_fresh(store: Arc<Store>, keys: Arc<Keys>) {
     let mut failing = false;
     loop {
         tokio::time::sleep(REFRESH).await;
-        let store = Arc::clone(&state.store);
+        let store = Arc::clone(&store);
         let read = tokio::task::spawn_blocking(move || store.signing_keys())
             .await
             .unwrap_or_else(|panicked| Err(StoreError::Database(Box::new(panicked))));
@@ -195,7 +195,7 @@ pub async fn keep_fresh(state: AppState) {
                     failing = false;
                 }
                 let counts = (stored.tokens.len(), stored.cursors.len());
-                if state.keys.replace(stored) {
+                if keys.replace(stored) {
                     tracing::info!(
                         token_keys = counts.0,
                         cursor_keys = counts.1,
@@ -273,7 +273,7 @@ mod tests {
     #[test]
     fn a_token_verifies_while_its_key_is_accepted_and_a_cursor_reads_back_likewise() {
         // The clock's own: a token's expiry is checked against it.
-        let now = crate::auth::now();
+        let now = crate::now();
         let before = rotated(now - PUBLISHED_AHEAD - 10, false);
         let token = before.token_signer(now - 100).0.issue("c", "s", "i", now - 100, LIFETIME);
         let cursor = before.cursors("customers".to_owned(), now - 100).issue(42);

@@ -11,7 +11,7 @@ use std::{
 use axum::http::{HeaderMap, StatusCode};
 
 use super::needed;
-use crate::rate_limit::Caller;
+use crate::Caller;
 
 /// The longest the provider's word holds anything: its documented windows are an hour.
 const LONGEST: Duration = Duration::from_secs(3600);

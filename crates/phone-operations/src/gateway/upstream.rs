@@ -16,7 +16,7 @@ use serde::Deserialize;
 use tokio::sync::Mutex;
 
 use super::budget::{Asker, Budget, Held, Holder, Shares};
-use crate::telemetry::{self, Counts, Kind, Seconds, since};
+use crate::measures::{self, Counts, Kind, Seconds, since};
 
 /// Where the provider is and how Phonedesk signs in to it.
 #[derive(Clone)]
@@ -156,7 +156,7 @@ impl Upstream {
             .pool_idle_timeout(Duration::from_secs(60))
             .build(https);
         let budget = Budget::new(settings.rate, settings.shares);
-        let (latency, errors) = (telemetry::upstream_seconds(), Counts::default());
+        let (latency, errors) = (measures::upstream_seconds(), Counts::default());
         Ok(Self { settings, http, token: Mutex::new(None), budget, latency, errors })
     }
 

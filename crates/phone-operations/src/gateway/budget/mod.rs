@@ -28,7 +28,7 @@ use std::{
 
 use axum::http::{HeaderMap, StatusCode};
 
-use crate::rate_limit::Caller;
+use crate::Caller;
 use bucket::Bucket;
 use window::{Said, Window};
 

@@ -10,7 +10,6 @@
 //! must reach the caller untouched, which a storage interface would re-encode.
 
 mod budget;
-pub mod routes;
 pub mod sync;
 mod upstream;
 
@@ -29,7 +28,7 @@ use phone_model::{ErrorBody, PhoneNumberPage, PhoneNumberResource, Refusal};
 pub use budget::{Asker, PERSON_WAITS, Shares};
 pub use upstream::{Answered, Upstream, UpstreamError, UpstreamSettings};
 
-use crate::{auth::Principal, error::ApiError};
+use crate::{ApiError, Principal};
 
 /// A caller's `Idempotency-Key`: (the caller's scope, the key).
 type KeyOf = (String, String);
@@ -58,7 +57,7 @@ impl Gateway {
     }
 
     /// The provider's latency and failures, for `/metrics`.
-    pub fn measures(&self) -> (&crate::telemetry::Seconds, &crate::telemetry::Counts) {
+    pub fn measures(&self) -> (&crate::measures::Seconds, &crate::measures::Counts) {
         self.upstream.measures()
     }
 
@@ -110,7 +109,7 @@ impl Gateway {
     }
 
     /// Waits for `key`'s turn; the turn ends when the guard is dropped.
-    async fn turn(&self, key: KeyOf) -> Turn<'_> {
+    pub(crate) async fn turn(&self, key: KeyOf) -> Turn<'_> {
         let turn = {
             let mut turns = self.turns.lock().unwrap_or_else(PoisonError::into_inner);
             Arc::clone(turns.entry(key.clone()).or_default())
@@ -121,7 +120,7 @@ impl Gateway {
 }
 
 /// An attempt's turn with its key.
-struct Turn<'a> {
+pub(crate) struct Turn<'a> {
     gateway: &'a Gateway,
     key: KeyOf,
     turn: Arc<tokio::sync::Mutex<()>>,
@@ -152,7 +151,7 @@ fn refusal(error: UpstreamError) -> ApiError {
 }
 
 /// A path segment or query value, percent-encoded.
-fn segment(text: &str) -> String {
+pub(crate) fn segment(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             // Not `.`: an id of `..` must stay a segment, never climb the path.
@@ -171,7 +170,7 @@ type NumbersPage<'g, E> =
 /// Every number of a customer at the provider, following `nextCursor`: each page's path is
 /// given to `page`, which fetches it as its caller needs (the sync waits out a 429, a person's
 /// look-up does not), and answers it, or `None` when the customer is not there.
-async fn every_number<'g, E>(
+pub(crate) async fn every_number<'g, E>(
     customer_id: &str,
     page: impl Fn(String) -> NumbersPage<'g, E>,
 ) -> Result<Option<Vec<PhoneNumberResource>>, E> {
@@ -191,6 +190,6 @@ async fn every_number<'g, E>(
 }
 
 /// Whether an answer is a success the copy should take.
-fn succeeded(answer: &Answered) -> bool {
+pub(crate) fn succeeded(answer: &Answered) -> bool {
     matches!(answer.status, StatusCode::OK | StatusCode::CREATED)
 }

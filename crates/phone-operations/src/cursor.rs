@@ -5,7 +5,7 @@
 
 use phone_model::{PageSize, ResponseMetadata, ValidationError};
 
-use crate::extract::ListQuery;
+use crate::ListQuery;
 
 /// How many bytes of the signature a cursor carries: enough that guessing is hopeless.
 const TAG_BYTES: usize = 12;
