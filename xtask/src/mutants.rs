@@ -31,7 +31,9 @@ const EXPLAINED: &str = "xtask/mutants-explained.txt";
 struct Campaign {
     name: &'static str,
     package: &'static str,
-    /// Files to mutate (all of the package's when empty).
+    /// Other packages whose files are mutated too (the layers under the package's tests).
+    beneath: &'static [&'static str],
+    /// Files to mutate (all of the packages' when empty).
     files: &'static [&'static str],
     /// Which of the package's tests run against each mutant (`cargo test` arguments).
     tests: &'static [&'static str],
@@ -47,6 +49,7 @@ const CAMPAIGNS: [Campaign; 2] = [
     Campaign {
         name: "phone-model",
         package: "phone-model",
+        beneath: &[],
         files: &[],
         tests: &[],
         harness: &[],
@@ -58,14 +61,15 @@ const CAMPAIGNS: [Campaign; 2] = [
     Campaign {
         name: "phone-server rules and storage",
         package: "phone-server",
+        beneath: &["phone-store", "phone-operations", "phone-http"],
         files: &[
             "crates/phone-store/src/phone_numbers.rs",
             "crates/phone-store/src/idempotency.rs",
             "crates/phone-store/src/history.rs",
-            "crates/phone-server/src/cursor.rs",
-            "crates/phone-server/src/rate_limit.rs",
+            "crates/phone-operations/src/cursor.rs",
+            "crates/phone-http/src/rate_limit.rs",
         ],
-        tests: &["--lib", "--test", "api"],
+        tests: &["--test", "api"],
         // The API suite in eight threads (its tests mostly wait on servers), without the
         // suites that exercise other modules (copies, PostgreSQL, backups, metrics, shutdown): a
         // mutant costs a build and about fifteen seconds of tests. The gateway's suite stays:
@@ -200,8 +204,14 @@ impl Campaign {
     fn run(&self) -> Result {
         let folder = self.folder();
         fs::create_dir_all(&folder)?;
-        let mut mutants = command("cargo", &["mutants", "--package", self.package, "--output"]);
-        mutants.arg(&folder).args(["--profile", "mutants", "--no-shuffle"]);
+        let mut mutants = command("cargo", &["mutants", "--package", self.package]);
+        for package in self.beneath {
+            mutants.args(["--package", package]);
+        }
+        if !self.beneath.is_empty() {
+            mutants.args(["--test-package", self.package]);
+        }
+        mutants.arg("--output").arg(&folder).args(["--profile", "mutants", "--no-shuffle"]);
         if let Some(seconds) = self.timeout {
             mutants.args(["--timeout", seconds]);
         }

@@ -16,7 +16,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use phone_server::serving;
+use phone_http::serving;
 use phone_store::Location;
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},

@@ -3,7 +3,7 @@
 
 use phone_model::Businesses;
 
-use crate::auth::passwords;
+use phone_http::auth::passwords;
 use phone_operations::now;
 use phone_store::{ClientAccess, OperationError, Role, Store};
 
@@ -21,6 +21,21 @@ pub fn add_client(
     let secret = passwords::random_secret();
     store.add_client(&id, name, &passwords::hash(&secret), access, now())?;
     Ok((id, secret))
+}
+
+/// The fewest characters a staff member's password may have.
+pub const PASSWORD_CHARACTERS: usize = 12;
+
+/// The password policy for a staff member's password chosen by a person (the demo users'
+/// are random, and longer).
+///
+/// # Errors
+/// What the password lacks, as the command says it.
+pub fn check_password(password: &str) -> Result<(), String> {
+    if password.chars().count() < PASSWORD_CHARACTERS {
+        return Err(format!("the password must have at least {PASSWORD_CHARACTERS} characters"));
+    }
+    Ok(())
 }
 
 /// Adds a staff user; `false` when the name is taken.

@@ -4,7 +4,7 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use phone_model::{BusinessId, Businesses};
 
-use crate::{client_address::Cidr, serving::Timeouts};
+use phone_http::{client_address::Cidr, serving::Timeouts};
 use phone_store::{Location, Opening};
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -15,7 +15,7 @@ pub const DEFAULT_DATABASE: &str = "data/phonedesk.sqlite3";
 
 /// Phonedesk's server: the Phone Number API on SQLite or PostgreSQL, and the staff app.
 #[derive(Debug, Parser)]
-#[command(name = "phone-server", version = crate::version::LONG)]
+#[command(name = "phone-server", version = phone_http::version::LONG)]
 pub struct Config {
     /// Make the database, manage businesses, API clients or staff users, rotate the signing
     /// keys, or copy, back up or restore the data, instead of serving.

@@ -5,9 +5,9 @@
 //! Every event is one line in either format: the text format escapes control characters in
 //! messages and fields (see `one_line`), as JSON does. Colours only go to a terminal, and never
 //! when `NO_COLOR` is set: an ANSI code in a file or a collector's pipe is noise to every
-//! reader. Answered requests are logged at `info` under [`ACCESS_TARGET`] (see `access`).
+//! reader. Answered requests are logged at `info` under [`ACCESS_TARGET`] (see
+//! `phone_http::access_log`).
 
-mod access;
 mod one_line;
 
 use std::{ffi::OsStr, io::IsTerminal};
@@ -17,14 +17,10 @@ use tracing_subscriber::{
     EnvFilter, Layer, fmt::MakeWriter, layer::SubscriberExt, util::SubscriberInitExt,
 };
 
-pub(crate) use access::access_log;
 use one_line::OneLine;
+use phone_http::access_log::ACCESS_TARGET;
 
 use crate::config::{AccessLog, LogFormat};
-
-/// The target of the access log's events: `RUST_LOG=info,phonedesk::access=off` leaves them
-/// out, as `--access-log off` does.
-pub const ACCESS_TARGET: &str = "phonedesk::access";
 
 /// Installs the process's logger, writing to standard output in `format`.
 ///

@@ -194,7 +194,7 @@ async fn fake_tokens_count_against_the_address_not_a_fresh_allowance_each() {
         last = started.elapsed();
     }
     // Refusing a caller without valid credentials takes a while: a flood arrives at a trickle.
-    assert!(last >= phone_server::rate_limit::TARPIT, "{last:?}");
+    assert!(last >= phone_http::rate_limit::TARPIT, "{last:?}");
     assert_eq!(
         statuses,
         [

@@ -1,8 +1,9 @@
 //! Who may do what: the authorisation matrix, the token endpoint, and writes by cookie.
 
+use phone_http::AppState;
 use phone_model::Businesses;
 use phone_operations::tokens::{SCOPE, TokenKeys};
-use phone_server::{AppState, accounts};
+use phone_server::accounts;
 use phone_store::{Role, SessionUser, Store};
 use reqwest::{Client, StatusCode, header};
 use serde_json::{Value, json};
@@ -280,7 +281,7 @@ async fn repeated_failed_sign_ins_wait_longer_each_time_and_idle_sessions_end() 
 
     // A session unused for longer than the idle limit is over, and so is one older than the
     // absolute limit however busy; a live one says how long it has left.
-    use phone_server::auth::{ABSOLUTE_LIMIT, IDLE_LIMIT, staff_session, token_hash};
+    use phone_http::auth::{ABSOLUTE_LIMIT, IDLE_LIMIT, staff_session, token_hash};
     let state = AppState::new(Store::open(&server.database()).unwrap()).unwrap();
     let session = async |token: &str, at: i64| staff_session(&state, token, at).await.unwrap();
     let last_seen = |token: &str| store.session(&token_hash(token)).unwrap().map(|s| s.last_seen);
@@ -333,7 +334,7 @@ async fn a_session_is_known_kept_fresh_and_ended_over_http() {
     );
 
     // Used after two idle minutes: the session counts as used now.
-    let hash = phone_server::auth::token_hash(&token);
+    let hash = phone_http::auth::token_hash(&token);
     store
         .execute("UPDATE sessions SET last_seen = last_seen - 120 WHERE token_hash = $1", &[&hash])
         .unwrap();

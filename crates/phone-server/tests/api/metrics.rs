@@ -284,7 +284,7 @@ async fn a_new_server_describes_every_documented_series_before_its_first_request
     check_described(&text, &everywhere.collect::<Vec<_>>());
     // No request has been answered yet: the per-route families have no series.
     assert!(!text.contains("\nphonedesk_http_requests_total{"), "{text}");
-    let commit = phone_server::version::COMMIT;
+    let commit = phone_http::version::COMMIT;
     let build = format!(
         "phonedesk_build_info{{version=\"{}\",commit=\"{commit}\"}}",
         env!("CARGO_PKG_VERSION")

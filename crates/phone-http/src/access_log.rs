@@ -12,9 +12,12 @@ use std::time::{Duration, Instant};
 use axum::{extract::Request, middleware::Next, response::Response};
 use tracing::field::display;
 
-use super::ACCESS_TARGET;
 use crate::{auth, telemetry};
 use phone_operations::Caller;
+
+/// The target of the access log's events: `RUST_LOG=info,phonedesk::access=off` leaves them
+/// out, as `--access-log off` does.
+pub const ACCESS_TARGET: &str = "phonedesk::access";
 
 /// The middleware that logs each answer. It is the outermost layer, around the request id's
 /// layers, so it finds the id on the answer; the auth gate puts the verified caller in the
