@@ -9,6 +9,7 @@
 //! - `bench`: the benchmarks, printed and written to `BENCHMARKS.md`.
 //! - `mutants`: mutation testing of the core and the server's rules, against the explained list.
 //! - `faults`: schemathesis, the fuzzer and mutation testing, too slow for every CI run.
+//! - `structure`: circles of modules importing each other, and long files without a reason.
 
 mod bench;
 mod compress;
@@ -23,6 +24,7 @@ mod process;
 mod readme;
 mod serve;
 mod sizes;
+mod structure;
 mod test;
 #[cfg(test)]
 mod tidy;
@@ -34,7 +36,7 @@ use std::{path::PathBuf, process::ExitCode};
 /// What a failed step reports: a sentence for the person at the terminal.
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-const USAGE: &str = "usage: cargo xtask <test | serve | readme | embed | package | screenshots | bench | mutants | faults>
+const USAGE: &str = "usage: cargo xtask <test | serve | readme | embed | package | screenshots | bench | mutants | faults | structure>
 
   test    format, lint, native tests, browser tests, release build (what CI runs)
   serve   build the staff app and run phone-server with demo data on http://127.0.0.1:8080 (PORT to change)
@@ -46,7 +48,9 @@ const USAGE: &str = "usage: cargo xtask <test | serve | readme | embed | package
   bench   run the benchmarks (minutes; not part of test) and write BENCHMARKS.md
   mutants mutation testing (cargo-mutants) of phone-model and the server's rules; fails on a new miss
           (--judge: only weigh the last run's outcomes against xtask/mutants-explained.txt)
-  faults  schemathesis, a minute of cargo fuzz, a full disk, the attack scenario, and mutants";
+  faults  schemathesis, a minute of cargo fuzz, a full disk, the attack scenario, and mutants
+  structure  report circles of modules importing each other and files over 400 lines without a
+          reason at their top (--check: fail unless there are none)";
 
 fn main() -> ExitCode {
     let command = std::env::args().nth(1);
@@ -66,6 +70,9 @@ fn main() -> ExitCode {
             mutants::run_mutants(std::env::args().nth(2).as_deref() == Some("--judge"))
         }
         Some("faults") => faults::run_faults(),
+        Some("structure") => {
+            structure::run_structure(std::env::args().nth(2).as_deref() == Some("--check"))
+        }
         Some("metadata") => metadata::run_metadata(),
         _ => {
             eprintln!("{USAGE}");
