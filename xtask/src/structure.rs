@@ -164,12 +164,14 @@ fn graph(modules: &[(ModPath, String)]) -> (Vec<String>, Vec<BTreeSet<usize>>) {
         .collect();
     let mut edges = vec![BTreeSet::new(); modules.len()];
     for (from, (own, text)) in modules.iter().enumerate() {
-        for (raw, reexport) in source::names(text).paths {
+        for (raw, _reexport) in source::names(text).paths {
             let Some(target) = resolve(own, &raw, |path| index.contains_key(path)) else {
                 continue;
             };
+            // A module's descendants are its parts: using them is the module tree, not an
+            // import between peers (or a module and its parent would always be a circle).
             let own_descendant = target.len() > own.len() && target.starts_with(own);
-            if target != *own && !(reexport && own_descendant) {
+            if target != *own && !own_descendant {
                 edges[from].insert(index[target.as_slice()]);
             }
         }
@@ -368,11 +370,14 @@ mod tests {
     }
 
     #[test]
-    fn a_child_using_its_parent_makes_a_circle_only_if_the_parent_uses_it_back() {
+    fn a_child_using_its_parent_is_no_circle_but_siblings_using_each_other_are() {
         let child = ("a", "use super::Root; pub struct Thing;");
         assert_circles(&[("", "mod a; pub use a::Thing; pub struct Root;"), child], &[]);
-        assert_circles(&[("", "mod a; use a::Thing; pub struct Root;"), child], &[&["crate", "a"]]);
-        assert_circles(&[("", "mod a; fn f() { self::a::Thing; }"), child], &[&["crate", "a"]]);
+        assert_circles(&[("", "mod a; use a::Thing; pub struct Root;"), child], &[]);
+        assert_circles(&[("", "mod a; fn f() { self::a::Thing; }"), child], &[]);
+        let sibling = ("b", "use crate::a::Thing; pub struct Other;");
+        let a = ("a", "use super::b::Other; pub struct Thing;");
+        assert_circles(&[("", "mod a; mod b;"), a, sibling], &[&["a", "b"]]);
     }
 
     #[test]
