@@ -70,6 +70,24 @@ impl Engine {
     /// Connects to the database at `url` (`postgres://…`, named `database` in messages),
     /// and brings its schema up to date (making it only when `opening` says so).
     pub fn open(url: &str, database: &str, opening: Opening) -> Result<Self, StoreError> {
+        let engine = Self::unconnected(url)?;
+        let mut connection = engine.connections.take(|| engine.connect())?;
+        connection.transaction(|c| migrate(c, database, opening))?;
+        drop(connection);
+        Ok(engine)
+    }
+
+    /// Runs `statements` (one or several, with their own `BEGIN` and `COMMIT` if they want a
+    /// transaction) on the database at `url` as it is, without migrating it first: for tests
+    /// that make a database as an older release did.
+    #[cfg(any(test, feature = "test-support"))]
+    pub(super) fn run_unmigrated(url: &str, statements: &str) -> Result<(), StoreError> {
+        let engine = Self::unconnected(url)?;
+        engine.with_connection(|connection| connection.batch(statements))?
+    }
+
+    /// The engine for the database at `url`, with no connection yet.
+    fn unconnected(url: &str) -> Result<Self, StoreError> {
         let mut config: tokio_postgres::Config = url.parse().map_err(db)?;
         // A database host that stops answering (rather than refusing) must become a 503 in
         // seconds, not after the operating system's TCP timeouts: a connect gives up after 5 s
@@ -81,11 +99,7 @@ impl Engine {
             .keepalives_idle(Duration::from_secs(10))
             .keepalives_interval(Duration::from_secs(5))
             .keepalives_retries(3);
-        let engine = Self { config, connections: Pool::new() };
-        let mut connection = engine.connections.take(|| engine.connect())?;
-        connection.transaction(|c| migrate(c, database, opening))?;
-        drop(connection);
-        Ok(engine)
+        Ok(Self { config, connections: Pool::new() })
     }
 
     /// The connection pool's waits.

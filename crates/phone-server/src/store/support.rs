@@ -4,8 +4,8 @@
 
 use phone_model::{customer_document, fold};
 
-use super::sql::{Param, Value, params};
-use super::{OperationError, Store, StoreError};
+use super::sql::{Dialect, Param, Value, params};
+use super::{Location, OperationError, Store, StoreError};
 
 /// The benchmark customers' first names.
 pub const BENCH_FIRST_NAMES: [&str; 20] = [
@@ -93,6 +93,80 @@ impl Store {
                 })
                 .collect()
         })
+    }
+
+    /// The database's whole schema, one line per table, index, constraint, column or
+    /// extension, with the versions its migrations are recorded as, sorted: what two
+    /// databases of one schema have alike, however each got there.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn schema(&self) -> Result<Vec<String>, StoreError> {
+        self.read(|db| {
+            let statement = match db.dialect() {
+                Dialect::Sqlite => {
+                    "SELECT type || ' ' || name || ' on ' || tbl_name || ': ' || coalesce(sql, '')
+                     FROM sqlite_schema
+                     UNION ALL SELECT 'user_version ' || user_version FROM pragma_user_version"
+                }
+                Dialect::Postgres => {
+                    "SELECT 'column ' || table_name || '.' || column_name || ' #' || ordinal_position
+                            || ' ' || data_type || ' nullable ' || is_nullable
+                            || ' identity ' || is_identity
+                            || ' default ' || coalesce(column_default, '-')
+                            || ' collation ' || coalesce(collation_name, '-')
+                     FROM information_schema.columns WHERE table_schema = current_schema()
+                     UNION ALL
+                     SELECT 'constraint ' || conrelid::regclass || ' ' || conname || ': '
+                            || pg_get_constraintdef(oid)
+                     FROM pg_constraint WHERE connamespace = current_schema()::regnamespace
+                     UNION ALL
+                     SELECT 'index ' || indexname || ' on ' || tablename || ': ' || indexdef
+                     FROM pg_indexes WHERE schemaname = current_schema()
+                     UNION ALL SELECT 'extension ' || extname FROM pg_extension
+                     UNION ALL SELECT 'version ' || version FROM schema_migrations"
+                }
+            };
+            let mut lines: Vec<String> =
+                db.rows(statement, &[])?.iter().map(|row| row.text(0)).collect::<Result<_, _>>()?;
+            lines.sort();
+            Ok(lines)
+        })
+    }
+
+    /// Makes a new database at `location` as phone-server 0.3.0 made one whose migrations were
+    /// `migrations` (their SQL, in order): each applied as it is, and counted as that release
+    /// counted them, in SQLite's `user_version` or in PostgreSQL's `schema_migrations
+    /// (version)`, a row per migration. What a test of an upgrade from that release opens.
+    ///
+    /// # Errors
+    /// When the database cannot be made, or a migration fails.
+    pub fn make_as_0_3_0(location: &Location, migrations: &[&str]) -> Result<(), StoreError> {
+        match location {
+            Location::Sqlite(path) => {
+                let connection = super::sqlite::connect(path, true)?;
+                for (version, sql) in (1..).zip(migrations) {
+                    connection
+                        .execute_batch(&format!(
+                            "BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
+                        ))
+                        .map_err(|error| StoreError::Database(Box::new(error)))?;
+                }
+                Ok(())
+            }
+            Location::Postgres(url) => {
+                let mut statements =
+                    "BEGIN;\nCREATE TABLE schema_migrations (version BIGINT PRIMARY KEY);\n"
+                        .to_owned();
+                for (version, sql) in (1..).zip(migrations) {
+                    statements += &format!(
+                        "{sql}\nINSERT INTO schema_migrations (version) VALUES ({version});\n"
+                    );
+                }
+                statements += "COMMIT;";
+                super::postgres::Engine::run_unmigrated(url, &statements)
+            }
+        }
     }
 
     /// Fills the database for a benchmark: `customers` customers of business `business_id`, each
