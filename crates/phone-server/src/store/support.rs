@@ -124,7 +124,8 @@ impl Store {
                      SELECT 'index ' || indexname || ' on ' || tablename || ': ' || indexdef
                      FROM pg_indexes WHERE schemaname = current_schema()
                      UNION ALL SELECT 'extension ' || extname FROM pg_extension
-                     UNION ALL SELECT 'version ' || version FROM schema_migrations"
+                     UNION ALL SELECT 'version ' || version || ' ' || coalesce(name, '-')
+                               FROM schema_migrations"
                 }
             };
             let mut lines: Vec<String> =
