@@ -67,6 +67,51 @@ impl Store {
         })
     }
 
+    /// The tables [`Store::dump`] reads, each with its columns: `settings` and those `copy`
+    /// copies, which are the same.
+    pub fn dumped_tables() -> Vec<(&'static str, &'static [&'static str])> {
+        std::iter::once(("settings", ["name", "value"].as_slice()))
+            .chain(super::copy::TABLES.iter().copied())
+            .collect()
+    }
+
+    /// The tables a database has that neither `dump` nor `copy` reads, each with why.
+    pub fn tables_left_out() -> &'static [(&'static str, &'static str)] {
+        super::copy::LEFT_OUT
+    }
+
+    /// Every column of every table the database has, as its engine describes them (SQLite's
+    /// `pragma_table_info`, PostgreSQL's `information_schema.columns`), in each table's order:
+    /// the table, the column, its declared type and whether it is `NOT NULL` (SQLite's primary
+    /// keys count, which its pragma leaves out). SQLite's own tables and the search index's
+    /// shadow tables are left out: no migration names them.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn columns(&self) -> Result<Vec<(String, String, String, bool)>, StoreError> {
+        self.read(|db| {
+            let statement = match db.dialect() {
+                Dialect::Sqlite => {
+                    "SELECT t.name, c.name, c.type, c.\"notnull\" OR c.pk > 0
+                     FROM pragma_table_list AS t, pragma_table_info(t.name) AS c
+                     WHERE t.schema = 'main' AND t.type IN ('table', 'virtual')
+                       AND substr(t.name, 1, 7) <> 'sqlite_'
+                     ORDER BY t.name, c.cid"
+                }
+                Dialect::Postgres => {
+                    "SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT),
+                            CAST(data_type AS TEXT), is_nullable = 'NO'
+                     FROM information_schema.columns WHERE table_schema = current_schema()
+                     ORDER BY table_name, ordinal_position"
+                }
+            };
+            db.rows(statement, &[])?
+                .iter()
+                .map(|row| Ok((row.text(0)?, row.text(1)?, row.text(2)?, row.bool(3)?)))
+                .collect()
+        })
+    }
+
     /// Every row of every table (keys included), each as text, sorted: what two databases
     /// holding the same deployment have alike, whichever engine each is on (a boolean reads
     /// as `1` or `0` on both).
@@ -74,10 +119,9 @@ impl Store {
     /// # Errors
     /// When the database cannot be read.
     pub fn dump(&self) -> Result<Vec<(&'static str, Vec<String>)>, StoreError> {
-        let tables = std::iter::once(("settings", ["name", "value"].as_slice()))
-            .chain(super::copy::TABLES.iter().copied());
         self.read(|db| {
-            tables
+            Self::dumped_tables()
+                .into_iter()
                 .map(|(table, columns)| {
                     let rows =
                         db.rows(&format!("SELECT {} FROM {table}", columns.join(", ")), &[])?;
