@@ -27,14 +27,17 @@ use super::{
     sql::{Dialect, Param, Row, Sql, Value, unexpected},
 };
 
-/// The migrations, in order; each runs once, in its own transaction.
+/// The migrations, in order, numbered as SQLite's (see [`schema`]); each runs once, all that
+/// a database lacks in one transaction.
 pub(super) const MIGRATIONS: &[Migration] = &[
-    migration!("postgres", "0001_schema"),
-    migration!("postgres", "0002_search"),
-    migration!("postgres", "0003_idempotency"),
-    migration!("postgres", "0004_review"),
-    migration!("postgres", "0005_signing_keys"),
-    migration!("postgres", "0006_shared_number_marks"),
+    migration!("postgres", "0001_customers_and_phone_numbers"),
+    migration!("postgres", "0002_access_and_history"),
+    migration!("postgres", "0003_tenancy"),
+    migration!("postgres", "0004_search"),
+    migration!("postgres", "0005_idempotency"),
+    migration!("postgres", "0006_review"),
+    migration!("postgres", "0007_signing_keys"),
+    migration!("postgres", "0008_shared_number_marks"),
 ];
 
 /// Held while migrating, so servers starting together migrate one at a time.
@@ -70,6 +73,24 @@ impl Engine {
     /// Connects to the database at `url` (`postgres://…`, named `database` in messages),
     /// and brings its schema up to date (making it only when `opening` says so).
     pub fn open(url: &str, database: &str, opening: Opening) -> Result<Self, StoreError> {
+        let engine = Self::unconnected(url)?;
+        let mut connection = engine.connections.take(|| engine.connect())?;
+        connection.transaction(|c| migrate(c, database, opening))?;
+        drop(connection);
+        Ok(engine)
+    }
+
+    /// Runs `statements` (one or several, with their own `BEGIN` and `COMMIT` if they want a
+    /// transaction) on the database at `url` as it is, without migrating it first: for tests
+    /// that make a database as an older release did.
+    #[cfg(any(test, feature = "test-support"))]
+    pub(super) fn run_unmigrated(url: &str, statements: &str) -> Result<(), StoreError> {
+        let engine = Self::unconnected(url)?;
+        engine.with_connection(|connection| connection.batch(statements))?
+    }
+
+    /// The engine for the database at `url`, with no connection yet.
+    fn unconnected(url: &str) -> Result<Self, StoreError> {
         let mut config: tokio_postgres::Config = url.parse().map_err(db)?;
         // A database host that stops answering (rather than refusing) must become a 503 in
         // seconds, not after the operating system's TCP timeouts: a connect gives up after 5 s
@@ -81,11 +102,7 @@ impl Engine {
             .keepalives_idle(Duration::from_secs(10))
             .keepalives_interval(Duration::from_secs(5))
             .keepalives_retries(3);
-        let engine = Self { config, connections: Pool::new() };
-        let mut connection = engine.connections.take(|| engine.connect())?;
-        connection.transaction(|c| migrate(c, database, opening))?;
-        drop(connection);
-        Ok(engine)
+        Ok(Self { config, connections: Pool::new() })
     }
 
     /// The connection pool's waits.
@@ -203,8 +220,10 @@ impl Sql for Connection {
 }
 
 /// In one transaction, under an advisory lock so two servers starting together do not race:
-/// runs the migrations the database has not had yet (or refuses it, see
-/// [`schema::pending`]), then what follows them (see [`after_migrations`]).
+/// renumbers a database 0.3.0 migrated (see [`schema::postgres_version_from_0_3_0`]), runs the
+/// migrations the database has not had yet (or refuses it, see [`schema::pending`]), then what
+/// follows them (see [`after_migrations`]). `schema_migrations` has a row per migration
+/// applied, with its version and name; the count of rows is the schema's version.
 fn migrate(
     connection: &mut Connection,
     database: &str,
@@ -213,19 +232,71 @@ fn migrate(
     connection.rows("SELECT pg_advisory_xact_lock($1)", &[Param::Int(MIGRATION_LOCK)])?;
     let sql = connection as &mut dyn Sql;
     let made = sql.row("SELECT to_regclass('schema_migrations') IS NOT NULL", &[])?.bool(0)?;
-    let done =
+    let recorded =
         if made { sql.row("SELECT count(*) FROM schema_migrations", &[])?.int(0)? } else { 0 };
+    // 0.3.0 and the releases before it recorded versions of their own numbering, and no names.
+    let numbered_apart = made
+        && !sql
+            .row(
+                "SELECT EXISTS (SELECT 1 FROM pg_attribute
+                                WHERE attrelid = 'schema_migrations'::regclass
+                                  AND attname = 'name' AND NOT attisdropped)",
+                &[],
+            )?
+            .bool(0)?;
+    let done =
+        if numbered_apart { schema::postgres_version_from_0_3_0(recorded) } else { recorded };
     let pending = schema::pending(database, done, MIGRATIONS, opening)?;
     if !made {
-        connection.batch("CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY)")?;
+        connection
+            .batch("CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT)")?;
+    } else if numbered_apart && !schema::is_newer(done, MIGRATIONS) {
+        renumber(connection, database, recorded, done)?;
     }
     schema::run(connection, database, done, pending, |connection, version, migration| {
         connection.batch(migration.sql)?;
-        connection
-            .execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[Param::Int(version)])
-            .map(drop)
+        record(connection, version, migration)
     })?;
     after_migrations(connection, schema::is_newer(done, MIGRATIONS))
+}
+
+/// Records the versions of a database migrated to 0.3.0's `recorded` anew, as the versions
+/// up to `done` of today's numbering, each with its migration's name. Nothing else changes:
+/// the schema is the one those migrations make.
+fn renumber(
+    connection: &mut Connection,
+    database: &str,
+    recorded: i64,
+    done: i64,
+) -> Result<(), StoreError> {
+    connection.batch(
+        "ALTER TABLE schema_migrations ADD COLUMN name TEXT;
+         DELETE FROM schema_migrations;",
+    )?;
+    for (version, migration) in (1..=done).zip(MIGRATIONS) {
+        record(connection, version, migration)?;
+    }
+    tracing::info!(
+        database,
+        from = recorded,
+        to = done,
+        "renumbered the schema's version as SQLite's: 0.3.0 numbered PostgreSQL's migrations \
+         apart (its 0001 was today's 0001 to 0003); no migration runs for it"
+    );
+    Ok(())
+}
+
+fn record(
+    connection: &mut Connection,
+    version: i64,
+    migration: &Migration,
+) -> Result<(), StoreError> {
+    connection
+        .execute(
+            "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+            &[Param::Int(version), Param::Text(migration.name)],
+        )
+        .map(drop)
 }
 
 /// Reads a row into plain values, by each column's type.

@@ -1,6 +1,11 @@
 //! The schema's versions: the numbered migrations each engine embeds, and the one decision of
 //! what to do with a database at a given version (make it, migrate it, serve it, or refuse
 //! it), logged loudly whenever it changes the database.
+//!
+//! Both engines number their migrations alike: `migrations/sqlite/0007_signing_keys.sql` and
+//! `migrations/postgres/0007_signing_keys.sql` are the same change, and a database at
+//! version 7 has had it, whichever engine it is on. Up to 0.3.0 PostgreSQL's were numbered
+//! apart (see [`postgres_version_from_0_3_0`]).
 
 use std::time::Instant;
 
@@ -35,6 +40,29 @@ macro_rules! migration {
     };
 }
 pub(super) use migration;
+
+/// How many of PostgreSQL's first migrations 0.3.0 had squashed into its first,
+/// `0001_schema`, beyond that one.
+const SQUASHED_BY_0_3_0: i64 = 2;
+
+/// The version of today's numbering for a PostgreSQL database that phone-server 0.3.0 (or an
+/// older release) recorded as at `version` of its own.
+///
+/// Up to 0.3.0 PostgreSQL had its own numbers: its `0001_schema` made at once what SQLite's
+/// 0001 to 0003 make (a PostgreSQL database started at the schema of its day), so its
+/// `0002_search` was SQLite's `0004_search`, and so on to its 0006, SQLite's 0008. Since
+/// issue 34 the two folders hold the same numbers for the same changes: `0001_schema` is split
+/// into SQLite's 0001 to 0003, the rest renamed, their SQL unchanged. A database whose
+/// `schema_migrations` has no `name` column is numbered the old way, and is renumbered once,
+/// in the transaction that would migrate it: its version n (n ≥ 1) becomes n + 2. That is
+/// safe because old version n holds exactly what new n + 2 makes (old 0001 = new 0001 to 0003;
+/// each later file is the same SQL), so no migration runs twice and none is skipped:
+/// `tests/api/schema.rs` makes a database with 0.3.0's own files at each of its versions and
+/// finds, once it is opened, the schema and recorded versions of a new one. 0 stays 0:
+/// nothing was applied.
+pub(super) fn postgres_version_from_0_3_0(version: i64) -> i64 {
+    if version > 0 { version + SQUASHED_BY_0_3_0 } else { version }
+}
 
 /// Whether a database at schema version `done` is newer than `known` reaches: a newer server
 /// migrated it.
@@ -152,6 +180,47 @@ mod tests {
             ["0002_b", "0003_c"]
         );
         assert!(pending("db", 3, KNOWN, Opening::default()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn postgresql_versions_0_3_0_recorded_become_those_of_the_same_migrations_now() {
+        // 0.3.0's 0001_schema was today's 0001 to 0003; its 0002_search is today's 0004_search,
+        // and its last, 0006_shared_number_marks, today's 0008.
+        let postgres = super::super::postgres::MIGRATIONS;
+        for (old, new) in [(0, 0), (1, 3), (2, 4), (6, 8)] {
+            assert_eq!(postgres_version_from_0_3_0(old), new, "0.3.0's version {old}");
+        }
+        assert_eq!(postgres[3].name, "0004_search");
+        assert_eq!(postgres[7].name, "0008_shared_number_marks");
+    }
+
+    /// The names of the files in `migrations/<engine>`, sorted.
+    fn files(engine: &str) -> Vec<String> {
+        let folder =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(engine);
+        let mut names: Vec<String> = std::fs::read_dir(folder)
+            .expect("the migrations folder")
+            .map(|entry| entry.expect("a file").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn both_engines_have_the_same_migrations_by_number_and_name_and_embed_every_one() {
+        let (sqlite, postgres) = (files("sqlite"), files("postgres"));
+        assert_eq!(sqlite, postgres, "migrations/sqlite and migrations/postgres");
+        for (number, name) in (1..).zip(&sqlite) {
+            assert!(name.starts_with(&format!("{number:04}_")), "{name} is not number {number}");
+        }
+        for (engine, embedded) in [
+            ("sqlite", super::super::sqlite::MIGRATIONS),
+            ("postgres", super::super::postgres::MIGRATIONS),
+        ] {
+            let embedded: Vec<String> =
+                embedded.iter().map(|m| format!("{}.sql", m.name)).collect();
+            assert_eq!(embedded, sqlite, "{engine}'s MIGRATIONS, in order");
+        }
     }
 
     #[test]

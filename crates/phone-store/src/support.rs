@@ -4,8 +4,8 @@
 
 use phone_model::{customer_document, fold};
 
-use super::sql::{Param, Value, params};
-use super::{OperationError, Store, StoreError};
+use super::sql::{Dialect, Param, Value, params};
+use super::{Location, OperationError, Store, StoreError};
 
 /// The benchmark customers' first names.
 pub const BENCH_FIRST_NAMES: [&str; 20] = [
@@ -67,6 +67,51 @@ impl Store {
         })
     }
 
+    /// The tables [`Store::dump`] reads, each with its columns: `settings` and those `copy`
+    /// copies, which are the same.
+    pub fn dumped_tables() -> Vec<(&'static str, &'static [&'static str])> {
+        std::iter::once(("settings", ["name", "value"].as_slice()))
+            .chain(super::copy::TABLES.iter().copied())
+            .collect()
+    }
+
+    /// The tables a database has that neither `dump` nor `copy` reads, each with why.
+    pub fn tables_left_out() -> &'static [(&'static str, &'static str)] {
+        super::copy::LEFT_OUT
+    }
+
+    /// Every column of every table the database has, as its engine describes them (SQLite's
+    /// `pragma_table_info`, PostgreSQL's `information_schema.columns`), in each table's order:
+    /// the table, the column, its declared type and whether it is `NOT NULL` (SQLite's primary
+    /// keys count, which its pragma leaves out). SQLite's own tables and the search index's
+    /// shadow tables are left out: no migration names them.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn columns(&self) -> Result<Vec<(String, String, String, bool)>, StoreError> {
+        self.read(|db| {
+            let statement = match db.dialect() {
+                Dialect::Sqlite => {
+                    "SELECT t.name, c.name, c.type, c.\"notnull\" OR c.pk > 0
+                     FROM pragma_table_list AS t, pragma_table_info(t.name) AS c
+                     WHERE t.schema = 'main' AND t.type IN ('table', 'virtual')
+                       AND substr(t.name, 1, 7) <> 'sqlite_'
+                     ORDER BY t.name, c.cid"
+                }
+                Dialect::Postgres => {
+                    "SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT),
+                            CAST(data_type AS TEXT), is_nullable = 'NO'
+                     FROM information_schema.columns WHERE table_schema = current_schema()
+                     ORDER BY table_name, ordinal_position"
+                }
+            };
+            db.rows(statement, &[])?
+                .iter()
+                .map(|row| Ok((row.text(0)?, row.text(1)?, row.text(2)?, row.bool(3)?)))
+                .collect()
+        })
+    }
+
     /// Every row of every table (keys included), each as text, sorted: what two databases
     /// holding the same deployment have alike, whichever engine each is on (a boolean reads
     /// as `1` or `0` on both).
@@ -74,10 +119,9 @@ impl Store {
     /// # Errors
     /// When the database cannot be read.
     pub fn dump(&self) -> Result<Vec<(&'static str, Vec<String>)>, StoreError> {
-        let tables = std::iter::once(("settings", ["name", "value"].as_slice()))
-            .chain(super::copy::TABLES.iter().copied());
         self.read(|db| {
-            tables
+            Self::dumped_tables()
+                .into_iter()
                 .map(|(table, columns)| {
                     let rows =
                         db.rows(&format!("SELECT {} FROM {table}", columns.join(", ")), &[])?;
@@ -93,6 +137,81 @@ impl Store {
                 })
                 .collect()
         })
+    }
+
+    /// The database's whole schema, one line per table, index, constraint, column or
+    /// extension, with the versions its migrations are recorded as, sorted: what two
+    /// databases of one schema have alike, however each got there.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn schema(&self) -> Result<Vec<String>, StoreError> {
+        self.read(|db| {
+            let statement = match db.dialect() {
+                Dialect::Sqlite => {
+                    "SELECT type || ' ' || name || ' on ' || tbl_name || ': ' || coalesce(sql, '')
+                     FROM sqlite_schema
+                     UNION ALL SELECT 'user_version ' || user_version FROM pragma_user_version"
+                }
+                Dialect::Postgres => {
+                    "SELECT 'column ' || table_name || '.' || column_name || ' #' || ordinal_position
+                            || ' ' || data_type || ' nullable ' || is_nullable
+                            || ' identity ' || is_identity
+                            || ' default ' || coalesce(column_default, '-')
+                            || ' collation ' || coalesce(collation_name, '-')
+                     FROM information_schema.columns WHERE table_schema = current_schema()
+                     UNION ALL
+                     SELECT 'constraint ' || conrelid::regclass || ' ' || conname || ': '
+                            || pg_get_constraintdef(oid)
+                     FROM pg_constraint WHERE connamespace = current_schema()::regnamespace
+                     UNION ALL
+                     SELECT 'index ' || indexname || ' on ' || tablename || ': ' || indexdef
+                     FROM pg_indexes WHERE schemaname = current_schema()
+                     UNION ALL SELECT 'extension ' || extname FROM pg_extension
+                     UNION ALL SELECT 'version ' || version || ' ' || coalesce(name, '-')
+                               FROM schema_migrations"
+                }
+            };
+            let mut lines: Vec<String> =
+                db.rows(statement, &[])?.iter().map(|row| row.text(0)).collect::<Result<_, _>>()?;
+            lines.sort();
+            Ok(lines)
+        })
+    }
+
+    /// Makes a new database at `location` as phone-server 0.3.0 made one whose migrations were
+    /// `migrations` (their SQL, in order): each applied as it is, and counted as that release
+    /// counted them, in SQLite's `user_version` or in PostgreSQL's `schema_migrations
+    /// (version)`, a row per migration. What a test of an upgrade from that release opens.
+    ///
+    /// # Errors
+    /// When the database cannot be made, or a migration fails.
+    pub fn make_as_0_3_0(location: &Location, migrations: &[&str]) -> Result<(), StoreError> {
+        match location {
+            Location::Sqlite(path) => {
+                let connection = super::sqlite::connect(path, true)?;
+                for (version, sql) in (1..).zip(migrations) {
+                    connection
+                        .execute_batch(&format!(
+                            "BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
+                        ))
+                        .map_err(|error| StoreError::Database(Box::new(error)))?;
+                }
+                Ok(())
+            }
+            Location::Postgres(url) => {
+                let mut statements =
+                    "BEGIN;\nCREATE TABLE schema_migrations (version BIGINT PRIMARY KEY);\n"
+                        .to_owned();
+                for (version, sql) in (1..).zip(migrations) {
+                    statements += &format!(
+                        "{sql}\nINSERT INTO schema_migrations (version) VALUES ({version});\n"
+                    );
+                }
+                statements += "COMMIT;";
+                super::postgres::Engine::run_unmigrated(url, &statements)
+            }
+        }
     }
 
     /// Fills the database for a benchmark: `customers` customers of business `business_id`, each

@@ -192,7 +192,7 @@ async fn tokens_and_cursors_from_before_the_keys_had_a_table_of_their_own_still_
     store.execute("DROP TABLE shared_number_marks", &[]).unwrap();
     let before = match database {
         Location::Sqlite(_) => "PRAGMA user_version = 6",
-        Location::Postgres(_) => "DELETE FROM schema_migrations WHERE version >= 5",
+        Location::Postgres(_) => "DELETE FROM schema_migrations WHERE version >= 7",
     };
     store.execute(before, &[]).unwrap();
     drop(store);

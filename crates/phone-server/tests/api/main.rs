@@ -28,6 +28,7 @@ mod phone_numbers;
 mod races;
 mod rate_limits;
 mod review;
+mod schema;
 mod server;
 mod several_servers;
 mod shared_cases;
