@@ -37,6 +37,9 @@ pub(crate) fn run_all() -> Result {
         },
     )?;
     steps.step("cargo fmt --check", || run(command("cargo", &["fmt", "--all", "--check"])))?;
+    steps.step("no circles of modules, no long file without a reason (structure)", || {
+        crate::structure::run_structure(true)
+    })?;
     steps.step("cargo clippy (native, wasm32, phone-model without serde)", || {
         let deny = ["--", "-D", "warnings"];
         // All features: the fault tests behind `fault-tests` are linted too.
