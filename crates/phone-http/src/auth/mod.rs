@@ -4,6 +4,7 @@
 //! browser change a number.
 
 pub mod attempts;
+mod cookies;
 pub mod passwords;
 mod verified;
 
@@ -28,11 +29,8 @@ use phone_operations::ApiError;
 use phone_operations::{Caller, Principal, now};
 use phone_store::{SessionUser, StoredSession};
 
-/// The session cookie's name over plain HTTP (loopback only).
-pub const SESSION_COOKIE: &str = "phonedesk_session";
-/// Its name when `Secure`: the `__Host-` prefix makes browsers refuse it unless it is Secure,
-/// host-only and for the whole site, so another subdomain cannot plant or overwrite it.
-pub const SECURE_SESSION_COOKIE: &str = "__Host-phonedesk_session";
+pub use self::cookies::{CookiePolicy, SECURE_SESSION_COOKIE, SESSION_COOKIE, cookie};
+
 /// The header the app sends with every request: a page of another site cannot send it without
 /// the browser asking us first (CORS), and we never say yes.
 pub const APP_HEADER: &str = "x-phonedesk-request";
@@ -40,44 +38,6 @@ pub const APP_HEADER: &str = "x-phonedesk-request";
 pub const IDLE_LIMIT: i64 = 30 * 60;
 /// A session ends this long after it began, however busy, in seconds.
 pub const ABSOLUTE_LIMIT: i64 = 12 * 60 * 60;
-
-/// How the session cookie is sent: `Secure` (and `__Host-` named) unless the server is reached
-/// over plain HTTP on loopback.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CookiePolicy {
-    pub secure: bool,
-}
-
-impl CookiePolicy {
-    /// The policy for a server whose public URL is `public_url`: plain only for `http://` on
-    /// `localhost` or a loopback address.
-    pub fn for_url(public_url: &str) -> Self {
-        let plain_loopback = public_url.strip_prefix("http://").is_some_and(|rest| {
-            let authority = rest.split('/').next().unwrap_or_default();
-            // `[::1]:8080`, `[::1]`, `127.0.0.1:8080`, `localhost:8080`.
-            let host = match authority.strip_prefix('[') {
-                Some(bracketed) => bracketed.split(']').next().unwrap_or_default(),
-                None => authority.split(':').next().unwrap_or_default(),
-            };
-            host.eq_ignore_ascii_case("localhost")
-                || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
-        });
-        Self { secure: !plain_loopback }
-    }
-
-    pub fn name(self) -> &'static str {
-        if self.secure { SECURE_SESSION_COOKIE } else { SESSION_COOKIE }
-    }
-
-    /// The `Set-Cookie` value for `token`, lasting `max_age` seconds (0 clears it).
-    pub fn set(self, token: &str, max_age: i64) -> String {
-        let secure = if self.secure { "; Secure" } else { "" };
-        format!(
-            "{}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}",
-            self.name()
-        )
-    }
-}
 
 /// The longest user name or client id a sign-in may name: longer ones exist nowhere, so they
 /// are refused before any password work.
@@ -144,18 +104,6 @@ pub fn now_millis() -> i64 {
 /// The blake3 hash of a session token: what the database keeps instead of the token.
 pub fn token_hash(token: &str) -> String {
     blake3::hash(token.as_bytes()).to_hex().to_string()
-}
-
-/// The value of a cookie of the request.
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value)
 }
 
 /// How often, in seconds, a session's last use is written: writing on every request would make
