@@ -1,6 +1,8 @@
 //! The app's pieces mounted in a real browser (headless Chromium, wasm-bindgen-test): the
 //! form's messages, the error summary, a server 400 on the fields, the list with its primary
 //! marker, and the delete dialog.
+//!
+//! Over 400 lines: one case per piece and state a person sees, with the mounting they share.
 #![cfg(target_arch = "wasm32")]
 
 use std::{cell::RefCell, rc::Rc};

@@ -164,7 +164,7 @@ fn graph(modules: &[(ModPath, String)]) -> (Vec<String>, Vec<BTreeSet<usize>>) {
         .collect();
     let mut edges = vec![BTreeSet::new(); modules.len()];
     for (from, (own, text)) in modules.iter().enumerate() {
-        for (raw, _reexport) in source::names(text).paths {
+        for raw in source::names(text).paths {
             let Some(target) = resolve(own, &raw, |path| index.contains_key(path)) else {
                 continue;
             };

@@ -2,6 +2,8 @@
 //! package's own JavaScript (`package/phone_wasm_api.js`) over this test's wasm, which holds
 //! the module's exports: good input, bad input of every JavaScript type, and a call after
 //! each bad one.
+//!
+//! Over 400 lines: one case per exported function and kind of bad input, each short.
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, JSON, Reflect};

@@ -6,9 +6,10 @@
 pub(super) struct Names {
     /// The children it declares with `mod x;` (not through `#[path]`, not under `#[cfg(test)]`).
     pub(super) children: Vec<String>,
-    /// Every path it uses that starts with `crate`, `super`, `self` or a child's name, as
-    /// written (`["super", "super", "b"]`), with whether it is a `pub use` (a re-export).
-    pub(super) paths: Vec<(Vec<String>, bool)>,
+    /// Every path it uses that starts with `crate`, `super` or `self`, as written
+    /// (`["super", "super", "b"]`). (One starting with a child's name names the module's own
+    /// part, which is never an import between peers.)
+    pub(super) paths: Vec<Vec<String>>,
 }
 
 /// What `source` names, its test code left out.
@@ -16,7 +17,7 @@ pub(super) fn names(source: &str) -> Names {
     let code = without_tests(&strip(source));
     let toks = tokens(&code);
     let children = children(&toks);
-    Names { paths: paths(&toks, &children), children }
+    Names { paths: paths(&toks), children }
 }
 
 /// The source with comments and string and character literals blanked out, lines kept, so that
@@ -176,28 +177,21 @@ fn children(toks: &[&str]) -> Vec<String> {
     found
 }
 
-/// Paths into the crate that code names: whole `use` trees, and paths in code starting with
-/// `crate`, `super`, `self` or one of `children`. Each says whether it is a `pub use`.
-fn paths(toks: &[&str], children: &[String]) -> Vec<(Vec<String>, bool)> {
+/// Paths into the crate that code names: whole `use` trees, and paths in code, starting with
+/// `crate`, `super` or `self`.
+fn paths(toks: &[&str]) -> Vec<Vec<String>> {
     let inside = |path: &Vec<String>| {
-        path.first().is_some_and(|first| {
-            ["crate", "super", "self"].contains(&first.as_str()) || children.contains(first)
-        })
+        path.first().is_some_and(|first| ["crate", "super", "self"].contains(&first.as_str()))
     };
     let mut found = Vec::new();
     let mut i = 0;
     while i < toks.len() {
         let previous = if i == 0 { "" } else { toks[i - 1] };
         if toks[i] == "use" {
-            // `pub use` and `pub(crate) use`.
-            let mut before = toks[..i].iter().rev();
-            let reexport = previous == "pub"
-                || (previous == ")"
-                    && before.find(|t| **t == "(").and(before.next()) == Some(&"pub"));
             let mut trees = Vec::new();
             i += 1;
             use_tree(toks, &mut i, Vec::new(), &mut trees);
-            found.extend(trees.into_iter().filter(inside).map(|path| (path, reexport)));
+            found.extend(trees.into_iter().filter(inside));
         } else if previous != "::"
             && previous != "."
             && toks.get(i + 1) == Some(&"::")
@@ -211,7 +205,7 @@ fn paths(toks: &[&str], children: &[String]) -> Vec<(Vec<String>, bool)> {
                 i += 2;
             }
             if inside(&path) {
-                found.push((path, false));
+                found.push(path);
             }
         } else {
             i += 1;
@@ -260,41 +254,27 @@ mod tests {
     use super::names;
 
     #[track_caller]
-    fn assert_paths(source: &str, expected: &[(&str, bool)]) {
-        let found: Vec<(String, bool)> = names(source)
-            .paths
-            .into_iter()
-            .map(|(path, reexport)| (path.join("::"), reexport))
-            .collect();
-        let expected: Vec<(String, bool)> =
-            expected.iter().map(|(path, reexport)| ((*path).to_owned(), *reexport)).collect();
+    fn assert_paths(source: &str, expected: &[&str]) {
+        let found: Vec<String> = names(source).paths.iter().map(|path| path.join("::")).collect();
         assert_eq!(found, expected, "in {source}");
     }
 
     #[test]
     fn a_use_tree_gives_each_full_path_it_names() {
-        let cases: &[(&str, &[(&str, bool)])] = &[
+        let cases: &[(&str, &[&str])] = &[
             (
                 "use crate::{a::{b, c::{self, D}}, e as f};",
-                &[
-                    ("crate::a::b", false),
-                    ("crate::a::c::self", false),
-                    ("crate::a::c::D", false),
-                    ("crate::e", false),
-                ],
+                &["crate::a::b", "crate::a::c::self", "crate::a::c::D", "crate::e"],
             ),
             (
                 "use crate::{\n    a,\n    b::{c, d},\n};",
-                &[("crate::a", false), ("crate::b::c", false), ("crate::b::d", false)],
+                &["crate::a", "crate::b::c", "crate::b::d"],
             ),
-            ("use super::super::g::H;", &[("super::super::g::H", false)]),
-            ("use self::h::*;", &[("self::h", false)]),
-            ("use super::*;", &[("super", false)]),
-            ("pub(crate) use super::X as Y;", &[("super::X", true)]),
-            (
-                "mod kid; pub use kid::Z; use kid::{W, V as _};",
-                &[("kid::Z", true), ("kid::W", false), ("kid::V", false)],
-            ),
+            ("use super::super::g::H;", &["super::super::g::H"]),
+            ("use self::h::*;", &["self::h"]),
+            ("use super::*;", &["super"]),
+            ("pub(crate) use super::X as Y;", &["super::X"]),
+            ("mod kid; pub use kid::Z; use kid::{W, V as _};", &[]),
             ("use std::fmt; use phone_model::{plan, Page}; use ::kid::Q;", &[]),
         ];
         for (source, expected) in cases {
@@ -304,21 +284,15 @@ mod tests {
 
     #[test]
     fn a_path_in_code_counts_and_a_method_or_foreign_path_does_not() {
-        let cases: &[(&str, &[(&str, bool)])] = &[
-            (
-                "fn f() { crate::i::j(); super::K::new(); }",
-                &[("crate::i::j", false), ("super::K::new", false)],
-            ),
+        let cases: &[(&str, &[&str])] = &[
+            ("fn f() { crate::i::j(); super::K::new(); }", &["crate::i::j", "super::K::new"]),
             (
                 "fn f() -> Vec<crate::Row> { crate::store::sql::Row::<u8>::new() }",
-                &[("crate::Row", false), ("crate::store::sql::Row", false)],
+                &["crate::Row", "crate::store::sql::Row"],
             ),
-            (
-                "mod kid; fn f() { kid::go(); list.kid::<u8>(); phone::kid::x(); Self::kid(); }",
-                &[("kid::go", false)],
-            ),
-            ("macro_rules! m { () => { $crate::m::n() }; }", &[("crate::m::n", false)]),
-            ("fn f(&self) -> usize { self.len() + self::LIMIT }", &[("self::LIMIT", false)]),
+            ("mod kid; fn f() { kid::go(); list.kid::<u8>(); phone::kid::x(); Self::kid(); }", &[]),
+            ("macro_rules! m { () => { $crate::m::n() }; }", &["crate::m::n"]),
+            ("fn f(&self) -> usize { self.len() + self::LIMIT }", &["self::LIMIT"]),
         ];
         for (source, expected) in cases {
             assert_paths(source, expected);
@@ -341,7 +315,7 @@ mod tests {
                 "crate::l"
             }
         "###;
-        assert_paths(source, &[("crate::real::call", false)]);
+        assert_paths(source, &["crate::real::call"]);
     }
 
     #[test]
@@ -367,7 +341,7 @@ mod tests {
             fn after() { crate::fifth::i() }";
         let names = names(source);
         assert_eq!(names.children, ["kid", "support"]);
-        let paths: Vec<String> = names.paths.iter().map(|(path, _)| path.join("::")).collect();
+        let paths: Vec<String> = names.paths.iter().map(|path| path.join("::")).collect();
         assert_eq!(paths, ["super::Parent", "crate::fifth::i"]);
     }
 }

@@ -2,7 +2,8 @@
 //! runs in: answers passed on, writes landing upstream, the sync, and the faults a provider
 //! has (stopped, slow, 429, 500, a token that stops working). Faults go through a small proxy
 //! of real HTTP between the gateway and the provider, which can hold or answer a request
-//! instead of forwarding it.
+//!
+//! Over 400 lines: the provider proxy and its fault modes are shared by every scenario here.
 
 use std::{
     net::SocketAddr,

@@ -7,6 +7,8 @@
 //! second `phone-server` of the test's own, on its own SQLite file, playing the provider: the
 //! suite then checks that a client cannot tell the gateway from the provider. Tests of what
 //! only a server on its own data does say so with [`skip_in_gateway_mode`].
+//!
+//! Over 400 lines: the test server and the helpers every suite calls, in one place.
 
 use std::{
     path::Path,
