@@ -44,15 +44,14 @@ pub(crate) fn run_structure(check: bool) -> Result {
         let found_sizes = sizes(found.iter().map(Vec::len));
         println!("{label}: {} modules, circles: {}{found_sizes}", names.len(), found.len());
         for circle in &found {
-            let size = circle.len();
-            println!("  circle of {size}, each module with those of the circle it imports:");
+            println!("  circle of {}, each module with those it imports:", circle.len());
             for &module in circle {
                 let inside = edges[module].iter().filter(|target| circle.contains(target));
                 let inside: Vec<&str> = inside.map(|&target| names[target].as_str()).collect();
                 println!("    {} -> {}", names[module], inside.join(", "));
             }
             let members: Vec<&str> = circle.iter().map(|&module| names[module].as_str()).collect();
-            circles.push((format!("{label}: {}", members.join(", ")), size));
+            circles.push((format!("{label}: {}", members.join(", ")), circle.len()));
         }
     }
     println!("\n## Source files over {MOST_LINES} lines\n");
