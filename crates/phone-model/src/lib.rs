@@ -61,6 +61,7 @@ mod number;
 mod page;
 mod phone_type;
 mod plan;
+mod precedence;
 mod primary;
 mod refusal;
 #[cfg(feature = "serde")]
@@ -100,6 +101,7 @@ pub use kind::NumberKind;
 pub use number::{NumberError, ParsedNumber};
 pub use page::PageSize;
 pub use phone_type::PhoneType;
+pub use precedence::{Refused, first_refusal};
 pub use primary::{CreateFacts, Outcome, UpdateFacts, plan_create, plan_delete, plan_update};
 pub use refusal::{DELETED_MESSAGE, Refusal};
 #[cfg(feature = "serde")]
