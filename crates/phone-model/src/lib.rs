@@ -84,6 +84,7 @@ pub mod plans {
 
 pub use as_you_type::format_as_you_type;
 pub use business::BusinessId;
+pub use conditions::{EarlierAttempt, KeyUse, key_use};
 pub use conditions::{IDEMPOTENCY_KEY_MAX, IdempotencyKey, IfMatch, Version};
 pub use country::{Country, CountryCode, countries};
 pub use customer::{
