@@ -114,6 +114,7 @@ pub use search::{
     fold, match_rank, reversed_digits, typo_anchors,
 };
 pub use tenancy::Businesses;
+pub use tenancy::Listing;
 #[cfg(feature = "serde")]
 pub use validation::stored_duplicate_key;
 pub use validation::{

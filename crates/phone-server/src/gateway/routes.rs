@@ -15,10 +15,10 @@ use axum::{
 };
 use bytes::Bytes;
 use phone_model::{
-    CreatedCustomer, CustomerInput, CustomerPage, CustomerResource, IdempotencyKey, NewCustomer,
-    PhoneNumberInput, PhoneNumberPage, PhoneNumberResource, Refusal, Refused, ValidationError,
-    Warning, first_refusal, stored_duplicate_key, validate_create, validate_new_customer,
-    validate_update,
+    CreatedCustomer, CustomerInput, CustomerPage, CustomerResource, IdempotencyKey, Listing,
+    NewCustomer, PhoneNumberInput, PhoneNumberPage, PhoneNumberResource, Refusal, Refused,
+    ValidationError, Warning, first_refusal, stored_duplicate_key, validate_create,
+    validate_new_customer, validate_update,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -189,7 +189,8 @@ async fn copy_number(
 
 /// `GET /customers`: a search from the copy; else the provider's list, within the caller's
 /// businesses (asked for by `businessId` when the caller has one business; from the copy when
-/// it has several, since the provider's list would be everyone's).
+/// it has several, since the provider's list would be everyone's): the core's
+/// [`Businesses::listing`](phone_model::Businesses::listing).
 async fn customers_list(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -205,17 +206,34 @@ async fn customers_list(
     if query.get("search").is_some() {
         return local(state, principal, query).await;
     }
-    let asked = query.get("businessId").map(str::trim).filter(|b| !b.is_empty());
-    let path = match (principal.businesses().ids(), asked) {
-        (None, _) => format!("/customers{}", query_of(&uri)),
-        (Some(_), Some(business)) => {
-            principal.businesses().check_new_customer(business).map_err(ApiError::Refused)?;
-            listed_within(&query, business)
-        }
-        (Some([only]), None) => listed_within(&query, only),
-        (Some(_), None) => return local(state, principal, query).await,
+    let listing =
+        principal.businesses().listing(query.get("businessId")).map_err(ApiError::Refused)?;
+    let path = match listing {
+        Listing::AsAsked => format!("/customers{}", query_of(&uri)),
+        Listing::Within(business) => listed_within(&query, business),
+        Listing::Several(_) => return local(state, principal, query).await,
     };
-    Ok(pass_on(gateway(&state).send(&principal, Method::GET, &path, None).await?))
+    let answer = gateway(&state).send(&principal, Method::GET, &path, None).await?;
+    Ok(shown(answer, &listing))
+}
+
+/// The provider's list with only the customers `listing` shows, as given when it has no others;
+/// a success that cannot be read as a list is not passed on (a 502), as it might be anyone's.
+fn shown(mut answer: Answered, listing: &Listing<'_>) -> Response {
+    if matches!(listing, Listing::AsAsked) || !succeeded(&answer) {
+        return pass_on(answer);
+    }
+    let mut page = read::<Value>(&answer).unwrap_or_default();
+    let Some(customers) = page.get_mut("customers").and_then(Value::as_array_mut) else {
+        return refused_or_unreadable(answer).into_response();
+    };
+    let given = customers.len();
+    customers.retain(|c| listing.shows(c.pointer("/business/businessId").and_then(Value::as_str)));
+    if customers.len() != given {
+        tracing::warn!(given, shown = customers.len(), "the provider listed others' customers");
+        answer.body = Bytes::from(serde_json::to_vec(&page).expect("a JSON value serialises"));
+    }
+    pass_on(answer)
 }
 
 /// The provider's customer list for a caller of some businesses, within `business`: the query
@@ -624,7 +642,10 @@ async fn look_for(
             );
             let answer = gateway.send(principal, Method::GET, &path, None).await?;
             let page = read::<CustomerPage>(&answer).ok_or_else(|| unanswered(&answer))?;
-            let Some(customer) = page.customers.into_iter().next() else { return Ok(None) };
+            // Only the business asked for, which the caller's businesses were checked against.
+            let within = Listing::Within(customer.business_id());
+            let shown = |c: &CustomerResource| within.shows(Some(&c.business.business_id));
+            let Some(customer) = page.customers.into_iter().find(shown) else { return Ok(None) };
             let numbers = all_numbers(&gateway, principal, &customer.customer_id).await?;
             let Some(phone_number) = numbers.into_iter().find(|n| n.is_primary) else {
                 return Ok(None);
