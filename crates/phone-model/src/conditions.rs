@@ -167,6 +167,55 @@ impl IdempotencyKey {
     }
 }
 
+/// What an earlier attempt with the same `Idempotency-Key` left: what it asked (its
+/// fingerprint: a hash of the method, path and body) and its answer, once it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EarlierAttempt<A> {
+    /// What the earlier attempt asked.
+    pub fingerprint: String,
+    /// Its answer, kept; `None` while it has none (not yet, or, when a provider did not
+    /// answer it, perhaps never).
+    pub answer: Option<A>,
+}
+
+/// What a request with an `Idempotency-Key` is, given the key's earlier attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyUse<A> {
+    /// The key is new: the request is made, and its answer kept under the key.
+    First,
+    /// The same request was answered before: that answer again, and nothing made.
+    Replay(A),
+    /// The same request was made before and has no answer: it is under way, or its outcome is
+    /// unknown (it may have been made).
+    Unanswered,
+}
+
+/// The draft's rule for a key used again: the same request (the same `fingerprint`) gets the
+/// earlier attempt's answer; a different one is refused, whatever became of the earlier.
+///
+/// ```
+/// use phone_model::{EarlierAttempt, KeyUse, Refusal, key_use};
+/// let earlier = || Some(EarlierAttempt { fingerprint: "post a".into(), answer: Some("201") });
+/// assert_eq!(key_use::<&str>(None, "post a"), Ok(KeyUse::First));
+/// assert_eq!(key_use(earlier(), "post a"), Ok(KeyUse::Replay("201")));
+/// assert_eq!(key_use(earlier(), "post b"), Err(Refusal::IdempotencyKeyReused));
+/// ```
+///
+/// # Errors
+/// [`Refusal::IdempotencyKeyReused`] when `earlier` asked something other than `fingerprint`
+/// (another body, or another path).
+pub fn key_use<A>(
+    earlier: Option<EarlierAttempt<A>>,
+    fingerprint: &str,
+) -> Result<KeyUse<A>, Refusal> {
+    match earlier {
+        None => Ok(KeyUse::First),
+        Some(earlier) if earlier.fingerprint != fingerprint => Err(Refusal::IdempotencyKeyReused),
+        Some(EarlierAttempt { answer: Some(answer), .. }) => Ok(KeyUse::Replay(answer)),
+        Some(EarlierAttempt { answer: None, .. }) => Ok(KeyUse::Unanswered),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,6 +275,29 @@ mod tests {
                 Err(ValidationError::IdempotencyKeyInvalid),
                 "{header}"
             );
+        }
+    }
+
+    #[test]
+    fn a_key_used_again_replays_only_the_same_request() {
+        let earlier = |fingerprint: &str, answer: Option<&'static str>| {
+            Some(EarlierAttempt { fingerprint: fingerprint.into(), answer })
+        };
+        let cases = [
+            // (earlier attempt, this request's fingerprint, what it is)
+            (None, "post a", Ok(KeyUse::First)),
+            (earlier("post a", Some("201 a")), "post a", Ok(KeyUse::Replay("201 a"))),
+            (earlier("post a", None), "post a", Ok(KeyUse::Unanswered)),
+            (earlier("post a", Some("201 a")), "post b", Err(Refusal::IdempotencyKeyReused)),
+            (earlier("post a", None), "post b", Err(Refusal::IdempotencyKeyReused)),
+            // Fingerprints are compared exactly: no case folding, no trimming.
+            (earlier("post a", Some("201 a")), "POST A", Err(Refusal::IdempotencyKeyReused)),
+            (earlier("post a", Some("201 a")), "post a ", Err(Refusal::IdempotencyKeyReused)),
+            (earlier("", Some("201 a")), "", Ok(KeyUse::Replay("201 a"))),
+        ];
+        for (earlier, fingerprint, expected) in cases {
+            let shown = alloc::format!("{earlier:?} {fingerprint:?}");
+            assert_eq!(key_use(earlier, fingerprint), expected, "{shown}");
         }
     }
 }

@@ -61,6 +61,7 @@ mod number;
 mod page;
 mod phone_type;
 mod plan;
+mod precedence;
 mod primary;
 mod refusal;
 #[cfg(feature = "serde")]
@@ -83,6 +84,7 @@ pub mod plans {
 
 pub use as_you_type::format_as_you_type;
 pub use business::BusinessId;
+pub use conditions::{EarlierAttempt, KeyUse, key_use};
 pub use conditions::{IDEMPOTENCY_KEY_MAX, IdempotencyKey, IfMatch, Version};
 pub use country::{Country, CountryCode, countries};
 pub use customer::{
@@ -100,6 +102,7 @@ pub use kind::NumberKind;
 pub use number::{NumberError, ParsedNumber};
 pub use page::PageSize;
 pub use phone_type::PhoneType;
+pub use precedence::{Refused, first_refusal};
 pub use primary::{CreateFacts, Outcome, UpdateFacts, plan_create, plan_delete, plan_update};
 pub use refusal::{DELETED_MESSAGE, Refusal};
 #[cfg(feature = "serde")]
@@ -111,6 +114,7 @@ pub use search::{
     fold, match_rank, reversed_digits, typo_anchors,
 };
 pub use tenancy::Businesses;
+pub use tenancy::Listing;
 #[cfg(feature = "serde")]
 pub use validation::stored_duplicate_key;
 pub use validation::{

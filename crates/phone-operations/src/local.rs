@@ -2,11 +2,12 @@
 //! they decide in one transaction.
 
 use phone_model::{
-    CreatedCustomer, CustomerInput, CustomerPage, CustomerQuery, IfMatch, PhoneNumberChange,
-    PhoneNumberInput, PhoneNumberPage, PhoneNumberResource, ValidationError, Warning,
-    customer_search, validate_create, validate_new_customer, validate_update,
+    CreatedCustomer, CustomerInput, CustomerPage, CustomerQuery, PhoneNumberChange,
+    PhoneNumberInput, PhoneNumberPage, PhoneNumberResource, Refusal, Refused, ValidationError,
+    Warning, customer_search, first_refusal, validate_create, validate_new_customer,
+    validate_update,
 };
-use phone_store::{Answer, Change, CustomerFilter};
+use phone_store::{Answer, Change, CustomerFilter, OperationError};
 
 use crate::{
     ApiError, Condition, Keyed, ListQuery, NumberIds, Operations, Principal, Reply, Sent, now,
@@ -144,8 +145,7 @@ pub(crate) async fn phone_numbers_get(
             Ok(store.phone_number(&customer_id, &phone_number_id, principal.businesses())?)
         })
         .await?;
-    let condition = condition.map_err(ApiError::invalid)?;
-    IfMatch::check(condition.as_ref(), number.version()).map_err(ApiError::Refused)?;
+    first_refusal(Ok(Some(number.version())), &condition, Vec::new()).map_err(refused)?;
     Ok(Reply::Made(number))
 }
 
@@ -158,24 +158,15 @@ pub(crate) async fn phone_numbers_update(
 ) -> Result<(Vec<Warning>, Reply<PhoneNumberResource>), ApiError> {
     let input = sent.read?;
     let NumberIds { customer_id, phone_number_id } = ids;
-    // Every 400 at once: a malformed If-Match, then the body's errors.
-    let (condition, mut errors) = match condition {
-        Ok(condition) => (condition, Vec::new()),
-        Err(error) => (None, vec![error]),
-    };
     let validation = validate_update(&phone_number_id, &input);
     let warnings = validation.warnings().to_vec();
-    let number = match validation.into_result() {
-        Ok(number) if errors.is_empty() => Some(number),
-        Ok(_) => None,
-        Err(more) => {
-            errors.extend(more);
-            None
+    let (number, condition) = match (validation.into_result(), condition) {
+        (Ok(number), Ok(condition)) => (number, condition),
+        (result, condition) => {
+            let errors = result.err().unwrap_or_default();
+            let number = Some((phone_number_id, condition));
+            return Err(refuse(ops, &principal, customer_id, number, errors).await);
         }
-    };
-    let Some(number) = number else {
-        let number = Some((phone_number_id, condition));
-        return Err(refuse(ops, &principal, customer_id, number, errors).await);
     };
     let updated = ops
         .blocking(move |store| {
@@ -203,9 +194,9 @@ pub(crate) async fn phone_numbers_delete(
     let NumberIds { customer_id, phone_number_id } = ids;
     let condition = match condition {
         Ok(condition) => condition,
-        Err(error) => {
-            let number = Some((phone_number_id, None));
-            return Err(refuse(ops, &principal, customer_id, number, vec![error]).await);
+        malformed => {
+            let number = Some((phone_number_id, malformed));
+            return Err(refuse(ops, &principal, customer_id, number, Vec::new()).await);
         }
     };
     ops.blocking(move |store| {
@@ -222,29 +213,44 @@ pub(crate) async fn phone_numbers_delete(
     .await
 }
 
-/// A request that broke rules: 400 with its errors, unless what it names does not exist or is
-/// not the caller's — then 404 or 403, as the contract answers on every operation — or its
-/// `If-Match` fails: 412, which RFC 9110 § 13.2.1 puts before the body's rules. (A body that is
-/// not JSON at all, or too large, was refused before: 415, 413 or 400 `Body`.)
+/// A request that broke rules (its body's `errors`, or a malformed `If-Match`): the refusal
+/// that comes first by the core's [`first_refusal`], once what it names — the customer, or its
+/// phone number and the request's `If-Match` — has been looked up. (A body that is not JSON at
+/// all, or too large, was refused before: 415, 413 or 400 `Body`.)
 async fn refuse(
     ops: &Operations,
     principal: &Principal,
     customer_id: String,
-    phone_number: Option<(String, Option<IfMatch>)>,
+    phone_number: Option<(String, Condition)>,
     errors: Vec<ValidationError>,
 ) -> ApiError {
     let businesses = principal.businesses().clone();
     let found = ops
-        .blocking(move |store| match phone_number {
-            Some((id, condition)) => {
-                let current = store.phone_number(&customer_id, &id, &businesses)?;
-                IfMatch::check(condition.as_ref(), current.version()).map_err(ApiError::Refused)
-            }
-            None => Ok(store.customer(&customer_id, &businesses).map(drop)?),
+        .blocking(move |store| {
+            Ok(match phone_number {
+                Some((id, condition)) => {
+                    let current = store.phone_number(&customer_id, &id, &businesses);
+                    first_refusal(current.map(|number| Some(number.version())), &condition, errors)
+                }
+                None => {
+                    let customer = store.customer(&customer_id, &businesses).map(|_| None);
+                    first_refusal(customer, &Ok(None), errors)
+                }
+            })
         })
         .await;
     match found {
-        Ok(()) => errors.into(),
+        Ok(Err(first)) => refused(first),
+        Ok(Ok(())) => ApiError::Internal("a refusal asked for a request that broke no rule".into()),
         Err(error) => error,
+    }
+}
+
+/// The contract's answer for the refusal that comes first.
+fn refused(first: Refused<OperationError>) -> ApiError {
+    match first {
+        Refused::Target(error) => error.into(),
+        Refused::PreconditionFailed => ApiError::Refused(Refusal::PreconditionFailed),
+        Refused::Invalid(errors) => errors.into(),
     }
 }

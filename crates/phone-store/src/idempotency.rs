@@ -6,7 +6,7 @@
 //! time; PostgreSQL makes the second `INSERT … ON CONFLICT DO NOTHING` wait for the first
 //! transaction, then read its answer.
 
-use phone_model::Refusal;
+use phone_model::{EarlierAttempt, KeyUse, key_use};
 use serde::{Serialize, de::DeserializeOwned};
 
 use super::sql::{Sql, params, unexpected};
@@ -51,8 +51,8 @@ impl<T> Answer<T> {
 }
 
 /// Runs `create` unless `attempt`'s key already has an answer: then answers that again, or
-/// refuses a key reused for a different request. Called inside the write's transaction, at
-/// `at` (seconds since the epoch).
+/// refuses a key reused for a different request (the core's [`key_use`]). Called inside the
+/// write's transaction, at `at` (seconds since the epoch).
 pub(super) fn once<T: Serialize + DeserializeOwned>(
     db: &mut dyn Sql,
     attempt: Option<&Attempt>,
@@ -62,13 +62,15 @@ pub(super) fn once<T: Serialize + DeserializeOwned>(
     let Some(attempt) = attempt else {
         return create(db).map(Answer::First);
     };
-    if let Some((fingerprint, response)) = claim(db, attempt, at)? {
-        if fingerprint != attempt.fingerprint {
-            return Err(OperationError::Refused(Refusal::IdempotencyKeyReused));
+    match key_use(claim(db, attempt, at)?, &attempt.fingerprint) {
+        Err(refusal) => return Err(OperationError::Refused(refusal)),
+        Ok(KeyUse::Replay(response)) => {
+            let answer = serde_json::from_str(&response).map_err(|e| unexpected(1, e))?;
+            return Ok(Answer::Replayed(answer));
         }
-        let response = response.ok_or_else(|| unexpected(1, "no response"))?;
-        let answer = serde_json::from_str(&response).map_err(|e| unexpected(1, e))?;
-        return Ok(Answer::Replayed(answer));
+        // Here a key is claimed and answered in one transaction: never one without the other.
+        Ok(KeyUse::Unanswered) => return Err(unexpected(1, "no response").into()),
+        Ok(KeyUse::First) => {}
     }
     let answer = create(db)?;
     let response = serde_json::to_string(&answer).map_err(|e| StoreError::Data(e.to_string()))?;
@@ -93,7 +95,7 @@ fn claim(
     db: &mut dyn Sql,
     attempt: &Attempt,
     at: i64,
-) -> Result<Option<(String, Option<String>)>, StoreError> {
+) -> Result<Option<EarlierAttempt<String>>, StoreError> {
     db.execute(
         "DELETE FROM idempotency_keys WHERE scope = $1 AND created_at < $2",
         params![&attempt.scope, at - KEPT_FOR_SECONDS],
@@ -110,7 +112,7 @@ fn claim(
         "SELECT fingerprint, response FROM idempotency_keys WHERE scope = $1 AND key = $2",
         params![&attempt.scope, &attempt.key],
     )?;
-    Ok(Some((earlier.text(0)?, earlier.optional_text(1)?)))
+    Ok(Some(EarlierAttempt { fingerprint: earlier.text(0)?, answer: earlier.optional_text(1)? }))
 }
 
 /// What a gateway's claim of a key found (see [`Store::claim_key`]).
@@ -135,10 +137,11 @@ impl Store {
     /// When the database cannot be written.
     pub fn claim_key(&self, attempt: &Attempt, at: i64) -> Result<Claim, StoreError> {
         self.write(|db| {
-            Ok(match claim(db, attempt, at)? {
-                None => Claim::Fresh,
-                Some((fingerprint, _)) if fingerprint != attempt.fingerprint => Claim::Reused,
-                Some((_, response)) => response.map_or(Claim::InDoubt, Claim::Answered),
+            Ok(match key_use(claim(db, attempt, at)?, &attempt.fingerprint) {
+                Ok(KeyUse::First) => Claim::Fresh,
+                Ok(KeyUse::Replay(response)) => Claim::Answered(response),
+                Ok(KeyUse::Unanswered) => Claim::InDoubt,
+                Err(_) => Claim::Reused,
             })
         })
     }

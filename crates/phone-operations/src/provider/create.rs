@@ -4,8 +4,8 @@
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use bytes::Bytes;
 use phone_model::{
-    CreatedCustomer, CustomerInput, CustomerPage, PhoneNumberInput, PhoneNumberPage,
-    PhoneNumberResource, Refusal, stored_duplicate_key, validate_create,
+    CreatedCustomer, CustomerInput, CustomerPage, CustomerResource, Listing, PhoneNumberInput,
+    PhoneNumberPage, PhoneNumberResource, Refusal, stored_duplicate_key, validate_create,
 };
 use phone_store::{Change, Claim};
 
@@ -181,7 +181,10 @@ async fn look_for(
             );
             let answer = gateway.send(principal, Method::GET, &path, None).await?;
             let page = read::<CustomerPage>(&answer).ok_or_else(|| unanswered(&answer))?;
-            let Some(customer) = page.customers.into_iter().next() else { return Ok(None) };
+            // Only the business asked for, which the caller's businesses were checked against.
+            let within = Listing::Within(customer.business_id());
+            let shown = |c: &CustomerResource| within.shows(Some(&c.business.business_id));
+            let Some(customer) = page.customers.into_iter().find(shown) else { return Ok(None) };
             let numbers = all_numbers(gateway, principal, &customer.customer_id).await?;
             let Some(phone_number) = numbers.into_iter().find(|n| n.is_primary) else {
                 return Ok(None);

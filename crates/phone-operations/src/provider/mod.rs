@@ -8,9 +8,9 @@ mod reads;
 
 use axum::http::{HeaderValue, Method, header};
 use phone_model::{
-    CreatedCustomer, CustomerInput, CustomerResource, IfMatch, NewCustomer, PhoneNumberInput,
-    PhoneNumberResource, Refusal, ValidationError, Warning, validate_create, validate_new_customer,
-    validate_update,
+    CreatedCustomer, CustomerInput, CustomerResource, NewCustomer, PhoneNumberInput,
+    PhoneNumberResource, Refusal, Refused, ValidationError, Warning, first_refusal,
+    validate_create, validate_new_customer, validate_update,
 };
 use phone_store::{Answer, Change};
 use serde::de::DeserializeOwned;
@@ -167,9 +167,10 @@ async fn copy_number(
 
 /// Compares `If-Match` with the number's version at the provider, just before a change: not
 /// atomic (the provider has no condition of its own), but a change made before this read is
-/// never overwritten. As on a server of its own, a number that is not there is a 404 whatever
-/// the header, and a malformed header is a 400 together with the body's errors (the core's
-/// rules, which are the provider's) for one that is.
+/// never overwritten. As on a server of its own, the core's [`first_refusal`] answers: a number
+/// that is not there is a 404 whatever the header, and a malformed header is a 400 together with
+/// the body's errors (the core's rules, which are the provider's) for one that is. Without a
+/// header nothing is looked up: the provider answers for the number and the body.
 async fn compare(
     gateway: &Gateway,
     principal: &Principal,
@@ -177,22 +178,24 @@ async fn compare(
     condition: Condition,
     body_errors: impl FnOnce() -> Vec<ValidationError>,
 ) -> Result<(), Stop> {
-    let condition = match condition {
-        Ok(None) => return Ok(()),
-        Ok(Some(condition)) => Ok(condition),
-        Err(malformed) => Err(malformed),
-    };
+    if let Ok(None) = condition {
+        return Ok(());
+    }
     let current = gateway.send(principal, Method::GET, path, None).await?;
-    let Some(number) = read::<PhoneNumberResource>(&current) else {
-        return Err(refused_or_unreadable(current));
-    };
-    let condition = condition.map_err(|malformed| {
-        let mut errors = vec![malformed];
-        errors.extend(body_errors());
-        ApiError::from(errors)
-    })?;
-    IfMatch::check(Some(&condition), number.version()).map_err(ApiError::Refused)?;
-    Ok(())
+    let number = read::<PhoneNumberResource>(&current).map(|number| Some(number.version()));
+    // The provider judges the body of what it is sent; a malformed header is not sent.
+    let errors = if condition.is_err() { body_errors() } else { Vec::new() };
+    first_refusal(number.ok_or(current), &condition, errors).map_err(refused)
+}
+
+/// What stops a request for the refusal that comes first: the provider's answer to the
+/// number's look-up, passed on, or the contract's refusal.
+fn refused(first: Refused<Answered>) -> Stop {
+    match first {
+        Refused::Target(current) => refused_or_unreadable(current),
+        Refused::PreconditionFailed => ApiError::Refused(Refusal::PreconditionFailed).into(),
+        Refused::Invalid(errors) => ApiError::from(errors).into(),
+    }
 }
 
 /// `PUT …/phoneNumbers/{phoneNumberId}`: the body goes to the provider as it was sent, which

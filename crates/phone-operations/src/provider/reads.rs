@@ -2,15 +2,19 @@
 //! checked against the customer; a search and a list across several businesses from the copy.
 
 use axum::http::Method;
+use bytes::Bytes;
 use phone_model::{
-    CustomerPage, CustomerResource, IfMatch, PhoneNumberChange, PhoneNumberPage,
-    PhoneNumberResource,
+    CustomerPage, CustomerResource, Listing, PhoneNumberChange, PhoneNumberPage,
+    PhoneNumberResource, first_refusal,
 };
+use serde_json::Value;
 
-use super::{check_known, customer_path, ended, known, read, versioned};
+use super::{
+    check_known, customer_path, ended, known, read, refused, refused_or_unreadable, versioned,
+};
 use crate::{
     ApiError, Condition, ListQuery, NumberIds, Operations, Principal, Reply,
-    gateway::{Gateway, segment},
+    gateway::{Answered, Gateway, segment, succeeded},
     local,
 };
 
@@ -26,21 +30,37 @@ pub(crate) async fn customers_list(
     if query.get("search").is_some() {
         return local::customers_list(ops, principal, &query).await.map(Reply::Made);
     }
-    let asked = query.get("businessId").map(str::trim).filter(|b| !b.is_empty());
-    let path = match (principal.businesses().ids(), asked) {
-        (None, _) => format!("/customers{}", query.as_sent()),
-        (Some(_), Some(business)) => {
-            principal.businesses().check_new_customer(business).map_err(ApiError::Refused)?;
-            listed_within(&query, business)
-        }
-        (Some([only]), None) => listed_within(&query, only),
-        (Some(_), None) => {
+    let listing =
+        principal.businesses().listing(query.get("businessId")).map_err(ApiError::Refused)?;
+    let path = match listing {
+        Listing::AsAsked => format!("/customers{}", query.as_sent()),
+        Listing::Within(business) => listed_within(&query, business),
+        Listing::Several(_) => {
             return local::customers_list(ops, principal, &query).await.map(Reply::Made);
         }
     };
-    Ok(Reply::Passed(gateway.send(&principal, Method::GET, &path, None).await?))
+    let answer = gateway.send(&principal, Method::GET, &path, None).await?;
+    shown(answer, &listing)
 }
 
+/// The provider's list with only the customers `listing` shows, as given when it has no others;
+/// a success that cannot be read as a list is not passed on (a 502), as it might be anyone's.
+fn shown(mut answer: Answered, listing: &Listing<'_>) -> Result<Reply<CustomerPage>, ApiError> {
+    if matches!(listing, Listing::AsAsked) || !succeeded(&answer) {
+        return Ok(Reply::Passed(answer));
+    }
+    let mut page = read::<Value>(&answer).unwrap_or_default();
+    let Some(customers) = page.get_mut("customers").and_then(Value::as_array_mut) else {
+        return ended(Err(refused_or_unreadable(answer)));
+    };
+    let given = customers.len();
+    customers.retain(|c| listing.shows(c.pointer("/business/businessId").and_then(Value::as_str)));
+    if customers.len() != given {
+        tracing::warn!(given, shown = customers.len(), "the provider listed others' customers");
+        answer.body = Bytes::from(serde_json::to_vec(&page).expect("a JSON value serialises"));
+    }
+    Ok(Reply::Passed(answer))
+}
 /// The provider's customer list for a caller of some businesses, within `business`: the query
 /// made again from the parameters the contract knows, with one `businessId` (a caller's
 /// `businessId=` or `BusinessId=OTHER` never reaches the provider).
@@ -123,8 +143,8 @@ pub(crate) async fn phone_numbers_get(
             let path = customer_path(&ids.customer_id, Some(Some(&ids.phone_number_id)));
             let answer = gateway.send(principal, Method::GET, &path, None).await?;
             if let Some(number) = read::<PhoneNumberResource>(&answer) {
-                let condition = condition.map_err(ApiError::invalid)?;
-                IfMatch::check(condition.as_ref(), number.version()).map_err(ApiError::Refused)?;
+                let version = Ok(Some(number.version()));
+                first_refusal(version, &condition, Vec::new()).map_err(refused)?;
             }
             Ok(Reply::Passed(versioned(answer)))
         }

@@ -709,3 +709,41 @@ async fn a_providers_429_to_one_tenant_pauses_another_no_longer_than_the_provide
     // The caller whose read met the 429 pays nothing more for it.
     assert_eq!(hammer.get(&list).send().await.unwrap().status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_provider_that_lists_another_business_s_customers_is_not_believed() {
+    let (pair, proxy) = Pair::start(&[], &[]).await;
+    pair.synced().await;
+    let tenant = pair.tenant("one business", BUSINESS, true).await;
+    let customer = |id: &str, business: &str| {
+        json!({"customerId": id, "firstName": "A", "lastName": "B", "externalReference": "",
+               "business": {"businessId": business, "name": "N"}, "extra": [1, 2]})
+    };
+    let page = |customers: Vec<Value>| json!({"customers": customers, "responseMetadata": {"nextCursor": null, "hasNext": false}});
+    let list = format!("{}/customers", pair.api);
+
+    // A list within the caller's business is passed on as given...
+    let ours = page(vec![customer("1", BUSINESS), customer("2", BUSINESS)]);
+    proxy.set(Fault::Answer(200, ours.clone(), vec![]));
+    assert_eq!(read(tenant.get(&list).send().await.unwrap()).await, (StatusCode::OK, ours));
+    // ...and one with others' customers in it keeps only the caller's, every member of theirs.
+    let mixed = page(vec![
+        customer("1", BUSINESS),
+        customer("3", OTHER),
+        json!({"customerId": "4", "firstName": "No business"}),
+    ]);
+    proxy.set(Fault::Answer(200, mixed, vec![]));
+    let expected = page(vec![customer("1", BUSINESS)]);
+    assert_eq!(read(tenant.get(&list).send().await.unwrap()).await, (StatusCode::OK, expected));
+    // A success that is not a list of customers could be anyone's: a 502, not the success.
+    proxy.set(Fault::Answer(200, json!({"customers": "everyone"}), vec![]));
+    let unreadable = tenant.get(&list).send().await.unwrap();
+    assert_eq!(unreadable.status(), StatusCode::BAD_GATEWAY);
+    // A caller of every business gets the provider's list as given.
+    let everyone = page(vec![customer("1", BUSINESS), customer("3", OTHER)]);
+    proxy.set(Fault::Answer(200, everyone.clone(), vec![]));
+    assert_eq!(
+        read(pair.client.get(&list).send().await.unwrap()).await,
+        (StatusCode::OK, everyone)
+    );
+}
