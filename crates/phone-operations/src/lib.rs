@@ -111,7 +111,7 @@ impl Keyed {
     fn attempt(&self, principal: &Principal) -> Attempt {
         Attempt {
             scope: principal.scope(),
-            key: self.key.as_str().to_owned(),
+            key: self.key.clone(),
             fingerprint: self.fingerprint.clone(),
         }
     }

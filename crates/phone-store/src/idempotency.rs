@@ -6,7 +6,7 @@
 //! time; PostgreSQL makes the second `INSERT … ON CONFLICT DO NOTHING` wait for the first
 //! transaction, then read its answer.
 
-use phone_model::{EarlierAttempt, KeyUse, key_use};
+use phone_model::{EarlierAttempt, IdempotencyKey, KeyUse, key_use};
 use serde::{Serialize, de::DeserializeOwned};
 
 use super::sql::{Sql, params, unexpected};
@@ -21,7 +21,7 @@ pub struct Attempt {
     /// Whose key it is: keys are the caller's own.
     pub scope: String,
     /// The key as sent.
-    pub key: String,
+    pub key: IdempotencyKey,
     /// What was asked: a hash of the method, path and body.
     pub fingerprint: String,
 }
@@ -82,7 +82,7 @@ pub(super) fn once<T: Serialize + DeserializeOwned>(
 fn keep(db: &mut dyn Sql, attempt: &Attempt, response: &str) -> Result<(), StoreError> {
     db.execute(
         "UPDATE idempotency_keys SET response = $1 WHERE scope = $2 AND key = $3",
-        params![response, &attempt.scope, &attempt.key],
+        params![response, &attempt.scope, attempt.key.as_str()],
     )?;
     Ok(())
 }
@@ -103,14 +103,14 @@ fn claim(
     let claimed = db.execute(
         "INSERT INTO idempotency_keys (scope, key, fingerprint, created_at)
          VALUES ($1, $2, $3, $4) ON CONFLICT (scope, key) DO NOTHING",
-        params![&attempt.scope, &attempt.key, &attempt.fingerprint, at],
+        params![&attempt.scope, attempt.key.as_str(), &attempt.fingerprint, at],
     )? == 1;
     if claimed {
         return Ok(None);
     }
     let earlier = db.row(
         "SELECT fingerprint, response FROM idempotency_keys WHERE scope = $1 AND key = $2",
-        params![&attempt.scope, &attempt.key],
+        params![&attempt.scope, attempt.key.as_str()],
     )?;
     Ok(Some(EarlierAttempt { fingerprint: earlier.text(0)?, answer: earlier.optional_text(1)? }))
 }
@@ -163,7 +163,7 @@ impl Store {
         self.write(|db| {
             db.execute(
                 "DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND response IS NULL",
-                params![&attempt.scope, &attempt.key],
+                params![&attempt.scope, attempt.key.as_str()],
             )?;
             Ok(())
         })

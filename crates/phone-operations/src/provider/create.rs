@@ -53,7 +53,7 @@ pub(super) async fn create(
     };
     let bytes = body.as_ref().map(|(_, b)| b.clone()).unwrap_or_default();
     let attempt = key.attempt(principal);
-    let _turn = gateway.turn((attempt.scope.clone(), attempt.key.clone())).await;
+    let _turn = gateway.turn((attempt.scope.clone(), attempt.key.as_str().to_owned())).await;
     let claimed = attempt.clone();
     match ops.blocking(move |store| Ok(store.claim_key(&claimed, now())?)).await? {
         Claim::Answered(body) => return Ok(replayed(Bytes::from(body))),
