@@ -38,8 +38,8 @@ use tokio::{
 };
 use tower::ServiceExt;
 
-use super::{Closed, Timeouts, body::TimedBody};
-use crate::telemetry::Connections;
+use super::{Timeouts, body::TimedBody};
+use crate::telemetry::{Closed, Connections};
 
 /// An accepted connection, about to be served.
 pub(super) struct Connection {
