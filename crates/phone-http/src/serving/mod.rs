@@ -2,7 +2,7 @@
 //! connects and never sends a byte, or sends a header a byte a minute, holds a connection (and
 //! a file descriptor) for ever, and enough of them stop the server accepting anyone.
 //!
-//! Here every connection is bounded in time (see [`connection`]): its request's head must
+//! Here every connection is bounded in time (see [`clock`]): its request's head must
 //! arrive within `--header-timeout`, a kept-alive connection may wait `--idle-timeout` for its
 //! next request, and a request's body must arrive within `--body-timeout` (else 408). At most
 //! `--max-connections` are open at once: one more is accepted and closed at once, so that it
@@ -15,6 +15,7 @@
 //! are closed, and those answering a request finish it; [`serve`] returns once all have.
 
 mod body;
+mod clock;
 mod connection;
 mod descriptors;
 
