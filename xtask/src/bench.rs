@@ -5,7 +5,8 @@ use std::{fs, process::Stdio};
 
 use crate::{
     Result,
-    embed::{self, Build},
+    builds::Build,
+    embed,
     process::{command, run},
     root, sizes, tools, trunk,
 };

@@ -4,57 +4,15 @@
 //! when first needed) — with their sizes, the differential test against libphonenumber-js,
 //! and their speed.
 
-use std::{
-    fs,
-    path::{Path, PathBuf},
-};
+use std::{fs, path::Path};
 
 use crate::{
-    Result, compress, metadata, minify, package,
+    Result,
+    builds::{BUILDS, Build},
+    compress, metadata, minify, package,
     process::{command, run},
     root, sizes,
 };
-
-/// The three builds of the module.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Build {
-    /// Every region of the provider's table.
-    All,
-    /// New Zealand and Australia only (`--features nz-au-only`).
-    NzAu,
-    /// No plan of its own: a pack per calling code in `plans/` (`--features on-demand`).
-    OnDemand,
-}
-
-impl Build {
-    /// Where the build is written.
-    pub(crate) fn out_dir(self) -> PathBuf {
-        match self {
-            Self::All => root().join("target/embed"),
-            Self::NzAu => root().join("target/embed/nz-au"),
-            Self::OnDemand => root().join("target/embed/on-demand"),
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Self::All => "every region: module and element, wasm + js + css",
-            Self::NzAu => "NZ + AU: module and element, wasm + js + css",
-            Self::OnDemand => "on demand, no plans: module and element, wasm + js + css",
-        }
-    }
-
-    fn features(self) -> &'static str {
-        match self {
-            Self::All => "module",
-            Self::NzAu => "module,nz-au-only",
-            Self::OnDemand => "module,on-demand",
-        }
-    }
-}
-
-/// Every build, the one at the package's root first.
-const BUILDS: [Build; 3] = [Build::All, Build::NzAu, Build::OnDemand];
 
 /// Builds the three modules, prints their sizes, runs the differential test, and measures the
 /// speed in headless Chromium.

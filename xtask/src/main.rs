@@ -12,6 +12,7 @@
 //! - `structure`: circles of modules importing each other, and long files without a reason.
 
 mod bench;
+mod builds;
 mod compress;
 mod e2e;
 mod embed;

@@ -64,6 +64,7 @@ const CAMPAIGNS: [Campaign; 2] = [
         beneath: &["phone-store", "phone-operations", "phone-http"],
         files: &[
             "crates/phone-store/src/phone_numbers.rs",
+            "crates/phone-store/src/rows.rs",
             "crates/phone-store/src/idempotency.rs",
             "crates/phone-store/src/history.rs",
             "crates/phone-operations/src/cursor.rs",

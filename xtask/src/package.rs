@@ -18,7 +18,7 @@ use std::{
 
 use crate::{
     Result,
-    embed::Build,
+    builds::Build,
     process::{command, run},
     root,
 };

@@ -13,6 +13,7 @@ pub mod auth;
 pub mod client_address;
 mod extract;
 mod headers;
+mod open_files;
 mod openapi;
 pub mod rate_limit;
 pub mod routes;

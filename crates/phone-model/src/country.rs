@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use crate::{ValidationError, text::utf16_len, written::country_of};
+use crate::{ValidationError, code_country::country_of, text::utf16_len};
 
 /// One row of the provider's country-code table, packed (8 bytes, where five references
 /// took 36): its texts are places in tables of them all, generated at build time with it.

@@ -46,6 +46,7 @@ extern crate alloc;
 
 mod as_you_type;
 mod business;
+mod code_country;
 mod conditions;
 mod country;
 mod customer;

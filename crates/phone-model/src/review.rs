@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     Country, CountryCode, NumberKind, PhoneNumberInput, PhoneNumberResource, PhoneType,
-    ValidationError, Warning, conditions::fnv1a, validate_create, written::country_of,
+    ValidationError, Warning, code_country::country_of, conditions::fnv1a, validate_create,
     written_country,
 };
 

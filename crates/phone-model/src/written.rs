@@ -2,7 +2,7 @@
 //! staff app's country field, the review's suggested fix and a client of the embeddable module
 //! all name the same country.
 
-use crate::{Country, CountryCode, countries, plan::Region, typed::Typed};
+use crate::{Country, CountryCode, code_country::country_of, plan::Region, typed::Typed};
 
 /// The country of the provider's table that `number` is written for, when it is written with a
 /// country code — after `+`, or after `selected`'s international prefix — other than
@@ -34,17 +34,6 @@ pub fn written_country(selected: CountryCode, number: &str) -> Option<&'static C
         let code = CountryCode::new(typed.digits.get(..length)?).ok()?;
         country_of(code, typed.digits.get(length..)?)
     })
-}
-
-/// The row of the provider's table for a number of `code` whose national digits are
-/// `national` (see [`written_country`]); `None` for a code the table does not have. With
-/// `national` empty, the code's main country: what a number saved under the code is saved as.
-pub(crate) fn country_of(code: CountryCode, national: &str) -> Option<&'static Country> {
-    let rows = || countries().iter().filter(move |c| c.code() == code.as_str());
-    let by_area = rows().find(|c| c.area_codes().iter().any(|area| national.starts_with(area)));
-    // The main row is marked in the table's data, not found in the plans: a build with some
-    // countries' plans only (New Zealand and Australia) knows it too.
-    by_area.or_else(|| rows().find(|c| c.main)).or_else(|| rows().next())
 }
 
 #[cfg(test)]
@@ -87,15 +76,5 @@ mod tests {
         for (selected, number, expected) in cases {
             assert_eq!(written(selected, number), expected, "{number:?} under {selected}");
         }
-    }
-
-    #[test]
-    fn a_code_alone_is_its_main_country() {
-        let name = |code: &str| country_of(CountryCode::new(code).unwrap(), "").map(Country::name);
-        assert_eq!(name("+1"), Some("United States"));
-        assert_eq!(name("+44"), Some("United Kingdom"));
-        assert_eq!(name("+64"), Some("New Zealand"));
-        assert_eq!(name("+61"), Some("Australia"));
-        assert_eq!(name("+599"), Some("Curacao"), "named as the plans name it, folded");
     }
 }

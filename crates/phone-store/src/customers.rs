@@ -1,25 +1,17 @@
 //! The SQL of customers: the list and search within a caller's businesses, one
 //! customer, creating one with its first number.
 
+use super::customer_filter::CustomerFilter;
 use super::idempotency::{Answer, Attempt, once};
 use super::phone_numbers::insert_phone_number;
+use super::rows::{customer_for, customer_from};
 use super::search::{put_document, search};
-use super::sql::{Row, Sql, params};
+use super::sql::{Sql, params};
 use super::{Change, OperationError, Page, Store, StoreError, page, unused_id, within};
 use phone_model::{
-    BusinessResource, Businesses, CreatedCustomer, CustomerQuery, CustomerResource, NewCustomer,
-    PageSize, Refusal, ValidationError, customer_document,
+    Businesses, CreatedCustomer, CustomerResource, NewCustomer, PageSize, Refusal, ValidationError,
+    customer_document,
 };
-
-/// Which customers to list.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct CustomerFilter {
-    pub business_id: Option<String>,
-    pub external_reference: Option<String>,
-    /// What a person typed to find a customer (see `phone_model::search`): then the page is
-    /// the best matches first.
-    pub search: Option<CustomerQuery>,
-}
 
 impl Store {
     /// One page of the customers of `businesses` matching `filter`, oldest first. The
@@ -164,31 +156,6 @@ impl Store {
     }
 }
 
-/// The customer's `seq` when `businesses` holds its business; the contract's refusal (404 or
-/// 403) otherwise, decided by the core.
-///
-/// When `lock` is set (in a write), the customer's row stays locked until the transaction
-/// ends: PostgreSQL writers for one customer then run one after another (see `postgres`).
-pub(super) fn customer_for(
-    db: &mut dyn Sql,
-    customer_id: &str,
-    businesses: &Businesses,
-    lock: bool,
-) -> Result<i64, OperationError> {
-    const FIND: &str = "SELECT seq, business_id FROM customers WHERE customer_id = $1";
-    let lock = if lock { db.dialect().for_update() } else { "" };
-    let found = if lock.is_empty() {
-        db.optional_row(FIND, params![customer_id])?
-    } else {
-        db.optional_row(&format!("{FIND}{lock}"), params![customer_id])?
-    };
-    let found = found.map(|row| Ok::<_, StoreError>((row.int(0)?, row.text(1)?))).transpose()?;
-    businesses
-        .check_customer(found.as_ref().map(|(_, business)| business.as_str()))
-        .map_err(OperationError::Refused)?;
-    found.map(|(seq, _)| seq).ok_or(OperationError::Refused(Refusal::NotFound))
-}
-
 fn find_customer(
     db: &mut dyn Sql,
     customer_id: &str,
@@ -200,20 +167,4 @@ fn find_customer(
     )?
     .map(|row| customer_from(&row, 0))
     .transpose()
-}
-
-/// Reads a customer from the row's columns starting at `first`.
-pub(super) fn customer_from(row: &Row, first: usize) -> Result<CustomerResource, StoreError> {
-    Ok(CustomerResource {
-        customer_id: row.text(first)?,
-        business: BusinessResource {
-            business_id: row.text(first + 1)?,
-            name: row.text(first + 2)?,
-        },
-        first_name: row.text(first + 3)?,
-        last_name: row.text(first + 4)?,
-        external_reference: row.text(first + 5)?,
-        primary_phone_number: None,
-        matched_phone_number: None,
-    })
 }

@@ -5,7 +5,7 @@ use phone_model::{
     Businesses, ChangeAction, PhoneNumberChange, PhoneNumberId, PhoneNumberResource,
 };
 
-use super::customers::customer_for;
+use super::rows::customer_for;
 use super::sql::{Row, Sql, params, unexpected};
 use super::{Change, OperationError, Store, StoreError};
 

@@ -1,9 +1,12 @@
 //! All SQL, split by concern: opening a database and what every query shares here; the two
 //! engines (`sqlite`, the embedded default, and `postgres`, for several servers on one
 //! database) behind one interface of statements and rows (`sql`), with their connection pool
-//! (`pool`); phone numbers (`phone_numbers`), customers and businesses (`customers`), the audit
-//! trail (`history`), creates made safe to retry (`idempotency`), the data-quality review
-//! (`review`) and the shared numbers marked as expected there (`marks`), clients, users and
+//! (`pool`); customers and phone numbers read from rows, and the customer every operation on
+//! one starts from (`rows`); phone numbers (`phone_numbers`), customers (`customers`), which
+//! customers a list asks for (`customer_filter`) and finding them (`search`), businesses
+//! (`businesses`), the audit trail (`history`), creates made safe to retry (`idempotency`),
+//! each number's verdict kept for the data-quality review (`verdicts`), the review (`review`)
+//! and the shared numbers marked as expected there (`marks`), clients, users and
 //! sessions (`access`), the keys that sign tokens and cursors
 //! (`keys`), who may read the SQLite files (`files`), and what only tests and benchmarks use
 //! (`support`). Every query is written once, for both engines. The contract's
@@ -25,6 +28,7 @@ mod access;
 pub mod backup;
 mod businesses;
 mod copy;
+mod customer_filter;
 mod customers;
 mod files;
 mod history;
@@ -37,12 +41,14 @@ mod pool;
 mod postgres;
 mod review;
 mod role;
+mod rows;
 mod schema;
 mod search;
 mod sql;
 mod sqlite;
 #[cfg(any(test, feature = "test-support"))]
 mod support;
+mod verdicts;
 
 use phone_model::{Businesses, PageSize, Refusal, ValidationError};
 use rand::Rng;
@@ -50,7 +56,7 @@ use rand::Rng;
 pub use access::{Account, ClientAccess, Role, SessionUser, StoredSession};
 pub use businesses::{Added, BusinessListing, Removed};
 pub use copy::CopyError;
-pub use customers::CustomerFilter;
+pub use customer_filter::CustomerFilter;
 pub use idempotency::{Answer, Attempt, Claim};
 pub use keys::{Rotation, SigningKeys, StoredKey};
 use pool::Pool;
@@ -419,7 +425,7 @@ impl Store {
 fn after_migrations(db: &mut dyn Sql, newer: bool) -> Result<(), StoreError> {
     if !newer {
         search::remake_if_stale(db)?;
-        review::remake_if_stale(db)?;
+        verdicts::remake_if_stale(db)?;
     }
     keys::make_missing(db)
 }

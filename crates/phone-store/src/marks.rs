@@ -12,11 +12,11 @@
 
 use phone_model::{Businesses, ChangeAction, SharedNumberMark, plan_shared_mark};
 
-use super::customers::customer_for;
 use super::history::record_change;
-use super::phone_numbers::{columns_of, locate, phone_number_from};
-use super::review::lock_numbers;
+use super::phone_numbers::locate;
+use super::rows::{columns_of, customer_for, phone_number_from};
 use super::sql::{Sql, params};
+use super::verdicts::lock_numbers;
 use super::{Change, OperationError, Store, StoreError, within};
 
 impl Store {

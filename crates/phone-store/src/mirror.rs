@@ -10,10 +10,11 @@ use phone_model::{
 
 use super::businesses::put_business_row;
 use super::history::record_change;
-use super::phone_numbers::{columns_of, judge, phone_number_from, record_demotion};
-use super::review::{lock_numbers, share};
+use super::phone_numbers::{judge, record_demotion};
+use super::rows::{columns_of, phone_number_from};
 use super::search::put_document;
 use super::sql::{Sql, params};
+use super::verdicts::{lock_numbers, share};
 use super::{Change, OperationError, Store, StoreError};
 
 /// The setting that holds when the last full sync ended (seconds since the epoch).

@@ -2,31 +2,16 @@
 //! transaction that fetches the facts the core's rules need and applies their outcome.
 
 use phone_model::{
-    Businesses, ChangeAction, CreateFacts, IfMatch, PageSize, PhoneNumberId, PhoneNumberResource,
-    PhoneType, Refusal, UpdateFacts, ValidPhoneNumber, plan_create, plan_delete, plan_update,
-    reversed_digits,
+    Businesses, ChangeAction, CreateFacts, IfMatch, PageSize, PhoneNumberResource, Refusal,
+    UpdateFacts, ValidPhoneNumber, plan_create, plan_delete, plan_update, reversed_digits,
 };
 
-use super::customers::customer_for;
 use super::history::record_change;
 use super::idempotency::{Answer, Attempt, once};
-use super::review::{lock_numbers, share, verdict};
-use super::sql::{Row, Sql, params, unexpected};
+use super::rows::{columns, customer_for, phone_number_from};
+use super::sql::{Sql, params};
+use super::verdicts::{lock_numbers, share, verdict};
 use super::{Change, OperationError, Page, Store, StoreError, page, unused_id};
-
-/// A phone number's columns, in the order [`phone_number_from`] reads them (a macro, so that
-/// `concat!` makes each statement one constant).
-macro_rules! columns {
-    () => {
-        "phone_number_id, phone_name, country_code, area_code, phone_number, phone_type, is_primary"
-    };
-}
-
-/// The columns [`phone_number_from`] reads, of the table (or alias) `table`.
-pub(super) fn columns_of(table: &str) -> String {
-    let columns: Vec<String> = columns!().split(", ").map(|c| format!("{table}.{c}")).collect();
-    columns.join(", ")
-}
 
 impl Store {
     /// One page of a customer's phone numbers, oldest first.
@@ -311,7 +296,7 @@ pub(super) fn insert_phone_number(
     Ok(created)
 }
 
-/// Stores the core's verdict on a number just written (see `review`), and whether another
+/// Stores the core's verdict on a number just written (see `verdicts`), and whether another
 /// customer has its number (`duplicate_key`).
 pub(super) fn judge(
     db: &mut dyn Sql,
@@ -326,27 +311,4 @@ pub(super) fn judge(
         params![verdict(number), number.phone_number_id.as_str()],
     )?;
     share(db, duplicate_key)
-}
-
-/// Reads a phone number from the row's columns starting at `first` (in `columns!()` order).
-pub(super) fn phone_number_from(
-    row: &Row,
-    first: usize,
-) -> Result<PhoneNumberResource, StoreError> {
-    let id = row.text(first)?;
-    let country_code = row.text(first + 2)?;
-    Ok(PhoneNumberResource {
-        phone_number_id: PhoneNumberId::new(&id).map_err(|e| unexpected(first, e))?,
-        phone_name: row.text(first + 1)?,
-        // Read as stored: a code the provider's table has since dropped is still the code.
-        country_code: phone_model::CountryCode::stored(&country_code)
-            .ok_or_else(|| unexpected(first + 2, "not a country code"))?,
-        area_code: row.text(first + 3)?,
-        phone_number: row.text(first + 4)?,
-        phone_type: row
-            .text(first + 5)?
-            .parse::<PhoneType>()
-            .map_err(|e| unexpected(first + 5, e))?,
-        is_primary: row.bool(first + 6)?,
-    })
 }

@@ -326,7 +326,7 @@ impl Store {
                 params![every * 10],
             )?;
             let judging = std::time::Instant::now();
-            super::review::remake_verdicts(db)?;
+            super::verdicts::remake_verdicts(db)?;
             Ok(judging.elapsed())
         })
     }

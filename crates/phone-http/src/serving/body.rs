@@ -14,7 +14,7 @@ use std::{
 use hyper::body::{Body, Bytes, Frame, Incoming, SizeHint};
 use tokio::time::{Instant, Sleep};
 
-use super::connection::Clock;
+use super::clock::Clock;
 
 /// How a timed body fails: its own [`BodyTimedOut`], or its connection's error.
 type BoxError = Box<dyn std::error::Error + Send + Sync>;

@@ -2,8 +2,7 @@
 //! each holds a descriptor, and so does everything else the server opens. Past the limit,
 //! accepting fails (`Too many open files`) and so does opening the database.
 //!
-//! The limit is read from `/proc/self/limits`: `getrlimit` would need `unsafe`, which the
-//! workspace forbids.
+//! The limit is [`crate::open_files::open_file_limit`].
 
 use std::fmt;
 
@@ -99,19 +98,6 @@ fn count(connections: u64) -> usize {
     usize::try_from(connections).unwrap_or(usize::MAX)
 }
 
-/// The process's soft limit on open files, from `/proc/self/limits`; `None` when it is
-/// unlimited or cannot be read (not Linux).
-pub fn open_file_limit() -> Option<u64> {
-    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
-    soft_limit(&limits, "Max open files")
-}
-
-/// A limit's soft value, from `/proc/self/limits`'s table (name, soft, hard, units).
-fn soft_limit(limits: &str, name: &str) -> Option<u64> {
-    let line = limits.lines().find_map(|line| line.strip_prefix(name))?;
-    line.split_whitespace().next()?.parse().ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,14 +130,5 @@ mod tests {
              listeners), and this process may open 128: raise the limit (ulimit -n 1096, or \
              LimitNOFILE= in a systemd unit), or give a --max-connections of at most 32"
         );
-    }
-
-    #[test]
-    fn the_soft_limit_is_the_first_figure_and_unlimited_is_none() {
-        let limits = "Limit                     Soft Limit           Hard Limit           Units     \n\
-                      Max processes             unlimited            unlimited            processes \n\
-                      Max open files            1024                 524288               files     \n";
-        assert_eq!(soft_limit(limits, "Max open files"), Some(1024));
-        assert_eq!(soft_limit(limits, "Max processes"), None);
     }
 }

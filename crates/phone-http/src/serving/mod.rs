@@ -2,7 +2,7 @@
 //! connects and never sends a byte, or sends a header a byte a minute, holds a connection (and
 //! a file descriptor) for ever, and enough of them stop the server accepting anyone.
 //!
-//! Here every connection is bounded in time (see [`connection`]): its request's head must
+//! Here every connection is bounded in time (see [`clock`]): its request's head must
 //! arrive within `--header-timeout`, a kept-alive connection may wait `--idle-timeout` for its
 //! next request, and a request's body must arrive within `--body-timeout` (else 408). At most
 //! `--max-connections` are open at once: one more is accepted and closed at once, so that it
@@ -15,6 +15,7 @@
 //! are closed, and those answering a request finish it; [`serve`] returns once all have.
 
 mod body;
+mod clock;
 mod connection;
 mod descriptors;
 
@@ -32,9 +33,10 @@ use tokio::{net::TcpListener, sync::Semaphore};
 pub use self::body::request_timed_out;
 pub use self::descriptors::{
     DEFAULT_MAX_CONNECTIONS, MaxConnections, RESERVED_DESCRIPTORS, TooFewDescriptors,
-    max_connections, open_file_limit,
+    max_connections,
 };
-use crate::telemetry::Connections;
+pub use crate::open_files::open_file_limit;
+use crate::telemetry::{Closed, Connections};
 
 /// The connections `/metrics` on an address of its own (`--metrics-address`) takes at once:
 /// a scraper or two keep one each. Counted in [`RESERVED_DESCRIPTORS`].
@@ -58,36 +60,6 @@ pub struct Limits {
     pub timeouts: Timeouts,
     /// Connections open at once at most.
     pub max_connections: usize,
-}
-
-/// Why the server closed a connection itself; the `kind` of
-/// `phonedesk_connections_closed_total`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Closed {
-    /// Accepted when `--max-connections` were open, and closed at once.
-    Refused,
-    /// Its request's head did not arrive within `--header-timeout`.
-    HeaderTimeout,
-    /// Kept alive, it sent nothing more within `--idle-timeout`.
-    IdleTimeout,
-    /// A request's body did not arrive within `--body-timeout` (answered 408).
-    BodyTimeout,
-}
-
-impl Closed {
-    /// Every reason, for the metric's series from the start.
-    pub const ALL: [Self; 4] =
-        [Self::Refused, Self::HeaderTimeout, Self::IdleTimeout, Self::BodyTimeout];
-
-    /// The metric's label value.
-    pub const fn kind(self) -> &'static str {
-        match self {
-            Self::Refused => "refused",
-            Self::HeaderTimeout => "header_timeout",
-            Self::IdleTimeout => "idle_timeout",
-            Self::BodyTimeout => "body_timeout",
-        }
-    }
 }
 
 /// How long accepting pauses after an error that is not one connection's (no descriptor left,

@@ -7,6 +7,7 @@
 //! loopback callers only (a proxy's forwarded requests are not loopback ones), or on an
 //! address of its own with `--metrics-address`; see the README, "Operating it".
 
+mod connections;
 mod exposition;
 #[cfg(target_os = "linux")]
 mod process;
@@ -34,13 +35,14 @@ use prometheus_client::{
     registry::Registry,
 };
 
+pub use self::connections::{Closed, Connections};
 pub use self::requests::record;
 pub(crate) use self::requests::route;
 use self::{
     exposition::Format,
     requests::{Answer, Route},
 };
-use crate::{AppState, client_address::ClientAddress, serving::Closed};
+use crate::{AppState, client_address::ClientAddress};
 use phone_operations::ApiError;
 use phone_operations::gateway::Gateway;
 use phone_operations::measures::{Counts, Histograms, Kind, Seconds, histogram, seconds, since};
@@ -115,31 +117,6 @@ struct Measures {
     rate_limited: Counts,
     sync_lag: Gauge,
     connections: Connections,
-}
-
-/// What the connection loop counts (see [`crate::serving`]): connections open now, and those
-/// the server closed itself, by why.
-#[derive(Debug, Clone)]
-pub struct Connections {
-    open: Gauge,
-    closed: Counts,
-}
-
-impl Connections {
-    /// A connection was accepted and is served.
-    pub(crate) fn opened(&self) {
-        self.open.inc();
-    }
-
-    /// A served connection ended.
-    pub(crate) fn ended(&self) {
-        self.open.dec();
-    }
-
-    /// The server closed a connection, for `why`.
-    pub(crate) fn closed(&self, why: Closed) {
-        self.closed.get_or_create(&Kind { kind: why.kind() }).inc();
-    }
 }
 
 impl Telemetry {

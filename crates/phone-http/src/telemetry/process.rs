@@ -156,7 +156,7 @@ fn open_fds() -> Option<f64> {
 /// The soft limit on open descriptors, as the server's connection cap reads it; `None` when
 /// unlimited.
 fn max_fds() -> Option<f64> {
-    crate::serving::open_file_limit().map(|limit| limit as f64)
+    crate::open_files::open_file_limit().map(|limit| limit as f64)
 }
 
 #[cfg(test)]

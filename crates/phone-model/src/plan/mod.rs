@@ -35,7 +35,7 @@ use data::Reader;
 pub(crate) use format::Style;
 use pattern::{Anchor, Nfa};
 
-use crate::{Country, NumberKind, countries, written::country_of};
+use crate::{Country, NumberKind, code_country::country_of, countries};
 
 #[cfg(not(any(feature = "nz-au-only", feature = "on-demand")))]
 static PLANS: &[u8] = include_bytes!("../../data/plans.bin");

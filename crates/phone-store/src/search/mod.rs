@@ -8,7 +8,7 @@ mod tiers;
 
 use phone_model::{CustomerQuery, CustomerResource, PageSize, customer_document, reversed_digits};
 
-use super::customers::CustomerFilter;
+use super::customer_filter::CustomerFilter;
 use super::sql::{Sql, params};
 use super::{Page, StoreError};
 

@@ -2,7 +2,7 @@
 //! first uses them (as both engines read `$n`), and the conditions each engine's text index
 //! answers.
 
-use super::super::customers::CustomerFilter;
+use super::super::customer_filter::CustomerFilter;
 use super::super::sql::{Dialect, Param};
 
 /// What a customer's document (`s.document`) must hold: for each group, one of its texts

@@ -4,8 +4,8 @@
 
 use phone_model::{CustomerQuery, CustomerResource, MatchRank, PageSize, match_rank, typo_anchors};
 
-use super::super::customers::{CustomerFilter, customer_from};
-use super::super::phone_numbers::{columns_of, phone_number_from};
+use super::super::customer_filter::CustomerFilter;
+use super::super::rows::{columns_of, customer_from, phone_number_from};
 use super::super::sql::{Row, Sql};
 use super::super::{Page, StoreError, page};
 use super::statement::{Holds, Statement};
