@@ -260,3 +260,55 @@ fn remove_if_present(path: &Path) -> Result<(), BackupError> {
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn says(error: BackupError, expected: &str) {
+        assert_eq!(error.to_string(), expected);
+    }
+
+    /// What `phone-server backup` and `restore` print when they refuse.
+    #[test]
+    fn each_refusal_names_the_file_and_why() {
+        let path = || PathBuf::from("/srv/pd.sqlite3");
+        says(BackupError::Missing(path()), "there is no database at /srv/pd.sqlite3");
+        says(BackupError::Exists(path()), "/srv/pd.sqlite3 exists: a backup never overwrites");
+        says(
+            BackupError::InUse(path()),
+            "a running server holds /srv/pd.sqlite3: stop it before restoring over its database",
+        );
+        says(BackupError::Restoring(path()), "a restore of /srv/pd.sqlite3 is under way");
+        says(
+            BackupError::File(path(), io::Error::other("permission denied")),
+            "/srv/pd.sqlite3: permission denied",
+        );
+        says(BackupError::Store(StoreError::Database("busy".into())), "database: busy");
+    }
+
+    #[test]
+    fn a_restore_refuses_what_is_not_a_backup_and_says_why() {
+        let folder = tempfile::tempdir().unwrap();
+        let folder = fs::canonicalize(folder.path()).unwrap();
+        let database = folder.join("pd.sqlite3");
+        let refused = |from: &Path| restore(from, &database).unwrap_err().to_string();
+        let not_a_backup = |from: &Path, why: &str| {
+            format!("{} is not a Phonedesk database to restore: {why}", from.display())
+        };
+
+        assert_eq!(refused(&database), not_a_backup(&database, "it is the database itself"));
+
+        let empty = folder.join("empty.sqlite3");
+        File::create(&empty).unwrap();
+        let known = sqlite::MIGRATIONS.len();
+        let why = format!("its schema is version 0; this server knows 1 to {known}");
+        assert_eq!(refused(&empty), not_a_backup(&empty, &why));
+
+        let text = folder.join("notes.txt");
+        fs::write(&text, "not a database, but long enough to be read as one's header".repeat(9))
+            .unwrap();
+        assert_eq!(refused(&text), not_a_backup(&text, "database: file is not a database"));
+    }
+}

@@ -196,3 +196,19 @@ fn params_of(row: &Row) -> Vec<Param<'_>> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_copy_says_why_and_a_failed_one_what_failed() {
+        assert_eq!(
+            CopyError::TargetNotEmpty.to_string(),
+            "the target database already holds data (customers, businesses, clients or users): \
+             copy only into a new, empty one"
+        );
+        let failed = CopyError::from(StoreError::Database("disk I/O error".into()));
+        assert_eq!(failed.to_string(), "database: disk I/O error");
+    }
+}

@@ -467,4 +467,69 @@ mod tests {
         assert_eq!(shown("postgres://pd@%2Frun%2Fpg/pd"), "postgres://pd@%2Frun%2Fpg/pd");
         assert_eq!(shown("data/phonedesk.sqlite3"), "data/phonedesk.sqlite3");
     }
+
+    #[track_caller]
+    fn says(error: impl std::error::Error, expected: &str) {
+        assert_eq!(error.to_string(), expected);
+    }
+
+    /// Operators read these, and tests elsewhere (`tests/api/first_run.rs`) match them.
+    #[test]
+    fn each_store_error_says_what_failed_in_a_sentence_of_its_own() {
+        let io = || std::io::Error::other("disk full");
+        says(StoreError::Database("no such table: x".into()), "database: no such table: x");
+        says(StoreError::Unavailable("refused".into()), "database unavailable: refused");
+        says(
+            StoreError::SqliteTooOld("3.51.2".to_owned()),
+            "SQLite 3.51.2 is too old: 3.51.3 or later is needed",
+        );
+        says(StoreError::Folder(io()), "database folder: disk full");
+        says(
+            StoreError::File("data/pd.sqlite3".into(), io()),
+            "database file data/pd.sqlite3: disk full",
+        );
+        says(
+            StoreError::Missing("data/pd.sqlite3".into()),
+            "there is no database at data/pd.sqlite3: give the right --database, or make a new \
+             one with `phone-server --database data/pd.sqlite3 init` (or start with \
+             --create-database)",
+        );
+        says(
+            StoreError::NoSchema("data/pd.sqlite3".to_owned()),
+            "data/pd.sqlite3 holds no Phonedesk database: give the right --database, or make one \
+             there with `phone-server --database … init` (or start with --create-database)",
+        );
+        says(
+            StoreError::NewerSchema { database: "data/pd.sqlite3".to_owned(), found: 9, known: 8 },
+            &format!(
+                "data/pd.sqlite3 is at schema version 9, and this phone-server ({}) knows \
+                 versions up to 8: a newer phone-server migrated it. Run that one, or restore \
+                 the backup taken before the upgrade (README, \"Upgrading\"); \
+                 --allow-newer-schema serves it anyway, safe only when every newer migration \
+                 merely adds",
+                env!("CARGO_PKG_VERSION")
+            ),
+        );
+        says(
+            StoreError::Migration {
+                name: "0002_search",
+                error: Box::new(StoreError::Database("syntax error".into())),
+            },
+            "migration 0002_search failed: database: syntax error",
+        );
+        says(sql::unexpected(3, "not text"), "stored data: column 3: not text");
+    }
+
+    #[test]
+    fn an_operation_error_says_refused_or_what_storage_said() {
+        says(
+            OperationError::Refused(Refusal::NotFound),
+            "refused: The requested resource could not be found.",
+        );
+        says(
+            OperationError::Invalid(ValidationError::BusinessIdInvalid),
+            "refused: BusinessId is invalid.",
+        );
+        says(OperationError::from(StoreError::Database("locked".into())), "database: locked");
+    }
 }

@@ -85,3 +85,19 @@ pub fn request_timed_out(error: &(dyn std::error::Error + 'static)) -> bool {
     std::iter::successors(Some(error), |error| error.source())
         .any(|error| error.is::<BodyTimedOut>())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timed_out_body_says_which_limit_it_missed_and_is_found_among_causes() {
+        assert_eq!(
+            BodyTimedOut.to_string(),
+            "the request's body did not arrive within --body-timeout"
+        );
+        let wrapped = axum::Error::new(axum::Error::new(BodyTimedOut));
+        assert!(request_timed_out(&wrapped));
+        assert!(!request_timed_out(&std::io::Error::other("reset")));
+    }
+}

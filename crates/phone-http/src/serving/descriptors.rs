@@ -144,6 +144,13 @@ mod tests {
              listeners), and this process may open 128: raise the limit (ulimit -n 1096, or \
              LimitNOFILE= in a systemd unit), or give a --max-connections of at most 32"
         );
+        let none_fit = max_connections(None, Some(96)).unwrap_err().to_string();
+        assert_eq!(
+            none_fit,
+            "this process may open 96 files, and the server needs 96 for the database and \
+             listeners before any connection: raise the limit (ulimit -n 1120, or LimitNOFILE= \
+             in a systemd unit)"
+        );
     }
 
     #[test]

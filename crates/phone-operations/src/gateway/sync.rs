@@ -143,3 +143,44 @@ impl std::fmt::Display for SyncError {
 }
 
 impl std::error::Error for SyncError {}
+
+#[cfg(test)]
+mod tests {
+    use phone_model::Refusal;
+
+    use super::*;
+    use crate::ApiError;
+
+    #[track_caller]
+    fn says(error: SyncError, expected: &str) {
+        assert_eq!(error.to_string(), expected);
+    }
+
+    /// What the log says when a sync stops.
+    #[test]
+    fn a_stopped_sync_says_which_page_and_what_was_wrong_with_it() {
+        says(SyncError::from(UpstreamError::TimedOut), "the provider did not answer in time");
+        let path = "/customers?limit=50";
+        says(
+            SyncError::Page(format!("{path}: 404")),
+            "an unexpected answer: /customers?limit=50: 404",
+        );
+        says(
+            SyncError::Page(format!("{path}: {}", StatusCode::BAD_GATEWAY)),
+            "an unexpected answer: /customers?limit=50: 502 Bad Gateway",
+        );
+        says(
+            SyncError::Page(format!("{path}: 429 {TRIES} times")),
+            "an unexpected answer: /customers?limit=50: 429 5 times",
+        );
+        let not_a_page = serde_json::from_slice::<CustomerPage>(b"<html>").unwrap_err();
+        says(
+            SyncError::Page(format!("{path}: {not_a_page}")),
+            "an unexpected answer: /customers?limit=50: expected value at line 1 column 1",
+        );
+        says(
+            SyncError::Copy(format!("{:?}", ApiError::Refused(Refusal::Unavailable))),
+            "the copy: Refused(Unavailable)",
+        );
+    }
+}

@@ -366,4 +366,65 @@ mod tests {
         assert_eq!(renew_after(0), Duration::ZERO);
         assert_eq!(renew_after(u64::MAX), Duration::from_secs(86_340));
     }
+
+    /// An error with one cause, as a client's error wraps an I/O error.
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<Layer>>);
+
+    impl std::fmt::Display for Layer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Layer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|cause| cause as _)
+        }
+    }
+
+    #[track_caller]
+    fn says(error: UpstreamError, expected: &str) {
+        assert_eq!(error.to_string(), expected);
+    }
+
+    /// What the gateway's log says when the provider gave no answer.
+    #[test]
+    fn each_failure_says_what_the_provider_did_or_did_not_do() {
+        let reset = Layer("connection reset by peer", None);
+        let failed = Layer("client error (SendRequest)", Some(Box::new(reset)));
+        says(
+            unreachable(&failed),
+            "the provider could not be reached: client error (SendRequest): connection reset by \
+             peer",
+        );
+        let not_json = serde_json::from_slice::<u8>(b"<html>").unwrap_err();
+        says(
+            UpstreamError::Unreachable(format!("a token answer that is not one: {not_json}")),
+            "the provider could not be reached: a token answer that is not one: expected value \
+             at line 1 column 1",
+        );
+        says(UpstreamError::TimedOut, "the provider did not answer in time");
+        says(
+            UpstreamError::Credentials("a fresh token was refused too".to_owned()),
+            "the provider refused Phonedesk's credentials: a fresh token was refused too",
+        );
+        says(
+            UpstreamError::Credentials(format!(
+                "{}: {}",
+                StatusCode::BAD_REQUEST,
+                "invalid_client"
+            )),
+            "the provider refused Phonedesk's credentials: 400 Bad Request: invalid_client",
+        );
+        let wait = Duration::from_millis(1500);
+        says(
+            UpstreamError::OverBudget(Held { wait, by: Holder::Everyone }),
+            "the provider's rate is spent for 1.5s",
+        );
+        says(
+            UpstreamError::OverBudget(Held { wait, by: Holder::Share }),
+            "the caller's share of the provider's rate is spent for 1.5s",
+        );
+    }
 }
