@@ -19,7 +19,7 @@ use std::{
 use rusqlite::{Connection, OpenFlags, backup::StepResult};
 
 use super::{
-    StoreError,
+    BackupStep, DataError, StoreError,
     files::{self, with_suffix},
     sqlite,
 };
@@ -163,9 +163,7 @@ fn snapshot(source: &Path, target: &Path) -> Result<(), BackupError> {
     if copied == StepResult::Done {
         Ok(())
     } else {
-        Err(BackupError::Store(StoreError::Data(format!(
-            "the backup did not finish in one step ({copied:?})"
-        ))))
+        Err(BackupError::Store(DataError::UnfinishedBackup(BackupStep(copied)).into()))
     }
 }
 

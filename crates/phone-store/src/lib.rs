@@ -5,9 +5,9 @@
 //! trail (`history`), creates made safe to retry (`idempotency`), the data-quality review
 //! (`review`) and the shared numbers marked as expected there (`marks`), clients, users and
 //! sessions (`access`), the keys that sign tokens and cursors
-//! (`keys`), who may read the SQLite files (`files`), and what only tests and benchmarks use
-//! (`support`). Every query is written once, for both engines. The contract's
-//! rules are the core's (`phone_model::plan_create` and the like): the store fetches the facts
+//! (`keys`), who may read the SQLite files (`files`), what fails and how it says so (`error`),
+//! and what only tests and benchmarks use (`support`). Every query is written once, for both
+//! engines. The contract's rules are the core's (`phone_model::plan_create` and the like): the store fetches the facts
 //! they need and applies what they decide, in one transaction.
 //!
 //! Nothing outside this crate names an engine's client library, and this crate names nothing
@@ -26,6 +26,7 @@ pub mod backup;
 mod businesses;
 mod copy;
 mod customers;
+mod error;
 mod files;
 mod history;
 mod idempotency;
@@ -44,13 +45,14 @@ mod sqlite;
 #[cfg(any(test, feature = "test-support"))]
 mod support;
 
-use phone_model::{Businesses, PageSize, Refusal, ValidationError};
+use phone_model::{Businesses, PageSize};
 use rand::Rng;
 
 pub use access::{Account, ClientAccess, Role, SessionUser, StoredSession};
 pub use businesses::{Added, BusinessListing, Removed};
 pub use copy::CopyError;
 pub use customers::CustomerFilter;
+pub use error::{BackupStep, DataError, OperationError, StoreError};
 pub use idempotency::{Answer, Attempt, Claim};
 pub use keys::{Rotation, SigningKeys, StoredKey};
 use pool::Pool;
@@ -118,101 +120,6 @@ impl fmt::Display for Location {
 impl fmt::Debug for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
-    }
-}
-
-/// What can go wrong in storage: always the server's fault, never the client's.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum StoreError {
-    /// The database engine failed.
-    Database(Box<dyn std::error::Error + Send + Sync>),
-    /// The database cannot be reached now (PostgreSQL is down or refuses connections; the
-    /// SQLite file cannot be opened, or another process holds its lock): worth trying again.
-    Unavailable(Box<dyn std::error::Error + Send + Sync>),
-    /// A stored value is not what the schema says.
-    Data(String),
-    /// The SQLite linked in is too old to be safe.
-    SqliteTooOld(String),
-    /// The database's folder could not be created.
-    Folder(std::io::Error),
-    /// The database's file (named) could not be created.
-    File(PathBuf, std::io::Error),
-    /// There is no SQLite file at the path, and it was not to be created.
-    Missing(PathBuf),
-    /// The database (named) holds no Phonedesk schema, and it was not to be created.
-    NoSchema(String),
-    /// The database (named) is at a schema version this server does not know: a newer
-    /// `phone-server` migrated it.
-    NewerSchema { database: String, found: usize, known: usize },
-    /// A migration (named) failed; its transaction was rolled back.
-    Migration { name: &'static str, error: Box<StoreError> },
-}
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Database(e) => write!(f, "database: {e}"),
-            Self::Unavailable(e) => write!(f, "database unavailable: {e}"),
-            Self::Data(e) => write!(f, "stored data: {e}"),
-            Self::SqliteTooOld(v) => write!(f, "SQLite {v} is too old: 3.51.3 or later is needed"),
-            Self::Folder(e) => write!(f, "database folder: {e}"),
-            Self::File(path, e) => write!(f, "database file {}: {e}", path.display()),
-            Self::Missing(path) => write!(
-                f,
-                "there is no database at {}: give the right --database, or make a new one with \
-                 `phone-server --database {} init` (or start with --create-database)",
-                path.display(),
-                path.display()
-            ),
-            Self::NoSchema(database) => write!(
-                f,
-                "{database} holds no Phonedesk database: give the right --database, or make one \
-                 there with `phone-server --database … init` (or start with --create-database)"
-            ),
-            Self::NewerSchema { database, found, known } => write!(
-                f,
-                "{database} is at schema version {found}, and this phone-server ({}) knows \
-                 versions up to {known}: a newer phone-server migrated it. Run that one, or \
-                 restore the backup taken before the upgrade (README, \"Upgrading\"); \
-                 --allow-newer-schema serves it anyway, safe only when every newer migration \
-                 merely adds",
-                env!("CARGO_PKG_VERSION")
-            ),
-            Self::Migration { name, error } => write!(f, "migration {name} failed: {error}"),
-        }
-    }
-}
-
-impl std::error::Error for StoreError {}
-
-/// Why an operation on a customer was refused or failed.
-#[derive(Debug)]
-pub enum OperationError {
-    /// The contract's refusal: no such customer or phone number (for this customer), or a
-    /// customer of a business the caller may not see.
-    Refused(Refusal),
-    /// A rule that needs the stored data: a duplicate, the primary rules.
-    Invalid(ValidationError),
-    /// Storage failed.
-    Store(StoreError),
-}
-
-impl std::fmt::Display for OperationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Refused(refusal) => write!(f, "refused: {}", refusal.message()),
-            Self::Invalid(error) => write!(f, "refused: {error}"),
-            Self::Store(error) => error.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for OperationError {}
-
-impl From<StoreError> for OperationError {
-    fn from(e: StoreError) -> Self {
-        Self::Store(e)
     }
 }
 
@@ -379,7 +286,7 @@ impl Store {
         if usize::try_from(applied).is_ok_and(|applied| applied >= known) {
             Ok(())
         } else {
-            Err(StoreError::Data(format!("{applied} of {known} migrations applied")))
+            Err(DataError::Migrations { applied, known }.into())
         }
     }
 
@@ -466,70 +373,5 @@ mod tests {
         );
         assert_eq!(shown("postgres://pd@%2Frun%2Fpg/pd"), "postgres://pd@%2Frun%2Fpg/pd");
         assert_eq!(shown("data/phonedesk.sqlite3"), "data/phonedesk.sqlite3");
-    }
-
-    #[track_caller]
-    fn says(error: impl std::error::Error, expected: &str) {
-        assert_eq!(error.to_string(), expected);
-    }
-
-    /// Operators read these, and tests elsewhere (`tests/api/first_run.rs`) match them.
-    #[test]
-    fn each_store_error_says_what_failed_in_a_sentence_of_its_own() {
-        let io = || std::io::Error::other("disk full");
-        says(StoreError::Database("no such table: x".into()), "database: no such table: x");
-        says(StoreError::Unavailable("refused".into()), "database unavailable: refused");
-        says(
-            StoreError::SqliteTooOld("3.51.2".to_owned()),
-            "SQLite 3.51.2 is too old: 3.51.3 or later is needed",
-        );
-        says(StoreError::Folder(io()), "database folder: disk full");
-        says(
-            StoreError::File("data/pd.sqlite3".into(), io()),
-            "database file data/pd.sqlite3: disk full",
-        );
-        says(
-            StoreError::Missing("data/pd.sqlite3".into()),
-            "there is no database at data/pd.sqlite3: give the right --database, or make a new \
-             one with `phone-server --database data/pd.sqlite3 init` (or start with \
-             --create-database)",
-        );
-        says(
-            StoreError::NoSchema("data/pd.sqlite3".to_owned()),
-            "data/pd.sqlite3 holds no Phonedesk database: give the right --database, or make one \
-             there with `phone-server --database … init` (or start with --create-database)",
-        );
-        says(
-            StoreError::NewerSchema { database: "data/pd.sqlite3".to_owned(), found: 9, known: 8 },
-            &format!(
-                "data/pd.sqlite3 is at schema version 9, and this phone-server ({}) knows \
-                 versions up to 8: a newer phone-server migrated it. Run that one, or restore \
-                 the backup taken before the upgrade (README, \"Upgrading\"); \
-                 --allow-newer-schema serves it anyway, safe only when every newer migration \
-                 merely adds",
-                env!("CARGO_PKG_VERSION")
-            ),
-        );
-        says(
-            StoreError::Migration {
-                name: "0002_search",
-                error: Box::new(StoreError::Database("syntax error".into())),
-            },
-            "migration 0002_search failed: database: syntax error",
-        );
-        says(sql::unexpected(3, "not text"), "stored data: column 3: not text");
-    }
-
-    #[test]
-    fn an_operation_error_says_refused_or_what_storage_said() {
-        says(
-            OperationError::Refused(Refusal::NotFound),
-            "refused: The requested resource could not be found.",
-        );
-        says(
-            OperationError::Invalid(ValidationError::BusinessIdInvalid),
-            "refused: BusinessId is invalid.",
-        );
-        says(OperationError::from(StoreError::Database("locked".into())), "database: locked");
     }
 }
