@@ -3,7 +3,6 @@
 //! answers 408 (see [`request_timed_out`]) and the connection is closed after the answer.
 
 use std::{
-    fmt,
     future::Future,
     pin::Pin,
     sync::Arc,
@@ -67,16 +66,9 @@ impl Body for TimedBody {
 }
 
 /// A request's body did not arrive within `--body-timeout`.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("the request's body did not arrive within --body-timeout")]
 pub struct BodyTimedOut;
-
-impl fmt::Display for BodyTimedOut {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the request's body did not arrive within --body-timeout")
-    }
-}
-
-impl std::error::Error for BodyTimedOut {}
 
 /// Whether reading a request's body failed because it did not arrive in time (a 408), rather
 /// than for its size: `error` is what reading it gave, [`BodyTimedOut`] somewhere among its
