@@ -3,7 +3,7 @@
 //! phone-server 0.3.0 made, at any of its versions, opens migrated to the schema a new
 //! database has.
 
-use phone_server::store::{Location, Store};
+use phone_store::{Location, Store};
 
 use crate::server::new_database;
 
