@@ -19,51 +19,54 @@ use std::{
 use rusqlite::{Connection, OpenFlags, backup::StepResult};
 
 use super::{
-    StoreError,
+    BackupStep, DataError, StoreError,
     files::{self, with_suffix},
     sqlite,
 };
 
 /// Why a backup or a restore did not happen.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum BackupError {
     /// There is no database to back up.
+    #[error("there is no database at {}", .0.display())]
     Missing(PathBuf),
     /// The target of a backup exists: a backup never overwrites a file.
+    #[error("{} exists: a backup never overwrites", .0.display())]
     Exists(PathBuf),
     /// A running server (or another command) holds the database a restore would replace.
+    #[error("a running server holds {}: stop it before restoring over its database", .0.display())]
     InUse(PathBuf),
     /// A restore of the database is under way.
+    #[error("a restore of {} is under way", .0.display())]
     Restoring(PathBuf),
     /// The file to restore from is not a sound Phonedesk database this server can serve.
-    NotABackup(PathBuf, String),
+    #[error("{path} is not a Phonedesk database to restore: {why}", path = .0.display(), why = .1)]
+    NotABackup(PathBuf, #[source] Unrestorable),
     /// A file could not be read or written.
-    File(PathBuf, io::Error),
+    #[error("{path}: {error}", path = .0.display(), error = .1)]
+    File(PathBuf, #[source] io::Error),
     /// SQLite failed.
+    #[error(transparent)]
     Store(StoreError),
 }
 
-impl std::fmt::Display for BackupError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Missing(path) => write!(f, "there is no database at {}", path.display()),
-            Self::Exists(path) => write!(f, "{} exists: a backup never overwrites", path.display()),
-            Self::InUse(path) => write!(
-                f,
-                "a running server holds {}: stop it before restoring over its database",
-                path.display()
-            ),
-            Self::Restoring(path) => write!(f, "a restore of {} is under way", path.display()),
-            Self::NotABackup(path, why) => {
-                write!(f, "{} is not a Phonedesk database to restore: {why}", path.display())
-            }
-            Self::File(path, error) => write!(f, "{}: {error}", path.display()),
-            Self::Store(error) => write!(f, "{error}"),
-        }
-    }
+/// Why a file is not a backup to restore.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Unrestorable {
+    /// It is the database it would replace.
+    #[error("it is the database itself")]
+    TheDatabase,
+    /// SQLite could not open it, copy it or read it as a database.
+    #[error("{0}")]
+    Unreadable(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// SQLite's `integrity_check` found it damaged, and reported this.
+    #[error("integrity_check says {0}")]
+    Damaged(String),
+    /// Its schema version (`found`) is none of those this server knows (1 to `known`).
+    #[error("its schema is version {found}; this server knows 1 to {known}")]
+    UnknownSchema { found: i64, known: usize },
 }
-
-impl std::error::Error for BackupError {}
 
 fn sqlite_error(error: rusqlite::Error) -> BackupError {
     BackupError::Store(StoreError::Database(Box::new(error)))
@@ -87,7 +90,7 @@ pub fn back_up(database: &Path, to: &Path) -> Result<(), BackupError> {
 pub fn restore(from: &Path, database: &Path) -> Result<(), BackupError> {
     let (from, database) = (canonical(from)?, canonical(database)?);
     if from == database {
-        return Err(BackupError::NotABackup(from, "it is the database itself".to_owned()));
+        return Err(BackupError::NotABackup(from, Unrestorable::TheDatabase));
     }
     let lock = lock_file(&database)?;
     match lock.try_lock() {
@@ -98,10 +101,10 @@ pub fn restore(from: &Path, database: &Path) -> Result<(), BackupError> {
         }
     }
     let restoring = with_suffix(&database, ".restoring");
-    let not_a_backup = |why: String| BackupError::NotABackup(from.clone(), why);
+    let not_a_backup = |why: Unrestorable| BackupError::NotABackup(from.clone(), why);
     let restored = snapshot(&from, &restoring)
         .map_err(|error| match error {
-            BackupError::Store(error) => not_a_backup(error.to_string()),
+            BackupError::Store(error) => not_a_backup(Unrestorable::Unreadable(Box::new(error))),
             error => error,
         })
         .and_then(|()| check_backup(&restoring).map_err(not_a_backup))
@@ -153,8 +156,10 @@ fn snapshot(source: &Path, target: &Path) -> Result<(), BackupError> {
         .open(target)
         .map_err(|e| BackupError::File(target.to_owned(), e))?;
     // Never created here, whatever the path.
-    let source = Connection::open_with_flags(source, OpenFlags::SQLITE_OPEN_READ_WRITE)
-        .map_err(|e| BackupError::NotABackup(source.to_owned(), e.to_string()))?;
+    let source =
+        Connection::open_with_flags(source, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(|e| {
+            BackupError::NotABackup(source.to_owned(), Unrestorable::Unreadable(e.into()))
+        })?;
     source.busy_timeout(std::time::Duration::from_secs(5)).map_err(sqlite_error)?;
     let mut copy = Connection::open(target).map_err(sqlite_error)?;
     let copied = rusqlite::backup::Backup::new(&source, &mut copy)
@@ -163,30 +168,27 @@ fn snapshot(source: &Path, target: &Path) -> Result<(), BackupError> {
     if copied == StepResult::Done {
         Ok(())
     } else {
-        Err(BackupError::Store(StoreError::Data(format!(
-            "the backup did not finish in one step ({copied:?})"
-        ))))
+        Err(BackupError::Store(DataError::UnfinishedBackup(BackupStep(copied)).into()))
     }
 }
 
 /// Opens the copy as the server would and judges it; closing it folds its log into the file.
-fn check_backup(copy: &Path) -> Result<(), String> {
-    let connection = Connection::open_with_flags(copy, OpenFlags::SQLITE_OPEN_READ_WRITE)
-        .map_err(|e| e.to_string())?;
-    let integrity: String = connection
-        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
-        .map_err(|e| e.to_string())?;
+fn check_backup(copy: &Path) -> Result<(), Unrestorable> {
+    let unreadable = |e: rusqlite::Error| Unrestorable::Unreadable(e.into());
+    let connection =
+        Connection::open_with_flags(copy, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(unreadable)?;
+    let integrity: String =
+        connection.query_row("PRAGMA integrity_check", [], |row| row.get(0)).map_err(unreadable)?;
     if integrity != "ok" {
-        return Err(format!("integrity_check says {integrity}"));
+        return Err(Unrestorable::Damaged(integrity));
     }
-    let version: i64 = connection
-        .query_row("PRAGMA user_version", [], |row| row.get(0))
-        .map_err(|e| e.to_string())?;
+    let found: i64 =
+        connection.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(unreadable)?;
     let known = sqlite::MIGRATIONS.len();
-    if !usize::try_from(version).is_ok_and(|v| (1..=known).contains(&v)) {
-        return Err(format!("its schema is version {version}; this server knows 1 to {known}"));
+    if !usize::try_from(found).is_ok_and(|v| (1..=known).contains(&v)) {
+        return Err(Unrestorable::UnknownSchema { found, known });
     }
-    connection.close().map_err(|(_, e)| e.to_string())
+    connection.close().map_err(|(_, e)| unreadable(e))
 }
 
 /// Whether putting a file in place may replace one that is there.
@@ -258,5 +260,65 @@ fn remove_if_present(path: &Path) -> Result<(), BackupError> {
             Err(BackupError::File(path.to_owned(), error))
         }
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn says(error: BackupError, expected: &str) {
+        assert_eq!(error.to_string(), expected);
+    }
+
+    /// What `phone-server backup` and `restore` print when they refuse.
+    #[test]
+    fn each_refusal_names_the_file_and_why() {
+        let path = || PathBuf::from("/srv/pd.sqlite3");
+        says(BackupError::Missing(path()), "there is no database at /srv/pd.sqlite3");
+        says(BackupError::Exists(path()), "/srv/pd.sqlite3 exists: a backup never overwrites");
+        says(
+            BackupError::InUse(path()),
+            "a running server holds /srv/pd.sqlite3: stop it before restoring over its database",
+        );
+        says(BackupError::Restoring(path()), "a restore of /srv/pd.sqlite3 is under way");
+        says(
+            BackupError::File(path(), io::Error::other("permission denied")),
+            "/srv/pd.sqlite3: permission denied",
+        );
+        says(BackupError::Store(StoreError::Database("busy".into())), "database: busy");
+        says(
+            BackupError::NotABackup(path(), Unrestorable::Damaged("Page 3: never used".to_owned())),
+            "/srv/pd.sqlite3 is not a Phonedesk database to restore: integrity_check says Page 3: \
+             never used",
+        );
+    }
+
+    #[test]
+    fn a_restore_refuses_what_is_not_a_backup_and_says_why() {
+        let folder = tempfile::tempdir().unwrap();
+        let folder = fs::canonicalize(folder.path()).unwrap();
+        let database = folder.join("pd.sqlite3");
+        let refused = |from: &Path| restore(from, &database).unwrap_err().to_string();
+        let not_a_backup = |from: &Path, why: &str| {
+            format!("{} is not a Phonedesk database to restore: {why}", from.display())
+        };
+
+        assert_eq!(refused(&database), not_a_backup(&database, "it is the database itself"));
+
+        let empty = folder.join("empty.sqlite3");
+        File::create(&empty).unwrap();
+        let known = sqlite::MIGRATIONS.len();
+        let why = format!("its schema is version 0; this server knows 1 to {known}");
+        assert_eq!(refused(&empty), not_a_backup(&empty, &why));
+
+        let text = folder.join("notes.txt");
+        fs::write(&text, "not a database, but long enough to be read as one's header".repeat(9))
+            .unwrap();
+        assert_eq!(refused(&text), not_a_backup(&text, "database: file is not a database"));
+        let refusal = restore(&text, &database).unwrap_err();
+        let why = std::error::Error::source(&refusal).map(ToString::to_string);
+        assert_eq!(why.as_deref(), Some("database: file is not a database"));
     }
 }

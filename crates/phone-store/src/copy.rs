@@ -63,32 +63,18 @@ pub(super) const LEFT_OUT: &[(&str, &str)] = &[
 const BATCH: i64 = 2_000;
 
 /// Why a copy did not happen.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum CopyError {
     /// The target already holds customers, businesses, clients or users.
+    #[error(
+        "the target database already holds data (customers, businesses, clients or users): \
+         copy only into a new, empty one"
+    )]
     TargetNotEmpty,
-    Store(StoreError),
+    /// Either database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
-
-impl From<StoreError> for CopyError {
-    fn from(error: StoreError) -> Self {
-        Self::Store(error)
-    }
-}
-
-impl std::fmt::Display for CopyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::TargetNotEmpty => f.write_str(
-                "the target database already holds data (customers, businesses, clients or users): \
-                 copy only into a new, empty one",
-            ),
-            Self::Store(error) => error.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for CopyError {}
 
 impl Store {
     /// Copies everything in this database into `target`, which must hold no data yet, in one
@@ -195,4 +181,20 @@ fn params_of(row: &Row) -> Vec<Param<'_>> {
             Value::Bytes(bytes) => Param::Bytes(bytes),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_copy_says_why_and_a_failed_one_what_failed() {
+        assert_eq!(
+            CopyError::TargetNotEmpty.to_string(),
+            "the target database already holds data (customers, businesses, clients or users): \
+             copy only into a new, empty one"
+        );
+        let failed = CopyError::from(StoreError::Database("disk I/O error".into()));
+        assert_eq!(failed.to_string(), "database: disk I/O error");
+    }
 }

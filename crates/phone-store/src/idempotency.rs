@@ -73,7 +73,8 @@ pub(super) fn once<T: Serialize + DeserializeOwned>(
         Ok(KeyUse::First) => {}
     }
     let answer = create(db)?;
-    let response = serde_json::to_string(&answer).map_err(|e| StoreError::Data(e.to_string()))?;
+    let response = serde_json::to_string(&answer)
+        .map_err(|e| StoreError::Data(super::DataError::Answer(e)))?;
     keep(db, attempt, &response)?;
     Ok(Answer::First(answer))
 }

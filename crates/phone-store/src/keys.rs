@@ -5,7 +5,7 @@
 
 use rand::Rng;
 
-use super::{Store, StoreError, sql::Sql, sql::params};
+use super::{DataError, Store, StoreError, sql::Sql, sql::params};
 
 /// When a rotation's new keys sign, and when the keys before them are refused (seconds since
 /// the epoch); rows retired by `now` are dropped.
@@ -125,17 +125,16 @@ fn read(db: &mut dyn Sql) -> Result<SigningKeys, StoreError> {
         &[],
     )?;
     for row in rows {
-        let secret = <[u8; 32]>::try_from(row.bytes(1)?)
-            .map_err(|_| StoreError::Data("a signing key that is not 32 bytes".to_owned()))?;
+        let secret = <[u8; 32]>::try_from(row.bytes(1)?).map_err(|_| DataError::KeyLength)?;
         let key = StoredKey { secret, signs_from: row.int(2)?, retires_at: row.optional_int(3)? };
         match row.text(0)?.as_str() {
             "token" => keys.tokens.push(key),
             "cursor" => keys.cursors.push(key),
-            other => return Err(StoreError::Data(format!("a signing key for {other:?}"))),
+            other => return Err(DataError::KeyPurpose(other.to_owned()).into()),
         }
     }
     if keys.tokens.is_empty() || keys.cursors.is_empty() {
-        return Err(StoreError::Data("no signing key of a purpose".to_owned()));
+        return Err(DataError::NoKey.into());
     }
     Ok(keys)
 }

@@ -8,9 +8,9 @@
 //! each number's verdict kept for the data-quality review (`verdicts`), the review (`review`)
 //! and the shared numbers marked as expected there (`marks`), clients, users and
 //! sessions (`access`), the keys that sign tokens and cursors
-//! (`keys`), who may read the SQLite files (`files`), and what only tests and benchmarks use
-//! (`support`). Every query is written once, for both engines. The contract's
-//! rules are the core's (`phone_model::plan_create` and the like): the store fetches the facts
+//! (`keys`), who may read the SQLite files (`files`), what fails and how it says so (`error`),
+//! and what only tests and benchmarks use (`support`). Every query is written once, for both
+//! engines. The contract's rules are the core's (`phone_model::plan_create` and the like): the store fetches the facts
 //! they need and applies what they decide, in one transaction.
 //!
 //! Nothing outside this crate names an engine's client library, and this crate names nothing
@@ -30,6 +30,7 @@ mod businesses;
 mod copy;
 mod customer_filter;
 mod customers;
+mod error;
 mod files;
 mod history;
 mod idempotency;
@@ -50,13 +51,14 @@ mod sqlite;
 mod support;
 mod verdicts;
 
-use phone_model::{Businesses, PageSize, Refusal, ValidationError};
+use phone_model::{Businesses, PageSize};
 use rand::Rng;
 
 pub use access::{Account, ClientAccess, Role, SessionUser, StoredSession};
 pub use businesses::{Added, BusinessListing, Removed};
 pub use copy::CopyError;
 pub use customer_filter::CustomerFilter;
+pub use error::{BackupStep, DataError, OperationError, StoreError};
 pub use idempotency::{Answer, Attempt, Claim};
 pub use keys::{Rotation, SigningKeys, StoredKey};
 use pool::Pool;
@@ -124,101 +126,6 @@ impl fmt::Display for Location {
 impl fmt::Debug for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
-    }
-}
-
-/// What can go wrong in storage: always the server's fault, never the client's.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum StoreError {
-    /// The database engine failed.
-    Database(Box<dyn std::error::Error + Send + Sync>),
-    /// The database cannot be reached now (PostgreSQL is down or refuses connections; the
-    /// SQLite file cannot be opened, or another process holds its lock): worth trying again.
-    Unavailable(Box<dyn std::error::Error + Send + Sync>),
-    /// A stored value is not what the schema says.
-    Data(String),
-    /// The SQLite linked in is too old to be safe.
-    SqliteTooOld(String),
-    /// The database's folder could not be created.
-    Folder(std::io::Error),
-    /// The database's file (named) could not be created.
-    File(PathBuf, std::io::Error),
-    /// There is no SQLite file at the path, and it was not to be created.
-    Missing(PathBuf),
-    /// The database (named) holds no Phonedesk schema, and it was not to be created.
-    NoSchema(String),
-    /// The database (named) is at a schema version this server does not know: a newer
-    /// `phone-server` migrated it.
-    NewerSchema { database: String, found: usize, known: usize },
-    /// A migration (named) failed; its transaction was rolled back.
-    Migration { name: &'static str, error: Box<StoreError> },
-}
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Database(e) => write!(f, "database: {e}"),
-            Self::Unavailable(e) => write!(f, "database unavailable: {e}"),
-            Self::Data(e) => write!(f, "stored data: {e}"),
-            Self::SqliteTooOld(v) => write!(f, "SQLite {v} is too old: 3.51.3 or later is needed"),
-            Self::Folder(e) => write!(f, "database folder: {e}"),
-            Self::File(path, e) => write!(f, "database file {}: {e}", path.display()),
-            Self::Missing(path) => write!(
-                f,
-                "there is no database at {}: give the right --database, or make a new one with \
-                 `phone-server --database {} init` (or start with --create-database)",
-                path.display(),
-                path.display()
-            ),
-            Self::NoSchema(database) => write!(
-                f,
-                "{database} holds no Phonedesk database: give the right --database, or make one \
-                 there with `phone-server --database … init` (or start with --create-database)"
-            ),
-            Self::NewerSchema { database, found, known } => write!(
-                f,
-                "{database} is at schema version {found}, and this phone-server ({}) knows \
-                 versions up to {known}: a newer phone-server migrated it. Run that one, or \
-                 restore the backup taken before the upgrade (README, \"Upgrading\"); \
-                 --allow-newer-schema serves it anyway, safe only when every newer migration \
-                 merely adds",
-                env!("CARGO_PKG_VERSION")
-            ),
-            Self::Migration { name, error } => write!(f, "migration {name} failed: {error}"),
-        }
-    }
-}
-
-impl std::error::Error for StoreError {}
-
-/// Why an operation on a customer was refused or failed.
-#[derive(Debug)]
-pub enum OperationError {
-    /// The contract's refusal: no such customer or phone number (for this customer), or a
-    /// customer of a business the caller may not see.
-    Refused(Refusal),
-    /// A rule that needs the stored data: a duplicate, the primary rules.
-    Invalid(ValidationError),
-    /// Storage failed.
-    Store(StoreError),
-}
-
-impl std::fmt::Display for OperationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Refused(refusal) => write!(f, "refused: {}", refusal.message()),
-            Self::Invalid(error) => write!(f, "refused: {error}"),
-            Self::Store(error) => error.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for OperationError {}
-
-impl From<StoreError> for OperationError {
-    fn from(e: StoreError) -> Self {
-        Self::Store(e)
     }
 }
 
@@ -385,7 +292,7 @@ impl Store {
         if usize::try_from(applied).is_ok_and(|applied| applied >= known) {
             Ok(())
         } else {
-            Err(StoreError::Data(format!("{applied} of {known} migrations applied")))
+            Err(DataError::Migrations { applied, known }.into())
         }
     }
 

@@ -24,7 +24,7 @@ use tokio_postgres::{
 use super::{
     Pool, StoreError, after_migrations,
     schema::{self, Migration, Opening, migration},
-    sql::{Dialect, Param, Row, Sql, Value, unexpected},
+    sql::{ColumnProblem, Dialect, Param, Row, Sql, Value, unexpected},
 };
 
 /// The migrations, in order, numbered as SQLite's (see [`schema`]); each runs once, all that
@@ -321,7 +321,7 @@ fn row_from(row: &tokio_postgres::Row) -> Result<Row, StoreError> {
                     row.try_get::<_, Option<Vec<u8>>>(column).map_err(get)?.map(Value::Bytes)
                 }
                 Type::VOID => None,
-                ref other => return Err(unexpected(column, format!("a column of type {other}"))),
+                ref other => return Err(unexpected(column, ColumnProblem::OfType(other.clone()))),
             }
             .unwrap_or(Value::Null))
         })

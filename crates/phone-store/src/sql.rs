@@ -6,7 +6,7 @@
 //! used in that order, which is how SQLite numbers named parameters), booleans as `TRUE` and
 //! `FALSE`, `ON CONFLICT` and `RETURNING`. Where the engines differ, [`Dialect`] says how.
 
-use super::StoreError;
+use super::{DataError, StoreError};
 
 /// A statement's parameter.
 #[derive(Debug, Clone, Copy)]
@@ -91,12 +91,12 @@ pub struct Row(pub(super) Vec<Value>);
 
 impl Row {
     fn value(&self, column: usize) -> Result<&Value, StoreError> {
-        self.0.get(column).ok_or_else(|| unexpected(column, "no such column"))
+        self.0.get(column).ok_or_else(|| unexpected(column, ColumnProblem::NoSuchColumn))
     }
 
     /// An integer column.
     pub fn int(&self, column: usize) -> Result<i64, StoreError> {
-        self.optional_int(column)?.ok_or_else(|| unexpected(column, "null"))
+        self.optional_int(column)?.ok_or_else(|| unexpected(column, ColumnProblem::Null))
     }
 
     /// An integer column that may be null.
@@ -104,7 +104,7 @@ impl Row {
         match self.value(column)? {
             Value::Int(value) => Ok(Some(*value)),
             Value::Null => Ok(None),
-            _ => Err(unexpected(column, "not an integer")),
+            _ => Err(unexpected(column, ColumnProblem::NotAnInteger)),
         }
     }
 
@@ -113,13 +113,13 @@ impl Row {
         match self.value(column)? {
             Value::Bool(value) => Ok(*value),
             Value::Int(value) => Ok(*value != 0),
-            _ => Err(unexpected(column, "not a boolean")),
+            _ => Err(unexpected(column, ColumnProblem::NotABoolean)),
         }
     }
 
     /// A text column.
     pub fn text(&self, column: usize) -> Result<String, StoreError> {
-        self.optional_text(column)?.ok_or_else(|| unexpected(column, "null"))
+        self.optional_text(column)?.ok_or_else(|| unexpected(column, ColumnProblem::Null))
     }
 
     /// A text column that may be null.
@@ -127,7 +127,7 @@ impl Row {
         match self.value(column)? {
             Value::Text(value) => Ok(Some(value.clone())),
             Value::Null => Ok(None),
-            _ => Err(unexpected(column, "not text")),
+            _ => Err(unexpected(column, ColumnProblem::NotText)),
         }
     }
 
@@ -135,14 +135,51 @@ impl Row {
     pub fn bytes(&self, column: usize) -> Result<Vec<u8>, StoreError> {
         match self.value(column)? {
             Value::Bytes(value) => Ok(value.clone()),
-            _ => Err(unexpected(column, "not bytes")),
+            _ => Err(unexpected(column, ColumnProblem::NotBytes)),
         }
     }
 }
 
-/// A stored value that is not what the schema says it is.
-pub fn unexpected(column: usize, what: impl std::fmt::Display) -> StoreError {
-    StoreError::Data(format!("column {column}: {what}"))
+/// A stored value that is not what the schema says it is: `problem` is a [`ColumnProblem`], the
+/// error that reading or parsing the column gave, or (from a caller that has neither) a phrase.
+pub fn unexpected(
+    column: usize,
+    problem: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+) -> StoreError {
+    DataError::Column { column, problem: problem.into() }.into()
+}
+
+/// What reading a row finds wrong with one of its columns by itself, with no error of the
+/// engine's or a parser's to give.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ColumnProblem {
+    /// The statement gave no row, where one was needed.
+    #[error("no row")]
+    NoRow,
+    /// The row has fewer columns.
+    #[error("no such column")]
+    NoSuchColumn,
+    /// A value was needed.
+    #[error("null")]
+    Null,
+    /// An integer was needed.
+    #[error("not an integer")]
+    NotAnInteger,
+    /// A boolean (or SQLite's 0 or 1) was needed.
+    #[error("not a boolean")]
+    NotABoolean,
+    /// Text was needed.
+    #[error("not text")]
+    NotText,
+    /// Bytes were needed.
+    #[error("not bytes")]
+    NotBytes,
+    /// SQLite holds a floating-point value, which no column of the schema does.
+    #[error("a real number")]
+    RealNumber,
+    /// PostgreSQL gave a column of a type that no column of the schema has.
+    #[error("a column of type {0}")]
+    OfType(tokio_postgres::types::Type),
 }
 
 /// Where the two engines' SQL differs.
@@ -241,6 +278,6 @@ impl dyn Sql + '_ {
     /// # Errors
     /// When the database fails or there is no row.
     pub fn row(&mut self, statement: &str, params: &[Param<'_>]) -> Result<Row, StoreError> {
-        self.optional_row(statement, params)?.ok_or_else(|| unexpected(0, "no row"))
+        self.optional_row(statement, params)?.ok_or_else(|| unexpected(0, ColumnProblem::NoRow))
     }
 }

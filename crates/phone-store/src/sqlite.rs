@@ -16,9 +16,9 @@ use rusqlite::{
 };
 
 use super::{
-    Pool, StoreError, after_migrations, files,
+    DataError, Pool, StoreError, after_migrations, files,
     schema::{self, Migration, Opening, migration},
-    sql::{Dialect, Param, Row, Sql, Value, unexpected},
+    sql::{ColumnProblem, Dialect, Param, Row, Sql, Value, unexpected},
 };
 
 /// The migrations, in order; each runs once, in its own transaction.
@@ -205,7 +205,9 @@ impl Sql for Conn<'_> {
                                 .to_owned(),
                         ),
                         ValueRef::Blob(bytes) => Value::Bytes(bytes.to_vec()),
-                        ValueRef::Real(_) => return Err(unexpected(column, "a real number")),
+                        ValueRef::Real(_) => {
+                            return Err(unexpected(column, ColumnProblem::RealNumber));
+                        }
                     })
                 })
                 .collect::<Result<_, StoreError>>()?;
@@ -226,11 +228,8 @@ impl Sql for Conn<'_> {
 /// breaks that fails in every test that runs it instead of binding the wrong values.
 fn bind(statement: &mut rusqlite::Statement<'_>, params: &[Param<'_>]) -> Result<(), StoreError> {
     if statement.parameter_count() != params.len() {
-        return Err(StoreError::Data(format!(
-            "{} parameters for a statement of {}",
-            params.len(),
-            statement.parameter_count()
-        )));
+        let (given, expected) = (params.len(), statement.parameter_count());
+        return Err(DataError::ParameterCount { given, expected }.into());
     }
     for (index, param) in (1..).zip(params) {
         let numbered = statement
@@ -239,7 +238,7 @@ fn bind(statement: &mut rusqlite::Statement<'_>, params: &[Param<'_>]) -> Result
             .and_then(|n| n.parse::<usize>().ok())
             == Some(index);
         if !numbered {
-            return Err(StoreError::Data(format!("parameter {index} is not ${index}")));
+            return Err(DataError::ParameterOrder(index).into());
         }
         statement.raw_bind_parameter(index, param).map_err(db)?;
     }
@@ -334,7 +333,7 @@ mod tests {
         let engine = Engine::open(&folder.path().join("order.sqlite3"), CREATE).unwrap();
         let answer = engine.read(|db| db.rows("SELECT $2, $1", &[Param::Int(1), Param::Int(2)]));
         assert!(
-            matches!(&answer, Err(StoreError::Data(m)) if m == "parameter 1 is not $1"),
+            matches!(&answer, Err(StoreError::Data(DataError::ParameterOrder(1)))),
             "{answer:?}"
         );
         let in_order =

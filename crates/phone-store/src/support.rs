@@ -5,7 +5,7 @@
 use phone_model::{customer_document, fold};
 
 use super::sql::{Dialect, Param, Value, params};
-use super::{Location, OperationError, Store, StoreError};
+use super::{DataError, Location, OperationError, Store, StoreError};
 
 /// The benchmark customers' first names.
 pub const BENCH_FIRST_NAMES: [&str; 20] = [
@@ -295,9 +295,7 @@ impl Store {
             if let Some(first) = first {
                 let (given, family, id) = (first.text(0)?, first.text(1)?, first.text(2)?);
                 if first.text(3)? != customer_document(&given, &family, "", &id, &business) {
-                    return Err(OperationError::Store(StoreError::Data(
-                        "the benchmark's search documents differ from the core's".to_owned(),
-                    )));
+                    return Err(StoreError::from(DataError::BenchmarkDocuments).into());
                 }
             }
             let last =

@@ -3,7 +3,6 @@
 //! answers 408 (see [`request_timed_out`]) and the connection is closed after the answer.
 
 use std::{
-    fmt,
     future::Future,
     pin::Pin,
     sync::Arc,
@@ -67,16 +66,9 @@ impl Body for TimedBody {
 }
 
 /// A request's body did not arrive within `--body-timeout`.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("the request's body did not arrive within --body-timeout")]
 pub struct BodyTimedOut;
-
-impl fmt::Display for BodyTimedOut {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the request's body did not arrive within --body-timeout")
-    }
-}
-
-impl std::error::Error for BodyTimedOut {}
 
 /// Whether reading a request's body failed because it did not arrive in time (a 408), rather
 /// than for its size: `error` is what reading it gave, [`BodyTimedOut`] somewhere among its
@@ -84,4 +76,20 @@ impl std::error::Error for BodyTimedOut {}
 pub fn request_timed_out(error: &(dyn std::error::Error + 'static)) -> bool {
     std::iter::successors(Some(error), |error| error.source())
         .any(|error| error.is::<BodyTimedOut>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timed_out_body_says_which_limit_it_missed_and_is_found_among_causes() {
+        assert_eq!(
+            BodyTimedOut.to_string(),
+            "the request's body did not arrive within --body-timeout"
+        );
+        let wrapped = axum::Error::new(axum::Error::new(BodyTimedOut));
+        assert!(request_timed_out(&wrapped));
+        assert!(!request_timed_out(&std::io::Error::other("reset")));
+    }
 }

@@ -4,8 +4,6 @@
 //!
 //! The limit is [`crate::open_files::open_file_limit`].
 
-use std::fmt;
-
 /// Connections open at once when `--max-connections` is not given, if the open-file limit
 /// leaves room for them.
 pub const DEFAULT_MAX_CONNECTIONS: u32 = 1024;
@@ -34,41 +32,29 @@ impl MaxConnections {
     }
 }
 
-/// The open-file limit leaves no room for the connections asked for (`asked`), or, without
+/// The open-file limit leaves no room for the connections asked for, or, without
 /// `--max-connections`, for any.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TooFewDescriptors {
-    asked: Option<u32>,
-    open_file_limit: u64,
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TooFewDescriptors {
+    /// `--max-connections` asked for more than fit beside [`RESERVED_DESCRIPTORS`].
+    #[error(
+        "--max-connections {asked} needs {needed} open files ({RESERVED_DESCRIPTORS} more for \
+         the database and listeners), and this process may open {open_file_limit}: raise the \
+         limit (ulimit -n {needed}, or LimitNOFILE= in a systemd unit), or give a \
+         --max-connections of at most {most}",
+        needed = u64::from(*.asked) + RESERVED_DESCRIPTORS,
+        most = .open_file_limit.saturating_sub(RESERVED_DESCRIPTORS)
+    )]
+    Asked { asked: u32, open_file_limit: u64 },
+    /// Without `--max-connections`, the limit leaves no room for a single connection.
+    #[error(
+        "this process may open {open_file_limit} files, and the server needs \
+         {RESERVED_DESCRIPTORS} for the database and listeners before any connection: raise the \
+         limit (ulimit -n {needed}, or LimitNOFILE= in a systemd unit)",
+        needed = u64::from(DEFAULT_MAX_CONNECTIONS) + RESERVED_DESCRIPTORS
+    )]
+    NoneFit { open_file_limit: u64 },
 }
-
-impl fmt::Display for TooFewDescriptors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let limit = self.open_file_limit;
-        match self.asked {
-            Some(asked) => {
-                let needed = u64::from(asked) + RESERVED_DESCRIPTORS;
-                write!(
-                    f,
-                    "--max-connections {asked} needs {needed} open files ({RESERVED_DESCRIPTORS} \
-                 more for the database and listeners), and this process may open {limit}: \
-                 raise the limit (ulimit -n {needed}, or LimitNOFILE= in a systemd unit), or \
-                 give a --max-connections of at most {}",
-                    limit.saturating_sub(RESERVED_DESCRIPTORS)
-                )
-            }
-            None => write!(
-                f,
-                "this process may open {limit} files, and the server needs \
-                 {RESERVED_DESCRIPTORS} for the database and listeners before any connection: \
-                 raise the limit (ulimit -n {}, or LimitNOFILE= in a systemd unit)",
-                u64::from(DEFAULT_MAX_CONNECTIONS) + RESERVED_DESCRIPTORS
-            ),
-        }
-    }
-}
-
-impl std::error::Error for TooFewDescriptors {}
 
 /// How many connections to take at once: `asked` (`--max-connections`) if the open-file limit
 /// leaves room for them beside [`RESERVED_DESCRIPTORS`], else an error; without `asked`, the
@@ -89,7 +75,8 @@ pub fn max_connections(
     match asked {
         _ if wanted <= room => Ok(MaxConnections::AsAsked(count(wanted))),
         None if room > 0 => Ok(MaxConnections::Lowered { to: count(room), open_file_limit: limit }),
-        _ => Err(TooFewDescriptors { asked, open_file_limit: limit }),
+        Some(asked) => Err(TooFewDescriptors::Asked { asked, open_file_limit: limit }),
+        None => Err(TooFewDescriptors::NoneFit { open_file_limit: limit }),
     }
 }
 
@@ -111,10 +98,14 @@ mod tests {
             (None, Some(20_000), Ok(AsAsked(1024))),
             (None, Some(1120), Ok(AsAsked(1024))),
             (None, Some(1024), Ok(Lowered { to: 928, open_file_limit: 1024 })),
-            (None, Some(96), Err(TooFewDescriptors { asked: None, open_file_limit: 96 })),
+            (None, Some(96), Err(TooFewDescriptors::NoneFit { open_file_limit: 96 })),
             (Some(5000), None, Ok(AsAsked(5000))),
             (Some(32), Some(128), Ok(AsAsked(32))),
-            (Some(33), Some(128), Err(TooFewDescriptors { asked: Some(33), open_file_limit: 128 })),
+            (
+                Some(33),
+                Some(128),
+                Err(TooFewDescriptors::Asked { asked: 33, open_file_limit: 128 }),
+            ),
         ];
         for (asked, limit, expected) in cases {
             assert_eq!(max_connections(asked, limit), expected, "{asked:?} under {limit:?}");
@@ -129,6 +120,13 @@ mod tests {
             "--max-connections 1000 needs 1096 open files (96 more for the database and \
              listeners), and this process may open 128: raise the limit (ulimit -n 1096, or \
              LimitNOFILE= in a systemd unit), or give a --max-connections of at most 32"
+        );
+        let none_fit = max_connections(None, Some(96)).unwrap_err().to_string();
+        assert_eq!(
+            none_fit,
+            "this process may open 96 files, and the server needs 96 for the database and \
+             listeners before any connection: raise the limit (ulimit -n 1120, or LimitNOFILE= \
+             in a systemd unit)"
         );
     }
 }

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use tokio::task::JoinSet;
 
 use super::{Asker, Gateway, UpstreamError, every_number, segment};
-use crate::{Operations, now};
+use crate::{ApiError, Operations, now};
 
 /// Customers whose numbers are fetched at once.
 const AT_ONCE: usize = 8;
@@ -51,7 +51,7 @@ pub async fn once(ops: &Operations, gateway: &Arc<Gateway>) -> Result<Synced, Sy
     let mut path = "/customers?limit=50".to_owned();
     loop {
         let page: CustomerPage =
-            fetch(gateway, &path).await?.ok_or_else(|| SyncError::Page(format!("{path}: 404")))?;
+            fetch(gateway, &path).await?.ok_or_else(|| page(&path, PageProblem::NotFound))?;
         let mut lists = JoinSet::new();
         let mut ids = page.customers.iter().map(|c| c.customer_id.clone());
         let mut fetched = Vec::new();
@@ -70,7 +70,7 @@ pub async fn once(ops: &Operations, gateway: &Arc<Gateway>) -> Result<Synced, Sy
             }
             let Some(list) = lists.join_next().await else { break };
             // A customer gone since its page was read has no numbers to keep.
-            if let Some(list) = list.map_err(|e| SyncError::Page(e.to_string()))?? {
+            if let Some(list) = list.map_err(SyncError::Task)?? {
                 fetched.push(list);
             }
         }
@@ -82,7 +82,7 @@ pub async fn once(ops: &Operations, gateway: &Arc<Gateway>) -> Result<Synced, Sy
             Ok(store.mirror_numbers(&fetched)?)
         })
         .await
-        .map_err(|e| SyncError::Copy(format!("{e:?}")))?;
+        .map_err(SyncError::Copy)?;
         match page.response_metadata.next_cursor {
             Some(cursor) if page.response_metadata.has_next => {
                 path = format!("/customers?limit=50&nextCursor={}", segment(&cursor));
@@ -91,9 +91,7 @@ pub async fn once(ops: &Operations, gateway: &Arc<Gateway>) -> Result<Synced, Sy
         }
     }
     let at = now();
-    ops.blocking(move |store| Ok(store.set_synced_at(at)?))
-        .await
-        .map_err(|e| SyncError::Copy(format!("{e:?}")))?;
+    ops.blocking(move |store| Ok(store.set_synced_at(at)?)).await.map_err(SyncError::Copy)?;
     Ok(synced)
 }
 
@@ -106,40 +104,93 @@ async fn fetch<T: DeserializeOwned>(gateway: &Gateway, path: &str) -> Result<Opt
             StatusCode::TOO_MANY_REQUESTS => continue,
             StatusCode::NOT_FOUND => return Ok(None),
             status if !status.is_success() => {
-                return Err(SyncError::Page(format!("{path}: {status}")));
+                return Err(page(path, PageProblem::Status(status)));
             }
             _ => {}
         }
-        let page = serde_json::from_slice(&answer.body);
-        return page.map(Some).map_err(|e| SyncError::Page(format!("{path}: {e}")));
+        let read = serde_json::from_slice(&answer.body);
+        return read.map(Some).map_err(|e| page(path, PageProblem::NotAPage(e)));
     }
-    Err(SyncError::Page(format!("{path}: 429 {TRIES} times")))
+    Err(page(path, PageProblem::TooManyRequests))
+}
+
+/// The provider's answer to the page at `path` is not the page.
+fn page(path: &str, problem: PageProblem) -> SyncError {
+    SyncError::Page { path: path.to_owned(), problem }
 }
 
 /// Why a sync stopped.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum SyncError {
-    Upstream(UpstreamError),
-    /// The provider answered with something other than the page asked for.
-    Page(String),
+    /// The provider gave no answer to pass on.
+    #[error(transparent)]
+    Upstream(#[from] UpstreamError),
+    /// The provider answered the page at `path` with something other than the page asked for.
+    #[error("an unexpected answer: {path}: {problem}")]
+    Page {
+        path: String,
+        #[source]
+        problem: PageProblem,
+    },
+    /// A task that fetched a customer's numbers panicked or was cancelled.
+    #[error("an unexpected answer: {0}")]
+    Task(#[source] tokio::task::JoinError),
     /// The copy could not be written.
-    Copy(String),
+    #[error("the copy: {0:?}")]
+    Copy(ApiError),
 }
 
-impl From<UpstreamError> for SyncError {
-    fn from(error: UpstreamError) -> Self {
-        Self::Upstream(error)
+/// What was wrong with the provider's answer to a page.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PageProblem {
+    /// A page of customers was not found.
+    #[error("404")]
+    NotFound,
+    /// A status that is neither success, 404 nor 429.
+    #[error("{0}")]
+    Status(StatusCode),
+    /// A body that is not the page.
+    #[error("{0}")]
+    NotAPage(#[source] serde_json::Error),
+    /// 429 every time, as many times as the sync tries.
+    #[error("429 {tries} times", tries = TRIES)]
+    TooManyRequests,
+}
+
+#[cfg(test)]
+mod tests {
+    use phone_model::Refusal;
+
+    use super::*;
+
+    #[track_caller]
+    fn says(error: SyncError, expected: &str) {
+        assert_eq!(error.to_string(), expected);
+    }
+
+    /// What the log says when a sync stops.
+    #[test]
+    fn a_stopped_sync_says_which_page_and_what_was_wrong_with_it() {
+        says(SyncError::from(UpstreamError::TimedOut), "the provider did not answer in time");
+        let path = "/customers?limit=50";
+        says(page(path, PageProblem::NotFound), "an unexpected answer: /customers?limit=50: 404");
+        says(
+            page(path, PageProblem::Status(StatusCode::BAD_GATEWAY)),
+            "an unexpected answer: /customers?limit=50: 502 Bad Gateway",
+        );
+        says(
+            page(path, PageProblem::TooManyRequests),
+            "an unexpected answer: /customers?limit=50: 429 5 times",
+        );
+        let not_a_page = serde_json::from_slice::<CustomerPage>(b"<html>").unwrap_err();
+        says(
+            page(path, PageProblem::NotAPage(not_a_page)),
+            "an unexpected answer: /customers?limit=50: expected value at line 1 column 1",
+        );
+        says(
+            SyncError::Copy(ApiError::Refused(Refusal::Unavailable)),
+            "the copy: Refused(Unavailable)",
+        );
     }
 }
-
-impl std::fmt::Display for SyncError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Upstream(error) => error.fmt(f),
-            Self::Page(what) => write!(f, "an unexpected answer: {what}"),
-            Self::Copy(what) => write!(f, "the copy: {what}"),
-        }
-    }
-}
-
-impl std::error::Error for SyncError {}

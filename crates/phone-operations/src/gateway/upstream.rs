@@ -59,38 +59,77 @@ impl UpstreamSettings {
 }
 
 /// Why an upstream call gave no answer to pass on.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum UpstreamError {
     /// No connection, a broken one, or an answer that was not HTTP.
-    Unreachable(String),
+    #[error("the provider could not be reached: {0}")]
+    Unreachable(#[source] Unreached),
     /// No answer within the timeout.
+    #[error("the provider did not answer in time")]
     TimedOut,
     /// The provider would not give Phonedesk a token (its credentials are wrong or revoked).
-    Credentials(String),
+    #[error("the provider refused Phonedesk's credentials: {0}")]
+    Credentials(#[source] TokenRefused),
     /// The gateway's budget for the provider, or the caller's share of it, is spent for longer
     /// than a person should wait.
+    #[error("{} is spent for {wait:?}", spent(.0.by), wait = .0.wait)]
     OverBudget(Held),
 }
 
-impl std::fmt::Display for UpstreamError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Unreachable(why) => write!(f, "the provider could not be reached: {why}"),
-            Self::TimedOut => f.write_str("the provider did not answer in time"),
-            Self::Credentials(why) => {
-                write!(f, "the provider refused Phonedesk's credentials: {why}")
-            }
-            Self::OverBudget(Held { wait, by: Holder::Everyone }) => {
-                write!(f, "the provider's rate is spent for {wait:?}")
-            }
-            Self::OverBudget(Held { wait, by: Holder::Share }) => {
-                write!(f, "the caller's share of the provider's rate is spent for {wait:?}")
-            }
-        }
+/// What [`UpstreamError::OverBudget`] says is spent.
+fn spent(by: Holder) -> &'static str {
+    match by {
+        Holder::Everyone => "the provider's rate",
+        Holder::Share => "the caller's share of the provider's rate",
     }
 }
 
-impl std::error::Error for UpstreamError {}
+/// Why the provider could not be reached.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Unreached {
+    /// The request could not be made (a URL or a header of the settings is not valid).
+    #[error("{0}")]
+    Request(#[source] axum::http::Error),
+    /// No connection, or a broken one: the client's error, said with the chain of its causes
+    /// (refused, reset, DNS), since its own message says only that the client failed.
+    #[error("{}", Causes(.0))]
+    Connection(#[source] hyper_util::client::legacy::Error),
+    /// The answer's body broke off, or was longer than the gateway reads.
+    #[error("{0}")]
+    Body(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The token endpoint answered with something that is not a token.
+    #[error("a token answer that is not one: {0}")]
+    TokenAnswer(#[source] serde_json::Error),
+}
+
+/// Why the provider would not give Phonedesk a token.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TokenRefused {
+    /// The token endpoint refused: its status, and the first 200 characters of its answer.
+    #[error("{status}: {answer}")]
+    Status { status: StatusCode, answer: String },
+    /// The provider's API refused a token fetched just now, as it had the one before.
+    #[error("a fresh token was refused too")]
+    FreshTokenToo,
+}
+
+/// An error and the chain of its causes, on one line: `client error (Connect): tcp connect
+/// error: Connection refused (os error 111)`.
+struct Causes<'a>(&'a dyn std::error::Error);
+
+impl std::fmt::Display for Causes<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(cause) = source {
+            write!(f, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
+}
 
 /// An upstream answer, as it is passed on: status, the headers a client of the provider reads,
 /// and the body untouched.
@@ -211,7 +250,7 @@ impl Upstream {
         let answer = self.send_once(&method, path, body, &renewed, asker).await?;
         if answer.status == StatusCode::UNAUTHORIZED {
             // Not the caller's credentials but Phonedesk's: a 401 would sign staff out.
-            let refused = UpstreamError::Credentials("a fresh token was refused too".to_owned());
+            let refused = UpstreamError::Credentials(TokenRefused::FreshTokenToo);
             return Err(self.failed(refused));
         }
         Ok(answer)
@@ -239,8 +278,9 @@ impl Upstream {
             }
             None => Bytes::new(),
         };
-        let request =
-            request.body(Full::new(body)).map_err(|e| UpstreamError::Unreachable(e.to_string()))?;
+        let request = request
+            .body(Full::new(body))
+            .map_err(|e| UpstreamError::Unreachable(Unreached::Request(e)))?;
         let (status, all, body) = self.exchange(request, "api").await?;
         let mut headers = HeaderMap::new();
         for name in PASSED_ON {
@@ -260,10 +300,14 @@ impl Upstream {
         kind: &'static str,
     ) -> Result<(StatusCode, HeaderMap, Bytes), UpstreamError> {
         let work = async {
-            let response = self.http.request(request).await.map_err(|e| unreachable(&e))?;
+            let response = self
+                .http
+                .request(request)
+                .await
+                .map_err(|e| UpstreamError::Unreachable(Unreached::Connection(e)))?;
             let (parts, body) = response.into_parts();
             let body = Limited::new(body, ANSWER_LIMIT).collect().await;
-            let body = body.map_err(|e| UpstreamError::Unreachable(e.to_string()))?.to_bytes();
+            let body = body.map_err(|e| UpstreamError::Unreachable(Unreached::Body(e)))?.to_bytes();
             Ok((parts.status, parts.headers, body))
         };
         let started = Instant::now();
@@ -308,15 +352,15 @@ impl Upstream {
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ACCEPT, "application/json")
             .body(Full::new(Bytes::from(form)))
-            .map_err(|e| UpstreamError::Unreachable(e.to_string()))?;
+            .map_err(|e| UpstreamError::Unreachable(Unreached::Request(e)))?;
         let (status, _, body) = self.exchange(request, "token").await?;
         if !status.is_success() {
-            let text: String = String::from_utf8_lossy(&body).chars().take(200).collect();
-            return Err(self.failed(UpstreamError::Credentials(format!("{status}: {text}"))));
+            let answer: String = String::from_utf8_lossy(&body).chars().take(200).collect();
+            let refused = TokenRefused::Status { status, answer };
+            return Err(self.failed(UpstreamError::Credentials(refused)));
         }
-        let granted: Granted = serde_json::from_slice(&body).map_err(|e| {
-            self.failed(UpstreamError::Unreachable(format!("a token answer that is not one: {e}")))
-        })?;
+        let granted: Granted = serde_json::from_slice(&body)
+            .map_err(|e| self.failed(UpstreamError::Unreachable(Unreached::TokenAnswer(e))))?;
         Ok(Token { value: granted.access_token, renew_at: asked + renew_after(granted.expires_in) })
     }
 }
@@ -329,18 +373,6 @@ fn renew_after(expires_in: u64) -> Duration {
     let expires_in = expires_in.min(24 * 60 * 60);
     let margin = (expires_in / 10).min(60);
     Duration::from_secs(expires_in.saturating_sub(margin))
-}
-
-/// A request that got no answer, with the chain of causes (refused, reset, DNS): the top
-/// line alone says only that the client failed.
-fn unreachable(error: &dyn std::error::Error) -> UpstreamError {
-    let mut why = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        why = format!("{why}: {cause}");
-        source = cause.source();
-    }
-    UpstreamError::Unreachable(why)
 }
 
 #[cfg(test)]
@@ -365,5 +397,75 @@ mod tests {
         assert_eq!(renew_after(30), Duration::from_secs(27));
         assert_eq!(renew_after(0), Duration::ZERO);
         assert_eq!(renew_after(u64::MAX), Duration::from_secs(86_340));
+    }
+
+    /// An error with one cause, as a client's error wraps an I/O error.
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<Layer>>);
+
+    impl std::fmt::Display for Layer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Layer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|cause| cause as _)
+        }
+    }
+
+    #[track_caller]
+    fn says(error: UpstreamError, expected: &str) {
+        assert_eq!(error.to_string(), expected);
+    }
+
+    /// What the gateway's log says when the provider gave no answer.
+    #[test]
+    fn each_failure_says_what_the_provider_did_or_did_not_do() {
+        // A client's error cannot be made here: its chain of causes is said as `Causes` says it.
+        let reset = Layer("connection reset by peer", None);
+        let failed = Layer("client error (SendRequest)", Some(Box::new(reset)));
+        assert_eq!(
+            Causes(&failed).to_string(),
+            "client error (SendRequest): connection reset by peer"
+        );
+        let bad_uri = Request::get("http://a b/").body(()).unwrap_err();
+        says(
+            UpstreamError::Unreachable(Unreached::Request(bad_uri)),
+            "the provider could not be reached: invalid uri character",
+        );
+        says(
+            UpstreamError::Unreachable(Unreached::Body("length limit exceeded".into())),
+            "the provider could not be reached: length limit exceeded",
+        );
+        let not_json = serde_json::from_slice::<u8>(b"<html>").unwrap_err();
+        says(
+            UpstreamError::Unreachable(Unreached::TokenAnswer(not_json)),
+            "the provider could not be reached: a token answer that is not one: expected value \
+             at line 1 column 1",
+        );
+        says(UpstreamError::TimedOut, "the provider did not answer in time");
+        says(
+            UpstreamError::Credentials(TokenRefused::FreshTokenToo),
+            "the provider refused Phonedesk's credentials: a fresh token was refused too",
+        );
+        let answer = "invalid_client".to_owned();
+        says(
+            UpstreamError::Credentials(TokenRefused::Status {
+                status: StatusCode::BAD_REQUEST,
+                answer,
+            }),
+            "the provider refused Phonedesk's credentials: 400 Bad Request: invalid_client",
+        );
+        let wait = Duration::from_millis(1500);
+        says(
+            UpstreamError::OverBudget(Held { wait, by: Holder::Everyone }),
+            "the provider's rate is spent for 1.5s",
+        );
+        says(
+            UpstreamError::OverBudget(Held { wait, by: Holder::Share }),
+            "the caller's share of the provider's rate is spent for 1.5s",
+        );
     }
 }
