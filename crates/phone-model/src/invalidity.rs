@@ -1,3 +1,5 @@
+// Over 400 lines: every reason a number cannot be one, with the tests that pin each; one list
+// that every caller reads.
 //! Why a number is not valid: one reason, for a person to act on, where the provider's errors
 //! say only "invalid" and the warnings only "too few or too many digits".
 //!

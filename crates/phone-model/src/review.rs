@@ -1,3 +1,5 @@
+// Over 400 lines: each problem's rule beside its table test, so a rule and its cases are read
+// together.
 //! The data-quality review (Phonedesk's extension): what a stored number looks like under
 //! today's plans and rules. A number saved long ago, by a client that ignored the warnings, or
 //! before a plan changed is judged exactly as a new one would be ([`validate_create`]), and

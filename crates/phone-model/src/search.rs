@@ -1,3 +1,5 @@
+// Over 400 lines: the matching rules every engine shares, with the tests that pin them; split,
+// the tiers would be read apart from their order.
 //! How a customer is found from what a person types: a name in any case, order, spacing,
 //! punctuation or accents, with one typo; a business's name; a customer id or external
 //! reference; or any written form of one of the customer's phone numbers.

@@ -1,3 +1,5 @@
+// Over 400 lines: a request's every rule in the provider's order, which is the point of
+// keeping them in one file.
 //! Judging a whole request: every error at once, in the provider's order, with warnings and
 //! the normalised number alongside.
 

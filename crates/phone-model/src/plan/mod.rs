@@ -1,3 +1,5 @@
+// Over 400 lines: the plans file read into regions, and a region's questions answered; its
+// parts (patterns, automata, formats, layout, packs) are modules of their own.
 //! Numbering plans: which national numbers exist, what kind they are, how they are written and
 //! how a national prefix is dialled — for every region of the provider's country table, from
 //! Google libphonenumber's metadata (`data/libphonenumber/`, release and provenance in its
