@@ -65,6 +65,7 @@ mod primary;
 mod refusal;
 #[cfg(feature = "serde")]
 mod review;
+mod role;
 mod search;
 mod tenancy;
 mod text;
@@ -106,6 +107,7 @@ pub use refusal::{DELETED_MESSAGE, Refusal};
 pub use review::{
     PhoneNumberReview, Problem, ProblemCount, Review, ReviewedNumber, verdicts_version,
 };
+pub use role::Role;
 pub use search::{
     CustomerQuery, MatchRank, SEARCH_LABELS, SEARCH_TOO_SHORT, SEARCH_WORDS_MAX, customer_document,
     fold, match_rank, reversed_digits, typo_anchors,
@@ -121,7 +123,7 @@ pub use warning::Warning;
 #[cfg(feature = "serde")]
 pub use wire::{
     BusinessResource, ChangeAction, CreatedCustomer, CustomerPage, CustomerResource, ErrorBody,
-    FieldMessage, MessageBody, PhoneNumberChange, PhoneNumberHistory, PhoneNumberPage,
-    PhoneNumberResource, ResponseMetadata,
+    FieldMessage, GatewayStatus, MessageBody, PhoneNumberChange, PhoneNumberHistory,
+    PhoneNumberPage, PhoneNumberResource, ResponseMetadata, SignIn, StaffSession,
 };
 pub use written::written_country;

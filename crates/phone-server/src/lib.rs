@@ -19,7 +19,6 @@ pub mod keys;
 pub mod logging;
 mod openapi;
 pub mod rate_limit;
-pub mod role;
 pub mod routes;
 pub mod serving;
 pub mod store;

@@ -20,7 +20,6 @@ use phone_model::{
     Warning, stored_duplicate_key, validate_create, validate_new_customer, validate_update,
 };
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
 
 use super::{Answered, Gateway, every_number, segment, succeeded};
 use crate::{
@@ -382,10 +381,12 @@ async fn history(
 }
 
 /// `GET /gatewayStatus`: which provider, and when the copy was last synced in full.
-async fn status(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let gateway = gateway(&state);
+async fn status(
+    State(state): State<AppState>,
+) -> Result<Json<phone_model::GatewayStatus>, ApiError> {
+    let upstream = gateway(&state).api().to_owned();
     let synced_at = small_read(&state, |store| Ok(store.synced_at()?)).await?;
-    Ok(Json(json!({"upstream": gateway.api(), "syncedAt": synced_at})))
+    Ok(Json(phone_model::GatewayStatus { upstream, synced_at }))
 }
 
 /// A request's body as it is sent on: its bytes and declared type (no type, no body).
