@@ -209,34 +209,35 @@ pub const FIELDS: [(Field, &str); 6] = [
     (Field::IsPrimary, "is-primary"),
 ];
 
-/// The element id for a field's wire name; problems of fields the form does not have (the
-/// body, the id) belong to the form as a whole.
-pub fn element_id(wire_name: &str) -> &'static str {
-    FIELDS
-        .iter()
-        .find(|(field, _)| field.wire_name() == wire_name)
-        .map_or("phone-form", |(_, id)| id)
+/// The element id for a field; problems of fields the form does not have (the body, the id)
+/// belong to the form as a whole.
+pub fn element_id(field: Field) -> &'static str {
+    FIELDS.iter().find(|(f, _)| *f == field).map_or("phone-form", |(_, id)| id)
 }
 
-/// Messages by the wire name of their field, each field's in order.
+/// Messages by their field, each field's in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Problems {
-    by_field: BTreeMap<String, Vec<String>>,
+    by_field: BTreeMap<Field, Vec<String>>,
     /// (field, message) in the order they were reported, for the error summary.
-    in_order: Vec<(String, String)>,
+    in_order: Vec<(Field, String)>,
+    /// The core's rules that were broken, where the problem is one: what the form acts on
+    /// (a number the customer has already), rather than on its words.
+    broken: Vec<ValidationError>,
 }
 
 impl Problems {
-    fn push(&mut self, field: &str, message: String) {
-        self.by_field.entry(field.to_owned()).or_default().push(message.clone());
-        self.in_order.push((field.to_owned(), message));
+    fn push(&mut self, field: Field, message: String) {
+        self.by_field.entry(field).or_default().push(message.clone());
+        self.in_order.push((field, message));
     }
 
     /// The errors of a validation, in the app's words.
     pub fn errors_of(validation: &Validation) -> Self {
         let mut problems = Self::default();
         for error in validation.errors() {
-            problems.push(error.field().wire_name(), error.plain_message().to_owned());
+            problems.push(error.field(), error.plain_message().to_owned());
+            problems.broken.push(*error);
         }
         problems
     }
@@ -255,20 +256,22 @@ impl Problems {
     fn warnings_where(validation: &Validation, implausible: bool) -> Self {
         let mut problems = Self::default();
         for warning in validation.warnings().iter().filter(|w| w.is_implausible() == implausible) {
-            problems.push(warning.field().wire_name(), warning.plain_message());
+            problems.push(warning.field(), warning.plain_message());
         }
         problems
     }
 
-    /// The server's 400 body, field by field (a nested `phoneNumber.x` counts as `x`), in the
-    /// app's words where the core knows the message (as it every one of the contract's).
+    /// The server's 400 body, field by field (a nested `phoneNumber.x` counts as `x`; a field
+    /// the contract does not have, as the body's), in the app's words where the core knows
+    /// the rule (as it knows every one of the contract's).
     pub fn from_server(body: &ErrorBody) -> Self {
         let mut problems = Self::default();
-        for error in &body.errors {
-            let field = error.field.rsplit('.').next().unwrap_or_default();
-            let message = ValidationError::from_message(&error.message)
-                .map_or_else(|| error.message.clone(), |e| e.plain_message().to_owned());
-            problems.push(field, message);
+        for entry in &body.errors {
+            let broken = entry.located().map(|located| located.error);
+            let message =
+                broken.map_or_else(|| entry.message.clone(), |e| e.plain_message().to_owned());
+            problems.push(entry.about().unwrap_or(Field::Body), message);
+            problems.broken.extend(broken);
         }
         problems
     }
@@ -276,18 +279,24 @@ impl Problems {
     /// Adds `other`'s problems after these.
     pub fn extend(&mut self, other: &Self) {
         for (field, message) in &other.in_order {
-            self.push(field, message.clone());
+            self.push(*field, message.clone());
         }
+        self.broken.extend_from_slice(&other.broken);
     }
 
     /// The messages of one field.
-    pub fn of(&self, wire_name: &str) -> &[String] {
-        self.by_field.get(wire_name).map_or(&[], Vec::as_slice)
+    pub fn of(&self, field: Field) -> &[String] {
+        self.by_field.get(&field).map_or(&[], Vec::as_slice)
     }
 
     /// Every (field, message), in the order reported.
-    pub fn all(&self) -> &[(String, String)] {
+    pub fn all(&self) -> &[(Field, String)] {
         &self.in_order
+    }
+
+    /// Whether one of the problems is `rule` broken.
+    pub fn broke(&self, rule: ValidationError) -> bool {
+        self.broken.contains(&rule)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -357,33 +366,43 @@ mod tests {
     #[test]
     fn an_empty_form_has_the_apps_words_at_each_field() {
         let problems = Problems::errors_of(&PhoneForm::default().check(None));
-        assert_eq!(problems.of("phoneName"), ["Enter a contact name."]);
-        assert_eq!(problems.of("phoneNumber"), ["Enter the number."]);
-        assert_eq!(problems.of("phoneType"), ["Choose a type."]);
-        assert_eq!(problems.of("countryCode"), [] as [String; 0]);
+        assert_eq!(problems.of(Field::PhoneName), ["Enter a contact name."]);
+        assert_eq!(problems.of(Field::PhoneNumber), ["Enter the number."]);
+        assert_eq!(problems.of(Field::PhoneType), ["Choose a type."]);
+        assert_eq!(problems.of(Field::CountryCode), [] as [String; 0]);
         assert_eq!(problems.all().len(), 3);
+        assert!(problems.broke(ValidationError::PhoneNameRequired));
     }
 
     #[test]
     fn a_server_400_lands_on_its_fields_and_unknown_fields_on_the_form() {
+        let entry = |field: &str, message: &str| FieldMessage {
+            field: field.to_owned(),
+            message: message.to_owned(),
+        };
         let body = ErrorBody {
             error_code: Some("validation".to_owned()),
             message: "Unable to process request due to validation errors.".to_owned(),
             errors: vec![
-                FieldMessage {
-                    field: "phoneNumber".to_owned(),
-                    message: "PhoneNumber provided already exists.".to_owned(),
-                },
-                FieldMessage {
-                    field: "body".to_owned(),
-                    message: "Body is not valid JSON.".to_owned(),
-                },
+                entry("phoneNumber", "PhoneNumber provided already exists."),
+                entry("body", "Body is not valid JSON."),
+                entry("nickname", "Nickname is not a member we know."),
             ],
         };
         let problems = Problems::from_server(&body);
-        assert_eq!(problems.of("phoneNumber"), ["This customer already has this number."]);
-        assert_eq!(element_id("phoneNumber"), "phone-number");
-        assert_eq!(element_id("body"), "phone-form");
+        assert_eq!(problems.of(Field::PhoneNumber), ["This customer already has this number."]);
+        assert!(problems.broke(ValidationError::PhoneNumberExists), "what the form acts on");
+        assert_eq!(problems.of(Field::Body)[1], "Nickname is not a member we know.");
+        assert_eq!(element_id(Field::PhoneNumber), "phone-number");
+        assert_eq!(element_id(Field::Body), "phone-form");
+        // A message of the rule's, but at another field, is not the rule: kept as it was said.
+        let moved = ErrorBody {
+            errors: vec![entry("phoneName", "PhoneNumber provided already exists.")],
+            ..body
+        };
+        let problems = Problems::from_server(&moved);
+        assert!(!problems.broke(ValidationError::PhoneNumberExists));
+        assert_eq!(problems.of(Field::PhoneName), ["PhoneNumber provided already exists."]);
     }
 
     #[test]
@@ -393,7 +412,7 @@ mod tests {
         assert!(Problems::errors_of(&validation).is_empty());
         assert!(Problems::implausible_of(&validation).is_empty());
         assert_eq!(
-            Problems::hints_of(&validation).of("phoneType"),
+            Problems::hints_of(&validation).of(Field::PhoneType),
             ["This looks like a landline, not a mobile number."]
         );
         // The number the issue saw saved as "+64 6555".
@@ -406,9 +425,9 @@ mod tests {
         assert!(Problems::errors_of(&validation).is_empty());
         let implausible = Problems::implausible_of(&validation);
         assert!(!implausible.is_empty(), "{validation:?}");
-        assert!(implausible.of("phoneNumber").iter().all(|m| !m.contains("PhoneNumber")));
+        assert!(implausible.of(Field::PhoneNumber).iter().all(|m| !m.contains("PhoneNumber")));
         assert_eq!(
-            Problems::hints_of(&validation).of("phoneNumber"),
+            Problems::hints_of(&validation).of(Field::PhoneNumber),
             ["The text after the number is kept, but not dialled."]
         );
     }
