@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use phone_model::{
-    Country, ErrorBody, Field, PhoneNumberInput, PhoneNumberResource, Validation, ValidationError,
-    Value, countries, fold, validate_create, validate_update,
+    ErrorBody, Field, PhoneNumberInput, PhoneNumberResource, Validation, ValidationError, Value,
+    validate_create, validate_update,
 };
 
 /// What a person typed into the phone number form; sent as it is, in the contract's member
@@ -126,76 +126,6 @@ impl PhoneForm {
             None => validate_create(&self.input()),
         }
     }
-}
-
-/// The most countries the country field offers at once.
-pub const COUNTRY_CHOICES: usize = 8;
-
-/// Names people type for a country of the table other than its own: initials, and the parts
-/// of a country that the table lists as one ("England" dials as the United Kingdom).
-const ALSO_CALLED: [(&str, &str); 16] = [
-    ("uk", "United Kingdom"),
-    ("gb", "United Kingdom"),
-    ("great britain", "United Kingdom"),
-    ("britain", "United Kingdom"),
-    ("england", "United Kingdom"),
-    ("scotland", "United Kingdom"),
-    ("wales", "United Kingdom"),
-    ("northern ireland", "United Kingdom"),
-    ("usa", "United States"),
-    ("us", "United States"),
-    ("america", "United States"),
-    ("united states of america", "United States"),
-    ("nz", "New Zealand"),
-    ("aotearoa", "New Zealand"),
-    ("uae", "United Arab Emirates"),
-    ("holland", "Netherlands"),
-];
-
-/// The countries offered for what was typed into the country field: by name or another name
-/// it is called by (any case or accent; a whole name first, then a word's start), by code
-/// with or without its `+`; New Zealand and Australia first, as most customers are there.
-pub fn country_choices(typed: &str) -> Vec<&'static Country> {
-    let text = fold(typed);
-    let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
-    let home = |c: &Country| match c.name() {
-        "New Zealand" => 0,
-        "Australia" => 1,
-        _ => 2,
-    };
-    let mut found: Vec<(u8, &'static Country)> = countries()
-        .iter()
-        .filter_map(|country| {
-            let name = fold(country.name());
-            let code = &country.code()[1..];
-            let called = ALSO_CALLED.iter().filter(|(_, n)| *n == country.name());
-            let rank = if text.is_empty() {
-                3
-            } else if !digits.is_empty() && digits.len() == text.replace(' ', "").len() {
-                // Only digits (and perhaps a "+"): a code.
-                match code {
-                    c if c == digits => 0,
-                    c if c.starts_with(&digits) => 1,
-                    _ => return None,
-                }
-            } else if name == text || called.clone().any(|(other, _)| *other == text) {
-                0
-            } else if name.starts_with(&text)
-                || name.contains(&format!(" {text}"))
-                || called.clone().any(|(other, _)| other.starts_with(&text))
-            {
-                1
-            } else if name.contains(&text) {
-                2
-            } else {
-                return None;
-            };
-            Some((rank, country))
-        })
-        .collect();
-    found.sort_by_key(|(rank, country)| (*rank, home(country)));
-    found.dedup_by_key(|(_, country)| (country.name(), country.code()));
-    found.into_iter().map(|(_, country)| country).take(COUNTRY_CHOICES).collect()
 }
 
 /// The form's fields, in the order they appear — the order the provider lists its messages
@@ -451,36 +381,6 @@ mod tests {
         assert_eq!(typed.duplicate_of(&saved, Some("12")), None);
         let other = PhoneForm { phone_number: "264 5556".to_owned(), ..filled() };
         assert_eq!(other.duplicate_of(&saved, None), None);
-    }
-
-    #[test]
-    fn countries_are_offered_by_name_or_code_home_first() {
-        let names = |typed: &str| -> Vec<&str> {
-            country_choices(typed).iter().map(|c| c.name()).collect()
-        };
-        assert_eq!(&names("")[..2], ["New Zealand", "Australia"]);
-        assert_eq!(names("australia"), ["Australia"]);
-        assert_eq!(names("united k")[0], "United Kingdom");
-        assert_eq!(names("+64")[0], "New Zealand");
-        assert_eq!(names("61")[0], "Australia");
-        assert!(names("kingdom").contains(&"United Kingdom"));
-        assert!(names("zzz").is_empty());
-        assert!(names("").len() <= COUNTRY_CHOICES);
-        // What people call a country, its initials first.
-        assert_eq!(names("UK")[0], "United Kingdom");
-        assert!(names("UK").contains(&"Ukraine"), "the name still matches");
-        assert_eq!(names("England"), ["United Kingdom"]);
-        assert_eq!(names("engl"), ["United Kingdom"]);
-        assert_eq!(names("USA"), ["United States"]);
-        assert_eq!(names("nz")[0], "New Zealand");
-    }
-
-    #[test]
-    fn every_other_name_is_of_a_country_of_the_table() {
-        for (other, name) in ALSO_CALLED {
-            assert!(countries().iter().any(|c| c.name() == name), "{other} → {name}");
-            assert_eq!(fold(other), other, "written folded, as typing is compared");
-        }
     }
 
     #[test]

@@ -48,6 +48,7 @@ mod as_you_type;
 mod business;
 mod conditions;
 mod country;
+mod country_choices;
 mod customer;
 mod error;
 #[cfg(feature = "serde")]
@@ -86,6 +87,7 @@ pub use as_you_type::format_as_you_type;
 pub use business::BusinessId;
 pub use conditions::{IDEMPOTENCY_KEY_MAX, IdempotencyKey, IfMatch, Version};
 pub use country::{Country, CountryCode, countries};
+pub use country_choices::{COUNTRY_CHOICES, country_choices, country_choices_named};
 pub use customer::{
     CUSTOMER_TEXT_MAX, CustomerInput, Located, NewCustomer, SEARCH_MAX, customer_search,
     validate_new_customer,
