@@ -3,7 +3,7 @@
 
 use alloc::{string::String, vec::Vec};
 
-use crate::{Country, countries, fold};
+use crate::{Country, countries, search::fold_latin};
 
 /// The most countries offered at once.
 pub const COUNTRY_CHOICES: usize = 8;
@@ -30,9 +30,6 @@ const ALSO_CALLED: [(&str, &str); 16] = [
     ("holland", "Netherlands"),
 ];
 
-/// The ranks a match can have, best first; countries of one rank come in [`home`]'s order.
-const RANKS: u8 = 3;
-
 /// The countries offered for `typed`, at most [`COUNTRY_CHOICES`], best first.
 ///
 /// - Nothing typed: New Zealand and Australia first (most customers are there), then the
@@ -41,9 +38,10 @@ const RANKS: u8 = 3;
 ///   by its area code first ("1684": American Samoa), with the code's main country ("1": the
 ///   United States, "44": the United Kingdom); then the code's other countries; then the codes
 ///   that start with the digits.
-/// - Anything else, in any case or accent (see [`fold`]): a country's name or another name it
-///   is called by ("UK", "Aotearoa", "England"), whole first, then the start of a word of it,
-///   then anywhere in its name.
+/// - Anything else, in any case or accent of the Latin alphabet (as [`fold`](crate::fold)
+///   takes them off; other scripts as written): a country's name or another name it is called
+///   by ("UK", "Aotearoa", "England"), whole first, then the start of a word of it, then
+///   anywhere in its name.
 ///
 /// Within each of these ranks New Zealand and Australia come first, then the table's order.
 ///
@@ -57,7 +55,7 @@ const RANKS: u8 = 3;
 /// ```
 #[must_use]
 pub fn country_choices(typed: &str) -> Vec<&'static Country> {
-    country_choices_named(typed, &[])
+    country_choices_named(typed, [])
 }
 
 /// [`country_choices`], where a page shows the countries by names of its own: `names` holds
@@ -69,47 +67,47 @@ pub fn country_choices(typed: &str) -> Vec<&'static Country> {
 /// use phone_model::{countries, country_choices_named};
 /// let french: Vec<&str> =
 ///     countries().iter().map(|c| if c.name() == "Germany" { "Allemagne" } else { "" }).collect();
-/// let found = country_choices_named("allem", &french);
+/// let found = country_choices_named("allem", french);
 /// assert_eq!(found.iter().map(|c| c.name()).collect::<Vec<_>>(), ["Germany"]);
 /// ```
 #[must_use]
-pub fn country_choices_named(typed: &str, names: &[&str]) -> Vec<&'static Country> {
-    let text = fold(typed);
+pub fn country_choices_named<'a>(
+    typed: &str,
+    names: impl IntoIterator<Item = &'a str>,
+) -> Vec<&'static Country> {
+    let text = fold_latin(typed);
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
     // Only digits, perhaps with a "+" or spaces (which folding made spaces): a code.
     let code = (!digits.is_empty() && text.bytes().all(|b| b.is_ascii_digit() || b == b' '))
         .then_some(digits.as_str());
-    let rows = countries();
-    let keys: Vec<Option<u8>> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, country)| {
-            let name = names.get(i).copied().filter(|name| !name.is_empty());
-            let rank = match code {
-                _ if text.is_empty() => Some(0),
-                Some(digits) => code_rank(country, digits),
-                None => name_rank(country, name, &text),
-            };
-            rank.map(|rank| rank * 3 + home(country))
-        })
-        .collect();
-    let mut chosen = Vec::with_capacity(COUNTRY_CHOICES);
-    // A pass for each rank and place at home, rather than a sort: the module stays smaller.
-    for key in 0..RANKS * 3 {
-        let matching = rows.iter().zip(&keys).filter(|(_, k)| **k == Some(key));
-        for (country, _) in matching {
-            if chosen.len() == COUNTRY_CHOICES {
-                return chosen;
-            }
-            chosen.push(country);
+    let mut names = names.into_iter();
+    // The best so far, by rank and place at home, each after those as good: the table's order
+    // among equals. Kept in order as they come rather than sorted: the module stays smaller.
+    let mut chosen: Vec<(u8, &'static Country)> = Vec::with_capacity(COUNTRY_CHOICES + 1);
+    for country in countries() {
+        let name = country.name();
+        let shown = names.next().filter(|shown| !shown.is_empty());
+        let rank = match code {
+            _ if text.is_empty() => Some(0),
+            Some(digits) => code_rank(country, digits),
+            None => name_rank(name, shown, &text),
+        };
+        let Some(rank) = rank else { continue };
+        let key = rank * 3 + home(name);
+        chosen.push((key, country));
+        let mut at = chosen.len() - 1;
+        while at > 0 && chosen.get(at - 1).is_some_and(|(worse, _)| *worse > key) {
+            chosen.swap(at - 1, at);
+            at -= 1;
         }
+        chosen.truncate(COUNTRY_CHOICES);
     }
-    chosen
+    chosen.into_iter().map(|(_, country)| country).collect()
 }
 
-/// New Zealand 0, Australia 1, any other country 2.
-fn home(country: &Country) -> u8 {
-    match country.name() {
+/// New Zealand 0, Australia 1, any other country 2, by the country's name.
+fn home(name: &str) -> u8 {
+    match name {
         "New Zealand" => 0,
         "Australia" => 1,
         _ => 2,
@@ -135,30 +133,49 @@ fn code_rank(country: &Country, digits: &str) -> Option<u8> {
     }
 }
 
-/// How well the folded `text` matches `country`'s name, its `shown` name or another name it
-/// is called by: 0 whole, 1 a word's start, 2 anywhere in a name; `None` otherwise.
-fn name_rank(country: &Country, shown: Option<&str>, text: &str) -> Option<u8> {
-    let english = fold(country.name());
-    let shown = shown.map(fold);
-    let names = || core::iter::once(english.as_str()).chain(shown.as_deref());
-    let called = || ALSO_CALLED.iter().filter(|(_, n)| *n == country.name()).map(|(o, _)| *o);
-    if names().chain(called()).any(|name| name == text) {
+/// How well the folded `text` matches a country's `name`, its `shown` name or another name it
+/// is called by: 0 whole, 1 a word's start, 2 anywhere in a name (not in another name: "sa"
+/// is no reason to offer the USA); `None` otherwise.
+fn name_rank(name: &str, shown: Option<&str>, text: &str) -> Option<u8> {
+    let mut best = rank_in(&fold_latin(name), text, true);
+    let mut keep = |rank: Option<u8>| {
+        if let Some(rank) = rank {
+            best = Some(best.map_or(rank, |best| best.min(rank)));
+        }
+    };
+    if let Some(shown) = shown {
+        keep(rank_in(&fold_latin(shown), text, true));
+    }
+    for (other, of) in ALSO_CALLED {
+        if of == name {
+            keep(rank_in(other, text, false));
+        }
+    }
+    best
+}
+
+/// 0 when the folded `name` is `text`, 1 when a word of it starts so, 2 when it holds `text`
+/// elsewhere and `anywhere` counts.
+fn rank_in(name: &str, text: &str, anywhere: bool) -> Option<u8> {
+    if name == text {
         Some(0)
-    } else if names().any(|name| word_starts(name, text)) || called().any(|o| o.starts_with(text)) {
+    } else if found(name, text, true) {
         Some(1)
-    } else if names().any(|name| name.contains(text)) {
+    } else if anywhere && found(name, text, false) {
         Some(2)
     } else {
         None
     }
 }
 
-/// Whether a word of the folded `name` (words one space apart) starts with `text`.
-fn word_starts(name: &str, text: &str) -> bool {
-    name.starts_with(text)
-        || name
-            .match_indices(' ')
-            .any(|(at, _)| name.get(at + 1..).is_some_and(|rest| rest.starts_with(text)))
+/// Whether `text` is in the folded `name` (words one space apart): anywhere, or only at a
+/// word's start. By hand: `str::contains`'s searcher would add 4 KB of gzip to the module.
+fn found(name: &str, text: &str, word_start: bool) -> bool {
+    let (name, text) = (name.as_bytes(), text.as_bytes());
+    (0..name.len()).any(|at| {
+        let starts_word = at == 0 || name.get(at - 1) == Some(&b' ');
+        (starts_word || !word_start) && name.get(at..).is_some_and(|rest| rest.starts_with(text))
+    })
 }
 
 #[cfg(test)]
@@ -229,21 +246,21 @@ mod tests {
         };
         let shown: Vec<&str> = countries().iter().map(french).collect();
         let named = |typed: &str| -> Vec<&str> {
-            country_choices_named(typed, &shown).iter().map(|c| c.name()).collect()
+            country_choices_named(typed, shown.iter().copied()).iter().map(|c| c.name()).collect()
         };
         assert_eq!(named("nouvelle-z"), ["New Zealand"]);
         assert_eq!(named("zelande"), ["New Zealand"]);
         assert_eq!(named("Allemagne"), ["Germany"]);
         assert_eq!(named("germ"), ["Germany"], "the English name still finds it");
         // Fewer names than rows: the rest are found by their English names.
-        assert_eq!(country_choices_named("zimb", &shown[..3])[0].name(), "Zimbabwe");
+        assert_eq!(country_choices_named("zimb", shown[..3].iter().copied())[0].name(), "Zimbabwe");
     }
 
     #[test]
     fn every_other_name_is_of_a_country_of_the_table_and_written_folded() {
         for (other, name) in ALSO_CALLED {
             assert!(countries().iter().any(|c| c.name() == name), "{other} → {name}");
-            assert_eq!(fold(other), other, "written folded, as typing is compared");
+            assert_eq!(fold_latin(other), other, "written folded, as typing is compared");
         }
     }
 }
