@@ -5,8 +5,9 @@ use std::{cell::RefCell, fmt, rc::Rc};
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use phone_model::{
-    BusinessResource, CustomerPage, CustomerResource, ErrorBody, PhoneNumberHistory,
-    PhoneNumberPage, PhoneNumberResource, PhoneNumberReview, Problem, SharedNumberMark, Version,
+    CustomerPage, CustomerResource, ErrorBody, GatewayStatus, PhoneNumberHistory, PhoneNumberPage,
+    PhoneNumberResource, PhoneNumberReview, Problem, Refusal, SharedNumberMark, SignIn,
+    StaffSession, Version,
 };
 use serde::de::DeserializeOwned;
 
@@ -33,30 +34,41 @@ pub fn base_url() -> String {
 pub enum ApiError {
     /// 400: the request broke rules; the body says which, field by field.
     Invalid(ErrorBody),
-    /// Any other refusal (404, 409, 5xx …) with the server's message.
-    Refused { status: u16, message: String },
+    /// Refused as a whole (404, 412, 5xx …), read back as the core's refusal, with the
+    /// server's sentence (which, for a sign-in, says what was wrong).
+    Refused { refusal: Refusal, message: String },
     /// No answer: the server is down or the network is.
     Network,
-    /// An answer this client cannot read.
+    /// An answer this client cannot read (not in the contract's shape, or of a status no
+    /// refusal has), with its status, for whoever is told.
     Unreadable(u16),
 }
 
 impl ApiError {
+    /// The refusal, when the server refused the request.
+    pub fn refusal(&self) -> Option<Refusal> {
+        match self {
+            Self::Invalid(_) => Some(Refusal::Validation),
+            Self::Refused { refusal, .. } => Some(*refusal),
+            Self::Network | Self::Unreadable(_) => None,
+        }
+    }
+
     /// Whether the thing asked for does not exist.
     pub fn is_not_found(&self) -> bool {
-        matches!(self, Self::Refused { status: 404, .. })
+        self.refusal() == Some(Refusal::NotFound)
     }
 
-    /// Whether the thing asked for is another business's (403 `customer_access_denied`: it
-    /// exists, outside the businesses the person sees).
+    /// Whether the thing asked for is another business's (it exists, outside the businesses
+    /// the person sees).
     pub fn is_foreign(&self) -> bool {
-        matches!(self, Self::Refused { status: 403, .. })
+        self.refusal() == Some(Refusal::CustomerAccessDenied)
     }
 
-    /// Whether a change was refused because someone else changed the number first (412: the
+    /// Whether a change was refused because someone else changed the number first (the
     /// `If-Match` the app sent names a version that is no longer current).
     pub fn is_stale(&self) -> bool {
-        matches!(self, Self::Refused { status: 412, .. })
+        self.refusal() == Some(Refusal::PreconditionFailed)
     }
 }
 
@@ -64,18 +76,20 @@ impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Invalid(body) => f.write_str(&body.message),
-            // The server's sentence is for API clients; staff are told what happened.
-            Self::Refused { status: 412, .. } => f.write_str(
-                "Someone else changed this number while you were working on it. Your change was not saved.",
-            ),
-            // Gateway mode: the provider's system behind Phonedesk failed, not the app.
-            Self::Refused { status: 502, .. } => f.write_str(
-                "The provider's system could not be reached. What you typed is kept: try again in a moment.",
-            ),
-            Self::Refused { status: 504, .. } => f.write_str(
-                "The provider's system did not answer in time. The change may have been made: check the customer's numbers before trying again.",
-            ),
-            Self::Refused { message, .. } => f.write_str(message),
+            Self::Refused { refusal, message } => f.write_str(match refusal {
+                // The server's sentence is for API clients; staff are told what happened.
+                Refusal::PreconditionFailed => {
+                    "Someone else changed this number while you were working on it. Your change was not saved."
+                }
+                // Gateway mode: the provider's system behind Phonedesk failed, not the app.
+                Refusal::UpstreamUnreachable => {
+                    "The provider's system could not be reached. What you typed is kept: try again in a moment."
+                }
+                Refusal::UpstreamTimedOut => {
+                    "The provider's system did not answer in time. The change may have been made: check the customer's numbers before trying again."
+                }
+                _ => message,
+            }),
             Self::Network => {
                 f.write_str("The server could not be reached. Check the connection and try again.")
             }
@@ -105,7 +119,7 @@ async fn call<T: DeserializeOwned>(
 ) -> Result<T, ApiError> {
     let response =
         request.map_err(|_| ApiError::Network)?.send().await.map_err(|_| ApiError::Network)?;
-    if response.status() == 401 {
+    if response.status() == Refusal::Unauthorized.status() {
         // Cloned out first: the handler may start requests of its own.
         if let Some(handler) = ON_SESSION_ENDED.with(|slot| slot.borrow().clone()) {
             handler();
@@ -121,10 +135,13 @@ async fn call<T: DeserializeOwned>(
 /// The error an unsuccessful answer carries, in the contract's shape where it has one.
 async fn refusal(response: Response) -> ApiError {
     let status = response.status();
-    match response.json::<ErrorBody>().await {
-        Ok(body) if status == 400 => ApiError::Invalid(body),
-        Ok(body) => ApiError::Refused { status, message: body.message },
-        Err(_) => ApiError::Unreadable(status),
+    let Ok(body) = response.json::<ErrorBody>().await else {
+        return ApiError::Unreadable(status);
+    };
+    match Refusal::from_answer(status, body.error_code.as_deref()) {
+        Some(Refusal::Validation) => ApiError::Invalid(body),
+        Some(refusal) => ApiError::Refused { refusal, message: body.message },
+        None => ApiError::Unreadable(status),
     }
 }
 
@@ -152,46 +169,17 @@ fn session_url() -> String {
     format!("{origin}/auth/session")
 }
 
-/// Who is signed in, and the businesses whose customers they see.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Me {
-    pub username: String,
-    pub role: String,
-    /// The provider's own staff see every business.
-    #[serde(default)]
-    pub all_businesses: bool,
-    /// The businesses they see (every one, listed, for the provider's staff).
-    #[serde(default)]
-    pub businesses: Vec<BusinessResource>,
-    /// Whether the server is a gateway to the provider's API (which has `/gatewayStatus`).
-    #[serde(default)]
-    pub gateway: bool,
-}
-
-impl Me {
-    /// Whether they may change numbers (an editor) or only read them (a viewer).
-    pub fn can_edit(&self) -> bool {
-        self.role == "editor"
-    }
-}
-
-/// Who is signed in; `None` when nobody is.
-pub async fn session() -> Result<Option<Me>, ApiError> {
-    match call::<Me>(from_app(RequestBuilder::new(&session_url())).build()).await {
+/// Who is signed in, and the businesses whose customers they see; `None` when nobody is.
+pub async fn session() -> Result<Option<StaffSession>, ApiError> {
+    match call(from_app(RequestBuilder::new(&session_url())).build()).await {
         Ok(me) => Ok(Some(me)),
-        Err(ApiError::Refused { status: 401, .. }) => Ok(None),
+        Err(ApiError::Refused { refusal: Refusal::Unauthorized, .. }) => Ok(None),
         Err(error) => Err(error),
     }
 }
 
 /// Signs in.
-pub async fn sign_in(username: &str, password: &str) -> Result<Me, ApiError> {
-    #[derive(serde::Serialize)]
-    struct SignIn<'a> {
-        username: &'a str,
-        password: &'a str,
-    }
+pub async fn sign_in(username: String, password: String) -> Result<StaffSession, ApiError> {
     call(with_body(Request::post(&session_url()), &SignIn { username, password })).await
 }
 
@@ -224,14 +212,9 @@ pub async fn search_customers(
 
 /// When the copy a gateway's search reads was last synced in full (seconds since the epoch;
 /// `None` before the first sync). `None` when it cannot be told; ask only a gateway (see
-/// [`Me::gateway`]): a server of its own data has no `/gatewayStatus`.
+/// [`StaffSession::gateway`]): a server of its own data has no copy, and answers `null`.
 pub async fn gateway_synced_at() -> Option<Option<i64>> {
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Status {
-        synced_at: Option<i64>,
-    }
-    call::<Status>(get("/gatewayStatus")).await.ok().map(|status| status.synced_at)
+    call::<GatewayStatus>(get("/gatewayStatus")).await.ok().map(|status| status.synced_at)
 }
 
 /// One customer.
@@ -357,4 +340,32 @@ pub async fn delete_phone_number(
     let request = Request::delete(&phone_number_url(customer_id, phone_number_id))
         .header("If-Match", &version.to_string());
     call::<phone_model::MessageBody>(from_app(request).build()).await.map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(refusal: Refusal) -> ApiError {
+        ApiError::Refused { refusal, message: refusal.message().to_owned() }
+    }
+
+    #[test]
+    fn a_refusal_is_told_in_staffs_words_where_the_servers_are_for_api_clients() {
+        let stale = refused(Refusal::PreconditionFailed);
+        assert!(stale.is_stale() && !stale.is_not_found());
+        assert!(stale.to_string().starts_with("Someone else changed this number"), "{stale}");
+        assert!(refused(Refusal::UpstreamUnreachable).to_string().contains("could not be reached"));
+        assert!(refused(Refusal::UpstreamTimedOut).to_string().contains("did not answer in time"));
+        // Elsewhere, the server's sentence: a sign-in's says what was wrong.
+        let wrong = ApiError::Refused {
+            refusal: Refusal::Unauthorized,
+            message: "The user name or password is incorrect.".to_owned(),
+        };
+        assert_eq!(wrong.to_string(), "The user name or password is incorrect.");
+        assert!(refused(Refusal::NotFound).is_not_found());
+        assert!(refused(Refusal::CustomerAccessDenied).is_foreign());
+        assert!(!refused(Refusal::ForeignOrigin).is_foreign(), "a refused write is no customer's");
+        assert_eq!(ApiError::Unreadable(502).refusal(), None);
+    }
 }

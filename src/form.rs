@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use phone_model::{
-    Country, ErrorBody, Field, PhoneNumberInput, PhoneNumberResource, Validation, ValidationError,
-    Value, countries, fold, validate_create, validate_update,
+    ErrorBody, Field, PhoneNumberInput, PhoneNumberResource, Validation, ValidationError, Value,
+    validate_create, validate_update,
 };
 
 /// What a person typed into the phone number form; sent as it is, in the contract's member
@@ -128,76 +128,6 @@ impl PhoneForm {
     }
 }
 
-/// The most countries the country field offers at once.
-pub const COUNTRY_CHOICES: usize = 8;
-
-/// Names people type for a country of the table other than its own: initials, and the parts
-/// of a country that the table lists as one ("England" dials as the United Kingdom).
-const ALSO_CALLED: [(&str, &str); 16] = [
-    ("uk", "United Kingdom"),
-    ("gb", "United Kingdom"),
-    ("great britain", "United Kingdom"),
-    ("britain", "United Kingdom"),
-    ("england", "United Kingdom"),
-    ("scotland", "United Kingdom"),
-    ("wales", "United Kingdom"),
-    ("northern ireland", "United Kingdom"),
-    ("usa", "United States"),
-    ("us", "United States"),
-    ("america", "United States"),
-    ("united states of america", "United States"),
-    ("nz", "New Zealand"),
-    ("aotearoa", "New Zealand"),
-    ("uae", "United Arab Emirates"),
-    ("holland", "Netherlands"),
-];
-
-/// The countries offered for what was typed into the country field: by name or another name
-/// it is called by (any case or accent; a whole name first, then a word's start), by code
-/// with or without its `+`; New Zealand and Australia first, as most customers are there.
-pub fn country_choices(typed: &str) -> Vec<&'static Country> {
-    let text = fold(typed);
-    let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
-    let home = |c: &Country| match c.name() {
-        "New Zealand" => 0,
-        "Australia" => 1,
-        _ => 2,
-    };
-    let mut found: Vec<(u8, &'static Country)> = countries()
-        .iter()
-        .filter_map(|country| {
-            let name = fold(country.name());
-            let code = &country.code()[1..];
-            let called = ALSO_CALLED.iter().filter(|(_, n)| *n == country.name());
-            let rank = if text.is_empty() {
-                3
-            } else if !digits.is_empty() && digits.len() == text.replace(' ', "").len() {
-                // Only digits (and perhaps a "+"): a code.
-                match code {
-                    c if c == digits => 0,
-                    c if c.starts_with(&digits) => 1,
-                    _ => return None,
-                }
-            } else if name == text || called.clone().any(|(other, _)| *other == text) {
-                0
-            } else if name.starts_with(&text)
-                || name.contains(&format!(" {text}"))
-                || called.clone().any(|(other, _)| other.starts_with(&text))
-            {
-                1
-            } else if name.contains(&text) {
-                2
-            } else {
-                return None;
-            };
-            Some((rank, country))
-        })
-        .collect();
-    found.sort_by_key(|(rank, country)| (*rank, home(country)));
-    found.dedup_by_key(|(_, country)| (country.name(), country.code()));
-    found.into_iter().map(|(_, country)| country).take(COUNTRY_CHOICES).collect()
-}
-
 /// The form's fields, in the order they appear — the order the provider lists its messages
 /// in, so the error summary reads top to bottom — with the id of the element of each.
 pub const FIELDS: [(Field, &str); 6] = [
@@ -209,34 +139,35 @@ pub const FIELDS: [(Field, &str); 6] = [
     (Field::IsPrimary, "is-primary"),
 ];
 
-/// The element id for a field's wire name; problems of fields the form does not have (the
-/// body, the id) belong to the form as a whole.
-pub fn element_id(wire_name: &str) -> &'static str {
-    FIELDS
-        .iter()
-        .find(|(field, _)| field.wire_name() == wire_name)
-        .map_or("phone-form", |(_, id)| id)
+/// The element id for a field; problems of fields the form does not have (the body, the id)
+/// belong to the form as a whole.
+pub fn element_id(field: Field) -> &'static str {
+    FIELDS.iter().find(|(f, _)| *f == field).map_or("phone-form", |(_, id)| id)
 }
 
-/// Messages by the wire name of their field, each field's in order.
+/// Messages by their field, each field's in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Problems {
-    by_field: BTreeMap<String, Vec<String>>,
+    by_field: BTreeMap<Field, Vec<String>>,
     /// (field, message) in the order they were reported, for the error summary.
-    in_order: Vec<(String, String)>,
+    in_order: Vec<(Field, String)>,
+    /// The core's rules that were broken, where the problem is one: what the form acts on
+    /// (a number the customer has already), rather than on its words.
+    broken: Vec<ValidationError>,
 }
 
 impl Problems {
-    fn push(&mut self, field: &str, message: String) {
-        self.by_field.entry(field.to_owned()).or_default().push(message.clone());
-        self.in_order.push((field.to_owned(), message));
+    fn push(&mut self, field: Field, message: String) {
+        self.by_field.entry(field).or_default().push(message.clone());
+        self.in_order.push((field, message));
     }
 
     /// The errors of a validation, in the app's words.
     pub fn errors_of(validation: &Validation) -> Self {
         let mut problems = Self::default();
         for error in validation.errors() {
-            problems.push(error.field().wire_name(), error.plain_message().to_owned());
+            problems.push(error.field(), error.plain_message().to_owned());
+            problems.broken.push(*error);
         }
         problems
     }
@@ -255,20 +186,22 @@ impl Problems {
     fn warnings_where(validation: &Validation, implausible: bool) -> Self {
         let mut problems = Self::default();
         for warning in validation.warnings().iter().filter(|w| w.is_implausible() == implausible) {
-            problems.push(warning.field().wire_name(), warning.plain_message());
+            problems.push(warning.field(), warning.plain_message());
         }
         problems
     }
 
-    /// The server's 400 body, field by field (a nested `phoneNumber.x` counts as `x`), in the
-    /// app's words where the core knows the message (as it every one of the contract's).
+    /// The server's 400 body, field by field (a nested `phoneNumber.x` counts as `x`; a field
+    /// the contract does not have, as the body's), in the app's words where the core knows
+    /// the rule (as it knows every one of the contract's).
     pub fn from_server(body: &ErrorBody) -> Self {
         let mut problems = Self::default();
-        for error in &body.errors {
-            let field = error.field.rsplit('.').next().unwrap_or_default();
-            let message = ValidationError::from_message(&error.message)
-                .map_or_else(|| error.message.clone(), |e| e.plain_message().to_owned());
-            problems.push(field, message);
+        for entry in &body.errors {
+            let broken = entry.located().map(|located| located.error);
+            let message =
+                broken.map_or_else(|| entry.message.clone(), |e| e.plain_message().to_owned());
+            problems.push(entry.about().unwrap_or(Field::Body), message);
+            problems.broken.extend(broken);
         }
         problems
     }
@@ -276,18 +209,24 @@ impl Problems {
     /// Adds `other`'s problems after these.
     pub fn extend(&mut self, other: &Self) {
         for (field, message) in &other.in_order {
-            self.push(field, message.clone());
+            self.push(*field, message.clone());
         }
+        self.broken.extend_from_slice(&other.broken);
     }
 
     /// The messages of one field.
-    pub fn of(&self, wire_name: &str) -> &[String] {
-        self.by_field.get(wire_name).map_or(&[], Vec::as_slice)
+    pub fn of(&self, field: Field) -> &[String] {
+        self.by_field.get(&field).map_or(&[], Vec::as_slice)
     }
 
     /// Every (field, message), in the order reported.
-    pub fn all(&self) -> &[(String, String)] {
+    pub fn all(&self) -> &[(Field, String)] {
         &self.in_order
+    }
+
+    /// Whether one of the problems is `rule` broken.
+    pub fn broke(&self, rule: ValidationError) -> bool {
+        self.broken.contains(&rule)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -357,33 +296,43 @@ mod tests {
     #[test]
     fn an_empty_form_has_the_apps_words_at_each_field() {
         let problems = Problems::errors_of(&PhoneForm::default().check(None));
-        assert_eq!(problems.of("phoneName"), ["Enter a contact name."]);
-        assert_eq!(problems.of("phoneNumber"), ["Enter the number."]);
-        assert_eq!(problems.of("phoneType"), ["Choose a type."]);
-        assert_eq!(problems.of("countryCode"), [] as [String; 0]);
+        assert_eq!(problems.of(Field::PhoneName), ["Enter a contact name."]);
+        assert_eq!(problems.of(Field::PhoneNumber), ["Enter the number."]);
+        assert_eq!(problems.of(Field::PhoneType), ["Choose a type."]);
+        assert_eq!(problems.of(Field::CountryCode), [] as [String; 0]);
         assert_eq!(problems.all().len(), 3);
+        assert!(problems.broke(ValidationError::PhoneNameRequired));
     }
 
     #[test]
     fn a_server_400_lands_on_its_fields_and_unknown_fields_on_the_form() {
+        let entry = |field: &str, message: &str| FieldMessage {
+            field: field.to_owned(),
+            message: message.to_owned(),
+        };
         let body = ErrorBody {
             error_code: Some("validation".to_owned()),
             message: "Unable to process request due to validation errors.".to_owned(),
             errors: vec![
-                FieldMessage {
-                    field: "phoneNumber".to_owned(),
-                    message: "PhoneNumber provided already exists.".to_owned(),
-                },
-                FieldMessage {
-                    field: "body".to_owned(),
-                    message: "Body is not valid JSON.".to_owned(),
-                },
+                entry("phoneNumber", "PhoneNumber provided already exists."),
+                entry("body", "Body is not valid JSON."),
+                entry("nickname", "Nickname is not a member we know."),
             ],
         };
         let problems = Problems::from_server(&body);
-        assert_eq!(problems.of("phoneNumber"), ["This customer already has this number."]);
-        assert_eq!(element_id("phoneNumber"), "phone-number");
-        assert_eq!(element_id("body"), "phone-form");
+        assert_eq!(problems.of(Field::PhoneNumber), ["This customer already has this number."]);
+        assert!(problems.broke(ValidationError::PhoneNumberExists), "what the form acts on");
+        assert_eq!(problems.of(Field::Body)[1], "Nickname is not a member we know.");
+        assert_eq!(element_id(Field::PhoneNumber), "phone-number");
+        assert_eq!(element_id(Field::Body), "phone-form");
+        // A message of the rule's, but at another field, is not the rule: kept as it was said.
+        let moved = ErrorBody {
+            errors: vec![entry("phoneName", "PhoneNumber provided already exists.")],
+            ..body
+        };
+        let problems = Problems::from_server(&moved);
+        assert!(!problems.broke(ValidationError::PhoneNumberExists));
+        assert_eq!(problems.of(Field::PhoneName), ["PhoneNumber provided already exists."]);
     }
 
     #[test]
@@ -393,7 +342,7 @@ mod tests {
         assert!(Problems::errors_of(&validation).is_empty());
         assert!(Problems::implausible_of(&validation).is_empty());
         assert_eq!(
-            Problems::hints_of(&validation).of("phoneType"),
+            Problems::hints_of(&validation).of(Field::PhoneType),
             ["This looks like a landline, not a mobile number."]
         );
         // The number the issue saw saved as "+64 6555".
@@ -406,9 +355,9 @@ mod tests {
         assert!(Problems::errors_of(&validation).is_empty());
         let implausible = Problems::implausible_of(&validation);
         assert!(!implausible.is_empty(), "{validation:?}");
-        assert!(implausible.of("phoneNumber").iter().all(|m| !m.contains("PhoneNumber")));
+        assert!(implausible.of(Field::PhoneNumber).iter().all(|m| !m.contains("PhoneNumber")));
         assert_eq!(
-            Problems::hints_of(&validation).of("phoneNumber"),
+            Problems::hints_of(&validation).of(Field::PhoneNumber),
             ["The text after the number is kept, but not dialled."]
         );
     }
@@ -432,36 +381,6 @@ mod tests {
         assert_eq!(typed.duplicate_of(&saved, Some("12")), None);
         let other = PhoneForm { phone_number: "264 5556".to_owned(), ..filled() };
         assert_eq!(other.duplicate_of(&saved, None), None);
-    }
-
-    #[test]
-    fn countries_are_offered_by_name_or_code_home_first() {
-        let names = |typed: &str| -> Vec<&str> {
-            country_choices(typed).iter().map(|c| c.name()).collect()
-        };
-        assert_eq!(&names("")[..2], ["New Zealand", "Australia"]);
-        assert_eq!(names("australia"), ["Australia"]);
-        assert_eq!(names("united k")[0], "United Kingdom");
-        assert_eq!(names("+64")[0], "New Zealand");
-        assert_eq!(names("61")[0], "Australia");
-        assert!(names("kingdom").contains(&"United Kingdom"));
-        assert!(names("zzz").is_empty());
-        assert!(names("").len() <= COUNTRY_CHOICES);
-        // What people call a country, its initials first.
-        assert_eq!(names("UK")[0], "United Kingdom");
-        assert!(names("UK").contains(&"Ukraine"), "the name still matches");
-        assert_eq!(names("England"), ["United Kingdom"]);
-        assert_eq!(names("engl"), ["United Kingdom"]);
-        assert_eq!(names("USA"), ["United States"]);
-        assert_eq!(names("nz")[0], "New Zealand");
-    }
-
-    #[test]
-    fn every_other_name_is_of_a_country_of_the_table() {
-        for (other, name) in ALSO_CALLED {
-            assert!(countries().iter().any(|c| c.name() == name), "{other} → {name}");
-            assert_eq!(fold(other), other, "written folded, as typing is compared");
-        }
     }
 
     #[test]

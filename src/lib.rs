@@ -83,7 +83,7 @@ pub fn App() -> impl IntoView {
                         SignedIn::As(me) => view! {
                             <span data-testid="signed-in-as">
                                 <span class="masthead__wide-only">"Signed in as "</span>
-                                {format!("{} ({})", me.username, me.role)}
+                                {format!("{} ({})", me.username, me.role.as_str())}
                             </span>
                             <button type="button" class="button button--on-brand" data-testid="sign-out"
                                 on:click=move |_| { sign_out.dispatch(()); }>"Sign out"</button>

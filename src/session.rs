@@ -3,9 +3,7 @@
 
 use leptos::prelude::*;
 
-use phone_model::BusinessResource;
-
-use crate::api::Me;
+use phone_model::{BusinessResource, StaffSession};
 
 /// The app's idea of who is signed in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,7 +13,7 @@ pub enum SignedIn {
     /// Nobody: the sign-in page shows.
     Nobody,
     /// Someone.
-    As(Me),
+    As(StaffSession),
 }
 
 /// The shared state, through context.
@@ -57,6 +55,6 @@ impl Session {
 
     /// Whether the person signed in may change numbers.
     pub fn can_edit(self) -> bool {
-        matches!(self.0.get(), SignedIn::As(me) if me.can_edit())
+        matches!(self.0.get(), SignedIn::As(me) if me.role.can_edit())
     }
 }

@@ -9,10 +9,12 @@ use std::{cell::RefCell, rc::Rc};
 
 use leptos::{mount::mount_to, prelude::*, task::tick};
 use leptos_router::components::Router;
-use phone_model::{BusinessResource, ErrorBody, FieldMessage, PhoneNumberResource};
+use phone_model::{
+    BusinessResource, ErrorBody, FieldMessage, PhoneNumberResource, Role, StaffSession,
+};
 use phonedesk::{
     App,
-    api::{ApiError, Me},
+    api::ApiError,
     components::{
         delete_dialog::DeleteDialog,
         phone_number_form::{PhoneNumberForm, Submission},
@@ -81,9 +83,9 @@ fn submit(root: &HtmlElement) {
 /// What the app provides its pages, as a test must: an editor signed in, the notice and
 /// the unsaved-changes guard (without its browser listeners).
 fn provide_app_contexts() {
-    Session::provide(SignedIn::As(Me {
+    Session::provide(SignedIn::As(StaffSession {
         username: "test".to_owned(),
-        role: "editor".to_owned(),
+        role: Role::Editor,
         all_businesses: true,
         businesses: Vec::new(),
         gateway: false,
@@ -434,9 +436,9 @@ async fn the_delete_dialog_names_the_number_and_only_confirm_deletes() {
 /// The search page for a person who sees `businesses`.
 async fn search_page_of(businesses: &[(&str, &str)]) -> HtmlElement {
     let root = root();
-    let me = Me {
+    let me = StaffSession {
         username: "ana".to_owned(),
-        role: "viewer".to_owned(),
+        role: Role::Viewer,
         all_businesses: false,
         businesses: businesses
             .iter()

@@ -1,12 +1,12 @@
 //! The country field: a combobox (the WAI-ARIA "list autocomplete" pattern) over the
-//! provider's country table. Typing a name ("Australia", "united k") or a code ("+61", "61")
-//! offers the matching countries, New Zealand and Australia first; the arrow keys move
-//! through them, Enter or a click takes one, Escape closes the list. What is saved is the
-//! country code; a code typed straight in is taken as it is.
+//! provider's country table. Typing a name ("Australia", "united k", "UK") or a code ("+61",
+//! "61") offers the countries the core's [`country_choices`] ranks, New Zealand and Australia
+//! first, as the embeddable element's picker does; the arrow keys move through them, Enter or
+//! a click takes one, Escape closes the list. What is saved is the country code; a code typed
+//! straight in is taken as it is.
 
 use leptos::prelude::*;
-
-use crate::form::country_choices;
+use phone_model::country_choices;
 
 /// The input (id `country-code`) and its list. `value` is the field's text, `on_change` gets
 /// each new text (typed, or the code of a country taken), `on_leave` runs when focus leaves.

@@ -17,7 +17,7 @@ pub fn ErrorSummary(problems: Signal<Problems>, node_ref: NodeRef<html::Div>) ->
             <h2 id="error-summary-title" class="error-summary__title">"There is a problem"</h2>
             <ul class="error-summary__list">
                 {move || problems.get().all().iter().map(|(field, message)| {
-                    let id = element_id(field);
+                    let id = element_id(*field);
                     view! {
                         <li>
                             <a href=format!("#{id}") on:click=move |ev| {

@@ -8,7 +8,8 @@ use leptos::{html, prelude::*};
 // rules say what is too long instead.
 use leptos_router::{NavigateOptions, hooks::use_navigate};
 use phone_model::{
-    Country, CountryCode, PhoneNumberResource, PhoneType, ValidationError, Version, written_country,
+    Country, CountryCode, Field, PhoneNumberResource, PhoneType, ValidationError, Version,
+    written_country,
 };
 
 use super::{
@@ -77,9 +78,9 @@ pub fn PhoneNumberForm(
     // A saved number is judged at once: what is wrong with it shows as the form opens, as it
     // does wherever else the number is shown. A new one's fields wait until they are left.
     let touched = RwSignal::new(if editing.is_some() {
-        FIELDS.iter().map(|(field, _)| field.wire_name()).collect()
+        FIELDS.iter().map(|(field, _)| *field).collect()
     } else {
-        BTreeSet::<&'static str>::new()
+        BTreeSet::<Field>::new()
     });
     let submitted = RwSignal::new(false);
     let server_problems = RwSignal::new(Problems::default());
@@ -89,7 +90,7 @@ pub fn PhoneNumberForm(
     // messages, which would move the button from under the pointer before the click lands.
     // The fields left meanwhile are marked once the press is over.
     let pressing = RwSignal::new(false);
-    let left_while_pressing = StoredValue::new(Vec::<&'static str>::new());
+    let left_while_pressing = StoredValue::new(Vec::<Field>::new());
     // The form as last sent, and the action's count of answers when this form was made: an
     // answer from before (the same page reused for another number) is not this form's.
     let sent = StoredValue::new(None::<PhoneForm>);
@@ -116,7 +117,7 @@ pub fn PhoneNumberForm(
     // The field to correct a number that cannot exist in (the number, or its area code).
     let first_implausible = move || {
         implausible
-            .with_untracked(|p| p.all().first().map_or("phone-number", |(f, _)| element_id(f)))
+            .with_untracked(|p| p.all().first().map_or("phone-number", |(f, _)| element_id(*f)))
     };
     let summary = Signal::derive(move || {
         let mut all = local_errors.get();
@@ -137,11 +138,12 @@ pub fn PhoneNumberForm(
         let customer_id = customer_id.clone();
         move |_| {
             if let Some(Err(ApiError::Invalid(body))) = answer.get() {
-                server_problems.set(Problems::from_server(&body));
+                let problems = Problems::from_server(&body);
+                let exists = problems.broke(ValidationError::PhoneNumberExists);
+                server_problems.set(problems);
                 focus_after_render(summary_ref);
-                let exists = ValidationError::PhoneNumberExists.message();
                 let Some(refused) = sent.get_value() else { return };
-                if body.errors.iter().any(|e| e.message == exists) {
+                if exists {
                     let customer_id = customer_id.clone();
                     leptos::task::spawn_local(async move {
                         if let Ok(saved) = api::phone_numbers(&customer_id).await {
@@ -195,9 +197,9 @@ pub fn PhoneNumberForm(
 
     // At each field, once it was left or the form submitted: its errors and the warnings
     // that the number cannot exist (both problems, shown alike), then the server's.
-    let errors_of = move |field: &'static str| {
+    let errors_of = move |field: Field| {
         Signal::derive(move || {
-            let shown = submitted.get() || touched.with(|t| t.contains(field));
+            let shown = submitted.get() || touched.with(|t| t.contains(&field));
             let mut messages = Vec::new();
             if shown {
                 messages.extend(local_errors.with(|p| p.of(field).to_vec()));
@@ -207,13 +209,13 @@ pub fn PhoneNumberForm(
             messages
         })
     };
-    let hints_of = move |field: &'static str| {
+    let hints_of = move |field: Field| {
         Signal::derive(move || {
-            let shown = submitted.get() || touched.with(|t| t.contains(field));
+            let shown = submitted.get() || touched.with(|t| t.contains(&field));
             if shown { hints.with(|p| p.of(field).to_vec()) } else { Vec::new() }
         })
     };
-    let touch = move |field: &'static str| {
+    let touch = move |field: Field| {
         if pressing.get_untracked() {
             left_while_pressing.update_value(|fields| fields.push(field));
         } else {
@@ -324,14 +326,14 @@ pub fn PhoneNumberForm(
     };
     let action = if is_edit { "Save changes" } else { "Add number" };
 
-    let name_errors = errors_of("phoneName");
-    let type_errors = errors_of("phoneType");
-    let type_warnings = hints_of("phoneType");
-    let country_errors = errors_of("countryCode");
-    let area_errors = errors_of("areaCode");
-    let number_errors = errors_of("phoneNumber");
-    let number_warnings = hints_of("phoneNumber");
-    let primary_errors = errors_of("isPrimary");
+    let name_errors = errors_of(Field::PhoneName);
+    let type_errors = errors_of(Field::PhoneType);
+    let type_warnings = hints_of(Field::PhoneType);
+    let country_errors = errors_of(Field::CountryCode);
+    let area_errors = errors_of(Field::AreaCode);
+    let number_errors = errors_of(Field::PhoneNumber);
+    let number_warnings = hints_of(Field::PhoneNumber);
+    let primary_errors = errors_of(Field::IsPrimary);
     let no_warnings = Signal::derive(Vec::new);
 
     view! {
@@ -380,7 +382,7 @@ pub fn PhoneNumberForm(
                     aria-describedby=move || described_by("phone-name", true, !name_errors.get().is_empty(), false)
                     prop:value=move || form.with(|f| f.phone_name.clone())
                     on:input=move |ev| edit(&|f| f.phone_name = event_target_value(&ev))
-                    on:blur=move |_| touch("phoneName") />
+                    on:blur=move |_| touch(Field::PhoneName) />
             </FormField>
 
             <div class="field-row">
@@ -391,7 +393,7 @@ pub fn PhoneNumberForm(
                             country_followed.set(None);
                             edit(&|f| f.country_code = text.clone());
                         })
-                        on_leave=Callback::new(move |()| touch("countryCode"))
+                        on_leave=Callback::new(move |()| touch(Field::CountryCode))
                         invalid=Signal::derive(move || !country_errors.get().is_empty())
                         described_by=Signal::derive(move || described_by("country-code", true, !country_errors.get().is_empty(), false)) />
                 </FormField>
@@ -404,7 +406,7 @@ pub fn PhoneNumberForm(
                         aria-describedby=move || described_by("area-code", true, !area_errors.get().is_empty(), false)
                         prop:value=move || form.with(|f| f.area_code.clone())
                         on:input=move |ev| edit(&|f| f.area_code = event_target_value(&ev))
-                        on:blur=move |_| touch("areaCode") />
+                        on:blur=move |_| touch(Field::AreaCode) />
                 </FormField>
             </div>
             {move || country_followed.get().map(|country| view! {
@@ -424,7 +426,7 @@ pub fn PhoneNumberForm(
                         edit(&|f| f.phone_number = typed.clone());
                         follow_written_country(&typed);
                     }
-                    on:blur=move |_| touch("phoneNumber") />
+                    on:blur=move |_| touch(Field::PhoneNumber) />
             </FormField>
 
             {move || duplicate.get().map(|saved| {
@@ -447,8 +449,8 @@ pub fn PhoneNumberForm(
                     aria-invalid=move || (!type_errors.get().is_empty()).then_some("true")
                     aria-describedby=move || described_by("phone-type", false, !type_errors.get().is_empty(), !type_warnings.get().is_empty())
                     prop:value=move || form.with(|f| f.phone_type.clone())
-                    on:change=move |ev| { edit(&|f| f.phone_type = event_target_value(&ev)); touch("phoneType"); }
-                    on:blur=move |_| touch("phoneType")>
+                    on:change=move |ev| { edit(&|f| f.phone_type = event_target_value(&ev)); touch(Field::PhoneType); }
+                    on:blur=move |_| touch(Field::PhoneType)>
                     <option value="">"Choose a type"</option>
                     {PhoneType::ALL.into_iter().map(|t| view! { <option value=t.as_str()>{t.label()}</option> }).collect_view()}
                 </select>

@@ -19,7 +19,7 @@ pub fn SignIn() -> impl IntoView {
     let sign_in = Action::new_local(move |(name, secret): &(String, String)| {
         let (name, secret) = (name.clone(), secret.clone());
         async move {
-            let me = api::sign_in(&name, &secret).await?;
+            let me = api::sign_in(name, secret).await?;
             session.0.set(SignedIn::As(me));
             Ok::<(), ApiError>(())
         }

@@ -48,6 +48,42 @@ pub enum Field {
 }
 
 impl Field {
+    /// Every field, in the order above.
+    pub const ALL: [Self; 19] = [
+        Self::Body,
+        Self::PhoneNumberId,
+        Self::PhoneName,
+        Self::CountryCode,
+        Self::AreaCode,
+        Self::PhoneNumber,
+        Self::PhoneType,
+        Self::IsPrimary,
+        Self::BusinessId,
+        Self::FirstName,
+        Self::LastName,
+        Self::ExternalReference,
+        Self::Limit,
+        Self::NextCursor,
+        Self::Search,
+        Self::Problem,
+        Self::Expected,
+        Self::IfMatch,
+        Self::IdempotencyKey,
+    ];
+
+    /// The field of a member name as [`wire_name`](Self::wire_name) spells it; `None` for any
+    /// other name (`PhoneName`, `phoneNumber.phoneName`).
+    ///
+    /// ```
+    /// use phone_model::Field;
+    /// assert_eq!(Field::from_wire_name("areaCode"), Some(Field::AreaCode));
+    /// assert_eq!(Field::from_wire_name("AreaCode"), None);
+    /// ```
+    #[must_use]
+    pub fn from_wire_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|field| field.wire_name() == name)
+    }
+
     /// The member name on the wire, as the provider spells it in its error bodies.
     ///
     /// ```
@@ -75,6 +111,21 @@ impl Field {
             Self::Expected => "expected",
             Self::IfMatch => "If-Match",
             Self::IdempotencyKey => "Idempotency-Key",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_is_read_back_from_its_wire_name_and_the_list_is_in_order() {
+        for (i, field) in Field::ALL.into_iter().enumerate() {
+            assert_eq!(Field::from_wire_name(field.wire_name()), Some(field));
+            if let Some(next) = Field::ALL.get(i + 1) {
+                assert!(field < *next, "{field:?} before {next:?}");
+            }
         }
     }
 }

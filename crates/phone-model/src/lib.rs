@@ -49,6 +49,7 @@ mod business;
 mod code_country;
 mod conditions;
 mod country;
+mod country_choices;
 mod customer;
 mod error;
 #[cfg(feature = "serde")]
@@ -67,6 +68,7 @@ mod primary;
 mod refusal;
 #[cfg(feature = "serde")]
 mod review;
+mod role;
 mod search;
 mod tenancy;
 mod text;
@@ -88,6 +90,7 @@ pub use business::BusinessId;
 pub use conditions::{EarlierAttempt, KeyUse, key_use};
 pub use conditions::{IDEMPOTENCY_KEY_MAX, IdempotencyKey, IfMatch, Version};
 pub use country::{Country, CountryCode, countries};
+pub use country_choices::{COUNTRY_CHOICES, country_choices, country_choices_named};
 pub use customer::{
     CUSTOMER_TEXT_MAX, CustomerInput, Located, NewCustomer, SEARCH_MAX, customer_search,
     validate_new_customer,
@@ -110,6 +113,7 @@ pub use refusal::{DELETED_MESSAGE, Refusal};
 pub use review::{
     PhoneNumberReview, Problem, ProblemCount, Review, ReviewedNumber, verdicts_version,
 };
+pub use role::Role;
 pub use search::{
     CustomerQuery, MatchRank, SEARCH_LABELS, SEARCH_TOO_SHORT, SEARCH_WORDS_MAX, customer_document,
     fold, match_rank, reversed_digits, typo_anchors,
@@ -126,7 +130,7 @@ pub use warning::Warning;
 #[cfg(feature = "serde")]
 pub use wire::{
     BusinessResource, ChangeAction, CreatedCustomer, CustomerPage, CustomerResource, ErrorBody,
-    FieldMessage, MessageBody, PhoneNumberChange, PhoneNumberHistory, PhoneNumberPage,
-    PhoneNumberResource, ResponseMetadata,
+    FieldMessage, GatewayStatus, MessageBody, PhoneNumberChange, PhoneNumberHistory,
+    PhoneNumberPage, PhoneNumberResource, ResponseMetadata, SignIn, StaffSession,
 };
 pub use written::written_country;

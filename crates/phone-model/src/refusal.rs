@@ -45,6 +45,48 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// Every refusal, in the order above.
+    pub const ALL: [Self; 16] = [
+        Self::Validation,
+        Self::Unauthorized,
+        Self::CustomerAccessDenied,
+        Self::ForeignOrigin,
+        Self::NotFound,
+        Self::MethodNotAllowed,
+        Self::RequestTimeout,
+        Self::PayloadTooLarge,
+        Self::PreconditionFailed,
+        Self::UnsupportedMediaType,
+        Self::IdempotencyKeyReused,
+        Self::TooManyRequests,
+        Self::Internal,
+        Self::Unavailable,
+        Self::UpstreamUnreachable,
+        Self::UpstreamTimedOut,
+    ];
+
+    /// The refusal an error answer stands for, read back by a client from its status and its
+    /// body's `errorCode`: the refusal with both; for a code this client does not know, or
+    /// none, the status's refusal without a code, else its first (a 403 without one is
+    /// [`CustomerAccessDenied`](Self::CustomerAccessDenied)). `None` for a status no refusal
+    /// has (200, 409).
+    ///
+    /// ```
+    /// use phone_model::Refusal;
+    /// assert_eq!(Refusal::from_answer(404, None), Some(Refusal::NotFound));
+    /// assert_eq!(Refusal::from_answer(403, Some("origin_refused")), Some(Refusal::ForeignOrigin));
+    /// assert_eq!(Refusal::from_answer(409, None), None);
+    /// ```
+    #[must_use]
+    pub fn from_answer(status: u16, error_code: Option<&str>) -> Option<Self> {
+        let of_status = Self::ALL.into_iter().filter(|r| r.status() == status);
+        let mut coded = of_status.clone().filter(|r| r.error_code().is_some());
+        coded
+            .find(|r| r.error_code() == error_code)
+            .or_else(|| of_status.clone().find(|r| r.error_code().is_none()))
+            .or_else(|| of_status.clone().next())
+    }
+
     /// The HTTP status code.
     ///
     /// ```
@@ -147,3 +189,33 @@ impl fmt::Display for Refusal {
 
 /// The message of a successful delete.
 pub const DELETED_MESSAGE: &str = "Phone number successfully deleted";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_refusal_is_read_back_from_its_status_and_code() {
+        for refusal in Refusal::ALL {
+            let read = Refusal::from_answer(refusal.status(), refusal.error_code());
+            assert_eq!(read, Some(refusal), "{refusal:?}");
+        }
+    }
+
+    #[test]
+    fn an_answer_without_a_code_or_with_an_unknown_one_is_its_statuss_refusal() {
+        let cases = [
+            (400, None, Some(Refusal::Validation)),
+            (403, None, Some(Refusal::CustomerAccessDenied)),
+            (403, Some("something_new"), Some(Refusal::CustomerAccessDenied)),
+            (404, Some("something_new"), Some(Refusal::NotFound)),
+            (502, None, Some(Refusal::UpstreamUnreachable)),
+            (504, None, Some(Refusal::UpstreamTimedOut)),
+            (200, None, None),
+            (409, Some("conflict"), None),
+        ];
+        for (status, code, expected) in cases {
+            assert_eq!(Refusal::from_answer(status, code), expected, "{status} {code:?}");
+        }
+    }
+}

@@ -9,8 +9,8 @@ use serde::{
 };
 
 use crate::{
-    CountryCode, CustomerInput, Located, PhoneNumberId, PhoneNumberInput, PhoneType, Refusal,
-    ValidationError, Value,
+    CountryCode, CustomerInput, Field, Located, PhoneNumberId, PhoneNumberInput, PhoneType,
+    Refusal, Role, ValidationError, Value,
 };
 
 /// A phone number as the server sends it. Every member is always sent.
@@ -200,6 +200,70 @@ pub struct MessageBody {
     pub message: String,
 }
 
+/// Who is signed in to the staff app, as `GET /auth/session` and a sign-in answer: their name
+/// and role, the businesses whose customers they see, and whether this server is a gateway.
+///
+/// ```
+/// # fn main() -> Result<(), serde_json::Error> {
+/// use phone_model::{Role, StaffSession};
+/// let json = r#"{"username":"sam","role":"editor","allBusinesses":true,"businesses":[],"gateway":false}"#;
+/// let session: StaffSession = serde_json::from_str(json)?;
+/// assert!(session.role.can_edit());
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct StaffSession {
+    /// The name they signed in with.
+    pub username: String,
+    /// What they may do.
+    pub role: Role,
+    /// Whether they see every business: the provider's own staff.
+    #[serde(default)]
+    pub all_businesses: bool,
+    /// The businesses they see (every one, listed, for the provider's staff).
+    #[serde(default)]
+    pub businesses: Vec<BusinessResource>,
+    /// Whether this server is a gateway to the provider's API, which alone has
+    /// `/gatewayStatus`.
+    #[serde(default)]
+    pub gateway: bool,
+}
+
+/// A staff member's sign-in, the body of `POST /auth/session`. A member left out reads as
+/// empty, which no user has: the answer is the wrong name or password's, as for any other.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignIn {
+    /// The user name.
+    #[serde(default)]
+    pub username: String,
+    /// The password, as typed.
+    #[serde(default)]
+    pub password: String,
+}
+
+/// Never the password, so that no log line can carry it.
+impl fmt::Debug for SignIn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignIn").field("username", &self.username).field("password", &"…").finish()
+    }
+}
+
+/// A gateway's state, `GET /gatewayStatus`: which provider it passes requests on to, and when
+/// its copy of the provider's data (which its search reads) was last synced in full. A server of
+/// its own data answers `null` for both.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct GatewayStatus {
+    /// The provider's API, as the gateway was given it; `null` on a server of its own data.
+    pub upstream: Option<String>,
+    /// Seconds since 1970-01-01 UTC; `null` until the first full sync has ended (and on a
+    /// server of its own data).
+    pub synced_at: Option<i64>,
+}
+
 /// An error body of the contract: `{"message"}`, with `errorCode` and `errors` where the
 /// contract has them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -224,6 +288,42 @@ pub struct FieldMessage {
     pub field: String,
     /// The provider's message (`PhoneName is required.`).
     pub message: String,
+}
+
+impl FieldMessage {
+    /// The core's rule this entry reports, and the object its field is in: read back from a
+    /// 400 body, whose entries are the rules' messages at their fields' paths. `None` when
+    /// the message is no rule's, or the field not its rule's (a provider's newer sentence).
+    ///
+    /// ```
+    /// use phone_model::{ErrorBody, Field, ValidationError};
+    /// let body = ErrorBody::validation(&[ValidationError::PhoneNumberExists]);
+    /// let read = body.errors[0].located().map(|l| (l.parent, l.error));
+    /// assert_eq!(read, Some((None, ValidationError::PhoneNumberExists)));
+    /// ```
+    #[must_use]
+    pub fn located(&self) -> Option<Located> {
+        let error = ValidationError::from_message(&self.message)?;
+        let (parent, field) = match self.field.split_once('.') {
+            Some((parent, field)) => (Some(Field::from_wire_name(parent)?), field),
+            None => (None, self.field.as_str()),
+        };
+        (field == error.field().wire_name()).then_some(Located { parent, error })
+    }
+
+    /// The field the entry is about: the last of its path (`phoneName` of
+    /// `phoneNumber.phoneName`); `None` for a name that is no field of the contract's.
+    ///
+    /// ```
+    /// # let entry = |field: &str| phone_model::FieldMessage { field: field.to_owned(), message: String::new() };
+    /// use phone_model::Field;
+    /// assert_eq!(entry("phoneNumber.phoneName").about(), Some(Field::PhoneName));
+    /// assert_eq!(entry("nickname").about(), None);
+    /// ```
+    #[must_use]
+    pub fn about(&self) -> Option<Field> {
+        Field::from_wire_name(self.field.rsplit('.').next().unwrap_or_default())
+    }
 }
 
 impl ErrorBody {

@@ -1,6 +1,9 @@
 //! Reading request bodies and writing the phone number as the server sends it.
 
-use phone_model::{PhoneNumberInput, PhoneNumberResource, Value, validate_create};
+use phone_model::{
+    BusinessResource, ErrorBody, Field, FieldMessage, GatewayStatus, Located, PhoneNumberInput,
+    PhoneNumberResource, Role, SignIn, StaffSession, ValidationError, Value, validate_create,
+};
 use serde_json::json;
 
 #[test]
@@ -95,4 +98,67 @@ fn the_phone_number_is_sent_with_every_member_in_wire_spelling() {
         "phoneNumber": "264 5555", "phoneType": "home", "isPrimary": true
     });
     assert!(serde_json::from_value::<PhoneNumberResource>(bad_id).is_err());
+}
+
+#[test]
+fn the_staff_session_and_the_gateways_status_travel_in_wire_spelling() {
+    let session = StaffSession {
+        username: "sam".to_owned(),
+        role: Role::Viewer,
+        all_businesses: false,
+        businesses: vec![BusinessResource { business_id: "b1".to_owned(), name: "Gym".to_owned() }],
+        gateway: true,
+    };
+    let json = json!({
+        "username": "sam", "role": "viewer", "allBusinesses": false,
+        "businesses": [{"businessId": "b1", "name": "Gym"}], "gateway": true
+    });
+    assert_eq!(serde_json::to_value(&session).unwrap(), json);
+    assert_eq!(serde_json::from_value::<StaffSession>(json).unwrap(), session);
+    // Not yet synced: `syncedAt` is sent, as null.
+    let upstream = Some("https://api.example".to_owned());
+    let status = GatewayStatus { upstream, synced_at: None };
+    assert_eq!(
+        serde_json::to_value(&status).unwrap(),
+        json!({"upstream": "https://api.example", "syncedAt": null})
+    );
+    // A server of its own data: no provider, no copy.
+    let own = GatewayStatus { upstream: None, synced_at: None };
+    assert_eq!(serde_json::to_value(&own).unwrap(), json!({"upstream": null, "syncedAt": null}));
+}
+
+#[test]
+fn a_sign_in_reads_a_missing_member_as_empty_and_never_shows_its_password() {
+    let sign_in: SignIn = serde_json::from_value(json!({"username": "sam"})).unwrap();
+    assert_eq!((sign_in.username.as_str(), sign_in.password.as_str()), ("sam", ""));
+    let typed = SignIn { username: "sam".to_owned(), password: "hunter2".to_owned() };
+    assert_eq!(
+        serde_json::to_value(&typed).unwrap(),
+        json!({"username": "sam", "password": "hunter2"})
+    );
+    assert!(!format!("{typed:?}").contains("hunter2"), "{typed:?}");
+}
+
+#[test]
+fn a_400_bodys_entries_are_read_back_as_the_rules_they_report() {
+    let nested =
+        Located { parent: Some(Field::PhoneNumber), error: ValidationError::PhoneNameRequired };
+    let errors = [Located::from(ValidationError::PhoneNumberExists), nested];
+    let body = ErrorBody::validation(&errors);
+    let read: Vec<Option<Located>> = body.errors.iter().map(FieldMessage::located).collect();
+    assert_eq!(read, errors.map(Some));
+    let about: Vec<Option<Field>> = body.errors.iter().map(FieldMessage::about).collect();
+    assert_eq!(about, [Some(Field::PhoneNumber), Some(Field::PhoneName)]);
+    // A rule's message at another field, or a sentence no rule has, is no rule of the core's.
+    let entry = |field: &str, message: &str| FieldMessage {
+        field: field.to_owned(),
+        message: message.to_owned(),
+    };
+    for (field, message) in [
+        ("phoneName", "PhoneNumber provided already exists."),
+        ("nowhere.phoneNumber", "PhoneNumber provided already exists."),
+        ("phoneNumber", "PhoneNumber is already taken."),
+    ] {
+        assert_eq!(entry(field, message).located(), None, "{field}: {message}");
+    }
 }

@@ -23,7 +23,7 @@ impl Principal {
     pub fn can_write(&self) -> bool {
         match self {
             Self::Client { read_only, .. } => !read_only,
-            Self::User { role, .. } => *role == Role::Editor,
+            Self::User { role, .. } => role.can_edit(),
         }
     }
 

@@ -2,8 +2,8 @@
 
 use super::sql::{Sql, params};
 use super::{OperationError, Store, StoreError};
-pub use crate::role::Role;
 use phone_model::Businesses;
+pub use phone_model::Role;
 
 /// A row of the clients or users table, for listing.
 #[derive(Debug, Clone, PartialEq, Eq)]

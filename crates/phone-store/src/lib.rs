@@ -41,7 +41,6 @@ mod phone_numbers;
 mod pool;
 mod postgres;
 mod review;
-mod role;
 mod rows;
 mod schema;
 mod search;

@@ -20,8 +20,6 @@ import { css } from "./phone-number-input.css.js";
 
 // The stylesheet every element adopts, made by the first (not on import: a server has none).
 let stylesheet = null;
-// The most countries the picker lists at once.
-const SHOWN = 8;
 let made = 0;
 // Whether labels' clicks are watched (see `labelClicked`).
 let listening = false;
@@ -502,30 +500,16 @@ export class PhoneNumberInputElement extends Base {
     this.#message.textContent = message;
   }
 
-  // The country picker: a WAI-ARIA combobox over the provider's table. Digits find a country
-  // by its code (the code's main country first: "1" is the United States, "44" the United
-  // Kingdom) or by the start of a number's dialling prefix ("1684": American Samoa).
+  // The country picker: a WAI-ARIA combobox over the provider's table, offering the countries
+  // the module ranks for what was typed (as the Phonedesk app's country field does), by their
+  // names as shown here too. Digits find a country by its code (the code's main country
+  // first: "1" is the United States, "44" the United Kingdom) or by the start of a number's
+  // dialling prefix ("1684": American Samoa).
   #open(typed) {
-    const text = fold(typed.trim());
-    const digits = typed.replace(/\D/g, "");
-    const rank = (c) => {
-      if (text === "") return ["New Zealand", "Australia"].includes(c.name) ? 0 : 4;
-      if (digits !== "" && /^[+\d\s]+$/.test(typed.trim())) {
-        const code = c.code.slice(1);
-        if (digits.length > code.length && c.areaCodes.some((a) => (code + a).startsWith(digits))) return 0;
-        if (code === digits) return c.main ? 0 : 2;
-        return code.startsWith(digits) ? 3 : -1;
-      }
-      const names = [fold(c.label), fold(c.name)];
-      if (names.some((name) => name.startsWith(text) || name.includes(` ${text}`))) return 0;
-      return names.some((name) => name.includes(text)) ? 1 : -1;
-    };
-    this.#shown = this.#countries
-      .map((c) => [rank(c), c])
-      .filter(([r]) => r >= 0)
-      .sort((a, b) => a[0] - b[0])
-      .slice(0, SHOWN)
-      .map(([, c]) => c);
+    const labels = this.#names ? this.#countries.map((c) => c.label) : undefined;
+    this.#shown = rules.countryChoices(typed, labels)
+      .map((found) => this.#countries.find((c) => c.code === found.code && c.name === found.name))
+      .filter(Boolean);
     this.#active = this.#shown.length ? 0 : -1;
     this.#list.replaceChildren(...this.#shown.map((c, index) => {
       const option = element("li", {

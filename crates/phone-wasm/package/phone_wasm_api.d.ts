@@ -128,6 +128,25 @@ export function checkNumber(countryCode: string, number: string, plain: boolean)
 export function countryCodes(): Country[];
 
 /**
+ * The countries a country picker offers for what a person typed, best first, at most 8: those
+ * the Phonedesk app's country field offers. Nothing typed: New Zealand and Australia, then the
+ * table. Digits (with `+` or spaces) are a code: a country its area code picks out (`"1684"`:
+ * American Samoa) or the code's main one first (`"1"`: the United States), then the code's
+ * others, then the codes that start so. Anything else is a name in any case or accent, or
+ * another name a country is called by (`"UK"`, `"England"`, `"Aotearoa"`): whole first, then
+ * a word's start, then anywhere. New Zealand and Australia come first within each.
+ *
+ * `names` are the names the page shows the rows by, in `countryCodes()` order (from
+ * `Intl.DisplayNames`, say), matched as the English names are; `""`, `null` or a missing one:
+ * the English name alone.
+ *
+ * # Errors
+ * A JavaScript `Error` when `typed` or one of `names` is neither a string nor absent, or
+ * `names` is not an array.
+ */
+export function countryChoices(typed: string, names?: (string | null | undefined)[]): Country[];
+
+/**
  * A number still being typed, grouped for display (`"0211234"` → `"021 123 4"`); one written
  * with another country's code by that country's plan (`"+61293744000"` → `"+61 2 9374
  * 4000"`). With a country code not in the provider's table, the text as typed.

@@ -317,10 +317,41 @@ export function formatAsYouType(countryCode, typed) {
   return grouped;
 }
 
+// The table's rows as the module writes them, read once: `countryChoices` answers with places
+// in it.
+let rows = null;
+function tableRows(exports) {
+  rows ??= answer(exports.countries()).split(ITEM);
+  return rows;
+}
+
 export function countryCodes() {
   const exports = ready();
   learn(exports);
-  return answer(exports.countries()).split(ITEM).map(country);
+  return tableRows(exports).map(country);
+}
+
+// Text for `countryChoices`, lower case and decomposed by the browser's Unicode tables, which
+// the wasm does without (8.6 KB of gzip): the module folds Latin letters itself, and then
+// every script compares in any case or accent.
+const decased = (text) => text.normalize("NFD").toLowerCase();
+
+// A page's own names of the table's rows, in its order, joined by ITEM (which none may hold).
+function pageNames(names) {
+  if (names === undefined || names === null) return "";
+  if (!Array.isArray(names)) throw new Error("names must be an array of strings, in countryCodes() order");
+  return names.map((name) => decased(argument(name, "each of names")).replaceAll(ITEM, "")).join(ITEM);
+}
+
+export function countryChoices(typed, names) {
+  const exports = ready();
+  learn(exports);
+  const text = decased(argument(typed, "typed"));
+  const shown = pageNames(names);
+  begin(text.length + shown.length);
+  const places = answer(exports.choices(put(text), put(shown)));
+  const table = tableRows(exports);
+  return places === "" ? [] : places.split(",").map((at) => country(table[Number(at)]));
 }
 
 export function writtenCountry(countryCode, phoneNumber) {

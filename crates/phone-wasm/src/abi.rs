@@ -142,6 +142,13 @@ pub extern "C" fn written(country_code: usize, number: usize) -> *const u8 {
     }))
 }
 
+/// `countryChoices`: what was typed, and the page's names of the table's rows.
+#[unsafe(no_mangle)]
+pub extern "C" fn choices(typed: usize, names: usize) -> *const u8 {
+    start();
+    answer(with_arguments([typed, names], |[typed, names]| crate::country_choices(typed, names)))
+}
+
 /// `countryCodes`: the provider's table.
 #[unsafe(no_mangle)]
 pub extern "C" fn countries() -> *const u8 {

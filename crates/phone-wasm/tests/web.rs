@@ -40,6 +40,8 @@ extern "C" {
     fn country_codes() -> JsValue;
     #[wasm_bindgen(js_name = writtenCountry, catch)]
     fn written_country(country_code: JsValue, phone_number: JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = countryChoices, catch)]
+    fn country_choices(typed: JsValue, names: JsValue) -> Result<JsValue, JsValue>;
 }
 
 fn js(json: &str) -> JsValue {
@@ -356,6 +358,49 @@ async fn written_country_names_the_country_a_number_is_written_for() {
     assert_eq!(member(&samoa, "regionId").as_string().as_deref(), Some("AS"));
     assert_eq!(member(&samoa, "main"), JsValue::FALSE);
     assert!(written_country(JsValue::from_f64(64.0), "+44".into()).is_err());
+    assert_still_works();
+}
+
+#[wasm_bindgen_test]
+async fn country_choices_offers_the_rows_the_app_offers_by_any_of_their_names() {
+    loaded().await;
+    let names = |typed: &str, names: JsValue| -> Vec<String> {
+        let found = country_choices(typed.into(), names).expect("an answer");
+        let found = found.dyn_ref::<Array>().expect("an array").iter();
+        found.map(|row| member(&row, "name").as_string().unwrap()).collect()
+    };
+    assert_eq!(names("", JsValue::UNDEFINED)[..2], ["New Zealand", "Australia"]);
+    assert_eq!(names("1", JsValue::UNDEFINED)[0], "United States");
+    assert_eq!(names("1684", JsValue::NULL), ["American Samoa"]);
+    assert_eq!(names("England", JsValue::UNDEFINED), ["United Kingdom"]);
+    assert!(names("Narnia", JsValue::UNDEFINED).is_empty());
+    // Whole rows, as `countryCodes()` gives them.
+    let samoa = country_choices("1684".into(), JsValue::UNDEFINED).unwrap();
+    let samoa = samoa.dyn_ref::<Array>().unwrap().get(0);
+    assert_eq!(pairs_of_strings(&member(&samoa, "areaCodes")), ["684"]);
+    assert_eq!(member(&samoa, "regionId").as_string().as_deref(), Some("AS"));
+    // The page's own names, in the table's order (an emoji is two UTF-16 units).
+    let shown = Array::new();
+    for row in country_codes().dyn_ref::<Array>().unwrap().iter() {
+        let name = member(&row, "name").as_string().unwrap();
+        shown.push(&match name.as_str() {
+            "Germany" => "Allemagne 😀".into(),
+            "New Zealand" => "Nouvelle-Zélande".into(),
+            "Russia" => "Россия".into(),
+            "Japan" => JsValue::NULL,
+            _ => "".into(),
+        });
+    }
+    assert_eq!(names("allem", shown.clone().into()), ["Germany"]);
+    assert_eq!(names("zélande", shown.clone().into()), ["New Zealand"]);
+    // Any case of any script: the browser lower-cases what the module does not.
+    assert_eq!(names("РОСС", shown.clone().into()), ["Russia"]);
+    assert_eq!(names("japan", shown.into()), ["Japan"]);
+    for bad in [js("5"), js(r#""Allemagne""#), js("[5]"), js("{}")] {
+        assert!(country_choices("a".into(), bad).is_err());
+        assert_still_works();
+    }
+    assert!(country_choices(JsValue::from_f64(64.0), JsValue::UNDEFINED).is_err());
     assert_still_works();
 }
 

@@ -109,15 +109,16 @@ fn the_element_submits_e164_checks_itself_and_picks_a_country_by_keyboard() {
         ctx.client.find(Locator::Css("#element-form button[type=submit]")).await?.click().await?;
         assert_eq!(sent(&ctx).await?, "Would send phone=+64211234567");
 
-        // The picker by keyboard: a name's start, the arrow keys, Enter (which chooses, and does
-        // not send the form). One stroke of keys each: Chromium's driver leaves and comes back
-        // to a field between two, which closes the list as leaving it does.
+        // The picker by keyboard: a name's start (New Zealand first, as in the app's country
+        // field), the arrow keys, Enter (which chooses, and does not send the form). One stroke
+        // of keys each: Chromium's driver leaves and comes back to a field between two, which
+        // closes the list as leaving it does.
         let key = |k: Key| char::from(k).to_string();
         country.click().await?;
         retype(&country, "new").await?;
         let shown = choices(&ctx).await?;
         let names: Vec<&str> = shown.iter().map(|(name, _)| name.as_str()).collect();
-        assert_eq!(names, ["New Caledonia +687", "New Zealand +64", "Papua New Guinea +675"]);
+        assert_eq!(names, ["New Zealand +64", "New Caledonia +687", "Papua New Guinea +675"]);
         assert!(shown[0].1, "the first is active: {shown:?}");
         retype(&country, &format!("new{}{}{}", key(Key::Down), key(Key::Down), key(Key::Enter)))
             .await?;
@@ -335,6 +336,9 @@ fn the_element_reads_a_pasted_number_sends_on_enter_and_takes_its_labels_focus()
         retype(&country, "1").await?;
         let shown = choices(&ctx).await?;
         assert_eq!(shown.first(), Some(&("United States +1".to_owned(), true)), "{shown:?}");
+        // What people call a country, as the app's country field knows it.
+        retype(&country, "England").await?;
+        assert_eq!(choices(&ctx).await?, [("United Kingdom +44".to_owned(), true)]);
         retype(&country, &format!("44{}", key(Key::Enter))).await?;
         assert_eq!(country.prop("value").await?.as_deref(), Some("United Kingdom +44"));
 

@@ -2,22 +2,10 @@
 //! operations, and when the copy that search, history and the review read was last synced.
 
 use axum::{Json, extract::State};
+use phone_model::GatewayStatus;
 use phone_operations::ApiError;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::AppState;
-
-/// Which provider answers, and how fresh the gateway's copy is.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct GatewayStatus {
-    /// The provider's API base URL; `null` on a server of its own data.
-    upstream: Option<String>,
-    /// When the copy was last synced in full, in seconds since the epoch; `null` before the
-    /// first sync, and on a server of its own data.
-    synced_at: Option<i64>,
-}
 
 #[utoipa::path(
     get,

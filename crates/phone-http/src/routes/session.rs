@@ -11,8 +11,8 @@ use axum::{
     http::{Extensions, HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use phone_model::Businesses;
-use serde_json::{Value, json};
+use phone_model::{Businesses, SignIn, StaffSession};
+use serde_json::json;
 
 use crate::{
     AppState,
@@ -30,15 +30,14 @@ const WRONG: &str = "The user name or password is incorrect.";
 /// Who is signed in: name, role, and the businesses they see (`allBusinesses` for the
 /// provider's own staff, with every business listed), so the app can show and filter by them;
 /// and whether this server is a gateway, so that the app asks `/gatewayStatus` only of one.
-fn who(store: &Store, user: &SessionUser, gateway: bool) -> Result<Value, ApiError> {
-    let businesses = store.businesses(&user.businesses)?;
-    Ok(json!({
-        "username": user.name,
-        "role": user.role.as_str(),
-        "allBusinesses": user.businesses == Businesses::All,
-        "businesses": businesses,
-        "gateway": gateway,
-    }))
+fn who(store: &Store, user: &SessionUser, gateway: bool) -> Result<StaffSession, ApiError> {
+    Ok(StaffSession {
+        username: user.name.clone(),
+        role: user.role,
+        all_businesses: user.businesses == Businesses::All,
+        businesses: store.businesses(&user.businesses)?,
+        gateway,
+    })
 }
 
 fn not_signed_in() -> Response {
@@ -74,7 +73,7 @@ pub async fn session_create(
     State(state): State<AppState>,
     extensions: Extensions,
     headers: HeaderMap,
-    Body(sent): Body<Value>,
+    Body(sent): Body<SignIn>,
 ) -> Response {
     let body = match sent.read {
         Ok(body) => body,
@@ -87,8 +86,8 @@ pub async fn session_create(
         )
             .into_response();
     }
-    let username = body["username"].as_str().unwrap_or_default().trim().to_owned();
-    let password = body["password"].as_str().unwrap_or_default().to_owned();
+    let username = body.username.trim().to_owned();
+    let password = body.password;
     let address = address(&extensions);
     if username.len() > MAX_NAME || password.len() > MAX_SECRET {
         tracing::warn!(user = %truncated(&username), %address, "sign-in refused: name or password too long");
