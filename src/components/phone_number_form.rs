@@ -1,3 +1,5 @@
+// Over 400 lines: the one form a person adds and edits numbers in, its fields, messages and
+// saving states together, as the person sees them.
 //! The add/edit phone number form: the shared rules checked in the browser, the server's
 //! answer mapped onto the fields, and nothing typed ever lost.
 

@@ -70,6 +70,8 @@ mod refusal;
 mod review;
 mod role;
 mod search;
+#[cfg(feature = "serde")]
+mod staff_wire;
 mod tenancy;
 mod text;
 mod typed;
@@ -118,6 +120,8 @@ pub use search::{
     CustomerQuery, MatchRank, SEARCH_LABELS, SEARCH_TOO_SHORT, SEARCH_WORDS_MAX, customer_document,
     fold, match_rank, reversed_digits, typo_anchors,
 };
+#[cfg(feature = "serde")]
+pub use staff_wire::{GatewayStatus, SignIn, StaffSession};
 pub use tenancy::Businesses;
 pub use tenancy::Listing;
 #[cfg(feature = "serde")]
@@ -130,7 +134,7 @@ pub use warning::Warning;
 #[cfg(feature = "serde")]
 pub use wire::{
     BusinessResource, ChangeAction, CreatedCustomer, CustomerPage, CustomerResource, ErrorBody,
-    FieldMessage, GatewayStatus, MessageBody, PhoneNumberChange, PhoneNumberHistory,
-    PhoneNumberPage, PhoneNumberResource, ResponseMetadata, SignIn, StaffSession,
+    FieldMessage, MessageBody, PhoneNumberChange, PhoneNumberHistory, PhoneNumberPage,
+    PhoneNumberResource, ResponseMetadata,
 };
 pub use written::written_country;
