@@ -20,6 +20,7 @@ pub mod keys;
 mod local;
 pub mod measures;
 mod provider;
+mod review;
 pub mod tokens;
 
 use std::sync::Arc;

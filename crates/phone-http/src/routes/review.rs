@@ -5,13 +5,9 @@
 //! shared number is expected (a family's, an office's), which take it out.
 
 use axum::{Extension, Json, extract::State};
-use phone_model::{
-    ErrorBody, PhoneNumberReview, Problem, ProblemCount, ReviewedNumber, SharedNumberMark,
-    ValidationError, review_expected,
-};
+use phone_model::{ErrorBody, PhoneNumberReview, Problem, SharedNumberMark};
 
-use phone_operations::{ApiError, Principal, now};
-use phone_store::Change;
+use phone_operations::{ApiError, NumberIds, Principal};
 
 use crate::{
     AppState,
@@ -40,52 +36,7 @@ pub async fn phone_number_review(
     Extension(principal): Extension<Principal>,
     Listed(query): Listed,
 ) -> Result<Json<PhoneNumberReview>, ApiError> {
-    let problem = query
-        .get("problem")
-        .map(|name| Problem::parse(name).ok_or(ValidationError::ProblemInvalid))
-        .transpose()
-        .map_err(ApiError::invalid)?;
-    let expected = review_expected(problem, query.get("expected")).map_err(ApiError::invalid)?;
-    // A cursor continues only its own list: the expected ones are another.
-    let list = format!(
-        "review:{}{}",
-        problem.map_or("", Problem::as_str),
-        if expected { ":expected" } else { "" }
-    );
-    let keys = state.ops.keys().ring();
-    let cursors = keys.cursors(list, now());
-    let (size, after) = cursors.requested_page(&query)?;
-    let review = state
-        .ops
-        .blocking(move |store| {
-            Ok(store.review(problem, expected, principal.businesses(), after, size)?)
-        })
-        .await?;
-    let phone_numbers = problem.map_or_else(Vec::new, |problem| {
-        review
-            .numbers
-            .items
-            .into_iter()
-            .map(|row| ReviewedNumber {
-                expected: row.expected,
-                ..ReviewedNumber::new(problem, row.customer, row.number, row.shared_with)
-            })
-            .collect()
-    });
-    Ok(Json(PhoneNumberReview {
-        problems: review
-            .counts
-            .into_iter()
-            .map(|(problem, count)| ProblemCount {
-                problem,
-                heading: problem.heading().to_owned(),
-                information: problem.is_information(),
-                count,
-            })
-            .collect(),
-        phone_numbers,
-        response_metadata: cursors.metadata(review.numbers.next_after),
-    }))
+    Ok(Json(state.ops().phone_number_review(principal, query).await?))
 }
 
 /// What the document says of a mark's coverage.
@@ -111,9 +62,10 @@ const MARK_COVERS: &str = "The mark is the customer's business's, for this numbe
 pub async fn shared_expected_put(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    Ids(ids): Ids<(String, String)>,
+    Ids((customer_id, phone_number_id)): Ids<(String, String)>,
 ) -> Result<Json<SharedNumberMark>, ApiError> {
-    shared_expected(state, principal, ids, true).await
+    let ids = NumberIds { customer_id, phone_number_id };
+    Ok(Json(state.ops().shared_expected(principal, ids, true).await?))
 }
 
 /// Take back the mark of a shared number: it is reviewed as shared again. Phonedesk's
@@ -135,31 +87,8 @@ pub async fn shared_expected_put(
 pub async fn shared_expected_delete(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    Ids(ids): Ids<(String, String)>,
+    Ids((customer_id, phone_number_id)): Ids<(String, String)>,
 ) -> Result<Json<SharedNumberMark>, ApiError> {
-    shared_expected(state, principal, ids, false).await
-}
-
-/// Marks the number as expected, or takes the mark back, as the caller.
-async fn shared_expected(
-    state: AppState,
-    principal: Principal,
-    (customer_id, phone_number_id): (String, String),
-    expected: bool,
-) -> Result<Json<SharedNumberMark>, ApiError> {
-    state
-        .ops
-        .blocking(move |store| {
-            let actor = principal.actor();
-            let change = Change { actor: &actor, at: now() };
-            let (customer, number, businesses) =
-                (&customer_id, &phone_number_id, principal.businesses());
-            Ok(if expected {
-                store.mark_shared_expected(customer, number, businesses, &change)?
-            } else {
-                store.unmark_shared_expected(customer, number, businesses, &change)?
-            })
-        })
-        .await
-        .map(Json)
+    let ids = NumberIds { customer_id, phone_number_id };
+    Ok(Json(state.ops().shared_expected(principal, ids, false).await?))
 }
