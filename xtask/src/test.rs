@@ -21,7 +21,7 @@ const GATEWAY_VARIABLE: &str = "PHONEDESK_TEST_GATEWAY";
 /// # Errors
 /// The failing step, by name.
 pub(crate) fn run_all() -> Result {
-    let mut steps = Steps::new(14);
+    let mut steps = Steps::new(15);
     let mut geckodriver = String::new();
     steps.step(
         "tools: wasm32 target, wasm-opt, wasm-bindgen-cli, trunk, chromium, firefox, postgresql, \
