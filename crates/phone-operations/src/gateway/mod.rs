@@ -4,7 +4,7 @@
 //! Every contract operation goes to the provider and its answer comes back as the provider gave
 //! it (status, body, rate-limit headers). What the provider's API lacks is kept in the local
 //! database: staff, sessions, clients and their businesses, as in the other modes; a copy of the
-//! provider's customers and numbers (`store::mirror`), filled by a background sync
+//! provider's customers and numbers (`phone_store`'s `mirror`), filled by a background sync
 //! ([`sync`]) and by every write made through the gateway, which search, history and the review
 //! read; and `Idempotency-Key`s. The provider is not one of the store's engines: its answers
 //! must reach the caller untouched, which a storage interface would re-encode.

@@ -58,8 +58,8 @@ fn a_new_database_has_the_tables_and_columns_copy_and_dump_read_and_no_others() 
 }
 
 /// How `columns` differ from the tables and columns `dump` and `copy` read
-/// (`store::copy::TABLES` and `settings`), both ways, and from those they leave out
-/// (`store::copy::LEFT_OUT`, of which an engine may lack some).
+/// (`phone_store`'s `copy::TABLES` and `settings`), both ways, and from those they leave out
+/// (`copy::LEFT_OUT`, of which an engine may lack some).
 fn differences(columns: &[Column]) -> Vec<String> {
     let dumped = Store::dumped_tables();
     let left_out: Vec<&str> = Store::tables_left_out().iter().map(|(table, _)| *table).collect();

@@ -83,7 +83,7 @@ pub(super) fn remake_if_stale(db: &mut dyn Sql) -> Result<(), StoreError> {
 }
 
 /// One page of the customers matching `query` within `filter` and the caller's businesses
-/// (`within`, see `store::within`), best first: those with a number in the query's digits,
+/// (`within`, see `crate::within`), best first: those with a number in the query's digits,
 /// then whole-word, word-start and within-word matches, each tier oldest first; then, on a
 /// first page with room left, those one typo away. (A number's digits are looked for only as
 /// a number, or as an id or reference whole or at its start.) A query the core finds too
