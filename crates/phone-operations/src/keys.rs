@@ -2,8 +2,8 @@
 //! rotation (`phone-server keys rotate`) moves from one key to the next without refusing
 //! anything the old key signed before it has expired.
 //!
-//! The database keeps every key with two times (`phone_store`'s `keys`): from when it signs, and from
-//! when it is refused. A rotation adds a new key of each purpose that signs
+//! The database keeps every key with two times (`phone_store`'s `keys`): from when it signs,
+//! and from when it is refused. A rotation adds a new key of each purpose that signs
 //! [`PUBLISHED_AHEAD`] seconds later, and gives the old ones a retirement that late plus the
 //! servers' token lifetime (the command's `--token-lifetime`), so that every token the old key
 //! signed has expired by then. Each
