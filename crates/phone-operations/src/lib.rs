@@ -244,10 +244,9 @@ impl Operations {
         customer_id: String,
     ) -> Result<Reply<CustomerResource>, ApiError> {
         match &self.backend {
-            Backend::Local => self
-                .blocking(move |store| Ok(store.customer(&customer_id, principal.businesses())?))
-                .await
-                .map(Reply::Made),
+            Backend::Local => {
+                local::customers_get(self, principal, customer_id).await.map(Reply::Made)
+            }
             Backend::Provider(gateway) => {
                 provider::customers_get(self, gateway, &principal, &customer_id).await
             }

@@ -2,10 +2,10 @@
 //! they decide in one transaction.
 
 use phone_model::{
-    CreatedCustomer, CustomerInput, CustomerPage, CustomerQuery, PhoneNumberChange,
-    PhoneNumberInput, PhoneNumberPage, PhoneNumberResource, Refusal, Refused, ValidationError,
-    Warning, customer_search, first_refusal, validate_create, validate_new_customer,
-    validate_update,
+    CreatedCustomer, CustomerInput, CustomerPage, CustomerQuery, CustomerResource,
+    PhoneNumberChange, PhoneNumberInput, PhoneNumberPage, PhoneNumberResource, Refusal, Refused,
+    ValidationError, Warning, customer_search, first_refusal, validate_create,
+    validate_new_customer, validate_update,
 };
 use phone_store::{Answer, Change, CustomerFilter, OperationError};
 
@@ -69,6 +69,14 @@ pub(crate) async fn customers_create(
         })
         .await?;
     Ok((warnings, Reply::Made(created)))
+}
+
+pub(crate) async fn customers_get(
+    ops: &Operations,
+    principal: Principal,
+    customer_id: String,
+) -> Result<CustomerResource, ApiError> {
+    ops.blocking(move |store| Ok(store.customer(&customer_id, principal.businesses())?)).await
 }
 
 pub(crate) async fn phone_number_history(
