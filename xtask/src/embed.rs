@@ -12,6 +12,7 @@ use crate::{
     compress, metadata, minify, package,
     process::{command, run},
     root, sizes,
+    tools::{CHROMEDRIVER, use_driver},
 };
 
 /// Builds the three modules, prints their sizes, runs the differential test, and measures the
@@ -252,7 +253,7 @@ fn measure() -> Result {
                 "--nocapture",
             ],
         );
-        bench.env("CHROMEDRIVER", "/usr/bin/chromedriver");
+        use_driver(&mut bench, "CHROMEDRIVER", CHROMEDRIVER);
         run(bench)?;
     }
     Ok(())

@@ -7,7 +7,9 @@ use crate::{
     e2e::{self, Browser},
     embed, package,
     process::{Steps, command, run},
-    readme, sizes, tools, trunk,
+    readme, sizes,
+    tools::{self, CHROMEDRIVER, use_driver},
+    trunk,
 };
 
 /// Names the PostgreSQL cluster that phone-server's API tests run on; unset, they use SQLite.
@@ -132,9 +134,9 @@ pub(crate) fn run_all() -> Result {
                     ],
                 );
                 match browser {
-                    Browser::Chromium => wasm.env("CHROMEDRIVER", "/usr/bin/chromedriver"),
-                    Browser::Firefox => wasm.env("GECKODRIVER", &geckodriver),
-                };
+                    Browser::Chromium => use_driver(&mut wasm, "CHROMEDRIVER", CHROMEDRIVER),
+                    Browser::Firefox => use_driver(&mut wasm, "GECKODRIVER", &geckodriver),
+                }
                 run(wasm)
             },
         )?;

@@ -3,7 +3,7 @@
 //! Versions and the pitfalls behind them are in DEVELOPERS.md. Each check looks first and
 //! installs only what is missing or at the wrong version, so a warm run costs seconds.
 
-use std::{fs, path::Path};
+use std::{fs, path::Path, process::Command};
 
 use crate::{
     Result,
@@ -15,6 +15,8 @@ use crate::{
 const TRUNK_VERSION: &str = "0.21.14";
 
 /// geckodriver 0.37.1, from crates.io (its release downloads are out of reach here).
+/// Where Debian's chromium-driver puts ChromeDriver.
+pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const GECKODRIVER_VERSION: &str = "0.37.1";
 
 /// Installs every tool the browser tests and the release build need.
@@ -95,8 +97,7 @@ fn ensure_trunk() -> Result {
 
 /// Chromium and chromedriver from Debian: a browser download by any test tool fails here.
 fn ensure_browser() -> Result {
-    let found =
-        ["/usr/bin/chromium", "/usr/bin/chromedriver"].iter().all(|p| Path::new(p).exists());
+    let found = ["/usr/bin/chromium", CHROMEDRIVER].iter().all(|p| Path::new(p).exists());
     if found {
         eprintln!("found chromium and chromedriver in /usr/bin");
         return Ok(());
@@ -105,6 +106,14 @@ fn ensure_browser() -> Result {
         &["chromium", "chromium-driver"],
         "Chromium and ChromeDriver at /usr/bin/chromium and /usr/bin/chromedriver",
     )
+}
+
+/// Points `wasm-bindgen-test-runner` at a browser's driver: `env` is `CHROMEDRIVER` or
+/// `GECKODRIVER`. The runner gives a driver 5 s to open its port by default; on a machine that
+/// has just installed the browser, with nothing of it in the page cache and two builds running,
+/// ChromeDriver took longer and a CI run failed on "driver failed to bind port during startup".
+pub(crate) fn use_driver(wasm_test: &mut Command, env: &str, path: &str) {
+    wasm_test.env(env, path).env("WASM_BINDGEN_TEST_DRIVER_TIMEOUT", "120");
 }
 
 /// The second browser: Firefox ESR from Debian, and geckodriver built from crates.io. Returns
