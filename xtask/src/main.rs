@@ -9,8 +9,10 @@
 //! - `bench`: the benchmarks, printed and written to `BENCHMARKS.md`.
 //! - `mutants`: mutation testing of the core and the server's rules, against the explained list.
 //! - `faults`: schemathesis, the fuzzer and mutation testing, too slow for every CI run.
+//! - `sizes`: what the staff app's wasm is made of, by item and by crate (twiggy).
 //! - `structure`: circles of modules importing each other, and long files without a reason.
 
+mod attribution;
 mod bench;
 mod builds;
 mod compress;
@@ -37,7 +39,7 @@ use std::{path::PathBuf, process::ExitCode};
 /// What a failed step reports: a sentence for the person at the terminal.
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-const USAGE: &str = "usage: cargo xtask <test | serve | readme | embed | package | screenshots | bench | mutants | faults | structure>
+const USAGE: &str = "usage: cargo xtask <test | serve | readme | embed | package | screenshots | bench | mutants | faults | sizes | structure>
 
   test    format, lint, native tests, browser tests, release build (what CI runs)
   serve   build the staff app and run phone-server with demo data on http://127.0.0.1:8080 (PORT to change)
@@ -50,6 +52,8 @@ const USAGE: &str = "usage: cargo xtask <test | serve | readme | embed | package
   mutants mutation testing (cargo-mutants) of phone-model and the server's rules; fails on a new miss
           (--judge: only weigh the last run's outcomes against xtask/mutants-explained.txt)
   faults  schemathesis, a minute of cargo fuzz, a full disk, the attack scenario, and mutants
+  sizes   what the staff app's wasm is made of: largest items, each crate's share, generics
+          compiled most often (a names-kept release build read by twiggy)
   structure  report circles of modules importing each other and files over 400 lines without a
           reason at their top (--check: fail unless there are none)";
 
@@ -71,6 +75,7 @@ fn main() -> ExitCode {
             mutants::run_mutants(std::env::args().nth(2).as_deref() == Some("--judge"))
         }
         Some("faults") => faults::run_faults(),
+        Some("sizes") => attribution::run_sizes(),
         Some("structure") => {
             structure::run_structure(std::env::args().nth(2).as_deref() == Some("--check"))
         }
