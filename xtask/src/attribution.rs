@@ -87,7 +87,7 @@ fn items(wasm: &str) -> Result<Vec<Item>> {
         })
         .filter(|item| !item.name.contains("subsection") && !item.name.starts_with("custom"))
         .collect();
-    items.sort_by(|a, b| b.bytes.cmp(&a.bytes));
+    items.sort_by_key(|item| std::cmp::Reverse(item.bytes));
     Ok(items)
 }
 
@@ -98,7 +98,7 @@ fn by_crate(items: &[Item]) -> Vec<(String, usize)> {
         *sums.entry(crate_of(&item.name)).or_default() += item.bytes;
     }
     let mut sums: Vec<_> = sums.into_iter().collect();
-    sums.sort_by(|a, b| b.1.cmp(&a.1));
+    sums.sort_by_key(|&(_, bytes)| std::cmp::Reverse(bytes));
     sums
 }
 
