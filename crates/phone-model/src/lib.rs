@@ -81,9 +81,11 @@ mod warning;
 mod wire;
 mod written;
 
-/// Adding plans while the program runs: the embeddable module's on-demand build.
-#[cfg(feature = "on-demand")]
+/// The plans as a file of their own, and adding plans while the program runs (the builds that
+/// carry none: the embeddable module's on-demand build, the staff app).
 pub mod plans {
+    pub use crate::plan::FILE_NAME;
+    #[cfg(feature = "on-demand")]
     pub use crate::plan::packs::{add, wanted};
 }
 

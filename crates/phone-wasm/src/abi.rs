@@ -164,7 +164,8 @@ pub extern "C" fn messages() -> *const u8 {
 }
 
 /// The on-demand build's `addPlans`: the input buffer's first `length` bytes are a calling
-/// code's pack, kept for the page's life; its calling code, or 0 when they are not a pack.
+/// code's pack, kept for the page's life; how many calling codes it holds, or 0 when they are
+/// not a pack.
 #[cfg(feature = "on-demand")]
 #[unsafe(no_mangle)]
 pub extern "C" fn add_plans(length: usize) -> u32 {
@@ -172,7 +173,8 @@ pub extern "C" fn add_plans(length: usize) -> u32 {
     let input = INPUT.0.take();
     let pack = input.get(..length).map(<[u8]>::to_vec);
     INPUT.0.set(input);
-    pack.and_then(phone_model::plans::add).map_or(0, u32::from)
+    pack.and_then(phone_model::plans::add)
+        .map_or(0, |codes| u32::try_from(codes).unwrap_or(u32::MAX))
 }
 
 /// The on-demand build's calling codes wanted since the last ask (`plans_wanted`).

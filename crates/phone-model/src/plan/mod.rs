@@ -47,6 +47,39 @@ static PLANS: &[u8] = include_bytes!("../../data/plans-nz-au.bin");
 #[cfg(feature = "on-demand")]
 static PLANS: &[u8] = layout::MAGIC;
 
+/// The name the staff app fetches every region's plans by (`cargo xtask` puts them in its
+/// `dist/` so): `plans-` and 16 hex digits of a hash of the bytes, so that other plans have
+/// another name and a browser may keep these for ever. The bytes are read at compile time for
+/// the hash alone; a build without plans of its own still carries none.
+pub const FILE_NAME: &str =
+    match core::str::from_utf8(&file_name(fnv1a(include_bytes!("../../data/plans.bin")))) {
+        Ok(name) => name,
+        Err(_) => panic!("a file name of ASCII letters and digits"),
+    };
+
+/// 64-bit FNV-1a: a hash small enough to compute at compile time; it names, it does not guard.
+const fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut at = 0;
+    while at < bytes.len() {
+        hash = (hash ^ bytes[at] as u64).wrapping_mul(0x0100_0000_01b3);
+        at += 1;
+    }
+    hash
+}
+
+/// `plans-<hash as 16 lowercase hex digits>.bin`.
+const fn file_name(hash: u64) -> [u8; 26] {
+    let mut name = *b"plans-0000000000000000.bin";
+    let mut digit = 0;
+    while digit < 16 {
+        let nibble = ((hash >> (60 - 4 * digit)) & 0xf) as u8;
+        name[6 + digit] = if nibble < 10 { b'0' + nibble } else { b'a' + nibble - 10 };
+        digit += 1;
+    }
+    name
+}
+
 /// The compiled plans, whole: what the review's verdicts version is a hash of.
 #[cfg(feature = "serde")]
 pub(crate) fn compiled() -> &'static [u8] {
@@ -569,6 +602,16 @@ mod tests {
             "{} bytes",
             plans.len()
         );
+    }
+
+    #[test]
+    fn the_plans_file_is_named_by_its_hash() {
+        assert_eq!(super::file_name(0x0123_4567_89ab_cdef), *b"plans-0123456789abcdef.bin");
+        assert_eq!(super::fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        // FNV-1a's published value for "a".
+        assert_eq!(super::fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        let hash = super::fnv1a(include_bytes!("../../data/plans.bin"));
+        assert_eq!(super::FILE_NAME.as_bytes(), super::file_name(hash));
     }
 
     /// Every automaton of every region builds, well within the bound on states, and the

@@ -1,8 +1,9 @@
-//! Plans that arrive while the program runs, for the embeddable module's on-demand build: it
-//! carries no plan, and a page adds each calling code's pack (the plans file of that code's
-//! regions alone, cut by `cargo xtask embed`) when a number of the code is first judged. Until
-//! its pack is added, a calling code has no plan, as in a build without it: its numbers are
-//! held to the length limits alone, and the code is remembered as wanted.
+//! Plans that arrive while the program runs, for the builds that carry none: the embeddable
+//! module's on-demand build, where a page adds each calling code's pack (the plans file of that
+//! code's regions alone, cut by `cargo xtask embed`) when a number of the code is first judged,
+//! and the staff app, which fetches every region's plans in one file after its first paint.
+//! Until a calling code's plans are added, it has no plan, as in a build without it: its
+//! numbers are held to the length limits alone, and the code is remembered as wanted.
 
 use alloc::{boxed::Box, vec::Vec};
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -29,14 +30,19 @@ pub(super) fn of(code: usize) -> Option<Plans> {
     pack
 }
 
-/// Adds a calling code's pack; its calling code, or `None` when `bytes` are not a pack (not a
-/// plans file, or one of regions of several calling codes). Adding a code's pack again
-/// changes nothing.
-pub fn add(bytes: Vec<u8>) -> Option<u16> {
-    let (code, count) = calling_code(&bytes)?;
-    let slot = PACKS.get(usize::from(code))?;
-    if slot.get().is_some() {
-        return Some(code);
+/// Adds a plans file: a calling code's pack, or the plans of several calling codes (the staff
+/// app fetches every region's in one file, [`super::FILE_NAME`]). Each calling code it holds is
+/// judged by it from then on, unless a file added before holds that code. How many calling
+/// codes it holds, or `None` when `bytes` are not a plans file or hold more regions than the
+/// program has room left for. Adding a file again changes nothing.
+pub fn add(bytes: Vec<u8>) -> Option<usize> {
+    let codes = calling_codes(&bytes)?;
+    let count = codes.len();
+    let mut distinct = codes.clone();
+    distinct.dedup();
+    let slot = |code: u16| PACKS.get(usize::from(code));
+    if distinct.iter().all(|&code| slot(code).is_some_and(|slot| slot.get().is_some())) {
+        return Some(distinct.len());
     }
     let first = REGIONS.fetch_add(count, Ordering::Relaxed);
     if first + count > MOST_REGIONS {
@@ -44,23 +50,26 @@ pub fn add(bytes: Vec<u8>) -> Option<u16> {
     }
     let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
     let sections = Box::leak(Plans::find_sections(bytes).into_boxed_slice());
-    // Should two callers race, the first pack kept wins; the other's bytes stay unused.
-    let _ = slot.set(Box::new(Plans { bytes, first, sections }));
-    Some(code)
+    let plans = Plans { bytes, first, sections };
+    for &code in &distinct {
+        // Should two callers race, the first plans kept win; the others' bytes stay unused.
+        let _ = slot(code).map(|slot| slot.set(Box::new(plans)));
+    }
+    Some(distinct.len())
 }
 
-/// The one calling code of a plans file's regions, and how many they are.
-fn calling_code(bytes: &[u8]) -> Option<(u16, usize)> {
+/// The calling code of each region of a plans file, in order (a code's regions are together).
+fn calling_codes(bytes: &[u8]) -> Option<Vec<u16>> {
     if !bytes.starts_with(MAGIC) {
         return None;
     }
     let count = usize::from(*bytes.get(4)?);
-    let code_of = |index: usize| {
-        let at = COLUMNS + 2 * index;
-        Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?))
-    };
-    let code = code_of(0)?;
-    (0..count).all(|index| code_of(index) == Some(code)).then_some((code, count))
+    (0..count)
+        .map(|index| {
+            let at = COLUMNS + 2 * index;
+            Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?))
+        })
+        .collect()
 }
 
 /// The calling codes whose plans a number needed, and did not have, since the last call.
@@ -90,12 +99,20 @@ mod tests {
         assert_eq!(super::wanted().count(), 0);
 
         assert_eq!(super::add(b"PDP2 not a pack".to_vec()), None);
-        let slim = include_bytes!("../../data/plans-nz-au.bin").to_vec();
-        assert_eq!(super::add(slim), None, "two calling codes are not one pack");
-        assert_eq!(super::add(new_zealand()), Some(64));
+        assert_eq!(super::add(b"PDPX".to_vec()), None);
+        assert_eq!(super::add(new_zealand()), Some(1));
         assert_eq!(mobile().kind(), NumberKind::Mobile);
         assert_eq!(mobile().international(), "+64 21 123 4567");
-        assert_eq!(super::add(new_zealand()), Some(64), "again changes nothing");
+        assert_eq!(super::add(new_zealand()), Some(1), "again changes nothing");
         assert_eq!(super::wanted().count(), 0);
+
+        // A file of several calling codes adds those it holds; New Zealand keeps its pack.
+        let australia = || ParsedNumber::parse(CountryCode::AU, "", "0412 345 678").unwrap();
+        assert_eq!(australia().kind(), NumberKind::Unknown);
+        let slim = include_bytes!("../../data/plans-nz-au.bin").to_vec();
+        assert_eq!(super::add(slim), Some(2));
+        assert_eq!(australia().kind(), NumberKind::Mobile);
+        assert_eq!(australia().international(), "+61 412 345 678");
+        assert_eq!(mobile().kind(), NumberKind::Mobile);
     }
 }
