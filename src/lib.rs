@@ -8,7 +8,9 @@ pub mod focus;
 pub mod form;
 pub mod notice;
 pub mod pages;
+pub mod plans;
 pub mod session;
+pub mod takeover;
 pub mod title;
 
 use leptos::prelude::*;
@@ -31,6 +33,7 @@ use crate::{
         review::ReviewNumbers,
         sign_in::SignIn,
     },
+    plans::Plans,
     session::{Session, SignedIn},
 };
 
@@ -39,19 +42,25 @@ use crate::{
 pub fn App() -> impl IntoView {
     Notice::provide();
     UnsavedChanges::install();
-    let session = Session::provide(SignedIn::Checking);
+    Plans::fetch();
+    // The page painted before the app may have asked already: then it showed the sign-in
+    // form, which the app's takes over.
+    let nobody = takeover::nobody_signed_in();
+    let session = Session::provide(if nobody { SignedIn::Nobody } else { SignedIn::Checking });
     // However a request learns the session has ended, the app asks to sign in again.
     api::on_session_ended(move || session.0.set(SignedIn::Nobody));
-    let check = LocalResource::new(api::session);
-    Effect::new(move |_| {
-        if let Some(result) = check.get() {
-            // Not reaching the server shows the sign-in page, which says so when used.
-            session.0.set(match result {
-                Ok(Some(me)) => SignedIn::As(me),
-                _ => SignedIn::Nobody,
-            });
-        }
-    });
+    if !nobody {
+        let check = LocalResource::new(api::session);
+        Effect::new(move |_| {
+            if let Some(result) = check.get() {
+                // Not reaching the server shows the sign-in page, which says so when used.
+                session.0.set(match result {
+                    Ok(Some(me)) => SignedIn::As(me),
+                    _ => SignedIn::Nobody,
+                });
+            }
+        });
+    }
     let signed_out = Memo::new(move |_| session.0.get() == SignedIn::Nobody);
     let checking = Memo::new(move |_| session.0.get() == SignedIn::Checking);
     // The answer to who is signed in, signing in and signing out each show a whole page: focus

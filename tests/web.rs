@@ -23,6 +23,7 @@ use phonedesk::{
     },
     notice::Notice,
     pages::find_customer::FindCustomer,
+    plans::Plans,
     session::{Session, SignedIn},
 };
 use wasm_bindgen::JsCast;
@@ -92,6 +93,9 @@ fn provide_app_contexts() {
     }));
     Notice::provide();
     UnsavedChanges::provide();
+    // The app fetches the plans once it starts; a test adds them itself.
+    phone_model::plans::add(include_bytes!("../crates/phone-model/data/plans.bin").to_vec());
+    Plans::here();
 }
 
 /// Mounts the form for a new number; `answer` is what saving returns. Returns the root and
@@ -451,6 +455,7 @@ async fn search_page_of(businesses: &[(&str, &str)]) -> HtmlElement {
     };
     mount_to(root.clone(), move || {
         Session::provide(SignedIn::As(me.clone()));
+        Plans::here();
         view! { <Router><FindCustomer /></Router> }
     })
     .forget();

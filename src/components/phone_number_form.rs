@@ -28,6 +28,7 @@ use crate::{
     focus::focus_element,
     form::{FIELDS, PhoneForm, Problems, element_id},
     notice::Notice,
+    plans::Plans,
 };
 
 /// What the form asks its page to save: what was typed, and what makes sending it safe.
@@ -111,8 +112,12 @@ pub fn PhoneNumberForm(
     let primary_locked = move || is_edit && base.with(|b| b.as_ref().is_some_and(|b| b.is_primary));
     let editing = StoredValue::new(editing);
 
-    let validation =
-        Memo::new(move |_| form.with(|f| editing.with_value(|id| f.check(id.as_deref()))));
+    // Judged again when the numbering plans arrive: until then by the provider's rules alone.
+    let plans = Plans::get();
+    let validation = Memo::new(move |_| {
+        plans.track();
+        form.with(|f| editing.with_value(|id| f.check(id.as_deref())))
+    });
     let local_errors = Memo::new(move |_| validation.with(Problems::errors_of));
     let implausible = Memo::new(move |_| validation.with(Problems::implausible_of));
     let hints = Memo::new(move |_| validation.with(Problems::hints_of));
@@ -322,9 +327,18 @@ pub fn PhoneNumberForm(
         base.set(Some(theirs));
         attempt.with_value(|attempt| attempt(asked_anyway.get_untracked()));
     };
+    // Whether the number can exist is asked of the plans: a save made before they arrive waits
+    // for them (a few seconds at most, then the server decides).
+    let checking = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        attempt.with_value(|attempt| attempt(false));
+        checking.set(!plans.settled());
+        plans.when_settled(move || {
+            if !checking.is_disposed() {
+                checking.set(false);
+                attempt.with_value(|attempt| attempt(false));
+            }
+        });
     };
     let action = if is_edit { "Save changes" } else { "Add number" };
 
@@ -492,7 +506,13 @@ pub fn PhoneNumberForm(
                         }
                     }
                     on:pointercancel=move |_| released()>
-                    {move || if save.pending().get() { "Saving…" } else { action }}
+                    {move || if save.pending().get() {
+                        "Saving…"
+                    } else if checking.get() {
+                        "Checking the number…"
+                    } else {
+                        action
+                    }}
                 </button>
                 <a class="button button--secondary" href=cancel_href data-testid="cancel" data-discards-changes=""
                     on:click=move |_| unsaved.set(false)>"Cancel"</a>

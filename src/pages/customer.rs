@@ -19,6 +19,7 @@ use crate::{
     focus::{self, focus_when},
     form::PhoneForm,
     notice::{Notice, NoticeArea},
+    plans::Plans,
     session::Session,
     title,
 };
@@ -33,13 +34,23 @@ pub fn CustomerPage() -> impl IntoView {
         let id = customer_id.get();
         async move { api::customer(&id).await }
     });
+    // Numbers are shown as their plans write them: the lists wait for the plans too.
+    let plans = Plans::get();
     let numbers = LocalResource::new(move || {
         let id = customer_id.get();
-        async move { api::phone_numbers(&id).await }
+        async move {
+            let numbers = api::phone_numbers(&id).await;
+            plans.settle().await;
+            numbers
+        }
     });
     let history = LocalResource::new(move || {
         let id = customer_id.get();
-        async move { api::phone_number_history(&id).await }
+        async move {
+            let history = api::phone_number_history(&id).await;
+            plans.settle().await;
+            history
+        }
     });
 
     view! {

@@ -22,6 +22,7 @@ use crate::{
     },
     display::{self, dialable},
     focus::{self, focus_element, focus_when},
+    plans::Plans,
     session::Session,
     title,
 };
@@ -77,6 +78,7 @@ pub fn FindCustomer() -> impl IntoView {
     let open_single = RwSignal::new(false);
     // Each answer with the search it answers: while a new one loads, the resource still
     // holds the last.
+    let plans = Plans::get();
     let results = LocalResource::new(move || {
         let search = search.get();
         async move {
@@ -88,6 +90,8 @@ pub fn FindCustomer() -> impl IntoView {
                 let from = Some(search.from.as_str()).filter(|f| !f.is_empty());
                 api::search_customers(&search.text, within, from).await.map(Some)
             };
+            // Matched numbers are shown as their plans write them.
+            plans.settle().await;
             (search, page)
         }
     });

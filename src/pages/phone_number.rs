@@ -20,6 +20,7 @@ use crate::{
     display::describe,
     notice::Notice,
     pages::not_found::NoSuchCustomer,
+    plans::Plans,
     session::Session,
     title,
 };
@@ -107,6 +108,7 @@ pub fn EditPhoneNumber() -> impl IntoView {
         let id = customer_id.get();
         async move { api::customer(&id).await }
     });
+    let plans = Plans::get();
     let number = LocalResource::new(move || {
         let (customer, number) = (customer_id.get(), phone_number_id.get());
         async move { api::phone_number(&customer, &number).await }
@@ -154,10 +156,15 @@ pub fn EditPhoneNumber() -> impl IntoView {
                     Ok(_) if !session.can_edit() => view! { <ReadOnly customer_id=customer_id.get_untracked() /> }.into_any(),
                     Ok((customer, saved)) => {
                         let review_says = problem.get_untracked().map(|p| Review::of(&saved).message(p, &saved));
+                        // Written as its plan writes it once the plans are here.
+                        let heading = {
+                            let saved = saved.clone();
+                            move || { plans.track(); format!("Change {}", describe(&saved)) }
+                        };
                         view! {
                             <section class="card">
                                 <p class="breadcrumb"><a href=to_customer>{full_name(&customer)}</a></p>
-                                <PageHeading>{format!("Change {}", describe(&saved))}</PageHeading>
+                                <PageHeading>{heading}</PageHeading>
                                 <PhoneNumberForm saved=Some(saved) save=save suggested_type=suggested_type.get_untracked()
                                     review_says=review_says suggested_country=suggested_country.get_untracked()
                                     customer_id=customer.customer_id.clone() cancel_href=back />

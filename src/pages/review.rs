@@ -22,6 +22,7 @@ use crate::{
     focus::focus_element,
     form::PhoneForm,
     notice::{Notice, NoticeArea},
+    plans::Plans,
     session::Session,
     title,
 };
@@ -47,9 +48,15 @@ pub fn ReviewNumbers() -> impl IntoView {
             (problem, q.get("from").filter(|f| !f.is_empty()), expected)
         })
     });
+    // Numbers are shown as their plans write them: the list waits for the plans too.
+    let plans = Plans::get();
     let review = LocalResource::new(move || {
         let (problem, from, expected) = asked.get();
-        async move { api::review(problem, expected, from.as_deref()).await }
+        async move {
+            let review = api::review(problem, expected, from.as_deref()).await;
+            plans.settle().await;
+            review
+        }
     });
     // No group asked for: the first with numbers in it (the counts come with any answer).
     let navigate = use_navigate();

@@ -1,21 +1,25 @@
 //! Signing in: every page asks for it until the server knows who this is.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlInputElement;
 
 use crate::{
     api::{self, ApiError},
     components::page_heading::PageHeading,
     focus::focus_element,
     session::{Session, SignedIn},
-    title,
+    takeover, title,
 };
 
 #[component]
 pub fn SignIn() -> impl IntoView {
     title::set("Sign in");
     let session = Session::get();
-    let (username, set_username) = signal(String::new());
-    let (password, set_password) = signal(String::new());
+    // The first sign-in page starts from the one painted before the app, if a person used it.
+    let before = takeover::typed_before().unwrap_or_default();
+    let (username, set_username) = signal(before.username.clone());
+    let (password, set_password) = signal(before.password.clone());
     let sign_in = Action::new_local(move |(name, secret): &(String, String)| {
         let (name, secret) = (name.clone(), secret.clone());
         async move {
@@ -38,24 +42,46 @@ pub fn SignIn() -> impl IntoView {
         }
     };
 
+    let send = move || {
+        let (name, secret) = (username.get_untracked(), password.get_untracked());
+        let empty = if name.trim().is_empty() {
+            Some(("username", "Enter your user name."))
+        } else if secret.is_empty() {
+            Some(("password", "Enter your password."))
+        } else {
+            None
+        };
+        missing.set(empty.map(|(_, message)| message));
+        match empty {
+            Some((field, _)) => focus_element(field),
+            None => {
+                sign_in.dispatch((name, secret));
+            }
+        }
+    };
+    // Where the person was, caret and all, so typing goes on where it was; and what they sent
+    // is sent.
+    if let Some((field, caret)) = before.focused {
+        request_animation_frame(move || {
+            if let Some(input) = document()
+                .get_element_by_id(&field)
+                .and_then(|element| element.dyn_into::<HtmlInputElement>().ok())
+            {
+                let _ = input.focus();
+                let _ = input.set_selection_range(caret, caret);
+            }
+        });
+    }
+    if before.sent {
+        send();
+    }
+
     view! {
         <section class="card sign-in">
             <PageHeading>"Sign in"</PageHeading>
-            <form data-testid="sign-in-form" on:submit=move |ev| {
+            <form data-testid="sign-in-form" novalidate on:submit=move |ev| {
                 ev.prevent_default();
-                let (name, secret) = (username.get_untracked(), password.get_untracked());
-                let empty = if name.trim().is_empty() {
-                    Some(("username", "Enter your user name."))
-                } else if secret.is_empty() {
-                    Some(("password", "Enter your password."))
-                } else {
-                    None
-                };
-                missing.set(empty.map(|(_, message)| message));
-                match empty {
-                    Some((field, _)) => focus_element(field),
-                    None => { sign_in.dispatch((name, secret)); }
-                }
+                send();
             }>
                 {move || failure().map(|message| view! { <p class="problem" role="alert" data-testid="sign-in-error">{message}</p> })}
                 <div class="field">

@@ -8,8 +8,10 @@ use flate2::{Compression, write::GzEncoder};
 
 use crate::Result;
 
-/// What is worth compressing: text and wasm, not images or what is compressed already.
-const COMPRESSIBLE: &[&str] = &["html", "js", "mjs", "wasm", "css", "svg", "json", "ts", "md"];
+/// What is worth compressing: text, wasm and the numbering plans (`bin`), not images or what is
+/// compressed already.
+const COMPRESSIBLE: &[&str] =
+    &["html", "js", "mjs", "wasm", "css", "svg", "json", "ts", "md", "bin"];
 
 /// `bytes` as gzip at level 9.
 ///

@@ -104,6 +104,8 @@ pub struct Ctx {
     server: Arc<Mutex<Option<phone_launch::Server>>>,
     /// In front of the provider (see [`run_in_front_of_provider`]), the server playing it.
     provider: Arc<Mutex<Option<phone_launch::Server>>>,
+    /// Behind the proxy of [`run_holding`], what lets the held requests through.
+    gate: Option<Arc<tokio::sync::watch::Sender<bool>>>,
 }
 
 /// Runs a scenario with a fresh server, database, chromedriver and browser, and cleans up
@@ -147,6 +149,20 @@ where
     run_with(App::Gateway, scenario);
 }
 
+/// Like [`run`], behind a proxy that holds back each request whose first bytes contain `held`
+/// (part of a path: `"/plans-"`, `"_bg.wasm"`) until the scenario calls [`Ctx::release`]: a
+/// download as slow as the scenario wants, in either browser. Nobody is signed in.
+///
+/// # Panics
+/// As [`run`].
+pub fn run_holding<F, Fut>(held: &'static str, scenario: F)
+where
+    F: FnOnce(Ctx) -> Fut,
+    Fut: Future<Output = Result>,
+{
+    run_with(App::Holding(held), scenario);
+}
+
 /// Which app the scenario's server serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum App {
@@ -156,6 +172,8 @@ enum App {
     WithoutCode,
     /// The release build, served by a gateway to a provider of the scenario's own.
     Gateway,
+    /// The release build, behind a proxy that holds requests for paths with this in them.
+    Holding(&'static str),
 }
 
 fn run_with<F, Fut>(app: App, scenario: F)
@@ -325,7 +343,7 @@ async fn start(folder: &TempDir, driver: &Driver, app: App, browser: Browser) ->
     // Where the customers are: the server's own database, or the provider's.
     let data = match app {
         App::Gateway => Location::Sqlite(folder.path().join("provider.sqlite3")),
-        App::Built | App::WithoutCode => database.clone(),
+        App::Built | App::WithoutCode | App::Holding(_) => database.clone(),
     };
     demo::seed_if_empty(&Store::create(&data)?)?;
     let lookups = Arc::new(Store::open(&data)?);
@@ -337,7 +355,7 @@ async fn start(folder: &TempDir, driver: &Driver, app: App, browser: Browser) ->
         );
     }
     let dist = match app {
-        App::Built | App::Gateway => dist,
+        App::Built | App::Gateway | App::Holding(_) => dist,
         App::WithoutCode => {
             let copy = folder.path().join("dist");
             copy_without_wasm(&dist, &copy)?;
@@ -374,11 +392,17 @@ async fn start(folder: &TempDir, driver: &Driver, app: App, browser: Browser) ->
             ]);
             Some(provider)
         }
-        App::Built | App::WithoutCode => None,
+        App::Built | App::WithoutCode | App::Holding(_) => None,
     };
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let server = phone_launch::Server::start(&binary, &args)?;
-    let base = server.base_url();
+    let (base, gate) = match app {
+        App::Holding(held) => {
+            let (base, gate) = hold(&server.base_url(), held).await?;
+            (base, Some(gate))
+        }
+        _ => (server.base_url(), None),
+    };
     let client = session(&driver.url, browser).await?;
     let ctx = Ctx {
         client,
@@ -391,12 +415,58 @@ async fn start(folder: &TempDir, driver: &Driver, app: App, browser: Browser) ->
         lookups,
         server: Arc::new(Mutex::new(Some(server))),
         provider: Arc::new(Mutex::new(provider)),
+        gate,
     };
     // Every scenario works as an editor unless it signs in as someone else.
-    if app != App::WithoutCode {
+    if matches!(app, App::Built | App::Gateway) {
         ctx.sign_in("editor").await?;
     }
     Ok(ctx)
+}
+
+/// A proxy in front of `upstream` (`http://127.0.0.1:PORT`) that passes bytes both ways as
+/// they come, except a request whose first bytes contain `held`, which waits until the gate
+/// opens. Its base URL, and the gate.
+async fn hold(
+    upstream: &str,
+    held: &'static str,
+) -> Result<(String, Arc<tokio::sync::watch::Sender<bool>>)> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let target = upstream.trim_start_matches("http://").to_owned();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let gate = Arc::new(tokio::sync::watch::channel(false).0);
+    let opens = Arc::clone(&gate);
+    tokio::spawn(async move {
+        while let Ok((browser, _)) = listener.accept().await {
+            let (target, mut opened) = (target.clone(), opens.subscribe());
+            tokio::spawn(async move {
+                let Ok(server) = tokio::net::TcpStream::connect(&target).await else { return };
+                let (mut from_browser, mut to_browser) = browser.into_split();
+                let (mut from_server, mut to_server) = server.into_split();
+                let requests = async move {
+                    let mut buffer = vec![0; 64 * 1024];
+                    while let Ok(read @ 1..) = from_browser.read(&mut buffer).await {
+                        // A request's first line is at the start of what the browser sends.
+                        let head = &buffer[..read.min(256)];
+                        if head.windows(held.len()).any(|bytes| bytes == held.as_bytes()) {
+                            let _ = opened.wait_for(|open| *open).await;
+                        }
+                        if to_server.write_all(&buffer[..read]).await.is_err() {
+                            break;
+                        }
+                    }
+                    let _ = to_server.shutdown().await;
+                };
+                let answers = async move {
+                    let _ = tokio::io::copy(&mut from_server, &mut to_browser).await;
+                    let _ = to_browser.shutdown().await;
+                };
+                tokio::join!(requests, answers);
+            });
+        }
+    });
+    Ok((base, gate))
 }
 
 /// Copies the built app, its folders too (the validator's `embed/`), without any wasm: every
@@ -512,8 +582,24 @@ impl Ctx {
         Ok(())
     }
 
-    /// Opens a path of the app.
+    /// Behind the proxy of [`run_holding`], lets the held requests through, and every later one.
+    pub fn release(&self) {
+        if let Some(gate) = &self.gate {
+            gate.send_replace(true);
+        }
+    }
+
+    /// Opens a path of the app, and waits for the app to have started: the sign-in form
+    /// index.html paints before it is the app's own by then (see [`Ctx::open_before_app`]).
     pub async fn open(&self, path: &str) -> Result {
+        self.open_before_app(path).await?;
+        self.find("product-name").await?;
+        Ok(())
+    }
+
+    /// Opens a path of the app, and leaves the page as soon as it is read: what the browser
+    /// shows before the app has started (index.html's frame, its sign-in form).
+    pub async fn open_before_app(&self, path: &str) -> Result {
         self.client.goto(&format!("{}{path}", self.base)).await?;
         Ok(())
     }

@@ -8,6 +8,7 @@ mod element;
 mod embed;
 mod failures;
 mod finding;
+mod first_load;
 mod focus;
 mod gateway;
 mod keyboard;
