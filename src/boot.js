@@ -16,6 +16,7 @@
     var signIn = boot.querySelector(".sign-in");
     if (signIn) {
       signIn.remove();
+      document.title = "Phonedesk";
     }
   }
   window.addEventListener("error", failed, true);

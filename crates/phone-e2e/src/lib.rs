@@ -590,16 +590,17 @@ impl Ctx {
     }
 
     /// Opens a path of the app, and waits for the app to have started: the sign-in form
-    /// index.html paints before it is the app's own by then (see [`Ctx::open_before_app`]).
+    /// index.html paints before it is the app's own by then (see [`Ctx::open_page`]).
     pub async fn open(&self, path: &str) -> Result {
-        self.open_before_app(path).await?;
+        self.open_page(path).await?;
         self.find("product-name").await?;
         Ok(())
     }
 
-    /// Opens a path of the app, and leaves the page as soon as it is read: what the browser
-    /// shows before the app has started (index.html's frame, its sign-in form).
-    pub async fn open_before_app(&self, path: &str) -> Result {
+    /// Opens a path, and returns as soon as the browser has the page: the validator's pages
+    /// (`/embed/`), or the app's as it is before the app has started (index.html's frame, its
+    /// sign-in form).
+    pub async fn open_page(&self, path: &str) -> Result {
         self.client.goto(&format!("{}{path}", self.base)).await?;
         Ok(())
     }

@@ -52,14 +52,17 @@ async fn cache_policy(request: Request, next: Next) -> Response {
     response
 }
 
-/// Whether a path names a file Trunk named by its content: `NAME-<16 hex digits>.EXT`, so
-/// another build of different content has another name.
+/// Whether a path names a file named by its content: `NAME-<hash>.EXT`, so another build of
+/// different content has another name. Trunk writes its 64-bit hash in hex without leading
+/// zeros (one name in sixteen has 15 digits); the plans file's name has 16.
 fn is_hashed(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
     let Some((stem, _extension)) = file.split_once('.') else { return false };
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-').is_some_and(|(name, hash)| {
-        !name.is_empty() && hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        !name.is_empty()
+            && (12..=16).contains(&hash.len())
+            && hash.bytes().all(|b| b.is_ascii_hexdigit())
     })
 }
 
@@ -73,6 +76,8 @@ mod tests {
             "/phonedesk-23ca847a9e4c1bc6.js",
             "/phonedesk-23ca847a9e4c1bc6_bg.wasm",
             "/main-6caf5c0569141068.css",
+            "/boot-16aaeccd127992e.js",
+            "/plans-b0c0059bb7cdd3dc.bin",
         ] {
             assert!(is_hashed(hashed), "{hashed}");
         }
@@ -82,8 +87,9 @@ mod tests {
             "/customers/123",
             "/embed/phone_wasm.js",
             "/embed/phone_wasm_bg.wasm",
-            "/phonedesk-23ca847a9e4c1bc.js",
+            "/phonedesk-23ca847a9e4.js",
             "/phonedesk-23ca847a9e4c1bc6x.js",
+            "/phonedesk-23ca847a9e4c1bc6a.js",
             "/-23ca847a9e4c1bc6.js",
         ] {
             assert!(!is_hashed(plain), "{plain}");

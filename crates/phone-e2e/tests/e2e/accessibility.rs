@@ -67,7 +67,8 @@ fn every_screen_has_no_accessibility_violations() {
         ctx.find("sign-in-form").await?;
         assert_accessible(&ctx, "sign in").await?;
         assert_title(&ctx, "Sign in").await?;
-        ctx.open("/embed/").await?;
+        // The validator's demo page, not the app's.
+        ctx.open_page("/embed/").await?;
         ctx.client.wait().for_element(fantoccini::Locator::Css("#countryCode option")).await?;
         assert_accessible(&ctx, "embed demo").await?;
         Ok(())

@@ -64,7 +64,7 @@ async fn sent(ctx: &Ctx) -> Result<String> {
 #[test]
 fn the_element_submits_e164_checks_itself_and_picks_a_country_by_keyboard() {
     run(|ctx| async move {
-        ctx.open("/embed/").await?;
+        ctx.open_page("/embed/").await?;
         let host =
             ctx.client.wait().for_element(Locator::Css("phone-number-input[rules=ready]")).await?;
         let (country, number) = (part(&host, "country").await?, part(&host, "number").await?);
@@ -161,7 +161,7 @@ fn without_its_rules_the_element_sends_what_was_typed_and_says_they_failed() {
         // The page's wasm is missing: the browser says so, and the demo's own script (which
         // loads the same module) fails with it.
         ctx.expect_console("phone_wasm.wasm.js");
-        ctx.open("/embed/").await?;
+        ctx.open_page("/embed/").await?;
         let host =
             ctx.client.wait().for_element(Locator::Css("phone-number-input[rules=failed]")).await?;
         let number = part(&host, "number").await?;
@@ -270,7 +270,7 @@ fn a_value_set_before_the_rules_come_is_kept_and_read_once_they_do() {
 #[test]
 fn the_element_reads_a_pasted_number_sends_on_enter_and_takes_its_labels_focus() {
     run(|ctx| async move {
-        ctx.open("/embed/").await?;
+        ctx.open_page("/embed/").await?;
         let host =
             ctx.client.wait().for_element(Locator::Css("phone-number-input[rules=ready]")).await?;
         let (country, number) = (part(&host, "country").await?, part(&host, "number").await?);

@@ -6,7 +6,7 @@ use phone_e2e::run;
 #[test]
 fn the_demo_shows_the_message_for_an_invalid_number_and_the_form_of_a_valid_one() {
     run(|ctx| async move {
-        ctx.open("/embed/").await?;
+        ctx.open_page("/embed/").await?;
         ctx.wait_until("the country list is filled", || async {
             Ok(ctx.client.find_all(Locator::Css("#countryCode option")).await?.len() > 200)
         })

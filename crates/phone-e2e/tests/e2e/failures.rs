@@ -112,7 +112,7 @@ fn an_app_whose_code_cannot_download_says_so_with_a_way_to_reload() {
         ctx.expect_console("application/wasm");
         // Chromium: "expected magic word"; Firefox: "failed to match magic number".
         ctx.expect_console("magic");
-        ctx.open_before_app("/").await?;
+        ctx.open_page("/").await?;
         let failed = Locator::Css(".boot-failed:not([hidden])");
         let message = ctx.client.wait().for_element(failed).await?.text().await?;
         assert!(message.starts_with("Phonedesk could not start"), "{message}");

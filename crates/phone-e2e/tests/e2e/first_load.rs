@@ -24,11 +24,13 @@ async fn app_started(ctx: &Ctx) -> Result<bool> {
 #[test]
 fn the_sign_in_page_works_before_the_app_and_the_app_keeps_what_was_typed_in_place() {
     run_holding("_bg.wasm", |ctx| async move {
-        ctx.open_before_app("/").await?;
+        ctx.open_page("/").await?;
         ctx.find("sign-in-form").await?;
         ctx.wait_for_focus("username").await?;
         assert!(!app_started(&ctx).await?, "the app's code was held back, yet it started");
         assert_eq!(ctx.client.title().await?, "Sign in — Phonedesk");
+        let violations = ctx.accessibility_violations().await?;
+        assert!(violations.is_empty(), "the painted sign-in page: {violations:#?}");
         let before = layout(&ctx).await?;
 
         // A person types while the app downloads, and is halfway through the password.
@@ -52,7 +54,7 @@ fn the_sign_in_page_works_before_the_app_and_the_app_keeps_what_was_typed_in_pla
 #[test]
 fn a_sign_in_sent_before_the_app_is_sent_by_the_app_as_it_starts() {
     run_holding("_bg.wasm", |ctx| async move {
-        ctx.open_before_app("/").await?;
+        ctx.open_page("/").await?;
         ctx.find("sign-in-form").await?;
         ctx.fill("username", "editor").await?;
         ctx.fill("password", PASSWORD).await?;
