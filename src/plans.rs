@@ -110,8 +110,16 @@ impl Plans {
         set_timeout(later, PATIENCE);
     }
 
+    /// `answer`'s output, once the download is over too (or [`PATIENCE`] has passed): for what
+    /// shows numbers, written as their plans write them.
+    pub async fn after<T>(self, answer: impl Future<Output = T>) -> T {
+        let answer = answer.await;
+        self.settle().await;
+        answer
+    }
+
     /// Once the download is over, or after [`PATIENCE`] at most.
-    pub async fn settle(self) {
+    async fn settle(self) {
         let (done, settled) = oneshot::channel();
         self.when_settled(move || {
             let _ = done.send(());

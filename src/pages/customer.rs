@@ -38,19 +38,11 @@ pub fn CustomerPage() -> impl IntoView {
     let plans = Plans::get();
     let numbers = LocalResource::new(move || {
         let id = customer_id.get();
-        async move {
-            let numbers = api::phone_numbers(&id).await;
-            plans.settle().await;
-            numbers
-        }
+        async move { plans.after(api::phone_numbers(&id)).await }
     });
     let history = LocalResource::new(move || {
         let id = customer_id.get();
-        async move {
-            let history = api::phone_number_history(&id).await;
-            plans.settle().await;
-            history
-        }
+        async move { plans.after(api::phone_number_history(&id)).await }
     });
 
     view! {

@@ -88,10 +88,9 @@ pub fn FindCustomer() -> impl IntoView {
             } else {
                 let within = Some(search.business.as_str()).filter(|b| !b.is_empty());
                 let from = Some(search.from.as_str()).filter(|f| !f.is_empty());
-                api::search_customers(&search.text, within, from).await.map(Some)
+                // Matched numbers are shown as their plans write them.
+                plans.after(api::search_customers(&search.text, within, from)).await.map(Some)
             };
-            // Matched numbers are shown as their plans write them.
-            plans.settle().await;
             (search, page)
         }
     });

@@ -52,11 +52,7 @@ pub fn ReviewNumbers() -> impl IntoView {
     let plans = Plans::get();
     let review = LocalResource::new(move || {
         let (problem, from, expected) = asked.get();
-        async move {
-            let review = api::review(problem, expected, from.as_deref()).await;
-            plans.settle().await;
-            review
-        }
+        async move { plans.after(api::review(problem, expected, from.as_deref())).await }
     });
     // No group asked for: the first with numbers in it (the counts come with any answer).
     let navigate = use_navigate();

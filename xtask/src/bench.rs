@@ -72,6 +72,8 @@ pub(crate) fn run_bench() -> Result {
     }
     let pages = String::from_utf8_lossy(&pages.stdout);
     let app = sizes::measure(&root().join("dist"), &sizes::app_files()?)?;
+    let sign_in = sizes::measure(&root().join("dist"), &sizes::sign_in_files()?)?;
+    let plans = sizes::measure(&root().join("dist"), &[sizes::plans_file()])?;
     let all = Build::All;
     let module = sizes::measure(&all.out_dir(), &embed::module_files(all)?)?;
     let slim = Build::NzAu;
@@ -84,11 +86,16 @@ pub(crate) fn run_bench() -> Result {
          Lighthouse 13.5.0, default simulated mobile, performance only, on the app as \
          `phone-server` serves it (compressed, cached):\n\n{pages}\n\n## Sizes\n\n\
          The staff app's first load (the brotli column is what goes on the wire):\n\n{}\n\n\
+         Of which the sign-in page needs, before a person can read it and type (the app's \
+         code is still downloading):\n\n{}\n\nAfter the app has started, it fetches every \
+         region's numbering plans (cached for a year):\n\n{}\n\n\
          The embeddable validator with `<phone-number-input>`, every region:\n\n{}\n\nThe \
          same, New Zealand and Australia only (`target/embed/nz-au/`):\n\n{}\n\nThe same, \
          on demand (`target/embed/on-demand/`: no plans; a pack per calling code in `plans/`, \
          fetched when first needed):\n\n{}\n\nAgainst issue 33's goals:\n\n{}\n",
         sizes::markdown(&app, "first load"),
+        sizes::markdown(&sign_in, "before a person can type"),
+        sizes::markdown(&plans, "the plans, after the app has started"),
         sizes::markdown(&module, "module + element"),
         sizes::markdown(&slim_module, "module + element"),
         sizes::markdown(&on_demand_module, "module + element"),

@@ -24,6 +24,22 @@ pub(crate) fn app_files() -> Result<Vec<String>> {
     Ok(names)
 }
 
+/// The files of `dist/` the sign-in page needs before a person can read it and type: the page,
+/// its boot script and the CSS (not the app's JavaScript and wasm, nor the plans).
+///
+/// # Errors
+/// When `dist/` cannot be read.
+pub(crate) fn sign_in_files() -> Result<Vec<String>> {
+    let mut names = app_files()?;
+    names.retain(|name| !name.ends_with(".wasm") && !name.starts_with("phonedesk-"));
+    Ok(names)
+}
+
+/// The numbering plans file the app fetches after it starts.
+pub(crate) fn plans_file() -> String {
+    phone_model::plans::FILE_NAME.to_owned()
+}
+
 /// Prints the size of the release app's first load.
 ///
 /// # Errors

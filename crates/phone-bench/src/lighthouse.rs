@@ -46,7 +46,9 @@ pub async fn measure(
     ];
     for (page, path, headers) in [
         ("sign-in", "/".to_owned(), None),
+        ("search", "/".to_owned(), Some(&cookie)),
         ("a customer's numbers", format!("/customers/{customer}"), Some(&cookie)),
+        ("review", "/review".to_owned(), Some(&cookie)),
     ] {
         let report = run(lighthouse, &format!("{base}{path}"), headers)?;
         let value =
