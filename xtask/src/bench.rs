@@ -71,7 +71,7 @@ pub(crate) fn run_bench() -> Result {
         return Err("phone-bench --lighthouse failed".into());
     }
     let pages = String::from_utf8_lossy(&pages.stdout);
-    let app = sizes::measure(&root().join("dist"), &sizes::app_files()?)?;
+    let app = sizes::first_load()?;
     let all = Build::All;
     let module = sizes::measure(&all.out_dir(), &embed::module_files(all)?)?;
     let slim = Build::NzAu;
