@@ -32,6 +32,15 @@ pub(crate) fn first_load() -> Result<Vec<Sizes>> {
     measure(&root().join("dist"), &app_files()?)
 }
 
+/// The release app's first load as a browser that accepts brotli downloads it: each file
+/// brotli 11, summed, as `print_app_sizes` totals them.
+///
+/// # Errors
+/// When `dist/` or one of its files cannot be read.
+pub(crate) fn first_load_brotli() -> Result<usize> {
+    Ok(total(&first_load()?)[2])
+}
+
 /// Prints the size of the release app's first load.
 ///
 /// # Errors
@@ -39,6 +48,35 @@ pub(crate) fn first_load() -> Result<Vec<Sizes>> {
 pub(crate) fn print_app_sizes() -> Result {
     print_sizes(&first_load()?, "first load");
     Ok(())
+}
+
+/// The staff app's numbering plans, fetched after the first load, brotli 11; `None` when
+/// `dist/` holds no `plans-<16 hex digits>.bin` (a build from before the app fetched them).
+///
+/// # Errors
+/// When `dist/` or the file cannot be read, or `dist/` holds more than one such file.
+pub(crate) fn plans_brotli() -> Result<Option<usize>> {
+    let dist = root().join("dist");
+    let mut names: Vec<String> = fs::read_dir(&dist)?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| is_plans_file(name))
+        .collect();
+    match names.pop() {
+        None => Ok(None),
+        Some(name) if names.is_empty() => Ok(Some(total(&measure(&dist, &[name])?)[2])),
+        Some(name) => {
+            Err(format!("dist/ holds more than one plans file: {name}, {names:?}").into())
+        }
+    }
+}
+
+/// Whether `name` is the app's plans file as Trunk names a hashed file: `plans-`, 16 hex
+/// digits, `.bin`.
+fn is_plans_file(name: &str) -> bool {
+    name.strip_prefix("plans-")
+        .and_then(|rest| rest.strip_suffix(".bin"))
+        .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The sizes of `files` in `folder`.
@@ -107,4 +145,18 @@ pub(crate) fn markdown(rows: &[Sizes], total_label: &str) -> String {
 
 pub(crate) fn kb(bytes: usize) -> String {
     format!("{:.1} KB", bytes as f64 / 1024.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_plans_file_is_named_as_trunk_names_a_hashed_file() {
+        assert!(is_plans_file("plans-0123456789abcdef.bin"));
+        for name in ["plans.bin", "plans-0123456789abcde.bin", "plans-0123456789abcdeg.bin"] {
+            assert!(!is_plans_file(name), "{name}");
+        }
+        assert!(!is_plans_file("plans-0123456789abcdef.bin.br"), "not its compressed copy");
+    }
 }
