@@ -71,9 +71,9 @@ pub(crate) fn run_bench() -> Result {
         return Err("phone-bench --lighthouse failed".into());
     }
     let pages = String::from_utf8_lossy(&pages.stdout);
-    let app = sizes::measure(&root().join("dist"), &sizes::app_files()?)?;
+    let app = sizes::first_load()?;
     let sign_in = sizes::measure(&root().join("dist"), &sizes::sign_in_files()?)?;
-    let plans = sizes::measure(&root().join("dist"), &[sizes::plans_file()])?;
+    let plans = sizes::plans()?;
     let all = Build::All;
     let module = sizes::measure(&all.out_dir(), &embed::module_files(all)?)?;
     let slim = Build::NzAu;

@@ -5,6 +5,7 @@
 //! - `serve`: builds the staff app and serves it, with the API, on 127.0.0.1.
 //! - `embed`: builds the embeddable validator and prints its size and speed.
 //! - `package`: builds and packs it, and runs the packed package in bundlers and runtimes.
+//! - `budget`: what a user downloads, against its size budget in `xtask/sizes.toml`.
 //! - `screenshots`: runs the end-to-end scenarios and refreshes `docs/screenshots/`.
 //! - `bench`: the benchmarks, printed and written to `BENCHMARKS.md`.
 //! - `mutants`: mutation testing of the core and the server's rules, against the explained list.
@@ -14,6 +15,7 @@
 
 mod attribution;
 mod bench;
+mod budget;
 mod builds;
 mod compress;
 mod e2e;
@@ -39,7 +41,7 @@ use std::{path::PathBuf, process::ExitCode};
 /// What a failed step reports: a sentence for the person at the terminal.
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-const USAGE: &str = "usage: cargo xtask <test | serve | readme | embed | package | screenshots | bench | mutants | faults | sizes | structure>
+const USAGE: &str = "usage: cargo xtask <test | serve | readme | embed | package | budget | screenshots | bench | mutants | faults | sizes | structure>
 
   test    format, lint, native tests, browser tests, release build (what CI runs)
   serve   build the staff app and run phone-server with demo data on http://127.0.0.1:8080 (PORT to change)
@@ -47,6 +49,8 @@ const USAGE: &str = "usage: cargo xtask <test | serve | readme | embed | package
   embed   build the embeddable validator into target/embed/ and print its size and speed
   package build and pack it (target/npm/), then build and run it in each bundler and runtime of
           crates/phone-wasm/fixtures/ (a step of test)
+  budget  measure what a user downloads against xtask/sizes.toml; fails over a budget or more
+          than 1% under it (a step of test; builds nothing: needs dist/ and embed's builds)
   screenshots  run the end-to-end scenarios and copy their pictures into docs/screenshots/
   bench   run the benchmarks (minutes; not part of test) and write BENCHMARKS.md
   mutants mutation testing (cargo-mutants) of phone-model and the server's rules; fails on a new miss
@@ -69,6 +73,7 @@ fn main() -> ExitCode {
         Some("package") => tools::ensure_web_tools()
             .and_then(|()| embed::build())
             .and_then(|()| package::run_fixtures()),
+        Some("budget") => budget::run_budget(),
         Some("screenshots") => e2e::screenshots(),
         Some("bench") => bench::run_bench(),
         Some("mutants") => {

@@ -3,7 +3,7 @@
 use phone_launch::Postgres;
 
 use crate::{
-    Result,
+    Result, budget,
     e2e::{self, Browser},
     embed, package,
     process::{Steps, command, run},
@@ -23,7 +23,7 @@ const GATEWAY_VARIABLE: &str = "PHONEDESK_TEST_GATEWAY";
 /// # Errors
 /// The failing step, by name.
 pub(crate) fn run_all() -> Result {
-    let mut steps = Steps::new(15);
+    let mut steps = Steps::new(16);
     let mut geckodriver = String::new();
     steps.step(
         "tools: wasm32 target, wasm-opt, wasm-bindgen-cli, trunk, chromium, firefox, postgresql, \
@@ -153,8 +153,13 @@ pub(crate) fn run_all() -> Result {
         "embeddable validator (cargo xtask embed): build, pack, size, speed",
         embed::run_embed,
     )?;
+    // After both builds it measures: the release app in dist/ and the modules in target/embed/.
     steps.step(
-        "its npm package in Vite, webpack, esbuild, Rollup, a plain page, Node.js, Deno and Bun",
+        "size budget (cargo xtask budget): what a user downloads, against xtask/sizes.toml",
+        budget::run_budget,
+    )?;
+    steps.step(
+        "the validator's npm package in Vite, webpack, esbuild, Rollup, a page, Node.js, Deno, Bun",
         package::run_fixtures,
     )?;
     for browser in [Browser::Chromium, Browser::Firefox] {
