@@ -41,18 +41,26 @@
   });
 })();
 
-// The sign-in page before the app: who is signed in is asked at once, while the app
-// downloads; when nobody is, index.html's sign-in form is shown, in the app's own markup. A
-// person can read it, type and press Enter; the app takes it over as it starts, with what was
-// typed, where the caret was, and whether it was sent (src/takeover.rs). Signed in, the
-// loading state stays until the app shows the page asked for.
+// The sign-in page before the app. index.html paints it, in the app's own markup, unless this
+// browser was signed in when it last left (the script in its <head> chose); who is signed in is
+// asked here at once, while the app downloads, and the page follows the answer. A person can
+// read the form, type and press Enter; the app takes it over as it starts, with what was typed,
+// where the caret was, and whether it was sent (src/takeover.rs).
 (function () {
   "use strict";
   var boot = document.getElementById("boot");
-  var template = document.getElementById("boot-sign-in");
-  if (!boot || !template) {
+  var form = boot && boot.querySelector(".sign-in form");
+  if (!form) {
     return;
   }
+  var page = document.documentElement;
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    form.setAttribute("data-submitted", "");
+    var button = form.querySelector("button");
+    button.textContent = "Signing in…";
+    button.disabled = true;
+  });
   // Beside the API, as the app finds it (src/api.rs, `session_url`).
   var meta = document.querySelector("meta[name=phonedesk-api-base]");
   var api = "/CustomerServices/v1.0";
@@ -61,27 +69,22 @@
   var headers = { Accept: "application/json", "X-Phonedesk-Request": "1" };
   fetch(origin + "/auth/session", { headers: headers, credentials: "same-origin" })
     .then(function (answer) {
-      var failed = !boot.querySelector(".boot-failed").hidden;
-      // Asked while the app started, or after it failed: nothing to show.
-      if (answer.status !== 401 || !boot.isConnected || failed) {
+      // Answered after the app started, or after it failed: nothing to change.
+      if (!boot.isConnected || !boot.querySelector(".boot-failed").hidden) {
         return;
       }
-      boot.setAttribute("data-nobody-signed-in", "");
-      boot.querySelector(".loading").hidden = true;
-      boot.querySelector(".masthead__session").innerHTML = "<span>Not signed in</span>";
-      boot.querySelector("main").appendChild(template.content.cloneNode(true));
-      document.title = "Sign in — Phonedesk";
-      var form = boot.querySelector("form");
-      form.addEventListener("submit", function (event) {
-        event.preventDefault();
-        form.setAttribute("data-submitted", "");
-        var button = form.querySelector("button");
-        button.textContent = "Signing in…";
-        button.disabled = true;
-      });
-      // `autofocus` counts only as the page loads; this form came later.
-      if (document.activeElement === document.body) {
-        form.querySelector("#username").focus();
+      if (answer.status === 401) {
+        boot.setAttribute("data-nobody-signed-in", "");
+        page.classList.add("boot-sign-in");
+        document.title = "Sign in — Phonedesk";
+        // `autofocus` counts only while the page loads, where the form may have been hidden.
+        if (document.activeElement === document.body) {
+          form.querySelector("#username").focus();
+        }
+      } else if (answer.ok) {
+        // Someone is: the loading line, until the app shows the page asked for.
+        page.classList.remove("boot-sign-in");
+        document.title = "Phonedesk";
       }
     })
     .catch(function () {

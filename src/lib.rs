@@ -61,6 +61,11 @@ pub fn App() -> impl IntoView {
             }
         });
     }
+    Effect::new(move |_| match session.0.get() {
+        SignedIn::As(_) => takeover::remember_signed_in(true),
+        SignedIn::Nobody => takeover::remember_signed_in(false),
+        SignedIn::Checking => {}
+    });
     let signed_out = Memo::new(move |_| session.0.get() == SignedIn::Nobody);
     let checking = Memo::new(move |_| session.0.get() == SignedIn::Checking);
     // The answer to who is signed in, signing in and signing out each show a whole page: focus

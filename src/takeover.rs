@@ -1,7 +1,8 @@
 //! The app taking over from the page index.html painted while it downloaded (`#boot`, which
 //! `src/boot.js` runs): whether that page already knew nobody is signed in, and, when it showed
 //! the sign-in form, what the person typed there, which field they were in and whether they
-//! sent it. The app's own sign-in page starts from that, so nothing typed is lost.
+//! sent it. The app's own sign-in page starts from that, so nothing typed is lost. And the
+//! other way: what that page should paint on the next visit.
 
 use std::cell::RefCell;
 
@@ -51,6 +52,20 @@ pub fn take_over() {
     }
     boot.remove();
 }
+
+/// What index.html paints on the next visit, before its script asks the server: the loading
+/// line for a browser someone is signed in on, else the sign-in form (its `<head>` reads this).
+pub fn remember_signed_in(signed_in: bool) {
+    let Ok(Some(storage)) = leptos::prelude::window().local_storage() else { return };
+    let _ = if signed_in {
+        storage.set_item(SIGNED_IN, "1")
+    } else {
+        storage.remove_item(SIGNED_IN)
+    };
+}
+
+/// The key index.html's `<head>` script reads.
+const SIGNED_IN: &str = "phonedesk.signed-in";
 
 /// Whether the painted page learned that nobody is signed in: the app need not ask again.
 pub fn nobody_signed_in() -> bool {

@@ -255,13 +255,10 @@ where
 
 /// Console lines every scenario causes, and why they are not the app's faults.
 const EXPECTED_EVERYWHERE: &[&str] = &[
-    // Chromium reports every answer of 400 or more as a failed load: the app asks
+    // Chromium reports every answer of 400 or more as a failed load: the page and the app ask
     // `/auth/session` who is signed in, which answers 401 while nobody is (each scenario signs
     // in from there).
     "/auth/session - Failed to load resource: the server responded with a status of 401",
-    // Trunk puts its integrity hash on the wasm's `<link rel="preload">` too; Chromium checks
-    // it only on the script and says so.
-    "The `integrity` attribute is currently ignored for preload destinations",
 ];
 
 /// Chromium's `se/log` command: the browser's console since the last call, each entry with its
