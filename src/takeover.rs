@@ -57,11 +57,8 @@ pub fn take_over() {
 /// line for a browser someone is signed in on, else the sign-in form (its `<head>` reads this).
 pub fn remember_signed_in(signed_in: bool) {
     let Ok(Some(storage)) = leptos::prelude::window().local_storage() else { return };
-    let _ = if signed_in {
-        storage.set_item(SIGNED_IN, "1")
-    } else {
-        storage.remove_item(SIGNED_IN)
-    };
+    let _ =
+        if signed_in { storage.set_item(SIGNED_IN, "1") } else { storage.remove_item(SIGNED_IN) };
 }
 
 /// The key index.html's `<head>` script reads.
