@@ -4,7 +4,7 @@
 //! sent it. The app's own sign-in page starts from that, so nothing typed is lost. And the
 //! other way: what that page should paint on the next visit.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
@@ -22,7 +22,7 @@ pub struct TypedBefore {
 
 thread_local! {
     static TYPED: RefCell<Option<TypedBefore>> = const { RefCell::new(None) };
-    static NOBODY: RefCell<bool> = const { RefCell::new(false) };
+    static NOBODY: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Reads what the painted page knew and held, then removes it. Called once, as the app starts.
@@ -66,7 +66,7 @@ const SIGNED_IN: &str = "phonedesk.signed-in";
 
 /// Whether the painted page learned that nobody is signed in: the app need not ask again.
 pub fn nobody_signed_in() -> bool {
-    NOBODY.with_borrow(|nobody| *nobody)
+    NOBODY.get()
 }
 
 /// What was typed into the painted sign-in form, for the first sign-in page only.

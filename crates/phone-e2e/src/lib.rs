@@ -594,6 +594,13 @@ impl Ctx {
         Ok(())
     }
 
+    /// Opens the form for a new number of the customer with this id, and waits for it.
+    pub async fn open_new_number(&self, customer_id: &str) -> Result {
+        self.open(&format!("/customers/{customer_id}/phone-numbers/new")).await?;
+        self.find("phone-form").await?;
+        Ok(())
+    }
+
     /// Opens a path, and returns as soon as the browser has the page: the validator's pages
     /// (`/embed/`), or the app's as it is before the app has started (index.html's frame, its
     /// sign-in form).

@@ -30,9 +30,16 @@ impl Version {
 /// successive versions apart (it is not a defence against forgery: a caller who could forge a
 /// version could as well read the current one).
 pub(crate) fn fnv1a(bytes: impl Iterator<Item = u8>) -> u64 {
-    bytes.fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    })
+    bytes.fold(FNV1A_START, fnv1a_step)
+}
+
+/// FNV-1a's hash of no bytes (its offset basis).
+pub(crate) const FNV1A_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// `hash` with one more byte: a `const fn`, so that a hash can also be taken at compile time
+/// (the plans file's name, `plan::FILE_NAME`).
+pub(crate) const fn fnv1a_step(hash: u64, byte: u8) -> u64 {
+    (hash ^ byte as u64).wrapping_mul(0x0100_0000_01b3)
 }
 
 /// As an `ETag` header's value: a quoted strong entity tag, such as `"3f2a9c0e4b1d7a65"`.

@@ -41,8 +41,7 @@ fn every_screen_has_no_accessibility_violations() {
         assert_accessible(&ctx, "delete dialog").await?;
         ctx.find("cancel-delete").await?.click().await?;
 
-        ctx.open(&format!("/customers/{customer}/phone-numbers/new")).await?;
-        ctx.find("phone-form").await?;
+        ctx.open_new_number(&customer).await?;
         assert_accessible(&ctx, "add").await?;
         assert_title(&ctx, "Add a number").await?;
         ctx.find("save").await?.click().await?;

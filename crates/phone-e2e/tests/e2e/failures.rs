@@ -43,8 +43,7 @@ fn a_save_while_the_server_is_down_offers_to_retry_and_keeps_the_form() {
     run(|ctx| async move {
         ctx.expect_console("ERR_CONNECTION_REFUSED");
         let customer = ctx.customer_id("Hemi")?;
-        ctx.open(&format!("/customers/{customer}/phone-numbers/new")).await?;
-        ctx.find("phone-form").await?;
+        ctx.open_new_number(&customer).await?;
         ctx.fill("phone-name", "Hemi at work").await?;
         ctx.fill("area-code", "06").await?;
         ctx.fill("phone-number", "835 9999").await?;
@@ -74,8 +73,7 @@ fn a_stored_script_in_a_contact_name_is_shown_as_text_and_never_runs() {
         let customer = ctx.customer_id("Isla")?;
         // Within the 50 characters a contact name may have.
         let name = "<img src=x onerror=window.pwned=1><b>Isla</b>";
-        ctx.open(&format!("/customers/{customer}/phone-numbers/new")).await?;
-        ctx.find("phone-form").await?;
+        ctx.open_new_number(&customer).await?;
         ctx.fill("phone-name", name).await?;
         ctx.fill("area-code", "09").await?;
         ctx.fill("phone-number", "555 7777").await?;

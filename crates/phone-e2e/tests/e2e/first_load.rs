@@ -74,8 +74,7 @@ fn a_form_opens_before_the_plans_arrive_and_a_save_waits_to_judge_the_number_by_
         ctx.sign_in("editor").await?;
         let mere = ctx.customer_id("Mere")?;
         let before = ctx.numbers_of(&mere)?.len();
-        ctx.open(&format!("/customers/{mere}/phone-numbers/new")).await?;
-        ctx.find("phone-form").await?;
+        ctx.open_new_number(&mere).await?;
         ctx.fill("phone-name", "Mere").await?;
         ctx.choose("phone-type", "mobile").await?;
         // A number no New Zealand number can be, which only the plans know.

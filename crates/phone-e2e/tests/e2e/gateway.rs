@@ -25,8 +25,7 @@ fn staff_change_the_providers_numbers_and_find_what_was_added_there() {
         ctx.wait_for_text("sync-status", "as synced").await?;
 
         // Added: at the provider.
-        ctx.open(&format!("/customers/{customer}/phone-numbers/new")).await?;
-        ctx.find("phone-form").await?;
+        ctx.open_new_number(&customer).await?;
         ctx.fill("phone-name", "Liam at work").await?;
         ctx.fill("area-code", "09").await?;
         ctx.fill("phone-number", "555 1234").await?;
@@ -90,8 +89,7 @@ fn staff_change_the_providers_numbers_and_find_what_was_added_there() {
 
         // The provider stops answering while a number is being typed: the app says so in words
         // and keeps the form.
-        ctx.open(&format!("/customers/{customer}/phone-numbers/new")).await?;
-        ctx.find("phone-form").await?;
+        ctx.open_new_number(&customer).await?;
         ctx.fill("phone-name", "Liam at home").await?;
         ctx.fill("area-code", "09").await?;
         ctx.fill("phone-number", "555 4321").await?;

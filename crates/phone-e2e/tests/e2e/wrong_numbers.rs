@@ -11,8 +11,7 @@ fn enter_alone_never_saves_a_number_that_cannot_exist_and_a_saved_one_is_marked(
     run(|ctx| async move {
         let mere = ctx.customer_id("Mere")?;
         let before = ctx.numbers_of(&mere)?.len();
-        ctx.open(&format!("/customers/{mere}/phone-numbers/new")).await?;
-        ctx.find("phone-form").await?;
+        ctx.open_new_number(&mere).await?;
         ctx.fill("phone-name", "Mere").await?;
         ctx.choose("phone-type", "mobile").await?;
         ctx.fill("phone-number", "21123").await?;
@@ -56,8 +55,7 @@ fn enter_alone_never_saves_a_number_that_cannot_exist_and_a_saved_one_is_marked(
 fn the_country_box_knows_what_people_call_a_country_and_says_when_none_matches() {
     run(|ctx| async move {
         let mere = ctx.customer_id("Mere")?;
-        ctx.open(&format!("/customers/{mere}/phone-numbers/new")).await?;
-        ctx.find("phone-form").await?;
+        ctx.open_new_number(&mere).await?;
         for (typed, first) in [
             ("UK", "United Kingdom +44"),
             ("England", "United Kingdom +44"),
@@ -78,8 +76,7 @@ fn the_country_box_knows_what_people_call_a_country_and_says_when_none_matches()
 fn a_number_typed_with_its_own_country_code_is_saved_as_that_countrys() {
     run(|ctx| async move {
         let mere = ctx.customer_id("Mere")?;
-        ctx.open(&format!("/customers/{mere}/phone-numbers/new")).await?;
-        ctx.find("phone-form").await?;
+        ctx.open_new_number(&mere).await?;
         ctx.fill("phone-name", "Mere in London").await?;
         ctx.choose("phone-type", "work").await?;
 

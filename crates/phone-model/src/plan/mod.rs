@@ -37,7 +37,12 @@ use data::Reader;
 pub(crate) use format::Style;
 use pattern::{Anchor, Nfa};
 
-use crate::{Country, NumberKind, code_country::country_of, countries};
+use crate::{
+    Country, NumberKind,
+    code_country::country_of,
+    conditions::{FNV1A_START, fnv1a_step},
+    countries,
+};
 
 #[cfg(not(any(feature = "nz-au-only", feature = "on-demand")))]
 static PLANS: &[u8] = include_bytes!("../../data/plans.bin");
@@ -57,12 +62,13 @@ pub const FILE_NAME: &str =
         Err(_) => panic!("a file name of ASCII letters and digits"),
     };
 
-/// 64-bit FNV-1a: a hash small enough to compute at compile time; it names, it does not guard.
+/// The core's FNV-1a (`conditions::fnv1a`) over `bytes`, at compile time: a `const fn` cannot
+/// fold an iterator, so it walks the slice. It names the file; it does not guard it.
 const fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut hash = FNV1A_START;
     let mut at = 0;
     while at < bytes.len() {
-        hash = (hash ^ bytes[at] as u64).wrapping_mul(0x0100_0000_01b3);
+        hash = fnv1a_step(hash, bytes[at]);
         at += 1;
     }
     hash

@@ -36,9 +36,8 @@ pub(super) fn of(code: usize) -> Option<Plans> {
 /// codes it holds, or `None` when `bytes` are not a plans file or hold more regions than the
 /// program has room left for. Adding a file again changes nothing.
 pub fn add(bytes: Vec<u8>) -> Option<usize> {
-    let codes = calling_codes(&bytes)?;
-    let count = codes.len();
-    let mut distinct = codes.clone();
+    let mut distinct = calling_codes(&bytes)?;
+    let count = distinct.len();
     distinct.dedup();
     let slot = |code: u16| PACKS.get(usize::from(code));
     if distinct.iter().all(|&code| slot(code).is_some_and(|slot| slot.get().is_some())) {
