@@ -72,3 +72,27 @@ pub struct CreateCustomerRequest {
     /// The customer's first number; it becomes the primary.
     pub phone_number: AddPhoneNumberRequest,
 }
+
+/// A call's event (`POST /calls`, Phonedesk's extension). Member names in any letter case.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "camelCase")]
+pub struct CallEventRequest {
+    /// Who is calling: a number in any written form, or `anonymous`; at most 64 characters.
+    #[schema(max_length = 64, example = "+64211234567")]
+    pub from: String,
+    /// The number called.
+    #[schema(max_length = 64, example = "+6492645555")]
+    pub to: Option<String>,
+    /// The extension or user that is ringing.
+    #[schema(max_length = 64, example = "201")]
+    pub extension: Option<String>,
+    /// `ringing`, `answered` or `ended`.
+    #[schema(example = "ringing")]
+    pub state: String,
+    /// The phone system's id of the call, which joins its events (without one, the caller's
+    /// number does).
+    #[schema(max_length = 64)]
+    pub call_id: Option<String>,
+    /// The business called: required for a client of several businesses.
+    pub business_id: Option<String>,
+}

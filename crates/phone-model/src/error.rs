@@ -97,12 +97,32 @@ pub enum ValidationError {
     /// A number marked as an expected shared number that no other customer has (reported on
     /// `phoneNumberId`, the path's number).
     PhoneNumberNotShared,
+    /// A caller lookup's `number` is missing.
+    NumberRequired,
+    /// A caller lookup's `number` is no phone number, or too long.
+    NumberInvalid,
+    /// A call event's `from` is missing.
+    FromRequired,
+    /// A call event's `from` is too long, or not a string.
+    FromInvalid,
+    /// A call event's `to` is too long, or not a string.
+    ToInvalid,
+    /// A call event's `extension` is too long, or not a string.
+    ExtensionInvalid,
+    /// A call event's `state` is missing.
+    StateRequired,
+    /// A call event's `state` is not ringing, answered or ended.
+    StateInvalid,
+    /// A call event's `callId` is too long, or not a string.
+    CallIdInvalid,
+    /// A caller lookup's `format` is not `3cx`.
+    FormatInvalid,
 }
 
 impl ValidationError {
     /// Every error, in declaration order: a stable numbering for callers that send errors as
     /// codes (the embeddable module does).
-    pub const ALL: [Self; 41] = [
+    pub const ALL: [Self; 51] = [
         Self::BodyMalformed,
         Self::BodyInvalid,
         Self::PhoneNumberIdInvalid,
@@ -144,6 +164,16 @@ impl ValidationError {
         Self::ProblemInvalid,
         Self::ExpectedInvalid,
         Self::PhoneNumberNotShared,
+        Self::NumberRequired,
+        Self::NumberInvalid,
+        Self::FromRequired,
+        Self::FromInvalid,
+        Self::ToInvalid,
+        Self::ExtensionInvalid,
+        Self::StateRequired,
+        Self::StateInvalid,
+        Self::CallIdInvalid,
+        Self::FormatInvalid,
     ];
 
     /// The field the error is about, as the provider reports it.
@@ -192,6 +222,13 @@ impl ValidationError {
             Self::IdempotencyKeyInvalid => Field::IdempotencyKey,
             Self::ProblemInvalid => Field::Problem,
             Self::ExpectedInvalid => Field::Expected,
+            Self::NumberRequired | Self::NumberInvalid => Field::Number,
+            Self::FromRequired | Self::FromInvalid => Field::From,
+            Self::ToInvalid => Field::To,
+            Self::ExtensionInvalid => Field::Extension,
+            Self::StateRequired | Self::StateInvalid => Field::State,
+            Self::CallIdInvalid => Field::CallId,
+            Self::FormatInvalid => Field::Format,
         }
     }
 
@@ -247,6 +284,16 @@ impl ValidationError {
             Self::ProblemInvalid => "Problem is invalid.",
             Self::ExpectedInvalid => "Expected is invalid.",
             Self::PhoneNumberNotShared => "PhoneNumber is not shared with another customer.",
+            Self::NumberRequired => "Number is required.",
+            Self::NumberInvalid => "Number is invalid.",
+            Self::FromRequired => "From is required.",
+            Self::FromInvalid => "From is invalid.",
+            Self::ToInvalid => "To is invalid.",
+            Self::ExtensionInvalid => "Extension is invalid.",
+            Self::StateRequired => "State is required.",
+            Self::StateInvalid => "State is invalid.",
+            Self::CallIdInvalid => "CallId is invalid.",
+            Self::FormatInvalid => "Format is invalid.",
         }
     }
 }
@@ -316,6 +363,17 @@ impl ValidationError {
             | Self::IdempotencyKeyInvalid
             | Self::ProblemInvalid
             | Self::ExpectedInvalid => "Something went wrong. Reload the page and try again.",
+            // A phone system's requests, never the app's.
+            Self::NumberRequired
+            | Self::NumberInvalid
+            | Self::FromRequired
+            | Self::FromInvalid
+            | Self::ToInvalid
+            | Self::ExtensionInvalid
+            | Self::StateRequired
+            | Self::StateInvalid
+            | Self::CallIdInvalid
+            | Self::FormatInvalid => "The phone system sent a call the server could not read.",
             Self::PhoneNumberNotShared => {
                 "No other customer has this number now: there is nothing to mark."
             }

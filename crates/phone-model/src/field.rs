@@ -45,11 +45,25 @@ pub enum Field {
     IfMatch,
     /// The `Idempotency-Key` header of a create (Phonedesk's extension).
     IdempotencyKey,
+    /// The `number` query parameter of a caller lookup (Phonedesk's extension).
+    Number,
+    /// `from` of a call event: who is calling (Phonedesk's extension).
+    From,
+    /// `to` of a call event: the number called.
+    To,
+    /// `extension` of a call event: the extension or user ringing.
+    Extension,
+    /// `state` of a call event: ringing, answered or ended.
+    State,
+    /// `callId` of a call event: the phone system's id of the call.
+    CallId,
+    /// The `format` query parameter of a caller lookup.
+    Format,
 }
 
 impl Field {
     /// Every field, in the order above.
-    pub const ALL: [Self; 19] = [
+    pub const ALL: [Self; 26] = [
         Self::Body,
         Self::PhoneNumberId,
         Self::PhoneName,
@@ -69,6 +83,13 @@ impl Field {
         Self::Expected,
         Self::IfMatch,
         Self::IdempotencyKey,
+        Self::Number,
+        Self::From,
+        Self::To,
+        Self::Extension,
+        Self::State,
+        Self::CallId,
+        Self::Format,
     ];
 
     /// The field of a member name as [`wire_name`](Self::wire_name) spells it; `None` for any
@@ -111,6 +132,13 @@ impl Field {
             Self::Expected => "expected",
             Self::IfMatch => "If-Match",
             Self::IdempotencyKey => "Idempotency-Key",
+            Self::Number => "number",
+            Self::From => "from",
+            Self::To => "to",
+            Self::Extension => "extension",
+            Self::State => "state",
+            Self::CallId => "callId",
+            Self::Format => "format",
         }
     }
 }

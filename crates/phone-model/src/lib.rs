@@ -46,6 +46,8 @@ extern crate alloc;
 
 mod as_you_type;
 mod business;
+#[cfg(feature = "serde")]
+mod calls;
 mod code_country;
 mod conditions;
 mod country;
@@ -91,6 +93,12 @@ pub mod plans {
 
 pub use as_you_type::format_as_you_type;
 pub use business::BusinessId;
+#[cfg(feature = "serde")]
+pub use calls::{
+    CALL_EVENTS_KEPT_MS, CALL_EVENTS_PER_BUSINESS, CALL_REPLAY_MS, CALL_TEXT_MAX, CALLERS_MAX,
+    CallEvent, CallInput, CallReport, CallState, Caller, CallerLookup, ThreeCxContact,
+    caller_number,
+};
 pub use conditions::{EarlierAttempt, KeyUse, key_use};
 pub use conditions::{IDEMPOTENCY_KEY_MAX, IdempotencyKey, IfMatch, Version};
 pub use country::{Country, CountryCode, countries};

@@ -13,6 +13,7 @@
 //! (`phone_model`): the operations gather the facts they need and do what they decide.
 
 mod caller;
+pub mod calls;
 pub mod cursor;
 mod error;
 pub mod gateway;
@@ -48,6 +49,8 @@ pub struct Operations {
     store: Arc<Store>,
     keys: Arc<Keys>,
     backend: Backend,
+    /// Where reported calls meet the staff app's streams (the same in both modes).
+    calls: Arc<calls::CallBoard>,
 }
 
 /// Who answers the contract's operations.
@@ -160,7 +163,7 @@ pub type Condition = Result<Option<IfMatch>, ValidationError>;
 impl Operations {
     /// The operations answered by `store`, with the keys that sign cursors.
     pub fn local(store: Arc<Store>, keys: Arc<Keys>) -> Self {
-        Self { store, keys, backend: Backend::Local }
+        Self { store, keys, backend: Backend::Local, calls: Arc::default() }
     }
 
     /// The same operations answered by the provider through `gateway`.

@@ -85,16 +85,22 @@ pub fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         Some(Command::Client(ClientCommand::Remove { client_id })) => {
             existed(store.remove_client(&client_id)?, "client", &client_id)?;
         }
-        Some(Command::User(UserCommand::Add { name, role, businesses, password_stdin })) => {
-            // Asked for on a terminal; otherwise (a script, a pipe) read from standard input.
-            let password = if password_stdin || !std::io::IsTerminal::is_terminal(&std::io::stdin())
-            {
-                let mut line = String::new();
-                std::io::stdin().read_line(&mut line)?;
-                line.trim_end_matches(['\r', '\n']).to_owned()
+        Some(Command::Client(ClientCommand::Twilio { client_id, clear })) => {
+            let token = if clear {
+                None
             } else {
-                rpassword::prompt_password(format!("Password for {name}: "))?
+                let token = secret(&format!("Twilio auth token for {client_id}: "), false)?;
+                let token = token.trim().to_owned();
+                if token.is_empty() {
+                    return Err("a Twilio auth token is not blank (--clear takes one away)".into());
+                }
+                Some(token)
             };
+            let found = store.set_twilio_auth_token(&client_id, token.as_deref())?;
+            existed(found, "client", &client_id)?;
+        }
+        Some(Command::User(UserCommand::Add { name, role, businesses, password_stdin })) => {
+            let password = secret(&format!("Password for {name}: "), password_stdin)?;
             accounts::check_password(&password)?;
             let role = match role {
                 RoleArg::Viewer => Role::Viewer,
@@ -125,6 +131,18 @@ pub fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         | None => {}
     }
     Ok(())
+}
+
+/// A secret, asked for on a terminal (not echoed); otherwise (a script, a pipe, or `stdin`)
+/// read from standard input's first line.
+fn secret(prompt: &str, stdin: bool) -> Result<String, std::io::Error> {
+    if stdin || !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    } else {
+        rpassword::prompt_password(prompt)
+    }
 }
 
 /// Holds the SQLite file `database` (see [`backup::hold`]). A missing one is refused first,

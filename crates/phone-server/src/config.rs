@@ -338,6 +338,14 @@ pub enum ClientCommand {
     },
     /// Removes a client by id; its tokens stop working at once.
     Remove { client_id: String },
+    /// Sets the Twilio auth token that signs a client's Twilio status callbacks (asked for on
+    /// a terminal, else read from standard input), so that `POST /calls?clientId=…` takes
+    /// them; `--clear` takes it away.
+    Twilio {
+        client_id: String,
+        #[arg(long)]
+        clear: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -106,6 +106,8 @@ impl Store {
             if customers > 0 {
                 return Ok(Removed::HasCustomers(customers));
             }
+            // Its calls go with it: they are of no one's customers now.
+            db.execute("DELETE FROM call_events WHERE business_id = $1", params![business_id])?;
             db.execute("DELETE FROM businesses WHERE business_id = $1", params![business_id])?;
             // Nobody keeps access to it: a business added later with the same id starts with
             // no one assigned, as a new one does.

@@ -12,6 +12,8 @@ pub(super) const TABLES: &[(&str, &[&str])] = &[
     // In place of the keys the target made when it was created (see `replace_settings`).
     ("signing_keys", &["purpose", "secret", "signs_from", "retires_at"]),
     ("businesses", &["business_id", "name"]),
+    // A day's calls, so a stream resumed across the move misses none.
+    ("call_events", &["seq", "business_id", "at", "event"]),
     (
         "customers",
         &["seq", "customer_id", "business_id", "first_name", "last_name", "external_reference"],
@@ -41,7 +43,18 @@ pub(super) const TABLES: &[(&str, &[&str])] = &[
         "shared_number_marks",
         &["business_id", "duplicate_key", "customer_seq", "marked_by", "marked_at"],
     ),
-    ("clients", &["client_id", "name", "secret_hash", "created_at", "all_businesses", "read_only"]),
+    (
+        "clients",
+        &[
+            "client_id",
+            "name",
+            "secret_hash",
+            "created_at",
+            "all_businesses",
+            "read_only",
+            "twilio_auth_token",
+        ],
+    ),
     ("client_businesses", &["client_id", "business_id"]),
     ("users", &["username", "password_hash", "role", "created_at", "all_businesses", "demo"]),
     ("user_businesses", &["username", "business_id"]),

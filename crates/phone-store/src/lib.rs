@@ -27,6 +27,7 @@ use std::{
 mod access;
 pub mod backup;
 mod businesses;
+mod calls;
 mod copy;
 mod customer_filter;
 mod customers;
@@ -55,6 +56,7 @@ use rand::Rng;
 
 pub use access::{Account, ClientAccess, Role, SessionUser, StoredSession};
 pub use businesses::{Added, BusinessListing, Removed};
+pub use calls::StoredCallEvent;
 pub use copy::CopyError;
 pub use customer_filter::CustomerFilter;
 pub use error::{BackupStep, DataError, OperationError, StoreError};

@@ -38,6 +38,7 @@ pub(super) const MIGRATIONS: &[Migration] = &[
     migration!("postgres", "0006_review"),
     migration!("postgres", "0007_signing_keys"),
     migration!("postgres", "0008_shared_number_marks"),
+    migration!("postgres", "0009_call_events"),
 ];
 
 /// Held while migrating, so servers starting together migrate one at a time.

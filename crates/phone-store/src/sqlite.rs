@@ -31,6 +31,7 @@ pub(super) const MIGRATIONS: &[Migration] = &[
     migration!("sqlite", "0006_review"),
     migration!("sqlite", "0007_signing_keys"),
     migration!("sqlite", "0008_shared_number_marks"),
+    migration!("sqlite", "0009_call_events"),
 ];
 
 /// The oldest SQLite that does not risk corrupting a WAL database under concurrent writes

@@ -6,6 +6,7 @@
 pub mod attempts;
 mod cookies;
 pub mod passwords;
+pub mod twilio;
 mod verified;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -216,8 +217,16 @@ pub struct Gate {
 /// limit or who may not do what they ask, and hands the principal to the handlers. The answer
 /// carries the caller it was counted as, for the access log.
 pub async fn require_principal(State(gate): State<Gate>, request: Request, next: Next) -> Response {
-    let writes = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let found = principal(&gate.state, request.headers(), writes).await;
+    // A call event changes no customer's data: a read-only client (a phone system) reports
+    // calls.
+    let reports_a_call = *request.method() == Method::POST && request.uri().path() == "/calls";
+    let writes = !reports_a_call
+        && !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let (found, request) = if reports_a_call && twilio::signed(request.headers()) {
+        twilio::principal(&gate.state, request).await
+    } else {
+        (principal(&gate.state, request.headers(), writes).await, request)
+    };
     let caller = match &found {
         Ok((principal, _)) => principal.caller(),
         Err(_) => rate_limit::caller_at(&request),

@@ -15,12 +15,16 @@
 //! | PUT | `/customers/{customerId}/phoneNumbers/{phoneNumberId}/sharedExpected` | [`review::shared_expected_put`] (our extension: a shared number marked as expected) |
 //! | DELETE | `/customers/{customerId}/phoneNumbers/{phoneNumberId}/sharedExpected` | [`review::shared_expected_delete`] (our extension: the mark taken back) |
 //! | GET | `/gatewayStatus` | [`gateway::gateway_status`] (our extension: which provider answers, and when the gateway's copy was synced) |
+//! | GET | `/callers` | [`calls::callers_list`] (our extension: who is calling, for phone systems; `number`, `format=3cx`) |
+//! | POST | `/calls` | [`calls::calls_create`] (our extension: a phone system reports a call's event, as JSON or Twilio's signed callback) |
+//! | GET | `/callEvents` | [`calls::call_events_stream`] (our extension: the staff app hears its businesses' calls, as Server-Sent Events) |
 //! | GET | `/openapi.json` | this API's OpenAPI 3.1 document, generated from these handlers |
 //!
 //! Every operation under the prefix but `openapi.json` needs a bearer token or a staff session
 //! (see `auth`). Outside the prefix: `GET /healthz` and `GET /readyz` ([`health`]); the identity
 //! service (`/identity/…`, [`identity`]); staff sign-in (`/auth/session`, [`session`]).
 
+pub mod calls;
 pub mod customers;
 pub mod gateway;
 pub mod health;
@@ -46,6 +50,9 @@ pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(customers::customers_list, customers::customers_create))
         .routes(routes!(customers::customers_get))
+        .routes(routes!(calls::callers_list))
+        .routes(routes!(calls::calls_create))
+        .routes(routes!(calls::call_events_stream))
         .routes(routes!(gateway::gateway_status))
         .routes(routes!(customers::phone_number_history))
         .routes(routes!(review::phone_number_review))
@@ -68,7 +75,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         version = "1.0"
     ),
     servers((url = "/CustomerServices/v1.0")),
-    tags((name = "Customers"), (name = "Phone Numbers")),
+    tags((name = "Customers"), (name = "Phone Numbers"), (name = "Phone Systems")),
     security(("bearer" = []))
 )]
 struct ApiDoc;

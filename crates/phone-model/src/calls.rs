@@ -1,0 +1,445 @@
+//! Phone systems (Phonedesk's extension): who is calling, and the calls a phone system reports.
+//!
+//! `GET /callers?number=…` answers the customers who have a number, in any written form;
+//! `POST /calls` takes a call's event (ringing, answered, ended) in Phonedesk's JSON or as
+//! Twilio's status callback; the staff app is told of each event by Server-Sent Events. The
+//! rules of those requests are here, with the shapes the server and the app share.
+
+use alloc::{string::String, vec::Vec};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    BusinessResource, CustomerQuery, Listing, PhoneNumberResource, PhoneType, Refusal,
+    ValidationError, Value, text::utf16_len,
+};
+
+/// The most UTF-16 code units of `number`, `from`, `to`, `extension` and `callId`: a number in
+/// any written form, or a phone system's id for a call or a line, with room to spare.
+pub const CALL_TEXT_MAX: usize = 64;
+
+/// The most callers a lookup answers: more customers than this with one number is a number
+/// shared by too many to say who is calling.
+pub const CALLERS_MAX: usize = 10;
+
+/// How long a call's events are kept (milliseconds): a day.
+pub const CALL_EVENTS_KEPT_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// The most events kept per business: the newest, however busy a day.
+pub const CALL_EVENTS_PER_BUSINESS: i64 = 10_000;
+
+/// How far back a reconnecting stream is caught up (milliseconds): a ring lasts under a minute,
+/// and an older event would tell staff of a call already gone.
+pub const CALL_REPLAY_MS: i64 = 60 * 1000;
+
+/// Where a call is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum CallState {
+    /// A phone is ringing.
+    Ringing,
+    /// Someone picked up.
+    Answered,
+    /// The call is over (hung up, missed, busy or failed).
+    Ended,
+}
+
+impl CallState {
+    /// Every state, in a call's order.
+    pub const ALL: [Self; 3] = [Self::Ringing, Self::Answered, Self::Ended];
+
+    /// As the wire spells it.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Ringing => "ringing",
+            Self::Answered => "answered",
+            Self::Ended => "ended",
+        }
+    }
+
+    /// The state a body names, in any letter case.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|state| state.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+
+    /// The state of Twilio's `CallStatus`: `queued` and `ringing` ring, `in-progress` is
+    /// answered, and `completed`, `busy`, `failed`, `no-answer` and `canceled` are over.
+    ///
+    /// ```
+    /// use phone_model::CallState;
+    /// assert_eq!(CallState::from_twilio("in-progress"), Some(CallState::Answered));
+    /// assert_eq!(CallState::from_twilio("no-answer"), Some(CallState::Ended));
+    /// assert_eq!(CallState::from_twilio("dancing"), None);
+    /// ```
+    #[must_use]
+    pub fn from_twilio(status: &str) -> Option<Self> {
+        match status {
+            "queued" | "ringing" | "initiated" => Some(Self::Ringing),
+            "in-progress" | "answered" => Some(Self::Answered),
+            "completed" | "busy" | "failed" | "no-answer" | "canceled" => Some(Self::Ended),
+            _ => None,
+        }
+    }
+}
+
+/// A call event's body as sent: its members by name. Any JSON object reads, whatever its
+/// members hold, so that [`CallReport::read`] can report every problem.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallInput(pub Vec<(String, Value)>);
+
+impl<'de> Deserialize<'de> for CallInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(CallInputVisitor)
+    }
+}
+
+/// Collects the members of a call event.
+struct CallInputVisitor;
+
+impl<'de> serde::de::Visitor<'de> for CallInputVisitor {
+    type Value = CallInput;
+
+    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(ValidationError::BodyInvalid.message())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallInput, A::Error> {
+        let mut members = Vec::new();
+        while let Some(member) = map.next_entry::<String, Value>()? {
+            members.push(member);
+        }
+        Ok(CallInput(members))
+    }
+}
+
+/// A call's event as a phone system reported it, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallReport {
+    /// Who is calling, as sent (a number in any written form, or `anonymous`).
+    pub from: String,
+    /// The number called, as sent (`""` when not sent).
+    pub to: String,
+    /// The extension or user that is ringing (`""` when not sent).
+    pub extension: String,
+    /// Where the call is.
+    pub state: CallState,
+    /// The phone system's id of the call, which joins its events; without one, a call is
+    /// known by its caller's number.
+    pub call_id: Option<String>,
+    /// The business named, as sent (blank when none was).
+    pub business_id: Option<String>,
+}
+
+impl CallReport {
+    /// Checks a call event's members, gathered by name (any letter case): `from` and `state`
+    /// are required, and every text is at most [`CALL_TEXT_MAX`] code units.
+    ///
+    /// ```
+    /// use phone_model::{CallReport, CallState, ValidationError, Value};
+    /// let report = CallReport::read([
+    ///     ("from", Value::text("021 123 4567")),
+    ///     ("state", Value::text("ringing")),
+    /// ])
+    /// .unwrap();
+    /// assert_eq!(report.state, CallState::Ringing);
+    /// let missing = CallReport::read([("state", Value::text("rang"))]);
+    /// assert_eq!(missing, Err(vec![ValidationError::FromRequired, ValidationError::StateInvalid]));
+    /// ```
+    ///
+    /// # Errors
+    /// Every rule broken, in the members' order: `from`, `to`, `extension`, `state`, `callId`,
+    /// `businessId`.
+    pub fn read<K: AsRef<str>>(
+        members: impl IntoIterator<Item = (K, Value)>,
+    ) -> Result<Self, Vec<ValidationError>> {
+        let mut slots: [Value; 6] = Default::default();
+        for (name, value) in members {
+            let at = ["from", "to", "extension", "state", "callId", "businessId"]
+                .iter()
+                .position(|wanted| name.as_ref().eq_ignore_ascii_case(wanted));
+            if let Some(at) = at {
+                slots[at] = value;
+            }
+        }
+        let [from, to, extension, state, call_id, business_id] = slots;
+        let mut errors = Vec::new();
+        let from = text(
+            from,
+            Some(ValidationError::FromRequired),
+            ValidationError::FromInvalid,
+            &mut errors,
+        );
+        let to = text(to, None, ValidationError::ToInvalid, &mut errors).unwrap_or_default();
+        let extension = text(extension, None, ValidationError::ExtensionInvalid, &mut errors)
+            .unwrap_or_default();
+        let state = text(
+            state,
+            Some(ValidationError::StateRequired),
+            ValidationError::StateInvalid,
+            &mut errors,
+        );
+        let state = state.and_then(|state| {
+            let read = CallState::parse(&state);
+            if read.is_none() {
+                errors.push(ValidationError::StateInvalid);
+            }
+            read
+        });
+        let call_id = text(call_id, None, ValidationError::CallIdInvalid, &mut errors);
+        let business_id = match business_id {
+            Value::Text(text) => Some(text),
+            Value::Absent | Value::Null => None,
+            _ => {
+                errors.push(ValidationError::BusinessIdInvalid);
+                None
+            }
+        };
+        match (from, state) {
+            (Some(from), Some(state)) if errors.is_empty() => {
+                Ok(Self { from, to, extension, state, call_id, business_id })
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// Reads Twilio's status callback (its form's `From`, `To`, `CallStatus` and `CallSid`,
+    /// with `businessId` from the callback's URL) as a call event.
+    ///
+    /// ```
+    /// use phone_model::{CallReport, CallState};
+    /// let form = [("CallSid", "CA42"), ("From", "+64211234567"), ("To", "+6492645555"),
+    ///             ("CallStatus", "in-progress")];
+    /// let report = CallReport::from_twilio(form, None).unwrap();
+    /// assert_eq!((report.state, report.call_id.as_deref()), (CallState::Answered, Some("CA42")));
+    /// ```
+    ///
+    /// # Errors
+    /// As [`read`](Self::read): a missing `From` or `CallStatus`, or a status Twilio does not
+    /// send, is refused on `from` or `state`.
+    pub fn from_twilio<'a>(
+        form: impl IntoIterator<Item = (&'a str, &'a str)>,
+        business_id: Option<&str>,
+    ) -> Result<Self, Vec<ValidationError>> {
+        let mut members: Vec<(&str, Value)> = Vec::new();
+        for (name, value) in form {
+            let member = match name {
+                "From" => "from",
+                "To" => "to",
+                "CallSid" => "callId",
+                "CallStatus" => {
+                    let state = CallState::from_twilio(value).map(CallState::as_str);
+                    members.push(("state", Value::text(state.unwrap_or(value))));
+                    continue;
+                }
+                _ => continue,
+            };
+            members.push((member, Value::text(value)));
+        }
+        if let Some(business_id) = business_id {
+            members.push(("businessId", Value::text(business_id)));
+        }
+        Self::read(members)
+    }
+
+    /// The business the event is of: the one named, or the caller's only one.
+    ///
+    /// ```
+    /// use phone_model::{Businesses, CallReport, CallState, Refusal, ValidationError};
+    /// let report = |named: Option<&str>| CallReport {
+    ///     from: "021 123 4567".into(), to: String::new(), extension: String::new(),
+    ///     state: CallState::Ringing, call_id: None, business_id: named.map(Into::into),
+    /// };
+    /// let physio = Businesses::only(["1001"]);
+    /// assert_eq!(report(None).business(&physio), Ok(Ok("1001".to_owned())));
+    /// assert_eq!(report(Some("1002")).business(&physio), Err(Refusal::CustomerAccessDenied));
+    /// let both = Businesses::only(["1001", "1002"]);
+    /// assert_eq!(report(None).business(&both), Ok(Err(ValidationError::BusinessIdRequired)));
+    /// ```
+    ///
+    /// # Errors
+    /// [`Refusal::CustomerAccessDenied`] for a business not the caller's; within `Ok`,
+    /// [`ValidationError::BusinessIdRequired`] when none was named and the caller has several
+    /// (or every one).
+    pub fn business(
+        &self,
+        businesses: &crate::Businesses,
+    ) -> Result<Result<String, ValidationError>, Refusal> {
+        let named = self.business_id.as_deref().map(str::trim).filter(|id| !id.is_empty());
+        Ok(match (businesses.listing(named)?, named) {
+            (Listing::Within(business), _) | (Listing::AsAsked, Some(business)) => {
+                Ok(String::from(business))
+            }
+            (Listing::AsAsked | Listing::Several(_), _) => Err(ValidationError::BusinessIdRequired),
+        })
+    }
+}
+
+/// A member's text, trimmed: `required` when it is absent, `null` or blank, `invalid` when it
+/// is not a string or longer than [`CALL_TEXT_MAX`].
+fn text(
+    value: Value,
+    required: Option<ValidationError>,
+    invalid: ValidationError,
+    errors: &mut Vec<ValidationError>,
+) -> Option<String> {
+    match value {
+        Value::Text(text) if !text.trim().is_empty() => {
+            if utf16_len(&text) <= CALL_TEXT_MAX {
+                return Some(String::from(text.trim()));
+            }
+            errors.push(invalid);
+        }
+        Value::Absent | Value::Null | Value::Text(_) => errors.extend(required),
+        _ => errors.push(invalid),
+    }
+    None
+}
+
+/// The reversed digits a caller lookup's `number` must end a customer's number with (see
+/// [`CustomerQuery`]): the number in any written form the staff search reads.
+///
+/// ```
+/// use phone_model::{ValidationError, caller_number};
+/// assert_eq!(caller_number(Some("+64 21 123 4567")), Ok("76543211246".to_owned()));
+/// assert_eq!(caller_number(Some("0211234567")), Ok("765432112".to_owned()));
+/// assert_eq!(caller_number(None), Err(ValidationError::NumberRequired));
+/// assert_eq!(caller_number(Some("Aroha")), Err(ValidationError::NumberInvalid));
+/// ```
+///
+/// # Errors
+/// [`ValidationError::NumberRequired`] when there is none (or only white space);
+/// [`ValidationError::NumberInvalid`] for text that is no number, or too long.
+pub fn caller_number(number: Option<&str>) -> Result<String, ValidationError> {
+    let number = number.map(str::trim).filter(|n| !n.is_empty());
+    let number = number.ok_or(ValidationError::NumberRequired)?;
+    if utf16_len(number) > CALL_TEXT_MAX {
+        return Err(ValidationError::NumberInvalid);
+    }
+    CustomerQuery::parse(number).number.ok_or(ValidationError::NumberInvalid)
+}
+
+/// A customer who has the number looked up: who they are, which of their numbers matched,
+/// and where the staff app shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Caller {
+    /// The customer's id.
+    pub customer_id: String,
+    /// Their business.
+    pub business: BusinessResource,
+    /// First name.
+    pub first_name: String,
+    /// Last name; `""` when there is none.
+    pub last_name: String,
+    /// The business's own id for the customer; `""` when there is none.
+    pub external_reference: String,
+    /// The number that matched.
+    pub phone_number: PhoneNumberResource,
+    /// That number in E.164 form (`+64211234567`), or as stored when it cannot be read.
+    pub e164: String,
+    /// The customer's page in the staff app.
+    pub url: String,
+}
+
+/// The answer of `GET /callers`: the customers with the number, best match first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CallerLookup {
+    /// The number as asked.
+    pub number: String,
+    /// At most [`CALLERS_MAX`]: those whose number is all of the digits asked first, then
+    /// primary numbers, then the oldest.
+    pub callers: Vec<Caller>,
+}
+
+/// A call's event, as the staff app is told of it (its place in the stream is its
+/// Server-Sent Events `id`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CallEvent {
+    /// The call it is of: the phone system's id, or the caller's number.
+    pub call_id: String,
+    /// The business called.
+    pub business: BusinessResource,
+    /// Who is calling, as the phone system sent it.
+    pub from: String,
+    /// The number called, as sent (`""` when not sent).
+    pub to: String,
+    /// The extension or user ringing (`""` when not sent).
+    pub extension: String,
+    /// Where the call is.
+    pub state: CallState,
+    /// When it was reported (milliseconds since the epoch).
+    pub at: i64,
+    /// The business's customers with the caller's number, best first (none: unknown caller).
+    pub callers: Vec<Caller>,
+}
+
+/// A caller as 3CX's CRM integration reads a contact (`GET /callers?format=3cx`, and the
+/// template in `docs/phone-systems/`): the matched number, in E.164 form, in the field of its
+/// type, so that 3CX finds the number it looked up in the contact it gets back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ThreeCxContact {
+    /// The customer's id.
+    pub id: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// The business's name.
+    pub company_name: String,
+    /// A mobile number.
+    pub phone_mobile: String,
+    /// A work number.
+    pub phone_business: String,
+    /// A home number.
+    pub phone_home: String,
+    /// An emergency contact's number.
+    pub phone_other: String,
+    /// A fax number.
+    pub fax_business: String,
+    /// The customer's page in the staff app.
+    pub contact_url: String,
+}
+
+impl ThreeCxContact {
+    /// The contact of a caller.
+    ///
+    /// ```
+    /// # let json = r#"{"customerId":"42","business":{"businessId":"1","name":"Physio Plus"},"firstName":"Aroha","lastName":"Ngata","externalReference":"","phoneNumber":{"phoneNumberId":"7","phoneName":"Aroha","countryCode":"+64","areaCode":"","phoneNumber":"021 123 4567","phoneType":"mobile","isPrimary":true},"e164":"+64211234567","url":"https://desk.example/customers/42"}"#;
+    /// let caller: phone_model::Caller = serde_json::from_str(json).unwrap();
+    /// let contact = phone_model::ThreeCxContact::of(&caller);
+    /// assert_eq!((contact.phone_mobile.as_str(), contact.phone_home.as_str()), ("+64211234567", ""));
+    /// ```
+    #[must_use]
+    pub fn of(caller: &Caller) -> Self {
+        let mut contact = Self {
+            id: caller.customer_id.clone(),
+            first_name: caller.first_name.clone(),
+            last_name: caller.last_name.clone(),
+            company_name: caller.business.name.clone(),
+            phone_mobile: String::new(),
+            phone_business: String::new(),
+            phone_home: String::new(),
+            phone_other: String::new(),
+            fax_business: String::new(),
+            contact_url: caller.url.clone(),
+        };
+        let field = match caller.phone_number.phone_type {
+            PhoneType::Mobile => &mut contact.phone_mobile,
+            PhoneType::Work => &mut contact.phone_business,
+            PhoneType::Home => &mut contact.phone_home,
+            PhoneType::Emergency => &mut contact.phone_other,
+            PhoneType::Fax => &mut contact.fax_business,
+        };
+        field.clone_from(&caller.e164);
+        contact
+    }
+}

@@ -1,0 +1,312 @@
+//! Phone systems (Phonedesk's extension): who is calling (`GET /callers`), the calls a phone
+//! system reports (`POST /calls`), and the staff app's streams of them (`GET /callEvents`).
+//! In both modes they are answered from the database: a gateway's copy holds the customers and
+//! their numbers, and the calls are Phonedesk's own.
+//!
+//! A reported event is kept (the store), then told to every open stream through one broadcast
+//! channel ([`CallBoard`]); each stream keeps only its caller's businesses' events. A stream
+//! that reconnects with `Last-Event-ID` is first caught up from the database, with the events
+//! of the last minute after that id.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::{SystemTime, UNIX_EPOCH},
+};
+
+use phone_model::{
+    CALL_REPLAY_MS, CALLERS_MAX, CallEvent, CallReport, CallState, Caller, CallerLookup,
+    CustomerQuery, CustomerResource, PageSize, ParsedNumber, Refusal, ValidationError,
+    caller_number, reversed_digits, stored_duplicate_key,
+};
+use phone_store::{CustomerFilter, StoredCallEvent};
+use tokio::sync::broadcast;
+
+use crate::{ApiError, Operations, Principal, caller::Caller as Counted};
+
+/// Events a stream may fall behind by before it is caught up from the database instead.
+const BACKLOG: usize = 4096;
+
+/// The most streams one caller may hold open: a person's tabs, not a flood.
+pub const STREAMS_PER_CALLER: usize = 8;
+
+/// The most events a stream is caught up with at once.
+const CATCH_UP: i64 = 500;
+
+/// Where reported events meet the streams open to hear them.
+#[derive(Debug)]
+pub struct CallBoard {
+    sender: broadcast::Sender<Arc<StoredCallEvent>>,
+    streams: Mutex<HashMap<Counted, usize>>,
+}
+
+impl Default for CallBoard {
+    fn default() -> Self {
+        Self { sender: broadcast::channel(BACKLOG).0, streams: Mutex::default() }
+    }
+}
+
+impl CallBoard {
+    /// How many streams are open.
+    pub fn streams(&self) -> usize {
+        self.sender.receiver_count()
+    }
+}
+
+/// Milliseconds since the epoch.
+fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+/// One caller's stream of call events: those it missed first, then each as it is reported.
+#[derive(Debug)]
+pub struct CallStream {
+    board: Arc<CallBoard>,
+    ops: Operations,
+    principal: Principal,
+    live: broadcast::Receiver<Arc<StoredCallEvent>>,
+    /// Events to tell before the live ones, oldest first (reversed: the next is last).
+    pending: Vec<Arc<StoredCallEvent>>,
+    /// The last event told.
+    told: i64,
+}
+
+impl CallStream {
+    /// The next event to tell, waiting for one; `None` once the server is shutting down.
+    pub async fn next(&mut self) -> Option<Arc<StoredCallEvent>> {
+        loop {
+            if let Some(event) = self.pending.pop() {
+                self.told = event.seq;
+                return Some(event);
+            }
+            match self.live.recv().await {
+                Ok(event) if event.seq > self.told => {
+                    if self.principal.businesses().allows(&event.business_id) {
+                        self.told = event.seq;
+                        return Some(event);
+                    }
+                }
+                Ok(_) => {}
+                // Fallen behind: what was missed is in the database.
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    let (principal, after) = (self.principal.clone(), self.told);
+                    let since = now_ms() - CALL_REPLAY_MS;
+                    let missed = self
+                        .ops
+                        .blocking(move |store| {
+                            Ok(store.call_events(principal.businesses(), after, since, CATCH_UP)?)
+                        })
+                        .await
+                        .unwrap_or_default();
+                    self.pending = missed.into_iter().rev().map(Arc::new).collect();
+                }
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    }
+}
+
+impl Drop for CallStream {
+    fn drop(&mut self) {
+        let mut streams = self.board.streams.lock().unwrap_or_else(|e| e.into_inner());
+        let caller = self.principal.caller();
+        if let Some(count) = streams.get_mut(&caller) {
+            *count -= 1;
+            if *count == 0 {
+                streams.remove(&caller);
+            }
+        }
+    }
+}
+
+impl Operations {
+    /// `GET /callers?number=…`: the customers of the caller's businesses with the number, in
+    /// any written form, best first.
+    pub async fn callers(
+        &self,
+        principal: Principal,
+        number: Option<String>,
+        app_url: &str,
+    ) -> Result<CallerLookup, ApiError> {
+        let asked = number.unwrap_or_default();
+        let callers = self.callers_of(&principal, &asked, None, app_url).await?;
+        Ok(CallerLookup { number: asked, callers })
+    }
+
+    /// The customers with a number (within `business_id` when given), best first.
+    async fn callers_of(
+        &self,
+        principal: &Principal,
+        number: &str,
+        business_id: Option<String>,
+        app_url: &str,
+    ) -> Result<Vec<Caller>, ApiError> {
+        let ending = caller_number(Some(number)).map_err(ApiError::invalid)?;
+        let filter = CustomerFilter {
+            business_id,
+            external_reference: None,
+            search: Some(CustomerQuery::parse(number)),
+        };
+        let businesses = principal.businesses().clone();
+        let page = self
+            .small_read(move |store| {
+                Ok(store.customers(&filter, &businesses, 0, PageSize::MAX)?.items)
+            })
+            .await?;
+        Ok(best_callers(&ending, page, app_url))
+    }
+
+    /// `POST /calls`: keeps a call's event and tells the staff who see its business.
+    pub async fn calls_report(
+        &self,
+        principal: Principal,
+        report: CallReport,
+        app_url: &str,
+    ) -> Result<CallEvent, ApiError> {
+        if matches!(principal, Principal::User { .. }) {
+            // Phone systems report calls, as API clients; staff only hear of them.
+            return Err(ApiError::Refused(Refusal::CustomerAccessDenied));
+        }
+        let business_id = report
+            .business(principal.businesses())
+            .map_err(ApiError::Refused)?
+            .map_err(ApiError::invalid)?;
+        let wanted = phone_model::Businesses::only([business_id.as_str()]);
+        let business = self
+            .small_read(move |store| Ok(store.businesses(&wanted)?))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::invalid(ValidationError::BusinessIdInvalid))?;
+        // A withheld number ("anonymous") is no number: an unknown caller.
+        let callers = match caller_number(Some(&report.from)) {
+            Ok(_) => {
+                self.callers_of(&principal, &report.from, Some(business_id.clone()), app_url)
+                    .await?
+            }
+            Err(_) => Vec::new(),
+        };
+        let at = now_ms();
+        let event = CallEvent {
+            call_id: report.call_id.clone().unwrap_or_else(|| report.from.clone()),
+            business,
+            from: report.from,
+            to: report.to,
+            extension: report.extension,
+            state: report.state,
+            at,
+            callers,
+        };
+        let json = serde_json::to_string(&event).map_err(|e| ApiError::Internal(Box::new(e)))?;
+        let kept = json.clone();
+        let seq =
+            self.blocking(move |store| Ok(store.add_call_event(&business_id, at, &kept)?)).await?;
+        let business_id = event.business.business_id.clone();
+        // No stream open is no one to tell, not a failure.
+        let _ =
+            self.calls.sender.send(Arc::new(StoredCallEvent { seq, business_id, at, event: json }));
+        Ok(event)
+    }
+
+    /// `GET /callEvents`: a stream of the caller's businesses' call events. After
+    /// `last_event_id` (a reconnecting stream's), the last minute's events after it first;
+    /// on a new stream, the last minute's events of calls not yet ended, so staff who open
+    /// the app while a phone rings see it.
+    ///
+    /// # Errors
+    /// 429 when the caller holds [`STREAMS_PER_CALLER`] open already.
+    pub async fn call_events(
+        &self,
+        principal: Principal,
+        last_event_id: Option<i64>,
+    ) -> Result<CallStream, ApiError> {
+        let board = Arc::clone(&self.calls);
+        {
+            let mut streams = board.streams.lock().unwrap_or_else(|e| e.into_inner());
+            let open = streams.entry(principal.caller()).or_default();
+            if *open >= STREAMS_PER_CALLER {
+                return Err(ApiError::Refused(Refusal::TooManyRequests));
+            }
+            *open += 1;
+        }
+        // Subscribed before the database is read, so nothing reported meanwhile is lost (a
+        // repeat is dropped by its seq).
+        let live = board.sender.subscribe();
+        let mut stream = CallStream {
+            board,
+            ops: self.clone(),
+            principal: principal.clone(),
+            live,
+            pending: Vec::new(),
+            told: last_event_id.unwrap_or(0),
+        };
+        let (after, since) = (last_event_id.unwrap_or(0), now_ms() - CALL_REPLAY_MS);
+        let missed = self
+            .blocking(move |store| {
+                Ok(store.call_events(principal.businesses(), after, since, CATCH_UP)?)
+            })
+            .await?;
+        let missed = if last_event_id.is_some() { missed } else { still_ringing(missed) };
+        stream.pending = missed.into_iter().rev().map(Arc::new).collect();
+        Ok(stream)
+    }
+
+    /// The board the streams hear events from (for metrics).
+    pub fn call_board(&self) -> &Arc<CallBoard> {
+        &self.calls
+    }
+}
+
+/// Of a minute's events, those of calls whose last event is not `ended`.
+fn still_ringing(events: Vec<StoredCallEvent>) -> Vec<StoredCallEvent> {
+    let read: Vec<Option<CallEvent>> =
+        events.iter().map(|e| serde_json::from_str(&e.event).ok()).collect();
+    let ended = |call_id: &str, business_id: &str| {
+        read.iter().flatten().any(|e| {
+            e.call_id == call_id
+                && e.business.business_id == business_id
+                && e.state == CallState::Ended
+        })
+    };
+    events
+        .into_iter()
+        .zip(&read)
+        .filter(|(_, event)| {
+            event.as_ref().is_some_and(|e| !ended(&e.call_id, &e.business.business_id))
+        })
+        .map(|(stored, _)| stored)
+        .collect()
+}
+
+/// The callers among a search's results, best first: those whose matched number is all of the
+/// digits asked (fewest digits beyond the ending), then primary numbers, then the oldest (the
+/// search's order); at most [`CALLERS_MAX`].
+fn best_callers(ending: &str, found: Vec<CustomerResource>, app_url: &str) -> Vec<Caller> {
+    let mut callers: Vec<(usize, bool, Caller)> = found
+        .into_iter()
+        .filter_map(|customer| {
+            let number = customer.matched_phone_number?;
+            let key = stored_duplicate_key(&number);
+            let beyond = reversed_digits(&key).len().saturating_sub(ending.len());
+            let e164 =
+                ParsedNumber::parse(number.country_code, &number.area_code, &number.phone_number)
+                    .map_or(key, |parsed| parsed.e164());
+            let url = format!("{app_url}/customers/{}", customer.customer_id);
+            let primary = number.is_primary;
+            let caller = Caller {
+                customer_id: customer.customer_id,
+                business: customer.business,
+                first_name: customer.first_name,
+                last_name: customer.last_name,
+                external_reference: customer.external_reference,
+                phone_number: number,
+                e164,
+                url,
+            };
+            Some((beyond, !primary, caller))
+        })
+        .collect();
+    // Stable: equals keep the search's order, the oldest first.
+    callers.sort_by_key(|(beyond, not_primary, _)| (*beyond, *not_primary));
+    callers.into_iter().take(CALLERS_MAX).map(|(_, _, caller)| caller).collect()
+}

@@ -1,0 +1,155 @@
+//! The SQL of calls that phone systems report (Phonedesk's extension, `phone_model::CallEvent`):
+//! each event kept as the staff app reads it, a day and at most
+//! [`CALL_EVENTS_PER_BUSINESS`] a business, and the events a stream catches up with; and the
+//! Twilio auth token a client's callbacks are signed with.
+
+use phone_model::{Businesses, CALL_EVENTS_KEPT_MS, CALL_EVENTS_PER_BUSINESS};
+
+use super::sql::{Sql, params};
+use super::{Store, StoreError, within};
+
+/// A call's event as kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCallEvent {
+    /// Its id in the staff app's stream: later events have larger ones.
+    pub seq: i64,
+    /// The business called.
+    pub business_id: String,
+    /// When it was reported (milliseconds since the epoch).
+    pub at: i64,
+    /// `phone_model::CallEvent` as JSON.
+    pub event: String,
+}
+
+impl Store {
+    /// Keeps a call's event of `business_id` reported at `at` (milliseconds), and forgets the
+    /// business's events older than a day or beyond its newest
+    /// [`CALL_EVENTS_PER_BUSINESS`], so a phone system cannot fill the disk. Returns the
+    /// event's `seq`.
+    ///
+    /// # Errors
+    /// When the database cannot be written.
+    pub fn add_call_event(
+        &self,
+        business_id: &str,
+        at: i64,
+        event: &str,
+    ) -> Result<i64, StoreError> {
+        self.write(|db| {
+            let seq = db
+                .row(
+                    "INSERT INTO call_events (business_id, at, event) VALUES ($1, $2, $3)
+                     RETURNING seq",
+                    params![business_id, at, event],
+                )?
+                .int(0)?;
+            forget_old(db, business_id, at)?;
+            Ok(seq)
+        })
+    }
+
+    /// The events of `businesses` after `after` (a `seq`) reported at `since` (milliseconds)
+    /// or later, oldest first, at most `limit`.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn call_events(
+        &self,
+        businesses: &Businesses,
+        after: i64,
+        since: i64,
+        limit: i64,
+    ) -> Result<Vec<StoredCallEvent>, StoreError> {
+        let within = within(businesses);
+        self.read(|db| {
+            let statement = format!(
+                "SELECT seq, business_id, at, event FROM call_events
+                 WHERE seq > $1 AND at >= $2
+                   AND (CAST($3 AS TEXT) IS NULL OR business_id IN ({}))
+                 ORDER BY seq LIMIT $4",
+                db.dialect().json_strings(3)
+            );
+            db.rows(&statement, params![after, since, within.as_ref(), limit])?
+                .iter()
+                .map(|row| {
+                    Ok(StoredCallEvent {
+                        seq: row.int(0)?,
+                        business_id: row.text(1)?,
+                        at: row.int(2)?,
+                        event: row.text(3)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// How many events of `business_id` are kept.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn call_event_count(&self, business_id: &str) -> Result<i64, StoreError> {
+        self.read(|db| {
+            db.row("SELECT count(*) FROM call_events WHERE business_id = $1", params![business_id])?
+                .int(0)
+        })
+    }
+
+    /// The Twilio auth token a client's callbacks are signed with, when one is set.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn twilio_auth_token(&self, client_id: &str) -> Result<Option<String>, StoreError> {
+        self.read(|db| {
+            let row = db.optional_row(
+                "SELECT twilio_auth_token FROM clients WHERE client_id = $1",
+                params![client_id],
+            )?;
+            row.map(|row| row.optional_text(0)).transpose().map(Option::flatten)
+        })
+    }
+
+    /// Sets (or, with `None`, clears) a client's Twilio auth token. Returns whether the
+    /// client exists.
+    ///
+    /// # Errors
+    /// When the database cannot be written.
+    pub fn set_twilio_auth_token(
+        &self,
+        client_id: &str,
+        token: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        self.write(|db| {
+            Ok(db.execute(
+                "UPDATE clients SET twilio_auth_token = $1 WHERE client_id = $2",
+                params![token, client_id],
+            )? > 0)
+        })
+    }
+}
+
+/// Forgets `business_id`'s events beyond its newest [`CALL_EVENTS_PER_BUSINESS`], and those of
+/// its oldest [`AGED_PER_CALL`] reported over a day before `now`. Both are read through the
+/// business's index in `seq` order, so keeping an event costs the same however many are kept;
+/// since every event added looks at the oldest, the aged ones go as fast as new ones come.
+fn forget_old(db: &mut dyn Sql, business_id: &str, now: i64) -> Result<(), StoreError> {
+    let oldest_kept = db.optional_row(
+        "SELECT seq FROM call_events WHERE business_id = $1 ORDER BY seq DESC LIMIT 1 OFFSET $2",
+        params![business_id, CALL_EVENTS_PER_BUSINESS - 1],
+    )?;
+    if let Some(row) = oldest_kept {
+        db.execute(
+            "DELETE FROM call_events WHERE business_id = $1 AND seq < $2",
+            params![business_id, row.int(0)?],
+        )?;
+    }
+    db.execute(
+        "DELETE FROM call_events WHERE seq IN (
+             SELECT seq FROM call_events WHERE business_id = $1 ORDER BY seq LIMIT $2)
+           AND at < $3",
+        params![business_id, AGED_PER_CALL, now - CALL_EVENTS_KEPT_MS],
+    )?;
+    Ok(())
+}
+
+/// How many of a business's oldest events each new one looks at for age.
+const AGED_PER_CALL: i64 = 100;
