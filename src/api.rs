@@ -5,9 +5,9 @@ use std::{cell::RefCell, fmt, rc::Rc};
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use phone_model::{
-    CustomerPage, CustomerResource, ErrorBody, GatewayStatus, PhoneNumberHistory, PhoneNumberPage,
-    PhoneNumberResource, PhoneNumberReview, Problem, Refusal, SharedNumberMark, SignIn,
-    StaffSession, Version,
+    CreatedCustomer, CustomerPage, CustomerResource, ErrorBody, GatewayStatus, PhoneNumberHistory,
+    PhoneNumberPage, PhoneNumberResource, PhoneNumberReview, Problem, Refusal, SharedNumberMark,
+    SignIn, StaffSession, Version,
 };
 use serde::de::DeserializeOwned;
 
@@ -303,6 +303,17 @@ pub async fn create_phone_number(
     key: &str,
 ) -> Result<PhoneNumberResource, ApiError> {
     let url = format!("{}/customers/{}/phoneNumbers", base_url(), encode(customer_id));
+    call(with_body(Request::post(&url).header("Idempotency-Key", key), body)).await
+}
+
+/// Adds a customer with their first phone number, which becomes their primary. `body` is the
+/// contract's (`businessId`, `firstName`, `lastName`, `externalReference` and `phoneNumber`'s
+/// members); `key` the attempt's `Idempotency-Key`, as for a number.
+pub async fn create_customer(
+    body: &impl serde::Serialize,
+    key: &str,
+) -> Result<CreatedCustomer, ApiError> {
+    let url = format!("{}/customers", base_url());
     call(with_body(Request::post(&url).header("Idempotency-Key", key), body)).await
 }
 

@@ -136,6 +136,7 @@ fn Pages() -> impl IntoView {
     view! {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=FindCustomer />
+                    <Route path=path!("/customers/new") view=pages::new_customer::NewCustomer />
                     <Route path=path!("/customers/:customer_id") view=CustomerPage />
                     <Route path=path!("/customers/:customer_id/phone-numbers/new") view=AddPhoneNumber />
                     <Route path=path!("/customers/:customer_id/phone-numbers/:phone_number_id") view=EditPhoneNumber />

@@ -1,5 +1,6 @@
 //! A customer's phone numbers: each with its type, contact name, international form as a
-//! `tel:` link and a clear primary marker, and what can be done with it.
+//! `tel:` link and a clear primary marker, and what can be done with it; and that link,
+//! [`Dial`], wherever else the app shows a number.
 
 use leptos::prelude::*;
 use phone_model::PhoneNumberResource;
@@ -31,7 +32,6 @@ pub fn PhoneNumberList(
     let items = numbers
         .into_iter()
         .map(|number| {
-            let (shown, tel) = dialable(&number);
             let id = number.phone_number_id.to_string();
             let primary = number.is_primary;
             let actions = {
@@ -48,10 +48,7 @@ pub fn PhoneNumberList(
                         <span class="number__type">{number.phone_type.label()}</span>
                         {primary.then(|| view! { <span class="badge" data-testid="primary-marker">"Primary"</span> })}
                         <span class="number__name">{number.phone_name.clone()}</span>
-                        {match tel {
-                            Some(tel) => view! { <a class="number__dial" href=tel data-testid="dial">{shown}</a> }.into_any(),
-                            None => view! { <span class="number__dial" data-testid="dial">{shown}</span> }.into_any(),
-                        }}
+                        <Dial number=number.clone() class="number__dial" />
                         <NumberMarks number=number.clone() />
                     </div>
                     {actions}
@@ -60,6 +57,23 @@ pub fn PhoneNumberList(
         })
         .collect_view();
     view! { <ul class="numbers" data-testid="phone-numbers">{items}</ul> }.into_any()
+}
+
+/// A number as staff read it: a `tel:` link in its E.164 form, which a click dials, where it
+/// can be read; as it was typed, plain text, where it cannot (a link would dial something
+/// else than what is shown).
+#[component]
+pub fn Dial(
+    number: PhoneNumberResource,
+    class: &'static str,
+    #[prop(default = "dial")] test_id: &'static str,
+) -> impl IntoView {
+    match dialable(&number) {
+        (shown, Some(tel)) => {
+            view! { <a class=class href=tel data-testid=test_id>{shown}</a> }.into_any()
+        }
+        (shown, None) => view! { <span class=class data-testid=test_id>{shown}</span> }.into_any(),
+    }
 }
 
 /// What an editor can do with one number: edit it, and make it primary or delete it (the

@@ -18,9 +18,10 @@ use crate::{
     api::{self, ApiError},
     components::{
         number_marks::NumberMarks,
+        phone_number_list::Dial,
         problem::{Loading, Problem},
     },
-    display::{self, dialable},
+    display,
     focus::{self, focus_element, focus_when},
     plans::Plans,
     session::Session,
@@ -185,7 +186,20 @@ pub fn FindCustomer() -> impl IntoView {
 
     view! {
         <section class="card">
-            <h1>"Find a customer"</h1>
+            <div class="card__header">
+                <h1>"Find a customer"</h1>
+                // As on the customer page, its place is kept while the app asks who is signed in.
+                {move || if session.can_edit() {
+                    Some(view! {
+                        <a class="button button--secondary" href=move || new_customer_url(&typed.get())
+                            data-testid="new-customer">"New customer"</a>
+                    }.into_any())
+                } else if session.is_checking() {
+                    Some(view! { <span class="button button--placeholder" aria-hidden="true">"New customer"</span> }.into_any())
+                } else {
+                    None
+                }}
+            </div>
             <form role="search" on:submit=|ev| ev.prevent_default()>
                 <label for="customer-search" class="field__label">"Name, phone number, customer id or reference"</label>
                 <input id="customer-search" data-testid="customer-search" type="search" autocomplete="off"
@@ -229,6 +243,17 @@ pub fn FindCustomer() -> impl IntoView {
     }
 }
 
+/// The new customer page, with what was typed in the search box as the number when it is one
+/// (a caller's number, looked up and not found).
+fn new_customer_url(typed: &str) -> String {
+    let typed = typed.trim();
+    if CustomerQuery::parse(typed).number.is_some() {
+        format!("/customers/new?number={}", api::encode(typed))
+    } else {
+        "/customers/new".to_owned()
+    }
+}
+
 fn results_view(result: Result<Option<CustomerPage>, ApiError>, search: Search) -> AnyView {
     match result {
         Ok(None) if search.text.is_empty() => view! {
@@ -269,7 +294,9 @@ fn results_view(result: Result<Option<CustomerPage>, ApiError>, search: Search) 
 
 /// One result: the name (a link, which the arrow keys move between), the number the search
 /// matched, marked (beside the primary, when it is another), then what tells two customers of
-/// one name apart: their primary number, business, id and reference.
+/// one name apart: their primary number, business, id and reference. The row is no link of
+/// its own: each number is a `tel:` link beside the name's (links cannot nest), which Tab
+/// reaches after the name and the arrow keys pass over.
 fn result_item(index: usize, count: usize, customer: CustomerResource) -> impl IntoView {
     let primary = customer.primary_phone_number.clone();
     let matched = customer.matched_phone_number.clone();
@@ -305,7 +332,8 @@ fn result_item(index: usize, count: usize, customer: CustomerResource) -> impl I
             </a>
             {other_matched.map(|number| view! {
                 <span class="customer__number customer__number--matched" data-testid="matched-number">
-                    <span class="customer__matched">"Matched"</span>" "{dialable(&number).0}
+                    <span class="customer__matched">"Matched"</span>" "
+                    <Dial number=number.clone() class="customer__dial" test_id="matched-dial" />
                     {format!(" · {}'s {}", number.phone_name, number.phone_type.label().to_lowercase())}
                     <NumberMarks number=number.clone() />
                 </span>
@@ -313,7 +341,7 @@ fn result_item(index: usize, count: usize, customer: CustomerResource) -> impl I
             {primary.map(|number| view! {
                 <span class="customer__number" class:customer__number--matched=primary_matched data-testid="customer-number">
                     {primary_matched.then(|| view! { <span class="customer__matched">"Matched"</span>" " })}
-                    {dialable(&number).0}
+                    <Dial number=number.clone() class="customer__dial" test_id="customer-dial" />
                     <span class="customer__primary">" · primary"</span>
                     <NumberMarks number=number.clone() />
                 </span>

@@ -16,9 +16,10 @@ use crate::{
     api::{self, ApiError},
     components::{
         page_heading::PageHeading,
+        phone_number_list::Dial,
         problem::{Loading, Problem as ProblemView},
     },
-    display::{capitalise, describe, dialable, moment},
+    display::{capitalise, describe, moment},
     focus::focus_element,
     form::PhoneForm,
     notice::{Notice, NoticeArea},
@@ -241,7 +242,7 @@ fn Row(item: ReviewedNumber, back: String, on_changed: Callback<()>) -> impl Int
     view! {
         <tr data-testid="review-row">
             <td><a href=customer_href>{name}</a><br /><span class="review-table__business">{customer.business.name.clone()}</span></td>
-            <td>{format!("{} ({})", dialable(&item.phone_number).0, item.phone_number.phone_type.label())}</td>
+            <td><Dial number=item.phone_number.clone() class="review-table__dial" />{format!(" ({})", item.phone_number.phone_type.label())}</td>
             <td data-testid="review-message">{item.message.clone()}
                 {(!item.shared_with.is_empty()).then(|| view! { <br />"Also saved for:"{others} })}
                 {marked.clone().map(|mark| view! {
@@ -348,9 +349,8 @@ fn ChangeAll(on_changed: Callback<()>) -> impl IntoView {
                         <h3 id="change-all-title" tabindex="-1">{format!("Change the type of these {total} numbers?")}</h3>
                         <ul data-testid="change-all-list">
                             {items.into_iter().map(|item| {
-                                let to = item.suggested_phone_type.map_or("", |t| t.label());
-                                view! { <li>{format!("{} {}: {}, {} → {to}", item.customer.first_name, item.customer.last_name,
-                                    dialable(&item.phone_number).0, item.phone_number.phone_type.label())}</li> }
+                                let (was, to) = (item.phone_number.phone_type.label(), item.suggested_phone_type.map_or("", |t| t.label()));
+                                view! { <li>{format!("{} {}: ", item.customer.first_name, item.customer.last_name)}<Dial number=item.phone_number.clone() class="review-table__dial" />{format!(", {was} → {to}")}</li> }
                             }).collect_view()}
                         </ul>
                         <div class="actions">
