@@ -179,8 +179,8 @@ async fn tokens_and_cursors_from_before_the_keys_had_a_table_of_their_own_still_
     let server = TestServer::start().await;
     let (numbers, cursor) = a_first_page(&server).await;
     // As a database from before `signing_keys` had it: its keys in settings, and without
-    // that migration or the ones after it (of which only `shared_number_marks` made
-    // anything that running it again would find).
+    // that migration or the ones after it (of which only `shared_number_marks` and
+    // `call_events` made anything that running them again would find).
     let database = server.database();
     let store = Store::open(&database).unwrap();
     for (setting, purpose) in [("token_signing_seed", "token"), ("cursor_key", "cursor")] {
@@ -190,6 +190,8 @@ async fn tokens_and_cursors_from_before_the_keys_had_a_table_of_their_own_still_
     }
     store.execute("DROP TABLE signing_keys", &[]).unwrap();
     store.execute("DROP TABLE shared_number_marks", &[]).unwrap();
+    store.execute("DROP TABLE call_events", &[]).unwrap();
+    store.execute("ALTER TABLE clients DROP COLUMN twilio_auth_token", &[]).unwrap();
     let before = match database {
         Location::Sqlite(_) => "PRAGMA user_version = 6",
         Location::Postgres(_) => "DELETE FROM schema_migrations WHERE version >= 7",
