@@ -1,3 +1,5 @@
+// Over 400 lines: every rule's message to the letter and in the staff app's words, one match
+// each, kept side by side so that a rule and its sentences cannot drift apart.
 //! The validation errors, each rendering the provider's message to the letter.
 //!
 //! This is the one place that holds the sentences the API contract fixes. Rules the provider's
