@@ -97,7 +97,7 @@ pub use business::BusinessId;
 pub use calls::{
     CALL_EVENTS_KEPT_MS, CALL_EVENTS_PER_BUSINESS, CALL_REPLAY_MS, CALL_TEXT_MAX, CALLERS_MAX,
     CallEvent, CallInput, CallReport, CallState, Caller, CallerLookup, ThreeCxContact,
-    caller_number,
+    caller_number, caller_order,
 };
 pub use conditions::{EarlierAttempt, KeyUse, key_use};
 pub use conditions::{IDEMPOTENCY_KEY_MAX, IdempotencyKey, IfMatch, Version};

@@ -17,7 +17,7 @@ use std::{
 use phone_model::{
     CALL_REPLAY_MS, CALLERS_MAX, CallEvent, CallReport, CallState, Caller, CallerLookup,
     CustomerQuery, CustomerResource, PageSize, ParsedNumber, Refusal, ValidationError,
-    caller_number, reversed_digits, stored_duplicate_key,
+    caller_number, caller_order, stored_duplicate_key,
 };
 use phone_store::{CustomerFilter, StoredCallEvent};
 use tokio::sync::broadcast;
@@ -278,22 +278,19 @@ fn still_ringing(events: Vec<StoredCallEvent>) -> Vec<StoredCallEvent> {
         .collect()
 }
 
-/// The callers among a search's results, best first: those whose matched number is all of the
-/// digits asked (fewest digits beyond the ending), then primary numbers, then the oldest (the
-/// search's order); at most [`CALLERS_MAX`].
+/// The callers among a search's results, best first (the core's [`caller_order`]); at most
+/// [`CALLERS_MAX`].
 fn best_callers(ending: &str, found: Vec<CustomerResource>, app_url: &str) -> Vec<Caller> {
-    let mut callers: Vec<(usize, bool, Caller)> = found
+    let mut callers: Vec<((usize, bool), Caller)> = found
         .into_iter()
         .filter_map(|customer| {
             let number = customer.matched_phone_number?;
-            let key = stored_duplicate_key(&number);
-            let beyond = reversed_digits(&key).len().saturating_sub(ending.len());
+            let order = caller_order(ending, &number);
             let e164 =
                 ParsedNumber::parse(number.country_code, &number.area_code, &number.phone_number)
-                    .map_or(key, |parsed| parsed.e164());
-            let url = format!("{app_url}/customers/{}", customer.customer_id);
-            let primary = number.is_primary;
+                    .map_or_else(|_| stored_duplicate_key(&number), |parsed| parsed.e164());
             let caller = Caller {
+                url: format!("{app_url}/customers/{}", customer.customer_id),
                 customer_id: customer.customer_id,
                 business: customer.business,
                 first_name: customer.first_name,
@@ -301,12 +298,11 @@ fn best_callers(ending: &str, found: Vec<CustomerResource>, app_url: &str) -> Ve
                 external_reference: customer.external_reference,
                 phone_number: number,
                 e164,
-                url,
             };
-            Some((beyond, !primary, caller))
+            Some((order, caller))
         })
         .collect();
     // Stable: equals keep the search's order, the oldest first.
-    callers.sort_by_key(|(beyond, not_primary, _)| (*beyond, *not_primary));
-    callers.into_iter().take(CALLERS_MAX).map(|(_, _, caller)| caller).collect()
+    callers.sort_by_key(|(order, _)| *order);
+    callers.into_iter().take(CALLERS_MAX).map(|(_, caller)| caller).collect()
 }

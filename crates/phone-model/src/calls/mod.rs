@@ -9,7 +9,10 @@ use alloc::{string::String, vec::Vec};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{CustomerQuery, Listing, Refusal, ValidationError, Value, text::utf16_len};
+use crate::{
+    CustomerQuery, Listing, PhoneNumberResource, Refusal, ValidationError, Value, reversed_digits,
+    stored_duplicate_key, text::utf16_len,
+};
 
 mod wire;
 
@@ -297,6 +300,23 @@ fn text(
         _ => errors.push(invalid),
     }
     None
+}
+
+/// Where a customer whose `number` matched a lookup of `ending` (see [`caller_number`]) comes
+/// among the callers: those whose number is all of the digits asked first (fewest digits
+/// beyond them), then primary numbers; the smaller, the better. Equals keep the search's
+/// order, the oldest first.
+///
+/// ```
+/// # let json = r#"{"phoneNumberId":"7","phoneName":"Aroha","countryCode":"+64","areaCode":"","phoneNumber":"021 123 4567","phoneType":"mobile","isPrimary":true}"#;
+/// let number: phone_model::PhoneNumberResource = serde_json::from_str(json).unwrap();
+/// let ending = phone_model::caller_number(Some("+64 21 123 4567")).unwrap();
+/// assert_eq!(phone_model::caller_order(&ending, &number), (0, false));
+/// ```
+#[must_use]
+pub fn caller_order(ending: &str, number: &PhoneNumberResource) -> (usize, bool) {
+    let digits = reversed_digits(&stored_duplicate_key(number));
+    (digits.len().saturating_sub(ending.len()), !number.is_primary)
 }
 
 /// The reversed digits a caller lookup's `number` must end a customer's number with (see
