@@ -13,6 +13,7 @@ mod focus;
 mod gateway;
 mod keyboard;
 mod layout;
+mod new_customer;
 mod reviewing;
 mod words;
 mod workflows;
