@@ -81,6 +81,15 @@ async fn a_caller_is_found_by_every_written_form_of_their_number() {
     );
     assert_eq!(contact["companyName"], "Debitsuccess 24/7 Fitness");
     assert!(contact["contactUrl"].as_str().unwrap().contains("/customers/"), "{contact}");
+    // The template shipped for 3CX reads the fields this answer has, from this URL.
+    let template = include_str!("../../../../docs/phone-systems/phonedesk-3cx.xml");
+    let scenario = &template[template.find("/callers?number=[Number]&amp;format=3cx").unwrap()..];
+    let paths: Vec<&str> =
+        scenario.split("Path=\"").skip(1).map(|rest| &rest[..rest.find('"').unwrap()]).collect();
+    assert_eq!(paths.len(), 10, "{paths:?}");
+    for path in paths {
+        assert!(contact[path].is_string(), "the template reads {path}, absent from {contact}");
+    }
     // Nobody has it: an unknown caller.
     let (status, answer) = lookup(&server.client, &server, "+64 27 999 0000").await;
     assert_eq!((status, first_names(&answer)), (StatusCode::OK, vec![]));
