@@ -71,7 +71,7 @@ pub fn api() -> OpenApiRouter<AppState> {
     info(
         title = "Phonedesk Customer Services API",
         description = "The Phone Number part of the Debitsuccess Customer Services API, as Phonedesk implements it. \
-                       `search` on `GET /customers`, `phoneNumberHistory`, `phoneNumberReview`, `sharedExpected`, `ETag` and `If-Match` on a phone number, and `Idempotency-Key` on creates are Phonedesk's own extensions: a client that does not use them sees the provider's API.",
+                       `search` on `GET /customers`, `phoneNumberHistory`, `phoneNumberReview`, `sharedExpected`, the phone systems' `callers`, `calls` and `callEvents`, `ETag` and `If-Match` on a phone number, and `Idempotency-Key` on creates are Phonedesk's own extensions: a client that does not use them sees the provider's API.",
         version = "1.0"
     ),
     servers((url = "/CustomerServices/v1.0")),
