@@ -21,6 +21,7 @@ use leptos_router::{
 
 use crate::{
     components::{
+        call_banner::CallBanner,
         page_heading::{FollowPageMoves, focus_page},
         unsaved_changes::UnsavedChanges,
     },
@@ -68,6 +69,7 @@ pub fn App() -> impl IntoView {
     });
     let signed_out = Memo::new(move |_| session.0.get() == SignedIn::Nobody);
     let checking = Memo::new(move |_| session.0.get() == SignedIn::Checking);
+    let signed_in = Memo::new(move |_| matches!(session.0.get(), SignedIn::As(_)));
     // The answer to who is signed in, signing in and signing out each show a whole page: focus
     // goes to its first field (the user name, the search box) or its heading, not to the top
     // of the page. (A hidden page's `autofocus` field takes no focus.)
@@ -107,6 +109,10 @@ pub fn App() -> impl IntoView {
                     }}
                 </div>
             </header>
+            // Calls are heard only while someone is signed in: signing out closes the stream.
+            <Show when=move || signed_in.get()>
+                <CallBanner />
+            </Show>
             <main id="main" class="page" tabindex="-1">
                 // The page starts loading while the app asks who is signed in, so that a visit
                 // waits for one round trip, not two; it gives way to the sign-in page if nobody

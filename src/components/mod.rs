@@ -1,5 +1,6 @@
 //! Reusable pieces of the app's pages.
 
+pub mod call_banner;
 pub mod changed_meanwhile;
 pub mod country_field;
 pub mod delete_dialog;

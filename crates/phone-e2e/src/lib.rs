@@ -943,3 +943,66 @@ impl Drop for Driver {
         self.stop();
     }
 }
+
+/// A phone system reporting calls to the scenario's server as an API client of one business
+/// does: `POST /calls` over HTTP, with its bearer token.
+#[derive(Debug, Clone)]
+pub struct PhoneSystem {
+    base: String,
+    token: String,
+}
+
+impl Ctx {
+    /// A phone system of `business`: an API client added straight into the database, with a
+    /// token from the token endpoint.
+    pub async fn phone_system(&self, business: &str) -> Result<PhoneSystem> {
+        let access = ClientAccess { businesses: Businesses::only([business]), read_only: false };
+        let (id, secret) = accounts::add_client(&self.lookups, "phone system", &access)?;
+        let form = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("grant_type", "client_credentials")
+            .append_pair("client_id", &id)
+            .append_pair("client_secret", &secret)
+            .finish();
+        let form_type = "application/x-www-form-urlencoded";
+        let answer = post(&self.base, "/identity/connect/token", form_type, None, &form).await?;
+        let token = answer["access_token"].as_str().ok_or("the token endpoint gave no token")?;
+        Ok(PhoneSystem { base: self.base.clone(), token: token.to_owned() })
+    }
+}
+
+impl PhoneSystem {
+    /// Reports a call's event (`{"from": …, "state": "ringing", "callId": …}`); the server's
+    /// answer, the `CallEvent` staff are told of.
+    pub async fn report(&self, event: &Value) -> Result<Value> {
+        let path = "/CustomerServices/v1.0/calls";
+        post(&self.base, path, "application/json", Some(&self.token), &event.to_string()).await
+    }
+}
+
+/// POSTs `body` to the server at `base` (`http://127.0.0.1:PORT`) on a connection of its own,
+/// and reads the JSON answer, which must be a 200.
+async fn post(
+    base: &str,
+    path: &str,
+    kind: &str,
+    token: Option<&str>,
+    body: &str,
+) -> Result<Value> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = base.trim_start_matches("http://");
+    let mut connection = tokio::net::TcpStream::connect(host).await?;
+    let bearer =
+        token.map(|token| format!("Authorization: Bearer {token}\r\n")).unwrap_or_default();
+    let length = body.len();
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {kind}\r\nContent-Length: {length}\r\n{bearer}Connection: close\r\n\r\n{body}"
+    );
+    connection.write_all(request.as_bytes()).await?;
+    let mut answer = String::new();
+    connection.read_to_string(&mut answer).await?;
+    let (head, body) = answer.split_once("\r\n\r\n").ok_or("no HTTP answer")?;
+    if !head.starts_with("HTTP/1.1 200 ") {
+        return Err(format!("POST {path} answered {head}\n\n{body}").into());
+    }
+    Ok(serde_json::from_str(body)?)
+}

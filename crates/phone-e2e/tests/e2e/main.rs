@@ -2,6 +2,7 @@
 //! Each scenario has its own server, database, chromedriver and browser (see the harness).
 
 mod accessibility;
+mod calls;
 mod conflicts;
 mod deleting;
 mod element;
