@@ -27,6 +27,12 @@ fn dial_of(ctx: &Ctx, first_name: &str) -> Result<(String, String)> {
     Ok((parsed.tel_uri(), parsed.international()))
 }
 
+async fn assert_accessible(ctx: &Ctx, screen: &str) -> Result {
+    let violations = ctx.accessibility_violations().await?;
+    assert!(violations.is_empty(), "{screen}: {violations:#?}");
+    Ok(())
+}
+
 #[test]
 fn the_numbers_of_search_results_and_the_review_dial_in_their_e164_form() {
     run(|ctx| async move {
@@ -41,6 +47,7 @@ fn the_numbers_of_search_results_and_the_review_dial_in_their_e164_form() {
         // The number's link is beside the name's, never inside it.
         let nested = ctx.client.execute("return document.querySelectorAll('a a').length", vec![]);
         assert_eq!(nested.await?, json!(0));
+        assert_accessible(&ctx, "search results").await?;
 
         let tama = dial_of(&ctx, "Tama")?;
         ctx.open("/review?problem=wrongType").await?;
@@ -105,6 +112,7 @@ fn a_caller_is_added_from_the_number_the_phone_system_sent_as_their_primary() {
         })
         .await?;
         ctx.wait_for_text("preview", "+64 21 123 4567").await?;
+        assert_accessible(&ctx, "new customer").await?;
 
         ctx.choose("business", "3333333").await?;
         ctx.fill("first-name", "Rangi").await?;
@@ -159,6 +167,7 @@ fn a_bad_entry_is_told_in_the_apps_words_and_the_servers_refusal_lands_on_its_fi
         ctx.wait_for_text("first-name-error", "Enter a first name.").await?;
         let invalid = ctx.find("first-name").await?.attr("aria-invalid").await?;
         assert_eq!(invalid.as_deref(), Some("true"));
+        assert_accessible(&ctx, "new customer with errors").await?;
         let summary = ctx.text("error-summary").await?;
         assert!(!summary.contains("FirstName") && !summary.contains("contact name"), "{summary}");
 
