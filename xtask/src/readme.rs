@@ -275,6 +275,22 @@ CONF
     if grep -q 0211234567 /var/log/nginx/phonedesk.access.log; then
         fail "nginx's access log holds a searched-for number"
     fi
+    # A call reaches staff through nginx as it is reported: the stream is not held in nginx's
+    # buffer.
+    curl -sN "${site[@]}" -b "$T/jar" -H 'X-Phonedesk-Request: 1' \
+        "$origin/CustomerServices/v1.0/callEvents" > "$T/call-events" &
+    events=$!
+    sleep 0.5
+    curl -sf "${site[@]}" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+        -d '{"from": "021 123 4567", "state": "ringing", "callId": "through-nginx"}' \
+        "$origin/CustomerServices/v1.0/calls" > /dev/null || fail "a call through nginx failed"
+    for _ in $(seq 50); do
+        grep -q '"callId":"through-nginx"' "$T/call-events" && break
+        sleep 0.1
+    done
+    kill "$events"
+    grep -q '"callId":"through-nginx"' "$T/call-events" \
+        || fail "a call did not reach the staff's stream through nginx within 5 s"
     stop
     nginx -c "$T/nginx.conf" -s stop
 }

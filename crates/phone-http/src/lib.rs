@@ -175,6 +175,11 @@ pub const SIGN_IN_BODY_LIMIT: usize = 4 * 1024;
 
 /// The whole HTTP service.
 pub fn app(mut state: AppState, options: &AppOptions) -> Router {
+    // Several servers on one PostgreSQL hear each other's calls from the start, not from the
+    // first stream (an event told before the database was listened to would be missed).
+    if tokio::runtime::Handle::try_current().is_ok() {
+        state.ops.hear_calls();
+    }
     state.set_public_url(&options.public_url);
     state.token_lifetime = options.token_lifetime;
     let (api, mut openapi) = routes::api().split_for_parts();

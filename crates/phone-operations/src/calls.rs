@@ -9,15 +9,15 @@
 //! of the last minute after that id.
 
 use std::{
-    collections::HashMap,
-    sync::{Arc, Mutex},
+    collections::{HashMap, VecDeque},
+    sync::{Arc, Mutex, OnceLock},
     time::{SystemTime, UNIX_EPOCH},
 };
 
 use phone_model::{
-    CALL_REPLAY_MS, CALLERS_MAX, CallEvent, CallReport, CallState, Caller, CallerLookup,
-    CustomerQuery, CustomerResource, PageSize, ParsedNumber, Refusal, ValidationError,
-    caller_number, caller_order, stored_duplicate_key,
+    Businesses, CALL_REPLAY_MS, CALLERS_MAX, CallEvent, CallReport, CallState, Caller,
+    CallerLookup, CustomerQuery, CustomerResource, PageSize, ParsedNumber, Refusal,
+    ValidationError, caller_number, caller_order, stored_duplicate_key,
 };
 use phone_store::{CustomerFilter, StoredCallEvent};
 use tokio::sync::broadcast;
@@ -33,16 +33,26 @@ pub const STREAMS_PER_CALLER: usize = 8;
 /// The most events a stream is caught up with at once.
 const CATCH_UP: i64 = 500;
 
+/// How many of the events a stream told it remembers, so that none is told twice.
+const REMEMBERED: usize = 1024;
+
 /// Where reported events meet the streams open to hear them.
 #[derive(Debug)]
 pub struct CallBoard {
     sender: broadcast::Sender<Arc<StoredCallEvent>>,
     streams: Mutex<HashMap<Counted, usize>>,
+    /// Whether this server tells its streams of the events it keeps itself (SQLite), or of
+    /// every server's as the database tells them (PostgreSQL); set when first asked.
+    tells_its_own: OnceLock<bool>,
 }
 
 impl Default for CallBoard {
     fn default() -> Self {
-        Self { sender: broadcast::channel(BACKLOG).0, streams: Mutex::default() }
+        Self {
+            sender: broadcast::channel(BACKLOG).0,
+            streams: Mutex::default(),
+            tells_its_own: OnceLock::new(),
+        }
     }
 }
 
@@ -67,8 +77,11 @@ pub struct CallStream {
     live: broadcast::Receiver<Arc<StoredCallEvent>>,
     /// Events to tell before the live ones, oldest first (reversed: the next is last).
     pending: Vec<Arc<StoredCallEvent>>,
-    /// The last event told.
+    /// The latest event told.
     told: i64,
+    /// The last events told: on PostgreSQL, one server's event can commit after a later one
+    /// of another, so a later `seq` does not mean the earlier ones were told.
+    remembered: VecDeque<i64>,
 }
 
 impl CallStream {
@@ -76,17 +89,19 @@ impl CallStream {
     pub async fn next(&mut self) -> Option<Arc<StoredCallEvent>> {
         loop {
             if let Some(event) = self.pending.pop() {
-                self.told = event.seq;
-                return Some(event);
+                if self.remember(event.seq) {
+                    return Some(event);
+                }
+                continue;
             }
             match self.live.recv().await {
-                Ok(event) if event.seq > self.told => {
-                    if self.principal.businesses().allows(&event.business_id) {
-                        self.told = event.seq;
+                Ok(event) => {
+                    if self.principal.businesses().allows(&event.business_id)
+                        && self.remember(event.seq)
+                    {
                         return Some(event);
                     }
                 }
-                Ok(_) => {}
                 // Fallen behind: what was missed is in the database.
                 Err(broadcast::error::RecvError::Lagged(_)) => {
                     let (principal, after) = (self.principal.clone(), self.told);
@@ -103,6 +118,21 @@ impl CallStream {
                 Err(broadcast::error::RecvError::Closed) => return None,
             }
         }
+    }
+}
+
+impl CallStream {
+    /// Notes an event as told; `false` when it was told already.
+    fn remember(&mut self, seq: i64) -> bool {
+        if self.remembered.contains(&seq) {
+            return false;
+        }
+        if self.remembered.len() == REMEMBERED {
+            self.remembered.pop_front();
+        }
+        self.remembered.push_back(seq);
+        self.told = self.told.max(seq);
+        true
     }
 }
 
@@ -171,7 +201,7 @@ impl Operations {
             .business(principal.businesses())
             .map_err(ApiError::Refused)?
             .map_err(ApiError::invalid)?;
-        let wanted = phone_model::Businesses::only([business_id.as_str()]);
+        let wanted = Businesses::only([business_id.as_str()]);
         let business = self
             .small_read(move |store| Ok(store.businesses(&wanted)?))
             .await?
@@ -220,6 +250,7 @@ impl Operations {
         principal: Principal,
         last_event_id: Option<i64>,
     ) -> Result<CallStream, ApiError> {
+        self.hear_calls();
         let board = Arc::clone(&self.calls);
         {
             let mut streams = board.streams.lock().unwrap_or_else(|e| e.into_inner());
@@ -239,6 +270,7 @@ impl Operations {
             live,
             pending: Vec::new(),
             told: last_event_id.unwrap_or(0),
+            remembered: VecDeque::new(),
         };
         let (after, since) = (last_event_id.unwrap_or(0), now_ms() - CALL_REPLAY_MS);
         let missed = self
@@ -249,6 +281,32 @@ impl Operations {
         let missed = if last_event_id.is_some() { missed } else { still_ringing(missed) };
         stream.pending = missed.into_iter().rev().map(Arc::new).collect();
         Ok(stream)
+    }
+
+    /// Starts hearing of the calls kept (once; within a Tokio runtime): on PostgreSQL every
+    /// server's, as the database tells them, relayed to this server's streams. Returns whether
+    /// this server tells its streams of its own events itself (SQLite).
+    pub fn hear_calls(&self) -> bool {
+        *self.calls.tells_its_own.get_or_init(|| {
+            let (heard, mut relayed) = tokio::sync::mpsc::unbounded_channel();
+            if !self.store.hear_call_events(move |seq| heard.send(seq).is_ok()) {
+                return true;
+            }
+            let ops = self.clone();
+            tokio::spawn(async move {
+                while let Some(seq) = relayed.recv().await {
+                    let kept = ops
+                        .blocking(move |store| {
+                            Ok(store.call_events(&Businesses::All, seq - 1, 0, 1)?)
+                        })
+                        .await;
+                    for event in kept.unwrap_or_default().into_iter().filter(|e| e.seq == seq) {
+                        let _ = ops.calls.sender.send(Arc::new(event));
+                    }
+                }
+            });
+            false
+        })
     }
 
     /// The board the streams hear events from (for metrics).

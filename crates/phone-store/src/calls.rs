@@ -5,8 +5,11 @@
 
 use phone_model::{Businesses, CALL_EVENTS_KEPT_MS, CALL_EVENTS_PER_BUSINESS};
 
-use super::sql::{Sql, params};
-use super::{Store, StoreError, within};
+use super::sql::{Dialect, Sql, params};
+use super::{Engine, Store, StoreError, within};
+
+/// The channel each kept call event's `seq` is told on, on PostgreSQL.
+const CALL_EVENTS_CHANNEL: &str = "phonedesk_call_events";
 
 /// A call's event as kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +47,11 @@ impl Store {
                 )?
                 .int(0)?;
             forget_old(db, business_id, at)?;
+            // Every server on the database hears of it as the transaction commits.
+            if db.dialect() == Dialect::Postgres {
+                let seq = seq.to_string();
+                db.rows("SELECT pg_notify($1, $2)", params![CALL_EVENTS_CHANNEL, seq.as_str()])?;
+            }
             Ok(seq)
         })
     }
@@ -81,6 +89,22 @@ impl Store {
                 })
                 .collect()
         })
+    }
+
+    /// On PostgreSQL, where several servers may share the database: calls `heard` with the
+    /// `seq` of every call event any of them keeps, as it commits, for as long as `heard`
+    /// returns `true`, and returns `true`. On SQLite, which one server holds, `false`: that
+    /// server tells its own streams of what it keeps.
+    pub fn hear_call_events(&self, heard: impl Fn(i64) -> bool + Send + Sync + 'static) -> bool {
+        match &self.engine {
+            Engine::Sqlite(_) => false,
+            Engine::Postgres(engine) => {
+                engine.listen(CALL_EVENTS_CHANNEL, move |payload| {
+                    payload.parse().map_or(true, &heard)
+                });
+                true
+            }
+        }
     }
 
     /// How many events of `business_id` are kept.

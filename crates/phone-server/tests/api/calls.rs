@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 
 use crate::customers::{WRITTEN_NUMBERS, put_found_customers, urlencoding};
 use crate::server::{
-    BUSINESS, PASSWORD, TestServer, authorised_client, browser, forbidden, read, token, validation,
+    BUSINESS, PASSWORD, TestServer, authorised_client, browser, forbidden, postgres_database, read,
+    skip_in_gateway_mode, start_process, token, validation,
 };
 
 /// The customers' other business (see `put_found_customers`).
@@ -144,7 +145,12 @@ struct Events {
 
 impl Events {
     async fn open(client: &Client, server: &TestServer, last_event_id: Option<&str>) -> Self {
-        let mut request = client.get(format!("{}/callEvents", server.api));
+        Self::open_at(client, &server.api, last_event_id).await
+    }
+
+    /// The same, from the server whose API is at `api`.
+    async fn open_at(client: &Client, api: &str, last_event_id: Option<&str>) -> Self {
+        let mut request = client.get(format!("{api}/callEvents"));
         if let Some(id) = last_event_id {
             request = request.header("last-event-id", id);
         }
@@ -223,6 +229,31 @@ async fn a_call_reaches_the_streams_of_its_business_and_no_other() {
     let mut fresh = Events::open(&viewer, &server, None).await;
     assert_eq!(fresh.next().await.1["callId"], "c2");
     assert!(fresh.next_within(Duration::from_millis(300)).await.is_none());
+}
+
+#[tokio::test]
+async fn a_call_reported_to_one_server_reaches_the_streams_of_every_server_on_its_database() {
+    if skip_in_gateway_mode("several servers share a PostgreSQL database of their own") {
+        return;
+    }
+    let (_cluster, database) = postgres_database();
+    let first = TestServer::start_on(tempfile::tempdir().unwrap(), database.clone(), &[]).await;
+    let second = start_process(&database, &[]);
+    let second_api = format!("{}/CustomerServices/v1.0", second.base_url());
+    put_found_customers(&first).await;
+    // The first server's token works on the second: they share the keys.
+    let mut on_first = Events::open(&first.client, &first, None).await;
+    let mut on_second = Events::open_at(&first.client, &second_api, None).await;
+    for (n, api) in [&first.api, &second_api].into_iter().enumerate() {
+        let ringing = json!({"from": "021 123 4567", "state": "ringing", "callId": format!("c{n}"),
+                             "businessId": BUSINESS});
+        let answer = first.client.post(format!("{api}/calls")).json(&ringing).send().await;
+        let (status, event) = read(answer.unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{event}");
+        for stream in [&mut on_first, &mut on_second] {
+            assert_eq!(stream.next().await.1, event, "reported to server {n}");
+        }
+    }
 }
 
 #[tokio::test]
