@@ -417,10 +417,10 @@ async fn listen_once(
     // The connection's messages are read here, apart from the client's calls.
     let reading = tokio::spawn(async move {
         while let Some(message) = std::future::poll_fn(|cx| connection.poll_message(cx)).await {
-            if let AsyncMessage::Notification(notification) = message? {
-                if told.send(notification.payload().to_owned()).is_err() {
-                    break;
-                }
+            if let AsyncMessage::Notification(notification) = message?
+                && told.send(notification.payload().to_owned()).is_err()
+            {
+                break;
             }
         }
         Ok::<(), tokio_postgres::Error>(())
