@@ -231,18 +231,21 @@ fn Call(calls: RwSignal<Calls>, id: String) -> impl IntoView {
         plans.track();
         event.get().map(|event| (state_words(event.state), said(&event)))
     });
-    let state = move || words.get().map(|(state, _)| state).unwrap_or_default();
+    // Apart, so that a call's next state leaves its links (and a focus on one) in place.
+    let links = Memo::new(move |_| words.get().map(|(_, said)| said.links).unwrap_or_default());
+    let ended =
+        move || event.with(|event| event.as_ref().map(|e| e.state) == Some(CallState::Ended));
     view! {
-        <li class="call" class:call--ended=move || state() == state_words(CallState::Ended) data-testid="call">
+        <li class="call" class:call--ended=ended data-testid="call">
             <p class="call__words" data-testid="call-words">
-                <strong class="call__state">{state}</strong>
+                <strong class="call__state">{move || words.get().map(|(state, _)| state)}</strong>
                 " "
                 {move || words.get().map(|(_, said)| said.sentence)}
             </p>
             <p class="call__actions">
-                {move || words.get().map(|(_, said)| said.links.into_iter().map(|(text, href)| view! {
+                {move || links.get().into_iter().map(|(text, href)| view! {
                     <a class="button button--secondary" href=href data-testid="call-link">{text}</a>
-                }).collect_view())}
+                }).collect_view()}
                 <button type="button" class="button button--secondary" data-testid="call-dismiss"
                     on:click=move |_| calls.update(|calls| calls.dismiss(&id))>"Dismiss"</button>
             </p>
