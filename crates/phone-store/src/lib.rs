@@ -7,7 +7,8 @@
 //! (`businesses`), the audit trail (`history`), creates made safe to retry (`idempotency`),
 //! each number's verdict kept for the data-quality review (`verdicts`), the review (`review`)
 //! and the shared numbers marked as expected there (`marks`), clients, users and
-//! sessions (`access`), the keys that sign tokens and cursors
+//! sessions (`access`), the calls phone systems report (`calls`) and PostgreSQL's `LISTEN`
+//! that tells every server of them (`listener`), the keys that sign tokens and cursors
 //! (`keys`), who may read the SQLite files (`files`), what fails and how it says so (`error`),
 //! and what only tests and benchmarks use (`support`). Every query is written once, for both
 //! engines. The contract's rules are the core's (`phone_model::plan_create` and the like): the store fetches the facts
@@ -36,6 +37,7 @@ mod files;
 mod history;
 mod idempotency;
 mod keys;
+mod listener;
 mod marks;
 mod mirror;
 mod phone_numbers;

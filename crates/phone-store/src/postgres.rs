@@ -17,7 +17,7 @@ use std::{collections::HashMap, sync::LazyLock, time::Duration};
 
 use bytes::BytesMut;
 use tokio_postgres::{
-    AsyncMessage, Client, NoTls, Statement,
+    Client, NoTls, Statement,
     types::{IsNull, ToSql, Type, to_sql_checked},
 };
 
@@ -45,7 +45,7 @@ pub(super) const MIGRATIONS: &[Migration] = &[
 const MIGRATION_LOCK: i64 = 0x7068_6f6e_6564_736b; // "phonedsk"
 
 /// Runs every connection's I/O. It lives as long as the process.
-static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
+pub(super) static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .thread_name("phonedesk-postgres")
@@ -57,7 +57,7 @@ static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
 /// A PostgreSQL database and this server's connections to it.
 #[derive(Debug)]
 pub struct Engine {
-    config: tokio_postgres::Config,
+    pub(super) config: tokio_postgres::Config,
     connections: Pool<Connection>,
 }
 
@@ -109,30 +109,6 @@ impl Engine {
     /// The connection pool's waits.
     pub fn pool_waits(&self) -> u64 {
         self.connections.waits()
-    }
-
-    /// Calls `heard` with the payload of every notification on `channel` (`NOTIFY`, sent by
-    /// any server on this database as its transaction commits), from a connection of its own,
-    /// for as long as `heard` returns `true`; a lost connection is made again a second later
-    /// (what was sent meanwhile is not heard).
-    pub fn listen(
-        &self,
-        channel: &'static str,
-        heard: impl Fn(&str) -> bool + Send + Sync + 'static,
-    ) {
-        let config = self.config.clone();
-        RUNTIME.spawn(async move {
-            loop {
-                match listen_once(&config, channel, &heard).await {
-                    Ok(()) => return,
-                    Err(error) => tracing::warn!(
-                        "PostgreSQL connection listening for {channel} ended: {error}; listening \
-                         again in a second"
-                    ),
-                }
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
-        });
     }
 
     fn connect(&self) -> Result<Connection, StoreError> {
@@ -403,39 +379,6 @@ fn db(error: tokio_postgres::Error) -> StoreError {
         StoreError::Unavailable(Box::new(error))
     } else {
         StoreError::Database(Box::new(error))
-    }
-}
-
-/// One connection's `LISTEN`, until `heard` says stop (`Ok`) or the connection fails.
-async fn listen_once(
-    config: &tokio_postgres::Config,
-    channel: &str,
-    heard: &(impl Fn(&str) -> bool + Send + Sync),
-) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let (client, mut connection) = config.connect(NoTls).await?;
-    let (told, mut notifications) = tokio::sync::mpsc::unbounded_channel();
-    // The connection's messages are read here, apart from the client's calls.
-    let reading = tokio::spawn(async move {
-        while let Some(message) = std::future::poll_fn(|cx| connection.poll_message(cx)).await {
-            if let AsyncMessage::Notification(notification) = message?
-                && told.send(notification.payload().to_owned()).is_err()
-            {
-                break;
-            }
-        }
-        Ok::<(), tokio_postgres::Error>(())
-    });
-    client.batch_execute(&format!("LISTEN {channel}")).await?;
-    while let Some(payload) = notifications.recv().await {
-        if !heard(&payload) {
-            reading.abort();
-            return Ok(());
-        }
-    }
-    // The connection ended: why, from its reader.
-    match reading.await {
-        Ok(Err(error)) => Err(error.into()),
-        _ => Err("the server closed the connection".into()),
     }
 }
 
