@@ -57,3 +57,12 @@ fn wait(
         }
     });
 }
+
+/// Focuses a form's error summary (or any element) once the view has rendered it.
+pub fn focus_after_render(node: NodeRef<leptos::html::Div>) {
+    request_animation_frame(move || {
+        if let Some(element) = node.try_get_untracked().flatten() {
+            let _ = element.focus();
+        }
+    });
+}

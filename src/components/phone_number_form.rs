@@ -25,7 +25,7 @@ use super::{
 use crate::{
     api::{self, ApiError},
     display::{describe, preview},
-    focus::focus_element,
+    focus::{focus_after_render, focus_element},
     form::{FIELDS, PhoneForm, Problems, element_id},
     notice::Notice,
     plans::Plans,
@@ -519,13 +519,4 @@ pub fn PhoneNumberForm(
             </div>
         </form>
     }
-}
-
-/// Focuses an element once the view has rendered it.
-fn focus_after_render(node: NodeRef<html::Div>) {
-    request_animation_frame(move || {
-        if let Some(element) = node.try_get_untracked().flatten() {
-            let _ = element.focus();
-        }
-    });
 }

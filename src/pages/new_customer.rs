@@ -22,6 +22,7 @@ use crate::{
         unsaved_changes::UnsavedChanges,
     },
     display::preview,
+    focus::focus_after_render,
     form::Problems,
     notice::Notice,
     plans::Plans,
@@ -335,13 +336,4 @@ fn NewCustomerForm(number: String) -> impl IntoView {
             </div>
         </form>
     }
-}
-
-/// Focuses an element once the view has rendered it.
-fn focus_after_render(node: NodeRef<html::Div>) {
-    request_animation_frame(move || {
-        if let Some(element) = node.try_get_untracked().flatten() {
-            let _ = element.focus();
-        }
-    });
 }
