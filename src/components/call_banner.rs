@@ -8,6 +8,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use phone_model::{CallEvent, CallState, CountryCode, ParsedNumber, written_country};
 use wasm_bindgen::{JsCast, prelude::*};
+use web_sys::{EventSource, MessageEvent};
 
 use crate::{api, plans::Plans};
 
@@ -17,27 +18,6 @@ const ENDED_SHOWN: Duration = Duration::from_secs(30);
 /// The country whose numbers are written nationally: the app's own (the number form's default
 /// country); another country's number is written internationally, so its country shows.
 const HOME: CountryCode = CountryCode::NZ;
-
-#[wasm_bindgen]
-extern "C" {
-    /// The browser's `EventSource` (declared here: web-sys has it behind a feature of its own).
-    type EventSource;
-
-    #[wasm_bindgen(constructor, catch)]
-    fn new(url: &str) -> Result<EventSource, JsValue>;
-
-    #[wasm_bindgen(method)]
-    fn close(this: &EventSource);
-
-    #[wasm_bindgen(method, js_name = addEventListener)]
-    fn add_event_listener(this: &EventSource, kind: &str, listener: &js_sys::Function);
-
-    /// One event of the stream.
-    type StreamMessage;
-
-    #[wasm_bindgen(method, getter)]
-    fn data(this: &StreamMessage) -> String;
-}
 
 /// The calls on the banner, newest first, and those the person dismissed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -178,8 +158,9 @@ fn encoded(text: &str) -> String {
 pub fn CallBanner() -> impl IntoView {
     let calls = RwSignal::new(Calls::default());
     let announced = RwSignal::new(String::new());
-    let on_call = Closure::<dyn Fn(StreamMessage)>::new(move |message: StreamMessage| {
-        let Ok(event) = serde_json::from_str::<CallEvent>(&message.data()) else { return };
+    let on_call = Closure::<dyn Fn(MessageEvent)>::new(move |message: MessageEvent| {
+        let data = message.data().as_string().unwrap_or_default();
+        let Ok(event) = serde_json::from_str::<CallEvent>(&data) else { return };
         let (call_id, ended) = (event.call_id.clone(), event.state == CallState::Ended);
         let sentence = said(&event).sentence;
         // The banner may have gone (signed out) while the event was on its way.
@@ -196,7 +177,7 @@ pub fn CallBanner() -> impl IntoView {
         }
     });
     if let Ok(source) = EventSource::new(&format!("{}/callEvents", api::base_url())) {
-        source.add_event_listener("call", on_call.as_ref().unchecked_ref());
+        let _ = source.add_event_listener_with_callback("call", on_call.as_ref().unchecked_ref());
         // The listener lives as long as the stream: both go when the banner does.
         let stream = StoredValue::new_local((source, on_call));
         on_cleanup(move || stream.with_value(|(source, _)| source.close()));
