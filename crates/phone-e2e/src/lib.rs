@@ -960,13 +960,10 @@ impl Ctx {
     pub async fn phone_system(&self, business: &str) -> Result<PhoneSystem> {
         let access = ClientAccess { businesses: Businesses::only([business]), read_only: false };
         let (id, secret) = accounts::add_client(&self.lookups, "phone system", &access)?;
-        let form = url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("grant_type", "client_credentials")
-            .append_pair("client_id", &id)
-            .append_pair("client_secret", &secret)
-            .finish();
-        let form_type = "application/x-www-form-urlencoded";
-        let answer = post(&self.base, "/identity/connect/token", form_type, None, &form).await?;
+        let form =
+            [("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", &secret)];
+        let url = format!("{}/identity/connect/token", self.base);
+        let answer = answered(reqwest::Client::new().post(url).form(&form)).await?;
         let token = answer["access_token"].as_str().ok_or("the token endpoint gave no token")?;
         Ok(PhoneSystem { base: self.base.clone(), token: token.to_owned() })
     }
@@ -976,35 +973,18 @@ impl PhoneSystem {
     /// Reports a call's event (`{"from": …, "state": "ringing", "callId": …}`); the server's
     /// answer, the `CallEvent` staff are told of.
     pub async fn report(&self, event: &Value) -> Result<Value> {
-        let path = "/CustomerServices/v1.0/calls";
-        post(&self.base, path, "application/json", Some(&self.token), &event.to_string()).await
+        let url = format!("{}/CustomerServices/v1.0/calls", self.base);
+        answered(reqwest::Client::new().post(url).bearer_auth(&self.token).json(event)).await
     }
 }
 
-/// POSTs `body` to the server at `base` (`http://127.0.0.1:PORT`) on a connection of its own,
-/// and reads the JSON answer, which must be a 200.
-async fn post(
-    base: &str,
-    path: &str,
-    kind: &str,
-    token: Option<&str>,
-    body: &str,
-) -> Result<Value> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let host = base.trim_start_matches("http://");
-    let mut connection = tokio::net::TcpStream::connect(host).await?;
-    let bearer =
-        token.map(|token| format!("Authorization: Bearer {token}\r\n")).unwrap_or_default();
-    let length = body.len();
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {kind}\r\nContent-Length: {length}\r\n{bearer}Connection: close\r\n\r\n{body}"
-    );
-    connection.write_all(request.as_bytes()).await?;
-    let mut answer = String::new();
-    connection.read_to_string(&mut answer).await?;
-    let (head, body) = answer.split_once("\r\n\r\n").ok_or("no HTTP answer")?;
-    if !head.starts_with("HTTP/1.1 200 ") {
-        return Err(format!("POST {path} answered {head}\n\n{body}").into());
+/// The JSON answer to a request, which must be a 200.
+async fn answered(request: reqwest::RequestBuilder) -> Result<Value> {
+    let answer = request.send().await?;
+    let status = answer.status();
+    let body = answer.text().await?;
+    if status != reqwest::StatusCode::OK {
+        return Err(format!("answered {status}: {body}").into());
     }
-    Ok(serde_json::from_str(body)?)
+    Ok(serde_json::from_str(&body)?)
 }
