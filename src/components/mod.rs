@@ -6,6 +6,7 @@ pub mod country_field;
 pub mod delete_dialog;
 pub mod error_summary;
 pub mod form_field;
+pub mod number_fields;
 pub mod number_marks;
 pub mod page_heading;
 pub mod phone_number_form;

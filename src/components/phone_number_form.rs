@@ -11,20 +11,19 @@ use leptos::{html, prelude::*};
 use leptos_router::{NavigateOptions, hooks::use_navigate};
 use phone_model::{
     Country, CountryCode, Field, PhoneNumberResource, PhoneType, ValidationError, Version,
-    written_country,
 };
 
 use super::{
     changed_meanwhile::{ChangedMeanwhile, OtherChange},
-    country_field::CountryField,
     error_summary::ErrorSummary,
     form_field::{FormField, described_by},
+    number_fields::{CountryCodeField, CountryFollowed, DialledAs, NumberField, PhoneTypeField},
     problem::Problem,
     unsaved_changes::UnsavedChanges,
 };
 use crate::{
     api::{self, ApiError},
-    display::{describe, preview},
+    display::describe,
     focus::{focus_after_render, focus_element},
     form::{FIELDS, PhoneForm, Problems, element_id},
     notice::Notice,
@@ -255,13 +254,6 @@ pub fn PhoneNumberForm(
     // A number typed with its own country code is that country's: the country field follows
     // it (the core decides which), and says so.
     let country_followed = RwSignal::new(None::<&'static Country>);
-    let follow_written_country = move |typed: &str| {
-        let selected = form.with_untracked(|f| CountryCode::new(f.country_code.trim()).ok());
-        if let Some(country) = selected.and_then(|code| written_country(code, typed)) {
-            form.update(|f| f.country_code = country.code().to_owned());
-            country_followed.set(Some(country));
-        }
-    };
     let notice = Notice::get();
     let navigate = use_navigate();
     let back = cancel_href.clone();
@@ -351,6 +343,7 @@ pub fn PhoneNumberForm(
     let number_warnings = hints_of(Field::PhoneNumber);
     let primary_errors = errors_of(Field::IsPrimary);
     let no_warnings = Signal::derive(Vec::new);
+    let country_code = Signal::derive(move || form.with(|f| f.country_code.clone()));
 
     view! {
         <form id="phone-form" class="phone-form" novalidate on:submit=on_submit data-testid="phone-form" tabindex="-1">
@@ -402,17 +395,10 @@ pub fn PhoneNumberForm(
             </FormField>
 
             <div class="field-row">
-                <FormField id="country-code" label="Country code" hint="Type a country or its code: +64 is New Zealand."
-                    errors=country_errors warnings=no_warnings>
-                    <CountryField value=Signal::derive(move || form.with(|f| f.country_code.clone()))
-                        on_change=Callback::new(move |text: String| {
-                            country_followed.set(None);
-                            edit(&|f| f.country_code = text.clone());
-                        })
-                        on_leave=Callback::new(move |()| touch(Field::CountryCode))
-                        invalid=Signal::derive(move || !country_errors.get().is_empty())
-                        described_by=Signal::derive(move || described_by("country-code", true, !country_errors.get().is_empty(), false)) />
-                </FormField>
+                <CountryCodeField value=country_code
+                    on_change=Callback::new(move |text: String| edit(&|f| f.country_code = text.clone()))
+                    on_leave=Callback::new(move |()| touch(Field::CountryCode))
+                    errors=country_errors followed=country_followed />
 
                 <FormField id="area-code" label="Area code" hint="Optional, with its 0: 09, 021."
                     errors=area_errors warnings=no_warnings>
@@ -425,25 +411,16 @@ pub fn PhoneNumberForm(
                         on:blur=move |_| touch(Field::AreaCode) />
                 </FormField>
             </div>
-            {move || country_followed.get().map(|country| view! {
-                <p class="hint country-followed" role="status" data-testid="country-followed">
-                    {format!("The country is now {} ({}), as the number is written with its code.", country.name(), country.code())}
-                </p>
-            })}
+            <CountryFollowed followed=country_followed now=true />
 
-            <FormField id="phone-number" label="Number" hint="Digits, spaces and - ( ) . /; an extension after it (ext 12) is kept."
-                errors=number_errors warnings=number_warnings>
-                <input id="phone-number" data-testid="phone-number" type="text" inputmode="tel" autocomplete="off"
-                    aria-invalid=move || (!number_errors.get().is_empty()).then_some("true")
-                    aria-describedby=move || described_by("phone-number", true, !number_errors.get().is_empty(), !number_warnings.get().is_empty())
-                    prop:value=move || form.with(|f| f.phone_number.clone())
-                    on:input=move |ev| {
-                        let typed = event_target_value(&ev);
-                        edit(&|f| f.phone_number = typed.clone());
-                        follow_written_country(&typed);
-                    }
-                    on:blur=move |_| touch(Field::PhoneNumber) />
-            </FormField>
+            <NumberField hint="Digits, spaces and - ( ) . /; an extension after it (ext 12) is kept."
+                value=Signal::derive(move || form.with(|f| f.phone_number.clone()))
+                on_change=Callback::new(move |typed: String| edit(&|f| f.phone_number = typed.clone()))
+                on_leave=Callback::new(move |()| touch(Field::PhoneNumber))
+                errors=number_errors warnings=number_warnings
+                country=country_code
+                on_country=Callback::new(move |code: String| form.update(|f| f.country_code = code))
+                followed=country_followed />
 
             {move || duplicate.get().map(|saved| {
                 let href = format!("/customers/{customer_id}/phone-numbers/{}", saved.phone_number_id);
@@ -455,22 +432,15 @@ pub fn PhoneNumberForm(
                 }
             })}
 
-            <p class="preview" data-testid="preview" aria-live="polite">
-                <span class="preview__label">"Dialled as "</span>
-                {move || validation.with(|v| v.number().map_or_else(|| "—".to_owned(), preview))}
-            </p>
+            <DialledAs validation=validation />
 
-            <FormField id="phone-type" label="Type" errors=type_errors warnings=type_warnings>
-                <select id="phone-type" data-testid="phone-type"
-                    aria-invalid=move || (!type_errors.get().is_empty()).then_some("true")
-                    aria-describedby=move || described_by("phone-type", false, !type_errors.get().is_empty(), !type_warnings.get().is_empty())
-                    prop:value=move || form.with(|f| f.phone_type.clone())
-                    on:change=move |ev| { edit(&|f| f.phone_type = event_target_value(&ev)); touch(Field::PhoneType); }
-                    on:blur=move |_| touch(Field::PhoneType)>
-                    <option value="">"Choose a type"</option>
-                    {PhoneType::ALL.into_iter().map(|t| view! { <option value=t.as_str()>{t.label()}</option> }).collect_view()}
-                </select>
-            </FormField>
+            <PhoneTypeField value=Signal::derive(move || form.with(|f| f.phone_type.clone()))
+                on_choose=Callback::new(move |chosen: String| {
+                    edit(&|f| f.phone_type = chosen.clone());
+                    touch(Field::PhoneType);
+                })
+                on_leave=Callback::new(move |()| touch(Field::PhoneType))
+                errors=type_errors warnings=type_warnings />
 
             <FormField id="is-primary" label="Primary number"
                 hint=if primary_locked() { "This is the primary number. To change that, make another number primary." } else { "The number to try first." }

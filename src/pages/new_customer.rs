@@ -9,19 +9,20 @@ use leptos_router::{
     NavigateOptions,
     hooks::{use_navigate, use_query_map},
 };
-use phone_model::{BusinessResource, CountryCode, Field, PhoneType, Warning, written_country};
+use phone_model::{BusinessResource, Field, PhoneType, Warning};
 
 use crate::{
     api::{self, ApiError},
     components::{
-        country_field::CountryField,
         error_summary::ErrorSummary,
         form_field::{FormField, described_by},
+        number_fields::{
+            CountryCodeField, CountryFollowed, DialledAs, NumberField, PhoneTypeField,
+        },
         page_heading::PageHeading,
         problem::{Loading, Problem},
         unsaved_changes::UnsavedChanges,
     },
-    display::preview,
     focus::focus_after_render,
     form::Problems,
     notice::Notice,
@@ -209,6 +210,7 @@ fn NewCustomerForm(number: String) -> impl IntoView {
     let invalid =
         |errors: Signal<Vec<String>>| move || (!errors.get().is_empty()).then_some("true");
     let chosen = form.get_untracked().business_id;
+    let country_code = Signal::derive(move || form.with(|f| f.phone_number.country_code.clone()));
 
     view! {
         // Problems of fields the summary cannot link to go to the form as a whole: its id.
@@ -266,59 +268,30 @@ fn NewCustomerForm(number: String) -> impl IntoView {
             </FormField>
 
             <div class="field-row">
-                <FormField id="country-code" label="Country code" hint="Type a country or its code: +64 is New Zealand."
-                    errors=country_errors warnings=no_warnings>
-                    <CountryField value=Signal::derive(move || form.with(|f| f.phone_number.country_code.clone()))
-                        on_change=Callback::new(move |text: String| {
-                            country_followed.set(None);
-                            edit(&|f| f.phone_number.country_code = text.clone());
-                        })
-                        on_leave=Callback::new(move |()| touch(Field::CountryCode))
-                        invalid=Signal::derive(move || !country_errors.get().is_empty())
-                        described_by=Signal::derive(move || described_by("country-code", true, !country_errors.get().is_empty(), false)) />
-                </FormField>
-                <FormField id="phone-number" label="Number" hint="With its area code: 021 123 4567, 09 264 5555."
-                    errors=number_errors warnings=number_warnings>
-                    <input id="phone-number" data-testid="phone-number" type="text" inputmode="tel" autocomplete="off"
-                        aria-invalid=invalid(number_errors)
-                        aria-describedby=move || described_by("phone-number", true, !number_errors.get().is_empty(), !number_warnings.get().is_empty())
-                        prop:value=move || form.with(|f| f.phone_number.phone_number.clone())
-                        on:input=move |ev| {
-                            let typed = event_target_value(&ev);
-                            edit(&|f| f.phone_number.phone_number = typed.clone());
-                            // Written with its own country code: the country follows it.
-                            let selected = form.with_untracked(|f| CountryCode::new(f.phone_number.country_code.trim()).ok());
-                            if let Some(country) = selected.and_then(|code| written_country(code, &typed)) {
-                                edit(&|f| f.phone_number.country_code = country.code().to_owned());
-                                country_followed.set(Some(country));
-                            }
-                        }
-                        on:blur=move |_| touch(Field::PhoneNumber) />
-                </FormField>
+                <CountryCodeField value=country_code
+                    on_change=Callback::new(move |text: String| edit(&|f| f.phone_number.country_code = text.clone()))
+                    on_leave=Callback::new(move |()| touch(Field::CountryCode))
+                    errors=country_errors followed=country_followed />
+                <NumberField hint="With its area code: 021 123 4567, 09 264 5555."
+                    value=Signal::derive(move || form.with(|f| f.phone_number.phone_number.clone()))
+                    on_change=Callback::new(move |typed: String| edit(&|f| f.phone_number.phone_number = typed.clone()))
+                    on_leave=Callback::new(move |()| touch(Field::PhoneNumber))
+                    errors=number_errors warnings=number_warnings
+                    country=country_code
+                    on_country=Callback::new(move |code: String| edit(&|f| f.phone_number.country_code = code.clone()))
+                    followed=country_followed />
             </div>
-            {move || country_followed.get().map(|country| view! {
-                <p class="hint country-followed" role="status" data-testid="country-followed">
-                    {format!("The country is {} ({}), as the number is written with its code.", country.name(), country.code())}
-                </p>
-            })}
-            <p class="preview" data-testid="preview" aria-live="polite">
-                <span class="preview__label">"Dialled as "</span>
-                {move || number_check.with(|v| v.number().map_or_else(|| "—".to_owned(), preview))}
-            </p>
+            <CountryFollowed followed=country_followed now=false />
+            <DialledAs validation=number_check />
 
-            <FormField id="phone-type" label="Type" errors=type_errors warnings=type_warnings>
-                <select id="phone-type" data-testid="phone-type" aria-invalid=invalid(type_errors)
-                    aria-describedby=move || described_by("phone-type", false, !type_errors.get().is_empty(), !type_warnings.get().is_empty())
-                    prop:value=move || form.with(|f| f.phone_number.phone_type.clone())
-                    on:change=move |ev| {
-                        type_chosen.set(true);
-                        edit(&|f| f.phone_number.phone_type = event_target_value(&ev));
-                        touch(Field::PhoneType);
-                    }>
-                    <option value="">"Choose a type"</option>
-                    {PhoneType::ALL.into_iter().map(|t| view! { <option value=t.as_str()>{t.label()}</option> }).collect_view()}
-                </select>
-            </FormField>
+            // Chosen here, the type no longer follows the number's kind.
+            <PhoneTypeField value=Signal::derive(move || form.with(|f| f.phone_number.phone_type.clone()))
+                on_choose=Callback::new(move |chosen: String| {
+                    type_chosen.set(true);
+                    edit(&|f| f.phone_number.phone_type = chosen.clone());
+                    touch(Field::PhoneType);
+                })
+                errors=type_errors warnings=type_warnings />
             <p class="hint">"This number becomes the customer's primary number."</p>
 
             <div class="actions">
