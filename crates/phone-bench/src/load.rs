@@ -116,12 +116,15 @@ pub enum Operation {
     /// The list as the staff app asks for it: the target's token is a session cookie
     /// (`name=value`), not a bearer token.
     StaffList,
+    /// `GET /callers?number=…`: each request asks the next of the measurement's `customers`,
+    /// which are numbers (percent-encoded); an answer without a caller counts as an error.
+    Callers,
 }
 
 /// Runs `connections` workers, each on its own connection (one per server when the target has
 /// several, which the requests go to in turn), for [`DURATION`]. Worker `i` works on
-/// `customers[i % customers.len()]`; `number` is one of the first customer's numbers, or the
-/// text searched for (percent-encoded).
+/// `customers[i % customers.len()]` (a caller lookup asks each of them in turn); `number` is
+/// one of the first customer's numbers, or the text searched for (percent-encoded).
 pub async fn measure(
     server: &Target,
     operation: Operation,
@@ -133,14 +136,16 @@ pub async fn measure(
     let sent = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
     let mut workers = Vec::new();
+    let all: Arc<[String]> = customers.into();
     for worker in 0..connections {
         let token = match operation {
             Operation::Unauthorized => "not-a-token".to_owned(),
             _ => server.token.clone(),
         };
-        let (apis, token, customer, number, sent) = (
+        let (apis, token, all, customer, number, sent) = (
             server.apis.clone(),
             token,
+            Arc::clone(&all),
             customers[worker % customers.len()].clone(),
             number.to_owned(),
             Arc::clone(&sent),
@@ -167,6 +172,7 @@ pub async fn measure(
                     Operation::List | Operation::Unauthorized | Operation::StaffList => (Method::GET, format!("{api}/customers/{customer}/phoneNumbers"), None),
                     Operation::One => (Method::GET, format!("{api}/customers/{customer}/phoneNumbers/{number}"), None),
                     Operation::Search => (Method::GET, format!("{api}/customers?search={number}"), None),
+                    Operation::Callers => (Method::GET, format!("{api}/callers?number={}", all[n as usize % all.len()]), None),
                     Operation::Create => (
                         Method::POST,
                         format!("{api}/customers/{customer}/phoneNumbers"),
@@ -179,8 +185,9 @@ pub async fn measure(
                     ),
                 };
                 let at = Instant::now();
-                let expected = |status: u16| match operation {
+                let expected = |status: u16, body: &Value| match operation {
                     Operation::Unauthorized => status == 401,
+                    Operation::Callers => status == 200 && body["callers"][0].is_object(),
                     _ => (200..300).contains(&status),
                 };
                 let answer = match operation {
@@ -188,7 +195,7 @@ pub async fn measure(
                     _ => call(&http, method, &url, &token, body.as_ref()).await,
                 };
                 match answer {
-                    Ok((status, _)) if expected(status) => latencies.push(at.elapsed()),
+                    Ok((status, body)) if expected(status, &body) => latencies.push(at.elapsed()),
                     _ => errors += 1,
                 }
             }

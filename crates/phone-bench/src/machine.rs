@@ -1,5 +1,6 @@
-//! What the benchmarks run on: the machine's description, and who used its CPUs during a
-//! measurement (read from `/proc`), so that a report can say what limited a figure.
+//! What the benchmarks run on: the machine's description, who used its CPUs during a
+//! measurement and a process's memory (read from `/proc`), so that a report can say what
+//! limited a figure.
 
 use std::{fmt, fs, path::Path};
 
@@ -138,6 +139,14 @@ fn family_ticks(parent: u32) -> u64 {
         .filter_map(process_ticks)
         .sum();
     process_ticks(parent).unwrap_or(0) + children
+}
+
+/// A process's resident memory in bytes (`VmRSS` in `/proc/<pid>/status`).
+pub fn resident_bytes(pid: u32) -> Option<u64> {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// The postmaster's process id, from `postmaster.pid` in a cluster's data folder.

@@ -9,7 +9,8 @@
 //! server under attack, for `cargo xtask faults` (`--slow-clients` only its slowloris part,
 //! `--behind-proxy` only the sign-ins of a hundred callers behind a trusted proxy);
 //! `phone-bench --search <phone-server>` only
-//! the customer search at 100,000 customers; `phone-bench --browser` only the measurements in
+//! the customer search at 100,000 customers; `phone-bench --calls <phone-server>` only the phone
+//! systems' caller lookup and call event streams; `phone-bench --browser` only the measurements in
 //! headless Chromium (the end-to-end harness's `PHONEDESK_SERVER` and `dist/`).
 //!
 //! Every load is bounded in time and in requests, and goes only to 127.0.0.1.
@@ -23,6 +24,7 @@ use std::{
 
 mod abuse;
 mod behind_proxy;
+mod calls;
 mod chromium;
 mod gateway;
 mod hot_path;
@@ -183,7 +185,8 @@ async fn main() -> Result<(), Failure> {
     let usage = "usage: phone-bench [--abuse | --slow-clients | --behind-proxy | --postgres] <path to release \
                  phone-server> [prism], \
                  phone-bench --lighthouse <phone-server> <lighthouse> <dist>, phone-bench --search \
-                 <phone-server>, phone-bench --review <phone-server>, phone-bench --hot-path <phone-server>, \
+                 <phone-server>, phone-bench --calls <phone-server>, phone-bench --review \
+                 <phone-server>, phone-bench --hot-path <phone-server>, \
                  phone-bench --gateway <phone-server>, or \
                  phone-bench --browser";
     // One section alone: `--<section> <phone-server> [more]`.
@@ -207,6 +210,7 @@ async fn main() -> Result<(), Failure> {
                 lighthouse::measure(&argument(2)?, &argument(3)?, &argument(4)?).await?
             }
             "--search" => search::measure(&argument(2)?, folder.path()).await?,
+            "--calls" => calls::measure(&argument(2)?, folder.path()).await?,
             "--hot-path" => hot_path::measure_all(&argument(2)?, folder.path()).await?.0,
             "--review" => review::measure(&argument(2)?, folder.path()).await?,
             "--gateway" => gateway::measure_all(&argument(2)?, folder.path()).await?,
@@ -296,6 +300,8 @@ async fn main() -> Result<(), Failure> {
     }
     report.push(String::new());
     report.extend(search::measure(&binary, folder.path()).await?);
+    report.push(String::new());
+    report.extend(calls::measure(&binary, folder.path()).await?);
     report.push(String::new());
     report.extend(review::measure(&binary, folder.path()).await?);
     report.push(String::new());
