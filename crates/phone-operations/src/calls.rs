@@ -9,7 +9,7 @@
 //! of the last minute after that id.
 
 use std::{
-    collections::{HashMap, VecDeque},
+    collections::HashMap,
     sync::{Arc, Mutex, OnceLock},
     time::{SystemTime, UNIX_EPOCH},
 };
@@ -30,11 +30,8 @@ const BACKLOG: usize = 4096;
 /// The most streams one caller may hold open: a person's tabs, not a flood.
 pub const STREAMS_PER_CALLER: usize = 8;
 
-/// The most events a stream is caught up with at once.
-const CATCH_UP: i64 = 500;
-
-/// How many of the events a stream told it remembers, so that none is told twice.
-const REMEMBERED: usize = 1024;
+/// The most events a stream is caught up with at once: more than a stream can fall behind by.
+const CATCH_UP: i64 = 2 * BACKLOG as i64;
 
 /// Where reported events meet the streams open to hear them.
 #[derive(Debug)]
@@ -44,6 +41,9 @@ pub struct CallBoard {
     /// Whether this server tells its streams of the events it keeps itself (SQLite), or of
     /// every server's as the database tells them (PostgreSQL); set when first asked.
     tells_its_own: OnceLock<bool>,
+    /// Held while a report is kept and told, so that streams hear events in the order of
+    /// their ids, and a stream that resumes after an id has missed none before it.
+    turn: tokio::sync::Mutex<()>,
 }
 
 impl Default for CallBoard {
@@ -52,6 +52,7 @@ impl Default for CallBoard {
             sender: broadcast::channel(BACKLOG).0,
             streams: Mutex::default(),
             tells_its_own: OnceLock::new(),
+            turn: tokio::sync::Mutex::new(()),
         }
     }
 }
@@ -77,11 +78,9 @@ pub struct CallStream {
     live: broadcast::Receiver<Arc<StoredCallEvent>>,
     /// Events to tell before the live ones, oldest first (reversed: the next is last).
     pending: Vec<Arc<StoredCallEvent>>,
-    /// The latest event told.
+    /// The latest event told: events come in the order of their ids (see `CallBoard::turn`),
+    /// so one at or before it was told already.
     told: i64,
-    /// The last events told: on PostgreSQL, one server's event can commit after a later one
-    /// of another, so a later `seq` does not mean the earlier ones were told.
-    remembered: VecDeque<i64>,
 }
 
 impl CallStream {
@@ -89,19 +88,17 @@ impl CallStream {
     pub async fn next(&mut self) -> Option<Arc<StoredCallEvent>> {
         loop {
             if let Some(event) = self.pending.pop() {
-                if self.remember(event.seq) {
-                    return Some(event);
-                }
-                continue;
+                self.told = event.seq;
+                return Some(event);
             }
             match self.live.recv().await {
-                Ok(event) => {
-                    if self.principal.businesses().allows(&event.business_id)
-                        && self.remember(event.seq)
-                    {
+                Ok(event) if event.seq > self.told => {
+                    if self.principal.businesses().allows(&event.business_id) {
+                        self.told = event.seq;
                         return Some(event);
                     }
                 }
+                Ok(_) => {}
                 // Fallen behind: what was missed is in the database.
                 Err(broadcast::error::RecvError::Lagged(_)) => {
                     let (principal, after) = (self.principal.clone(), self.told);
@@ -118,21 +115,6 @@ impl CallStream {
                 Err(broadcast::error::RecvError::Closed) => return None,
             }
         }
-    }
-}
-
-impl CallStream {
-    /// Notes an event as told; `false` when it was told already.
-    fn remember(&mut self, seq: i64) -> bool {
-        if self.remembered.contains(&seq) {
-            return false;
-        }
-        if self.remembered.len() == REMEMBERED {
-            self.remembered.pop_front();
-        }
-        self.remembered.push_back(seq);
-        self.told = self.told.max(seq);
-        true
     }
 }
 
@@ -229,12 +211,17 @@ impl Operations {
         };
         let json = serde_json::to_string(&event).map_err(|e| ApiError::Internal(Box::new(e)))?;
         let kept = json.clone();
+        let tells_its_own = self.hear_calls();
+        let _turn = self.calls.turn.lock().await;
         let seq =
             self.blocking(move |store| Ok(store.add_call_event(&business_id, at, &kept)?)).await?;
-        let business_id = event.business.business_id.clone();
-        // No stream open is no one to tell, not a failure.
-        let _ =
-            self.calls.sender.send(Arc::new(StoredCallEvent { seq, business_id, at, event: json }));
+        // On PostgreSQL every server, this one too, tells its streams as the database tells it.
+        if tells_its_own {
+            let business_id = event.business.business_id.clone();
+            let kept = StoredCallEvent { seq, business_id, at, event: json };
+            // No stream open is no one to tell, not a failure.
+            let _ = self.calls.sender.send(Arc::new(kept));
+        }
         Ok(event)
     }
 
@@ -270,7 +257,6 @@ impl Operations {
             live,
             pending: Vec::new(),
             told: last_event_id.unwrap_or(0),
-            remembered: VecDeque::new(),
         };
         let (after, since) = (last_event_id.unwrap_or(0), now_ms() - CALL_REPLAY_MS);
         let missed = self

@@ -8,6 +8,9 @@ use phone_model::{Businesses, CALL_EVENTS_KEPT_MS, CALL_EVENTS_PER_BUSINESS};
 use super::sql::{Dialect, Sql, params};
 use super::{Engine, Store, StoreError, within};
 
+/// The advisory lock a PostgreSQL transaction keeping a call event holds ("calls").
+const CALL_EVENTS_LOCK: i64 = 0x0063_616c_6c73;
+
 /// The channel each kept call event's `seq` is told on, on PostgreSQL.
 const CALL_EVENTS_CHANNEL: &str = "phonedesk_call_events";
 
@@ -39,6 +42,12 @@ impl Store {
         event: &str,
     ) -> Result<i64, StoreError> {
         self.write(|db| {
+            // On PostgreSQL, one event is kept at a time, so ids are committed (and told) in
+            // their order, which a stream that resumes after an id relies on. (SQLite has one
+            // writer.)
+            if db.dialect() == Dialect::Postgres {
+                db.rows("SELECT pg_advisory_xact_lock($1)", params![CALL_EVENTS_LOCK])?;
+            }
             let seq = db
                 .row(
                     "INSERT INTO call_events (business_id, at, event) VALUES ($1, $2, $3)

@@ -256,6 +256,28 @@ async fn a_call_reported_to_one_server_reaches_the_streams_of_every_server_on_it
     }
 }
 
+/// Reports answered together reach a stream in the order of their ids, so a stream that
+/// resumes after an id has missed none before it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn events_reported_together_reach_a_stream_in_the_order_of_their_ids() {
+    let server = TestServer::start().await;
+    let mut stream = Events::open(&server.client, &server, None).await;
+    let reports = (0..24).map(|n| {
+        let event = json!({"from": format!("021 555 {n:04}"), "state": "ringing",
+                           "callId": format!("r{n}"), "businessId": BUSINESS});
+        server.client.post(format!("{}/calls", server.api)).json(&event).send()
+    });
+    for answer in crate::races::futures_join_all(reports).await {
+        assert_eq!(answer.unwrap().status(), StatusCode::OK);
+    }
+    let mut ids = Vec::new();
+    for _ in 0..24 {
+        ids.push(stream.next().await.0.parse::<i64>().unwrap());
+    }
+    assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "{ids:?}");
+    assert!(stream.next_within(Duration::from_millis(300)).await.is_none(), "told once each");
+}
+
 #[tokio::test]
 async fn a_call_event_is_checked_and_only_a_client_of_its_business_reports_it() {
     let server = TestServer::start().await;
