@@ -24,6 +24,7 @@ use std::{
 
 mod abuse;
 mod behind_proxy;
+mod call_streams;
 mod calls;
 mod chromium;
 mod gateway;

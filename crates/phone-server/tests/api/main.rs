@@ -6,6 +6,7 @@ mod access;
 mod app_delivery;
 mod backups;
 mod bad_input;
+mod call_events;
 mod calls;
 mod commands;
 mod conditions;
