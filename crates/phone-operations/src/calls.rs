@@ -11,7 +11,7 @@
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex, OnceLock},
-    time::{SystemTime, UNIX_EPOCH},
+    time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
 use phone_model::{
@@ -24,14 +24,20 @@ use tokio::sync::broadcast;
 
 use crate::{ApiError, Operations, Principal, caller::Caller as Counted};
 
-/// Events a stream may fall behind by before it is caught up from the database instead.
+/// Events a stream may fall behind by; further behind, it ends, and the browser reconnects
+/// with `Last-Event-ID` and is caught up from the database.
 const BACKLOG: usize = 4096;
 
 /// The most streams one caller may hold open: a person's tabs, not a flood.
 pub const STREAMS_PER_CALLER: usize = 8;
 
-/// The most events a stream is caught up with at once: more than a stream can fall behind by.
-const CATCH_UP: i64 = 2 * BACKLOG as i64;
+/// The most events a stream is caught up with at once, and a relay reads at once.
+const CATCH_UP: i64 = 500;
+
+/// How long a stream lasts: then it ends, and the browser's `EventSource` opens it again
+/// within a second (the `retry` it was told), authenticated again, with `Last-Event-ID`. A
+/// person signed out, or a client removed, hears no more calls after this at the latest.
+const STREAM_LIFETIME: Duration = Duration::from_secs(5 * 60);
 
 /// Where reported events meet the streams open to hear them.
 #[derive(Debug)]
@@ -44,6 +50,8 @@ pub struct CallBoard {
     /// Held while a report is kept and told, so that streams hear events in the order of
     /// their ids, and a stream that resumes after an id has missed none before it.
     turn: tokio::sync::Mutex<()>,
+    /// Set when the server stops: every stream ends, so that stopping waits for none.
+    closing: tokio::sync::watch::Sender<bool>,
 }
 
 impl Default for CallBoard {
@@ -53,6 +61,7 @@ impl Default for CallBoard {
             streams: Mutex::default(),
             tells_its_own: OnceLock::new(),
             turn: tokio::sync::Mutex::new(()),
+            closing: tokio::sync::watch::Sender::new(false),
         }
     }
 }
@@ -73,7 +82,6 @@ fn now_ms() -> i64 {
 #[derive(Debug)]
 pub struct CallStream {
     board: Arc<CallBoard>,
-    ops: Operations,
     principal: Principal,
     live: broadcast::Receiver<Arc<StoredCallEvent>>,
     /// Events to tell before the live ones, oldest first (reversed: the next is last).
@@ -81,38 +89,30 @@ pub struct CallStream {
     /// The latest event told: events come in the order of their ids (see `CallBoard::turn`),
     /// so one at or before it was told already.
     told: i64,
+    /// When the stream ends (see [`STREAM_LIFETIME`]).
+    ends_at: tokio::time::Instant,
+    closing: tokio::sync::watch::Receiver<bool>,
 }
 
 impl CallStream {
-    /// The next event to tell, waiting for one; `None` once the server is shutting down.
+    /// The next event to tell, waiting for one; `None` when the stream ends: its lifetime is
+    /// over, it fell too far behind (the browser reconnects with `Last-Event-ID` and is caught
+    /// up from the database), or the server is stopping.
     pub async fn next(&mut self) -> Option<Arc<StoredCallEvent>> {
         loop {
             if let Some(event) = self.pending.pop() {
                 self.told = event.seq;
                 return Some(event);
             }
-            match self.live.recv().await {
-                Ok(event) if event.seq > self.told => {
-                    if self.principal.businesses().allows(&event.business_id) {
-                        self.told = event.seq;
-                        return Some(event);
-                    }
-                }
-                Ok(_) => {}
-                // Fallen behind: what was missed is in the database.
-                Err(broadcast::error::RecvError::Lagged(_)) => {
-                    let (principal, after) = (self.principal.clone(), self.told);
-                    let since = now_ms() - CALL_REPLAY_MS;
-                    let missed = self
-                        .ops
-                        .blocking(move |store| {
-                            Ok(store.call_events(principal.businesses(), after, since, CATCH_UP)?)
-                        })
-                        .await
-                        .unwrap_or_default();
-                    self.pending = missed.into_iter().rev().map(Arc::new).collect();
-                }
-                Err(broadcast::error::RecvError::Closed) => return None,
+            let received = tokio::select! {
+                received = self.live.recv() => received.ok()?,
+                () = tokio::time::sleep_until(self.ends_at) => return None,
+                _ = self.closing.wait_for(|closing| *closing) => return None,
+            };
+            if received.seq > self.told && self.principal.businesses().allows(&received.business_id)
+            {
+                self.told = received.seq;
+                return Some(received);
             }
         }
     }
@@ -210,18 +210,28 @@ impl Operations {
             callers,
         };
         let json = serde_json::to_string(&event).map_err(|e| ApiError::Internal(Box::new(e)))?;
-        let kept = json.clone();
+        let business_id_told = business_id.clone();
         let tells_its_own = self.hear_calls();
-        let _turn = self.calls.turn.lock().await;
-        let seq =
-            self.blocking(move |store| Ok(store.add_call_event(&business_id, at, &kept)?)).await?;
-        // On PostgreSQL every server, this one too, tells its streams as the database tells it.
-        if tells_its_own {
-            let business_id = event.business.business_id.clone();
-            let kept = StoredCallEvent { seq, business_id, at, event: json };
-            // No stream open is no one to tell, not a failure.
-            let _ = self.calls.sender.send(Arc::new(kept));
-        }
+        // Kept and told by a task of its own: a report whose caller goes away meanwhile is
+        // still told once it is kept (else a later id would be told, and this one never).
+        let ops = self.clone();
+        tokio::spawn(async move {
+            let _turn = ops.calls.turn.lock().await;
+            let kept = json.clone();
+            let seq = ops
+                .blocking(move |store| Ok(store.add_call_event(&business_id, at, &kept)?))
+                .await?;
+            // On PostgreSQL every server, this one too, tells its streams what the database
+            // tells it.
+            if tells_its_own {
+                let kept = StoredCallEvent { seq, business_id: business_id_told, at, event: json };
+                // No stream open is no one to tell, not a failure.
+                let _ = ops.calls.sender.send(Arc::new(kept));
+            }
+            Ok::<(), ApiError>(())
+        })
+        .await
+        .map_err(|e| ApiError::Internal(Box::new(e)))??;
         Ok(event)
     }
 
@@ -252,11 +262,12 @@ impl Operations {
         let live = board.sender.subscribe();
         let mut stream = CallStream {
             board,
-            ops: self.clone(),
             principal: principal.clone(),
             live,
             pending: Vec::new(),
             told: last_event_id.unwrap_or(0),
+            ends_at: tokio::time::Instant::now() + STREAM_LIFETIME,
+            closing: self.calls.closing.subscribe(),
         };
         let (after, since) = (last_event_id.unwrap_or(0), now_ms() - CALL_REPLAY_MS);
         let missed = self
@@ -274,25 +285,51 @@ impl Operations {
     /// this server tells its streams of its own events itself (SQLite).
     pub fn hear_calls(&self) -> bool {
         *self.calls.tells_its_own.get_or_init(|| {
-            let (heard, mut relayed) = tokio::sync::mpsc::unbounded_channel();
-            if !self.store.hear_call_events(move |seq| heard.send(seq).is_ok()) {
+            // Read before listening: whatever commits later is relayed at the next ring.
+            let start = self.store.latest_call_event().unwrap_or(0);
+            let (bell, mut rung) = tokio::sync::mpsc::unbounded_channel();
+            if !self.store.hear_call_events(move || bell.send(()).is_ok()) {
                 return true;
             }
             let ops = self.clone();
             tokio::spawn(async move {
-                while let Some(seq) = relayed.recv().await {
-                    let kept = ops
-                        .blocking(move |store| {
-                            Ok(store.call_events(&Businesses::All, seq - 1, 0, 1)?)
-                        })
-                        .await;
-                    for event in kept.unwrap_or_default().into_iter().filter(|e| e.seq == seq) {
-                        let _ = ops.calls.sender.send(Arc::new(event));
-                    }
+                let mut relayed = start;
+                while rung.recv().await.is_some() {
+                    relayed = ops.relay_after(relayed).await;
                 }
             });
             false
         })
+    }
+
+    /// Tells this server's streams of every event after `relayed` kept in the last minute,
+    /// in order; the last one told. The database's notifications only ring the bell (a
+    /// notification sent while this server was not listening is not lost: the next ring, or
+    /// the one on reconnecting, finds its event); a read that fails is tried at the next.
+    async fn relay_after(&self, mut relayed: i64) -> i64 {
+        loop {
+            let since = now_ms() - CALL_REPLAY_MS;
+            let after = relayed;
+            let read = self
+                .blocking(move |store| {
+                    Ok(store.call_events(&Businesses::All, after, since, CATCH_UP)?)
+                })
+                .await;
+            let Ok(events) = read else { return relayed };
+            let more = events.len() as i64 == CATCH_UP;
+            for event in events {
+                relayed = event.seq;
+                let _ = self.calls.sender.send(Arc::new(event));
+            }
+            if !more {
+                return relayed;
+            }
+        }
+    }
+
+    /// Ends every stream: the server is stopping, and waits for no stream to end by itself.
+    pub fn close_call_streams(&self) {
+        self.calls.closing.send_replace(true);
     }
 
     /// The board the streams hear events from (for metrics).

@@ -190,6 +190,8 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     }
     // Handlers get each connection's address (`ConnectInfo`), so that callers without
     // credentials are rate-limited one by one.
+    // The staff's call streams never end by themselves: they end at the stop.
+    let calls = state.ops().clone();
     let service = app(state, &options);
     // On the signal, no new connection is accepted and requests in flight finish, for
     // --shutdown-timeout at most; then the state, and with it the database, is dropped.
@@ -200,6 +202,7 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         async move {
             first.notified().await;
             tracing::info!("stopping: finishing the requests in flight");
+            calls.close_call_streams();
             signalled.notify_one();
         }
     };

@@ -100,20 +100,27 @@ impl Store {
         })
     }
 
-    /// On PostgreSQL, where several servers may share the database: calls `heard` with the
-    /// `seq` of every call event any of them keeps, as it commits, for as long as `heard`
-    /// returns `true`, and returns `true`. On SQLite, which one server holds, `false`: that
-    /// server tells its own streams of what it keeps.
-    pub fn hear_call_events(&self, heard: impl Fn(i64) -> bool + Send + Sync + 'static) -> bool {
+    /// On PostgreSQL, where several servers may share the database: calls `rung` each time
+    /// any of them keeps a call event (as it commits), and once each time the connection that
+    /// listens is made (events kept meanwhile rang no one), for as long as `rung` returns
+    /// `true`; returns `true`. On SQLite, which one server holds, `false`: that server tells
+    /// its own streams of what it keeps.
+    pub fn hear_call_events(&self, rung: impl Fn() -> bool + Send + Sync + 'static) -> bool {
         match &self.engine {
             Engine::Sqlite(_) => false,
             Engine::Postgres(engine) => {
-                engine.listen(CALL_EVENTS_CHANNEL, move |payload| {
-                    payload.parse().map_or(true, &heard)
-                });
+                engine.listen(CALL_EVENTS_CHANNEL, move |_| rung());
                 true
             }
         }
+    }
+
+    /// The id of the latest call event kept (0 when none is).
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn latest_call_event(&self) -> Result<i64, StoreError> {
+        self.read(|db| db.row("SELECT COALESCE(MAX(seq), 0) FROM call_events", params![])?.int(0))
     }
 
     /// How many events of `business_id` are kept.

@@ -11,8 +11,9 @@ use super::postgres::{Engine, RUNTIME};
 impl Engine {
     /// Calls `heard` with the payload of every notification on `channel` (`NOTIFY`, sent by
     /// any server on this database as its transaction commits), from a connection of its own,
-    /// for as long as `heard` returns `true`; a lost connection is made again a second later
-    /// (what was sent meanwhile is not heard).
+    /// for as long as `heard` returns `true`; a lost connection is made again a second later,
+    /// and each time the connection starts listening `heard` is called with `""` (what was
+    /// sent meanwhile went unheard).
     pub fn listen(
         &self,
         channel: &'static str,
@@ -54,6 +55,11 @@ async fn listen_once(
         Ok::<(), tokio_postgres::Error>(())
     });
     client.batch_execute(&format!("LISTEN {channel}")).await?;
+    // Listening now: what was sent before went unheard, and its listener looks again.
+    if !heard("") {
+        reading.abort();
+        return Ok(());
+    }
     while let Some(payload) = notifications.recv().await {
         if !heard(&payload) {
             reading.abort();

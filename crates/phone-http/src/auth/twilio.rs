@@ -37,6 +37,14 @@ pub async fn principal(
     request: Request,
 ) -> (Result<(Principal, Option<String>), Response>, Request) {
     let (parts, body) = request.into_parts();
+    // Twilio's callbacks are forms; anything else is no callback of Twilio's.
+    let form = parts.headers.get(header::CONTENT_TYPE).is_some_and(|value| {
+        value.to_str().is_ok_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+    });
+    if !form {
+        let refused = Err(ApiError::Refused(Refusal::Unauthorized).into_response());
+        return (refused, Request::from_parts(parts, Body::empty()));
+    }
     let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -72,6 +80,7 @@ async fn verified(
     let url = format!("{}{}", state.public_url, uri.path_and_query().map_or("", |p| p.as_str()));
     let form: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
     if !signature_holds(&token, &url, &form, &signature) {
+        let url: String = url.chars().take(200).collect();
         tracing::warn!(client = %client_id, %url, "refused: X-Twilio-Signature does not hold");
         return Err(unauthorized());
     }

@@ -194,7 +194,7 @@ impl CallReport {
         });
         let call_id = text(call_id, None, ValidationError::CallIdInvalid, &mut errors);
         let business_id = match business_id {
-            Value::Text(text) => Some(text),
+            Value::Text(text) if utf16_len(text.trim()) <= CALL_TEXT_MAX => Some(text),
             Value::Absent | Value::Null => None,
             _ => {
                 errors.push(ValidationError::BusinessIdInvalid);
@@ -291,7 +291,7 @@ fn text(
 ) -> Option<String> {
     match value {
         Value::Text(text) if !text.trim().is_empty() => {
-            if utf16_len(&text) <= CALL_TEXT_MAX {
+            if utf16_len(text.trim()) <= CALL_TEXT_MAX {
                 return Some(String::from(text.trim()));
             }
             errors.push(invalid);

@@ -155,3 +155,39 @@ async fn events_reported_together_reach_a_stream_in_the_order_of_their_ids() {
     assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "{ids:?}");
     assert!(stream.next_within(Duration::from_millis(300)).await.is_none(), "told once each");
 }
+
+#[tokio::test]
+async fn a_caller_holds_at_most_eight_streams_and_a_closed_one_frees_its_place() {
+    let server = TestServer::start().await;
+    let mut open = Vec::new();
+    for _ in 0..8 {
+        open.push(Events::open(&server.client, &server, None).await);
+    }
+    let ninth = server.client.get(format!("{}/callEvents", server.api)).send().await.unwrap();
+    assert_eq!(ninth.status(), StatusCode::TOO_MANY_REQUESTS);
+    drop(open.pop());
+    // The server sees the connection close when it next writes to it, or at once.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let again = server.client.get(format!("{}/callEvents", server.api)).send().await.unwrap();
+        if again.status() == StatusCode::OK {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the closed stream's place came back");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_stopping_server_ends_its_streams_and_waits_for_none() {
+    let mut server = TestServer::start().await;
+    let mut stream = Events::open(&server.client, &server, None).await;
+    let started = std::time::Instant::now();
+    server.process().stop().expect("the server stops cleanly");
+    assert!(started.elapsed() < Duration::from_secs(5), "stopped in {:?}", started.elapsed());
+    // The stream ended: its body finished (or its connection closed) with the server.
+    let ended = tokio::time::timeout(Duration::from_secs(1), async {
+        while let Ok(Some(_)) = stream.response.chunk().await {}
+    });
+    assert!(ended.await.is_ok(), "the stream ended with the server");
+}

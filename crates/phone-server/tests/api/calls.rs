@@ -165,6 +165,10 @@ async fn a_call_event_is_checked_and_only_a_client_of_its_business_reports_it() 
             json!({"from": "021 123 4567", "state": "ended", "businessId": "9999999"}),
             vec![("businessId", "BusinessId is invalid.")],
         ),
+        (
+            json!({"from": "021 123 4567", "state": "ended", "businessId": "9".repeat(65)}),
+            vec![("businessId", "BusinessId is invalid.")],
+        ),
     ] {
         let answer = report(&server.client, &server, &event).await;
         assert_eq!(answer, (StatusCode::BAD_REQUEST, validation(&errors)), "{event}");
@@ -181,6 +185,19 @@ async fn a_call_event_is_checked_and_only_a_client_of_its_business_reports_it() 
     assert_eq!(report(&editor, &server, &ringing).await, (StatusCode::FORBIDDEN, forbidden()));
     let answer = server.client.post(format!("{}/calls", server.api)).body("{").send().await;
     assert_eq!(answer.unwrap().status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // Members are read trimmed: 64 characters between spaces are 64.
+    let spaced = json!({"from": format!("  {}  ", "1".repeat(64)), "state": " Answered ",
+                        "businessId": BUSINESS});
+    assert_eq!(report(&server.client, &server, &spaced).await.0, StatusCode::OK);
+    // Only Twilio's form is taken with a signature in place of a token.
+    let signed_json = Client::new()
+        .post(format!("{}/calls?clientId=1234567", server.api))
+        .header("x-twilio-signature", "c2lnbmVk")
+        .json(&json!({"from": "021 123 4567", "state": "ringing", "businessId": BUSINESS}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_json.status(), StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
