@@ -19,24 +19,45 @@ const ENDED_SHOWN: Duration = Duration::from_secs(30);
 /// country); another country's number is written internationally, so its country shows.
 const HOME: CountryCode = CountryCode::NZ;
 
-/// The calls on the banner, newest first, and those the person dismissed.
+/// The calls on the banner, newest first, and those the person dismissed (with the time of
+/// the event they dismissed).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Calls {
     shown: Vec<CallEvent>,
-    dismissed: Vec<String>,
+    dismissed: Vec<(String, i64)>,
+}
+
+/// Which call an event is of: its business's and its `callId`, which a phone system without
+/// ids of its own gives as the caller's number (so two businesses' calls never merge).
+pub fn call_key(event: &CallEvent) -> String {
+    format!("{}\u{1f}{}", event.business.business_id, event.call_id)
 }
 
 impl Calls {
     /// Takes a call's event in: a new call goes on top, a later event of a call on the banner
-    /// replaces its last (an earlier one, replayed, does not). Whether the call is new.
+    /// replaces its last (an earlier one, replayed, does not). A call dismissed, or one that
+    /// ended, rings again as a new call when a later `ringing` comes with its key (the same
+    /// caller, from a phone system that has no call ids). Whether the call is new.
     pub fn take(&mut self, event: CallEvent) -> bool {
-        if self.dismissed.contains(&event.call_id) {
-            return false;
+        let key = call_key(&event);
+        let rings_again = |at: i64| event.state == CallState::Ringing && event.at > at;
+        if let Some(at) = self.dismissed.iter().find(|(k, _)| *k == key).map(|(_, at)| *at) {
+            if !rings_again(at) {
+                return false;
+            }
+            self.dismissed.retain(|(k, _)| *k != key);
         }
-        match self.shown.iter_mut().find(|shown| shown.call_id == event.call_id) {
-            Some(shown) => {
-                if event.at >= shown.at {
-                    *shown = event;
+        match self.shown.iter().position(|shown| call_key(shown) == key) {
+            Some(at)
+                if self.shown[at].state == CallState::Ended && rings_again(self.shown[at].at) =>
+            {
+                self.shown.remove(at);
+                self.shown.insert(0, event);
+                true
+            }
+            Some(at) => {
+                if event.at >= self.shown[at].at {
+                    self.shown[at] = event;
                 }
                 false
             }
@@ -47,20 +68,21 @@ impl Calls {
         }
     }
 
-    /// The last event of a call on the banner.
-    pub fn get(&self, call_id: &str) -> Option<&CallEvent> {
-        self.shown.iter().find(|shown| shown.call_id == call_id)
+    /// The last event of a call on the banner, by its key.
+    pub fn get(&self, key: &str) -> Option<&CallEvent> {
+        self.shown.iter().find(|shown| call_key(shown) == key)
     }
 
-    /// Takes a call off the banner, for good.
-    pub fn dismiss(&mut self, call_id: &str) {
-        self.shown.retain(|shown| shown.call_id != call_id);
-        self.dismissed.push(call_id.to_owned());
+    /// Takes a call off the banner, until it rings again.
+    pub fn dismiss(&mut self, key: &str) {
+        let at = self.get(key).map_or(0, |shown| shown.at);
+        self.shown.retain(|shown| call_key(shown) != key);
+        self.dismissed.push((key.to_owned(), at));
     }
 
     /// Takes a call off the banner if it has ended.
-    pub fn forget_ended(&mut self, call_id: &str) {
-        self.shown.retain(|shown| shown.call_id != call_id || shown.state != CallState::Ended);
+    pub fn forget_ended(&mut self, key: &str) {
+        self.shown.retain(|shown| call_key(shown) != key || shown.state != CallState::Ended);
     }
 }
 
@@ -161,7 +183,7 @@ pub fn CallBanner() -> impl IntoView {
     let on_call = Closure::<dyn Fn(MessageEvent)>::new(move |message: MessageEvent| {
         let data = message.data().as_string().unwrap_or_default();
         let Ok(event) = serde_json::from_str::<CallEvent>(&data) else { return };
-        let (call_id, ended) = (event.call_id.clone(), event.state == CallState::Ended);
+        let (key, ended) = (call_key(&event), event.state == CallState::Ended);
         let sentence = said(&event).sentence;
         // The banner may have gone (signed out) while the event was on its way.
         if calls.try_update(|calls| calls.take(event)) == Some(true) {
@@ -170,7 +192,7 @@ pub fn CallBanner() -> impl IntoView {
         if ended {
             set_timeout(
                 move || {
-                    calls.try_update(|calls| calls.forget_ended(&call_id));
+                    calls.try_update(|calls| calls.forget_ended(&key));
                 },
                 ENDED_SHOWN,
             );
@@ -182,9 +204,7 @@ pub fn CallBanner() -> impl IntoView {
         let stream = StoredValue::new_local((source, on_call));
         on_cleanup(move || stream.with_value(|(source, _)| source.close()));
     }
-    let ids = move || {
-        calls.with(|calls| calls.shown.iter().map(|c| c.call_id.clone()).collect::<Vec<_>>())
-    };
+    let ids = move || calls.with(|calls| calls.shown.iter().map(call_key).collect::<Vec<_>>());
     view! {
         <section class="calls" aria-label="Calls" data-testid="calls">
             <p class="calls__announced" role="status" aria-live="polite" data-testid="call-announced">
@@ -315,6 +335,7 @@ mod tests {
 
     #[test]
     fn a_calls_later_events_update_it_in_place_and_new_calls_go_on_top() {
+        let key = |id: &str| format!("1\u{1f}{id}");
         let mut calls = Calls::default();
         assert!(calls.take(event("c1", "ringing", 1, "+64211234567", &[])));
         assert!(calls.take(event("c2", "ringing", 2, "+64211234568", &[])));
@@ -323,13 +344,18 @@ mod tests {
         assert!(!calls.take(event("c1", "ringing", 2, "+64211234567", &[])));
         let order: Vec<_> = calls.shown.iter().map(|c| (c.call_id.as_str(), c.state)).collect();
         assert_eq!(order, [("c2", CallState::Ringing), ("c1", CallState::Answered)]);
-        calls.forget_ended("c1");
-        assert!(calls.get("c1").is_some(), "an answered call stays");
+        calls.forget_ended(&key("c1"));
+        assert!(calls.get(&key("c1")).is_some(), "an answered call stays");
         calls.take(event("c1", "ended", 4, "+64211234567", &[]));
-        calls.forget_ended("c1");
-        assert!(calls.get("c1").is_none());
-        calls.dismiss("c2");
-        assert!(!calls.take(event("c2", "answered", 5, "+64211234568", &[])), "dismissed for good");
+        calls.forget_ended(&key("c1"));
+        assert!(calls.get(&key("c1")).is_none());
+        calls.dismiss(&key("c2"));
+        assert!(!calls.take(event("c2", "answered", 5, "+64211234568", &[])), "dismissed");
         assert!(calls.shown.is_empty());
+        // Without call ids a caller's number is the id: their next call rings again.
+        assert!(calls.take(event("c2", "ringing", 6, "+64211234568", &[])), "a new call");
+        assert!(!calls.take(event("c2", "ended", 7, "+64211234568", &[])));
+        assert!(calls.take(event("c2", "ringing", 8, "+64211234568", &[])), "and another");
+        assert_eq!(calls.shown.len(), 1);
     }
 }
