@@ -154,15 +154,13 @@ impl Operations {
         app_url: &str,
     ) -> Result<Vec<Caller>, ApiError> {
         let ending = caller_number(Some(number)).map_err(ApiError::invalid)?;
-        let filter = CustomerFilter {
-            business_id,
-            external_reference: None,
-            search: Some(CustomerQuery::parse(number)),
-        };
+        let filter = CustomerFilter { business_id, external_reference: None, search: None };
+        let query = CustomerQuery::parse(number);
         let businesses = principal.businesses().clone();
+        let limit = i64::from(PageSize::MAX.get());
         let page = self
             .small_read(move |store| {
-                Ok(store.customers(&filter, &businesses, 0, PageSize::MAX)?.items)
+                Ok(store.customers_with_number(&query, &filter, &businesses, limit)?)
             })
             .await?;
         Ok(best_callers(&ending, page, app_url))

@@ -5,12 +5,12 @@ use super::customer_filter::CustomerFilter;
 use super::idempotency::{Answer, Attempt, once};
 use super::phone_numbers::insert_phone_number;
 use super::rows::{customer_for, customer_from};
-use super::search::{put_document, search};
+use super::search::{put_document, search, with_number};
 use super::sql::{Sql, params};
 use super::{Change, OperationError, Page, Store, StoreError, page, unused_id, within};
 use phone_model::{
-    Businesses, CreatedCustomer, CustomerResource, NewCustomer, PageSize, Refusal, ValidationError,
-    customer_document,
+    Businesses, CreatedCustomer, CustomerQuery, CustomerResource, NewCustomer, PageSize, Refusal,
+    ValidationError, customer_document,
 };
 
 impl Store {
@@ -58,6 +58,23 @@ impl Store {
                 .collect::<Result<Vec<_>, StoreError>>()?;
             Ok(page(rows, size))
         })
+    }
+
+    /// Up to `limit` customers of `businesses` (and of `filter`'s business) with a number in
+    /// `query`'s digits, oldest first, each with the number that matched: a caller lookup,
+    /// which reads only the search's number tier.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn customers_with_number(
+        &self,
+        query: &CustomerQuery,
+        filter: &CustomerFilter,
+        businesses: &Businesses,
+        limit: i64,
+    ) -> Result<Vec<CustomerResource>, StoreError> {
+        let within = within(businesses);
+        self.read(|db| with_number(db, query, filter, within.as_deref(), limit))
     }
 
     /// One customer.

@@ -202,6 +202,19 @@ fn tier_rows(
         .collect()
 }
 
+/// Up to `limit` customers with a number in the query's digits, oldest first, each with the
+/// number that matched: the first tier alone, as a caller lookup asks.
+pub(super) fn by_number(
+    db: &mut dyn Sql,
+    query: &CustomerQuery,
+    filter: &CustomerFilter,
+    within: Option<&str>,
+    limit: i64,
+) -> Result<Vec<CustomerResource>, StoreError> {
+    let rows = tier_rows(db, query, Tier::Number, filter, within, 0, limit)?;
+    Ok(rows.into_iter().map(|(_, customer)| customer).collect())
+}
+
 /// The customers one typo from the query (and no closer), oldest first: candidates that keep
 /// each word's start or end, judged by the core.
 pub(super) fn with_typos(
