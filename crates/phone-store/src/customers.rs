@@ -5,7 +5,7 @@ use super::customer_filter::CustomerFilter;
 use super::idempotency::{Answer, Attempt, once};
 use super::phone_numbers::insert_phone_number;
 use super::rows::{customer_for, customer_from};
-use super::search::{put_document, search, with_number};
+use super::search::{by_number, put_document, search};
 use super::sql::{Sql, params};
 use super::{Change, OperationError, Page, Store, StoreError, page, unused_id, within};
 use phone_model::{
@@ -74,7 +74,7 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<CustomerResource>, StoreError> {
         let within = within(businesses);
-        self.read(|db| with_number(db, query, filter, within.as_deref(), limit))
+        self.read(|db| by_number(db, query, filter, within.as_deref(), limit))
     }
 
     /// One customer.

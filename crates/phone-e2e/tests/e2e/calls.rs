@@ -1,8 +1,6 @@
 //! The incoming-call banner: a phone system reports calls over the API, and the staff who see
 //! the business hear of them on whatever page they are, without losing what they were doing.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
 use phone_e2e::{Ctx, Result, run};
 use phone_store::Role;
 use serde_json::{Value, json};
@@ -124,51 +122,6 @@ fn staff_hear_only_their_own_businesses_calls() {
         ctx.wait_until("the editor hears both", || async { Ok(ctx.all("call").await?.len() == 2) })
             .await?;
         assert_eq!(physio.all("call").await?.len(), 1, "the physio heard another business's call");
-        Ok(())
-    });
-}
-
-/// From the next frame on, looks in each frame for a call on the banner that mentions
-/// `arguments[0]`, and keeps the moment of the first frame that has one (ms since the epoch)
-/// in `window.callPainted`.
-const WATCH: &str = r"
-const number = arguments[0];
-window.callPainted = null;
-const look = () => {
-  const calls = [...document.querySelectorAll('[data-testid=call-words]')];
-  if (calls.some(call => call.textContent.includes(number))) {
-    window.callPainted = performance.timeOrigin + performance.now();
-  } else {
-    requestAnimationFrame(look);
-  }
-};
-requestAnimationFrame(look);
-";
-
-/// Not part of the suite: how long from a phone system's report to the banner painting it,
-/// median of 21 (`cargo test -p phone-e2e -- --ignored calls::the_time --nocapture`).
-#[test]
-#[ignore = "a measurement, not a check"]
-fn the_time_from_report_to_banner() {
-    run(|ctx| async move {
-        let phone = ctx.phone_system(FITNESS).await?;
-        ctx.open("/").await?;
-        let mut times = Vec::new();
-        for call in 0..21 {
-            let (number, national) =
-                (format!("+642199988{call:02}"), format!("021 999 88{call:02}"));
-            ctx.client.execute(WATCH, vec![json!(national)]).await?;
-            let sent = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs_f64() * 1000.0;
-            phone.report(&event(&format!("t{call}"), &number, "ringing")).await?;
-            let mut painted = Value::Null;
-            while painted.is_null() {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-                painted = ctx.client.execute("return window.callPainted", vec![]).await?;
-            }
-            times.push(painted.as_f64().ok_or("no moment")? - sent);
-        }
-        times.sort_by(f64::total_cmp);
-        println!("report → banner painted, ms: median {:.1}, all {times:.1?}", times[10]);
         Ok(())
     });
 }

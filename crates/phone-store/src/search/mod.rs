@@ -6,6 +6,8 @@
 mod statement;
 mod tiers;
 
+pub(super) use tiers::by_number;
+
 use phone_model::{CustomerQuery, CustomerResource, PageSize, customer_document, reversed_digits};
 
 use super::customer_filter::CustomerFilter;
@@ -114,17 +116,4 @@ pub(super) fn search(
         }
     }
     Ok(found)
-}
-
-/// Up to `limit` customers with a number in `query`'s digits (within `filter` and the
-/// caller's businesses), oldest first, each with the number that matched: who is calling.
-/// Only the number tier is read; names and references are not looked at.
-pub(super) fn with_number(
-    db: &mut dyn Sql,
-    query: &CustomerQuery,
-    filter: &CustomerFilter,
-    within: Option<&str>,
-    limit: i64,
-) -> Result<Vec<CustomerResource>, StoreError> {
-    tiers::by_number(db, query, filter, within, limit)
 }

@@ -204,7 +204,7 @@ fn tier_rows(
 
 /// Up to `limit` customers with a number in the query's digits, oldest first, each with the
 /// number that matched: the first tier alone, as a caller lookup asks.
-pub(super) fn by_number(
+pub(in super::super) fn by_number(
     db: &mut dyn Sql,
     query: &CustomerQuery,
     filter: &CustomerFilter,
