@@ -66,13 +66,6 @@ impl Default for CallBoard {
     }
 }
 
-impl CallBoard {
-    /// How many streams are open.
-    pub fn streams(&self) -> usize {
-        self.sender.receiver_count()
-    }
-}
-
 /// Milliseconds since the epoch.
 fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
@@ -328,11 +321,6 @@ impl Operations {
     /// Ends every stream: the server is stopping, and waits for no stream to end by itself.
     pub fn close_call_streams(&self) {
         self.calls.closing.send_replace(true);
-    }
-
-    /// The board the streams hear events from (for metrics).
-    pub fn call_board(&self) -> &Arc<CallBoard> {
-        &self.calls
     }
 }
 
