@@ -30,6 +30,13 @@ pub fn signed(headers: &HeaderMap) -> bool {
     headers.contains_key(SIGNATURE_HEADER) && !headers.contains_key(header::AUTHORIZATION)
 }
 
+/// Whether a request's body is declared a form, as Twilio's callbacks are.
+pub fn is_form(headers: &HeaderMap) -> bool {
+    headers.get(header::CONTENT_TYPE).is_some_and(|value| {
+        value.to_str().is_ok_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+    })
+}
+
 /// The client a signed callback is from, once its signature holds; the request comes back
 /// with its body read, for the handler to read again.
 pub async fn principal(
@@ -38,10 +45,7 @@ pub async fn principal(
 ) -> (Result<(Principal, Option<String>), Response>, Request) {
     let (parts, body) = request.into_parts();
     // Twilio's callbacks are forms; anything else is no callback of Twilio's.
-    let form = parts.headers.get(header::CONTENT_TYPE).is_some_and(|value| {
-        value.to_str().is_ok_and(|v| v.starts_with("application/x-www-form-urlencoded"))
-    });
-    if !form {
+    if !is_form(&parts.headers) {
         let refused = Err(ApiError::Refused(Refusal::Unauthorized).into_response());
         return (refused, Request::from_parts(parts, Body::empty()));
     }

@@ -7,7 +7,7 @@ use axum::{
     Extension, Json,
     body::Bytes,
     extract::{FromRequest, OriginalUri, Request, State},
-    http::{HeaderMap, HeaderValue, header},
+    http::{HeaderMap, HeaderValue},
     response::{
         IntoResponse, Response,
         sse::{Event, KeepAlive, Sse},
@@ -24,6 +24,7 @@ use phone_operations::{ApiError, ListQuery, Principal, calls::CallStream};
 
 use crate::{
     AppState,
+    auth::twilio,
     extract::{Body, Listed, unread_body},
     openapi::CallEventRequest,
 };
@@ -95,10 +96,7 @@ impl<S: Send + Sync> FromRequest<S> for Reported {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_form = request.headers().get(header::CONTENT_TYPE).is_some_and(|value| {
-            value.to_str().is_ok_and(|v| v.starts_with("application/x-www-form-urlencoded"))
-        });
-        if !is_form {
+        if !twilio::is_form(request.headers()) {
             let Body(sent) = Body::<CallInput>::from_request(request, state).await?;
             let report = sent.read.and_then(|input| CallReport::read(input.0).map_err(Into::into));
             return Ok(Self(report));
