@@ -144,6 +144,9 @@ struct State {
     paused_until: Option<Instant>,
     /// The provider's window, while it runs and its headers say what it is.
     window: Option<Window>,
+    /// What each caller sent while no window was known (the first requests after one ended):
+    /// the provider counts them in the window its next answer tells, and so does its share.
+    unplaced: HashMap<Caller, u32>,
 }
 
 #[derive(Debug)]
@@ -163,6 +166,7 @@ impl Budget {
             callers: HashMap::new(),
             paused_until: None,
             window: None,
+            unplaced: HashMap::new(),
         };
         Self { shares, caller_rate: rate * shares.caller, state: Mutex::new(state) }
     }
@@ -191,7 +195,7 @@ impl Budget {
     /// what holds it and until when.
     fn take(&self, asker: Asker<'_>, now: Instant) -> Result<(), Held> {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        let State { shared, callers, paused_until, window } = &mut *state;
+        let State { shared, callers, paused_until, window, unplaced } = &mut *state;
         let leaves = asker.leaves(self.shares);
         let mut held = Held { wait: Duration::ZERO, by: Holder::Everyone };
         match *paused_until {
@@ -221,8 +225,10 @@ impl Budget {
         if let Some(own) = own {
             own.take();
         }
-        if let Some(window) = window.as_mut() {
-            window.count(caller);
+        match (window.as_mut(), caller) {
+            (Some(window), _) => window.count(caller),
+            (None, Some(caller)) => *unplaced.entry(caller.clone()).or_default() += 1,
+            (None, None) => {}
         }
         if callers.len() > CALLERS_KEPT {
             callers.retain(|_, bucket| !bucket.is_full(now));
@@ -246,7 +252,8 @@ impl Budget {
             let until = now + pause;
             state.paused_until = Some(state.paused_until.map_or(until, |at| at.max(until)));
         }
-        Window::heard(&mut state.window, said, pause.is_some(), now, epoch);
+        let State { window, unplaced, .. } = &mut *state;
+        Window::heard(window, unplaced, said, pause.is_some(), now, epoch);
     }
 
     /// How many requests one caller may send per window, for the gateway's own 429: its share

@@ -81,6 +81,25 @@ fn each_caller_gets_its_share_of_the_providers_window_until_it_ends() {
 }
 
 #[test]
+fn what_was_sent_before_the_next_window_was_told_counts_in_its_share() {
+    let budget = Budget::new(1000.0, Shares::percent(25, 25));
+    let (now, epoch) = (Instant::now(), Duration::from_secs(1_000_000));
+    budget.heard(StatusCode::OK, &window(20, 19, epoch), now, epoch);
+    let hammer = client("hammer");
+    // The window ends; the hammer's first request of the next goes before its answer tells it.
+    let (later, next) = (now + Duration::from_secs(60), epoch + Duration::from_secs(60));
+    assert_eq!(budget.take(Asker::Client(&hammer), later), Ok(()));
+    budget.heard(StatusCode::OK, &window(20, 19, next), later, next);
+    assert_eq!(sent(&budget, Asker::Client(&hammer), 20, later), 4, "5 in all, that one too");
+    // An answer that tells no window forgets what was unplaced: nothing can count it.
+    let (after, last) = (later + Duration::from_secs(60), next + Duration::from_secs(60));
+    assert_eq!(budget.take(Asker::Client(&hammer), after), Ok(()));
+    budget.heard(StatusCode::OK, &Said::default(), after, last);
+    budget.heard(StatusCode::OK, &window(20, 20, last), after, last);
+    assert_eq!(sent(&budget, Asker::Client(&hammer), 20, after), 5);
+}
+
+#[test]
 fn api_clients_and_the_sync_leave_their_parts_of_the_providers_window() {
     let budget = Budget::new(1000.0, Shares::percent(100, 25));
     let (now, epoch) = (Instant::now(), Duration::from_secs(1_000_000));

@@ -81,11 +81,13 @@ impl Window {
     /// `window` after an answer that said `said` and asked for a pause or not (`paused`), as of
     /// `now`, `epoch` being the time since the epoch: the same window with what the provider
     /// said is left (or less, when more was sent after that answer was made), a new one for
-    /// another reset still to come. A provider whose reset moves with every answer (a sliding window)
+    /// another reset still to come, which counts what was sent while none was known
+    /// (`unplaced`, emptied here, and by an answer that tells no window at all). A provider whose reset moves with every answer (a sliding window)
     /// makes a new window each time, so its shares never bind: the shares of the gateway's own
     /// rate still do, and nobody is held back on a reckoning that cannot be made.
     pub fn heard(
         window: &mut Option<Self>,
+        unplaced: &mut HashMap<Caller, u32>,
         said: &Said,
         paused: bool,
         now: Instant,
@@ -94,6 +96,7 @@ impl Window {
         let (Some(limit), Some(reset), Some(left)) =
             (said.limit, said.reset, said.until_reset(epoch))
         else {
+            unplaced.clear();
             return;
         };
         let remaining = if paused { None } else { said.remaining };
@@ -109,7 +112,8 @@ impl Window {
             _ if left.is_zero() => {}
             _ => {
                 let ends = now + left.min(LONGEST);
-                *window = Some(Self { reset, ends, limit, remaining, sent: HashMap::new() });
+                let sent = std::mem::take(unplaced);
+                *window = Some(Self { reset, ends, limit, remaining, sent });
             }
         }
     }
@@ -221,24 +225,24 @@ mod tests {
             reset: Some(reset),
             retry_after: None,
         };
-        let mut window = None;
-        Window::heard(&mut window, &said(10, 1060), false, now, epoch);
+        let (mut window, mut unplaced) = (None, HashMap::new());
+        Window::heard(&mut window, &mut unplaced, &said(10, 1060), false, now, epoch);
         let ana = Caller::User("ana".to_owned());
         for _ in 0..3 {
             window.as_mut().unwrap().count(Some(&ana));
         }
         // An answer to a request sent before those three.
-        Window::heard(&mut window, &said(9, 1060), false, now, epoch);
+        Window::heard(&mut window, &mut unplaced, &said(9, 1060), false, now, epoch);
         let current = window.as_ref().unwrap();
         assert_eq!((current.remaining, current.sent[&ana]), (Some(7), 3));
         assert_eq!(current.ends, now + Duration::from_secs(60));
         // A pause leaves what remains unknown; a late answer from a window that is over
         // changes nothing; the next window starts afresh.
-        Window::heard(&mut window, &said(0, 1060), true, now, epoch);
+        Window::heard(&mut window, &mut unplaced, &said(0, 1060), true, now, epoch);
         assert_eq!(window.as_ref().unwrap().remaining, None);
-        Window::heard(&mut window, &said(3, 1000), false, now, epoch);
+        Window::heard(&mut window, &mut unplaced, &said(3, 1000), false, now, epoch);
         assert_eq!(window.as_ref().unwrap().remaining, None);
-        Window::heard(&mut window, &said(20, 1120), false, now, epoch);
+        Window::heard(&mut window, &mut unplaced, &said(20, 1120), false, now, epoch);
         let next = window.as_ref().unwrap();
         assert_eq!((next.remaining, next.sent.len()), (Some(20), 0));
     }
