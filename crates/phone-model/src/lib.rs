@@ -58,6 +58,8 @@ mod error;
 mod expected;
 mod field;
 mod id;
+#[cfg(feature = "serde")]
+pub mod import;
 mod input;
 mod invalidity;
 mod kind;
