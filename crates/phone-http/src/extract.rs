@@ -4,11 +4,10 @@
 use axum::{
     body::Bytes,
     extract::{FromRequest, FromRequestParts, Path, Request},
-    http::{HeaderMap, HeaderValue, Method, header, request::Parts},
+    http::{HeaderMap, HeaderValue, header, request::Parts},
 };
 use phone_model::{IdempotencyKey, IfMatch, Refusal, ValidationError};
 use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
 
 use phone_operations::{ApiError, Keyed, ListQuery, Sent};
 
@@ -47,7 +46,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Create<T> {
         let (method, path) = (request.method().clone(), request.uri().path().to_owned());
         let sent = sent(request, state).await?;
         let bytes = sent.raw.as_ref().map_or(&b""[..], |(_, bytes)| bytes.as_ref());
-        let key = key.map(|key| Keyed { key, fingerprint: fingerprint(&method, &path, bytes) });
+        let key = key.map(|key| Keyed::new(key, method.as_str(), &path, bytes));
         Ok(Self { sent, key })
     }
 }
@@ -62,14 +61,6 @@ pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyKey>, Ap
         .map(|text| text.and_then(|text| IdempotencyKey::parse(&text)))
         .transpose()
         .map_err(ApiError::invalid)
-}
-
-/// What a create asked, for comparing a retry with its first attempt: a SHA-256 of the method,
-/// path and body.
-pub fn fingerprint(method: &Method, path: &str, body: &[u8]) -> String {
-    let asked = format!("{method} {path}\n");
-    let digest = Sha256::new().chain_update(asked).chain_update(body).finalize();
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The `If-Match` header of one number's request, when sent: `Err` when it is malformed, which

@@ -6,7 +6,7 @@ use axum::{
     http::{HeaderValue, StatusCode, header::RETRY_AFTER},
     response::{IntoResponse, Response},
 };
-use phone_model::{ErrorBody, Located, Refusal, ValidationError};
+use phone_model::{ErrorBody, FieldMessage, Located, Refusal, ValidationError};
 
 use phone_store::{OperationError, StoreError};
 
@@ -21,6 +21,9 @@ pub enum ApiError {
     Validation(Vec<Located>),
     /// A whole-request refusal (404, 413, 415, …).
     Refused(Refusal),
+    /// 400 on `field`, in the contract's shape, for what no rule of the contract covers (an
+    /// import's file that cannot be read): `message` says why, in the provider's sentence style.
+    Unfit { field: &'static str, message: String },
     /// 500: the cause is logged, the client gets the contract's sentence.
     Internal(Box<dyn std::error::Error + Send + Sync>),
     /// 503 with `Retry-After`: the database cannot be reached now; the cause is logged.
@@ -64,6 +67,13 @@ impl IntoResponse for ApiError {
         let (refusal, body) = match self {
             Self::Validation(errors) => (Refusal::Validation, ErrorBody::validation(&errors)),
             Self::Refused(refusal) => (refusal, ErrorBody::refusal(refusal)),
+            Self::Unfit { field, message } => {
+                let errors = vec![FieldMessage { field: field.into(), message }];
+                (
+                    Refusal::Validation,
+                    ErrorBody { errors, ..ErrorBody::refusal(Refusal::Validation) },
+                )
+            }
             Self::Internal(cause) => {
                 // The request id is on the surrounding span (see lib.rs), so this line has it.
                 tracing::error!(error = %cause, "internal error");

@@ -17,6 +17,7 @@ pub mod calls;
 pub mod cursor;
 mod error;
 pub mod gateway;
+pub mod imports;
 pub mod keys;
 mod local;
 pub mod measures;
@@ -51,6 +52,8 @@ pub struct Operations {
     backend: Backend,
     /// Where reported calls meet the staff app's streams (the same in both modes).
     calls: Arc<calls::CallBoard>,
+    /// The imports' dry runs, held to be applied.
+    imports: Arc<imports::Imports>,
 }
 
 /// Who answers the contract's operations.
@@ -111,6 +114,15 @@ pub struct Keyed {
 }
 
 impl Keyed {
+    /// `key` for a create of `method` and `path` with `body`, fingerprinted for comparing a
+    /// retry with its first attempt: a SHA-256 of the method, path and body's bytes.
+    pub fn new(key: IdempotencyKey, method: &str, path: &str, body: &[u8]) -> Self {
+        use sha2::{Digest, Sha256};
+        let asked = format!("{method} {path}\n");
+        let digest = Sha256::new().chain_update(asked).chain_update(body).finalize();
+        Self { key, fingerprint: digest.iter().map(|b| format!("{b:02x}")).collect() }
+    }
+
     /// The attempt the store keeps the answer of: the caller's.
     fn attempt(&self, principal: &Principal) -> Attempt {
         Attempt {
@@ -163,7 +175,13 @@ pub type Condition = Result<Option<IfMatch>, ValidationError>;
 impl Operations {
     /// The operations answered by `store`, with the keys that sign cursors.
     pub fn local(store: Arc<Store>, keys: Arc<Keys>) -> Self {
-        Self { store, keys, backend: Backend::Local, calls: Arc::default() }
+        Self {
+            store,
+            keys,
+            backend: Backend::Local,
+            calls: Arc::default(),
+            imports: Arc::default(),
+        }
     }
 
     /// The same operations answered by the provider through `gateway`.

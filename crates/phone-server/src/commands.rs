@@ -125,6 +125,14 @@ pub fn manage(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         Some(Command::Keys(KeysCommand::Rotate { at_once })) => {
             rotate_keys(&store, i64::from(config.token_lifetime), at_once)?;
         }
+        Some(command @ (Command::Import { .. } | Command::Export { .. })) => {
+            if managed.upstream {
+                return Err("in front of the provider, import and export through the staff app \
+                            (its writes must go through the provider's API)"
+                    .into());
+            }
+            crate::spreadsheets::run(store, command)?;
+        }
         Some(
             Command::Init | Command::Copy { .. } | Command::Backup { .. } | Command::Restore { .. },
         )

@@ -244,6 +244,38 @@ pub enum Command {
         #[arg(long)]
         from: PathBuf,
     },
+    /// Check a spreadsheet of customers and numbers (CSV or .xlsx) against a business, as the
+    /// staff app's Import page does: a report of every row; with --apply, write the rows.
+    Import {
+        /// The business to import into.
+        #[arg(long)]
+        business: String,
+        /// The file.
+        file: PathBuf,
+        /// Write the rows that can be written (without it: the dry run only).
+        #[arg(long)]
+        apply: bool,
+        /// Save the numbers Excel mangled as repaired (without it, they are left out).
+        #[arg(long)]
+        accept_repairs: bool,
+        /// The country code of numbers written without one.
+        #[arg(long, default_value = "+64")]
+        country_code: String,
+        /// The column of each heading, comma-separated (see the API's `mapping`).
+        #[arg(long)]
+        mapping: Option<String>,
+    },
+    /// Write a business's customers and numbers to a file, as CSV or .xlsx.
+    Export {
+        /// The business.
+        #[arg(long)]
+        business: String,
+        /// `csv` or `xlsx`.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// The new file; an existing one is never overwritten.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

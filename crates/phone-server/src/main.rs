@@ -3,6 +3,7 @@
 
 mod commands;
 mod serve;
+mod spreadsheets;
 
 use std::{process::ExitCode, time::Duration};
 

@@ -44,6 +44,7 @@ mod phone_numbers;
 mod pool;
 mod postgres;
 mod review;
+mod roster;
 mod rows;
 mod schema;
 mod search;
@@ -66,6 +67,7 @@ pub use idempotency::{Answer, Attempt, Claim};
 pub use keys::{Rotation, SigningKeys, StoredKey};
 use pool::Pool;
 pub use review::{ReviewPage, ReviewedRow};
+pub use roster::{RosterEntry, RosterNumber};
 pub use schema::Opening;
 use sql::{Sql, params};
 

@@ -29,6 +29,7 @@ pub mod customers;
 pub mod gateway;
 pub mod health;
 pub mod identity;
+pub mod imports;
 pub mod phone_numbers;
 pub mod review;
 pub mod session;
@@ -54,6 +55,10 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(calls::calls_create))
         .routes(routes!(calls::call_events_stream))
         .routes(routes!(gateway::gateway_status))
+        .routes(routes!(imports::imports_create))
+        .routes(routes!(imports::imports_apply, imports::imports_cancel))
+        .routes(routes!(imports::imports_get))
+        .routes(routes!(imports::exports_get))
         .routes(routes!(customers::phone_number_history))
         .routes(routes!(review::phone_number_review))
         .routes(routes!(review::shared_expected_put, review::shared_expected_delete))

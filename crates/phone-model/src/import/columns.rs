@@ -76,8 +76,11 @@ impl Column {
             .filter(char::is_ascii_alphanumeric)
             .map(|c| c.to_ascii_lowercase())
             .collect();
-        let words = words.trim_end_matches(|c: char| c.is_ascii_digit());
-        SYNONYMS.iter().find(|(_, names)| names.contains(&words)).map(|(column, _)| *column)
+        let numbered = words.trim_end_matches(|c: char| c.is_ascii_digit());
+        let named = |words: &str| {
+            SYNONYMS.iter().find(|(_, names)| names.contains(&words)).map(|(column, _)| *column)
+        };
+        named(&words).or_else(|| named(numbered))
     }
 
     /// The phone type the column says its numbers are; `None` for a column of no stated type,
@@ -135,6 +138,7 @@ const SYNONYMS: [(Column, &[&str]); 14] = [
         Column::Phone,
         &[
             "phone",
+            "e164",
             "phonenumber",
             "phoneno",
             "telephone",

@@ -7,12 +7,14 @@
 
 mod columns;
 mod excel;
+mod export;
 mod judge;
 mod row_set;
 mod wire;
 
 pub use columns::{Column, Mapping};
 pub use excel::{ExcelDamage, Undone, undo_excel};
+pub use export::{EXPORT_HEADINGS, ExportedCustomer, export_row};
 pub use judge::{Judge, NewCustomerRow, StoredCustomer, Verdict};
 pub use row_set::{RANGES_MAX, RowSet};
 pub use wire::{
