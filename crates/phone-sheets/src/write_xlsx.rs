@@ -47,10 +47,11 @@ impl XlsxOut {
     /// When `path` cannot be created, the temporary file cannot be, or `sheet_name` is not a
     /// name Excel allows (empty, over 31 characters, or with one of `[]:*?/\`).
     pub fn create(path: &Path, sheet_name: &str) -> io::Result<Self> {
-        let file = File::create(path)?;
         let mut workbook = Workbook::new();
         let worksheet = workbook.add_worksheet_with_constant_memory().map_err(into_io)?;
+        // Before the file, so that a bad name leaves no empty file behind.
         worksheet.set_name(sheet_name).map_err(into_io)?;
+        let file = File::create(path)?;
         Ok(Self { workbook, file, heading: Format::new().set_bold(), next_row: 0 })
     }
 
