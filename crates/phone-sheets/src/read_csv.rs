@@ -11,16 +11,11 @@ use crate::{
 /// Reads `bytes` as CSV (or tab-separated) text.
 ///
 /// # Errors
-/// [`SheetError::NotASpreadsheet`] for bytes that are not text, and whatever the rows break of
+/// [`SheetError::NotASpreadsheet`] for bytes that are not text (see
+/// [`text_encoding::decode`]), and whatever the rows break of
 /// [`SheetBuilder::push`]'s limits.
 pub(crate) fn read(bytes: &[u8]) -> Result<Sheet, SheetError> {
-    let (text, encoding) = text_encoding::decode(bytes);
-    // No text file has a NUL character, and every binary format of note (images, PDFs, Word
-    // documents, executables, random bytes) has many: a cheap, sure test that a file is not
-    // text, without which it would be read as one odd Windows-1252 "spreadsheet".
-    if text.contains('\0') {
-        return Err(SheetError::NotASpreadsheet);
-    }
+    let (text, encoding) = text_encoding::decode(bytes).ok_or(SheetError::NotASpreadsheet)?;
     let separator = separator::detect(&text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
