@@ -179,6 +179,32 @@ impl Mapping {
         Self(columns)
     }
 
+    /// The guess, fitted to the file's `rows`: a "Customer ID" column whose cells are not
+    /// Phonedesk's ids (digits, at most 10) is another system's, so it is read as the
+    /// reference when no other column is, and otherwise left out.
+    ///
+    /// ```
+    /// use phone_model::import::{Column, Mapping};
+    /// let headings = ["Customer ID".to_owned(), "Mobile".to_owned()];
+    /// let rows = [vec!["C001".to_owned(), "021 123 4567".to_owned()]];
+    /// let fitted = Mapping::guess(&headings).fitted(rows.iter().map(Vec::as_slice));
+    /// assert_eq!(fitted.column(0), Some(Column::ExternalReference));
+    /// ```
+    #[must_use]
+    pub fn fitted<'a>(mut self, rows: impl IntoIterator<Item = &'a [String]>) -> Self {
+        let Some(at) = self.position(Column::CustomerId) else { return self };
+        let ours = |id: &str| id.len() <= 10 && id.bytes().all(|b| b.is_ascii_digit());
+        let theirs = rows.into_iter().filter_map(|row| row.get(at)).any(|cell| {
+            let cell = cell.trim();
+            !cell.is_empty() && !ours(cell)
+        });
+        if theirs {
+            let referenced = self.position(Column::ExternalReference).is_some();
+            self.0[at] = (!referenced).then_some(Column::ExternalReference);
+        }
+        self
+    }
+
     /// The column of the heading at `index`.
     #[must_use]
     pub fn column(&self, index: usize) -> Option<Column> {

@@ -171,7 +171,8 @@ fn dry_run(store: &Store, owner: String, upload: Upload) -> Result<(ImportReport
     let sheet =
         phone_sheets::read(&bytes, Some(&file_name)).map_err(|e| unfit("file", e.to_string()))?;
     let mapping = match mapping {
-        None => Mapping::guess(&sheet.headings),
+        None => Mapping::guess(&sheet.headings)
+            .fitted(sheet.rows.iter().map(|row| row.cells.as_slice())),
         Some(chosen) => chosen_mapping(&chosen, sheet.headings.len())?,
     };
     let country_code = CountryCode::new(country_code.as_deref().unwrap_or("+64"))

@@ -20,6 +20,7 @@ mod first_run;
 mod gateway;
 mod history;
 mod idempotency;
+mod imports;
 mod keys;
 mod logs;
 mod metrics;

@@ -182,6 +182,16 @@ impl TestServer {
         server
     }
 
+    /// Starts a new server on the same database after this one was killed (`kill -9`).
+    pub async fn restart_after_kill(mut self) -> Self {
+        let folder = std::mem::replace(&mut self.folder, tempfile::tempdir().expect("a folder"));
+        let upstream = self.upstream.take();
+        let mut server = Self::serve_with(folder, self.database.clone(), &[], upstream);
+        server.client = self.client.clone();
+        server.token = self.token.clone();
+        server
+    }
+
     /// The access token the tests' client sends, for a request written by hand.
     pub fn token(&self) -> &str {
         &self.token
