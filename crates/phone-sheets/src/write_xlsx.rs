@@ -14,8 +14,8 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 ///
 /// Every cell is a string cell, so Excel shows `+64211234567` and `0211234567` as they are
 /// rather than as numbers without their `+` or leading 0. The worksheet is in rust_xlsxwriter's
-/// constant memory mode: each row goes to a temporary file once the next one starts, so memory
-/// stays flat however many rows there are.
+/// constant memory mode: each row goes to a temporary file (unnamed, in the export's directory)
+/// once the next one starts, so memory stays flat however many rows there are.
 ///
 /// ```
 /// use phone_sheets::XlsxOut;
@@ -48,6 +48,11 @@ impl XlsxOut {
     /// name Excel allows (empty, over 31 characters, or with one of `[]:*?/\`).
     pub fn create(path: &Path, sheet_name: &str) -> io::Result<Self> {
         let mut workbook = Workbook::new();
+        // The rows wait in a temporary file beside the export rather than in the system's
+        // temporary directory, which may be a tmpfs: in memory after all.
+        if let Some(directory) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+            workbook.set_tempdir(directory).map_err(into_io)?;
+        }
         let worksheet = workbook.add_worksheet_with_constant_memory().map_err(into_io)?;
         // Before the file, so that a bad name leaves no empty file behind.
         worksheet.set_name(sheet_name).map_err(into_io)?;
