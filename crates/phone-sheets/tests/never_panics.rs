@@ -135,7 +135,7 @@ proptest! {
 
 #[test]
 fn an_xlsx_export_of_awkward_text_reads_back() {
-    // Found by hand, not by proptest: each workbook is a file on disk and a temporary one.
+    // Hand-picked cells rather than a property: each case would write a workbook to disk.
     let cells = ["a\r\nb", "tab\there", " lead", "trail ", "_x0041_", "<&>\"'", "\u{1}ctl"];
     let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("phone-sheets-awkward.xlsx");
     let mut xlsx = XlsxOut::create(&path, "Sheet").expect("a file");
