@@ -353,6 +353,66 @@ pub async fn delete_phone_number(
     call::<phone_model::MessageBody>(from_app(request).build()).await.map(|_| ())
 }
 
+/// An import's dry run (Phonedesk's extension): `file` — the `File` the person chose or
+/// dropped, sent as its raw bytes — read for the business, by `mapping` (each heading's column,
+/// `externalReference,firstName,,mobile`) or, without one, as the server guesses from the
+/// headings. Nothing is written: the report says what applying would do.
+pub async fn check_import(
+    business_id: &str,
+    file_name: &str,
+    file: &wasm_bindgen::JsValue,
+    mapping: Option<&str>,
+) -> Result<phone_model::import::ImportReport, ApiError> {
+    let mut url = format!(
+        "{}/imports?businessId={}&fileName={}",
+        base_url(),
+        encode(business_id),
+        encode(file_name)
+    );
+    if let Some(mapping) = mapping {
+        url.push_str(&format!("&mapping={}", encode(mapping)));
+    }
+    let request = from_app(Request::post(&url))
+        .header("Content-Type", "application/octet-stream")
+        .body(file.clone());
+    call(request).await
+}
+
+/// The URL of an import (a dry run the server holds), or of a part of it.
+fn import_url(import_id: &str, part: &str) -> String {
+    format!("{}/imports/{}{part}", base_url(), encode(import_id))
+}
+
+/// Starts applying a dry run with the person's decisions; the answer is its progress, running.
+/// 404 when the server no longer holds the dry run (it restarted): check the file again, then
+/// apply again, which finds the rows already done.
+pub async fn apply_import(
+    import_id: &str,
+    decisions: &phone_model::import::ImportDecisions,
+) -> Result<phone_model::import::ImportProgress, ApiError> {
+    call(with_body(Request::post(&import_url(import_id, "/apply")), decisions)).await
+}
+
+/// Where an apply is.
+pub async fn import_progress(
+    import_id: &str,
+) -> Result<phone_model::import::ImportProgress, ApiError> {
+    call(from_app(RequestBuilder::new(&import_url(import_id, ""))).build()).await
+}
+
+/// Cancels an apply: every row done stays done, none is left half made.
+pub async fn cancel_import(
+    import_id: &str,
+) -> Result<phone_model::import::ImportProgress, ApiError> {
+    call(from_app(Request::delete(&import_url(import_id, "/apply"))).build()).await
+}
+
+/// Where a business's customers and numbers download from, as `csv` or `xlsx`: a link the
+/// browser follows itself (the server answers the file as an attachment).
+pub fn export_url(business_id: &str, format: &str) -> String {
+    format!("{}/exports?businessId={}&format={format}", base_url(), encode(business_id))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

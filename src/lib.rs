@@ -92,7 +92,11 @@ pub fn App() -> impl IntoView {
                 <a class="masthead__name" href="/" data-testid="product-name">"Phonedesk"</a>
                 <span class="masthead__tagline">"Keep customers' phone numbers right."</span>
                 <nav class="masthead__nav" aria-label="Main">
-                    <a href="/review" data-testid="nav-review">"Review numbers"</a>
+                    // "Review" alone on a phone, where a second link must fit beside it on the
+                    // name's line (a third line would move the page when the link appears).
+                    <a href="/review" data-testid="nav-review">"Review"<span class="masthead__wide-only">" numbers"</span></a>
+                    // Only editors import: the link shows once the app knows who is signed in.
+                    {move || session.can_edit().then(|| view! { <a href="/import" data-testid="nav-import">"Import"</a> })}
                 </nav>
                 <div class="masthead__session">
                     {move || match session.0.get() {
@@ -147,6 +151,7 @@ fn Pages() -> impl IntoView {
                     <Route path=path!("/customers/:customer_id/phone-numbers/new") view=AddPhoneNumber />
                     <Route path=path!("/customers/:customer_id/phone-numbers/:phone_number_id") view=EditPhoneNumber />
                     <Route path=path!("/review") view=ReviewNumbers />
+                    <Route path=path!("/import") view=pages::import::ImportPage />
                 </Routes>
     }
 }

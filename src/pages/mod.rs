@@ -2,6 +2,7 @@
 
 pub mod customer;
 pub mod find_customer;
+pub mod import;
 pub mod new_customer;
 pub mod not_found;
 pub mod phone_number;
