@@ -12,6 +12,7 @@ mod finding;
 mod first_load;
 mod focus;
 mod gateway;
+mod importing;
 mod keyboard;
 mod layout;
 mod new_customer;
