@@ -124,7 +124,7 @@ impl Keyed {
     }
 
     /// The attempt the store keeps the answer of: the caller's.
-    fn attempt(&self, principal: &Principal) -> Attempt {
+    pub(crate) fn attempt(&self, principal: &Principal) -> Attempt {
         Attempt {
             scope: principal.scope(),
             key: self.key.clone(),

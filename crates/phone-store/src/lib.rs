@@ -27,6 +27,7 @@ use std::{
 
 mod access;
 pub mod backup;
+mod batch;
 mod businesses;
 mod calls;
 mod copy;
@@ -58,6 +59,7 @@ use phone_model::{Businesses, PageSize};
 use rand::Rng;
 
 pub use access::{Account, ClientAccess, Role, SessionUser, StoredSession};
+pub use batch::Batch;
 pub use businesses::{Added, BusinessListing, Removed};
 pub use calls::StoredCallEvent;
 pub use copy::CopyError;

@@ -93,8 +93,7 @@ impl Store {
         attempt: Option<&Attempt>,
     ) -> Result<Answer<PhoneNumberResource>, OperationError> {
         self.write(|db| {
-            let customer_seq = customer_for(db, customer_id, businesses, true)?;
-            once(db, attempt, change.at, |db| insert_phone_number(db, customer_seq, number, change))
+            create_phone_number_in(db, customer_id, businesses, number, change, attempt)
         })
     }
 
@@ -311,4 +310,17 @@ pub(super) fn judge(
         params![verdict(number), number.phone_number_id.as_str()],
     )?;
     share(db, duplicate_key)
+}
+
+/// [`Store::create_phone_number`] within the transaction `db` is in.
+pub(super) fn create_phone_number_in(
+    db: &mut dyn Sql,
+    customer_id: &str,
+    businesses: &Businesses,
+    number: &ValidPhoneNumber,
+    change: &Change<'_>,
+    attempt: Option<&Attempt>,
+) -> Result<Answer<PhoneNumberResource>, OperationError> {
+    let customer_seq = customer_for(db, customer_id, businesses, true)?;
+    once(db, attempt, change.at, |db| insert_phone_number(db, customer_seq, number, change))
 }
