@@ -356,12 +356,13 @@ impl Judge {
             writes.push(input);
         }
         let claims_primary = cell(Column::Primary).is_some_and(is_yes);
-        if let Some(at) = customer.filter(|_| claims_primary && !writes.is_empty()) {
-            if let Some(earlier) = self.customers[at].primary_row {
-                let message =
-                    format!("Row {earlier} makes another of this customer's numbers primary.");
-                findings.push(noted_row(FindingKind::TwoPrimaries, message));
-            }
+        // Only a row that writes can make a second primary; a claim is kept either way, so that
+        // a file applied again is judged as it was the first time.
+        let earlier = customer.filter(|_| claims_primary && !writes.is_empty());
+        if let Some(earlier) = earlier.and_then(|at| self.customers[at].primary_row) {
+            let message =
+                format!("Row {earlier} makes another of this customer's numbers primary.");
+            findings.push(noted_row(FindingKind::TwoPrimaries, message));
         }
         let new_customer = customer.is_none().then(|| NewCustomerRow {
             first_name: first_name.clone(),
@@ -427,10 +428,10 @@ impl Judge {
             self.know(at, if customer.is_none() { &reference } else { "" }, &keys);
             let known = &mut self.customers[at];
             known.numbers.extend(keys.into_iter().map(|key| (key, true)));
-            if claims_primary {
-                known.primary_row = Some(row);
-            }
             customer = Some(at);
+        }
+        if let Some(at) = customer.filter(|_| claims_primary && !refused) {
+            self.customers[at].primary_row.get_or_insert(row);
         }
         self.tally(action, writes.len(), &findings);
         let customer_id = customer.and_then(|at| self.customer_id(at)).map(Into::into);
@@ -507,7 +508,7 @@ fn repaired(
     accepted: bool,
 ) -> Finding {
     let what: Vec<&str> = damage.iter().map(|d| d.label()).collect();
-    let then = if accepted { "It is saved as" } else { "Accept the repair to save it as" };
+    let then = if accepted { "It was" } else { "Accept the repair to save it as" };
     let message = format!("{} {then} {number}.", what.join(" "));
     Finding {
         kind: FindingKind::Repaired,

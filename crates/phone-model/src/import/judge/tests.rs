@@ -1,6 +1,6 @@
 use super::*;
 
-fn judge(stored: Vec<StoredCustomer>) -> Judge {
+fn judge_with(stored: Vec<StoredCustomer>) -> Judge {
     let headings: Vec<String> = ["Reference", "First name", "Surname", "Mobile", "Home", "Primary"]
         .map(String::from)
         .into();
@@ -28,7 +28,7 @@ fn aroha() -> StoredCustomer {
 
 #[test]
 fn a_new_customer_is_made_with_its_first_number_primary() {
-    let mut judge = judge(Vec::new());
+    let mut judge = judge_with(Vec::new());
     let verdict =
         judge.judge(2, &row(["M-9", "Tama", "Hohaia", "022 123 4567", "09 264 5555", ""]), true);
     assert_eq!(verdict.report.action, RowAction::Create);
@@ -46,7 +46,7 @@ fn a_new_customer_is_made_with_its_first_number_primary() {
 
 #[test]
 fn a_stored_customer_is_found_by_reference_and_its_numbers_are_not_added_again() {
-    let mut judge = judge(vec![aroha()]);
+    let mut judge = judge_with(vec![aroha()]);
     let verdict = judge.judge(2, &row(["M-1", "Aroha", "Ngata", "211234567", "", ""]), true);
     assert_eq!(verdict.report.action, RowAction::Nothing);
     assert_eq!(kinds(&verdict), [FindingKind::Repaired, FindingKind::AlreadyStored]);
@@ -61,7 +61,7 @@ fn a_stored_customer_is_found_by_reference_and_its_numbers_are_not_added_again()
 
 #[test]
 fn a_declined_repair_leaves_the_number_out() {
-    let mut judge = judge(Vec::new());
+    let mut judge = judge_with(Vec::new());
     let verdict = judge.judge(2, &row(["", "Tama", "Hohaia", "211234567", "", ""]), false);
     assert_eq!(kinds(&verdict), [FindingKind::Repaired, FindingKind::NoPrimary]);
     assert_eq!(verdict.report.action, RowAction::Refused);
@@ -70,7 +70,7 @@ fn a_declined_repair_leaves_the_number_out() {
 
 #[test]
 fn problems_are_said_per_row_in_a_persons_words() {
-    let mut judge = judge(vec![aroha()]);
+    let mut judge = judge_with(vec![aroha()]);
     let lost = judge.judge(2, &row(["", "Tama", "", "6.42E+10", "", ""]), true);
     assert_eq!(lost.report.action, RowAction::Refused);
     assert!(lost.report.findings[0].message.contains("last digits are lost"), "{lost:?}");
@@ -88,6 +88,16 @@ fn problems_are_said_per_row_in_a_persons_words() {
     ];
     assert_eq!(kinds(&primaries[0]), []);
     assert_eq!(kinds(&primaries[1]), [FindingKind::TwoPrimaries]);
+    // Applied again: row 6's number is stored now, row 7's (refused) is not. Row 7 is still
+    // the second claim, though row 6 writes nothing.
+    let mut again = judge_with(vec![StoredCustomer {
+        number_keys: vec!["+64211234567".into(), "+64271112222".into()],
+        ..aroha()
+    }]);
+    let first = again.judge(6, &row(["M-1", "", "", "027 111 2222", "", "yes"]), true);
+    assert_eq!(kinds(&first), [FindingKind::AlreadyStored]);
+    let second = again.judge(7, &row(["M-1", "", "", "027 111 3333", "", "yes"]), true);
+    assert_eq!(kinds(&second), [FindingKind::TwoPrimaries]);
     let counts = judge.counts();
     assert_eq!((counts.rows, counts.refused, counts.new_customers), (6, 3, 2));
 }
