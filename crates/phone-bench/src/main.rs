@@ -29,6 +29,7 @@ mod calls;
 mod chromium;
 mod gateway;
 mod hot_path;
+mod imports;
 mod lighthouse;
 mod load;
 mod machine;
@@ -186,7 +187,7 @@ async fn main() -> Result<(), Failure> {
     let usage = "usage: phone-bench [--abuse | --slow-clients | --behind-proxy | --postgres] <path to release \
                  phone-server> [prism], \
                  phone-bench --lighthouse <phone-server> <lighthouse> <dist>, phone-bench --search \
-                 <phone-server>, phone-bench --calls <phone-server>, phone-bench --review \
+                 <phone-server>, phone-bench --calls <phone-server>, phone-bench --imports <phone-server>, phone-bench --review \
                  <phone-server>, phone-bench --hot-path <phone-server>, \
                  phone-bench --gateway <phone-server>, or \
                  phone-bench --browser";
@@ -212,6 +213,7 @@ async fn main() -> Result<(), Failure> {
             }
             "--search" => search::measure(&argument(2)?, folder.path()).await?,
             "--calls" => calls::measure(&argument(2)?, folder.path()).await?,
+            "--imports" => imports::measure(&argument(2)?, folder.path()).await?,
             "--hot-path" => hot_path::measure_all(&argument(2)?, folder.path()).await?.0,
             "--review" => review::measure(&argument(2)?, folder.path()).await?,
             "--gateway" => gateway::measure_all(&argument(2)?, folder.path()).await?,
