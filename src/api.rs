@@ -1,6 +1,8 @@
 //! The one client of the Phone Number API: typed requests with gloo-net, every answer checked
 //! with `ok()` and every error body decoded into [`ApiError`].
 
+// Over 400 lines: the one client of the API, a typed function per request the app makes.
+
 use std::{cell::RefCell, fmt, rc::Rc};
 
 use gloo_net::http::{Request, RequestBuilder, Response};

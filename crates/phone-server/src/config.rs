@@ -1,5 +1,7 @@
 //! The server's configuration: flags, each also settable by an environment variable.
 
+// Over 400 lines: every flag and command with the documentation clap shows as its help.
+
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use phone_model::{BusinessId, Businesses};

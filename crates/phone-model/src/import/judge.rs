@@ -6,6 +6,9 @@
 //! The dry run and the apply judge rows alike, one after another, so that a row sees what
 //! the rows before it made: the apply then writes what its verdict says.
 
+// Over 400 lines: one row's verdict is one pass, in the order a person reads the report
+// (customer, each number, primaries, what applying does), clearest kept whole.
+
 use std::{collections::HashMap, format, string::String, vec::Vec};
 
 use super::{

@@ -8,6 +8,7 @@
 mod apply;
 mod export;
 mod held;
+mod writers;
 
 use std::time::Duration;
 

@@ -3,6 +3,8 @@
 //! report asserted row by row, applying twice adding nothing, a cancel and a kill -9 leaving
 //! nothing half made, and an export that imports back as "already stored".
 
+// Over 400 lines: the import's scenarios, over the fixtures and helpers they share.
+
 use std::{
     path::{Path, PathBuf},
     time::Duration,
