@@ -531,3 +531,48 @@ async fn phone_sheets_bytes(client: &Client, server: &TestServer) -> Vec<u8> {
     let url = format!("{}/exports?businessId={BUSINESS}&format=xlsx", server.api);
     client.get(url).send().await.unwrap().bytes().await.unwrap().to_vec()
 }
+
+#[tokio::test]
+async fn the_row_per_problem_fixture_reports_each_rows_problem() {
+    let server = TestServer::start().await;
+    let stored = json!({
+        "businessId": BUSINESS,
+        "firstName": "Stored",
+        "lastName": "Row",
+        "externalReference": "P-6",
+        "phoneNumber": crate::server::phone("", "021 123 4567", "mobile", true),
+    });
+    let (status, made) = read(server.post("/customers", &stored).await).await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let ana = editor(&server).await;
+    let bytes = std::fs::read(fixtures().join("row-per-problem.csv")).unwrap();
+    let (status, report) = dry_run(&ana, &server, "row-per-problem.csv", bytes, "").await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let kinds = |row: u64| -> Vec<String> {
+        findings(&report, row).into_iter().map(|(kind, _)| kind).collect()
+    };
+    let expected: [(u64, &[&str]); 9] = [
+        (3, &["error"]),
+        (4, &["warning"]),
+        (5, &["repaired"]),
+        (6, &["warning", "duplicateInFile"]),
+        (7, &["alreadyStored"]),
+        (8, &["sharedNumber"]),
+        (9, &["error"]),
+        (10, &["noPrimary"]),
+        (12, &["twoPrimaries"]),
+    ];
+    for (row, found) in expected {
+        assert_eq!(kinds(row), found, "row {row}");
+    }
+    let listed: Vec<u64> =
+        report["rows"].as_array().unwrap().iter().map(|r| r["row"].as_u64().unwrap()).collect();
+    assert_eq!(listed, [3, 4, 5, 6, 7, 8, 9, 10, 12], "rows 2 and 11 are ready as they are");
+    let actions: Vec<&str> =
+        report["rows"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    let expected = [
+        "refused", "create", "create", "create", "nothing", "create", "refused", "refused",
+        "refused",
+    ];
+    assert_eq!(actions, expected);
+}
