@@ -93,6 +93,7 @@ pub async fn imports_create(
     responses(
         (status = 202, body = ImportProgress, description = "Phonedesk's extension: the apply has started (or was running: its progress). Each row's writes go through the API's rules, history and idempotency, with keys of the import, so applying the same file again adds nothing; in front of the provider, within its rate budget."),
         (status = 400, body = ErrorBody, description = "The decisions are not ranges of rows."),
+        (status = 403, body = ErrorBody, description = "The caller is not a staff member: only staff import."),
         (status = 404, body = ErrorBody, description = "No such dry run is held for the caller (the server restarted: run it again with the same file, then apply: what is done is found, not written twice)."),
     )
 )]
@@ -115,6 +116,7 @@ pub async fn imports_apply(
     params(("importId" = String, Path, description = "The dry run's `importId`.")),
     responses(
         (status = 200, body = ImportProgress, description = "Phonedesk's extension: rows done of those to apply, customers made, numbers added, rows unchanged, and the time left at the pace so far."),
+        (status = 403, body = ErrorBody, description = "The caller is not a staff member: only staff import."),
         (status = 404, body = ErrorBody, description = "No apply of that import is held for the caller."),
     )
 )]
@@ -135,6 +137,7 @@ pub async fn imports_get(
     params(("importId" = String, Path, description = "The dry run's `importId`.")),
     responses(
         (status = 200, body = ImportProgress, description = "Phonedesk's extension: the apply stopped between rows: every row before is done, none after begun. Applying again goes on from there."),
+        (status = 403, body = ErrorBody, description = "The caller is not a staff member: only staff import."),
         (status = 404, body = ErrorBody, description = "No apply of that import is held for the caller."),
     )
 )]

@@ -154,6 +154,11 @@ const SYNONYMS: [(Column, &[&str]); 14] = [
     (Column::CountryCode, &["countrycode", "country", "dialcode"]),
 ];
 
+/// The most columns that may hold numbers: a customer has a handful, and each number of each
+/// row is judged and reported, so a file of 100 number columns would be a report 100 times
+/// the file's size.
+pub const NUMBER_COLUMNS_MAX: usize = 10;
+
 /// Which column each heading is, by the heading's position; `None` leaves it out.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -203,6 +208,12 @@ impl Mapping {
             self.0[at] = (!referenced).then_some(Column::ExternalReference);
         }
         self
+    }
+
+    /// How many columns hold numbers.
+    #[must_use]
+    pub fn number_columns(&self) -> usize {
+        self.0.iter().flatten().filter(|column| column.holds_numbers()).count()
     }
 
     /// The column of the heading at `index`.

@@ -25,6 +25,41 @@ pub const EXPORT_HEADINGS: [&str; 14] = [
     "Review",
 ];
 
+/// `cell` as a CSV export writes it: text a person typed that Excel would run as a formula
+/// (starting `=`, `+`, `-`, `@`, a tab or a carriage return) behind a `'`, which Excel shows
+/// as text. Only for the text columns: a number's `+` is its own, and an import puts a lost
+/// one back.
+///
+/// ```
+/// use phone_model::import::csv_text_cell;
+/// assert_eq!(csv_text_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+/// assert_eq!(csv_text_cell("Aroha"), "Aroha");
+/// ```
+#[must_use]
+pub fn csv_text_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.starts_with(FORMULA_STARTS) {
+        true => std::borrow::Cow::Owned(["'", cell].concat()),
+        false => std::borrow::Cow::Borrowed(cell),
+    }
+}
+
+/// What starts a formula in Excel.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// The columns of [`EXPORT_HEADINGS`] that hold text a person typed (reference, names, the
+/// phone's name): those [`csv_text_cell`] guards.
+pub const EXPORT_TEXT_COLUMNS: [usize; 4] = [1, 2, 3, 5];
+
+/// `cell` as an import reads it: a `'` that a CSV export put before a formula's first
+/// character is taken off again.
+#[must_use]
+pub fn imported_text_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
+    }
+}
+
 /// A customer as an export names them.
 #[derive(Debug, Clone, Copy)]
 pub struct ExportedCustomer<'a> {

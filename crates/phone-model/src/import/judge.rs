@@ -13,7 +13,7 @@ use std::{collections::HashMap, format, string::String, vec::Vec};
 
 use super::{
     Column, ExcelDamage, Finding, FindingCount, FindingKind, ImportCounts, Mapping, ReportRow,
-    RowAction, Undone, undo_excel,
+    RowAction, Undone, imported_text_cell, undo_excel,
 };
 use crate::{
     CountryCode, CustomerInput, NumberKind, ParsedNumber, PhoneNumberInput, PhoneType, Value,
@@ -74,8 +74,10 @@ pub struct Verdict {
     pub customer: Option<usize>,
     /// The customer to make, first, with `writes[0]` as their primary number.
     pub new_customer: Option<NewCustomerRow>,
-    /// The numbers to add, as the API's requests would send them.
-    pub writes: Vec<PhoneNumberInput>,
+    /// The numbers to add, as the API's requests would send them, each with the column
+    /// (counted from 0) it came from: what it is, however many of the row's other numbers
+    /// are written with it.
+    pub writes: Vec<(usize, PhoneNumberInput)>,
 }
 
 /// Judges a file's rows, one after another, for one business.
@@ -171,7 +173,7 @@ impl Judge {
     pub fn judge(&mut self, row: u32, cells: &[String], accept_repairs: bool) -> Verdict {
         let cell = |column: Column| {
             let at = self.mapping.position(column)?;
-            Some(cells.get(at)?.trim()).filter(|text| !text.is_empty())
+            Some(imported_text_cell(cells.get(at)?.trim())).filter(|text| !text.is_empty())
         };
         let (first_name, last_name) = match (cell(Column::FirstName), cell(Column::LastName)) {
             (None, None) => split_name(cell(Column::FullName).unwrap_or_default()),
@@ -248,7 +250,7 @@ impl Judge {
         };
         let phone_name = name_label(&first_name, &last_name);
         // The row's numbers, as the API would be sent them, with their duplicate keys.
-        let mut numbers: Vec<(Option<String>, String, PhoneNumberInput)> = Vec::new();
+        let mut numbers: Vec<(usize, Option<String>, String, PhoneNumberInput)> = Vec::new();
         for (at, written) in cells.iter().enumerate() {
             let Some(column) = self.mapping.column(at).filter(|column| column.holds_numbers())
             else {
@@ -308,7 +310,7 @@ impl Judge {
                 ));
             }
             match validation.into_result() {
-                Ok(valid) => numbers.push((heading, valid.duplicate_key(), input)),
+                Ok(valid) => numbers.push((at, heading, valid.duplicate_key(), input)),
                 Err(errors) => {
                     for error in errors {
                         refuse(
@@ -324,7 +326,7 @@ impl Judge {
         // Without an id or a reference, a row is a customer the business has when one of its
         // numbers is theirs and so is the name.
         if customer.is_none() && cell(Column::CustomerId).is_none() && reference.is_empty() {
-            customer = numbers.iter().find_map(|(_, key, _)| {
+            customer = numbers.iter().find_map(|(_, _, key, _)| {
                 let at = *self.by_number.get(key)?;
                 let known = &self.customers[at];
                 let same = known.first_name.eq_ignore_ascii_case(&first_name)
@@ -335,7 +337,7 @@ impl Judge {
         // What the customer has, or the row gave already, adds nothing.
         let mut writes = Vec::new();
         let mut keys: Vec<String> = Vec::new();
-        for (heading, key, input) in numbers {
+        for (at, heading, key, input) in numbers {
             let written = text_of(&input.phone_number);
             let had = customer.and_then(|at| {
                 self.customers[at].numbers.iter().find(|(k, _)| *k == key).map(|(_, file)| *file)
@@ -356,7 +358,7 @@ impl Judge {
                 findings.push(noted(FindingKind::SharedNumber, heading, &written, message));
             }
             keys.push(key);
-            writes.push(input);
+            writes.push((at, input));
         }
         let claims_primary = cell(Column::Primary).is_some_and(is_yes);
         // Only a row that writes can make a second primary; a claim is kept either way, so that
@@ -381,7 +383,7 @@ impl Judge {
                     findings.push(noted_row(FindingKind::NoPrimary, message));
                 }
                 None => {}
-                Some(primary) => {
+                Some((_, primary)) => {
                     let input = CustomerInput {
                         business_id: Value::text(self.business_id.clone()),
                         first_name: Value::text(new.first_name.clone()),
@@ -411,7 +413,7 @@ impl Judge {
         } else if !writes.is_empty() {
             let primary =
                 if new_customer.is_some() { Some(0) } else { claims_primary.then_some(0) };
-            if let Some(first) = primary.and_then(|at| writes.get_mut(at)) {
+            if let Some((_, first)) = primary.and_then(|at| writes.get_mut(at)) {
                 first.is_primary = Value::Bool(true);
             }
             let at = match customer {

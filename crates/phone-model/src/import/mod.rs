@@ -12,9 +12,16 @@ mod judge;
 mod row_set;
 mod wire;
 
-pub use columns::{Column, Mapping};
+/// The most rows a dry run's report lists: its counts are of every row, but a report of
+/// 200,000 listed rows would be larger than any file it reports on, and no one reads it.
+pub const REPORT_ROWS_MAX: usize = 10_000;
+
+pub use columns::{Column, Mapping, NUMBER_COLUMNS_MAX};
 pub use excel::{ExcelDamage, Undone, undo_excel};
-pub use export::{EXPORT_HEADINGS, ExportedCustomer, export_row};
+pub use export::{
+    EXPORT_HEADINGS, EXPORT_TEXT_COLUMNS, ExportedCustomer, csv_text_cell, export_row,
+    imported_text_cell,
+};
 pub use judge::{Judge, NewCustomerRow, StoredCustomer, Verdict};
 pub use row_set::{RANGES_MAX, RowSet};
 pub use wire::{

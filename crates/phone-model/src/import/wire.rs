@@ -21,8 +21,12 @@ pub struct ImportReport {
     /// Each heading and the column it is read as (`null`: left out).
     pub headings: Vec<HeadingUse>,
     pub counts: ImportCounts,
-    /// The rows with a finding; a row with none is ready as it is.
+    /// The rows with a finding, the first [`REPORT_ROWS_MAX`](super::REPORT_ROWS_MAX) of
+    /// them; a row with none is ready as it is.
     pub rows: Vec<ReportRow>,
+    /// Rows with a finding past those listed: counted above, not listed.
+    #[serde(default)]
+    pub rows_unlisted: u32,
 }
 
 /// How the file was read.

@@ -69,7 +69,7 @@ async fn apply(
     let stored = ops
         .blocking(move |store| stored_customers(store, &business_id))
         .await
-        .map_err(|e| format!("{e:?}"))?;
+        .map_err(|e| database_failed(&format!("{e:?}")))?;
     let mut judge = Judge::new(
         &held.business_id,
         held.headings.clone(),
@@ -170,9 +170,17 @@ impl Work {
                 None => Ok(()),
             }
         });
-        batched.map_err(|e| e.to_string())?;
+        batched.map_err(|e| database_failed(&e.to_string()))?;
         Ok((judge, applied))
     }
+}
+
+/// What the person is told when the database fails mid-apply: the cause is logged, never
+/// sent (as the API's 500 keeps it).
+fn database_failed(cause: &str) -> String {
+    tracing::error!(%cause, "import: the database failed");
+    "The database could not be written: apply the file again to go on from where it stopped."
+        .to_owned()
 }
 
 /// The principal an import writes as: its person, named with the import in the history
@@ -199,8 +207,8 @@ fn write_row(
         return Ok(Applied::Unchanged);
     };
     let row = verdict.report.row;
-    let key = |number: usize| Key { import: &held.id, row, number };
-    let mut writes = verdict.writes.into_iter().enumerate();
+    let key = |column: Option<usize>| Key { import: &held.id, row, column };
+    let mut writes = verdict.writes.into_iter();
     let mut added = 0;
     let customer_id = match (&verdict.new_customer, judge.customer_id(at)) {
         (Some(new), _) => {
@@ -212,7 +220,7 @@ fn write_row(
                 external_reference: Value::text(new.external_reference.clone()),
                 phone_number: Some(primary),
             };
-            let Some(id) = writer.create_customer(input, key(0))? else {
+            let Some(id) = writer.create_customer(input, key(None))? else {
                 return Ok(Applied::Unchanged);
             };
             judge.made(at, id.clone());
@@ -223,8 +231,8 @@ fn write_row(
         // The row that makes the customer was not applied.
         (None, None) => return Ok(Applied::Unchanged),
     };
-    for (number, input) in writes {
-        if writer.add_number(&customer_id, input, key(number))? {
+    for (column, input) in writes {
+        if writer.add_number(&customer_id, input, key(Some(column)))? {
             added += 1;
         }
     }

@@ -4,13 +4,16 @@
 //! cannot be sent before it is finished), in the writer's constant-memory mode, then sent.
 
 use std::{
+    borrow::Cow,
     io::{self, Read, Write},
     path::PathBuf,
 };
 
 use axum::body::Body;
 use bytes::Bytes;
-use phone_model::import::{EXPORT_HEADINGS, ExportedCustomer, export_row};
+use phone_model::import::{
+    EXPORT_HEADINGS, EXPORT_TEXT_COLUMNS, ExportedCustomer, csv_text_cell, export_row,
+};
 use phone_store::Store;
 use tokio::sync::mpsc;
 
@@ -141,7 +144,19 @@ fn each_row(
 fn write_csv(store: &Store, business_id: &str, out: &mut Sender) -> io::Result<()> {
     let mut csv = phone_sheets::CsvOut::new(out)?;
     csv.row(&EXPORT_HEADINGS)?;
-    each_row(store, business_id, |cells| csv.row(cells))?;
+    each_row(store, business_id, |cells| {
+        // What a person typed is never a formula in Excel (an xlsx's text cells never are).
+        let guarded: Vec<Cow<'_, str>> = cells
+            .iter()
+            .enumerate()
+            .map(|(at, cell)| match EXPORT_TEXT_COLUMNS.contains(&at) {
+                true => csv_text_cell(cell),
+                false => Cow::Borrowed(*cell),
+            })
+            .collect();
+        let guarded: Vec<&str> = guarded.iter().map(AsRef::as_ref).collect();
+        csv.row(&guarded)
+    })?;
     csv.finish().map(drop)
 }
 

@@ -16,9 +16,10 @@ use phone_model::{
     import::{ImportProgress, Mapping},
 };
 
-/// How many dry runs are held at once: a business's import is a few at a time, and each
-/// holds its rows (a 100,000-row file's take about 25 MB).
-const HELD_MAX: usize = 4;
+/// How many dry runs are held at once, and of them each person's: each holds its rows (a
+/// 100,000-row file's take about 35 MB), and one person's checks never push out another's.
+const HELD_MAX: usize = 8;
+const HELD_PER_PERSON: usize = 2;
 
 /// How long a dry run is held once made (an apply running keeps it).
 const HELD_FOR: Duration = Duration::from_secs(3600);
@@ -105,9 +106,17 @@ fn running(progress: &ImportProgress) -> bool {
 }
 
 /// The dry runs held.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Imports {
     held: Mutex<Vec<Arc<Held>>>,
+    /// Dry runs running now (see `import_dry_run`).
+    pub(crate) checking: tokio::sync::Semaphore,
+}
+
+impl Default for Imports {
+    fn default() -> Self {
+        Self { held: Mutex::default(), checking: tokio::sync::Semaphore::new(2) }
+    }
 }
 
 impl Imports {
@@ -117,10 +126,16 @@ impl Imports {
     /// `None` when [`HELD_MAX`] applies are running: nothing is let go of mid-apply.
     pub(crate) fn hold(&self, held: Held) -> Option<Arc<Held>> {
         let mut all = self.held.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(running) = all.iter().find(|h| h.id == held.id && h.is_running()) {
+        let same = |h: &Held| h.id == held.id && h.owner == held.owner;
+        if let Some(running) = all.iter().find(|h| same(h) && h.is_running()) {
             return Some(Arc::clone(running));
         }
-        all.retain(|h| h.id != held.id && (h.is_running() || h.made.elapsed() < HELD_FOR));
+        all.retain(|h| !same(h) && (h.is_running() || h.made.elapsed() < HELD_FOR));
+        // The person's own oldest first; another's only past the server's limit.
+        while all.iter().filter(|h| h.owner == held.owner).count() >= HELD_PER_PERSON {
+            let oldest = all.iter().position(|h| h.owner == held.owner && !h.is_running())?;
+            all.remove(oldest);
+        }
         while all.len() >= HELD_MAX {
             let oldest = all.iter().position(|h| !h.is_running())?;
             all.remove(oldest);
@@ -130,9 +145,9 @@ impl Imports {
         Some(held)
     }
 
-    /// The dry run `id`, when it is held.
-    pub(crate) fn get(&self, id: &str) -> Option<Arc<Held>> {
+    /// `owner`'s dry run `id`, when it is held.
+    pub(crate) fn get(&self, owner: &str, id: &str) -> Option<Arc<Held>> {
         let all = self.held.lock().unwrap_or_else(PoisonError::into_inner);
-        all.iter().find(|h| h.id == id).cloned()
+        all.iter().find(|h| h.id == id && h.owner == owner).cloned()
     }
 }

@@ -17,7 +17,7 @@ use phone_model::{
     Businesses, CountryCode, Refusal, Role,
     import::{
         Column, HeadingUse, ImportDecisions, ImportFile, ImportProgress, ImportReport, ImportState,
-        Judge, Mapping, StoredCustomer,
+        Judge, Mapping, NUMBER_COLUMNS_MAX, REPORT_ROWS_MAX, StoredCustomer,
     },
 };
 use phone_store::Store;
@@ -57,6 +57,13 @@ impl Operations {
         upload: Upload,
     ) -> Result<ImportReport, ApiError> {
         let owner = importer(&principal, &upload.business_id)?;
+        // A dry run holds a file's rows and the business's customers while it runs: two at a
+        // time, so that a few editors (or one script) cannot hold the server's memory.
+        let _checking = self
+            .imports
+            .checking
+            .try_acquire()
+            .map_err(|_| ApiError::Refused(Refusal::TooManyRequests))?;
         let imports = std::sync::Arc::clone(&self.imports);
         self.blocking(move |store| {
             let (report, held) = dry_run(store, owner, upload)?;
@@ -140,10 +147,12 @@ impl Operations {
         principal: &Principal,
         import_id: &str,
     ) -> Result<std::sync::Arc<Held>, ApiError> {
-        self.imports
-            .get(import_id)
-            .filter(|held| held.owner == principal.scope())
-            .ok_or(ApiError::Refused(Refusal::NotFound))
+        // Only staff import: anyone else has none to see.
+        if !matches!(principal, Principal::User { .. }) {
+            return Err(ApiError::Refused(Refusal::CustomerAccessDenied));
+        }
+        let owner = principal.scope();
+        self.imports.get(&owner, import_id).ok_or(ApiError::Refused(Refusal::NotFound))
     }
 }
 
@@ -176,6 +185,11 @@ fn dry_run(store: &Store, owner: String, upload: Upload) -> Result<(ImportReport
             .fitted(sheet.rows.iter().map(|row| row.cells.as_slice())),
         Some(chosen) => chosen_mapping(&chosen, sheet.headings.len())?,
     };
+    if mapping.number_columns() > NUMBER_COLUMNS_MAX {
+        let message =
+            format!("At most {NUMBER_COLUMNS_MAX} columns may hold numbers: leave the others out.");
+        return Err(unfit("mapping", message));
+    }
     let country_code = CountryCode::new(country_code.as_deref().unwrap_or("+64"))
         .map_err(|e| unfit("countryCode", e.message()))?;
     let id = import_id(&business_id, country_code, &mapping, &bytes);
@@ -186,11 +200,13 @@ fn dry_run(store: &Store, owner: String, upload: Upload) -> Result<(ImportReport
         country_code,
         stored_customers(store, &business_id)?,
     );
-    let mut rows = Vec::new();
+    let (mut rows, mut rows_unlisted) = (Vec::new(), 0);
     for row in &sheet.rows {
         let verdict = judge.judge(row.number, &row.cells, true);
-        if !verdict.report.findings.is_empty() {
-            rows.push(verdict.report);
+        match verdict.report.findings.is_empty() {
+            true => {}
+            false if rows.len() < REPORT_ROWS_MAX => rows.push(verdict.report),
+            false => rows_unlisted += 1,
         }
     }
     let file = ImportFile {
@@ -212,6 +228,7 @@ fn dry_run(store: &Store, owner: String, upload: Upload) -> Result<(ImportReport
         headings,
         counts: judge.counts(),
         rows,
+        rows_unlisted,
     };
     let held = Held::new(id, business_id, owner, sheet.headings, mapping, country_code, sheet.rows);
     Ok((report, held))

@@ -205,18 +205,22 @@ pub(super) trait RowWriter {
     ) -> Result<bool, String>;
 }
 
-/// A write's idempotency key: the import's, the row's and the number's within it.
+/// A write's idempotency key: the import's, the row's, and what the write is (the customer, or
+/// the number of one column), so that a write keeps its key however the row's other writes
+/// went (a repair declined once and accepted later, a create that was made before a crash).
 #[derive(Clone, Copy)]
 pub(super) struct Key<'a> {
     pub import: &'a str,
     pub row: u32,
-    pub number: usize,
+    /// `None`: the customer; `Some(n)`: the number in the row's column `n`.
+    pub column: Option<usize>,
 }
 
 impl Key<'_> {
     /// The key of a create of `path` with `body`, as a client's request would be keyed.
     pub(super) fn keyed(self, path: &str, body: &[u8]) -> Result<Keyed, String> {
-        let text = format!("import-{}-{}-{}", self.import, self.row, self.number);
+        let what = self.column.map_or_else(|| "customer".to_owned(), |n| format!("column-{n}"));
+        let text = format!("import-{}-{}-{what}", self.import, self.row);
         let key = IdempotencyKey::parse(&text).map_err(|e| e.message().to_owned())?;
         Ok(Keyed::new(key, "POST", path, body))
     }

@@ -576,3 +576,45 @@ async fn the_row_per_problem_fixture_reports_each_rows_problem() {
     ];
     assert_eq!(actions, expected);
 }
+
+#[tokio::test]
+async fn a_repair_declined_once_and_accepted_later_is_written_then() {
+    let server = TestServer::start().await;
+    let ana = editor(&server).await;
+    let file =
+        "Reference,First name,Surname,Mobile,Home phone\nR-77,Aroha,Ngata,211234567,09 264 5555\n";
+    let (_, report) = dry_run(&ana, &server, "r.csv", file.into(), "").await;
+    let first = apply(&ana, &server, &report, json!({"acceptRepairs": "", "skip": ""})).await;
+    assert_eq!(
+        (&first["customersCreated"], &first["numbersAdded"]),
+        (&json!(1), &json!(1)),
+        "{first}"
+    );
+    // The same file, its repair accepted now: the mobile is written with a key of its own.
+    let (_, again) = dry_run(&ana, &server, "r.csv", file.into(), "").await;
+    let second = apply(&ana, &server, &again, json!({"acceptRepairs": "2", "skip": ""})).await;
+    assert_eq!(second["numbersAdded"], 1, "{second}");
+}
+
+#[tokio::test]
+async fn a_csv_export_never_hands_excel_a_formula_and_reads_back_as_it_was() {
+    let server = TestServer::start().await;
+    let ana = editor(&server).await;
+    let file = "Reference,First name,Surname,Mobile\n=1+2,@SUM(A1),-Ngata,021 123 4567\n";
+    let (_, report) = dry_run(&ana, &server, "f.csv", file.into(), "").await;
+    apply(&ana, &server, &report, accept_all(&report)).await;
+    let url = format!("{}/exports?businessId={BUSINESS}&format=csv", server.api);
+    let text = ana.get(url).send().await.unwrap().text().await.unwrap();
+    assert!(text.contains("\"'=1+2\",\"'@SUM(A1)\",\"'-Ngata\""), "{text}");
+    let (_, again) = dry_run(&ana, &server, "export.csv", text.into_bytes(), "").await;
+    assert_eq!(again["counts"]["newNumbers"], 0, "the same customer, found by reference: {again}");
+    // A file of more number columns than a customer has numbers is refused.
+    let wide = format!(
+        "First name,{}\nAroha,{}\n",
+        (1..=11).map(|n| format!("Phone {n}")).collect::<Vec<_>>().join(","),
+        ["1"; 11].join(",")
+    );
+    let (status, body) = dry_run(&ana, &server, "wide.csv", wide.into_bytes(), "").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["errors"][0]["field"], "mapping");
+}

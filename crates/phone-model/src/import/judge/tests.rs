@@ -34,9 +34,9 @@ fn a_new_customer_is_made_with_its_first_number_primary() {
     assert_eq!(verdict.report.action, RowAction::Create);
     assert_eq!(kinds(&verdict), []);
     assert_eq!(verdict.writes.len(), 2);
-    assert_eq!(verdict.writes[0].is_primary, Value::Bool(true));
-    assert_eq!(verdict.writes[1].is_primary, Value::Bool(false));
-    assert_eq!(verdict.writes[1].phone_type, Value::text("home"));
+    assert_eq!(verdict.writes[0].1.is_primary, Value::Bool(true));
+    assert_eq!(verdict.writes[1].1.is_primary, Value::Bool(false));
+    assert_eq!(verdict.writes[1].1.phone_type, Value::text("home"));
     // A later row with the same reference adds to the customer the file makes.
     let later = judge.judge(3, &row(["M-9", "Tama", "Hohaia", "027 555 1234", "", ""]), true);
     assert_eq!(later.report.action, RowAction::Add);
