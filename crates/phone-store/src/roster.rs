@@ -26,13 +26,35 @@ pub struct RosterNumber {
     pub problems: Vec<Problem>,
 }
 
+/// How many customers are read at a time.
+const PAGE: u32 = 1000;
+
 impl Store {
-    /// Up to `size` customers of `business_id` after the one at `after` (0: from the first),
-    /// oldest first, each with their numbers (primary first).
+    /// Gives `each` every customer of `business_id`, oldest first, each with their numbers
+    /// (primary first), read a page of customers at a time.
     ///
     /// # Errors
-    /// When the database cannot be read.
-    pub fn roster(
+    /// When the database cannot be read, or `each` fails: nothing more is read then.
+    pub fn each_in_roster<E: From<StoreError>>(
+        &self,
+        business_id: &str,
+        mut each: impl FnMut(RosterEntry) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut after = 0;
+        loop {
+            let page = self.roster_page(business_id, after, PAGE)?;
+            for entry in page.items {
+                each(entry)?;
+            }
+            match page.next_after {
+                Some(next) => after = next,
+                None => return Ok(()),
+            }
+        }
+    }
+
+    /// Up to `size` customers of `business_id` after the one at `after` (0: from the first).
+    fn roster_page(
         &self,
         business_id: &str,
         after: i64,

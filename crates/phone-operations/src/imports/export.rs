@@ -19,9 +19,6 @@ use tokio::sync::mpsc;
 
 use crate::{ApiError, Operations, Principal};
 
-/// How many customers are read from the store at a time.
-const PAGE: u32 = 1000;
-
 /// How much is sent at a time.
 const CHUNK: usize = 64 * 1024;
 
@@ -118,10 +115,8 @@ fn each_row(
     business_id: &str,
     mut row: impl FnMut(&[&str]) -> io::Result<()>,
 ) -> io::Result<()> {
-    let mut after = 0;
-    loop {
-        let page = store.roster(business_id, after, PAGE).map_err(io::Error::other)?;
-        for entry in &page.items {
+    store
+        .each_in_roster(business_id, |entry| {
             let customer = ExportedCustomer {
                 customer_id: &entry.customer_id,
                 external_reference: &entry.external_reference,
@@ -133,12 +128,9 @@ fn each_row(
                 let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
                 row(&cells)?;
             }
-        }
-        match page.next_after {
-            Some(next) => after = next,
-            None => return Ok(()),
-        }
-    }
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+        })
+        .map_err(io::Error::other)
 }
 
 fn write_csv(store: &Store, business_id: &str, out: &mut Sender) -> io::Result<()> {

@@ -40,9 +40,6 @@ pub struct Upload {
     pub country_code: Option<String>,
 }
 
-/// How many customers are read from the store at once, to judge a file against.
-const ROSTER_PAGE: u32 = 2000;
-
 impl Operations {
     /// The dry run: reads `upload`'s file, judges every row against the business's customers
     /// as stored, and holds it to be applied. Nothing is written.
@@ -276,19 +273,15 @@ fn import_id(
 /// Every customer of `business_id`, as the judge matches rows against them.
 fn stored_customers(store: &Store, business_id: &str) -> Result<Vec<StoredCustomer>, ApiError> {
     let mut customers = Vec::new();
-    let mut after = 0;
-    loop {
-        let page = store.roster(business_id, after, ROSTER_PAGE)?;
-        customers.extend(page.items.into_iter().map(|entry| StoredCustomer {
+    store.each_in_roster(business_id, |entry| {
+        customers.push(StoredCustomer {
             customer_id: entry.customer_id,
             first_name: entry.first_name,
             last_name: entry.last_name,
             external_reference: entry.external_reference,
             number_keys: entry.numbers.into_iter().map(|n| n.duplicate_key).collect(),
-        }));
-        match page.next_after {
-            Some(next) => after = next,
-            None => return Ok(customers),
-        }
-    }
+        });
+        Ok::<_, ApiError>(())
+    })?;
+    Ok(customers)
 }
