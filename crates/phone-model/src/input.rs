@@ -27,6 +27,15 @@ impl Value {
     pub fn text(text: impl Into<String>) -> Self {
         Self::Text(text.into())
     }
+
+    /// The text, as sent; `""` for any other value.
+    #[must_use]
+    pub fn as_text(&self) -> &str {
+        match self {
+            Self::Text(text) => text,
+            _ => "",
+        }
+    }
 }
 
 /// The members of a create or update request. Build it from a form with struct syntax and

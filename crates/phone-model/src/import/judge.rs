@@ -338,7 +338,7 @@ impl Judge {
         let mut writes = Vec::new();
         let mut keys: Vec<String> = Vec::new();
         for (at, heading, key, input) in numbers {
-            let written = text_of(&input.phone_number);
+            let written = input.phone_number.as_text().to_owned();
             let had = customer.and_then(|at| {
                 self.customers[at].numbers.iter().find(|(k, _)| *k == key).map(|(_, file)| *file)
             });
@@ -481,13 +481,6 @@ fn split_name(full: &str) -> (String, String) {
 /// Whether a cell says yes (`yes`, `y`, `true`, `1`, `x`, `primary`).
 fn is_yes(text: &str) -> bool {
     ["yes", "y", "true", "1", "x", "primary"].iter().any(|yes| text.eq_ignore_ascii_case(yes))
-}
-
-fn text_of(value: &Value) -> String {
-    match value {
-        Value::Text(text) => text.clone(),
-        _ => String::new(),
-    }
 }
 
 fn noted(kind: FindingKind, heading: Option<String>, written: &str, message: String) -> Finding {

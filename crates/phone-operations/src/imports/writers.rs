@@ -5,10 +5,11 @@
 use axum::http::{HeaderValue, StatusCode};
 use bytes::Bytes;
 use phone_model::{
-    CreatedCustomer, CustomerInput, ErrorBody, IdempotencyKey, PhoneNumberInput, Value,
-    validate_create, validate_new_customer,
+    CreatedCustomer, CustomerInput, ErrorBody, IdempotencyKey, PhoneNumberInput,
+    PhoneNumberResource, Value, Warning, validate_create, validate_new_customer,
 };
-use phone_store::{Batch, Change, OperationError, StoreError};
+use phone_store::{Answer, Batch, Change, OperationError, StoreError};
+use serde::de::DeserializeOwned;
 use serde_json::json;
 use tokio::runtime::Handle;
 
@@ -84,6 +85,32 @@ pub(super) struct Provider<'a> {
     pub runtime: &'a Handle,
 }
 
+impl Provider<'_> {
+    /// Sends the create `send` makes until the provider answers it, asking again after each
+    /// wait its rate limit asks for: what was made, or `None` when its rules refused it.
+    fn until_answered<T, F>(&self, send: impl Fn() -> F) -> Result<Option<T>, String>
+    where
+        T: DeserializeOwned,
+        F: Future<Output = Result<(Vec<Warning>, Reply<Answer<T>>), ApiError>>,
+    {
+        loop {
+            match self.runtime.block_on(send()) {
+                Ok((_, Reply::Made(made))) => return Ok(Some(made.into_inner())),
+                Ok((_, Reply::Passed(answer))) => match passed(self.runtime, &answer)? {
+                    Passed::Again => {}
+                    Passed::Refused => return Ok(None),
+                    Passed::Made => {
+                        return serde_json::from_slice(&answer.body)
+                            .map(Some)
+                            .map_err(|e| e.to_string());
+                    }
+                },
+                Err(error) => return refused(error).map(|()| None),
+            }
+        }
+    }
+}
+
 impl RowWriter for Provider<'_> {
     fn create_customer(
         &mut self,
@@ -92,25 +119,11 @@ impl RowWriter for Provider<'_> {
     ) -> Result<Option<String>, String> {
         let body = customer_body(&input);
         let keyed = key.keyed(CUSTOMERS, &body)?;
-        loop {
+        let made: Option<CreatedCustomer> = self.until_answered(|| {
             let sent = Sent { raw: Some((json_type(), body.clone())), read: Ok(input.clone()) };
-            let create = self.ops.customers_create(self.writer.clone(), sent, Some(keyed.clone()));
-            match self.runtime.block_on(create) {
-                Ok((_, Reply::Made(made))) => {
-                    return Ok(Some(made.into_inner().customer.customer_id));
-                }
-                Ok((_, Reply::Passed(answer))) => match passed(self.runtime, &answer)? {
-                    Passed::Again => continue,
-                    Passed::Refused => return Ok(None),
-                    Passed::Made => {
-                        let made: CreatedCustomer =
-                            serde_json::from_slice(&answer.body).map_err(|e| e.to_string())?;
-                        return Ok(Some(made.customer.customer_id));
-                    }
-                },
-                Err(error) => return refused(error).map(|()| None),
-            }
-        }
+            self.ops.customers_create(self.writer.clone(), sent, Some(keyed.clone()))
+        })?;
+        Ok(made.map(|made| made.customer.customer_id))
     }
 
     fn add_number(
@@ -121,24 +134,17 @@ impl RowWriter for Provider<'_> {
     ) -> Result<bool, String> {
         let body = number_body(&input);
         let keyed = key.keyed(&numbers_path(customer_id), &body)?;
-        loop {
+        let made: Option<PhoneNumberResource> = self.until_answered(|| {
             let sent = Sent { raw: Some((json_type(), body.clone())), read: Ok(input.clone()) };
-            let create = self.ops.phone_numbers_create(
+            let customer_id = customer_id.to_owned();
+            self.ops.phone_numbers_create(
                 self.writer.clone(),
-                customer_id.into(),
+                customer_id,
                 sent,
                 Some(keyed.clone()),
-            );
-            match self.runtime.block_on(create) {
-                Ok((_, Reply::Made(_))) => return Ok(true),
-                Ok((_, Reply::Passed(answer))) => match passed(self.runtime, &answer)? {
-                    Passed::Again => continue,
-                    Passed::Refused => return Ok(false),
-                    Passed::Made => return Ok(true),
-                },
-                Err(error) => return refused(error).map(|()| false),
-            }
-        }
+            )
+        })?;
+        Ok(made.is_some())
     }
 }
 
@@ -232,20 +238,13 @@ pub(super) fn numbers_path(customer_id: &str) -> String {
     format!("{CUSTOMERS}/{customer_id}/phoneNumbers")
 }
 
-fn text(value: &Value) -> &str {
-    match value {
-        Value::Text(text) => text,
-        _ => "",
-    }
-}
-
 /// A new customer's request body, as a client of the API sends it.
 pub(super) fn customer_body(input: &CustomerInput) -> Bytes {
     let body = json!({
-        "businessId": text(&input.business_id),
-        "firstName": text(&input.first_name),
-        "lastName": text(&input.last_name),
-        "externalReference": text(&input.external_reference),
+        "businessId": input.business_id.as_text(),
+        "firstName": input.first_name.as_text(),
+        "lastName": input.last_name.as_text(),
+        "externalReference": input.external_reference.as_text(),
         "phoneNumber": input.phone_number.as_ref().map(number_json),
     });
     Bytes::from(body.to_string())
@@ -258,11 +257,11 @@ pub(super) fn number_body(input: &PhoneNumberInput) -> Bytes {
 
 fn number_json(input: &PhoneNumberInput) -> serde_json::Value {
     json!({
-        "phoneName": text(&input.phone_name),
-        "countryCode": text(&input.country_code),
-        "areaCode": text(&input.area_code),
-        "phoneNumber": text(&input.phone_number),
-        "phoneType": text(&input.phone_type),
+        "phoneName": input.phone_name.as_text(),
+        "countryCode": input.country_code.as_text(),
+        "areaCode": input.area_code.as_text(),
+        "phoneNumber": input.phone_number.as_text(),
+        "phoneType": input.phone_type.as_text(),
         "isPrimary": input.is_primary == Value::Bool(true),
     })
 }
