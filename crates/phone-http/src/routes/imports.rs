@@ -9,7 +9,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use phone_model::{
-    ErrorBody,
+    ErrorBody, ValidationError,
     import::{ImportDecisions, ImportProgress, ImportReport},
 };
 use phone_operations::{
@@ -22,23 +22,12 @@ use crate::{
     extract::{Body, Ids, Listed, unread_body},
 };
 
-/// A query parameter that must be there.
-fn required(query: &phone_operations::ListQuery, name: &'static str) -> Result<String, ApiError> {
-    match query.get(name).map(str::trim) {
-        Some(value) if !value.is_empty() => Ok(value.to_owned()),
-        _ => {
-            Err(ApiError::Unfit { field: name, message: format!("{} is required.", capital(name)) })
-        }
+/// The business a request names (`businessId`), which it must.
+fn business_id(query: &phone_operations::ListQuery) -> Result<String, ApiError> {
+    match query.get("businessId").map(str::trim) {
+        Some(id) if !id.is_empty() => Ok(id.to_owned()),
+        _ => Err(ApiError::invalid(ValidationError::BusinessIdRequired)),
     }
-}
-
-/// `businessId` as the provider's messages name a field: `BusinessId`.
-fn capital(name: &str) -> String {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
-        .unwrap_or_default()
 }
 
 /// Check a spreadsheet before importing it: the dry run. Nothing is written.
@@ -68,7 +57,7 @@ pub async fn imports_create(
     Listed(query): Listed,
     request: Request,
 ) -> Result<Json<ImportReport>, ApiError> {
-    let business_id = required(&query, "businessId")?;
+    let business_id = business_id(&query)?;
     let bytes = axum::body::to_bytes(request.into_body(), phone_sheets::FILE_BYTES_MAX)
         .await
         .map_err(|error| unread_body(&error))?;
@@ -171,10 +160,9 @@ pub async fn exports_get(
     Extension(principal): Extension<Principal>,
     Listed(query): Listed,
 ) -> Result<Response, ApiError> {
-    let business_id = required(&query, "businessId")?;
-    let format = ExportFormat::parse(&required(&query, "format")?).ok_or_else(|| {
-        ApiError::Unfit { field: "format", message: "Format must be csv or xlsx.".into() }
-    })?;
+    let business_id = business_id(&query)?;
+    let format = query.get("format").map(str::trim).and_then(ExportFormat::parse);
+    let format = format.ok_or(ApiError::invalid(ValidationError::FormatInvalid))?;
     let file = state.ops().export(&principal, business_id, format).await?;
     let disposition = format!("attachment; filename=\"{}\"", file.file_name);
     let mut response = file.body.into_response();
