@@ -19,7 +19,12 @@ use phone_server::accounts;
 use phone_store::{Location, Role, Store};
 use serde_json::{Value, json};
 
-use crate::{Failure, lighthouse::sign_in, load::http, machine, serve_with};
+use crate::{
+    Failure,
+    lighthouse::sign_in,
+    load::{self, http},
+    machine, serve_with,
+};
 
 const BUSINESS: &str = "4242";
 const PASSWORD: &str = "imports benchmark password";
@@ -193,24 +198,15 @@ async fn import(
     Ok(run)
 }
 
-/// A staff member's request: its status and JSON answer.
+/// A staff member's request (their session, and the app's header): its status and JSON.
 async fn send(
     cookie: &str,
     method: Method,
     url: &str,
     body: Bytes,
 ) -> Result<(u16, Value), Failure> {
-    let request = Request::builder()
-        .method(method)
-        .uri(url)
-        .header("cookie", cookie)
-        .header("x-phonedesk-request", "1")
-        .header("content-type", "application/json")
-        .body(Full::new(body))?;
-    let response = http().request(request).await?;
-    let status = response.status().as_u16();
-    let bytes = response.into_body().collect().await?.to_bytes();
-    Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
+    let staff = [("cookie", cookie), ("x-phonedesk-request", "1")];
+    load::send(&http(), method, url, &staff, Some(body)).await
 }
 
 /// Downloads `url` to its end, counting its bytes.

@@ -52,22 +52,32 @@ pub async fn call(
     token: &str,
     body: Option<&Value>,
 ) -> Result<(u16, Value), Failure> {
-    send(http, method, url, ("authorization", &format!("Bearer {token}")), body).await
+    let bearer = format!("Bearer {token}");
+    send(http, method, url, &[("authorization", &bearer)], json(body)?).await
 }
 
-/// Sends one request with `credential` as its one header of who sends it.
-async fn send(
+/// `body` as a request's bytes.
+pub fn json(body: Option<&Value>) -> Result<Option<Bytes>, Failure> {
+    Ok(body.map(serde_json::to_vec).transpose()?.map(Bytes::from))
+}
+
+/// Sends one request with `headers` (those that say who sends it), and `body` as JSON; its
+/// status and JSON body.
+pub async fn send(
     http: &Http,
     method: Method,
     url: &str,
-    (name, value): (&str, &str),
-    body: Option<&Value>,
+    headers: &[(&str, &str)],
+    body: Option<Bytes>,
 ) -> Result<(u16, Value), Failure> {
-    let mut request = Request::builder().method(method).uri(url).header(name, value);
+    let mut request = Request::builder().method(method).uri(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
     let payload = match body {
         Some(body) => {
             request = request.header("content-type", "application/json");
-            Bytes::from(serde_json::to_vec(body)?)
+            body
         }
         None => Bytes::new(),
     };
@@ -191,7 +201,10 @@ pub async fn measure(
                     _ => (200..300).contains(&status),
                 };
                 let answer = match operation {
-                    Operation::StaffList => send(&http, method, &url, ("cookie", &token), body.as_ref()).await,
+                    Operation::StaffList => match json(body.as_ref()) {
+                        Ok(body) => send(&http, method, &url, &[("cookie", &token)], body).await,
+                        Err(error) => Err(error),
+                    },
                     _ => call(&http, method, &url, &token, body.as_ref()).await,
                 };
                 match answer {
