@@ -9,7 +9,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use phone_model::{
-    ErrorBody, ValidationError,
+    ErrorBody, Refusal, ValidationError,
     import::{ImportDecisions, ImportProgress, ImportReport},
 };
 use phone_operations::{
@@ -58,6 +58,14 @@ pub async fn imports_create(
     request: Request,
 ) -> Result<Json<ImportReport>, ApiError> {
     let business_id = business_id(&query)?;
+    // Refused from its declared length before a byte is read, where it says one.
+    let declared = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok());
+    if declared
+        .and_then(|v| v.parse::<usize>().ok())
+        .is_some_and(|n| n > phone_sheets::FILE_BYTES_MAX)
+    {
+        return Err(ApiError::Refused(Refusal::PayloadTooLarge));
+    }
     let bytes = axum::body::to_bytes(request.into_body(), phone_sheets::FILE_BYTES_MAX)
         .await
         .map_err(|error| unread_body(&error))?;
